@@ -1,0 +1,440 @@
+"""Building the library from the list README through the source clients.
+
+read the list -> identify each item's work (links, arXiv ids, titles) -> fetch arXiv records
+in batches -> settle title/link disagreements -> find published versions (ACL Anthology,
+DBLP) -> merge items of the same work -> assign keys (keeping existing ones) -> ``Library``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llm4anno_bib._text import normalise_title
+from llm4anno_bib.enrich import (
+    arxiv_fields, eprint_fields, judge, published_fields, title_score, TITLE_THRESHOLD,
+)
+from llm4anno_bib.keys import base_key, unique_key
+from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
+from llm4anno_bib.model import Category, Correction, Entry, Library, venue_acronym
+from llm4anno_bib.sources._bibtex import parse_records
+from llm4anno_bib.sources.acl import AclClient, parse_anthology_id
+from llm4anno_bib.sources.arxiv import ArxivClient, parse_arxiv_id
+from llm4anno_bib.sources.dblp import DblpClient
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+log = logging.getLogger(__name__)
+
+# The survey's arXiv id: the list's citation block has neither id nor authors, and its title
+# is an earlier one than arXiv's, so a maintainer states it (issue #3).
+SURVEY_ARXIV_ID = "2402.13446"
+
+
+@dataclass
+class Work:
+    """One distinct work of the list while it is being built."""
+
+    items: list[ListItem] = field(default_factory=list)
+    arxiv: ArxivRecord | None = None
+    published: BibRecord | None = None
+    curated: BibRecord | None = None
+    titles: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
+    near_misses: list[str] = field(default_factory=list)
+    is_survey: bool = False
+
+    @property
+    def identity(self) -> str:
+        if self.curated:
+            return "curated:" + self.curated.key
+        if self.arxiv:
+            return "arxiv:" + self.arxiv.arxiv_id
+        if self.published:
+            return f"{self.published.source}:{self.published.ident}"
+        return "title:" + normalise_title(self.items[0].title)
+
+    def first_author_year(self) -> tuple[str | None, int | None]:
+        if self.arxiv:
+            return self.arxiv.authors[0], self.arxiv.year
+        if self.published:
+            return (self.published.authors[0] if self.published.authors else None,
+                    self.published.year)
+        return None, None
+
+
+@dataclass
+class BuildReport:
+    """What the build decided that a maintainer should see."""
+
+    near_misses: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Clients:
+    arxiv: ArxivClient
+    acl: AclClient
+    dblp: DblpClient
+
+
+def load_curated(folder: Path) -> list[BibRecord]:
+    """The curated citations (works that are not papers), one .bib file each."""
+    records = []
+    for path in sorted(folder.glob("*.bib")):
+        records += parse_records(path.read_text(encoding="utf-8"), "curated",
+                                 lambda key, fields: key, str(path))
+    return records
+
+
+def build_library(list_text: str, clients: Clients, curated: Sequence[BibRecord],
+                  existing: Library | None = None,
+                  progress: Callable[[str], None] | None = None) -> tuple[Library, BuildReport]:
+    """Build the whole library from the list README text. ``existing`` keeps its keys."""
+    say = progress or (lambda message: None)
+    document = parse_list(list_text)
+    report = BuildReport()
+    works = [_identify(item, curated) for item in document.items]
+
+    say("asking arXiv for the linked ids")
+    linked = {parse_arxiv_id(w.items[0].paper_link or "") for w in works} - {None}
+    records = clients.arxiv.fetch_ids(sorted(linked | {SURVEY_ARXIV_ID}))
+    for work in works:
+        arxiv_id = parse_arxiv_id(work.items[0].paper_link or "")
+        if arxiv_id and arxiv_id in records:
+            work.arxiv = records[arxiv_id]
+
+    say("reading the ACL Anthology records of linked papers")
+    for work in works:
+        acl_id = parse_anthology_id(work.items[0].paper_link or "")
+        if acl_id and "aclanthology.org" in (work.items[0].paper_link or ""):
+            work.published = clients.acl.fetch_bib(acl_id)
+
+    say("looking for published versions of the linked preprints")
+    for work in works:
+        if work.published is None and work.arxiv is not None:
+            _find_published(work, clients, report)
+
+    say("settling titles that disagree with their links")
+    _settle_disagreements(works, clients, report)
+
+    say("searching arXiv for papers linked elsewhere")
+    for work in works:
+        if work.arxiv is None and work.curated is None:
+            _find_preprint(work, clients, report)
+
+    survey = Work(arxiv=records.get(SURVEY_ARXIV_ID), is_survey=True)
+    merged = _merge([survey] + works)
+    for work in merged:
+        if work.published is None and work.arxiv is not None:
+            _find_published(work, clients, report)
+
+    library = _assemble(document, merged, existing)
+    return library, report
+
+
+def _identify(item: ListItem, curated: Sequence[BibRecord]) -> Work:
+    work = Work(items=[item], titles=[item.title])
+    link = item.paper_link or ""
+    if not parse_arxiv_id(link) and "aclanthology.org" not in link:
+        for record in curated:
+            if title_score(item.title, record.title) >= TITLE_THRESHOLD:
+                work.curated = record
+    return work
+
+
+def _owner_of_title(title: str, works: Sequence[Work], skip: Work) -> Work | None:
+    """Another item whose own title and link agree with ``title``."""
+    for other in works:
+        if other is skip or other.arxiv is None:
+            continue
+        if title_score(title, other.items[0].title) >= TITLE_THRESHOLD and \
+                _titles_agree(other.items[0].title, other):
+            return other
+    return None
+
+
+def _titles_agree(title: str, work: Work) -> bool:
+    recorded = [work.arxiv.title] if work.arxiv else []
+    recorded += [work.published.title] if work.published else []
+    return any(title_score(title, t) >= TITLE_THRESHOLD for t in recorded)
+
+
+def _settle_disagreements(works: list[Work], clients: Clients, report: BuildReport) -> None:
+    for work in works:
+        item = work.items[0]
+        if work.arxiv is None or _titles_agree(item.title, work):
+            continue
+        recorded = work.arxiv.title
+        link = item.paper_link or ""
+        title_owner = _owner_of_title(item.title, works, work)
+        link_owner = next((o for o in works if o is not work and o.arxiv is not None
+                           and o.arxiv.arxiv_id == work.arxiv.arxiv_id
+                           and _titles_agree(o.items[0].title, o)), None)
+        if title_owner is not None:
+            # The title is another listed paper's: copied by mistake; the link decides.
+            work.titles = []
+            work.notes.append((
+                "wrong-title",
+                f"line {item.line}: [{item.label}] {item.title} ({link})",
+                recorded,
+                f"arXiv {work.arxiv.arxiv_id}: the link and its code point to this paper; "
+                f"the title is that of the item on line {title_owner.items[0].line}",
+            ))
+        elif link_owner is not None:
+            # The link is another listed paper's: the title (and its label) decide.
+            found = _search_arxiv_for(item.title, parse_label(item.label)[1], clients, report)
+            if found is None:
+                report.unresolved.append(f"line {item.line}: {item.title!r} links {link}, "
+                                         "which is another item's paper, and no preprint "
+                                         "with this title was found")
+                continue
+            work.arxiv, work.published = found, None
+            work.notes.append((
+                "wrong-link",
+                f"line {item.line}: {item.title} links {link}",
+                f"arXiv {found.arxiv_id}: {found.title}",
+                f"arXiv {found.arxiv_id} (title search); {link} is the paper of the item "
+                f"on line {link_owner.items[0].line}",
+            ))
+        else:
+            # Neither title nor link belongs to another item: the paper was renamed.
+            work.notes.append((
+                "renamed",
+                f"line {item.line}: {item.title}",
+                recorded,
+                f"arXiv {work.arxiv.arxiv_id}v{work.arxiv.version} (current title)",
+            ))
+
+
+def _search_arxiv_for(title: str, year: int | None, clients: Clients,
+                      report: BuildReport) -> ArxivRecord | None:
+    for candidate in clients.arxiv.search_title(title):
+        if title_score(title, candidate.title) >= TITLE_THRESHOLD and (
+                year is None or abs(candidate.year - year) <= 1):
+            return candidate
+    return None
+
+
+def _find_preprint(work: Work, clients: Clients, report: BuildReport) -> None:
+    title = work.published.title if work.published else work.items[0].title
+    author, year = work.first_author_year()
+    _, label_year = parse_label(work.items[0].label)
+    for candidate in clients.arxiv.search_title(title):
+        verdict = judge([title, *work.titles], author, candidate.year, [candidate.title],
+                        candidate.authors[0] if candidate.authors else None,
+                        year or label_year)
+        if verdict.accepted:
+            work.arxiv = candidate
+            return
+        if verdict.near_miss:
+            report.near_misses.append(f"{title!r} ~ arXiv {candidate.arxiv_id} "
+                                      f"{candidate.title!r}: {verdict.reason}")
+
+
+def _find_published(work: Work, clients: Clients, report: BuildReport) -> None:
+    assert work.arxiv is not None
+    titles = list(dict.fromkeys([work.arxiv.title, *work.titles]))
+    author, year = work.arxiv.authors[0], work.arxiv.year
+
+    def accept(record_titles: list[str], record_author: str | None, record_year: int | None,
+               what: str) -> bool:
+        verdict = judge(titles, author, year, record_titles, record_author, record_year)
+        if verdict.near_miss:
+            report.near_misses.append(f"arXiv {work.arxiv.arxiv_id} ~ {what}: {verdict.reason}")
+        return verdict.accepted
+
+    for title in titles:
+        for record in clients.acl.find_by_title(title):
+            if accept([record.title], record.authors[0] if record.authors else None,
+                      record.year, f"ACL {record.ident}"):
+                work.published = record
+                return
+    for title in titles:
+        for hit in clients.dblp.search(title):
+            if hit.kind.startswith("Informal"):
+                continue  # DBLP's own copy of the arXiv preprint
+            if accept([hit.title], hit.authors[0] if hit.authors else None, hit.year,
+                      f"DBLP {hit.key}"):
+                work.published = clients.dblp.fetch_bib(hit.key)
+                return
+
+
+def _merge(works: list[Work]) -> list[Work]:
+    merged: dict[str, Work] = {}
+    for work in works:
+        if work.arxiv is None and work.published is None and work.curated is None:
+            if not work.is_survey:
+                merged.setdefault(work.identity, work)
+            continue
+        target = merged.get(work.identity)
+        if target is None:
+            merged[work.identity] = work
+            continue
+        target.items += work.items
+        target.titles += [t for t in work.titles if t not in target.titles]
+        target.notes += work.notes
+        target.published = target.published or work.published
+    return list(merged.values())
+
+
+_LINK_FIELDS = {"code": "code", "repo": "code", "data": "data", "html": "webpage"}
+
+
+def _entry_fields(work: Work) -> dict[str, str]:
+    if work.curated is not None:
+        fields = dict(work.curated.fields)
+    elif work.published is not None:
+        fields = published_fields(work.published)
+        if work.arxiv is not None:
+            fields |= eprint_fields(work.arxiv)
+    else:
+        assert work.arxiv is not None
+        fields = arxiv_fields(work.arxiv)
+    wrong_links = {n[1].split(" links ")[-1] for n in work.notes if n[0] == "wrong-link"}
+    for item in work.items:
+        for kind, url in item.links:
+            if kind == "pdf" and url not in wrong_links:
+                fields.setdefault("pdf", _repair_link(url))
+            elif kind in _LINK_FIELDS and url:
+                name = _LINK_FIELDS[kind]
+                urls = fields.get(name, "").split()
+                if url not in urls:
+                    fields[name] = " ".join(urls + [url])
+    return fields
+
+
+def _repair_link(url: str) -> str:
+    return url[:-1] if url.endswith(".pdff") else url
+
+
+def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
+                    document: ListDocument) -> list[Correction]:
+    key = entry.key
+    found = [Correction(key, kind, said, truth, source) for kind, said, truth, source in work.notes]
+    seen: dict[str, ListItem] = {}
+    for item in work.items:
+        earlier = seen.get(item.section)
+        if earlier is not None:
+            found.append(Correction(
+                key, "duplicate",
+                f"line {item.line}: listed again in '{sections[item.section].heading}' "
+                f"(first on line {earlier.line})",
+                "one entry", "the list itself"))
+        seen.setdefault(item.section, item)
+        for kind, url in item.links:
+            if url != _repair_link(url):
+                found.append(Correction(key, "broken-link", f"line {item.line}: {url}",
+                                        _repair_link(url), _source_name(work)))
+    if work.is_survey:
+        found += _survey_corrections(key, entry, document, work)
+    for item in work.items[:1]:
+        found += _venue_corrections(key, item, entry, work)
+    return found
+
+
+def _source_name(work: Work) -> str:
+    if work.published is not None:
+        return {"acl": "ACL Anthology", "dblp": "DBLP"}.get(work.published.source, "") + \
+            f" {work.published.ident}"
+    if work.arxiv is not None:
+        return f"arXiv {work.arxiv.arxiv_id}"
+    return "curated citation " + (work.curated.key if work.curated else "")
+
+
+def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> list[Correction]:
+    label_venue, label_year = parse_label(item.label)
+    if label_venue is None:
+        return []
+    cited = f"{venue_acronym(entry) or entry.venue or entry.entry_type} {entry.year}".strip()
+    if work.published is None or work.curated is not None:
+        if label_venue.lower() == "arxiv" and label_year == entry.year:
+            return []
+        if label_venue.lower() == "arxiv" or work.curated is not None:
+            return [Correction(key, "venue", f"line {item.line}: [{item.label}]", cited,
+                               _source_name(work))]
+        return [Correction(
+            key, "unverified-venue", f"line {item.line}: [{item.label}]",
+            f"cited as arXiv {entry.arxiv_id} ({entry.year}): the {item.label} version is "
+            "in none of the recorded sources", _source_name(work))]
+    acronym = venue_acronym(entry)
+    if label_venue.lower() == acronym.lower() and label_year == entry.year:
+        return []
+    kind = "venue" if label_venue.lower() != "arxiv" else "published"
+    return [Correction(key, kind, f"line {item.line}: [{item.label}]",
+                       f"{acronym or entry.venue} {entry.year}: {entry.venue}",
+                       _source_name(work))]
+
+
+def _survey_corrections(key: str, entry: Entry, document: ListDocument,
+                        work: Work) -> list[Correction]:
+    found = []
+    if document.citation_block is not None:
+        found.append(Correction(
+            key, "incomplete-citation",
+            "the README's citation block: an @article with no key, no authors, no journal, "
+            "titled 'Large Language Models for Data Annotation: Methods, Applications, and "
+            "Challenges'",
+            f"@{entry.entry_type}{{{key}}} with {len(entry.authors)} authors, {entry.venue} "
+            f"{entry.year}, and eprint {entry.arxiv_id}", _source_name(work) +
+            f"; arXiv {entry.arxiv_id}"))
+    if document.survey_link is not None and document.survey_link[1] in ("https://", "http://", ""):
+        found.append(Correction(key, "broken-link",
+                                f"the README's survey link '{document.survey_link[1]}'",
+                                entry.url or "", _source_name(work)))
+    return found
+
+
+def _assemble(document: ListDocument, works: list[Work], existing: Library | None) -> Library:
+    old_keys = _existing_keys(existing)
+    taken: set[str] = set(old_keys.values())
+    entries: list[Entry] = []
+    corrections: list[Correction] = []
+    members: dict[str, list[str]] = {s.slug: [] for s in document.sections}
+    sections = {s.slug: s for s in document.sections}
+    survey_key = None
+    for work in works:
+        fields = _entry_fields(work)
+        slugs = list(dict.fromkeys(item.section for item in work.items))
+        if slugs:
+            fields["keywords"] = ", ".join(slugs)
+        entry_type = (work.curated or work.published).entry_type \
+            if (work.curated or work.published) else "misc"
+        draft = Entry.from_fields("draft", entry_type, fields)
+        key = _old_key(draft, old_keys) or unique_key(
+            base_key(draft.authors, draft.year, draft.title), taken)
+        taken.add(key)
+        entry = Entry.from_fields(key, entry_type, fields)
+        entries.append(entry)
+        for item in work.items:
+            if key not in members[item.section]:
+                members[item.section].append(key)
+        corrections += _corrections_of(work, entry, sections, document)
+        if work.is_survey:
+            survey_key = key
+    tree = [Category(s.slug, s.heading, s.depth, s.parent, tuple(members[s.slug]))
+            for s in document.sections]
+    return Library(entries, tree, corrections, survey_key)
+
+
+def _identifiers(entry: Entry) -> list[str]:
+    ids = []
+    if entry.arxiv_id:
+        ids.append("arxiv:" + entry.arxiv_id)
+    if entry.doi:
+        ids.append("doi:" + entry.doi.lower())
+    if entry.fields.get("anthology"):
+        ids.append("acl:" + entry.fields["anthology"])
+    ids.append("title:" + normalise_title(entry.title))
+    return ids
+
+
+def _existing_keys(existing: Library | None) -> dict[str, str]:
+    if existing is None:
+        return {}
+    return {ident: entry.key for entry in existing for ident in _identifiers(entry)}
+
+
+def _old_key(draft: Entry, old_keys: Mapping[str, str]) -> str | None:
+    return next((old_keys[i] for i in _identifiers(draft) if i in old_keys), None)

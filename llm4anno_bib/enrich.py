@@ -1,0 +1,115 @@
+"""Deciding that two records are the same work, and turning records into library fields.
+
+A preprint and a published record are the same work only when three things agree:
+
+- the titles: normalised (case, accents, LaTeX, punctuation) and compared with rapidfuzz's
+  ``ratio`` at ``TITLE_THRESHOLD``, or one containing the other whole when the shorter has
+  at least four words ("Knowledge Distillation of Large Language Models" inside ICLR's
+  "MiniLLM: Knowledge Distillation of Large Language Models"); any title of the work counts;
+- the first authors' family names (last word, ASCII, lowercase);
+- the year: published between the arXiv first-version year minus 1 and plus 2.
+
+A candidate whose title scores at least ``NEAR_MISS`` but fails a rule is a near miss:
+reported, never applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title, protect_capitals, text_to_latex
+from llm4anno_bib.keys import family_name
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+TITLE_THRESHOLD = 88.0
+NEAR_MISS = 75.0
+YEARS_BEFORE, YEARS_AFTER = 1, 2
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Fields of a source record that a citation needs; the rest (DBLP's timestamp, biburl,
+# bibsource, editor list) is bookkeeping of the source.
+CARRIED_FIELDS = ("title", "author", "booktitle", "series", "journal", "volume", "number",
+                  "pages", "year", "month", "address", "publisher", "doi", "url", "howpublished")
+
+
+def title_score(a: str, b: str) -> float:
+    """How alike two titles are, 0-100 (100 when one contains the other, 4+ words)."""
+    na, nb = normalise_title(a), normalise_title(b)
+    if not na or not nb:
+        return 0.0
+    shorter, longer = sorted((na, nb), key=len)
+    if len(shorter.split()) >= 4 and f" {shorter} " in f" {longer} ":
+        return 100.0
+    return fuzz.ratio(na, nb)
+
+
+def best_title_score(titles: Iterable[str], candidates: Iterable[str]) -> float:
+    return max((title_score(a, b) for a in titles for b in candidates), default=0.0)
+
+
+def surname_token(author: str) -> str:
+    """The last word of an author's family name, folded: ``'Le Scao, Teven' -> 'scao'``."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(family_name(author))).lower())
+    return words[-1] if words else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    accepted: bool
+    near_miss: bool
+    score: float
+    reason: str
+
+
+def judge(titles: Iterable[str], first_author: str | None, preprint_year: int | None,
+          candidate_titles: Iterable[str], candidate_first_author: str | None,
+          candidate_year: int | None) -> Verdict:
+    """Whether a candidate record is the same work (see the module's rules)."""
+    score = best_title_score(list(titles), list(candidate_titles))
+    problems = []
+    if score < TITLE_THRESHOLD:
+        problems.append(f"title {score:.0f} < {TITLE_THRESHOLD:.0f}")
+    if first_author and candidate_first_author and \
+            surname_token(first_author) != surname_token(candidate_first_author):
+        problems.append(f"first author {candidate_first_author!r} is not {first_author!r}")
+    if preprint_year and candidate_year and not (
+            preprint_year - YEARS_BEFORE <= candidate_year <= preprint_year + YEARS_AFTER):
+        problems.append(f"year {candidate_year} is outside {preprint_year - YEARS_BEFORE}"
+                        f"-{preprint_year + YEARS_AFTER}")
+    accepted = not problems
+    return Verdict(accepted, not accepted and score >= NEAR_MISS, score,
+                   "; ".join(problems) or "title, first author and year agree")
+
+
+def arxiv_fields(record: ArxivRecord) -> dict[str, str]:
+    """Library fields of an arXiv preprint cited as such (``@misc``)."""
+    return {
+        "title": protect_capitals(text_to_latex(record.title)),
+        "author": " and ".join(text_to_latex(a) for a in record.authors),
+        "year": str(record.published.year),
+        "month": _MONTHS[record.published.month - 1],
+        "howpublished": f"arXiv preprint arXiv:{record.arxiv_id}",
+        "url": f"https://arxiv.org/abs/{record.arxiv_id}",
+    } | eprint_fields(record)
+
+
+def eprint_fields(record: ArxivRecord) -> dict[str, str]:
+    """The fields that tie an entry to its arXiv preprint."""
+    return {"eprint": record.arxiv_id, "archiveprefix": "arXiv",
+            "primaryclass": record.primary_category}
+
+
+def published_fields(record: BibRecord) -> dict[str, str]:
+    """Library fields of a published record (ACL Anthology, DBLP, curated file)."""
+    fields = {name: record.fields[name] for name in CARRIED_FIELDS if record.fields.get(name)}
+    if record.source == "acl":
+        fields["title"] = protect_capitals(fields["title"])
+        fields["anthology"] = record.ident
+    elif record.source == "dblp":
+        fields["dblp"] = record.ident
+    if fields.get("month", "").lower()[:3] in _MONTHS:
+        fields["month"] = fields["month"].lower()[:3]
+    return fields

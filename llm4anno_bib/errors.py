@@ -1,0 +1,91 @@
+"""The exception tree: one base class with structured fields, a few subclasses.
+
+The CLI turns each into one line on stderr and an exit code; the library never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+
+class Llm4AnnoBibError(Exception):
+    """Base class of every error this package raises on purpose.
+
+    Carries the place it is about where that is known, so callers can report it
+    without parsing the message.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        url: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.key = key
+        self.url = url
+        self.status = status
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return where + self.message
+
+
+class BibSyntaxError(Llm4AnnoBibError):
+    """A .bib file (or a part of it) cannot be read without losing data."""
+
+
+class LibraryFormatError(Llm4AnnoBibError):
+    """library.bib is valid BibTeX but breaks a rule of the library format."""
+
+
+class NotFound(Llm4AnnoBibError):
+    """A key, category or record that does not exist. ``suggestions`` holds the closest names."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, suggestions: Iterable[str] = (), **where: object) -> None:
+        self.suggestions = tuple(suggestions)
+        if self.suggestions:
+            message += " Closest: " + ", ".join(self.suggestions) + "."
+        super().__init__(message, **where)  # type: ignore[arg-type]
+
+
+class UnknownKey(NotFound):
+    """No entry has this citation key or alias."""
+
+
+class UnknownCategory(NotFound):
+    """No category has this heading, slug or parent heading."""
+
+
+class SourceError(Llm4AnnoBibError):
+    """A source (arXiv, ACL Anthology, DBLP) could not be asked or gave an answer we cannot trust."""
+
+    exit_code = 1
+
+
+def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """Return up to ``limit`` names from ``candidates`` that look most like ``name``.
+
+    >>> closest("wei2022chian", ["wei2022chain", "brown2020language"])
+    ['wei2022chain']
+    """
+    pool = list(dict.fromkeys(candidates))
+    found = process.extract(
+        name.lower(), pool, scorer=fuzz.WRatio, processor=str.lower, limit=limit, score_cutoff=60
+    )
+    return [match for match, _score, _index in found]

@@ -1,0 +1,345 @@
+"""The library's data: entries, the category tree, the list's corrections; lookup and filtering.
+
+Nothing here knows files, sources or the CLI: ``bibfile`` reads and writes a ``Library``,
+``exports`` render one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from pybtex.bibtex.utils import split_name_list
+
+from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
+from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
+
+__all__ = ["Category", "Correction", "Entry", "Library", "slugify"]
+
+
+def slugify(heading: str) -> str:
+    """The category slug of a heading: lowercase ASCII words joined by ``-``.
+
+    >>> slugify("Chain-of-Thought Prompting (CoT)")
+    'chain-of-thought-prompting-cot'
+    """
+    from llm4anno_bib._text import ascii_fold
+
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_fold(heading).lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One work of the library, as its BibTeX entry says.
+
+    ``fields`` holds every field in file order with its LaTeX value (no enclosing braces);
+    the typed attributes are read from it, as plain text where that makes sense.
+    """
+
+    key: str
+    entry_type: str
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    venue: str | None
+    categories: tuple[str, ...]
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    fields: Mapping[str, str] = field(hash=False, repr=False)
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_fields(cls, key: str, entry_type: str, fields: Mapping[str, str]) -> Entry:
+        """Build an entry from its raw BibTeX fields (names lowercase, values without braces).
+
+        >>> e = Entry.from_fields("wei2022chain", "inproceedings",
+        ...     {"title": "Chain-of-Thought Prompting", "author": "Jason Wei and Xuezhi Wang",
+        ...      "year": "2022", "keywords": "chain-of-thought-prompting-cot"})
+        >>> e.authors, e.year, e.categories
+        (('Jason Wei', 'Xuezhi Wang'), 2022, ('chain-of-thought-prompting-cot',))
+        """
+        values = {name.lower(): value for name, value in fields.items()}
+        author = values.get("author") or values.get("editor") or ""
+        year_match = re.search(r"\d{4}", values.get("year", "") or values.get("date", ""))
+        venue_raw = values.get("booktitle") or values.get("journal") or values.get("journaltitle")
+        is_arxiv = values.get("archiveprefix", values.get("eprinttype", "")).lower() == "arxiv"
+        arxiv_id = values.get("eprint") if is_arxiv else None
+        if venue_raw is None and arxiv_id:
+            venue_raw = "arXiv"
+        return cls(
+            key=key,
+            entry_type=entry_type.lower(),
+            title=latex_to_text(values.get("title", "")),
+            authors=tuple(collapse_spaces(a) for a in split_name_list(author)) if author else (),
+            year=int(year_match.group(0)) if year_match else None,
+            venue=latex_to_text(venue_raw) if venue_raw else None,
+            categories=_split_list(values.get("keywords", "")),
+            arxiv_id=arxiv_id,
+            doi=values.get("doi"),
+            url=values.get("url"),
+            fields=MappingProxyType(dict(values)),
+            aliases=_split_list(values.get("ids", "")),
+        )
+
+    @property
+    def bibtex(self) -> str:
+        """This entry as BibTeX text, exactly as ``library.bib`` writes it."""
+        from llm4anno_bib.bibfile import format_entry
+
+        return format_entry(self)
+
+    def matches(self, *, year: int | None, venue: str | None, author: str | None,
+                search: str | None) -> bool:
+        """Whether the entry passes the filters that are not ``None`` (case-insensitive)."""
+        if year is not None and self.year != year:
+            return False
+        if venue is not None and not _contains(venue, [self.venue or "", venue_acronym(self)]):
+            return False
+        if author is not None and not _contains(author, [latex_to_text(a) for a in self.authors]):
+            return False
+        if search is not None:
+            haystack = [self.title, self.key, self.venue or "", " ".join(self.authors)]
+            return all(_contains(word, haystack) for word in search.split())
+        return True
+
+
+def _contains(needle: str, haystack: Iterable[str]) -> bool:
+    wanted = normalise_title(needle)
+    return any(wanted in normalise_title(hay) for hay in haystack)
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+_ACRONYMS = (
+    ("Findings of the Association for Computational Linguistics", None),
+    ("Empirical Methods in Natural Language Processing", "EMNLP"),
+    ("North American Chapter of the Association for Computational Linguistics", "NAACL"),
+    ("European Chapter of the Association for Computational Linguistics", "EACL"),
+    ("Annual Meeting of the Association for Computational Linguistics", "ACL"),
+    ("Computational Linguistics", "CL"),
+    ("Neural Information Processing Systems", "NeurIPS"),
+    ("International Conference on Learning Representations", "ICLR"),
+    ("International Conference on Machine Learning", "ICML"),
+)
+
+
+def venue_acronym(entry: Entry) -> str:
+    """The short name of an entry's venue (``EMNLP``, ``ICLR``, ``arXiv``), or ``''``.
+
+    Findings volumes are named after their conference (``Findings of ...: ACL 2023`` is ACL).
+    """
+    venue = entry.venue or ""
+    if venue.startswith("Findings of the Association for Computational Linguistics"):
+        match = re.search(r":\s*([A-Za-z-]+)", venue)
+        return match.group(1) if match else "Findings"
+    for phrase, acronym in _ACRONYMS:
+        if acronym and phrase in venue:
+            return acronym
+    return venue if venue == "arXiv" else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A section of the list. ``keys`` are its own works in list order; ``count`` includes
+    the works of its sub-sections, each once."""
+
+    slug: str
+    heading: str
+    depth: int
+    parent: str | None
+    keys: tuple[str, ...]
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A mistake of the list and how the library corrects it.
+
+    ``kind`` is one of ``wrong-title``, ``wrong-link``, ``broken-link``, ``duplicate``,
+    ``venue``, ``unverified-venue``; ``said`` is what the list says, ``truth`` what the
+    library cites instead, ``source`` the record that says so.
+    """
+
+    key: str
+    kind: str
+    said: str
+    truth: str
+    source: str
+
+
+class Library:
+    """An ordered, read-only collection of entries with the list's category tree.
+
+    >>> import llm4anno_bib
+    >>> lib = llm4anno_bib.load()
+    >>> lib["wei2022chain"].year
+    2022
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        tree: Sequence[Category] = (),
+        corrections: Sequence[Correction] = (),
+        survey_key: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self._entries = tuple(entries)
+        self._by_key = {e.key: e for e in self._entries}
+        self._by_alias = {a: e for e in self._entries for a in e.aliases}
+        self._tree = tuple(tree)
+        self._corrections = tuple(corrections)
+        self.survey_key = survey_key
+        self.path = path
+
+    # -- container protocol ---------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> Entry:
+        entry = self.get(key)
+        if entry is None:
+            raise UnknownKey(
+                f"no entry has the key '{key}'.",
+                key=key,
+                suggestions=closest(key, [*self._by_key, *self._by_alias]),
+            )
+        return entry
+
+    def __repr__(self) -> str:
+        return f"<Library of {len(self)} entries{' from ' + self.path if self.path else ''}>"
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this key or alias (``ids``), or ``None``."""
+        return self._by_key.get(key) or self._by_alias.get(key)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
+
+    @property
+    def tree(self) -> tuple[Category, ...]:
+        """The category tree as stored: every section of the list, in list order."""
+        return self._tree
+
+    # -- categories -----------------------------------------------------------------------
+    def categories(self) -> tuple[Category, ...]:
+        """The category tree in list order, each with the count of this library's works in it
+        (sub-sections included, each work once)."""
+        return tuple(
+            Category(c.slug, c.heading, c.depth, c.parent,
+                     tuple(k for k in c.keys if k in self._by_key),
+                     len(self._keys_under(c.slug)))
+            for c in self._tree
+        )
+
+    def resolve_category(self, name: str) -> str:
+        """The slug of a category given by heading (any case), slug or parent heading.
+
+        Raises ``UnknownCategory`` (listing the closest names) when none fits.
+        """
+        wanted = name.strip().lower()
+        for category in self._tree:
+            if wanted in (category.slug, category.heading.lower()) or slugify(name) == category.slug:
+                return category.slug
+        names = [c.heading for c in self._tree] + [c.slug for c in self._tree]
+        raise UnknownCategory(f"no category is called '{name}'.", suggestions=closest(name, names))
+
+    def _descendants(self, slug: str) -> list[str]:
+        found = [slug]
+        for category in self._tree:
+            if category.parent in found:
+                found.append(category.slug)
+        return found
+
+    def _keys_under(self, slug: str) -> set[str]:
+        slugs = set(self._descendants(slug))
+        return {e.key for e in self._entries if slugs.intersection(e.categories)}
+
+    # -- queries --------------------------------------------------------------------------
+    def filter(
+        self,
+        category: str | Sequence[str] | None = None,
+        year: int | None = None,
+        venue: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        keys: Sequence[str] | None = None,
+    ) -> Library:
+        """The works that pass every given filter, as a new ``Library`` in the same order.
+
+        ``category`` takes headings, slugs or parent headings (several: any of them);
+        ``venue``, ``author`` and ``search`` match case-insensitive substrings of the plain
+        text (``search`` every word, in title, authors, venue or key).
+
+        >>> import llm4anno_bib
+        >>> lib = llm4anno_bib.load()
+        >>> len(lib.filter(category="Chain-of-Thought Prompting (CoT)", year=2022)) > 0
+        True
+        """
+        wanted: set[str] | None = None
+        if category is not None:
+            names = [category] if isinstance(category, str) else list(category)
+            wanted = set()
+            for name in names:
+                wanted |= self._keys_under(self.resolve_category(name))
+        if keys is not None:
+            picked = {self[k].key for k in keys}
+            wanted = picked if wanted is None else wanted & picked
+        chosen = [
+            e for e in self._entries
+            if (wanted is None or e.key in wanted)
+            and e.matches(year=year, venue=venue, author=author, search=search)
+        ]
+        return Library(chosen, self._tree, self._corrections, self.survey_key, self.path)
+
+    def corrections(self, key: str | None = None) -> tuple[Correction, ...]:
+        """The corrections of the list's mistakes (all, or those of one entry)."""
+        if key is None:
+            return self._corrections
+        resolved = self[key].key
+        return tuple(c for c in self._corrections if c.key == resolved)
+
+    def survey(self) -> Entry:
+        """The entry of the survey this list accompanies."""
+        if self.survey_key is None:
+            raise UnknownKey("this library names no survey entry.")
+        return self[self.survey_key]
+
+    # -- output ---------------------------------------------------------------------------
+    def to_bibtex(self) -> str:
+        """The entries as BibTeX text, in library order, without the library's own blocks."""
+        from llm4anno_bib.bibfile import format_entries
+
+        return format_entries(self._entries)
+
+    def export(self, format: str = "bibtex") -> str:
+        """The entries rendered in ``format`` (``bibtex``)."""
+        from llm4anno_bib.exports import render
+
+        return render(self, format)
+
+    def save(self, path: str | None = None) -> str:
+        """Write the whole library (tree, corrections, entries) atomically; returns the path."""
+        from llm4anno_bib.bibfile import write_library
+
+        target = path or self.path
+        if target is None:
+            raise ValueError("save() needs a path for a library that was not loaded from a file")
+        write_library(self, target)
+        return str(target)
+
+    def with_entries(self, entries: Sequence[Entry]) -> Library:
+        """A copy holding ``entries`` with this library's tree, corrections and survey."""
+        return Library(entries, self._tree, self._corrections, self.survey_key, self.path)

@@ -1,0 +1,160 @@
+"""The HTTP layer every source shares: the cached session, politeness and retries.
+
+Every response goes through ``requests_cache.CachedSession`` (SQLite in the platform's user
+cache folder, JSON serializer, an expiry per source), so a second run asks no one. The
+politeness delay is waited only before a request that really goes out: a cached answer is
+returned at once (``arxiv.Client`` sleeps even for those).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import platformdirs
+import requests
+import requests_cache
+
+from llm4anno_bib.errors import SourceError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "llm4anno-bib/0.1 (+https://github.com/nlp24annotation/LLM4Annotation)"
+CACHE_DIR_ENV = "LLM4ANNO_BIB_CACHE_DIR"
+
+# How long an answer stays fresh: arXiv ids change versions, the Anthology and DBLP rarely
+# change a published record.
+EXPIRY = {
+    "*export.arxiv.org*": timedelta(days=7),
+    "*aclanthology.org*": timedelta(days=30),
+    "*dblp.org*": timedelta(days=30),
+}
+
+
+def default_cache_dir() -> Path:
+    """The cache folder: ``$LLM4ANNO_BIB_CACHE_DIR`` or the platform's user cache folder."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    return Path(configured) if configured else Path(platformdirs.user_cache_dir("llm4anno-bib"))
+
+
+def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
+                 expire_after: timedelta | None = None) -> requests_cache.CachedSession:
+    """A cached session for the source clients.
+
+    >>> session = make_session("/tmp/llm4anno-bib-doctest")
+    >>> session.settings.allowable_codes
+    (200,)
+    """
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    session = requests_cache.CachedSession(
+        cache_name=str(folder / "http_cache.sqlite"),
+        backend="sqlite",
+        serializer="json",
+        expire_after=expire_after if expire_after is not None else timedelta(days=30),
+        urls_expire_after=EXPIRY if expire_after is None else None,
+        allowable_codes=(200,),
+        stale_if_error=True,
+    )
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """How a source wants to be asked: the gap between requests, retries, timeouts."""
+
+    delay: float = 1.0
+    retries: int = 3
+    backoff: float = 2.0
+    timeout: float = 30.0
+    max_wait: float = 120.0
+
+
+class RequestGate:
+    """Spaces real requests ``delay`` seconds apart (one gate per source)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._last: float | None = None
+        self._lock = threading.Lock()
+        self.real_requests = 0
+
+    def wait(self) -> None:
+        with self._lock:
+            if self._last is not None:
+                remaining = self.delay - (time.monotonic() - self._last)
+                if remaining > 0:
+                    time.sleep(remaining)
+            self._last = time.monotonic()
+            self.real_requests += 1
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def get(
+    session: requests.Session,
+    url: str,
+    params: Mapping[str, str] | None,
+    *,
+    politeness: Politeness,
+    gate: RequestGate,
+    offline: bool = False,
+) -> requests.Response:
+    """GET ``url`` through the cache; wait and retry as the source asks.
+
+    Returns a 200 or 404 response. Raises ``SourceError`` (with ``url`` and ``status``) when
+    retries run out, on other statuses, on network failure, or offline with nothing cached.
+    """
+    if isinstance(session, requests_cache.CachedSession):
+        cached = session.get(url, params=params, only_if_cached=True, timeout=politeness.timeout)
+        if cached.status_code == 200:
+            return cached
+        if offline:
+            raise SourceError("not in the cache and --offline was given.", url=cached.url,
+                              status=None)
+    attempt = 0
+    while True:
+        gate.wait()
+        try:
+            response = session.get(url, params=params, timeout=politeness.timeout)
+        except requests.Timeout as exc:
+            problem, status, wait = f"no answer within {politeness.timeout:g} s", None, None
+            error: Exception | None = exc
+            full_url = url
+        except requests.ConnectionError as exc:
+            problem, status, wait, error, full_url = "cannot connect", None, None, exc, url
+        else:
+            full_url = response.url
+            if response.status_code in (200, 404):
+                return response
+            status, error = response.status_code, None
+            problem = f"HTTP {status}"
+            wait = _retry_after_seconds(response.headers.get("Retry-After"))
+            if status not in (429, 500, 502, 503, 504):
+                raise SourceError(f"{problem}.", url=full_url, status=status)
+        if attempt >= politeness.retries:
+            raise SourceError(f"{problem} after {attempt + 1} tries; try again later.",
+                              url=full_url, status=status) from error
+        pause = min(politeness.max_wait,
+                    wait if wait is not None else politeness.backoff * (2 ** attempt))
+        log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
+        time.sleep(pause)
+        attempt += 1

@@ -1,0 +1,142 @@
+"""ACL Anthology client: one paper's BibTeX export, and a title index over the full export.
+
+The full export (``anthology.bib.gz``, about 100,000 entries) is downloaded once through the
+cache and indexed by normalised title without parsing every entry: entries are split at
+their ``@`` lines and only the title is read; a matching entry is parsed in full when asked
+for. The index is kept in memory for the client's life and on disk (JSON, keyed by the
+export's hash) so that the next process does not build it again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import requests
+from rapidfuzz import fuzz, process
+
+from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.errors import NotFound, SourceError
+from llm4anno_bib.sources._bibtex import parse_records
+from llm4anno_bib.sources._http import Politeness, RequestGate, default_cache_dir, get
+from llm4anno_bib.sources.records import BibRecord
+
+DEFAULT_URL = "https://aclanthology.org"
+URL_ENV = "LLM4ANNO_BIB_ACL_URL"
+POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0)
+_ENTRY_START = re.compile(r"^@", re.M)
+_TITLE = re.compile(r"^\s*title\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
+_ID_IN_URL = re.compile(r"aclanthology\.org/([A-Za-z0-9.\-]+?)/?$")
+_ID = re.compile(r"^(?:\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})$", re.I)
+
+
+def parse_anthology_id(text: str) -> str | None:
+    """The Anthology id in an id or an aclanthology.org URL (``.pdf``, ``v2`` dropped).
+
+    >>> parse_anthology_id("https://aclanthology.org/2023.acl-long.304v2.pdf")
+    '2023.acl-long.304'
+    >>> parse_anthology_id("https://aclanthology.org/2021.eacl-main.145.pdff")
+    '2021.eacl-main.145'
+    """
+    candidate = text.strip()
+    if "aclanthology.org/" in candidate:
+        candidate = candidate.split("aclanthology.org/", 1)[1].strip("/")
+    candidate = re.sub(r"\.(pdf\w*|bib)$", "", candidate)
+    candidate = re.sub(r"v\d+$", "", candidate)
+    return candidate if _ID.match(candidate) else None
+
+
+def anthology_id_of(key: str, fields: dict[str, str]) -> str:
+    """The id of an Anthology record, read from its ``url`` (the key is no id)."""
+    match = _ID_IN_URL.search(fields.get("url", ""))
+    return match.group(1) if match else key
+
+
+class AclClient:
+    """Asks the ACL Anthology through an injected (cached) session."""
+
+    def __init__(self, session: requests.Session, base_url: str | None = None, *,
+                 politeness: Politeness = POLITENESS, offline: bool = False,
+                 index_dir: str | os.PathLike[str] | None = None) -> None:
+        self.session = session
+        self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        self.politeness = politeness
+        self.offline = offline
+        self.index_dir = Path(index_dir) if index_dir is not None else default_cache_dir()
+        self._gate = RequestGate(politeness.delay)
+        self._index: dict[str, list[str]] | None = None
+
+    @property
+    def real_requests(self) -> int:
+        return self._gate.real_requests
+
+    def fetch_bib(self, anthology_id: str) -> BibRecord:
+        """The Anthology's own BibTeX record of one paper. Raises ``NotFound`` for an
+        unknown id."""
+        url = f"{self.base_url}/{anthology_id}.bib"
+        response = get(self.session, url, None, politeness=self.politeness, gate=self._gate,
+                       offline=self.offline)
+        if response.status_code == 404:
+            raise NotFound(f"the ACL Anthology has no paper '{anthology_id}'.", url=url,
+                           status=404)
+        records = parse_records(response.text, "acl", anthology_id_of, url)
+        if len(records) != 1:
+            raise SourceError(f"expected one record, got {len(records)}.", url=url)
+        return records[0]
+
+    def find_by_title(self, title: str, cutoff: float = 85.0) -> list[BibRecord]:
+        """Records of the full export whose title is ``title`` or close to it, best first."""
+        index = self._title_index()
+        wanted = normalise_title(title)
+        if wanted in index:
+            texts = index[wanted]
+        else:
+            close = process.extract(wanted, list(index), scorer=fuzz.ratio, limit=3,
+                                    score_cutoff=cutoff)
+            texts = [t for match, _score, _i in close for t in index[match]]
+        origin = f"{self.base_url}/anthology.bib.gz"
+        return [r for text in texts for r in parse_records(text, "acl", anthology_id_of, origin)]
+
+    def _title_index(self) -> dict[str, list[str]]:
+        if self._index is not None:
+            return self._index
+        url = f"{self.base_url}/anthology.bib.gz"
+        response = get(self.session, url, None, politeness=self.politeness, gate=self._gate,
+                       offline=self.offline)
+        if response.status_code != 200:
+            raise SourceError(f"the full export answered HTTP {response.status_code}.", url=url,
+                              status=response.status_code)
+        raw = response.content
+        digest = hashlib.sha256(raw).hexdigest()[:32]
+        stored = self.index_dir / f"acl-title-index-{digest}.json"
+        if stored.exists():
+            self._index = json.loads(stored.read_text(encoding="utf-8"))
+            return self._index
+        try:
+            text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourceError(f"the full export cannot be read ({exc}).", url=url) from exc
+        self._index = build_title_index(text)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        from llm4anno_bib.bibfile import write_text_atomic
+
+        write_text_atomic(stored, json.dumps(self._index, ensure_ascii=False))
+        return self._index
+
+
+def build_title_index(text: str) -> dict[str, list[str]]:
+    """Map each normalised title of a BibTeX export to the raw text of its entries."""
+    index: dict[str, list[str]] = {}
+    starts = [m.start() for m in _ENTRY_START.finditer(text)] + [len(text)]
+    for begin, end in zip(starts, starts[1:]):
+        chunk = text[begin:end]
+        match = _TITLE.search(chunk)
+        if match is None:
+            continue
+        title = normalise_title(latex_to_text(match.group(1) or match.group(2) or ""))
+        index.setdefault(title, []).append(chunk)
+    return index

@@ -1,0 +1,157 @@
+"""arXiv API client: many ids per request, title search, strict parsing.
+
+Feeds are parsed by the ``arxiv`` package (its Atom parser and ``Result`` objects), after a
+strict check of our own: arxiv 4.0.2 recovers silently from a truncated feed and reads an
+HTML error page as "no results", so a feed that is not well-formed XML, or whose
+``opensearch:totalResults`` disagrees with the entries received, is an error here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
+
+import arxiv
+import requests
+from arxiv import _feed as arxiv_feed
+from lxml import etree
+
+from llm4anno_bib._text import collapse_spaces, normalise_title
+from llm4anno_bib.errors import SourceError
+from llm4anno_bib.sources._http import Politeness, RequestGate, get
+from llm4anno_bib.sources.records import ArxivRecord
+
+DEFAULT_URL = "https://export.arxiv.org/api/query"
+URL_ENV = "LLM4ANNO_BIB_ARXIV_URL"
+# arXiv's terms of use: one request every three seconds; up to 100 ids a request keeps
+# URLs short and answers fast.
+POLITENESS = Politeness(delay=3.0, retries=3, backoff=3.0, timeout=30.0)
+BATCH_SIZE = 100
+
+_NS = {"atom": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/"}
+_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+                 r"(v\d+)?(?:\.pdf)?", re.I)
+_SEARCH_STOPWORDS = frozenset("a an and are as at be by for from in is of on or the to via with".split())
+
+
+def parse_arxiv_id(text: str) -> str | None:
+    """The arXiv id (without version) in an id, ``arXiv:`` id or arxiv.org URL, or ``None``.
+
+    >>> parse_arxiv_id("https://arxiv.org/pdf/2304.06767v2.pdf")
+    '2304.06767'
+    """
+    match = _ID.search(text.strip())
+    if match is None or ("arxiv" not in text.lower() and match.group(0) != text.strip()):
+        return None
+    return match.group(1)
+
+
+class ArxivClient:
+    """Asks the arXiv API through an injected (cached) session.
+
+    ``real_requests`` counts requests that went to the network.
+    """
+
+    def __init__(self, session: requests.Session, base_url: str | None = None, *,
+                 politeness: Politeness = POLITENESS, offline: bool = False) -> None:
+        self.session = session
+        self.base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+        self.politeness = politeness
+        self.offline = offline
+        self._gate = RequestGate(politeness.delay)
+
+    @property
+    def real_requests(self) -> int:
+        return self._gate.real_requests
+
+    def fetch_ids(self, ids: Iterable[str]) -> dict[str, ArxivRecord]:
+        """Records of the given ids (versions dropped), ``BATCH_SIZE`` ids a request.
+
+        Ids arXiv does not know are missing from the result.
+        """
+        wanted = list(dict.fromkeys(i.split("v")[0] if re.match(r"\d{4}\.", i) else i for i in ids))
+        found: dict[str, ArxivRecord] = {}
+        for start in range(0, len(wanted), BATCH_SIZE):
+            batch = wanted[start:start + BATCH_SIZE]
+            params = {"id_list": ",".join(batch), "start": "0", "max_results": str(len(batch))}
+            for record in self._query(params):
+                found[record.arxiv_id] = record
+        return found
+
+    def search_title(self, title: str, max_results: int = 10) -> list[ArxivRecord]:
+        """Records whose title has every significant word of ``title`` (a ``ti:`` query)."""
+        words = [w for w in normalise_title(title).split() if w not in _SEARCH_STOPWORDS]
+        if not words:
+            return []
+        query = " AND ".join(f"ti:{w}" for w in words)
+        params = {"search_query": query, "start": "0", "max_results": str(max_results)}
+        return list(self._query(params))
+
+    def _query(self, params: dict[str, str]) -> Iterator[ArxivRecord]:
+        response = get(self.session, self.base_url, params, politeness=self.politeness,
+                       gate=self._gate, offline=self.offline)
+        url = response.url or f"{self.base_url}?{urlencode(params)}"
+        if response.status_code != 200:
+            raise SourceError(f"arXiv answered HTTP {response.status_code}.", url=url,
+                              status=response.status_code)
+        content = response.content
+        try:
+            root = etree.fromstring(content, etree.XMLParser(resolve_entities=False,
+                                                             no_network=True))
+        except etree.XMLSyntaxError as exc:
+            _forget(self.session, response)
+            raise SourceError(f"arXiv sent a malformed or truncated feed ({exc}).", url=url,
+                              status=200) from exc
+        if root.tag != "{http://www.w3.org/2005/Atom}feed":
+            _forget(self.session, response)
+            raise SourceError("arXiv sent something that is not an Atom feed.", url=url)
+        total_text = root.findtext("os:totalResults", namespaces=_NS)
+        entries = root.findall("atom:entry", _NS)
+        parsed = arxiv_feed.parse(content)
+        if total_text is None:
+            _forget(self.session, response)
+            raise SourceError("arXiv's feed has no opensearch:totalResults.", url=url)
+        total = int(total_text)
+        start = int(params.get("start", "0"))
+        expected = max(0, min(total - start, int(params["max_results"])))
+        if len(entries) != expected or len(parsed.results) != len(entries):
+            _forget(self.session, response)
+            raise SourceError(
+                f"arXiv's feed announces {total} results but holds {len(entries)} entries "
+                "(a known arXiv API fault); try again.", url=url)
+        for result in parsed.results:
+            if not _is_error_entry(result):
+                yield _to_record(result)
+
+
+def _is_error_entry(result: arxiv.Result) -> bool:
+    # arXiv answers a malformed id with a single entry titled "Error".
+    return result.title.strip() == "Error" and "api/errors" in result.entry_id
+
+
+def _forget(session: requests.Session, response: requests.Response) -> None:
+    """Drop a bad answer from the cache so that a re-run asks again."""
+    cache = getattr(session, "cache", None)
+    if cache is not None and getattr(response, "cache_key", None):
+        cache.delete(response.cache_key)
+
+
+def _to_record(result: arxiv.Result) -> ArxivRecord:
+    short = result.get_short_id()
+    arxiv_id, _, version = short.partition("v") if re.match(r"\d{4}\.", short) else (
+        short.rsplit("v", 1)[0], "v", short.rsplit("v", 1)[-1])
+    return ArxivRecord(
+        arxiv_id=arxiv_id,
+        version=int(version) if version.isdigit() else 1,
+        title=collapse_spaces(result.title),
+        authors=tuple(collapse_spaces(a.name) for a in result.authors),
+        published=result.published.date(),
+        updated=result.updated.date(),
+        primary_category=result.primary_category,
+        categories=tuple(result.categories),
+        comment=collapse_spaces(result.comment) if result.comment else None,
+        journal_ref=result.journal_ref or None,
+        doi=result.doi or None,
+    )

@@ -1,0 +1,76 @@
+"""Build library.bib from the list README through the source clients.
+
+    python scripts/build_library.py                     # the real services
+    python scripts/build_library.py --arxiv-url http://127.0.0.1:PORT/arxiv/api/query \
+        --acl-url http://127.0.0.1:PORT/acl --dblp-url http://127.0.0.1:PORT/dblp
+
+(``python tests/source_server.py`` serves the recordings and prints those URLs.) Existing
+keys of the output file are kept; an unchanged input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from llm4anno_bib.bibfile import read_library, write_library  # noqa: E402
+from llm4anno_bib.build import Clients, build_library, load_curated  # noqa: E402
+from llm4anno_bib.errors import Llm4AnnoBibError  # noqa: E402
+from llm4anno_bib.sources._http import Politeness, make_session  # noqa: E402
+from llm4anno_bib.sources.acl import AclClient  # noqa: E402
+from llm4anno_bib.sources.arxiv import POLITENESS as ARXIV_POLITENESS, ArxivClient  # noqa: E402
+from llm4anno_bib.sources.dblp import DblpClient  # noqa: E402
+
+DATA = ROOT / "scripts" / "data"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", default=str(DATA / "list-README.md"), help="the list README")
+    parser.add_argument("--curated", default=str(DATA / "curated"), help="curated .bib folder")
+    parser.add_argument("-o", "--output", default=str(ROOT / "library.bib"))
+    parser.add_argument("--arxiv-url")
+    parser.add_argument("--acl-url")
+    parser.add_argument("--dblp-url")
+    parser.add_argument("--cache-dir", help="default: $LLM4ANNO_BIB_CACHE_DIR or the user cache")
+    parser.add_argument("--arxiv-delay", type=float, default=ARXIV_POLITENESS.delay,
+                        help="seconds between arXiv requests (arXiv asks for 3)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+    session = make_session(args.cache_dir)
+    arxiv_politeness = Politeness(delay=args.arxiv_delay, retries=ARXIV_POLITENESS.retries,
+                                  backoff=ARXIV_POLITENESS.backoff)
+    clients = Clients(
+        ArxivClient(session, args.arxiv_url, politeness=arxiv_politeness),
+        AclClient(session, args.acl_url, index_dir=args.cache_dir),
+        DblpClient(session, args.dblp_url),
+    )
+    output = Path(args.output)
+    try:
+        existing = read_library(output) if output.exists() else None
+        library, report = build_library(
+            Path(args.list).read_text(encoding="utf-8"), clients,
+            load_curated(Path(args.curated)), existing,
+            progress=lambda message: print(f"... {message}", file=sys.stderr))
+        write_library(library, output)
+    except Llm4AnnoBibError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for line in report.near_misses:
+        print(f"near miss (not applied): {line}", file=sys.stderr)
+    for line in report.unresolved:
+        print(f"unresolved: {line}", file=sys.stderr)
+    print(f"{output}: {len(library)} entries, {len(library.corrections())} corrections; "
+          f"real requests: arXiv {clients.arxiv.real_requests}, ACL {clients.acl.real_requests}, "
+          f"DBLP {clients.dblp.real_requests}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

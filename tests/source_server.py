@@ -1,0 +1,253 @@
+"""A real HTTP server on 127.0.0.1 that plays arXiv, the ACL Anthology and DBLP from recordings.
+
+- ``/arxiv/api/query``: ``id_list`` requests get the recorded entries joined in the order
+  asked (unknown ids: no entry), ``search_query=ti:w AND ti:w`` gets the entries whose title
+  has every word; ``opensearch:totalResults`` is set.
+- ``/acl/<id>.bib`` and ``/acl/anthology.bib.gz`` (the joined records, gzipped).
+- ``/dblp/search/publ/api?q=...&format=json&h=n`` and ``/dblp/rec/<key>.bib`` from the DBLP
+  files (when a folder of them is given).
+
+Faults are injected per path prefix with ``fail_next`` (status, headers, body), so retries,
+``Retry-After`` and strict parsing run for real. Every request is logged in ``requests``.
+
+Run ``python tests/source_server.py`` to serve the recordings for a manual build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+import time
+import unicodedata
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DBLP = Path(__file__).resolve().parents[2] / "shared" / "recordings" / "dblp"
+
+_FEED_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query</title>
+  <id>http://arxiv.org/api/local</id>
+  <updated>2026-01-01T00:00:00Z</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{total}</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{start}</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{per_page}</opensearch:itemsPerPage>
+"""
+
+
+def _words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", re.sub(r"\\.|[{}]", "", text)).encode("ascii", "ignore")
+    return re.findall(r"[a-z0-9]+", plain.decode().lower())
+
+
+@dataclass
+class Fault:
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b"<html><body>Service unavailable</body></html>"
+    content_type: str = "text/html"
+    delay: float = 0.0
+
+
+@dataclass
+class LoggedRequest:
+    path: str
+    query: dict[str, list[str]]
+    at: float
+
+
+class Recordings:
+    """The recorded answers, loaded once."""
+
+    def __init__(self, fixtures: Path = FIXTURES, dblp_dir: Path | None = None) -> None:
+        self.arxiv: dict[str, str] = {}
+        for path in sorted((fixtures / "arxiv").glob("*.xml")):
+            text = path.read_text(encoding="utf-8")
+            self.arxiv[path.stem] = re.search(r"  <entry>.*?</entry>\n", text, re.S).group(0)
+        self.arxiv_titles = {
+            k: set(_words(re.search(r"<title>(.*?)</title>", v, re.S).group(1)))
+            for k, v in self.arxiv.items()
+        }
+        self.acl = {p.stem: p.read_text(encoding="utf-8")
+                    for p in sorted((fixtures / "acl").glob("*.bib")) if p.stem != "anthology"}
+        self.acl_full = gzip.compress((fixtures / "acl" / "anthology.bib").read_bytes(), mtime=0)
+        self.dblp: dict[str, str] = {}
+        self.dblp_hits: list[tuple[set[str], dict]] = []
+        if dblp_dir is not None and dblp_dir.is_dir():
+            for path in sorted(dblp_dir.glob("*.bib")):
+                self._load_dblp(path.read_text(encoding="utf-8"))
+
+    def _load_dblp(self, text: str) -> None:
+        for match in re.finditer(r"^@(\w+)\{DBLP:([^,]+),\n(.*?)\n\}", text, re.S | re.M):
+            kind, key, body = match.groups()
+            if key in self.dblp:
+                continue
+            self.dblp[key] = match.group(0) + "\n"
+            fields = {m.group(1).lower(): re.sub(r"\s+", " ", m.group(2))
+                      for m in re.finditer(r"^\s*(\w+)\s*=\s*\{(.*?)\},?\s*$(?=\n\s*\w+\s*=|\Z)",
+                                           body, re.S | re.M)}
+            title = re.sub(r"[{}]", "", fields.get("title", ""))
+            authors = [a.strip() for a in fields.get("author", "").split(" and ") if a.strip()]
+            info = {
+                "authors": {"author": [{"text": a} for a in authors] if len(authors) != 1
+                            else {"text": authors[0]}},
+                "title": title + ".",
+                "venue": "ICLR" if "/iclr/" in key else "ICML" if "/icml/" in key else "NeurIPS",
+                "year": fields.get("year", ""),
+                "type": "Conference and Workshop Papers",
+                "key": key,
+                "url": f"https://dblp.org/rec/{key}",
+            }
+            if "doi" in fields:
+                info["doi"] = fields["doi"]
+            if "url" in fields:
+                info["ee"] = fields["url"]
+            self.dblp_hits.append((set(_words(title)), info))
+
+
+class SourceServer:
+    """The server; use as a context manager or call ``start``/``stop``."""
+
+    def __init__(self, recordings: Recordings) -> None:
+        self.recordings = recordings
+        self.requests: list[LoggedRequest] = []
+        self._faults: dict[str, deque[Fault]] = {}
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    arxiv_url = property(lambda self: self.url + "/arxiv/api/query")
+    acl_url = property(lambda self: self.url + "/acl")
+    dblp_url = property(lambda self: self.url + "/dblp")
+
+    def start(self) -> SourceServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> SourceServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def fail_next(self, prefix: str, fault: Fault, times: int = 1) -> None:
+        """Answer the next ``times`` requests under ``prefix`` with ``fault``."""
+        with self._lock:
+            self._faults.setdefault(prefix, deque()).extend([fault] * times)
+
+    def count(self, prefix: str, **query: str) -> int:
+        """How many requests went to ``prefix`` (with these query parameters present)."""
+        return sum(1 for r in self.requests if r.path.startswith(prefix)
+                   and all(name in r.query for name in query))
+
+    def reset_log(self) -> None:
+        self.requests.clear()
+
+    # -- answering --------------------------------------------------------------------
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for prefix, queue in self._faults.items():
+                if path.startswith(prefix) and queue:
+                    return queue.popleft()
+        return None
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
+        rec = self.recordings
+        if path == "/arxiv/api/query":
+            return 200, "application/atom+xml", self._arxiv(query)
+        if path == "/acl/anthology.bib.gz":
+            return 200, "application/gzip", rec.acl_full
+        if path.startswith("/acl/") and path.endswith(".bib"):
+            text = rec.acl.get(path[len("/acl/"):-len(".bib")])
+            return (200, "text/plain", text.encode()) if text else (404, "text/plain", b"")
+        if path == "/dblp/search/publ/api":
+            return 200, "application/json", self._dblp_search(query)
+        if path.startswith("/dblp/rec/") and path.endswith(".bib"):
+            text = rec.dblp.get(path[len("/dblp/rec/"):-len(".bib")])
+            return (200, "text/plain", text.encode()) if text else (404, "text/plain", b"")
+        return 404, "text/plain", b"not recorded"
+
+    def _arxiv(self, query: dict[str, list[str]]) -> bytes:
+        rec = self.recordings
+        ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
+        search = query.get("search_query", [""])[0]
+        start = int(query.get("start", ["0"])[0])
+        per_page = int(query.get("max_results", ["10"])[0])
+        if ids:
+            found = [rec.arxiv[i.split("v")[0]] for i in ids if i.split("v")[0] in rec.arxiv]
+        else:
+            terms = re.findall(r"ti:\"?([^\s\"]+)", search)
+            words = [w for t in terms for w in _words(t)]
+            found = [entry for key, entry in rec.arxiv.items()
+                     if words and all(w in rec.arxiv_titles[key] for w in words)]
+        page = found[start:start + per_page]
+        head = _FEED_HEAD.format(total=len(found), start=start, per_page=per_page)
+        return (head + "".join(page) + "</feed>\n").encode()
+
+    def _dblp_search(self, query: dict[str, list[str]]) -> bytes:
+        words = _words(query.get("q", [""])[0])
+        limit = int(query.get("h", ["30"])[0])
+        hits = [info for title_words, info in self.recordings.dblp_hits
+                if words and all(w in title_words for w in words)]
+        body = {"result": {"hits": {"@total": str(len(hits)), "@sent": str(min(limit, len(hits))),
+                                    "hit": [{"info": h} for h in hits[:limit]]}}}
+        return json.dumps(body).encode()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                parts = urlsplit(self.path)
+                path, query = unquote(parts.path), parse_qs(parts.query)
+                server.requests.append(LoggedRequest(path, query, time.monotonic()))
+                fault = server._take_fault(path)
+                if fault is not None:
+                    time.sleep(fault.delay)
+                    status, ctype, body, headers = (fault.status, fault.content_type,
+                                                    fault.body, fault.headers)
+                else:
+                    status, ctype, body = server.answer(path, query)
+                    headers = {}
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+if __name__ == "__main__":
+    with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as running:
+        print(f"LLM4ANNO_BIB_ARXIV_URL={running.arxiv_url}")
+        print(f"LLM4ANNO_BIB_ACL_URL={running.acl_url}")
+        print(f"LLM4ANNO_BIB_DBLP_URL={running.dblp_url}")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
