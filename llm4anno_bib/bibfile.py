@@ -184,7 +184,8 @@ def format_entries(entries: Iterable[Entry]) -> str:
 
 
 def _check_line_value(value: str, what: str) -> str:
-    if "\n" in value or _SEP in value or value.count("{") != value.count("}"):
+    # BibTeX reads an "@" inside a comment block as the start of an entry.
+    if "\n" in value or _SEP in value or "@" in value or "{" in value or "}" in value:
         raise LibraryFormatError(f"{what} '{value}' cannot be stored in a library block.")
     return value
 

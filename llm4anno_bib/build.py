@@ -274,7 +274,8 @@ def _merge(works: list[Work]) -> list[Work]:
             continue
         target.items += work.items
         target.titles += [t for t in work.titles if t not in target.titles]
-        target.notes += work.notes
+        has_rename = any(note[0] == "renamed" for note in target.notes)
+        target.notes += [n for n in work.notes if not (n[0] == "renamed" and has_rename)]
         target.published = target.published or work.published
     return list(merged.values())
 
@@ -373,11 +374,11 @@ def _survey_corrections(key: str, entry: Entry, document: ListDocument,
     if document.citation_block is not None:
         found.append(Correction(
             key, "incomplete-citation",
-            "the README's citation block: an @article with no key, no authors, no journal, "
+            "the README's citation block: an article entry with no key, no authors, no journal, "
             "titled 'Large Language Models for Data Annotation: Methods, Applications, and "
             "Challenges'",
-            f"@{entry.entry_type}{{{key}}} with {len(entry.authors)} authors, {entry.venue} "
-            f"{entry.year}, and eprint {entry.arxiv_id}", _source_name(work) +
+            f"{entry.entry_type} entry {key} with {len(entry.authors)} authors, "
+            f"{venue_acronym(entry)} {entry.year} ({entry.venue}), and eprint {entry.arxiv_id}", _source_name(work) +
             f"; arXiv {entry.arxiv_id}"))
     if document.survey_link is not None and document.survey_link[1] in ("https://", "http://", ""):
         found.append(Correction(key, "broken-link",

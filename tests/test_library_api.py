@@ -1,0 +1,186 @@
+"""The shipped library through the Python API: content, categories, lookup, round trip."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+from pybtex.database import parse_file as pybtex_parse_file
+
+import llm4anno_bib
+from llm4anno_bib import BibSyntaxError, UnknownCategory, UnknownKey
+from llm4anno_bib._text import normalise_title
+from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.sources.arxiv import parse_arxiv_id
+
+from conftest import LIST_README, ROOT
+
+
+def _entries_for_item(library, item):
+    """Entries of the item's section that the item can only mean: its arXiv link, its
+    title, or a correction that names its line."""
+    section = next(c for c in library.tree if c.slug == item.section)
+    named = {c.key for c in library.corrections() if re.search(rf"\bline {item.line}\b", c.said)}
+    if named & set(section.keys) and any(
+            c.kind in ("wrong-title", "wrong-link") and c.key in named for c in library.corrections()):
+        return named & set(section.keys)
+    link_id = parse_arxiv_id(item.paper_link or "")
+    found = set()
+    for key in section.keys:
+        entry = library[key]
+        wrong_link = any(c.kind == "wrong-link" and str(item.line) in c.said
+                         for c in library.corrections())
+        if key in named or fuzz.ratio(normalise_title(item.title), normalise_title(entry.title)) >= 90 or (
+                link_id and entry.arxiv_id == link_id and not wrong_link):
+            found.add(key)
+    return found
+
+
+def test_every_list_item_maps_to_exactly_one_entry(library):
+    document = parse_list(LIST_README.read_text(encoding="utf-8"))
+    assert len(document.items) == 84
+    mapped = {}
+    for item in document.items:
+        keys = _entries_for_item(library, item)
+        assert len(keys) == 1, (item.line, item.title, keys)
+        mapped[item.line] = keys.pop()
+    # every entry but the survey comes from the list
+    assert set(mapped.values()) == {e.key for e in library} - {library.survey_key}
+    assert len(library) == len(set(mapped.values())) + 1
+
+
+def test_the_issue_named_corrections_are_recorded(library):
+    by_key = {(c.key, c.kind): c for c in library.corrections()}
+    t0 = library["sanh2022multitask"]
+    assert t0.arxiv_id == "2110.08207" and "ICLR" in t0.venue and t0.year == 2022
+    assert ("sanh2022multitask", "wrong-title") in by_key
+    selective = library["su2023selective"]
+    assert selective.arxiv_id == "2209.01975" and selective.year == 2023
+    assert ("su2023selective", "wrong-title") in by_key and ("su2023selective", "venue") in by_key
+    rationale = library["wang2022rationale"]
+    assert rationale.arxiv_id == "2207.00747"
+    assert "2210.03493" in by_key[("wang2022rationale", "wrong-link")].said
+    assert ("shelmanov2021active", "broken-link") in by_key
+    assert ("alizadeh2023open", "duplicate") in by_key
+    for correction in library.corrections():
+        assert correction.source and correction.said and correction.truth
+
+
+def test_published_versions_keep_their_arxiv_id(library):
+    minillm = library["gu2024minillm"]
+    assert minillm.arxiv_id == "2306.08543" and "ICLR" in minillm.venue
+    assert library["stiennon2020learning"].fields["dblp"].startswith("conf/nips/")
+    asdiv = library["miao2020diverse"]
+    assert asdiv.year == 2020 and asdiv.arxiv_id == "2106.15772" and asdiv.doi
+
+
+def test_survey_block_is_the_version_of_record_with_eprint():
+    text = llm4anno_bib.survey()
+    assert text.count("@") == 1
+    for field in ("author = {Tan, Zhen and", "booktitle = {Proceedings of the 2024 Conference on "
+                  "Empirical Methods", "eprint = {2402.13446}", "doi = {10.18653/v1/2024.emnlp-main.54}",
+                  "pages = {930--957}"):
+        assert field in text
+
+
+def test_categories_tree_and_counts(library):
+    tree = library.categories()
+    assert [c.depth for c in tree][:3] == [0, 1, 1]
+    assert "toolkits" in {c.slug for c in tree}
+    by_slug = {c.slug: c for c in tree}
+    assert by_slug["toolkits"].count == 0
+    harness = "harnessing-llm-annotations-for-fine-tuning-and-prompting"
+    children = [c.slug for c in tree if c.parent == harness]
+    union = set(library.filter(category=harness).entries)
+    assert len(union) == by_slug[harness].count
+    expected = {e.key for e in library if {harness, *children} & set(e.categories)}
+    assert {e.key for e in union} == expected
+    assert by_slug[harness].count < sum(by_slug[c].count for c in children) + len(
+        by_slug[harness].keys)  # works in several sub-sections count once
+
+
+@pytest.mark.parametrize("name", ["Chain-of-Thought Prompting (CoT)", "chain-of-thought-prompting-cot",
+                                  "CHAIN-OF-THOUGHT PROMPTING (COT)"])
+def test_category_by_heading_slug_any_case(library, name):
+    keys = {e.key for e in library.filter(category=name)}
+    assert "wei2022chain" in keys and "brown2020language" not in keys
+
+
+def test_unknown_category_and_key_name_the_closest(library):
+    with pytest.raises(UnknownCategory) as error:
+        library.filter(category="chain of thougth")
+    assert "Chain-of-Thought Prompting (CoT)" in error.value.suggestions
+    with pytest.raises(UnknownKey) as error:
+        library["wei2022chian"]
+    assert "wei2022chain" in error.value.suggestions
+
+
+def test_filters_combine(library):
+    found = library.filter(year=2023, venue="ICML")
+    assert len(found) >= 3 and all(e.year == 2023 and "ICML" in e.venue for e in found)
+    assert {e.key for e in library.filter(author="Jason Wei")} >= {"wei2022chain", "wei2022finetuned"}
+    assert [e.key for e in library.filter(search="zero-shot rankers")] == ["hou2023large"]
+
+
+def test_keys_follow_the_rule(library):
+    from llm4anno_bib.keys import base_key
+
+    for entry in library:
+        assert re.fullmatch(r"[a-z0-9]+", entry.key)
+        assert entry.key.startswith(base_key(entry.authors, entry.year, entry.title))
+
+
+def test_round_trip_is_byte_identical(tmp_path: Path):
+    original = (ROOT / "library.bib").read_bytes()
+    target = tmp_path / "copy.bib"
+    llm4anno_bib.load().save(target)
+    assert target.read_bytes() == original
+    again = llm4anno_bib.load(target)
+    assert [e.fields for e in again] == [e.fields for e in llm4anno_bib.load()]
+
+
+def test_aliases_resolve(tmp_path: Path):
+    text = (ROOT / "library.bib").read_text(encoding="utf-8").replace(
+        "@inproceedings{wei2022chain,\n", "@inproceedings{wei2022chain,\n  ids = {wei2022cot},\n")
+    path = tmp_path / "aliased.bib"
+    path.write_text(text, encoding="utf-8")
+    aliased = llm4anno_bib.load(path)
+    assert aliased["wei2022cot"].key == "wei2022chain"
+    assert [e.key for e in aliased.filter(keys=["wei2022cot"])] == ["wei2022chain"]
+
+
+def test_library_parses_with_pybtex_and_has_no_abstracts():
+    data = pybtex_parse_file(str(ROOT / "library.bib"))
+    assert len(data.entries) == len(llm4anno_bib.load())
+    assert all("abstract" not in e.fields for e in llm4anno_bib.load())
+
+
+def test_no_field_of_an_entry_lacks_its_source(library):
+    for entry in library:
+        f = entry.fields
+        assert "author" in f and "title" in f and "year" in f, entry.key
+        assert f.get("anthology") or f.get("dblp") or f.get("eprint") or \
+            entry.key in ("anand2023gpt4all", "taori2023stanford"), entry.key
+
+
+def test_broken_file_is_an_error_with_line_and_nothing_changes(tmp_path: Path):
+    path = tmp_path / "broken.bib"
+    path.write_text("@misc{a,\n  title = {A},\n}\n\n@misc{b,\n  title = {B\n", encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(BibSyntaxError) as error:
+        llm4anno_bib.load(path)
+    assert error.value.path == str(path) and error.value.line == 5
+    assert path.read_bytes() == before
+
+
+def test_duplicate_keys_are_an_error(tmp_path: Path):
+    path = tmp_path / "dup.bib"
+    path.write_text("@misc{a, title={A}}\n@misc{a, title={B}}\n", encoding="utf-8")
+    with pytest.raises(BibSyntaxError, match="used twice"):
+        llm4anno_bib.load(path)
+
+
+def test_normalise_title_ignores_latex_case_and_accents():
+    assert normalise_title(r"{RLAIF} vs. R{\'e}sum{\'e}") == normalise_title("rlaif VS resume")
