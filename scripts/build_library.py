@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", help="default: $LLM4ANNO_BIB_CACHE_DIR or the user cache")
     parser.add_argument("--arxiv-delay", type=float, default=ARXIV_POLITENESS.delay,
                         help="seconds between arXiv requests (arXiv asks for 3)")
+    parser.add_argument("--source-delay", type=float, default=1.0,
+                        help="seconds between ACL Anthology and DBLP requests")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
@@ -48,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
                                   backoff=ARXIV_POLITENESS.backoff)
     clients = Clients(
         ArxivClient(session, args.arxiv_url, politeness=arxiv_politeness),
-        AclClient(session, args.acl_url, index_dir=args.cache_dir),
-        DblpClient(session, args.dblp_url),
+        AclClient(session, args.acl_url, index_dir=args.cache_dir,
+                  politeness=Politeness(delay=args.source_delay)),
+        DblpClient(session, args.dblp_url, politeness=Politeness(delay=args.source_delay)),
     )
     output = Path(args.output)
     try:

@@ -1,0 +1,77 @@
+"""The build script's pipeline against the local server reproduces library.bib."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from llm4anno_bib._text import normalise_title
+from llm4anno_bib.bibfile import read_library, render_library
+from llm4anno_bib.build import Clients, build_library, load_curated
+from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.sources._http import Politeness, make_session
+from llm4anno_bib.sources.acl import AclClient
+from llm4anno_bib.sources.arxiv import ArxivClient, parse_arxiv_id
+from llm4anno_bib.sources.dblp import DblpClient
+
+from conftest import CURATED, LIST_README, ROOT
+
+FAST = Politeness(delay=0.0, retries=1, backoff=0.05, timeout=10.0)
+
+
+def _clients(server, cache):
+    session = make_session(cache)
+    return Clients(ArxivClient(session, server.arxiv_url, politeness=FAST),
+                   AclClient(session, server.acl_url, politeness=FAST, index_dir=cache),
+                   DblpClient(session, server.dblp_url, politeness=FAST))
+
+
+def test_build_reproduces_library_bib_with_few_requests(server, tmp_path, needs_dblp):
+    list_text = LIST_README.read_text(encoding="utf-8")
+    shipped = (ROOT / "library.bib").read_text(encoding="utf-8")
+    existing = read_library(ROOT / "library.bib")
+    library, report = build_library(list_text, _clients(server, tmp_path / "c"),
+                                    load_curated(CURATED), existing)
+    assert render_library(library) == shipped
+    id_requests = [r for r in server.requests if r.path.startswith("/arxiv") and "id_list" in r.query]
+    assert len(id_requests) <= 2
+    searches = [r for r in server.requests if r.path.startswith("/arxiv") and "search_query" in r.query]
+    document = parse_list(list_text)
+    curated_titles = {"Stanford alpaca: An instruction-following llama model",
+                      "GPT4All: Training an Assistant-style Chatbot with Large Scale Data "
+                      "Distillation from GPT-3.5-Turbo"}
+    # one work may be listed with two different links (Brown et al. 2020): count works
+    elsewhere = {normalise_title(i.title) for i in document.items
+                 if not parse_arxiv_id(i.paper_link or "") and i.title not in curated_titles}
+    disputed_links = sum(1 for c in library.corrections() if c.kind == "wrong-link")
+    assert len(searches) == len(elsewhere) + disputed_links
+    # a near miss (same-ish title, other authors and year) is reported, never applied
+    assert any("conf/iclr/PatelLRCRC23" in line for line in report.near_misses)
+    assert library["brown2020language"].fields["dblp"] == "conf/nips/BrownMRSKDNSSAA20"
+
+    server.reset_log()
+    again, _ = build_library(list_text, _clients(server, tmp_path / "c"), load_curated(CURATED),
+                             existing)
+    assert render_library(again) == shipped
+    assert server.requests == []  # everything came from the cache
+
+
+def test_build_without_existing_library_gives_the_same_keys(server, tmp_path, needs_dblp):
+    library, _ = build_library(LIST_README.read_text(encoding="utf-8"),
+                               _clients(server, tmp_path / "c"), load_curated(CURATED), None)
+    assert [e.key for e in library] == [e.key for e in read_library(ROOT / "library.bib")]
+
+
+def test_build_script_runs_against_the_server(server, tmp_path, needs_dblp):
+    output = tmp_path / "library.bib"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_library.py"), "-o", str(output),
+         "--cache-dir", str(tmp_path / "c"), "--arxiv-delay", "0", "--source-delay", "0",
+         "--arxiv-url", server.arxiv_url, "--acl-url", server.acl_url,
+         "--dblp-url", server.dblp_url],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes() == (ROOT / "library.bib").read_bytes()
+    assert "76 entries" in result.stderr

@@ -1,0 +1,131 @@
+"""The source clients against the local server: batching, cache, politeness, faults."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from llm4anno_bib.errors import NotFound, SourceError
+from llm4anno_bib.sources._http import Politeness, make_session
+from llm4anno_bib.sources.acl import AclClient
+from llm4anno_bib.sources.arxiv import ArxivClient
+from llm4anno_bib.sources.dblp import DblpClient
+
+from source_server import Fault
+
+FAST = Politeness(delay=0.0, retries=2, backoff=0.05, timeout=5.0)
+
+
+@pytest.fixture
+def session(tmp_path):
+    return make_session(tmp_path / "cache")
+
+
+def test_arxiv_batches_ids_in_one_request_and_caches(server, session):
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    found = client.fetch_ids(["2201.11903", "2110.08207v2", "9999.99999"])
+    assert set(found) == {"2201.11903", "2110.08207"}
+    t0 = found["2110.08207"]
+    assert t0.title == "Multitask Prompted Training Enables Zero-Shot Task Generalization"
+    assert len(t0.authors) == 41 and t0.authors[8] == "Teven Le Scao" and t0.year == 2021
+    assert server.count("/arxiv", id_list="") == 1
+    again = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    assert again.fetch_ids(["2201.11903", "2110.08207v2", "9999.99999"]) == found
+    assert server.count("/arxiv") == 1 and again.real_requests == 0
+
+
+def test_arxiv_title_search_tolerates_small_wording_changes(server, session):
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    found = client.search_title("Learning to summarize with human feedback")
+    assert [r.arxiv_id for r in found] == ["2009.01325"]
+
+
+def test_arxiv_waits_between_real_requests_only(server, session):
+    client = ArxivClient(session, server.arxiv_url,
+                         politeness=Politeness(delay=0.4, retries=0, timeout=5.0))
+    client.fetch_ids(["2201.11903"])
+    client.fetch_ids(["2110.08207"])
+    times = [r.at for r in server.requests]
+    assert len(times) == 2 and times[1] - times[0] >= 0.4
+    started = time.monotonic()
+    client.fetch_ids(["2201.11903"])  # cached: no request, no wait
+    assert time.monotonic() - started < 0.3 and len(server.requests) == 2
+
+
+def test_retry_after_is_honoured_then_success(server, session):
+    server.fail_next("/arxiv", Fault(status=503, headers={"Retry-After": "1"}))
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    started = time.monotonic()
+    assert "2201.11903" in client.fetch_ids(["2201.11903"])
+    assert time.monotonic() - started >= 1.0 and server.count("/arxiv") == 2
+
+
+def test_retries_are_bounded(server, session):
+    server.fail_next("/arxiv", Fault(status=429, headers={"Retry-After": "0"}), times=5)
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    with pytest.raises(SourceError) as error:
+        client.fetch_ids(["2201.11903"])
+    assert error.value.status == 429 and server.count("/arxiv") == 3
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param(None, id="truncated-feed"),
+    pytest.param(b"<html><body>Rate exceeded.</body></html>", id="html-page"),
+    pytest.param(b"", id="empty-body"),
+])
+def test_malformed_feeds_are_errors_not_empty_results(server, session, recordings, body):
+    if body is None:
+        whole = server.answer("/arxiv/api/query", {"id_list": ["2110.08207"],
+                                                    "max_results": ["1"]})[2]
+        body = whole[: len(whole) // 2]
+    server.fail_next("/arxiv", Fault(status=200, body=body, content_type="application/atom+xml"))
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    with pytest.raises(SourceError):
+        client.fetch_ids(["2110.08207"])
+    # the bad answer was not cached: asking again gets the real one
+    assert "2110.08207" in client.fetch_ids(["2110.08207"])
+
+
+def test_feed_with_fewer_entries_than_announced_is_an_error(server, session):
+    whole = server.answer("/arxiv/api/query", {"id_list": ["2110.08207,2201.11903"],
+                                                "max_results": ["2"]})[2]
+    cut = whole[: whole.index(b"  <entry>", whole.index(b"<entry>") + 1)] + b"</feed>\n"
+    server.fail_next("/arxiv", Fault(status=200, body=cut, content_type="application/atom+xml"))
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    with pytest.raises(SourceError, match="announces 2 results but holds 1"):
+        client.fetch_ids(["2110.08207", "2201.11903"])
+
+
+def test_offline_with_nothing_cached_is_an_error(server, session):
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST, offline=True)
+    with pytest.raises(SourceError, match="offline"):
+        client.fetch_ids(["2201.11903"])
+    assert server.count("/arxiv") == 0
+
+
+def test_acl_record_and_title_index(server, session, tmp_path):
+    client = AclClient(session, server.acl_url, politeness=FAST, index_dir=tmp_path / "idx")
+    record = client.fetch_bib("2024.emnlp-main.54")
+    assert record.ident == "2024.emnlp-main.54" and record.authors[0] == "Tan, Zhen"
+    assert record.fields["month"] == "nov" and record.year == 2024
+    found = client.find_by_title("Why Can GPT Learn In-Context? Language Models Secretly "
+                                 "Perform Gradient Descent as Meta Optimizers")
+    assert [r.ident for r in found] == ["2023.findings-acl.247"]
+    client.find_by_title("A Survey on In-context Learning")
+    assert server.count("/acl/anthology.bib.gz") == 1  # built once, not per lookup
+    fresh = AclClient(make_session(tmp_path / "other-cache"), server.acl_url, politeness=FAST,
+                      index_dir=tmp_path / "idx")
+    assert [r.ident for r in fresh.find_by_title("A Survey on In-context Learning")] == \
+        ["2024.emnlp-main.64"]
+    with pytest.raises(NotFound):
+        client.fetch_bib("2099.acl-long.1")
+
+
+def test_dblp_search_and_record(server, session, needs_dblp):
+    client = DblpClient(session, server.dblp_url, politeness=FAST)
+    hits = client.search("Finetuned Language Models Are Zero-Shot Learners")
+    assert hits and hits[0].key == "conf/iclr/WeiBZGYLDDL22" and hits[0].year == 2022
+    record = client.fetch_bib(hits[0].key)
+    assert record.fields["booktitle"].startswith("The Tenth International Conference")
+    assert record.authors[0] == "Jason Wei"
