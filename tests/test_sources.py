@@ -129,3 +129,16 @@ def test_dblp_search_and_record(server, session, needs_dblp):
     record = client.fetch_bib(hits[0].key)
     assert record.fields["booktitle"].startswith("The Tenth International Conference")
     assert record.authors[0] == "Jason Wei"
+
+
+def test_base_urls_and_cache_dir_come_from_the_environment(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", server.arxiv_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_ACL_URL", server.acl_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", server.dblp_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "env-cache"))
+    session = make_session()
+    assert (tmp_path / "env-cache" / "http_cache.sqlite").exists()
+    assert "2201.11903" in ArxivClient(session, politeness=FAST).fetch_ids(["2201.11903"])
+    assert AclClient(session, politeness=FAST).fetch_bib("N19-1421").year == 2019
+    assert server.count("/arxiv") == 1 and server.count("/acl/N19-1421.bib") == 1
+    assert DblpClient(session).base_url == server.dblp_url
