@@ -184,7 +184,7 @@ def _settle_disagreements(works: list[Work], clients: Clients, report: BuildRepo
             ))
         elif link_owner is not None:
             # The link is another listed paper's: the title (and its label) decide.
-            found = _search_arxiv_for(item.title, parse_label(item.label)[1], clients, report)
+            found = _search_arxiv_for(item.title, parse_label(item.label)[1], clients)
             if found is None:
                 report.unresolved.append(f"line {item.line}: {item.title!r} links {link}, "
                                          "which is another item's paper, and no preprint "
@@ -208,8 +208,7 @@ def _settle_disagreements(works: list[Work], clients: Clients, report: BuildRepo
             ))
 
 
-def _search_arxiv_for(title: str, year: int | None, clients: Clients,
-                      report: BuildReport) -> ArxivRecord | None:
+def _search_arxiv_for(title: str, year: int | None, clients: Clients) -> ArxivRecord | None:
     for candidate in clients.arxiv.search_title(title):
         if title_score(title, candidate.title) >= TITLE_THRESHOLD and (
                 year is None or abs(candidate.year - year) <= 1):
