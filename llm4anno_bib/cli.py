@@ -5,6 +5,8 @@ Exit codes: 0 done, 1 not found (unknown key or category), 2 usage error or unre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -37,26 +39,27 @@ SearchOption = Annotated[Optional[str], typer.Option("--search", help="Words in 
                                                      "authors, venue or key.")]
 
 
-def _fail(error: Llm4AnnoBibError) -> typer.Exit:
-    typer.echo(f"llm4anno-bib: {error}", err=True)
-    return typer.Exit(error.exit_code)
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a library error into one line on stderr and its exit code."""
+    try:
+        yield
+    except Llm4AnnoBibError as error:
+        typer.echo(f"llm4anno-bib: {error}", err=True)
+        raise typer.Exit(error.exit_code) from error
 
 
 def _load(path: Optional[Path]) -> Library:
-    try:
+    with _reported():
         return llm4anno_bib.load(path)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
 
 
 def _filtered(library: Library, category: Optional[list[str]], year: Optional[int],
               venue: Optional[str], author: Optional[str], search: Optional[str],
               keys: Optional[list[str]] = None) -> Library:
-    try:
+    with _reported():
         return library.filter(category=category or None, year=year, venue=venue, author=author,
                               search=search, keys=keys or None)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
 
 
 @app.command()
@@ -86,10 +89,8 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
 @app.command()
 def show(key: str, library: LibraryOption = None) -> None:
     """Print one entry's BibTeX (aliases resolve to the entry)."""
-    try:
+    with _reported():
         typer.echo(_load(library)[key].bibtex, nl=False)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
 
 
 @app.command()
@@ -102,10 +103,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
            library: LibraryOption = None) -> None:
     """Export works as BibTeX to stdout or to a file."""
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
-    try:
+    with _reported():
         text = chosen.export(format=format)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -121,20 +120,16 @@ def export(category: CategoryOption = None, year: YearOption = None,
 @app.command()
 def survey(library: LibraryOption = None) -> None:
     """Print the survey's own citation (version of record, with its arXiv id)."""
-    try:
+    with _reported():
         typer.echo(_load(library).survey().bibtex, nl=False)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
 
 
 @app.command()
 def corrections(key: Annotated[Optional[str], typer.Argument(help="Only this entry's.")] = None,
                 library: LibraryOption = None) -> None:
     """List the list's mistakes and how the library corrects them, with their sources."""
-    try:
+    with _reported():
         found = _load(library).corrections(key)
-    except Llm4AnnoBibError as error:
-        raise _fail(error) from error
     for c in found:
         typer.echo(f"{c.key} [{c.kind}]\n  list:   {c.said}\n  cited:  {c.truth}\n"
                    f"  source: {c.source}")
