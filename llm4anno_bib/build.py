@@ -14,15 +14,16 @@ from pathlib import Path
 
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.enrich import (
-    arxiv_fields, eprint_fields, judge, published_fields, title_score, TITLE_THRESHOLD,
+    TITLE_THRESHOLD, arxiv_fields, eprint_fields, find_preprint, find_published,
+    published_fields, title_score,
 )
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.sources._bibtex import parse_records
-from llm4anno_bib.sources.acl import AclClient, parse_anthology_id
-from llm4anno_bib.sources.arxiv import ArxivClient, parse_arxiv_id
-from llm4anno_bib.sources.dblp import DblpClient
+from llm4anno_bib.sources import Sources
+from llm4anno_bib.sources.acl import parse_anthology_id
+from llm4anno_bib.sources.arxiv import parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,6 @@ class BuildReport:
     unresolved: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Clients:
-    arxiv: ArxivClient
-    acl: AclClient
-    dblp: DblpClient
-
-
 def load_curated(folder: Path) -> list[BibRecord]:
     """The curated citations (works that are not papers), one .bib file each."""
     records = []
@@ -88,7 +82,7 @@ def load_curated(folder: Path) -> list[BibRecord]:
     return records
 
 
-def build_library(list_text: str, clients: Clients, curated: Sequence[BibRecord],
+def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord],
                   existing: Library | None = None,
                   progress: Callable[[str], None] | None = None) -> tuple[Library, BuildReport]:
     """Build the whole library from the list README text. ``existing`` keeps its keys."""
@@ -161,7 +155,7 @@ def _titles_agree(title: str, work: Work) -> bool:
     return any(title_score(title, t) >= TITLE_THRESHOLD for t in recorded)
 
 
-def _settle_disagreements(works: list[Work], clients: Clients, report: BuildReport) -> None:
+def _settle_disagreements(works: list[Work], clients: Sources, report: BuildReport) -> None:
     for work in works:
         item = work.items[0]
         if work.arxiv is None or _titles_agree(item.title, work):
@@ -208,7 +202,7 @@ def _settle_disagreements(works: list[Work], clients: Clients, report: BuildRepo
             ))
 
 
-def _search_arxiv_for(title: str, year: int | None, clients: Clients) -> ArxivRecord | None:
+def _search_arxiv_for(title: str, year: int | None, clients: Sources) -> ArxivRecord | None:
     for candidate in clients.arxiv.search_title(title):
         if title_score(title, candidate.title) >= TITLE_THRESHOLD and (
                 year is None or abs(candidate.year - year) <= 1):
@@ -216,48 +210,25 @@ def _search_arxiv_for(title: str, year: int | None, clients: Clients) -> ArxivRe
     return None
 
 
-def _find_preprint(work: Work, clients: Clients, report: BuildReport) -> None:
+def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     title = work.published.title if work.published else work.items[0].title
     author, year = work.first_author_year()
     _, label_year = parse_label(work.items[0].label)
-    for candidate in clients.arxiv.search_title(title):
-        verdict = judge([title, *work.titles], author, candidate.year, [candidate.title],
-                        candidate.authors[0] if candidate.authors else None,
-                        year or label_year)
-        if verdict.accepted:
-            work.arxiv = candidate
-            return
-        if verdict.near_miss:
-            report.near_misses.append(f"{title!r} ~ arXiv {candidate.arxiv_id} "
-                                      f"{candidate.title!r}: {verdict.reason}")
+    found, near_misses = find_preprint([title, *work.titles], author, year or label_year,
+                                       clients, repr(title))
+    report.near_misses += near_misses
+    if found is not None:
+        work.arxiv = found
 
 
-def _find_published(work: Work, clients: Clients, report: BuildReport) -> None:
+def _find_published(work: Work, clients: Sources, report: BuildReport) -> None:
     assert work.arxiv is not None
     titles = list(dict.fromkeys([work.arxiv.title, *work.titles]))
-    author, year = work.arxiv.authors[0], work.arxiv.year
-
-    def accept(record_titles: list[str], record_author: str | None, record_year: int | None,
-               what: str) -> bool:
-        verdict = judge(titles, author, year, record_titles, record_author, record_year)
-        if verdict.near_miss:
-            report.near_misses.append(f"arXiv {work.arxiv.arxiv_id} ~ {what}: {verdict.reason}")
-        return verdict.accepted
-
-    for title in titles:
-        for record in clients.acl.find_by_title(title):
-            if accept([record.title], record.authors[0] if record.authors else None,
-                      record.year, f"ACL {record.ident}"):
-                work.published = record
-                return
-    for title in titles:
-        for hit in clients.dblp.search(title):
-            if hit.kind.startswith("Informal"):
-                continue  # DBLP's own copy of the arXiv preprint
-            if accept([hit.title], hit.authors[0] if hit.authors else None, hit.year,
-                      f"DBLP {hit.key}"):
-                work.published = clients.dblp.fetch_bib(hit.key)
-                return
+    found, near_misses = find_published(titles, work.arxiv.authors[0], work.arxiv.year, clients,
+                                        f"arXiv {work.arxiv.arxiv_id}")
+    report.near_misses += near_misses
+    if found is not None:
+        work.published = found
 
 
 def _merge(works: list[Work]) -> list[Work]:

@@ -16,14 +16,18 @@ reported, never applied.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title, protect_capitals, text_to_latex
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+if TYPE_CHECKING:
+    from llm4anno_bib.sources import Sources
 
 TITLE_THRESHOLD = 88.0
 NEAR_MISS = 75.0
@@ -82,6 +86,53 @@ def judge(titles: Iterable[str], first_author: str | None, preprint_year: int | 
     accepted = not problems
     return Verdict(accepted, not accepted and score >= NEAR_MISS, score,
                    "; ".join(problems) or "title, first author and year agree")
+
+
+def find_published(titles: Sequence[str], first_author: str | None, year: int | None,
+                   sources: Sources, subject: str) -> tuple[BibRecord | None, list[str]]:
+    """The published version of a preprint (ACL Anthology first, then DBLP), or ``None``,
+    with the near misses met on the way (``subject`` names the preprint in them).
+
+    DBLP's own copies of arXiv preprints ("Informal Publications") are not published versions.
+    """
+    near_misses: list[str] = []
+
+    def accept(record_titles: list[str], record_author: str | None, record_year: int | None,
+               what: str) -> bool:
+        verdict = judge(titles, first_author, year, record_titles, record_author, record_year)
+        if verdict.near_miss:
+            near_misses.append(f"{subject} ~ {what}: {verdict.reason}")
+        return verdict.accepted
+
+    for title in titles:
+        for record in sources.acl.find_by_title(title):
+            if accept([record.title], record.authors[0] if record.authors else None,
+                      record.year, f"ACL {record.ident}"):
+                return record, near_misses
+    for title in titles:
+        for hit in sources.dblp.search(title):
+            if hit.kind.startswith("Informal"):
+                continue
+            if accept([hit.title], hit.authors[0] if hit.authors else None, hit.year,
+                      f"DBLP {hit.key}"):
+                return sources.dblp.fetch_bib(hit.key), near_misses
+    return None, near_misses
+
+
+def find_preprint(titles: Sequence[str], first_author: str | None, year: int | None,
+                  sources: Sources, subject: str) -> tuple[ArxivRecord | None, list[str]]:
+    """The arXiv preprint of a work known by title (one arXiv title search), or ``None``,
+    with the near misses met on the way."""
+    near_misses: list[str] = []
+    for candidate in sources.arxiv.search_title(titles[0]):
+        verdict = judge(titles, first_author, candidate.year, [candidate.title],
+                        candidate.authors[0] if candidate.authors else None, year)
+        if verdict.accepted:
+            return candidate, near_misses
+        if verdict.near_miss:
+            near_misses.append(f"{subject} ~ arXiv {candidate.arxiv_id} {candidate.title!r}: "
+                               f"{verdict.reason}")
+    return None, near_misses
 
 
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:

@@ -19,12 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from llm4anno_bib.bibfile import read_library, write_library  # noqa: E402
-from llm4anno_bib.build import Clients, build_library, load_curated  # noqa: E402
+from llm4anno_bib.build import build_library, load_curated  # noqa: E402
 from llm4anno_bib.errors import Llm4AnnoBibError  # noqa: E402
-from llm4anno_bib.sources._http import Politeness, make_session  # noqa: E402
-from llm4anno_bib.sources.acl import AclClient  # noqa: E402
-from llm4anno_bib.sources.arxiv import POLITENESS as ARXIV_POLITENESS, ArxivClient  # noqa: E402
-from llm4anno_bib.sources.dblp import DblpClient  # noqa: E402
+from llm4anno_bib.sources import Politeness, Sources  # noqa: E402
+from llm4anno_bib.sources.arxiv import POLITENESS as ARXIV_POLITENESS  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
 
@@ -45,15 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
-    session = make_session(args.cache_dir)
-    arxiv_politeness = Politeness(delay=args.arxiv_delay, retries=ARXIV_POLITENESS.retries,
-                                  backoff=ARXIV_POLITENESS.backoff)
-    clients = Clients(
-        ArxivClient(session, args.arxiv_url, politeness=arxiv_politeness),
-        AclClient(session, args.acl_url, index_dir=args.cache_dir,
-                  politeness=Politeness(delay=args.source_delay)),
-        DblpClient(session, args.dblp_url, politeness=Politeness(delay=args.source_delay)),
-    )
+    clients = Sources.connect(
+        args.cache_dir, arxiv_url=args.arxiv_url, acl_url=args.acl_url, dblp_url=args.dblp_url,
+        arxiv_politeness=Politeness(delay=args.arxiv_delay, retries=ARXIV_POLITENESS.retries,
+                                    backoff=ARXIV_POLITENESS.backoff),
+        politeness=Politeness(delay=args.source_delay))
     output = Path(args.output)
     try:
         existing = read_library(output) if output.exists() else None

@@ -201,10 +201,15 @@ class SourceServer:
         return (head + "".join(page) + "</feed>\n").encode()
 
     def _dblp_search(self, query: dict[str, list[str]]) -> bytes:
-        words = _words(query.get("q", [""])[0])
+        text = query.get("q", [""])[0]
+        words = _words(text)
         limit = int(query.get("h", ["30"])[0])
-        hits = [info for title_words, info in self.recordings.dblp_hits
-                if words and all(w in title_words for w in words)]
+        if text.startswith("10."):  # a DOI: DBLP finds the record of that electronic edition
+            hits = [info for _words_, info in self.recordings.dblp_hits
+                    if info.get("doi", "").lower() == text.lower()]
+        else:
+            hits = [info for title_words, info in self.recordings.dblp_hits
+                    if words and all(w in title_words for w in words)]
         body = {"result": {"hits": {"@total": str(len(hits)), "@sent": str(min(limit, len(hits))),
                                     "hit": [{"info": h} for h in hits[:limit]]}}}
         return json.dumps(body).encode()

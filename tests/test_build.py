@@ -9,12 +9,10 @@ import pytest
 
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.bibfile import read_library, render_library
-from llm4anno_bib.build import Clients, build_library, load_curated
+from llm4anno_bib.build import build_library, load_curated
 from llm4anno_bib.listmd import parse_list
-from llm4anno_bib.sources._http import Politeness, make_session
-from llm4anno_bib.sources.acl import AclClient
-from llm4anno_bib.sources.arxiv import ArxivClient, parse_arxiv_id
-from llm4anno_bib.sources.dblp import DblpClient
+from llm4anno_bib.sources import Politeness, Sources
+from llm4anno_bib.sources.arxiv import parse_arxiv_id
 
 from conftest import CURATED, LIST_README, ROOT
 
@@ -22,10 +20,8 @@ FAST = Politeness(delay=0.0, retries=1, backoff=0.05, timeout=10.0)
 
 
 def _clients(server, cache):
-    session = make_session(cache)
-    return Clients(ArxivClient(session, server.arxiv_url, politeness=FAST),
-                   AclClient(session, server.acl_url, politeness=FAST, index_dir=cache),
-                   DblpClient(session, server.dblp_url, politeness=FAST))
+    return Sources.connect(cache, arxiv_url=server.arxiv_url, acl_url=server.acl_url,
+                           dblp_url=server.dblp_url, arxiv_politeness=FAST, politeness=FAST)
 
 
 def test_build_reproduces_library_bib_with_few_requests(server, tmp_path, needs_dblp):

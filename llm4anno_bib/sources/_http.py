@@ -44,6 +44,10 @@ def default_cache_dir() -> Path:
     return Path(configured) if configured else Path(platformdirs.user_cache_dir("llm4anno-bib"))
 
 
+CACHE_FILE = "http_cache.sqlite"
+INDEX_GLOB = "acl-*-index-*.json"
+
+
 def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
                  expire_after: timedelta | None = None) -> requests_cache.CachedSession:
     """A cached session for the source clients.
@@ -55,7 +59,7 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     session = requests_cache.CachedSession(
-        cache_name=str(folder / "http_cache.sqlite"),
+        cache_name=str(folder / CACHE_FILE),
         backend="sqlite",
         serializer="json",
         expire_after=expire_after if expire_after is not None else timedelta(days=30),
@@ -158,3 +162,64 @@ def get(
         log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
         time.sleep(pause)
         attempt += 1
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What the cache folder holds: stored responses per host, index files, bytes on disk."""
+
+    folder: Path
+    responses: Mapping[str, int]
+    index_files: tuple[str, ...]
+    size_bytes: int
+
+    @property
+    def total_responses(self) -> int:
+        return sum(self.responses.values())
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB))
+    return [p for p in found if p.is_file()]
+
+
+def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
+    """Describe the cache folder (default: ``default_cache_dir()``) without changing it.
+
+    Raises ``SourceError`` when the cache database cannot be read.
+    """
+    from urllib.parse import urlsplit
+
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    per_host: dict[str, int] = {}
+    if (folder / CACHE_FILE).is_file():
+        backend = requests_cache.SQLiteCache(str(folder / CACHE_FILE), serializer="json")
+        try:
+            for url in backend.responses.keys():
+                response = backend.responses[url]
+                host = urlsplit(response.url).netloc or "?"
+                per_host[host] = per_host.get(host, 0) + 1
+        except Exception as exc:  # sqlite3 and deserialisation errors alike
+            raise SourceError(f"the cache cannot be read ({exc}); run 'llm4anno-bib cache "
+                              "clear'.", url=str(folder / CACHE_FILE)) from exc
+        finally:
+            backend.close()
+    files = _cache_files(folder)
+    return CacheInfo(folder, dict(sorted(per_host.items())),
+                     tuple(p.name for p in files if p.suffix == ".json"),
+                     sum(p.stat().st_size for p in files))
+
+
+def clear_cache(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
+    """Delete the cached responses and index files; returns what was there before.
+
+    Deleting the files (rather than emptying the database) also clears a corrupt cache.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    try:
+        before = cache_info(folder)
+    except SourceError:
+        before = CacheInfo(folder, {}, (), sum(p.stat().st_size for p in _cache_files(folder)))
+    for path in _cache_files(folder):
+        path.unlink(missing_ok=True)
+    return before

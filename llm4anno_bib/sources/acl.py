@@ -30,6 +30,7 @@ URL_ENV = "LLM4ANNO_BIB_ACL_URL"
 POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0)
 _ENTRY_START = re.compile(r"^@", re.M)
 _TITLE = re.compile(r"^\s*title\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
+_DOI = re.compile(r"^\s*doi\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
 _ID_IN_URL = re.compile(r"aclanthology\.org/([A-Za-z0-9.\-]+?)/?$")
 _ID = re.compile(r"^(?:\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})$", re.I)
 
@@ -90,18 +91,31 @@ class AclClient:
 
     def find_by_title(self, title: str, cutoff: float = 85.0) -> list[BibRecord]:
         """Records of the full export whose title is ``title`` or close to it, best first."""
-        index = self._title_index()
+        titles = self._full_index()["titles"]
         wanted = normalise_title(title)
-        if wanted in index:
-            texts = index[wanted]
+        if wanted in titles:
+            texts = titles[wanted]
         else:
-            close = process.extract(wanted, list(index), scorer=fuzz.ratio, limit=3,
+            close = process.extract(wanted, list(titles), scorer=fuzz.ratio, limit=3,
                                     score_cutoff=cutoff)
-            texts = [t for match, _score, _i in close for t in index[match]]
+            texts = [t for match, _score, _i in close for t in titles[match]]
+        return self._records(texts)
+
+    def find_by_doi(self, doi: str) -> BibRecord | None:
+        """The record of the full export with this DOI (any case), or ``None``.
+
+        The Anthology holds DOIs beyond its own ``10.18653`` prefix (the Computational
+        Linguistics journal's ``10.1162/coli...``), so the full export is asked, not the prefix.
+        """
+        texts = self._full_index()["dois"].get(doi.strip().lower(), [])
+        records = self._records(texts)
+        return records[0] if records else None
+
+    def _records(self, texts: list[str]) -> list[BibRecord]:
         origin = f"{self.base_url}/anthology.bib.gz"
         return [r for text in texts for r in parse_records(text, "acl", anthology_id_of, origin)]
 
-    def _title_index(self) -> dict[str, list[str]]:
+    def _full_index(self) -> dict[str, dict[str, list[str]]]:
         if self._index is not None:
             return self._index
         url = f"{self.base_url}/anthology.bib.gz"
@@ -112,15 +126,18 @@ class AclClient:
                               status=response.status_code)
         raw = response.content
         digest = hashlib.sha256(raw).hexdigest()[:32]
-        stored = self.index_dir / f"acl-title-index-{digest}.json"
+        stored = self.index_dir / f"acl-anthology-index-{digest}.json"
         if stored.exists():
-            self._index = json.loads(stored.read_text(encoding="utf-8"))
-            return self._index
+            try:
+                self._index = json.loads(stored.read_text(encoding="utf-8"))
+                return self._index
+            except (OSError, ValueError):
+                pass  # a damaged index file is rebuilt below
         try:
             text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise SourceError(f"the full export cannot be read ({exc}).", url=url) from exc
-        self._index = build_title_index(text)
+        self._index = build_index(text)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         from llm4anno_bib.bibfile import write_text_atomic
 
@@ -128,15 +145,19 @@ class AclClient:
         return self._index
 
 
-def build_title_index(text: str) -> dict[str, list[str]]:
-    """Map each normalised title of a BibTeX export to the raw text of its entries."""
-    index: dict[str, list[str]] = {}
+def build_index(text: str) -> dict[str, dict[str, list[str]]]:
+    """Index the entries of a BibTeX export by normalised title (``titles``) and by
+    lowercase DOI (``dois``); each maps to the raw text of its entries."""
+    titles: dict[str, list[str]] = {}
+    dois: dict[str, list[str]] = {}
     starts = [m.start() for m in _ENTRY_START.finditer(text)] + [len(text)]
     for begin, end in zip(starts, starts[1:]):
         chunk = text[begin:end]
         match = _TITLE.search(chunk)
-        if match is None:
-            continue
-        title = normalise_title(latex_to_text(match.group(1) or match.group(2) or ""))
-        index.setdefault(title, []).append(chunk)
-    return index
+        if match is not None:
+            title = normalise_title(latex_to_text(match.group(1) or match.group(2) or ""))
+            titles.setdefault(title, []).append(chunk)
+        doi = _DOI.search(chunk)
+        if doi is not None:
+            dois.setdefault((doi.group(1) or doi.group(2)).strip().lower(), []).append(chunk)
+    return {"titles": titles, "dois": dois}

@@ -41,7 +41,21 @@ class DblpClient:
 
     def search(self, title: str, hits: int = 10) -> list[DblpHit]:
         """Publications whose title matches ``title`` (DBLP's own word search)."""
-        query = normalise_title(title)
+        return self._search(normalise_title(title), hits)
+
+    def find_by_doi(self, doi: str) -> BibRecord | None:
+        """The record whose DOI is exactly ``doi`` (any case), or ``None``.
+
+        DBLP's search matches the DOI of its electronic editions; only a hit carrying this
+        very DOI is taken, never a neighbour.
+        """
+        wanted = doi.strip().lower()
+        for hit in self._search(wanted, 10):
+            if (hit.doi or "").lower() == wanted:
+                return self.fetch_bib(hit.key)
+        return None
+
+    def _search(self, query: str, hits: int) -> list[DblpHit]:
         url = f"{self.base_url}/search/publ/api"
         response = get(self.session, url, {"q": query, "format": "json", "h": str(hits)},
                        politeness=self.politeness, gate=self._gate, offline=self.offline)
