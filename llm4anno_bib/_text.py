@@ -19,6 +19,9 @@ _LATEX_TO_TEXT = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 _TEXT_TO_LATEX = UnicodeToLatexEncoder(
     non_ascii_only=False, replacement_latex_protection="braces-all", unknown_char_policy="keep"
 )
+_NON_ASCII_TO_LATEX = UnicodeToLatexEncoder(
+    non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+)
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -50,6 +53,18 @@ def text_to_latex(text: str) -> str:
     "Tam{\\\\'a}s {\\\\&} co"
     """
     return _TEXT_TO_LATEX.unicode_to_latex(collapse_spaces(unicodedata.normalize("NFC", text)))
+
+
+def escape_non_ascii(value: str) -> str:
+    """Write the non-ASCII letters of a BibTeX value (already LaTeX) as LaTeX accents, so
+    that every entry spells accents the same way.
+
+    >>> escape_non_ascii("Rocktäschel, Tim and {GPT}")
+    'Rockt{\\"a}schel, Tim and {GPT}'
+    """
+    if value.isascii():
+        return value
+    return _NON_ASCII_TO_LATEX.unicode_to_latex(unicodedata.normalize("NFC", value))
 
 
 def ascii_fold(text: str) -> str:

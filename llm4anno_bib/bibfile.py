@@ -32,7 +32,7 @@ FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "series", "journal", "volume", "number", "pages",
     "year", "month", "address", "publisher", "howpublished", "doi", "url",
     "eprint", "archiveprefix", "primaryclass", "anthology", "dblp", "ids", "keywords",
-    "pdf", "code", "data", "webpage",
+    "pdf", "code", "data", "webpage", "curated",
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SEP = " | "

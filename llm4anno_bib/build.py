@@ -19,7 +19,7 @@ from llm4anno_bib.enrich import (
 )
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
-from llm4anno_bib.model import Category, Correction, Entry, Library, venue_acronym
+from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.acl import parse_anthology_id
@@ -255,7 +255,8 @@ _LINK_FIELDS = {"code": "code", "repo": "code", "data": "data", "html": "webpage
 
 def _entry_fields(work: Work) -> dict[str, str]:
     if work.curated is not None:
-        fields = dict(work.curated.fields)
+        # a project's own citation: no source knows it, so updates leave it alone
+        fields = dict(work.curated.fields) | {CURATED_FIELD: "*"}
     elif work.published is not None:
         fields = published_fields(work.published)
         if work.arxiv is not None:
@@ -389,23 +390,11 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
     return Library(entries, tree, corrections, survey_key)
 
 
-def _identifiers(entry: Entry) -> list[str]:
-    ids = []
-    if entry.arxiv_id:
-        ids.append("arxiv:" + entry.arxiv_id)
-    if entry.doi:
-        ids.append("doi:" + entry.doi.lower())
-    if entry.fields.get("anthology"):
-        ids.append("acl:" + entry.fields["anthology"])
-    ids.append("title:" + normalise_title(entry.title))
-    return ids
-
-
 def _existing_keys(existing: Library | None) -> dict[str, str]:
     if existing is None:
         return {}
-    return {ident: entry.key for entry in existing for ident in _identifiers(entry)}
+    return {ident: entry.key for entry in existing for ident in entry.identifiers()}
 
 
 def _old_key(draft: Entry, old_keys: Mapping[str, str]) -> str | None:
-    return next((old_keys[i] for i in _identifiers(draft) if i in old_keys), None)
+    return next((old_keys[i] for i in draft.identifiers() if i in old_keys), None)

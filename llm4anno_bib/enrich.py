@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title, protect_capitals, text_to_latex
+from llm4anno_bib._text import (
+    ascii_fold, escape_non_ascii, latex_to_text, normalise_title, protect_capitals, text_to_latex,
+)
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
@@ -155,7 +157,9 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
 
 def published_fields(record: BibRecord) -> dict[str, str]:
     """Library fields of a published record (ACL Anthology, DBLP, curated file)."""
-    fields = {name: record.fields[name] for name in CARRIED_FIELDS if record.fields.get(name)}
+    fields = {name: record.fields[name] if name in ("url", "doi") else
+              escape_non_ascii(record.fields[name])
+              for name in CARRIED_FIELDS if record.fields.get(name)}
     if record.source == "acl":
         fields["title"] = protect_capitals(fields["title"])
         fields["anthology"] = record.ident

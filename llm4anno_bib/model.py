@@ -16,7 +16,12 @@ from pybtex.bibtex.utils import split_name_list
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
 
-__all__ = ["Category", "Correction", "Entry", "Library", "slugify"]
+__all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
+
+# The per-entry protection: ``curated = {title, pages}`` names fields that ``update`` never
+# overwrites; ``*`` leaves the whole entry alone; ``key`` marks a key chosen by hand (``check``
+# does not hold it to the key rule); ``type`` keeps the entry type.
+CURATED_FIELD = "curated"
 
 
 def slugify(heading: str) -> str:
@@ -83,6 +88,34 @@ class Entry:
             fields=MappingProxyType(dict(values)),
             aliases=_split_list(values.get("ids", "")),
         )
+
+    @property
+    def curated(self) -> frozenset[str]:
+        """The names this entry's ``curated`` field protects (lowercase; ``*`` for all).
+
+        >>> Entry.from_fields("k", "misc", {"title": "T", "curated": "title, Pages"}).curated
+        frozenset({'pages', 'title'})
+        """
+        value = self.fields.get(CURATED_FIELD, "")
+        return frozenset(part.strip().lower() for part in re.split(r"[,\s]+", value) if part.strip())
+
+    def identifiers(self) -> tuple[str, ...]:
+        """What identifies the work across files: ``arxiv:``, ``doi:``, ``acl:`` ids and the
+        normalised ``title:``. Two entries sharing one are the same work.
+
+        >>> Entry.from_fields("k", "misc", {"title": "On {BERT}", "doi": "10.1/X"}).identifiers()
+        ('doi:10.1/x', 'title:on bert')
+        """
+        ids = []
+        if self.arxiv_id:
+            ids.append("arxiv:" + self.arxiv_id)
+        if self.doi:
+            ids.append("doi:" + self.doi.strip().lower())
+        if self.fields.get("anthology"):
+            ids.append("acl:" + self.fields["anthology"])
+        if normalise_title(self.title):
+            ids.append("title:" + normalise_title(self.title))
+        return tuple(ids)
 
     @property
     def bibtex(self) -> str:

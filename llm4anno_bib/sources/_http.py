@@ -164,6 +164,16 @@ def get(
         attempt += 1
 
 
+def decode_utf8(response: requests.Response) -> str:
+    """The body as UTF-8, whatever the Content-Type says: BibTeX exports are UTF-8, and
+    requests decodes a ``text/plain`` body without a charset as Latin-1."""
+    try:
+        return response.content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"the answer is not UTF-8 (byte {exc.start}).", url=response.url,
+                          status=response.status_code) from exc
+
+
 @dataclass(frozen=True, slots=True)
 class CacheInfo:
     """What the cache folder holds: stored responses per host, index files, bytes on disk."""

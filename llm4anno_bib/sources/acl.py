@@ -22,7 +22,9 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.errors import NotFound, SourceError
 from llm4anno_bib.sources._bibtex import parse_records
-from llm4anno_bib.sources._http import Politeness, RequestGate, default_cache_dir, get
+from llm4anno_bib.sources._http import (
+    Politeness, RequestGate, decode_utf8, default_cache_dir, get,
+)
 from llm4anno_bib.sources.records import BibRecord
 
 DEFAULT_URL = "https://aclanthology.org"
@@ -84,7 +86,7 @@ class AclClient:
         if response.status_code == 404:
             raise NotFound(f"the ACL Anthology has no paper '{anthology_id}'.", url=url,
                            status=404)
-        records = parse_records(response.text, "acl", anthology_id_of, url)
+        records = parse_records(decode_utf8(response), "acl", anthology_id_of, url)
         if len(records) != 1:
             raise SourceError(f"expected one record, got {len(records)}.", url=url)
         return records[0]

@@ -10,7 +10,7 @@ import requests
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import NotFound, SourceError
 from llm4anno_bib.sources._bibtex import parse_records
-from llm4anno_bib.sources._http import Politeness, RequestGate, get
+from llm4anno_bib.sources._http import Politeness, RequestGate, decode_utf8, get
 from llm4anno_bib.sources.records import BibRecord, DblpHit
 
 DEFAULT_URL = "https://dblp.org"
@@ -74,7 +74,7 @@ class DblpClient:
                        offline=self.offline)
         if response.status_code == 404:
             raise NotFound(f"DBLP has no record '{key}'.", url=url, status=404)
-        records = parse_records(response.text, "dblp", dblp_key_of, url)
+        records = parse_records(decode_utf8(response), "dblp", dblp_key_of, url)
         if len(records) != 1:
             raise SourceError(f"expected one record, got {len(records)}.", url=url)
         return records[0]

@@ -1,0 +1,313 @@
+"""Bringing entries up to date with their sources, without losing anything.
+
+For every chosen entry the sources that know it are asked again: arXiv for its eprint (all
+ids in batches of up to 100), the ACL Anthology or DBLP for its published record (by the
+``anthology`` id or ``dblp`` key it carries), a title search for a preprint where it has none,
+and a search for a published version where it is still a preprint (the build's matching rule:
+title, first author and year must agree). The result is a proposal: a new ``Library`` and a
+report per entry of every field change with the source of the new value. Nothing is written
+here; ``llm4anno_bib.update`` or the CLI writes after review.
+
+What an update never does:
+
+- change a key, drop an entry, or drop a field someone wrote (fields no source gives stay);
+- overwrite a field named in the entry's ``curated`` field (``curated = {*}``: the entry is
+  left alone; ``type``: the entry type is kept);
+- apply a record that fails the matching rule (the record of a mistyped id, a near miss) or
+  values on which two sources disagree: those are reported.
+
+The one kind of removal: when a preprint is upgraded to its published version, the preprint's
+own ``howpublished`` and ``month`` are removed if they still hold exactly what arXiv gives
+(a preprint's month beside the published year would cite a date that never was); the diff
+shows them. A value someone edited is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from llm4anno_bib.enrich import (
+    arxiv_fields, eprint_fields, find_preprint, find_published, judge, published_fields,
+)
+from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.sources import Sources
+from llm4anno_bib.sources.acl import parse_anthology_id
+from llm4anno_bib.sources.arxiv import BATCH_SIZE, parse_arxiv_id
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+log = logging.getLogger(__name__)
+
+__all__ = ["EntryReport", "FieldChange", "UpdateProgress", "UpdateResult", "update_library"]
+
+# Fields a preprint citation has that its published version replaces (see the module doc).
+_PREPRINT_ONLY = ("howpublished", "month")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one entry: ``old`` → ``new`` (``None``: absent), and who says so."""
+
+    name: str
+    old: str | None
+    new: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryReport:
+    """What the update found for one entry.
+
+    ``status``: ``unchanged``, ``changed``, ``failed`` (could not be checked: ``problem``
+    says why) or ``skipped`` (``curated = {*}``). ``kept`` lists source values not applied
+    because the field is curated; ``conflicts`` and ``near_misses`` are reported, never applied.
+    """
+
+    key: str
+    status: str
+    changes: tuple[FieldChange, ...] = ()
+    kept: tuple[FieldChange, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProgress:
+    """Reported after each entry: ``done`` of ``total``, the entry's ``key``."""
+
+    done: int
+    total: int
+    key: str
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """The proposed library and the per-entry reports, in library order."""
+
+    library: Library
+    entries: tuple[EntryReport, ...]
+    requests: Mapping[str, int] = field(default_factory=dict)
+
+    def _with(self, status: str) -> tuple[EntryReport, ...]:
+        return tuple(e for e in self.entries if e.status == status)
+
+    @property
+    def changed(self) -> tuple[EntryReport, ...]:
+        return self._with("changed")
+
+    @property
+    def failed(self) -> tuple[EntryReport, ...]:
+        return self._with("failed")
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.changed
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every chosen entry was checked, 1 when any could not be."""
+        return 1 if self.failed else 0
+
+
+class _Unchecked(Exception):
+    """An entry that could not be checked (the message says why)."""
+
+
+def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | None = None,
+                   category: str | Sequence[str] | None = None,
+                   progress: Callable[[UpdateProgress], None] | None = None) -> UpdateResult:
+    """Re-check entries (all, or those of ``keys`` and/or ``category``) against the sources.
+
+    Returns the proposal; writes nothing. A source failing for one entry fails that entry
+    only (its report says why); an interrupt (``KeyboardInterrupt``) propagates, and what was
+    fetched so far stays in the sources' cache for the next run.
+    """
+    chosen = library.filter(category=category, keys=keys) if (keys or category) else library
+    todo = [e for e in chosen if "*" not in e.curated]
+    arxiv_ids = {e.key: _arxiv_id(e) for e in todo}
+    records, arxiv_errors = _fetch_arxiv(sorted({i for i in arxiv_ids.values() if i}), sources)
+    reports: dict[str, EntryReport] = {}
+    replaced: dict[str, Entry] = {}
+    for done, entry in enumerate(chosen, start=1):
+        if "*" in entry.curated:
+            reports[entry.key] = EntryReport(entry.key, "skipped",
+                                             problem="curated = {*}: left alone")
+        else:
+            arxiv_id = arxiv_ids[entry.key]
+            try:
+                if arxiv_id in arxiv_errors:
+                    raise _Unchecked(arxiv_errors[arxiv_id])
+                if arxiv_id and arxiv_id not in records:
+                    raise _Unchecked(f"arXiv has no paper {arxiv_id} (withdrawn, or a mistyped "
+                                     "eprint)")
+                new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources)
+            except (_Unchecked, Llm4AnnoBibError) as problem:
+                report, new_entry = EntryReport(entry.key, "failed", problem=str(problem)), entry
+            reports[entry.key] = report
+            replaced[entry.key] = new_entry
+        if progress is not None:
+            progress(UpdateProgress(done, len(chosen), entry.key))
+    proposal = library.with_entries([replaced.get(e.key, e) for e in library])
+    return UpdateResult(proposal, tuple(reports[e.key] for e in chosen), sources.real_requests)
+
+
+def _arxiv_id(entry: Entry) -> str | None:
+    """The entry's arXiv id: its eprint, or an arXiv id in a URL or ``journal`` a hand-typed
+    entry carries (``arXiv preprint arXiv:2201.11903``)."""
+    if entry.arxiv_id:
+        return parse_arxiv_id(entry.arxiv_id) or entry.arxiv_id
+    for name in ("eprint", "url", "pdf", "journal", "howpublished", "note"):
+        value = entry.fields.get(name, "")
+        if name == "eprint" and value:
+            found = parse_arxiv_id("arXiv:" + value)
+        else:
+            found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
+        if found:
+            return found
+    return None
+
+
+def _anthology_id(entry: Entry) -> str | None:
+    if entry.fields.get("anthology"):
+        return entry.fields["anthology"]
+    url, doi = entry.fields.get("url", ""), (entry.doi or "").lower()
+    if "aclanthology.org" in url:
+        return parse_anthology_id(url)
+    if doi.startswith("10.18653/v1/"):
+        return parse_anthology_id(doi.removeprefix("10.18653/v1/"))
+    return None
+
+
+def _fetch_arxiv(ids: list[str], sources: Sources) -> tuple[dict[str, ArxivRecord], dict[str, str]]:
+    """Records of ``ids`` a batch at a time; a failing batch fails only its own ids."""
+    records: dict[str, ArxivRecord] = {}
+    errors: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start:start + BATCH_SIZE]
+        try:
+            records |= sources.arxiv.fetch_ids(batch)
+        except Llm4AnnoBibError as error:
+            errors |= {arxiv_id: f"arXiv: {error}" for arxiv_id in batch}
+    return records, errors
+
+
+def _source_label(record: BibRecord | ArxivRecord) -> str:
+    if isinstance(record, ArxivRecord):
+        return f"arXiv {record.arxiv_id}"
+    return {"acl": "ACL Anthology", "dblp": "DBLP"}.get(record.source, record.source) + \
+        f" {record.ident}"
+
+
+def _first_author(entry: Entry) -> str | None:
+    return entry.authors[0] if entry.authors else None
+
+
+def _published_records(entry: Entry, sources: Sources,
+                       conflicts: list[str]) -> list[BibRecord]:
+    """The published records the entry names, each checked to be this very work."""
+    records = []
+    anthology_id = _anthology_id(entry)
+    if anthology_id:
+        records.append(sources.acl.fetch_bib(anthology_id))
+    if entry.fields.get("dblp"):
+        records.append(sources.dblp.fetch_bib(entry.fields["dblp"]))
+    agreeing = []
+    for record in records:
+        verdict = judge([entry.title], _first_author(entry), entry.year, [record.title],
+                        record.authors[0] if record.authors else None, record.year)
+        if verdict.accepted:
+            agreeing.append(record)
+        else:
+            conflicts.append(f"{_source_label(record)} is {record.title!r} "
+                             f"({', '.join(record.authors[:1])}, {record.year}), not this "
+                             f"entry: {verdict.reason}; not applied")
+    if len(agreeing) == 2 and agreeing[0].year != agreeing[1].year:
+        conflicts.append(f"{_source_label(agreeing[0])} says {agreeing[0].year}, "
+                         f"{_source_label(agreeing[1])} says {agreeing[1].year}; "
+                         f"{_source_label(agreeing[0])} is applied")
+    return agreeing
+
+
+def _recheck(entry: Entry, preprint: ArxivRecord | None,
+             sources: Sources) -> tuple[Entry, EntryReport]:
+    conflicts: list[str] = []
+    near_misses: list[str] = []
+    published_records = _published_records(entry, sources, conflicts)
+    published = published_records[0] if published_records else None
+    if preprint is not None and published is not None:
+        verdict = judge([preprint.title], preprint.authors[0] if preprint.authors else None,
+                        preprint.year, [published.title],
+                        published.authors[0] if published.authors else None, published.year)
+        if not verdict.accepted:
+            conflicts.append(f"arXiv {preprint.arxiv_id} and {_source_label(published)} are "
+                             f"not the same work ({verdict.reason}); the eprint is not updated")
+            preprint = None
+    elif preprint is None and published is not None:
+        preprint, missed = find_preprint([published.title], _first_author(entry), entry.year,
+                                         sources, entry.key)
+        near_misses += missed
+    elif preprint is None and not conflicts:
+        preprint, missed = find_preprint([entry.title], _first_author(entry), entry.year,
+                                         sources, entry.key)
+        near_misses += missed
+        if preprint is None:
+            raise _Unchecked("no source knows this entry (no eprint, Anthology id or DBLP key, "
+                             "and no arXiv preprint has its title, first author and year); "
+                             "add an id, or mark it 'curated = {*}'")
+    upgraded = False
+    if published is None and preprint is not None and not conflicts:
+        published, missed = find_published([preprint.title], preprint.authors[0],
+                                           preprint.year, sources, f"arXiv {preprint.arxiv_id}")
+        near_misses += missed
+        upgraded = published is not None
+
+    proposed: dict[str, tuple[str, str]] = {}
+    if published is not None:
+        label = _source_label(published)
+        proposed |= {name: (value, label) for name, value in published_fields(published).items()}
+    elif preprint is not None:
+        proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
+                     for name, value in arxiv_fields(preprint).items()}
+    if preprint is not None:
+        proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
+                     for name, value in eprint_fields(preprint).items()}
+
+    fields = dict(entry.fields)
+    changes: list[FieldChange] = []
+    kept: list[FieldChange] = []
+    for name, (value, source) in proposed.items():
+        old = fields.get(name)
+        if old == value:
+            continue
+        change = FieldChange(name, old, value, source)
+        if name in entry.curated:
+            kept.append(change)
+        else:
+            changes.append(change)
+            fields[name] = value
+    if upgraded and preprint is not None:
+        preprint_values = arxiv_fields(preprint)
+        for name in _PREPRINT_ONLY:
+            if name not in proposed and name not in entry.curated and name in fields \
+                    and fields[name] == preprint_values.get(name):
+                changes.append(FieldChange(name, fields.pop(name), None,
+                                           f"{_source_label(published)} replaces the preprint"))
+    entry_type = entry.entry_type
+    if published is not None and published.entry_type != entry.entry_type:
+        change = FieldChange("type", entry.entry_type, published.entry_type,
+                             _source_label(published))
+        if "type" in entry.curated:
+            kept.append(change)
+        else:
+            changes.append(change)
+            entry_type = published.entry_type
+    used = tuple(dict.fromkeys(source for _value, source in proposed.values()))
+    report = EntryReport(entry.key, "changed" if changes else "unchanged", tuple(changes),
+                         tuple(kept), tuple(conflicts), tuple(near_misses), used)
+    if not changes:
+        return entry, report
+    return Entry.from_fields(entry.key, entry_type, fields), report
