@@ -59,8 +59,8 @@ def escape_non_ascii(value: str) -> str:
     """Write the non-ASCII letters of a BibTeX value (already LaTeX) as LaTeX accents, so
     that every entry spells accents the same way.
 
-    >>> escape_non_ascii("Rocktäschel, Tim and {GPT}")
-    'Rockt{\\"a}schel, Tim and {GPT}'
+    >>> print(escape_non_ascii("Rocktäschel, Tim and {GPT}"))
+    Rockt{\\"a}schel, Tim and {GPT}
     """
     if value.isascii():
         return value
