@@ -10,8 +10,10 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llm4anno_bib.bibfile import read_library
 from llm4anno_bib.errors import (
@@ -20,10 +22,15 @@ from llm4anno_bib.errors import (
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
+if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
+    from llm4anno_bib.adding import AddResult
+    from llm4anno_bib.sources import Sources
+    from llm4anno_bib.updating import UpdateProgress, UpdateResult
+
 __all__ = [
     "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
     "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
-    "load", "shipped_library_path", "survey",
+    "add", "load", "shipped_library_path", "survey", "update", "working_library_path",
 ]
 __version__ = "0.1.0"
 
@@ -52,3 +59,65 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
 def survey(path: str | os.PathLike[str] | None = None) -> str:
     """The survey's own citation: one BibTeX entry, the version of record with its eprint."""
     return load(path).survey().bibtex
+
+
+def working_library_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The library file a maintenance command changes: ``path``, or ``library.bib`` in the
+    current folder (the shipped copy inside an installed package is never written).
+
+    Raises ``Llm4AnnoBibError`` when the file does not exist.
+    """
+    target = Path(path) if path is not None else Path("library.bib")
+    if not target.is_file():
+        raise Llm4AnnoBibError(
+            "no library file here; run in the folder of library.bib or pass --library FILE.",
+            path=str(target))
+    return target
+
+
+def _sources(sources: Sources | None, offline: bool) -> Sources:
+    if sources is not None:
+        return sources
+    from llm4anno_bib.sources import Sources
+
+    return Sources.connect(offline=offline)
+
+
+def add(identifier: str, category: str | Sequence[str] = (), *,
+        path: str | os.PathLike[str] | None = None, sources: Sources | None = None,
+        offline: bool = False) -> AddResult:
+    """Add a work (arXiv id or URL, ACL Anthology id, DOI) to the library file in
+    ``category`` and write it atomically; a work already there gains the category instead.
+
+    ``path`` defaults to ``./library.bib``; ``sources`` to the real services through the
+    user cache (``Sources.connect``). Raises ``InvalidIdentifier`` (exit 2), ``NotFound``
+    (exit 1), ``UnknownCategory``, ``SourceError``.
+    """
+    from llm4anno_bib.adding import add_work
+
+    target = working_library_path(path)
+    categories = [category] if isinstance(category, str) else list(category)
+    result = add_work(load(target), identifier, categories, _sources(sources, offline))
+    if result.added or result.new_categories:
+        result.library.save(target)
+    return result
+
+
+def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | None = None,
+           category: str | Sequence[str] | None = None, dry_run: bool = False,
+           sources: Sources | None = None, offline: bool = False,
+           progress: Callable[[UpdateProgress], None] | None = None) -> UpdateResult:
+    """Re-check entries against the sources and, unless ``dry_run``, write the changes.
+
+    Returns the ``UpdateResult`` (per-entry diffs, failures, ``exit_code``); see
+    ``llm4anno_bib.updating`` for the rules. The file is written once, at the end, and
+    only when something changed: an interrupted run leaves it as it was.
+    """
+    from llm4anno_bib.updating import update_library
+
+    target = working_library_path(path)
+    result = update_library(load(target), _sources(sources, offline), keys=keys,
+                            category=category, progress=progress)
+    if result.changed and not dry_run:
+        result.library.save(target)
+    return result

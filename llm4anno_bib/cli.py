@@ -1,6 +1,7 @@
 """The ``llm4anno-bib`` command: a thin typer layer over the library API.
 
-Exit codes: 0 done, 1 not found (unknown key or category), 2 usage error or unreadable input.
+Exit codes: 0 done, 1 not found (unknown key or category) or not every entry could be
+checked, 2 usage error or unreadable input, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
+
+import sys
 
 import typer
 
@@ -134,6 +137,156 @@ def corrections(key: Annotated[Optional[str], typer.Argument(help="Only this ent
         typer.echo(f"{c.key} [{c.kind}]\n  list:   {c.said}\n  cited:  {c.truth}\n"
                    f"  source: {c.source}")
     typer.echo(f"{len(found)} corrections", err=True)
+
+
+# -- maintenance: add, update, cache ----------------------------------------------------
+WorkingLibraryOption = Annotated[
+    Optional[Path],
+    typer.Option("--library", help="The library file to change (default: ./library.bib)."),
+]
+OfflineOption = Annotated[bool, typer.Option("--offline", help="Use only cached answers.")]
+CacheDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--cache-dir", envvar="LLM4ANNO_BIB_CACHE_DIR",
+                 help="Cache folder (default: the user cache folder)."),
+]
+
+
+def _connect(cache_dir: Optional[Path], offline: bool):
+    from llm4anno_bib.sources import Sources
+
+    return Sources.connect(cache_dir, offline=offline)
+
+
+@app.command()
+def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Anthology id, "
+                                                       "or DOI.")],
+        category: Annotated[list[str], typer.Option("--category", "-c",
+                                                    help="Category heading or slug "
+                                                         "(repeatable).")],
+        library: WorkingLibraryOption = None, offline: OfflineOption = False,
+        cache_dir: CacheDirOption = None) -> None:
+    """Add a paper; a paper already in the library gains the category instead."""
+    with _reported():
+        result = llm4anno_bib.add(identifier, category, path=library,
+                                  sources=_connect(cache_dir, offline))
+    for line in result.near_misses:
+        typer.echo(f"near miss (not applied): {line}", err=True)
+    entry = result.entry
+    if result.added:
+        typer.echo(f"added {entry.key}: {entry.title} ({entry.venue or entry.entry_type} "
+                   f"{entry.year or ''})".rstrip(), err=True)
+    elif result.new_categories:
+        typer.echo(f"already there as {entry.key} (same {result.matched_by}); added to "
+                   f"{', '.join(result.new_categories)}", err=True)
+    else:
+        typer.echo(f"already there as {entry.key} (same {result.matched_by}), in every "
+                   "category asked; nothing changed", err=True)
+    typer.echo(entry.key)
+
+
+def _show_change(change) -> str:
+    if change.old is None:
+        return f"  + {change.name}: {change.new}   [{change.source}]"
+    if change.new is None:
+        return f"  - {change.name}: {change.old}   [{change.source}]"
+    return f"  ~ {change.name}: {change.old}\n      -> {change.new}   [{change.source}]"
+
+
+def _render_update(result) -> None:
+    for report in result.entries:
+        lines = [_show_change(c) for c in report.changes]
+        lines += [f"  kept (curated) {c.name}: {c.old!r}; {c.source} says {c.new!r}"
+                  for c in report.kept]
+        lines += [f"  conflict (not applied): {c}" for c in report.conflicts]
+        lines += [f"  near miss (not applied): {n}" for n in report.near_misses]
+        if lines:
+            typer.echo(f"{report.key}:\n" + "\n".join(lines))
+    failures: dict[str, list[str]] = {}
+    for report in result.failed:  # one line per cause: a network outage is one problem
+        failures.setdefault(report.problem or "", []).append(report.key)
+    for problem, keys in failures.items():
+        typer.echo(f"could not be checked ({len(keys)}): {problem}\n  {' '.join(keys)}")
+    counts = {s: sum(1 for e in result.entries if e.status == s)
+              for s in ("changed", "unchanged", "failed", "skipped")}
+    summary = (f"{len(result.entries)} entries: {counts['changed']} to change, "
+               f"{counts['unchanged']} up to date, {counts['failed']} not checked, "
+               f"{counts['skipped']} curated")
+    typer.echo(summary if result.changed else summary + "; nothing to do", err=True)
+
+
+@app.command()
+def update(keys: Annotated[Optional[list[str]], typer.Argument(help="Only these keys.")] = None,
+           category: CategoryOption = None,
+           dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff, write "
+                                                 "nothing.")] = False,
+           yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
+           library: WorkingLibraryOption = None, offline: OfflineOption = False,
+           cache_dir: CacheDirOption = None) -> None:
+    """Re-check entries against arXiv, the ACL Anthology and DBLP, show the diff, write after review."""
+    from llm4anno_bib.updating import update_library
+
+    with _reported():
+        path = llm4anno_bib.working_library_path(library)
+        current = llm4anno_bib.load(path)
+        sources = _connect(cache_dir, offline)
+        chosen = current.filter(category=category or None, keys=keys or None)
+    try:
+        with typer.progressbar(length=len(chosen), label="checking", show_pos=True,
+                               show_eta=True, file=sys.stderr) as bar:
+            with _reported():
+                result = update_library(current, sources, keys=keys or None,
+                                        category=category or None,
+                                        progress=lambda step: bar.update(1))
+    except KeyboardInterrupt:
+        typer.echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
+                   "is cached: a re-run resumes from there.", err=True)
+        raise typer.Exit(130) from None
+    _render_update(result)
+    if result.changed and not dry_run:
+        if not yes:
+            if not sys.stdin.isatty():
+                typer.echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to "
+                           f"write {path}, or --dry-run to only show the diff.", err=True)
+                raise typer.Exit(2)
+            if not typer.confirm(f"Write {len(result.changed)} changed entries to {path}?"):
+                typer.echo("nothing was written.", err=True)
+                raise typer.Exit(result.exit_code)
+        with _reported():
+            result.library.save(path)
+        typer.echo(f"wrote {len(result.changed)} changed entries to {path}", err=True)
+    raise typer.Exit(result.exit_code)
+
+
+cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOption = None) -> None:
+    """Show the cache folder, its answers per host and its size."""
+    from llm4anno_bib.sources import cache_info as describe
+
+    with _reported():
+        info = describe(cache_dir)
+    typer.echo(f"folder: {info.folder}")
+    for host, count in info.responses.items():
+        typer.echo(f"  {host}: {count} answers")
+    for name in info.index_files:
+        typer.echo(f"  index: {name}")
+    typer.echo(f"{info.total_responses} answers, {info.size_bytes / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOption = None) -> None:
+    """Delete every cached answer and index (the next run asks the sources again)."""
+    from llm4anno_bib.sources import clear_cache
+
+    with _reported():
+        removed = clear_cache(cache_dir)
+    typer.echo(f"removed {removed.total_responses} answers and {len(removed.index_files)} "
+               f"index files ({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
 
 
 def main() -> None:

@@ -87,14 +87,26 @@ def test_malformed_feeds_are_errors_not_empty_results(server, session, recording
     assert "2110.08207" in client.fetch_ids(["2110.08207"])
 
 
-def test_feed_with_fewer_entries_than_announced_is_an_error(server, session):
+def _short_page(server) -> Fault:
     whole = server.answer("/arxiv/api/query", {"id_list": ["2110.08207,2201.11903"],
                                                 "max_results": ["2"]})[2]
     cut = whole[: whole.index(b"  <entry>", whole.index(b"<entry>") + 1)] + b"</feed>\n"
-    server.fail_next("/arxiv", Fault(status=200, body=cut, content_type="application/atom+xml"))
+    return Fault(status=200, body=cut, content_type="application/atom+xml")
+
+
+def test_short_or_empty_page_is_asked_again(server, session):
+    server.fail_next("/arxiv", _short_page(server))
+    client = ArxivClient(session, server.arxiv_url, politeness=FAST)
+    assert set(client.fetch_ids(["2110.08207", "2201.11903"])) == {"2110.08207", "2201.11903"}
+    assert server.count("/arxiv") == 2
+
+
+def test_feed_with_fewer_entries_than_announced_every_time_is_an_error(server, session):
+    server.fail_next("/arxiv", _short_page(server), times=FAST.retries + 1)
     client = ArxivClient(session, server.arxiv_url, politeness=FAST)
     with pytest.raises(SourceError, match="announces 2 results but holds 1"):
         client.fetch_ids(["2110.08207", "2201.11903"])
+    assert server.count("/arxiv") == FAST.retries + 1
 
 
 def test_offline_with_nothing_cached_is_an_error(server, session):
@@ -102,6 +114,34 @@ def test_offline_with_nothing_cached_is_an_error(server, session):
     with pytest.raises(SourceError, match="offline"):
         client.fetch_ids(["2201.11903"])
     assert server.count("/arxiv") == 0
+
+
+def test_bibtex_answers_are_read_as_utf8_whatever_the_content_type(server, session):
+    # the local server sends text/plain without a charset, which requests reads as Latin-1
+    record = AclClient(session, server.acl_url, politeness=FAST).fetch_bib("D19-1250")
+    assert "Rocktäschel, Tim" in record.authors
+
+
+def test_acl_doi_lookup_through_the_full_export(server, session, tmp_path):
+    client = AclClient(session, server.acl_url, politeness=FAST, index_dir=tmp_path / "idx")
+    journal = client.find_by_doi("10.1162/COLI_A_00523")
+    assert journal is not None and journal.ident == "2024.cl-3.7"
+    assert client.find_by_doi("10.1145/3560815") is None
+
+
+def test_unreachable_source_is_not_retried_for_every_request(tmp_path, session):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    client = AclClient(session, dead, politeness=FAST, index_dir=tmp_path)
+    with pytest.raises(SourceError, match="cannot connect after 3 tries"):
+        client.fetch_bib("N19-1421")
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="earlier in this run"):
+        client.fetch_bib("D19-1250")
+    assert time.monotonic() - started < 0.05 and client.real_requests == 3
 
 
 def test_acl_record_and_title_index(server, session, tmp_path):

@@ -90,6 +90,9 @@ class RequestGate:
         self._last: float | None = None
         self._lock = threading.Lock()
         self.real_requests = 0
+        # Set when the source could not be reached at all after every retry: later requests
+        # of the same run fail at once instead of waiting through the retries again.
+        self.unreachable: str | None = None
 
     def wait(self) -> None:
         with self._lock:
@@ -134,6 +137,8 @@ def get(
         if offline:
             raise SourceError("not in the cache and --offline was given.", url=cached.url,
                               status=None)
+    if gate.unreachable is not None:
+        raise SourceError(f"{gate.unreachable} (earlier in this run; not tried again).", url=url)
     attempt = 0
     while True:
         gate.wait()
@@ -155,6 +160,8 @@ def get(
             if status not in (429, 500, 502, 503, 504):
                 raise SourceError(f"{problem}.", url=full_url, status=status)
         if attempt >= politeness.retries:
+            if status is None:
+                gate.unreachable = f"{problem} after {attempt + 1} tries"
             raise SourceError(f"{problem} after {attempt + 1} tries; try again later.",
                               url=full_url, status=status) from error
         pause = min(politeness.max_wait,

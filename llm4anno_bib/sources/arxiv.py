@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import arxiv
@@ -87,9 +88,22 @@ class ArxivClient:
             return []
         query = " AND ".join(f"ti:{w}" for w in words)
         params = {"search_query": query, "start": "0", "max_results": str(max_results)}
-        return list(self._query(params))
+        return self._query(params)
 
-    def _query(self, params: dict[str, str]) -> Iterator[ArxivRecord]:
+    def _query(self, params: dict[str, str]) -> list[ArxivRecord]:
+        """One page of results. A short or empty page (a known arXiv API fault: the feed
+        announces results it does not hold) is asked again, ``politeness.retries`` times."""
+        for attempt in range(self.politeness.retries + 1):
+            try:
+                return self._page(params)
+            except _ShortPage as short:
+                if attempt == self.politeness.retries:
+                    raise SourceError(f"{short} after {attempt + 1} tries (a known arXiv API "
+                                      "fault); try again later.", url=short.url) from None
+                time.sleep(self.politeness.backoff * (2 ** attempt))
+        raise AssertionError("unreachable")
+
+    def _page(self, params: dict[str, str]) -> list[ArxivRecord]:
         response = get(self.session, self.base_url, params, politeness=self.politeness,
                        gate=self._gate, offline=self.offline)
         url = response.url or f"{self.base_url}?{urlencode(params)}"
@@ -118,12 +132,15 @@ class ArxivClient:
         expected = max(0, min(total - start, int(params["max_results"])))
         if len(entries) != expected or len(parsed.results) != len(entries):
             _forget(self.session, response)
-            raise SourceError(
-                f"arXiv's feed announces {total} results but holds {len(entries)} entries "
-                "(a known arXiv API fault); try again.", url=url)
-        for result in parsed.results:
-            if not _is_error_entry(result):
-                yield _to_record(result)
+            raise _ShortPage(f"arXiv's feed announces {total} results but holds "
+                             f"{len(entries)} entries", url)
+        return [_to_record(r) for r in parsed.results if not _is_error_entry(r)]
+
+
+class _ShortPage(Exception):
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 def _is_error_entry(result: arxiv.Result) -> bool:

@@ -6,7 +6,7 @@ ids in batches of up to 100), the ACL Anthology or DBLP for its published record
 and a search for a published version where it is still a preprint (the build's matching rule:
 title, first author and year must agree). The result is a proposal: a new ``Library`` and a
 report per entry of every field change with the source of the new value. Nothing is written
-here; ``llm4anno_bib.update`` or the CLI writes after review.
+here; ``llm4anno_bib.update()`` or the CLI writes after review.
 
 What an update never does:
 

@@ -1,0 +1,170 @@
+"""Adding a work to the library from an arXiv id or URL, an ACL Anthology id, or a DOI.
+
+The record is fetched, upgraded to its published version where one is found (the build's
+rule: title, first author and year agree), given a key by the key rule, and appended with
+the categories asked for. A work the library already has (same arXiv id, DOI, Anthology id or
+normalised title) is not added twice: it gets the categories instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from llm4anno_bib.enrich import (
+    arxiv_fields, eprint_fields, find_preprint, find_published, published_fields,
+)
+from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
+from llm4anno_bib.keys import base_key, unique_key
+from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.sources import Sources
+from llm4anno_bib.sources.acl import parse_anthology_id
+from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+__all__ = ["AddResult", "InvalidIdentifier", "add_work", "parse_identifier"]
+
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_ANTHOLOGY_DOI = re.compile(r"^10\.18653/v1/(.+)$", re.I)
+
+
+class InvalidIdentifier(Llm4AnnoBibError):
+    """Text that is none of: arXiv id or URL, ACL Anthology id or URL, DOI."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """The new library, the entry added or found, and what happened.
+
+    ``added`` is False when the work was already there; ``new_categories`` are the category
+    slugs it gained (empty when it had them all).
+    """
+
+    library: Library
+    entry: Entry
+    added: bool
+    new_categories: tuple[str, ...]
+    near_misses: tuple[str, ...] = ()
+    matched_by: str | None = None
+
+
+def parse_identifier(text: str) -> tuple[str, str]:
+    """What ``text`` names: ``("arxiv", id)``, ``("acl", id)`` or ``("doi", doi)``.
+
+    >>> parse_identifier("https://arxiv.org/abs/2201.11903v6")
+    ('arxiv', '2201.11903')
+    >>> parse_identifier("https://doi.org/10.18653/v1/2023.acl-long.304")
+    ('acl', '2023.acl-long.304')
+    >>> parse_identifier("2022.emnlp-main.801")
+    ('acl', '2022.emnlp-main.801')
+
+    Raises ``InvalidIdentifier`` for anything else.
+    """
+    value = text.strip()
+    doi = _DOI.match(value)
+    if doi:
+        found = doi.group(1).rstrip(".")
+        if _ARXIV_DOI.match(found) and parse_arxiv_id("arXiv:" + _ARXIV_DOI.match(found).group(1)):
+            return "arxiv", parse_arxiv_id("arXiv:" + _ARXIV_DOI.match(found).group(1))
+        if _ANTHOLOGY_DOI.match(found) and parse_anthology_id(_ANTHOLOGY_DOI.match(found).group(1)):
+            return "acl", parse_anthology_id(_ANTHOLOGY_DOI.match(found).group(1))
+        return "doi", found
+    arxiv_id = parse_arxiv_id(value)
+    if arxiv_id:
+        return "arxiv", arxiv_id
+    anthology_id = parse_anthology_id(value)
+    if anthology_id:
+        return "acl", anthology_id
+    raise InvalidIdentifier(
+        f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
+        "(2023.acl-long.304) or a DOI (10.18653/v1/2023.acl-long.304).")
+
+
+def _existing(library: Library, identifiers: Sequence[str]) -> tuple[Entry, str] | None:
+    wanted = set(identifiers)
+    for entry in library:
+        shared = wanted.intersection(entry.identifiers())
+        if shared:
+            return entry, sorted(shared)[0]
+    return None
+
+
+def _with_categories(library: Library, entry: Entry, slugs: Sequence[str],
+                     added: bool) -> tuple[Library, Entry, tuple[str, ...]]:
+    new = tuple(s for s in slugs if s not in entry.categories)
+    if not new and not added:
+        return library, entry, ()
+    fields = dict(entry.fields)
+    all_slugs = (*entry.categories, *new)
+    if all_slugs:
+        fields["keywords"] = ", ".join(all_slugs)
+    updated = Entry.from_fields(entry.key, entry.entry_type, fields)
+    entries = [updated if e.key == entry.key else e for e in library]
+    if added:
+        entries.append(updated)
+    tree = [replace(c, keys=c.keys + (entry.key,)) if c.slug in new else c for c in library.tree]
+    return (Library(entries, tree, library.corrections(), library.survey_key, library.path),
+            updated, new)
+
+
+def _fetch(kind: str, value: str, sources: Sources) -> tuple[ArxivRecord | None, BibRecord | None]:
+    if kind == "arxiv":
+        records = sources.arxiv.fetch_ids([value])
+        if value not in records:
+            raise NotFound(f"arXiv has no paper {value}.", key=value)
+        return records[value], None
+    if kind == "acl":
+        return None, sources.acl.fetch_bib(value)
+    record = sources.acl.find_by_doi(value) or sources.dblp.find_by_doi(value)
+    if record is None:
+        raise NotFound(f"no source knows the DOI {value} (asked: the ACL Anthology's full "
+                       "export, DBLP); nothing was added.", key=value)
+    return None, record
+
+
+def add_work(library: Library, identifier: str, categories: Sequence[str],
+             sources: Sources) -> AddResult:
+    """Add the work ``identifier`` names to ``library`` in ``categories`` (headings or slugs).
+
+    Returns the new library (``library`` itself is not changed). Raises
+    ``InvalidIdentifier`` (not an id), ``UnknownCategory``, ``NotFound`` (no source knows
+    the id), ``SourceError`` (a source could not be asked).
+    """
+    kind, value = parse_identifier(identifier)
+    slugs = [library.resolve_category(name) for name in categories]
+    known = _existing(library, [{"arxiv": "arxiv:", "acl": "acl:", "doi": "doi:"}[kind] +
+                                (value.lower() if kind == "doi" else value)])
+    if known is not None:  # no need to ask anyone
+        new_library, entry, new = _with_categories(library, known[0], slugs, added=False)
+        return AddResult(new_library, entry, False, new, matched_by=known[1])
+
+    preprint, published = _fetch(kind, value, sources)
+    near_misses: list[str] = []
+    if published is None and preprint is not None:
+        published, near_misses = find_published([preprint.title], preprint.authors[0],
+                                                preprint.year, sources,
+                                                f"arXiv {preprint.arxiv_id}")
+    elif published is not None:
+        preprint, near_misses = find_preprint([published.title], (published.authors or [None])[0],
+                                              published.year, sources, identifier)
+    if published is not None:
+        fields = published_fields(published)
+        if preprint is not None:
+            fields |= eprint_fields(preprint)
+        entry_type = published.entry_type
+    else:
+        assert preprint is not None
+        fields, entry_type = arxiv_fields(preprint), "misc"
+    draft = Entry.from_fields("draft", entry_type, fields)
+    known = _existing(library, draft.identifiers())
+    if known is not None:
+        new_library, entry, new = _with_categories(library, known[0], slugs, added=False)
+        return AddResult(new_library, entry, False, new, tuple(near_misses), known[1])
+
+    taken = {e.key for e in library} | {a for e in library for a in e.aliases}
+    key = unique_key(base_key(draft.authors, draft.year, draft.title), taken)
+    entry = Entry.from_fields(key, entry_type, fields)
+    new_library, entry, new = _with_categories(library, entry, slugs, added=True)
+    return AddResult(new_library, entry, True, new, tuple(near_misses))
