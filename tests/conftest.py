@@ -34,6 +34,36 @@ def needs_dblp(recordings: Recordings) -> None:
         pytest.skip(f"DBLP recordings not found at {SHARED_DBLP} (they live in ../shared)")
 
 
+def connect(server, cache, offline: bool = False):
+    """Source clients on ``cache`` that ask the local ``server``, without the real delays."""
+    from llm4anno_bib.sources import Politeness, Sources
+
+    fast = Politeness(delay=0.0, retries=2, backoff=0.02, timeout=1.0)
+    return Sources.connect(cache, offline=offline, arxiv_url=server.arxiv_url,
+                           acl_url=server.acl_url, dblp_url=server.dblp_url,
+                           arxiv_politeness=fast, politeness=fast)
+
+
+@pytest.fixture
+def cli_env(server, tmp_path, monkeypatch):
+    """The environment that points the CLI at the local server and a fresh cache."""
+    monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", server.arxiv_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_ACL_URL", server.acl_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", server.dblp_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cli-cache"))
+    return tmp_path / "cli-cache"
+
+
+def server_env(server, cache) -> dict[str, str]:
+    """``os.environ`` plus the variables that point a subprocess at the local server."""
+    import os
+
+    return os.environ | {"LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
+                         "LLM4ANNO_BIB_ACL_URL": server.acl_url,
+                         "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
+                         "LLM4ANNO_BIB_CACHE_DIR": str(cache)}
+
+
 @pytest.fixture(scope="session")
 def library():
     import llm4anno_bib

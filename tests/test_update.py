@@ -3,7 +3,6 @@ then the CLI through CliRunner and once as a subprocess."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -15,19 +14,10 @@ from llm4anno_bib.bibfile import read_library
 from llm4anno_bib.cli import app
 from llm4anno_bib.enrich import arxiv_fields
 from llm4anno_bib.model import Entry
-from llm4anno_bib.sources import Politeness, Sources
 from llm4anno_bib.updating import update_library
 
-from conftest import ROOT
+from conftest import ROOT, connect, server_env
 from source_server import Fault
-
-FAST = Politeness(delay=0.0, retries=2, backoff=0.02, timeout=1.0)
-
-
-def connect(server, cache, offline=False) -> Sources:
-    return Sources.connect(cache, offline=offline, arxiv_url=server.arxiv_url,
-                           acl_url=server.acl_url, dblp_url=server.dblp_url,
-                           arxiv_politeness=FAST, politeness=FAST)
 
 
 def edited(library, key, **changes):
@@ -214,15 +204,6 @@ def test_dry_run_writes_nothing_and_a_real_run_writes_once(server, tmp_path, lib
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli_env(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", server.arxiv_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_ACL_URL", server.acl_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", server.dblp_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cli-cache"))
-    return tmp_path / "cli-cache"
-
-
 def test_cli_update_shows_the_diff_and_writes_only_when_told(server, tmp_path, lib_file,
                                                             cli_env):
     edited(read_library(lib_file), "petroni2019language", pages="1--2").save(lib_file)
@@ -270,10 +251,7 @@ def test_cli_cache_info_and_clear(server, tmp_path, lib_file, cli_env):
 
 
 def test_update_as_a_real_process(server, tmp_path, lib_file):
-    env = os.environ | {"LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
-                        "LLM4ANNO_BIB_ACL_URL": server.acl_url,
-                        "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
-                        "LLM4ANNO_BIB_CACHE_DIR": str(tmp_path / "proc-cache")}
+    env = server_env(server, tmp_path / "proc-cache")
     edited(read_library(lib_file), "petroni2019language", pages="1--2").save(lib_file)
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "update", "petroni2019language",
                            "--yes"], cwd=tmp_path, env=env, capture_output=True, text=True,
