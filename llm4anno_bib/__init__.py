@@ -24,13 +24,14 @@ from llm4anno_bib.model import Category, Correction, Entry, Library
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult
+    from llm4anno_bib.checking import CheckReport
     from llm4anno_bib.sources import Sources
     from llm4anno_bib.updating import UpdateProgress, UpdateResult
 
 __all__ = [
     "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
     "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
-    "add", "load", "shipped_library_path", "survey", "update", "working_library_path",
+    "add", "check", "load", "shipped_library_path", "survey", "update", "working_library_path",
 ]
 __version__ = "0.1.0"
 
@@ -121,3 +122,17 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
     if result.changed and not dry_run:
         result.library.save(target)
     return result
+
+
+def check(*paths: str | os.PathLike[str]) -> CheckReport:
+    """Lint .bib files (default: the shipped library): every problem at once, with file and
+    line. ``report.exit_code`` is 0 clean, 1 errors; an unreadable file raises
+    ``Llm4AnnoBibError``.
+
+    >>> import llm4anno_bib
+    >>> llm4anno_bib.check().exit_code
+    0
+    """
+    from llm4anno_bib.checking import check as check_files
+
+    return check_files(list(paths) or [shipped_library_path()])

@@ -25,7 +25,7 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
-__all__ = ["FIELD_ORDER", "format_entries", "format_entry", "read_library", "write_library",
+__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "parse_library_blocks", "format_entry", "read_library", "write_library",
            "write_text_atomic", "parse_bibtex"]
 
 FIELD_ORDER = (
@@ -39,6 +39,7 @@ _SEP = " | "
 _BLOCK_META = "llm4anno-bib:meta"
 _BLOCK_TREE = "llm4anno-bib:categories"
 _BLOCK_CORRECTIONS = "llm4anno-bib:corrections"
+LIBRARY_BLOCKS = (_BLOCK_META, _BLOCK_TREE, _BLOCK_CORRECTIONS)
 HEADER = (
     "llm4anno-bib library: every work of the LLM4Annotation list, with the list's categories "
     "and corrections. Built by scripts/build_library.py from the list and the recorded source "
@@ -84,6 +85,19 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     except OSError as exc:
         raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
     parsed = parse_bibtex(text, path_str)
+    tree, corrections, meta = parse_library_blocks(parsed, path_str)
+    entries = [
+        Entry.from_fields(block.key, block.entry_type,
+                          {f.key: str(f.value) for f in block.fields})
+        for block in parsed.entries
+    ]
+    return Library(entries, tree, corrections, meta.get("survey"), path_str)
+
+
+def parse_library_blocks(parsed: bibtexparser.Library, path: str
+                         ) -> tuple[list[Category], list[Correction], dict[str, str]]:
+    """The category tree, corrections and meta values of a parsed library file (empty for
+    any other .bib). Raises ``LibraryFormatError`` with the line of a broken block."""
     meta: dict[str, str] = {}
     tree: list[Category] = []
     corrections: list[Correction] = []
@@ -93,15 +107,10 @@ def read_library(path: str | os.PathLike[str]) -> Library:
         if name.strip() == _BLOCK_META:
             meta.update(_parse_meta(body))
         elif name.strip() == _BLOCK_TREE:
-            tree = _parse_tree(body, path_str, line)
+            tree = _parse_tree(body, path, line)
         elif name.strip() == _BLOCK_CORRECTIONS:
-            corrections = _parse_corrections(body, path_str, line)
-    entries = [
-        Entry.from_fields(block.key, block.entry_type,
-                          {f.key: str(f.value) for f in block.fields})
-        for block in parsed.entries
-    ]
-    return Library(entries, tree, corrections, meta.get("survey"), path_str)
+            corrections = _parse_corrections(body, path, line)
+    return tree, corrections, meta
 
 
 def _parse_meta(body: str) -> dict[str, str]:

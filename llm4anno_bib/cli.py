@@ -258,6 +258,34 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(help="Only these 
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def check(files: Annotated[Optional[list[Path]], typer.Argument(
+              help="The .bib files (default: ./library.bib, else the shipped library).")] = None,
+          format: Annotated[str, typer.Option("--format", "-f",
+                                              help="text or json.")] = "text") -> None:
+    """Lint .bib files for CI: every problem at once with file:line; exit 0 clean, 1 problems, 2 unreadable."""
+    import json
+
+    from llm4anno_bib.checking import check as check_files
+
+    if format not in ("text", "json"):
+        typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
+        raise typer.Exit(2)
+    if not files:
+        local = Path("library.bib")
+        files = [local if local.is_file() else llm4anno_bib.shipped_library_path()]
+    with _reported():
+        report = check_files(files)
+    if format == "json":
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            typer.echo(str(problem))
+        typer.echo(f"{len(report.files)} files: {len(report.errors)} errors, "
+                   f"{len(report.warnings)} warnings", err=True)
+    raise typer.Exit(report.exit_code)
+
+
 cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",
                         no_args_is_help=True)
 app.add_typer(cache_app, name="cache")

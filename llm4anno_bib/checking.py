@@ -1,0 +1,354 @@
+"""A lint for ``library.bib`` and any ``.bib``: every problem at once, each with file and line.
+
+Errors (exit 1 in the CLI): syntax errors, duplicate keys and fields, the same work twice,
+missing required fields, malformed DOIs, arXiv ids and URLs, unbalanced braces, unescaped
+LaTeX specials, a likely missing comma, bytes that are not UTF-8, and, in a library file,
+keys that break the key rule and categories the tree does not have. Warnings (reported, exit
+0): keys that differ only in case (BibTeX matches keys without case).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import bibtexparser
+from bibtexparser import model as btp
+
+from llm4anno_bib.bibfile import LIBRARY_BLOCKS, parse_library_blocks
+from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.keys import base_key
+from llm4anno_bib.model import Entry
+
+__all__ = ["CheckReport", "Problem", "check", "check_text"]
+
+# BibTeX's required fields (``a|b``: either), and biblatex's for the types it adds.
+REQUIRED = {
+    "article": ("author", "title", "journal|journaltitle", "year|date"),
+    "book": ("author|editor", "title", "publisher", "year|date"),
+    "booklet": ("title",),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year|date"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year|date"),
+    "inproceedings": ("author", "title", "booktitle", "year|date"),
+    "conference": ("author", "title", "booktitle", "year|date"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school|institution", "year|date"),
+    "phdthesis": ("author", "title", "school|institution", "year|date"),
+    "proceedings": ("title", "year|date"),
+    "techreport": ("author", "title", "institution", "year|date"),
+    "unpublished": ("author", "title", "note"),
+    "online": ("title", "url|doi|eprint", "year|date|urldate"),
+}
+URL_FIELDS = ("url", "pdf", "code", "data", "webpage")
+# Fields whose text LaTeX typesets: an unescaped & % # _ there breaks or changes the output.
+TEXT_FIELDS = ("title", "booktitle", "journal", "journaltitle", "series", "publisher",
+               "address", "howpublished", "note", "school", "institution", "organization",
+               "author", "editor", "chapter", "edition", "type", "subtitle")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+_SPECIAL = re.compile(r"(?<!\\)[&%#_]")
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+_URL_MACRO = re.compile(r"\\(?:url|href)\{[^}]*\}")
+_FOLDED_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+_SUFFIX = re.compile(r"^[a-z]{0,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem: where (``path``, ``line``, ``key``), what (``code``), and a message
+    that says what to do."""
+
+    path: str
+    line: int | None
+    key: str | None
+    code: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        entry = f" {self.key}:" if self.key else ""
+        return f"{where}:{entry} {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every problem of every file checked, in file and line order."""
+
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean (warnings allowed), 1 errors."""
+        return 1 if self.errors else 0
+
+    def to_json(self) -> dict:
+        return {"files": list(self.files), "errors": len(self.errors),
+                "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
+
+
+def check(paths: Sequence[str | os.PathLike[str]]) -> CheckReport:
+    """Check each file. Raises ``Llm4AnnoBibError`` (exit 2) for a file that cannot be read
+    at all (missing, a folder, no permission); bytes that are not UTF-8 are a problem.
+
+    >>> import llm4anno_bib
+    >>> check([llm4anno_bib.shipped_library_path()]).problems
+    ()
+    """
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
+                                   path=str(path)) from exc
+        problems += check_bytes(raw, str(path))
+    return CheckReport(tuple(str(p) for p in paths), tuple(problems))
+
+
+def check_bytes(raw: bytes, path: str) -> list[Problem]:
+    """The problems of one file's bytes."""
+    problems = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, None, "encoding",
+                                f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8; save "
+                                "the file as UTF-8 (the rest was checked with it replaced)"))
+        text = raw.decode("utf-8", errors="replace")
+    return problems + check_text(text.removeprefix("\ufeff"), path)
+
+
+def check_text(text: str, path: str = "<string>") -> list[Problem]:
+    """The problems of BibTeX ``text``; ``path`` names it in the messages."""
+    parsed = bibtexparser.parse_string(text)
+    problems: list[Problem] = []
+    for block in parsed.failed_blocks:
+        problems.append(_failed_block_problem(block, path))
+    entries = [(block, _entry_of(block)) for block in parsed.entries]
+    by_key = {entry.key.lower(): entry for _block, entry in entries}
+    for block, entry in entries:
+        parent = None
+        if entry.fields.get("crossref"):
+            parent = by_key.get(entry.fields["crossref"].strip().lower())
+            if parent is None:
+                problems.append(Problem(path, _line_of(block, "crossref"), entry.key,
+                                        "missing-crossref",
+                                        f"crossref '{entry.fields['crossref']}' names no entry "
+                                        "of this file"))
+        problems += _entry_problems(block, entry, path, parent)
+    problems += _duplicates(entries, path)
+    is_library = any(c.comment.partition("\n")[0].strip() in LIBRARY_BLOCKS
+                     for c in parsed.comments)
+    if is_library:
+        problems += _library_problems(parsed, entries, path)
+    return sorted(problems, key=lambda p: (p.line or 0, p.code))
+
+
+def _entry_of(block: btp.Entry) -> Entry:
+    return Entry.from_fields(block.key, block.entry_type, {f.key: str(f.value) for f in block.fields})
+
+
+def _line_of(block: btp.Block, name: str | None = None) -> int:
+    """The 1-based line of a block, or of one of its fields."""
+    first = block.start_line + 1
+    if name is None:
+        return first
+    match = re.search(rf"^[ \t]*{re.escape(name)}\s*=", block.raw, re.M | re.I)
+    return first + block.raw[: match.start()].count("\n") if match else first
+
+
+def _failed_block_problem(block: btp.Block, path: str) -> Problem:
+    line = block.start_line + 1
+    if isinstance(block, btp.DuplicateBlockKeyBlock):
+        return Problem(path, line, block.key, "duplicate-key",
+                       f"the key '{block.key}' is used again; BibTeX would cite only one of "
+                       "the two. Rename one of them")
+    if isinstance(block, btp.DuplicateFieldKeyBlock):
+        entry = block.ignore_error_block
+        return Problem(path, line, getattr(entry, "key", None), "duplicate-field",
+                       f"{block.error}; keep one of them")
+    raw = getattr(block, "raw", "")
+    reason = "unbalanced braces" if raw.count("{") != raw.count("}") else "a syntax error"
+    return Problem(path, line, None, "syntax",
+                   f"this block cannot be read ({reason}); fix it before anything else reads "
+                   "the file")
+
+
+def _entry_problems(block: btp.Entry, entry: Entry, path: str,
+                    parent: Entry | None) -> list[Problem]:
+    found: list[Problem] = []
+
+    def report(code: str, message: str, name: str | None = None) -> None:
+        found.append(Problem(path, _line_of(block, name), entry.key, code, message))
+
+    values = entry.fields
+    for name, value in values.items():
+        folded = _FOLDED_FIELD.search(value)
+        if folded:
+            report("missing-comma", f"'{name}' holds what looks like the field "
+                   f"'{folded.group(1)}': a comma is missing after '{name}'", name)
+        elif not _balanced(value):
+            report("unbalanced-braces", f"the braces of '{name}' do not balance", name)
+    # what crossref gives: the parent's fields, and its title as booktitle (biblatex's rule)
+    inherited = {**(parent.fields if parent else {}), **values}
+    if parent is not None and "booktitle" not in inherited and parent.fields.get("title"):
+        inherited["booktitle"] = parent.fields["title"]
+    for requirement in REQUIRED.get(entry.entry_type, ()):
+        if not any(inherited.get(option, "").strip() for option in requirement.split("|")):
+            report("missing-field", f"@{entry.entry_type} needs "
+                   f"{' or '.join(repr(o) for o in requirement.split('|'))}")
+    doi = values.get("doi")
+    if doi is not None and not _DOI.match(doi.strip()):
+        report("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
+               "doi")
+    prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
+    eprint = values.get("eprint")
+    if prefix == "arxiv" and eprint is not None and not _ARXIV_ID.match(eprint.strip()):
+        report("bad-arxiv-id", f"'{eprint}' is not an arXiv id (2201.11903 or hep-th/9901001)",
+               "eprint")
+    for name in URL_FIELDS:
+        for url in values.get(name, "").split():
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
+                report("bad-url", f"'{name}' holds '{url}', which is not an http(s) URL", name)
+    for name in TEXT_FIELDS:
+        value = values.get(name)
+        if value is None:
+            continue
+        bare = _MATH.sub("", _URL_MACRO.sub("", _without_concatenation(value)))
+        special = _SPECIAL.search(bare)
+        if special:
+            report("latex-special", f"'{name}' has an unescaped '{special.group(0)}'; write "
+                   f"'\\{special.group(0)}' (LaTeX reads it as markup)", name)
+    return found
+
+
+def _without_concatenation(value: str) -> str:
+    """The value without BibTeX's ``#`` concatenation (a ``#`` outside braces and quotes:
+    ``dtv # { and } # degruyter``), which is syntax, not text."""
+    out, depth, quoted = [], 0, False
+    for index, char in enumerate(value):
+        escaped = index > 0 and value[index - 1] == "\\"
+        if char == "{" and not escaped:
+            depth += 1
+        elif char == "}" and not escaped:
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for match in re.finditer(r"\\.|[{}]", value):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str) -> list[Problem]:
+    found = []
+    first_of: dict[str, tuple[btp.Entry, Entry]] = {}
+    keys_folded: dict[str, btp.Entry] = {}
+    for block, entry in entries:
+        for ident in entry.identifiers():
+            earlier = first_of.get(ident)
+            if earlier is not None and ident.startswith("title:") and \
+                    not _same_edition(earlier[1], entry):
+                continue
+            if earlier is not None and earlier[1].key != entry.key:
+                kind, _, value = ident.partition(":")
+                label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
+                         "title": "title"}[kind]
+                found.append(Problem(path, _line_of(block), entry.key, "same-work",
+                                     f"the same work as '{earlier[1].key}' (line "
+                                     f"{_line_of(earlier[0])}): same {label} '{value}'; "
+                                     "merge them, keeping one key and the other in 'ids'"))
+                break
+            first_of.setdefault(ident, (block, entry))
+        folded = keys_folded.get(entry.key.lower())
+        if folded is not None and folded.key != entry.key:
+            found.append(Problem(path, _line_of(block), entry.key, "case-only-keys",
+                                 f"differs from '{folded.key}' (line {_line_of(folded)}) only "
+                                 "in case; BibTeX treats them as one key", "warning"))
+        keys_folded.setdefault(entry.key.lower(), block)
+    return found
+
+
+def _same_edition(a: Entry, b: Entry) -> bool:
+    """Whether two entries of one title can be one work: volumes of a multi-volume work and
+    editions years apart are not (the preprint-to-publication window is two years)."""
+    if a.fields.get("volume") != b.fields.get("volume"):
+        return False
+    return a.year is None or b.year is None or abs(a.year - b.year) <= 2
+
+
+def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entry, Entry]],
+                      path: str) -> list[Problem]:
+    found: list[Problem] = []
+    try:
+        tree, _corrections, _meta = parse_library_blocks(parsed, path)
+    except Llm4AnnoBibError as error:
+        return [Problem(path, error.line, None, "library-block", error.message)]
+    slugs = {c.slug for c in tree}
+    in_tree = {(c.slug, key) for c in tree for key in c.keys}
+    keys = {entry.key for _block, entry in entries}
+    for category in tree:
+        for key in category.keys:
+            if key not in keys:
+                found.append(Problem(path, None, key, "unknown-key",
+                                     f"the category '{category.slug}' lists '{key}', which "
+                                     "has no entry"))
+    for block, entry in entries:
+        for slug in entry.categories:
+            if slug not in slugs:
+                found.append(Problem(path, _line_of(block, "keywords"), entry.key,
+                                     "unknown-category",
+                                     f"'{slug}' is not a category of the library"))
+            elif (slug, entry.key) not in in_tree:
+                found.append(Problem(path, _line_of(block, "keywords"), entry.key,
+                                     "not-in-tree",
+                                     f"keywords name '{slug}' but the category block does not "
+                                     f"list '{entry.key}' there; use 'llm4anno-bib add'"))
+        if "key" not in entry.curated and not _follows_key_rule(entry):
+            expected = base_key(entry.authors, entry.year, entry.title)
+            found.append(Problem(path, _line_of(block), entry.key, "key-rule",
+                                 f"the key rule gives '{expected}'; rename the entry, or mark "
+                                 "a key chosen by hand with 'curated = {key}'"))
+    return found
+
+
+def _follows_key_rule(entry: Entry) -> bool:
+    """The key is the rule's, for the cited year or the preprint's (a key never changes, so
+    a preprint upgraded to a later published version keeps its preprint year)."""
+    years = {entry.year}
+    if entry.arxiv_id and re.match(r"\d{4}\.", entry.arxiv_id):
+        years.add(2000 + int(entry.arxiv_id[:2]))
+    for year in years:
+        stem = base_key(entry.authors, year, entry.title)
+        if entry.key.startswith(stem) and _SUFFIX.match(entry.key[len(stem):]):
+            return True
+    return False

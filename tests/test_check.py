@@ -1,0 +1,196 @@
+"""check: a catalogue of problems, each with its code and line; the shipped library is clean;
+real files from ../shared/corpus; the CLI's text and JSON output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.checking import check, check_bytes
+from llm4anno_bib.cli import app
+
+from conftest import ROOT, SHARED
+
+GOOD = "@article{a,\n  title = {T},\n  author = {A. B},\n  journal = {J},\n  year = {2020},\n}\n"
+
+CATALOGUE = [
+    pytest.param(b"@article{a,\n  title = {Foo {bar},\n  year = 2020\n}\n" + GOOD.encode()
+                 .replace(b"{a,", b"{b,"), "syntax", 1, id="unbalanced-braces-break-the-block"),
+    pytest.param(b"@misc{a,\n  title = {X}\n  author = {Y},\n  year = {2020}\n}\n",
+                 "missing-comma", 2, id="missing-comma-folds-a-field"),
+    pytest.param((GOOD + GOOD).encode(), "duplicate-key", 7, id="duplicate-key"),
+    pytest.param(b"@misc{a,\n  title = {X},\n  title = {Y},\n}\n", "duplicate-field", 1,
+                 id="duplicate-field"),
+    pytest.param((GOOD + GOOD.replace("{a,", "{b,")).encode(), "same-work", 7,
+                 id="same-title-twice"),
+    pytest.param(b"@misc{a,\n  title = {One},\n  eprint = {2201.11903},\n  archiveprefix = "
+                 b"{arXiv},\n}\n@misc{b,\n  title = {Two},\n  eprint = {2201.11903},\n"
+                 b"  archiveprefix = {arXiv},\n}\n", "same-work", 6, id="same-arxiv-id-twice"),
+    pytest.param(b"@misc{a,\n  title = {One},\n  doi = {10.1/X},\n}\n@misc{b,\n  title = {Two},"
+                 b"\n  doi = {10.1/x},\n}\n", "same-work", 5, id="same-doi-any-case"),
+    pytest.param(b"@inproceedings{a,\n  title = {T},\n  author = {A},\n  year = {2020},\n}\n",
+                 "missing-field", 1, id="inproceedings-without-booktitle"),
+    pytest.param(GOOD.replace("  year = {2020},\n", "").encode(), "missing-field", 1,
+                 id="article-without-year"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  doi = {https://doi.org/10.1/x},\n}\n", "bad-doi", 3,
+                 id="doi-as-url"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  eprint = {2201.119},\n  archiveprefix = {arXiv},\n}"
+                 b"\n", "bad-arxiv-id", 3, id="short-arxiv-id"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  url = {www.example.org/paper},\n}\n", "bad-url", 3,
+                 id="url-without-scheme"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  code = {https://github.com/a/b https://},\n}\n",
+                 "bad-url", 3, id="second-code-link-broken"),
+    pytest.param(b"@misc{a,\n  title = {Q&A for everyone},\n}\n", "latex-special", 2,
+                 id="unescaped-ampersand"),
+    pytest.param(b"@misc{a,\n  title = {50% faster},\n}\n", "latex-special", 2,
+                 id="unescaped-percent"),
+    pytest.param(b"@misc{a,\n  title = {snake_case names},\n}\n", "latex-special", 2,
+                 id="unescaped-underscore"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  crossref = {nowhere},\n}\n", "missing-crossref",
+                 3, id="crossref-to-nothing"),
+    pytest.param(b"@misc{a,\n  title = {Sch\x9ftze},\n}\n", "encoding", 2, id="macroman-byte"),
+    pytest.param((GOOD + GOOD.replace("{a,", "{A,").replace("{T}", "{U}")).encode(),
+                 "case-only-keys", 7, id="keys-differing-only-in-case"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "line"), CATALOGUE)
+def test_each_problem_is_found_with_its_line(text, code, line):
+    problems = check_bytes(text, "refs.bib")
+    assert [(p.code, p.line) for p in problems if p.code == code] == [(code, line)], problems
+    found = next(p for p in problems if p.code == code)
+    assert str(found).startswith(f"refs.bib:{line}:")
+
+
+ACCEPTED = [
+    pytest.param(GOOD.encode(), id="plain-article"),
+    pytest.param(b"@misc{a,\n  title = {Q\\&A on $x_1$ and \\(y_2\\) at 50\\%},\n"
+                 b"  url = {https://example.org/a_b%20c#x},\n}\n", id="escaped-specials-math-urls"),
+    pytest.param(b"@string{dtv = {dtv}}\n@book{a,\n  title = {T},\n  author = {A},\n"
+                 b"  publisher = dtv # { and } # dtv,\n  year = {2020},\n}\n",
+                 id="concatenated-macros"),
+    pytest.param(b"@proceedings{p,\n  title = {Proc},\n  year = {2020},\n}\n@inproceedings{a,\n"
+                 b"  title = {T},\n  author = {A},\n  crossref = {p},\n}\n",
+                 id="booktitle-and-year-by-crossref"),
+    pytest.param(b"@book{a,\n  title = {Works},\n  author = {A},\n  publisher = {P},\n"
+                 b"  year = {1990},\n  volume = {1},\n}\n@book{b,\n  title = {Works},\n"
+                 b"  author = {A},\n  publisher = {P},\n  year = {1991},\n  volume = {2},\n}\n",
+                 id="volumes-of-one-title"),
+    pytest.param(b"\xef\xbb\xbf" + GOOD.encode(), id="utf8-bom"),
+    pytest.param(GOOD.replace("\n", "\r\n").encode(), id="crlf"),
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_valid_input_has_no_problem(text):
+    assert check_bytes(text, "refs.bib") == []
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    text = b"".join(p.values[0] for p in CATALOGUE[1:4])
+    codes = [p.code for p in check_bytes(text, "refs.bib")]
+    assert {"missing-comma", "duplicate-key", "duplicate-field"} <= set(codes)
+
+
+def test_the_shipped_library_is_clean():
+    report = llm4anno_bib.check()
+    assert report.problems == () and report.exit_code == 0
+
+
+def _library_with(tmp_path, old: str, new: str):
+    text = (ROOT / "library.bib").read_text(encoding="utf-8")
+    assert re.search(old, text)
+    path = tmp_path / "library.bib"
+    path.write_text(re.sub(old, new, text, count=0 if old.startswith("\\b") else 1),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    pytest.param(r"\bdong2023raft\b", "raft", "key-rule", id="key-off-the-rule"),
+    pytest.param(r"(dong2023raft,\n(?:.*\n)*?  keywords = )\{manually-engineered-prompt\}",
+                 r"\1{manual-prompts}", "unknown-category", id="unknown-category"),
+    pytest.param(r"(dong2023raft,\n(?:.*\n)*?  keywords = )\{manually-engineered-prompt\}",
+                 r"\1{manually-engineered-prompt, surveys}", "not-in-tree",
+                 id="keyword-not-in-the-tree"),
+])
+def test_library_rules(tmp_path, old, new, code):
+    path = _library_with(tmp_path, old, new)
+    report = check([path])
+    assert [p.code for p in report.problems] == [code]
+    assert report.exit_code == 1
+
+
+def test_a_key_chosen_by_hand_can_be_marked(tmp_path):
+    path = _library_with(tmp_path, r"\bdong2023raft\b", "raft")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "@misc{raft,\n", "@misc{raft,\n  curated = {key},\n", 1), encoding="utf-8")
+    assert check([path]).problems == ()
+
+
+def test_a_renamed_key_left_in_the_tree_is_reported(tmp_path):
+    path = _library_with(tmp_path, r"@misc\{dong2023raft,", "@misc{dong2023raft2,")
+    codes = sorted(p.code for p in check([path]).problems)
+    assert codes == ["key-rule", "not-in-tree", "unknown-key"]
+
+
+def test_an_upgraded_preprint_keeps_its_key():
+    # gu2024minillm: ICLR 2024, arXiv 2306: 'gu2023minillm' would still follow the rule
+    library = llm4anno_bib.load()
+    text = library["gu2024minillm"].bibtex.replace("gu2024minillm", "gu2023minillm")
+    assert check_bytes(text.encode(), "x.bib") == []
+
+
+CORPUS = SHARED / "corpus" / "bib"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-file corpus is not at {CORPUS}")
+def test_real_files_are_checked_without_crashing_and_known_faults_are_found():
+    thesis = check([CORPUS / "thammegowda_dissertation_anthology.bib"])
+    duplicates = [p for p in thesis.problems if p.code == "duplicate-key"]
+    assert {p.key for p in duplicates} >= {"cho2014GRU", "isozaki-etal-2010-autoeval"}
+    assert len(duplicates) == 5
+    nltk = check([CORPUS / "nltk_book_refs_macroman_byte.bib"])
+    encoding = [p for p in nltk.problems if p.code == "encoding"]
+    assert len(encoding) == 1 and encoding[0].line == (CORPUS / "nltk_book_refs_macroman_byte.bib"
+                                                       ).read_bytes()[:22503].count(b"\n") + 1
+    for path in sorted(CORPUS.glob("*.bib")):
+        report = check([path])
+        assert all(p.line is None or p.line >= 1 for p in report.problems)
+
+
+# -- CLI ----------------------------------------------------------------------------------
+runner = CliRunner()
+
+
+def test_cli_check_text_json_and_exit_codes(tmp_path):
+    clean = runner.invoke(app, ["check", str(ROOT / "library.bib")])
+    assert clean.exit_code == 0 and clean.stdout == ""
+    bad = tmp_path / "refs.bib"
+    bad.write_bytes(CATALOGUE[1].values[0] + CATALOGUE[2].values[0].replace(b"{a,", b"{c,"))
+    text = runner.invoke(app, ["check", str(bad)])
+    assert text.exit_code == 1 and f"{bad}:2: a: 'title' holds" in text.stdout
+    as_json = runner.invoke(app, ["check", str(bad), "--format", "json"])
+    data = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and data["errors"] == len(data["problems"]) >= 2
+    assert {p["code"] for p in data["problems"]} >= {"missing-comma", "duplicate-key"}
+    missing = runner.invoke(app, ["check", str(tmp_path / "nope.bib")])
+    assert missing.exit_code == 2 and "nope.bib" in missing.stderr
+    folder = runner.invoke(app, ["check", str(tmp_path)])
+    assert folder.exit_code == 2
+    warning_only = tmp_path / "case.bib"
+    warning_only.write_bytes(CATALOGUE[-1].values[0])
+    assert runner.invoke(app, ["check", str(warning_only)]).exit_code == 0
+
+
+def test_check_as_a_real_process_in_a_library_folder(tmp_path):
+    (tmp_path / "library.bib").write_bytes((ROOT / "library.bib").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "check"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "0 errors" in done.stderr
