@@ -93,8 +93,8 @@ class Entry:
     def curated(self) -> frozenset[str]:
         """The names this entry's ``curated`` field protects (lowercase; ``*`` for all).
 
-        >>> Entry.from_fields("k", "misc", {"title": "T", "curated": "title, Pages"}).curated
-        frozenset({'pages', 'title'})
+        >>> sorted(Entry.from_fields("k", "misc", {"title": "T", "curated": "title, Pages"}).curated)
+        ['pages', 'title']
         """
         value = self.fields.get(CURATED_FIELD, "")
         return frozenset(part.strip().lower() for part in re.split(r"[,\s]+", value) if part.strip())
