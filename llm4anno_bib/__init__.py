@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
 __all__ = [
     "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
     "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
-    "add", "check", "load", "shipped_library_path", "survey", "update", "working_library_path",
+    "add", "check", "load", "render_list", "shipped_library_path", "survey", "update", "working_library_path",
 ]
 __version__ = "0.1.0"
 
@@ -136,3 +136,13 @@ def check(*paths: str | os.PathLike[str]) -> CheckReport:
     from llm4anno_bib.checking import check as check_files
 
     return check_files(list(paths) or [shipped_library_path()])
+
+
+def render_list(path: str | os.PathLike[str] | None = None) -> str:
+    """The list README rendered from a library file (default: the shipped library): the
+    intro with the survey's link and citation, then each section with one line per work.
+    Importing the text with the build script onto the same library changes nothing.
+    """
+    from llm4anno_bib.listmd import render_list as render
+
+    return render(load(path))

@@ -105,8 +105,7 @@ def _with_categories(library: Library, entry: Entry, slugs: Sequence[str],
     if added:
         entries.append(updated)
     tree = [replace(c, keys=c.keys + (entry.key,)) if c.slug in new else c for c in library.tree]
-    return (Library(entries, tree, library.corrections(), library.survey_key, library.path),
-            updated, new)
+    return library.with_entries(entries, tree), updated, new
 
 
 def _fetch(kind: str, value: str, sources: Sources) -> tuple[ArxivRecord | None, BibRecord | None]:

@@ -9,7 +9,9 @@ The library's blocks, each an ``@comment`` whose first line names it:
 - ``llm4anno-bib:meta``: ``name = value`` lines (``survey = <key>``);
 - ``llm4anno-bib:categories``: the list's section tree, one section a line, indented two
   spaces a level: ``slug | Heading | key key ...`` (its own works in list order);
-- ``llm4anno-bib:corrections``: ``key | kind | what the list said | what is cited | source``.
+- ``llm4anno-bib:corrections``: ``key | kind | what the list said | what is cited | source``;
+- ``llm4anno-bib:list-intro``: the list README's introduction as Markdown lines (see
+  ``listmd.render_list``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ _SEP = " | "
 _BLOCK_META = "llm4anno-bib:meta"
 _BLOCK_TREE = "llm4anno-bib:categories"
 _BLOCK_CORRECTIONS = "llm4anno-bib:corrections"
-LIBRARY_BLOCKS = (_BLOCK_META, _BLOCK_TREE, _BLOCK_CORRECTIONS)
+_BLOCK_INTRO = "llm4anno-bib:list-intro"
+LIBRARY_BLOCKS = (_BLOCK_META, _BLOCK_TREE, _BLOCK_CORRECTIONS, _BLOCK_INTRO)
 HEADER = (
     "llm4anno-bib library: every work of the LLM4Annotation list, with the list's categories "
     "and corrections. Built by scripts/build_library.py from the list and the recorded source "
@@ -86,12 +89,14 @@ def read_library(path: str | os.PathLike[str]) -> Library:
         raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
     parsed = parse_bibtex(text, path_str)
     tree, corrections, meta = parse_library_blocks(parsed, path_str)
+    intro = next((c.comment.partition("\n")[2] for c in parsed.comments
+                  if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "")
     entries = [
         Entry.from_fields(block.key, block.entry_type,
                           {f.key: str(f.value) for f in block.fields})
         for block in parsed.entries
     ]
-    return Library(entries, tree, corrections, meta.get("survey"), path_str)
+    return Library(entries, tree, corrections, meta.get("survey"), path_str, intro.strip("\n"))
 
 
 def parse_library_blocks(parsed: bibtexparser.Library, path: str
@@ -216,6 +221,12 @@ def render_library(library: Library) -> str:
                         (_BLOCK_CORRECTIONS, correction_lines)):
         if lines:
             blocks.append(btp.ExplicitComment(name + "\n" + "\n".join(lines) + "\n"))
+    if library.intro:
+        for line in library.intro.splitlines():
+            if "@" in line or "{" in line or "}" in line:
+                raise LibraryFormatError(f"the list intro line '{line}' cannot be stored in a "
+                                         "library block (no '@' or braces).")
+        blocks.append(btp.ExplicitComment(_BLOCK_INTRO + "\n" + library.intro + "\n"))
     blocks.extend(_to_block(e) for e in library)
     return _write_blocks(blocks)
 

@@ -8,6 +8,7 @@ DBLP) -> merge items of the same work -> assign keys (keeping existing ones) -> 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,7 +343,9 @@ def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> li
 def _survey_corrections(key: str, entry: Entry, document: ListDocument,
                         work: Work) -> list[Correction]:
     found = []
-    if document.citation_block is not None:
+    block = document.citation_block
+    if block is not None and (re.match(r"@\w+\{\s*,", block)
+                              or re.search(r"author\s*=\s*\{\s*\}", block)):
         found.append(Correction(
             key, "incomplete-citation",
             "the README's citation block: an article entry with no key, no authors, no journal, "
@@ -387,7 +390,18 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
             survey_key = key
     tree = [Category(s.slug, s.heading, s.depth, s.parent, tuple(members[s.slug]))
             for s in document.sections]
-    return Library(entries, tree, corrections, survey_key)
+    return Library(entries, tree, _kept_corrections(existing, entries, corrections), survey_key,
+                   intro=document.intro)
+
+
+def _kept_corrections(existing: Library | None, entries: Sequence[Entry],
+                      found: Sequence[Correction]) -> list[Correction]:
+    """The existing library's corrections of works still there, then the new ones: a
+    correction records a mistake the list once made, so a list that has since been fixed
+    (or rendered from the library) does not erase it."""
+    keys = {e.key for e in entries}
+    kept = [c for c in (existing.corrections() if existing else ()) if c.key in keys]
+    return kept + [c for c in found if c not in kept]
 
 
 def _existing_keys(existing: Library | None) -> dict[str, str]:

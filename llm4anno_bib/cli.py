@@ -52,6 +52,20 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from error
 
 
+def _emit(text: str, output: Optional[Path], what: str) -> None:
+    """Print ``text``, or write it atomically to ``output`` (exit 2 when that fails)."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as error:
+        typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "
+                   "written.", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"wrote {what} to {output}", err=True)
+
+
 def _load(path: Optional[Path]) -> Library:
     with _reported():
         return llm4anno_bib.load(path)
@@ -108,16 +122,7 @@ def export(category: CategoryOption = None, year: YearOption = None,
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
     with _reported():
         text = chosen.export(format=format)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        write_text_atomic(output, text)
-    except OSError as error:
-        typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "
-                   "written.", err=True)
-        raise typer.Exit(2) from error
-    typer.echo(f"wrote {len(chosen)} entries to {output}", err=True)
+    _emit(text, output, f"{len(chosen)} entries")
 
 
 @app.command()
@@ -258,6 +263,46 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(help="Only these 
     raise typer.Exit(result.exit_code)
 
 
+def _local_or_shipped(path: Optional[Path]) -> Path:
+    """The library a maintainer's read-only command reads: ``path``, ./library.bib, or the
+    shipped library."""
+    if path is not None:
+        return path
+    local = Path("library.bib")
+    return local if local.is_file() else llm4anno_bib.shipped_library_path()
+
+
+@app.command("render-list")
+def render_list(output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                               help="Write here (atomically).")] = None,
+                check: Annotated[Optional[Path], typer.Option(
+                    "--check", help="Exit 1 when this file is not what would be rendered.")] = None,
+                library: Annotated[Optional[Path], typer.Option(
+                    "--library", help="Default: ./library.bib, else the shipped library.")] = None
+                ) -> None:
+    """Render the list README (intro, sections, one line per work, the survey's citation) from the library."""
+    import difflib
+
+    with _reported():
+        text = llm4anno_bib.render_list(_local_or_shipped(library))
+    if check is not None:
+        try:
+            current = check.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            typer.echo(f"llm4anno-bib: {check}: cannot read: {error}", err=True)
+            raise typer.Exit(2) from error
+        if current == text:
+            typer.echo(f"{check} is up to date", err=True)
+            return
+        diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), str(check),
+                                         "rendered", lineterm="", n=1))
+        typer.echo("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
+        typer.echo(f"llm4anno-bib: {check} is out of date; run 'llm4anno-bib render-list -o "
+                   f"{check}'.", err=True)
+        raise typer.Exit(1)
+    _emit(text, output, "the list")
+
+
 @app.command()
 def check(files: Annotated[Optional[list[Path]], typer.Argument(
               help="The .bib files (default: ./library.bib, else the shipped library).")] = None,
@@ -271,9 +316,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     if format not in ("text", "json"):
         typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
         raise typer.Exit(2)
-    if not files:
-        local = Path("library.bib")
-        files = [local if local.is_file() else llm4anno_bib.shipped_library_path()]
+    files = files or [_local_or_shipped(None)]
     with _reported():
         report = check_files(files)
     if format == "json":

@@ -1,11 +1,20 @@
-"""Reading the list README: its section tree and its items (label, title, links)."""
+"""The list README: reading it (section tree, items, intro) and rendering it from a library.
+
+An item is ``- [Venue Year] Title. [[pdf]](url) [[code]](url)``. The intro is everything
+before the first section heading; in the library it is kept with two marker lines where the
+survey's link and its citation block go, so that they are always rendered from the survey's
+entry (``SURVEY_LINK``, ``SURVEY_CITATION``).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from llm4anno_bib.model import Category, slugify
+from llm4anno_bib.model import Category, Library, slugify, venue_acronym
+
+SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
+SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
 
 _HEADING = re.compile(r"^(#{2,4})\s+(.*\S)\s*$")
 _ITEM = re.compile(r"^-\s+(?:\[(?P<label>[^\]]+)\]\s*)?(?P<title>.*?)\s*(?P<links>(?:\[\[[^\]]+\]\]\([^)]*\)\s*)*)$")
@@ -30,7 +39,7 @@ class ListItem:
 
     @property
     def paper_link(self) -> str | None:
-        return self.link("pdf") or self.link("html")
+        return self.link("pdf") or self.link("paper") or self.link("html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +48,14 @@ class ListDocument:
     items: tuple[ListItem, ...]
     citation_block: str | None
     survey_link: tuple[str, str] | None
+    intro: str = ""
 
 
 def parse_list(text: str) -> ListDocument:
     """Parse the list README: level-2 to level-4 headings are the 3-level category tree
     (empty sections kept), ``- [Venue Year] Title. [[pdf]](url) ...`` bullets its items.
     HTML comments are ignored (their line numbers kept)."""
+    intro = _intro(text)
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     sections: list[Category] = []
     items: list[ListItem] = []
@@ -71,7 +82,65 @@ def parse_list(text: str) -> ListDocument:
     block = _CITATION_BLOCK.search(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
     return ListDocument(tuple(sections), tuple(items), block.group(1) if block else None,
-                        (survey.group(1), survey.group(2)) if survey else None)
+                        (survey.group(1), survey.group(2)) if survey else None, intro)
+
+
+def _intro(text: str) -> str:
+    """The text before the first section heading, with the survey's link line and citation
+    block replaced by their markers."""
+    first = re.search(r"^#{2,4}\s", text, re.M)
+    head = text[: first.start()] if first else text
+    head = _CITATION_BLOCK.sub(SURVEY_CITATION, head, count=1)
+    head = re.sub(r"^\[\[[^\]]+\]\]\([^)]*\)[ \t]*$", SURVEY_LINK, head, count=1, flags=re.M)
+    return head.strip("\n")
+
+
+def item_label(entry) -> str | None:
+    """The list label of an entry: ``EMNLP 2023``, ``arXiv 2023``; ``None`` for a work that
+    is not a paper (a project's own citation)."""
+    acronym = venue_acronym(entry)
+    if not acronym or entry.year is None:
+        return None
+    return f"{acronym} {entry.year}"
+
+
+def _item_line(entry) -> str:
+    label = item_label(entry)
+    links = []
+    if entry.fields.get("pdf"):
+        links.append(("pdf", entry.fields["pdf"]))
+    elif entry.url and not entry.fields.get("webpage"):
+        links.append(("paper", entry.url))
+    links += [("code", url) for url in entry.fields.get("code", "").split()]
+    links += [("data", url) for url in entry.fields.get("data", "").split()]
+    links += [("html", url) for url in entry.fields.get("webpage", "").split()]
+    title = entry.title if entry.title.endswith((".", "?", "!")) else entry.title + "."
+    return "- " + (f"[{label}] " if label else "") + title + "".join(
+        f" [[{kind}]]({url})" for kind, url in links)
+
+
+def render_list(library: Library) -> str:
+    """The list README of ``library``: its intro (with the survey's link and citation), then
+    every section in tree order with its works in list order, one line each.
+
+    >>> import llm4anno_bib
+    >>> text = render_list(llm4anno_bib.load())
+    >>> line = next(l for l in text.splitlines() if "Chain-of-Thought Prompting Elicits" in l)
+    >>> line.startswith("- [NeurIPS 2022] Chain-of-Thought Prompting Elicits Reasoning in Large")
+    True
+    """
+    parts: list[str] = []
+    intro = library.intro
+    if library.survey_key is not None:
+        survey = library.survey()
+        intro = intro.replace(SURVEY_LINK, f"[[{survey.title}]]({survey.url or ''})")
+        intro = intro.replace(SURVEY_CITATION, "```\n" + survey.bibtex.rstrip("\n") + "\n```")
+    if intro:
+        parts.append(intro.rstrip("\n"))
+    for category in library.tree:
+        parts.append("#" * (category.depth + 2) + " " + category.heading)
+        parts += [_item_line(library[key]) for key in category.keys if key in library]
+    return "\n\n".join(parts) + "\n"
 
 
 def parse_label(label: str | None) -> tuple[str | None, int | None]:

@@ -221,6 +221,7 @@ class Library:
         corrections: Sequence[Correction] = (),
         survey_key: str | None = None,
         path: str | None = None,
+        intro: str = "",
     ) -> None:
         self._entries = tuple(entries)
         self._by_key = {e.key: e for e in self._entries}
@@ -229,6 +230,7 @@ class Library:
         self._corrections = tuple(corrections)
         self.survey_key = survey_key
         self.path = path
+        self.intro = intro  # the list README's introduction (see listmd.render_list)
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -335,7 +337,7 @@ class Library:
             if (wanted is None or e.key in wanted)
             and e.matches(year=year, venue=venue, author=author, search=search)
         ]
-        return Library(chosen, self._tree, self._corrections, self.survey_key, self.path)
+        return self.with_entries(chosen)
 
     def corrections(self, key: str | None = None) -> tuple[Correction, ...]:
         """The corrections of the list's mistakes (all, or those of one entry)."""
@@ -373,6 +375,9 @@ class Library:
         write_library(self, target)
         return str(target)
 
-    def with_entries(self, entries: Sequence[Entry]) -> Library:
-        """A copy holding ``entries`` with this library's tree, corrections and survey."""
-        return Library(entries, self._tree, self._corrections, self.survey_key, self.path)
+    def with_entries(self, entries: Sequence[Entry], tree: Sequence[Category] | None = None
+                     ) -> Library:
+        """A copy holding ``entries`` (and ``tree`` when given) with everything else of this
+        library: corrections, survey, path, intro."""
+        return Library(entries, self._tree if tree is None else tree, self._corrections,
+                       self.survey_key, self.path, self.intro)

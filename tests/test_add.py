@@ -24,8 +24,7 @@ LINKS = ("pdf", "code", "data", "webpage", "keywords")
 
 def without(library: Library, *keys: str) -> Library:
     tree = [replace(c, keys=tuple(k for k in c.keys if k not in keys)) for c in library.tree]
-    return Library([e for e in library if e.key not in keys], tree, library.corrections(),
-                   library.survey_key, library.path)
+    return library.with_entries([e for e in library if e.key not in keys], tree)
 
 
 def source_fields(entry) -> dict[str, str]:
