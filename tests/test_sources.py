@@ -182,3 +182,18 @@ def test_base_urls_and_cache_dir_come_from_the_environment(server, tmp_path, mon
     assert AclClient(session, politeness=FAST).fetch_bib("N19-1421").year == 2019
     assert server.count("/arxiv") == 1 and server.count("/acl/N19-1421.bib") == 1
     assert DblpClient(session).base_url == server.dblp_url
+
+
+def test_expired_answers_are_asked_again_except_offline(server, tmp_path):
+    from datetime import timedelta
+
+    session = make_session(tmp_path / "short", expire_after=timedelta(seconds=0.5))
+    AclClient(session, server.acl_url, politeness=FAST).fetch_bib("N19-1421")
+    AclClient(session, server.acl_url, politeness=FAST).fetch_bib("N19-1421")
+    assert server.count("/acl/N19-1421.bib") == 1  # fresh: from the cache
+    time.sleep(0.6)
+    offline = AclClient(session, server.acl_url, politeness=FAST, offline=True)
+    assert offline.fetch_bib("N19-1421").year == 2019  # stale beats nothing offline
+    assert server.count("/acl/N19-1421.bib") == 1
+    AclClient(session, server.acl_url, politeness=FAST).fetch_bib("N19-1421")
+    assert server.count("/acl/N19-1421.bib") == 2  # expired: asked again

@@ -132,7 +132,9 @@ def get(
     """
     if isinstance(session, requests_cache.CachedSession):
         cached = session.get(url, params=params, only_if_cached=True, timeout=politeness.timeout)
-        if cached.status_code == 200:
+        # only_if_cached also returns expired answers: fresh ones are used as they are,
+        # expired ones only offline (a stale answer beats none when nothing can be asked)
+        if cached.status_code == 200 and (offline or not getattr(cached, "is_expired", False)):
             return cached
         if offline:
             raise SourceError("not in the cache and --offline was given.", url=cached.url,
