@@ -119,6 +119,7 @@ class SourceServer:
         self.recordings = recordings
         self.requests: list[LoggedRequest] = []
         self._faults: dict[str, deque[Fault]] = {}
+        self._slow: dict[str, float] = {}
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -150,6 +151,10 @@ class SourceServer:
         """Answer the next ``times`` requests under ``prefix`` with ``fault``."""
         with self._lock:
             self._faults.setdefault(prefix, deque()).extend([fault] * times)
+
+    def slow_down(self, prefix: str, seconds: float) -> None:
+        """Answer every request under ``prefix`` correctly, but ``seconds`` late."""
+        self._slow[prefix] = seconds
 
     def count(self, prefix: str, **query: str) -> int:
         """How many requests went to ``prefix`` (with these query parameters present)."""
@@ -228,6 +233,7 @@ class SourceServer:
                     status, ctype, body, headers = (fault.status, fault.content_type,
                                                     fault.body, fault.headers)
                 else:
+                    time.sleep(next((s for p, s in server._slow.items() if path.startswith(p)), 0))
                     status, ctype, body = server.answer(path, query)
                     headers = {}
                 self.send_response(status)

@@ -3,8 +3,12 @@ then the CLI through CliRunner and once as a subprocess."""
 
 from __future__ import annotations
 
+import os
+import pty
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -258,3 +262,63 @@ def test_update_as_a_real_process(server, tmp_path, lib_file):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert lib_file.read_bytes() == (ROOT / "library.bib").read_bytes()
+
+
+def test_progress_is_reported_after_every_entry(server, tmp_path, library):
+    keys = ["petroni2019language", "dong2023raft", "anand2023gpt4all"]
+    steps = []
+    update_library(library, connect(server, tmp_path / "c"), keys=keys, progress=steps.append)
+    assert [(s.done, s.total, s.key) for s in steps] == [(1, 3, "dong2023raft"),
+                                                         (2, 3, "petroni2019language"),
+                                                         (3, 3, "anand2023gpt4all")]
+
+
+def test_cli_offline_with_a_cold_cache_reports_every_entry(server, tmp_path, lib_file, cli_env):
+    result = runner.invoke(app, ["update", "petroni2019language", "dong2023raft", "--offline",
+                                 "--library", str(lib_file), "--dry-run"])
+    assert result.exit_code == 1 and "could not be checked (2)" in result.stdout
+    assert "--offline" in result.stdout and server.requests == []
+
+
+def test_ctrl_c_leaves_the_library_as_it_was_and_the_rerun_resumes(server, tmp_path, lib_file,
+                                                                    needs_dblp):
+    before = lib_file.read_bytes()
+    server.slow_down("/acl/", 0.3)
+    env = server_env(server, tmp_path / "proc-cache")
+    # one category keeps the run short: the CLI waits the real politeness gaps (1 s, 3 s)
+    command = [sys.executable, "-m", "llm4anno_bib", "update", "--yes", "--category",
+               "Data Selection via Active Learning"]
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while server.count("/acl/") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "was not changed" in err
+    assert lib_file.read_bytes() == before
+    first = {(r.path, str(sorted(r.query.items()))) for r in server.requests}
+    server.reset_log()
+    server.slow_down("/acl/", 0.0)
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "nothing to do" in done.stderr
+    second = [(r.path, str(sorted(r.query.items()))) for r in server.requests]
+    assert first and second and len(first.intersection(second)) <= 1  # at most one cut off
+
+
+def test_on_a_terminal_update_asks_before_writing(server, tmp_path, lib_file):
+    edited(read_library(lib_file), "petroni2019language", pages="1--2").save(lib_file)
+    env = server_env(server, tmp_path / "tty-cache")
+    for answer, expected in ((b"n\n", b"pages = {1--2}"), (b"y\n", b"pages = {2463--2473}")):
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "llm4anno_bib", "update",
+                                 "petroni2019language"], cwd=tmp_path, env=env, stdin=terminal,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(terminal)
+        os.write(controller, answer)
+        out, err = proc.communicate(timeout=60)
+        os.close(controller)
+        assert proc.returncode == 0, err
+        assert b"Write 1 changed entries" in out
+        assert expected in lib_file.read_bytes()
