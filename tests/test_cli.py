@@ -82,10 +82,22 @@ def test_bad_library_file_exits_2_with_file_and_line(tmp_path: Path):
     assert result.exit_code == 2 and f"{path}:1:" in result.stderr
 
 
-def test_every_command_has_help():
-    for command in ("categories", "list", "show", "export", "survey", "corrections"):
-        result = invoke(command, "--help")
-        assert result.exit_code == 0 and "Usage" in result.stdout
+def _commands() -> list[list[str]]:
+    names = [[c.name or c.callback.__name__] for c in app.registered_commands]
+    for group in app.registered_groups:
+        names += [[group.name, c.name or c.callback.__name__]
+                  for c in group.typer_instance.registered_commands]
+    return names
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    commands = _commands()
+    assert len(commands) >= 12
+    for command in commands:
+        result = invoke(*command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.stdout, command
+        assert f"`llm4anno-bib {' '.join(command)}" in readme, command
 
 
 def test_real_subprocess(tmp_path: Path, library):
