@@ -184,3 +184,10 @@ def test_duplicate_keys_are_an_error(tmp_path: Path):
 
 def test_normalise_title_ignores_latex_case_and_accents():
     assert normalise_title(r"{RLAIF} vs. R{\'e}sum{\'e}") == normalise_title("rlaif VS resume")
+
+
+def test_every_public_name_is_importable_and_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in llm4anno_bib.__all__:
+        assert getattr(llm4anno_bib, name) is not None
+        assert f"`{name}`" in readme, name
