@@ -114,6 +114,11 @@ def test_a_record_of_another_paper_is_reported_not_applied(server, tmp_path, lib
     assert result.library["petroni2019language"].title == "Language Models as Knowledge Bases?"
 
 
+# a known arXiv API fault: a feed that announces results and holds none
+EMPTY_PAGE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+              b'<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+              b'3</opensearch:totalResults><title>ArXiv Query</title></feed>\n')
+
 FAULTS = [
     pytest.param("/arxiv", Fault(status=429, headers={"Retry-After": "0"}), 1, True,
                  id="arxiv-429-retry-after"),
@@ -122,6 +127,15 @@ FAULTS = [
     pytest.param("/arxiv", Fault(status=200, body=b"<feed><entry>", content_type="text/xml"), 1,
                  False, id="arxiv-malformed"),
     pytest.param("/arxiv", Fault(status=200, delay=1.5), 3, False, id="arxiv-timeout"),
+    pytest.param("/arxiv", Fault(status=200, body=EMPTY_PAGE, content_type="application/atom+xml"),
+                 1, True, id="arxiv-empty-page-once"),
+    pytest.param("/arxiv", Fault(status=200, body=EMPTY_PAGE, content_type="application/atom+xml"),
+                 3, False, id="arxiv-empty-page-every-time"),
+    pytest.param("/arxiv", Fault(status=200, body=EMPTY_PAGE[:200], content_type="text/xml"), 1,
+                 False, id="arxiv-truncated"),
+    pytest.param("/dblp/search", Fault(status=502), 3, False, id="dblp-search-502"),
+    pytest.param("/acl/N19-1421.bib", Fault(status=200, body=b"@inproceedings{x,\n title = {"),
+                 1, False, id="acl-truncated-bibtex"),
     pytest.param("/acl/N19-1421.bib", Fault(status=404, body=b""), 1, False,
                  id="acl-id-gone"),
     pytest.param("/acl/N19-1421.bib", Fault(status=500), 1, True, id="acl-500-once"),
@@ -134,7 +148,8 @@ def test_faults_end_in_a_per_entry_report_and_the_others_succeed(server, tmp_pat
     keys = ["talmor2019commonsenseqa", "petroni2019language", "dong2023raft"]
     server.fail_next(prefix, fault, times=times)
     result = update_library(library, connect(server, tmp_path / "c"), keys=keys)
-    hit = {"/arxiv": keys, "/acl/N19-1421.bib": ["talmor2019commonsenseqa"]}[prefix]
+    hit = {"/arxiv": keys, "/acl/N19-1421.bib": ["talmor2019commonsenseqa"],
+           "/dblp/search": ["dong2023raft"]}[prefix]  # the preprint's search for a publication
     failed = {r.key for r in result.failed}
     if recovers:
         assert failed == set() and result.exit_code == 0
