@@ -324,7 +324,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     else:
         for problem in report.problems:
             typer.echo(str(problem))
-        typer.echo(f"{len(report.files)} files: {len(report.errors)} errors, "
+        typer.echo(f"checked {len(report.files)} file(s): {len(report.errors)} errors, "
                    f"{len(report.warnings)} warnings", err=True)
     raise typer.Exit(report.exit_code)
 

@@ -109,6 +109,18 @@ def test_what_cannot_be_added_is_a_clear_error(server, tmp_path, library, identi
         add_work(library, identifier, ["Surveys"], connect(server, tmp_path / "c"))
 
 
+def test_a_source_outage_adds_nothing(server, tmp_path, small_file):
+    from llm4anno_bib.errors import SourceError
+    from source_server import Fault
+
+    before = small_file.read_bytes()
+    server.fail_next("/arxiv", Fault(status=503), times=3)
+    with pytest.raises(SourceError, match="HTTP 503 after 3 tries"):
+        llm4anno_bib.add("2201.11903", "Surveys", path=small_file,
+                         sources=connect(server, tmp_path / "c"))
+    assert small_file.read_bytes() == before
+
+
 def test_unknown_category_is_refused_before_any_request(server, tmp_path, library):
     with pytest.raises(UnknownCategory, match="Closest: Chain-of-Thought Prompting"):
         add_work(library, "2201.11903", ["Chain-of-Thougt Prompting"],

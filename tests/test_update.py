@@ -104,6 +104,15 @@ def test_a_preprint_is_upgraded_to_its_published_version(server, tmp_path, libra
         assert all("replaces the preprint" in c.source for c in removed)
 
 
+def test_an_eprint_of_another_paper_is_a_conflict_not_an_update(server, tmp_path, library):
+    wrong = edited(library, "petroni2019language", eprint="2201.11903", primaryclass="cs.XX")
+    result = update_library(wrong, connect(server, tmp_path / "c"), keys=["petroni2019language"])
+    (report,) = result.entries
+    assert any("arXiv 2201.11903 and ACL Anthology D19-1250 are not the same work" in c
+               for c in report.conflicts)
+    assert result.library["petroni2019language"].fields["primaryclass"] == "cs.XX"
+
+
 def test_a_record_of_another_paper_is_reported_not_applied(server, tmp_path, library):
     # a mistyped Anthology id: the record exists but is another paper
     wrong = edited(library, "petroni2019language", anthology="N19-1421")
