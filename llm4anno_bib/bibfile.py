@@ -27,7 +27,7 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
-__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "parse_library_blocks", "format_entry", "read_library", "write_library",
+__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_records", "parse_library_blocks", "format_entry", "read_library", "write_library",
            "write_text_atomic", "parse_bibtex"]
 
 FIELD_ORDER = (
@@ -195,6 +195,13 @@ def format_entry(entry: Entry) -> str:
 def format_entries(entries: Iterable[Entry]) -> str:
     """Entries as BibTeX, in the order given."""
     return _write_blocks(_to_block(e) for e in entries)
+
+
+def format_records(records: Iterable[tuple[str, str, Iterable[tuple[str, str]]]]) -> str:
+    """Entries given as ``(type, key, [(field, value), ...])``, fields in the order given,
+    values braced: the writer of the other BibTeX dialects (biblatex)."""
+    return _write_blocks(btp.Entry(entry_type, key, [btp.Field(n, "{" + v + "}") for n, v in fields])
+                         for entry_type, key, fields in records)
 
 
 def _check_line_value(value: str, what: str) -> str:

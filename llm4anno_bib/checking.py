@@ -226,6 +226,9 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
                 report("bad-url", f"'{name}' holds '{url}', which is not an http(s) URL", name)
+            elif "\\" in url:
+                report("bad-url", f"'{name}' holds a LaTeX escape ('{url}'); URLs are "
+                       "verbatim: write '_' and '%' as they are", name)
     for name in TEXT_FIELDS:
         value = values.get(name)
         if value is None:

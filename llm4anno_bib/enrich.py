@@ -155,9 +155,19 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
             "primaryclass": record.primary_category}
 
 
+def _verbatim(value: str) -> str:
+    """A URL or DOI as it is: DBLP escapes them for LaTeX (``paper\\_files``), which
+    ``\\url`` and Biber would print, backslash and all.
+
+    >>> print(_verbatim(r"http://papers.nips.cc/paper\\_files/a\\%20b"))
+    http://papers.nips.cc/paper_files/a%20b
+    """
+    return re.sub(r"\\([_%&#$~])", r"\1", value)
+
+
 def published_fields(record: BibRecord) -> dict[str, str]:
     """Library fields of a published record (ACL Anthology, DBLP, curated file)."""
-    fields = {name: record.fields[name] if name in ("url", "doi") else
+    fields = {name: _verbatim(record.fields[name]) if name in ("url", "doi") else
               escape_non_ascii(record.fields[name])
               for name in CARRIED_FIELDS if record.fields.get(name)}
     if record.source == "acl":

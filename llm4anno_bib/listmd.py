@@ -104,7 +104,8 @@ def item_label(entry) -> str | None:
     return f"{acronym} {entry.year}"
 
 
-def _item_line(entry) -> str:
+def item_line(entry) -> str:
+    """The list's line of one entry: ``- [Venue Year] Title. [[pdf]](url) [[code]](url)``."""
     label = item_label(entry)
     links = []
     if entry.fields.get("pdf"):
@@ -139,7 +140,7 @@ def render_list(library: Library) -> str:
         parts.append(intro.rstrip("\n"))
     for category in library.tree:
         parts.append("#" * (category.depth + 2) + " " + category.heading)
-        parts += [_item_line(library[key]) for key in category.keys if key in library]
+        parts += [item_line(library[key]) for key in category.keys if key in library]
     return "\n\n".join(parts) + "\n"
 
 

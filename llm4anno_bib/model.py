@@ -124,6 +124,17 @@ class Entry:
 
         return format_entry(self)
 
+    def cite(self, style: str = "plain", backend: str = "text") -> str:
+        """This entry as a formatted reference (pybtex ``style`` and ``backend``).
+
+        >>> import llm4anno_bib
+        >>> print(llm4anno_bib.load()["wei2022chain"].cite()[:60])
+        Jason Wei, Xuezhi Wang, Dale Schuurmans, Maarten Bosma, Bria
+        """
+        from llm4anno_bib.exports.references import reference_lines
+
+        return reference_lines(Library([self]), style, backend)[self.key]
+
     def matches(self, *, year: int | None, venue: str | None, author: str | None,
                 search: str | None) -> bool:
         """Whether the entry passes the filters that are not ``None`` (case-insensitive)."""
@@ -222,6 +233,7 @@ class Library:
         survey_key: str | None = None,
         path: str | None = None,
         intro: str = "",
+        whole: Library | None = None,
     ) -> None:
         self._entries = tuple(entries)
         self._by_key = {e.key: e for e in self._entries}
@@ -231,6 +243,9 @@ class Library:
         self.survey_key = survey_key
         self.path = path
         self.intro = intro  # the list README's introduction (see listmd.render_list)
+        # the library this one was filtered from: name splits are learnt from all of it
+        self._whole = whole._whole if whole is not None else self
+        self._name_splits: dict | None = None
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -337,7 +352,8 @@ class Library:
             if (wanted is None or e.key in wanted)
             and e.matches(year=year, venue=venue, author=author, search=search)
         ]
-        return self.with_entries(chosen)
+        return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
+                       self.intro, whole=self)
 
     def corrections(self, key: str | None = None) -> tuple[Correction, ...]:
         """The corrections of the list's mistakes (all, or those of one entry)."""
@@ -352,6 +368,16 @@ class Library:
             raise UnknownKey("this library names no survey entry.")
         return self[self.survey_key]
 
+    def name_splits(self) -> dict:
+        """How the whole library splits people's names (``llm4anno_bib.names.known_splits``),
+        learnt once from every ``Family, Given`` author of the library this one comes from."""
+        whole = self._whole
+        if whole._name_splits is None:
+            from llm4anno_bib.names import known_splits
+
+            whole._name_splits = known_splits(e.authors for e in whole)
+        return whole._name_splits
+
     # -- output ---------------------------------------------------------------------------
     def to_bibtex(self) -> str:
         """The entries as BibTeX text, in library order, without the library's own blocks."""
@@ -359,11 +385,18 @@ class Library:
 
         return format_entries(self._entries)
 
-    def export(self, format: str = "bibtex") -> str:
-        """The entries rendered in ``format`` (``bibtex``)."""
+    def export(self, format: str = "bibtex", style: str = "plain", backend: str = "text") -> str:
+        """The entries rendered in ``format``: ``bibtex``, ``biblatex``, ``csl-json``,
+        ``markdown``, or ``refs`` (formatted references in pybtex's ``style`` and ``backend``).
+
+        >>> import llm4anno_bib
+        >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])
+        >>> print(lib.export("refs", style="plain", backend="text").splitlines()[0][:39])
+        [1] Jason Wei, Xuezhi Wang, Dale Schuurma
+        """
         from llm4anno_bib.exports import render
 
-        return render(self, format)
+        return render(self, format, style, backend)
 
     def save(self, path: str | None = None) -> str:
         """Write the whole library (tree, corrections, entries) atomically; returns the path."""

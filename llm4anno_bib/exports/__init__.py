@@ -1,4 +1,8 @@
-"""Export formats: one module per format, each a function ``Library -> str``."""
+"""Export formats: one module per format, each a function ``Library -> str``.
+
+``bibtex`` (library.bib's own entries), ``biblatex``, ``csl-json``, ``markdown`` (the list's
+line per work), ``refs`` (formatted references: ``style`` and ``backend``).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,33 @@ from llm4anno_bib.errors import Llm4AnnoBibError
 if TYPE_CHECKING:
     from llm4anno_bib.model import Library
 
-FORMATS = ("bibtex",)
+FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs")
 
 
 class UnknownFormat(Llm4AnnoBibError):
     """An export format this version does not have."""
 
 
-def render(library: Library, format: str) -> str:
-    """Render ``library`` in ``format`` (one of ``FORMATS``)."""
+def render(library: Library, format: str = "bibtex", style: str = "plain",
+           backend: str = "text") -> str:
+    """Render ``library`` in ``format`` (one of ``FORMATS``); ``style`` and ``backend`` are
+    for ``refs``. Raises ``UnknownFormat`` or ``UnknownStyle``."""
     if format == "bibtex":
         return library.to_bibtex()
+    if format == "biblatex":
+        from llm4anno_bib.exports.biblatex import render_biblatex
+
+        return render_biblatex(library)
+    if format == "csl-json":
+        from llm4anno_bib.exports.csljson import render_csljson
+
+        return render_csljson(library)
+    if format == "markdown":
+        from llm4anno_bib.listmd import item_line
+
+        return "".join(item_line(e) + "\n" for e in library)
+    if format == "refs":
+        from llm4anno_bib.exports.references import render_references
+
+        return render_references(library, style, backend)
     raise UnknownFormat(f"unknown export format '{format}'; choose one of: {', '.join(FORMATS)}.")

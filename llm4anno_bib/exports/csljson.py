@@ -1,0 +1,69 @@
+"""CSL-JSON export, as pandoc (``--citeproc``) and Zotero read it.
+
+``id`` is the citation key; names are split by ``llm4anno_bib.names`` (``family``/``given``,
+a lowercase particle as ``non-dropping-particle``, organisations as ``literal``); ``issued``
+has ``date-parts``; text is plain Unicode (LaTeX converted). Preprints are CSL's ``article``
+with ``publisher`` arXiv and ``number`` ``arXiv:<id>``, as Zotero writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from llm4anno_bib._text import latex_to_text
+from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.names import Name, split_name
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
+          "conference": "paper-conference", "book": "book", "incollection": "chapter",
+          "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis",
+          "techreport": "report", "proceedings": "book", "unpublished": "manuscript"}
+_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
+
+
+def csl_type(entry: Entry) -> str:
+    if entry.entry_type == "misc":
+        return "article" if entry.arxiv_id else "document"
+    return _TYPES.get(entry.entry_type, "document")
+
+
+def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
+    """One entry as a CSL-JSON item."""
+    values = entry.fields
+    item: dict = {"id": entry.key, "type": csl_type(entry), "title": entry.title}
+    for role in ("author", "editor"):
+        if values.get(role):
+            from pybtex.bibtex.utils import split_name_list
+
+            item[role] = [split_name(n, known).text() for n in split_name_list(values[role])]
+    if entry.year is not None:
+        month = values.get("month", "").lower()[:3]
+        parts = [entry.year] + ([_MONTHS.index(month) + 1] if month in _MONTHS else [])
+        item["issued"] = {"date-parts": [parts]}
+    container = values.get("booktitle") or values.get("journal")
+    howpublished = _URL_MACRO.match(values.get("howpublished", ""))
+    if container and not howpublished:
+        item["container-title"] = latex_to_text(container)
+    plain = {"volume": "volume", "number": "issue", "pages": "page", "publisher": "publisher",
+             "address": "publisher-place", "series": "collection-title"}
+    for source, target in plain.items():
+        if values.get(source):
+            item[target] = latex_to_text(values[source]).replace("–", "-")
+    if entry.arxiv_id and entry.entry_type == "misc":
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{entry.arxiv_id}"
+    if howpublished:
+        item["URL"] = howpublished.group(1)
+    if entry.doi:
+        item["DOI"] = entry.doi
+    if entry.url:
+        item["URL"] = entry.url
+    return item
+
+
+def render_csljson(library: Library) -> str:
+    """The library's entries as a CSL-JSON array (UTF-8, two-space indent, stable order)."""
+    known = library.name_splits()
+    return json.dumps([csl_item(e, known) for e in library], ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,131 @@
+"""Splitting author names into family and given parts, the way citation processors need them.
+
+BibTeX names come in two forms. ``Family, Given`` (the ACL Anthology's) says where the family
+name starts, and that split is kept. ``Given Family`` (arXiv's, DBLP's) leaves it to a rule:
+pybtex takes the last word as the family name unless a lowercase particle (``van``, ``de``)
+comes before it, so ``Teven Le Scao`` becomes family ``Scao``. Here, in order:
+
+1. a split the library has for the same person in ``Family, Given`` form wins
+   (``known_splits``): ``Le Scao, Teven`` in one entry fixes ``Teven Le Scao`` everywhere;
+2. a lowercase particle is pybtex's "von" part (``Ludwig van Beethoven``: particle ``van``,
+   family ``Beethoven``), kept apart as CSL's non-dropping particle;
+3. the particle rule: capitalised particles (``PARTICLES``: Le, De, Van, Von, Da, Di, Du, La,
+   Del, Della, Der, Den, Ter, Ten, Dos, Das) right before the last word belong to the family
+   name when at least one given name stays before them (``Teven Le Scao`` -> ``Le Scao``,
+   ``Anh Le`` -> family ``Le``). A middle name spelled like a particle (Vietnamese ``Van``) is
+   the rule's known limit; rule 1 fixes it when any record spells the name with a comma;
+4. a single word or a braced name is an organisation: the whole name, no given part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pybtex.database import Person
+
+from llm4anno_bib._text import ascii_fold, latex_to_text
+
+__all__ = ["Name", "PARTICLES", "known_splits", "split_name"]
+
+PARTICLES = frozenset(
+    "le la de da di du del della der den van von ter ten dos das".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One author's name parts, as LaTeX (``text()`` gives plain text)."""
+
+    family: str
+    given: str = ""
+    particle: str = ""  # a lowercase "von" part that stays with the family name
+    literal: bool = False  # an organisation: ``family`` is the whole name
+
+    def bibtex(self) -> str:
+        """The name as ``particle Family, Given``, a form every BibTeX reader splits alike.
+
+        >>> split_name("Teven Le Scao").bibtex()
+        'Le Scao, Teven'
+        """
+        if self.literal:
+            return "{" + self.family.strip("{}") + "}"
+        family = f"{self.particle} {self.family}".strip()
+        return f"{family}, {self.given}" if self.given else family
+
+    def text(self) -> dict[str, str]:
+        """Plain-text parts for CSL-JSON: ``family``/``given``/``non-dropping-particle``, or
+        ``literal`` for an organisation."""
+        if self.literal:
+            return {"literal": latex_to_text(self.family)}
+        parts = {"family": latex_to_text(self.family)}
+        if self.given:
+            parts["given"] = latex_to_text(self.given)
+        if self.particle:
+            parts["non-dropping-particle"] = latex_to_text(self.particle)
+        return parts
+
+
+def _person_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(text)).lower()))
+
+
+def _has_top_level_comma(name: str) -> bool:
+    depth = 0
+    for char in name:
+        depth += char == "{"
+        depth -= char == "}"
+        if char == "," and depth == 0:
+            return True
+    return False
+
+
+def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
+    """Split one BibTeX author name (see the module's rules).
+
+    >>> split_name("Le Scao, Teven")
+    Name(family='Le Scao', given='Teven', particle='', literal=False)
+    >>> split_name("Ludwig van Beethoven").particle
+    'van'
+    >>> split_name("OpenAI").literal
+    True
+    """
+    name = " ".join(name.split())
+    person = Person(name)
+    given = " ".join(person.first_names + person.middle_names)
+    if _has_top_level_comma(name):
+        return Name(" ".join(person.last_names + person.lineage_names), given,
+                    " ".join(person.prelast_names))
+    if known is not None:
+        found = known.get(_person_key(name))
+        if found is not None:
+            return found
+    if not given or (name.startswith("{") and name.endswith("}")):
+        return Name(name, literal=True)
+    if person.prelast_names:
+        return Name(" ".join(person.last_names + person.lineage_names), given,
+                    " ".join(person.prelast_names))
+    given_words = given.split()
+    family_words = person.last_names + person.lineage_names
+    while len(given_words) > 1 and given_words[-1].lower() in PARTICLES:
+        family_words.insert(0, given_words.pop())
+    return Name(" ".join(family_words), " ".join(given_words))
+
+
+def known_splits(author_lists: Iterable[Iterable[str]]) -> dict[str, Name]:
+    """The splits that ``Family, Given`` names give, keyed by the person's name in
+    ``Given Family`` order (folded), to settle the same person written without a comma.
+
+    >>> known = known_splits([["Le Scao, Teven"]])
+    >>> split_name("Teven Le Scao", known).family
+    'Le Scao'
+    """
+    found: dict[str, Name] = {}
+    for authors in author_lists:
+        for author in authors:
+            if _has_top_level_comma(author):
+                name = split_name(author)
+                if name.given:
+                    full = f"{name.given} {name.particle} {name.family}"
+                    found.setdefault(_person_key(full), name)
+    return found
