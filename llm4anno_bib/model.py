@@ -392,7 +392,7 @@ class Library:
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])
         >>> print(lib.export("refs", style="plain", backend="text").splitlines()[0][:39])
-        [1] Jason Wei, Xuezhi Wang, Dale Schuurma
+        [1] Jason Wei, Xuezhi Wang, Dale Schuur
         """
         from llm4anno_bib.exports import render
 
