@@ -114,14 +114,19 @@ def show(key: str, library: LibraryOption = None) -> None:
 def export(category: CategoryOption = None, year: YearOption = None,
            venue: VenueOption = None, author: AuthorOption = None, search: SearchOption = None,
            key: Annotated[Optional[list[str]], typer.Option("--key", help="Keys to export.")] = None,
-           format: Annotated[str, typer.Option("--format", "-f", help="Export format.")] = "bibtex",
+           format: Annotated[str, typer.Option(
+               "--format", "-f", help="bibtex, biblatex, csl-json, markdown or refs.")] = "bibtex",
+           style: Annotated[str, typer.Option(
+               "--style", help="refs: plain, unsrt, alpha or unsrtalpha.")] = "plain",
+           backend: Annotated[str, typer.Option(
+               "--backend", help="refs: text, markdown, html or latex.")] = "text",
            output: Annotated[Optional[Path], typer.Option("--output", "-o",
                                                           help="Write here (atomically).")] = None,
            library: LibraryOption = None) -> None:
-    """Export works as BibTeX to stdout or to a file."""
+    """Export works (BibTeX, BibLaTeX, CSL-JSON, Markdown or formatted references) to stdout or a file."""
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
     with _reported():
-        text = chosen.export(format=format)
+        text = chosen.export(format=format, style=style, backend=backend)
     _emit(text, output, f"{len(chosen)} entries")
 
 

@@ -57,6 +57,12 @@ def biblatex_fields(entry: Entry, known: dict[str, Name]) -> list[tuple[str, str
     if howpublished:  # a project's citation: its URL is the url, its "journal" how published
         values.setdefault("url", howpublished.group(1))
         values["howpublished"] = values.pop("journal", "")
+    kind = biblatex_type(entry)
+    if kind in ("misc", "online") and "publisher" in values:
+        values.setdefault("organization", values.pop("publisher"))  # misc has no publisher
+    if kind == "article":  # a journal's publisher and place are not article fields
+        values.pop("publisher", None)
+        values.pop("address", None)
     for name in ("author", "editor"):
         if values.get(name):
             values[name] = _names(values[name], known)

@@ -50,7 +50,9 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
              "address": "publisher-place", "series": "collection-title"}
     for source, target in plain.items():
         if values.get(source):
-            item[target] = latex_to_text(values[source]).replace("–", "-")
+            item[target] = latex_to_text(values[source])
+    if "page" in item:  # CSL ranges use one hyphen; the style picks the dash
+        item["page"] = re.sub(r"\s*(?:-+|–)\s*", "-", item["page"])
     if entry.arxiv_id and entry.entry_type == "misc":
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{entry.arxiv_id}"

@@ -1,0 +1,199 @@
+"""Export formats: BibTeX round trip, BibLaTeX through Biber, CSL-JSON through pandoc's
+citeproc, pybtex's formatted references, Markdown; name splitting."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llm4anno_bib.bibfile import parse_bibtex, read_library, render_library
+from llm4anno_bib.cli import app
+from llm4anno_bib.exports import UnknownFormat
+from llm4anno_bib.exports.references import UnknownStyle
+from llm4anno_bib.listmd import item_line
+from llm4anno_bib.names import split_name
+
+from conftest import ROOT
+
+runner = CliRunner()
+
+
+def _tool(*names: str) -> None:
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (Debian packages; .ci/run installs them)")
+
+
+def _run(tmp_path: Path, *command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=180)
+
+
+# -- BibTeX -----------------------------------------------------------------------------
+def test_bibtex_round_trip_is_byte_identical(tmp_path, library):
+    path = tmp_path / "library.bib"
+    library.save(path)
+    assert path.read_bytes() == (ROOT / "library.bib").read_bytes()
+    again = read_library(path)
+    assert render_library(again) == path.read_text(encoding="utf-8")
+    assert again.to_bibtex() == library.to_bibtex() == library.export("bibtex")
+
+
+# -- names ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "family", "given", "particle"), [
+    ("Le Scao, Teven", "Le Scao", "Teven", ""),       # the Anthology's split is kept
+    ("Teven Le Scao", "Le Scao", "Teven", ""),        # the particle rule
+    ("Ludwig van Beethoven", "Beethoven", "Ludwig", "van"),
+    ("Quoc V. Le", "Le", "Quoc V.", ""),              # a particle-like last word is the family
+    ("Anh Le", "Le", "Anh", ""),
+    ("Rockt{\\\"a}schel, Tim", "Rockt{\\\"a}schel", "Tim", ""),
+])
+def test_name_splits(name, family, given, particle):
+    split = split_name(name)
+    assert (split.family, split.given, split.particle) == (family, given, particle)
+
+
+def test_a_split_the_library_has_for_a_person_wins(library):
+    known = library.name_splits()
+    # Muennighoff et al. (ACL Anthology) write "Le Scao, Teven"; T0 (DBLP) "Teven Le Scao"
+    assert split_name("Teven Le Scao", known).family == "Le Scao"
+    t0 = json.loads(library.filter(keys=["sanh2022multitask"]).export("csl-json"))[0]
+    assert {"family": "Le Scao", "given": "Teven"} in t0["author"]
+    assert {"family": "Févry", "given": "Thibault"} in t0["author"]
+    openai = json.loads(library.filter(keys=["openai2023gpt"]).export("csl-json"))[0]
+    assert openai["author"][0] == {"literal": "OpenAI"}
+    assert openai["author"][1] == {"family": "Achiam", "given": "Josh"}
+
+
+# -- BibLaTeX ---------------------------------------------------------------------------
+def test_biblatex_maps_types_and_fields(library):
+    text = library.export("biblatex")
+    entries = {e.key: e for e in parse_bibtex(text).entries}
+    assert len(entries) == len(library)
+    raft = entries["dong2023raft"]
+    assert raft.entry_type == "online"
+    fields = {f.key: f.value for f in raft.fields}
+    assert fields["eprinttype"] == "arxiv" and fields["eprint"] == "2304.06767"
+    assert fields["eprintclass"] == "cs.LG" and fields["date"] == "2023-04"
+    lou = {f.key: f.value for f in entries["lou2024large"].fields}
+    assert "journaltitle" in lou and "journal" not in lou
+    for entry in entries.values():
+        names = {f.key for f in entry.fields}
+        assert not names & {"pdf", "code", "data", "webpage", "anthology", "dblp", "curated",
+                            "archiveprefix", "primaryclass", "month", "year", "address"}
+
+
+def test_biblatex_export_passes_biber_datamodel_validation(tmp_path, library):
+    _tool("biber")
+    (tmp_path / "refs.bib").write_text(library.export("biblatex"), encoding="utf-8")
+    done = _run(tmp_path, "biber", "--tool", "--validate-datamodel", "refs.bib")
+    assert done.returncode == 0, done.stdout + done.stderr
+    problems = [line for line in done.stdout.splitlines() if "WARN" in line or "ERROR" in line]
+    assert problems == []
+
+
+def test_biblatex_document_compiles_with_biber_without_warnings(tmp_path, library):
+    _tool("biber", "pdflatex")
+    (tmp_path / "refs.bib").write_text(library.export("biblatex"), encoding="utf-8")
+    (tmp_path / "paper.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n"
+        "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\cite{" + ",".join(e.key for e in library) + "}\n"
+        "\\printbibliography\n\\end{document}\n", encoding="utf-8")
+    first = _run(tmp_path, "pdflatex", "-interaction=nonstopmode", "paper.tex")
+    assert first.returncode == 0, first.stdout[-2000:]
+    biber = _run(tmp_path, "biber", "paper")
+    assert biber.returncode == 0, biber.stdout[-3000:]
+    assert [l for l in biber.stdout.splitlines() if "WARN" in l or "ERROR" in l] == []
+    for _ in range(2):
+        latex = _run(tmp_path, "pdflatex", "-interaction=nonstopmode", "paper.tex")
+        assert latex.returncode == 0
+    log = (tmp_path / "paper.log").read_text(encoding="latin-1")
+    assert "undefined" not in log and "rerun" not in log.lower()
+    bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\entry{") == len(library)
+    assert "family={Le\\bibnamedelima Scao}" in bbl  # family name as split, not "Scao"
+
+
+# -- CSL-JSON ---------------------------------------------------------------------------
+def test_csl_json_items(library):
+    items = json.loads(library.export("csl-json"))
+    assert [i["id"] for i in items] == [e.key for e in library]
+    by_id = {i["id"]: i for i in items}
+    wei = by_id["wei2022chain"]
+    assert wei["type"] == "paper-conference" and wei["issued"] == {"date-parts": [[2022]]}
+    assert wei["container-title"].startswith("Advances in Neural Information Processing")
+    survey = by_id[library.survey_key]
+    assert survey["DOI"] == "10.18653/v1/2024.emnlp-main.54" and survey["page"] == "930-957"
+    assert survey["author"][0] == {"family": "Tan", "given": "Zhen"}
+    raft = by_id["dong2023raft"]
+    assert raft["type"] == "article" and raft["number"] == "arXiv:2304.06767"
+    assert all("\\" not in json.dumps(i["title"]) for i in items)  # plain text, no LaTeX
+
+
+def test_pandoc_citeproc_renders_every_entry_without_warning(tmp_path, library):
+    _tool("pandoc")
+    (tmp_path / "refs.json").write_text(library.export("csl-json"), encoding="utf-8")
+    (tmp_path / "paper.md").write_text("---\nnocite: '@*'\n---\n\n# References\n",
+                                       encoding="utf-8")
+    done = _run(tmp_path, "pandoc", "--citeproc", "--bibliography", "refs.json", "-t", "plain",
+                "--wrap=none", "paper.md")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    for entry in library:
+        assert entry.title.split(":")[0].lower()[:25] in done.stdout.lower(), entry.key
+
+
+# -- formatted references ----------------------------------------------------------------
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha"])
+@pytest.mark.parametrize("backend", ["text", "markdown", "html", "latex"])
+def test_references_in_every_style_and_backend(library, style, backend):
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    text = chosen.export("refs", style=style, backend=backend)
+    marker = {"text": "[", "markdown": "[", "html": "<dt", "latex": "\\bibitem"}[backend]
+    assert text.count(marker) >= len(chosen)
+    if backend == "latex":
+        assert "\\begin{thebibliography}" in text
+    if style.endswith("alpha"):
+        assert "Wei+22" in text or "WWS+22" in text
+
+
+def test_unsrt_keeps_library_order_and_cite_formats_one_entry(library):
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    lines = [l for l in chosen.export("refs", style="unsrt").splitlines() if l.startswith("[")]
+    assert [l.split("]")[0] for l in lines] == [f"[{i}" for i in range(1, len(chosen) + 1)]
+    wei = library["wei2022chain"].cite()
+    assert wei.startswith("Jason Wei, Xuezhi Wang") and "2022" in wei
+    assert "\\" not in library["anand2023gpt4all"].cite()  # \url{...} is the bare URL
+
+
+def test_unknown_format_or_style_is_an_error(library):
+    with pytest.raises(UnknownFormat):
+        library.export("ris")
+    with pytest.raises(UnknownStyle):
+        library.export("refs", style="apa")
+    with pytest.raises(UnknownStyle):
+        library.export("refs", backend="docx")
+
+
+def test_markdown_is_the_lists_line_per_work(library):
+    chosen = library.filter(category="surveys")
+    assert chosen.export("markdown") == "".join(item_line(e) + "\n" for e in chosen)
+    assert chosen.export("markdown").startswith("- [")
+
+
+# -- CLI --------------------------------------------------------------------------------
+def test_cli_export_formats(tmp_path, library):
+    out = tmp_path / "refs.json"
+    result = runner.invoke(app, ["export", "-f", "csl-json", "-c", "Surveys", "-o", str(out)])
+    assert result.exit_code == 0
+    assert [i["id"] for i in json.loads(out.read_text(encoding="utf-8"))] == \
+        [e.key for e in library.filter(category="surveys")]
+    html = runner.invoke(app, ["export", "-f", "refs", "--style", "alpha", "--backend", "html",
+                               "--key", "wei2022chain"])
+    assert html.exit_code == 0 and "<dt>" in html.stdout
+    bad = runner.invoke(app, ["export", "-f", "refs", "--style", "apa"])
+    assert bad.exit_code == 2 and "unknown style 'apa'" in bad.stderr
