@@ -24,14 +24,16 @@ from llm4anno_bib.model import Category, Correction, Entry, Library
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult
+    from llm4anno_bib.auxfile import CiteResult
     from llm4anno_bib.checking import CheckReport
+    from llm4anno_bib.merge import MergeResult
     from llm4anno_bib.sources import Sources
     from llm4anno_bib.updating import UpdateProgress, UpdateResult
 
 __all__ = [
     "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
     "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
-    "add", "check", "load", "render_list", "shipped_library_path", "survey", "update", "working_library_path",
+    "add", "check", "cite", "export_into", "load", "render_list", "shipped_library_path", "survey", "update", "working_library_path",
 ]
 __version__ = "0.1.0"
 
@@ -146,3 +148,29 @@ def render_list(path: str | os.PathLike[str] | None = None) -> str:
     from llm4anno_bib.listmd import render_list as render
 
     return render(load(path))
+
+
+def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None) -> CiteResult:
+    """The entries a paper cites, read from its ``.aux`` file (nested ``\\@input`` files,
+    BibTeX and biblatex citations, aliases resolved to the cited key), from the library at
+    ``path`` (default: the shipped one); ``result.missing`` lists the keys it does not have.
+    """
+    from llm4anno_bib.auxfile import cite_entries, read_aux
+
+    return cite_entries(load(path), read_aux(aux))
+
+
+def export_into(target: str | os.PathLike[str], library: Library | None = None, *,
+                encoding: str | None = None, format: str = "bibtex") -> MergeResult:
+    """Append to the .bib file ``target`` the works of ``library`` (default: the shipped one)
+    it does not have yet (by key, alias, DOI, arXiv id, Anthology id or normalised title),
+    leaving every existing byte as it was; atomically. ``result.skipped`` says which works
+    were already there and under which key. Raises ``BibSyntaxError`` for a file that is not
+    in ``encoding`` (default UTF-8) or has a block that cannot be parsed: nothing is written.
+    """
+    from llm4anno_bib.merge import merge_into, write_merge
+
+    result = merge_into(library if library is not None else load(), target, encoding=encoding,
+                        format=format)
+    write_merge(result)
+    return result

@@ -27,8 +27,9 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
-__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_records", "parse_library_blocks", "format_entry", "read_library", "write_library",
-           "write_text_atomic", "parse_bibtex"]
+__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
+           "parse_bibtex", "parse_library_blocks", "read_library", "write_bytes_atomic",
+           "write_library", "write_text_atomic"]
 
 FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "series", "journal", "volume", "number", "pages",
@@ -239,14 +240,21 @@ def render_library(library: Library) -> str:
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that it is always either the old or the new file:
-    a temporary file in the same folder, fsynced, then renamed over the old one."""
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically: see
+    ``write_bytes_atomic``."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
+    """Write ``content`` to ``path`` so that it is always either the old or the new file:
+    a temporary file in the same folder, fsynced, then renamed over the old one (whose
+    permissions it keeps)."""
     target = Path(path)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():

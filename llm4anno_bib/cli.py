@@ -122,12 +122,50 @@ def export(category: CategoryOption = None, year: YearOption = None,
                "--backend", help="refs: text, markdown, html or latex.")] = "text",
            output: Annotated[Optional[Path], typer.Option("--output", "-o",
                                                           help="Write here (atomically).")] = None,
+           into: Annotated[Optional[Path], typer.Option(
+               "--into", help="Append only the works this .bib lacks; its bytes stay.")] = None,
+           encoding: Annotated[Optional[str], typer.Option(
+               "--encoding", help="--into: the file's encoding (default UTF-8).")] = None,
            library: LibraryOption = None) -> None:
     """Export works (BibTeX, BibLaTeX, CSL-JSON, Markdown or formatted references) to stdout or a file."""
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
+    if into is not None:
+        if output is not None or format not in ("bibtex", "biblatex"):
+            typer.echo("llm4anno-bib: --into appends BibTeX or BibLaTeX to a .bib file; it "
+                       "takes neither --output nor another format.", err=True)
+            raise typer.Exit(2)
+        with _reported():
+            result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format)
+        for skipped in result.skipped:
+            typer.echo(f"skipped {skipped.key}: {skipped.reason}: '{skipped.theirs}'", err=True)
+        typer.echo(f"added {len(result.added)} entries to {into}"
+                   + (f": {' '.join(result.added)}" if result.added else ""), err=True)
+        return
     with _reported():
         text = chosen.export(format=format, style=style, backend=backend)
     _emit(text, output, f"{len(chosen)} entries")
+
+
+@app.command()
+def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
+         output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                        help="Write here (atomically).")] = None,
+         format: Annotated[str, typer.Option("--format", "-f",
+                                             help="bibtex or biblatex.")] = "bibtex",
+         library: LibraryOption = None) -> None:
+    """Export exactly the entries a paper cites (from its .aux); exit 1 if any key is missing."""
+    if format not in ("bibtex", "biblatex"):
+        typer.echo(f"llm4anno-bib: --format must be bibtex or biblatex, not '{format}'.", err=True)
+        raise typer.Exit(2)
+    with _reported():
+        result = llm4anno_bib.cite(aux, path=library)
+        text = result.library.export(format=format)
+    _emit(text, output, f"{len(result.library)} cited entries")
+    for key, suggestions in result.missing.items():
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        typer.echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
+    if result.missing:
+        raise typer.Exit(1)
 
 
 @app.command()

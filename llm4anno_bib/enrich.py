@@ -26,9 +26,12 @@ from llm4anno_bib._text import (
     ascii_fold, escape_non_ascii, latex_to_text, normalise_title, protect_capitals, text_to_latex,
 )
 from llm4anno_bib.keys import family_name
+from llm4anno_bib.sources.acl import parse_anthology_id
+from llm4anno_bib.sources.arxiv import parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
+    from llm4anno_bib.model import Entry
     from llm4anno_bib.sources import Sources
 
 TITLE_THRESHOLD = 88.0
@@ -135,6 +138,35 @@ def find_preprint(titles: Sequence[str], first_author: str | None, year: int | N
             near_misses.append(f"{subject} ~ arXiv {candidate.arxiv_id} {candidate.title!r}: "
                                f"{verdict.reason}")
     return None, near_misses
+
+
+def arxiv_id_of(entry: Entry) -> str | None:
+    """The entry's arXiv id: its eprint, or an arXiv id in a URL or ``journal`` a hand-typed
+    entry carries (``arXiv preprint arXiv:2201.11903``)."""
+    if entry.arxiv_id:
+        return parse_arxiv_id(entry.arxiv_id) or entry.arxiv_id
+    for name in ("eprint", "url", "pdf", "journal", "howpublished", "note"):
+        value = entry.fields.get(name, "")
+        if name == "eprint" and value:
+            found = parse_arxiv_id("arXiv:" + value)
+        else:
+            found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
+        if found:
+            return found
+    return None
+
+
+def anthology_id_of(entry: Entry) -> str | None:
+    """The entry's ACL Anthology id: its ``anthology`` field, or the id in an Anthology URL
+    or an Anthology DOI (``10.18653/v1/<id>``)."""
+    if entry.fields.get("anthology"):
+        return entry.fields["anthology"]
+    url, doi = entry.fields.get("url", ""), (entry.doi or "").lower()
+    if "aclanthology.org" in url:
+        return parse_anthology_id(url)
+    if doi.startswith("10.18653/v1/"):
+        return parse_anthology_id(doi.removeprefix("10.18653/v1/"))
+    return None
 
 
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:

@@ -124,6 +124,12 @@ class Entry:
 
         return format_entry(self)
 
+    def _repr_html_(self) -> str:
+        """A one-row table with links, for notebooks."""
+        from llm4anno_bib.exports.html_table import entries_table
+
+        return entries_table([self])
+
     def cite(self, style: str = "plain", backend: str = "text") -> str:
         """This entry as a formatted reference (pybtex ``style`` and ``backend``).
 
@@ -367,6 +373,38 @@ class Library:
         if self.survey_key is None:
             raise UnknownKey("this library names no survey entry.")
         return self[self.survey_key]
+
+    def _repr_html_(self) -> str:
+        """A compact table (key, year, venue, title with its link, pdf/code links)."""
+        from llm4anno_bib.exports.html_table import entries_table
+
+        return entries_table(self._entries)
+
+    def to_dataframe(self):
+        """The entries as a pandas ``DataFrame``, one row each: key, type, title, authors (a
+        list), year, venue, venue_acronym, categories (a list), arxiv_id, doi, url, pdf, code.
+
+        Needs pandas (``pip install 'llm4anno-bib[notebook]'``); raises
+        ``Llm4AnnoBibError`` saying so when it is missing.
+        """
+        try:
+            import pandas
+        except ImportError as exc:
+            from llm4anno_bib.errors import Llm4AnnoBibError
+
+            raise Llm4AnnoBibError("to_dataframe() needs pandas: pip install "
+                                   "'llm4anno-bib[notebook]' (or pip install pandas).") from exc
+        rows = [{
+            "key": e.key, "type": e.entry_type, "title": e.title, "authors": list(e.authors),
+            "year": e.year, "venue": e.venue, "venue_acronym": venue_acronym(e) or None,
+            "categories": list(e.categories), "arxiv_id": e.arxiv_id, "doi": e.doi,
+            "url": e.url, "pdf": e.fields.get("pdf"), "code": e.fields.get("code"),
+        } for e in self._entries]
+        columns = ["key", "type", "title", "authors", "year", "venue", "venue_acronym",
+                   "categories", "arxiv_id", "doi", "url", "pdf", "code"]
+        frame = pandas.DataFrame(rows, columns=columns)
+        frame["year"] = frame["year"].astype("Int64")
+        return frame.set_index("key", drop=False)
 
     def name_splits(self) -> dict:
         """How the whole library splits people's names (``llm4anno_bib.names.known_splits``),

@@ -29,13 +29,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import (
-    arxiv_fields, eprint_fields, find_preprint, find_published, judge, published_fields,
+    anthology_id_of, arxiv_fields, arxiv_id_of, eprint_fields, find_preprint, find_published,
+    judge, published_fields,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.sources.acl import parse_anthology_id
-from llm4anno_bib.sources.arxiv import BATCH_SIZE, parse_arxiv_id
+from llm4anno_bib.sources.arxiv import BATCH_SIZE
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
     """
     chosen = library.filter(category=category, keys=keys) if (keys or category) else library
     todo = [e for e in chosen if "*" not in e.curated]
-    arxiv_ids = {e.key: _arxiv_id(e) for e in todo}
+    arxiv_ids = {e.key: arxiv_id_of(e) for e in todo}
     records, arxiv_errors = _fetch_arxiv(sorted({i for i in arxiv_ids.values() if i}), sources)
     reports: dict[str, EntryReport] = {}
     replaced: dict[str, Entry] = {}
@@ -153,33 +153,6 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
             progress(UpdateProgress(done, len(chosen), entry.key))
     proposal = library.with_entries([replaced.get(e.key, e) for e in library])
     return UpdateResult(proposal, tuple(reports[e.key] for e in chosen), sources.real_requests)
-
-
-def _arxiv_id(entry: Entry) -> str | None:
-    """The entry's arXiv id: its eprint, or an arXiv id in a URL or ``journal`` a hand-typed
-    entry carries (``arXiv preprint arXiv:2201.11903``)."""
-    if entry.arxiv_id:
-        return parse_arxiv_id(entry.arxiv_id) or entry.arxiv_id
-    for name in ("eprint", "url", "pdf", "journal", "howpublished", "note"):
-        value = entry.fields.get(name, "")
-        if name == "eprint" and value:
-            found = parse_arxiv_id("arXiv:" + value)
-        else:
-            found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
-        if found:
-            return found
-    return None
-
-
-def _anthology_id(entry: Entry) -> str | None:
-    if entry.fields.get("anthology"):
-        return entry.fields["anthology"]
-    url, doi = entry.fields.get("url", ""), (entry.doi or "").lower()
-    if "aclanthology.org" in url:
-        return parse_anthology_id(url)
-    if doi.startswith("10.18653/v1/"):
-        return parse_anthology_id(doi.removeprefix("10.18653/v1/"))
-    return None
 
 
 def _fetch_arxiv(ids: list[str], sources: Sources) -> tuple[dict[str, ArxivRecord], dict[str, str]]:
@@ -210,7 +183,7 @@ def _published_records(entry: Entry, sources: Sources,
                        conflicts: list[str]) -> list[BibRecord]:
     """The published records the entry names, each checked to be this very work."""
     records = []
-    anthology_id = _anthology_id(entry)
+    anthology_id = anthology_id_of(entry)
     if anthology_id:
         records.append(sources.acl.fetch_bib(anthology_id))
     if entry.fields.get("dblp"):

@@ -12,17 +12,18 @@ import os
 import re
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-import arxiv
 import requests
-from arxiv import _feed as arxiv_feed
-from lxml import etree
 
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import SourceError
 from llm4anno_bib.sources._http import Politeness, RequestGate, get
 from llm4anno_bib.sources.records import ArxivRecord
+
+if TYPE_CHECKING:  # arxiv and lxml load only when a feed is parsed: ids parse without them
+    import arxiv
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 URL_ENV = "LLM4ANNO_BIB_ARXIV_URL"
@@ -110,6 +111,9 @@ class ArxivClient:
         if response.status_code != 200:
             raise SourceError(f"arXiv answered HTTP {response.status_code}.", url=url,
                               status=response.status_code)
+        from arxiv import _feed as arxiv_feed
+        from lxml import etree
+
         content = response.content
         try:
             root = etree.fromstring(content, etree.XMLParser(resolve_entities=False,

@@ -1,0 +1,153 @@
+"""Appending library entries to a user's own ``.bib`` without touching a byte of it.
+
+The user's file is read only to learn what it already has: keys (BibTeX matches them without
+case), ``ids`` aliases, DOIs, arXiv ids (``eprint``, arXiv URLs, ``arXiv:`` in ``journal``),
+Anthology ids and normalised titles. New works are appended after the last byte, in the
+file's own line endings and encoding; everything before stays as it was: comments,
+``@string``s, order, CRLF, odd bytes. The result is written atomically.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as btp
+
+from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
+from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
+from llm4anno_bib.model import Entry, Library
+
+__all__ = ["MergeResult", "Skipped", "merge_into", "write_merge"]
+
+_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A library entry not appended: ``theirs`` is the key the file already has it under."""
+
+    key: str
+    theirs: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What appending would do: the keys added, the entries skipped, the new file bytes."""
+
+    path: str
+    added: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    content: bytes
+    encoding: str
+    newline: str
+
+
+def _their_identities(entry: Entry) -> list[str]:
+    found = list(entry.identifiers())
+    arxiv_id = arxiv_id_of(entry)
+    if arxiv_id:
+        found.append("arxiv:" + arxiv_id)
+    anthology_id = anthology_id_of(entry)
+    if anthology_id:
+        found.append("acl:" + anthology_id)
+    for name in ("doi", "url"):
+        value = entry.fields.get(name, "")
+        if name == "doi" or _DOI_URL.match(value):
+            bare = _DOI_URL.sub("", value.strip()).lower()
+            if bare.startswith("10."):
+                found.append("doi:" + bare)
+    return found
+
+
+def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
+    name = encoding or "utf-8"
+    try:
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise Llm4AnnoBibError(f"unknown encoding '{name}'.", path=path) from exc
+    try:
+        return raw.decode(name), name
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BibSyntaxError(
+            f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {name}; nothing was written. "
+            "Pass --encoding with the file's encoding (e.g. --encoding mac-roman).",
+            path=path, line=line) from exc
+
+
+def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: str | None = None,
+               format: str = "bibtex") -> MergeResult:
+    """What appending ``library``'s works to the file ``target`` gives (nothing is written:
+    ``write_merge`` writes ``result.content``). A missing file is created.
+
+    Raises ``BibSyntaxError`` (with the line) for bytes that are not in the encoding or a
+    block that cannot be parsed (its entries could be duplicated otherwise).
+    """
+    path = Path(target)
+    try:
+        raw = path.read_bytes() if path.exists() else b""
+    except OSError as exc:
+        raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
+                               path=str(path)) from exc
+    text, used = _decode(raw, str(path), encoding)
+    parsed = bibtexparser.parse_string(text.removeprefix("\ufeff"))
+    for block in parsed.failed_blocks:
+        if not isinstance(block, (btp.DuplicateBlockKeyBlock, btp.DuplicateFieldKeyBlock)):
+            raise BibSyntaxError("this block cannot be parsed, so its entries cannot be "
+                                 "matched; nothing was written. Fix it (see 'llm4anno-bib "
+                                 "check').", path=str(path), line=block.start_line + 1)
+    theirs: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    # an entry under a duplicate key is still an entry of the file
+    repeated = [b.ignore_error_block for b in parsed.failed_blocks
+                if isinstance(getattr(b, "ignore_error_block", None), btp.Entry)]
+    for block in [*parsed.entries, *repeated]:
+        entry = Entry.from_fields(block.key, block.entry_type,
+                                  {f.key.lower(): str(f.value) for f in block.fields})
+        keys.setdefault(block.key.lower(), block.key)
+        for alias in entry.aliases:
+            keys.setdefault(alias.lower(), block.key)
+        for identity in _their_identities(entry):
+            theirs.setdefault(identity, block.key)
+    added: list[Entry] = []
+    skipped: list[Skipped] = []
+    for entry in library:
+        match = next(((theirs[i], i.split(":")[0]) for i in entry.identifiers()
+                      if i in theirs), None)
+        if match is not None:
+            label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
+                     "title": "title"}[match[1]]
+            skipped.append(Skipped(entry.key, match[0], f"already there (same {label})"))
+        elif entry.key.lower() in keys:
+            skipped.append(Skipped(entry.key, keys[entry.key.lower()],
+                                   "the key is taken by another work in the file; rename "
+                                   "theirs or cite ours under another key"))
+        else:
+            added.append(entry)
+    newline = "\r\n" if b"\r\n" in raw else "\n"
+    addition = library.with_entries(added).export(format) if added else ""
+    if addition:
+        lead = "" if not raw or raw.endswith((b"\n", b"\r")) else newline
+        lead += newline if raw.strip() else ""
+        addition = lead + addition.replace("\n", newline)
+    try:
+        appended = addition.encode(used)
+    except UnicodeEncodeError as exc:
+        raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
+                               "nothing was written.", path=str(path)) from exc
+    return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
+                       used, newline)
+
+
+def write_merge(result: MergeResult) -> None:
+    """Write a merge's bytes atomically (nothing when nothing was added)."""
+    from llm4anno_bib.bibfile import write_bytes_atomic
+
+    if result.added:
+        write_bytes_atomic(result.path, result.content)

@@ -1,0 +1,164 @@
+"""cite (entries from a paper's .aux) and export --into (append to a user's .bib, bytes kept)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.auxfile import read_aux
+from llm4anno_bib.bibfile import parse_bibtex
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import BibSyntaxError
+from llm4anno_bib.merge import merge_into
+
+from conftest import SHARED
+
+runner = CliRunner()
+AUX = SHARED / "corpus" / "aux" / "bachstelze_rephrase"
+CORPUS = SHARED / "corpus" / "bib"
+needs_corpus = pytest.mark.skipif(not (SHARED / "corpus").is_dir(),
+                                  reason=f"the real-file corpus is not at {SHARED / 'corpus'}")
+
+
+# -- cite -------------------------------------------------------------------------------
+@needs_corpus
+def test_cite_reads_the_thesis_aux_with_its_nested_input():
+    citations = read_aux(AUX / "thesis.aux")
+    assert [Path(f).name for f in citations.files] == ["thesis.aux", "appendix1.aux"]
+    raw = (AUX / "thesis.aux").read_text(encoding="utf-8")
+    assert len(citations.keys) == 20 and raw.count("\\citation{") >= 20
+    result = llm4anno_bib.cite(AUX / "thesis.aux", path=AUX / "library.bib")
+    assert result.missing == {} and [e.key for e in result.library] == list(citations.keys)
+
+
+@needs_corpus
+def test_a_stale_aux_lists_the_keys_that_exist_nowhere(tmp_path):
+    out = tmp_path / "refs.bib"
+    result = runner.invoke(app, ["cite", str(AUX / "chap2.aux"), "--library",
+                                 str(AUX / "library.bib"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "'Koehn and Haddow 2009' is cited but not in the library; closest: KoehnHaddow2009" \
+        in result.stderr
+    assert "'Macklovitch 2008'" in result.stderr
+    assert [e.key for e in parse_bibtex(out.read_text(encoding="utf-8")).entries] == \
+        ["Koehn2010", "Callison-Burch2007"]  # what it found is written before exit 1
+
+
+def test_biblatex_aux_nested_inputs_and_nocite_all(tmp_path, library):
+    (tmp_path / "chapter.aux").write_text("\\abx@aux@cite{0}{dong2023raft}\n", encoding="utf-8")
+    (tmp_path / "paper.aux").write_text(
+        "\\relax\n\\abx@aux@refcontext{none/global//global/global}\n"
+        "\\abx@aux@cite{0}{wei2022chain}\n\\abx@aux@segm{0}{0}{wei2022chain}\n"
+        "\\abx@aux@cite{kojima2022large}\n\\@input{chapter.aux}\n\\@input{missing.aux}\n"
+        "\\citation{wei2022chain,sanh2022multitask}\n", encoding="utf-8")
+    result = llm4anno_bib.cite(tmp_path / "paper.aux")
+    assert [e.key for e in result.library] == ["wei2022chain", "kojima2022large",
+                                               "sanh2022multitask", "dong2023raft"]
+    (tmp_path / "all.aux").write_text("\\citation{*}\n", encoding="utf-8")
+    assert len(llm4anno_bib.cite(tmp_path / "all.aux").library) == len(library)
+
+
+def test_an_alias_is_written_under_the_key_the_paper_cites(tmp_path, library):
+    entry = library["wei2022chain"]
+    fields = dict(entry.fields) | {"ids": "wei2022chainofthought"}
+    path = tmp_path / "library.bib"
+    library.with_entries([entry.from_fields(entry.key, entry.entry_type, fields)]).save(path)
+    (tmp_path / "paper.aux").write_text("\\citation{wei2022chainofthought}\n", encoding="utf-8")
+    result = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+    assert [e.key for e in result.library] == ["wei2022chainofthought"]
+
+
+def test_cite_as_a_real_process(tmp_path, library):
+    (tmp_path / "paper.aux").write_text("\\citation{wei2022chain}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "cite", "paper.aux", "-f",
+                           "biblatex"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("@inproceedings{wei2022chain,")
+    assert "date = {2022}" in done.stdout
+
+
+# -- export --into -----------------------------------------------------------------------
+def _corpus_files() -> list[Path]:
+    files = sorted(CORPUS.glob("*.bib")) if CORPUS.is_dir() else []
+    return files + ([AUX / "library.bib"] if AUX.is_dir() else [])
+
+
+@needs_corpus
+@pytest.mark.parametrize("source", _corpus_files(), ids=lambda p: p.name)
+def test_into_every_real_file_appends_and_keeps_every_byte(tmp_path, library, source):
+    target = tmp_path / source.name
+    original = source.read_bytes()
+    target.write_bytes(original)
+    encoding = "mac-roman" if "macroman" in source.name else None
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    if encoding:  # without the encoding: a clear error and no change
+        with pytest.raises(BibSyntaxError, match="is not utf-8"):
+            llm4anno_bib.export_into(target, chosen)
+        assert target.read_bytes() == original
+    result = llm4anno_bib.export_into(target, chosen, encoding=encoding)
+    content = target.read_bytes()
+    assert content.startswith(original)  # not a byte of theirs changed
+    assert set(result.added) | {s.key for s in result.skipped} == {e.key for e in chosen}
+    appended = content[len(original):].decode(encoding or "utf-8")
+    if b"\r\n" in original:
+        assert "\n" not in appended.replace("\r\n", "")
+    assert [e.key for e in parse_bibtex(appended.replace("\r\n", "\n")).entries] == \
+        list(result.added)
+    again = llm4anno_bib.export_into(target, chosen, encoding=encoding)
+    assert again.added == () and target.read_bytes() == content  # nothing twice
+
+
+def test_into_skips_works_the_file_has_under_other_keys(tmp_path, library):
+    target = tmp_path / "refs.bib"
+    target.write_text(
+        "% my refs\n@string{nips = {NeurIPS}}\n"
+        "@inproceedings{Wei2022CoT,\n  title = {Chain-of-Thought Prompting Elicits Reasoning in "
+        "Large Language Models},\n  booktitle = nips,\n  year = 2022\n}\n"
+        "@article{kojima,\n  title = {Zero-shot reasoners},\n  journal = {arXiv preprint "
+        "arXiv:2205.11916},\n  year = {2022}\n}\n"
+        "@misc{x,\n  title = {Whatever},\n  url = {https://doi.org/10.18653/V1/2022.NAACL-MAIN.260}"
+        "\n}\n@misc{zhang2023automatic,\n  title = {Another paper}\n}", encoding="utf-8")
+    before = target.read_bytes()
+    chosen = library.filter(keys=["wei2022chain", "kojima2022large", "chen2022improving",
+                                  "zhang2023automatic", "fu2023specializing"])
+    result = merge_into(chosen, target)
+    skipped = {s.key: (s.theirs, s.reason) for s in result.skipped}
+    assert skipped["wei2022chain"] == ("Wei2022CoT", "already there (same title)")
+    assert skipped["kojima2022large"] == ("kojima", "already there (same arXiv id)")
+    assert skipped["chen2022improving"] == ("x", "already there (same DOI)")
+    assert skipped["zhang2023automatic"][1].startswith("the key is taken by another work")
+    assert result.added == ("fu2023specializing",)
+    assert result.content.startswith(before) and target.read_bytes() == before  # not written yet
+    assert result.content[len(before):].startswith(b"\n\n@inproceedings{fu2023specializing,")
+
+
+def test_into_refuses_a_file_it_cannot_read_fully(tmp_path, library):
+    target = tmp_path / "refs.bib"
+    target.write_text("@article{a,\n  title = {Foo {bar},\n  year = 2020\n}\n"
+                      "@article{b, title = {X}}\n", encoding="utf-8")
+    before = target.read_bytes()
+    result = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(target)])
+    assert result.exit_code == 2 and f"{target}:1:" in result.stderr
+    assert target.read_bytes() == before
+    bad = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(target),
+                              "--encoding", "klingon"])
+    assert bad.exit_code == 2 and "unknown encoding" in bad.stderr
+
+
+def test_cli_into_reports_added_and_skipped(tmp_path):
+    target = tmp_path / "refs.bib"
+    target.write_bytes(b"@misc{mine,\r\n  title = {Chain-of-Thought Prompting Elicits Reasoning "
+                       b"in Large Language Models},\r\n}\r\n")
+    result = runner.invoke(app, ["export", "--key", "wei2022chain", "--key", "kojima2022large",
+                                 "--into", str(target)])
+    assert result.exit_code == 0
+    assert "skipped wei2022chain: already there (same title): 'mine'" in result.stderr
+    assert "added 1 entries" in result.stderr and "kojima2022large" in result.stderr
+    assert b"\r\n@inproceedings{kojima2022large,\r\n" in target.read_bytes()
+    missing = tmp_path / "new.bib"
+    created = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(missing)])
+    assert created.exit_code == 0 and missing.read_text(encoding="utf-8").startswith("@")
