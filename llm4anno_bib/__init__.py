@@ -27,13 +27,15 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.auxfile import CiteResult
     from llm4anno_bib.checking import CheckReport
     from llm4anno_bib.merge import MergeResult
+    from llm4anno_bib.verifying import VerifyReport
     from llm4anno_bib.sources import Sources
     from llm4anno_bib.updating import UpdateProgress, UpdateResult
 
 __all__ = [
     "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
     "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
-    "add", "check", "cite", "export_into", "load", "render_list", "shipped_library_path", "survey", "update", "working_library_path",
+    "add", "check", "cite", "export_into", "load", "render_list", "shipped_library_path",
+    "survey", "update", "verify", "working_library_path",
 ]
 __version__ = "0.1.0"
 
@@ -174,3 +176,16 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
                         format=format)
     write_merge(result)
     return result
+
+
+def verify(path: str | os.PathLike[str], library: Library | None = None, *,
+           encoding: str | None = None) -> VerifyReport:
+    """Check every entry of the .bib at ``path`` against ``library`` (default: the shipped
+    one): disagreeing fields, preprints of published works, arXiv ids of other papers; entries
+    the library does not have are "not checked". ``report.exit_code``: 0 all agree, 1 any
+    disagrees. Raises ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read.
+    """
+    from llm4anno_bib.verifying import read_bib_text, verify_text
+
+    _raw, text = read_bib_text(path, encoding)
+    return verify_text(text, library if library is not None else load(), str(path))

@@ -372,6 +372,61 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     raise typer.Exit(report.exit_code)
 
 
+@app.command()
+def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never modified).")],
+           format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+           fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy to -o.")] = False,
+           output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                          help="Where --fix writes.")] = None,
+           encoding: Annotated[Optional[str], typer.Option(
+               "--encoding", help="The file's encoding (default UTF-8).")] = None,
+           library: LibraryOption = None) -> None:
+    """Check a paper's .bib against the library; exit 0 all agree, 1 any disagrees, 2 unreadable."""
+    import json
+
+    from llm4anno_bib.verifying import fix_bibliography, read_bib_text, verify_text
+
+    if format not in ("text", "json"):
+        typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
+        raise typer.Exit(2)
+    if fix and (output is None or output.resolve() == file.resolve()):
+        typer.echo("llm4anno-bib: --fix writes a corrected copy: give -o FILE, another file "
+                   "than the one checked.", err=True)
+        raise typer.Exit(2)
+    current = _load(library)
+    with _reported():
+        raw, text = read_bib_text(file, encoding)
+        report = verify_text(text, current, str(file))
+    if format == "json":
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for entry in report.disagreeing:
+            typer.echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "
+                       f"(matched by {entry.matched_by})")
+            for finding in entry.findings:
+                typer.echo(f"  {finding.field}: {finding.message}\n"
+                           f"    yours:   {finding.theirs}\n    library: {finding.ours}")
+        if report.not_checked:
+            typer.echo(f"not checked ({len(report.not_checked)}, not in the library): "
+                       + " ".join(e.key for e in report.not_checked))
+    typer.echo(f"{len(report.entries)} entries: {len(report.disagreeing)} disagree, "
+               f"{len(report.entries) - len(report.disagreeing) - len(report.not_checked)} "
+               f"agree, {len(report.not_checked)} not checked", err=True)
+    if fix and output is not None:
+        fixed = fix_bibliography(text, report, current)
+        from llm4anno_bib.bibfile import write_bytes_atomic
+
+        with _reported():
+            try:
+                write_bytes_atomic(output, fixed.encode(encoding or "utf-8"))
+            except OSError as error:
+                typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}.", err=True)
+                raise typer.Exit(2) from error
+        typer.echo(f"wrote the corrected copy to {output} ({len(report.disagreeing)} entries "
+                   "corrected)", err=True)
+    raise typer.Exit(report.exit_code)
+
+
 cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",
                         no_args_is_help=True)
 app.add_typer(cache_app, name="cache")

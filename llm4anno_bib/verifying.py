@@ -1,0 +1,301 @@
+"""Checking a paper's bibliography against the library.
+
+Each entry of any ``.bib`` is matched to a work of the library: by title first (the title is
+what the author meant to cite: normalised, rapidfuzz ratio at the build's threshold), else by
+arXiv id, DOI or Anthology id, else by key or alias when the titles are close. A matched entry
+is compared field by field: authors (family names, in order), title, year, venue (as an
+acronym, when both sides name one), pages and DOI. Two findings are not field errors:
+
+- ``published``: the entry cites the arXiv preprint of a work the library has as published;
+  the preprint's year and venue are then not compared;
+- ``eprint``: the entry's arXiv id is not the library's for that title (another paper's, or
+  none the library knows).
+
+Entries that match nothing are "not checked". ``fix_bibliography`` writes a corrected copy:
+the user's keys and every other byte kept, only the disagreeing entries rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as btp
+from rapidfuzz import fuzz, process
+
+from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.enrich import TITLE_THRESHOLD, arxiv_id_of, anthology_id_of, title_score
+from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
+from llm4anno_bib.model import Entry, Library, venue_acronym
+from llm4anno_bib.names import split_name
+
+__all__ = ["Finding", "VerifiedEntry", "VerifyReport", "fix_bibliography", "verify_text"]
+
+_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.I)
+_VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml": "ICML",
+                "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "acl": "ACL",
+                "tacl": "TACL", "aaai": "AAAI", "ijcai": "IJCAI", "coling": "COLING",
+                "tmlr": "TMLR"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One disagreement: the ``field``, what the user's entry says, what the library cites."""
+
+    field: str
+    theirs: str | None
+    ours: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedEntry:
+    """One entry of the checked file: ``status`` is ``agrees``, ``disagrees`` or
+    ``not-checked``; ``matched`` the library key it was matched to, and how."""
+
+    key: str
+    line: int
+    status: str
+    matched: str | None = None
+    matched_by: str | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    path: str
+    entries: tuple[VerifiedEntry, ...]
+
+    def _with(self, status: str) -> tuple[VerifiedEntry, ...]:
+        return tuple(e for e in self.entries if e.status == status)
+
+    @property
+    def disagreeing(self) -> tuple[VerifiedEntry, ...]:
+        return self._with("disagrees")
+
+    @property
+    def not_checked(self) -> tuple[VerifiedEntry, ...]:
+        return self._with("not-checked")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every checked entry agrees, 1 when any disagrees."""
+        return 1 if self.disagreeing else 0
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "disagreeing": len(self.disagreeing),
+                "not_checked": len(self.not_checked),
+                "entries": [asdict(e) for e in self.entries]}
+
+
+def read_bib_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[bytes, str]:
+    """The bytes and text of a .bib file; ``BibSyntaxError`` (with the line) when it is not
+    in ``encoding`` (UTF-8 by default), ``Llm4AnnoBibError`` when it cannot be read."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
+                               path=str(path)) from exc
+    name = encoding or "utf-8"
+    try:
+        return raw, raw.decode(name)
+    except UnicodeDecodeError as exc:
+        raise BibSyntaxError(f"byte {exc.start} is not {name}; pass --encoding.",
+                             path=str(path), line=raw[: exc.start].count(b"\n") + 1) from exc
+    except LookupError as exc:
+        raise Llm4AnnoBibError(f"unknown encoding '{name}'.", path=str(path)) from exc
+
+
+def _entry(block: btp.Entry) -> Entry:
+    return Entry.from_fields(block.key, block.entry_type,
+                             {f.key.lower(): str(f.value) for f in block.fields})
+
+
+def _ids(entry: Entry) -> dict[str, str]:
+    found = {}
+    arxiv_id = arxiv_id_of(entry)
+    if arxiv_id:
+        found["arxiv"] = arxiv_id
+    doi = _DOI_URL.sub("", (entry.doi or "").strip()).lower()
+    if doi:
+        found["doi"] = doi
+    anthology_id = anthology_id_of(entry)
+    if anthology_id:
+        found["acl"] = anthology_id
+    return found
+
+
+def _is_preprint(entry: Entry) -> bool:
+    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
+                                                       "publisher")).lower()
+    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
+    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
+        arxiv_id_of(entry)))
+
+
+def _venue_key(entry: Entry) -> str | None:
+    acronym = venue_acronym(entry)
+    if acronym and acronym != "arXiv":
+        return acronym
+    text = latex_to_text(entry.fields.get("booktitle") or entry.fields.get("journal") or "")
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() in _VENUE_WORDS:
+            return _VENUE_WORDS[word.lower()]
+    return None
+
+
+def _families(entry: Entry, known: dict) -> list[str]:
+    names = [a for a in entry.authors]
+    families = []
+    for name in names:
+        if name.lower() == "others":
+            families.append("others")
+            continue
+        family = split_name(name, known).family
+        families.append(normalise_title(family).replace(" ", ""))
+    return families
+
+
+def _pages(value: str) -> str:
+    return re.sub(r"\s*(?:-+|–|—)\s*", "-", latex_to_text(value)).strip()
+
+
+class _Matcher:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.titles = {e.key: normalise_title(e.title) for e in library}
+        self.by_id: dict[tuple[str, str], Entry] = {}
+        for entry in library:
+            for kind, value in _ids(entry).items():
+                self.by_id.setdefault((kind, value), entry)
+
+    def by_title(self, title: str) -> Entry | None:
+        wanted = normalise_title(title)
+        if not wanted:
+            return None
+        found = process.extractOne(wanted, self.titles, scorer=fuzz.ratio,
+                                   score_cutoff=TITLE_THRESHOLD)
+        if found is not None:
+            return self.library[found[2]]
+        return next((e for e in self.library if title_score(title, e.title) >= 100), None)
+
+    def by_ids(self, entry: Entry) -> tuple[Entry, str] | None:
+        for kind, value in _ids(entry).items():
+            if (kind, value) in self.by_id:
+                return self.by_id[(kind, value)], kind
+        return None
+
+
+def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> VerifiedEntry:
+    """Match one user entry and compare it (see the module's rules)."""
+    ours, how = matcher.by_title(theirs.title), "title"
+    by_ids = matcher.by_ids(theirs)
+    if ours is None and by_ids is not None:
+        ours, how = by_ids
+    if ours is None:
+        candidate = matcher.library.get(theirs.key)
+        if candidate is not None and title_score(theirs.title, candidate.title) >= 75:
+            ours, how = candidate, "key"
+    if ours is None:
+        return VerifiedEntry(theirs.key, line, "not-checked")
+    findings: list[Finding] = []
+    their_ids, our_ids = _ids(theirs), _ids(ours)
+    if "arxiv" in their_ids and their_ids["arxiv"] != our_ids.get("arxiv"):
+        other = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
+        whose = f"the arXiv id of '{other.title}' ({other.key})" if other is not None and \
+            other.key != ours.key else "not this paper's arXiv id"
+        findings.append(Finding("eprint", their_ids["arxiv"], our_ids.get("arxiv"),
+                                f"{their_ids['arxiv']} is {whose}"))
+    preprint_of_published = _is_preprint(theirs) and not _is_preprint(ours) and \
+        ours.entry_type != "misc"
+    if preprint_of_published:
+        findings.append(Finding("published", f"arXiv preprint ({theirs.year})",
+                                f"{venue_acronym(ours) or ours.venue} {ours.year}",
+                                f"cites the preprint; the library has the published "
+                                f"version ({ours.key}, {ours.venue})"))
+    their_families, our_families = _families(theirs, known), _families(ours, known)
+    if their_families and their_families[-1] == "others":
+        our_families = our_families[: len(their_families) - 1] + ["others"]
+    if their_families and their_families != our_families:
+        same_people = sorted(their_families) == sorted(our_families)
+        findings.append(Finding("author", theirs.fields.get("author"), ours.fields.get("author"),
+                                "the authors' order differs" if same_people
+                                else "the authors differ"))
+    if normalise_title(theirs.title) != normalise_title(ours.title):
+        findings.append(Finding("title", theirs.title, ours.title, "the title differs"))
+    if not preprint_of_published:
+        if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
+            findings.append(Finding("year", str(theirs.year), str(ours.year),
+                                    "the year differs"))
+        their_venue, our_venue = _venue_key(theirs), _venue_key(ours)
+        if their_venue and our_venue and their_venue != our_venue:
+            findings.append(Finding("venue", their_venue, our_venue, "the venue differs"))
+        for name, normal in (("pages", _pages), ("doi", lambda v: _DOI_URL.sub("", v).lower())):
+            theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
+            if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
+                findings.append(Finding(name, theirs_value, ours_value, f"the {name} differ"))
+    return VerifiedEntry(theirs.key, line, "disagrees" if findings else "agrees", ours.key,
+                         how, tuple(findings))
+
+
+def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
+    """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report."""
+    parsed = bibtexparser.parse_string(text.removeprefix("\ufeff"))
+    for block in parsed.failed_blocks:
+        if not isinstance(block, (btp.DuplicateBlockKeyBlock, btp.DuplicateFieldKeyBlock)):
+            raise BibSyntaxError("this block cannot be parsed; nothing was checked. Fix it "
+                                 "(see 'llm4anno-bib check').", path=path,
+                                 line=block.start_line + 1)
+    matcher = _Matcher(library)
+    known = library.name_splits()
+    return VerifyReport(path, tuple(verify_entry(_entry(b), b.start_line + 1, matcher, known)
+                                    for b in parsed.entries))
+
+
+_REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),
+             "venue": ("booktitle", "journal"), "pages": ("pages",), "doi": ("doi",),
+             "eprint": ("eprint", "archiveprefix", "primaryclass")}
+_LIBRARY_ONLY = ("keywords", "pdf", "code", "data", "webpage", "curated", "ids")
+
+
+def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry) -> tuple[str, list]:
+    """The corrected entry's type and ``(name, raw value)`` fields: the user's raw values
+    (macros and delimiters as written) except the ones replaced from the library (braced)."""
+    theirs = [(f.key, str(f.value)) for f in block.fields]
+    ours_fields = {k: "{" + v + "}" for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
+    if any(f.field == "published" for f in report.findings):
+        # cite the published version: its fields, plus what the user added that it lacks
+        preprint_only = {"journal", "howpublished", "volume", "number", "publisher", "month"}
+        kept = [(k, v) for k, v in theirs if k.lower() not in ours_fields
+                and k.lower() not in preprint_only]
+        return ours.entry_type, list(ours_fields.items()) + kept
+    replaced = {name for finding in report.findings
+                for name in _REPLACED.get(finding.field, ()) if name in ours_fields}
+    fixed = [(k, ours_fields[k.lower()] if k.lower() in replaced else v) for k, v in theirs]
+    present = {k.lower() for k, _v in theirs}
+    fixed += [(name, ours_fields[name]) for name in sorted(replaced - present)]
+    return block.entry_type, fixed
+
+
+def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
+    """``text`` with each disagreeing entry rewritten from the library (its key kept, the
+    user's other fields kept as written); every other byte as it was."""
+    body = text.removeprefix("\ufeff")
+    parsed = bibtexparser.parse_string(body, parse_stack=[])  # raw values: macros stay macros
+    reports = {(r.key, r.line): r for r in report.disagreeing}
+    newline = "\r\n" if "\r\n" in text else "\n"
+    out, cursor = [text[: len(text) - len(body)]], 0
+    for block in parsed.entries:
+        start = body.find(block.raw, cursor)
+        found = reports.get((block.key, block.start_line + 1))
+        if start < 0 or found is None:
+            continue
+        entry_type, fields = _fixed_fields(block, found, library[found.matched])
+        lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
+        out += [body[cursor:start], newline.join(lines)]
+        cursor = start + len(block.raw)
+    out.append(body[cursor:])
+    return "".join(out)

@@ -1,0 +1,139 @@
+"""verify: a bibliography written from library entries with planted errors; each is found,
+and only those; --fix writes a corrected copy and leaves the input alone."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import BibSyntaxError
+from llm4anno_bib.verifying import fix_bibliography, verify_text
+
+from conftest import SHARED
+
+runner = CliRunner()
+
+
+def _planted(library) -> tuple[str, dict[str, set[str]]]:
+    """A .bib of library entries under the user's own keys, four with a planted error, and
+    the findings each entry must get."""
+    wei = library["wei2022chain"].bibtex.replace("{wei2022chain,", "{Wei2022CoT,").replace(
+        "{Jason Wei and Xuezhi Wang", "{Xuezhi Wang and Jason Wei")  # author order
+    kojima = library["kojima2022large"].bibtex.replace("{kojima2022large,", "{kojima,") \
+        .replace("year = {2022}", "year = {2021}")  # wrong year
+    t0 = library["sanh2022multitask"]
+    preprint = ("@article{sanh2021multitask,\n  title = {" + t0.fields["title"] + "},\n"
+                "  author = {" + t0.fields["author"] + "},\n  journal = {arXiv preprint "
+                "arXiv:2110.08207},\n  year = {2021},\n  note = {my reading notes},\n}\n")
+    rationale = library["wang2022rationale"]
+    wrong_id = ("@misc{rationale,\n  title = {" + rationale.fields["title"] + "},\n  author = {"
+                + rationale.fields["author"] + "},\n  year = {2022},\n  eprint = {2210.03493},\n"
+                "  archiveprefix = {arXiv},\n}\n")  # the arXiv id of Auto-CoT
+    untouched = [library[k].bibtex for k in ("dong2023raft", "petroni2019language",
+                                             "lou2024large")]
+    foreign = ("@book{knuth1968,\n  title = {The Art of Computer Programming},\n"
+               "  author = {Knuth, Donald E.},\n  publisher = {Addison-Wesley},\n"
+               "  year = {1968},\n}\n")
+    text = "% my paper's references\n@string{nips = {NeurIPS}}\n\n" + "\n".join(
+        [wei, kojima, preprint, wrong_id, *untouched, foreign])
+    expected = {"Wei2022CoT": {"author"}, "kojima": {"year"}, "sanh2021multitask": {"published"},
+                "rationale": {"eprint"}, "dong2023raft": set(), "petroni2019language": set(),
+                "lou2024large": set()}
+    return text, expected
+
+
+def test_each_planted_error_is_found_and_only_those(library):
+    text, expected = _planted(library)
+    report = verify_text(text, library, "refs.bib")
+    found = {e.key: {f.field for f in e.findings} for e in report.entries if e.status != "not-checked"}
+    assert found == expected
+    assert [e.key for e in report.not_checked] == ["knuth1968"]
+    by_key = {e.key: e for e in report.entries}
+    assert by_key["Wei2022CoT"].matched == "wei2022chain"
+    assert by_key["Wei2022CoT"].findings[0].message == "the authors' order differs"
+    assert by_key["rationale"].findings[0].message == \
+        "2210.03493 is the arXiv id of 'Automatic Chain of Thought Prompting in Large Language " \
+        "Models' (zhang2023automatic)"
+    assert report.exit_code == 1
+
+
+def test_fix_writes_a_corrected_copy_that_verifies_clean(library):
+    text, _expected = _planted(library)
+    report = verify_text(text, library)
+    fixed = fix_bibliography(text, report, library)
+    again = verify_text(fixed, library)
+    assert again.disagreeing == () and again.exit_code == 0
+    assert [e.key for e in again.entries] == [e.key for e in report.entries]  # keys kept
+    assert fixed.startswith("% my paper's references\n@string{nips = {NeurIPS}}\n")
+    for key in ("dong2023raft", "petroni2019language", "lou2024large", "knuth1968"):
+        block = library[key].bibtex if key in library else text[text.index("@book{knuth1968"):]
+        assert block in fixed  # untouched entries, byte for byte
+    published = fixed[fixed.index("@inproceedings{sanh2021multitask,"):]
+    assert "note = {my reading notes}" in published.split("\n}")[0]  # the user's field stays
+    assert "arXiv preprint" not in published.split("\n}")[0]
+
+
+def test_an_agreeing_bibliography_exits_0(library):
+    text = library.filter(category="surveys").to_bibtex()
+    report = verify_text(text, library)
+    assert report.exit_code == 0 and len(report.entries) == 5 and not report.not_checked
+
+
+def test_cli_verify_text_json_fix_and_exit_codes(tmp_path, library):
+    text, expected = _planted(library)
+    refs = tmp_path / "refs.bib"
+    refs.write_text(text, encoding="utf-8")
+    before = refs.read_bytes()
+    shown = runner.invoke(app, ["verify", str(refs)])
+    assert shown.exit_code == 1
+    assert f"{refs}:" in shown.stdout and "Wei2022CoT = wei2022chain (matched by title)" in \
+        shown.stdout
+    assert "not checked (1, not in the library): knuth1968" in shown.stdout
+    as_json = json.loads(runner.invoke(app, ["verify", str(refs), "--format", "json"]).stdout)
+    assert as_json["disagreeing"] == 4 and as_json["not_checked"] == 1
+    fixed = tmp_path / "fixed.bib"
+    wrote = runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(fixed)])
+    assert wrote.exit_code == 1 and refs.read_bytes() == before
+    assert runner.invoke(app, ["verify", str(fixed)]).exit_code == 0
+    same = runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(refs)])
+    assert same.exit_code == 2 and refs.read_bytes() == before
+    assert runner.invoke(app, ["verify", str(tmp_path / "none.bib")]).exit_code == 2
+
+
+def test_unreadable_input_is_a_clear_error(tmp_path, library):
+    broken = tmp_path / "broken.bib"
+    broken.write_text("@article{a,\n  title = {Foo {bar},\n}\n@misc{b, title={x}}\n",
+                      encoding="utf-8")
+    with pytest.raises(BibSyntaxError, match="cannot be parsed") as error:
+        llm4anno_bib.verify(broken)
+    assert error.value.line == 1
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes(b"@misc{a,\n  title = {Sch\xfctze},\n}\n")
+    with pytest.raises(BibSyntaxError, match="not utf-8"):
+        llm4anno_bib.verify(latin)
+    assert llm4anno_bib.verify(latin, encoding="latin-1").not_checked[0].key == "a"
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "bib").is_dir(), reason="no corpus in ../shared")
+def test_real_bibliographies_are_verified_without_crashing():
+    for path in sorted((SHARED / "corpus" / "bib").glob("*.bib")):
+        encoding = "mac-roman" if "macroman" in path.name else None
+        try:
+            report = llm4anno_bib.verify(path, encoding=encoding)
+        except BibSyntaxError as error:  # a file broken beyond reading names the place
+            assert error.line is not None
+            continue
+        assert len(report.entries) > 0
+
+
+def test_verify_as_a_real_process(tmp_path, library):
+    (tmp_path / "refs.bib").write_text(library["wei2022chain"].bibtex, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "verify", "refs.bib"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "1 agree" in done.stderr
