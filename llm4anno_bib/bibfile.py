@@ -17,8 +17,10 @@ The library's blocks, each an ``@comment`` whose first line names it:
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
@@ -57,47 +59,207 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
     Duplicate keys are failures too: BibTeX would silently use one of the two.
     """
     library = bibtexparser.parse_string(text)
-    for block in library.failed_blocks:
+    _raise_failed(library, path)
+    return library
+
+
+class BibWarning(UserWarning):
+    """Valid but unusual input, read without loss (a BOM, mixed line endings, keys that
+    differ only in case, a macro defined elsewhere). ``path`` and ``line`` say where."""
+
+    def __init__(self, message: str, path: str, line: int | None = None) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file as it was read: its text cut into segments (each entry's or library block's
+    exact text, and everything between them), so that writing back an unchanged library
+    gives the same bytes, and a changed entry replaces only its own text."""
+
+    segments: tuple[tuple[str, str | None, str | None], ...]  # (text, entry key, block name)
+    entries: Mapping[str, Entry]
+    blocks: Mapping[str, object]
+    newline: str
+
+
+_MONTH_MACROS = frozenset(_MONTHS)
+_FOLDED = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+
+
+def read_bib_bytes(path: str | os.PathLike[str]) -> str:
+    """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
+    for bytes that are not UTF-8, NUL bytes, or a path that cannot be read."""
+    path_str = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError as exc:
+        raise BibSyntaxError("is a folder, not a .bib file.", path=path_str) from exc
+    except OSError as exc:
+        raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BibSyntaxError(f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8; nothing "
+                             "was changed. Save the file as UTF-8.", path=path_str,
+                             line=line) from exc
+    if "\x00" in text:
+        raise BibSyntaxError("the file holds a NUL byte (a binary or damaged file); nothing was "
+                             "changed.", path=path_str, line=text[: text.index("\x00")].count("\n") + 1)
+    return text
+
+
+def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
+    """A field's value from its raw text: braces or quotes removed, ``#`` parts joined,
+    ``@string`` macros replaced; month macros and unknown macros stay as their names."""
+    parts, depth, start, quoted = [], 0, 0, False
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:index])
+            start = index + 1
+    parts.append(raw[start:])
+    values = []
+    for part in (p.strip() for p in parts):
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            values.append(part[1:-1])
+        elif part.isdigit():
+            values.append(part)
+        elif part.lower() in strings:
+            values.append(strings[part.lower()])
+        else:
+            if part.lower() not in _MONTH_MACROS:
+                unknown.append(part)
+            values.append(part)
+    return "".join(values)
+
+
+def _cut(text: str, blocks: list[btp.Block]) -> list[tuple[int, int]]:
+    """Where each block's raw text is in ``text`` (bibtexparser keeps it exactly)."""
+    spans, cursor = [], 0
+    for block in blocks:
+        start = text.find(block.raw, cursor)
+        if start < 0:
+            raise AssertionError("a block's text was not found in the file")
+        spans.append((start, start + len(block.raw)))
+        cursor = start + len(block.raw)
+    return spans
+
+
+def read_library(path: str | os.PathLike[str]) -> Library:
+    """Read a library file (or any .bib: it simply has no tree or corrections), keeping its
+    exact text so that ``save`` writes unchanged entries back byte for byte.
+
+    Raises ``BibSyntaxError`` for what would lose or change data (a block that cannot be
+    parsed, a duplicate key or field, a missing comma that folds a field into another, bytes
+    that are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming
+    the file and line. Warns (``BibWarning``) for valid but unusual input.
+    """
+    import warnings
+
+    path_str = str(path)
+    text = read_bib_bytes(path)
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    _raise_failed(parsed, path_str)
+    if text.startswith("\ufeff"):
+        warnings.warn(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
+                                 path_str, 1), stacklevel=2)
+    crlf = text.count("\r\n")
+    if crlf and crlf != text.count("\n"):
+        warnings.warn(BibWarning(f"mixed line endings ({crlf} CRLF, "
+                                 f"{text.count(chr(10)) - crlf} LF); kept as they are.", path_str),
+                      stacklevel=2)
+    strings: dict[str, str] = {}
+    for block in parsed.strings:
+        strings[block.key.lower()] = _resolve(str(block.value), strings, [])
+    entries, seen = [], {}
+    for block in parsed.entries:
+        line = block.start_line + 1
+        fields: dict[str, str] = {}
+        unknown: list[str] = []
+        for field in block.fields:
+            name, raw = field.key.lower(), str(field.value)
+            folded = _FOLDED.search(raw)
+            if folded:
+                raise BibSyntaxError(
+                    f"entry '{block.key}': '{field.key}' runs into the field "
+                    f"'{folded.group(1)}': a comma is missing; nothing was changed.",
+                    path=path_str, line=line + block.raw[: block.raw.find(raw)].count("\n")
+                    + raw[: folded.start()].count("\n") + 1, key=block.key)
+            if name in fields:
+                raise BibSyntaxError(f"entry '{block.key}' has the field '{name}' twice (in "
+                                     "different case); keep one.", path=path_str, line=line,
+                                     key=block.key)
+            fields[name] = _resolve(raw, strings, unknown)
+        if not block.key.strip():
+            raise BibSyntaxError("an entry has no key; nothing was changed. Give it one.",
+                                 path=path_str, line=line)
+        for macro in unknown:
+            warnings.warn(BibWarning(f"entry '{block.key}' uses the macro '{macro}', defined "
+                                     "nowhere in this file (kept as its name).", path_str, line),
+                          stacklevel=2)
+        earlier = seen.get(block.key.lower())
+        if earlier is not None:
+            warnings.warn(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "
+                                     f"'{block.key}' differ only in case: BibTeX treats them as "
+                                     "one key. Both are kept.", path_str, line), stacklevel=2)
+        seen.setdefault(block.key.lower(), (block.key, line))
+        entries.append(Entry.from_fields(block.key, block.entry_type, fields))
+    tree, corrections, meta = parse_library_blocks(parsed, path_str)
+    intro = next((c.comment.partition("\n")[2] for c in parsed.comments
+                  if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
+    library = Library(entries, tree, corrections, meta.get("survey"), path_str, intro)
+    library.source = _source_of(text, parsed, library)
+    return library
+
+
+def _raise_failed(parsed: bibtexparser.Library, path: str) -> None:
+    for block in parsed.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, btp.DuplicateBlockKeyBlock):
             raise BibSyntaxError(
                 f"the key '{block.key}' is used twice; nothing was changed. Rename one of them.",
-                path=path, line=line, key=block.key,
-            )
-        reason = getattr(block, "error", None)
+                path=path, line=line, key=block.key)
+        if isinstance(block, btp.DuplicateFieldKeyBlock):
+            raise BibSyntaxError(f"{block.error}; nothing was changed. Keep one of them.",
+                                 path=path, line=line)
+        reason = (str(getattr(block, "error", None) or "").strip().splitlines() or
+                  ["unbalanced braces or quotes, or the file ends inside the entry"])[0]
         raise BibSyntaxError(
-            f"this block cannot be parsed ({reason or 'syntax error'}); nothing was changed. "
-            "Fix the entry and run 'llm4anno-bib check'.",
-            path=path, line=line,
-        )
-    return library
+            f"this block cannot be parsed ({reason}); nothing was changed. "
+            "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
 
 
-def read_library(path: str | os.PathLike[str]) -> Library:
-    """Read a library file (or any .bib: it simply has no tree or corrections).
+def _block_values(library: Library) -> dict[str, object]:
+    return {_BLOCK_META: library.survey_key, _BLOCK_TREE: tuple(library.tree),
+            _BLOCK_CORRECTIONS: tuple(library.corrections()), _BLOCK_INTRO: library.intro}
 
-    Raises ``BibSyntaxError`` for unreadable text and ``LibraryFormatError`` for a broken
-    library block, both naming the file and line.
-    """
-    path_str = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = Path(path).read_bytes()[: exc.start].count(b"\n") + 1
-        raise BibSyntaxError(f"the file is not UTF-8 (byte {exc.start}).", path=path_str,
-                             line=line) from exc
-    except OSError as exc:
-        raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
-    parsed = parse_bibtex(text, path_str)
-    tree, corrections, meta = parse_library_blocks(parsed, path_str)
-    intro = next((c.comment.partition("\n")[2] for c in parsed.comments
-                  if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "")
-    entries = [
-        Entry.from_fields(block.key, block.entry_type,
-                          {f.key: str(f.value) for f in block.fields})
-        for block in parsed.entries
-    ]
-    return Library(entries, tree, corrections, meta.get("survey"), path_str, intro.strip("\n"))
+
+def _source_of(text: str, parsed: bibtexparser.Library, library: Library) -> SourceText:
+    segments: list[tuple[str, str | None, str | None]] = []
+    cursor = 0
+    for block, (start, end) in zip(parsed.blocks, _cut(text, parsed.blocks)):
+        if start > cursor:
+            segments.append((text[cursor:start], None, None))
+        name = None
+        if isinstance(block, btp.ExplicitComment):
+            head = block.comment.partition("\n")[0].strip()
+            name = head if head in LIBRARY_BLOCKS else None
+        key = block.key if isinstance(block, btp.Entry) else None
+        segments.append((text[start:end], key, name))
+        cursor = end
+    if cursor < len(text):
+        segments.append((text[cursor:], None, None))
+    return SourceText(tuple(segments), {e.key: e for e in library}, _block_values(library),
+                      "\r\n" if "\r\n" in text else "\n")
 
 
 def parse_library_blocks(parsed: bibtexparser.Library, path: str
@@ -212,8 +374,8 @@ def _check_line_value(value: str, what: str) -> str:
     return value
 
 
-def render_library(library: Library) -> str:
-    """The full text of a library file: header, meta, tree, corrections, entries."""
+def _library_blocks(library: Library) -> dict[str, str]:
+    """The text of each library block the library needs, as the canonical writer has it."""
     meta = [f"survey = {library.survey_key}"] if library.survey_key else []
     tree_lines = []
     for c in library.tree:
@@ -224,19 +386,69 @@ def render_library(library: Library) -> str:
                   for v in (c.key, c.kind, c.said, c.truth, c.source))
         for c in library.corrections()
     ]
-    blocks: list[btp.Block] = [btp.ExplicitComment(HEADER)]
+    blocks = {}
     for name, lines in ((_BLOCK_META, meta), (_BLOCK_TREE, tree_lines),
                         (_BLOCK_CORRECTIONS, correction_lines)):
         if lines:
-            blocks.append(btp.ExplicitComment(name + "\n" + "\n".join(lines) + "\n"))
+            blocks[name] = name + "\n" + "\n".join(lines) + "\n"
     if library.intro:
         for line in library.intro.splitlines():
             if "@" in line or "{" in line or "}" in line:
                 raise LibraryFormatError(f"the list intro line '{line}' cannot be stored in a "
                                          "library block (no '@' or braces).")
-        blocks.append(btp.ExplicitComment(_BLOCK_INTRO + "\n" + library.intro + "\n"))
-    blocks.extend(_to_block(e) for e in library)
-    return _write_blocks(blocks)
+        blocks[_BLOCK_INTRO] = _BLOCK_INTRO + "\n" + library.intro + "\n"
+    return blocks
+
+
+def render_library(library: Library) -> str:
+    """The full text of a library file. A library read from a file is written over that
+    file's text (``SourceText``): unchanged entries, comments, ``@string``s and the text
+    between blocks byte for byte, changed entries and blocks re-written in place, new ones at
+    the end. A library made in memory gets the canonical layout: header, meta, tree,
+    corrections, intro, entries."""
+    source = getattr(library, "source", None)
+    blocks = _library_blocks(library)
+    if source is not None:
+        return _render_over(library, source, blocks)
+    parts: list[btp.Block] = [btp.ExplicitComment(HEADER)]
+    parts += [btp.ExplicitComment(text) for text in blocks.values()]
+    parts.extend(_to_block(e) for e in library)
+    return _write_blocks(parts)
+
+
+def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]) -> str:
+    newline = source.newline
+    current = {e.key: e for e in library}
+    now = _block_values(library)
+    out: list[str] = []
+    placed: set[str] = set()
+    for text, key, name in source.segments:
+        if key is not None:
+            entry = current.get(key)
+            if entry is None or key in placed:
+                continue
+            placed.add(key)
+            same = source.entries.get(key) == entry
+            out.append(text if same else format_entry(entry).rstrip("\n").replace("\n", newline))
+        elif name is not None:
+            placed.add("@" + name)
+            if name not in blocks:
+                continue
+            same = source.blocks.get(name) == now.get(name)
+            out.append(text if same else _write_blocks([btp.ExplicitComment(blocks[name])])
+                       .rstrip("\n").replace("\n", newline))
+        else:
+            out.append(text)
+    extra = [_write_blocks([btp.ExplicitComment(t)]) for n, t in blocks.items()
+             if "@" + n not in placed]
+    extra += [format_entry(e) for e in library if e.key not in placed]
+    text = "".join(out)
+    if extra:
+        if text and not text.endswith(("\n", "\r")):
+            text += newline
+        text += (newline if text.strip() else "") + newline.join(
+            t.rstrip("\n").replace("\n", newline) + newline for t in extra)
+    return text
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

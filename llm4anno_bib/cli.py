@@ -42,12 +42,42 @@ SearchOption = Annotated[Optional[str], typer.Option("--search", help="Words in 
                                                      "authors, venue or key.")]
 
 
+_DEBUG = False
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of an error, not just its message.")] = False) -> None:
+    """Correct citations for the LLMs-for-data-annotation paper list."""
+    global _DEBUG
+    _DEBUG = debug
+    import warnings
+
+    from llm4anno_bib.bibfile import BibWarning
+
+    warnings.simplefilter("always", BibWarning)
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, BibWarning):
+            typer.echo(f"llm4anno-bib: warning: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn a library error into one line on stderr and its exit code."""
+    """Turn a library error into one line on stderr and its exit code (with ``--debug``,
+    the traceback too)."""
     try:
         yield
     except Llm4AnnoBibError as error:
+        if _DEBUG:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
         typer.echo(f"llm4anno-bib: {error}", err=True)
         raise typer.Exit(error.exit_code) from error
 

@@ -252,6 +252,8 @@ class Library:
         # the library this one was filtered from: name splits are learnt from all of it
         self._whole = whole._whole if whole is not None else self
         self._name_splits: dict | None = None
+        # the file text this library was read from (bibfile.SourceText): saving writes over it
+        self.source = whole.source if whole is not None else None
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -450,5 +452,7 @@ class Library:
                      ) -> Library:
         """A copy holding ``entries`` (and ``tree`` when given) with everything else of this
         library: corrections, survey, path, intro."""
-        return Library(entries, self._tree if tree is None else tree, self._corrections,
+        copy = Library(entries, self._tree if tree is None else tree, self._corrections,
                        self.survey_key, self.path, self.intro)
+        copy.source = self.source
+        return copy
