@@ -89,9 +89,10 @@ _MONTH_MACROS = frozenset(_MONTHS)
 _FOLDED = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
 
 
-def read_bib_bytes(path: str | os.PathLike[str]) -> str:
+def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
-    for bytes that are not UTF-8, NUL bytes, or a path that cannot be read."""
+    for bytes that are not in ``encoding`` (UTF-8 by default), NUL bytes, or a path that
+    cannot be read."""
     path_str = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -99,16 +100,31 @@ def read_bib_bytes(path: str | os.PathLike[str]) -> str:
         raise BibSyntaxError("is a folder, not a .bib file.", path=path_str) from exc
     except OSError as exc:
         raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
+    return decode_bib(raw, path_str, encoding)
+
+
+def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
+    """``raw`` decoded (UTF-8 unless ``encoding`` says otherwise); ``BibSyntaxError`` with
+    the line for a byte that is not in the encoding or a NUL byte."""
+    import codecs
+
+    name = encoding or "utf-8"
     try:
-        text = raw.decode("utf-8")
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise BibSyntaxError(f"unknown encoding '{name}'.", path=path) from exc
+    try:
+        text = raw.decode(name)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BibSyntaxError(f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8; nothing "
-                             "was changed. Save the file as UTF-8.", path=path_str,
-                             line=line) from exc
+        raise BibSyntaxError(
+            f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {encoding or 'UTF-8'}; nothing "
+            "was changed. "
+            "Save the file as UTF-8, or pass --encoding with its encoding (e.g. mac-roman).",
+            path=path, line=line) from exc
     if "\x00" in text:
         raise BibSyntaxError("the file holds a NUL byte (a binary or damaged file); nothing was "
-                             "changed.", path=path_str, line=text[: text.index("\x00")].count("\n") + 1)
+                             "changed.", path=path, line=text[: text.index("\x00")].count("\n") + 1)
     return text
 
 
@@ -154,34 +170,36 @@ def _cut(text: str, blocks: list[btp.Block]) -> list[tuple[int, int]]:
     return spans
 
 
-def read_library(path: str | os.PathLike[str]) -> Library:
-    """Read a library file (or any .bib: it simply has no tree or corrections), keeping its
-    exact text so that ``save`` writes unchanged entries back byte for byte.
-
-    Raises ``BibSyntaxError`` for what would lose or change data (a block that cannot be
-    parsed, a duplicate key or field, a missing comma that folds a field into another, bytes
-    that are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming
-    the file and line. Warns (``BibWarning``) for valid but unusual input.
+def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = False
+                  ) -> tuple[bibtexparser.Library, list[Entry]]:
+    """Parse BibTeX text strictly: what would lose or change data raises ``BibSyntaxError``
+    with the line (see ``read_library``); valid but unusual input warns (``BibWarning``).
+    ``duplicates_ok`` accepts duplicate keys (a user's file that is only read): every entry
+    is returned, in file order. Returns bibtexparser's raw parse and the entries.
     """
     import warnings
 
-    path_str = str(path)
-    text = read_bib_bytes(path)
+    path_str = path
     parsed = bibtexparser.parse_string(text, parse_stack=[])
-    _raise_failed(parsed, path_str)
+    _raise_failed(parsed, path_str, duplicates_ok)
     if text.startswith("\ufeff"):
         warnings.warn(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
-                                 path_str, 1), stacklevel=2)
+                                 path_str, 1), stacklevel=3)
     crlf = text.count("\r\n")
     if crlf and crlf != text.count("\n"):
         warnings.warn(BibWarning(f"mixed line endings ({crlf} CRLF, "
                                  f"{text.count(chr(10)) - crlf} LF); kept as they are.", path_str),
-                      stacklevel=2)
+                      stacklevel=3)
     strings: dict[str, str] = {}
     for block in parsed.strings:
         strings[block.key.lower()] = _resolve(str(block.value), strings, [])
     entries, seen = [], {}
-    for block in parsed.entries:
+    blocks = list(parsed.entries)
+    if duplicates_ok:
+        blocks += [b.ignore_error_block for b in parsed.failed_blocks
+                   if isinstance(getattr(b, "ignore_error_block", None), btp.Entry)]
+        blocks.sort(key=lambda b: b.start_line)
+    for block in blocks:
         line = block.start_line + 1
         fields: dict[str, str] = {}
         unknown: list[str] = []
@@ -205,14 +223,29 @@ def read_library(path: str | os.PathLike[str]) -> Library:
         for macro in unknown:
             warnings.warn(BibWarning(f"entry '{block.key}' uses the macro '{macro}', defined "
                                      "nowhere in this file (kept as its name).", path_str, line),
-                          stacklevel=2)
+                          stacklevel=3)
         earlier = seen.get(block.key.lower())
-        if earlier is not None:
+        if earlier is not None and earlier[0] != block.key:
             warnings.warn(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "
                                      f"'{block.key}' differ only in case: BibTeX treats them as "
-                                     "one key. Both are kept.", path_str, line), stacklevel=2)
+                                     "one key. Both are kept.", path_str, line), stacklevel=3)
         seen.setdefault(block.key.lower(), (block.key, line))
         entries.append(Entry.from_fields(block.key, block.entry_type, fields))
+    return parsed, entries
+
+
+def read_library(path: str | os.PathLike[str]) -> Library:
+    """Read a library file (or any .bib: it simply has no tree or corrections), keeping its
+    exact text so that ``save`` writes unchanged entries back byte for byte.
+
+    Raises ``BibSyntaxError`` for what would lose or change data (a block that cannot be
+    parsed, a duplicate key or field, a missing comma that folds a field into another, bytes
+    that are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming
+    the file and line. Warns (``BibWarning``) for valid but unusual input.
+    """
+    path_str = str(path)
+    text = read_bib_bytes(path)
+    parsed, entries = parse_entries(text, path_str)
     tree, corrections, meta = parse_library_blocks(parsed, path_str)
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
@@ -221,9 +254,11 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     return library
 
 
-def _raise_failed(parsed: bibtexparser.Library, path: str) -> None:
+def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool = False) -> None:
     for block in parsed.failed_blocks:
         line = block.start_line + 1
+        if isinstance(block, btp.DuplicateBlockKeyBlock) and duplicates_ok:
+            continue
         if isinstance(block, btp.DuplicateBlockKeyBlock):
             raise BibSyntaxError(
                 f"the key '{block.key}' is used twice; nothing was changed. Rename one of them.",

@@ -9,15 +9,12 @@ file's own line endings and encoding; everything before stays as it was: comment
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser import model as btp
-
+from llm4anno_bib.bibfile import decode_bib, parse_entries
 from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
@@ -65,22 +62,6 @@ def _their_identities(entry: Entry) -> list[str]:
     return found
 
 
-def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
-    name = encoding or "utf-8"
-    try:
-        codecs.lookup(name)
-    except LookupError as exc:
-        raise Llm4AnnoBibError(f"unknown encoding '{name}'.", path=path) from exc
-    try:
-        return raw.decode(name), name
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BibSyntaxError(
-            f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {name}; nothing was written. "
-            "Pass --encoding with the file's encoding (e.g. --encoding mac-roman).",
-            path=path, line=line) from exc
-
-
 def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: str | None = None,
                format: str = "bibtex") -> MergeResult:
     """What appending ``library``'s works to the file ``target`` gives (nothing is written:
@@ -95,26 +76,17 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     except OSError as exc:
         raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
                                path=str(path)) from exc
-    text, used = _decode(raw, str(path), encoding)
-    parsed = bibtexparser.parse_string(text.removeprefix("\ufeff"))
-    for block in parsed.failed_blocks:
-        if not isinstance(block, (btp.DuplicateBlockKeyBlock, btp.DuplicateFieldKeyBlock)):
-            raise BibSyntaxError("this block cannot be parsed, so its entries cannot be "
-                                 "matched; nothing was written. Fix it (see 'llm4anno-bib "
-                                 "check').", path=str(path), line=block.start_line + 1)
+    used = encoding or "utf-8"
+    text = decode_bib(raw, str(path), encoding)
+    _parsed, entries = parse_entries(text, str(path), duplicates_ok=True)
     theirs: dict[str, str] = {}
     keys: dict[str, str] = {}
-    # an entry under a duplicate key is still an entry of the file
-    repeated = [b.ignore_error_block for b in parsed.failed_blocks
-                if isinstance(getattr(b, "ignore_error_block", None), btp.Entry)]
-    for block in [*parsed.entries, *repeated]:
-        entry = Entry.from_fields(block.key, block.entry_type,
-                                  {f.key.lower(): str(f.value) for f in block.fields})
-        keys.setdefault(block.key.lower(), block.key)
+    for entry in entries:
+        keys.setdefault(entry.key.lower(), entry.key)
         for alias in entry.aliases:
-            keys.setdefault(alias.lower(), block.key)
+            keys.setdefault(alias.lower(), entry.key)
         for identity in _their_identities(entry):
-            theirs.setdefault(identity, block.key)
+            theirs.setdefault(identity, entry.key)
     added: list[Entry] = []
     skipped: list[Skipped] = []
     for entry in library:

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.enrich import TITLE_THRESHOLD, arxiv_id_of, anthology_id_of, title_score
+from llm4anno_bib.bibfile import parse_entries, read_bib_bytes
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library, venue_acronym
 from llm4anno_bib.names import split_name
@@ -92,26 +93,9 @@ class VerifyReport:
 
 
 def read_bib_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[bytes, str]:
-    """The bytes and text of a .bib file; ``BibSyntaxError`` (with the line) when it is not
-    in ``encoding`` (UTF-8 by default), ``Llm4AnnoBibError`` when it cannot be read."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
-                               path=str(path)) from exc
-    name = encoding or "utf-8"
-    try:
-        return raw, raw.decode(name)
-    except UnicodeDecodeError as exc:
-        raise BibSyntaxError(f"byte {exc.start} is not {name}; pass --encoding.",
-                             path=str(path), line=raw[: exc.start].count(b"\n") + 1) from exc
-    except LookupError as exc:
-        raise Llm4AnnoBibError(f"unknown encoding '{name}'.", path=str(path)) from exc
-
-
-def _entry(block: btp.Entry) -> Entry:
-    return Entry.from_fields(block.key, block.entry_type,
-                             {f.key.lower(): str(f.value) for f in block.fields})
+    """The bytes and text of a .bib file (see ``bibfile.read_bib_bytes``)."""
+    text = read_bib_bytes(path, encoding)
+    return text.encode(encoding or "utf-8"), text
 
 
 def _ids(entry: Entry) -> dict[str, str]:
@@ -243,16 +227,14 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
 
 def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
     """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report."""
-    parsed = bibtexparser.parse_string(text.removeprefix("\ufeff"))
-    for block in parsed.failed_blocks:
-        if not isinstance(block, (btp.DuplicateBlockKeyBlock, btp.DuplicateFieldKeyBlock)):
-            raise BibSyntaxError("this block cannot be parsed; nothing was checked. Fix it "
-                                 "(see 'llm4anno-bib check').", path=path,
-                                 line=block.start_line + 1)
+    parsed, entries = parse_entries(text, path, duplicates_ok=True)
+    blocks = sorted([*parsed.entries, *(b.ignore_error_block for b in parsed.failed_blocks
+                                         if isinstance(getattr(b, "ignore_error_block", None),
+                                                       btp.Entry))], key=lambda b: b.start_line)
     matcher = _Matcher(library)
     known = library.name_splits()
-    return VerifyReport(path, tuple(verify_entry(_entry(b), b.start_line + 1, matcher, known)
-                                    for b in parsed.entries))
+    return VerifyReport(path, tuple(verify_entry(entry, block.start_line + 1, matcher, known)
+                                    for block, entry in zip(blocks, entries)))
 
 
 _REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),

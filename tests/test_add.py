@@ -98,7 +98,7 @@ def test_a_doi_dblp_knows_is_resolved_through_dblp(server, tmp_path, library, ne
 @pytest.mark.parametrize(("identifier", "error", "message"), [
     pytest.param("10.1145/3560815", NotFound, "no source knows the DOI 10.1145/3560815",
                  id="doi-no-source-knows"),
-    pytest.param("2399.99999", NotFound, "arXiv has no paper 2399.99999", id="arxiv-id-unknown"),
+    pytest.param("2312.99999", NotFound, "arXiv has no paper 2312.99999", id="arxiv-id-unknown"),
     pytest.param("2099.acl-long.1", NotFound, "has no paper '2099.acl-long.1'",
                  id="anthology-id-unknown"),
     pytest.param("chain of thought", InvalidIdentifier, "is not an arXiv id", id="not-an-id"),

@@ -96,7 +96,7 @@ def test_into_every_real_file_appends_and_keeps_every_byte(tmp_path, library, so
     encoding = "mac-roman" if "macroman" in source.name else None
     chosen = library.filter(category="chain-of-thought-prompting-cot")
     if encoding:  # without the encoding: a clear error and no change
-        with pytest.raises(BibSyntaxError, match="is not utf-8"):
+        with pytest.raises(BibSyntaxError, match="is not UTF-8"):
             llm4anno_bib.export_into(target, chosen)
         assert target.read_bytes() == original
     result = llm4anno_bib.export_into(target, chosen, encoding=encoding)

@@ -170,12 +170,12 @@ def test_faults_end_in_a_per_entry_report_and_the_others_succeed(server, tmp_pat
 
 
 def test_an_arxiv_id_that_no_longer_exists_fails_only_its_entry(server, tmp_path, library):
-    gone = edited(library, "dong2023raft", eprint="2399.99999")
+    gone = edited(library, "dong2023raft", eprint="2312.99999")
     result = update_library(gone, connect(server, tmp_path / "c"),
                             keys=["dong2023raft", "ziegler2019fine"])
     assert [(r.key, r.status) for r in result.entries] == [("dong2023raft", "failed"),
                                                            ("ziegler2019fine", "unchanged")]
-    assert "arXiv has no paper 2399.99999" in result.entries[0].problem
+    assert "arXiv has no paper 2312.99999" in result.entries[0].problem
 
 
 def test_interrupted_update_changes_nothing_and_the_rerun_resumes(server, tmp_path, lib_file,

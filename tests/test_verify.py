@@ -115,7 +115,7 @@ def test_unreadable_input_is_a_clear_error(tmp_path, library):
     assert error.value.line == 1
     latin = tmp_path / "latin.bib"
     latin.write_bytes(b"@misc{a,\n  title = {Sch\xfctze},\n}\n")
-    with pytest.raises(BibSyntaxError, match="not utf-8"):
+    with pytest.raises(BibSyntaxError, match="not UTF-8"):
         llm4anno_bib.verify(latin)
     assert llm4anno_bib.verify(latin, encoding="latin-1").not_checked[0].key == "a"
 

@@ -47,7 +47,12 @@ def parse_arxiv_id(text: str) -> str | None:
     match = _ID.search(text.strip())
     if match is None or ("arxiv" not in text.lower() and match.group(0) != text.strip()):
         return None
-    return match.group(1)
+    found = match.group(1)
+    if re.match(r"\d{4}\.", found):  # yymm.nnnn until 2014, yymm.nnnnn since 2015
+        month, number = int(found[2:4]), found.split(".")[1]
+        if not 1 <= month <= 12 or len(number) != (5 if found[:4] >= "1501" else 4):
+            return None
+    return found
 
 
 class ArxivClient:
