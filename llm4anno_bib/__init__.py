@@ -90,41 +90,50 @@ def _sources(sources: Sources | None, offline: bool) -> Sources:
 
 def add(identifier: str, category: str | Sequence[str] = (), *,
         path: str | os.PathLike[str] | None = None, sources: Sources | None = None,
-        offline: bool = False) -> AddResult:
+        offline: bool = False, lock_timeout: float = 300.0,
+        on_wait: Callable[[str], None] | None = None) -> AddResult:
     """Add a work (arXiv id or URL, ACL Anthology id, DOI) to the library file in
     ``category`` and write it atomically; a work already there gains the category instead.
 
     ``path`` defaults to ``./library.bib``; ``sources`` to the real services through the
     user cache (``Sources.connect``). Raises ``InvalidIdentifier`` (exit 2), ``NotFound``
-    (exit 1), ``UnknownCategory``, ``SourceError``.
+    (exit 1), ``UnknownCategory``, ``SourceError``, ``LibraryLocked`` (another process kept
+    the file locked past ``lock_timeout``; ``on_wait`` is told when it has to wait).
     """
     from llm4anno_bib.adding import add_work
+    from llm4anno_bib.locking import library_lock
 
     target = working_library_path(path)
     categories = [category] if isinstance(category, str) else list(category)
-    result = add_work(load(target), identifier, categories, _sources(sources, offline))
-    if result.added or result.new_categories:
-        result.library.save(target)
+    with library_lock(target, lock_timeout, on_wait):
+        result = add_work(load(target), identifier, categories, _sources(sources, offline))
+        if result.added or result.new_categories:
+            result.library.save(target)
     return result
 
 
 def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | None = None,
            category: str | Sequence[str] | None = None, dry_run: bool = False,
            sources: Sources | None = None, offline: bool = False,
-           progress: Callable[[UpdateProgress], None] | None = None) -> UpdateResult:
+           progress: Callable[[UpdateProgress], None] | None = None,
+           lock_timeout: float = 300.0,
+           on_wait: Callable[[str], None] | None = None) -> UpdateResult:
     """Re-check entries against the sources and, unless ``dry_run``, write the changes.
 
     Returns the ``UpdateResult`` (per-entry diffs, failures, ``exit_code``); see
     ``llm4anno_bib.updating`` for the rules. The file is written once, at the end, and
-    only when something changed: an interrupted run leaves it as it was.
+    only when something changed: an interrupted run leaves it as it was. The file is locked
+    for the whole run (see ``add``).
     """
+    from llm4anno_bib.locking import library_lock
     from llm4anno_bib.updating import update_library
 
     target = working_library_path(path)
-    result = update_library(load(target), _sources(sources, offline), keys=keys,
-                            category=category, progress=progress)
-    if result.changed and not dry_run:
-        result.library.save(target)
+    with library_lock(target, lock_timeout, on_wait):
+        result = update_library(load(target), _sources(sources, offline), keys=keys,
+                                category=category, progress=progress)
+        if result.changed and not dry_run:
+            result.library.save(target)
     return result
 
 

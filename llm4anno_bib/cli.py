@@ -223,6 +223,8 @@ WorkingLibraryOption = Annotated[
     typer.Option("--library", help="The library file to change (default: ./library.bib)."),
 ]
 OfflineOption = Annotated[bool, typer.Option("--offline", help="Use only cached answers.")]
+LockTimeoutOption = Annotated[float, typer.Option(
+    "--lock-timeout", help="Seconds to wait for another process changing the library.")]
 CacheDirOption = Annotated[
     Optional[Path],
     typer.Option("--cache-dir", envvar="LLM4ANNO_BIB_CACHE_DIR",
@@ -243,11 +245,12 @@ def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Ant
                                                     help="Category heading or slug "
                                                          "(repeatable).")],
         library: WorkingLibraryOption = None, offline: OfflineOption = False,
-        cache_dir: CacheDirOption = None) -> None:
+        cache_dir: CacheDirOption = None, lock_timeout: LockTimeoutOption = 300.0) -> None:
     """Add a paper; a paper already in the library gains the category instead."""
     with _reported():
         result = llm4anno_bib.add(identifier, category, path=library,
-                                  sources=_connect(cache_dir, offline))
+                                  sources=_connect(cache_dir, offline),
+                                  lock_timeout=lock_timeout, on_wait=_say_waiting)
     for line in result.near_misses:
         typer.echo(f"near miss (not applied): {line}", err=True)
     entry = result.entry
@@ -261,6 +264,10 @@ def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Ant
         typer.echo(f"already there as {entry.key} (same {result.matched_by}), in every "
                    "category asked; nothing changed", err=True)
     typer.echo(entry.key)
+
+
+def _say_waiting(message: str) -> None:
+    typer.echo(f"llm4anno-bib: {message}", err=True)
 
 
 def _show_change(change) -> str:
@@ -300,12 +307,21 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(help="Only these 
                                                  "nothing.")] = False,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
            library: WorkingLibraryOption = None, offline: OfflineOption = False,
-           cache_dir: CacheDirOption = None) -> None:
+           cache_dir: CacheDirOption = None, lock_timeout: LockTimeoutOption = 300.0) -> None:
     """Re-check entries against arXiv, the ACL Anthology and DBLP, show the diff, write after review."""
-    from llm4anno_bib.updating import update_library
+    from llm4anno_bib.locking import library_lock
 
     with _reported():
         path = llm4anno_bib.working_library_path(library)
+        with library_lock(path, lock_timeout, _say_waiting):
+            _update_locked(path, keys, category, dry_run, yes, offline, cache_dir)
+
+
+def _update_locked(path: Path, keys: Optional[list[str]], category: Optional[list[str]],
+                   dry_run: bool, yes: bool, offline: bool, cache_dir: Optional[Path]) -> None:
+    from llm4anno_bib.updating import update_library
+
+    with _reported():
         current = llm4anno_bib.load(path)
         sources = _connect(cache_dir, offline)
         chosen = current.filter(category=category or None, keys=keys or None)

@@ -1,0 +1,126 @@
+"""Crash safety and concurrent use: a writer killed at many points leaves the old or the new
+file, never a mix; two writers are serialised by the lock; a killed lock holder's lock is
+recovered."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+from llm4anno_bib.locking import LibraryLocked, library_lock, lock_path
+
+from conftest import ROOT
+
+runner = CliRunner()
+
+# A child that saves the library over and over, alternating two versions of it.
+WRITER = textwrap.dedent("""
+    import sys
+    from llm4anno_bib.bibfile import read_library, write_bytes_atomic
+    path, old, new = sys.argv[1], open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
+    print("ready", flush=True)
+    while True:
+        write_bytes_atomic(path, new)
+        write_bytes_atomic(path, old)
+""")
+
+
+def test_a_writer_killed_at_60_points_leaves_the_old_or_the_new_file(tmp_path):
+    old = (ROOT / "library.bib").read_bytes()
+    library = llm4anno_bib.load()
+    new_path = tmp_path / "new.bib"
+    library.with_entries(library.entries[:40]).save(new_path)  # a different, shorter file
+    new = new_path.read_bytes()
+    (tmp_path / "old.bib").write_bytes(old)
+    target = tmp_path / "library.bib"
+    target.write_bytes(old)
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER, encoding="utf-8")
+    rng = random.Random(20261125)
+    seen = {"old": 0, "new": 0}
+    for _ in range(60):
+        child = subprocess.Popen([sys.executable, str(script), str(target),
+                                  str(tmp_path / "old.bib"), str(new_path)],
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.05))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        content = target.read_bytes()
+        assert content in (old, new), "a killed write left a mixed or partial file"
+        seen["old" if content == old else "new"] += 1
+    assert seen["old"] + seen["new"] == 60 and seen["old"] and seen["new"]
+    # whatever a kill leaves behind is a temporary file beside it, never the library itself
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".library.bib.")]
+    assert all(name.endswith(".tmp") for name in leftovers)
+    llm4anno_bib.load(target)  # and the file reads
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from llm4anno_bib.locking import library_lock
+    with library_lock(sys.argv[1]):
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+""")
+
+
+def _hold(tmp_path, target, seconds: float) -> subprocess.Popen:
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script), str(target), str(seconds)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    return child
+
+
+@pytest.fixture
+def target(tmp_path):
+    path = tmp_path / "library.bib"
+    path.write_bytes((ROOT / "library.bib").read_bytes())
+    return path
+
+
+def test_a_second_writer_waits_and_says_so(tmp_path, target):
+    holder = _hold(tmp_path, target, 1.0)
+    told = []
+    started = time.monotonic()
+    result = llm4anno_bib.add("2201.11903", "surveys", path=target, offline=True,
+                              on_wait=told.append)
+    assert time.monotonic() - started >= 0.5  # it waited for the holder
+    assert told and "another llm4anno-bib process is changing" in told[0]
+    assert "surveys" in result.library["wei2022chain"].categories
+    holder.wait(timeout=10)
+
+
+def test_a_second_writer_refuses_after_its_timeout_and_writes_nothing(tmp_path, target):
+    holder = _hold(tmp_path, target, 3.0)
+    before = target.read_bytes()
+    with pytest.raises(LibraryLocked, match="nothing was written"):
+        llm4anno_bib.add("2201.11903", "surveys", path=target, offline=True, lock_timeout=0.3)
+    result = runner.invoke(app, ["add", "2201.11903", "-c", "surveys", "--offline",
+                                 "--library", str(target), "--lock-timeout", "0.3"])
+    assert result.exit_code == 2
+    assert "is changing" in result.stderr and "nothing was written" in result.stderr
+    assert target.read_bytes() == before
+    holder.kill()
+    holder.wait(timeout=10)
+
+
+def test_the_lock_of_a_killed_process_is_recovered(tmp_path, target):
+    holder = _hold(tmp_path, target, 60.0)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=10)
+    assert lock_path(target).exists()  # the file stays; the OS lock went with the process
+    started = time.monotonic()
+    with library_lock(target, timeout=1.0):
+        assert time.monotonic() - started < 0.5
