@@ -26,7 +26,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError
+from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError, Llm4AnnoBibWarning
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
@@ -63,7 +63,7 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
     return library
 
 
-class BibWarning(UserWarning):
+class BibWarning(Llm4AnnoBibWarning):
     """Valid but unusual input, read without loss (a BOM, mixed line endings, keys that
     differ only in case, a macro defined elsewhere). ``path`` and ``line`` say where."""
 

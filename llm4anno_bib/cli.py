@@ -53,13 +53,13 @@ def _options(debug: Annotated[bool, typer.Option(
     _DEBUG = debug
     import warnings
 
-    from llm4anno_bib.bibfile import BibWarning
+    from llm4anno_bib.errors import Llm4AnnoBibWarning
 
-    warnings.simplefilter("always", BibWarning)
+    warnings.simplefilter("always", Llm4AnnoBibWarning)
     default = warnings.showwarning
 
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
-        if issubclass(category, BibWarning):
+        if issubclass(category, Llm4AnnoBibWarning):
             typer.echo(f"llm4anno-bib: warning: {message}", err=True)
         else:
             default(message, category, filename, lineno, file, line)

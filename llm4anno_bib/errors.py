@@ -89,3 +89,13 @@ def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
         name.lower(), pool, scorer=fuzz.WRatio, processor=str.lower, limit=limit, score_cutoff=60
     )
     return [match for match, _score, _index in found]
+
+
+class Llm4AnnoBibWarning(UserWarning):
+    """Base class of the warnings this package gives: something unusual was handled without
+    loss, and the user should know. The CLI prints them as one line on stderr."""
+
+
+class CacheWarning(Llm4AnnoBibWarning):
+    """The cache of source answers could not be used as it was (damaged, another schema, a
+    full disk); it was set aside or bypassed, and the command went on."""

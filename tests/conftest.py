@@ -34,11 +34,20 @@ def needs_dblp(recordings: Recordings) -> None:
         pytest.skip(f"DBLP recordings not found at {SHARED_DBLP} (they live in ../shared)")
 
 
+def _fast():
+    from llm4anno_bib.sources import Politeness
+
+    return Politeness(delay=0.0, retries=2, backoff=0.02, timeout=1.0)
+
+
+FAST = _fast()  # the politeness for the local server: no gaps, short waits, few retries
+
+
 def connect(server, cache, offline: bool = False):
     """Source clients on ``cache`` that ask the local ``server``, without the real delays."""
-    from llm4anno_bib.sources import Politeness, Sources
+    from llm4anno_bib.sources import Sources
 
-    fast = Politeness(delay=0.0, retries=2, backoff=0.02, timeout=1.0)
+    fast = FAST
     return Sources.connect(cache, offline=offline, arxiv_url=server.arxiv_url,
                            acl_url=server.acl_url, dblp_url=server.dblp_url,
                            arxiv_politeness=fast, politeness=fast)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +24,7 @@ import platformdirs
 import requests
 import requests_cache
 
-from llm4anno_bib.errors import SourceError
+from llm4anno_bib.errors import CacheWarning, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,30 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
                  expire_after: timedelta | None = None) -> requests_cache.CachedSession:
     """A cached session for the source clients.
 
+    A cache file that cannot be used (damaged, or another program's schema) is moved aside
+    as ``http_cache.sqlite.damaged`` and a new one started, with a ``CacheWarning``.
+
     >>> session = make_session("/tmp/llm4anno-bib-doctest")
     >>> session.settings.allowable_codes
     (200,)
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open_cache(folder, expire_after)
+    except sqlite3.DatabaseError as exc:
+        damaged = folder / (CACHE_FILE + ".damaged")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = folder / (CACHE_FILE + suffix)
+            if part.exists():
+                os.replace(part, damaged.with_name(damaged.name + suffix))
+        warnings.warn(CacheWarning(f"the cache {folder / CACHE_FILE} could not be read ({exc}); "
+                                   f"it was moved to {damaged} and a new one started."),
+                      stacklevel=2)
+        return _open_cache(folder, expire_after)
+
+
+def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.CachedSession:
     session = requests_cache.CachedSession(
         cache_name=str(folder / CACHE_FILE),
         backend="sqlite",
@@ -67,8 +87,38 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
         allowable_codes=(200,),
         stale_if_error=True,
     )
+    try:
+        len(session.cache.responses)  # reads the schema: a damaged file fails here
+        len(session.cache.redirects)
+    except sqlite3.DatabaseError:
+        session.close()
+        raise
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def _send(session: requests.Session, url: str, params: Mapping[str, str] | None,
+          timeout: float) -> requests.Response:
+    """One GET; when the cache cannot store the answer (a full disk, a damaged file), the
+    request is made again without it, with a ``CacheWarning``."""
+    try:
+        response = session.get(url, params=params, timeout=timeout)
+    except sqlite3.Error as exc:
+        if not isinstance(session, requests_cache.CachedSession):
+            raise
+        warnings.warn(CacheWarning(f"the cache could not store an answer ({exc}); going on "
+                                   "without it for this request."), stacklevel=3)
+        with session.cache_disabled():
+            return session.get(url, params=params, timeout=timeout)
+    key = getattr(response, "cache_key", None)
+    if isinstance(session, requests_cache.CachedSession) and response.status_code == 200 \
+            and key and not getattr(response, "from_cache", False) \
+            and not session.cache.contains(key=key):
+        # requests-cache logs and drops a failed write (SQLITE_FULL on a full disk)
+        warnings.warn(CacheWarning("the cache could not store an answer (a full disk or a "
+                                   "damaged cache file); the next run will ask again."),
+                      stacklevel=3)
+    return response
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +181,13 @@ def get(
     retries run out, on other statuses, on network failure, or offline with nothing cached.
     """
     if isinstance(session, requests_cache.CachedSession):
-        cached = session.get(url, params=params, only_if_cached=True, timeout=politeness.timeout)
+        try:
+            cached = session.get(url, params=params, only_if_cached=True,
+                                 timeout=politeness.timeout)
+        except sqlite3.Error as exc:  # damaged since it was opened: ask the source instead
+            warnings.warn(CacheWarning(f"the cache could not be read ({exc})."), stacklevel=2)
+            cached = requests.Response()
+            cached.status_code = 504
         # only_if_cached also returns expired answers: fresh ones are used as they are,
         # expired ones only offline (a stale answer beats none when nothing can be asked)
         if cached.status_code == 200 and (offline or not getattr(cached, "is_expired", False)):
@@ -145,7 +201,7 @@ def get(
     while True:
         gate.wait()
         try:
-            response = session.get(url, params=params, timeout=politeness.timeout)
+            response = _send(session, url, params, politeness.timeout)
         except requests.Timeout as exc:
             problem, status, wait = f"no answer within {politeness.timeout:g} s", None, None
             error: Exception | None = exc
@@ -212,8 +268,9 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     per_host: dict[str, int] = {}
     if (folder / CACHE_FILE).is_file():
-        backend = requests_cache.SQLiteCache(str(folder / CACHE_FILE), serializer="json")
+        backend = None
         try:
+            backend = requests_cache.SQLiteCache(str(folder / CACHE_FILE), serializer="json")
             for url in backend.responses.keys():
                 response = backend.responses[url]
                 host = urlsplit(response.url).netloc or "?"
@@ -222,7 +279,8 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
             raise SourceError(f"the cache cannot be read ({exc}); run 'llm4anno-bib cache "
                               "clear'.", url=str(folder / CACHE_FILE)) from exc
         finally:
-            backend.close()
+            if backend is not None:
+                backend.close()
     files = _cache_files(folder)
     return CacheInfo(folder, dict(sorted(per_host.items())),
                      tuple(p.name for p in files if p.suffix == ".json"),

@@ -14,13 +14,14 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import requests
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
-from llm4anno_bib.errors import NotFound, SourceError
+from llm4anno_bib.errors import CacheWarning, NotFound, SourceError
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import (
     Politeness, RequestGate, decode_utf8, default_cache_dir, get,
@@ -140,10 +141,15 @@ class AclClient:
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise SourceError(f"the full export cannot be read ({exc}).", url=url) from exc
         self._index = build_index(text)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
         from llm4anno_bib.bibfile import write_text_atomic
 
-        write_text_atomic(stored, json.dumps(self._index, ensure_ascii=False))
+        try:  # keeping the index is a saving, not a need: a full disk only costs a rebuild
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(stored, json.dumps(self._index, ensure_ascii=False))
+        except OSError as exc:
+            warnings.warn(CacheWarning(f"the title index could not be kept in {stored} "
+                                       f"({exc.strerror or exc}); it will be built again."),
+                          stacklevel=2)
         return self._index
 
 

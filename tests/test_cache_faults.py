@@ -1,0 +1,88 @@
+"""A corrupt or foreign cache is detected, reported and rebuilt; a full disk is bypassed; no
+read-only command ever touches the cache."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import CacheWarning
+from llm4anno_bib.sources._http import CACHE_FILE, make_session
+from llm4anno_bib.sources.acl import AclClient
+
+from conftest import FAST, ROOT, connect
+
+runner = CliRunner()
+
+
+def _damage(folder, how: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CACHE_FILE
+    if how == "truncated":
+        path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    elif how == "not-sqlite":
+        path.write_bytes(b"this is not a database at all\n" * 100)
+    elif how == "foreign-schema":  # another version's (or program's) tables
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE responses (url TEXT, body BLOB)")
+            db.execute("CREATE TABLE redirects (a, b, c)")
+
+
+@pytest.mark.parametrize("how", ["truncated", "not-sqlite", "foreign-schema"])
+def test_a_damaged_cache_is_set_aside_and_rebuilt(server, tmp_path, how):
+    folder = tmp_path / "cache"
+    _damage(folder, how)
+    with pytest.warns(CacheWarning, match="could not be read"):
+        sources = connect(server, folder)
+    assert sources.acl.fetch_bib("N19-1421").year == 2019
+    assert (folder / (CACHE_FILE + ".damaged")).exists()
+    server.reset_log()
+    again = connect(server, folder)  # the rebuilt cache works and keeps what it got
+    assert again.acl.fetch_bib("N19-1421").year == 2019 and server.requests == []
+
+
+def test_cli_reports_a_damaged_cache_as_a_warning_and_goes_on(server, tmp_path, cli_env):
+    _damage(cli_env, "truncated")
+    library = tmp_path / "library.bib"
+    library.write_bytes((ROOT / "library.bib").read_bytes())
+    result = runner.invoke(app, ["update", "petroni2019language", "--dry-run",
+                                 "--library", str(library)])
+    assert result.exit_code == 0
+    assert "llm4anno-bib: warning: the cache" in result.stderr and "moved to" in result.stderr
+
+
+def test_read_only_commands_never_touch_the_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    _damage(folder, "not-sqlite")
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))
+    before = (folder / CACHE_FILE).read_bytes()
+    for args in (["list"], ["show", "wei2022chain"], ["export", "-f", "csl-json"], ["check"],
+                 ["categories"], ["render-list"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "llm4anno-bib: warning" not in result.stderr, args
+    assert (folder / CACHE_FILE).read_bytes() == before
+
+
+def test_a_full_cache_is_reported_and_the_answer_still_used(server, tmp_path):
+    session = make_session(tmp_path / "cache")
+    with session.cache.responses.connection() as db:  # SQLITE_FULL, as on a full disk
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+    client = AclClient(session, server.acl_url, index_dir=tmp_path / "cache",
+                       politeness=FAST)
+    with pytest.warns(CacheWarning, match="could not store an answer"):
+        found = client.find_by_title("Language Models as Knowledge Bases?")
+    assert found[0].ident == "D19-1250"
+
+
+def test_cache_info_and_clear_on_a_damaged_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    _damage(folder, "not-sqlite")
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))
+    info = runner.invoke(app, ["cache", "info"])
+    assert info.exit_code == 1 and "cache clear" in info.stderr
+    cleared = runner.invoke(app, ["cache", "clear"])
+    assert cleared.exit_code == 0 and not (folder / CACHE_FILE).exists()
