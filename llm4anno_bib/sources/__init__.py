@@ -43,13 +43,17 @@ class Sources:
         """
         from llm4anno_bib.sources import acl, arxiv, dblp
 
+        from dataclasses import replace
+
         session = make_session(cache_dir)
-        extra = {} if politeness is None else {"politeness": politeness}
         return cls(
             arxiv.ArxivClient(session, arxiv_url, offline=offline,
                               politeness=arxiv_politeness or arxiv.POLITENESS),
-            acl.AclClient(session, acl_url, offline=offline, index_dir=cache_dir, **extra),
-            dblp.DblpClient(session, dblp_url, offline=offline, **extra),
+            acl.AclClient(session, acl_url, offline=offline, index_dir=cache_dir,
+                          politeness=replace(politeness, max_bytes=acl.POLITENESS.max_bytes)
+                          if politeness else acl.POLITENESS),
+            dblp.DblpClient(session, dblp_url, offline=offline,
+                            politeness=politeness or dblp.POLITENESS),
         )
 
     @property

@@ -102,14 +102,14 @@ def _send(session: requests.Session, url: str, params: Mapping[str, str] | None,
     """One GET; when the cache cannot store the answer (a full disk, a damaged file), the
     request is made again without it, with a ``CacheWarning``."""
     try:
-        response = session.get(url, params=params, timeout=timeout)
+        response = session.get(url, params=params, timeout=timeout, allow_redirects=False)
     except sqlite3.Error as exc:
         if not isinstance(session, requests_cache.CachedSession):
             raise
         warnings.warn(CacheWarning(f"the cache could not store an answer ({exc}); going on "
                                    "without it for this request."), stacklevel=3)
         with session.cache_disabled():
-            return session.get(url, params=params, timeout=timeout)
+            return session.get(url, params=params, timeout=timeout, allow_redirects=False)
     key = getattr(response, "cache_key", None)
     if isinstance(session, requests_cache.CachedSession) and response.status_code == 200 \
             and key and not getattr(response, "from_cache", False) \
@@ -130,6 +130,7 @@ class Politeness:
     backoff: float = 2.0
     timeout: float = 30.0
     max_wait: float = 120.0
+    max_bytes: int = 50_000_000  # an answer larger than this is refused
 
 
 class RequestGate:
@@ -197,7 +198,7 @@ def get(
                               status=None)
     if gate.unreachable is not None:
         raise SourceError(f"{gate.unreachable} (earlier in this run; not tried again).", url=url)
-    attempt = 0
+    attempt = redirects = 0
     while True:
         gate.wait()
         try:
@@ -210,7 +211,13 @@ def get(
             problem, status, wait, error, full_url = "cannot connect", None, None, exc, url
         else:
             full_url = response.url
-            if response.status_code in (200, 404):
+            if response.status_code in _REDIRECTS and redirects < _MAX_REDIRECTS:
+                url, params = _redirect_target(response, url), None
+                redirects += 1
+                continue
+            if response.status_code == 200:
+                return _within_limit(session, response, politeness)
+            if response.status_code == 404:
                 return response
             status, error = response.status_code, None
             problem = f"HTTP {status}"
@@ -227,6 +234,40 @@ def get(
         log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
         time.sleep(pause)
         attempt += 1
+
+
+# Where a redirect may lead: https on the services' own hosts. The configured base URL's own
+# host (a mirror, the local test server) is trusted as given.
+KNOWN_HOSTS = frozenset({"export.arxiv.org", "arxiv.org", "aclanthology.org", "dblp.org",
+                         "dblp.uni-trier.de", "dblp.dagstuhl.de"})
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_REDIRECTS = 5
+
+
+def _redirect_target(response: requests.Response, requested: str) -> str:
+    from urllib.parse import urljoin, urlsplit
+
+    target = urljoin(response.url or requested, response.headers.get("Location", ""))
+    parts, origin = urlsplit(target), urlsplit(requested)
+    if (parts.scheme == "https" and parts.hostname in KNOWN_HOSTS) or \
+            (parts.scheme, parts.netloc) == (origin.scheme, origin.netloc):
+        return target
+    raise SourceError(f"redirected to {target}, which is not an https address of a known "
+                      "host; not followed.", url=response.url, status=response.status_code)
+
+
+def _within_limit(session: requests.Session, response: requests.Response,
+                  politeness: Politeness) -> requests.Response:
+    declared = response.headers.get("Content-Length", "")
+    size = int(declared) if declared.isdigit() else len(response.content)
+    if size > politeness.max_bytes or len(response.content) > politeness.max_bytes:
+        cache = getattr(session, "cache", None)
+        if cache is not None and getattr(response, "cache_key", None):
+            cache.delete(response.cache_key)
+        raise SourceError(f"the answer is {size / 1e6:.1f} MB, over the limit of "
+                          f"{politeness.max_bytes / 1e6:.0f} MB; refused.", url=response.url,
+                          status=response.status_code)
+    return response
 
 
 def decode_utf8(response: requests.Response) -> str:

@@ -30,7 +30,8 @@ from llm4anno_bib.sources.records import BibRecord
 
 DEFAULT_URL = "https://aclanthology.org"
 URL_ENV = "LLM4ANNO_BIB_ACL_URL"
-POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0)
+# the full export is about 100,000 entries: allow it room to grow
+POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0, max_bytes=500_000_000)
 _ENTRY_START = re.compile(r"^@", re.M)
 _TITLE = re.compile(r"^\s*title\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
 _DOI = re.compile(r"^\s*doi\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)

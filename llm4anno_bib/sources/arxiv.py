@@ -127,6 +127,9 @@ class ArxivClient:
             _forget(self.session, response)
             raise SourceError(f"arXiv sent a malformed or truncated feed ({exc}).", url=url,
                               status=200) from exc
+        if root.getroottree().docinfo.internalDTD is not None:
+            _forget(self.session, response)
+            raise SourceError("arXiv's answer declares a DTD (entities); refused.", url=url)
         if root.tag != "{http://www.w3.org/2005/Atom}feed":
             _forget(self.session, response)
             raise SourceError("arXiv sent something that is not an Atom feed.", url=url)
