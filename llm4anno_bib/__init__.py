@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llm4anno_bib.bibfile import read_library
 from llm4anno_bib.errors import (
     BibSyntaxError, LibraryFormatError, Llm4AnnoBibError, NotFound, SourceError, UnknownCategory,
     UnknownKey,
@@ -56,9 +55,18 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     """The shipped library, or the library file at ``path``.
 
     Raises ``BibSyntaxError`` or ``LibraryFormatError`` (with file and line) for a file that
-    cannot be read without losing data.
+    cannot be read without losing data. A file read before is loaded from a cache keyed by
+    its content's hash (in the cache folder), without parsing it again.
     """
-    return read_library(path if path is not None else shipped_library_path())
+    from llm4anno_bib import _libcache
+
+    target = path if path is not None else shipped_library_path()
+    cached = _libcache.load_cached(target)
+    if cached is not None:
+        return cached
+    from llm4anno_bib.bibfile import read_library
+
+    return read_library(target)
 
 
 def survey(path: str | os.PathLike[str] | None = None) -> str:

@@ -11,17 +11,20 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from anyascii import anyascii
-from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-_LATEX_TO_TEXT = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-_TEXT_TO_LATEX = UnicodeToLatexEncoder(
-    non_ascii_only=False, replacement_latex_protection="braces-all", unknown_char_policy="keep"
-)
-_NON_ASCII_TO_LATEX = UnicodeToLatexEncoder(
-    non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
-)
+
+@lru_cache(maxsize=None)
+def _converter(kind: str):
+    """pylatexenc's converters, built on first use (they take a while to set up)."""
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    if kind == "to-text":
+        return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    return UnicodeToLatexEncoder(non_ascii_only=kind == "non-ascii",
+                                 replacement_latex_protection="braces-all",
+                                 unknown_char_policy="keep")
+
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -41,7 +44,7 @@ def latex_to_text(value: str) -> str:
     if "\\" not in value and "{" not in value and "$" not in value and "~" not in value:
         return collapse_spaces(value)
     try:
-        return collapse_spaces(_LATEX_TO_TEXT.latex_to_text(value))
+        return collapse_spaces(_converter("to-text").latex_to_text(value))
     except Exception:  # pylatexenc gives up on some broken LaTeX; braces are then dropped by hand
         return collapse_spaces(value.replace("{", "").replace("}", ""))
 
@@ -54,7 +57,7 @@ def text_to_latex(text: str) -> str:
     """
     clean = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
     # BibTeX counts braces even after a backslash: literal ones must not be braces at all
-    return _TEXT_TO_LATEX.unicode_to_latex(collapse_spaces(clean)).replace(
+    return _converter("all").unicode_to_latex(collapse_spaces(clean)).replace(
         "{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
 
 
@@ -67,7 +70,7 @@ def escape_non_ascii(value: str) -> str:
     """
     if value.isascii():
         return value
-    return _NON_ASCII_TO_LATEX.unicode_to_latex(unicodedata.normalize("NFC", value))
+    return _converter("non-ascii").unicode_to_latex(unicodedata.normalize("NFC", value))
 
 
 # TeX primitives and macros that read or write files, run programs, or change how TeX reads
@@ -140,6 +143,8 @@ def _known_macro(match: re.Match[str]) -> str:
 
 def ascii_fold(text: str) -> str:
     """Fold Unicode to its closest ASCII spelling: ``'Kıcıman' -> 'Kiciman'``."""
+    from anyascii import anyascii
+
     return anyascii(text)
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib.errors import BibSyntaxError, LibraryFormatError, Llm4AnnoBibWarning
-from llm4anno_bib.model import Category, Correction, Entry, Library
+from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
+from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText
 
 __all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
            "parse_bibtex", "parse_library_blocks", "read_library", "write_bytes_atomic",
@@ -41,11 +41,10 @@ FIELD_ORDER = (
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SEP = " | "
-_BLOCK_META = "llm4anno-bib:meta"
-_BLOCK_TREE = "llm4anno-bib:categories"
-_BLOCK_CORRECTIONS = "llm4anno-bib:corrections"
-_BLOCK_INTRO = "llm4anno-bib:list-intro"
-LIBRARY_BLOCKS = (_BLOCK_META, _BLOCK_TREE, _BLOCK_CORRECTIONS, _BLOCK_INTRO)
+from llm4anno_bib.model import (  # noqa: E402 (the block names live with the model)
+    BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
+    BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, block_values,
+)
 HEADER = (
     "llm4anno-bib library: every work of the LLM4Annotation list, with the list's categories "
     "and corrections. Built by scripts/build_library.py from the list and the recorded source "
@@ -61,28 +60,6 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
     library = bibtexparser.parse_string(text)
     _raise_failed(library, path)
     return library
-
-
-class BibWarning(Llm4AnnoBibWarning):
-    """Valid but unusual input, read without loss (a BOM, mixed line endings, keys that
-    differ only in case, a macro defined elsewhere). ``path`` and ``line`` say where."""
-
-    def __init__(self, message: str, path: str, line: int | None = None) -> None:
-        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
-        self.path = path
-        self.line = line
-
-
-@dataclass(frozen=True)
-class SourceText:
-    """A file as it was read: its text cut into segments (each entry's or library block's
-    exact text, and everything between them), so that writing back an unchanged library
-    gives the same bytes, and a changed entry replaces only its own text."""
-
-    segments: tuple[tuple[str, str | None, str | None], ...]  # (text, entry key, block name)
-    entries: Mapping[str, Entry]
-    blocks: Mapping[str, object]
-    newline: str
 
 
 _MONTH_MACROS = frozenset(_MONTHS)
@@ -243,14 +220,25 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     that are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming
     the file and line. Warns (``BibWarning``) for valid but unusual input.
     """
+    import warnings
+
+    from llm4anno_bib import _libcache
+
     path_str = str(path)
     text = read_bib_bytes(path)
-    parsed, entries = parse_entries(text, path_str)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BibWarning)
+        parsed, entries = parse_entries(text, path_str)
+    given = [w.message for w in caught if isinstance(w.message, BibWarning)]
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                               warning.lineno)
     tree, corrections, meta = parse_library_blocks(parsed, path_str)
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
     library = Library(entries, tree, corrections, meta.get("survey"), path_str, intro)
     library.source = _source_of(text, parsed, library)
+    _libcache.store(text.encode("utf-8"), library, given)
     return library
 
 
@@ -273,11 +261,6 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool =
             "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
 
 
-def _block_values(library: Library) -> dict[str, object]:
-    return {_BLOCK_META: library.survey_key, _BLOCK_TREE: tuple(library.tree),
-            _BLOCK_CORRECTIONS: tuple(library.corrections()), _BLOCK_INTRO: library.intro}
-
-
 def _source_of(text: str, parsed: bibtexparser.Library, library: Library) -> SourceText:
     segments: list[tuple[str, str | None, str | None]] = []
     cursor = 0
@@ -293,7 +276,7 @@ def _source_of(text: str, parsed: bibtexparser.Library, library: Library) -> Sou
         cursor = end
     if cursor < len(text):
         segments.append((text[cursor:], None, None))
-    return SourceText(tuple(segments), {e.key: e for e in library}, _block_values(library),
+    return SourceText(tuple(segments), {e.key: e for e in library}, block_values(library),
                       "\r\n" if "\r\n" in text else "\n")
 
 
@@ -454,7 +437,7 @@ def render_library(library: Library) -> str:
 def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]) -> str:
     newline = source.newline
     current = {e.key: e for e in library}
-    now = _block_values(library)
+    now = block_values(library)
     out: list[str] = []
     placed: set[str] = set()
     for text, key, name in source.segments:

@@ -16,7 +16,6 @@ import sys
 import typer
 
 import llm4anno_bib
-from llm4anno_bib.bibfile import write_text_atomic
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Library
 
@@ -87,6 +86,8 @@ def _emit(text: str, output: Optional[Path], what: str) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
+    from llm4anno_bib.bibfile import write_text_atomic
+
     try:
         write_text_atomic(output, text)
     except OSError as error:

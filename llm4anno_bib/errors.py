@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
 
 
 class Llm4AnnoBibError(Exception):
@@ -84,6 +83,8 @@ def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     >>> closest("wei2022chian", ["wei2022chain", "brown2020language"])
     ['wei2022chain']
     """
+    from rapidfuzz import fuzz, process  # loaded only when a name was not found
+
     pool = list(dict.fromkeys(candidates))
     found = process.extract(
         name.lower(), pool, scorer=fuzz.WRatio, processor=str.lower, limit=limit, score_cutoff=60
@@ -99,3 +100,14 @@ class Llm4AnnoBibWarning(UserWarning):
 class CacheWarning(Llm4AnnoBibWarning):
     """The cache of source answers could not be used as it was (damaged, another schema, a
     full disk); it was set aside or bypassed, and the command went on."""
+
+
+class BibWarning(Llm4AnnoBibWarning):
+    """Valid but unusual input, read without loss (a BOM, mixed line endings, keys that
+    differ only in case, a macro defined elsewhere). ``path`` and ``line`` say where."""
+
+    def __init__(self, message: str, path: str, line: int | None = None) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message

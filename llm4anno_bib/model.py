@@ -11,12 +11,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pybtex.bibtex.utils import split_name_list
-
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
 
 __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
+
+# The library's own blocks in library.bib (see bibfile): @comment{<name> ...}
+BLOCK_META = "llm4anno-bib:meta"
+BLOCK_TREE = "llm4anno-bib:categories"
+BLOCK_CORRECTIONS = "llm4anno-bib:corrections"
+BLOCK_INTRO = "llm4anno-bib:list-intro"
+LIBRARY_BLOCKS = (BLOCK_META, BLOCK_TREE, BLOCK_CORRECTIONS, BLOCK_INTRO)
 
 # The per-entry protection: ``curated = {title, pages}`` names fields that ``update`` never
 # overwrites; ``*`` leaves the whole entry alone; ``key`` marks a key chosen by hand (``check``
@@ -66,6 +71,8 @@ class Entry:
         >>> e.authors, e.year, e.categories
         (('Jason Wei', 'Xuezhi Wang'), 2022, ('chain-of-thought-prompting-cot',))
         """
+        from pybtex.bibtex.utils import split_name_list  # only when entries are made from text
+
         values = {name.lower(): value for name, value in fields.items()}
         author = values.get("author") or values.get("editor") or ""
         year_match = re.search(r"\d{4}", values.get("year", "") or values.get("date", ""))
@@ -191,6 +198,18 @@ def venue_acronym(entry: Entry) -> str:
         if acronym and phrase in venue:
             return acronym
     return venue if venue == "arXiv" else ""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file as it was read: its text cut into segments (each entry's or library block's
+    exact text, and everything between them), so that writing back an unchanged library
+    gives the same bytes, and a changed entry replaces only its own text."""
+
+    segments: tuple[tuple[str, str | None, str | None], ...]  # (text, entry key, block name)
+    entries: Mapping[str, Entry]
+    blocks: Mapping[str, object]
+    newline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,3 +475,9 @@ class Library:
                        self.survey_key, self.path, self.intro)
         copy.source = self.source
         return copy
+
+
+def block_values(library: Library) -> dict[str, object]:
+    """What each library block holds, to tell whether a block changed since it was read."""
+    return {BLOCK_META: library.survey_key, BLOCK_TREE: tuple(library.tree),
+            BLOCK_CORRECTIONS: tuple(library.corrections()), BLOCK_INTRO: library.intro}

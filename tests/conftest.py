@@ -17,6 +17,15 @@ LIST_README = ROOT / "scripts" / "data" / "list-README.md"
 CURATED = ROOT / "scripts" / "data" / "curated"
 
 
+def pytest_configure(config) -> None:
+    """Keep every cache the tests make (parsed libraries, answers) out of the user's cache
+    folder; subprocesses inherit it."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("LLM4ANNO_BIB_CACHE_DIR", tempfile.mkdtemp(prefix="llm4anno-bib-tests-"))
+
+
 @pytest.fixture(scope="session")
 def recordings() -> Recordings:
     return Recordings(dblp_dir=SHARED_DBLP)

@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import platformdirs
 import requests
 import requests_cache
 
+from llm4anno_bib._paths import CACHE_DIR_ENV, default_cache_dir  # noqa: F401 (re-exported)
 from llm4anno_bib.errors import CacheWarning, SourceError
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "llm4anno-bib/0.1 (+https://github.com/nlp24annotation/LLM4Annotation)"
-CACHE_DIR_ENV = "LLM4ANNO_BIB_CACHE_DIR"
 
 # How long an answer stays fresh: arXiv ids change versions, the Anthology and DBLP rarely
 # change a published record.
@@ -38,12 +37,6 @@ EXPIRY = {
     "*aclanthology.org*": timedelta(days=30),
     "*dblp.org*": timedelta(days=30),
 }
-
-
-def default_cache_dir() -> Path:
-    """The cache folder: ``$LLM4ANNO_BIB_CACHE_DIR`` or the platform's user cache folder."""
-    configured = os.environ.get(CACHE_DIR_ENV)
-    return Path(configured) if configured else Path(platformdirs.user_cache_dir("llm4anno-bib"))
 
 
 CACHE_FILE = "http_cache.sqlite"

@@ -1,0 +1,89 @@
+"""A library file, parsed once: stored as JSON keyed by the hash of its bytes.
+
+Loading an unchanged file then costs a hash and a JSON read instead of a BibTeX parse, and
+imports neither bibtexparser nor pybtex nor pylatexenc, which is most of a query command's
+start-up. The key includes this module's format and the package version, so a new version
+never reads an old entry. Storing is best-effort: a read-only or full cache folder only costs
+the next parse. Warnings the parse gave are stored and given again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from pathlib import Path
+from types import MappingProxyType
+
+from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib.errors import BibWarning
+from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
+
+FORMAT = 1
+
+
+def _cache_file(raw: bytes) -> Path:
+    from llm4anno_bib import __version__
+
+    digest = hashlib.sha256(raw).hexdigest()
+    return default_cache_dir() / "libraries" / f"v{FORMAT}-{__version__}-{digest}.json"
+
+
+def load_cached(path: str | os.PathLike[str]) -> Library | None:
+    """The library of the file at ``path`` from the cache, or ``None`` (not cached, or the
+    file cannot be read: the caller's parse then reports that)."""
+    try:
+        raw = Path(path).read_bytes()
+        data = json.loads(_cache_file(raw).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        library = _library(data, str(path))
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged entry: parse again (and store it anew)
+    for message, line in data["warnings"]:
+        warnings.warn(BibWarning(message, str(path), line), stacklevel=3)
+    return library
+
+
+def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
+    """Keep ``library`` (parsed from ``raw``) for the next load; failures are ignored."""
+    source = library.source
+    data = {
+        "entries": [[e.key, e.entry_type, list(e.fields.items()), e.title, list(e.authors),
+                     e.year, e.venue, list(e.categories), e.arxiv_id, e.doi, e.url,
+                     list(e.aliases)] for e in library],
+        "tree": [[c.slug, c.heading, c.depth, c.parent, list(c.keys)] for c in library.tree],
+        "corrections": [[c.key, c.kind, c.said, c.truth, c.source]
+                        for c in library.corrections()],
+        "survey": library.survey_key,
+        "intro": library.intro,
+        "segments": [list(segment) for segment in source.segments] if source else None,
+        "newline": source.newline if source else "\n",
+        "warnings": [[w.message, w.line] for w in given],
+    }
+    target = _cache_file(raw)
+    try:
+        from llm4anno_bib.bibfile import write_text_atomic
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, json.dumps(data, ensure_ascii=False))
+    except OSError:
+        pass
+
+
+def _library(data: dict, path: str) -> Library:
+    entries = [Entry(key, kind, title, tuple(authors), year, venue, tuple(categories),
+                     arxiv_id, doi, url, MappingProxyType(dict(fields)), tuple(aliases))
+               for key, kind, fields, title, authors, year, venue, categories, arxiv_id, doi,
+               url, aliases in data["entries"]]
+    tree = [Category(slug, heading, depth, parent, tuple(keys))
+            for slug, heading, depth, parent, keys in data["tree"]]
+    corrections = [Correction(*c) for c in data["corrections"]]
+    library = Library(entries, tree, corrections, data["survey"], path, data["intro"])
+    if data["segments"] is not None:
+        library.source = SourceText(tuple(tuple(s) for s in data["segments"]),
+                                    {e.key: e for e in entries}, block_values(library),
+                                    data["newline"])
+    return library

@@ -1,0 +1,84 @@
+"""Start-up: the parsed-library cache and lazy imports. (Timings are in scripts/bench.py,
+never in tests.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import llm4anno_bib
+from llm4anno_bib import _libcache
+from llm4anno_bib.bibfile import BibWarning, read_library
+
+from conftest import ROOT
+
+HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml")
+
+PROBE = """
+import sys
+{body}
+print("MODULES:" + " ".join(sorted(m for m in {heavy!r} + ("bibtexparser",)
+                                   if m in sys.modules)))
+"""
+
+
+def _imported(body: str, env_cache) -> set[str]:
+    import os
+
+    done = subprocess.run([sys.executable, "-c", PROBE.format(body=body, heavy=HEAVY)],
+                          capture_output=True, text=True, timeout=60,
+                          env=os.environ | {"LLM4ANNO_BIB_CACHE_DIR": str(env_cache)})
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.splitlines()[-1].removeprefix("MODULES:").split())
+
+
+def test_import_and_query_commands_load_no_heavy_module(tmp_path):
+    cache = tmp_path / "cache"
+    assert _imported("import llm4anno_bib", cache) == set()
+    _imported("import llm4anno_bib; llm4anno_bib.load()", cache)  # the first load parses
+    query = ("from llm4anno_bib.cli import main\nsys.argv = ['llm4anno-bib', 'list', "
+             "'--search', 'distillation']\ntry:\n    main()\nexcept SystemExit:\n    pass")
+    assert _imported(query, cache) == set()  # a warm query: no parser either
+    export = query.replace("'list', '--search', 'distillation'",
+                           "'export', '--category', 'Chain-of-Thought Prompting (CoT)'")
+    assert _imported(export, cache) & set(HEAVY) == set()
+
+
+def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path):
+    path = tmp_path / "library.bib"
+    path.write_bytes((ROOT / "library.bib").read_bytes())
+    assert _libcache.load_cached(path) is None
+    parsed = llm4anno_bib.load(path)  # parses and stores
+    cached = _libcache.load_cached(path)
+    assert cached is not None and cached.entries == parsed.entries
+    assert cached.tree == parsed.tree and cached.corrections() == parsed.corrections()
+    assert cached.intro == parsed.intro and cached.survey_key == parsed.survey_key
+    cached.save(tmp_path / "again.bib")  # lossless through the cache too
+    assert (tmp_path / "again.bib").read_bytes() == path.read_bytes()
+    path.write_bytes(path.read_bytes().replace(b"wei2022chain", b"wei2022chainx"))
+    assert _libcache.load_cached(path) is None  # another content, another key
+
+
+def test_a_damaged_cache_entry_means_a_parse(tmp_path):
+    path = tmp_path / "library.bib"
+    path.write_bytes((ROOT / "library.bib").read_bytes())
+    read_library(path)
+    stored = _libcache._cache_file(path.read_bytes())
+    stored.write_text(json.dumps({"entries": [["broken"]]}), encoding="utf-8")
+    assert _libcache.load_cached(path) is None
+    assert len(llm4anno_bib.load(path)) == len(llm4anno_bib.load())
+
+
+def test_warnings_are_given_again_from_the_cache(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(b"\xef\xbb\xbf@misc{a,\n  title = {X},\n}\n")
+    with pytest.warns(BibWarning, match="byte order mark"):
+        read_library(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _libcache.load_cached(path) is not None
+    assert any("byte order mark" in str(w.message) for w in caught)
