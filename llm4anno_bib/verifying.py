@@ -151,6 +151,9 @@ class _Matcher:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.titles = {e.key: normalise_title(e.title) for e in library}
+        self.exact: dict[str, str] = {}  # normalised title -> key: most lookups end here
+        for key, title in self.titles.items():
+            self.exact.setdefault(title, key)
         self.by_id: dict[tuple[str, str], Entry] = {}
         for entry in library:
             for kind, value in _ids(entry).items():
@@ -160,6 +163,8 @@ class _Matcher:
         wanted = normalise_title(title)
         if not wanted:
             return None
+        if wanted in self.exact:
+            return self.library[self.exact[wanted]]
         found = process.extractOne(wanted, self.titles, scorer=fuzz.ratio,
                                    score_cutoff=TITLE_THRESHOLD)
         if found is not None:

@@ -1,0 +1,298 @@
+"""Benchmarks, measured side by side in one run, each printed as a ratio to its baseline.
+
+    python scripts/bench.py            # every figure, PASS/FAIL against issue 7's targets
+    python scripts/bench.py --quick    # fewer repetitions
+
+Absolute times vary between machines; the ratios are what the targets are about. Each
+measured step runs in its own process (a fresh interpreter, its own peak memory read from
+``getrusage``). Needs ``../shared/recordings/dblp/`` for the large-file figures (skipped with a
+note without it) and runs the local recording server from ``tests/`` for the request counts.
+
+The large file is the DBLP exports joined (``icml2021.bib`` repeats 184 keys: the second
+copy of a repeated key is left out, as a library cannot hold two entries under one key). The
+Anthology-scale file is that file five times, keys and titles suffixed by the copy number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DBLP = ROOT.parent / "shared" / "recordings" / "dblp"
+PYTHON = sys.executable
+CLI = str(Path(PYTHON).with_name("llm4anno-bib"))
+RESULTS: list[tuple[str, str, bool | None]] = []
+
+
+def report(name: str, figure: str, passed: bool | None) -> None:
+    verdict = {True: "PASS", False: "FAIL", None: "info"}[passed]
+    RESULTS.append((name, figure, passed))
+    print(f"{verdict:5} {name}: {figure}", flush=True)
+
+
+def timed(command: list[str], env: dict | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True, env=env)
+    return time.perf_counter() - started
+
+
+def child(code: str, env: dict | None = None) -> dict:
+    """Run ``code`` in a fresh interpreter; it sets ``result`` (a dict); returns it with the
+    wall time of the code (``seconds``) and the process's peak memory (``peak_mb``)."""
+    wrapper = (
+        "import json, resource, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "started = time.perf_counter()\nresult = {}\n"
+        + code +
+        "\nresult['seconds'] = time.perf_counter() - started\n"
+        "result['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print('RESULT ' + json.dumps(result))\n")
+    done = subprocess.run([PYTHON, "-c", wrapper], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    line = next(l for l in done.stdout.splitlines() if l.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+# -- 1. CLI latency ------------------------------------------------------------------------
+MINIMAL_APP = '''
+import typer, bibtexparser
+app = typer.Typer()
+@app.command()
+def export(category: str = "", library: str = {library!r}) -> None:
+    parsed = bibtexparser.parse_file(library)
+    print(sum(1 for e in parsed.entries if category in str(e.fields_dict.get("keywords", ""))))
+app()
+'''
+
+
+def bench_cli(work: Path, repeats: int, env: dict) -> None:
+    app = work / "minimal_app.py"
+    app.write_text(MINIMAL_APP.format(library=str(ROOT / "library.bib")), encoding="utf-8")
+    commands = {
+        "minimal typer app": [PYTHON, str(app), "--category", "chain-of-thought"],
+        "export --category CoT": [CLI, "export", "--category", "Chain-of-Thought Prompting (CoT)"],
+        "list --search distillation": [CLI, "list", "--search", "distillation"],
+        "python -c parse library.bib": [PYTHON, "-c", "import bibtexparser; bibtexparser."
+                                        f"parse_file({str(ROOT / 'library.bib')!r})"],
+    }
+    timed(commands["list --search distillation"], env)  # the parsed-library cache is warm
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):  # interleaved, so that a busy moment hits every command alike
+        for name, command in commands.items():
+            times[name].append(timed(command, env))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    base = median["minimal typer app"]
+    for name in ("export --category CoT", "list --search distillation"):
+        report(f"CLI {name}", f"{median[name]:.3f} s = {median[name] / base:.2f}x a minimal "
+               f"typer app ({base:.3f} s), {median[name] / median['python -c parse library.bib']:.2f}x "
+               "python -c parse", median[name] <= 1.1 * base)
+
+
+# -- 2. large files ------------------------------------------------------------------------
+def joined_dblp(work: Path) -> Path | None:
+    if not DBLP.is_dir():
+        return None
+    seen: set[str] = set()
+    chunks = []
+    for path in sorted(DBLP.glob("*.bib")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"^@\w+\{([^,]+),.*?^\}\n", text, re.S | re.M):
+            if match.group(1) not in seen:
+                seen.add(match.group(1))
+                chunks.append(match.group(0))
+    target = work / "dblp.bib"
+    target.write_text("\n".join(chunks), encoding="utf-8")
+    return target
+
+
+def bench_large(path: Path, env: dict) -> None:
+    btp = child(f"""
+import bibtexparser
+parsed = bibtexparser.parse_file({str(path)!r})
+text = bibtexparser.write_string(parsed, unparse_stack=[])
+result['entries'] = len(parsed.entries)
+""", env)
+    ours = child(f"""
+from llm4anno_bib.bibfile import read_library
+library = read_library({str(path)!r})
+chosen = library.filter(search="language")
+text = chosen.to_bibtex()
+result['entries'] = len(library); result['chosen'] = len(chosen)
+""", env)
+    report("large file: load + filter + export", f"{ours['entries']} entries in "
+           f"{ours['seconds']:.2f} s = {ours['seconds'] / btp['seconds']:.2f}x bibtexparser's "
+           f"parse + write ({btp['seconds']:.2f} s)", ours["seconds"] <= btp["seconds"])
+    report("large file: peak memory", f"{ours['peak_mb']:.0f} MB = "
+           f"{ours['peak_mb'] / btp['peak_mb']:.2f}x bibtexparser's ({btp['peak_mb']:.0f} MB)",
+           ours["peak_mb"] <= btp["peak_mb"])
+    cached = child(f"""
+from llm4anno_bib import _libcache
+library = _libcache.load_cached({str(path)!r})
+result['hit'] = library is not None
+""", env)
+    parse_only = child(f"import bibtexparser\nbibtexparser.parse_file({str(path)!r})", env)
+    bibtool = None
+    if shutil.which("bibtool"):
+        started = time.perf_counter()
+        subprocess.run(["bibtool", "-q", "-i", str(path), "-o", os.devnull], capture_output=True)
+        bibtool = time.perf_counter() - started
+    ratio = cached["seconds"] / parse_only["seconds"]
+    target = bibtool if bibtool is not None else 0.2 * parse_only["seconds"]
+    what = f"BibTool's C round trip ({bibtool:.2f} s)" if bibtool is not None else \
+        "0.2x a parse (BibTool not installed)"
+    report("large file: second load from the content-hash cache",
+           f"{cached['seconds']:.2f} s (hit: {cached['hit']}) = {ratio:.2f}x a bibtexparser parse "
+           f"({parse_only['seconds']:.2f} s); target: at most {what}",
+           cached["hit"] and cached["seconds"] <= target)
+
+
+# -- 3. Anthology-scale index ----------------------------------------------------------------
+def bench_index(path: Path, work: Path, env: dict) -> None:
+    text = path.read_text(encoding="utf-8")
+    copies = []
+    for copy in range(1, 6):
+        copies.append(re.sub(r"^(@\w+\{[^,]+)(,)", rf"\1-{copy}\2",
+                             re.sub(r"^(\s*title\s*=\s*\{)(.*?)(\},?\s*)$", rf"\1\2 {copy}\3",
+                                    text, flags=re.M), flags=re.M))
+    big = work / "anthology-style.bib"
+    big.write_text("\n".join(copies), encoding="utf-8")
+    btp = child(f"import bibtexparser\nresult['entries'] = len(bibtexparser.parse_file("
+                f"{str(big)!r}).entries)", env)
+    ours = child(f"""
+import time
+from llm4anno_bib.sources.acl import build_index
+from llm4anno_bib._text import normalise_title
+text = open({str(big)!r}, encoding="utf-8").read()
+index = build_index(text)
+built = time.perf_counter() - started
+titles = list(index["titles"])[::997][:100]
+lookup_started = time.perf_counter()
+for title in titles:
+    assert index["titles"][normalise_title(title)]
+result['lookup_ms'] = (time.perf_counter() - lookup_started) / len(titles) * 1000
+result['build'] = built; result['titles'] = len(index["titles"])
+""", env)
+    report("Anthology-scale index: build", f"{btp['entries']} entries in {ours['build']:.2f} s = "
+           f"{ours['build'] / btp['seconds']:.2f}x a bibtexparser parse ({btp['seconds']:.2f} s)",
+           ours["build"] <= 1.5 * btp["seconds"])
+    report("Anthology-scale index: lookup", f"{ours['lookup_ms']:.3f} ms per title",
+           ours["lookup_ms"] < 1.0)
+    report("Anthology-scale index: peak memory", f"{ours['peak_mb']:.0f} MB",
+           ours["peak_mb"] < 500)
+
+
+# -- 4. requests -------------------------------------------------------------------------------
+def bench_requests(work: Path, env: dict) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT))
+    from source_server import SHARED_DBLP, Recordings, SourceServer
+
+    from llm4anno_bib.bibfile import read_library
+    from llm4anno_bib.sources import Politeness, Sources
+    from llm4anno_bib.sources.arxiv import POLITENESS
+    from llm4anno_bib.updating import update_library
+
+    library = read_library(ROOT / "library.bib")
+    fast = Politeness(delay=0.0, retries=1, timeout=10.0)
+    with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
+        def sources() -> Sources:  # arXiv at its real politeness (3 s); the others fast
+            return Sources.connect(work / "http-cache", arxiv_url=server.arxiv_url,
+                                   acl_url=server.acl_url, dblp_url=server.dblp_url,
+                                   arxiv_politeness=POLITENESS, politeness=fast)
+        update_library(library, sources())
+        arxiv = [r for r in server.requests if r.path.startswith("/arxiv")]
+        id_requests = sum(1 for r in arxiv if "id_list" in r.query)
+        gaps = [b.at - a.at for a, b in zip(arxiv, arxiv[1:])]
+        no_arxiv_link = sum(1 for e in library if not e.arxiv_id and "*" not in e.curated)
+        cold = len(server.requests)
+        server.reset_log()
+        update_library(library, sources())
+        warm = len(server.requests)
+    report("requests: update of the shipped library, cold cache",
+           f"{cold} requests; arXiv: {id_requests} id request(s), {len(arxiv) - id_requests} "
+           f"title search(es) for {no_arxiv_link} entries without an eprint", id_requests <= 2
+           and len(arxiv) - id_requests <= no_arxiv_link)
+    report("requests: the same, warm cache", f"{warm} requests", warm == 0)
+    report("requests: gap between arXiv requests",
+           f"smallest {min(gaps):.2f} s" if gaps else "one arXiv request only",
+           all(gap >= 3.0 for gap in gaps))
+
+
+# -- 5. matching at scale ----------------------------------------------------------------------
+def bench_matching(path: Path, env: dict) -> None:
+    ours = child(f"""
+from llm4anno_bib.bibfile import read_library
+from llm4anno_bib.verifying import verify_text
+library = read_library({str(path)!r})
+text = open({str(path)!r}, encoding="utf-8").read()
+report = verify_text(text, library)
+result['entries'] = len(report.entries)
+result['self'] = sum(1 for e in report.entries if e.matched == e.key)
+result['other'] = sum(1 for e in report.entries if e.matched not in (None, e.key))
+""", env)
+    parse = child(f"import bibtexparser\nbibtexparser.parse_file({str(path)!r})", env)
+    report("matching: verify every DBLP record against them all",
+           f"{ours['entries']} records in {ours['seconds']:.2f} s = "
+           f"{ours['seconds'] / parse['seconds']:.2f}x a bibtexparser parse "
+           f"({parse['seconds']:.2f} s); {ours['self']} matched to themselves, "
+           f"{ours['other']} to another record",
+           ours["seconds"] <= 2 * parse["seconds"] and ours["other"] == 0
+           and ours["self"] == ours["entries"])
+
+
+# -- 6. growth ---------------------------------------------------------------------------------
+def bench_growth(path: Path, work: Path, env: dict) -> None:
+    entries = re.findall(r"^@\w+\{.*?^\}\n", path.read_text(encoding="utf-8"), re.S | re.M)
+    per_entry = {}
+    for size in (1000, 5000, 20000):
+        part = work / f"growth-{size}.bib"
+        part.write_text("\n".join(entries[:size]), encoding="utf-8")
+        run = child(f"""
+from llm4anno_bib.bibfile import read_library
+library = read_library({str(part)!r})
+library.filter(search="learning").to_bibtex()
+""", env)
+        per_entry[size] = run["seconds"] / size * 1e6
+    flat = per_entry[20000] <= 1.5 * per_entry[1000]
+    report("growth: time per entry (load + filter + export)",
+           ", ".join(f"{size}: {value:.0f} us" for size, value in per_entry.items()), flat)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="llm4anno-bench-") as folder:
+        work = Path(folder)
+        env = os.environ | {"LLM4ANNO_BIB_CACHE_DIR": str(work / "cache")}
+        bench_cli(work, 5 if args.quick else 15, env)
+        path = joined_dblp(work)
+        if path is None:
+            print(f"note  large-file figures skipped: no DBLP exports at {DBLP}")
+        else:
+            bench_large(path, env)
+            bench_index(path, work, env)
+            bench_matching(path, env)
+            bench_growth(path, work, env)
+        bench_requests(work, env)
+    failed = [name for name, _figure, passed in RESULTS if passed is False]
+    print(f"\n{len(RESULTS) - len(failed)} of {len(RESULTS)} targets met in "
+          f"{time.monotonic() - started:.0f} s" + (f"; not met: {', '.join(failed)}"
+                                                    if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
