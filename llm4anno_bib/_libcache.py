@@ -20,7 +20,7 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _cache_file(raw: bytes) -> Path:
@@ -39,8 +39,8 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
     except (OSError, ValueError):
         return None
     try:
-        library = _library(data, str(path))
-    except (KeyError, TypeError, ValueError):
+        library = _library(data, str(path), raw.decode("utf-8"))
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None  # a damaged entry: parse again (and store it anew)
     for message, line in data["warnings"]:
         warnings.warn(BibWarning(message, str(path), line), stacklevel=3)
@@ -59,7 +59,9 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
                         for c in library.corrections()],
         "survey": library.survey_key,
         "intro": library.intro,
-        "segments": [list(segment) for segment in source.segments] if source else None,
+        # the file's own text is read anyway to hash it: segments are kept as lengths
+        "segments": [[len(text), key, name] for text, key, name in source.segments]
+        if source else None,
         "newline": source.newline if source else "\n",
         "warnings": [[w.message, w.line] for w in given],
     }
@@ -68,12 +70,12 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
         from llm4anno_bib.bibfile import write_text_atomic
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(target, json.dumps(data, ensure_ascii=False))
+        write_text_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     except OSError:
         pass
 
 
-def _library(data: dict, path: str) -> Library:
+def _library(data: dict, path: str, text: str) -> Library:
     entries = [Entry(key, kind, title, tuple(authors), year, venue, tuple(categories),
                      arxiv_id, doi, url, MappingProxyType(dict(fields)), tuple(aliases))
                for key, kind, fields, title, authors, year, venue, categories, arxiv_id, doi,
@@ -83,7 +85,13 @@ def _library(data: dict, path: str) -> Library:
     corrections = [Correction(*c) for c in data["corrections"]]
     library = Library(entries, tree, corrections, data["survey"], path, data["intro"])
     if data["segments"] is not None:
-        library.source = SourceText(tuple(tuple(s) for s in data["segments"]),
+        segments, cursor = [], 0
+        for length, key, name in data["segments"]:
+            segments.append((text[cursor:cursor + length], key, name))
+            cursor += length
+        if cursor != len(text):
+            raise ValueError("the segments do not cover the file")
+        library.source = SourceText(tuple(segments),
                                     {e.key: e for e in entries}, block_values(library),
                                     data["newline"])
     return library

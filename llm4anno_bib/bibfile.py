@@ -108,6 +108,13 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
 def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
     """A field's value from its raw text: braces or quotes removed, ``#`` parts joined,
     ``@string`` macros replaced; month macros and unknown macros stay as their names."""
+    if "#" not in raw:  # one part: most values; no need to walk the characters
+        part = raw.strip()
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            return part[1:-1]
+        if part.isdigit():
+            return part
+        raw = part
     parts, depth, start, quoted = [], 0, 0, False
     for index, char in enumerate(raw):
         if char == "{":
