@@ -48,7 +48,8 @@ def test_import_and_query_commands_load_no_heavy_module(tmp_path):
     assert _imported(export, cache) & set(HEAVY) == set()
 
 
-def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path):
+def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))  # an empty cache
     path = tmp_path / "library.bib"
     path.write_bytes((ROOT / "library.bib").read_bytes())
     assert _libcache.load_cached(path) is None
