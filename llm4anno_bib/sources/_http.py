@@ -147,6 +147,12 @@ class RequestGate:
             self._last = time.monotonic()
             self.real_requests += 1
 
+    def done(self) -> None:
+        """Count the gap from the end of the answer: a slow answer must not shorten it as
+        the source sees it (arrival to arrival)."""
+        with self._lock:
+            self._last = time.monotonic()
+
 
 def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
@@ -197,12 +203,15 @@ def get(
         try:
             response = _send(session, url, params, politeness.timeout)
         except requests.Timeout as exc:
+            gate.done()
             problem, status, wait = f"no answer within {politeness.timeout:g} s", None, None
             error: Exception | None = exc
             full_url = url
         except requests.ConnectionError as exc:
+            gate.done()
             problem, status, wait, error, full_url = "cannot connect", None, None, exc, url
         else:
+            gate.done()
             full_url = response.url
             if response.status_code in _REDIRECTS and redirects < _MAX_REDIRECTS:
                 url, params = _redirect_target(response, url), None
