@@ -47,7 +47,10 @@ _QUICK_TOKEN = re.compile(
     r"|\\([uvHckr])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|\s(\\[ij]|[A-Za-z]))"   # \v{c} \c c
     r"|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z])\s*(?:\{\})?"
     r"|\\([&%$#_{}])"
-    r"|([{}])")
+    r"|([{}])"
+    r"|\\(textquoteright|textquoteleft|textendash|textemdash)(?![A-Za-z])\s*(?:\{\})?")
+_TEXT_MACROS = {"textquoteright": "\u2019", "textquoteleft": "\u2018", "textendash": "\u2013",
+                "textemdash": "\u2014"}
 
 
 def _quick_token(match: re.Match[str]) -> str:
@@ -60,6 +63,8 @@ def _quick_token(match: re.Match[str]) -> str:
         return _LETTERS[match.group(7)]
     if match.group(8):
         return match.group(8)
+    if match.group(10):
+        return _TEXT_MACROS[match.group(10)]
     return ""
 
 
