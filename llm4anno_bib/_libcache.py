@@ -20,7 +20,7 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
 
-FORMAT = 2
+FORMAT = 3
 
 
 def _cache_file(raw: bytes) -> Path:
@@ -51,9 +51,12 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
     """Keep ``library`` (parsed from ``raw``) for the next load; failures are ignored."""
     source = library.source
     data = {
-        "entries": [[e.key, e.entry_type, list(e.fields.items()), e.title, list(e.authors),
-                     e.year, e.venue, list(e.categories), e.arxiv_id, e.doi, e.url,
-                     list(e.aliases)] for e in library],
+        # derived values equal to their field (most titles and venues) are not stored twice
+        "entries": [[e.key, e.entry_type, list(e.fields.items()),
+                     None if e.title == e.fields.get("title") else e.title, list(e.authors),
+                     e.year, None if e.venue == _venue_field(e.fields) else e.venue,
+                     list(e.categories), e.arxiv_id, e.doi, e.url, list(e.aliases)]
+                    for e in library],
         "tree": [[c.slug, c.heading, c.depth, c.parent, list(c.keys)] for c in library.tree],
         "corrections": [[c.key, c.kind, c.said, c.truth, c.source]
                         for c in library.corrections()],
@@ -75,11 +78,20 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
         pass
 
 
+def _venue_field(fields) -> str | None:
+    return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
+
+
 def _library(data: dict, path: str, text: str) -> Library:
-    entries = [Entry(key, kind, title, tuple(authors), year, venue, tuple(categories),
-                     arxiv_id, doi, url, MappingProxyType(dict(fields)), tuple(aliases))
-               for key, kind, fields, title, authors, year, venue, categories, arxiv_id, doi,
-               url, aliases in data["entries"]]
+    entries = []
+    for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, doi, url, \
+            aliases in data["entries"]:
+        fields = dict(pairs)
+        entries.append(Entry(key, kind, fields.get("title", "") if title is None else title,
+                             tuple(authors), year,
+                             _venue_field(fields) if venue is None else venue,
+                             tuple(categories), arxiv_id, doi, url, MappingProxyType(fields),
+                             tuple(aliases)))
     tree = [Category(slug, heading, depth, parent, tuple(keys))
             for slug, heading, depth, parent, keys in data["tree"]]
     corrections = [Correction(*c) for c in data["corrections"]]
