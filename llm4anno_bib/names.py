@@ -71,6 +71,8 @@ def _person_key(text: str) -> str:
 
 
 def _has_top_level_comma(name: str) -> bool:
+    if "," not in name:
+        return False
     depth = 0
     for char in name:
         depth += char == "{"

@@ -131,15 +131,15 @@ def _venue_key(entry: Entry) -> str | None:
     return None
 
 
-def _families(entry: Entry, known: dict) -> list[str]:
-    names = [a for a in entry.authors]
+def _families(entry: Entry, known: dict, memo: dict[str, str]) -> list[str]:
     families = []
-    for name in names:
+    for name in entry.authors:
         if name.lower() == "others":
             families.append("others")
             continue
-        family = split_name(name, known).family
-        families.append(normalise_title(family).replace(" ", ""))
+        if name not in memo:  # the same people recur: split each spelling once
+            memo[name] = normalise_title(split_name(name, known).family).replace(" ", "")
+        families.append(memo[name])
     return families
 
 
@@ -151,6 +151,7 @@ class _Matcher:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.titles = {e.key: normalise_title(e.title) for e in library}
+        self.families: dict[str, str] = {}  # author as written -> folded family name
         self.exact: dict[str, str] = {}  # normalised title -> key: most lookups end here
         for key, title in self.titles.items():
             self.exact.setdefault(title, key)
@@ -205,7 +206,8 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
                                 f"{venue_acronym(ours) or ours.venue} {ours.year}",
                                 f"cites the preprint; the library has the published "
                                 f"version ({ours.key}, {ours.venue})"))
-    their_families, our_families = _families(theirs, known), _families(ours, known)
+    their_families = _families(theirs, known, matcher.families)
+    our_families = _families(ours, known, matcher.families)
     if their_families and their_families[-1] == "others":
         our_families = our_families[: len(their_families) - 1] + ["others"]
     if their_families and their_families != our_families:

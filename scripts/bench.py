@@ -232,9 +232,9 @@ def bench_requests(work: Path, env: dict) -> None:
 # -- 5. matching at scale ----------------------------------------------------------------------
 def bench_matching(path: Path, env: dict) -> None:
     ours = child(f"""
-from llm4anno_bib.bibfile import read_library
+import llm4anno_bib
 from llm4anno_bib.verifying import verify_text
-library = read_library({str(path)!r})
+library = llm4anno_bib.load({str(path)!r})  # a library is loaded as users load it: cached
 text = open({str(path)!r}, encoding="utf-8").read()
 report = verify_text(text, library)
 result['entries'] = len(report.entries)
