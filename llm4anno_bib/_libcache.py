@@ -70,10 +70,17 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
     }
     target = _cache_file(raw)
     try:
-        from llm4anno_bib.bibfile import write_text_atomic
+        import tempfile
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        handle, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
+        try:  # streamed to the file: a large library is not held twice in memory as text
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
     except OSError:
         pass
 
