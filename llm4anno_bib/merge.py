@@ -16,7 +16,7 @@ from pathlib import Path
 
 from llm4anno_bib.bibfile import decode_bib, parse_entries
 from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
-from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
+from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
 
 __all__ = ["MergeResult", "Skipped", "merge_into", "write_merge"]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model as btp
@@ -29,7 +28,6 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.enrich import TITLE_THRESHOLD, arxiv_id_of, anthology_id_of, title_score
 from llm4anno_bib.bibfile import parse_entries, read_bib_bytes
-from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library, venue_acronym
 from llm4anno_bib.names import split_name
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.bibfile import read_library, render_library

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llm4anno_bib.sources._http import (
     CacheInfo, Politeness, cache_info, clear_cache, default_cache_dir, make_session,
 )
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
+
+if TYPE_CHECKING:  # the clients are imported when connecting: arxiv and lxml are slow to load
+    from llm4anno_bib.sources.acl import AclClient
+    from llm4anno_bib.sources.arxiv import ArxivClient
+    from llm4anno_bib.sources.dblp import DblpClient
 
 __all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DblpHit", "Politeness", "Sources",
            "cache_info", "clear_cache", "default_cache_dir", "make_session"]
@@ -23,9 +29,9 @@ __all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DblpHit", "Politeness", "So
 class Sources:
     """The three source clients, sharing one cached session."""
 
-    arxiv: "ArxivClient"  # noqa: F821 (imported lazily: arxiv and lxml are slow to import)
-    acl: "AclClient"  # noqa: F821
-    dblp: "DblpClient"  # noqa: F821
+    arxiv: ArxivClient
+    acl: AclClient
+    dblp: DblpClient
 
     @classmethod
     def connect(cls, cache_dir: str | os.PathLike[str] | None = None, *, offline: bool = False,

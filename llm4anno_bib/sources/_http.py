@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 import requests_cache
 
-from llm4anno_bib._paths import CACHE_DIR_ENV, default_cache_dir  # noqa: F401 (re-exported)
+from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import CacheWarning, SourceError
 
 log = logging.getLogger(__name__)
