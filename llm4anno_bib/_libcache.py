@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from types import MappingProxyType
@@ -20,7 +21,7 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
 
-FORMAT = 3
+FORMAT = 4
 
 
 def _cache_file(raw: bytes) -> Path:
@@ -53,7 +54,8 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
     data = {
         # derived values equal to their field (most titles and venues) are not stored twice
         "entries": [[e.key, e.entry_type, list(e.fields.items()),
-                     None if e.title == e.fields.get("title") else e.title, list(e.authors),
+                     None if e.title == e.fields.get("title") else e.title,
+                     None if e.authors == _plain_split(e.fields) else list(e.authors),
                      e.year, None if e.venue == _venue_field(e.fields) else e.venue,
                      list(e.categories), e.arxiv_id, e.doi, e.url, list(e.aliases)]
                     for e in library],
@@ -85,6 +87,16 @@ def store(raw: bytes, library: Library, given: list[BibWarning]) -> None:
         pass
 
 
+_AND = re.compile(r"\s+and\s+")
+
+
+def _plain_split(fields) -> tuple[str, ...]:
+    """The authors split at " and " with spaces collapsed: what the parse gives for nearly
+    every entry (not for an " and " inside braces), so only the others are stored."""
+    names = fields.get("author") or fields.get("editor") or ""
+    return tuple(" ".join(n.split()) for n in _AND.split(names.strip())) if names else ()
+
+
 def _venue_field(fields) -> str | None:
     return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
 
@@ -95,7 +107,7 @@ def _library(data: dict, path: str, text: str) -> Library:
             aliases in data["entries"]:
         fields = dict(pairs)
         entries.append(Entry(key, kind, fields.get("title", "") if title is None else title,
-                             tuple(authors), year,
+                             _plain_split(fields) if authors is None else tuple(authors), year,
                              _venue_field(fields) if venue is None else venue,
                              tuple(categories), arxiv_id, doi, url, MappingProxyType(fields),
                              tuple(aliases)))

@@ -85,7 +85,9 @@ class Entry:
             key=key,
             entry_type=entry_type.lower(),
             title=latex_to_text(values.get("title", "")),
-            authors=tuple(collapse_spaces(a) for a in split_name_list(author)) if author else (),
+            # pybtex splits only at " and " between single spaces: a line break would keep
+            # a DBLP-style author list as one name
+            authors=tuple(split_name_list(collapse_spaces(author))) if author else (),
             year=int(year_match.group(0)) if year_match else None,
             venue=latex_to_text(venue_raw) if venue_raw else None,
             categories=_split_list(values.get("keywords", "")),

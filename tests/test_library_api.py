@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from pybtex.database import parse_file as pybtex_parse_file
 
 import llm4anno_bib
-from llm4anno_bib import BibSyntaxError, UnknownCategory, UnknownKey
+from llm4anno_bib import BibSyntaxError, Entry, UnknownCategory, UnknownKey
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.listmd import parse_list
 from llm4anno_bib.sources.arxiv import parse_arxiv_id
@@ -191,3 +191,11 @@ def test_every_public_name_is_importable_and_documented():
     for name in llm4anno_bib.__all__:
         assert getattr(llm4anno_bib, name) is not None
         assert f"`{name}`" in readme, name
+
+
+def test_a_line_broken_author_list_is_split_into_its_authors():
+    # DBLP and the Anthology break author lists over lines; pybtex splits only at " and "
+    # between single spaces
+    entry = Entry.from_fields("k", "misc", {"title": "T", "author": "Zhuosheng Zhang and\n"
+                                            "                  Kehai Chen and\tRui Wang"})
+    assert entry.authors == ("Zhuosheng Zhang", "Kehai Chen", "Rui Wang")

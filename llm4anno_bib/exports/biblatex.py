@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from llm4anno_bib._text import collapse_spaces
 from llm4anno_bib.bibfile import format_records
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
@@ -40,7 +41,8 @@ def biblatex_type(entry: Entry) -> str:
 def _names(value: str, known: dict[str, Name]) -> str:
     from pybtex.bibtex.utils import split_name_list
 
-    return " and ".join(split_name(n, known).bibtex() for n in split_name_list(value))
+    names = split_name_list(collapse_spaces(value))
+    return " and ".join(split_name(n, known).bibtex() for n in names)
 
 
 def biblatex_fields(entry: Entry, known: dict[str, Name]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from llm4anno_bib._text import latex_to_text
+from llm4anno_bib._text import collapse_spaces, latex_to_text
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 
@@ -37,7 +37,8 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
         if values.get(role):
             from pybtex.bibtex.utils import split_name_list
 
-            item[role] = [split_name(n, known).text() for n in split_name_list(values[role])]
+            names = split_name_list(collapse_spaces(values[role]))
+            item[role] = [split_name(n, known).text() for n in names]
     if entry.year is not None:
         month = values.get("month", "").lower()[:3]
         parts = [entry.year] + ([_MONTHS.index(month) + 1] if month in _MONTHS else [])
