@@ -202,7 +202,8 @@ def verify(path: str | os.PathLike[str], library: Library | None = None, *,
     the library does not have are "not checked". ``report.exit_code``: 0 all agree, 1 any
     disagrees. Raises ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read.
     """
-    from llm4anno_bib.verifying import read_bib_text, verify_text
+    from llm4anno_bib.bibfile import read_bib_bytes
+    from llm4anno_bib.verifying import verify_text
 
-    _raw, text = read_bib_text(path, encoding)
+    text = read_bib_bytes(path, encoding)
     return verify_text(text, library if library is not None else load(), str(path))

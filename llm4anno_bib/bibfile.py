@@ -28,7 +28,7 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText
 
-__all__ = ["FIELD_ORDER", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
+__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
            "parse_bibtex", "parse_library_blocks", "read_library", "write_bytes_atomic",
            "write_library", "write_text_atomic"]
 
@@ -62,7 +62,7 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
 
 
 _MONTH_MACROS = frozenset(_MONTHS)
-_FOLDED = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+FOLDED_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
 
 
 def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) -> str:
@@ -188,7 +188,7 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = Fa
         unknown: list[str] = []
         for field in block.fields:
             name, raw = field.key.lower(), str(field.value)
-            folded = _FOLDED.search(raw)
+            folded = FOLDED_FIELD.search(raw)
             if folded:
                 raise BibSyntaxError(
                     f"entry '{block.key}': '{field.key}' runs into the field "

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib.bibfile import LIBRARY_BLOCKS, parse_library_blocks
+from llm4anno_bib.bibfile import FOLDED_FIELD, LIBRARY_BLOCKS, parse_library_blocks
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
@@ -53,7 +53,6 @@ _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+
 _SPECIAL = re.compile(r"(?<!\\)[&%#_]")
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _URL_MACRO = re.compile(r"\\(?:url|href)\{[^}]*\}")
-_FOLDED_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
 _SUFFIX = re.compile(r"^[a-z]{0,2}$")
 
 
@@ -198,7 +197,7 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
 
     values = entry.fields
     for name, value in values.items():
-        folded = _FOLDED_FIELD.search(value)
+        folded = FOLDED_FIELD.search(value)
         if folded:
             report("missing-comma", f"'{name}' holds what looks like the field "
                    f"'{folded.group(1)}': a comma is missing after '{name}'", name)

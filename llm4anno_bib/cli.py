@@ -431,7 +431,8 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
     """Check a paper's .bib against the library; exit 0 all agree, 1 any disagrees, 2 unreadable."""
     import json
 
-    from llm4anno_bib.verifying import fix_bibliography, read_bib_text, verify_text
+    from llm4anno_bib.bibfile import read_bib_bytes
+    from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     if format not in ("text", "json"):
         typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
@@ -442,7 +443,7 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
         raise typer.Exit(2)
     current = _load(library)
     with _reported():
-        raw, text = read_bib_text(file, encoding)
+        text = read_bib_bytes(file, encoding)
         report = verify_text(text, current, str(file))
     if format == "json":
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

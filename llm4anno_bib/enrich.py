@@ -156,6 +156,16 @@ def arxiv_id_of(entry: Entry) -> str | None:
     return None
 
 
+def bare_doi(value: str) -> str:
+    """A DOI as a lowercase bare ``10.x/y``, from a DOI or a doi.org URL (``''`` if neither).
+
+    >>> bare_doi("https://doi.org/10.18653/V1/N19-1421")
+    '10.18653/v1/n19-1421'
+    """
+    bare = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", value.strip(), flags=re.I).lower()
+    return bare if bare.startswith("10.") else ""
+
+
 def anthology_id_of(entry: Entry) -> str | None:
     """The entry's ACL Anthology id: its ``anthology`` field, or the id in an Anthology URL
     or an Anthology DOI (``10.18653/v1/<id>``)."""

@@ -10,19 +10,15 @@ file's own line endings and encoding; everything before stays as it was: comment
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from llm4anno_bib.bibfile import decode_bib, parse_entries
-from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
+from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of, bare_doi
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
 
 __all__ = ["MergeResult", "Skipped", "merge_into", "write_merge"]
-
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.I)
-
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -54,11 +50,9 @@ def _their_identities(entry: Entry) -> list[str]:
     if anthology_id:
         found.append("acl:" + anthology_id)
     for name in ("doi", "url"):
-        value = entry.fields.get(name, "")
-        if name == "doi" or _DOI_URL.match(value):
-            bare = _DOI_URL.sub("", value.strip()).lower()
-            if bare.startswith("10."):
-                found.append("doi:" + bare)
+        bare = bare_doi(entry.fields.get(name, ""))
+        if bare:
+            found.append("doi:" + bare)
     return found
 
 

@@ -17,7 +17,6 @@ the user's keys and every other byte kept, only the disagreeing entries rewritte
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict, dataclass
 
@@ -26,14 +25,15 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
-from llm4anno_bib.enrich import TITLE_THRESHOLD, arxiv_id_of, anthology_id_of, title_score
-from llm4anno_bib.bibfile import parse_entries, read_bib_bytes
+from llm4anno_bib.enrich import (
+    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, bare_doi, title_score,
+)
+from llm4anno_bib.bibfile import parse_entries
 from llm4anno_bib.model import Entry, Library, venue_acronym
 from llm4anno_bib.names import split_name
 
 __all__ = ["Finding", "VerifiedEntry", "VerifyReport", "fix_bibliography", "verify_text"]
 
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.I)
 _VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml": "ICML",
                 "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "acl": "ACL",
                 "tacl": "TACL", "aaai": "AAAI", "ijcai": "IJCAI", "coling": "COLING",
@@ -90,18 +90,12 @@ class VerifyReport:
                 "entries": [asdict(e) for e in self.entries]}
 
 
-def read_bib_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[bytes, str]:
-    """The bytes and text of a .bib file (see ``bibfile.read_bib_bytes``)."""
-    text = read_bib_bytes(path, encoding)
-    return text.encode(encoding or "utf-8"), text
-
-
 def _ids(entry: Entry) -> dict[str, str]:
     found = {}
     arxiv_id = arxiv_id_of(entry)
     if arxiv_id:
         found["arxiv"] = arxiv_id
-    doi = _DOI_URL.sub("", (entry.doi or "").strip()).lower()
+    doi = bare_doi(entry.doi or "")
     if doi:
         found["doi"] = doi
     anthology_id = anthology_id_of(entry)
@@ -222,7 +216,7 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
         their_venue, our_venue = _venue_key(theirs), _venue_key(ours)
         if their_venue and our_venue and their_venue != our_venue:
             findings.append(Finding("venue", their_venue, our_venue, "the venue differs"))
-        for name, normal in (("pages", _pages), ("doi", lambda v: _DOI_URL.sub("", v).lower())):
+        for name, normal in (("pages", _pages), ("doi", bare_doi)):
             theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
             if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
                 findings.append(Finding(name, theirs_value, ours_value, f"the {name} differ"))
