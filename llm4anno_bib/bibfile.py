@@ -28,8 +28,9 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText
 
-__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "format_entries", "format_entry", "format_records",
-           "parse_bibtex", "parse_library_blocks", "read_library", "write_bytes_atomic",
+__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "decode_bib", "format_entries",
+           "format_entry", "format_records", "parse_bibtex", "parse_entries",
+           "parse_library_blocks", "read_bib_bytes", "read_library", "write_bytes_atomic",
            "write_library", "write_text_atomic"]
 
 FIELD_ORDER = (
