@@ -146,10 +146,10 @@ _UNESCAPED = re.compile(r"(?<!\\)([%#&_])")
 _VERBATIM_PARTS = re.compile(r"((?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\url\{[^{}]*\})")
 
 
-def _braces_balance(value: str) -> bool:
-    """Balanced both as TeX reads them (``\\{`` is a character) and as BibTeX counts them
-    (every brace counts)."""
-    for pattern in (r"\\.|[{}]", r"[{}]"):
+def braces_balance(value: str, as_bibtex: bool = True) -> bool:
+    """Balanced as TeX reads them (``\\{`` is a character) and, with ``as_bibtex``, also as
+    BibTeX counts them (every brace counts)."""
+    for pattern in (r"\\.|[{}]", r"[{}]")[: 2 if as_bibtex else 1]:
         depth = 0
         for match in re.finditer(pattern, value):
             depth += {"{": 1, "}": -1}.get(match.group(0), 0)
@@ -172,7 +172,7 @@ def safe_latex(value: str) -> str:
     """
     value = _CONTROL.sub(" ", value).replace("^^", "")
     value = _DANGEROUS.sub(r"\\textbackslash{}\1", value)
-    if not _braces_balance(value):  # BibTeX counts \{ too: literal braces become macros
+    if not braces_balance(value):  # BibTeX counts \{ too: literal braces become macros
         value = re.sub(r"\\?[{}]", lambda m: "\\textbraceleft " if m.group(0)[-1] == "{"
                        else "\\textbraceright ", value)
     if len(re.findall(r"(?<!\\)\$", value)) % 2:

@@ -26,7 +26,7 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
-from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText
+from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library, SourceText
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "decode_bib", "format_entries",
            "format_entry", "format_records", "parse_bibtex", "parse_entries",
@@ -39,7 +39,7 @@ FIELD_ORDER = (
     "eprint", "archiveprefix", "primaryclass", "anthology", "dblp", "ids", "keywords",
     "pdf", "code", "data", "webpage", "curated",
 )
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = MONTHS
 _SEP = " | "
 from llm4anno_bib.model import (  # noqa: E402 (the block names live with the model)
     BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,

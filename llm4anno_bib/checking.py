@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
+from llm4anno_bib._text import braces_balance
 from llm4anno_bib.bibfile import FOLDED_FIELD, LIBRARY_BLOCKS, parse_library_blocks
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.keys import base_key
@@ -201,7 +202,7 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
         if folded:
             report("missing-comma", f"'{name}' holds what looks like the field "
                    f"'{folded.group(1)}': a comma is missing after '{name}'", name)
-        elif not _balanced(value):
+        elif not braces_balance(value, as_bibtex=False):
             report("unbalanced-braces", f"the braces of '{name}' do not balance", name)
     # what crossref gives: the parent's fields, and its title as booktitle (biblatex's rule)
     inherited = {**(parent.fields if parent else {}), **values}
@@ -256,19 +257,6 @@ def _without_concatenation(value: str) -> str:
             continue
         out.append(char)
     return "".join(out)
-
-
-def _balanced(value: str) -> bool:
-    depth = 0
-    for match in re.finditer(r"\\.|[{}]", value):
-        token = match.group(0)
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str) -> list[Problem]:

@@ -26,6 +26,7 @@ from llm4anno_bib._text import (
     ascii_fold, escape_non_ascii, latex_to_text, normalise_title, protect_capitals, text_to_latex,
 )
 from llm4anno_bib.keys import family_name
+from llm4anno_bib.model import MONTHS
 from llm4anno_bib.sources.acl import parse_anthology_id
 from llm4anno_bib.sources.arxiv import parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 TITLE_THRESHOLD = 88.0
 NEAR_MISS = 75.0
 YEARS_BEFORE, YEARS_AFTER = 1, 2
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = MONTHS
 # Fields of a source record that a citation needs; the rest (DBLP's timestamp, biburl,
 # bibsource, editor list) is bookkeeping of the source.
 CARRIED_FIELDS = ("title", "author", "booktitle", "series", "journal", "volume", "number",

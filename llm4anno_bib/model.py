@@ -16,6 +16,8 @@ from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
 
 __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
 
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
 # The library's own blocks in library.bib (see bibfile): @comment{<name> ...}
 BLOCK_META = "llm4anno-bib:meta"
 BLOCK_TREE = "llm4anno-bib:categories"
@@ -138,6 +140,12 @@ class Entry:
         from llm4anno_bib.exports.html_table import entries_table
 
         return entries_table([self])
+
+    @property
+    def month(self) -> int | None:
+        """The month (1-12) of the ``month`` field (``nov``, ``November``), or ``None``."""
+        name = self.fields.get("month", "").lower()[:3]
+        return MONTHS.index(name) + 1 if name in MONTHS else None
 
     def cite(self, style: str = "plain", backend: str = "text") -> str:
         """This entry as a formatted reference (pybtex ``style`` and ``backend``).

@@ -6,12 +6,23 @@ line per work), ``refs`` (formatted references: ``style`` and ``backend``).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from llm4anno_bib.errors import Llm4AnnoBibError
 
 if TYPE_CHECKING:
     from llm4anno_bib.model import Library
+
+_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
+
+
+def project_url(fields) -> str | None:
+    """The URL of ``howpublished = {\\url{...}}``: how a project's own citation (a GitHub
+    repository) says where it is; ``None`` for any other entry."""
+    match = _URL_MACRO.match(fields.get("howpublished", ""))
+    return match.group(1) if match else None
+
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs")
 

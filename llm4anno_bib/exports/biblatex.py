@@ -10,15 +10,12 @@ are left out, so ``biber --validate-datamodel`` has nothing to report.
 
 from __future__ import annotations
 
-import re
-
 from llm4anno_bib._text import collapse_spaces
 from llm4anno_bib.bibfile import format_records
+from llm4anno_bib.exports import project_url
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
 # library field -> biblatex field, in the order they are written
 _FIELDS = (
     ("title", "title"), ("author", "author"), ("editor", "editor"), ("booktitle", "booktitle"),
@@ -49,15 +46,13 @@ def biblatex_fields(entry: Entry, known: dict[str, Name]) -> list[tuple[str, str
     """The entry's biblatex fields, in writing order."""
     values = dict(entry.fields)
     if entry.year is not None:
-        month = values.get("month", "").lower()[:3]
-        values["date"] = f"{entry.year}-{_MONTHS.index(month) + 1:02d}" if month in _MONTHS \
-            else str(entry.year)
+        values["date"] = f"{entry.year}-{entry.month:02d}" if entry.month else str(entry.year)
     if entry.arxiv_id:
         values["eprinttype"] = "arxiv"
         values.pop("howpublished", None)  # "arXiv preprint arXiv:..." is what eprint says
-    howpublished = _URL_MACRO.match(values.get("howpublished", ""))
-    if howpublished:  # a project's citation: its URL is the url, its "journal" how published
-        values.setdefault("url", howpublished.group(1))
+    url = project_url(values)
+    if url:  # a project's citation: its URL is the url, its "journal" how published
+        values.setdefault("url", url)
         values["howpublished"] = values.pop("journal", "")
     kind = biblatex_type(entry)
     if kind in ("misc", "online") and "publisher" in values:

@@ -12,15 +12,14 @@ import json
 import re
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text
+from llm4anno_bib.exports import project_url
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
           "conference": "paper-conference", "book": "book", "incollection": "chapter",
           "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis",
           "techreport": "report", "proceedings": "book", "unpublished": "manuscript"}
-_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
 
 
 def csl_type(entry: Entry) -> str:
@@ -40,12 +39,11 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
             names = split_name_list(collapse_spaces(values[role]))
             item[role] = [split_name(n, known).text() for n in names]
     if entry.year is not None:
-        month = values.get("month", "").lower()[:3]
-        parts = [entry.year] + ([_MONTHS.index(month) + 1] if month in _MONTHS else [])
+        parts = [entry.year] + ([entry.month] if entry.month else [])
         item["issued"] = {"date-parts": [parts]}
     container = values.get("booktitle") or values.get("journal")
-    howpublished = _URL_MACRO.match(values.get("howpublished", ""))
-    if container and not howpublished:
+    project = project_url(values)
+    if container and not project:
         item["container-title"] = latex_to_text(container)
     plain = {"volume": "volume", "number": "issue", "pages": "page", "publisher": "publisher",
              "address": "publisher-place", "series": "collection-title"}
@@ -57,8 +55,8 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
     if entry.arxiv_id and entry.entry_type == "misc":
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{entry.arxiv_id}"
-    if howpublished:
-        item["URL"] = howpublished.group(1)
+    if project:
+        item["URL"] = project
     if entry.doi:
         item["DOI"] = entry.doi
     if entry.url:
