@@ -202,8 +202,13 @@ def normalise_title(title: str) -> str:
     >>> normalise_title(r"{RLAIF} vs. {RLHF:} Scaling -- Learning")
     'rlaif vs rlhf scaling learning'
     """
+    if title.isascii() and not _LATEX_MARKS.search(title):  # most titles: nothing to convert
+        return collapse_spaces(_NOT_WORD.sub(" ", title.lower()))
     plain = ascii_fold(latex_to_text(title)).lower()
     return collapse_spaces(_NOT_WORD.sub(" ", plain))
+
+
+_LATEX_MARKS = re.compile(r"[\\{$~]")
 
 
 def protect_capitals(title: str) -> str:

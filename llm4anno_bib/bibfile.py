@@ -20,7 +20,9 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import bibtexparser
 from bibtexparser import model as btp
@@ -70,14 +72,16 @@ def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) ->
     """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
     for bytes that are not in ``encoding`` (UTF-8 by default), NUL bytes, or a path that
     cannot be read."""
-    path_str = str(path)
+    return decode_bib(_read_raw(path), str(path), encoding)
+
+
+def _read_raw(path: str | os.PathLike[str]) -> bytes:
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError as exc:
-        raise BibSyntaxError("is a folder, not a .bib file.", path=path_str) from exc
+        raise BibSyntaxError("is a folder, not a .bib file.", path=str(path)) from exc
     except OSError as exc:
-        raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=path_str) from exc
-    return decode_bib(raw, path_str, encoding)
+        raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=str(path)) from exc
 
 
 def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
@@ -142,80 +146,133 @@ def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
     return "".join(values)
 
 
-def _cut(text: str, blocks: list[btp.Block]) -> list[tuple[int, int]]:
-    """Where each block's raw text is in ``text`` (bibtexparser keeps it exactly)."""
-    spans, cursor = [], 0
-    for block in blocks:
-        start = text.find(block.raw, cursor)
-        if start < 0:
-            raise AssertionError("a block's text was not found in the file")
-        spans.append((start, start + len(block.raw)))
-        cursor = start + len(block.raw)
-    return spans
+class Comment(NamedTuple):
+    """An ``@comment`` block: its text and the line it starts on (counted from 0)."""
+
+    comment: str
+    start_line: int
+
+
+@dataclass(frozen=True)
+class ParsedBib:
+    """A .bib file read strictly: its entries (file order), the line of each (from 1), its
+    ``@comment`` blocks, and where each entry and library block is in the text
+    (``(start, end, entry key, block name)``, ascending)."""
+
+    entries: list[Entry]
+    lines: list[int]
+    comments: list[Comment]
+    spans: list[tuple[int, int, str | None, str | None]]
 
 
 def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = False
-                  ) -> tuple[bibtexparser.Library, list[Entry]]:
+                  ) -> ParsedBib:
     """Parse BibTeX text strictly: what would lose or change data raises ``BibSyntaxError``
     with the line (see ``read_library``); valid but unusual input warns (``BibWarning``).
     ``duplicates_ok`` accepts duplicate keys (a user's file that is only read): every entry
-    is returned, in file order. Returns bibtexparser's raw parse and the entries.
+    is returned, in file order.
+
+    Plain files are cut by ``_fastsplit`` and converted block by block (a large file is
+    never held twice as objects); anything else, and any error, is read by bibtexparser's
+    splitter, so that its reading, and which error is named first, stay the reference.
     """
     import warnings
 
-    path_str = path
-    parsed = bibtexparser.parse_string(text, parse_stack=[])
-    _raise_failed(parsed, path_str, duplicates_ok)
+    from llm4anno_bib import _fastsplit
+
+    given: list[BibWarning] = []
+    try:
+        parsed = _convert(_fastsplit.scan(text), {}, path, duplicates_ok, given, text)
+    except (_fastsplit.OutsidePlain, BibSyntaxError):
+        given.clear()
+        library = bibtexparser.parse_string(text, parse_stack=[])
+        _raise_failed(library, path, duplicates_ok)
+        strings: dict[str, str] = {}
+        for block in library.strings:
+            strings[block.key.lower()] = _resolve(str(block.value), strings, [])
+        parsed = _convert(_blocks_of(text, library), strings, path, duplicates_ok, given, text)
     if text.startswith("\ufeff"):
-        warnings.warn(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
-                                 path_str, 1), stacklevel=3)
+        given.insert(0, BibWarning("the file starts with a UTF-8 byte order mark (kept).",
+                                   path, 1))
     crlf = text.count("\r\n")
     if crlf and crlf != text.count("\n"):
-        warnings.warn(BibWarning(f"mixed line endings ({crlf} CRLF, "
-                                 f"{text.count(chr(10)) - crlf} LF); kept as they are.", path_str),
-                      stacklevel=3)
-    strings: dict[str, str] = {}
-    for block in parsed.strings:
-        strings[block.key.lower()] = _resolve(str(block.value), strings, [])
-    entries, seen = [], {}
-    blocks = list(parsed.entries)
-    if duplicates_ok:
-        blocks += [b.ignore_error_block for b in parsed.failed_blocks
-                   if isinstance(getattr(b, "ignore_error_block", None), btp.Entry)]
-        blocks.sort(key=lambda b: b.start_line)
+        given.insert(0, BibWarning(f"mixed line endings ({crlf} CRLF, "
+                                   f"{text.count(chr(10)) - crlf} LF); kept as they are.", path))
+    for warning in given:
+        warnings.warn(warning, stacklevel=3)
+    return parsed
+
+
+def _blocks_of(text: str, library: bibtexparser.Library):
+    """bibtexparser's blocks as ``_fastsplit.scan`` gives them (with their offsets)."""
+    cursor = 0
+    for block in library.blocks:
+        start = text.find(block.raw, cursor)
+        if start < 0:
+            raise AssertionError("a block's text was not found in the file")
+        cursor = end = start + len(block.raw)
+        entry = getattr(block, "ignore_error_block", block)  # a duplicate key's entry
+        if isinstance(entry, btp.Entry):
+            yield ("entry", start, end, block.start_line, entry.entry_type, entry.key,
+                   [(f.key, str(f.value), None) for f in entry.fields])
+        elif isinstance(block, btp.ExplicitComment):
+            yield ("comment", start, end, block.start_line, block.comment)
+
+
+def _convert(blocks, strings: Mapping[str, str], path: str, duplicates_ok: bool,
+             given: list[BibWarning], text: str) -> ParsedBib:
+    entries: list[Entry] = []
+    lines: list[int] = []
+    comments: list[Comment] = []
+    spans: list[tuple[int, int, str | None, str | None]] = []
+    seen: dict[str, tuple[str, int]] = {}
+    exact: set[str] = set()
     for block in blocks:
-        line = block.start_line + 1
+        if block[0] == "comment":
+            _kind, start, end, line, comment = block
+            comments.append(Comment(comment, line))
+            head = comment.partition("\n")[0].strip()
+            spans.append((start, end, None, head if head in LIBRARY_BLOCKS else None))
+            continue
+        if block[0] != "entry":
+            continue
+        _kind, start, end, line, entry_type, key, raw_fields = block
+        line += 1
+        if key in exact and not duplicates_ok:
+            raise BibSyntaxError(f"the key '{key}' is used twice; nothing was changed. "
+                                 "Rename one of them.", path=path, line=line, key=key)
+        exact.add(key)
         fields: dict[str, str] = {}
         unknown: list[str] = []
-        for field in block.fields:
-            name, raw = field.key.lower(), str(field.value)
-            folded = FOLDED_FIELD.search(raw)
+        for name, raw, _line in raw_fields:
+            lower = name.lower()
+            folded = FOLDED_FIELD.search(raw) if "=" in raw and "\n" in raw else None
             if folded:
                 raise BibSyntaxError(
-                    f"entry '{block.key}': '{field.key}' runs into the field "
-                    f"'{folded.group(1)}': a comma is missing; nothing was changed.",
-                    path=path_str, line=line + block.raw[: block.raw.find(raw)].count("\n")
-                    + raw[: folded.start()].count("\n") + 1, key=block.key)
-            if name in fields:
-                raise BibSyntaxError(f"entry '{block.key}' has the field '{name}' twice (in "
-                                     "different case); keep one.", path=path_str, line=line,
-                                     key=block.key)
-            fields[name] = _resolve(raw, strings, unknown)
-        if not block.key.strip():
+                    f"entry '{key}': '{name}' runs into the field '{folded.group(1)}': a comma "
+                    "is missing; nothing was changed.", path=path,
+                    line=line + text.count("\n", start, text.find(raw, start))
+                    + raw[: folded.start()].count("\n") + 1, key=key)
+            if lower in fields:
+                raise BibSyntaxError(f"entry '{key}' has the field '{lower}' twice (in "
+                                     "different case); keep one.", path=path, line=line, key=key)
+            fields[lower] = _resolve(raw, strings, unknown)
+        if not key.strip():
             raise BibSyntaxError("an entry has no key; nothing was changed. Give it one.",
-                                 path=path_str, line=line)
+                                 path=path, line=line)
         for macro in unknown:
-            warnings.warn(BibWarning(f"entry '{block.key}' uses the macro '{macro}', defined "
-                                     "nowhere in this file (kept as its name).", path_str, line),
-                          stacklevel=3)
-        earlier = seen.get(block.key.lower())
-        if earlier is not None and earlier[0] != block.key:
-            warnings.warn(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "
-                                     f"'{block.key}' differ only in case: BibTeX treats them as "
-                                     "one key. Both are kept.", path_str, line), stacklevel=3)
-        seen.setdefault(block.key.lower(), (block.key, line))
-        entries.append(Entry.from_fields(block.key, block.entry_type, fields))
-    return parsed, entries
+            given.append(BibWarning(f"entry '{key}' uses the macro '{macro}', defined "
+                                    "nowhere in this file (kept as its name).", path, line))
+        earlier = seen.get(key.lower())
+        if earlier is not None and earlier[0] != key:
+            given.append(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "
+                                    f"'{key}' differ only in case: BibTeX treats them as "
+                                    "one key. Both are kept.", path, line))
+        seen.setdefault(key.lower(), (key, line))
+        entries.append(Entry.from_fields(key, entry_type, fields))
+        lines.append(line)
+        spans.append((start, end, key, None))
+    return ParsedBib(entries, lines, comments, spans)
 
 
 def read_library(path: str | os.PathLike[str]) -> Library:
@@ -232,20 +289,23 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     from llm4anno_bib import _libcache
 
     path_str = str(path)
-    text = read_bib_bytes(path)
+    raw = _read_raw(path)
+    text, digest = decode_bib(raw, path_str), _libcache.content_digest(raw)
+    del raw  # a large file is not held as bytes and text at once
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BibWarning)
-        parsed, entries = parse_entries(text, path_str)
+        parsed = parse_entries(text, path_str)
     given = [w.message for w in caught if isinstance(w.message, BibWarning)]
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                warning.lineno)
-    tree, corrections, meta = parse_library_blocks(parsed, path_str)
+    tree, corrections, meta = parse_library_blocks(parsed.comments, path_str)
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
-    library = Library(entries, tree, corrections, meta.get("survey"), path_str, intro)
-    library.source = _source_of(text, parsed, library)
-    _libcache.store(text.encode("utf-8"), library, given)
+    library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
+    library.source = _source_of(text, parsed.spans, library)
+    del parsed
+    _libcache.store(digest, library, given)
     return library
 
 
@@ -268,17 +328,13 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool =
             "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
 
 
-def _source_of(text: str, parsed: bibtexparser.Library, library: Library) -> SourceText:
+def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
+               library: Library) -> SourceText:
     segments: list[tuple[str, str | None, str | None]] = []
     cursor = 0
-    for block, (start, end) in zip(parsed.blocks, _cut(text, parsed.blocks)):
+    for start, end, key, name in spans:
         if start > cursor:
             segments.append((text[cursor:start], None, None))
-        name = None
-        if isinstance(block, btp.ExplicitComment):
-            head = block.comment.partition("\n")[0].strip()
-            name = head if head in LIBRARY_BLOCKS else None
-        key = block.key if isinstance(block, btp.Entry) else None
         segments.append((text[start:end], key, name))
         cursor = end
     if cursor < len(text):
@@ -287,14 +343,14 @@ def _source_of(text: str, parsed: bibtexparser.Library, library: Library) -> Sou
                       "\r\n" if "\r\n" in text else "\n")
 
 
-def parse_library_blocks(parsed: bibtexparser.Library, path: str
+def parse_library_blocks(comments: Iterable, path: str
                          ) -> tuple[list[Category], list[Correction], dict[str, str]]:
     """The category tree, corrections and meta values of a parsed library file (empty for
     any other .bib). Raises ``LibraryFormatError`` with the line of a broken block."""
     meta: dict[str, str] = {}
     tree: list[Category] = []
     corrections: list[Correction] = []
-    for comment in parsed.comments:
+    for comment in comments:  # bibtexparser's ExplicitComment blocks or ``Comment``s
         name, _, body = comment.comment.partition("\n")
         line = comment.start_line + 1
         if name.strip() == _BLOCK_META:

@@ -300,7 +300,7 @@ def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entr
                       path: str) -> list[Problem]:
     found: list[Problem] = []
     try:
-        tree, _corrections, _meta = parse_library_blocks(parsed, path)
+        tree, _corrections, _meta = parse_library_blocks(parsed.comments, path)
     except Llm4AnnoBibError as error:
         return [Problem(path, error.line, None, "library-block", error.message)]
     slugs = {c.slug for c in tree}

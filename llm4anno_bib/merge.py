@@ -72,7 +72,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                path=str(path)) from exc
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
-    _parsed, entries = parse_entries(text, str(path), duplicates_ok=True)
+    entries = parse_entries(text, str(path), duplicates_ok=True).entries
     theirs: dict[str, str] = {}
     keys: dict[str, str] = {}
     for entry in entries:

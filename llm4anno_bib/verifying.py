@@ -226,14 +226,11 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
 
 def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
     """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report."""
-    parsed, entries = parse_entries(text, path, duplicates_ok=True)
-    blocks = sorted([*parsed.entries, *(b.ignore_error_block for b in parsed.failed_blocks
-                                         if isinstance(getattr(b, "ignore_error_block", None),
-                                                       btp.Entry))], key=lambda b: b.start_line)
+    parsed = parse_entries(text, path, duplicates_ok=True)
     matcher = _Matcher(library)
     known = library.name_splits()
-    return VerifyReport(path, tuple(verify_entry(entry, block.start_line + 1, matcher, known)
-                                    for block, entry in zip(blocks, entries)))
+    return VerifyReport(path, tuple(verify_entry(entry, line, matcher, known)
+                                    for entry, line in zip(parsed.entries, parsed.lines)))
 
 
 _REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),

@@ -98,7 +98,7 @@ def test_parse_write_parse_is_stable(entries):
     from llm4anno_bib.bibfile import format_entries
 
     text = format_entries(entries)
-    _parsed, again = parse_entries(text)
+    again = parse_entries(text).entries
     assert [(e.key, e.entry_type, dict(e.fields)) for e in again] == \
         [(e.key, e.entry_type, dict(e.fields)) for e in entries]
     assert format_entries(again) == text

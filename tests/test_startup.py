@@ -68,7 +68,7 @@ def test_a_damaged_cache_entry_means_a_parse(tmp_path):
     path = tmp_path / "library.bib"
     path.write_bytes((ROOT / "library.bib").read_bytes())
     read_library(path)
-    stored = _libcache._cache_file(path.read_bytes())
+    stored = _libcache._cache_file(_libcache.content_digest(path.read_bytes()))
     stored.write_text(json.dumps({"entries": [["broken"]]}), encoding="utf-8")
     assert _libcache.load_cached(path) is None
     assert len(llm4anno_bib.load(path)) == len(llm4anno_bib.load())

@@ -1,0 +1,103 @@
+"""The fast splitter gives bibtexparser's blocks exactly, or steps aside (``None``).
+
+Compared block for block (type, line, raw text, key, type, comment, value, every field with
+its line) with ``bibtexparser.parse_string(text, parse_stack=[])`` on every real file, the
+broken-input catalogue, and generated text dense in what BibTeX treats specially.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import bibtexparser
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from llm4anno_bib import _fastsplit
+
+from conftest import ROOT, SHARED
+from test_bad_input import BROKEN, UNUSUAL
+
+REAL = sorted((SHARED / "corpus").rglob("*.bib")) + sorted(
+    (SHARED / "recordings" / "dblp").glob("*.bib"))
+
+
+def _blocks(library: bibtexparser.Library) -> list[tuple]:
+    described = []
+    for block in library.blocks:
+        fields = [(f.key, f.value, f.start_line) for f in getattr(block, "fields", [])]
+        described.append((type(block).__name__, block.start_line, block.raw,
+                          *(str(getattr(block, name, None)) for name in
+                            ("key", "entry_type", "comment", "value")), fields))
+    return described
+
+
+def _same_as_bibtexparser(text: str) -> bool:
+    """True where the fast path was taken (and agreed), False where it stepped aside."""
+    fast = _fastsplit.split(text)
+    if fast is None:
+        return False
+    logging.disable(logging.WARNING)  # bibtexparser logs each block it cannot parse
+    try:
+        reference = bibtexparser.parse_string(text, parse_stack=[])
+    finally:
+        logging.disable(logging.NOTSET)
+    assert _blocks(fast) == _blocks(reference)
+    assert [type(b).__name__ for b in fast.failed_blocks] == \
+        [type(b).__name__ for b in reference.failed_blocks]
+    return True
+
+
+@pytest.mark.skipif(not REAL, reason=f"no real files at {SHARED} (the corpus and DBLP exports)")
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_real_files_split_exactly_as_bibtexparser_splits_them(path):
+    text = path.read_bytes().decode("mac-roman" if "macroman" in path.name else "utf-8")
+    taken = _same_as_bibtexparser(text)
+    # only the biblatex examples (with @string and @preamble) are outside the plain subset
+    assert taken == ("biblatex-examples" not in path.name)
+
+
+def test_the_shipped_library_takes_the_fast_path():
+    assert _same_as_bibtexparser((ROOT / "library.bib").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN) + sorted(UNUSUAL))
+def test_the_catalogue_of_broken_and_unusual_input(case):
+    content = (BROKEN | UNUSUAL)[case][0]
+    _same_as_bibtexparser(content.decode("utf-8", "replace"))
+
+
+def test_what_the_fast_path_leaves_to_bibtexparser():
+    plain = "@misc{a,\n  title = {T},\n}\n"
+    assert _fastsplit.split(plain) is not None
+    for text in ("@string{x = {y}}\n" + plain, "@misc(a, title = {T})\n",
+                 "@misc{a,\n  title = {T},\n  title = {U},\n}\n",   # a duplicate field
+                 "@misc{a,\n  title = {T}\n  year = 2020,\n}\n",    # a missing comma
+                 "@misc{a,\n  title = {T},\n", "@misc{a,\n  title = {" + "{" * 8 + "}" * 8 + "}}"):
+        assert _fastsplit.split(text) is None, text
+
+
+SPECIAL = st.sampled_from(list('{}",=@#\\\n ()') + ["@misc{", "@comment{", " = ", "},\n",
+                                                    "\n@", "\r\n", "é", "title"])
+WORDS = st.text(alphabet="abcXY09 -.", min_size=0, max_size=5)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(SPECIAL, WORDS), max_size=40))
+@example(["@misc{", "k", ",", "title", " = ", "{", "\\", "}", "}", "}"])
+@example(["@misc{", "k", ",", "t", " = ", '"', "{", '"', "}", "}"])
+def test_generated_text_splits_as_bibtexparser_splits_it(parts):
+    _same_as_bibtexparser("".join(parts))
+
+
+ENTRY_TEXT = st.text(alphabet=st.sampled_from(list('ab {}\\"@,=#\n')), max_size=30)
+
+
+@settings(max_examples=600, deadline=None)
+@given(ENTRY_TEXT, ENTRY_TEXT, st.sampled_from(["{", '"', ""]))
+def test_generated_field_values_split_as_bibtexparser_splits_them(first, second, opener):
+    closer = {"{": "}", '"': '"', "": ""}[opener]
+    text = (f"@article{{key,\n  title = {opener}{first}{closer},\n  note = {{{second}}},\n}}\n"
+            f"after\n@misc{{other, year = 2020}}\n")
+    _same_as_bibtexparser(text)
