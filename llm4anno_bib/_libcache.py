@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -28,10 +29,55 @@ def content_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _cache_file(digest: str) -> Path:
+def _cache_file(digest: str, kind: str = "") -> Path:
     from llm4anno_bib import __version__
 
-    return default_cache_dir() / "libraries" / f"v{FORMAT}-{__version__}-{digest}.json"
+    return default_cache_dir() / "libraries" / f"v{FORMAT}-{__version__}-{digest}{kind}.json"
+
+
+def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str]:
+    """Each entry as canonical BibTeX (``bibfile.format_entry``). Texts of entries exactly
+    as read from a file are kept in the cache under the file's digest, so that an export
+    from an unchanged library needs neither bibtexparser nor the formatting again."""
+    digest = source.digest if source is not None else None
+    as_read = [] if digest is None else [e.key for e in entries
+                                         if source.entries.get(e.key) is e]
+    kept: dict[str, str] = {}
+    if as_read:
+        try:
+            kept = json.loads(_cache_file(digest, ".bibtex").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+    missing = [e for e in entries if e.key not in kept or source.entries.get(e.key) is not e]
+    if not missing:
+        return [kept[e.key] for e in entries]
+    from llm4anno_bib.bibfile import format_entry
+
+    made = {id(e): format_entry(e) for e in missing}
+    texts = [made[id(e)] if id(e) in made else kept[e.key] for e in entries]
+    fresh = {e.key: made[id(e)] for e in missing if source is not None and digest is not None
+             and source.entries.get(e.key) is e}
+    if fresh:
+        _write_json(_cache_file(digest, ".bibtex"), _dumps(kept | fresh))
+    return texts
+
+
+def _write_json(target: Path, text: str) -> None:
+    """Best-effort atomic write into the cache: a read-only or full folder costs only time."""
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 def load_cached(path: str | os.PathLike[str]) -> Library | None:
@@ -39,11 +85,12 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
     file cannot be read: the caller's parse then reports that)."""
     try:
         raw = Path(path).read_bytes()
-        data = json.loads(_cache_file(content_digest(raw)).read_text(encoding="utf-8"))
+        digest = content_digest(raw)
+        data = json.loads(_cache_file(digest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     try:
-        library = _library(data, str(path), raw.decode("utf-8"))
+        library = _library(data, str(path), raw.decode("utf-8"), digest)
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None  # a damaged entry: parse again (and store it anew)
     for message, line in data["warnings"]:
@@ -85,8 +132,29 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        _prune(target.parent)
     except OSError:
         pass
+
+
+KEEP = 8  # libraries kept: each edit of a file makes a new digest
+
+
+def _prune(folder: Path) -> None:
+    """Delete what an older format or version wrote, and all but the ``KEEP`` libraries
+    stored last (with their rendered texts)."""
+    from llm4anno_bib import __version__
+
+    current = f"v{FORMAT}-{__version__}-"
+    stored = []
+    for path in folder.glob("v*.json"):
+        if not path.name.startswith(current):
+            path.unlink(missing_ok=True)
+        elif not path.name.endswith(".bibtex.json"):
+            stored.append((path.stat().st_mtime, path))
+    for _mtime, path in sorted(stored, reverse=True)[KEEP:]:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name.removesuffix(".json") + ".bibtex.json").unlink(missing_ok=True)
 
 
 def _dumps(value) -> str:
@@ -113,7 +181,7 @@ def _venue_field(fields) -> str | None:
     return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
 
 
-def _library(data: dict, path: str, text: str) -> Library:
+def _library(data: dict, path: str, text: str, digest: str) -> Library:
     entries = []
     for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, doi, url, \
             aliases in data["entries"]:
@@ -137,5 +205,5 @@ def _library(data: dict, path: str, text: str) -> Library:
             raise ValueError("the segments do not cover the file")
         library.source = SourceText(tuple(segments),
                                     {e.key: e for e in entries}, block_values(library),
-                                    data["newline"])
+                                    data["newline"], digest)
     return library

@@ -303,7 +303,7 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
     library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
-    library.source = _source_of(text, parsed.spans, library)
+    library.source = _source_of(text, parsed.spans, library, digest)
     del parsed
     _libcache.store(digest, library, given)
     return library
@@ -329,7 +329,7 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool =
 
 
 def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
-               library: Library) -> SourceText:
+               library: Library, digest: str | None = None) -> SourceText:
     segments: list[tuple[str, str | None, str | None]] = []
     cursor = 0
     for start, end, key, name in spans:
@@ -340,7 +340,7 @@ def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
     if cursor < len(text):
         segments.append((text[cursor:], None, None))
     return SourceText(tuple(segments), {e.key: e for e in library}, block_values(library),
-                      "\r\n" if "\r\n" in text else "\n")
+                      "\r\n" if "\r\n" in text else "\n", digest)
 
 
 def parse_library_blocks(comments: Iterable, path: str

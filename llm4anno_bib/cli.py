@@ -492,18 +492,21 @@ def cache_info(cache_dir: CacheDirOption = None) -> None:
         typer.echo(f"  {host}: {count} answers")
     for name in info.index_files:
         typer.echo(f"  index: {name}")
-    typer.echo(f"{info.total_responses} answers, {info.size_bytes / 1e6:.1f} MB")
+    typer.echo(f"{info.total_responses} answers, {info.parsed_libraries} parsed libraries, "
+               f"{info.size_bytes / 1e6:.1f} MB")
 
 
 @cache_app.command("clear")
 def cache_clear(cache_dir: CacheDirOption = None) -> None:
-    """Delete every cached answer and index (the next run asks the sources again)."""
+    """Delete every cached answer, index and parsed library (the next run asks the sources
+    again and parses the library again)."""
     from llm4anno_bib.sources import clear_cache
 
     with _reported():
         removed = clear_cache(cache_dir)
-    typer.echo(f"removed {removed.total_responses} answers and {len(removed.index_files)} "
-               f"index files ({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
+    typer.echo(f"removed {removed.total_responses} answers, {len(removed.index_files)} "
+               f"index files and {removed.parsed_libraries} parsed libraries "
+               f"({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
 
 
 def main() -> None:

@@ -220,6 +220,7 @@ class SourceText:
     entries: Mapping[str, Entry]
     blocks: Mapping[str, object]
     newline: str
+    digest: str | None = None  # of the file's bytes: the key of what the cache keeps of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,9 +451,9 @@ class Library:
     # -- output ---------------------------------------------------------------------------
     def to_bibtex(self) -> str:
         """The entries as BibTeX text, in library order, without the library's own blocks."""
-        from llm4anno_bib.bibfile import format_entries
+        from llm4anno_bib._libcache import entry_texts
 
-        return format_entries(self._entries)
+        return "\n".join(entry_texts(self._entries, self.source))
 
     def export(self, format: str = "bibtex", style: str = "plain", backend: str = "text") -> str:
         """The entries rendered in ``format``: ``bibtex``, ``biblatex``, ``csl-json``,

@@ -45,7 +45,8 @@ def test_import_and_query_commands_load_no_heavy_module(tmp_path):
     assert _imported(query, cache) == set()  # a warm query: no parser either
     export = query.replace("'list', '--search', 'distillation'",
                            "'export', '--category', 'Chain-of-Thought Prompting (CoT)'")
-    assert _imported(export, cache) & set(HEAVY) == set()
+    assert _imported(export, cache) & set(HEAVY) == set()  # formats the entries, keeps them
+    assert _imported(export, cache) == set()  # an unchanged library: its texts from the cache
 
 
 def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeypatch):
@@ -83,3 +84,63 @@ def test_warnings_are_given_again_from_the_cache(tmp_path):
         warnings.simplefilter("always")
         assert _libcache.load_cached(path) is not None
     assert any("byte order mark" in str(w.message) for w in caught)
+
+
+def test_an_export_reuses_the_texts_of_entries_as_read_and_formats_changed_ones(
+        tmp_path, monkeypatch):
+    from llm4anno_bib.bibfile import format_entries
+    from llm4anno_bib.model import Entry
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "library.bib"
+    path.write_bytes((ROOT / "library.bib").read_bytes())
+    library = llm4anno_bib.load(path)
+    assert library.to_bibtex() == format_entries(library.entries)
+    kept = _libcache._cache_file(library.source.digest, ".bibtex")
+    texts = json.loads(kept.read_text(encoding="utf-8"))
+    assert set(texts) == {e.key for e in library}
+    # the kept text is what a later export gives (proof that it is read, not made again)
+    first = library.entries[0]
+    texts[first.key] = texts[first.key].replace("title = {", "title = {KEPT ")
+    kept.write_text(json.dumps(texts), encoding="utf-8")
+    again = llm4anno_bib.load(path)
+    assert "KEPT " in again.filter(keys=[first.key]).to_bibtex()
+    # an entry changed in memory is formatted anew, whatever is kept under its key
+    changed = Entry.from_fields(first.key, first.entry_type,
+                                dict(first.fields) | {"title": "Changed Title"})
+    edited = again.with_entries([changed, *again.entries[1:]])
+    out = edited.filter(keys=[first.key]).to_bibtex()
+    assert "Changed Title" in out and "KEPT " not in out
+
+
+def test_the_cache_keeps_the_last_libraries_and_drops_older_formats(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))
+    stale = folder / "libraries" / f"v{_libcache.FORMAT - 1}-0.0.1-abc.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+    path = tmp_path / "refs.bib"
+    for number in range(_libcache.KEEP + 3):
+        path.write_text(f"@misc{{k{number},\n  title = {{T{number}}},\n}}\n", encoding="utf-8")
+        read_library(path)
+    stored = sorted(p.name for p in (folder / "libraries").glob("*.json"))
+    assert not stale.exists() and len(stored) == _libcache.KEEP
+    assert _libcache.load_cached(path) is not None  # the last one is kept
+
+
+def test_cache_info_counts_and_clear_removes_parsed_libraries(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))
+    path = tmp_path / "library.bib"
+    path.write_bytes((ROOT / "library.bib").read_bytes())
+    read_library(path)
+    info = CliRunner().invoke(app, ["cache", "info"])
+    assert info.exit_code == 0 and "1 parsed libraries" in info.stdout
+    cleared = CliRunner().invoke(app, ["cache", "clear"])
+    assert cleared.exit_code == 0 and "1 parsed libraries" in cleared.stdout
+    assert not list((folder / "libraries").glob("*.json"))
+    assert _libcache.load_cached(path) is None

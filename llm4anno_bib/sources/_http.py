@@ -290,6 +290,7 @@ class CacheInfo:
     responses: Mapping[str, int]
     index_files: tuple[str, ...]
     size_bytes: int
+    parsed_libraries: int = 0  # library files kept parsed (``_libcache``)
 
     @property
     def total_responses(self) -> int:
@@ -297,7 +298,8 @@ class CacheInfo:
 
 
 def _cache_files(folder: Path) -> list[Path]:
-    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB))
+    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB)) + \
+        sorted((folder / "libraries").glob("v*.json"))
     return [p for p in found if p.is_file()]
 
 
@@ -326,8 +328,10 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
                 backend.close()
     files = _cache_files(folder)
     return CacheInfo(folder, dict(sorted(per_host.items())),
-                     tuple(p.name for p in files if p.suffix == ".json"),
-                     sum(p.stat().st_size for p in files))
+                     tuple(p.name for p in files if p.suffix == ".json" and p.parent == folder),
+                     sum(p.stat().st_size for p in files),
+                     sum(1 for p in files if p.parent != folder and
+                         not p.name.endswith(".bibtex.json")))
 
 
 def clear_cache(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
