@@ -146,7 +146,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
            venue: VenueOption = None, author: AuthorOption = None, search: SearchOption = None,
            key: Annotated[Optional[list[str]], typer.Option("--key", help="Keys to export.")] = None,
            format: Annotated[str, typer.Option(
-               "--format", "-f", help="bibtex, biblatex, csl-json, markdown or refs.")] = "bibtex",
+               "--format", "-f",
+               help="bibtex, biblatex, csl-json, markdown, refs or html (one page).")] = "bibtex",
            style: Annotated[str, typer.Option(
                "--style", help="refs: plain, unsrt, alpha or unsrtalpha.")] = "plain",
            backend: Annotated[str, typer.Option(
@@ -197,6 +198,25 @@ def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
         typer.echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
     if result.missing:
         raise typer.Exit(1)
+
+
+@app.command()
+def stats(category: CategoryOption = None, year: YearOption = None, venue: VenueOption = None,
+          author: AuthorOption = None, search: SearchOption = None,
+          plot: Annotated[Optional[Path], typer.Option(
+              "--plot", help="Also draw works per year by top-level category: a .png or .svg "
+                             "file (needs matplotlib: the 'plot' extra).")] = None,
+          library: LibraryOption = None) -> None:
+    """Counts of works by category, year and venue; --plot draws the overview chart."""
+    chosen = _filtered(_load(library), category, year, venue, author, search)
+    counts = chosen.stats()
+    typer.echo(counts.table(), nl=False)
+    if plot is not None:
+        from llm4anno_bib.plotting import plot_overview
+
+        with _reported():
+            plot_overview(counts, plot)
+        typer.echo(f"wrote the chart to {plot}", err=True)
 
 
 @app.command()

@@ -455,9 +455,28 @@ class Library:
 
         return "\n".join(entry_texts(self._entries, self.source))
 
+    def to_html(self, title: str | None = None) -> str:
+        """The library as one self-contained HTML page: navigation by category, search,
+        Copy BibTeX buttons, the survey's citation and a works-per-year chart."""
+        from llm4anno_bib.exports.html_page import render_page
+
+        return render_page(self, title)
+
+    def stats(self):
+        """Counts by category, year and venue (``llm4anno_bib.stats.Stats``; ``.table()``
+        gives them as text).
+
+        >>> import llm4anno_bib
+        >>> sum(n for _year, n in llm4anno_bib.load().stats().by_year)
+        76
+        """
+        from llm4anno_bib.stats import library_stats
+
+        return library_stats(self)
+
     def export(self, format: str = "bibtex", style: str = "plain", backend: str = "text") -> str:
         """The entries rendered in ``format``: ``bibtex``, ``biblatex``, ``csl-json``,
-        ``markdown``, or ``refs`` (formatted references in pybtex's ``style`` and ``backend``).
+        ``markdown``, ``html`` (the page of ``to_html``), or ``refs`` (formatted references in pybtex's ``style`` and ``backend``).
 
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])

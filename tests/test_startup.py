@@ -16,7 +16,7 @@ from llm4anno_bib.bibfile import BibWarning, read_library
 
 from conftest import ROOT
 
-HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml")
+HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml", "jinja2", "matplotlib")
 
 PROBE = """
 import sys

@@ -1,7 +1,8 @@
 """Export formats: one module per format, each a function ``Library -> str``.
 
 ``bibtex`` (library.bib's own entries), ``biblatex``, ``csl-json``, ``markdown`` (the list's
-line per work), ``refs`` (formatted references: ``style`` and ``backend``).
+line per work), ``refs`` (formatted references: ``style`` and ``backend``), ``html`` (a
+self-contained page: ``html_page``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def project_url(fields) -> str | None:
     return match.group(1) if match else None
 
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs")
+FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs", "html")
 
 
 class UnknownFormat(Llm4AnnoBibError):
@@ -49,6 +50,8 @@ def render(library: Library, format: str = "bibtex", style: str = "plain",
         from llm4anno_bib.listmd import item_line
 
         return "".join(item_line(e) + "\n" for e in library)
+    if format == "html":
+        return library.to_html()
     if format == "refs":
         from llm4anno_bib.exports.references import render_references
 
