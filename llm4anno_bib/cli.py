@@ -82,13 +82,15 @@ def _reported() -> Iterator[None]:
 
 
 def _emit(text: str, output: Optional[Path], what: str) -> None:
-    """Print ``text``, or write it atomically to ``output`` (exit 2 when that fails)."""
+    """Print ``text``, or write it atomically to ``output``, making its folder if needed
+    (``-o site/index.html`` in a fresh clone); exit 2 when that fails."""
     if output is None:
         typer.echo(text, nl=False)
         return
     from llm4anno_bib.bibfile import write_text_atomic
 
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(output, text)
     except OSError as error:
         typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "

@@ -21,7 +21,8 @@ PLOT_FORMATS = ("png", "svg")
 
 def plot_overview(stats: Stats, path: str | os.PathLike[str]) -> Path:
     """Draw works per year, stacked by top-level category, to ``path`` (``.png`` or
-    ``.svg``); returns the path. The same data and colours as the HTML page's chart."""
+    ``.svg``; a missing folder is made); returns the path. The same data and colours as the
+    HTML page's chart."""
     from llm4anno_bib.exports.html_page import overview_chart
 
     target = Path(path)
@@ -55,6 +56,7 @@ def plot_overview(stats: Stats, path: str | os.PathLike[str]) -> Path:
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False, loc="upper left")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{kind}",
                                         dir=target.parent)
     except OSError as exc:

@@ -60,8 +60,13 @@ def test_export_failure_writes_nothing(tmp_path: Path):
     target.write_text("% mine\n", encoding="utf-8")
     result = invoke("export", "--category", "no-such-thing", "-o", str(target))
     assert result.exit_code == 1 and target.read_text(encoding="utf-8") == "% mine\n"
-    unwritable = invoke("export", "-o", str(tmp_path / "missing-dir" / "refs.bib"))
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    unwritable = invoke("export", "-o", str(tmp_path / "a-file" / "refs.bib"))  # no folder there
     assert unwritable.exit_code == 2 and "nothing was written" in unwritable.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
+    made = invoke("export", "-o", str(tmp_path / "new-dir" / "refs.bib"))  # a folder is made
+    assert made.exit_code == 0 and (tmp_path / "new-dir" / "refs.bib").read_text(
+        encoding="utf-8").startswith("@")
 
 
 def test_survey_and_corrections(library):

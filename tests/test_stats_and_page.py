@@ -98,8 +98,11 @@ def test_stats_command_with_filters_and_plot(tmp_path):
     bad = runner.invoke(app, ["stats", "--plot", str(tmp_path / "overview.pdf")])
     assert bad.exit_code == 2 and ".png or .svg" in bad.stderr
     assert not (tmp_path / "overview.pdf").exists()
-    missing_folder = runner.invoke(app, ["stats", "--plot", str(tmp_path / "no" / "o.png")])
-    assert missing_folder.exit_code == 2 and "nothing was written" in missing_folder.stderr
+    assert runner.invoke(app, ["stats", "--plot", str(tmp_path / "new" / "o.png")]).exit_code == 0
+    assert (tmp_path / "new" / "o.png").is_file()  # a missing folder is made
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    under_a_file = runner.invoke(app, ["stats", "--plot", str(tmp_path / "a-file" / "o.png")])
+    assert under_a_file.exit_code == 2 and "nothing was written" in under_a_file.stderr
 
 
 def test_plot_without_matplotlib_says_how_to_install_it(tmp_path):
@@ -176,8 +179,7 @@ def test_the_page_has_every_section_and_every_work_with_its_exact_bibtex():
 def test_the_page_is_the_same_bytes_every_time_and_through_the_cli(tmp_path):
     library = llm4anno_bib.load()
     assert library.to_html() == library.to_html()
-    out = tmp_path / "site" / "index.html"
-    out.parent.mkdir()
+    out = tmp_path / "site" / "index.html"  # the folder does not exist yet: it is made
     done = runner.invoke(app, ["export", "--format", "html", "-o", str(out)])
     assert done.exit_code == 0 and out.read_text(encoding="utf-8") == library.to_html()
     real = subprocess.run([sys.executable, "-m", "llm4anno_bib", "export", "-f", "html",
