@@ -186,3 +186,13 @@ def test_the_page_is_the_same_bytes_every_time_and_through_the_cli(tmp_path):
                            "--category", "Surveys"], capture_output=True, text=True, timeout=60)
     assert real.returncode == 0 and real.stdout == library.filter(category="Surveys").to_html()
     assert real.stdout.count('<li class="work"') == 5
+
+
+def test_a_plain_bib_without_sections_lists_every_work(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("".join(f"@misc{{k{n},\n  title = {{Work {n}}},\n  year = {{202{n}}},\n}}\n"
+                            for n in range(3)), encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    page = library.to_html()
+    assert page.count('<li class="work"') == 3 and 'href="#c-all-works"' in page
+    assert library.stats().works == 3 and "Works: 3" in library.stats().table()

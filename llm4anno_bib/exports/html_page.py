@@ -58,7 +58,7 @@ def render_page(library: Library, title: str | None = None) -> str:
     stats = library_stats(library)
     return _environment().get_template("page.html.j2").render(
         title=title or _title(library),
-        works=len({key for category in categories for key in category.keys}),
+        works=len([e for e in library if e.key != library.survey_key]),
         sections_count=len(categories),
         source_name=Path(library.path).name if library.path else "the library",
         style=Markup(style), style_hash=_csp_hash(style),
@@ -108,6 +108,15 @@ def _tree(library: Library, categories: tuple[Category, ...], texts: Mapping[str
                 "works": [_work(library[key], texts[key], headings) for key in category.keys]}
         nodes[category.slug] = node
         (parent["children"] if parent else roots).append(node)
+    # every work is on the page: those in no section (all of a plain .bib) get one of their own
+    placed = {key for category in categories for key in category.keys}
+    rest = [e for e in library if e.key not in placed and e.key != library.survey_key]
+    if rest:
+        slug = "other-works" if categories else "all-works"
+        roots.append({"slug": slug, "anchor": "c-" + slug,
+                      "heading": "Other works" if categories else "All works",
+                      "count": len(rest), "level": 2, "path": slug, "children": [],
+                      "works": [_work(e, texts[e.key], headings) for e in rest]})
     return roots
 
 
