@@ -153,7 +153,7 @@ class Comment(NamedTuple):
     start_line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedBib:
     """A .bib file read strictly: its entries (file order), the line of each (from 1), its
     ``@comment`` blocks, and where each entry and library block is in the text

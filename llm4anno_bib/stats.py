@@ -17,7 +17,7 @@ __all__ = ["Stats", "library_stats", "NO_YEAR"]
 NO_YEAR = "n.d."  # how a work without a year is counted
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Counts of one library. ``by_year_and_top`` maps each year (ascending, ``NO_YEAR``
     last) to the works of each top-level category (slug, in list order)."""
