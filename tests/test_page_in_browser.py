@@ -134,7 +134,10 @@ def test_typing_in_the_search_box_filters_as_you_type(browser, site):
 def test_the_category_filter_shows_that_section_only(browser, site):
     _open(browser, site + "/index.html")
     library = llm4anno_bib.load()
-    Select(browser.find_element(By.ID, "category")).select_by_value(
+    menu = Select(browser.find_element(By.ID, "category"))
+    assert [o.text.strip("\u2003 ") for o in menu.options] == ["All categories"] + [
+        f"{c.heading} ({c.count})" for c in library.categories()]  # indented by depth
+    menu.select_by_value(
         "harnessing-llm-annotations-for-fine-tuning-and-prompting")
     under = {e.key for e in library.filter(
         category="Harnessing LLM Annotations for Fine-Tuning and Prompting")}
