@@ -438,6 +438,11 @@ class Library:
         frame["year"] = frame["year"].astype("Int64")
         return frame.set_index("key", drop=False)
 
+    @property
+    def is_selection(self) -> bool:
+        """Whether this library holds only some works of the one it was filtered from."""
+        return len(self._entries) < len(self._whole)
+
     def name_splits(self) -> dict:
         """How the whole library splits people's names (``llm4anno_bib.names.known_splits``),
         learnt once from every ``Family, Given`` author of the library this one comes from."""

@@ -51,6 +51,8 @@ def render_page(library: Library, title: str | None = None) -> str:
     texts = entry_texts_as_read(library)
     categories = library.categories()
     headings = {c.slug: c.heading for c in categories}
+    if library.is_selection:  # a page of some works: the sections without any are left out
+        categories = tuple(c for c in categories if c.count)
     survey = None
     if library.survey_key and library.survey_key in library:
         entry = library.survey()
