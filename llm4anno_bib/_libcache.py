@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -40,30 +40,31 @@ def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str
     as read from a file are kept in the cache under the file's digest, so that an export
     from an unchanged library needs neither bibtexparser nor the formatting again."""
     digest = source.digest if source is not None else None
-    as_read = [] if digest is None else [e.key for e in entries
-                                         if source.entries.get(e.key) is e]
+
+    def as_read(entry: Entry) -> bool:
+        return digest is not None and source.entries.get(entry.key) is entry
+
     kept: dict[str, str] = {}
-    if as_read:
+    if any(as_read(e) for e in entries):
         try:
             kept = json.loads(_cache_file(digest, ".bibtex").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             kept = {}
-    missing = [e for e in entries if e.key not in kept or source.entries.get(e.key) is not e]
+    missing = [e for e in entries if e.key not in kept or not as_read(e)]
     if not missing:
         return [kept[e.key] for e in entries]
     from llm4anno_bib.bibfile import format_entry
 
     made = {id(e): format_entry(e) for e in missing}
-    texts = [made[id(e)] if id(e) in made else kept[e.key] for e in entries]
-    fresh = {e.key: made[id(e)] for e in missing if source is not None and digest is not None
-             and source.entries.get(e.key) is e}
+    fresh = {e.key: made[id(e)] for e in missing if as_read(e)}
     if fresh:
-        _write_json(_cache_file(digest, ".bibtex"), _dumps(kept | fresh))
-    return texts
+        _write_json(_cache_file(digest, ".bibtex"), [_dumps(kept | fresh)])
+    return [made[id(e)] if id(e) in made else kept[e.key] for e in entries]
 
 
-def _write_json(target: Path, text: str) -> None:
-    """Best-effort atomic write into the cache: a read-only or full folder costs only time."""
+def _write_json(target: Path, chunks: Iterable[str]) -> bool:
+    """Write ``chunks`` to ``target`` atomically, best effort: a read-only or full cache
+    folder costs only time. Returns whether it was written."""
     import tempfile
 
     try:
@@ -71,13 +72,14 @@ def _write_json(target: Path, text: str) -> None:
         handle, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
+                stream.writelines(chunks)
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return False
+    return True
 
 
 def load_cached(path: str | os.PathLike[str]) -> Library | None:
@@ -115,26 +117,20 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
         "warnings": [[w.message, w.line] for w in given],
     }
     target = _cache_file(digest)
-    try:
-        import tempfile
-
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
+    if _write_json(target, _library_chunks(library, data)):
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump
-                # streams through the Python one, 5x slower), and no whole-file text is built
-                stream.write('{"entries":[')
-                for index, entry in enumerate(library):
-                    stream.write(("," if index else "") + _dumps(_entry_row(entry)))
-                stream.write("]," + _dumps(data)[1:])
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        _prune(target.parent)
-    except OSError:
-        pass
+            _prune(target.parent)
+        except OSError:  # another process pruning at the same moment: its work is the same
+            pass
+
+
+def _library_chunks(library: Library, data: dict) -> Iterator[str]:
+    # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
+    # through the Python one, 5x slower), and no whole-file text is built
+    yield '{"entries":['
+    for index, entry in enumerate(library):
+        yield ("," if index else "") + _dumps(_entry_row(entry))
+    yield "]," + _dumps(data)[1:]
 
 
 KEEP = 8  # libraries kept: each edit of a file makes a new digest

@@ -191,14 +191,16 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = Fa
         for block in library.strings:
             strings[block.key.lower()] = _resolve(str(block.value), strings, [])
         parsed = _convert(_blocks_of(text, library), strings, path, duplicates_ok, given, text)
+    about_the_file = []
     if text.startswith("\ufeff"):
-        given.insert(0, BibWarning("the file starts with a UTF-8 byte order mark (kept).",
-                                   path, 1))
+        about_the_file.append(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
+                                         path, 1))
     crlf = text.count("\r\n")
     if crlf and crlf != text.count("\n"):
-        given.insert(0, BibWarning(f"mixed line endings ({crlf} CRLF, "
-                                   f"{text.count(chr(10)) - crlf} LF); kept as they are.", path))
-    for warning in given:
+        about_the_file.append(BibWarning(f"mixed line endings ({crlf} CRLF, "
+                                         f"{text.count(chr(10)) - crlf} LF); kept as they are.",
+                                         path))
+    for warning in about_the_file + given:
         warnings.warn(warning, stacklevel=3)
     return parsed
 
