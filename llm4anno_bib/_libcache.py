@@ -29,10 +29,27 @@ def content_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+TEXTS = ".bibtex"  # the kind of file that keeps a library's canonical entry texts
+
+
+def _folder(cache_dir: Path) -> Path:
+    return cache_dir / "libraries"
+
+
 def _cache_file(digest: str, kind: str = "") -> Path:
     from llm4anno_bib import __version__
 
-    return default_cache_dir() / "libraries" / f"v{FORMAT}-{__version__}-{digest}{kind}.json"
+    return _folder(default_cache_dir()) / f"v{FORMAT}-{__version__}-{digest}{kind}.json"
+
+
+def kept_files(cache_dir: Path) -> list[Path]:
+    """Every file this cache keeps under ``cache_dir``: libraries and their entry texts."""
+    return sorted(p for p in _folder(cache_dir).glob("v*.json") if p.is_file())
+
+
+def is_library(path: Path) -> bool:
+    """Whether a file of ``kept_files`` is a parsed library (not its entry texts)."""
+    return not path.name.endswith(TEXTS + ".json")
 
 
 def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str]:
@@ -47,7 +64,7 @@ def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str
     kept: dict[str, str] = {}
     if any(as_read(e) for e in entries):
         try:
-            kept = json.loads(_cache_file(digest, ".bibtex").read_text(encoding="utf-8"))
+            kept = json.loads(_cache_file(digest, TEXTS).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             kept = {}
     missing = [e for e in entries if e.key not in kept or not as_read(e)]
@@ -58,7 +75,7 @@ def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str
     made = {id(e): format_entry(e) for e in missing}
     fresh = {e.key: made[id(e)] for e in missing if as_read(e)}
     if fresh:
-        _write_json(_cache_file(digest, ".bibtex"), [_dumps(kept | fresh)])
+        _write_json(_cache_file(digest, TEXTS), [_dumps(kept | fresh)])
     return [made[id(e)] if id(e) in made else kept[e.key] for e in entries]
 
 
@@ -119,7 +136,7 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
     target = _cache_file(digest)
     if _write_json(target, _library_chunks(library, data)):
         try:
-            _prune(target.parent)
+            _prune(target.parent.parent)  # the cache folder
         except OSError:  # another process pruning at the same moment: its work is the same
             pass
 
@@ -136,21 +153,21 @@ def _library_chunks(library: Library, data: dict) -> Iterator[str]:
 KEEP = 8  # libraries kept: each edit of a file makes a new digest
 
 
-def _prune(folder: Path) -> None:
+def _prune(cache_dir: Path) -> None:
     """Delete what an older format or version wrote, and all but the ``KEEP`` libraries
     stored last (with their rendered texts)."""
     from llm4anno_bib import __version__
 
     current = f"v{FORMAT}-{__version__}-"
     stored = []
-    for path in folder.glob("v*.json"):
+    for path in kept_files(cache_dir):
         if not path.name.startswith(current):
             path.unlink(missing_ok=True)
-        elif not path.name.endswith(".bibtex.json"):
+        elif is_library(path):
             stored.append((path.stat().st_mtime, path))
     for _mtime, path in sorted(stored, reverse=True)[KEEP:]:
         path.unlink(missing_ok=True)
-        path.with_name(path.name.removesuffix(".json") + ".bibtex.json").unlink(missing_ok=True)
+        path.with_name(path.name.removesuffix(".json") + TEXTS + ".json").unlink(missing_ok=True)
 
 
 def _dumps(value) -> str:

@@ -481,7 +481,8 @@ class Library:
 
     def export(self, format: str = "bibtex", style: str = "plain", backend: str = "text") -> str:
         """The entries rendered in ``format``: ``bibtex``, ``biblatex``, ``csl-json``,
-        ``markdown``, ``html`` (the page of ``to_html``), or ``refs`` (formatted references in pybtex's ``style`` and ``backend``).
+        ``markdown``, ``html`` (the page of ``to_html``), or ``refs`` (formatted references
+        in pybtex's ``style`` and ``backend``).
 
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])

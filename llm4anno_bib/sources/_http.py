@@ -298,9 +298,10 @@ class CacheInfo:
 
 
 def _cache_files(folder: Path) -> list[Path]:
-    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB)) + \
-        sorted((folder / "libraries").glob("v*.json"))
-    return [p for p in found if p.is_file()]
+    from llm4anno_bib import _libcache
+
+    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB))
+    return [p for p in found if p.is_file()] + _libcache.kept_files(folder)
 
 
 def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
@@ -326,12 +327,13 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
         finally:
             if backend is not None:
                 backend.close()
+    from llm4anno_bib import _libcache
+
     files = _cache_files(folder)
     return CacheInfo(folder, dict(sorted(per_host.items())),
                      tuple(p.name for p in files if p.suffix == ".json" and p.parent == folder),
                      sum(p.stat().st_size for p in files),
-                     sum(1 for p in files if p.parent != folder and
-                         not p.name.endswith(".bibtex.json")))
+                     sum(1 for p in files if p.parent != folder and _libcache.is_library(p)))
 
 
 def clear_cache(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
