@@ -390,18 +390,22 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
             survey_key = key
     tree = [Category(s.slug, s.heading, s.depth, s.parent, tuple(members[s.slug]))
             for s in document.sections]
-    return Library(entries, tree, _kept_corrections(existing, entries, corrections), survey_key,
-                   intro=document.intro)
+    published = {entry.key for entry, work in zip(entries, works) if work.published is not None}
+    return Library(entries, tree, _kept_corrections(existing, entries, corrections, published),
+                   survey_key, intro=document.intro)
 
 
 def _kept_corrections(existing: Library | None, entries: Sequence[Entry],
-                      found: Sequence[Correction]) -> list[Correction]:
-    """The existing library's corrections of works still there, then the new ones: a
-    correction records a mistake the list once made, so a list that has since been fixed
-    (or rendered from the library) does not erase it."""
-    keys = {e.key for e in entries}
-    kept = [c for c in (existing.corrections() if existing else ()) if c.key in keys]
-    return kept + [c for c in found if c not in kept]
+                      found: Sequence[Correction], published: set[str]) -> list[Correction]:
+    """The existing library's corrections of works still there, then the new ones, in entry
+    order: a correction records a mistake the list once made, so a list that has since been
+    fixed (or rendered from the library) does not erase it. An ``unverified-venue`` note is
+    about the sources, not the list: it goes once a source holds the published version."""
+    position = {e.key: n for n, e in enumerate(entries)}
+    kept = [c for c in (existing.corrections() if existing else ())
+            if c.key in position and not (c.kind == "unverified-venue" and c.key in published)]
+    merged = kept + [c for c in found if c not in kept]
+    return sorted(merged, key=lambda c: position[c.key])
 
 
 def _existing_keys(existing: Library | None) -> dict[str, str]:

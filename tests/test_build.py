@@ -70,3 +70,27 @@ def test_build_script_runs_against_the_server(server, tmp_path, needs_dblp):
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == (ROOT / "library.bib").read_bytes()
     assert "76 entries" in result.stderr
+
+
+def test_a_stale_unverified_venue_note_goes_once_a_source_holds_the_published_version(
+        server, tmp_path, needs_dblp):
+    """The shipped library of an older recording set said DPO's NeurIPS version was in no
+    source; now that DBLP holds it, rebuilding on that library drops the note and keeps the
+    notes of works still unresolved."""
+    from llm4anno_bib.model import Correction, Library
+
+    existing = read_library(ROOT / "library.bib")
+    stale = Correction("rafailov2023direct", "unverified-venue", "line 53: [NeurIPS 2023]",
+                       "cited as arXiv 2305.18290 (2023): not in the sources", "arXiv 2305.18290")
+    unresolved = Correction("wei2022emergent", "venue", "line 1: [Nowhere 2099]", "x", "y")
+    older = Library(existing.entries, existing.tree, (stale, *existing.corrections(), unresolved),
+                    existing.survey_key, intro=existing.intro)
+    library, _ = build_library(LIST_README.read_text(encoding="utf-8"),
+                               _clients(server, tmp_path / "c"), load_curated(CURATED), older)
+    kinds = {(c.key, c.kind) for c in library.corrections()}
+    assert ("rafailov2023direct", "unverified-venue") not in kinds
+    assert ("rafailov2023direct", "published") in kinds
+    assert unresolved in library.corrections()
+    order = [e.key for e in library]
+    positions = [order.index(c.key) for c in library.corrections()]
+    assert positions == sorted(positions)
