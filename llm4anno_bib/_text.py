@@ -120,30 +120,7 @@ def escape_non_ascii(value: str) -> str:
     return _converter("non-ascii").unicode_to_latex(unicodedata.normalize("NFC", value))
 
 
-# TeX primitives and macros that read or write files, run programs, or change how TeX reads
-# what follows: nothing a title or an author name needs. Their backslash becomes text.
-_DANGEROUS = re.compile(
-    r"\\(input|include|InputIfFileExists|write|immediate|openin|openout|read|readline|closein|"
-    r"closeout|newwrite|newread|catcode|lccode|uccode|def|edef|gdef|xdef|let|futurelet|"
-    r"newcommand|renewcommand|providecommand|DeclareRobustCommand|csname|endcsname|"
-    r"expandafter|noexpand|makeatletter|makeatother|usepackage|RequirePackage|documentclass|"
-    r"special|directlua|latelua|luaexec|ShellEscape|jobname|loop|repeat|shipout|output|"
-    r"everypar|everyjob|everymath|scantokens|pdfprimitive|primitive)(?![A-Za-z])")
-# Outside math, the macros a title or a name may use: accents, special letters, text styles,
-# dashes and quotes, logos. Any other macro is written as text (it could be undefined, or
-# defined by the document to do anything).
-SAFE_MACROS = frozenset("""
-    u v H c d b r t k i j o O l L ss SS aa AA ae AE oe OE dh DH th TH ng NG
-    textit textbf textsc texttt textrm textsf textsl textup textmd emph em it bf sc tt rm sf
-    mbox url href textsuperscript textsubscript textendash textemdash textquoteleft
-    textquoteright textquotedblleft textquotedblright textbackslash textbraceleft
-    textbraceright textasciitilde textasciicircum textunderscore textdollar textbar ldots
-    dots LaTeX TeX BibTeX relax ensuremath noopsort nocase
-""".split())
-_MACRO = re.compile(r"\\([A-Za-z]+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UNESCAPED = re.compile(r"(?<!\\)([%#&_])")
-_VERBATIM_PARTS = re.compile(r"((?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\url\{[^{}]*\})")
 
 
 def braces_balance(value: str, as_bibtex: bool = True) -> bool:
@@ -158,34 +135,6 @@ def braces_balance(value: str, as_bibtex: bool = True) -> bool:
         if depth:
             return False
     return True
-
-
-def safe_latex(value: str) -> str:
-    """A LaTeX field value from a source, made harmless: macros that touch files, run
-    programs or change TeX's reading (``\\input``, ``\\write18``, ``\\catcode``...) are
-    written as text, ``^^`` character codes and control characters are removed, unescaped
-    ``% # & _`` escaped, unbalanced braces and an odd ``$`` escaped, macros not in
-    ``SAFE_MACROS`` written as text. Accents, ``\\emph``, ``\\url`` and math pass.
-
-    >>> print(safe_latex(r"Fast {GPT} \\input{/etc/passwd} 100% \\'e"))
-    Fast {GPT} \\textbackslash{}input{/etc/passwd} 100\\% \\'e
-    """
-    value = _CONTROL.sub(" ", value).replace("^^", "")
-    value = _DANGEROUS.sub(r"\\textbackslash{}\1", value)
-    if not braces_balance(value):  # BibTeX counts \{ too: literal braces become macros
-        value = re.sub(r"\\?[{}]", lambda m: "\\textbraceleft " if m.group(0)[-1] == "{"
-                       else "\\textbraceright ", value)
-    if len(re.findall(r"(?<!\\)\$", value)) % 2:
-        value = re.sub(r"(?<!\\)\$", r"\\$", value)
-    # math and \url{...} are kept as written; elsewhere % # & _ are text, unknown macros too
-    parts = _VERBATIM_PARTS.split(value)
-    return "".join(part if index % 2 else _MACRO.sub(_known_macro, _UNESCAPED.sub(r"\\\1", part))
-                   for index, part in enumerate(parts))
-
-
-def _known_macro(match: re.Match[str]) -> str:
-    name = match.group(1)
-    return match.group(0) if name in SAFE_MACROS else "\\textbackslash{}" + name
 
 
 def ascii_fold(text: str) -> str:

@@ -15,12 +15,11 @@ from dataclasses import dataclass, replace
 from llm4anno_bib.enrich import (
     arxiv_fields, eprint_fields, find_preprint, find_published, published_fields,
 )
-from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
+from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.sources.acl import parse_anthology_id
-from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.ids import parse_anthology_id, parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 __all__ = ["AddResult", "InvalidIdentifier", "add_work", "parse_identifier"]
@@ -28,10 +27,6 @@ __all__ = ["AddResult", "InvalidIdentifier", "add_work", "parse_identifier"]
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 _ANTHOLOGY_DOI = re.compile(r"^10\.18653/v1/(.+)$", re.I)
-
-
-class InvalidIdentifier(Llm4AnnoBibError):
-    """Text that is none of: arXiv id or URL, ACL Anthology id or URL, DOI."""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.sources.acl import parse_anthology_id
-from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.ids import parse_anthology_id, parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)

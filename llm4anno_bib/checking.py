@@ -22,6 +22,8 @@ from bibtexparser import model as btp
 from llm4anno_bib._text import braces_balance
 from llm4anno_bib.bibfile import FOLDED_FIELD, LIBRARY_BLOCKS, parse_library_blocks
 from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.ids import is_arxiv_id, is_doi, is_url
+from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
 
@@ -49,8 +51,9 @@ URL_FIELDS = ("url", "pdf", "code", "data", "webpage")
 TEXT_FIELDS = ("title", "booktitle", "journal", "journaltitle", "series", "publisher",
                "address", "howpublished", "note", "school", "institution", "organization",
                "author", "editor", "chapter", "edition", "type", "subtitle")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+# Fields no style typesets (a file path, the library's own lists): LaTeX there runs nowhere.
+NOT_TYPESET = frozenset({"file", "ids", "crossref", "xref", "keywords", "curated",
+                         "timestamp", "bibsource", "urldate", "date", "mendeley-tags"})
 _SPECIAL = re.compile(r"(?<!\\)[&%#_]")
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _URL_MACRO = re.compile(r"\\(?:url|href)\{[^}]*\}")
@@ -204,6 +207,18 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
                    f"'{folded.group(1)}': a comma is missing after '{name}'", name)
         elif not braces_balance(value, as_bibtex=False):
             report("unbalanced-braces", f"the braces of '{name}' do not balance", name)
+        elif not braces_balance(value):
+            report("bibtex-braces", f"'{name}' has a brace after a backslash that BibTeX and "
+                   "Biber count (LaTeX does not): they end the value there and read the rest "
+                   "as fields of their own. Write \\textbraceleft{} or \\textbraceright{}",
+                   name)
+        if name not in IDENTIFIER_FIELDS and name not in NOT_TYPESET:
+            hazards = latex_hazards(value)
+            if hazards:
+                report("unsafe-latex", f"'{name}' holds {', '.join(hazards[:3])}"
+                       f"{' and more' if len(hazards) > 3 else ''}: not on the allowlist of "
+                       "LaTeX a bibliography needs, so a document could make it run or read "
+                       "anything. Write it as text or remove it", name)
     # what crossref gives: the parent's fields, and its title as booktitle (biblatex's rule)
     inherited = {**(parent.fields if parent else {}), **values}
     if parent is not None and "booktitle" not in inherited and parent.fields.get("title"):
@@ -213,12 +228,12 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
             report("missing-field", f"@{entry.entry_type} needs "
                    f"{' or '.join(repr(o) for o in requirement.split('|'))}")
     doi = values.get("doi")
-    if doi is not None and not _DOI.match(doi.strip()):
+    if doi is not None and not is_doi(doi.strip()):
         report("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
                "doi")
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
     eprint = values.get("eprint")
-    if prefix == "arxiv" and eprint is not None and not _ARXIV_ID.match(eprint.strip()):
+    if prefix == "arxiv" and eprint is not None and not is_arxiv_id(eprint.strip()):
         report("bad-arxiv-id", f"'{eprint}' is not an arXiv id (2201.11903 or hep-th/9901001)",
                "eprint")
     for name in URL_FIELDS:
@@ -229,6 +244,9 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
             elif "\\" in url:
                 report("bad-url", f"'{name}' holds a LaTeX escape ('{url}'); URLs are "
                        "verbatim: write '_' and '%' as they are", name)
+            elif parts.scheme in ("http", "https") and not is_url(url):
+                report("bad-url", f"'{name}' holds '{url}', with characters a URL cannot "
+                       "have (braces, quotes, control characters); percent-encode them", name)
     for name in TEXT_FIELDS:
         value = values.get(name)
         if value is None:

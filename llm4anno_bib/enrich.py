@@ -27,8 +27,7 @@ from llm4anno_bib._text import (
 )
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.model import MONTHS
-from llm4anno_bib.sources.acl import parse_anthology_id
-from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.ids import bare_doi, parse_anthology_id, parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
@@ -157,16 +156,6 @@ def arxiv_id_of(entry: Entry) -> str | None:
     return None
 
 
-def bare_doi(value: str) -> str:
-    """A DOI as a lowercase bare ``10.x/y``, from a DOI or a doi.org URL (``''`` if neither).
-
-    >>> bare_doi("https://doi.org/10.18653/V1/N19-1421")
-    '10.18653/v1/n19-1421'
-    """
-    bare = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", value.strip(), flags=re.I).lower()
-    return bare if bare.startswith("10.") else ""
-
-
 def anthology_id_of(entry: Entry) -> str | None:
     """The entry's ACL Anthology id: its ``anthology`` field, or the id in an Anthology URL
     or an Anthology DOI (``10.18653/v1/<id>``)."""
@@ -198,19 +187,11 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
             "primaryclass": record.primary_category}
 
 
-def _verbatim(value: str) -> str:
-    """A URL or DOI as it is: DBLP escapes them for LaTeX (``paper\\_files``), which
-    ``\\url`` and Biber would print, backslash and all.
-
-    >>> print(_verbatim(r"http://papers.nips.cc/paper\\_files/a\\%20b"))
-    http://papers.nips.cc/paper_files/a%20b
-    """
-    return re.sub(r"\\([_%&#$~])", r"\1", value)
-
-
 def published_fields(record: BibRecord) -> dict[str, str]:
     """Library fields of a published record (ACL Anthology, DBLP, curated file)."""
-    fields = {name: _verbatim(record.fields[name]) if name in ("url", "doi") else
+    # the record's fields are inert already (the source module rebuilt them): identifiers
+    # follow their grammar, text holds only allowed LaTeX
+    fields = {name: record.fields[name] if name in ("url", "doi") else
               escape_non_ascii(record.fields[name])
               for name in CARRIED_FIELDS if record.fields.get(name)}
     if record.source == "acl":

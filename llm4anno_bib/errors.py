@@ -71,6 +71,11 @@ class UnknownCategory(NotFound):
     """No category has this heading, slug or parent heading."""
 
 
+class InvalidIdentifier(Llm4AnnoBibError):
+    """Text that is not the identifier it should be: an arXiv id or URL, an ACL Anthology id
+    or URL, a DOI, a DBLP key."""
+
+
 class SourceError(Llm4AnnoBibError):
     """A source (arXiv, ACL Anthology, DBLP) could not be asked or gave an answer we cannot trust."""
 
@@ -100,6 +105,16 @@ class Llm4AnnoBibWarning(UserWarning):
 class CacheWarning(Llm4AnnoBibWarning):
     """The cache of source answers could not be used as it was (damaged, another schema, a
     full disk); it was set aside or bypassed, and the command went on."""
+
+
+class SourceWarning(Llm4AnnoBibWarning):
+    """A source sent something that was refused and left out (a field off its grammar, a
+    record without a valid id); the rest of its answer was used. ``url`` says which answer."""
+
+    def __init__(self, message: str, url: str | None = None) -> None:
+        super().__init__(f"{url}: {message}" if url else message)
+        self.url = url
+        self.message = message
 
 
 class BibWarning(Llm4AnnoBibWarning):

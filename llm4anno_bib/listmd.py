@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Category, Library, slugify, venue_acronym
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
@@ -117,7 +118,7 @@ def item_line(entry) -> str:
     links += [("html", url) for url in entry.fields.get("webpage", "").split()]
     title = entry.title if entry.title.endswith((".", "?", "!")) else entry.title + "."
     return "- " + (f"[{label}] " if label else "") + title + "".join(
-        f" [[{kind}]]({url})" for kind, url in links)
+        f" [[{kind}]]({url})" for kind, url in links if web_url(url))
 
 
 def render_list(library: Library) -> str:

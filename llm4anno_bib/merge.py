@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm4anno_bib.bibfile import decode_bib, parse_entries
-from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of, bare_doi
+from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
+from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
 

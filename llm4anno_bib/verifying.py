@@ -25,8 +25,9 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, bare_doi, title_score,
+    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, title_score,
 )
 from llm4anno_bib.bibfile import parse_entries
 from llm4anno_bib.model import Entry, Library, venue_acronym

@@ -11,7 +11,7 @@ from llm4anno_bib.bibfile import read_library, render_library
 from llm4anno_bib.build import build_library, load_curated
 from llm4anno_bib.listmd import parse_list
 from llm4anno_bib.sources import Politeness, Sources
-from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.ids import parse_arxiv_id
 
 from conftest import CURATED, LIST_README, ROOT
 

@@ -13,7 +13,7 @@ import llm4anno_bib
 from llm4anno_bib import BibSyntaxError, Entry, UnknownCategory, UnknownKey
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.listmd import parse_list
-from llm4anno_bib.sources.arxiv import parse_arxiv_id
+from llm4anno_bib.ids import parse_arxiv_id
 
 from conftest import LIST_README, ROOT
 

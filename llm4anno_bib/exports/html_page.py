@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Category, Entry, Library, venue_acronym
 from llm4anno_bib.stats import Stats, library_stats
 
@@ -122,13 +123,6 @@ def _tree(library: Library, categories: tuple[Category, ...], texts: Mapping[str
     return roots
 
 
-def _web(url: str | None) -> str | None:
-    """``url`` if it is an http(s) URL (a ``javascript:`` one must never become a link)."""
-    if url and url.strip().lower().startswith(("https://", "http://")):
-        return url.strip()
-    return None
-
-
 def _display_name(author: str) -> str:
     """``Family, Given`` as ``Given Family`` (as a reader writes it), in plain text."""
     from llm4anno_bib.names import split_name
@@ -145,7 +139,7 @@ def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict:
     shown = ", ".join(authors[:_AUTHORS_SHOWN]) + (" et al" if len(authors) > _AUTHORS_SHOWN
                                                    else "")
     venue = venue_acronym(entry) or latex_to_text(entry.venue or "")
-    paper = _web(entry.fields.get("pdf")) or _web(entry.url)
+    paper = web_url(entry.fields.get("pdf")) or web_url(entry.url)
     links = []
     if entry.arxiv_id:
         links.append(("arXiv", f"https://arxiv.org/abs/{entry.arxiv_id}"))
@@ -153,7 +147,7 @@ def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict:
         links.append(("DOI", "https://doi.org/" + entry.doi.strip()))
     for label, name in (("code", "code"), ("data", "data")):
         for url in entry.fields.get(name, "").split():
-            if _web(url):
+            if web_url(url):
                 links.append((label, url))
     if paper:
         links.insert(0, ("paper", paper))

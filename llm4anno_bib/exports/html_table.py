@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Entry, venue_acronym
 
 _ROWS_SHOWN = 200
 
 
 def _link(url: str | None, text: str) -> str:
-    if not url:
+    """A link only to an http(s) address: a user's file may hold ``javascript:`` ones."""
+    address = web_url(url)
+    if address is None:
         return escape(text)
-    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
+    return f'<a href="{escape(address, quote=True)}">{escape(text)}</a>'
 
 
 def entries_table(entries: Iterable[Entry]) -> str:

@@ -3,35 +3,46 @@
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Callable, Mapping
 
 from pybtex.bibtex.utils import split_name_list
 
-from llm4anno_bib._text import collapse_spaces, latex_to_text, safe_latex
+from llm4anno_bib._text import collapse_spaces, latex_to_text
 from llm4anno_bib.bibfile import parse_bibtex
+from llm4anno_bib.errors import SourceWarning
+from llm4anno_bib.inert import inert_fields, strip_controls
 from llm4anno_bib.sources.records import BibRecord
 
 
-# identifiers and links: kept as they are (they are not typeset as text)
-_VERBATIM = frozenset({"url", "doi", "eprint", "biburl", "bibsource", "timestamp", "isbn",
-                       "issn", "ee"})
-
-
-def parse_records(text: str, source: str, ident_of, origin: str) -> list[BibRecord]:
+def parse_records(text: str, source: str,
+                  ident_of: Callable[[str, Mapping[str, str]], str | None],
+                  origin: str) -> list[BibRecord]:
     """Parse BibTeX ``text`` from ``origin`` (a URL) into records; ``ident_of(key, fields)``
-    gives each record's source id. Text fields are made harmless (``safe_latex``): a source
-    is not trusted to send LaTeX that only typesets. Raises ``BibSyntaxError`` naming
-    ``origin``."""
+    gives each record's source id, or ``None`` when it has no valid one (the record is then
+    left out, with a ``SourceWarning``). Every field is made inert (``inert.inert_fields``):
+    identifiers off their grammar are left out, with a warning; text is rebuilt from the
+    allowlist. Raises ``BibSyntaxError`` naming ``origin``."""
     library = parse_bibtex(text, origin)
     records = []
     for entry in library.entries:
-        fields = {f.key.lower(): collapse_spaces(str(f.value)) if f.key.lower() in _VERBATIM
-                  else safe_latex(collapse_spaces(str(f.value))) for f in entry.fields}
+        fields, refused = inert_fields(
+            {f.key.lower(): collapse_spaces(str(f.value)) for f in entry.fields})
+        ident = ident_of(entry.key, fields)
+        if ident is None:
+            warnings.warn(SourceWarning(f"the record '{strip_controls(entry.key)[:120]}' has no "
+                                        "valid id; it was left out.", origin), stacklevel=3)
+            continue
+        for field in refused:
+            warnings.warn(SourceWarning(f"{ident}: the {field.field} '{field.value}' is "
+                                        f"{field.reason}; left out.", origin), stacklevel=3)
         year = re.search(r"\d{4}", fields.get("year", ""))
         records.append(BibRecord(
             source=source,
-            ident=ident_of(entry.key, fields),
+            ident=ident,
             key=entry.key,
-            entry_type=entry.entry_type.lower(),
+            entry_type=entry.entry_type.lower() if re.fullmatch(r"[A-Za-z]{1,30}",
+                                                                entry.entry_type) else "misc",
             title=latex_to_text(fields.get("title", "")),
             authors=tuple(collapse_spaces(a) for a in split_name_list(fields.get("author", "")))
             if fields.get("author") else (),

@@ -11,17 +11,23 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import socket
 import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import requests
+import requests.adapters
 import requests_cache
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import CacheWarning, SourceError
@@ -87,31 +93,9 @@ def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.
         session.close()
         raise
     session.headers["User-Agent"] = USER_AGENT
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _DeadlineAdapter())
     return session
-
-
-def _send(session: requests.Session, url: str, params: Mapping[str, str] | None,
-          timeout: float) -> requests.Response:
-    """One GET; when the cache cannot store the answer (a full disk, a damaged file), the
-    request is made again without it, with a ``CacheWarning``."""
-    try:
-        response = session.get(url, params=params, timeout=timeout, allow_redirects=False)
-    except sqlite3.Error as exc:
-        if not isinstance(session, requests_cache.CachedSession):
-            raise
-        warnings.warn(CacheWarning(f"the cache could not store an answer ({exc}); going on "
-                                   "without it for this request."), stacklevel=3)
-        with session.cache_disabled():
-            return session.get(url, params=params, timeout=timeout, allow_redirects=False)
-    key = getattr(response, "cache_key", None)
-    if isinstance(session, requests_cache.CachedSession) and response.status_code == 200 \
-            and key and not getattr(response, "from_cache", False) \
-            and not session.cache.contains(key=key):
-        # requests-cache logs and drops a failed write (SQLITE_FULL on a full disk)
-        warnings.warn(CacheWarning("the cache could not store an answer (a full disk or a "
-                                   "damaged cache file); the next run will ask again."),
-                      stacklevel=3)
-    return response
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +107,8 @@ class Politeness:
     backoff: float = 2.0
     timeout: float = 30.0
     max_wait: float = 120.0
-    max_bytes: int = 50_000_000  # an answer larger than this is refused
+    max_bytes: int = 50_000_000  # an answer larger than this (decoded) is refused
+    deadline: float = 120.0  # seconds for one whole answer, however slowly it drips
 
 
 class RequestGate:
@@ -166,6 +151,9 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+T = TypeVar("T")
+
+
 def get(
     session: requests.Session,
     url: str,
@@ -173,43 +161,41 @@ def get(
     *,
     politeness: Politeness,
     gate: RequestGate,
+    parse: Callable[[requests.Response], T],
     offline: bool = False,
-) -> requests.Response:
-    """GET ``url`` through the cache; wait and retry as the source asks.
+) -> T:
+    """GET ``url`` through the cache; wait and retry as the source asks; return what
+    ``parse`` makes of the answer (a 200, or a 404, which is never stored).
 
-    Returns a 200 or 404 response. Raises ``SourceError`` (with ``url`` and ``status``) when
-    retries run out, on other statuses, on network failure, or offline with nothing cached.
+    ``parse`` is the answer's check: an answer it refuses (``SourceError``) is never stored,
+    and one stored earlier that it refuses now is dropped from the cache and asked again.
+    The answer is read with bounds: at most ``politeness.max_bytes`` (decoded), within
+    ``politeness.deadline`` seconds however slowly it arrives.
+
+    Raises ``SourceError`` (with ``url`` and ``status``) when retries run out, on other
+    statuses, on network failure, on an answer over a bound, or offline with nothing cached.
     """
-    if isinstance(session, requests_cache.CachedSession):
+    cached = _cached(session, url, params, politeness, offline)
+    if cached is not None:
         try:
-            cached = session.get(url, params=params, only_if_cached=True,
-                                 timeout=politeness.timeout)
-        except sqlite3.Error as exc:  # damaged since it was opened: ask the source instead
-            warnings.warn(CacheWarning(f"the cache could not be read ({exc})."), stacklevel=2)
-            cached = requests.Response()
-            cached.status_code = 504
-        # only_if_cached also returns expired answers: fresh ones are used as they are,
-        # expired ones only offline (a stale answer beats none when nothing can be asked)
-        if cached.status_code == 200 and (offline or not getattr(cached, "is_expired", False)):
-            return cached
-        if offline:
-            raise SourceError("not in the cache and --offline was given.", url=cached.url,
-                              status=None)
+            return parse(cached)
+        except SourceError:
+            forget(session, cached)
+            if offline:
+                raise
     if gate.unreachable is not None:
         raise SourceError(f"{gate.unreachable} (earlier in this run; not tried again).", url=url)
     attempt = redirects = 0
     while True:
         gate.wait()
         try:
-            response = _send(session, url, params, politeness.timeout)
-        except requests.Timeout as exc:
+            response = _download(session, url, params, politeness)
+        except SourceError:  # an answer over the size limit: asking again would not help
             gate.done()
-            problem, status, wait = f"no answer within {politeness.timeout:g} s", None, None
-            error: Exception | None = exc
-            full_url = url
-        except requests.ConnectionError as exc:
+            raise
+        except _NoAnswer as exc:
             gate.done()
-            problem, status, wait, error, full_url = "cannot connect", None, None, exc, url
+            problem, status, wait, error, full_url = exc.problem, None, None, exc.__cause__, url
         else:
             gate.done()
             full_url = response.url
@@ -217,10 +203,12 @@ def get(
                 url, params = _redirect_target(response, url), None
                 redirects += 1
                 continue
-            if response.status_code == 200:
-                return _within_limit(session, response, politeness)
             if response.status_code == 404:
-                return response
+                return parse(response)
+            if response.status_code == 200:
+                value = parse(response)  # raises before anything is stored
+                _store(session, response)
+                return value
             status, error = response.status_code, None
             problem = f"HTTP {status}"
             wait = _retry_after_seconds(response.headers.get("Retry-After"))
@@ -236,6 +224,198 @@ def get(
         log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
         time.sleep(pause)
         attempt += 1
+
+
+def _cached(session: requests.Session, url: str, params: Mapping[str, str] | None,
+            politeness: Politeness, offline: bool) -> requests.Response | None:
+    """The stored answer to use, or ``None`` to ask the source. Raises ``SourceError``
+    offline when nothing is stored."""
+    if not isinstance(session, requests_cache.CachedSession):
+        return None
+    try:
+        cached = session.get(url, params=params, only_if_cached=True,
+                             timeout=politeness.timeout)
+    except sqlite3.Error as exc:  # damaged since it was opened: ask the source instead
+        warnings.warn(CacheWarning(f"the cache could not be read ({exc})."), stacklevel=3)
+        return None
+    # only_if_cached also returns expired answers: fresh ones are used as they are,
+    # expired ones only offline (a stale answer beats none when nothing can be asked)
+    if cached.status_code == 200 and (offline or not getattr(cached, "is_expired", False)):
+        return cached
+    if offline:
+        raise SourceError("not in the cache and --offline was given.", url=cached.url,
+                          status=None)
+    return None
+
+
+class _NoAnswer(Exception):
+    """No whole answer came: the connection failed, timed out, or missed the deadline."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _download(session: requests.Session, url: str, params: Mapping[str, str] | None,
+              politeness: Politeness) -> requests.Response:
+    """One GET past the cache (requests-cache stores a body before anyone could refuse it,
+    so the answer is stored by ``_store`` once ``parse`` took it), its body read in chunks
+    and decoded as it comes: at most ``max_bytes``, within ``deadline`` seconds."""
+    prepared = session.prepare_request(requests.Request("GET", url, params=params))
+    with _Deadline(politeness.deadline) as deadline:
+        try:
+            response = requests.Session.send(session, prepared, stream=True,
+                                             timeout=politeness.timeout, allow_redirects=False)
+            try:
+                body = _read_bounded(response, politeness.max_bytes)
+            finally:
+                response.close()
+        except requests.Timeout as exc:
+            raise _NoAnswer(f"no answer within {politeness.timeout:g} s") from exc
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            if deadline.passed:
+                raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s") from exc
+            raise _NoAnswer("cannot connect" if isinstance(exc, requests.ConnectionError)
+                            else f"the answer broke off ({type(exc).__name__})") from exc
+        if deadline.passed:  # the socket was shut at the deadline: what came is not all
+            raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s")
+    response._content = body
+    response._content_consumed = True
+    return response
+
+
+def _read_bounded(response: requests.Response, limit: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit, response)
+    chunks: list[bytes] = []
+    size = 0
+    # urllib3 (2.6 and later) inflates gzip and deflate at most a chunk at a time, so a
+    # compressed bomb is stopped at the limit, not after inflating all of it
+    for chunk in response.raw.stream(_CHUNK, decode_content=True):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit, response, at_least=True)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_CHUNK = 1 << 16
+
+
+def _too_large(size: int, limit: int, response: requests.Response,
+               at_least: bool = False) -> SourceError:
+    return SourceError(f"the answer is {'over ' if at_least else ''}{size / 1e6:.1f} MB, over "
+                       f"the limit of {limit / 1e6:g} MB; refused.", url=response.url,
+                       status=response.status_code)
+
+
+def _store(session: requests.Session, response: requests.Response) -> None:
+    """Keep an accepted answer, with the expiry the session gives its URL. A cache that
+    cannot store it (a full disk, a damaged file) is reported; the answer is still used."""
+    if not isinstance(session, requests_cache.CachedSession):
+        return
+    from requests_cache.policy.expiration import get_expiration_datetime, get_url_expiration
+
+    settings = session.settings
+    expire_after = get_url_expiration(response.url, settings.urls_expire_after)
+    key = session.cache.create_key(response.request)
+    try:
+        session.cache.save_response(
+            response, key, get_expiration_datetime(expire_after if expire_after is not None
+                                                    else settings.expire_after))
+        stored = session.cache.contains(key=key)  # requests-cache logs a failed write, no more
+    except (sqlite3.Error, OSError):
+        stored = False
+    if not stored:
+        warnings.warn(CacheWarning("the cache could not store an answer (a full disk or a "
+                                   "damaged cache file); the next run will ask again."),
+                      stacklevel=4)
+
+
+def forget(session: requests.Session, response: requests.Response) -> None:
+    """Drop a stored answer, so that the next run asks again."""
+    cache = getattr(session, "cache", None)
+    key = getattr(response, "cache_key", None)
+    if cache is not None and key:
+        try:
+            cache.delete(key)
+        except sqlite3.Error:  # a damaged cache: the answer goes with it anyway
+            pass
+
+
+# -- the deadline of one answer ---------------------------------------------------------
+# A socket timeout bounds each read, not the answer: a server sending a byte every few
+# seconds would hold a request for good. A timer shuts the request's socket at the deadline,
+# which ends a blocked read at once (headers or body). The connection a thread is using is
+# known through the connection classes below, which the session's adapters build.
+_ACTIVE = threading.local()
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.passed = False
+        self._connection: object | None = None
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _ACTIVE.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _ACTIVE.deadline = None
+
+    def use(self, connection: object) -> None:
+        self._connection = connection
+        if self.passed:
+            self._cut()
+
+    def _cut(self) -> None:
+        self.passed = True
+        sock = getattr(self._connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _in_use(connection: object) -> None:
+    deadline = getattr(_ACTIVE, "deadline", None)
+    if deadline is not None:
+        deadline.use(connection)
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _in_use(self)
+        super().request(*args, **kwargs)
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _in_use(self)
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, with connections whose socket ``_Deadline`` can reach."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 # Where a redirect may lead: https on the services' own hosts. The configured base URL's own
@@ -256,20 +436,6 @@ def _redirect_target(response: requests.Response, requested: str) -> str:
         return target
     raise SourceError(f"redirected to {target}, which is not an https address of a known "
                       "host; not followed.", url=response.url, status=response.status_code)
-
-
-def _within_limit(session: requests.Session, response: requests.Response,
-                  politeness: Politeness) -> requests.Response:
-    declared = response.headers.get("Content-Length", "")
-    size = int(declared) if declared.isdigit() else len(response.content)
-    if size > politeness.max_bytes or len(response.content) > politeness.max_bytes:
-        cache = getattr(session, "cache", None)
-        if cache is not None and getattr(response, "cache_key", None):
-            cache.delete(response.cache_key)
-        raise SourceError(f"the answer is {size / 1e6:.1f} MB, over the limit of "
-                          f"{politeness.max_bytes / 1e6:.0f} MB; refused.", url=response.url,
-                          status=response.status_code)
-    return response
 
 
 def decode_utf8(response: requests.Response) -> str:

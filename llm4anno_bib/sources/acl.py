@@ -15,13 +15,16 @@ import json
 import os
 import re
 import warnings
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import requests
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
-from llm4anno_bib.errors import CacheWarning, NotFound, SourceError
+from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
+from llm4anno_bib.ids import is_anthology_id
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import (
     Politeness, RequestGate, decode_utf8, default_cache_dir, get,
@@ -31,34 +34,22 @@ from llm4anno_bib.sources.records import BibRecord
 DEFAULT_URL = "https://aclanthology.org"
 URL_ENV = "LLM4ANNO_BIB_ACL_URL"
 # the full export is about 100,000 entries: allow it room to grow
-POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0, max_bytes=500_000_000)
+POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0, max_bytes=200_000_000,
+                        deadline=900.0)
+# The export inflates to about 60 MB today; a file that inflates past this is refused.
+INFLATED_LIMIT = 600_000_000
 _ENTRY_START = re.compile(r"^@", re.M)
 _TITLE = re.compile(r"^\s*title\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
 _DOI = re.compile(r"^\s*doi\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
 _ID_IN_URL = re.compile(r"aclanthology\.org/([A-Za-z0-9.\-]+?)/?$")
-_ID = re.compile(r"^(?:\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})$", re.I)
 
 
-def parse_anthology_id(text: str) -> str | None:
-    """The Anthology id in an id or an aclanthology.org URL (``.pdf``, ``v2`` dropped).
-
-    >>> parse_anthology_id("https://aclanthology.org/2023.acl-long.304v2.pdf")
-    '2023.acl-long.304'
-    >>> parse_anthology_id("https://aclanthology.org/2021.eacl-main.145.pdff")
-    '2021.eacl-main.145'
-    """
-    candidate = text.strip()
-    if "aclanthology.org/" in candidate:
-        candidate = candidate.split("aclanthology.org/", 1)[1].strip("/")
-    candidate = re.sub(r"\.(pdf\w*|bib)$", "", candidate)
-    candidate = re.sub(r"v\d+$", "", candidate)
-    return candidate if _ID.match(candidate) else None
-
-
-def anthology_id_of(key: str, fields: dict[str, str]) -> str:
-    """The id of an Anthology record, read from its ``url`` (the key is no id)."""
+def anthology_id_of(key: str, fields: Mapping[str, str]) -> str | None:
+    """The id of an Anthology record, read from its ``url`` (the key is no id), or ``None``
+    when there is no valid one."""
     match = _ID_IN_URL.search(fields.get("url", ""))
-    return match.group(1) if match else key
+    ident = match.group(1) if match else key
+    return ident if is_anthology_id(ident) else None
 
 
 class AclClient:
@@ -81,17 +72,25 @@ class AclClient:
 
     def fetch_bib(self, anthology_id: str) -> BibRecord:
         """The Anthology's own BibTeX record of one paper. Raises ``NotFound`` for an
-        unknown id."""
+        unknown id, ``InvalidIdentifier`` for text that is no Anthology id."""
+        if not is_anthology_id(anthology_id):
+            raise InvalidIdentifier(f"'{anthology_id}' is not an ACL Anthology id "
+                                    "(2023.acl-long.304, N19-1421).")
         url = f"{self.base_url}/{anthology_id}.bib"
-        response = get(self.session, url, None, politeness=self.politeness, gate=self._gate,
-                       offline=self.offline)
-        if response.status_code == 404:
-            raise NotFound(f"the ACL Anthology has no paper '{anthology_id}'.", url=url,
-                           status=404)
-        records = parse_records(decode_utf8(response), "acl", anthology_id_of, url)
-        if len(records) != 1:
-            raise SourceError(f"expected one record, got {len(records)}.", url=url)
-        return records[0]
+
+        def one_record(response: requests.Response) -> BibRecord:
+            if response.status_code == 404:
+                raise NotFound(f"the ACL Anthology has no paper '{anthology_id}'.", url=url,
+                               status=404)
+            records = parse_records(decode_utf8(response), "acl",
+                                    lambda key, fields: anthology_id_of(key, fields) or
+                                    anthology_id, url)
+            if len(records) != 1:
+                raise SourceError(f"expected one record, got {len(records)}.", url=url)
+            return records[0]
+
+        return get(self.session, url, None, politeness=self.politeness, gate=self._gate,
+                   offline=self.offline, parse=one_record)
 
     def find_by_title(self, title: str, cutoff: float = 85.0) -> list[BibRecord]:
         """Records of the full export whose title is ``title`` or close to it, best first."""
@@ -120,38 +119,83 @@ class AclClient:
         return [r for text in texts for r in parse_records(text, "acl", anthology_id_of, origin)]
 
     def _full_index(self) -> dict[str, dict[str, list[str]]]:
-        if self._index is not None:
-            return self._index
-        url = f"{self.base_url}/anthology.bib.gz"
-        response = get(self.session, url, None, politeness=self.politeness, gate=self._gate,
-                       offline=self.offline)
+        if self._index is None:
+            url = f"{self.base_url}/anthology.bib.gz"
+            self._index = get(self.session, url, None, politeness=self.politeness,
+                              gate=self._gate, offline=self.offline,
+                              parse=lambda response: self._read_export(response, url))
+        return self._index
+
+    def _read_export(self, response: requests.Response, url: str
+                     ) -> dict[str, dict[str, list[str]]]:
+        """The title and DOI index of the full export: kept on disk under the export's
+        digest, built when missing. Inflating stops at ``INFLATED_LIMIT`` (a small gzip
+        file can inflate to gigabytes); an export that cannot be read is refused, so it is
+        never kept."""
         if response.status_code != 200:
-            raise SourceError(f"the full export answered HTTP {response.status_code}.", url=url,
-                              status=response.status_code)
+            raise SourceError(f"the full export answered HTTP {response.status_code}.",
+                              url=url, status=response.status_code)
         raw = response.content
         digest = hashlib.sha256(raw).hexdigest()[:32]
         stored = self.index_dir / f"acl-anthology-index-{digest}.json"
-        if stored.exists():
+        if stored.is_file():
             try:
-                self._index = json.loads(stored.read_text(encoding="utf-8"))
-                return self._index
+                return json.loads(stored.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 pass  # a damaged index file is rebuilt below
         try:
-            text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise SourceError(f"the full export cannot be read ({exc}).", url=url) from exc
-        self._index = build_index(text)
+            text = (inflate_bounded(raw, INFLATED_LIMIT, url) if raw[:2] == b"\x1f\x8b"
+                    else raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"the full export is not UTF-8 ({exc}).", url=url) from exc
+        index = build_index(text)
         from llm4anno_bib.bibfile import write_text_atomic
 
         try:  # keeping the index is a saving, not a need: a full disk only costs a rebuild
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(stored, json.dumps(self._index, ensure_ascii=False))
+            write_text_atomic(stored, json.dumps(index, ensure_ascii=False))
         except OSError as exc:
             warnings.warn(CacheWarning(f"the title index could not be kept in {stored} "
                                        f"({exc.strerror or exc}); it will be built again."),
                           stacklevel=2)
-        return self._index
+        return index
+
+
+def inflate_bounded(data: bytes, limit: int, url: str) -> bytes:
+    """Inflate gzip ``data`` (one or more members) a piece at a time, refusing it as soon as
+    it passes ``limit`` bytes, or when it is damaged or cut short.
+
+    >>> inflate_bounded(gzip.compress(b"@misc{a,}") * 2, 100, "x")
+    b'@misc{a,}@misc{a,}'
+    """
+    out: list[bytes] = []
+    size = offset = 0
+    inflater = zlib.decompressobj(wbits=31)
+    while True:
+        if inflater.eof:  # the next member, if any, starts in what this one left unused
+            data, offset = inflater.unused_data + data[offset:], 0
+            if not data.strip(b"\0"):
+                break
+            inflater = zlib.decompressobj(wbits=31)
+        piece = inflater.unconsumed_tail
+        if not piece and offset < len(data):
+            piece, offset = data[offset:offset + _PIECE], offset + _PIECE
+        try:
+            # with the input all read, what zlib still holds is at most one match
+            chunk = inflater.decompress(piece, _PIECE) if piece else inflater.flush()
+            if not piece and not inflater.eof:
+                raise SourceError("the full export is cut short; refused.", url=url)
+        except zlib.error as exc:
+            raise SourceError(f"the full export cannot be inflated ({exc}).", url=url) from exc
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(f"the full export inflates to over {limit / 1e6:g} MB (a "
+                              "compression bomb, or not the Anthology's); refused.", url=url)
+        out.append(chunk)
+    return b"".join(out)
+
+
+_PIECE = 1 << 20
 
 
 def build_index(text: str) -> dict[str, dict[str, list[str]]]:

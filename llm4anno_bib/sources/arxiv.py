@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 import re
 import time
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 import requests
 
+from llm4anno_bib.ids import is_arxiv_category, is_arxiv_id, is_doi
 from llm4anno_bib._text import collapse_spaces, normalise_title
-from llm4anno_bib.errors import SourceError
+from llm4anno_bib.errors import SourceError, SourceWarning
+from llm4anno_bib.inert import strip_controls
 from llm4anno_bib.sources._http import Politeness, RequestGate, get
 from llm4anno_bib.sources.records import ArxivRecord
 
@@ -33,26 +35,7 @@ POLITENESS = Politeness(delay=3.0, retries=3, backoff=3.0, timeout=30.0)
 BATCH_SIZE = 100
 
 _NS = {"atom": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/"}
-_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
-                 r"(v\d+)?(?:\.pdf)?", re.I)
 _SEARCH_STOPWORDS = frozenset("a an and are as at be by for from in is of on or the to via with".split())
-
-
-def parse_arxiv_id(text: str) -> str | None:
-    """The arXiv id (without version) in an id, ``arXiv:`` id or arxiv.org URL, or ``None``.
-
-    >>> parse_arxiv_id("https://arxiv.org/pdf/2304.06767v2.pdf")
-    '2304.06767'
-    """
-    match = _ID.search(text.strip())
-    if match is None or ("arxiv" not in text.lower() and match.group(0) != text.strip()):
-        return None
-    found = match.group(1)
-    if re.match(r"\d{4}\.", found):  # yymm.nnnn until 2014, yymm.nnnnn since 2015
-        month, number = int(found[2:4]), found.split(".")[1]
-        if not 1 <= month <= 12 or len(number) != (5 if found[:4] >= "1501" else 4):
-            return None
-    return found
 
 
 class ArxivClient:
@@ -110,49 +93,49 @@ class ArxivClient:
         raise AssertionError("unreachable")
 
     def _page(self, params: dict[str, str]) -> list[ArxivRecord]:
-        response = get(self.session, self.base_url, params, politeness=self.politeness,
-                       gate=self._gate, offline=self.offline)
-        url = response.url or f"{self.base_url}?{urlencode(params)}"
-        if response.status_code != 200:
-            raise SourceError(f"arXiv answered HTTP {response.status_code}.", url=url,
-                              status=response.status_code)
-        from arxiv import _feed as arxiv_feed
-        from lxml import etree
-
-        content = response.content
-        try:
-            root = etree.fromstring(content, etree.XMLParser(resolve_entities=False,
-                                                             no_network=True))
-        except etree.XMLSyntaxError as exc:
-            _forget(self.session, response)
-            raise SourceError(f"arXiv sent a malformed or truncated feed ({exc}).", url=url,
-                              status=200) from exc
-        if root.getroottree().docinfo.internalDTD is not None:
-            _forget(self.session, response)
-            raise SourceError("arXiv's answer declares a DTD (entities); refused.", url=url)
-        if root.tag != "{http://www.w3.org/2005/Atom}feed":
-            _forget(self.session, response)
-            raise SourceError("arXiv sent something that is not an Atom feed.", url=url)
-        total_text = root.findtext("os:totalResults", namespaces=_NS)
-        entries = root.findall("atom:entry", _NS)
-        parsed = arxiv_feed.parse(content)
-        if total_text is None:
-            _forget(self.session, response)
-            raise SourceError("arXiv's feed has no opensearch:totalResults.", url=url)
-        total = int(total_text)
-        start = int(params.get("start", "0"))
-        expected = max(0, min(total - start, int(params["max_results"])))
-        if len(entries) != expected or len(parsed.results) != len(entries):
-            _forget(self.session, response)
-            raise _ShortPage(f"arXiv's feed announces {total} results but holds "
-                             f"{len(entries)} entries", url)
-        return [_to_record(r) for r in parsed.results if not _is_error_entry(r)]
+        return get(self.session, self.base_url, params, politeness=self.politeness,
+                   gate=self._gate, offline=self.offline,
+                   parse=lambda response: _parse_feed(response, params))
 
 
-class _ShortPage(Exception):
+def _parse_feed(response: requests.Response, params: dict[str, str]) -> list[ArxivRecord]:
+    """The records of one feed, checked strictly first (see the module's docstring)."""
+    url = response.url
+    if response.status_code != 200:
+        raise SourceError(f"arXiv answered HTTP {response.status_code}.", url=url,
+                          status=response.status_code)
+    from arxiv import _feed as arxiv_feed
+    from lxml import etree
+
+    content = response.content
+    try:
+        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False,
+                                                         no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(f"arXiv sent a malformed or truncated feed ({exc}).", url=url,
+                          status=200) from exc
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise SourceError("arXiv's answer declares a DTD (entities); refused.", url=url)
+    if root.tag != "{http://www.w3.org/2005/Atom}feed":
+        raise SourceError("arXiv sent something that is not an Atom feed.", url=url)
+    total_text = root.findtext("os:totalResults", namespaces=_NS)
+    entries = root.findall("atom:entry", _NS)
+    if total_text is None or not total_text.strip().isdigit():
+        raise SourceError("arXiv's feed has no opensearch:totalResults.", url=url)
+    parsed = arxiv_feed.parse(content)
+    total = int(total_text)
+    start = int(params.get("start", "0"))
+    expected = max(0, min(total - start, int(params["max_results"])))
+    if len(entries) != expected or len(parsed.results) != len(entries):
+        raise _ShortPage(f"arXiv's feed announces {total} results but holds "
+                         f"{len(entries)} entries", url)
+    return [record for record in (_to_record(r, url) for r in parsed.results
+                                  if not _is_error_entry(r)) if record is not None]
+
+
+class _ShortPage(SourceError):
     def __init__(self, message: str, url: str) -> None:
-        super().__init__(message)
-        self.url = url
+        super().__init__(message, url=url)
 
 
 def _is_error_entry(result: arxiv.Result) -> bool:
@@ -160,27 +143,39 @@ def _is_error_entry(result: arxiv.Result) -> bool:
     return result.title.strip() == "Error" and "api/errors" in result.entry_id
 
 
-def _forget(session: requests.Session, response: requests.Response) -> None:
-    """Drop a bad answer from the cache so that a re-run asks again."""
-    cache = getattr(session, "cache", None)
-    if cache is not None and getattr(response, "cache_key", None):
-        cache.delete(response.cache_key)
-
-
-def _to_record(result: arxiv.Result) -> ArxivRecord:
+def _to_record(result: arxiv.Result, url: str) -> ArxivRecord | None:
+    """The record of one feed entry; ``None`` (with a ``SourceWarning``) when its id is not
+    an arXiv id. A category or DOI off its grammar is left out, with a warning."""
     short = result.get_short_id()
     arxiv_id, _, version = short.partition("v") if re.match(r"\d{4}\.", short) else (
         short.rsplit("v", 1)[0], "v", short.rsplit("v", 1)[-1])
+    if not is_arxiv_id(arxiv_id) or not version.isdigit():
+        _refused(url, "the entry id", result.entry_id, "an arXiv id; the entry was left out")
+        return None
+    primary = result.primary_category or ""
+    if primary and not is_arxiv_category(primary):
+        _refused(url, f"{arxiv_id}: the primary category", primary, "an arXiv subject class")
+        primary = ""
+    doi = result.doi or None
+    if doi is not None and not is_doi(doi):
+        _refused(url, f"{arxiv_id}: the DOI", doi, "a DOI")
+        doi = None
     return ArxivRecord(
         arxiv_id=arxiv_id,
-        version=int(version) if version.isdigit() else 1,
-        title=collapse_spaces(result.title),
-        authors=tuple(collapse_spaces(a.name) for a in result.authors),
+        version=int(version),
+        title=collapse_spaces(strip_controls(result.title)),
+        authors=tuple(collapse_spaces(strip_controls(a.name)) for a in result.authors),
         published=result.published.date(),
         updated=result.updated.date(),
-        primary_category=result.primary_category,
-        categories=tuple(result.categories),
-        comment=collapse_spaces(result.comment) if result.comment else None,
-        journal_ref=result.journal_ref or None,
-        doi=result.doi or None,
+        primary_category=primary,
+        categories=tuple(c for c in result.categories if is_arxiv_category(c)),
+        comment=collapse_spaces(strip_controls(result.comment)) if result.comment else None,
+        journal_ref=collapse_spaces(strip_controls(result.journal_ref))
+        if result.journal_ref else None,
+        doi=doi,
     )
+
+
+def _refused(url: str, what: str, value: str, grammar: str) -> None:
+    warnings.warn(SourceWarning(f"{what} '{strip_controls(value)[:120]}' is not {grammar}; "
+                                "left out.", url), stacklevel=4)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
+from collections.abc import Mapping
 
 import requests
 
 from llm4anno_bib._text import collapse_spaces, normalise_title
-from llm4anno_bib.errors import NotFound, SourceError
+from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, SourceWarning
+from llm4anno_bib.ids import is_dblp_key, is_doi, is_url
+from llm4anno_bib.inert import strip_controls
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import Politeness, RequestGate, decode_utf8, get
 from llm4anno_bib.sources.records import BibRecord, DblpHit
@@ -20,8 +24,10 @@ POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=30.0)
 _HOMONYM = re.compile(r"\s+\d{4}$")
 
 
-def dblp_key_of(key: str, fields: dict[str, str]) -> str:
-    return key.removeprefix("DBLP:")
+def dblp_key_of(key: str, fields: Mapping[str, str]) -> str | None:
+    """The DBLP key of a record (its BibTeX key without ``DBLP:``), or ``None``."""
+    bare = key.removeprefix("DBLP:")
+    return bare if is_dblp_key(bare) else None
 
 
 class DblpClient:
@@ -57,42 +63,76 @@ class DblpClient:
 
     def _search(self, query: str, hits: int) -> list[DblpHit]:
         url = f"{self.base_url}/search/publ/api"
-        response = get(self.session, url, {"q": query, "format": "json", "h": str(hits)},
-                       politeness=self.politeness, gate=self._gate, offline=self.offline)
-        try:
-            result = response.json()["result"]
-            raw_hits = result.get("hits", {}).get("hit", [])
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise SourceError(f"DBLP sent an answer that is not its search JSON ({exc}).",
-                              url=response.url) from exc
-        return [_to_hit(h["info"]) for h in raw_hits if isinstance(h, dict) and "info" in h]
+        return get(self.session, url, {"q": query, "format": "json", "h": str(hits)},
+                   politeness=self.politeness, gate=self._gate, offline=self.offline,
+                   parse=_parse_hits)
 
     def fetch_bib(self, key: str) -> BibRecord:
-        """The BibTeX record of a DBLP key (``conf/iclr/WeiBZGYLDDL22``)."""
-        url = f"{self.base_url}/rec/{key.removeprefix('DBLP:')}.bib"
-        response = get(self.session, url, None, politeness=self.politeness, gate=self._gate,
-                       offline=self.offline)
-        if response.status_code == 404:
-            raise NotFound(f"DBLP has no record '{key}'.", url=url, status=404)
-        records = parse_records(decode_utf8(response), "dblp", dblp_key_of, url)
-        if len(records) != 1:
-            raise SourceError(f"expected one record, got {len(records)}.", url=url)
-        return records[0]
+        """The BibTeX record of a DBLP key (``conf/iclr/WeiBZGYLDDL22``). Raises
+        ``InvalidIdentifier`` for text that is no DBLP key, ``NotFound`` for an unknown one."""
+        bare = key.removeprefix("DBLP:")
+        if not is_dblp_key(bare):
+            raise InvalidIdentifier(f"'{key}' is not a DBLP key (conf/iclr/WeiBZGYLDDL22).")
+        url = f"{self.base_url}/rec/{bare}.bib"
+
+        def one_record(response: requests.Response) -> BibRecord:
+            if response.status_code == 404:
+                raise NotFound(f"DBLP has no record '{key}'.", url=url, status=404)
+            records = parse_records(decode_utf8(response), "dblp", dblp_key_of, url)
+            if len(records) != 1:
+                raise SourceError(f"expected one record, got {len(records)}.", url=url)
+            return records[0]
+
+        return get(self.session, url, None, politeness=self.politeness, gate=self._gate,
+                   offline=self.offline, parse=one_record)
 
 
-def _to_hit(info: dict) -> DblpHit:
-    authors = info.get("authors", {}).get("author", [])
+def _parse_hits(response: requests.Response) -> list[DblpHit]:
+    """The hits of a search answer; a hit without a valid key is left out (and said)."""
+    if response.status_code != 200:
+        raise SourceError(f"DBLP's search answered HTTP {response.status_code}.",
+                          url=response.url, status=response.status_code)
+    try:
+        raw_hits = response.json()["result"].get("hits", {}).get("hit", [])
+        if not isinstance(raw_hits, list):
+            raise TypeError("'hit' is not a list")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SourceError(f"DBLP sent an answer that is not its search JSON ({exc}).",
+                          url=response.url) from exc
+    found = []
+    for raw in raw_hits:
+        info = raw.get("info") if isinstance(raw, dict) else None
+        hit = _to_hit(info) if isinstance(info, dict) else None
+        if hit is None:
+            warnings.warn(SourceWarning("a search hit without a valid DBLP key was left out.",
+                                        response.url), stacklevel=4)
+        else:
+            found.append(hit)
+    return found
+
+
+def _text(value: object) -> str:
+    return collapse_spaces(strip_controls(str(value))) if isinstance(value, (str, int)) else ""
+
+
+def _to_hit(info: dict) -> DblpHit | None:
+    key = info.get("key")
+    if not isinstance(key, str) or not is_dblp_key(key):
+        return None
+    authors = info.get("authors", {})
+    authors = authors.get("author", []) if isinstance(authors, dict) else []
     if isinstance(authors, dict):  # DBLP sends one author as an object, not a list
         authors = [authors]
-    names = tuple(_HOMONYM.sub("", collapse_spaces(a.get("text", ""))) for a in authors)
-    year = str(info.get("year", ""))
+    names = tuple(_HOMONYM.sub("", _text(a.get("text"))) for a in authors
+                  if isinstance(a, dict) and _text(a.get("text")))
+    year, doi, url = _text(info.get("year")), _text(info.get("doi")), _text(info.get("ee"))
     return DblpHit(
-        key=info.get("key", ""),
-        title=collapse_spaces(str(info.get("title", ""))).rstrip("."),
+        key=key,
+        title=_text(info.get("title")).rstrip("."),
         authors=names,
-        venue=str(info.get("venue", "")),
-        year=int(year) if year.isdigit() else None,
-        kind=str(info.get("type", "")),
-        doi=info.get("doi"),
-        url=info.get("ee"),
+        venue=_text(info.get("venue")),
+        year=int(year) if re.fullmatch(r"\d{4}", year) else None,
+        kind=_text(info.get("type")),
+        doi=doi if is_doi(doi) else None,
+        url=url if is_url(url) else None,
     )
