@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,45 +25,63 @@ _INPUT = re.compile(r"\\@input\{([^}]*)\}")
 
 @dataclass(frozen=True)
 class AuxCitations:
-    """The cited keys in first-citation order (each once), the files read, and whether
-    everything is cited (``\\nocite{*}``)."""
+    """The cited keys in first-citation order (each once), the files read, whether
+    everything is cited (``\\nocite{*}``), and the inputs that were not read, with why."""
 
     keys: tuple[str, ...]
     files: tuple[str, ...]
     everything: bool = False
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+# An .aux file is a few kilobytes to a few megabytes; a chain of inputs a few dozen files.
+MAX_AUX_BYTES = 50_000_000
+MAX_AUX_FILES = 1000
 
 
 @dataclass(frozen=True)
 class CiteResult:
     """``library`` holds the cited entries, each under the key the paper cites (an alias
     becomes the entry's key, so BibTeX finds it); ``missing`` maps each key the library does
-    not have to its closest keys."""
+    not have to its closest keys; ``skipped_inputs`` names the ``\\@input`` files not read."""
 
     library: Library
     missing: dict[str, tuple[str, ...]]
+    skipped_inputs: tuple[tuple[str, str], ...] = ()  # inputs of the .aux not read, and why
 
 
 def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
     """Every key ``path`` (and the ``.aux`` files it inputs) cites.
 
-    Raises ``Llm4AnnoBibError`` (exit 2) when the main file cannot be read; an inputted file
-    that does not exist is skipped (LaTeX writes the input before the file).
+    Only regular files are read, at most ``MAX_AUX_BYTES`` each: a FIFO, a device or
+    ``/dev/stdin`` would hang or never end. An input outside the main file's folder, one that
+    is not a regular file, and one that does not exist (LaTeX writes the input before the
+    file) are skipped and listed in ``skipped``. Raises ``Llm4AnnoBibError`` (exit 2) when
+    the main file cannot be read.
     """
     main = Path(path)
+    folder = main.parent.resolve()
     keys: dict[str, None] = {}
     files: list[str] = []
+    skipped: list[tuple[str, str]] = []
     everything = False
     pending = [main]
     while pending:
         current = pending.pop(0)
-        if str(current) in files:
+        if str(current) in files or any(name == str(current) for name, _ in skipped):
             continue
         try:
-            text = current.read_bytes().decode("utf-8", errors="replace")
-        except OSError as exc:
+            if current != main and not current.resolve().is_relative_to(folder):
+                raise _NotRead("outside the paper's folder")
+            if len(files) >= MAX_AUX_FILES:
+                raise _NotRead(f"more than {MAX_AUX_FILES} inputs")
+            text = _read_regular(current).decode("utf-8", errors="replace")
+        except (OSError, _NotRead) as exc:
+            reason = str(exc) if isinstance(exc, _NotRead) else (exc.strerror or str(exc))
             if current == main:
-                raise Llm4AnnoBibError(f"cannot read the .aux file: {exc.strerror or exc}.",
+                raise Llm4AnnoBibError(f"cannot read the .aux file: {reason}.",
                                        path=str(current)) from exc
+            skipped.append((str(current), reason))
             continue
         files.append(str(current))
         for line in text.splitlines():
@@ -81,7 +100,25 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
                     keys.setdefault(key)
             for match in _INPUT.finditer(line):
                 pending.append(main.parent / match.group(1).strip())
-    return AuxCitations(tuple(keys), tuple(files), everything)
+    return AuxCitations(tuple(keys), tuple(files), everything, tuple(skipped))
+
+
+class _NotRead(Exception):
+    """An input that is not read, and why."""
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, at most ``MAX_AUX_BYTES``: opened without blocking (a
+    FIFO would wait for a writer) and checked on the open descriptor, so nothing can swap
+    the file for a device between the check and the read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRead("not a regular file (a device, FIFO or socket)")
+        data = stream.read(MAX_AUX_BYTES + 1)
+    if len(data) > MAX_AUX_BYTES:
+        raise _NotRead(f"larger than {MAX_AUX_BYTES // 1_000_000} MB, which no .aux file is")
+    return data
 
 
 def cite_entries(library: Library, citations: AuxCitations) -> CiteResult:
@@ -107,4 +144,4 @@ def cite_entries(library: Library, citations: AuxCitations) -> CiteResult:
             chosen.append(entry if entry.key == key else
                           Entry.from_fields(key, entry.entry_type, entry.fields))
             cited.append(key)
-    return CiteResult(library.with_entries(chosen), missing)
+    return CiteResult(library.with_entries(chosen), missing, citations.skipped)

@@ -194,6 +194,8 @@ def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
     with _reported():
         result = llm4anno_bib.cite(aux, path=library)
         text = result.library.export(format=format)
+    for name, reason in result.skipped_inputs:
+        typer.echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
     _emit(text, output, f"{len(result.library)} cited entries")
     for key, suggestions in result.missing.items():
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""

@@ -49,11 +49,19 @@ def _words(text: str) -> list[str]:
 
 @dataclass
 class Fault:
+    """One faulty answer: a status, headers and body, sent after ``delay`` seconds;
+    ``drip`` sends the body (with ``drip_headers``, the headers too) one byte every
+    ``drip`` seconds; ``declare_length=False`` leaves out Content-Length (the body then
+    ends when the connection closes, as HTTP/1.0 allows)."""
+
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"<html><body>Service unavailable</body></html>"
     content_type: str = "text/html"
     delay: float = 0.0
+    drip: float = 0.0
+    drip_headers: bool = False
+    declare_length: bool = True
 
 
 @dataclass
@@ -235,17 +243,29 @@ class SourceServer:
                 else:
                     time.sleep(next((s for p, s in server._slow.items() if path.startswith(p)), 0))
                     status, ctype, body = server.answer(path, query)
-                    headers = {}
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
+                    headers, fault = {}, Fault()
+                head = [f"HTTP/1.0 {status} X", f"Content-Type: {ctype}"]
+                if fault.declare_length:
+                    head.append(f"Content-Length: {len(body)}")
+                head += [f"{name}: {value}" for name, value in headers.items()]
+                head_bytes = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
                 try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
+                    if fault.drip and fault.drip_headers:
+                        self._drip(head_bytes + body, fault.drip)
+                        return
+                    self.wfile.write(head_bytes)
+                    if fault.drip:
+                        self._drip(body, fault.drip)
+                    else:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError, OSError):
                     pass
+
+            def _drip(self, data: bytes, pause: float) -> None:
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(pause)
 
             def log_message(self, *args: object) -> None:
                 pass

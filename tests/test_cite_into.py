@@ -162,3 +162,45 @@ def test_cli_into_reports_added_and_skipped(tmp_path):
     missing = tmp_path / "new.bib"
     created = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(missing)])
     assert created.exit_code == 0 and missing.read_text(encoding="utf-8").startswith("@")
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/stdin", "../outside.aux", "fifo.aux",
+                                    "link-to-zero.aux", "folder.aux"])
+def test_cite_reads_only_regular_files_next_to_the_paper(tmp_path, target):
+    """A device, a FIFO or a file outside the paper's folder would hang the run or read
+    what the paper does not own: each is skipped, said, and the rest is cited."""
+    import os
+
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    (tmp_path / "outside.aux").write_text("\\citation{kojima2022large}\n", encoding="utf-8")
+    os.mkfifo(paper / "fifo.aux")
+    (paper / "link-to-zero.aux").symlink_to("/dev/zero")
+    (paper / "folder.aux").mkdir()
+    (paper / "main.aux").write_text(f"\\citation{{wei2022chain}}\n\\@input{{{target}}}\n",
+                                    encoding="utf-8")
+    result = llm4anno_bib.cite(paper / "main.aux")
+    assert [e.key for e in result.library] == ["wei2022chain"]
+    assert [name for name, _reason in result.skipped_inputs] == [str(paper / target)]
+    cli = runner.invoke(app, ["cite", str(paper / "main.aux")])
+    assert cli.exit_code == 0 and "not read" in cli.stderr and "{wei2022chain," in cli.stdout
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "too-large"])
+def test_a_main_aux_that_is_no_regular_file_is_an_error_not_a_hang(tmp_path, kind):
+    import os
+
+    from llm4anno_bib import auxfile
+
+    main = tmp_path / "main.aux"
+    if kind == "fifo":
+        os.mkfifo(main)
+    elif kind == "device":
+        main.symlink_to("/dev/zero")
+    else:
+        main.write_bytes(b"%" * (auxfile.MAX_AUX_BYTES + 2))
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "cite", str(main)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{main}: cannot read the .aux file" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

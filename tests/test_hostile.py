@@ -112,3 +112,94 @@ def test_a_feed_with_a_dtd_is_refused(server, tmp_path):
                          politeness=Politeness(delay=0, retries=0, timeout=5))
     with pytest.raises(SourceError, match="DTD"):
         client.fetch_ids(["2201.11903"])
+
+
+# -- answers that would exhaust the machine ---------------------------------------------------
+def _feed(server) -> bytes:
+    return server.answer("/arxiv/api/query", {"id_list": ["2201.11903"], "max_results": ["1"]})[2]
+
+
+def _peak_of(call) -> tuple[Exception | None, int]:
+    """What ``call`` raised, and the most memory Python held while it ran."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+        raised = None
+    except Exception as exc:  # noqa: BLE001 (the caller asserts on it)
+        raised = exc
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return raised, peak
+
+
+BOUNDED = Politeness(delay=0, retries=0, timeout=5, max_bytes=1_000_000, deadline=10)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_bomb_is_stopped_at_the_limit_and_not_cached(server, tmp_path, encoding):
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31 if encoding == "gzip" else 15)
+    bomb = packer.compress(b" " * 200_000_000) + packer.flush()  # 200 MB from 200 KB
+    server.fail_next("/arxiv", Fault(status=200, body=bomb, content_type="application/atom+xml",
+                                     headers={"Content-Encoding": encoding}))
+    client = ArxivClient(make_session(tmp_path / "c"), server.arxiv_url, politeness=BOUNDED)
+    raised, peak = _peak_of(lambda: client.fetch_ids(["2201.11903"]))
+    assert isinstance(raised, SourceError) and "over the limit of 1 MB" in str(raised)
+    assert peak < 20_000_000  # inflated a chunk at a time, never all 200 MB
+    server.reset_log()
+    assert client.fetch_ids(["2201.11903"])["2201.11903"].arxiv_id == "2201.11903"
+    assert server.count("/arxiv") == 1  # the refused answer was not kept
+
+
+def test_an_answer_without_a_length_is_refused_while_it_is_read(server, tmp_path):
+    server.fail_next("/arxiv", Fault(status=200, body=b"x" * 30_000_000, declare_length=False,
+                                     content_type="application/atom+xml"))
+    client = ArxivClient(make_session(tmp_path / "c"), server.arxiv_url, politeness=BOUNDED)
+    raised, peak = _peak_of(lambda: client.fetch_ids(["2201.11903"]))
+    assert isinstance(raised, SourceError) and "over the limit" in str(raised)
+    assert peak < 10_000_000
+    cache_file = tmp_path / "c" / "http_cache.sqlite"
+    assert cache_file.stat().st_size < 1_000_000  # nothing of it went into the cache
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body-drips", "headers-drip"])
+def test_a_server_that_drips_is_cut_at_the_deadline(server, tmp_path, headers_too):
+    import time
+
+    server.fail_next("/arxiv", Fault(status=200, body=_feed(server), drip=0.2,
+                                     drip_headers=headers_too,
+                                     content_type="application/atom+xml"))
+    slow = Politeness(delay=0, retries=0, timeout=5, deadline=1.5)
+    client = ArxivClient(make_session(tmp_path / "c"), server.arxiv_url, politeness=slow)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="no whole answer within 1.5 s"):
+        client.fetch_ids(["2201.11903"])
+    assert time.monotonic() - started < 5  # a byte every 0.2 s never trips the 5 s timeout
+    server.reset_log()  # (this client now fails fast: the source did not answer in this run)
+    fresh = ArxivClient(make_session(tmp_path / "c"), server.arxiv_url, politeness=slow)
+    assert fresh.fetch_ids(["2201.11903"])  # nothing half-read was kept
+    assert server.count("/arxiv") == 1
+
+
+def test_a_gzip_bomb_as_the_anthology_export_is_refused_and_not_kept(server, tmp_path):
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = packer.compress(b"@" * 300_000_000) + packer.flush()
+    server.fail_next("/acl/anthology.bib.gz", Fault(status=200, body=bomb,
+                                                     content_type="application/gzip"))
+    client = AclClient(make_session(tmp_path / "c"), server.acl_url, politeness=FAST,
+                       index_dir=tmp_path / "c", inflated_limit=5_000_000)
+    raised, peak = _peak_of(lambda: client.find_by_title("CommonsenseQA"))
+    assert isinstance(raised, SourceError) and "inflates to over 5 MB" in str(raised)
+    assert peak < 30_000_000
+    assert not list((tmp_path / "c").glob("acl-*-index-*.json"))
+    server.reset_log()  # the next run asks again and gets the real export
+    again = AclClient(make_session(tmp_path / "c"), server.acl_url, politeness=FAST,
+                      index_dir=tmp_path / "c", inflated_limit=5_000_000)
+    assert again.find_by_title("CommonsenseQA: A Question Answering Challenge Targeting "
+                               "Commonsense Knowledge")
+    assert server.count("/acl/anthology.bib.gz") == 1

@@ -347,8 +347,10 @@ def forget(session: requests.Session, response: requests.Response) -> None:
 # -- the deadline of one answer ---------------------------------------------------------
 # A socket timeout bounds each read, not the answer: a server sending a byte every few
 # seconds would hold a request for good. A timer shuts the request's socket at the deadline,
-# which ends a blocked read at once (headers or body). The connection a thread is using is
-# known through the connection classes below, which the session's adapters build.
+# which ends a blocked read at once (headers or body). The socket a thread is using is known
+# through the connection classes below, which the session's adapters build; the socket
+# itself is held, because http.client drops the connection's reference to it once the
+# headers say the connection will close, while the body is still being read.
 _ACTIVE = threading.local()
 
 
@@ -356,7 +358,8 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.passed = False
-        self._connection: object | None = None
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
         self._timer.daemon = True
 
@@ -369,37 +372,50 @@ class _Deadline:
         self._timer.cancel()
         _ACTIVE.deadline = None
 
-    def use(self, connection: object) -> None:
-        self._connection = connection
-        if self.passed:
-            self._cut()
+    def use(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            if sock is not None:
+                self._socket = sock
+            if self.passed:
+                self._shut()
 
     def _cut(self) -> None:
-        self.passed = True
-        sock = getattr(self._connection, "sock", None)
-        if sock is not None:
+        with self._lock:
+            self.passed = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._socket is not None:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
+                self._socket.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed: nothing left to wait on
                 pass
 
 
-def _in_use(connection: object) -> None:
+def _in_use(sock: socket.socket | None) -> None:
     deadline = getattr(_ACTIVE, "deadline", None)
     if deadline is not None:
-        deadline.use(connection)
+        deadline.use(sock)
 
 
-class _HTTPConnection(urllib3.connection.HTTPConnection):
+class _DeadlineConnection:
+    """Tells the running ``_Deadline`` which socket a request uses (new or reused)."""
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _in_use(self.sock)  # type: ignore[attr-defined]
+
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        _in_use(self)
-        super().request(*args, **kwargs)
+        _in_use(self.sock)  # type: ignore[attr-defined]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSConnection(urllib3.connection.HTTPSConnection):
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        _in_use(self)
-        super().request(*args, **kwargs)
+class _HTTPConnection(_DeadlineConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineConnection, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _HTTPPool(urllib3.HTTPConnectionPool):

@@ -57,14 +57,16 @@ class AclClient:
 
     def __init__(self, session: requests.Session, base_url: str | None = None, *,
                  politeness: Politeness = POLITENESS, offline: bool = False,
-                 index_dir: str | os.PathLike[str] | None = None) -> None:
+                 index_dir: str | os.PathLike[str] | None = None,
+                 inflated_limit: int = INFLATED_LIMIT) -> None:
         self.session = session
         self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
         self.politeness = politeness
         self.offline = offline
         self.index_dir = Path(index_dir) if index_dir is not None else default_cache_dir()
         self._gate = RequestGate(politeness.delay)
-        self._index: dict[str, list[str]] | None = None
+        self._index: dict[str, dict[str, list[str]]] | None = None
+        self.inflated_limit = inflated_limit
 
     @property
     def real_requests(self) -> int:
@@ -129,7 +131,7 @@ class AclClient:
     def _read_export(self, response: requests.Response, url: str
                      ) -> dict[str, dict[str, list[str]]]:
         """The title and DOI index of the full export: kept on disk under the export's
-        digest, built when missing. Inflating stops at ``INFLATED_LIMIT`` (a small gzip
+        digest, built when missing. Inflating stops at ``inflated_limit`` (a small gzip
         file can inflate to gigabytes); an export that cannot be read is refused, so it is
         never kept."""
         if response.status_code != 200:
@@ -144,7 +146,7 @@ class AclClient:
             except (OSError, ValueError):
                 pass  # a damaged index file is rebuilt below
         try:
-            text = (inflate_bounded(raw, INFLATED_LIMIT, url) if raw[:2] == b"\x1f\x8b"
+            text = (inflate_bounded(raw, self.inflated_limit, url) if raw[:2] == b"\x1f\x8b"
                     else raw).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SourceError(f"the full export is not UTF-8 ({exc}).", url=url) from exc
