@@ -156,6 +156,17 @@ def arxiv_id_of(entry: Entry) -> str | None:
     return None
 
 
+def cites_preprint(entry: Entry) -> bool:
+    """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
+    but an arXiv id. Anything else cites a published version, which is never rewritten from
+    its preprint."""
+    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
+                                                       "publisher")).lower()
+    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
+    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
+        arxiv_id_of(entry)))
+
+
 def anthology_id_of(entry: Entry) -> str | None:
     """The entry's ACL Anthology id: its ``anthology`` field, or the id in an Anthology URL
     or an Anthology DOI (``10.18653/v1/<id>``)."""
@@ -183,8 +194,10 @@ def arxiv_fields(record: ArxivRecord) -> dict[str, str]:
 
 def eprint_fields(record: ArxivRecord) -> dict[str, str]:
     """The fields that tie an entry to its arXiv preprint."""
-    return {"eprint": record.arxiv_id, "archiveprefix": "arXiv",
-            "primaryclass": record.primary_category}
+    fields = {"eprint": record.arxiv_id, "archiveprefix": "arXiv"}
+    if record.primary_category:  # empty when the source's category was refused
+        fields["primaryclass"] = record.primary_category
+    return fields
 
 
 def published_fields(record: BibRecord) -> dict[str, str]:

@@ -11,6 +11,8 @@ here; ``llm4anno_bib.update()`` or the CLI writes after review.
 What an update never does:
 
 - change a key, drop an entry, or drop a field someone wrote (fields no source gives stay);
+- rewrite an entry that cites a published version from its preprint (``enrich.cites_preprint``):
+  when its published record cannot be used, only its eprint fields are brought up to date;
 - overwrite a field named in the entry's ``curated`` field (``curated = {*}``: the entry is
   left alone; ``type``: the entry type is kept);
 - apply a record that fails the matching rule (the record of a mistyped id, a near miss) or
@@ -29,8 +31,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import (
-    anthology_id_of, arxiv_fields, arxiv_id_of, eprint_fields, find_preprint, find_published,
-    judge, published_fields,
+    anthology_id_of, arxiv_fields, arxiv_id_of, cites_preprint, eprint_fields, find_preprint,
+    find_published, judge, published_fields,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
@@ -242,7 +244,9 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None,
     if published is not None:
         label = _source_label(published)
         proposed |= {name: (value, label) for name, value in published_fields(published).items()}
-    elif preprint is not None:
+    elif preprint is not None and cites_preprint(entry):
+        # a published entry whose record could not be used keeps its fields: its preprint
+        # would cite an earlier, lesser version (another month, the arXiv URL, fewer authors)
         proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
                      for name, value in arxiv_fields(preprint).items()}
     if preprint is not None:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, title_score,
+    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, cites_preprint, title_score,
 )
 from llm4anno_bib.bibfile import parse_entries
 from llm4anno_bib.model import Entry, Library, venue_acronym
@@ -103,14 +103,6 @@ def _ids(entry: Entry) -> dict[str, str]:
     if anthology_id:
         found["acl"] = anthology_id
     return found
-
-
-def _is_preprint(entry: Entry) -> bool:
-    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
-                                                       "publisher")).lower()
-    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
-    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
-        arxiv_id_of(entry)))
 
 
 def _venue_key(entry: Entry) -> str | None:
@@ -192,7 +184,7 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
             other.key != ours.key else "not this paper's arXiv id"
         findings.append(Finding("eprint", their_ids["arxiv"], our_ids.get("arxiv"),
                                 f"{their_ids['arxiv']} is {whose}"))
-    preprint_of_published = _is_preprint(theirs) and not _is_preprint(ours) and \
+    preprint_of_published = cites_preprint(theirs) and not cites_preprint(ours) and \
         ours.entry_type != "misc"
     if preprint_of_published:
         findings.append(Finding("published", f"arXiv preprint ({theirs.year})",

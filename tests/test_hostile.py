@@ -4,6 +4,7 @@ answers and feeds with a DTD are refused."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -203,3 +204,22 @@ def test_a_gzip_bomb_as_the_anthology_export_is_refused_and_not_kept(server, tmp
     assert again.find_by_title("CommonsenseQA: A Question Answering Challenge Targeting "
                                "Commonsense Knowledge")
     assert server.count("/acl/anthology.bib.gz") == 1
+
+
+def test_a_users_hostile_links_and_latex_are_never_live_in_any_rendering():
+    """A user's own file may hold a javascript: link, a quote that ends an attribute, or
+    LaTeX that runs: the notebook table, the page, the list line and pybtex's references
+    write them as text."""
+    entry = Entry.from_fields("evil2020x", "misc", {
+        "title": "X \\immediate\\write18{touch PWNED}", "author": "A B", "year": "2020",
+        "url": "JaVaScRiPt:alert(1)", "pdf": 'https://x.org/" onmouseover="alert(1)',
+        "code": "javascript:alert(2)"})
+    library = Library([entry])
+    for html in (library._repr_html_(), entry._repr_html_(), library.to_html()):
+        assert 'href="javascript:' not in html.lower() and 'onmouseover="' not in html
+    assert "](" not in library.export("markdown")
+    assert 'href="javascript:' not in library.export("refs", backend="html").lower()
+    assert "](javascript:" not in library.export("refs", backend="markdown").lower()
+    latex = library.export("refs", backend="latex")
+    assert "\\textbackslash{}write" in latex
+    assert re.search(r"\\(immediate|write)", latex.replace("\\textbackslash{}", "")) is None

@@ -35,7 +35,56 @@ def _formatted(library: Library, style: str, backend: str):
         text = _URL_MACRO.sub(r"\1", text)
     data = parse_string(text, "bibtex")
     formatted = find_plugin("pybtex.style.formatting", style)().format_bibliography(data)
-    return formatted, find_plugin("pybtex.backends", backend)()
+    return formatted, _guarded(find_plugin("pybtex.backends", backend), backend == "latex")()
+
+
+def _guarded(base: type, latex: bool) -> type:
+    """pybtex's ``base`` backend, made to write text as text: pybtex reads LaTeX in a field
+    (``\\textbackslash{}write18`` becomes a backslash and ``write18``) and its LaTeX backend
+    writes a backslash, a brace or a dollar back as it is, which would make inert text run;
+    its backends also write any URL as a link and a key or label as it is."""
+    from llm4anno_bib.ids import is_bibtex_key, web_url
+
+    class Guarded(base):  # type: ignore[valid-type, misc]
+        def format_str(self, text: str) -> str:
+            return _latex_text(text) if latex else super().format_str(text)
+
+        def format_href(self, url: str, text: str, external: bool = False) -> str:
+            if web_url(url) != url:  # javascript:, a quote, a brace: the text, unlinked
+                return text
+            return super().format_href(url, text, external)
+
+        def write_entry(self, key: str, label: str, text: str) -> None:
+            super().write_entry(key if is_bibtex_key(key) else self.format_str(key),
+                                label if _PLAIN_LABEL.fullmatch(label) else self.format_str(label),
+                                text)
+
+    return Guarded
+
+
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9+\-.]*")  # what the styles' labels are made of: kept as is
+_LATEX_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
+                  "$": "\\$", "%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_",
+                  "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
+_LATEX_TEXT = re.compile(r"[\\{}$%#&_^~]|[^\x00-\x7f]+|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _latex_text(text: str) -> str:
+    """Plain text as LaTeX that prints it: every special character escaped, non-ASCII letters
+    as accent macros (latexcodec), control characters left out."""
+    import codecs
+
+    import latexcodec  # noqa: F401 (registers the codec)
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in _LATEX_SPECIAL:
+            return _LATEX_SPECIAL[char]
+        if char.isascii():
+            return ""
+        return codecs.encode(char, "ulatex")
+
+    return _LATEX_TEXT.sub(escape, text)
 
 
 def render_references(library: Library, style: str = "plain", backend: str = "text") -> str:
