@@ -44,6 +44,14 @@ SearchOption = Annotated[Optional[str], typer.Option("--search", help="Words in 
 _DEBUG = False
 
 
+def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print to the terminal without its control characters: a title or URL from a file or
+    a source must not move the cursor, retitle the window or reverse the text."""
+    from llm4anno_bib.inert import strip_controls
+
+    typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
+
+
 @app.callback()
 def _options(debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of an error, not just its message.")] = False) -> None:
@@ -59,7 +67,7 @@ def _options(debug: Annotated[bool, typer.Option(
 
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
         if issubclass(category, Llm4AnnoBibWarning):
-            typer.echo(f"llm4anno-bib: warning: {message}", err=True)
+            _echo(f"llm4anno-bib: warning: {message}", err=True)
         else:
             default(message, category, filename, lineno, file, line)
 
@@ -77,7 +85,7 @@ def _reported() -> Iterator[None]:
             import traceback
 
             traceback.print_exc(file=sys.stderr)
-        typer.echo(f"llm4anno-bib: {error}", err=True)
+        _echo(f"llm4anno-bib: {error}", err=True)
         raise typer.Exit(error.exit_code) from error
 
 
@@ -85,7 +93,7 @@ def _emit(text: str, output: Optional[Path], what: str) -> None:
     """Print ``text``, or write it atomically to ``output``, making its folder if needed
     (``-o site/index.html`` in a fresh clone); exit 2 when that fails."""
     if output is None:
-        typer.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     from llm4anno_bib.bibfile import write_text_atomic
 
@@ -93,10 +101,10 @@ def _emit(text: str, output: Optional[Path], what: str) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(output, text)
     except OSError as error:
-        typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "
+        _echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "
                    "written.", err=True)
         raise typer.Exit(2) from error
-    typer.echo(f"wrote {what} to {output}", err=True)
+    _echo(f"wrote {what} to {output}", err=True)
 
 
 def _load(path: Optional[Path]) -> Library:
@@ -116,7 +124,7 @@ def _filtered(library: Library, category: Optional[list[str]], year: Optional[in
 def categories(library: LibraryOption = None) -> None:
     """Show the category tree with the number of works in each (sub-sections included)."""
     for category in _load(library).categories():
-        typer.echo(f"{'  ' * category.depth}{category.heading} ({category.count})  "
+        _echo(f"{'  ' * category.depth}{category.heading} ({category.count})  "
                    f"[{category.slug}]")
 
 
@@ -132,15 +140,15 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
             for e in chosen]
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
     for row in rows:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
-    typer.echo(f"{len(rows)} works", err=True)
+        _echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    _echo(f"{len(rows)} works", err=True)
 
 
 @app.command()
 def show(key: str, library: LibraryOption = None) -> None:
     """Print one entry's BibTeX (aliases resolve to the entry)."""
     with _reported():
-        typer.echo(_load(library)[key].bibtex, nl=False)
+        _echo(_load(library)[key].bibtex, nl=False)
 
 
 @app.command()
@@ -165,14 +173,14 @@ def export(category: CategoryOption = None, year: YearOption = None,
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
     if into is not None:
         if output is not None or format not in ("bibtex", "biblatex"):
-            typer.echo("llm4anno-bib: --into appends BibTeX or BibLaTeX to a .bib file; it "
+            _echo("llm4anno-bib: --into appends BibTeX or BibLaTeX to a .bib file; it "
                        "takes neither --output nor another format.", err=True)
             raise typer.Exit(2)
         with _reported():
             result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format)
         for skipped in result.skipped:
-            typer.echo(f"skipped {skipped.key}: {skipped.reason}: '{skipped.theirs}'", err=True)
-        typer.echo(f"added {len(result.added)} entries to {into}"
+            _echo(f"skipped {skipped.key}: {skipped.reason}: '{skipped.theirs}'", err=True)
+        _echo(f"added {len(result.added)} entries to {into}"
                    + (f": {' '.join(result.added)}" if result.added else ""), err=True)
         return
     with _reported():
@@ -189,17 +197,17 @@ def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
          library: LibraryOption = None) -> None:
     """Export exactly the entries a paper cites (from its .aux); exit 1 if any key is missing."""
     if format not in ("bibtex", "biblatex"):
-        typer.echo(f"llm4anno-bib: --format must be bibtex or biblatex, not '{format}'.", err=True)
+        _echo(f"llm4anno-bib: --format must be bibtex or biblatex, not '{format}'.", err=True)
         raise typer.Exit(2)
     with _reported():
         result = llm4anno_bib.cite(aux, path=library)
         text = result.library.export(format=format)
     for name, reason in result.skipped_inputs:
-        typer.echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
+        _echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
     _emit(text, output, f"{len(result.library)} cited entries")
     for key, suggestions in result.missing.items():
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-        typer.echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
+        _echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
     if result.missing:
         raise typer.Exit(1)
 
@@ -214,20 +222,20 @@ def stats(category: CategoryOption = None, year: YearOption = None, venue: Venue
     """Counts of works by category, year and venue; --plot draws the overview chart."""
     chosen = _filtered(_load(library), category, year, venue, author, search)
     counts = chosen.stats()
-    typer.echo(counts.table(), nl=False)
+    _echo(counts.table(), nl=False)
     if plot is not None:
         from llm4anno_bib.plotting import plot_overview
 
         with _reported():
             plot_overview(counts, plot)
-        typer.echo(f"wrote the chart to {plot}", err=True)
+        _echo(f"wrote the chart to {plot}", err=True)
 
 
 @app.command()
 def survey(library: LibraryOption = None) -> None:
     """Print the survey's own citation (version of record, with its arXiv id)."""
     with _reported():
-        typer.echo(_load(library).survey().bibtex, nl=False)
+        _echo(_load(library).survey().bibtex, nl=False)
 
 
 @app.command()
@@ -237,9 +245,9 @@ def corrections(key: Annotated[Optional[str], typer.Argument(help="Only this ent
     with _reported():
         found = _load(library).corrections(key)
     for c in found:
-        typer.echo(f"{c.key} [{c.kind}]\n  list:   {c.said}\n  cited:  {c.truth}\n"
+        _echo(f"{c.key} [{c.kind}]\n  list:   {c.said}\n  cited:  {c.truth}\n"
                    f"  source: {c.source}")
-    typer.echo(f"{len(found)} corrections", err=True)
+    _echo(f"{len(found)} corrections", err=True)
 
 
 # -- maintenance: add, update, cache ----------------------------------------------------
@@ -277,22 +285,22 @@ def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Ant
                                   sources=_connect(cache_dir, offline),
                                   lock_timeout=lock_timeout, on_wait=_say_waiting)
     for line in result.near_misses:
-        typer.echo(f"near miss (not applied): {line}", err=True)
+        _echo(f"near miss (not applied): {line}", err=True)
     entry = result.entry
     if result.added:
-        typer.echo(f"added {entry.key}: {entry.title} ({entry.venue or entry.entry_type} "
+        _echo(f"added {entry.key}: {entry.title} ({entry.venue or entry.entry_type} "
                    f"{entry.year or ''})".rstrip(), err=True)
     elif result.new_categories:
-        typer.echo(f"already there as {entry.key} (same {result.matched_by}); added to "
+        _echo(f"already there as {entry.key} (same {result.matched_by}); added to "
                    f"{', '.join(result.new_categories)}", err=True)
     else:
-        typer.echo(f"already there as {entry.key} (same {result.matched_by}), in every "
+        _echo(f"already there as {entry.key} (same {result.matched_by}), in every "
                    "category asked; nothing changed", err=True)
-    typer.echo(entry.key)
+    _echo(entry.key)
 
 
 def _say_waiting(message: str) -> None:
-    typer.echo(f"llm4anno-bib: {message}", err=True)
+    _echo(f"llm4anno-bib: {message}", err=True)
 
 
 def _show_change(change) -> str:
@@ -311,18 +319,18 @@ def _render_update(result) -> None:
         lines += [f"  conflict (not applied): {c}" for c in report.conflicts]
         lines += [f"  near miss (not applied): {n}" for n in report.near_misses]
         if lines:
-            typer.echo(f"{report.key}:\n" + "\n".join(lines))
+            _echo(f"{report.key}:\n" + "\n".join(lines))
     failures: dict[str, list[str]] = {}
     for report in result.failed:  # one line per cause: a network outage is one problem
         failures.setdefault(report.problem or "", []).append(report.key)
     for problem, keys in failures.items():
-        typer.echo(f"could not be checked ({len(keys)}): {problem}\n  {' '.join(keys)}")
+        _echo(f"could not be checked ({len(keys)}): {problem}\n  {' '.join(keys)}")
     counts = {s: sum(1 for e in result.entries if e.status == s)
               for s in ("changed", "unchanged", "failed", "skipped")}
     summary = (f"{len(result.entries)} entries: {counts['changed']} to change, "
                f"{counts['unchanged']} up to date, {counts['failed']} not checked, "
                f"{counts['skipped']} curated")
-    typer.echo(summary if result.changed else summary + "; nothing to do", err=True)
+    _echo(summary if result.changed else summary + "; nothing to do", err=True)
 
 
 @app.command()
@@ -358,22 +366,22 @@ def _update_locked(path: Path, keys: Optional[list[str]], category: Optional[lis
                                         category=category or None,
                                         progress=lambda step: bar.update(1))
     except KeyboardInterrupt:
-        typer.echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
+        _echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
                    "is cached: a re-run resumes from there.", err=True)
         raise typer.Exit(130) from None
     _render_update(result)
     if result.changed and not dry_run:
         if not yes:
             if not sys.stdin.isatty():
-                typer.echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to "
+                _echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to "
                            f"write {path}, or --dry-run to only show the diff.", err=True)
                 raise typer.Exit(2)
             if not typer.confirm(f"Write {len(result.changed)} changed entries to {path}?"):
-                typer.echo("nothing was written.", err=True)
+                _echo("nothing was written.", err=True)
                 raise typer.Exit(result.exit_code)
         with _reported():
             result.library.save(path)
-        typer.echo(f"wrote {len(result.changed)} changed entries to {path}", err=True)
+        _echo(f"wrote {len(result.changed)} changed entries to {path}", err=True)
     raise typer.Exit(result.exit_code)
 
 
@@ -403,15 +411,15 @@ def render_list(output: Annotated[Optional[Path], typer.Option("--output", "-o",
         try:
             current = check.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            typer.echo(f"llm4anno-bib: {check}: cannot read: {error}", err=True)
+            _echo(f"llm4anno-bib: {check}: cannot read: {error}", err=True)
             raise typer.Exit(2) from error
         if current == text:
-            typer.echo(f"{check} is up to date", err=True)
+            _echo(f"{check} is up to date", err=True)
             return
         diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), str(check),
                                          "rendered", lineterm="", n=1))
-        typer.echo("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
-        typer.echo(f"llm4anno-bib: {check} is out of date; run 'llm4anno-bib render-list -o "
+        _echo("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
+        _echo(f"llm4anno-bib: {check} is out of date; run 'llm4anno-bib render-list -o "
                    f"{check}'.", err=True)
         raise typer.Exit(1)
     _emit(text, output, "the list")
@@ -428,17 +436,17 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     from llm4anno_bib.checking import check as check_files
 
     if format not in ("text", "json"):
-        typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
+        _echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
         raise typer.Exit(2)
     files = files or [_local_or_shipped(None)]
     with _reported():
         report = check_files(files)
     if format == "json":
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        _echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
-            typer.echo(str(problem))
-        typer.echo(f"checked {len(report.files)} file(s): {len(report.errors)} errors, "
+            _echo(str(problem))
+        _echo(f"checked {len(report.files)} file(s): {len(report.errors)} errors, "
                    f"{len(report.warnings)} warnings", err=True)
     raise typer.Exit(report.exit_code)
 
@@ -459,10 +467,10 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     if format not in ("text", "json"):
-        typer.echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
+        _echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
         raise typer.Exit(2)
     if fix and (output is None or output.resolve() == file.resolve()):
-        typer.echo("llm4anno-bib: --fix writes a corrected copy: give -o FILE, another file "
+        _echo("llm4anno-bib: --fix writes a corrected copy: give -o FILE, another file "
                    "than the one checked.", err=True)
         raise typer.Exit(2)
     current = _load(library)
@@ -470,18 +478,18 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
         text = read_bib_bytes(file, encoding)
         report = verify_text(text, current, str(file))
     if format == "json":
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        _echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         for entry in report.disagreeing:
-            typer.echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "
+            _echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "
                        f"(matched by {entry.matched_by})")
             for finding in entry.findings:
-                typer.echo(f"  {finding.field}: {finding.message}\n"
+                _echo(f"  {finding.field}: {finding.message}\n"
                            f"    yours:   {finding.theirs}\n    library: {finding.ours}")
         if report.not_checked:
-            typer.echo(f"not checked ({len(report.not_checked)}, not in the library): "
+            _echo(f"not checked ({len(report.not_checked)}, not in the library): "
                        + " ".join(e.key for e in report.not_checked))
-    typer.echo(f"{len(report.entries)} entries: {len(report.disagreeing)} disagree, "
+    _echo(f"{len(report.entries)} entries: {len(report.disagreeing)} disagree, "
                f"{len(report.entries) - len(report.disagreeing) - len(report.not_checked)} "
                f"agree, {len(report.not_checked)} not checked", err=True)
     if fix and output is not None:
@@ -492,9 +500,9 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
             try:
                 write_bytes_atomic(output, fixed.encode(encoding or "utf-8"))
             except OSError as error:
-                typer.echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}.", err=True)
+                _echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}.", err=True)
                 raise typer.Exit(2) from error
-        typer.echo(f"wrote the corrected copy to {output} ({len(report.disagreeing)} entries "
+        _echo(f"wrote the corrected copy to {output} ({len(report.disagreeing)} entries "
                    "corrected)", err=True)
     raise typer.Exit(report.exit_code)
 
@@ -511,12 +519,12 @@ def cache_info(cache_dir: CacheDirOption = None) -> None:
 
     with _reported():
         info = describe(cache_dir)
-    typer.echo(f"folder: {info.folder}")
+    _echo(f"folder: {info.folder}")
     for host, count in info.responses.items():
-        typer.echo(f"  {host}: {count} answers")
+        _echo(f"  {host}: {count} answers")
     for name in info.index_files:
-        typer.echo(f"  index: {name}")
-    typer.echo(f"{info.total_responses} answers, {info.parsed_libraries} parsed libraries, "
+        _echo(f"  index: {name}")
+    _echo(f"{info.total_responses} answers, {info.parsed_libraries} parsed libraries, "
                f"{info.size_bytes / 1e6:.1f} MB")
 
 
@@ -528,7 +536,7 @@ def cache_clear(cache_dir: CacheDirOption = None) -> None:
 
     with _reported():
         removed = clear_cache(cache_dir)
-    typer.echo(f"removed {removed.total_responses} answers, {len(removed.index_files)} "
+    _echo(f"removed {removed.total_responses} answers, {len(removed.index_files)} "
                f"index files and {removed.parsed_libraries} parsed libraries "
                f"({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
 

@@ -80,6 +80,7 @@ _TOKEN = re.compile(
     r"|(?P<plain>[^\\{}$%#&_^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+)",
     re.S)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_BUT_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:!?'~]*")
 _TEXT_FOR = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_", "^": "\\textasciicircum{}",
@@ -87,14 +88,15 @@ _TEXT_FOR = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_", "^": "\\textasciici
              "~": "\\textasciitilde{}"}
 
 
-def strip_controls(text: str) -> str:
+def strip_controls(text: str, keep_returns: bool = False) -> str:
     """``text`` without control characters (terminal escapes, bidirectional overrides);
-    newlines and tabs stay. For anything shown on a terminal or written to a file.
+    newlines and tabs stay, carriage returns too with ``keep_returns`` (a CRLF file's text).
+    For anything shown on a terminal or written to a file.
 
     >>> strip_controls("https://x.org/\\x1b]0;pwned\\x07a")
     'https://x.org/]0;pwneda'
     """
-    return _CONTROLS.sub("", text)
+    return (_CONTROLS_BUT_CR if keep_returns else _CONTROLS).sub("", text)
 
 
 class _Token(NamedTuple):

@@ -223,3 +223,19 @@ def test_a_users_hostile_links_and_latex_are_never_live_in_any_rendering():
     latex = library.export("refs", backend="latex")
     assert "\\textbackslash{}write" in latex
     assert re.search(r"\\(immediate|write)", latex.replace("\\textbackslash{}", "")) is None
+
+
+def test_no_control_character_of_a_file_reaches_the_terminal(tmp_path):
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "refs.bib"
+    path.write_text("@misc{evil2020x,\n  title = {X \x1b]0;pwned\x07 \u202eY},\n"
+                    "  author = {A B},\n  year = {2020},\n}\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["list", "--library", str(path)], ["show", "evil2020x", "--library", str(path)],
+                 ["export", "--library", str(path)], ["check", str(path)]):
+        result = runner.invoke(app, args)
+        shown = result.stdout + result.stderr
+        assert "X" in shown and not {"\x1b", "\x07", "\u202e"} & set(shown), args
