@@ -137,11 +137,11 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
     preprint, published = _fetch(kind, value, sources)
     near_misses: list[str] = []
     if published is None and preprint is not None:
-        published, near_misses = find_published([preprint.title], preprint.authors[0],
+        published, near_misses = find_published([preprint.title], preprint.authors,
                                                 preprint.year, sources,
                                                 f"arXiv {preprint.arxiv_id}")
     elif published is not None:
-        preprint, near_misses = find_preprint([published.title], (published.authors or [None])[0],
+        preprint, near_misses = find_preprint([published.title], published.authors,
                                               published.year, sources, identifier)
     if published is not None:
         fields = published_fields(published)

@@ -56,13 +56,12 @@ class Work:
             return f"{self.published.source}:{self.published.ident}"
         return "title:" + normalise_title(self.items[0].title)
 
-    def first_author_year(self) -> tuple[str | None, int | None]:
+    def authors_year(self) -> tuple[tuple[str, ...], int | None]:
         if self.arxiv:
-            return self.arxiv.authors[0], self.arxiv.year
+            return self.arxiv.authors, self.arxiv.year
         if self.published:
-            return (self.published.authors[0] if self.published.authors else None,
-                    self.published.year)
-        return None, None
+            return self.published.authors, self.published.year
+        return (), None
 
 
 @dataclass
@@ -212,9 +211,9 @@ def _search_arxiv_for(title: str, year: int | None, clients: Sources) -> ArxivRe
 
 def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     title = work.published.title if work.published else work.items[0].title
-    author, year = work.first_author_year()
+    authors, year = work.authors_year()
     _, label_year = parse_label(work.items[0].label)
-    found, near_misses = find_preprint([title, *work.titles], author, year or label_year,
+    found, near_misses = find_preprint([title, *work.titles], authors, year or label_year,
                                        clients, repr(title))
     report.near_misses += near_misses
     if found is not None:
@@ -224,7 +223,7 @@ def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
 def _find_published(work: Work, clients: Sources, report: BuildReport) -> None:
     assert work.arxiv is not None
     titles = list(dict.fromkeys([work.arxiv.title, *work.titles]))
-    found, near_misses = find_published(titles, work.arxiv.authors[0], work.arxiv.year, clients,
+    found, near_misses = find_published(titles, work.arxiv.authors, work.arxiv.year, clients,
                                         f"arXiv {work.arxiv.arxiv_id}")
     report.near_misses += near_misses
     if found is not None:

@@ -4,13 +4,17 @@ A preprint and a published record are the same work only when three things agree
 
 - the titles: normalised (case, accents, LaTeX, punctuation) and compared with rapidfuzz's
   ``ratio`` at ``TITLE_THRESHOLD``, or one containing the other whole when the shorter has
-  at least four words ("Knowledge Distillation of Large Language Models" inside ICLR's
-  "MiniLLM: Knowledge Distillation of Large Language Models"); any title of the work counts;
-- the first authors' family names (last word, ASCII, lowercase);
+  at least four words and the longer adds at most ``CONTAINED_EXTRA_WORDS`` of its own
+  ("Knowledge Distillation of Large Language Models" inside ICLR's "MiniLLM: Knowledge
+  Distillation of Large Language Models"; not inside "... for Radiology Reports: A Negative
+  Result", which is another paper); any title of the work counts;
+- the authors: the first authors' family names (last word, ASCII, lowercase) and, where
+  both lists give them, their first initials; and when both lists have several authors, at
+  least half of the shorter list's family names in the other;
 - the year: published between the arXiv first-version year minus 1 and plus 2.
 
-A candidate whose title scores at least ``NEAR_MISS`` but fails a rule is a near miss:
-reported, never applied.
+A candidate whose title scores at least ``NEAR_MISS``, or contains the title within a much
+longer one, but fails a rule is a near miss: reported, never applied.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 
 TITLE_THRESHOLD = 88.0
 NEAR_MISS = 75.0
+CONTAINED_EXTRA_WORDS = 3  # or a quarter of the longer title, if that is more
 YEARS_BEFORE, YEARS_AFTER = 1, 2
 _MONTHS = MONTHS
 # Fields of a source record that a citation needs; the rest (DBLP's timestamp, biburl,
@@ -45,14 +50,24 @@ CARRIED_FIELDS = ("title", "author", "booktitle", "series", "journal", "volume",
 
 
 def title_score(a: str, b: str) -> float:
-    """How alike two titles are, 0-100 (100 when one contains the other, 4+ words)."""
+    """How alike two titles are, 0-100 (100 when one contains the other: 4+ words, and
+    the longer adds at most ``CONTAINED_EXTRA_WORDS``)."""
     na, nb = normalise_title(a), normalise_title(b)
     if not na or not nb:
         return 0.0
-    shorter, longer = sorted((na, nb), key=len)
-    if len(shorter.split()) >= 4 and f" {shorter} " in f" {longer} ":
+    if _contained(na, nb) and _near_equal(na, nb):
         return 100.0
     return fuzz.ratio(na, nb)
+
+
+def _contained(na: str, nb: str) -> bool:
+    shorter, longer = sorted((na, nb), key=len)
+    return len(shorter.split()) >= 4 and f" {shorter} " in f" {longer} "
+
+
+def _near_equal(na: str, nb: str) -> bool:
+    words = sorted((len(na.split()), len(nb.split())))
+    return words[1] - words[0] <= max(CONTAINED_EXTRA_WORDS, words[1] // 4)
 
 
 def best_title_score(titles: Iterable[str], candidates: Iterable[str]) -> float:
@@ -65,6 +80,15 @@ def surname_token(author: str) -> str:
     return words[-1] if words else ""
 
 
+def _initial(author: str) -> str:
+    """The first letter of an author's given names, folded (``''`` when there are none)."""
+    from pybtex.database import Person
+
+    given = " ".join(Person(author).first_names)
+    letters = re.findall(r"[a-z]", ascii_fold(latex_to_text(given)).lower())
+    return letters[0] if letters else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     accepted: bool
@@ -73,27 +97,57 @@ class Verdict:
     reason: str
 
 
-def judge(titles: Iterable[str], first_author: str | None, preprint_year: int | None,
-          candidate_titles: Iterable[str], candidate_first_author: str | None,
+def judge(titles: Iterable[str], authors: Sequence[str], preprint_year: int | None,
+          candidate_titles: Iterable[str], candidate_authors: Sequence[str],
           candidate_year: int | None) -> Verdict:
-    """Whether a candidate record is the same work (see the module's rules)."""
-    score = best_title_score(list(titles), list(candidate_titles))
+    """Whether a candidate record is the same work (see the module's rules).
+
+    >>> judge(["Retrieval Augmented Annotation with Large Language Models"],
+    ...       ["Wei Zhang", "Ann Lee"], 2024,
+    ...       ["Retrieval Augmented Annotation with Large Language Models for Radiology "
+    ...        "Reports: A Negative Result"], ["Min Zhang"], 2024).reason
+    "title within a longer one (7 of 13 words); first author 'Min Zhang' is not 'Wei Zhang'"
+    """
+    titles, candidate_titles = list(titles), list(candidate_titles)
+    score = best_title_score(titles, candidate_titles)
     problems = []
-    if score < TITLE_THRESHOLD:
+    within_longer = score < TITLE_THRESHOLD and next(
+        ((na, nb) for a in titles for b in candidate_titles
+         if _contained(na := normalise_title(a), nb := normalise_title(b)) if na and nb), None)
+    if within_longer:
+        counts = sorted(len(t.split()) for t in within_longer)
+        problems.append(f"title within a longer one ({counts[0]} of {counts[1]} words)")
+    elif score < TITLE_THRESHOLD:
         problems.append(f"title {score:.0f} < {TITLE_THRESHOLD:.0f}")
-    if first_author and candidate_first_author and \
-            surname_token(first_author) != surname_token(candidate_first_author):
-        problems.append(f"first author {candidate_first_author!r} is not {first_author!r}")
+    problems += _author_problems(authors, candidate_authors)
     if preprint_year and candidate_year and not (
             preprint_year - YEARS_BEFORE <= candidate_year <= preprint_year + YEARS_AFTER):
         problems.append(f"year {candidate_year} is outside {preprint_year - YEARS_BEFORE}"
                         f"-{preprint_year + YEARS_AFTER}")
     accepted = not problems
-    return Verdict(accepted, not accepted and score >= NEAR_MISS, score,
-                   "; ".join(problems) or "title, first author and year agree")
+    return Verdict(accepted, not accepted and (score >= NEAR_MISS or bool(within_longer)),
+                   score, "; ".join(problems) or "title, authors and year agree")
 
 
-def find_published(titles: Sequence[str], first_author: str | None, year: int | None,
+def _author_problems(authors: Sequence[str], candidate_authors: Sequence[str]) -> list[str]:
+    if not authors or not candidate_authors:
+        return []
+    first, other = authors[0], candidate_authors[0]
+    if surname_token(first) != surname_token(other) or \
+            "" != _initial(first) != _initial(other) != "":
+        return [f"first author {other!r} is not {first!r}"]
+    if min(len(authors), len(candidate_authors)) >= 2:
+        ours = {surname_token(a) for a in authors}
+        theirs = {surname_token(a) for a in candidate_authors}
+        shared = len(ours & theirs)
+        needed = (min(len(ours), len(theirs)) + 1) // 2
+        if shared < needed:
+            return [f"only {shared} of the authors' family names are shared (at least "
+                    f"{needed} needed)"]
+    return []
+
+
+def find_published(titles: Sequence[str], authors: Sequence[str], year: int | None,
                    sources: Sources, subject: str) -> tuple[BibRecord | None, list[str]]:
     """The published version of a preprint (ACL Anthology first, then DBLP), or ``None``,
     with the near misses met on the way (``subject`` names the preprint in them).
@@ -102,36 +156,34 @@ def find_published(titles: Sequence[str], first_author: str | None, year: int | 
     """
     near_misses: list[str] = []
 
-    def accept(record_titles: list[str], record_author: str | None, record_year: int | None,
-               what: str) -> bool:
-        verdict = judge(titles, first_author, year, record_titles, record_author, record_year)
+    def accept(record_titles: list[str], record_authors: Sequence[str],
+               record_year: int | None, what: str) -> bool:
+        verdict = judge(titles, authors, year, record_titles, record_authors, record_year)
         if verdict.near_miss:
             near_misses.append(f"{subject} ~ {what}: {verdict.reason}")
         return verdict.accepted
 
     for title in titles:
         for record in sources.acl.find_by_title(title):
-            if accept([record.title], record.authors[0] if record.authors else None,
-                      record.year, f"ACL {record.ident}"):
+            if accept([record.title], record.authors, record.year, f"ACL {record.ident}"):
                 return record, near_misses
     for title in titles:
         for hit in sources.dblp.search(title):
             if hit.kind.startswith("Informal"):
                 continue
-            if accept([hit.title], hit.authors[0] if hit.authors else None, hit.year,
-                      f"DBLP {hit.key}"):
+            if accept([hit.title], hit.authors, hit.year, f"DBLP {hit.key}"):
                 return sources.dblp.fetch_bib(hit.key), near_misses
     return None, near_misses
 
 
-def find_preprint(titles: Sequence[str], first_author: str | None, year: int | None,
+def find_preprint(titles: Sequence[str], authors: Sequence[str], year: int | None,
                   sources: Sources, subject: str) -> tuple[ArxivRecord | None, list[str]]:
     """The arXiv preprint of a work known by title (one arXiv title search), or ``None``,
     with the near misses met on the way."""
     near_misses: list[str] = []
     for candidate in sources.arxiv.search_title(titles[0]):
-        verdict = judge(titles, first_author, candidate.year, [candidate.title],
-                        candidate.authors[0] if candidate.authors else None, year)
+        verdict = judge(titles, authors, candidate.year, [candidate.title],
+                        candidate.authors, year)
         if verdict.accepted:
             return candidate, near_misses
         if verdict.near_miss:

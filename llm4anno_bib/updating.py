@@ -177,10 +177,6 @@ def _source_label(record: BibRecord | ArxivRecord) -> str:
         f" {record.ident}"
 
 
-def _first_author(entry: Entry) -> str | None:
-    return entry.authors[0] if entry.authors else None
-
-
 def _published_records(entry: Entry, sources: Sources,
                        conflicts: list[str]) -> list[BibRecord]:
     """The published records the entry names, each checked to be this very work."""
@@ -192,8 +188,8 @@ def _published_records(entry: Entry, sources: Sources,
         records.append(sources.dblp.fetch_bib(entry.fields["dblp"]))
     agreeing = []
     for record in records:
-        verdict = judge([entry.title], _first_author(entry), entry.year, [record.title],
-                        record.authors[0] if record.authors else None, record.year)
+        verdict = judge([entry.title], entry.authors, entry.year, [record.title],
+                        record.authors, record.year)
         if verdict.accepted:
             agreeing.append(record)
         else:
@@ -214,19 +210,18 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None,
     published_records = _published_records(entry, sources, conflicts)
     published = published_records[0] if published_records else None
     if preprint is not None and published is not None:
-        verdict = judge([preprint.title], preprint.authors[0] if preprint.authors else None,
-                        preprint.year, [published.title],
-                        published.authors[0] if published.authors else None, published.year)
+        verdict = judge([preprint.title], preprint.authors, preprint.year, [published.title],
+                        published.authors, published.year)
         if not verdict.accepted:
             conflicts.append(f"arXiv {preprint.arxiv_id} and {_source_label(published)} are "
                              f"not the same work ({verdict.reason}); the eprint is not updated")
             preprint = None
     elif preprint is None and published is not None:
-        preprint, missed = find_preprint([published.title], _first_author(entry), entry.year,
+        preprint, missed = find_preprint([published.title], entry.authors, entry.year,
                                          sources, entry.key)
         near_misses += missed
     elif preprint is None and not conflicts:
-        preprint, missed = find_preprint([entry.title], _first_author(entry), entry.year,
+        preprint, missed = find_preprint([entry.title], entry.authors, entry.year,
                                          sources, entry.key)
         near_misses += missed
         if preprint is None:
@@ -235,7 +230,7 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None,
                              "add an id, or mark it 'curated = {*}'")
     upgraded = False
     if published is None and preprint is not None and not conflicts:
-        published, missed = find_published([preprint.title], preprint.authors[0],
+        published, missed = find_published([preprint.title], preprint.authors,
                                            preprint.year, sources, f"arXiv {preprint.arxiv_id}")
         near_misses += missed
         upgraded = published is not None
