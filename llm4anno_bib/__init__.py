@@ -180,18 +180,24 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,
-                encoding: str | None = None, format: str = "bibtex") -> MergeResult:
+                encoding: str | None = None, format: str = "bibtex",
+                lock_timeout: float = 300.0,
+                on_wait: Callable[[str], None] | None = None) -> MergeResult:
     """Append to the .bib file ``target`` the works of ``library`` (default: the shipped one)
     it does not have yet (by key, alias, DOI, arXiv id, Anthology id or normalised title),
-    leaving every existing byte as it was; atomically. ``result.skipped`` says which works
-    were already there and under which key. Raises ``BibSyntaxError`` for a file that is not
-    in ``encoding`` (default UTF-8) or has a block that cannot be parsed: nothing is written.
+    leaving every existing byte as it was; atomically, under the file's lock (an ``add``
+    on the same file waits, and so does this), through a symbolic link to its target.
+    ``result.skipped`` says which works were already there and under which key. Raises
+    ``BibSyntaxError`` for a file that is not in ``encoding`` (default UTF-8) or has a block
+    that cannot be parsed, ``WriteError`` for one that cannot be written: nothing is written.
     """
+    from llm4anno_bib.locking import library_lock
     from llm4anno_bib.merge import merge_into, write_merge
 
-    result = merge_into(library if library is not None else load(), target, encoding=encoding,
-                        format=format)
-    write_merge(result)
+    chosen = library if library is not None else load()
+    with library_lock(target, lock_timeout, on_wait):
+        result = merge_into(chosen, target, encoding=encoding, format=format)
+        write_merge(result)
     return result
 
 

@@ -543,8 +543,9 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
     """Write ``content`` to ``path`` so that it is always either the old or the new file:
     a temporary file in the same folder, fsynced, then renamed over the old one (whose
-    permissions it keeps)."""
-    target = Path(path)
+    permissions it keeps). A symbolic link is written through: its target is replaced, the
+    link stays. (A user's file is written by ``files.write_file``, which also locks it.)"""
+    target = Path(os.path.realpath(path))
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
     try:
@@ -563,6 +564,9 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
 
 
 def write_library(library: Library, path: str | os.PathLike[str]) -> None:
-    """Write the library atomically; the text is rendered before the file is touched."""
-    write_text_atomic(path, render_library(library))
+    """Write the library atomically, under its lock and through links (``files``); the
+    text is rendered before the file is touched."""
+    from llm4anno_bib.files import write_file
+
+    write_file(path, render_library(library).encode("utf-8"))
 

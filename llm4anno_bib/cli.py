@@ -89,21 +89,19 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from error
 
 
-def _emit(text: str, output: Optional[Path], what: str) -> None:
-    """Print ``text``, or write it atomically to ``output``, making its folder if needed
-    (``-o site/index.html`` in a fresh clone); exit 2 when that fails."""
+def _emit(text: str, output: Optional[Path], what: str,
+          inputs: tuple[Optional[str | Path], ...] = ()) -> None:
+    """Print ``text``, or write it to ``output`` as every file is written (``files``:
+    locked, atomic, through links, never over one of ``inputs``), making its folder if
+    needed (``-o site/index.html`` in a fresh clone); exit 2 when that fails."""
     if output is None:
         _echo(text, nl=False)
         return
-    from llm4anno_bib.bibfile import write_text_atomic
+    from llm4anno_bib.files import write_file
 
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(output, text)
-    except OSError as error:
-        _echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}; nothing was "
-                   "written.", err=True)
-        raise typer.Exit(2) from error
+    with _reported():
+        write_file(output, text.encode("utf-8"), inputs=[i for i in inputs if i],
+                   make_folder=True, on_wait=_say_waiting)
     _echo(f"wrote {what} to {output}", err=True)
 
 
@@ -177,7 +175,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
                        "takes neither --output nor another format.", err=True)
             raise typer.Exit(2)
         with _reported():
-            result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format)
+            result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format,
+                                              on_wait=_say_waiting)
         for skipped in result.skipped:
             _echo(f"skipped {skipped.key}: {skipped.reason}: '{skipped.theirs}'", err=True)
         _echo(f"added {len(result.added)} entries to {into}"
@@ -185,7 +184,7 @@ def export(category: CategoryOption = None, year: YearOption = None,
         return
     with _reported():
         text = chosen.export(format=format, style=style, backend=backend)
-    _emit(text, output, f"{len(chosen)} entries")
+    _emit(text, output, f"{len(chosen)} entries", (chosen.path,))
 
 
 @app.command()
@@ -204,7 +203,7 @@ def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
         text = result.library.export(format=format)
     for name, reason in result.skipped_inputs:
         _echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
-    _emit(text, output, f"{len(result.library)} cited entries")
+    _emit(text, output, f"{len(result.library)} cited entries", (aux, result.library.path))
     for key, suggestions in result.missing.items():
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         _echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
@@ -227,7 +226,7 @@ def stats(category: CategoryOption = None, year: YearOption = None, venue: Venue
         from llm4anno_bib.plotting import plot_overview
 
         with _reported():
-            plot_overview(counts, plot)
+            plot_overview(counts, plot, inputs=[p for p in (chosen.path,) if p])
         _echo(f"wrote the chart to {plot}", err=True)
 
 
@@ -422,7 +421,7 @@ def render_list(output: Annotated[Optional[Path], typer.Option("--output", "-o",
         _echo(f"llm4anno-bib: {check} is out of date; run 'llm4anno-bib render-list -o "
                    f"{check}'.", err=True)
         raise typer.Exit(1)
-    _emit(text, output, "the list")
+    _emit(text, output, "the list", (_local_or_shipped(library),))
 
 
 @app.command()
@@ -494,14 +493,11 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
                f"agree, {len(report.not_checked)} not checked", err=True)
     if fix and output is not None:
         fixed = fix_bibliography(text, report, current)
-        from llm4anno_bib.bibfile import write_bytes_atomic
+        from llm4anno_bib.files import write_file
 
         with _reported():
-            try:
-                write_bytes_atomic(output, fixed.encode(encoding or "utf-8"))
-            except OSError as error:
-                _echo(f"llm4anno-bib: {output}: cannot write: {error.strerror}.", err=True)
-                raise typer.Exit(2) from error
+            write_file(output, fixed.encode(encoding or "utf-8"),
+                       inputs=[p for p in (file, current.path) if p], on_wait=_say_waiting)
         _echo(f"wrote the corrected copy to {output} ({len(report.disagreeing)} entries "
                    "corrected)", err=True)
     raise typer.Exit(report.exit_code)

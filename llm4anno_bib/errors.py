@@ -71,6 +71,11 @@ class UnknownCategory(NotFound):
     """No category has this heading, slug or parent heading."""
 
 
+class WriteError(Llm4AnnoBibError):
+    """A file could not be written (no permission, a full disk, not a regular file, the
+    file the command reads); nothing was written."""
+
+
 class InvalidIdentifier(Llm4AnnoBibError):
     """Text that is not the identifier it should be: an arXiv id or URL, an ACL Anthology id
     or URL, a DOI, a DBLP key."""

@@ -97,14 +97,15 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                    "theirs or cite ours under another key"))
         else:
             added.append(entry)
-    newline = "\r\n" if b"\r\n" in raw else "\n"
+    newline = line_ending(text)
     addition = library.with_entries(added).export(format) if added else ""
     if addition:
-        lead = "" if not raw or raw.endswith((b"\n", b"\r")) else newline
-        lead += newline if raw.strip() else ""
+        body = text.removeprefix("\ufeff")
+        lead = "" if not body or body.endswith(("\n", "\r")) else newline
+        lead += newline if body.strip() else ""
         addition = lead + addition.replace("\n", newline)
     try:
-        appended = addition.encode(used)
+        appended = addition.encode(_without_bom(used, raw))
     except UnicodeEncodeError as exc:
         raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
                                "nothing was written.", path=str(path)) from exc
@@ -112,9 +113,37 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                        used, newline)
 
 
+def line_ending(text: str) -> str:
+    """The line ending a file uses: CRLF, a lone CR (classic Mac), or LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
+
+
+def _without_bom(encoding: str, raw: bytes) -> str:
+    """The codec that appends to ``raw`` in ``encoding`` without a second byte order mark:
+    ``utf-16`` and ``utf-8-sig`` write one at the start of what they encode, which in the
+    middle of a file is a stray character. A new file gets its mark."""
+    import codecs
+
+    name = codecs.lookup(encoding).name
+    if not raw:
+        return encoding
+    if name == "utf-8-sig":
+        return "utf-8"
+    if name in ("utf-16", "utf-32"):
+        size = 2 if name == "utf-16" else 4
+        big = raw[:size] == (codecs.BOM_UTF16_BE if size == 2 else codecs.BOM_UTF32_BE)
+        return f"{name}-{'be' if big else 'le'}"
+    return encoding
+
+
 def write_merge(result: MergeResult) -> None:
-    """Write a merge's bytes atomically (nothing when nothing was added)."""
-    from llm4anno_bib.bibfile import write_bytes_atomic
+    """Write a merge's bytes as every file is written (``files.write_file``: locked,
+    atomic, through links); nothing when nothing was added."""
+    from llm4anno_bib.files import write_file
 
     if result.added:
-        write_bytes_atomic(result.path, result.content)
+        write_file(result.path, result.content)

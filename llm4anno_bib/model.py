@@ -494,12 +494,17 @@ class Library:
         return render(self, format, style, backend)
 
     def save(self, path: str | None = None) -> str:
-        """Write the whole library (tree, corrections, entries) atomically; returns the path."""
+        """Write the whole library (tree, corrections, entries) atomically, under the file's
+        lock and through a symbolic link to its target; returns the path. Raises
+        ``WriteError`` when the file cannot be written (nothing is)."""
         from llm4anno_bib.bibfile import write_library
 
         target = path or self.path
         if target is None:
-            raise ValueError("save() needs a path for a library that was not loaded from a file")
+            from llm4anno_bib.errors import Llm4AnnoBibError
+
+            raise Llm4AnnoBibError("save() needs a path for a library that was not loaded "
+                                   "from a file.")
         write_library(self, target)
         return str(target)
 

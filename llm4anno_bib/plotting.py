@@ -1,17 +1,20 @@
 """``stats --plot``: the works-per-year chart of the HTML page, drawn with matplotlib.
 
 matplotlib is optional (the ``plot`` extra); without it ``plot_overview`` raises an error that
-says how to install it. The figure is written to a temporary file beside the target and moved
-into place, so a failed plot leaves no half-written file.
+says how to install it. The figure is drawn on a ``Figure`` of its own (matplotlib's global
+backend is left as it was: a notebook's inline plots keep working) into memory, then written
+as every output is (``files.write_file``: locked, atomic, through links).
 """
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.files import write_file
 from llm4anno_bib.stats import Stats
 
 __all__ = ["plot_overview", "PLOT_FORMATS"]
@@ -19,10 +22,11 @@ __all__ = ["plot_overview", "PLOT_FORMATS"]
 PLOT_FORMATS = ("png", "svg")
 
 
-def plot_overview(stats: Stats, path: str | os.PathLike[str]) -> Path:
+def plot_overview(stats: Stats, path: str | os.PathLike[str], *,
+                  inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Draw works per year, stacked by top-level category, to ``path`` (``.png`` or
     ``.svg``; a missing folder is made); returns the path. The same data and colours as the
-    HTML page's chart."""
+    HTML page's chart. ``inputs`` are files ``path`` must not be (``WriteError``)."""
     from llm4anno_bib.exports.html_page import overview_chart
 
     target = Path(path)
@@ -32,8 +36,6 @@ def plot_overview(stats: Stats, path: str | os.PathLike[str]) -> Path:
                                f"'{target.suffix or target.name}'.", path=str(target))
     try:
         import matplotlib
-
-        matplotlib.use("Agg")  # no screen needed
         from matplotlib.figure import Figure
     except ImportError as exc:
         raise Llm4AnnoBibError("stats --plot needs matplotlib: pip install "
@@ -55,23 +57,12 @@ def plot_overview(stats: Stats, path: str | os.PathLike[str]) -> Path:
     axes.set_ylabel("works")
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False, loc="upper left")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{kind}",
-                                        dir=target.parent)
-    except OSError as exc:
-        raise Llm4AnnoBibError(f"cannot write the chart: {exc.strerror or exc}; nothing was "
-                               "written.", path=str(target)) from exc
-    os.close(handle)
-    try:
-        # a fixed salt for the SVG's ids and no date: the same data gives the same bytes
-        with matplotlib.rc_context({"svg.hashsalt": "llm4anno-bib"}):
-            figure.savefig(temp, format=kind, metadata={"Date": None} if kind == "svg"
-                           else {"Software": None})
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    drawn = io.BytesIO()
+    # a fixed salt for the SVG's ids and no date: the same data gives the same bytes
+    with matplotlib.rc_context({"svg.hashsalt": "llm4anno-bib"}):
+        figure.savefig(drawn, format=kind, metadata={"Date": None} if kind == "svg"
+                       else {"Software": None})
+    write_file(target, drawn.getvalue(), inputs=inputs, make_folder=True)
     return target
 
 

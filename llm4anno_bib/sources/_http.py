@@ -30,7 +30,7 @@ import urllib3.connection
 import urllib3.exceptions
 
 from llm4anno_bib._paths import default_cache_dir
-from llm4anno_bib.errors import CacheWarning, SourceError
+from llm4anno_bib.errors import CacheWarning, Llm4AnnoBibError, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +61,35 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     (200,)
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        return _open_cache(folder, expire_after)
-    except sqlite3.DatabaseError as exc:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return _open_cache(folder, expire_after)
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc) or "readonly" in str(exc):
+                raise _unusable(folder, str(exc)) from exc
+            damaged_by = exc
+        except sqlite3.DatabaseError as exc:
+            damaged_by = exc
         damaged = folder / (CACHE_FILE + ".damaged")
         for suffix in ("", "-wal", "-shm", "-journal"):
             part = folder / (CACHE_FILE + suffix)
             if part.exists():
                 os.replace(part, damaged.with_name(damaged.name + suffix))
-        warnings.warn(CacheWarning(f"the cache {folder / CACHE_FILE} could not be read ({exc}); "
-                                   f"it was moved to {damaged} and a new one started."),
-                      stacklevel=2)
+        warnings.warn(CacheWarning(f"the cache {folder / CACHE_FILE} could not be read "
+                                   f"({damaged_by}); it was moved to {damaged} and a new one "
+                                   "started."), stacklevel=2)
         return _open_cache(folder, expire_after)
+    except OSError as exc:
+        from llm4anno_bib.files import os_reason
+
+        raise _unusable(folder, os_reason(exc)) from exc
+
+
+def _unusable(folder: Path, reason: str) -> Llm4AnnoBibError:
+    return Llm4AnnoBibError(f"the cache folder cannot be used ({reason}); nothing was "
+                            "changed. Set --cache-dir or LLM4ANNO_BIB_CACHE_DIR to a folder "
+                            "you can write.", path=str(folder))
 
 
 def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.CachedSession:

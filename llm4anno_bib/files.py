@@ -1,0 +1,91 @@
+"""Writing a user's file: the one way every command does it.
+
+- Under the file's lock (``locking``), so that ``export --into`` or ``-o`` and an ``add`` on
+  the same file never interleave.
+- Through symbolic links: the real file is replaced atomically in its own folder (a
+  Dropbox- or Overleaf-synced ``refs.bib`` that is a link stays a link, and its target
+  changes).
+- A character device or a FIFO (``-o /dev/stdout``, a pipe) is written as a stream; any other
+  special file (a folder, a socket, a block device) is refused.
+- Never over a file the command reads (``export --library x.bib -o x.bib``).
+- Temporary files a killed writer left beside the file are removed (the lock says no other
+  writer is at work).
+- Every failure is a ``WriteError`` naming the file, with nothing written.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from llm4anno_bib.errors import WriteError
+from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
+
+__all__ = ["os_reason", "refuse_same", "write_file"]
+
+
+def write_file(path: str | os.PathLike[str], content: bytes, *,
+               inputs: Iterable[str | os.PathLike[str]] = (), make_folder: bool = False,
+               lock_timeout: float = DEFAULT_TIMEOUT,
+               on_wait: Callable[[str], None] | None = None) -> None:
+    """Write ``content`` to ``path`` (see the module's rules); ``inputs`` are the files the
+    command read, which ``path`` must not be; ``make_folder`` makes a missing folder.
+
+    Raises ``WriteError`` (exit 2) when the file cannot be written, nothing written;
+    ``LibraryLocked`` when another process holds it past ``lock_timeout``.
+    """
+    target = Path(os.path.realpath(path))
+    refuse_same(path, inputs)
+    try:
+        mode = target.stat().st_mode if target.exists() else None
+        if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            with open(target, "wb") as stream:  # a device or pipe: no rename, no lock
+                stream.write(content)
+            return
+        if mode is not None and not stat.S_ISREG(mode):
+            raise WriteError("is not a regular file (a folder, socket or block device); "
+                             "nothing was written.", path=str(path))
+        if make_folder:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with library_lock(target, lock_timeout, on_wait):
+            _remove_leftovers(target)
+            from llm4anno_bib.bibfile import write_bytes_atomic
+
+            write_bytes_atomic(target, content)
+    except OSError as exc:
+        raise WriteError(f"cannot write: {os_reason(exc)}; nothing was written.",
+                         path=str(path)) from exc
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, as a user reads it (``mkdir`` says "File exists" for a path that
+    runs through a file)."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "a part of its path is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
+def refuse_same(path: str | os.PathLike[str],
+                inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise ``WriteError`` when ``path`` is one of the files in ``inputs`` (through links
+    and other names of the same file too)."""
+    for source in inputs:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:  # one of them does not exist: they cannot be one file
+            continue
+        if same:
+            raise WriteError(f"is the file this command reads ({source}); writing it would "
+                             "replace what was read. Give another output file.", path=str(path))
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary files of this target that a killed writer left (``.name.XXXX.tmp``)."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
