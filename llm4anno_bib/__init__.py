@@ -55,8 +55,10 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     """The shipped library, or the library file at ``path``.
 
     Raises ``BibSyntaxError`` or ``LibraryFormatError`` (with file and line) for a file that
-    cannot be read without losing data. A file read before is loaded from a cache keyed by
-    its content's hash (in the cache folder), without parsing it again.
+    cannot be read without losing data. A key used twice is read as BibTeX reads it: the
+    first entry, with a warning naming both lines (such a library is not saved). A file read
+    before is loaded from a cache keyed by its content's hash (in the cache folder), without
+    parsing it again.
     """
     from llm4anno_bib import _libcache
 
@@ -67,6 +69,23 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     from llm4anno_bib.bibfile import read_library
 
     return read_library(target)
+
+
+def _load_for_writing(path: str | os.PathLike[str]) -> Library:
+    """The library a command will change: a file that uses a key twice is refused here,
+    before any source is asked (read-only commands use the first, with a warning)."""
+    import warnings
+
+    from llm4anno_bib.bibfile import ensure_writable
+
+    with warnings.catch_warnings(record=True) as given:
+        warnings.simplefilter("always")
+        library = load(path)
+    ensure_writable(library)  # its error says all; the "first is used" warning would mislead
+    for warning in given:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                               warning.lineno)
+    return library
 
 
 def survey(path: str | os.PathLike[str] | None = None) -> str:
@@ -114,7 +133,8 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
     target = working_library_path(path)
     categories = [category] if isinstance(category, str) else list(category)
     with library_lock(target, lock_timeout, on_wait):
-        result = add_work(load(target), identifier, categories, _sources(sources, offline))
+        result = add_work(_load_for_writing(target), identifier, categories,
+                          _sources(sources, offline))
         if result.added or result.new_categories:
             result.library.save(target)
     return result
@@ -138,8 +158,8 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
 
     target = working_library_path(path)
     with library_lock(target, lock_timeout, on_wait):
-        result = update_library(load(target), _sources(sources, offline), keys=keys,
-                                category=category, progress=progress)
+        result = update_library(_load_for_writing(target), _sources(sources, offline),
+                                keys=keys, category=category, progress=progress)
         if result.changed and not dry_run:
             result.library.save(target)
     return result

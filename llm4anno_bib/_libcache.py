@@ -21,7 +21,7 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
 
-FORMAT = 5
+FORMAT = 6
 
 
 def content_digest(raw: bytes) -> str:
@@ -131,6 +131,7 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
         "segments": [[len(text), key, name] for text, key, name in source.segments]
         if source else None,
         "newline": source.newline if source else "\n",
+        "repeated": [list(r) for r in source.repeated] if source else [],
         "warnings": [[w.message, w.line] for w in given],
     }
     target = _cache_file(digest)
@@ -218,5 +219,6 @@ def _library(data: dict, path: str, text: str, digest: str) -> Library:
             raise ValueError("the segments do not cover the file")
         library.source = SourceText(tuple(segments),
                                     {e.key: e for e in entries}, block_values(library),
-                                    data["newline"], digest)
+                                    data["newline"], digest,
+                                    tuple(tuple(r) for r in data["repeated"]))
     return library

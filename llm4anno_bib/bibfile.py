@@ -16,11 +16,12 @@ The library's blocks, each an ``@comment`` whose first line names it:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,10 +31,10 @@ from bibtexparser import model as btp
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
 from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library, SourceText
 
-__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "decode_bib", "format_entries",
-           "format_entry", "format_records", "parse_bibtex", "parse_entries",
-           "parse_library_blocks", "read_bib_bytes", "read_library", "write_bytes_atomic",
-           "write_library", "write_text_atomic"]
+__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "BlockLines", "decode_bib",
+           "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
+           "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_library",
+           "reading_text", "write_bytes_atomic", "write_library", "write_text_atomic"]
 
 FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "series", "journal", "volume", "number", "pages",
@@ -43,6 +44,9 @@ FIELD_ORDER = (
 )
 _MONTHS = MONTHS
 _SEP = " | "
+# bibtexparser logs what it could not parse before we raise it as one error with its line;
+# without a handler, Python would print those records on stderr
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 from llm4anno_bib.model import (  # noqa: E402 (the block names live with the model)
     BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
     BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, block_values,
@@ -60,12 +64,14 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
     Duplicate keys are failures too: BibTeX would silently use one of the two.
     """
     library = bibtexparser.parse_string(text)
-    _raise_failed(library, path)
+    _raise_failed(library, path, BlockLines(text, library.blocks))
     return library
 
 
 _MONTH_MACROS = frozenset(_MONTHS)
-FOLDED_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+# a value's end, then a line break, then "name =": a field folded into the one before it. The
+# blanks before the first line break are not "\s*" (it would try every split of a long run).
+FOLDED_FIELD = re.compile(r"[}\"][^\S\n]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"0-9]")
 
 
 def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) -> str:
@@ -163,14 +169,17 @@ class ParsedBib:
     lines: list[int]
     comments: list[Comment]
     spans: list[tuple[int, int, str | None, str | None]]
+    repeated: list[tuple[str, int, int]] = field(default_factory=list)  # key, first, again
 
 
-def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = False
+def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refuse"
                   ) -> ParsedBib:
     """Parse BibTeX text strictly: what would lose or change data raises ``BibSyntaxError``
     with the line (see ``read_library``); valid but unusual input warns (``BibWarning``).
-    ``duplicates_ok`` accepts duplicate keys (a user's file that is only read): every entry
-    is returned, in file order.
+    ``duplicates`` says what a key used twice does: ``"refuse"`` (a file that will be
+    written: ``BibSyntaxError`` naming both lines), ``"first"`` (a file that is only read:
+    the first is used and the others left out, with a warning naming both lines, as BibTeX
+    and Biber do; ``repeated`` lists them), ``"all"`` (every entry, in file order).
 
     Plain files are cut by ``_fastsplit`` and converted block by block (a large file is
     never held twice as objects); anything else, and any error, is read by bibtexparser's
@@ -181,16 +190,20 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = Fa
     from llm4anno_bib import _fastsplit
 
     given: list[BibWarning] = []
+    original, text = text, reading_text(text)
     try:
-        parsed = _convert(_fastsplit.scan(text), {}, path, duplicates_ok, given, text)
+        parsed = _convert(_fastsplit.scan(text), {}, path, duplicates, given, text)
     except (_fastsplit.OutsidePlain, BibSyntaxError):
         given.clear()
         library = bibtexparser.parse_string(text, parse_stack=[])
-        _raise_failed(library, path, duplicates_ok)
+        lines = BlockLines(text, library.blocks)
+        _raise_failed(library, path, lines, duplicates != "refuse")
         strings: dict[str, str] = {}
         for block in library.strings:
             strings[block.key.lower()] = _resolve(str(block.value), strings, [])
-        parsed = _convert(_blocks_of(text, library), strings, path, duplicates_ok, given, text)
+        parsed = _convert(_blocks_of(text, library, lines), strings, path, duplicates, given,
+                          text)
+    text = original
     about_the_file = []
     if text.startswith("\ufeff"):
         about_the_file.append(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
@@ -205,7 +218,45 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates_ok: bool = Fa
     return parsed
 
 
-def _blocks_of(text: str, library: bibtexparser.Library):
+def reading_text(text: str) -> str:
+    """``text`` as the parsers read it: a file whose lines end in a lone CR (classic Mac OS)
+    is read as LF lines, character for character, so that offsets and line numbers stay
+    those of the file (bibtexparser sees one long line, and the library's blocks none)."""
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
+
+
+def line_ending(text: str) -> str:
+    """The line ending a file uses: CRLF, a lone CR (classic Mac OS), or LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
+
+
+class BlockLines:
+    """The true line (from 1) of each of bibtexparser's blocks of ``text``: its own count
+    skips a line after every backslash that ends one (a Zotero abstract's ``\\\\``), so a
+    problem further down would be reported lines too early."""
+
+    def __init__(self, text: str, blocks: Iterable[btp.Block]) -> None:
+        self._lines: dict[int, int] = {}
+        cursor = newlines = 0
+        for block in blocks:
+            raw = getattr(block, "raw", None)
+            start = text.find(raw, cursor) if raw else -1
+            if start < 0:
+                continue
+            newlines += text.count("\n", cursor, start)
+            self._lines[id(block)] = newlines + 1
+            newlines += raw.count("\n")
+            cursor = start + len(raw)
+
+    def __call__(self, block: btp.Block) -> int:
+        return self._lines.get(id(block), (block.start_line or 0) + 1)
+
+
+def _blocks_of(text: str, library: bibtexparser.Library, lines: BlockLines):
     """bibtexparser's blocks as ``_fastsplit.scan`` gives them (with their offsets)."""
     cursor = 0
     for block in library.blocks:
@@ -215,20 +266,21 @@ def _blocks_of(text: str, library: bibtexparser.Library):
         cursor = end = start + len(block.raw)
         entry = getattr(block, "ignore_error_block", block)  # a duplicate key's entry
         if isinstance(entry, btp.Entry):
-            yield ("entry", start, end, block.start_line, entry.entry_type, entry.key,
+            yield ("entry", start, end, lines(block) - 1, entry.entry_type, entry.key,
                    [(f.key, str(f.value), None) for f in entry.fields])
         elif isinstance(block, btp.ExplicitComment):
-            yield ("comment", start, end, block.start_line, block.comment)
+            yield ("comment", start, end, lines(block) - 1, block.comment)
 
 
-def _convert(blocks, strings: Mapping[str, str], path: str, duplicates_ok: bool,
+def _convert(blocks, strings: Mapping[str, str], path: str, duplicates: str,
              given: list[BibWarning], text: str) -> ParsedBib:
     entries: list[Entry] = []
     lines: list[int] = []
     comments: list[Comment] = []
     spans: list[tuple[int, int, str | None, str | None]] = []
     seen: dict[str, tuple[str, int]] = {}
-    exact: set[str] = set()
+    exact: dict[str, int] = {}
+    repeated: list[tuple[str, int, int]] = []
     for block in blocks:
         if block[0] == "comment":
             _kind, start, end, line, comment = block
@@ -240,10 +292,18 @@ def _convert(blocks, strings: Mapping[str, str], path: str, duplicates_ok: bool,
             continue
         _kind, start, end, line, entry_type, key, raw_fields = block
         line += 1
-        if key in exact and not duplicates_ok:
-            raise BibSyntaxError(f"the key '{key}' is used twice; nothing was changed. "
-                                 "Rename one of them.", path=path, line=line, key=key)
-        exact.add(key)
+        if key in exact and duplicates != "all":
+            if duplicates == "refuse":
+                raise BibSyntaxError(f"the key '{key}' is used twice (lines {exact[key]} and "
+                                     f"{line}); nothing was changed. Rename one of them.",
+                                     path=path, line=line, key=key)
+            given.append(BibWarning(f"the key '{key}' is used again (first on line "
+                                    f"{exact[key]}); as BibTeX and Biber do, the first is used "
+                                    "and this one left out.", path, line))
+            repeated.append((key, exact[key], line))
+            spans.append((start, end, None, None))  # kept as text: written back as it is
+            continue
+        exact.setdefault(key, line)
         fields: dict[str, str] = {}
         unknown: list[str] = []
         for name, raw, _line in raw_fields:
@@ -274,17 +334,18 @@ def _convert(blocks, strings: Mapping[str, str], path: str, duplicates_ok: bool,
         entries.append(Entry.from_fields(key, entry_type, fields))
         lines.append(line)
         spans.append((start, end, key, None))
-    return ParsedBib(entries, lines, comments, spans)
+    return ParsedBib(entries, lines, comments, spans, repeated)
 
 
-def read_library(path: str | os.PathLike[str]) -> Library:
+def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> Library:
     """Read a library file (or any .bib: it simply has no tree or corrections), keeping its
     exact text so that ``save`` writes unchanged entries back byte for byte.
 
     Raises ``BibSyntaxError`` for what would lose or change data (a block that cannot be
-    parsed, a duplicate key or field, a missing comma that folds a field into another, bytes
-    that are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming
-    the file and line. Warns (``BibWarning``) for valid but unusual input.
+    parsed, a duplicate field, a missing comma that folds a field into another, bytes that
+    are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming the
+    file and line. A key used twice: see ``parse_entries`` (the library then refuses to be
+    saved: ``ensure_writable``). Warns (``BibWarning``) for valid but unusual input.
     """
     import warnings
 
@@ -296,7 +357,7 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     del raw  # a large file is not held as bytes and text at once
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BibWarning)
-        parsed = parse_entries(text, path_str)
+        parsed = parse_entries(text, path_str, duplicates=duplicates)
     given = [w.message for w in caught if isinstance(w.message, BibWarning)]
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -305,15 +366,16 @@ def read_library(path: str | os.PathLike[str]) -> Library:
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
     library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
-    library.source = _source_of(text, parsed.spans, library, digest)
+    library.source = _source_of(text, parsed.spans, library, digest, tuple(parsed.repeated))
     del parsed
     _libcache.store(digest, library, given)
     return library
 
 
-def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool = False) -> None:
+def _raise_failed(parsed: bibtexparser.Library, path: str, lines: BlockLines,
+                  duplicates_ok: bool = False) -> None:
     for block in parsed.failed_blocks:
-        line = block.start_line + 1
+        line = lines(block)
         if isinstance(block, btp.DuplicateBlockKeyBlock) and duplicates_ok:
             continue
         if isinstance(block, btp.DuplicateBlockKeyBlock):
@@ -331,7 +393,8 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, duplicates_ok: bool =
 
 
 def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
-               library: Library, digest: str | None = None) -> SourceText:
+               library: Library, digest: str | None = None,
+               repeated: tuple[tuple[str, int, int], ...] = ()) -> SourceText:
     segments: list[tuple[str, str | None, str | None]] = []
     cursor = 0
     for start, end, key, name in spans:
@@ -342,7 +405,18 @@ def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
     if cursor < len(text):
         segments.append((text[cursor:], None, None))
     return SourceText(tuple(segments), {e.key: e for e in library}, block_values(library),
-                      "\r\n" if "\r\n" in text else "\n", digest)
+                      line_ending(text), digest, repeated)
+
+
+def ensure_writable(library: Library) -> None:
+    """Raise ``BibSyntaxError`` when the file ``library`` was read from uses a key twice: it
+    was read keeping the first, and writing it would drop or keep the others blindly."""
+    source = getattr(library, "source", None)
+    if source is not None and source.repeated:
+        key, first, again = source.repeated[0]
+        raise BibSyntaxError(f"the key '{key}' is used twice (lines {first} and {again}); "
+                             "nothing was changed. Rename one of them.",
+                             path=library.path, line=again, key=key)
 
 
 def parse_library_blocks(comments: Iterable, path: str
@@ -414,10 +488,11 @@ def _enclose(name: str, value: str) -> str:
     return "{" + value + "}"
 
 
-def _to_block(entry: Entry) -> btp.Entry:
+def _to_block(entry: Entry, as_written: Mapping[str, str] | None = None) -> btp.Entry:
     names = sorted(entry.fields, key=_field_rank)
+    kept = as_written or {}
     return btp.Entry(entry.entry_type, entry.key,
-                     [btp.Field(n, _enclose(n, entry.fields[n])) for n in names])
+                     [btp.Field(n, kept.get(n) or _enclose(n, entry.fields[n])) for n in names])
 
 
 def _format() -> bibtexparser.BibtexFormat:
@@ -433,9 +508,32 @@ def _write_blocks(blocks: Iterable[btp.Block]) -> str:
     return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_format())
 
 
-def format_entry(entry: Entry) -> str:
-    """One entry as BibTeX, as ``library.bib`` has it."""
-    return _write_blocks([_to_block(entry)])
+def format_entry(entry: Entry, as_written: Mapping[str, str] | None = None) -> str:
+    """One entry as BibTeX, as ``library.bib`` has it; ``as_written`` gives the raw text to
+    write for some fields (a concatenation, a macro) instead of their braced value."""
+    return _write_blocks([_to_block(entry, as_written)])
+
+
+def _unchanged_expressions(text: str, before: Entry | None, after: Entry) -> dict[str, str]:
+    """The fields of an entry's old ``text`` that were written as an expression
+    (``"10~" # jan``, an ``@string`` macro) and still hold the same value: a changed entry
+    writes them as they were, so that BibTeX reads them as it did (a braced ``{10~jan}``
+    would print the macro's name)."""
+    if before is None:
+        return {}
+    try:
+        parsed = bibtexparser.parse_string(text, parse_stack=[])
+    except Exception:  # noqa: BLE001 (the old text was read before; keep the safe default)
+        return {}
+    kept = {}
+    for block in parsed.entries[:1]:
+        for field in block.fields:
+            name, raw = field.key.lower(), str(field.value).strip()
+            plain = (raw[:1], raw[-1:]) in (("{", "}"), ('"', '"')) and "#" not in raw
+            if not plain and not raw.isdigit() and before.fields.get(name) is not None \
+                    and before.fields.get(name) == after.fields.get(name):
+                kept[name] = raw
+    return kept
 
 
 def format_entries(entries: Iterable[Entry]) -> str:
@@ -511,8 +609,12 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
             if entry is None or key in placed:
                 continue
             placed.add(key)
-            same = source.entries.get(key) == entry
-            out.append(text if same else format_entry(entry).rstrip("\n").replace("\n", newline))
+            before = source.entries.get(key)
+            if before == entry:
+                out.append(text)
+            else:
+                written = format_entry(entry, _unchanged_expressions(text, before, entry))
+                out.append(written.rstrip("\n").replace("\n", newline))
         elif name is not None:
             placed.add("@" + name)
             if name not in blocks:
@@ -555,18 +657,26 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
             os.fsync(stream.fileno())
         if target.exists():
             os.chmod(temp_name, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temp_name, 0o644)
+        else:  # a new file gets what the umask gives any new file (mkstemp's is 0600)
+            os.chmod(temp_name, 0o666 & ~_umask())
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; it is put back at once
+    os.umask(mask)
+    return mask
+
+
 def write_library(library: Library, path: str | os.PathLike[str]) -> None:
     """Write the library atomically, under its lock and through links (``files``); the
-    text is rendered before the file is touched."""
+    text is rendered before the file is touched. Raises ``BibSyntaxError`` for a library read
+    from a file that uses a key twice (``ensure_writable``)."""
     from llm4anno_bib.files import write_file
 
+    ensure_writable(library)
     write_file(path, render_library(library).encode("utf-8"))
 

@@ -20,10 +20,12 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib._text import braces_balance
-from llm4anno_bib.bibfile import FOLDED_FIELD, LIBRARY_BLOCKS, parse_library_blocks
+from llm4anno_bib.bibfile import (
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, parse_library_blocks, reading_text,
+)
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.ids import is_arxiv_id, is_doi, is_url
-from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards
+from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
 
@@ -54,9 +56,6 @@ TEXT_FIELDS = ("title", "booktitle", "journal", "journaltitle", "series", "publi
 # Fields no style typesets (a file path, the library's own lists): LaTeX there runs nowhere.
 NOT_TYPESET = frozenset({"file", "ids", "crossref", "xref", "keywords", "curated",
                          "timestamp", "bibsource", "urldate", "date", "mendeley-tags"})
-_SPECIAL = re.compile(r"(?<!\\)[&%#_]")
-_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-_URL_MACRO = re.compile(r"\\(?:url|href)\{[^}]*\}")
 _SUFFIX = re.compile(r"^[a-z]{0,2}$")
 
 
@@ -133,15 +132,26 @@ def check_bytes(raw: bytes, path: str) -> list[Problem]:
                                 f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8; save "
                                 "the file as UTF-8 (the rest was checked with it replaced)"))
         text = raw.decode("utf-8", errors="replace")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        utf16 = raw[:200].count(b"\x00") * 3 > len(raw[:200])
+        problems.append(Problem(path, line, None, "nul-byte",
+                                "the file holds NUL bytes: " + (
+                                    "it looks like UTF-16 without a byte order mark; save it "
+                                    "as UTF-8" if utf16 else "a binary or damaged file")
+                                + " (BibTeX and every other command refuse it)"))
+        text = text.replace("\x00", "")
     return problems + check_text(text.removeprefix("\ufeff"), path)
 
 
 def check_text(text: str, path: str = "<string>") -> list[Problem]:
     """The problems of BibTeX ``text``; ``path`` names it in the messages."""
+    text = reading_text(text)
     parsed = bibtexparser.parse_string(text)
+    lines = BlockLines(text, parsed.blocks)
     problems: list[Problem] = []
     for block in parsed.failed_blocks:
-        problems.append(_failed_block_problem(block, path))
+        problems.append(_failed_block_problem(block, path, lines))
     entries = [(block, _entry_of(block)) for block in parsed.entries]
     by_key = {entry.key.lower(): entry for _block, entry in entries}
     for block, entry in entries:
@@ -149,16 +159,16 @@ def check_text(text: str, path: str = "<string>") -> list[Problem]:
         if entry.fields.get("crossref"):
             parent = by_key.get(entry.fields["crossref"].strip().lower())
             if parent is None:
-                problems.append(Problem(path, _line_of(block, "crossref"), entry.key,
+                problems.append(Problem(path, _line_of(lines, block, "crossref"), entry.key,
                                         "missing-crossref",
                                         f"crossref '{entry.fields['crossref']}' names no entry "
                                         "of this file"))
-        problems += _entry_problems(block, entry, path, parent)
-    problems += _duplicates(entries, path)
+        problems += _entry_problems(block, entry, path, parent, lines)
+    problems += _duplicates(entries, path, lines)
     is_library = any(c.comment.partition("\n")[0].strip() in LIBRARY_BLOCKS
                      for c in parsed.comments)
     if is_library:
-        problems += _library_problems(parsed, entries, path)
+        problems += _library_problems(parsed, entries, path, lines)
     return sorted(problems, key=lambda p: (p.line or 0, p.code))
 
 
@@ -166,17 +176,17 @@ def _entry_of(block: btp.Entry) -> Entry:
     return Entry.from_fields(block.key, block.entry_type, {f.key: str(f.value) for f in block.fields})
 
 
-def _line_of(block: btp.Block, name: str | None = None) -> int:
+def _line_of(lines: BlockLines, block: btp.Block, name: str | None = None) -> int:
     """The 1-based line of a block, or of one of its fields."""
-    first = block.start_line + 1
+    first = lines(block)
     if name is None:
         return first
     match = re.search(rf"^[ \t]*{re.escape(name)}\s*=", block.raw, re.M | re.I)
     return first + block.raw[: match.start()].count("\n") if match else first
 
 
-def _failed_block_problem(block: btp.Block, path: str) -> Problem:
-    line = block.start_line + 1
+def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Problem:
+    line = lines(block)
     if isinstance(block, btp.DuplicateBlockKeyBlock):
         return Problem(path, line, block.key, "duplicate-key",
                        f"the key '{block.key}' is used again; BibTeX would cite only one of "
@@ -192,15 +202,23 @@ def _failed_block_problem(block: btp.Block, path: str) -> Problem:
                    "the file")
 
 
-def _entry_problems(block: btp.Entry, entry: Entry, path: str,
-                    parent: Entry | None) -> list[Problem]:
+def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | None,
+                    lines: BlockLines) -> list[Problem]:
     found: list[Problem] = []
 
     def report(code: str, message: str, name: str | None = None) -> None:
-        found.append(Problem(path, _line_of(block, name), entry.key, code, message))
+        found.append(Problem(path, _line_of(lines, block, name), entry.key, code, message))
 
     values = entry.fields
+    if _KEY_BREAKERS.search(entry.key):
+        report("bad-key", f"the key '{entry.key}' holds a space or one of , {{ }} ( ) \" # % ' "
+               "= \\ ~, which BibTeX and LaTeX's \\cite read as the key's end or as markup; "
+               "rename it")
     for name, value in values.items():
+        if not value and re.search(rf"(?:^|[,\s]){re.escape(name)}\s*+=\s*+(?=[,}}])",
+                                   block.raw, re.I):
+            report("empty-value", f"'{name}' has no value, which BibTeX rejects; write "
+                   f"'{name} = {{}}' or remove the field", name)
         folded = FOLDED_FIELD.search(value)
         if folded:
             report("missing-comma", f"'{name}' holds what looks like the field "
@@ -227,6 +245,10 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
         if not any(inherited.get(option, "").strip() for option in requirement.split("|")):
             report("missing-field", f"@{entry.entry_type} needs "
                    f"{' or '.join(repr(o) for o in requirement.split('|'))}")
+    if '\\"' in block.raw and _quote_ends_early(block.raw):
+        report("escaped-quote", "a quoted value holds \\\" : BibTeX ends the value at that "
+               "quote (a backslash does not escape it), and reads the rest as junk. Write "
+               "{\"} or brace the value")
     doi = values.get("doi")
     if doi is not None and not is_doi(doi.strip()):
         report("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
@@ -251,12 +273,31 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str,
         value = values.get(name)
         if value is None:
             continue
-        bare = _MATH.sub("", _URL_MACRO.sub("", _without_concatenation(value)))
-        special = _SPECIAL.search(bare)
-        if special:
-            report("latex-special", f"'{name}' has an unescaped '{special.group(0)}'; write "
-                   f"'\\{special.group(0)}' (LaTeX reads it as markup)", name)
+        specials = unescaped_specials(_without_concatenation(value))
+        if specials:
+            report("latex-special", f"'{name}' has an unescaped '{specials[0]}'; write "
+                   f"'\\{specials[0]}' (LaTeX reads it as markup)", name)
     return found
+
+
+_KEY_BREAKERS = re.compile(r"""[\s,{}()"#%'=\\~]""")
+
+
+def _quote_ends_early(raw: str) -> bool:
+    """Whether a ``"..."`` value of the block holds ``\\"`` outside braces: BibTeX ends the
+    value there, while bibtexparser reads on."""
+    depth, quoted, previous = 0, False, ""
+    for char in raw:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 1:  # the entry's own braces: a value's quotes
+            if quoted and previous == "\\":
+                return True
+            quoted = not quoted
+        previous = char
+    return False
 
 
 def _without_concatenation(value: str) -> str:
@@ -277,7 +318,8 @@ def _without_concatenation(value: str) -> str:
     return "".join(out)
 
 
-def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str) -> list[Problem]:
+def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str,
+                lines: BlockLines) -> list[Problem]:
     found = []
     first_of: dict[str, tuple[btp.Entry, Entry]] = {}
     keys_folded: dict[str, btp.Entry] = {}
@@ -291,16 +333,16 @@ def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str) -> list[P
                 kind, _, value = ident.partition(":")
                 label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
                          "title": "title"}[kind]
-                found.append(Problem(path, _line_of(block), entry.key, "same-work",
+                found.append(Problem(path, _line_of(lines, block), entry.key, "same-work",
                                      f"the same work as '{earlier[1].key}' (line "
-                                     f"{_line_of(earlier[0])}): same {label} '{value}'; "
+                                     f"{_line_of(lines, earlier[0])}): same {label} '{value}'; "
                                      "merge them, keeping one key and the other in 'ids'"))
                 break
             first_of.setdefault(ident, (block, entry))
         folded = keys_folded.get(entry.key.lower())
         if folded is not None and folded.key != entry.key:
-            found.append(Problem(path, _line_of(block), entry.key, "case-only-keys",
-                                 f"differs from '{folded.key}' (line {_line_of(folded)}) only "
+            found.append(Problem(path, _line_of(lines, block), entry.key, "case-only-keys",
+                                 f"differs from '{folded.key}' (line {_line_of(lines, folded)}) only "
                                  "in case; BibTeX treats them as one key", "warning"))
         keys_folded.setdefault(entry.key.lower(), block)
     return found
@@ -315,7 +357,7 @@ def _same_edition(a: Entry, b: Entry) -> bool:
 
 
 def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entry, Entry]],
-                      path: str) -> list[Problem]:
+                      path: str, lines: BlockLines) -> list[Problem]:
     found: list[Problem] = []
     try:
         tree, _corrections, _meta = parse_library_blocks(parsed.comments, path)
@@ -333,17 +375,17 @@ def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entr
     for block, entry in entries:
         for slug in entry.categories:
             if slug not in slugs:
-                found.append(Problem(path, _line_of(block, "keywords"), entry.key,
+                found.append(Problem(path, _line_of(lines, block, "keywords"), entry.key,
                                      "unknown-category",
                                      f"'{slug}' is not a category of the library"))
             elif (slug, entry.key) not in in_tree:
-                found.append(Problem(path, _line_of(block, "keywords"), entry.key,
+                found.append(Problem(path, _line_of(lines, block, "keywords"), entry.key,
                                      "not-in-tree",
                                      f"keywords name '{slug}' but the category block does not "
                                      f"list '{entry.key}' there; use 'llm4anno-bib add'"))
         if "key" not in entry.curated and not _follows_key_rule(entry):
             expected = base_key(entry.authors, entry.year, entry.title)
-            found.append(Problem(path, _line_of(block), entry.key, "key-rule",
+            found.append(Problem(path, _line_of(lines, block), entry.key, "key-rule",
                                  f"the key rule gives '{expected}'; rename the entry, or mark "
                                  "a key chosen by hand with 'curated = {key}'"))
     return found

@@ -354,7 +354,7 @@ def _update_locked(path: Path, keys: Optional[list[str]], category: Optional[lis
     from llm4anno_bib.updating import update_library
 
     with _reported():
-        current = llm4anno_bib.load(path)
+        current = llm4anno_bib._load_for_writing(path)
         sources = _connect(cache_dir, offline)
         chosen = current.filter(category=category or None, keys=keys or None)
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ARXIV_ID", "MONTH_MACROS", "bare_doi", "is_anthology_id", "is_arxiv_category",
+__all__ = ["ARXIV_ID", "MONTH_MACROS", "PAGE_DASH", "bare_doi", "is_anthology_id", "is_arxiv_category",
            "is_arxiv_id", "is_bibtex_key", "is_dblp_key", "is_doi", "is_url", "month_macro",
            "normal_pages", "parse_anthology_id", "parse_arxiv_id", "unescape_verbatim",
            "web_url"]
@@ -49,7 +49,9 @@ _LATEX_ESCAPED = re.compile(r"\\([_%&#$~])")
 _PAGE = r"[A-Za-z0-9][A-Za-z0-9:.]{0,19}\+?"
 _PAGE_RANGE = _PAGE + r"(?:\s?(?:-{1,3}|\u2013|\u2014)\s?" + _PAGE + r")?"
 _PAGES = re.compile(_PAGE_RANGE + r"(?:,\s?" + _PAGE_RANGE + r"){0,50}")
-_DASHES = re.compile(r"\s?(?:-{1,3}|\u2013|\u2014)\s?")
+# A dash between pages with the blanks around it. A match may start only where a blank run
+# starts: from inside a long run of blanks "\s*" would scan the rest of it, at every place.
+PAGE_DASH = re.compile(r"(?<!\s)\s*+(?:-+|\u2013|\u2014)\s*+")
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")
 
@@ -187,7 +189,7 @@ def normal_pages(value: str) -> str | None:
     stripped = value.strip()
     if _PAGES.fullmatch(stripped) is None:
         return None
-    return _DASHES.sub("--", stripped)
+    return PAGE_DASH.sub("--", stripped)
 
 
 def month_macro(value: str) -> str | None:

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from llm4anno_bib import ids
 
 __all__ = ["MATH_MACROS", "TEXT_MACROS", "Refused", "inert_fields", "inert_latex",
-           "latex_hazards", "strip_controls"]
+           "latex_hazards", "strip_controls", "unescaped_specials"]
 
 # Outside math: accents, special letters, text styles and sizes, dashes, quotes, symbols,
 # logos. Each only typesets its argument (or nothing).
@@ -290,6 +290,19 @@ def latex_hazards(value: str) -> list[str]:
             if hazard:
                 found.append(hazard)
     return list(dict.fromkeys(found))
+
+
+def unescaped_specials(value: str) -> list[str]:
+    """The characters LaTeX reads as markup that stand unescaped in ``value``'s text:
+    ``& % # _`` outside math and ``\\url{...}`` (``check``'s ``latex-special``).
+
+    >>> unescaped_specials(r"Q&A on $x_1$ at 50\\% \\url{https://x.org/a_b}")
+    ['&']
+    """
+    tokens = _tokens(value)
+    return [tokens[start].text for kind, start, _end, _unmatched in _segments(tokens)
+            if kind == "token" and tokens[start].kind == "special"
+            and tokens[start].text in "&%#_"]
 
 
 def _token_hazard(tokens: list[_Token], index: int) -> str | None:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm4anno_bib.bibfile import decode_bib, parse_entries
+from llm4anno_bib.bibfile import decode_bib, line_ending, parse_entries
 from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.errors import Llm4AnnoBibError
@@ -73,7 +73,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                path=str(path)) from exc
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
-    entries = parse_entries(text, str(path), duplicates_ok=True).entries
+    entries = parse_entries(text, str(path), duplicates="all").entries
     theirs: dict[str, str] = {}
     keys: dict[str, str] = {}
     for entry in entries:
@@ -111,15 +111,6 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                "nothing was written.", path=str(path)) from exc
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
-
-
-def line_ending(text: str) -> str:
-    """The line ending a file uses: CRLF, a lone CR (classic Mac), or LF."""
-    if "\r\n" in text:
-        return "\r\n"
-    if "\r" in text and "\n" not in text:
-        return "\r"
-    return "\n"
 
 
 def _without_bom(encoding: str, raw: bytes) -> str:

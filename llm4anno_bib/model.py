@@ -221,6 +221,7 @@ class SourceText:
     blocks: Mapping[str, object]
     newline: str
     digest: str | None = None  # of the file's bytes: the key of what the cache keeps of it
+    repeated: tuple[tuple[str, int, int], ...] = ()  # keys used again: (key, first, line)
 
 
 @dataclass(frozen=True, slots=True)

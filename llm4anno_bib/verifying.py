@@ -25,11 +25,11 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
-from llm4anno_bib.ids import bare_doi
+from llm4anno_bib.ids import PAGE_DASH, bare_doi
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, cites_preprint, title_score,
 )
-from llm4anno_bib.bibfile import parse_entries
+from llm4anno_bib.bibfile import BlockLines, line_ending, parse_entries, reading_text
 from llm4anno_bib.model import Entry, Library, venue_acronym
 from llm4anno_bib.names import split_name
 
@@ -129,7 +129,7 @@ def _families(entry: Entry, known: dict, memo: dict[str, str]) -> list[str]:
 
 
 def _pages(value: str) -> str:
-    return re.sub(r"\s*(?:-+|–|—)\s*", "-", latex_to_text(value)).strip()
+    return PAGE_DASH.sub("-", latex_to_text(value)).strip()
 
 
 class _Matcher:
@@ -219,7 +219,7 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> Ve
 
 def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
     """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report."""
-    parsed = parse_entries(text, path, duplicates_ok=True)
+    parsed = parse_entries(text, path, duplicates="all")
     matcher = _Matcher(library)
     known = library.name_splits()
     return VerifyReport(path, tuple(verify_entry(entry, line, matcher, known)
@@ -255,13 +255,15 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
     """``text`` with each disagreeing entry rewritten from the library (its key kept, the
     user's other fields kept as written); every other byte as it was."""
     body = text.removeprefix("\ufeff")
-    parsed = bibtexparser.parse_string(body, parse_stack=[])  # raw values: macros stay macros
+    read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
+    parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
+    line_of = BlockLines(read, parsed.blocks)
     reports = {(r.key, r.line): r for r in report.disagreeing}
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = line_ending(text)
     out, cursor = [text[: len(text) - len(body)]], 0
     for block in parsed.entries:
-        start = body.find(block.raw, cursor)
-        found = reports.get((block.key, block.start_line + 1))
+        start = read.find(block.raw, cursor)
+        found = reports.get((block.key, line_of(block)))
         if start < 0 or found is None:
             continue
         entry_type, fields = _fixed_fields(block, found, library[found.matched])

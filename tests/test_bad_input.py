@@ -28,7 +28,6 @@ BROKEN = {
                          BibSyntaxError, 1, "cannot be parsed"),
     "unbalanced-quote": (b'@misc{a,\n  title = "Foo,\n}\n' + GOOD.encode(), BibSyntaxError, 1,
                          "cannot be parsed"),
-    "duplicate-key": ((GOOD + GOOD).encode(), BibSyntaxError, 5, "is used twice"),
     "duplicate-field": (b"@misc{a,\n  title = {X},\n  title = {Y},\n}\n", BibSyntaxError, 1,
                         "title"),
     "duplicate-field-other-case": (b"@misc{a,\n  title = {X},\n  Title = {Y},\n}\n",
@@ -90,12 +89,40 @@ def test_broken_files_given_to_verify_and_into(tmp_path, case):
     before = _snapshot(path)
     checked = runner.invoke(app, ["verify", str(path)])
     into = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(path)])
-    if case == "duplicate-key":  # a user's file may repeat a key: read, not refused
-        assert checked.exit_code == 0 and into.exit_code == 0
-        assert path.read_bytes().startswith(content)
-        return
     for result in (checked, into):
         assert result.exit_code == 2 and f"{path}:{line}:" in result.stderr, result.stderr
+    assert _snapshot(path) == before
+
+
+def test_a_repeated_key_is_read_as_bibtex_reads_it_and_refused_by_writers(tmp_path,
+                                                                           monkeypatch):
+    """BibTeX and Biber warn and use the first entry of a key used twice: so do the commands
+    that only read; the commands that write the file refuse, naming both lines."""
+    path = tmp_path / "library.bib"
+    path.write_bytes((GOOD + GOOD.replace("A Good Entry", "The Second")).encode())
+    before = _snapshot(path)
+    with pytest.warns(BibWarning, match=r"library.bib:5: the key 'good' is used again "
+                                        r"\(first on line 1\)"):
+        library = read_library(path)
+    assert [e.title for e in library] == ["A Good Entry"]
+    with pytest.raises(BibSyntaxError, match=r"is used twice \(lines 1 and 5\)"):
+        library.save(path)
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    aux = tmp_path / "main.aux"
+    aux.write_text("\\citation{good}\n", encoding="utf-8")
+    for args in (["list", "--library", str(path)], ["show", "good", "--library", str(path)],
+                 ["export", "--library", str(path)], ["cite", str(aux), "--library", str(path)],
+                 ["verify", str(ROOT / "library.bib"), "--library", str(path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert f"{path}:5: the key 'good' is used again" in result.stderr, args
+    for head in (READERS["add"][0], READERS["update"][0]):
+        result = runner.invoke(app, [*head, str(path)])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"llm4anno-bib: {path}:5: the key 'good' is used "
+                                        "twice (lines 1 and 5)")
+    # a user's file given to verify or --into is read whole: its own keys are its business
+    assert runner.invoke(app, ["verify", str(path)]).exit_code == 0
     assert _snapshot(path) == before
 
 

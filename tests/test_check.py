@@ -57,6 +57,14 @@ CATALOGUE = [
     pytest.param(b"@misc{a,\n  title = {Sch\x9ftze},\n}\n", "encoding", 2, id="macroman-byte"),
     pytest.param((GOOD + GOOD.replace("{a,", "{A,").replace("{T}", "{U}")).encode(),
                  "case-only-keys", 7, id="keys-differing-only-in-case"),
+    pytest.param(GOOD.encode() + b"@misc{b,\n  title = {X\x00},\n}\n", "nul-byte", 8,
+                 id="nul-byte"),
+    pytest.param(GOOD.encode("utf-16-be"), "nul-byte", 1, id="utf16-be-without-bom"),
+    pytest.param(b'@misc{a,\n  title = "A \\" B",\n}\n', "escaped-quote", 1,
+                 id="backslash-quote-in-a-quoted-value"),
+    pytest.param(b"@misc{a b,\n  title = {T},\n}\n", "bad-key", 1, id="key-with-a-space"),
+    pytest.param(b"@misc{a,\n  title = ,\n  year = 2020,\n}\n", "empty-value", 2,
+                 id="field-without-a-value"),
 ]
 
 
@@ -84,6 +92,9 @@ ACCEPTED = [
                  id="volumes-of-one-title"),
     pytest.param(b"\xef\xbb\xbf" + GOOD.encode(), id="utf8-bom"),
     pytest.param(GOOD.replace("\n", "\r\n").encode(), id="crlf"),
+    pytest.param(GOOD.replace("\n", "\r").encode(), id="lone-cr"),
+    pytest.param(b'@misc{a,\n  title = "Quote {"} and {\\"u}",\n  note = {},\n}\n',
+                 id="braced-quote-and-empty-braces"),
 ]
 
 
@@ -185,7 +196,8 @@ def test_cli_check_text_json_and_exit_codes(tmp_path):
     folder = runner.invoke(app, ["check", str(tmp_path)])
     assert folder.exit_code == 2
     warning_only = tmp_path / "case.bib"
-    warning_only.write_bytes(CATALOGUE[-1].values[0])
+    warning_only.write_bytes(next(c.values[0] for c in CATALOGUE
+                                  if c.id == "keys-differing-only-in-case"))
     assert runner.invoke(app, ["check", str(warning_only)]).exit_code == 0
 
 

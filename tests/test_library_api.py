@@ -175,11 +175,15 @@ def test_broken_file_is_an_error_with_line_and_nothing_changes(tmp_path: Path):
     assert path.read_bytes() == before
 
 
-def test_duplicate_keys_are_an_error(tmp_path: Path):
+def test_a_repeated_key_reads_the_first_and_refuses_to_save(tmp_path: Path):
     path = tmp_path / "dup.bib"
     path.write_text("@misc{a, title={A}}\n@misc{a, title={B}}\n", encoding="utf-8")
-    with pytest.raises(BibSyntaxError, match="used twice"):
-        llm4anno_bib.load(path)
+    with pytest.warns(UserWarning, match="used again"):
+        library = llm4anno_bib.load(path)
+    assert library["a"].title == "A"
+    with pytest.raises(BibSyntaxError, match=r"used twice \(lines 1 and 2\)"):
+        library.save(tmp_path / "out.bib")
+    assert not (tmp_path / "out.bib").exists()
 
 
 def test_normalise_title_ignores_latex_case_and_accents():

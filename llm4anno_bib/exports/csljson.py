@@ -9,10 +9,10 @@ with ``publisher`` arXiv and ``number`` ``arXiv:<id>``, as Zotero writes them.
 from __future__ import annotations
 
 import json
-import re
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text
 from llm4anno_bib.exports import project_url
+from llm4anno_bib.ids import PAGE_DASH
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 
@@ -51,7 +51,7 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
         if values.get(source):
             item[target] = latex_to_text(values[source])
     if "page" in item:  # CSL ranges use one hyphen; the style picks the dash
-        item["page"] = re.sub(r"\s*(?:-+|–)\s*", "-", item["page"])
+        item["page"] = PAGE_DASH.sub("-", item["page"])
     if entry.arxiv_id and entry.entry_type == "misc":
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{entry.arxiv_id}"

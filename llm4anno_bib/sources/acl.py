@@ -39,8 +39,12 @@ POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=60.0, max_byt
 # The export inflates to about 60 MB today; a file that inflates past this is refused.
 INFLATED_LIMIT = 600_000_000
 _ENTRY_START = re.compile(r"^@", re.M)
-_TITLE = re.compile(r"^\s*title\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
-_DOI = re.compile(r"^\s*doi\s*=\s*(?:\"(.*)\"|\{(.*)\})\s*,?\s*$", re.M | re.I)
+# One line of an export's entry; the blanks are spaces and tabs taken whole ("\s*" would
+# run into the next lines, and "\s*,?\s*" try every split of a long run).
+_TITLE = re.compile(r"^[ \t]*+title[ \t]*+=[ \t]*+(?:\"(.*)\"|\{(.*)\})[ \t]*+,?[ \t]*+$",
+                    re.M | re.I)
+_DOI = re.compile(r"^[ \t]*+doi[ \t]*+=[ \t]*+(?:\"(.*)\"|\{(.*)\})[ \t]*+,?[ \t]*+$",
+                  re.M | re.I)
 _ID_IN_URL = re.compile(r"aclanthology\.org/([A-Za-z0-9.\-]+?)/?$")
 
 
