@@ -17,11 +17,10 @@ from llm4anno_bib.model import Category, Library, slugify, venue_acronym
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
 
-_HEADING = re.compile(r"^(#{2,4})\s+(.*\S)\s*$")
-_ITEM = re.compile(r"^-\s+(?:\[(?P<label>[^\]]+)\]\s*)?(?P<title>.*?)\s*(?P<links>(?:\[\[[^\]]+\]\]\([^)]*\)\s*)*)$")
-_LINK = re.compile(r"\[\[([^\]]+)\]\]\(([^)]*)\)")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_CITATION_BLOCK = re.compile(r"```\s*\n(@\w+\{.*?\n\})\s*\n```", re.S)
+# On a stripped line. No pattern here has two quantifiers over the same characters side by
+# side, and none scans on from every place a search may start: a README is anyone's text.
+_HEADING = re.compile(r"#{2,4}+[ \t]++(\S.*+)")
+_ITEM = re.compile(r"-[ \t]++(?:\[(?P<label>[^\]]++)\][ \t]*+)?(?P<rest>.*+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,33 +56,87 @@ def parse_list(text: str) -> ListDocument:
     (empty sections kept), ``- [Venue Year] Title. [[pdf]](url) ...`` bullets its items.
     HTML comments are ignored (their line numbers kept)."""
     intro = _intro(text)
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text = _without_comments(text)
     sections: list[Category] = []
     items: list[ListItem] = []
     parents: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        heading = _HEADING.match(line)
+        heading = _HEADING.fullmatch(line)
         if heading:
-            depth = len(heading.group(1)) - 2
+            depth = len(line) - len(line.lstrip("#")) - 2
+            heading_text = heading.group(1)
             del parents[depth:]
-            slug = slugify(heading.group(2))
-            sections.append(Category(slug, heading.group(2), depth,
+            slug = slugify(heading_text)
+            sections.append(Category(slug, heading_text, depth,
                                      parents[-1] if parents else None, ()))
             parents.append(slug)
             continue
-        item = _ITEM.match(line)
-        if not item or not sections or not item.group("title").strip():
+        item = _ITEM.fullmatch(line)
+        if not item or not sections:
             continue
-        links = tuple((kind.strip().lower(), url.strip())
-                      for kind, url in _LINK.findall(item.group("links")))
-        title = item.group("title").strip()
+        title, found = _trailing_links(item.group("rest"))
+        if not title.strip():
+            continue
+        links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
+        title = title.strip()
         title = title[:-1] if title.endswith(".") else title
         items.append(ListItem(number, sections[-1].slug, item.group("label"), title, links))
-    block = _CITATION_BLOCK.search(text)
+    block = _citation_block(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
-    return ListDocument(tuple(sections), tuple(items), block.group(1) if block else None,
+    return ListDocument(tuple(sections), tuple(items), block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro)
+
+
+def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` split into what comes before its trailing ``[[kind]](url)`` links and the
+    links, read from the end (a pattern would retry from every ``[[``)."""
+    links: list[tuple[str, str]] = []
+    end = len(text.rstrip())
+    while end and text[end - 1] == ")":
+        middle = text.rfind("]](", 0, end)
+        opening = text.rfind("[[", 0, middle) if middle > 0 else -1
+        url, kind = text[middle + 3:end - 1], text[opening + 2:middle]
+        if opening < 0 or ")" in url or "]" in kind or not kind:
+            break
+        links.append((kind, url))
+        end = opening
+        while end and text[end - 1].isspace():
+            end -= 1
+    return text[:end], links[::-1]
+
+
+def _without_comments(text: str) -> str:
+    """``text`` with each HTML comment replaced by its line breaks (line numbers kept)."""
+    out: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:  # never closed: left as it is
+            break
+        out += [text[position:start], "\n" * text.count("\n", start, end)]
+        position = end + 3
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _citation_block(text: str) -> tuple[int, int, str] | None:
+    """The first plain fenced block (a line of three backticks, nothing after them) that
+    holds one BibTeX entry: its start and end offsets (fences included) and the entry."""
+    opening: int | None = None
+    plain = False
+    position = 0
+    for line in text.splitlines(keepends=True):
+        if line.startswith("```"):
+            if opening is None:
+                opening, plain = position, not line[3:].strip()
+            else:
+                entry = text[opening:position].partition("\n")[2].strip()
+                if plain and re.match(r"@\w+\{", entry) and entry.endswith("\n}"):
+                    return opening, position + 3, entry
+                opening = None
+        position += len(line)
+    return None
 
 
 def _intro(text: str) -> str:
@@ -91,7 +144,9 @@ def _intro(text: str) -> str:
     block replaced by their markers."""
     first = re.search(r"^#{2,4}\s", text, re.M)
     head = text[: first.start()] if first else text
-    head = _CITATION_BLOCK.sub(SURVEY_CITATION, head, count=1)
+    block = _citation_block(head)
+    if block is not None:
+        head = head[:block[0]] + SURVEY_CITATION + head[block[1]:]
     head = re.sub(r"^\[\[[^\]]+\]\]\([^)]*\)[ \t]*$", SURVEY_LINK, head, count=1, flags=re.M)
     return head.strip("\n")
 
@@ -149,8 +204,9 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
     """Split a list label into venue and year: ``'NAACL-HLT 2022' -> ('NAACL', 2022)``."""
     if not label:
         return None, None
-    match = re.match(r"\s*(.*?)\s*(\d{4})?\s*$", label)
-    venue = match.group(1) or None
+    text = label.strip()
+    year = int(text[-4:]) if text[-4:].isdigit() and text[-4:].isascii() else None
+    venue = (text[:-4] if year is not None else text).rstrip() or None
     if venue:
         venue = venue.split("-")[0]
-    return venue, int(match.group(2)) if match.group(2) else None
+    return venue, year

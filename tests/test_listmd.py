@@ -100,3 +100,30 @@ def test_render_list_writes_a_file_as_a_real_process(tmp_path, rendered):
 
 def test_api_twin_renders_the_same(rendered):
     assert llm4anno_bib.render_list() == rendered
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("## S\n- " + " " * 100_000 + "x\n", id="blanks-in-an-item"),
+    pytest.param("## S\n- T " + "[[" * 50_000 + "\n", id="link-openings"),
+    pytest.param("## S\n- T" + " [[pdf]](http://x)" * 5_000 + "\n", id="many-links"),
+    pytest.param("<!--" * 30_000 + "\n## S\n", id="unclosed-comments"),
+    pytest.param("```\n" * 30_000, id="fences"),
+    pytest.param("```" + " " * 100_000 + "\n@misc{a,\n}\n```\n## S\n", id="blanks-after-a-fence"),
+    pytest.param("## " + " " * 100_000 + "\n", id="blank-heading"),
+    pytest.param("## S\n- [" + " " * 100_000 + "x] T\n", id="blank-label"),
+])
+def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
+    """A README is anyone's text; a hang guard, not a speed target."""
+    import time
+
+    started = time.perf_counter()
+    parse_list(text)
+    assert time.perf_counter() - started < 10
+
+
+def test_trailing_links_are_read_from_the_end():
+    document = parse_list("## S\n- [ACL 2023] A [[b]] title. [[pdf]](https://x.org/a) "
+                          "[[code]](https://github.com/a/b)\n")
+    item = document.items[0]
+    assert item.title == "A [[b]] title" and item.label == "ACL 2023"
+    assert item.links == (("pdf", "https://x.org/a"), ("code", "https://github.com/a/b"))
