@@ -346,3 +346,20 @@ def test_on_a_terminal_update_asks_before_writing(server, tmp_path, lib_file):
         assert proc.returncode == 0, err
         assert b"Write 1 changed entries" in out
         assert expected in lib_file.read_bytes()
+
+
+def test_a_published_entry_is_never_rewritten_from_its_preprint(server, tmp_path, library,
+                                                                 needs_dblp):
+    """IUI 2023, cited as published (ACM DOI and URL, March) with its eprint: no source here
+    holds the IUI record, but arXiv's preprint must not replace its URL, month or type."""
+    published = edited(library, "wu2023scattershot", entry_type="inproceedings",
+                       booktitle="Proceedings of the 28th International Conference on "
+                                 "Intelligent User Interfaces, IUI 2023",
+                       month="mar", doi="10.1145/3581641.3584059",
+                       url="https://doi.org/10.1145/3581641.3584059", howpublished=None)
+    before = published["wu2023scattershot"]
+    result = update_library(published, connect(server, tmp_path / "c"),
+                            keys=["wu2023scattershot"])
+    after = result.library["wu2023scattershot"]
+    assert after.entry_type == "inproceedings" and after.fields == before.fields
+    assert result.entries[0].status == "unchanged" and result.entries[0].changes == ()
