@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llm4anno_bib.errors import (
-    BibSyntaxError, LibraryFormatError, Llm4AnnoBibError, NotFound, SourceError, UnknownCategory,
-    UnknownKey,
+    BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
+    LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, SourceError, SourceWarning,
+    UnknownCategory, UnknownKey, WriteError,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
@@ -31,8 +32,10 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.updating import UpdateProgress, UpdateResult
 
 __all__ = [
-    "BibSyntaxError", "Category", "Correction", "Entry", "Library", "LibraryFormatError",
-    "Llm4AnnoBibError", "NotFound", "SourceError", "UnknownCategory", "UnknownKey",
+    "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "Correction", "Entry",
+    "InvalidIdentifier", "Library", "LibraryFormatError", "LibraryLocked", "Llm4AnnoBibError",
+    "Llm4AnnoBibWarning", "NotFound", "SourceError", "SourceWarning", "UnknownCategory",
+    "UnknownKey", "WriteError",
     "add", "check", "cite", "export_into", "load", "render_list", "shipped_library_path",
     "survey", "update", "verify", "working_library_path",
 ]

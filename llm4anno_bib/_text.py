@@ -26,7 +26,24 @@ def _converter(kind: str):
                                  unknown_char_policy="keep")
 
 _SPACES = re.compile(r"\s+")
+# What must not reach a terminal or a file: C0 and C1 controls (a terminal's escapes) and the
+# marks that reverse or isolate the direction of text (a title that reads other than it is).
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(f"[{CONTROL_CHARS}\\r]")
+_CONTROLS_BUT_CR = re.compile(f"[{CONTROL_CHARS}]")
+ANY_CONTROL = re.compile(f"[{CONTROL_CHARS}\\t\\n\\r]")  # line breaks and tabs too
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def strip_controls(text: str, keep_returns: bool = False) -> str:
+    """``text`` without control characters (terminal escapes, bidirectional overrides);
+    newlines and tabs stay, carriage returns too with ``keep_returns`` (a CRLF file's text).
+    For anything shown on a terminal or written to a file.
+
+    >>> strip_controls("https://x.org/\\x1b]0;pwned\\x07a")
+    'https://x.org/]0;pwneda'
+    """
+    return (_CONTROLS_BUT_CR if keep_returns else _CONTROLS).sub("", text)
 
 
 def collapse_spaces(text: str) -> str:
@@ -102,7 +119,7 @@ def text_to_latex(text: str) -> str:
     >>> text_to_latex("Tamás & co")
     "Tam{\\\\'a}s {\\\\&} co"
     """
-    clean = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    clean = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
     # BibTeX counts braces even after a backslash: literal ones must not be braces at all
     return _converter("all").unicode_to_latex(collapse_spaces(clean)).replace(
         "{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
@@ -120,7 +137,6 @@ def escape_non_ascii(value: str) -> str:
     return _converter("non-ascii").unicode_to_latex(unicodedata.normalize("NFC", value))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def braces_balance(value: str, as_bibtex: bool = True) -> bool:

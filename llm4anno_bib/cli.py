@@ -47,7 +47,7 @@ _DEBUG = False
 def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print to the terminal without its control characters: a title or URL from a file or
     a source must not move the cursor, retitle the window or reverse the text."""
-    from llm4anno_bib.inert import strip_controls
+    from llm4anno_bib._text import strip_controls
 
     typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
 

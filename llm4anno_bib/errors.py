@@ -76,6 +76,10 @@ class WriteError(Llm4AnnoBibError):
     file the command reads); nothing was written."""
 
 
+class LibraryLocked(Llm4AnnoBibError):
+    """Another process kept the file locked for longer than the wait allowed."""
+
+
 class InvalidIdentifier(Llm4AnnoBibError):
     """Text that is not the identifier it should be: an arXiv id or URL, an ACL Anthology id
     or URL, a DOI, a DBLP key."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from llm4anno_bib import ids
+from llm4anno_bib._text import ANY_CONTROL as _ANY_CONTROL, CONTROL_CHARS, strip_controls
 
 __all__ = ["MATH_MACROS", "TEXT_MACROS", "Refused", "inert_fields", "inert_latex",
            "latex_hazards", "strip_controls", "unescaped_specials"]
@@ -76,27 +77,13 @@ _TOKEN = re.compile(
     r"|(?P<open>\{)|(?P<close>\})"
     r"|(?P<dollar>\$)"
     r"|(?P<special>[%#&_^])"
-    r"|(?P<control>[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069])"
-    r"|(?P<plain>[^\\{}$%#&_^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+)",
+    rf"|(?P<control>[{CONTROL_CHARS}\t\n\r])"
+    rf"|(?P<plain>[^\\{{}}$%#&_^{CONTROL_CHARS}\t\n\r]+)",
     re.S)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS_BUT_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:!?'~]*")
 _TEXT_FOR = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_", "^": "\\textasciicircum{}",
              "$": "\\$", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
              "~": "\\textasciitilde{}"}
-
-
-def strip_controls(text: str, keep_returns: bool = False) -> str:
-    """``text`` without control characters (terminal escapes, bidirectional overrides);
-    newlines and tabs stay, carriage returns too with ``keep_returns`` (a CRLF file's text).
-    For anything shown on a terminal or written to a file.
-
-    >>> strip_controls("https://x.org/\\x1b]0;pwned\\x07a")
-    'https://x.org/]0;pwneda'
-    """
-    return (_CONTROLS_BUT_CR if keep_returns else _CONTROLS).sub("", text)
 
 
 class _Token(NamedTuple):

@@ -23,18 +23,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.errors import LibraryLocked, Llm4AnnoBibError
+
+if TYPE_CHECKING:  # filelock loads when a lock is taken: a query command never needs it
+    from filelock import FileLock
 
 __all__ = ["LOCK_DIR_ENV", "LibraryLocked", "library_lock", "lock_folder", "lock_path"]
 
 DEFAULT_TIMEOUT = 300.0
 LOCK_DIR_ENV = "LLM4ANNO_BIB_LOCK_DIR"
-
-
-class LibraryLocked(Llm4AnnoBibError):
-    """Another process kept the library locked for longer than the wait allowed."""
 
 
 def lock_folder() -> Path:
@@ -106,6 +105,8 @@ def library_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
 
 def _acquire(path: str | os.PathLike[str], timeout: float,
              on_wait: Callable[[str], None] | None) -> FileLock:
+    from filelock import FileLock, Timeout
+
     try:
         lock_file = lock_path(path)
         lock_file.parent.mkdir(parents=True, exist_ok=True)  # a runtime folder may be cleared

@@ -1,6 +1,6 @@
 """Benchmarks, measured side by side in one run, each printed as a ratio to its baseline.
 
-    python scripts/bench.py            # every figure, PASS/FAIL against issue 7's targets
+    python scripts/bench.py            # every figure, PASS/FAIL against the issues' targets
     python scripts/bench.py --quick    # fewer repetitions
 
 Absolute times vary between machines; the ratios are what the targets are about. The
@@ -285,6 +285,47 @@ library.filter(search="learning").to_bibtex()
            ", ".join(f"{size}: {value:.0f} us" for size, value in per_entry.items()), flat)
 
 
+# -- 6. hostile input: linear time ------------------------------------------------------
+WORST_INPUTS = {
+    "blank lines after a brace": ("@misc{a,\n  title = {a = b {}", "\n", "},\n}\n"),
+    "unclosed \\( in a title": ("@misc{a,\n  title = {", "\\(", "},\n}\n"),
+    "arXiv and letters in journal": ("@misc{a,\n  title = {T},\n  journal = {arXiv ", "a",
+                                     "},\n}\n"),
+    "blanks in pages": ("@misc{a,\n  title = {T},\n  pages = {1", " ", "x},\n}\n"),
+}
+
+
+def bench_linear(work: Path, env: dict) -> None:
+    """Each worst input of the hostile-input report at 10 KB and at 100 KB, through load,
+    check and verify: ten times the input must cost about ten times the time, not a hundred
+    (the quadratic patterns took 44-55 s on 40 KB)."""
+    for name, (head, unit, tail) in WORST_INPUTS.items():
+        runs = {}
+        for size in (10_000, 100_000):
+            path = work / f"worst-{size}.bib"
+            path.write_text(head + unit * (size // len(unit)) + tail, encoding="utf-8")
+            runs[size] = child(f"""
+import warnings
+warnings.simplefilter("ignore")
+import llm4anno_bib
+from llm4anno_bib.bibfile import parse_entries
+from llm4anno_bib.checking import check_bytes
+from llm4anno_bib.verifying import verify_text
+text = open({str(path)!r}, encoding="utf-8").read()
+library = llm4anno_bib.load()
+import time
+started = time.perf_counter()
+parse_entries(text, "worst.bib")
+check_bytes(text.encode(), "worst.bib")
+verify_text(text, library, "worst.bib")
+result["work"] = time.perf_counter() - started
+""", env)["work"]
+        ratio = runs[100_000] / max(runs[10_000], 1e-6)
+        report(f"linear time: {name}",
+               f"10 KB {runs[10_000] * 1000:.0f} ms, 100 KB {runs[100_000] * 1000:.0f} ms = "
+               f"{ratio:.1f}x for 10x the input", ratio <= 20 and runs[100_000] < 1.0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -308,6 +349,7 @@ def main() -> int:
             bench_matching(path, env, 1 if args.quick else 3)
             bench_growth(path, work, env)
         bench_requests(work, env)
+        bench_linear(work, env)
     failed = [name for name, _figure, passed in RESULTS if passed is False]
     print(f"\n{len(RESULTS) - len(failed)} of {len(RESULTS)} targets met in "
           f"{time.monotonic() - started:.0f} s" + (f"; not met: {', '.join(failed)}"

@@ -16,7 +16,8 @@ from llm4anno_bib.bibfile import BibWarning, read_library
 
 from conftest import ROOT
 
-HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml", "jinja2", "matplotlib")
+HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml", "jinja2", "matplotlib",
+         "filelock")
 
 PROBE = """
 import sys
