@@ -183,8 +183,9 @@ def get(
     """GET ``url`` through the cache; wait and retry as the source asks; return what
     ``parse`` makes of the answer (a 200, or a 404, which is never stored).
 
-    ``parse`` is the answer's check: an answer it refuses (``SourceError``) is never stored,
-    and one stored earlier that it refuses now is dropped from the cache and asked again.
+    ``parse`` is the answer's check: an answer it refuses (any ``Llm4AnnoBibError``) is never
+    stored, and one stored earlier that it refuses now is dropped from the cache and asked
+    again.
     The answer is read with bounds: at most ``politeness.max_bytes`` (decoded), within
     ``politeness.deadline`` seconds however slowly it arrives.
 
@@ -195,7 +196,7 @@ def get(
     if cached is not None:
         try:
             return parse(cached)
-        except SourceError:
+        except Llm4AnnoBibError:  # stored under older rules, or damaged: ask again
             forget(session, cached)
             if offline:
                 raise
