@@ -16,6 +16,10 @@ from functools import lru_cache
 @lru_cache(maxsize=None)
 def _converter(kind: str):
     """pylatexenc's converters, built on first use (they take a while to set up)."""
+    import logging
+
+    # pylatexenc logs each character it has no macro for; the library does not print
+    logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
     from pylatexenc.latex2text import LatexNodes2Text
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 

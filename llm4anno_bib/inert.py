@@ -47,7 +47,20 @@ TEXT_MACROS = frozenset("""
     textdegree textmu textsterling texteuro textyen textcent textonehalf textquotedbl
     textexclamdown textquestiondown slash hyphen enquote mkbibquote mkbibemph mkbibacro
     autocap protect ldots dots LaTeX TeX BibTeX relax noopsort nocase
-""".split())
+""".split()) | frozenset("""
+    C IJ U Upsilon acute ddot fbox flat guilsinglleft guilsinglright ij iota natural
+    nobreakdash nolinebreak nument quarternote quotedblbase quotesinglbase sharp small
+    textasciiacute textasciidieresis textasciimacron textasteriskcentered textbigcircle
+    textbrokenbar textcelsius textcircledP textcolonmonetary textcompwordmark textcurrency
+    textdaggerdbl textdiscount textdiv textdong textdownarrow textestimated textflorin
+    textfrac textfractionsolidus texthvlig textinterrobang textleftarrow textlira textlnot
+    textmho textmusicalnote textnaira textnrleg textnumero textonequarter textonesuperior
+    textopenbullet textordfeminine textordmasculine textparagraph textpertenthousand
+    textperthousand textpeso textrecipe textreferencemark textrightarrow textservicemark
+    textthreequarters textthreesuperior texttimes texttwosuperior textuparrow textwon
+""".split())  # the text symbols pylatexenc writes for non-ASCII characters (see text_to_latex)
+# The font encodings' glyph names for Cyrillic letters (T2A: \\CYRA, \\cyrya, \\cyrchar...).
+_GLYPH_FAMILY = re.compile(r"(?:cyr|CYR)[A-Za-z]+")
 # Inside math: letters, operators, relations, arrows, delimiters, fonts and accents.
 MATH_MACROS = frozenset("""
     alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu
@@ -63,7 +76,40 @@ MATH_MACROS = frozenset("""
     mathsf mathtt mathfrak mathscr boldsymbol frac sqrt hat bar tilde vec dot ddot breve
     check acute grave overline underline widehat widetilde quad qquad backslash surd mbox
     text textrm textit textbf operatorname
-""".split())
+""".split()) | frozenset("""
+    Bumpeq Cap Cup DownArrowUpArrow Downarrow Lleftarrow Lsh Rrightarrow Rsh Subset Supset
+    Uparrow Updownarrow VDash Vdash Vvdash aleph allequal amalg angle approxeq
+    approxnotequal arrowwaveleft arrowwaveright asymp backepsilon backprime backsim
+    backsimeq barwedge because beth between bigcap bigcirc bigcup bigtriangledown
+    bigtriangleup bigvee bigwedge blacklozenge blacksquare blacktriangle blacktriangledown
+    blacktriangleleft blacktriangleright bowtie boxdot boxminus boxplus boxtimes bumpeq
+    circeq circlearrowleft circlearrowright circledast circledcirc circleddash clockoint
+    clwintegral complement coprod curlyeqprec curlyeqsucc curlyvee curlywedge curvearrowleft
+    curvearrowright daleth dashv dblarrowupdown ddots diamond divideontimes doteq doteqdot
+    dotplus downdownarrows downharpoonleft downharpoonright eqcirc eqslantgtr eqslantless
+    estimates fallingdotseq forcesextra frown geqq geqslant gimel gnapprox gneq gneqq gnsim
+    gtrapprox gtrdot gtreqless gtreqqless gtrless gtrsim hermitconjmatrix homothetic
+    hookleftarrow hookrightarrow iiint iint image intercal kern lazysinv leftarrowtail
+    leftharpoondown leftharpoonup leftleftarrows leftrightarrows leftrightharpoons
+    leftrightsquigarrow leftthreetimes leqq leqslant lessapprox lessdot lesseqgtr lesseqqgtr
+    lessgtr lesssim llcorner lmoustache lnapprox lneq lneqq lnsim looparrowleft
+    looparrowright lozenge lrcorner ltimes mathbin mathchar measuredangle multimap
+    nLeftarrow nLeftrightarrow nRightarrow nVDash nVdash nearrow nexists ngeq ngtr
+    nleftarrow nleftrightarrow nleq nless nmid not notgreaterless notlessgreater nparallel
+    nprec nrightarrow nsubseteq nsucc nsupseteq ntriangleleft ntrianglelefteq ntriangleright
+    ntrianglerighteq nvDash nvdash nwarrow odot ominus original oslash pitchfork prec
+    precapprox precedesnotsimilar preceq precnapprox precneqq precsim recorder rightangle
+    rightanglearc rightarrowtail rightharpoondown rightharpoonup rightleftarrows
+    rightleftharpoons rightrightarrows rightsquigarrow rightthreetimes risingdotseq
+    rmoustache rtimes searrow smallsetminus smile sphericalangle sqcap sqcup sqrint sqsubset
+    sqsubseteq sqsupset sqsupseteq square stackrel starequal subseteqq subsetneq subsetneqq
+    succ succapprox succeq succnapprox succneqq succnsim succsim supseteqq supsetneq
+    supsetneqq surfintegral swarrow therefore tildetrpl triangledown triangleleft
+    trianglelefteq triangleq triangleright trianglerighteq truestate twoheadleftarrow
+    twoheadrightarrow udots ulcorner updownarrow upharpoonleft upharpoonright uplus
+    upuparrows urcorner varkappa varperspcorrespond vartriangle vartriangleleft
+    vartriangleright vdash vdots veebar verymuchgreater verymuchless volintegral wp wr
+""".split())  # the math symbols pylatexenc writes for non-ASCII characters
 _ACCENT_SYMBOLS = frozenset("'\"`^~=.")
 _KEPT_SYMBOLS = frozenset("&%#_$ ,;:!-/@")  # \& \% \# \_ \$, spaces, \- \/ \@
 _MATH_SYMBOLS = frozenset(",;:! |{}")  # \{ \} are refused below: BibTeX counts them
@@ -80,7 +126,7 @@ _TOKEN = re.compile(
     rf"|(?P<control>[{CONTROL_CHARS}\t\n\r])"
     rf"|(?P<plain>[^\\{{}}$%#&_^{CONTROL_CHARS}\t\n\r]+)",
     re.S)
-_MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:!?'~]*")
+_MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:!?'~\"]*")
 _TEXT_FOR = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_", "^": "\\textasciicircum{}",
              "$": "\\$", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
              "~": "\\textasciitilde{}"}
@@ -116,6 +162,18 @@ def _braces(tokens: list[_Token]) -> tuple[set[int], dict[int, int]]:
                 unmatched.add(index)
     unmatched.update(stack)
     return unmatched, partner
+
+
+def _text_macro(name: str) -> bool:
+    return name in TEXT_MACROS or _GLYPH_FAMILY.fullmatch(name) is not None
+
+
+def _ensuremath(tokens: list[_Token], index: int, partner: dict[int, int]) -> int | None:
+    """The closing brace of ``\\ensuremath{...}`` at ``index``: its argument is a formula
+    (it is checked as one), or ``None``."""
+    if tokens[index].text != "\\ensuremath" or index + 1 >= len(tokens):
+        return None
+    return partner.get(index + 1)
 
 
 def _verbatim_url(tokens: list[_Token], index: int, partner: dict[int, int]) -> int | None:
@@ -195,7 +253,7 @@ def _text_token(token: _Token, unmatched: bool) -> str:
     if kind == "plain":
         return text
     if kind == "word":
-        return text if text[1:] in TEXT_MACROS else "\\textbackslash{}" + text[1:]
+        return text if _text_macro(text[1:]) else "\\textbackslash{}" + text[1:]
     if kind == "symbol":
         char = text[1]
         if char in _ACCENT_SYMBOLS or char in _KEPT_SYMBOLS:
@@ -224,7 +282,12 @@ def _segments(tokens: list[_Token]) -> Iterator[tuple[str, int, int, set[int]]]:
     while index < len(tokens):
         end = spans.get(index)
         url_end = _verbatim_url(tokens, index, partner)
-        if end is not None and _math_is_plain(tokens, unmatched, index, end):
+        formula_end = _ensuremath(tokens, index, partner)
+        if formula_end is not None:  # \ensuremath, then its braced argument as a formula
+            end = formula_end
+            plain = _math_is_plain(tokens, unmatched, index + 1, end)
+            yield ("keep" if plain else "math"), index, end, unmatched
+        elif end is not None and _math_is_plain(tokens, unmatched, index, end):
             yield "keep", index, end, unmatched
         elif url_end is not None:
             end = url_end
@@ -294,7 +357,7 @@ def unescaped_specials(value: str) -> list[str]:
 
 def _token_hazard(tokens: list[_Token], index: int) -> str | None:
     token = tokens[index]
-    if token.kind == "word" and token.text[1:] not in TEXT_MACROS:
+    if token.kind == "word" and not _text_macro(token.text[1:]):
         return token.text
     control = token.text[-1] if token.kind in ("control", "symbol") else ""
     if control and _ANY_CONTROL.match(control):

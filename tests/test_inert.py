@@ -183,3 +183,23 @@ def test_every_pattern_runs_in_linear_time_on_100_kb(worst):
     ids.parse_arxiv_id(worst)
     ids.parse_anthology_id(worst)
     assert time.perf_counter() - started < 10
+
+
+def test_every_character_written_as_latex_is_on_the_allowlist():
+    """arXiv sends plain Unicode; text_to_latex writes accents, Greek letters, arrows and
+    operators as pylatexenc's macros (``{\\ensuremath{\\alpha}}``): the rebuild keeps them and
+    check does not flag them, or every preprint with a Greek letter would be "unsafe"."""
+    from llm4anno_bib._text import text_to_latex
+
+    blocks = [(0xA0, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF),
+              (0x2000, 0x22FF), (0x2300, 0x23FF), (0x25A0, 0x26FF), (0x2980, 0x2AFF)]
+    flagged = {}
+    for first, last in blocks:
+        for code in range(first, last + 1):
+            written = text_to_latex(chr(code))
+            if latex_hazards(written) or inert_latex(written) != written:
+                flagged[f"U+{code:04X}"] = written
+    assert flagged == {}
+    title = text_to_latex("β-VAE: ∑ over ℝ → ∞, naïve Œuvre")
+    assert "\\ensuremath" in title and check_bytes(
+        f"@misc{{a,\n  title = {{{title}}},\n}}\n".encode(), "t.bib") == []
