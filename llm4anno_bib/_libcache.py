@@ -15,13 +15,14 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from types import MappingProxyType
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import BibWarning
-from llm4anno_bib.model import Category, Correction, Entry, Library, SourceText, block_values
+from llm4anno_bib.model import (
+    Category, Correction, Entry, Fields, Library, SourceText, block_values,
+)
 
-FORMAT = 6
+FORMAT = 7
 
 
 def content_digest(raw: bytes) -> str:
@@ -179,7 +180,7 @@ def _entry_row(e: Entry) -> list:
     # derived values equal to their field (most titles and venues) are not stored twice
     return [e.key, e.entry_type, [part for pair in e.fields.items() for part in pair],
             None if e.title == e.fields.get("title") else e.title,
-            None if e.authors == _plain_split(e.fields) else list(e.authors),
+            None if e.bib_authors == _plain_split(e.fields) else list(e.bib_authors),
             e.year, None if e.venue == _venue_field(e.fields) else e.venue,
             list(e.categories), e.arxiv_id, e.doi, e.url, list(e.aliases)]
 
@@ -197,15 +198,15 @@ def _venue_field(fields) -> str | None:
 
 def _library(data: dict, path: str, text: str, digest: str) -> Library:
     entries = []
-    for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, doi, url, \
+    for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, _doi, _url, \
             aliases in data["entries"]:
         parts = iter(pairs)  # name, value, name, value...
-        fields = dict(zip(parts, parts))
-        entries.append(Entry(key, kind, fields.get("title", "") if title is None else title,
-                             _plain_split(fields) if authors is None else tuple(authors), year,
-                             _venue_field(fields) if venue is None else venue,
-                             tuple(categories), arxiv_id, doi, url, MappingProxyType(fields),
-                             tuple(aliases)))
+        fields = Fields(zip(parts, parts))
+        entries.append(Entry._known(key, kind, fields, {
+            "title": fields.get("title", "") if title is None else title,
+            "bib_authors": _plain_split(fields) if authors is None else tuple(authors),
+            "year": year, "venue": _venue_field(fields) if venue is None else venue,
+            "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)}))
     tree = [Category(slug, heading, depth, parent, tuple(keys))
             for slug, heading, depth, parent, keys in data["tree"]]
     corrections = [Correction(*c) for c in data["corrections"]]

@@ -158,7 +158,7 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
         return AddResult(new_library, entry, False, new, tuple(near_misses), known[1])
 
     taken = {e.key for e in library} | {a for e in library for a in e.aliases}
-    key = unique_key(base_key(draft.authors, draft.year, draft.title), taken)
+    key = unique_key(base_key(draft.bib_authors, draft.year, draft.title), taken)
     entry = Entry.from_fields(key, entry_type, fields)
     new_library, entry, new = _with_categories(library, entry, slugs, added=True)
     return AddResult(new_library, entry, True, new, tuple(near_misses))

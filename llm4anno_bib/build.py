@@ -376,7 +376,7 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
             if (work.curated or work.published) else "misc"
         draft = Entry.from_fields("draft", entry_type, fields)
         key = _old_key(draft, old_keys) or unique_key(
-            base_key(draft.authors, draft.year, draft.title), taken)
+            base_key(draft.bib_authors, draft.year, draft.title), taken)
         taken.add(key)
         entry = Entry.from_fields(key, entry_type, fields)
         entries.append(entry)

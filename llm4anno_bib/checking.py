@@ -384,7 +384,7 @@ def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entr
                                      f"keywords name '{slug}' but the category block does not "
                                      f"list '{entry.key}' there; use 'llm4anno-bib add'"))
         if "key" not in entry.curated and not _follows_key_rule(entry):
-            expected = base_key(entry.authors, entry.year, entry.title)
+            expected = base_key(entry.bib_authors, entry.year, entry.title)
             found.append(Problem(path, _line_of(lines, block), entry.key, "key-rule",
                                  f"the key rule gives '{expected}'; rename the entry, or mark "
                                  "a key chosen by hand with 'curated = {key}'"))
@@ -398,7 +398,7 @@ def _follows_key_rule(entry: Entry) -> bool:
     if entry.arxiv_id and re.match(r"\d{4}\.", entry.arxiv_id):
         years.add(2000 + int(entry.arxiv_id[:2]))
     for year in years:
-        stem = base_key(entry.authors, year, entry.title)
+        stem = base_key(entry.bib_authors, year, entry.title)
         if entry.key.startswith(stem) and _SUFFIX.match(entry.key[len(stem):]):
             return True
     return False

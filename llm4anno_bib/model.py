@@ -7,12 +7,13 @@ Nothing here knows files, sources or the CLI: ``bibfile`` reads and writes a ``L
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
+from llm4anno_bib.names import Person
 
 __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
 
@@ -42,26 +43,66 @@ def slugify(heading: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_fold(heading).lower()))
 
 
-@dataclass(frozen=True, slots=True)
+class Fields(dict):
+    """An entry's fields: a read-only ``dict`` (lowercase names, LaTeX values without their
+    enclosing braces, in file order). Read-only so that an entry cannot drift from its
+    values; a ``dict`` so that it pickles, copies and converts like one."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("an entry's fields are read-only: make a changed entry with "
+                        "entry.replace(name=value) or Entry.from_fields(...)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
+    __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self):  # type: ignore[override]
+        return (Fields, (dict(self),))
+
+    def __copy__(self) -> Fields:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Fields:
+        return self  # immutable, and its values are strings
+
+
+_UNSET = object()
+
+
+# What was read from each entry's fields so far (each value once, on first use). Kept apart
+# from the entry so that it is no field of it (pickling, ``dataclasses.asdict``, equality);
+# equal entries have equal fields, so they may share it.
+_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Entry:
     """One work of the library, as its BibTeX entry says.
 
     ``fields`` holds every field in file order with its LaTeX value (no enclosing braces);
-    the typed attributes are read from it, as plain text where that makes sense.
+    everything else is read from them, as plain text where that makes sense, so it always
+    follows them: ``dataclasses.replace(entry, fields=...)`` or ``entry.replace(year="2023")``
+    gives an entry whose ``year`` and ``bibtex`` say 2023.
+
+    >>> e = Entry.from_fields("k", "misc", {"title": "On {BERT}", "author": "Le Scao, Teven",
+    ...                                     "year": "2022"})
+    >>> e.title, e.authors, e.year
+    ('On BERT', ('Teven Le Scao',), 2022)
+    >>> e.replace(year="2023").year
+    2023
     """
 
     key: str
     entry_type: str
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    venue: str | None
-    categories: tuple[str, ...]
-    arxiv_id: str | None
-    doi: str | None
-    url: str | None
     fields: Mapping[str, str] = field(hash=False, repr=False)
-    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.entry_type.islower():
+            object.__setattr__(self, "entry_type", self.entry_type.lower())
+        if type(self.fields) is not Fields:  # a Fields was made by this code: names lowercase
+            object.__setattr__(self, "fields", Fields(
+                (name.lower(), value) for name, value in self.fields.items()))
 
     @classmethod
     def from_fields(cls, key: str, entry_type: str, fields: Mapping[str, str]) -> Entry:
@@ -73,32 +114,124 @@ class Entry:
         >>> e.authors, e.year, e.categories
         (('Jason Wei', 'Xuezhi Wang'), 2022, ('chain-of-thought-prompting-cot',))
         """
-        from pybtex.bibtex.utils import split_name_list  # only when entries are made from text
+        return cls(key, entry_type, fields)
 
-        values = {name.lower(): value for name, value in fields.items()}
-        author = values.get("author") or values.get("editor") or ""
-        year_match = re.search(r"\d{4}", values.get("year", "") or values.get("date", ""))
-        venue_raw = values.get("booktitle") or values.get("journal") or values.get("journaltitle")
-        is_arxiv = values.get("archiveprefix", values.get("eprinttype", "")).lower() == "arxiv"
-        arxiv_id = values.get("eprint") if is_arxiv else None
-        if venue_raw is None and arxiv_id:
-            venue_raw = "arXiv"
-        return cls(
-            key=key,
-            entry_type=entry_type.lower(),
-            title=latex_to_text(values.get("title", "")),
+    @classmethod
+    def _known(cls, key: str, entry_type: str, fields: Mapping[str, str],
+               derived: Mapping[str, object]) -> Entry:
+        """An entry with some derived values already known (the library cache has them)."""
+        entry = cls(key, entry_type, fields)
+        _DERIVED[entry] = dict(derived)
+        return entry
+
+    def replace(self, **changes: str | None) -> Entry:
+        """This entry with some fields changed (``None`` removes one); ``key`` and
+        ``entry_type`` may be given too.
+
+        >>> Entry.from_fields("k", "misc", {"title": "T", "note": "n"}).replace(note=None).fields
+        {'title': 'T'}
+        """
+        key = changes.pop("key", None) or self.key
+        entry_type = changes.pop("entry_type", None) or self.entry_type
+        fields = dict(self.fields)
+        for name, value in changes.items():
+            if value is None:
+                fields.pop(name.lower(), None)
+            else:
+                fields[name.lower()] = value
+        return Entry(key, entry_type, fields)
+
+    def _value(self, name: str, make):  # noqa: ANN001
+        known = _DERIVED.get(self)
+        if known is None:
+            known = _DERIVED[self] = {}
+        value = known.get(name, _UNSET)
+        if value is _UNSET:
+            value = known[name] = make()
+        return value
+
+    @property
+    def title(self) -> str:
+        """The title as plain text."""
+        return self._value("title", lambda: latex_to_text(self.fields.get("title", "")))
+
+    @property
+    def bib_authors(self) -> tuple[str, ...]:
+        """The authors (else the editors) as the ``.bib`` writes them: BibTeX names, LaTeX
+        and all (``'Le Scao, Teven'``, ``'Tam{\\'a}s V{\\"o}r{\\"o}s'``)."""
+        def split() -> tuple[str, ...]:
+            from pybtex.bibtex.utils import split_name_list  # only when names are asked for
+
+            author = self.fields.get("author") or self.fields.get("editor") or ""
             # pybtex splits only at " and " between single spaces: a line break would keep
             # a DBLP-style author list as one name
-            authors=tuple(split_name_list(collapse_spaces(author))) if author else (),
-            year=int(year_match.group(0)) if year_match else None,
-            venue=latex_to_text(venue_raw) if venue_raw else None,
-            categories=_split_list(values.get("keywords", "")),
-            arxiv_id=arxiv_id,
-            doi=values.get("doi"),
-            url=values.get("url"),
-            fields=MappingProxyType(dict(values)),
-            aliases=_split_list(values.get("ids", "")),
-        )
+            return tuple(split_name_list(collapse_spaces(author))) if author else ()
+
+        return self._value("bib_authors", split)
+
+    @property
+    def names(self) -> tuple[Person, ...]:
+        """Each author's name in parts, as plain text: ``given``, ``von``, ``family``, ``jr``
+        (an organisation has only ``family``, with ``literal`` set)."""
+        def split() -> tuple[Person, ...]:
+            from llm4anno_bib.names import split_name
+
+            return tuple(split_name(name).person() for name in self.bib_authors)
+
+        return self._value("names", split)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """The authors as readers write them: plain text, given names first
+        (``'Tamás Vörös'``, ``'Teven Le Scao'``)."""
+        return self._value("authors", lambda: tuple(str(p) for p in self.names))
+
+    @property
+    def year(self) -> int | None:
+        def read() -> int | None:
+            found = re.search(r"\d{4}", self.fields.get("year", "") or self.fields.get("date", ""))
+            return int(found.group(0)) if found else None
+
+        return self._value("year", read)
+
+    @property
+    def arxiv_id(self) -> str | None:
+        """The ``eprint`` of an arXiv preprint (``archiveprefix``/``eprinttype`` arXiv)."""
+        def read() -> str | None:
+            prefix = self.fields.get("archiveprefix", self.fields.get("eprinttype", ""))
+            return self.fields.get("eprint") if prefix.lower() == "arxiv" else None
+
+        return self._value("arxiv_id", read)
+
+    @property
+    def venue(self) -> str | None:
+        """The booktitle or journal as plain text (``arXiv`` for a preprint without one)."""
+        def read() -> str | None:
+            raw = (self.fields.get("booktitle") or self.fields.get("journal")
+                   or self.fields.get("journaltitle"))
+            if raw is None and self.arxiv_id:
+                return "arXiv"
+            return latex_to_text(raw) if raw else None
+
+        return self._value("venue", read)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The category slugs of the ``keywords`` field."""
+        return self._value("categories", lambda: _split_list(self.fields.get("keywords", "")))
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other keys of this entry (the ``ids`` field)."""
+        return self._value("aliases", lambda: _split_list(self.fields.get("ids", "")))
+
+    @property
+    def doi(self) -> str | None:
+        return self.fields.get("doi")
+
+    @property
+    def url(self) -> str | None:
+        return self.fields.get("url")
 
     @property
     def curated(self) -> frozenset[str]:
@@ -158,19 +291,45 @@ class Entry:
 
         return reference_lines(Library([self]), style, backend)[self.key]
 
-    def matches(self, *, year: int | None, venue: str | None, author: str | None,
-                search: str | None) -> bool:
-        """Whether the entry passes the filters that are not ``None`` (case-insensitive)."""
+    def matches(self, *, year: int | None = None, venue: str | None = None,
+                author: str | None = None, search: str | None = None) -> bool:
+        """Whether the entry passes the filters that are not ``None`` (case-insensitive):
+        ``venue`` an acronym (``ACL`` is not ``NAACL``) or words of the venue, ``author``
+        words of one author's name in either order (``Zhen Tan``, ``Tan, Zhen``, ``Tan``),
+        ``search`` every word somewhere in title, authors, venue or key."""
         if year is not None and self.year != year:
             return False
-        if venue is not None and not _contains(venue, [self.venue or "", venue_acronym(self)]):
+        if venue is not None and not self._venue_is(venue):
             return False
-        if author is not None and not _contains(author, [latex_to_text(a) for a in self.authors]):
+        if author is not None and not self._has_author(author):
             return False
         if search is not None:
-            haystack = [self.title, self.key, self.venue or "", " ".join(self.authors)]
+            haystack = [self.title, self.key, self.venue or "",
+                        self.fields.get("author") or self.fields.get("editor") or ""]
             return all(_contains(word, haystack) for word in search.split())
         return True
+
+    def _venue_is(self, venue: str) -> bool:
+        wanted = normalise_title(venue)
+        acronym = venue_acronym(self)
+        if acronym and wanted == normalise_title(acronym):
+            return True
+        words = set(normalise_title(self.venue or "").split())
+        return bool(wanted) and set(wanted.split()) <= words
+
+    def _has_author(self, author: str) -> bool:
+        wanted = set(normalise_title(author.replace(",", " ")).split())
+        return bool(wanted) and any(wanted <= person for person in self._people_words())
+
+    def _people_words(self) -> tuple[frozenset[str], ...]:
+        """The words of each author's name (read from the field as it is: no name parser
+        for a query)."""
+        def read() -> tuple[frozenset[str], ...]:
+            names = self.fields.get("author") or self.fields.get("editor") or ""
+            return tuple(frozenset(normalise_title(name).split())
+                         for name in " ".join(names.split()).split(" and "))
+
+        return self._value("people_words", read)
 
 
 def _contains(needle: str, haystack: Iterable[str]) -> bool:
@@ -451,7 +610,7 @@ class Library:
         if whole._name_splits is None:
             from llm4anno_bib.names import known_splits
 
-            whole._name_splits = known_splits(e.authors for e in whole)
+            whole._name_splits = known_splits(e.bib_authors for e in whole)
         return whole._name_splits
 
     # -- output ---------------------------------------------------------------------------

@@ -23,27 +23,47 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pybtex.database import Person
-
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
-__all__ = ["Name", "PARTICLES", "known_splits", "split_name"]
+__all__ = ["Name", "PARTICLES", "Person", "known_splits", "split_name", "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """One author's name in plain text: ``given``, ``von`` (a particle that stays with the
+    family name), ``family``, ``jr``; an organisation has only ``family`` (``literal``).
+    ``str()`` gives it as readers write it, given names first.
+
+    >>> str(split_name("King, Jr., Martin Luther").person())
+    'Martin Luther King Jr.'
+    """
+
+    family: str
+    given: str = ""
+    von: str = ""
+    jr: str = ""
+    literal: bool = False
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.given, self.von, self.family, self.jr) if part)
+
+
+@dataclass(frozen=True, slots=True)
 class Name:
-    """One author's name parts, as LaTeX (``text()`` gives plain text)."""
+    """One author's name parts, as LaTeX (``text()`` and ``person()`` give plain text)."""
 
     family: str
     given: str = ""
     particle: str = ""  # a lowercase "von" part that stays with the family name
     literal: bool = False  # an organisation: ``family`` is the whole name
+    jr: str = ""
 
     def bibtex(self) -> str:
-        """The name as ``particle Family, Given``, a form every BibTeX reader splits alike.
+        """The name as ``particle Family, Jr, Given``, a form every BibTeX reader splits
+        alike.
 
         >>> split_name("Teven Le Scao").bibtex()
         'Le Scao, Teven'
@@ -51,19 +71,28 @@ class Name:
         if self.literal:
             return "{" + self.family.strip("{}") + "}"
         family = f"{self.particle} {self.family}".strip()
-        return f"{family}, {self.given}" if self.given else family
+        parts = [family, self.jr, self.given] if self.jr else [family, self.given]
+        return ", ".join(p for p in parts if p)
 
     def text(self) -> dict[str, str]:
-        """Plain-text parts for CSL-JSON: ``family``/``given``/``non-dropping-particle``, or
-        ``literal`` for an organisation."""
-        if self.literal:
-            return {"literal": latex_to_text(self.family)}
-        parts = {"family": latex_to_text(self.family)}
-        if self.given:
-            parts["given"] = latex_to_text(self.given)
-        if self.particle:
-            parts["non-dropping-particle"] = latex_to_text(self.particle)
+        """Plain-text parts for CSL-JSON: ``family``/``given``/``non-dropping-particle``/
+        ``suffix``, or ``literal`` for an organisation."""
+        person = self.person()
+        if person.literal:
+            return {"literal": person.family}
+        parts = {"family": person.family}
+        for key, value in (("given", person.given), ("non-dropping-particle", person.von),
+                           ("suffix", person.jr)):
+            if value:
+                parts[key] = value
         return parts
+
+    def person(self) -> Person:
+        """These parts as plain text."""
+        if self.literal:
+            return Person(latex_to_text(self.family), literal=True)
+        return Person(latex_to_text(self.family), latex_to_text(self.given),
+                      latex_to_text(self.particle), latex_to_text(self.jr))
 
 
 def _person_key(text: str) -> str:
@@ -86,18 +115,21 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     """Split one BibTeX author name (see the module's rules).
 
     >>> split_name("Le Scao, Teven")
-    Name(family='Le Scao', given='Teven', particle='', literal=False)
+    Name(family='Le Scao', given='Teven', particle='', literal=False, jr='')
     >>> split_name("Ludwig van Beethoven").particle
     'van'
     >>> split_name("OpenAI").literal
     True
     """
+    from pybtex.database import Person as PybtexPerson  # pybtex loads when names are split
+
     name = " ".join(name.split())
-    person = Person(name)
+    person = PybtexPerson(name)
     given = " ".join(person.first_names + person.middle_names)
+    jr = " ".join(person.lineage_names)
     if _has_top_level_comma(name):
-        return Name(" ".join(person.last_names + person.lineage_names), given,
-                    " ".join(person.prelast_names))
+        return Name(" ".join(person.last_names), given, " ".join(person.prelast_names),
+                    jr=jr)
     if known is not None:
         found = known.get(_person_key(name))
         if found is not None:
@@ -105,13 +137,13 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     if not given or (name.startswith("{") and name.endswith("}")):
         return Name(name, literal=True)
     if person.prelast_names:
-        return Name(" ".join(person.last_names + person.lineage_names), given,
-                    " ".join(person.prelast_names))
+        return Name(" ".join(person.last_names), given, " ".join(person.prelast_names),
+                    jr=jr)
     given_words = given.split()
-    family_words = person.last_names + person.lineage_names
+    family_words = list(person.last_names)
     while len(given_words) > 1 and given_words[-1].lower() in PARTICLES:
         family_words.insert(0, given_words.pop())
-    return Name(" ".join(family_words), " ".join(given_words))
+    return Name(" ".join(family_words), " ".join(given_words), jr=jr)
 
 
 def known_splits(author_lists: Iterable[Iterable[str]]) -> dict[str, Name]:

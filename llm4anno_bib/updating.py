@@ -188,7 +188,7 @@ def _published_records(entry: Entry, sources: Sources,
         records.append(sources.dblp.fetch_bib(entry.fields["dblp"]))
     agreeing = []
     for record in records:
-        verdict = judge([entry.title], entry.authors, entry.year, [record.title],
+        verdict = judge([entry.title], entry.bib_authors, entry.year, [record.title],
                         record.authors, record.year)
         if verdict.accepted:
             agreeing.append(record)
@@ -217,11 +217,11 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None,
                              f"not the same work ({verdict.reason}); the eprint is not updated")
             preprint = None
     elif preprint is None and published is not None:
-        preprint, missed = find_preprint([published.title], entry.authors, entry.year,
+        preprint, missed = find_preprint([published.title], entry.bib_authors, entry.year,
                                          sources, entry.key)
         near_misses += missed
     elif preprint is None and not conflicts:
-        preprint, missed = find_preprint([entry.title], entry.authors, entry.year,
+        preprint, missed = find_preprint([entry.title], entry.bib_authors, entry.year,
                                          sources, entry.key)
         near_misses += missed
         if preprint is None:

@@ -118,7 +118,7 @@ def _venue_key(entry: Entry) -> str | None:
 
 def _families(entry: Entry, known: dict, memo: dict[str, str]) -> list[str]:
     families = []
-    for name in entry.authors:
+    for name in entry.bib_authors:
         if name.lower() == "others":
             families.append("others")
             continue

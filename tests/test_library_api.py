@@ -14,6 +14,7 @@ from llm4anno_bib import BibSyntaxError, Entry, UnknownCategory, UnknownKey
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.listmd import parse_list
 from llm4anno_bib.ids import parse_arxiv_id
+from llm4anno_bib.model import venue_acronym
 
 from conftest import LIST_README, ROOT
 
@@ -203,3 +204,62 @@ def test_a_line_broken_author_list_is_split_into_its_authors():
     entry = Entry.from_fields("k", "misc", {"title": "T", "author": "Zhuosheng Zhang and\n"
                                             "                  Kehai Chen and\tRui Wang"})
     assert entry.authors == ("Zhuosheng Zhang", "Kehai Chen", "Rui Wang")
+
+
+def test_authors_are_one_form_with_their_parts(library):
+    survey = library["tan2024large"]
+    assert survey.authors[:2] == ("Zhen Tan", "Dawei Li")  # the .bib has "Tan, Zhen"
+    assert survey.bib_authors[0] == "Tan, Zhen"
+    assert survey.names[0].family == "Tan" and survey.names[0].given == "Zhen"
+    assert all("{" not in a and "\\" not in a for e in library for a in e.authors)
+    assert "Tamás Vörös" in library["voros2023web"].authors
+    assert all("," not in a for e in library for a in e.authors if not a.startswith("{"))
+
+
+@pytest.mark.parametrize(("author", "expected"), [
+    ("Zhen Tan", {"tan2024large"}), ("Tan, Zhen", {"tan2024large"}),
+    ("zhen tan", {"tan2024large"}),
+    ("Teven Le Scao", {"sanh2022multitask", "muennighoff2023crosslingual"}),
+    ("Le Scao, Teven", {"sanh2022multitask", "muennighoff2023crosslingual"}),
+])
+def test_filter_by_author_matches_a_name_in_either_order(library, author, expected):
+    assert {e.key for e in library.filter(author=author)} == expected
+
+
+def test_filter_matches_name_parts_and_venues_as_words(library):
+    by_le = library.filter(author="Le")
+    assert by_le and all(any("le" in n.lower().split() for n in e.authors) for e in by_le)
+    assert not any("Lewis" in " ".join(e.authors) and "le" not in
+                   " ".join(e.authors).lower().split() for e in by_le)
+    acl = library.filter(venue="ACL")
+    assert acl and {venue_acronym(e) for e in acl} == {"ACL"}
+    assert {e.key for e in library.filter(venue="NAACL")}.isdisjoint(e.key for e in acl)
+
+
+def test_entries_and_libraries_pickle_copy_and_convert(library):
+    import copy
+    import dataclasses
+    import pickle
+
+    entry = library["wei2022chain"]
+    for twin in (pickle.loads(pickle.dumps(entry)), copy.deepcopy(entry), copy.copy(entry)):
+        assert twin == entry and twin.title == entry.title and twin.bibtex == entry.bibtex
+    as_dict = dataclasses.asdict(entry)
+    assert as_dict["key"] == "wei2022chain" and as_dict["fields"]["year"] == "2022"
+    assert set(as_dict) == {"key", "entry_type", "fields"}
+    again = pickle.loads(pickle.dumps(library))
+    assert [e.key for e in again] == [e.key for e in library]
+
+
+def test_derived_values_follow_the_fields(library):
+    import dataclasses
+
+    entry = library["wei2022chain"]
+    changed = entry.replace(year="2023", note="x")
+    assert changed.year == 2023 and "year = {2023}" in changed.bibtex
+    assert dataclasses.replace(entry, fields={**entry.fields, "year": "2021"}).year == 2021
+    with pytest.raises(TypeError, match="read-only"):
+        entry.fields["year"] = "2024"
+    with pytest.raises(TypeError):
+        dataclasses.replace(entry, year=2023)  # a derived value is no field
+    assert entry.year == 2022

@@ -123,19 +123,8 @@ def _tree(library: Library, categories: tuple[Category, ...], texts: Mapping[str
     return roots
 
 
-def _display_name(author: str) -> str:
-    """``Family, Given`` as ``Given Family`` (as a reader writes it), in plain text."""
-    from llm4anno_bib.names import split_name
-
-    name = split_name(author)
-    if name.literal:
-        return latex_to_text(name.family)
-    parts = [name.given, name.particle, name.family]
-    return latex_to_text(" ".join(p for p in parts if p))
-
-
 def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict:
-    authors = [_display_name(a) for a in entry.authors]
+    authors = list(entry.authors)  # plain text, given names first
     shown = ", ".join(authors[:_AUTHORS_SHOWN]) + (" et al" if len(authors) > _AUTHORS_SHOWN
                                                    else "")
     venue = venue_acronym(entry) or latex_to_text(entry.venue or "")
