@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from llm4anno_bib.enrich import (
-    arxiv_fields, eprint_fields, find_preprint, find_published, published_fields,
+    arxiv_fields, eprint_fields, find_preprint, find_published, known_author_splits,
+    published_fields, stated_splits,
 )
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.keys import base_key, unique_key
@@ -151,6 +152,8 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
     else:
         assert preprint is not None
         fields, entry_type = arxiv_fields(preprint), "misc"
+    known_splits = library.name_splits() | known_author_splits([fields])
+    stated_splits(fields, known_splits)
     draft = Entry.from_fields("draft", entry_type, fields)
     known = _existing(library, draft.identifiers())
     if known is not None:

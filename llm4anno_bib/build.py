@@ -16,7 +16,7 @@ from pathlib import Path
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, arxiv_fields, eprint_fields, find_preprint, find_published,
-    published_fields, title_score,
+    known_author_splits, published_fields, stated_splits, title_score,
 )
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
@@ -367,8 +367,10 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
     members: dict[str, list[str]] = {s.slug: [] for s in document.sections}
     sections = {s.slug: s for s in document.sections}
     survey_key = None
-    for work in works:
-        fields = _entry_fields(work)
+    all_fields = [_entry_fields(work) for work in works]
+    known = known_author_splits(all_fields)
+    for work, fields in zip(works, all_fields):
+        stated_splits(fields, known)
         slugs = list(dict.fromkeys(item.section for item in work.items))
         if slugs:
             fields["keywords"] = ", ".join(slugs)

@@ -20,7 +20,7 @@ longer one, but fails a rule is a near miss: reported, never applied.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -249,6 +249,27 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
     fields = {"eprint": record.arxiv_id, "archiveprefix": "arXiv"}
     if record.primary_category:  # empty when the source's category was refused
         fields["primaryclass"] = record.primary_category
+    return fields
+
+
+def known_author_splits(all_fields: Iterable[Mapping[str, str]]) -> dict:
+    """The family names the ``Family, Given`` authors of these fields state (see
+    ``names.known_splits``)."""
+    from pybtex.bibtex.utils import split_name_list
+
+    from llm4anno_bib.names import known_splits
+
+    return known_splits(split_name_list(" ".join(f["author"].split()))
+                        for f in all_fields if f.get("author"))
+
+
+def stated_splits(fields: dict[str, str], known: Mapping) -> dict[str, str]:
+    """``fields`` with its authors written ``Family, Given`` where a source states a family
+    name BibTeX would split otherwise (``names.with_known_splits``); returns ``fields``."""
+    from llm4anno_bib.names import with_known_splits
+
+    if fields.get("author"):
+        fields["author"] = with_known_splits(fields["author"], known)
     return fields
 
 

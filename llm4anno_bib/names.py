@@ -163,3 +163,31 @@ def known_splits(author_lists: Iterable[Iterable[str]]) -> dict[str, Name]:
                     full = f"{name.given} {name.particle} {name.family}"
                     found.setdefault(_person_key(full), name)
     return found
+
+
+def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
+    """A BibTeX name list with every ``Given Family`` name that a source gives elsewhere as
+    ``Family, Given`` with a different split written that way, so that BibTeX and Biber see
+    the family name a source stated (``Teven Le Scao`` -> ``Le Scao, Teven``; BibTeX alone
+    would take ``Scao``). Other names, and the list when none changes, stay as they are.
+
+    >>> with_known_splits("Victor Sanh and Teven Le Scao", known_splits([["Le Scao, Teven"]]))
+    'Victor Sanh and Le Scao, Teven'
+    """
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person as PybtexPerson
+
+    written = split_name_list(" ".join(names.split()))
+    changed = False
+    for index, name in enumerate(written):
+        if _has_top_level_comma(name):
+            continue
+        found = known.get(_person_key(name))
+        if found is None or not found.given:
+            continue
+        person = PybtexPerson(name)
+        if " ".join(person.prelast_names + person.last_names) != \
+                f"{found.particle} {found.family}".strip():
+            written[index] = found.bibtex()
+            changed = True
+    return " and ".join(written) if changed else names

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import (
     anthology_id_of, arxiv_fields, arxiv_id_of, cites_preprint, eprint_fields, find_preprint,
-    find_published, judge, published_fields,
+    find_published, judge, known_author_splits, published_fields, stated_splits,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
@@ -130,6 +130,7 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
     """
     chosen = library.filter(category=category, keys=keys) if (keys or category) else library
     todo = [e for e in chosen if "*" not in e.curated]
+    known = library.name_splits()
     arxiv_ids = {e.key: arxiv_id_of(e) for e in todo}
     records, arxiv_errors = _fetch_arxiv(sorted({i for i in arxiv_ids.values() if i}), sources)
     reports: dict[str, EntryReport] = {}
@@ -146,7 +147,8 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
                 if arxiv_id and arxiv_id not in records:
                     raise _Unchecked(f"arXiv has no paper {arxiv_id} (withdrawn, or a mistyped "
                                      "eprint)")
-                new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources)
+                new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources,
+                                             known)
             except (_Unchecked, Llm4AnnoBibError) as problem:
                 report, new_entry = EntryReport(entry.key, "failed", problem=str(problem)), entry
             reports[entry.key] = report
@@ -203,8 +205,8 @@ def _published_records(entry: Entry, sources: Sources,
     return agreeing
 
 
-def _recheck(entry: Entry, preprint: ArxivRecord | None,
-             sources: Sources) -> tuple[Entry, EntryReport]:
+def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
+             known: Mapping) -> tuple[Entry, EntryReport]:
     conflicts: list[str] = []
     near_misses: list[str] = []
     published_records = _published_records(entry, sources, conflicts)
@@ -247,6 +249,10 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None,
     if preprint is not None:
         proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
                      for name, value in eprint_fields(preprint).items()}
+    if "author" in proposed:  # written as the library's sources state family names
+        value, source = proposed["author"]
+        stated = stated_splits({"author": value}, known | known_author_splits([{"author": value}]))
+        proposed["author"] = (stated["author"], source)
 
     fields = dict(entry.fields)
     changes: list[FieldChange] = []
