@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from llm4anno_bib.errors import Llm4AnnoBibError, closest
 from llm4anno_bib.model import Entry, Library
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["AuxCitations", "CiteResult", "cite_entries", "read_aux"]
 
@@ -48,6 +52,16 @@ class CiteResult:
     library: Library
     missing: dict[str, tuple[str, ...]]
     skipped_inputs: tuple[tuple[str, str], ...] = ()  # inputs of the .aux not read, and why
+    case_only: dict[str, str] = field(default_factory=dict)  # cited key -> the entry's key
+
+    def _repr_html_(self) -> str:
+        from llm4anno_bib.notebook import cite_html
+
+        return cite_html(self)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The cited entries (``Library.to_dataframe``); needs pandas."""
+        return self.library.to_dataframe()
 
 
 def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
@@ -135,13 +149,17 @@ def cite_entries(library: Library, citations: AuxCitations) -> CiteResult:
     else:
         chosen, cited = [], []
     missing: dict[str, tuple[str, ...]] = {}
+    case_only: dict[str, str] = {}
     candidates = [*(e.key for e in library), *(a for e in library for a in e.aliases)]
     for key in citations.keys:
         entry = library.get(key)
         if entry is None:
             missing[key] = tuple(closest(key, candidates))
-        elif key not in cited:
+            continue
+        if library.key_case(key) is not None:  # BibTeX matches keys without case
+            case_only[key] = entry.key
+        if key not in cited:
             chosen.append(entry if entry.key == key else
                           Entry.from_fields(key, entry.entry_type, entry.fields))
             cited.append(key)
-    return CiteResult(library.with_entries(chosen), missing, citations.skipped)
+    return CiteResult(library.with_entries(chosen), missing, citations.skipped, case_only)

@@ -97,7 +97,14 @@ class CheckReport:
         """0 clean (warnings allowed), 1 errors."""
         return 1 if self.errors else 0
 
-    def to_json(self) -> dict:
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text (``to_dict`` as text)."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_dict(self) -> dict:
+        """The report as plain data: files, counts, every problem."""
         return {"files": list(self.files), "errors": len(self.errors),
                 "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
 

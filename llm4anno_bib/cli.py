@@ -441,7 +441,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     with _reported():
         report = check_files(files)
     if format == "json":
-        _echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        _echo(report.to_json())
     else:
         for problem in report.problems:
             _echo(str(problem))
@@ -477,7 +477,7 @@ def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never m
         text = read_bib_bytes(file, encoding)
         report = verify_text(text, current, str(file))
     if format == "json":
-        _echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        _echo(report.to_json())
     else:
         for entry in report.disagreeing:
             _echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "

@@ -63,12 +63,17 @@ class NotFound(Llm4AnnoBibError):
         super().__init__(message, **where)  # type: ignore[arg-type]
 
 
-class UnknownKey(NotFound):
-    """No entry has this citation key or alias."""
+class UnknownKey(NotFound, KeyError):
+    """No entry has this citation key or alias (a ``KeyError`` too: ``except KeyError``
+    catches it)."""
 
 
-class UnknownCategory(NotFound):
-    """No category has this heading, slug or parent heading."""
+class UnknownCategory(NotFound, ValueError):
+    """No category has this name (a ``ValueError`` too); ``category`` holds the name."""
+
+    def __init__(self, message: str, *, category: str | None = None, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.category = category
 
 
 class WriteError(Llm4AnnoBibError):

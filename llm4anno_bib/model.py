@@ -10,10 +10,16 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, overload
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
 from llm4anno_bib.names import Person
+
+if TYPE_CHECKING:  # only for annotations: pandas is optional, stats is a layer above
+    import pandas
+
+    from llm4anno_bib.stats import Stats
 
 __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
 
@@ -269,10 +275,10 @@ class Entry:
         return format_entry(self)
 
     def _repr_html_(self) -> str:
-        """A one-row table with links, for notebooks."""
-        from llm4anno_bib.exports.html_table import entries_table
+        """A one-row table with links and the BibTeX, for notebooks."""
+        from llm4anno_bib.notebook import entry_html
 
-        return entries_table([self])
+        return entry_html(self)
 
     @property
     def month(self) -> int | None:
@@ -335,6 +341,36 @@ class Entry:
 def _contains(needle: str, haystack: Iterable[str]) -> bool:
     wanted = normalise_title(needle)
     return any(wanted in normalise_title(hay) for hay in haystack)
+
+
+def _many(value: object, kinds: tuple[type, ...], what: str) -> tuple:
+    """One value or an iterable of them, each of ``kinds``; ``TypeError`` otherwise."""
+    items = (value,) if isinstance(value, (str, Category, int)) else value
+    try:
+        items = tuple(items)  # type: ignore[arg-type]
+    except TypeError:
+        items = (value,)
+    for item in items:
+        if not isinstance(item, kinds) or isinstance(item, bool):
+            allowed = " or ".join(k.__name__ for k in kinds)
+            raise TypeError(f"{what} takes {allowed} (or several), not {type(item).__name__} "
+                            f"{item!r}")
+    return items
+
+
+def _year(value: int | str) -> int:
+    if isinstance(value, int):
+        return value
+    if value.strip().isdigit():
+        return int(value.strip())
+    raise TypeError(f"year takes a year such as 2022 or '2022', not {value!r}")
+
+
+def _acronym(heading: str) -> str:
+    """The acronym in a heading's parentheses, lowercase: ``'Instruction Tuning (IT)'`` ->
+    ``'it'``."""
+    found = re.search(r"\(([A-Za-z][A-Za-z0-9-]*)\)\s*$", heading)
+    return found.group(1).lower() if found else ""
 
 
 def _split_list(value: str) -> tuple[str, ...]:
@@ -442,6 +478,7 @@ class Library:
         # the library this one was filtered from: name splits are learnt from all of it
         self._whole = whole._whole if whole is not None else self
         self._name_splits: dict | None = None
+        self._folded: dict[str, Entry] | None = None
         # the file text this library was read from (bibfile.SourceText): saving writes over it
         self.source = whole.source if whole is not None else None
 
@@ -452,10 +489,32 @@ class Library:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries)
 
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
+    def __contains__(self, item: object) -> bool:
+        """A key or alias of an entry here, or an entry here."""
+        if isinstance(item, Entry):
+            return self._by_key.get(item.key) == item
+        return isinstance(item, str) and self.get(item) is not None
 
-    def __getitem__(self, key: str) -> Entry:
+    @overload
+    def __getitem__(self, key: str | int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> Library: ...
+
+    def __getitem__(self, key: str | int | slice) -> Entry | Library:
+        """The entry of a key or alias (any case, as BibTeX matches keys), the entry at a
+        position, or the library of a slice (``lib[:3]``).
+
+        Raises ``UnknownKey`` (a ``KeyError``, with the closest keys) for a key that is none.
+        """
+        if isinstance(key, slice):
+            return Library(self._entries[key], self._tree, self._corrections, self.survey_key,
+                           self.path, self.intro, whole=self)
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self._entries[key]
+        if not isinstance(key, str):
+            raise TypeError(f"a library is indexed by key, position or slice, not "
+                            f"{type(key).__name__}")
         entry = self.get(key)
         if entry is None:
             raise UnknownKey(
@@ -465,12 +524,56 @@ class Library:
             )
         return entry
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Library):
+            return NotImplemented
+        return (self._entries, self._tree, self._corrections, self.survey_key, self.intro) == \
+            (other._entries, other._tree, other._corrections, other.survey_key, other.intro)
+
+    __hash__ = None  # type: ignore[assignment]  (equal by content, and not immutable in path)
+
     def __repr__(self) -> str:
-        return f"<Library of {len(self)} entries{' from ' + self.path if self.path else ''}>"
+        what = (f"selection of {len(self)} of {len(self._whole)} entries" if self.is_selection
+                else f"Library of {len(self)} entries")
+        return f"<{what}{' from ' + self.path if self.path else ''}>"
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_whole"] = None if self._whole is self else self._whole
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self._whole is None:
+            self._whole = self
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return [*self._by_key, *self._by_alias]
 
     def get(self, key: str) -> Entry | None:
-        """The entry with this key or alias (``ids``), or ``None``."""
-        return self._by_key.get(key) or self._by_alias.get(key)
+        """The entry with this key or alias (``ids``), or ``None``. A key that differs only
+        in case finds its entry too (BibTeX matches keys so); ``key_case`` says when it did."""
+        found = self._by_key.get(key) or self._by_alias.get(key)
+        if found is None and isinstance(key, str):
+            found = self._folded_keys().get(key.lower())
+        return found
+
+    def key_case(self, key: str) -> str | None:
+        """The key an entry has when ``key`` names it only without case (``Wei2022Chain`` for
+        ``wei2022chain``), else ``None``."""
+        if key in self._by_key or key in self._by_alias:
+            return None
+        entry = self._folded_keys().get(key.lower())
+        return entry.key if entry is not None else None
+
+    def _folded_keys(self) -> dict[str, Entry]:
+        if self._folded is None:
+            folded: dict[str, Entry] = {}
+            for entry in self._entries:
+                for name in (entry.key, *entry.aliases):
+                    folded.setdefault(name.lower(), entry)
+            self._folded = folded
+        return self._folded
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -492,17 +595,46 @@ class Library:
             for c in self._tree
         )
 
-    def resolve_category(self, name: str) -> str:
-        """The slug of a category given by heading (any case), slug or parent heading.
+    def resolve_category(self, name: str | Category) -> str:
+        """The slug of a category given by a ``Category``, its heading or slug (any case),
+        the acronym in its heading's parentheses (``CoT``), the words of its heading
+        (``chain of thought``, ``instruction tuning``), or a prefix that only it has.
 
-        Raises ``UnknownCategory`` (listing the closest names) when none fits.
+        Raises ``UnknownCategory`` (a ``ValueError``; ``category`` holds the name) with the
+        headings that share the most words with the name.
         """
+        if isinstance(name, Category):
+            name = name.slug
+        if not isinstance(name, str):
+            raise TypeError(f"a category is named by a string or a Category, not "
+                            f"{type(name).__name__}")
         wanted = name.strip().lower()
-        for category in self._tree:
-            if wanted in (category.slug, category.heading.lower()) or slugify(name) == category.slug:
-                return category.slug
-        names = [c.heading for c in self._tree] + [c.slug for c in self._tree]
-        raise UnknownCategory(f"no category is called '{name}'.", suggestions=closest(name, names))
+        slug = slugify(name)
+        for test in (lambda c: wanted in (c.slug, c.heading.lower()) or slug == c.slug,
+                     lambda c: wanted == _acronym(c.heading),
+                     lambda c: bool(slug) and f"-{slug}-" in f"-{c.slug}-",
+                     lambda c: bool(slug) and c.slug.startswith(slug)):
+            found = [c for c in self._tree if test(c)]
+            if len(found) == 1:
+                return found[0].slug
+            if len(found) > 1:
+                raise UnknownCategory(
+                    f"'{name}' names {len(found)} categories; say which.", category=name,
+                    suggestions=[c.heading for c in found[:5]])
+        raise UnknownCategory(f"no category is called '{name}'.", category=name,
+                              suggestions=self._closest_categories(name))
+
+    def _closest_categories(self, name: str) -> list[str]:
+        """Headings ranked by the words they share with ``name``, then by spelling."""
+        words = set(slugify(name).split("-")) - {""}
+        ranked = sorted(((len(words & set(c.slug.split("-"))), c.heading) for c in self._tree),
+                        key=lambda pair: -pair[0])
+        shared = [heading for count, heading in ranked if count][:3]
+        if shared:
+            return shared
+        spelled = {c.heading: c.heading for c in self._tree}
+        spelled |= {_acronym(c.heading): c.heading for c in self._tree if _acronym(c.heading)}
+        return list(dict.fromkeys(spelled[n] for n in closest(name.lower(), list(spelled))))
 
     def _descendants(self, slug: str) -> list[str]:
         found = [slug]
@@ -518,45 +650,56 @@ class Library:
     # -- queries --------------------------------------------------------------------------
     def filter(
         self,
-        category: str | Sequence[str] | None = None,
-        year: int | None = None,
-        venue: str | None = None,
-        author: str | None = None,
+        category: str | Category | Iterable[str | Category] | None = None,
+        year: int | str | Iterable[int | str] | None = None,
+        venue: str | Iterable[str] | None = None,
+        author: str | Iterable[str] | None = None,
         search: str | None = None,
-        keys: Sequence[str] | None = None,
+        keys: str | Iterable[str] | None = None,
     ) -> Library:
         """The works that pass every given filter, as a new ``Library`` in the same order.
 
-        ``category`` takes headings, slugs or parent headings (several: any of them);
-        ``venue``, ``author`` and ``search`` match case-insensitive substrings of the plain
-        text (``search`` every word, in title, authors, venue or key).
+        ``category``: headings, slugs, acronyms or ``Category`` objects (several: any of
+        them, sub-sections included); ``year``: a year as int or digits, or several
+        (``range(2022, 2024)``); ``venue``: an acronym or words of the venue; ``author``: the
+        words of one author's name in either order; several venues or authors: any of them;
+        ``search``: every word somewhere in title, authors, venue or key; ``keys``: one key
+        or several. Raises ``TypeError`` for a value of another type.
 
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load()
-        >>> len(lib.filter(category="Chain-of-Thought Prompting (CoT)", year=2022)) > 0
+        >>> len(lib.filter(category="CoT", year="2022")) > 0
         True
         """
         wanted: set[str] | None = None
         if category is not None:
-            names = [category] if isinstance(category, str) else list(category)
             wanted = set()
-            for name in names:
+            for name in _many(category, (str, Category), "category"):
                 wanted |= self._keys_under(self.resolve_category(name))
         if keys is not None:
-            picked = {self[k].key for k in keys}
+            picked = {self[k].key for k in _many(keys, (str,), "keys")}
             wanted = picked if wanted is None else wanted & picked
+        years = None if year is None else {_year(y) for y in _many(year, (int, str), "year")}
+        venues = None if venue is None else list(_many(venue, (str,), "venue"))
+        authors = None if author is None else list(_many(author, (str,), "author"))
+        if search is not None and not isinstance(search, str):
+            raise TypeError(f"search takes a string of words, not {type(search).__name__}")
         chosen = [
             e for e in self._entries
             if (wanted is None or e.key in wanted)
-            and e.matches(year=year, venue=venue, author=author, search=search)
+            and (years is None or e.year in years)
+            and (venues is None or any(e.matches(venue=v) for v in venues))
+            and (authors is None or any(e.matches(author=a) for a in authors))
+            and e.matches(search=search)
         ]
         return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
                        self.intro, whole=self)
 
     def corrections(self, key: str | None = None) -> tuple[Correction, ...]:
-        """The corrections of the list's mistakes (all, or those of one entry)."""
+        """The corrections of the list's mistakes for this library's works (all of a
+        selection's, or those of one entry)."""
         if key is None:
-            return self._corrections
+            return tuple(c for c in self._corrections if c.key in self._by_key)
         resolved = self[key].key
         return tuple(c for c in self._corrections if c.key == resolved)
 
@@ -567,36 +710,36 @@ class Library:
         return self[self.survey_key]
 
     def _repr_html_(self) -> str:
-        """A compact table (key, year, venue, title with its link, pdf/code links)."""
-        from llm4anno_bib.exports.html_table import entries_table
+        """A table (key, year, venue, title with its link, authors, categories, links)."""
+        from llm4anno_bib.notebook import entries_html
 
-        return entries_table(self._entries)
+        return entries_html(self._entries, repr(self)[1:-1] if self.is_selection else "")
 
-    def to_dataframe(self):
-        """The entries as a pandas ``DataFrame``, one row each: key, type, title, authors (a
-        list), year, venue, venue_acronym, categories (a list), arxiv_id, doi, url, pdf, code.
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The entries as a pandas ``DataFrame``, one row each, indexed by key: key, type,
+        title, authors (a list), year, venue, venue_acronym, categories (a list), arxiv_id,
+        doi, url, pdf, code.
 
         Needs pandas (``pip install 'llm4anno-bib[notebook]'``); raises
         ``Llm4AnnoBibError`` saying so when it is missing.
         """
-        try:
-            import pandas
-        except ImportError as exc:
-            from llm4anno_bib.errors import Llm4AnnoBibError
+        from llm4anno_bib.notebook import library_frame
 
-            raise Llm4AnnoBibError("to_dataframe() needs pandas: pip install "
-                                   "'llm4anno-bib[notebook]' (or pip install pandas).") from exc
-        rows = [{
-            "key": e.key, "type": e.entry_type, "title": e.title, "authors": list(e.authors),
-            "year": e.year, "venue": e.venue, "venue_acronym": venue_acronym(e) or None,
-            "categories": list(e.categories), "arxiv_id": e.arxiv_id, "doi": e.doi,
-            "url": e.url, "pdf": e.fields.get("pdf"), "code": e.fields.get("code"),
-        } for e in self._entries]
-        columns = ["key", "type", "title", "authors", "year", "venue", "venue_acronym",
-                   "categories", "arxiv_id", "doi", "url", "pdf", "code"]
-        frame = pandas.DataFrame(rows, columns=columns)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame.set_index("key", drop=False)
+        return library_frame(self._entries)
+
+    def cite(self, style: str = "plain", backend: str = "text") -> dict[str, str]:
+        """Every entry's formatted reference (pybtex ``style`` and ``backend``), by key in
+        library order: one formatting run for all (``Entry.cite`` makes one per entry).
+
+        >>> import llm4anno_bib
+        >>> refs = llm4anno_bib.load().filter(category="CoT").cite(style="alpha")
+        >>> refs["wei2022chain"][:26]
+        'Jason Wei, Xuezhi Wang, Da'
+        """
+        from llm4anno_bib.exports.references import reference_lines
+
+        lines = reference_lines(self, style, backend)
+        return {e.key: lines[e.key] for e in self._entries}  # library order, not the style's
 
     @property
     def is_selection(self) -> bool:
@@ -627,7 +770,7 @@ class Library:
 
         return render_page(self, title)
 
-    def stats(self):
+    def stats(self) -> Stats:
         """Counts by category, year and venue (``llm4anno_bib.stats.Stats``; ``.table()``
         gives them as text).
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llm4anno_bib.model import Category, Entry, Library, venue_acronym
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["Stats", "library_stats", "NO_YEAR"]
 
@@ -47,6 +51,17 @@ class Stats:
         venue_width = max((len(v) for v, _c in self.by_venue), default=0)
         lines += [f"  {venue.ljust(venue_width)}  {count:>4}" for venue, count in self.by_venue]
         return "\n".join(lines) + "\n"
+
+    def _repr_html_(self) -> str:
+        from llm4anno_bib.notebook import stats_html
+
+        return stats_html(self)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The counts in long form (``dimension``, ``name``, ``works``); needs pandas."""
+        from llm4anno_bib.notebook import stats_frame
+
+        return stats_frame(self)
 
 
 def library_stats(library: Library) -> Stats:

@@ -17,8 +17,10 @@ the user's keys and every other byte kept, only the disagreeing entries rewritte
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import bibtexparser
 from bibtexparser import model as btp
@@ -30,6 +32,9 @@ from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, cites_preprint, title_score,
 )
 from llm4anno_bib.bibfile import BlockLines, line_ending, parse_entries, reading_text
+
+if TYPE_CHECKING:
+    import pandas
 from llm4anno_bib.model import Entry, Library, venue_acronym
 from llm4anno_bib.names import split_name
 
@@ -85,10 +90,27 @@ class VerifyReport:
         """0 when every checked entry agrees, 1 when any disagrees."""
         return 1 if self.disagreeing else 0
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
+        """The report as plain data (what ``to_json`` writes)."""
         return {"path": self.path, "disagreeing": len(self.disagreeing),
                 "not_checked": len(self.not_checked),
                 "entries": [asdict(e) for e in self.entries]}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text (as pandas' ``to_json`` gives text)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """One row a finding (key, line, status, matched, field, theirs, ours, message);
+        needs pandas."""
+        from llm4anno_bib.notebook import verify_frame
+
+        return verify_frame(self)
+
+    def _repr_html_(self) -> str:
+        from llm4anno_bib.notebook import verify_html
+
+        return verify_html(self)
 
 
 def _ids(entry: Entry) -> dict[str, str]:

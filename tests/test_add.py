@@ -175,7 +175,8 @@ def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dbl
     for args, code, text in (
         (["add", "10.1145/3560815", "-c", "Surveys"], 1, "no source knows the DOI"),
         (["add", "not an id", "-c", "Surveys"], 2, "is not an arXiv id"),
-        (["add", "2201.11903", "-c", "Survey"], 1, "no category is called 'Survey'"),
+        (["add", "2201.11903", "-c", "Toolkit reviews"], 1,
+         "no category is called 'Toolkit reviews'"),
         (["add", "2201.11903"], 2, "--category"),
     ):
         result = runner.invoke(app, args + ["--library", str(small_file)])

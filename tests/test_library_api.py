@@ -263,3 +263,67 @@ def test_derived_values_follow_the_fields(library):
     with pytest.raises(TypeError):
         dataclasses.replace(entry, year=2023)  # a derived value is no field
     assert entry.year == 2022
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("CoT", "chain-of-thought-prompting-cot"), ("ICL", "in-context-learning-icl"),
+    ("IT", "instruction-tuning-it"), ("AT", "alignment-tuning-at"),
+    ("Chain of Thought", "chain-of-thought-prompting-cot"),
+    ("instruction tuning", "instruction-tuning-it"), ("surveys", "surveys"),
+    ("Survey", "surveys"), ("Surveys", "surveys"), ("chain-of-thought-prompting-cot",
+                                                    "chain-of-thought-prompting-cot"),
+])
+def test_a_category_is_named_by_acronym_words_or_a_unique_prefix(library, name, slug):
+    assert library.resolve_category(name) == slug
+    assert library.resolve_category(library.tree[[c.slug for c in library.tree]
+                                                 .index(slug)]) == slug
+
+
+def test_an_unknown_or_ambiguous_category_says_which_ones_come_close(library):
+    with pytest.raises(UnknownCategory) as raised:
+        library.resolve_category("CoTT")
+    assert raised.value.category == "CoTT" and isinstance(raised.value, ValueError)
+    assert raised.value.suggestions[0] == "Chain-of-Thought Prompting (CoT)"
+    assert len(set(raised.value.suggestions)) == len(raised.value.suggestions)
+    with pytest.raises(UnknownCategory, match="names 2 categories") as ambiguous:
+        library.resolve_category("alignment")
+    assert set(ambiguous.value.suggestions) == {"Alignment via Pairwise Feedback",
+                                                "Alignment Tuning (AT)"}
+
+
+def test_filter_takes_the_natural_forms_and_refuses_others_clearly(library):
+    y2022 = [e.key for e in library.filter(year=2022)]
+    assert [e.key for e in library.filter(year="2022")] == y2022 and y2022
+    both = {e.key for e in library.filter(year=[2022, 2023])}
+    assert both == {e.key for e in library.filter(year=range(2022, 2024))} > set(y2022)
+    assert [e.key for e in library.filter(keys="wei2022chain")] == ["wei2022chain"]
+    cot = library.categories()[[c.slug for c in library.categories()]
+                               .index("chain-of-thought-prompting-cot")]
+    assert len(library.filter(category=cot)) == len(library.filter(category="CoT"))
+    assert len(library.filter(venue=["ACL", "EMNLP"])) == \
+        len(library.filter(venue="ACL")) + len(library.filter(venue="EMNLP"))
+    for bad in ({"year": 2022.5}, {"year": "twenty"}, {"keys": 7}, {"category": 3},
+                {"venue": b"ACL"}, {"search": ["a"]}):
+        with pytest.raises(TypeError):
+            library.filter(**bad)
+
+
+def test_a_library_indexes_compares_and_knows_its_entries(library):
+    assert library[0].key == library.entries[0].key and library[-1] is library.entries[-1]
+    first = library[:3]
+    assert len(first) == 3 and first.is_selection and "selection of 3 of 76" in repr(first)
+    assert library == llm4anno_bib.load() and library != first
+    assert library["wei2022chain"] in library and library["wei2022chain"] not in first
+    assert library["Wei2022Chain"].key == "wei2022chain"
+    assert library.key_case("Wei2022Chain") == "wei2022chain"
+    assert library.key_case("wei2022chain") is None
+    with pytest.raises(KeyError):
+        library["nobody2020x"]
+    with pytest.raises(TypeError):
+        library[2.5]
+
+
+def test_corrections_follow_a_selection(library):
+    surveys = library.filter(category="Surveys")
+    assert surveys.corrections() and all(c.key in surveys for c in surveys.corrections())
+    assert len(surveys.corrections()) < len(library.corrections())
