@@ -482,7 +482,9 @@ def _field_rank(name: str) -> tuple[int, str]:
     return (FIELD_ORDER.index(name), "") if name in FIELD_ORDER else (len(FIELD_ORDER), name)
 
 
-def _enclose(name: str, value: str) -> str:
+def enclose(name: str, value: str) -> str:
+    """A field's value as a ``.bib`` writes it: braced, but a month as its macro
+    (``month = jul``: braced, BibTeX would print "jul")."""
     if name == "month" and value.lower() in _MONTHS:
         return value.lower()
     return "{" + value + "}"
@@ -492,7 +494,7 @@ def _to_block(entry: Entry, as_written: Mapping[str, str] | None = None) -> btp.
     names = sorted(entry.fields, key=_field_rank)
     kept = as_written or {}
     return btp.Entry(entry.entry_type, entry.key,
-                     [btp.Field(n, kept.get(n) or _enclose(n, entry.fields[n])) for n in names])
+                     [btp.Field(n, kept.get(n) or enclose(n, entry.fields[n])) for n in names])
 
 
 def _format() -> bibtexparser.BibtexFormat:

@@ -31,7 +31,9 @@ from llm4anno_bib.ids import PAGE_DASH, bare_doi
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, cites_preprint, title_score,
 )
-from llm4anno_bib.bibfile import BlockLines, line_ending, parse_entries, reading_text
+from llm4anno_bib.bibfile import (
+    BlockLines, enclose, line_ending, parse_entries, reading_text,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -258,7 +260,7 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry) -> tuple
     """The corrected entry's type and ``(name, raw value)`` fields: the user's raw values
     (macros and delimiters as written) except the ones replaced from the library (braced)."""
     theirs = [(f.key, str(f.value)) for f in block.fields]
-    ours_fields = {k: "{" + v + "}" for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
+    ours_fields = {k: enclose(k, v) for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
     if any(f.field == "published" for f in report.findings):
         # cite the published version: its fields, plus what the user added that it lacks
         preprint_only = {"journal", "howpublished", "volume", "number", "publisher", "month"}

@@ -197,3 +197,12 @@ def test_cli_export_formats(tmp_path, library):
     assert html.exit_code == 0 and "<dt>" in html.stdout
     bad = runner.invoke(app, ["export", "-f", "refs", "--style", "apa"])
     assert bad.exit_code == 2 and "unknown style 'apa'" in bad.stderr
+
+
+def test_alpha_labels_are_made_from_the_names_not_their_latex(library):
+    """BibTeX's alpha.bst gives [PRR+19] for Petroni, Rocktäschel, Riedel et al.; a label
+    made from the LaTeX source read [PRocktaschelR+19]."""
+    petroni = library.filter(keys=["petroni2019language"])
+    assert petroni.export("refs", style="alpha").startswith("[PRR+19] ")
+    latex = petroni.export("refs", style="alpha", backend="latex")
+    assert "\\bibitem[PRR+19]{petroni2019language}" in latex and "Rockt\\\"aschel" in latex

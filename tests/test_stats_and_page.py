@@ -199,3 +199,9 @@ def test_a_plain_bib_without_sections_lists_every_work(tmp_path):
     page = library.to_html()
     assert page.count('<li class="work"') == 3 and 'href="#c-all-works"' in page
     assert library.stats().works == 3 and "Works: 3" in library.stats().table()
+
+
+def test_the_page_counts_works_as_the_cli_and_stats_do(library):
+    page = library.to_html()
+    assert f"<p>{len(library)} works in " in page
+    assert library.stats().works == len(library)

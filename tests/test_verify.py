@@ -137,3 +137,19 @@ def test_verify_as_a_real_process(tmp_path, library):
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "verify", "refs.bib"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "1 agree" in done.stderr
+
+
+def test_fix_writes_months_as_macros(library):
+    """A braced {jul} is printed as "jul"; the macro jul as "July"."""
+    entry = library["wang2023scott"]
+    assert entry.fields["month"] == "jul"
+    text = entry.bibtex.replace("year = {2023}", "year = {2022}")  # a disagreement to fix
+    fixed = fix_bibliography(text, verify_text(text, library), library)
+    assert "month = jul," in fixed and "{jul}" not in fixed
+    preprint = ("@article{sanh2021multitask,\n  title = {"
+                + library["sanh2022multitask"].fields["title"] + "},\n  author = {"
+                + library["sanh2022multitask"].fields["author"] + "},\n  journal = {arXiv "
+                "preprint arXiv:2110.08207},\n  year = {2021},\n}\n")
+    upgraded = fix_bibliography(preprint, verify_text(preprint, library), library)
+    month = library["sanh2022multitask"].fields.get("month")
+    assert month is None or f"month = {month}," in upgraded

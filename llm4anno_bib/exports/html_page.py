@@ -61,7 +61,7 @@ def render_page(library: Library, title: str | None = None) -> str:
     stats = library_stats(library)
     return _environment().get_template("page.html.j2").render(
         title=title or _title(library),
-        works=len([e for e in library if e.key != library.survey_key]),
+        works=len(library),  # the survey counted too: one count with the CLI and stats
         sections_count=len(categories),
         source_name=Path(library.path).name if library.path else "the library",
         style=Markup(style), style_hash=_csp_hash(style),

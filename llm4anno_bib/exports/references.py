@@ -24,18 +24,41 @@ class UnknownStyle(Llm4AnnoBibError):
 
 
 def _formatted(library: Library, style: str, backend: str):
-    from pybtex.database import parse_string
+    from pybtex.database import BibliographyData
+    from pybtex.database import Entry as PybtexEntry
 
     if style not in STYLES:
         raise UnknownStyle(f"unknown style '{style}'; choose one of: {', '.join(STYLES)}.")
     if backend not in BACKENDS:
         raise UnknownStyle(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}.")
-    text = library.to_bibtex()
-    if backend != "latex":
-        text = _URL_MACRO.sub(r"\1", text)
-    data = parse_string(text, "bibtex")
+    data = BibliographyData()
+    for entry in library:
+        fields = {name: value if backend == "latex" else _URL_MACRO.sub(r"\1", value)
+                  for name, value in entry.fields.items() if name not in _PERSON_ROLES}
+        persons = {role: _persons(entry.fields[role]) for role in _PERSON_ROLES
+                   if entry.fields.get(role)}
+        data.add_entry(entry.key, PybtexEntry(entry.entry_type, fields=fields,
+                                              persons=persons))
     formatted = _style(style).format_bibliography(data)
     return formatted, _backend(backend)()
+
+
+_PERSON_ROLES = ("author", "editor")
+
+
+def _persons(names: str) -> list:
+    """pybtex's persons of a name list, each name as plain text (``Rockt{\\"a}schel`` as
+    ``Rocktäschel``): the alpha style abbreviates the LaTeX source of a name otherwise
+    (``[PRocktaschelR+19]`` where BibTeX gives ``[PRR+19]``). A braced name (an
+    organisation) stays braced, so it stays one name."""
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person
+
+    from llm4anno_bib._text import collapse_spaces, latex_to_text
+
+    return [Person(name if name.startswith("{") and name.endswith("}") else
+                   latex_to_text(name) if "\\" in name else name)
+            for name in split_name_list(collapse_spaces(names))]
 
 
 @lru_cache(maxsize=None)
