@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
     LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, SourceError, SourceWarning,
-    UnknownCategory, UnknownKey, WriteError,
+    UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, WriteError,
 )
+from llm4anno_bib.names import Person
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
@@ -34,12 +35,29 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
 __all__ = [
     "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "Correction", "Entry",
     "InvalidIdentifier", "Library", "LibraryFormatError", "LibraryLocked", "Llm4AnnoBibError",
-    "Llm4AnnoBibWarning", "NotFound", "SourceError", "SourceWarning", "UnknownCategory",
-    "UnknownKey", "WriteError",
-    "add", "check", "cite", "export_into", "load", "render_list", "shipped_library_path",
-    "survey", "update", "verify", "working_library_path",
+    "Llm4AnnoBibWarning", "NotFound", "Person", "SourceError", "SourceWarning",
+    "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "WriteError",
+    "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
+    "VerifyReport",
+    "add", "check", "cite", "default_library_path", "export_into", "is_library_file", "load",
+    "render_list", "shipped_library_path", "survey", "update", "verify",
+    "working_library_path",
 ]
 __version__ = "0.1.0"
+
+# Result types live with the code that makes them, which loads the source clients or the
+# parser: they are imported when first asked for (``llm4anno_bib.VerifyReport``).
+_LAZY = {"AddResult": "adding", "CheckReport": "checking", "CiteResult": "auxfile",
+         "MergeResult": "merge", "Stats": "stats", "UpdateResult": "updating",
+         "VerifyReport": "verifying"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"llm4anno_bib.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'llm4anno_bib' has no attribute '{name}'")
 
 
 def shipped_library_path() -> Path:
@@ -91,23 +109,53 @@ def _load_for_writing(path: str | os.PathLike[str]) -> Library:
     return library
 
 
-def survey(path: str | os.PathLike[str] | None = None) -> str:
-    """The survey's own citation: one BibTeX entry, the version of record with its eprint."""
-    return load(path).survey().bibtex
+def survey(path: str | os.PathLike[str] | None = None) -> Entry:
+    """The survey's own entry (as ``Library.survey()``): the version of record with its
+    eprint; ``.bibtex`` gives its citation.
+
+    >>> survey().key
+    'tan2024large'
+    """
+    return load(path).survey()
+
+
+def is_library_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a library file of this kind (it holds the ``llm4anno-bib`` blocks
+    near its start), not any ``.bib`` that happens to be called ``library.bib``."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(1 << 17)
+    except OSError:
+        return False
+    return b"@comment{llm4anno-bib:" in head
 
 
 def working_library_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The library file a maintenance command changes: ``path``, or ``library.bib`` in the
-    current folder (the shipped copy inside an installed package is never written).
+    current folder when it is a library of this kind (the shipped copy inside an installed
+    package is never written).
 
-    Raises ``Llm4AnnoBibError`` when the file does not exist.
+    Raises ``Llm4AnnoBibError`` when the file does not exist, or when ``./library.bib`` is
+    another kind of ``.bib`` (pass it as ``path`` to change it all the same).
     """
     target = Path(path) if path is not None else Path("library.bib")
     if not target.is_file():
         raise Llm4AnnoBibError(
             "no library file here; run in the folder of library.bib or pass --library FILE.",
             path=str(target))
+    if path is None and not is_library_file(target):
+        raise Llm4AnnoBibError(
+            "is not an llm4anno-bib library (it has no llm4anno-bib blocks: a .bib of your "
+            "own?); nothing was changed. Pass --library FILE to work on a library.",
+            path=str(target))
     return target
+
+
+def default_library_path() -> Path:
+    """The library a read-only maintainer's command reads when given none:
+    ``./library.bib`` when it is a library of this kind, else the shipped library."""
+    local = Path("library.bib")
+    return local if local.is_file() and is_library_file(local) else shipped_library_path()
 
 
 def _sources(sources: Sources | None, offline: bool) -> Sources:
@@ -147,15 +195,19 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
            category: str | Sequence[str] | None = None, dry_run: bool = False,
            sources: Sources | None = None, offline: bool = False,
            progress: Callable[[UpdateProgress], None] | None = None,
+           confirm: Callable[[UpdateResult], bool] | None = None,
            lock_timeout: float = 300.0,
            on_wait: Callable[[str], None] | None = None) -> UpdateResult:
     """Re-check entries against the sources and, unless ``dry_run``, write the changes.
 
-    Returns the ``UpdateResult`` (per-entry diffs, failures, ``exit_code``); see
-    ``llm4anno_bib.updating`` for the rules. The file is written once, at the end, and
-    only when something changed: an interrupted run leaves it as it was. The file is locked
-    for the whole run (see ``add``).
+    Returns the ``UpdateResult`` (per-entry diffs, failures, ``exit_code``, ``written``);
+    see ``llm4anno_bib.updating`` for the rules. ``confirm`` is asked with the proposal
+    before anything is written (the CLI shows the diff and asks there); ``False`` writes
+    nothing. The file is written once, at the end, and only when something changed: an
+    interrupted run leaves it as it was. The file is locked for the whole run (see ``add``).
     """
+    from dataclasses import replace
+
     from llm4anno_bib.locking import library_lock
     from llm4anno_bib.updating import update_library
 
@@ -163,8 +215,9 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
     with library_lock(target, lock_timeout, on_wait):
         result = update_library(_load_for_writing(target), _sources(sources, offline),
                                 keys=keys, category=category, progress=progress)
-        if result.changed and not dry_run:
+        if result.changed and not dry_run and (confirm is None or confirm(result)):
             result.library.save(target)
+            result = replace(result, written=True)
     return result
 
 
@@ -199,7 +252,14 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
     """
     from llm4anno_bib.auxfile import cite_entries, read_aux
 
-    return cite_entries(load(path), read_aux(aux))
+    citations = read_aux(aux)
+    if not citations.keys and not citations.everything:
+        hint = (" It is a LaTeX source: give the .aux file LaTeX writes beside it (run LaTeX "
+                "first)." if Path(aux).suffix.lower() in (".tex", ".ltx", ".bib")
+                else " Is it the .aux of a paper that cites something (after a LaTeX run)?")
+        raise NotFound("holds no citation (no \\citation or \\abx@aux@cite line); "
+                       "nothing was written." + hint, path=str(aux))
+    return cite_entries(load(path), citations)
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,
@@ -225,14 +285,27 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
 
 
 def verify(path: str | os.PathLike[str], library: Library | None = None, *,
-           encoding: str | None = None) -> VerifyReport:
+           encoding: str | None = None, fix_to: str | os.PathLike[str] | None = None,
+           on_wait: Callable[[str], None] | None = None) -> VerifyReport:
     """Check every entry of the .bib at ``path`` against ``library`` (default: the shipped
     one): disagreeing fields, preprints of published works, arXiv ids of other papers; entries
     the library does not have are "not checked". ``report.exit_code``: 0 all agree, 1 any
-    disagrees. Raises ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read.
+    disagrees. With ``fix_to``, a corrected copy is written there (the disagreeing entries
+    rewritten from the library, every other byte kept; ``path`` itself is never changed).
+    Raises ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read,
+    ``WriteError`` when ``fix_to`` is ``path`` or cannot be written.
     """
     from llm4anno_bib.bibfile import read_bib_bytes
-    from llm4anno_bib.verifying import verify_text
+    from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     text = read_bib_bytes(path, encoding)
-    return verify_text(text, library if library is not None else load(), str(path))
+    chosen = library if library is not None else load()
+    report = verify_text(text, chosen, str(path))
+    if fix_to is not None:
+        from llm4anno_bib.files import refuse_same, write_file
+
+        refuse_same(fix_to, [path])
+        fixed = fix_bibliography(text, report, chosen)
+        write_file(fix_to, fixed.encode(encoding or "utf-8"),
+                   inputs=[p for p in (path, chosen.path) if p], on_wait=on_wait)
+    return report

@@ -1,47 +1,72 @@
 """The ``llm4anno-bib`` command: a thin typer layer over the library API.
 
-Exit codes: 0 done, 1 not found (unknown key or category) or not every entry could be
-checked, 2 usage error or unreadable input, 130 interrupted.
+Each command parses its options, calls the function of the same name in ``llm4anno_bib``
+(or a method of ``Library``), and renders the result. Exit codes: 0 done, 1 not found
+(unknown key or category, no citation) or not every entry could be checked, 2 usage error or
+unreadable input, 130 interrupted.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
-import sys
-
 import typer
+import typer.core
 
 import llm4anno_bib
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Library
 
+
+class _Command(typer.core.TyperCommand):
+    """typer's command, with arguments shown as ``AUX``: not ``{AUX}`` in the usage line,
+    nor ``AUX <path>`` in the help (a type reads like a value to type)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
+
+
 app = typer.Typer(
     name="llm4anno-bib",
     help="Correct citations for the LLMs-for-data-annotation paper list.",
     no_args_is_help=True,
-    add_completion=False,
+    rich_markup_mode=None,  # plain help: a flag shows no value, an option its placeholder
 )
+command = app.command  # every command below passes cls=_Command
 
 LibraryOption = Annotated[
     Optional[Path],
-    typer.Option("--library", help="A library file instead of the shipped library.bib."),
+    typer.Option("--library", metavar="FILE",
+                 help="A library file instead of the shipped library.bib."),
 ]
 CategoryOption = Annotated[
     Optional[list[str]],
-    typer.Option("--category", "-c", help="Heading, slug or parent heading (repeatable)."),
+    typer.Option("--category", "-c", metavar="NAME",
+                 help="Heading, slug, acronym (CoT) or words of a category; repeatable."),
 ]
-YearOption = Annotated[Optional[int], typer.Option("--year", help="Publication year.")]
-VenueOption = Annotated[Optional[str], typer.Option("--venue", help="Venue text or acronym.")]
-AuthorOption = Annotated[Optional[str], typer.Option("--author", help="Part of an author name.")]
-SearchOption = Annotated[Optional[str], typer.Option("--search", help="Words in title, "
-                                                     "authors, venue or key.")]
-
-
-_DEBUG = False
+YearOption = Annotated[Optional[int], typer.Option("--year", metavar="YEAR",
+                                                   help="Publication year.")]
+VenueOption = Annotated[Optional[str], typer.Option("--venue", metavar="VENUE",
+                                                    help="Venue acronym (ACL) or words.")]
+AuthorOption = Annotated[Optional[str], typer.Option(
+    "--author", metavar="NAME", help="An author's name or family name (Tan, Zhen Tan).")]
+SearchOption = Annotated[Optional[str], typer.Option(
+    "--search", metavar="WORDS", help="Words in title, authors, venue or key.")]
+OutputOption = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")]
+TextOrJson = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                         help="text or json.")]
 
 
 def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
@@ -52,9 +77,27 @@ def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
 
 
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 work``, ``2 works``."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+_DEBUG = False
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        _echo(f"llm4anno-bib {llm4anno_bib.__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _options(debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the traceback of an error, not just its message.")] = False) -> None:
+def _options(
+        debug: Annotated[bool, typer.Option(
+            "--debug", help="Show the traceback of an error, not just its message.")] = False,
+        version: Annotated[bool, typer.Option(
+            "--version", callback=_version, is_eager=True,
+            help="Show the version and exit.")] = False) -> None:
     """Correct citations for the LLMs-for-data-annotation paper list."""
     global _DEBUG
     _DEBUG = debug
@@ -89,6 +132,11 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from error
 
 
+def _usage(message: str) -> typer.Exit:
+    _echo(f"llm4anno-bib: {message}", err=True)
+    return typer.Exit(2)
+
+
 def _emit(text: str, output: Optional[Path], what: str,
           inputs: tuple[Optional[str | Path], ...] = ()) -> None:
     """Print ``text``, or write it to ``output`` as every file is written (``files``:
@@ -118,15 +166,28 @@ def _filtered(library: Library, category: Optional[list[str]], year: Optional[in
                               search=search, keys=keys or None)
 
 
-@app.command()
+def _say_waiting(message: str) -> None:
+    _echo(f"llm4anno-bib: {message}", err=True)
+
+
+def _case_only(library: Library, keys: list[str]) -> None:
+    for key in keys:
+        actual = library.key_case(key)
+        if actual is not None:
+            _echo(f"llm4anno-bib: warning: '{key}' is the key '{actual}' in another case "
+                  "(BibTeX matches keys without case)", err=True)
+
+
+# -- reading the library -----------------------------------------------------------------
+@command(cls=_Command)
 def categories(library: LibraryOption = None) -> None:
-    """Show the category tree with the number of works in each (sub-sections included)."""
+    """Show the category tree with the number of works in each."""
     for category in _load(library).categories():
         _echo(f"{'  ' * category.depth}{category.heading} ({category.count})  "
-                   f"[{category.slug}]")
+              f"[{category.slug}]")
 
 
-@app.command("list")
+@command("list", cls=_Command)
 def list_entries(category: CategoryOption = None, year: YearOption = None,
                  venue: VenueOption = None, author: AuthorOption = None,
                  search: SearchOption = None, library: LibraryOption = None) -> None:
@@ -139,71 +200,92 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
     for row in rows:
         _echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
-    _echo(f"{len(rows)} works", err=True)
+    _echo(_count(len(rows), "work"), err=True)
 
 
-@app.command()
-def show(key: str, library: LibraryOption = None) -> None:
-    """Print one entry's BibTeX (aliases resolve to the entry)."""
+@command(cls=_Command)
+def show(key: Annotated[str, typer.Argument(
+             metavar="KEY", help="A citation key or alias (any case, as BibTeX matches).")],
+         library: LibraryOption = None) -> None:
+    """Print one entry's BibTeX."""
+    current = _load(library)
     with _reported():
-        _echo(_load(library)[key].bibtex, nl=False)
+        entry = current[key]
+    _case_only(current, [key])
+    _echo(entry.bibtex, nl=False)
 
 
-@app.command()
+@command(cls=_Command)
 def export(category: CategoryOption = None, year: YearOption = None,
            venue: VenueOption = None, author: AuthorOption = None, search: SearchOption = None,
-           key: Annotated[Optional[list[str]], typer.Option("--key", help="Keys to export.")] = None,
+           key: Annotated[Optional[list[str]], typer.Option(
+               "--key", metavar="KEY", help="A key to export (repeatable).")] = None,
            format: Annotated[str, typer.Option(
-               "--format", "-f",
+               "--format", "-f", metavar="FORMAT",
                help="bibtex, biblatex, csl-json, markdown, refs or html (one page).")] = "bibtex",
-           style: Annotated[str, typer.Option(
-               "--style", help="refs: plain, unsrt, alpha or unsrtalpha.")] = "plain",
-           backend: Annotated[str, typer.Option(
-               "--backend", help="refs: text, markdown, html or latex.")] = "text",
-           output: Annotated[Optional[Path], typer.Option("--output", "-o",
-                                                          help="Write here (atomically).")] = None,
+           style: Annotated[Optional[str], typer.Option(
+               "--style", metavar="STYLE",
+               help="refs only: plain (default), unsrt, alpha or unsrtalpha.")] = None,
+           backend: Annotated[Optional[str], typer.Option(
+               "--backend", metavar="BACKEND",
+               help="refs only: text (default), markdown, html or latex.")] = None,
+           output: OutputOption = None,
            into: Annotated[Optional[Path], typer.Option(
-               "--into", help="Append only the works this .bib lacks; its bytes stay.")] = None,
+               "--into", metavar="FILE",
+               help="Append only the works this .bib lacks; its bytes stay.")] = None,
            encoding: Annotated[Optional[str], typer.Option(
-               "--encoding", help="--into: the file's encoding (default UTF-8).")] = None,
+               "--encoding", metavar="CODEC",
+               help="--into: the file's encoding (default UTF-8).")] = None,
            library: LibraryOption = None) -> None:
-    """Export works (BibTeX, BibLaTeX, CSL-JSON, Markdown or formatted references) to stdout or a file."""
+    """Export works as BibTeX, CSL-JSON, HTML and more.
+
+    Formats: bibtex, biblatex, csl-json, markdown (the list's line a work), refs (formatted
+    references in a pybtex style) or html (one page); --into appends to your own .bib.
+    """
     chosen = _filtered(_load(library), category, year, venue, author, search, key)
+    _case_only(chosen, key or [])
     if into is not None:
-        if output is not None or format not in ("bibtex", "biblatex"):
-            _echo("llm4anno-bib: --into appends BibTeX or BibLaTeX to a .bib file; it "
-                       "takes neither --output nor another format.", err=True)
-            raise typer.Exit(2)
+        if output is not None or format.strip().lower() not in ("bibtex", "biblatex"):
+            raise _usage("--into appends BibTeX or BibLaTeX to a .bib file; it takes neither "
+                         "--output nor another format.")
         with _reported():
             result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format,
                                               on_wait=_say_waiting)
         for skipped in result.skipped:
-            _echo(f"skipped {skipped.key}: {skipped.reason}: '{skipped.theirs}'", err=True)
-        _echo(f"added {len(result.added)} entries to {into}"
-                   + (f": {' '.join(result.added)}" if result.added else ""), err=True)
+            _echo(f"skipped {skipped.key}: {skipped.reason}", err=True)
+        _echo(f"added {_count(len(result.added), 'entry', 'entries')} to {into}"
+              + (f": {' '.join(result.added)}" if result.added else ""), err=True)
         return
     with _reported():
         text = chosen.export(format=format, style=style, backend=backend)
-    _emit(text, output, f"{len(chosen)} entries", (chosen.path,))
+    _emit(text, output, _count(len(chosen), "entry", "entries"), (chosen.path,))
 
 
-@app.command()
-def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
-         output: Annotated[Optional[Path], typer.Option("--output", "-o",
-                                                        help="Write here (atomically).")] = None,
-         format: Annotated[str, typer.Option("--format", "-f",
+@command(cls=_Command)
+def cite(aux: Annotated[Path, typer.Argument(
+             metavar="AUX", help="The paper's .aux file (LaTeX writes it beside the .tex).")],
+         output: OutputOption = None,
+         format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                              help="bibtex or biblatex.")] = "bibtex",
          library: LibraryOption = None) -> None:
-    """Export exactly the entries a paper cites (from its .aux); exit 1 if any key is missing."""
-    if format not in ("bibtex", "biblatex"):
-        _echo(f"llm4anno-bib: --format must be bibtex or biblatex, not '{format}'.", err=True)
-        raise typer.Exit(2)
+    """Export exactly the entries a paper cites.
+
+    Reads the .aux LaTeX writes (and the .aux files it inputs); exits 1 when a cited key is
+    not in the library, after writing what was found.
+    """
+    from llm4anno_bib.exports import choose
+
     with _reported():
+        format = choose(format, ("bibtex", "biblatex"), "format for cite")
         result = llm4anno_bib.cite(aux, path=library)
         text = result.library.export(format=format)
     for name, reason in result.skipped_inputs:
         _echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
-    _emit(text, output, f"{len(result.library)} cited entries", (aux, result.library.path))
+    for cited, actual in result.case_only.items():
+        _echo(f"llm4anno-bib: warning: '{cited}' is the key '{actual}' in another case "
+              "(BibTeX matches keys without case); written as cited", err=True)
+    _emit(text, output, _count(len(result.library), "cited entry", "cited entries"),
+          (aux, result.library.path))
     for key, suggestions in result.missing.items():
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         _echo(f"llm4anno-bib: '{key}' is cited but not in the library{hint}", err=True)
@@ -211,14 +293,18 @@ def cite(aux: Annotated[Path, typer.Argument(help="The paper's .aux file.")],
         raise typer.Exit(1)
 
 
-@app.command()
+@command(cls=_Command)
 def stats(category: CategoryOption = None, year: YearOption = None, venue: VenueOption = None,
           author: AuthorOption = None, search: SearchOption = None,
           plot: Annotated[Optional[Path], typer.Option(
-              "--plot", help="Also draw works per year by top-level category: a .png or .svg "
-                             "file (needs matplotlib: the 'plot' extra).")] = None,
+              "--plot", metavar="FILE",
+              help="Also draw works per year by top-level category: a .png or .svg file "
+                   "(needs matplotlib: the 'plot' extra).")] = None,
           library: LibraryOption = None) -> None:
-    """Counts of works by category, year and venue; --plot draws the overview chart."""
+    """Count works by category, year and venue.
+
+    --plot also draws works per year by top-level category.
+    """
     chosen = _filtered(_load(library), category, year, venue, author, search)
     counts = chosen.stats()
     _echo(counts.table(), nl=False)
@@ -230,55 +316,63 @@ def stats(category: CategoryOption = None, year: YearOption = None, venue: Venue
         _echo(f"wrote the chart to {plot}", err=True)
 
 
-@app.command()
+@command(cls=_Command)
 def survey(library: LibraryOption = None) -> None:
-    """Print the survey's own citation (version of record, with its arXiv id)."""
+    """Print the survey's own citation.
+
+    The version of record, with its arXiv id.
+    """
     with _reported():
-        _echo(_load(library).survey().bibtex, nl=False)
+        _echo(llm4anno_bib.survey(library).bibtex, nl=False)
 
 
-@app.command()
-def corrections(key: Annotated[Optional[str], typer.Argument(help="Only this entry's.")] = None,
+@command(cls=_Command)
+def corrections(key: Annotated[Optional[str], typer.Argument(
+                    metavar="KEY", help="Only this entry's corrections.")] = None,
                 library: LibraryOption = None) -> None:
-    """List the list's mistakes and how the library corrects them, with their sources."""
+    """List the list's mistakes and how the library corrects them."""
     with _reported():
         found = _load(library).corrections(key)
     for c in found:
         _echo(f"{c.key} [{c.kind}]\n  list:   {c.said}\n  cited:  {c.truth}\n"
-                   f"  source: {c.source}")
-    _echo(f"{len(found)} corrections", err=True)
+              f"  source: {c.source}")
+    _echo(_count(len(found), "correction"), err=True)
 
 
 # -- maintenance: add, update, cache ----------------------------------------------------
 WorkingLibraryOption = Annotated[
     Optional[Path],
-    typer.Option("--library", help="The library file to change (default: ./library.bib)."),
+    typer.Option("--library", metavar="FILE",
+                 help="The library file to change (default: ./library.bib, when it is one)."),
 ]
 OfflineOption = Annotated[bool, typer.Option("--offline", help="Use only cached answers.")]
 LockTimeoutOption = Annotated[float, typer.Option(
-    "--lock-timeout", help="Seconds to wait for another process changing the library.")]
+    "--lock-timeout", metavar="SECONDS",
+    help="How long to wait for another process changing the file.")]
 CacheDirOption = Annotated[
     Optional[Path],
-    typer.Option("--cache-dir", envvar="LLM4ANNO_BIB_CACHE_DIR",
+    typer.Option("--cache-dir", envvar="LLM4ANNO_BIB_CACHE_DIR", metavar="FOLDER",
                  help="Cache folder (default: the user cache folder)."),
 ]
 
 
-def _connect(cache_dir: Optional[Path], offline: bool):
+def _connect(cache_dir: Optional[Path], offline: bool):  # noqa: ANN202
     from llm4anno_bib.sources import Sources
 
     return Sources.connect(cache_dir, offline=offline)
 
 
-@app.command()
-def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Anthology id, "
-                                                       "or DOI.")],
-        category: Annotated[list[str], typer.Option("--category", "-c",
-                                                    help="Category heading or slug "
-                                                         "(repeatable).")],
+@command(cls=_Command)
+def add(identifier: Annotated[str, typer.Argument(
+            metavar="ID", help="arXiv id or URL, ACL Anthology id, or DOI.")],
+        category: Annotated[list[str], typer.Option(
+            "--category", "-c", metavar="NAME", help="Category of the work (repeatable).")],
         library: WorkingLibraryOption = None, offline: OfflineOption = False,
         cache_dir: CacheDirOption = None, lock_timeout: LockTimeoutOption = 300.0) -> None:
-    """Add a paper; a paper already in the library gains the category instead."""
+    """Add a paper to the library, in categories.
+
+    A paper already in the library gains the categories instead.
+    """
     with _reported():
         result = llm4anno_bib.add(identifier, category, path=library,
                                   sources=_connect(cache_dir, offline),
@@ -288,21 +382,17 @@ def add(identifier: Annotated[str, typer.Argument(help="arXiv id or URL, ACL Ant
     entry = result.entry
     if result.added:
         _echo(f"added {entry.key}: {entry.title} ({entry.venue or entry.entry_type} "
-                   f"{entry.year or ''})".rstrip(), err=True)
+              f"{entry.year or ''})".rstrip(), err=True)
     elif result.new_categories:
         _echo(f"already there as {entry.key} (same {result.matched_by}); added to "
-                   f"{', '.join(result.new_categories)}", err=True)
+              f"{', '.join(result.new_categories)}", err=True)
     else:
         _echo(f"already there as {entry.key} (same {result.matched_by}), in every "
-                   "category asked; nothing changed", err=True)
+              "category asked; nothing changed", err=True)
     _echo(entry.key)
 
 
-def _say_waiting(message: str) -> None:
-    _echo(f"llm4anno-bib: {message}", err=True)
-
-
-def _show_change(change) -> str:
+def _show_change(change) -> str:  # noqa: ANN001
     if change.old is None:
         return f"  + {change.name}: {change.new}   [{change.source}]"
     if change.new is None:
@@ -310,7 +400,7 @@ def _show_change(change) -> str:
     return f"  ~ {change.name}: {change.old}\n      -> {change.new}   [{change.source}]"
 
 
-def _render_update(result) -> None:
+def _render_update(result) -> None:  # noqa: ANN001
     for report in result.entries:
         lines = [_show_change(c) for c in report.changes]
         lines += [f"  kept (curated) {c.name}: {c.old!r}; {c.source} says {c.new!r}"
@@ -326,86 +416,95 @@ def _render_update(result) -> None:
         _echo(f"could not be checked ({len(keys)}): {problem}\n  {' '.join(keys)}")
     counts = {s: sum(1 for e in result.entries if e.status == s)
               for s in ("changed", "unchanged", "failed", "skipped")}
-    summary = (f"{len(result.entries)} entries: {counts['changed']} to change, "
-               f"{counts['unchanged']} up to date, {counts['failed']} not checked, "
+    summary = (f"{_count(len(result.entries), 'entry', 'entries')}: {counts['changed']} to "
+               f"change, {counts['unchanged']} up to date, {counts['failed']} not checked, "
                f"{counts['skipped']} curated")
     _echo(summary if result.changed else summary + "; nothing to do", err=True)
 
 
-@app.command()
-def update(keys: Annotated[Optional[list[str]], typer.Argument(help="Only these keys.")] = None,
+@command(cls=_Command)
+def update(keys: Annotated[Optional[list[str]], typer.Argument(
+               metavar="KEY...", help="Only these keys.")] = None,
            category: CategoryOption = None,
            dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff, write "
                                                  "nothing.")] = False,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
            library: WorkingLibraryOption = None, offline: OfflineOption = False,
            cache_dir: CacheDirOption = None, lock_timeout: LockTimeoutOption = 300.0) -> None:
-    """Re-check entries against arXiv, the ACL Anthology and DBLP, show the diff, write after review."""
-    from llm4anno_bib.locking import library_lock
+    """Re-check entries against the sources.
+
+    Shows the diff and writes after you agree (--yes: without asking, --dry-run: never).
+    """
+    state = {"bar": None, "refused": False}
+
+    def progress(step) -> None:  # noqa: ANN001
+        if state["bar"] is None:
+            state["bar"] = typer.progressbar(length=step.total, label="checking",
+                                             show_pos=True, show_eta=True, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+
+    def confirm(result) -> bool:  # noqa: ANN001
+        _finish(state)
+        _render_update(result)
+        state["shown"] = True
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            _echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to write "
+                  f"{path}, or --dry-run to only show the diff.", err=True)
+            state["refused"] = True
+            return False
+        if not typer.confirm(f"Write {_count(len(result.changed), 'changed entry', 'changed entries')} "
+                             f"to {path}?"):
+            _echo("nothing was written.", err=True)
+            return False
+        return True
 
     with _reported():
         path = llm4anno_bib.working_library_path(library)
-        with library_lock(path, lock_timeout, _say_waiting):
-            _update_locked(path, keys, category, dry_run, yes, offline, cache_dir)
-
-
-def _update_locked(path: Path, keys: Optional[list[str]], category: Optional[list[str]],
-                   dry_run: bool, yes: bool, offline: bool, cache_dir: Optional[Path]) -> None:
-    from llm4anno_bib.updating import update_library
-
-    with _reported():
-        current = llm4anno_bib._load_for_writing(path)
         sources = _connect(cache_dir, offline)
-        chosen = current.filter(category=category or None, keys=keys or None)
     try:
-        with typer.progressbar(length=len(chosen), label="checking", show_pos=True,
-                               show_eta=True, file=sys.stderr) as bar:
-            with _reported():
-                result = update_library(current, sources, keys=keys or None,
-                                        category=category or None,
-                                        progress=lambda step: bar.update(1))
-    except KeyboardInterrupt:
-        _echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
-                   "is cached: a re-run resumes from there.", err=True)
-        raise typer.Exit(130) from None
-    _render_update(result)
-    if result.changed and not dry_run:
-        if not yes:
-            if not sys.stdin.isatty():
-                _echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to "
-                           f"write {path}, or --dry-run to only show the diff.", err=True)
-                raise typer.Exit(2)
-            if not typer.confirm(f"Write {len(result.changed)} changed entries to {path}?"):
-                _echo("nothing was written.", err=True)
-                raise typer.Exit(result.exit_code)
         with _reported():
-            result.library.save(path)
-        _echo(f"wrote {len(result.changed)} changed entries to {path}", err=True)
-    raise typer.Exit(result.exit_code)
+            result = llm4anno_bib.update(path, keys=keys or None, category=category or None,
+                                         dry_run=dry_run, sources=sources, progress=progress,
+                                         confirm=confirm, lock_timeout=lock_timeout,
+                                         on_wait=_say_waiting)
+    except KeyboardInterrupt:
+        _finish(state)
+        _echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
+              "is cached: a re-run resumes from there.", err=True)
+        raise typer.Exit(130) from None
+    _finish(state)
+    if not state.get("shown"):
+        _render_update(result)
+    if result.written:
+        _echo(f"wrote {_count(len(result.changed), 'changed entry', 'changed entries')} "
+              f"to {path}", err=True)
+    raise typer.Exit(2 if state["refused"] else result.exit_code)
 
 
-def _local_or_shipped(path: Optional[Path]) -> Path:
-    """The library a maintainer's read-only command reads: ``path``, ./library.bib, or the
-    shipped library."""
-    if path is not None:
-        return path
-    local = Path("library.bib")
-    return local if local.is_file() else llm4anno_bib.shipped_library_path()
+def _finish(state: dict) -> None:
+    if state["bar"] is not None:
+        state["bar"].__exit__(None, None, None)
+        state["bar"] = None
 
 
-@app.command("render-list")
-def render_list(output: Annotated[Optional[Path], typer.Option("--output", "-o",
-                                                               help="Write here (atomically).")] = None,
+@command("render-list", cls=_Command)
+def render_list(output: OutputOption = None,
                 check: Annotated[Optional[Path], typer.Option(
-                    "--check", help="Exit 1 when this file is not what would be rendered.")] = None,
+                    "--check", metavar="FILE",
+                    help="Exit 1 when this file is not what would be rendered.")] = None,
                 library: Annotated[Optional[Path], typer.Option(
-                    "--library", help="Default: ./library.bib, else the shipped library.")] = None
-                ) -> None:
-    """Render the list README (intro, sections, one line per work, the survey's citation) from the library."""
+                    "--library", metavar="FILE",
+                    help="Default: ./library.bib when it is a library, else the shipped one.")
+                ] = None) -> None:
+    """Render the list README from the library."""
     import difflib
 
+    source = library or llm4anno_bib.default_library_path()
     with _reported():
-        text = llm4anno_bib.render_list(_local_or_shipped(library))
+        text = llm4anno_bib.render_list(source)
     if check is not None:
         try:
             current = check.read_text(encoding="utf-8")
@@ -413,102 +512,99 @@ def render_list(output: Annotated[Optional[Path], typer.Option("--output", "-o",
             _echo(f"llm4anno-bib: {check}: cannot read: {error}", err=True)
             raise typer.Exit(2) from error
         if current == text:
-            _echo(f"{check} is up to date", err=True)
+            _echo(f"{check} is up to date with {source}", err=True)
             return
         diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), str(check),
                                          "rendered", lineterm="", n=1))
         _echo("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
-        _echo(f"llm4anno-bib: {check} is out of date; run 'llm4anno-bib render-list -o "
-                   f"{check}'.", err=True)
+        _echo(f"llm4anno-bib: {check} is out of date with {source}; run 'llm4anno-bib "
+              f"render-list -o {check}'.", err=True)
         raise typer.Exit(1)
-    _emit(text, output, "the list", (_local_or_shipped(library),))
+    _emit(text, output, f"the list of {source}", (source,))
 
 
-@app.command()
+@command(cls=_Command)
 def check(files: Annotated[Optional[list[Path]], typer.Argument(
-              help="The .bib files (default: ./library.bib, else the shipped library).")] = None,
-          format: Annotated[str, typer.Option("--format", "-f",
-                                              help="text or json.")] = "text") -> None:
-    """Lint .bib files for CI: every problem at once with file:line; exit 0 clean, 1 problems, 2 unreadable."""
-    import json
+              metavar="FILE...",
+              help="The .bib files (default: ./library.bib when it is a library, else the "
+                   "shipped one).")] = None,
+          format: TextOrJson = "text") -> None:
+    """Lint .bib files: every problem, with its line.
 
-    from llm4anno_bib.checking import check as check_files
+    Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
+    """
+    from llm4anno_bib.exports import choose
 
-    if format not in ("text", "json"):
-        _echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
-        raise typer.Exit(2)
-    files = files or [_local_or_shipped(None)]
     with _reported():
-        report = check_files(files)
+        format = choose(format, ("text", "json"), "format for check")
+        report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]))
     if format == "json":
         _echo(report.to_json())
     else:
         for problem in report.problems:
             _echo(str(problem))
-        _echo(f"checked {len(report.files)} file(s): {len(report.errors)} errors, "
-                   f"{len(report.warnings)} warnings", err=True)
+        checked = report.files[0] if len(report.files) == 1 else _count(len(report.files),
+                                                                          "file")
+        _echo(f"checked {checked}: {_count(len(report.errors), 'error')}, "
+              f"{_count(len(report.warnings), 'warning')}", err=True)
     raise typer.Exit(report.exit_code)
 
 
-@app.command()
-def verify(file: Annotated[Path, typer.Argument(help="The .bib to check (never modified).")],
-           format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+@command(cls=_Command)
+def verify(file: Annotated[Path, typer.Argument(
+               metavar="FILE", help="The .bib to check (never modified).")],
+           format: TextOrJson = "text",
            fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy to -o.")] = False,
-           output: Annotated[Optional[Path], typer.Option("--output", "-o",
-                                                          help="Where --fix writes.")] = None,
+           output: Annotated[Optional[Path], typer.Option(
+               "--output", "-o", metavar="FILE", help="Where --fix writes.")] = None,
            encoding: Annotated[Optional[str], typer.Option(
-               "--encoding", help="The file's encoding (default UTF-8).")] = None,
+               "--encoding", metavar="CODEC", help="The file's encoding (default UTF-8).")
+           ] = None,
            library: LibraryOption = None) -> None:
-    """Check a paper's .bib against the library; exit 0 all agree, 1 any disagrees, 2 unreadable."""
-    import json
+    """Check a paper's .bib against the library.
 
-    from llm4anno_bib.bibfile import read_bib_bytes
-    from llm4anno_bib.verifying import fix_bibliography, verify_text
+    Exit 0 when every entry it has agrees, 1 when any disagrees; --fix -o FILE writes a
+    corrected copy.
+    """
+    from llm4anno_bib.exports import choose
 
-    if format not in ("text", "json"):
-        _echo(f"llm4anno-bib: --format must be text or json, not '{format}'.", err=True)
-        raise typer.Exit(2)
-    if fix and (output is None or output.resolve() == file.resolve()):
-        _echo("llm4anno-bib: --fix writes a corrected copy: give -o FILE, another file "
-                   "than the one checked.", err=True)
-        raise typer.Exit(2)
-    current = _load(library)
+    if fix and output is None:
+        raise _usage("--fix writes a corrected copy: give -o FILE, another file than the one "
+                     "checked.")
+    if output is not None and not fix:
+        raise _usage("-o is where --fix writes the corrected copy; add --fix, or leave -o "
+                     "out to only check.")
     with _reported():
-        text = read_bib_bytes(file, encoding)
-        report = verify_text(text, current, str(file))
+        format = choose(format, ("text", "json"), "format for verify")
+        report = llm4anno_bib.verify(file, _load(library), encoding=encoding,
+                                     fix_to=output if fix else None, on_wait=_say_waiting)
     if format == "json":
         _echo(report.to_json())
     else:
         for entry in report.disagreeing:
             _echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "
-                       f"(matched by {entry.matched_by})")
+                  f"(matched by {entry.matched_by})")
             for finding in entry.findings:
                 _echo(f"  {finding.field}: {finding.message}\n"
-                           f"    yours:   {finding.theirs}\n    library: {finding.ours}")
+                      f"    yours:   {finding.theirs}\n    library: {finding.ours}")
         if report.not_checked:
             _echo(f"not checked ({len(report.not_checked)}, not in the library): "
-                       + " ".join(e.key for e in report.not_checked))
-    _echo(f"{len(report.entries)} entries: {len(report.disagreeing)} disagree, "
-               f"{len(report.entries) - len(report.disagreeing) - len(report.not_checked)} "
-               f"agree, {len(report.not_checked)} not checked", err=True)
-    if fix and output is not None:
-        fixed = fix_bibliography(text, report, current)
-        from llm4anno_bib.files import write_file
-
-        with _reported():
-            write_file(output, fixed.encode(encoding or "utf-8"),
-                       inputs=[p for p in (file, current.path) if p], on_wait=_say_waiting)
-        _echo(f"wrote the corrected copy to {output} ({len(report.disagreeing)} entries "
-                   "corrected)", err=True)
+                  + " ".join(e.key for e in report.not_checked))
+    agree = len(report.entries) - len(report.disagreeing) - len(report.not_checked)
+    _echo(f"{_count(len(report.entries), 'entry', 'entries')}: {len(report.disagreeing)} "
+          f"disagree, {agree} agree, {len(report.not_checked)} not checked", err=True)
+    if fix:
+        _echo(f"wrote the corrected copy to {output} "
+              f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)
     raise typer.Exit(report.exit_code)
 
 
 cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info")
+@cache_app.command("info", cls=_Command)
 def cache_info(cache_dir: CacheDirOption = None) -> None:
     """Show the cache folder, its answers per host and its size."""
     from llm4anno_bib.sources import cache_info as describe
@@ -517,24 +613,28 @@ def cache_info(cache_dir: CacheDirOption = None) -> None:
         info = describe(cache_dir)
     _echo(f"folder: {info.folder}")
     for host, count in info.responses.items():
-        _echo(f"  {host}: {count} answers")
+        _echo(f"  {host}: {_count(count, 'answer')}")
     for name in info.index_files:
         _echo(f"  index: {name}")
-    _echo(f"{info.total_responses} answers, {info.parsed_libraries} parsed libraries, "
-               f"{info.size_bytes / 1e6:.1f} MB")
+    _echo(f"{_count(info.total_responses, 'answer')}, "
+          f"{_count(info.parsed_libraries, 'parsed library', 'parsed libraries')}, "
+          f"{info.size_bytes / 1e6:.1f} MB")
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=_Command)
 def cache_clear(cache_dir: CacheDirOption = None) -> None:
-    """Delete every cached answer, index and parsed library (the next run asks the sources
-    again and parses the library again)."""
+    """Delete every cached answer, index and parsed library.
+
+    The next run asks the sources again and parses the library again.
+    """
     from llm4anno_bib.sources import clear_cache
 
     with _reported():
         removed = clear_cache(cache_dir)
-    _echo(f"removed {removed.total_responses} answers, {len(removed.index_files)} "
-               f"index files and {removed.parsed_libraries} parsed libraries "
-               f"({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
+    _echo(f"removed {_count(removed.total_responses, 'answer')}, "
+          f"{_count(len(removed.index_files), 'index file')} and "
+          f"{_count(removed.parsed_libraries, 'parsed library', 'parsed libraries')} "
+          f"({removed.size_bytes / 1e6:.1f} MB) from {removed.folder}")
 
 
 def main() -> None:

@@ -85,15 +85,36 @@ class LibraryLocked(Llm4AnnoBibError):
     """Another process kept the file locked for longer than the wait allowed."""
 
 
+class UnknownFormat(Llm4AnnoBibError):
+    """An export format this version does not have."""
+
+
+class UnknownStyle(UnknownFormat):
+    """A reference style or backend pybtex does not have, or one given for a format that
+    has none (only ``refs`` has a style and a backend)."""
+
+
 class InvalidIdentifier(Llm4AnnoBibError):
     """Text that is not the identifier it should be: an arXiv id or URL, an ACL Anthology id
     or URL, a DOI, a DBLP key."""
 
 
 class SourceError(Llm4AnnoBibError):
-    """A source (arXiv, ACL Anthology, DBLP) could not be asked or gave an answer we cannot trust."""
+    """A source (arXiv, ACL Anthology, DBLP) could not be asked or gave an answer we cannot
+    trust. ``source`` names it; the message says which source and which address."""
 
     exit_code = 1
+    source: str | None = None  # set by the source client that asked
+
+    @property
+    def summary(self) -> str:
+        """The source and what went wrong, without the address (one line for many entries)."""
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+    def __str__(self) -> str:
+        if self.path is not None:
+            return super().__str__()
+        return self.summary + (f" ({self.url})" if self.url else "")
 
 
 def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:

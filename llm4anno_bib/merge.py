@@ -73,28 +73,33 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                path=str(path)) from exc
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
-    entries = parse_entries(text, str(path), duplicates="all").entries
-    theirs: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    for entry in entries:
-        keys.setdefault(entry.key.lower(), entry.key)
+    parsed = parse_entries(text, str(path), duplicates="all")
+    theirs: dict[str, tuple[Entry, int]] = {}
+    keys: dict[str, tuple[Entry, int]] = {}
+    for entry, line in zip(parsed.entries, parsed.lines):
+        keys.setdefault(entry.key.lower(), (entry, line))
         for alias in entry.aliases:
-            keys.setdefault(alias.lower(), entry.key)
+            keys.setdefault(alias.lower(), (entry, line))
         for identity in _their_identities(entry):
-            theirs.setdefault(identity, entry.key)
+            theirs.setdefault(identity, (entry, line))
     added: list[Entry] = []
     skipped: list[Skipped] = []
     for entry in library:
         match = next(((theirs[i], i.split(":")[0]) for i in entry.identifiers()
                       if i in theirs), None)
         if match is not None:
+            (their, line), kind = match
             label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
-                     "title": "title"}[match[1]]
-            skipped.append(Skipped(entry.key, match[0], f"already there (same {label})"))
+                     "title": "title"}[kind]
+            skipped.append(Skipped(entry.key, their.key,
+                                   f"already there as '{their.key}' (line {line}, same "
+                                   f"{label}){_outdated(their, entry, path)}"))
         elif entry.key.lower() in keys:
-            skipped.append(Skipped(entry.key, keys[entry.key.lower()],
-                                   "the key is taken by another work in the file; rename "
-                                   "theirs or cite ours under another key"))
+            their, line = keys[entry.key.lower()]
+            skipped.append(Skipped(entry.key, their.key,
+                                   f"the key is taken in the file by another work, "
+                                   f"'{their.title[:60]}' (line {line}); rename that entry, "
+                                   f"or export this one with another key"))
         else:
             added.append(entry)
     newline = line_ending(text)
@@ -111,6 +116,22 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                "nothing was written.", path=str(path)) from exc
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
+
+
+def _outdated(theirs: Entry, ours: Entry, path: Path) -> str:
+    """A hint when the file's copy of a work says other than the library does (another
+    year, a preprint of the published version)."""
+    from llm4anno_bib.enrich import cites_preprint
+
+    differences = []
+    if theirs.year and ours.year and theirs.year != ours.year:
+        differences.append(f"year {theirs.year}, the library {ours.year}")
+    if cites_preprint(theirs) and not cites_preprint(ours):
+        differences.append(f"a preprint, the library cites {ours.venue or 'its published version'}")
+    if not differences:
+        return ""
+    return (f", but it differs ({'; '.join(differences)}): run 'llm4anno-bib verify {path}' "
+            "to see and fix it")
 
 
 def _without_bom(encoding: str, raw: bytes) -> str:

@@ -782,10 +782,12 @@ class Library:
 
         return library_stats(self)
 
-    def export(self, format: str = "bibtex", style: str = "plain", backend: str = "text") -> str:
-        """The entries rendered in ``format``: ``bibtex``, ``biblatex``, ``csl-json``,
-        ``markdown``, ``html`` (the page of ``to_html``), or ``refs`` (formatted references
-        in pybtex's ``style`` and ``backend``).
+    def export(self, format: str = "bibtex", style: str | None = None,
+               backend: str | None = None) -> str:
+        """The entries rendered in ``format`` (any case): ``bibtex``, ``biblatex``,
+        ``csl-json``, ``markdown``, ``html`` (the page of ``to_html``), or ``refs``
+        (formatted references in pybtex's ``style``, default plain, and ``backend``, default
+        text; given to another format they raise ``UnknownStyle``).
 
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])

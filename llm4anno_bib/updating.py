@@ -34,7 +34,7 @@ from llm4anno_bib.enrich import (
     anthology_id_of, arxiv_fields, arxiv_id_of, cites_preprint, eprint_fields, find_preprint,
     find_published, judge, known_author_splits, published_fields, stated_splits,
 )
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -93,6 +93,7 @@ class UpdateResult:
     library: Library
     entries: tuple[EntryReport, ...]
     requests: Mapping[str, int] = field(default_factory=dict)
+    written: bool = False  # whether ``llm4anno_bib.update`` wrote the file
 
     def _with(self, status: str) -> tuple[EntryReport, ...]:
         return tuple(e for e in self.entries if e.status == status)
@@ -150,7 +151,9 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
                 new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources,
                                              known)
             except (_Unchecked, Llm4AnnoBibError) as problem:
-                report, new_entry = EntryReport(entry.key, "failed", problem=str(problem)), entry
+                # a source's failure is said once for all the entries it failed (no address)
+                said = problem.summary if isinstance(problem, SourceError) else str(problem)
+                report, new_entry = EntryReport(entry.key, "failed", problem=said), entry
             reports[entry.key] = report
             replaced[entry.key] = new_entry
         if progress is not None:
@@ -167,6 +170,8 @@ def _fetch_arxiv(ids: list[str], sources: Sources) -> tuple[dict[str, ArxivRecor
         batch = ids[start:start + BATCH_SIZE]
         try:
             records |= sources.arxiv.fetch_ids(batch)
+        except SourceError as error:
+            errors |= {arxiv_id: error.summary for arxiv_id in batch}
         except Llm4AnnoBibError as error:
             errors |= {arxiv_id: f"arXiv: {error}" for arxiv_id in batch}
     return records, errors

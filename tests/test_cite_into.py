@@ -127,10 +127,17 @@ def test_into_skips_works_the_file_has_under_other_keys(tmp_path, library):
                                   "zhang2023automatic", "fu2023specializing"])
     result = merge_into(chosen, target)
     skipped = {s.key: (s.theirs, s.reason) for s in result.skipped}
-    assert skipped["wei2022chain"] == ("Wei2022CoT", "already there (same title)")
-    assert skipped["kojima2022large"] == ("kojima", "already there (same arXiv id)")
-    assert skipped["chen2022improving"] == ("x", "already there (same DOI)")
-    assert skipped["zhang2023automatic"][1].startswith("the key is taken by another work")
+    assert skipped["wei2022chain"] == ("Wei2022CoT",
+                                       "already there as 'Wei2022CoT' (line 3, same title)")
+    theirs, reason = skipped["kojima2022large"]
+    assert theirs == "kojima" and reason.startswith(
+        "already there as 'kojima' (line 8, same arXiv id), but it differs (a preprint, the "
+        "library cites Advances in Neural Information Processing Systems")
+    assert reason.endswith(f"run 'llm4anno-bib verify {target}' to see and fix it")
+    assert skipped["chen2022improving"] == ("x", "already there as 'x' (line 13, same DOI)")
+    assert skipped["zhang2023automatic"][1] == (
+        "the key is taken in the file by another work, 'Another paper' (line 17); rename that "
+        "entry, or export this one with another key")
     assert result.added == ("fu2023specializing",)
     assert result.content.startswith(before) and target.read_bytes() == before  # not written yet
     assert result.content[len(before):].startswith(b"\n\n@inproceedings{fu2023specializing,")
@@ -156,8 +163,8 @@ def test_cli_into_reports_added_and_skipped(tmp_path):
     result = runner.invoke(app, ["export", "--key", "wei2022chain", "--key", "kojima2022large",
                                  "--into", str(target)])
     assert result.exit_code == 0
-    assert "skipped wei2022chain: already there (same title): 'mine'" in result.stderr
-    assert "added 1 entries" in result.stderr and "kojima2022large" in result.stderr
+    assert "skipped wei2022chain: already there as 'mine' (line 1, same title)" in result.stderr
+    assert "added 1 entry to" in result.stderr and "kojima2022large" in result.stderr
     assert b"\r\n@inproceedings{kojima2022large,\r\n" in target.read_bytes()
     missing = tmp_path / "new.bib"
     created = runner.invoke(app, ["export", "--key", "wei2022chain", "--into", str(missing)])

@@ -113,3 +113,91 @@ def test_real_subprocess(tmp_path: Path, library):
     missing = subprocess.run([sys.executable, "-m", "llm4anno_bib", "show", "nope"],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and missing.stderr.startswith("llm4anno-bib: ")
+
+
+COMMANDS = ["categories", "list", "show", "export", "cite", "stats", "survey", "corrections",
+            "add", "update", "render-list", "check", "verify", "cache", "cache info",
+            "cache clear"]
+
+
+def test_help_reads_as_a_user_expects():
+    top = invoke("--help")
+    assert "--version" in top.stdout and "--install-completion" in top.stdout
+    commands = top.stdout.split("Commands:")[1]
+    assert "..." not in commands  # every command's first sentence fits whole
+    for name in COMMANDS:
+        helped = invoke(*name.split(), "--help")
+        assert helped.exit_code == 0, name
+        assert not any(token in helped.stdout for token in ("<bool>", "<str>", "<int>",
+                                                             "<list", "<float>", "{")), name
+    assert "Usage: llm4anno-bib cite [OPTIONS] AUX" in invoke("cite", "--help").stdout
+    assert "KEY" in invoke("show", "--help").stdout.split("Arguments:")[1]
+    assert invoke("--version").stdout == f"llm4anno-bib {llm4anno_bib.__version__}\n"
+
+
+def test_one_is_singular(library):
+    one = library.filter(category="Surveys", year=2021)
+    assert len(one) == 1
+    listed = invoke("list", "--category", "Surveys", "--year", "2021")
+    assert listed.stderr == "1 work\n"
+    corrected = invoke("corrections", one[0].key)
+    assert corrected.stderr.strip().endswith(" correction") or "corrections" in corrected.stderr
+
+
+def test_show_and_export_find_a_key_in_another_case_and_say_so(library):
+    shown = invoke("show", "Wei2022Chain")
+    assert shown.exit_code == 0 and shown.stdout == library["wei2022chain"].bibtex
+    assert "'Wei2022Chain' is the key 'wei2022chain' in another case" in shown.stderr
+
+
+def test_cite_of_a_tex_file_or_an_aux_without_citations_is_an_error(tmp_path):
+    tex = tmp_path / "main.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}\\cite{wei2022chain}"
+                   "\\end{document}\n", encoding="utf-8")
+    empty = tmp_path / "main.aux"
+    empty.write_text("\\relax\n\\bibstyle{plain}\n", encoding="utf-8")
+    out = tmp_path / "refs.bib"
+    for aux, words in ((tex, "It is a LaTeX source: give the .aux file"),
+                       (empty, "holds no citation")):
+        result = invoke("cite", str(aux), "-o", str(out))
+        assert result.exit_code == 1 and words in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and not out.exists()
+    with __import__("pytest").raises(llm4anno_bib.NotFound, match="holds no citation"):
+        llm4anno_bib.cite(empty)
+
+
+def test_verify_output_without_fix_is_a_usage_error(tmp_path, library):
+    refs = tmp_path / "refs.bib"
+    refs.write_text(library["wei2022chain"].bibtex, encoding="utf-8")
+    result = invoke("verify", str(refs), "-o", str(tmp_path / "out.bib"))
+    assert result.exit_code == 2 and "add --fix" in result.stderr
+    assert not (tmp_path / "out.bib").exists()
+
+
+def test_a_library_bib_of_ones_own_is_not_taken_for_the_library(tmp_path, monkeypatch):
+    own = tmp_path / "library.bib"
+    own.write_text("@misc{mine,\n  title = {Mine},\n  year = {2020},\n}\n", encoding="utf-8")
+    before = own.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert not llm4anno_bib.is_library_file(own)
+    assert llm4anno_bib.default_library_path() == llm4anno_bib.shipped_library_path()
+    checked = invoke("check")
+    assert checked.exit_code == 0 and str(llm4anno_bib.shipped_library_path()) in checked.stderr
+    rendered = invoke("render-list")
+    assert rendered.exit_code == 0 and rendered.stdout.count("\n- [") > 70
+    updated = invoke("update", "--offline", "--dry-run")
+    assert updated.exit_code == 2 and "is not an llm4anno-bib library" in updated.stderr
+    assert own.read_bytes() == before
+
+
+def test_errors_of_a_source_name_it_and_its_address(tmp_path):
+    from llm4anno_bib.errors import SourceError
+    from llm4anno_bib.sources import Politeness, make_session
+    from llm4anno_bib.sources.dblp import DblpClient
+
+    client = DblpClient(make_session(tmp_path / "c"), "http://127.0.0.1:9",
+                        politeness=Politeness(delay=0, retries=0, timeout=2))
+    with __import__("pytest").raises(SourceError) as raised:
+        client.search("anything")
+    message = str(raised.value)
+    assert message.startswith("DBLP: cannot connect") and "http://127.0.0.1:9/search" in message

@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from llm4anno_bib.bibfile import parse_bibtex, read_library, render_library
 from llm4anno_bib.cli import app
-from llm4anno_bib.exports import UnknownFormat
-from llm4anno_bib.exports.references import UnknownStyle
+from llm4anno_bib.errors import UnknownFormat, UnknownStyle
 from llm4anno_bib.listmd import item_line
 from llm4anno_bib.names import split_name
 
@@ -177,6 +176,11 @@ def test_unknown_format_or_style_is_an_error(library):
         library.export("refs", style="apa")
     with pytest.raises(UnknownStyle):
         library.export("refs", backend="docx")
+    with pytest.raises(UnknownStyle, match="for references"):
+        library.export("bibtex", style="alpha")  # it would be ignored
+    small = library.filter(keys="wei2022chain")
+    assert small.export("BibTeX") == small.export("bibtex")
+    assert small.export(" REFS ", style="Alpha") == small.export("refs", style="alpha")
 
 
 def test_markdown_is_the_lists_line_per_work(library):

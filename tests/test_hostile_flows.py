@@ -226,7 +226,7 @@ def test_add_update_into_and_every_export_stay_inert(hostile, tmp_path, secret, 
                           capture_output=True, text=True, env=_env(hostile, tmp_path / "p"),
                           timeout=300)
     assert done.returncode in (0, 1), done.stderr
-    assert "wrote 1 changed entries" in done.stderr, done.stdout + done.stderr
+    assert "wrote 1 changed entry" in done.stderr, done.stdout + done.stderr
     for stream in (done.stdout, done.stderr):
         assert "\x1b" not in stream and "\x07" not in stream
     assert "conflict (not applied): ACL Anthology N19-1421" in done.stdout

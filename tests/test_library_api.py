@@ -78,7 +78,9 @@ def test_published_versions_keep_their_arxiv_id(library):
 
 
 def test_survey_block_is_the_version_of_record_with_eprint():
-    text = llm4anno_bib.survey()
+    survey = llm4anno_bib.survey()
+    assert survey == llm4anno_bib.load().survey()  # one name, one kind of result
+    text = survey.bibtex
     assert text.count("@") == 1
     for field in ("author = {Tan, Zhen and", "booktitle = {Proceedings of the 2024 Conference on "
                   "Empirical Methods", "eprint = {2402.13446}", "doi = {10.18653/v1/2024.emnlp-main.54}",

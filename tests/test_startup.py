@@ -140,8 +140,8 @@ def test_cache_info_counts_and_clear_removes_parsed_libraries(tmp_path, monkeypa
     path.write_bytes((ROOT / "library.bib").read_bytes())
     read_library(path)
     info = CliRunner().invoke(app, ["cache", "info"])
-    assert info.exit_code == 0 and "1 parsed libraries" in info.stdout
+    assert info.exit_code == 0 and "1 parsed library" in info.stdout
     cleared = CliRunner().invoke(app, ["cache", "clear"])
-    assert cleared.exit_code == 0 and "1 parsed libraries" in cleared.stdout
+    assert cleared.exit_code == 0 and "1 parsed library" in cleared.stdout
     assert not list((folder / "libraries").glob("*.json"))
     assert _libcache.load_cached(path) is None

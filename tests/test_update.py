@@ -245,7 +245,7 @@ def test_cli_update_shows_the_diff_and_writes_only_when_told(server, tmp_path, l
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert lib_file.read_bytes() == before
     written = runner.invoke(app, args + ["--yes"])
-    assert written.exit_code == 0 and "wrote 1 changed entries" in written.stderr
+    assert written.exit_code == 0 and "wrote 1 changed entry" in written.stderr
     assert lib_file.read_bytes() == (ROOT / "library.bib").read_bytes()
     again = runner.invoke(app, args + ["--yes"])
     assert again.exit_code == 0 and "nothing to do" in again.stderr
@@ -344,7 +344,7 @@ def test_on_a_terminal_update_asks_before_writing(server, tmp_path, lib_file):
         out, err = proc.communicate(timeout=60)
         os.close(controller)
         assert proc.returncode == 0, err
-        assert b"Write 1 changed entries" in out
+        assert b"Write 1 changed entry" in out
         assert expected in lib_file.read_bytes()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.errors import Llm4AnnoBibError, UnknownFormat, UnknownStyle
 
 if TYPE_CHECKING:
     from llm4anno_bib.model import Library
@@ -28,14 +28,15 @@ def project_url(fields) -> str | None:
 FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs", "html")
 
 
-class UnknownFormat(Llm4AnnoBibError):
-    """An export format this version does not have."""
-
-
-def render(library: Library, format: str = "bibtex", style: str = "plain",
-           backend: str = "text") -> str:
-    """Render ``library`` in ``format`` (one of ``FORMATS``); ``style`` and ``backend`` are
-    for ``refs``. Raises ``UnknownFormat`` or ``UnknownStyle``."""
+def render(library: Library, format: str = "bibtex", style: str | None = None,
+           backend: str | None = None) -> str:
+    """Render ``library`` in ``format`` (one of ``FORMATS``, any case); ``style`` and
+    ``backend`` are for ``refs`` only. Raises ``UnknownFormat`` or ``UnknownStyle`` (also
+    for a style or backend given to another format: it would be ignored)."""
+    format = choose(format, FORMATS, "export format", UnknownFormat)
+    if format != "refs" and (style is not None or backend is not None):
+        raise UnknownStyle(f"a style and a backend are for references (format refs), not "
+                           f"{format}; leave them out, or export refs.")
     if format == "bibtex":
         return library.to_bibtex()
     if format == "biblatex":
@@ -55,5 +56,19 @@ def render(library: Library, format: str = "bibtex", style: str = "plain",
     if format == "refs":
         from llm4anno_bib.exports.references import render_references
 
-        return render_references(library, style, backend)
-    raise UnknownFormat(f"unknown export format '{format}'; choose one of: {', '.join(FORMATS)}.")
+        return render_references(library, style or "plain", backend or "text")
+    raise AssertionError(f"format '{format}' is in FORMATS but not rendered")
+
+
+def choose(value: str, choices: tuple[str, ...], what: str,
+           error: type[Llm4AnnoBibError] = UnknownFormat) -> str:
+    """``value`` as one of ``choices`` (any case, blanks around it ignored); ``error``
+    naming them otherwise. The one check of every ``--format``, ``--style`` and ``--backend``.
+
+    >>> choose(" BibTeX ", FORMATS, "export format")
+    'bibtex'
+    """
+    chosen = value.strip().lower() if isinstance(value, str) else value
+    if chosen not in choices:
+        raise error(f"unknown {what} '{value}'; choose one of: {', '.join(choices)}.")
+    return chosen

@@ -11,7 +11,7 @@ import io
 import re
 from functools import lru_cache
 
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.errors import UnknownStyle
 from llm4anno_bib.model import Library
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
@@ -19,18 +19,14 @@ BACKENDS = ("text", "markdown", "html", "latex")
 _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
 
 
-class UnknownStyle(Llm4AnnoBibError):
-    """A reference style or backend pybtex does not have."""
-
-
 def _formatted(library: Library, style: str, backend: str):
     from pybtex.database import BibliographyData
     from pybtex.database import Entry as PybtexEntry
 
-    if style not in STYLES:
-        raise UnknownStyle(f"unknown style '{style}'; choose one of: {', '.join(STYLES)}.")
-    if backend not in BACKENDS:
-        raise UnknownStyle(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}.")
+    from llm4anno_bib.exports import choose
+
+    style = choose(style, STYLES, "style", UnknownStyle)
+    backend = choose(backend, BACKENDS, "backend", UnknownStyle)
     data = BibliographyData()
     for entry in library:
         fields = {name: value if backend == "latex" else _URL_MACRO.sub(r"\1", value)

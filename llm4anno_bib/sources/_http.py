@@ -130,8 +130,9 @@ class Politeness:
 class RequestGate:
     """Spaces real requests ``delay`` seconds apart (one gate per source)."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, name: str = "the source") -> None:
         self.delay = delay
+        self.name = name  # how errors name the source: "arXiv", "the ACL Anthology", "DBLP"
         self._last: float | None = None
         self._lock = threading.Lock()
         self.real_requests = 0
@@ -189,9 +190,21 @@ def get(
     The answer is read with bounds: at most ``politeness.max_bytes`` (decoded), within
     ``politeness.deadline`` seconds however slowly it arrives.
 
-    Raises ``SourceError`` (with ``url`` and ``status``) when retries run out, on other
-    statuses, on network failure, on an answer over a bound, or offline with nothing cached.
+    Raises ``SourceError`` (with ``url``, ``status`` and the ``source``'s name) when retries
+    run out, on other statuses, on network failure, on an answer over a bound, or offline
+    with nothing cached.
     """
+    try:
+        return _get(session, url, params, politeness, gate, parse, offline)
+    except SourceError as error:
+        if error.source is None:
+            error.source = gate.name
+        raise
+
+
+def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
+         politeness: Politeness, gate: RequestGate, parse: Callable[[requests.Response], T],
+         offline: bool) -> T:
     cached = _cached(session, url, params, politeness, offline)
     if cached is not None:
         try:

@@ -68,7 +68,7 @@ class AclClient:
         self.politeness = politeness
         self.offline = offline
         self.index_dir = Path(index_dir) if index_dir is not None else default_cache_dir()
-        self._gate = RequestGate(politeness.delay)
+        self._gate = RequestGate(politeness.delay, "the ACL Anthology")
         self._index: dict[str, dict[str, list[str]]] | None = None
         self.inflated_limit = inflated_limit
 

@@ -50,7 +50,7 @@ class ArxivClient:
         self.base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
         self.politeness = politeness
         self.offline = offline
-        self._gate = RequestGate(politeness.delay)
+        self._gate = RequestGate(politeness.delay, "arXiv")
 
     @property
     def real_requests(self) -> int:

@@ -39,7 +39,7 @@ class DblpClient:
         self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
         self.politeness = politeness
         self.offline = offline
-        self._gate = RequestGate(politeness.delay)
+        self._gate = RequestGate(politeness.delay, "DBLP")
 
     @property
     def real_requests(self) -> int:
