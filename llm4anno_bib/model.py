@@ -432,13 +432,21 @@ class Category:
     count: int = 0
 
 
+CORRECTION_KINDS = ("wrong-title", "wrong-link", "renamed", "duplicate", "broken-link",
+                    "venue", "published", "unverified-venue", "incomplete-citation")
+
+
 @dataclass(frozen=True, slots=True)
 class Correction:
     """A mistake of the list and how the library corrects it.
 
-    ``kind`` is one of ``wrong-title``, ``wrong-link``, ``broken-link``, ``duplicate``,
-    ``venue``, ``unverified-venue``; ``said`` is what the list says, ``truth`` what the
-    library cites instead, ``source`` the record that says so.
+    ``kind`` is one of ``CORRECTION_KINDS``: ``wrong-title`` (the title is another paper's),
+    ``wrong-link`` (the link is another paper's), ``renamed`` (the paper's current title
+    differs), ``duplicate`` (listed twice), ``broken-link``, ``venue`` (the label is wrong),
+    ``published`` (an arXiv label for a paper since published), ``unverified-venue`` (a
+    venue no recorded source holds) or ``incomplete-citation`` (the README's own citation
+    block); ``said`` is what the list says, ``truth`` what the library cites instead,
+    ``source`` the record that says so.
     """
 
     key: str

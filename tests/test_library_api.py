@@ -329,3 +329,10 @@ def test_corrections_follow_a_selection(library):
     surveys = library.filter(category="Surveys")
     assert surveys.corrections() and all(c.key in surveys for c in surveys.corrections())
     assert len(surveys.corrections()) < len(library.corrections())
+
+
+def test_every_correction_kind_is_documented(library):
+    from llm4anno_bib.model import CORRECTION_KINDS, Correction
+
+    assert {c.kind for c in library.corrections()} <= set(CORRECTION_KINDS)
+    assert all(f"``{kind}``" in Correction.__doc__ for kind in CORRECTION_KINDS)

@@ -205,3 +205,24 @@ def test_the_page_counts_works_as_the_cli_and_stats_do(library):
     page = library.to_html()
     assert f"<p>{len(library)} works in " in page
     assert library.stats().works == len(library)
+
+
+def test_a_written_file_follows_the_umask(tmp_path, library):
+    import os
+    import stat as stat_module
+
+    pytest.importorskip("matplotlib", reason="matplotlib is the optional 'plot' extra")
+    old = os.umask(0o027)
+    try:
+        plot = tmp_path / "overview.svg"
+        from llm4anno_bib.plotting import plot_overview
+
+        plot_overview(library.stats(), plot)
+        page = tmp_path / "page.html"
+        from llm4anno_bib.files import write_file
+
+        write_file(page, b"<p>x</p>")
+    finally:
+        os.umask(old)
+    for path in (plot, page):
+        assert stat_module.S_IMODE(path.stat().st_mode) == 0o640, path
