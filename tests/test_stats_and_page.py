@@ -226,3 +226,17 @@ def test_a_written_file_follows_the_umask(tmp_path, library):
         os.umask(old)
     for path in (plot, page):
         assert stat_module.S_IMODE(path.stat().st_mode) == 0o640, path
+
+
+def test_plotting_leaves_matplotlibs_backend_as_it_was(tmp_path, library):
+    """A notebook's inline plots keep working after stats --plot's twin has drawn."""
+    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is the 'plot' extra")
+    from llm4anno_bib.plotting import plot_overview
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # not Agg, which the old code switched to for good
+    try:
+        plot_overview(library.stats(), tmp_path / "overview.png")
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        matplotlib.use(before)
