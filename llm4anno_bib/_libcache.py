@@ -22,7 +22,7 @@ from llm4anno_bib.model import (
     Category, Correction, Entry, Fields, Library, SourceText, block_values,
 )
 
-FORMAT = 7
+FORMAT = 8
 
 
 def content_digest(raw: bytes) -> str:

@@ -8,7 +8,6 @@ normalised title) is not added twice: it gets the categories instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -20,15 +19,10 @@ from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.ids import parse_anthology_id, parse_arxiv_id
+from llm4anno_bib.ids import identity, parse_identifier
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 __all__ = ["AddResult", "InvalidIdentifier", "add_work", "parse_identifier"]
-
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
-_ANTHOLOGY_DOI = re.compile(r"^10\.18653/v1/(.+)$", re.I)
-
 
 @dataclass(frozen=True)
 class AddResult:
@@ -44,38 +38,6 @@ class AddResult:
     new_categories: tuple[str, ...]
     near_misses: tuple[str, ...] = ()
     matched_by: str | None = None
-
-
-def parse_identifier(text: str) -> tuple[str, str]:
-    """What ``text`` names: ``("arxiv", id)``, ``("acl", id)`` or ``("doi", doi)``.
-
-    >>> parse_identifier("https://arxiv.org/abs/2201.11903v6")
-    ('arxiv', '2201.11903')
-    >>> parse_identifier("https://doi.org/10.18653/v1/2023.acl-long.304")
-    ('acl', '2023.acl-long.304')
-    >>> parse_identifier("2022.emnlp-main.801")
-    ('acl', '2022.emnlp-main.801')
-
-    Raises ``InvalidIdentifier`` for anything else.
-    """
-    value = text.strip()
-    doi = _DOI.match(value)
-    if doi:
-        found = doi.group(1).rstrip(".")
-        if _ARXIV_DOI.match(found) and parse_arxiv_id("arXiv:" + _ARXIV_DOI.match(found).group(1)):
-            return "arxiv", parse_arxiv_id("arXiv:" + _ARXIV_DOI.match(found).group(1))
-        if _ANTHOLOGY_DOI.match(found) and parse_anthology_id(_ANTHOLOGY_DOI.match(found).group(1)):
-            return "acl", parse_anthology_id(_ANTHOLOGY_DOI.match(found).group(1))
-        return "doi", found
-    arxiv_id = parse_arxiv_id(value)
-    if arxiv_id:
-        return "arxiv", arxiv_id
-    anthology_id = parse_anthology_id(value)
-    if anthology_id:
-        return "acl", anthology_id
-    raise InvalidIdentifier(
-        f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
-        "(2023.acl-long.304) or a DOI (10.18653/v1/2023.acl-long.304).")
 
 
 def _existing(library: Library, identifiers: Sequence[str]) -> tuple[Entry, str] | None:
@@ -129,8 +91,7 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
     """
     kind, value = parse_identifier(identifier)
     slugs = [library.resolve_category(name) for name in categories]
-    known = _existing(library, [{"arxiv": "arxiv:", "acl": "acl:", "doi": "doi:"}[kind] +
-                                (value.lower() if kind == "doi" else value)])
+    known = _existing(library, [identity(kind, value)])
     if known is not None:  # no need to ask anyone
         new_library, entry, new = _with_categories(library, known[0], slugs, added=False)
         return AddResult(new_library, entry, False, new, matched_by=known[1])

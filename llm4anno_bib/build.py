@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llm4anno_bib._text import normalise_title
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, arxiv_fields, eprint_fields, find_preprint, find_published,
     known_author_splits, published_fields, stated_splits, title_score,
@@ -23,7 +22,7 @@ from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.ids import parse_anthology_id, parse_arxiv_id
+from llm4anno_bib.ids import identities, identity, parse_anthology_id, parse_arxiv_id
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -51,10 +50,11 @@ class Work:
         if self.curated:
             return "curated:" + self.curated.key
         if self.arxiv:
-            return "arxiv:" + self.arxiv.arxiv_id
+            return identity("arxiv", self.arxiv.arxiv_id)
         if self.published:
-            return f"{self.published.source}:{self.published.ident}"
-        return "title:" + normalise_title(self.items[0].title)
+            return next(iter(identities(self.published.fields)),
+                        f"{self.published.source}:{self.published.ident}")
+        return identity("title", self.items[0].title)
 
     def authors_year(self) -> tuple[tuple[str, ...], int | None]:
         if self.arxiv:

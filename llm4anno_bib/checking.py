@@ -24,7 +24,7 @@ from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, parse_library_blocks, reading_text,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError
-from llm4anno_bib.ids import is_arxiv_id, is_doi, is_url
+from llm4anno_bib.ids import identity_label, is_arxiv_id, is_doi, is_url
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
@@ -337,9 +337,7 @@ def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str,
                     not _same_edition(earlier[1], entry):
                 continue
             if earlier is not None and earlier[1].key != entry.key:
-                kind, _, value = ident.partition(":")
-                label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
-                         "title": "title"}[kind]
+                label, value = identity_label(ident), ident.partition(":")[2]
                 found.append(Problem(path, _line_of(lines, block), entry.key, "same-work",
                                      f"the same work as '{earlier[1].key}' (line "
                                      f"{_line_of(lines, earlier[0])}): same {label} '{value}'; "

@@ -31,7 +31,7 @@ from llm4anno_bib._text import (
 )
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.model import MONTHS
-from llm4anno_bib.ids import bare_doi, parse_anthology_id, parse_arxiv_id
+from llm4anno_bib.ids import arxiv_id_in
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
@@ -192,22 +192,6 @@ def find_preprint(titles: Sequence[str], authors: Sequence[str], year: int | Non
     return None, near_misses
 
 
-def arxiv_id_of(entry: Entry) -> str | None:
-    """The entry's arXiv id: its eprint, or an arXiv id in a URL or ``journal`` a hand-typed
-    entry carries (``arXiv preprint arXiv:2201.11903``)."""
-    if entry.arxiv_id:
-        return parse_arxiv_id(entry.arxiv_id) or entry.arxiv_id
-    for name in ("eprint", "url", "pdf", "journal", "howpublished", "note"):
-        value = entry.fields.get(name, "")
-        if name == "eprint" and value:
-            found = parse_arxiv_id("arXiv:" + value)
-        else:
-            found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
-        if found:
-            return found
-    return None
-
-
 def cites_preprint(entry: Entry) -> bool:
     """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
     but an arXiv id. Anything else cites a published version, which is never rewritten from
@@ -216,20 +200,7 @@ def cites_preprint(entry: Entry) -> bool:
                                                        "publisher")).lower()
     has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
     return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
-        arxiv_id_of(entry)))
-
-
-def anthology_id_of(entry: Entry) -> str | None:
-    """The entry's ACL Anthology id: its ``anthology`` field, or the id in an Anthology URL
-    or an Anthology DOI (``10.18653/v1/<id>``)."""
-    if entry.fields.get("anthology"):
-        return entry.fields["anthology"]
-    url, doi = entry.fields.get("url", ""), (entry.doi or "").lower()
-    if "aclanthology.org" in url:
-        return parse_anthology_id(url)
-    if doi.startswith("10.18653/v1/"):
-        return parse_anthology_id(doi.removeprefix("10.18653/v1/"))
-    return None
+        arxiv_id_in(entry.fields)))
 
 
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:

@@ -2,7 +2,10 @@
 Anthology ids, DBLP keys, BibTeX keys, URLs, pages, years and months.
 
 Each grammar lives here once; the source clients, the matcher, ``check`` and the inert
-rebuild of source records (``inert``) all ask this module. A value that does not follow
+rebuild of source records (``inert``) all ask this module. So does every question of
+identity: which arXiv id, DOI or Anthology id an entry's fields carry (in whichever field and
+URL form a hand-typed entry puts them), and the identity keys (``arxiv:2201.11903``,
+``doi:10.18653/v1/n19-1421``, ``acl:N19-1421``, ``title:...``) two entries of one work share. A value that does not follow
 its grammar is not an identifier of that kind, whatever else it holds: this is how a
 ``doi`` that smuggles ``},note={\\immediate\\write18{...}`` is refused rather than kept.
 
@@ -13,11 +16,20 @@ over the same characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-__all__ = ["ARXIV_ID", "MONTH_MACROS", "PAGE_DASH", "bare_doi", "is_anthology_id", "is_arxiv_category",
-           "is_arxiv_id", "is_bibtex_key", "is_dblp_key", "is_doi", "is_url", "month_macro",
-           "normal_pages", "parse_anthology_id", "parse_arxiv_id", "unescape_verbatim",
-           "web_url"]
+from llm4anno_bib._text import normalise_title
+from llm4anno_bib.errors import InvalidIdentifier
+
+__all__ = ["ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "PAGE_DASH", "anthology_id_in",
+           "arxiv_id_in", "bare_doi", "doi_in", "identities", "identity", "identity_label",
+           "is_anthology_id", "is_arxiv_category", "is_arxiv_id", "is_bibtex_key",
+           "is_dblp_key", "is_doi", "is_url", "month_macro", "normal_pages",
+           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier",
+           "unescape_verbatim", "web_url"]
+
+# The kinds of identity two entries of one work can share, with what a message calls them.
+IDENTITY_LABELS = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id", "title": "title"}
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                 "dec")
@@ -34,6 +46,9 @@ _ARXIV_CATEGORY = re.compile(r"[a-z]{2,8}(?:-[a-z]{2,8})?(?:\.[A-Za-z]{2,8}(?:-[
 # (SICI DOIs included), without what TeX or BibTeX read as markup.
 _DOI = re.compile(r"10\.\d{4,9}/[A-Za-z0-9\-._;()/:<>\[\]+*']{1,300}")
 _DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)", re.I)
+# DOIs other registries give a preprint or an Anthology paper: the id is in the suffix.
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
+_ANTHOLOGY_DOI = re.compile(r"10\.18653/v1/(.+)", re.I)
 
 _ANTHOLOGY_ID = re.compile(r"\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d{1,4}|[A-Z]\d{2}-\d{4}")
 _DBLP_KEY = re.compile(r"[a-z]{2,12}(?:/[A-Za-z0-9][A-Za-z0-9_\-]{0,80}){1,4}")
@@ -108,6 +123,17 @@ def bare_doi(value: str) -> str:
     """
     bare = _DOI_URL.sub("", value.strip()).lower()
     return bare if bare.startswith("10.") else ""
+
+
+def parse_doi(text: str) -> str | None:
+    """The DOI (as written, a final full stop dropped) in a bare DOI, a ``doi:`` DOI or a
+    doi.org URL, or ``None``.
+
+    >>> parse_doi("https://dx.doi.org/10.18653/v1/N19-1421."), parse_doi("10.1/x y")
+    ('10.18653/v1/N19-1421', None)
+    """
+    found = _DOI_URL.sub("", text.strip()).rstrip(".")
+    return found if is_doi(found) else None
 
 
 def parse_anthology_id(text: str) -> str | None:
@@ -205,3 +231,135 @@ def month_macro(value: str) -> str | None:
     if word in MONTH_MACROS or word in _MONTH_NAMES or (word == "sept"):
         return word[:3]
     return None
+
+
+def parse_identifier(text: str) -> tuple[str, str]:
+    """What ``text`` names: ``("arxiv", id)``, ``("acl", id)`` or ``("doi", doi)``; a DOI
+    of an arXiv preprint or an Anthology paper names that.
+
+    >>> parse_identifier("https://arxiv.org/abs/2201.11903v6")
+    ('arxiv', '2201.11903')
+    >>> parse_identifier("https://doi.org/10.18653/v1/2023.acl-long.304")
+    ('acl', '2023.acl-long.304')
+    >>> parse_identifier("2022.emnlp-main.801")
+    ('acl', '2022.emnlp-main.801')
+
+    Raises ``InvalidIdentifier`` for anything else.
+    """
+    value = text.strip()
+    doi = parse_doi(value)
+    if doi is not None:
+        return _named_by_doi(doi) or ("doi", doi)
+    arxiv_id = parse_arxiv_id(value)
+    if arxiv_id:
+        return "arxiv", arxiv_id
+    anthology_id = parse_anthology_id(value)
+    if anthology_id:
+        return "acl", anthology_id
+    raise InvalidIdentifier(
+        f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
+        "(2023.acl-long.304) or a DOI (10.18653/v1/2023.acl-long.304).")
+
+
+def _named_by_doi(doi: str) -> tuple[str, str] | None:
+    arxiv = _ARXIV_DOI.fullmatch(doi)
+    arxiv_id = parse_arxiv_id("arXiv:" + arxiv.group(1)) if arxiv else None
+    if arxiv_id:
+        return "arxiv", arxiv_id
+    anthology = _ANTHOLOGY_DOI.fullmatch(doi)
+    anthology_id = parse_anthology_id(anthology.group(1)) if anthology else None
+    return ("acl", anthology_id) if anthology_id else None
+
+
+# Where a hand-typed entry puts an arXiv id: ``journal = {arXiv preprint arXiv:2201.11903}``.
+_ARXIV_ID_FIELDS = ("url", "pdf", "journal", "howpublished", "note")
+
+
+def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
+    """The arXiv id an entry's fields carry: its eprint, an arXiv DOI, or an arXiv id in a
+    URL or venue field.
+
+    >>> arxiv_id_in({"journal": "arXiv preprint arXiv:2201.11903"})
+    '2201.11903'
+    >>> arxiv_id_in({"eprint": "2201.11903v6", "archiveprefix": "arXiv"})
+    '2201.11903'
+    """
+    eprint = fields.get("eprint", "").strip()
+    if eprint:
+        prefix = fields.get("archiveprefix", fields.get("eprinttype", "")).lower()
+        found = parse_arxiv_id("arXiv:" + eprint)
+        if found or prefix == "arxiv":
+            return found or eprint
+    doi = parse_doi(fields.get("doi", ""))
+    named = _named_by_doi(doi) if doi else None
+    if named is not None and named[0] == "arxiv":
+        return named[1]
+    for name in _ARXIV_ID_FIELDS:
+        value = fields.get(name, "")
+        found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
+        if found:
+            return found
+    return None
+
+
+def doi_in(fields: Mapping[str, str]) -> str | None:
+    """The DOI an entry's fields carry (lowercase, bare): its ``doi``, or a doi.org ``url``.
+
+    >>> doi_in({"doi": "https://doi.org/10.1000/ABC"}), doi_in({"url": "https://doi.org/10.1/x"})
+    ('10.1000/abc', '10.1/x')
+    """
+    for name in ("doi", "url"):
+        value = fields.get(name, "")
+        if name == "url" and not _DOI_URL.match(value.strip()):
+            continue
+        bare = bare_doi(value)
+        if bare:
+            return bare
+    return None
+
+
+def anthology_id_in(fields: Mapping[str, str]) -> str | None:
+    """The ACL Anthology id an entry's fields carry: its ``anthology`` field, or the id in
+    an Anthology URL or an Anthology DOI (``10.18653/v1/<id>``).
+
+    >>> anthology_id_in({"doi": "10.18653/v1/2023.acl-long.304"})
+    '2023.acl-long.304'
+    """
+    stated = fields.get("anthology", "").strip()
+    if stated:
+        return parse_anthology_id(stated) or stated
+    url = fields.get("url", "")
+    if "aclanthology.org" in url:
+        return parse_anthology_id(url)
+    doi = doi_in(fields)
+    named = _named_by_doi(doi) if doi else None
+    return named[1] if named is not None and named[0] == "acl" else None
+
+
+def identity(kind: str, value: str) -> str:
+    """The identity key of one identifier: ``identity("doi", "10.1/X") == "doi:10.1/x"``."""
+    if kind == "doi":
+        value = bare_doi(value) or value.strip().lower()
+    elif kind == "title":
+        value = normalise_title(value)
+    return f"{kind}:{value}"
+
+
+def identities(fields: Mapping[str, str], title: str = "") -> tuple[str, ...]:
+    """The identity keys of an entry (``title`` is its title as plain text): two entries
+    sharing one are the same work.
+
+    >>> identities({"url": "https://doi.org/10.18653/v1/N19-1421"}, "On {BERT}")
+    ('doi:10.18653/v1/n19-1421', 'acl:N19-1421', 'title:on bert')
+    """
+    found = []
+    for kind, value in (("arxiv", arxiv_id_in(fields)), ("doi", doi_in(fields)),
+                        ("acl", anthology_id_in(fields)), ("title", normalise_title(title))):
+        if value:
+            found.append(f"{kind}:{value}")
+    return tuple(found)
+
+
+def identity_label(key: str) -> str:
+    """What a message calls the kind of an identity key: ``'DOI'`` for ``doi:10.1/x``."""
+    return IDENTITY_LABELS[key.partition(":")[0]]

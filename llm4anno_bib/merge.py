@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm4anno_bib.bibfile import decode_bib, line_ending, parse_entries
-from llm4anno_bib.enrich import anthology_id_of, arxiv_id_of
-from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.ids import identity_label
 from llm4anno_bib.model import Entry, Library
 
 __all__ = ["MergeResult", "Skipped", "merge_into", "write_merge"]
@@ -42,21 +41,6 @@ class MergeResult:
     newline: str
 
 
-def _their_identities(entry: Entry) -> list[str]:
-    found = list(entry.identifiers())
-    arxiv_id = arxiv_id_of(entry)
-    if arxiv_id:
-        found.append("arxiv:" + arxiv_id)
-    anthology_id = anthology_id_of(entry)
-    if anthology_id:
-        found.append("acl:" + anthology_id)
-    for name in ("doi", "url"):
-        bare = bare_doi(entry.fields.get(name, ""))
-        if bare:
-            found.append("doi:" + bare)
-    return found
-
-
 def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: str | None = None,
                format: str = "bibtex") -> MergeResult:
     """What appending ``library``'s works to the file ``target`` gives (nothing is written:
@@ -80,17 +64,15 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
         keys.setdefault(entry.key.lower(), (entry, line))
         for alias in entry.aliases:
             keys.setdefault(alias.lower(), (entry, line))
-        for identity in _their_identities(entry):
+        for identity in entry.identifiers():
             theirs.setdefault(identity, (entry, line))
     added: list[Entry] = []
     skipped: list[Skipped] = []
     for entry in library:
-        match = next(((theirs[i], i.split(":")[0]) for i in entry.identifiers()
+        match = next(((theirs[i], identity_label(i)) for i in entry.identifiers()
                       if i in theirs), None)
         if match is not None:
-            (their, line), kind = match
-            label = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id",
-                     "title": "title"}[kind]
+            (their, line), label = match
             skipped.append(Skipped(entry.key, their.key,
                                    f"already there as '{their.key}' (line {line}, same "
                                    f"{label}){_outdated(their, entry, path)}"))

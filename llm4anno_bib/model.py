@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, overload
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
+from llm4anno_bib.ids import identities
 from llm4anno_bib.names import Person
 
 if TYPE_CHECKING:  # only for annotations: pandas is optional, stats is a layer above
@@ -251,21 +252,12 @@ class Entry:
 
     def identifiers(self) -> tuple[str, ...]:
         """What identifies the work across files: ``arxiv:``, ``doi:``, ``acl:`` ids and the
-        normalised ``title:``. Two entries sharing one are the same work.
+        normalised ``title:`` (``ids.identities``). Two entries sharing one are the same work.
 
         >>> Entry.from_fields("k", "misc", {"title": "On {BERT}", "doi": "10.1/X"}).identifiers()
         ('doi:10.1/x', 'title:on bert')
         """
-        ids = []
-        if self.arxiv_id:
-            ids.append("arxiv:" + self.arxiv_id)
-        if self.doi:
-            ids.append("doi:" + self.doi.strip().lower())
-        if self.fields.get("anthology"):
-            ids.append("acl:" + self.fields["anthology"])
-        if normalise_title(self.title):
-            ids.append("title:" + normalise_title(self.title))
-        return tuple(ids)
+        return self._value("identifiers", lambda: identities(self.fields, self.title))
 
     @property
     def bibtex(self) -> str:

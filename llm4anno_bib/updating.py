@@ -31,10 +31,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import (
-    anthology_id_of, arxiv_fields, arxiv_id_of, cites_preprint, eprint_fields, find_preprint,
+    arxiv_fields, cites_preprint, eprint_fields, find_preprint,
     find_published, judge, known_author_splits, published_fields, stated_splits,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
+from llm4anno_bib.ids import anthology_id_in, arxiv_id_in
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -132,7 +133,7 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
     chosen = library.filter(category=category, keys=keys) if (keys or category) else library
     todo = [e for e in chosen if "*" not in e.curated]
     known = library.name_splits()
-    arxiv_ids = {e.key: arxiv_id_of(e) for e in todo}
+    arxiv_ids = {e.key: arxiv_id_in(e.fields) for e in todo}
     records, arxiv_errors = _fetch_arxiv(sorted({i for i in arxiv_ids.values() if i}), sources)
     reports: dict[str, EntryReport] = {}
     replaced: dict[str, Entry] = {}
@@ -188,7 +189,7 @@ def _published_records(entry: Entry, sources: Sources,
                        conflicts: list[str]) -> list[BibRecord]:
     """The published records the entry names, each checked to be this very work."""
     records = []
-    anthology_id = anthology_id_of(entry)
+    anthology_id = anthology_id_in(entry.fields)
     if anthology_id:
         records.append(sources.acl.fetch_bib(anthology_id))
     if entry.fields.get("dblp"):

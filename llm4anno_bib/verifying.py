@@ -27,18 +27,16 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._text import latex_to_text, normalise_title
-from llm4anno_bib.ids import PAGE_DASH, bare_doi
-from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, anthology_id_of, arxiv_id_of, cites_preprint, title_score,
-)
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )
+from llm4anno_bib.enrich import TITLE_THRESHOLD, cites_preprint, title_score
+from llm4anno_bib.ids import PAGE_DASH, bare_doi
+from llm4anno_bib.model import Entry, Library, venue_acronym
+from llm4anno_bib.names import split_name
 
 if TYPE_CHECKING:
     import pandas
-from llm4anno_bib.model import Entry, Library, venue_acronym
-from llm4anno_bib.names import split_name
 
 __all__ = ["Finding", "VerifiedEntry", "VerifyReport", "fix_bibliography", "verify_text"]
 
@@ -116,16 +114,12 @@ class VerifyReport:
 
 
 def _ids(entry: Entry) -> dict[str, str]:
-    found = {}
-    arxiv_id = arxiv_id_of(entry)
-    if arxiv_id:
-        found["arxiv"] = arxiv_id
-    doi = bare_doi(entry.doi or "")
-    if doi:
-        found["doi"] = doi
-    anthology_id = anthology_id_of(entry)
-    if anthology_id:
-        found["acl"] = anthology_id
+    """The entry's identifiers by kind (``arxiv``, ``doi``, ``acl``), without its title."""
+    found: dict[str, str] = {}
+    for key in entry.identifiers():
+        kind, _, value = key.partition(":")
+        if kind != "title":
+            found.setdefault(kind, value)
     return found
 
 

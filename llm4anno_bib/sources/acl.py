@@ -48,7 +48,7 @@ _DOI = re.compile(r"^[ \t]*+doi[ \t]*+=[ \t]*+(?:\"(.*)\"|\{(.*)\})[ \t]*+,?[ \t
 _ID_IN_URL = re.compile(r"aclanthology\.org/([A-Za-z0-9.\-]+?)/?$")
 
 
-def anthology_id_of(key: str, fields: Mapping[str, str]) -> str | None:
+def record_anthology_id(key: str, fields: Mapping[str, str]) -> str | None:
     """The id of an Anthology record, read from its ``url`` (the key is no id), or ``None``
     when there is no valid one."""
     match = _ID_IN_URL.search(fields.get("url", ""))
@@ -89,7 +89,7 @@ class AclClient:
                 raise NotFound(f"the ACL Anthology has no paper '{anthology_id}'.", url=url,
                                status=404)
             records = parse_records(decode_utf8(response), "acl",
-                                    lambda key, fields: anthology_id_of(key, fields) or
+                                    lambda key, fields: record_anthology_id(key, fields) or
                                     anthology_id, url)
             if len(records) != 1:
                 raise SourceError(f"expected one record, got {len(records)}.", url=url)
@@ -122,7 +122,7 @@ class AclClient:
 
     def _records(self, texts: list[str]) -> list[BibRecord]:
         origin = f"{self.base_url}/anthology.bib.gz"
-        return [r for text in texts for r in parse_records(text, "acl", anthology_id_of, origin)]
+        return [r for text in texts for r in parse_records(text, "acl", record_anthology_id, origin)]
 
     def _full_index(self) -> dict[str, dict[str, list[str]]]:
         if self._index is None:
