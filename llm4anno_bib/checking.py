@@ -24,7 +24,7 @@ from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, parse_library_blocks, reading_text,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError
-from llm4anno_bib.ids import identity_label, is_arxiv_id, is_doi, is_url
+from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
@@ -400,8 +400,9 @@ def _follows_key_rule(entry: Entry) -> bool:
     """The key is the rule's, for the cited year or the preprint's (a key never changes, so
     a preprint upgraded to a later published version keeps its preprint year)."""
     years = {entry.year}
-    if entry.arxiv_id and re.match(r"\d{4}\.", entry.arxiv_id):
-        years.add(2000 + int(entry.arxiv_id[:2]))
+    preprint_year = arxiv_year(entry.arxiv_id or "")
+    if preprint_year:
+        years.add(preprint_year)
     for year in years:
         stem = base_key(entry.bib_authors, year, entry.title)
         if entry.key.startswith(stem) and _SUFFIX.match(entry.key[len(stem):]):

@@ -22,10 +22,10 @@ from llm4anno_bib._text import normalise_title
 from llm4anno_bib.errors import InvalidIdentifier
 
 __all__ = ["ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "PAGE_DASH", "anthology_id_in",
-           "arxiv_id_in", "bare_doi", "doi_in", "identities", "identity", "identity_label",
+           "arxiv_id_in", "arxiv_year", "bare_doi", "doi_in", "identities", "identity", "identity_label",
            "is_anthology_id", "is_arxiv_category", "is_arxiv_id", "is_bibtex_key",
            "is_dblp_key", "is_doi", "is_url", "month_macro", "normal_pages",
-           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier",
+           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier", "split_arxiv_version",
            "unescape_verbatim", "web_url"]
 
 # The kinds of identity two entries of one work can share, with what a message calls them.
@@ -40,6 +40,7 @@ ARXIV_ID = r"(?:\d{4}\.\d{4,5}|(?<![A-Za-z])[a-z]{1,12}(?:-[a-z]{1,12})?(?:\.[A-
 _ARXIV_EXACT = re.compile(ARXIV_ID + r"(?:v\d{1,3})?")
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?(" + ARXIV_ID + r")(v\d+)?"
                             r"(?:\.pdf)?", re.I)
+_VERSION = re.compile(r"v(\d{1,3})$")
 _ARXIV_CATEGORY = re.compile(r"[a-z]{2,8}(?:-[a-z]{2,8})?(?:\.[A-Za-z]{2,8}(?:-[a-z]{2,8})?)?")
 
 # DOI: the handbook allows nearly any printable suffix; this is the part real DOIs use
@@ -91,6 +92,29 @@ def parse_arxiv_id(text: str) -> str | None:
     return found
 
 
+def split_arxiv_version(value: str) -> tuple[str, int | None]:
+    """An arXiv id and its version (``None`` when none is written).
+
+    >>> split_arxiv_version("2201.11903v6"), split_arxiv_version("solv-int/9901001")
+    (('2201.11903', 6), ('solv-int/9901001', None))
+    """
+    match = _VERSION.search(value)
+    return (value[:match.start()], int(match.group(1))) if match else (value, None)
+
+
+def arxiv_year(arxiv_id: str) -> int | None:
+    """The year an arXiv id was given (from its ``yymm``), or ``None`` when it is not one.
+
+    >>> arxiv_year("2201.11903"), arxiv_year("hep-th/9901001"), arxiv_year("x")
+    (2022, 1999, None)
+    """
+    digits = arxiv_id.rpartition("/")[2] if "/" in arxiv_id else arxiv_id
+    if not re.match(r"\d{4}", digits) or parse_arxiv_id(arxiv_id) is None:
+        return None
+    yy = int(digits[:2])
+    return 1900 + yy if yy >= 91 else 2000 + yy
+
+
 def is_arxiv_id(value: str) -> bool:
     """An arXiv id exactly (a version allowed), as ``eprint`` holds it.
 
@@ -98,7 +122,7 @@ def is_arxiv_id(value: str) -> bool:
     (True, True, False)
     """
     return _ARXIV_EXACT.fullmatch(value) is not None and \
-        parse_arxiv_id(value.rsplit("v", 1)[0] if re.search(r"v\d+$", value) else value) is not None
+        parse_arxiv_id(split_arxiv_version(value)[0]) is not None
 
 
 def is_arxiv_category(value: str) -> bool:

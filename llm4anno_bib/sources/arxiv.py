@@ -9,7 +9,6 @@ HTML error page as "no results", so a feed that is not well-formed XML, or whose
 from __future__ import annotations
 
 import os
-import re
 import time
 import warnings
 from collections.abc import Iterable
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from llm4anno_bib.ids import is_arxiv_category, is_arxiv_id, is_doi
+from llm4anno_bib.ids import is_arxiv_category, is_arxiv_id, is_doi, split_arxiv_version
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import SourceError, SourceWarning
 from llm4anno_bib.inert import strip_controls
@@ -61,7 +60,7 @@ class ArxivClient:
 
         Ids arXiv does not know are missing from the result.
         """
-        wanted = list(dict.fromkeys(i.split("v")[0] if re.match(r"\d{4}\.", i) else i for i in ids))
+        wanted = list(dict.fromkeys(split_arxiv_version(i)[0] for i in ids))
         found: dict[str, ArxivRecord] = {}
         for start in range(0, len(wanted), BATCH_SIZE):
             batch = wanted[start:start + BATCH_SIZE]
@@ -147,9 +146,8 @@ def _to_record(result: arxiv.Result, url: str) -> ArxivRecord | None:
     """The record of one feed entry; ``None`` (with a ``SourceWarning``) when its id is not
     an arXiv id. A category or DOI off its grammar is left out, with a warning."""
     short = result.get_short_id()
-    arxiv_id, _, version = short.partition("v") if re.match(r"\d{4}\.", short) else (
-        short.rsplit("v", 1)[0], "v", short.rsplit("v", 1)[-1])
-    if not is_arxiv_id(arxiv_id) or not version.isdigit():
+    arxiv_id, version = split_arxiv_version(short)
+    if not is_arxiv_id(arxiv_id) or version is None:
         _refused(url, "the entry id", result.entry_id, "an arXiv id; the entry was left out")
         return None
     primary = result.primary_category or ""
@@ -162,7 +160,7 @@ def _to_record(result: arxiv.Result, url: str) -> ArxivRecord | None:
         doi = None
     return ArxivRecord(
         arxiv_id=arxiv_id,
-        version=int(version),
+        version=version,
         title=collapse_spaces(strip_controls(result.title)),
         authors=tuple(collapse_spaces(strip_controls(a.name)) for a in result.authors),
         published=result.published.date(),
