@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from llm4anno_bib.enrich import (
-    arxiv_fields, eprint_fields, find_preprint, find_published, known_author_splits,
-    published_fields, stated_splits,
-)
+from llm4anno_bib.enrich import known_author_splits, stated_splits
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.resolution import Known, resolve
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.ids import identity, parse_identifier
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -97,32 +95,20 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
         return AddResult(new_library, entry, False, new, matched_by=known[1])
 
     preprint, published = _fetch(kind, value, sources)
-    near_misses: list[str] = []
-    if published is None and preprint is not None:
-        published, near_misses = find_published([preprint.title], preprint.authors,
-                                                preprint.year, sources,
-                                                f"arXiv {preprint.arxiv_id}")
-    elif published is not None:
-        preprint, near_misses = find_preprint([published.title], published.authors,
-                                              published.year, sources, identifier)
-    if published is not None:
-        fields = published_fields(published)
-        if preprint is not None:
-            fields |= eprint_fields(preprint)
-        entry_type = published.entry_type
-    else:
-        assert preprint is not None
-        fields, entry_type = arxiv_fields(preprint), "misc"
+    resolution = resolve(Known(subject=identifier, preprint=preprint, published=published),
+                         sources)
+    fields, entry_type, near_misses = resolution.fields(), resolution.entry_type, \
+        resolution.near_misses
     known_splits = library.name_splits() | known_author_splits([fields])
     stated_splits(fields, known_splits)
     draft = Entry.from_fields("draft", entry_type, fields)
     known = _existing(library, draft.identifiers())
     if known is not None:
         new_library, entry, new = _with_categories(library, known[0], slugs, added=False)
-        return AddResult(new_library, entry, False, new, tuple(near_misses), known[1])
+        return AddResult(new_library, entry, False, new, near_misses, known[1])
 
     taken = {e.key for e in library} | {a for e in library for a in e.aliases}
     key = unique_key(base_key(draft.bib_authors, draft.year, draft.title), taken)
     entry = Entry.from_fields(key, entry_type, fields)
     new_library, entry, new = _with_categories(library, entry, slugs, added=True)
-    return AddResult(new_library, entry, True, new, tuple(near_misses))
+    return AddResult(new_library, entry, True, new, near_misses)

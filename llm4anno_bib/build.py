@@ -13,13 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, arxiv_fields, eprint_fields, find_preprint, find_published,
-    known_author_splits, published_fields, stated_splits, title_score,
-)
+from llm4anno_bib.enrich import TITLE_THRESHOLD, known_author_splits, stated_splits, title_score
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
+from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.ids import identities, identity, parse_anthology_id, parse_arxiv_id
@@ -213,21 +211,18 @@ def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     title = work.published.title if work.published else work.items[0].title
     authors, year = work.authors_year()
     _, label_year = parse_label(work.items[0].label)
-    found, near_misses = find_preprint([title, *work.titles], authors, year or label_year,
-                                       clients, repr(title))
-    report.near_misses += near_misses
-    if found is not None:
-        work.arxiv = found
+    known = Known([title, *work.titles], authors, year or label_year, repr(title),
+                  published=work.published)
+    resolution = resolve(known, clients, look_for=("preprint",))
+    report.near_misses += resolution.near_misses
+    work.arxiv = resolution.preprint
 
 
 def _find_published(work: Work, clients: Sources, report: BuildReport) -> None:
-    assert work.arxiv is not None
-    titles = list(dict.fromkeys([work.arxiv.title, *work.titles]))
-    found, near_misses = find_published(titles, work.arxiv.authors, work.arxiv.year, clients,
-                                        f"arXiv {work.arxiv.arxiv_id}")
-    report.near_misses += near_misses
-    if found is not None:
-        work.published = found
+    resolution = resolve(Known(work.titles, preprint=work.arxiv), clients,
+                         look_for=("published",))
+    report.near_misses += resolution.near_misses
+    work.published = resolution.published
 
 
 def _merge(works: list[Work]) -> list[Work]:
@@ -256,13 +251,8 @@ def _entry_fields(work: Work) -> dict[str, str]:
     if work.curated is not None:
         # a project's own citation: no source knows it, so updates leave it alone
         fields = dict(work.curated.fields) | {CURATED_FIELD: "*"}
-    elif work.published is not None:
-        fields = published_fields(work.published)
-        if work.arxiv is not None:
-            fields |= eprint_fields(work.arxiv)
     else:
-        assert work.arxiv is not None
-        fields = arxiv_fields(work.arxiv)
+        fields = Resolution(work.arxiv, work.published).fields()
     wrong_links = {n[1].split(" links ")[-1] for n in work.notes if n[0] == "wrong-link"}
     for item in work.items:
         for kind, url in item.links:
@@ -306,12 +296,8 @@ def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
 
 
 def _source_name(work: Work) -> str:
-    if work.published is not None:
-        return {"acl": "ACL Anthology", "dblp": "DBLP"}.get(work.published.source, "") + \
-            f" {work.published.ident}"
-    if work.arxiv is not None:
-        return f"arXiv {work.arxiv.arxiv_id}"
-    return "curated citation " + (work.curated.key if work.curated else "")
+    record = work.published or work.arxiv or work.curated
+    return source_label(record) if record is not None else "curated citation"
 
 
 def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> list[Correction]:

@@ -30,13 +30,11 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm4anno_bib.enrich import (
-    arxiv_fields, cites_preprint, eprint_fields, find_preprint,
-    find_published, judge, known_author_splits, published_fields, stated_splits,
-)
+from llm4anno_bib.enrich import arxiv_fields, cites_preprint, judge, known_author_splits, stated_splits
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in
 from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -178,13 +176,6 @@ def _fetch_arxiv(ids: list[str], sources: Sources) -> tuple[dict[str, ArxivRecor
     return records, errors
 
 
-def _source_label(record: BibRecord | ArxivRecord) -> str:
-    if isinstance(record, ArxivRecord):
-        return f"arXiv {record.arxiv_id}"
-    return {"acl": "ACL Anthology", "dblp": "DBLP"}.get(record.source, record.source) + \
-        f" {record.ident}"
-
-
 def _published_records(entry: Entry, sources: Sources,
                        conflicts: list[str]) -> list[BibRecord]:
     """The published records the entry names, each checked to be this very work."""
@@ -201,65 +192,68 @@ def _published_records(entry: Entry, sources: Sources,
         if verdict.accepted:
             agreeing.append(record)
         else:
-            conflicts.append(f"{_source_label(record)} is {record.title!r} "
+            conflicts.append(f"{source_label(record)} is {record.title!r} "
                              f"({', '.join(record.authors[:1])}, {record.year}), not this "
                              f"entry: {verdict.reason}; not applied")
     if len(agreeing) == 2 and agreeing[0].year != agreeing[1].year:
-        conflicts.append(f"{_source_label(agreeing[0])} says {agreeing[0].year}, "
-                         f"{_source_label(agreeing[1])} says {agreeing[1].year}; "
-                         f"{_source_label(agreeing[0])} is applied")
+        conflicts.append(f"{source_label(agreeing[0])} says {agreeing[0].year}, "
+                         f"{source_label(agreeing[1])} says {agreeing[1].year}; "
+                         f"{source_label(agreeing[0])} is applied")
     return agreeing
 
 
 def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
              known: Mapping) -> tuple[Entry, EntryReport]:
-    conflicts: list[str] = []
-    near_misses: list[str] = []
-    published_records = _published_records(entry, sources, conflicts)
-    published = published_records[0] if published_records else None
-    if preprint is not None and published is not None:
-        verdict = judge([preprint.title], preprint.authors, preprint.year, [published.title],
-                        published.authors, published.year)
-        if not verdict.accepted:
-            conflicts.append(f"arXiv {preprint.arxiv_id} and {_source_label(published)} are "
-                             f"not the same work ({verdict.reason}); the eprint is not updated")
-            preprint = None
-    elif preprint is None and published is not None:
-        preprint, missed = find_preprint([published.title], entry.bib_authors, entry.year,
-                                         sources, entry.key)
-        near_misses += missed
-    elif preprint is None and not conflicts:
-        preprint, missed = find_preprint([entry.title], entry.bib_authors, entry.year,
-                                         sources, entry.key)
-        near_misses += missed
-        if preprint is None:
-            raise _Unchecked("no source knows this entry (no eprint, Anthology id or DBLP key, "
-                             "and no arXiv preprint has its title, first author and year); "
-                             "add an id, or mark it 'curated = {*}'")
-    upgraded = False
-    if published is None and preprint is not None and not conflicts:
-        published, missed = find_published([preprint.title], preprint.authors,
-                                           preprint.year, sources, f"arXiv {preprint.arxiv_id}")
-        near_misses += missed
-        upgraded = published is not None
-
-    proposed: dict[str, tuple[str, str]] = {}
-    if published is not None:
-        label = _source_label(published)
-        proposed |= {name: (value, label) for name, value in published_fields(published).items()}
-    elif preprint is not None and cites_preprint(entry):
-        # a published entry whose record could not be used keeps its fields: its preprint
-        # would cite an earlier, lesser version (another month, the arXiv URL, fewer authors)
-        proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
-                     for name, value in arxiv_fields(preprint).items()}
-    if preprint is not None:
-        proposed |= {name: (value, f"arXiv {preprint.arxiv_id}")
-                     for name, value in eprint_fields(preprint).items()}
+    resolution, conflicts = _resolution_of(entry, preprint, sources)
+    # an entry citing a published version is never rewritten from its preprint
+    proposed = resolution.labelled_fields(as_preprint=cites_preprint(entry))
     if "author" in proposed:  # written as the library's sources state family names
         value, source = proposed["author"]
         stated = stated_splits({"author": value}, known | known_author_splits([{"author": value}]))
         proposed["author"] = (stated["author"], source)
+    fields, changes, kept = _applied(entry, proposed)
+    if resolution.upgraded:
+        changes += _preprint_values_dropped(entry, resolution, proposed, fields)
+    entry_type = entry.entry_type
+    published = resolution.published
+    if published is not None and published.entry_type != entry.entry_type:
+        change = FieldChange("type", entry.entry_type, published.entry_type,
+                             source_label(published))
+        if "type" in entry.curated:
+            kept.append(change)
+        else:
+            changes.append(change)
+            entry_type = published.entry_type
+    used = tuple(dict.fromkeys(source for _value, source in proposed.values()))
+    report = EntryReport(entry.key, "changed" if changes else "unchanged", tuple(changes),
+                         tuple(kept), tuple(conflicts), resolution.near_misses, used)
+    if not changes:
+        return entry, report
+    return Entry.from_fields(entry.key, entry_type, fields), report
 
+
+def _resolution_of(entry: Entry, preprint: ArxivRecord | None,
+                   sources: Sources) -> tuple[Resolution, list[str]]:
+    """The entry's records (its eprint's record is ``preprint``) and the conflicts met."""
+    conflicts: list[str] = []
+    published_records = _published_records(entry, sources, conflicts)
+    published = published_records[0] if published_records else None
+    # a record set aside stops the search: what is found could only be set beside it
+    look_for = LOOK_FOR_BOTH if not conflicts else ("preprint",) if published else ()
+    resolution = resolve(Known((entry.title,), entry.bib_authors, entry.year, entry.key,
+                               preprint, published), sources, look_for=look_for)
+    conflicts += resolution.conflicts
+    if not resolution.found and not conflicts:
+        raise _Unchecked("no source knows this entry (no eprint, Anthology id or DBLP key, "
+                         "and no arXiv preprint has its title, first author and year); "
+                         "add an id, or mark it 'curated = {*}'")
+    return resolution, conflicts
+
+
+def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]],
+             ) -> tuple[dict[str, str], list[FieldChange], list[FieldChange]]:
+    """The entry's fields with the proposed values, the changes, and the proposed values
+    kept out because the field is curated."""
     fields = dict(entry.fields)
     changes: list[FieldChange] = []
     kept: list[FieldChange] = []
@@ -273,25 +267,22 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         else:
             changes.append(change)
             fields[name] = value
-    if upgraded and preprint is not None:
-        preprint_values = arxiv_fields(preprint)
-        for name in _PREPRINT_ONLY:
-            if name not in proposed and name not in entry.curated and name in fields \
-                    and fields[name] == preprint_values.get(name):
-                changes.append(FieldChange(name, fields.pop(name), None,
-                                           f"{_source_label(published)} replaces the preprint"))
-    entry_type = entry.entry_type
-    if published is not None and published.entry_type != entry.entry_type:
-        change = FieldChange("type", entry.entry_type, published.entry_type,
-                             _source_label(published))
-        if "type" in entry.curated:
-            kept.append(change)
-        else:
-            changes.append(change)
-            entry_type = published.entry_type
-    used = tuple(dict.fromkeys(source for _value, source in proposed.values()))
-    report = EntryReport(entry.key, "changed" if changes else "unchanged", tuple(changes),
-                         tuple(kept), tuple(conflicts), tuple(near_misses), used)
-    if not changes:
-        return entry, report
-    return Entry.from_fields(entry.key, entry_type, fields), report
+    return fields, changes, kept
+
+
+def _preprint_values_dropped(entry: Entry, resolution: Resolution,
+                             proposed: Mapping[str, tuple[str, str]],
+                             fields: dict[str, str]) -> list[FieldChange]:
+    """Removes from ``fields`` the preprint-only values arXiv gave that its published
+    version replaces (see the module doc); returns the removals."""
+    if resolution.preprint is None or resolution.published is None:
+        return []
+    preprint_values = arxiv_fields(resolution.preprint)
+    removed = []
+    for name in _PREPRINT_ONLY:
+        if name not in proposed and name not in entry.curated and name in fields \
+                and fields[name] == preprint_values.get(name):
+            removed.append(FieldChange(name, fields.pop(name), None,
+                                       f"{source_label(resolution.published)} replaces the "
+                                       "preprint"))
+    return removed

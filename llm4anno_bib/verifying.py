@@ -184,55 +184,78 @@ class _Matcher:
 
 def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> VerifiedEntry:
     """Match one user entry and compare it (see the module's rules)."""
-    ours, how = matcher.by_title(theirs.title), "title"
-    by_ids = matcher.by_ids(theirs)
-    if ours is None and by_ids is not None:
-        ours, how = by_ids
-    if ours is None:
-        candidate = matcher.library.get(theirs.key)
-        if candidate is not None and title_score(theirs.title, candidate.title) >= 75:
-            ours, how = candidate, "key"
-    if ours is None:
+    match = _match(theirs, matcher)
+    if match is None:
         return VerifiedEntry(theirs.key, line, "not-checked")
-    findings: list[Finding] = []
-    their_ids, our_ids = _ids(theirs), _ids(ours)
-    if "arxiv" in their_ids and their_ids["arxiv"] != our_ids.get("arxiv"):
-        other = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
-        whose = f"the arXiv id of '{other.title}' ({other.key})" if other is not None and \
-            other.key != ours.key else "not this paper's arXiv id"
-        findings.append(Finding("eprint", their_ids["arxiv"], our_ids.get("arxiv"),
-                                f"{their_ids['arxiv']} is {whose}"))
+    ours, how = match
     preprint_of_published = cites_preprint(theirs) and not cites_preprint(ours) and \
         ours.entry_type != "misc"
+    findings = [*_eprint_findings(theirs, ours, matcher)]
     if preprint_of_published:
         findings.append(Finding("published", f"arXiv preprint ({theirs.year})",
                                 f"{venue_acronym(ours) or ours.venue} {ours.year}",
                                 f"cites the preprint; the library has the published "
                                 f"version ({ours.key}, {ours.venue})"))
+    findings += _author_findings(theirs, ours, matcher, known)
+    if normalise_title(theirs.title) != normalise_title(ours.title):
+        findings.append(Finding("title", theirs.title, ours.title, "the title differs"))
+    if not preprint_of_published:  # a preprint's year, venue and pages are its own
+        findings += _edition_findings(theirs, ours)
+    return VerifiedEntry(theirs.key, line, "disagrees" if findings else "agrees", ours.key,
+                         how, tuple(findings))
+
+
+def _match(theirs: Entry, matcher: _Matcher) -> tuple[Entry, str] | None:
+    """The library entry a user's entry cites, and how it was found: by title, else by an
+    identifier, else by its key when the titles are near."""
+    ours = matcher.by_title(theirs.title)
+    if ours is not None:
+        return ours, "title"
+    by_ids = matcher.by_ids(theirs)
+    if by_ids is not None:
+        return by_ids
+    candidate = matcher.library.get(theirs.key)
+    if candidate is not None and title_score(theirs.title, candidate.title) >= 75:
+        return candidate, "key"
+    return None
+
+
+def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Finding]:
+    their_ids, our_ids = _ids(theirs), _ids(ours)
+    if "arxiv" not in their_ids or their_ids["arxiv"] == our_ids.get("arxiv"):
+        return []
+    other = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
+    whose = f"the arXiv id of '{other.title}' ({other.key})" if other is not None and \
+        other.key != ours.key else "not this paper's arXiv id"
+    return [Finding("eprint", their_ids["arxiv"], our_ids.get("arxiv"),
+                    f"{their_ids['arxiv']} is {whose}")]
+
+
+def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
+                     known: dict) -> list[Finding]:
     their_families = _families(theirs, known, matcher.families)
     our_families = _families(ours, known, matcher.families)
     if their_families and their_families[-1] == "others":
         our_families = our_families[: len(their_families) - 1] + ["others"]
-    if their_families and their_families != our_families:
-        same_people = sorted(their_families) == sorted(our_families)
-        findings.append(Finding("author", theirs.fields.get("author"), ours.fields.get("author"),
-                                "the authors' order differs" if same_people
-                                else "the authors differ"))
-    if normalise_title(theirs.title) != normalise_title(ours.title):
-        findings.append(Finding("title", theirs.title, ours.title, "the title differs"))
-    if not preprint_of_published:
-        if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
-            findings.append(Finding("year", str(theirs.year), str(ours.year),
-                                    "the year differs"))
-        their_venue, our_venue = _venue_key(theirs), _venue_key(ours)
-        if their_venue and our_venue and their_venue != our_venue:
-            findings.append(Finding("venue", their_venue, our_venue, "the venue differs"))
-        for name, normal in (("pages", _pages), ("doi", bare_doi)):
-            theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
-            if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
-                findings.append(Finding(name, theirs_value, ours_value, f"the {name} differ"))
-    return VerifiedEntry(theirs.key, line, "disagrees" if findings else "agrees", ours.key,
-                         how, tuple(findings))
+    if not their_families or their_families == our_families:
+        return []
+    same_people = sorted(their_families) == sorted(our_families)
+    return [Finding("author", theirs.fields.get("author"), ours.fields.get("author"),
+                    "the authors' order differs" if same_people else "the authors differ")]
+
+
+def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
+    findings = []
+    if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
+        findings.append(Finding("year", str(theirs.year), str(ours.year), "the year differs"))
+    their_venue, our_venue = _venue_key(theirs), _venue_key(ours)
+    if their_venue and our_venue and their_venue != our_venue:
+        findings.append(Finding("venue", their_venue, our_venue, "the venue differs"))
+    for name, normal in (("pages", _pages), ("doi", bare_doi)):
+        theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
+        if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
+            findings.append(Finding(name, theirs_value, ours_value, f"the {name} differ"))
+    return findings
 
 
 def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
