@@ -15,13 +15,17 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llm4anno_bib._version import __version__ as __version__
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
     LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, SourceError, SourceWarning,
     UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, WriteError,
 )
+from llm4anno_bib.model import Category, Correction, Entry, Library, install_outputs
 from llm4anno_bib.names import Person
-from llm4anno_bib.model import Category, Correction, Entry, Library
+from llm4anno_bib.outputs import Outputs
+
+install_outputs(Outputs())
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult
@@ -39,11 +43,10 @@ __all__ = [
     "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "WriteError",
     "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
     "VerifyReport",
-    "add", "check", "cite", "default_library_path", "export_into", "is_library_file", "load",
+    "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file", "load",
     "render_list", "shipped_library_path", "survey", "update", "verify",
     "working_library_path",
 ]
-__version__ = "0.1.0"
 
 # Result types live with the code that makes them, which loads the source clients or the
 # parser: they are imported when first asked for (``llm4anno_bib.VerifyReport``).
@@ -260,6 +263,23 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
         raise NotFound("holds no citation (no \\citation or \\abx@aux@cite line); "
                        "nothing was written." + hint, path=str(aux))
     return cite_entries(load(path), citations)
+
+
+def export(library: Library, format: str = "bibtex", *, style: str | None = None,
+           backend: str | None = None) -> str:
+    """``library.export(format, style, backend)`` as the CLI's ``export`` and ``cite`` give
+    it: the BibTeX of entries exactly as read from a file is kept in the cache (beside the
+    parsed file), so that the next export of the unchanged file needs no parser.
+    ``Library.export`` itself writes nothing.
+
+    >>> import llm4anno_bib
+    >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])
+    >>> llm4anno_bib.export(lib) == lib.export()
+    True
+    """
+    from llm4anno_bib.exports import render
+
+    return render(library, format, style, backend, keep=True)
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from bibtexparser import Library
 from bibtexparser.model import Entry, ExplicitComment, Field, ImplicitComment
@@ -71,7 +72,7 @@ class OutsidePlain(Exception):
 # counts them: ("entry", start, end, line, type, key, [(name, raw value, offset of its
 # '='), ...]) (the reader needs no field lines: ``split`` counts them from the offsets),
 # ("comment", start, end, line, text) for @comment blocks, ("implicit", line, text) between.
-Block = tuple
+Block = tuple[Any, ...]
 
 
 def scan(text: str) -> Iterator[Block]:
@@ -136,7 +137,7 @@ def split(text: str) -> Library | None:
     return library
 
 
-def _entry(text: str, start: re.Match, block_type: str, line: int) -> Block:
+def _entry(text: str, start: re.Match[str], block_type: str, line: int) -> Block:
     head = _HEAD.match(text, start.end() + 1)
     if head is None:
         raise OutsidePlain

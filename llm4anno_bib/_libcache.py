@@ -2,27 +2,50 @@
 
 Loading an unchanged file then costs a hash and a JSON read instead of a BibTeX parse, and
 imports neither bibtexparser nor pybtex nor pylatexenc, which is most of a query command's
-start-up. The key includes this module's format and the package version, so a new version
-never reads an old entry. Storing is best-effort: a read-only or full cache folder only costs
+start-up. The key includes this module's format, the package version and a hash of the
+source of every module that derives a library from a file (``DERIVING_MODULES``), so neither
+a new version nor an edit of ``Entry.from_fields`` in a checkout ever reads an old entry. Storing is best-effort: a read-only or full cache folder only costs
 the next parse. Warnings the parse gave are stored and given again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning
-from llm4anno_bib.model import (
-    Category, Correction, Entry, Fields, Library, SourceText, block_values,
-)
+from llm4anno_bib.filetext import SourceText, block_values
+from llm4anno_bib.model import Category, Correction, Entry, Fields, Library
 
 FORMAT = 8
+
+# What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
+# what a file reads as (tests/test_architecture.py holds this to the import graph).
+DERIVING_MODULES = (
+    "_fastsplit", "_libcache", "_paths", "_text", "_version", "bibfile", "errors", "files",
+    "filetext", "ids", "locking", "model", "names",
+)
+
+
+@functools.cache
+def _prefix() -> str:
+    """What every file this cache keeps starts with: format, version and code hash."""
+    code = hashlib.sha256()
+    package = Path(__file__).parent
+    for name in DERIVING_MODULES:
+        try:
+            code.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes())
+        except OSError:  # a package without sources (zipped, compiled): the version decides
+            code.update(name.encode() + b"\0?")
+    return f"v{FORMAT}-{__version__}-{code.hexdigest()[:12]}-"
 
 
 def content_digest(raw: bytes) -> str:
@@ -38,9 +61,7 @@ def _folder(cache_dir: Path) -> Path:
 
 
 def _cache_file(digest: str, kind: str = "") -> Path:
-    from llm4anno_bib import __version__
-
-    return _folder(default_cache_dir()) / f"v{FORMAT}-{__version__}-{digest}{kind}.json"
+    return _folder(default_cache_dir()) / f"{_prefix()}{digest}{kind}.json"
 
 
 def kept_files(cache_dir: Path) -> list[Path]:
@@ -53,31 +74,23 @@ def is_library(path: Path) -> bool:
     return not path.name.endswith(TEXTS + ".json")
 
 
-def entry_texts(entries: Sequence[Entry], source: SourceText | None) -> list[str]:
-    """Each entry as canonical BibTeX (``bibfile.format_entry``). Texts of entries exactly
-    as read from a file are kept in the cache under the file's digest, so that an export
-    from an unchanged library needs neither bibtexparser nor the formatting again."""
-    digest = source.digest if source is not None else None
+def kept_texts(digest: str) -> dict[str, str]:
+    """The canonical entry texts kept for the file of ``digest`` (``keep_texts``), by key;
+    empty when none are kept or they cannot be read."""
+    try:
+        kept = json.loads(_cache_file(digest, TEXTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+        return {}
+    return kept
 
-    def as_read(entry: Entry) -> bool:
-        return digest is not None and source.entries.get(entry.key) is entry
 
-    kept: dict[str, str] = {}
-    if any(as_read(e) for e in entries):
-        try:
-            kept = json.loads(_cache_file(digest, TEXTS).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            kept = {}
-    missing = [e for e in entries if e.key not in kept or not as_read(e)]
-    if not missing:
-        return [kept[e.key] for e in entries]
-    from llm4anno_bib.bibfile import format_entry
-
-    made = {id(e): format_entry(e) for e in missing}
-    fresh = {e.key: made[id(e)] for e in missing if as_read(e)}
-    if fresh:
-        _write_json(_cache_file(digest, TEXTS), [_dumps(kept | fresh)])
-    return [made[id(e)] if id(e) in made else kept[e.key] for e in entries]
+def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
+    """Keep canonical entry texts of the file of ``digest`` beside those kept already, so
+    that the next export of the unchanged file needs neither bibtexparser nor the
+    formatting; failures are ignored."""
+    _write_json(_cache_file(digest, TEXTS), [_dumps(kept_texts(digest) | dict(texts))])
 
 
 def _write_json(target: Path, chunks: Iterable[str]) -> bool:
@@ -143,7 +156,7 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
             pass
 
 
-def _library_chunks(library: Library, data: dict) -> Iterator[str]:
+def _library_chunks(library: Library, data: dict[str, Any]) -> Iterator[str]:
     # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
     # through the Python one, 5x slower), and no whole-file text is built
     yield '{"entries":['
@@ -156,11 +169,9 @@ KEEP = 8  # libraries kept: each edit of a file makes a new digest
 
 
 def _prune(cache_dir: Path) -> None:
-    """Delete what an older format or version wrote, and all but the ``KEEP`` libraries
-    stored last (with their rendered texts)."""
-    from llm4anno_bib import __version__
-
-    current = f"v{FORMAT}-{__version__}-"
+    """Delete what an older format, version or code wrote, and all but the ``KEEP``
+    libraries stored last (with their rendered texts)."""
+    current = _prefix()
     stored = []
     for path in kept_files(cache_dir):
         if not path.name.startswith(current):
@@ -172,11 +183,11 @@ def _prune(cache_dir: Path) -> None:
         path.with_name(path.name.removesuffix(".json") + TEXTS + ".json").unlink(missing_ok=True)
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _entry_row(e: Entry) -> list:
+def _entry_row(e: Entry) -> list[Any]:
     # derived values equal to their field (most titles and venues) are not stored twice
     return [e.key, e.entry_type, [part for pair in e.fields.items() for part in pair],
             None if e.title == e.fields.get("title") else e.title,
@@ -185,18 +196,18 @@ def _entry_row(e: Entry) -> list:
             list(e.categories), e.arxiv_id, e.doi, e.url, list(e.aliases)]
 
 
-def _plain_split(fields) -> tuple[str, ...]:
+def _plain_split(fields: Mapping[str, str]) -> tuple[str, ...]:
     """The authors split at " and " with spaces collapsed: what the parse gives for nearly
     every entry (not for an " and " inside braces), so only the others are stored."""
     names = fields.get("author") or fields.get("editor") or ""
     return tuple(" ".join(names.split()).split(" and ")) if names else ()
 
 
-def _venue_field(fields) -> str | None:
-    return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
+def _venue_field(fields: Mapping[str, str]) -> str | None:
+    return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or None
 
 
-def _library(data: dict, path: str, text: str, digest: str) -> Library:
+def _library(data: dict[str, Any], path: str, text: str, digest: str) -> Library:
     entries = []
     for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, _doi, _url, \
             aliases in data["entries"]:
@@ -211,15 +222,15 @@ def _library(data: dict, path: str, text: str, digest: str) -> Library:
             for slug, heading, depth, parent, keys in data["tree"]]
     corrections = [Correction(*c) for c in data["corrections"]]
     library = Library(entries, tree, corrections, data["survey"], path, data["intro"])
-    if data["segments"] is not None:
-        segments, cursor = [], 0
-        for length, key, name in data["segments"]:
-            segments.append((text[cursor:cursor + length], key, name))
-            cursor += length
-        if cursor != len(text):
-            raise ValueError("the segments do not cover the file")
-        library.source = SourceText(tuple(segments),
-                                    {e.key: e for e in entries}, block_values(library),
-                                    data["newline"], digest,
-                                    tuple(tuple(r) for r in data["repeated"]))
-    return library
+    if data["segments"] is None:
+        return library
+    segments, cursor = [], 0
+    for length, key, name in data["segments"]:
+        segments.append((text[cursor:cursor + length], key, name))
+        cursor += length
+    if cursor != len(text):
+        raise ValueError("the segments do not cover the file")
+    source = SourceText(tuple(segments), {e.key: e for e in entries}, block_values(library),
+                        data["newline"], digest, tuple(tuple(r) for r in data["repeated"]))
+    return Library(entries, tree, corrections, data["survey"], path, data["intro"],
+                   source=source)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 
 
 @lru_cache(maxsize=None)
-def _converter(kind: str):
+def _converter(kind: str) -> Any:
     """pylatexenc's converters, built on first use (they take a while to set up)."""
     import logging
 
@@ -78,7 +79,7 @@ def _quick_token(match: re.Match[str]) -> str:
     accent, letter = match.group(1) or match.group(4), next(
         (g for g in (match.group(2), match.group(3), match.group(5), match.group(6)) if g), None)
     if accent:
-        base = letter.lstrip("\\")  # an accent on a dotless i is an accented i
+        base = (letter or "").lstrip("\\")  # an accent on a dotless i is an accented i
         return unicodedata.normalize("NFC", base + _ACCENTS[accent])
     if match.group(7):
         return _LETTERS[match.group(7)]
@@ -125,8 +126,8 @@ def text_to_latex(text: str) -> str:
     """
     clean = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
     # BibTeX counts braces even after a backslash: literal ones must not be braces at all
-    return _converter("all").unicode_to_latex(collapse_spaces(clean)).replace(
-        "{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
+    latex = str(_converter("all").unicode_to_latex(collapse_spaces(clean)))
+    return latex.replace("{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
 
 
 def escape_non_ascii(value: str) -> str:
@@ -138,7 +139,7 @@ def escape_non_ascii(value: str) -> str:
     """
     if value.isascii():
         return value
-    return _converter("non-ascii").unicode_to_latex(unicodedata.normalize("NFC", value))
+    return str(_converter("non-ascii").unicode_to_latex(unicodedata.normalize("NFC", value)))
 
 
 

@@ -19,22 +19,27 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
-from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library, SourceText
+from llm4anno_bib.files import write_file
+from llm4anno_bib.filetext import (
+    BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
+    BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, SourceText,
+    block_values,
+)
+from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "BlockLines", "decode_bib",
            "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
            "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_library",
-           "reading_text", "write_bytes_atomic", "write_library", "write_text_atomic"]
+           "reading_text", "write_library"]
 
 FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "series", "journal", "volume", "number", "pages",
@@ -47,10 +52,6 @@ _SEP = " | "
 # bibtexparser logs what it could not parse before we raise it as one error with its line;
 # without a handler, Python would print those records on stderr
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-from llm4anno_bib.model import (  # noqa: E402 (the block names live with the model)
-    BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
-    BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, block_values,
-)
 HEADER = (
     "llm4anno-bib library: every work of the LLM4Annotation list, with the list's categories "
     "and corrections. Built by scripts/build_library.py from the list and the recorded source "
@@ -245,7 +246,7 @@ class BlockLines:
         for block in blocks:
             raw = getattr(block, "raw", None)
             start = text.find(raw, cursor) if raw else -1
-            if start < 0:
+            if raw is None or start < 0:
                 continue
             newlines += text.count("\n", cursor, start)
             self._lines[id(block)] = newlines + 1
@@ -256,12 +257,13 @@ class BlockLines:
         return self._lines.get(id(block), (block.start_line or 0) + 1)
 
 
-def _blocks_of(text: str, library: bibtexparser.Library, lines: BlockLines):
+def _blocks_of(text: str, library: bibtexparser.Library,
+               lines: BlockLines) -> Iterator[tuple[Any, ...]]:
     """bibtexparser's blocks as ``_fastsplit.scan`` gives them (with their offsets)."""
     cursor = 0
     for block in library.blocks:
-        start = text.find(block.raw, cursor)
-        if start < 0:
+        start = text.find(block.raw, cursor) if block.raw is not None else -1
+        if block.raw is None or start < 0:
             raise AssertionError("a block's text was not found in the file")
         cursor = end = start + len(block.raw)
         entry = getattr(block, "ignore_error_block", block)  # a duplicate key's entry
@@ -272,7 +274,7 @@ def _blocks_of(text: str, library: bibtexparser.Library, lines: BlockLines):
             yield ("comment", start, end, lines(block) - 1, block.comment)
 
 
-def _convert(blocks, strings: Mapping[str, str], path: str, duplicates: str,
+def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path: str, duplicates: str,
              given: list[BibWarning], text: str) -> ParsedBib:
     entries: list[Entry] = []
     lines: list[int] = []
@@ -365,8 +367,10 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
     tree, corrections, meta = parse_library_blocks(parsed.comments, path_str)
     intro = next((c.comment.partition("\n")[2] for c in parsed.comments
                   if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
-    library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
-    library.source = _source_of(text, parsed.spans, library, digest, tuple(parsed.repeated))
+    as_read = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
+    source = _source_of(text, parsed.spans, as_read, digest, tuple(parsed.repeated))
+    library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro,
+                      source=source)
     del parsed
     _libcache.store(digest, library, given)
     return library
@@ -411,7 +415,7 @@ def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
 def ensure_writable(library: Library) -> None:
     """Raise ``BibSyntaxError`` when the file ``library`` was read from uses a key twice: it
     was read keeping the first, and writing it would drop or keep the others blindly."""
-    source = getattr(library, "source", None)
+    source = library.source
     if source is not None and source.repeated:
         key, first, again = source.repeated[0]
         raise BibSyntaxError(f"the key '{key}' is used twice (lines {first} and {again}); "
@@ -419,7 +423,17 @@ def ensure_writable(library: Library) -> None:
                              path=library.path, line=again, key=key)
 
 
-def parse_library_blocks(comments: Iterable, path: str
+class _CommentBlock(Protocol):
+    """An ``@comment`` block as bibtexparser and ``_fastsplit`` both give it."""
+
+    @property
+    def comment(self) -> str: ...
+
+    @property
+    def start_line(self) -> int | None: ...
+
+
+def parse_library_blocks(comments: Iterable[_CommentBlock], path: str
                          ) -> tuple[list[Category], list[Correction], dict[str, str]]:
     """The category tree, corrections and meta values of a parsed library file (empty for
     any other .bib). Raises ``LibraryFormatError`` with the line of a broken block."""
@@ -428,7 +442,7 @@ def parse_library_blocks(comments: Iterable, path: str
     corrections: list[Correction] = []
     for comment in comments:  # bibtexparser's ExplicitComment blocks or ``Comment``s
         name, _, body = comment.comment.partition("\n")
-        line = comment.start_line + 1
+        line = (comment.start_line or 0) + 1
         if name.strip() == _BLOCK_META:
             meta.update(_parse_meta(body))
         elif name.strip() == _BLOCK_TREE:
@@ -498,7 +512,7 @@ def _to_block(entry: Entry, as_written: Mapping[str, str] | None = None) -> btp.
 
 
 def _format() -> bibtexparser.BibtexFormat:
-    fmt = bibtexparser.BibtexFormat()
+    fmt = bibtexparser.BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
     fmt.block_separator = "\n"
     fmt.trailing_comma = True
@@ -589,7 +603,7 @@ def render_library(library: Library) -> str:
     between blocks byte for byte, changed entries and blocks re-written in place, new ones at
     the end. A library made in memory gets the canonical layout: header, meta, tree,
     corrections, intro, entries."""
-    source = getattr(library, "source", None)
+    source = library.source
     blocks = _library_blocks(library)
     if source is not None:
         return _render_over(library, source, blocks)
@@ -638,47 +652,10 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
     return text
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically: see
-    ``write_bytes_atomic``."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
-    """Write ``content`` to ``path`` so that it is always either the old or the new file:
-    a temporary file in the same folder, fsynced, then renamed over the old one (whose
-    permissions it keeps). A symbolic link is written through: its target is replaced, the
-    link stays. (A user's file is written by ``files.write_file``, which also locks it.)"""
-    target = Path(os.path.realpath(path))
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temp_name, target.stat().st_mode & 0o7777)
-        else:  # a new file gets what the umask gives any new file (mkstemp's is 0600)
-            os.chmod(temp_name, 0o666 & ~_umask())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it; it is put back at once
-    os.umask(mask)
-    return mask
-
-
 def write_library(library: Library, path: str | os.PathLike[str]) -> None:
     """Write the library atomically, under its lock and through links (``files``); the
     text is rendered before the file is touched. Raises ``BibSyntaxError`` for a library read
     from a file that uses a key twice (``ensure_writable``)."""
-    from llm4anno_bib.files import write_file
-
     ensure_writable(library)
     write_file(path, render_library(library).encode("utf-8"))
 

@@ -89,7 +89,7 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
     works = [_identify(item, curated) for item in document.items]
 
     say("asking arXiv for the linked ids")
-    linked = {parse_arxiv_id(w.items[0].paper_link or "") for w in works} - {None}
+    linked = {found for w in works if (found := parse_arxiv_id(w.items[0].paper_link or ""))}
     records = clients.arxiv.fetch_ids(sorted(linked | {SURVEY_ARXIV_ID}))
     for work in works:
         arxiv_id = parse_arxiv_id(work.items[0].paper_link or "")
@@ -360,8 +360,8 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
         slugs = list(dict.fromkeys(item.section for item in work.items))
         if slugs:
             fields["keywords"] = ", ".join(slugs)
-        entry_type = (work.curated or work.published).entry_type \
-            if (work.curated or work.published) else "misc"
+        record = work.curated or work.published
+        entry_type = record.entry_type if record else "misc"
         draft = Entry.from_fields("draft", entry_type, fields)
         key = _old_key(draft, old_keys) or unique_key(
             base_key(draft.bib_authors, draft.year, draft.title), taken)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import bibtexparser
@@ -103,7 +104,7 @@ class CheckReport:
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The report as plain data: files, counts, every problem."""
         return {"files": list(self.files), "errors": len(self.errors),
                 "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
@@ -157,8 +158,8 @@ def check_text(text: str, path: str = "<string>") -> list[Problem]:
     parsed = bibtexparser.parse_string(text)
     lines = BlockLines(text, parsed.blocks)
     problems: list[Problem] = []
-    for block in parsed.failed_blocks:
-        problems.append(_failed_block_problem(block, path, lines))
+    for failed in parsed.failed_blocks:
+        problems.append(_failed_block_problem(failed, path, lines))
     entries = [(block, _entry_of(block)) for block in parsed.entries]
     by_key = {entry.key.lower(): entry for _block, entry in entries}
     for block, entry in entries:
@@ -188,8 +189,8 @@ def _line_of(lines: BlockLines, block: btp.Block, name: str | None = None) -> in
     first = lines(block)
     if name is None:
         return first
-    match = re.search(rf"^[ \t]*{re.escape(name)}\s*=", block.raw, re.M | re.I)
-    return first + block.raw[: match.start()].count("\n") if match else first
+    match = re.search(rf"^[ \t]*{re.escape(name)}\s*=", raw := block.raw or "", re.M | re.I)
+    return first + raw[: match.start()].count("\n") if match else first
 
 
 def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Problem:
@@ -223,7 +224,7 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | N
                "rename it")
     for name, value in values.items():
         if not value and re.search(rf"(?:^|[,\s]){re.escape(name)}\s*+=\s*+(?=[,}}])",
-                                   block.raw, re.I):
+                                   block.raw or "", re.I):
             report("empty-value", f"'{name}' has no value, which BibTeX rejects; write "
                    f"'{name} = {{}}' or remove the field", name)
         folded = FOLDED_FIELD.search(value)
@@ -252,7 +253,7 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | N
         if not any(inherited.get(option, "").strip() for option in requirement.split("|")):
             report("missing-field", f"@{entry.entry_type} needs "
                    f"{' or '.join(repr(o) for o in requirement.split('|'))}")
-    if '\\"' in block.raw and _quote_ends_early(block.raw):
+    if '\\"' in (block.raw or "") and _quote_ends_early(block.raw or ""):
         report("escaped-quote", "a quoted value holds \\\" : BibTeX ends the value at that "
                "quote (a backslash does not escape it), and reads the rest as junk. Write "
                "{\"} or brace the value")
@@ -277,10 +278,10 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | N
                 report("bad-url", f"'{name}' holds '{url}', with characters a URL cannot "
                        "have (braces, quotes, control characters); percent-encode them", name)
     for name in TEXT_FIELDS:
-        value = values.get(name)
-        if value is None:
+        text = values.get(name)
+        if text is None:
             continue
-        specials = unescaped_specials(_without_concatenation(value))
+        specials = unescaped_specials(_without_concatenation(text))
         if specials:
             report("latex-special", f"'{name}' has an unescaped '{specials[0]}'; write "
                    f"'\\{specials[0]}' (LaTeX reads it as markup)", name)

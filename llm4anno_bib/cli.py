@@ -12,7 +12,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO
 
 import typer
 import typer.core
@@ -20,6 +21,10 @@ import typer.core
 import llm4anno_bib
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Library
+
+if TYPE_CHECKING:
+    from llm4anno_bib.sources import Sources
+    from llm4anno_bib.updating import FieldChange, UpdateProgress, UpdateResult
 
 
 class _Command(typer.core.TyperCommand):
@@ -108,7 +113,8 @@ def _options(
     warnings.simplefilter("always", Llm4AnnoBibWarning)
     default = warnings.showwarning
 
-    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
         if issubclass(category, Llm4AnnoBibWarning):
             _echo(f"llm4anno-bib: warning: {message}", err=True)
         else:
@@ -257,7 +263,7 @@ def export(category: CategoryOption = None, year: YearOption = None,
               + (f": {' '.join(result.added)}" if result.added else ""), err=True)
         return
     with _reported():
-        text = chosen.export(format=format, style=style, backend=backend)
+        text = llm4anno_bib.export(chosen, format, style=style, backend=backend)
     _emit(text, output, _count(len(chosen), "entry", "entries"), (chosen.path,))
 
 
@@ -273,12 +279,12 @@ def cite(aux: Annotated[Path, typer.Argument(
     Reads the .aux LaTeX writes (and the .aux files it inputs); exits 1 when a cited key is
     not in the library, after writing what was found.
     """
-    from llm4anno_bib.exports import choose
+    from llm4anno_bib.errors import choose
 
     with _reported():
         format = choose(format, ("bibtex", "biblatex"), "format for cite")
         result = llm4anno_bib.cite(aux, path=library)
-        text = result.library.export(format=format)
+        text = llm4anno_bib.export(result.library, format)
     for name, reason in result.skipped_inputs:
         _echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
     for cited, actual in result.case_only.items():
@@ -356,7 +362,7 @@ CacheDirOption = Annotated[
 ]
 
 
-def _connect(cache_dir: Optional[Path], offline: bool):  # noqa: ANN202
+def _connect(cache_dir: Optional[Path], offline: bool) -> Sources:
     from llm4anno_bib.sources import Sources
 
     return Sources.connect(cache_dir, offline=offline)
@@ -392,7 +398,7 @@ def add(identifier: Annotated[str, typer.Argument(
     _echo(entry.key)
 
 
-def _show_change(change) -> str:  # noqa: ANN001
+def _show_change(change: FieldChange) -> str:
     if change.old is None:
         return f"  + {change.name}: {change.new}   [{change.source}]"
     if change.new is None:
@@ -400,7 +406,7 @@ def _show_change(change) -> str:  # noqa: ANN001
     return f"  ~ {change.name}: {change.old}\n      -> {change.new}   [{change.source}]"
 
 
-def _render_update(result) -> None:  # noqa: ANN001
+def _render_update(result: UpdateResult) -> None:
     for report in result.entries:
         lines = [_show_change(c) for c in report.changes]
         lines += [f"  kept (curated) {c.name}: {c.old!r}; {c.source} says {c.new!r}"
@@ -435,25 +441,25 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(
 
     Shows the diff and writes after you agree (--yes: without asking, --dry-run: never).
     """
-    state = {"bar": None, "refused": False}
+    state = _UpdateScreen()
 
-    def progress(step) -> None:  # noqa: ANN001
-        if state["bar"] is None:
-            state["bar"] = typer.progressbar(length=step.total, label="checking",
-                                             show_pos=True, show_eta=True, file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(1)
+    def progress(step: UpdateProgress) -> None:
+        if state.bar is None:
+            state.bar = typer.progressbar(length=step.total, label="checking",
+                                          show_pos=True, show_eta=True, file=sys.stderr)
+            state.bar.__enter__()
+        state.bar.update(1)
 
-    def confirm(result) -> bool:  # noqa: ANN001
-        _finish(state)
+    def confirm(result: UpdateResult) -> bool:
+        state.finish()
         _render_update(result)
-        state["shown"] = True
+        state.shown = True
         if yes:
             return True
         if not sys.stdin.isatty():
             _echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to write "
                   f"{path}, or --dry-run to only show the diff.", err=True)
-            state["refused"] = True
+            state.refused = True
             return False
         if not typer.confirm(f"Write {_count(len(result.changed), 'changed entry', 'changed entries')} "
                              f"to {path}?"):
@@ -471,23 +477,31 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(
                                          confirm=confirm, lock_timeout=lock_timeout,
                                          on_wait=_say_waiting)
     except KeyboardInterrupt:
-        _finish(state)
+        state.finish()
         _echo(f"\nllm4anno-bib: interrupted; {path} was not changed. What was fetched "
               "is cached: a re-run resumes from there.", err=True)
         raise typer.Exit(130) from None
-    _finish(state)
-    if not state.get("shown"):
+    state.finish()
+    if not state.shown:
         _render_update(result)
     if result.written:
         _echo(f"wrote {_count(len(result.changed), 'changed entry', 'changed entries')} "
               f"to {path}", err=True)
-    raise typer.Exit(2 if state["refused"] else result.exit_code)
+    raise typer.Exit(2 if state.refused else result.exit_code)
 
 
-def _finish(state: dict) -> None:
-    if state["bar"] is not None:
-        state["bar"].__exit__(None, None, None)
-        state["bar"] = None
+@dataclass
+class _UpdateScreen:
+    """What ``update`` showed so far: its progress bar, the diff, a refusal to write."""
+
+    bar: Any = None  # click's ProgressBar, open while entries are checked
+    shown: bool = False
+    refused: bool = False
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @command("render-list", cls=_Command)
@@ -533,7 +547,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
 
     Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
     """
-    from llm4anno_bib.exports import choose
+    from llm4anno_bib.errors import choose
 
     with _reported():
         format = choose(format, ("text", "json"), "format for check")
@@ -566,7 +580,7 @@ def verify(file: Annotated[Path, typer.Argument(
     Exit 0 when every entry it has agrees, 1 when any disagrees; --fix -o FILE writes a
     corrected copy.
     """
-    from llm4anno_bib.exports import choose
+    from llm4anno_bib.errors import choose
 
     if fix and output is None:
         raise _usage("--fix writes a corrected copy: give -o FILE, another file than the one "

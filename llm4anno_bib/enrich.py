@@ -36,6 +36,7 @@ from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
     from llm4anno_bib.model import Entry
+    from llm4anno_bib.names import Name
     from llm4anno_bib.sources import Sources
 
 TITLE_THRESHOLD = 88.0
@@ -223,7 +224,7 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
     return fields
 
 
-def known_author_splits(all_fields: Iterable[Mapping[str, str]]) -> dict:
+def known_author_splits(all_fields: Iterable[Mapping[str, str]]) -> dict[str, Name]:
     """The family names the ``Family, Given`` authors of these fields state (see
     ``names.known_splits``)."""
     from pybtex.bibtex.utils import split_name_list
@@ -234,7 +235,7 @@ def known_author_splits(all_fields: Iterable[Mapping[str, str]]) -> dict:
                         for f in all_fields if f.get("author"))
 
 
-def stated_splits(fields: dict[str, str], known: Mapping) -> dict[str, str]:
+def stated_splits(fields: dict[str, str], known: Mapping[str, Name]) -> dict[str, str]:
     """``fields`` with its authors written ``Family, Given`` where a source states a family
     name BibTeX would split otherwise (``names.with_known_splits``); returns ``fields``."""
     from llm4anno_bib.names import with_known_splits

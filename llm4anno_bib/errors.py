@@ -161,3 +161,17 @@ class BibWarning(Llm4AnnoBibWarning):
         self.path = path
         self.line = line
         self.message = message
+
+
+def choose(value: str, choices: tuple[str, ...], what: str,
+           error: type[Llm4AnnoBibError] = UnknownFormat) -> str:
+    """``value`` as one of ``choices`` (any case, blanks around it ignored); ``error``
+    naming them otherwise. The one check of every ``--format``, ``--style`` and ``--backend``.
+
+    >>> choose(" BibTeX ", ("bibtex", "biblatex"), "export format")
+    'bibtex'
+    """
+    chosen = value.strip().lower() if isinstance(value, str) else value
+    if chosen not in choices:
+        raise error(f"unknown {what} '{value}'; choose one of: {', '.join(choices)}.")
+    return chosen

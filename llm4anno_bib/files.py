@@ -18,13 +18,14 @@ from __future__ import annotations
 import glob
 import os
 import stat
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from llm4anno_bib.errors import WriteError
 from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
-__all__ = ["os_reason", "refuse_same", "write_file"]
+__all__ = ["os_reason", "refuse_same", "write_bytes_atomic", "write_file", "write_text_atomic"]
 
 
 def write_file(path: str | os.PathLike[str], content: bytes, *,
@@ -52,8 +53,6 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
             target.parent.mkdir(parents=True, exist_ok=True)
         with library_lock(target, lock_timeout, on_wait):
             _remove_leftovers(target)
-            from llm4anno_bib.bibfile import write_bytes_atomic
-
             write_bytes_atomic(target, content)
     except OSError as exc:
         raise WriteError(f"cannot write: {os_reason(exc)}; nothing was written.",
@@ -89,3 +88,38 @@ def _remove_leftovers(target: Path) -> None:
             leftover.unlink()
         except OSError:
             pass
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically: see
+    ``write_bytes_atomic``."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
+    """Write ``content`` to ``path`` so that it is always either the old or the new file:
+    a temporary file in the same folder, fsynced, then renamed over the old one (whose
+    permissions it keeps). A symbolic link is written through: its target is replaced, the
+    link stays. (A user's file is written by ``files.write_file``, which also locks it.)"""
+    target = Path(os.path.realpath(path))
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temp_name, target.stat().st_mode & 0o7777)
+        else:  # a new file gets what the umask gives any new file (mkstemp's is 0600)
+            os.chmod(temp_name, 0o666 & ~_umask())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; it is put back at once
+    os.umask(mask)
+    return mask

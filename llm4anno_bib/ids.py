@@ -25,7 +25,8 @@ __all__ = ["ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "PAGE_DASH", "antholog
            "arxiv_id_in", "arxiv_year", "bare_doi", "doi_in", "identities", "identity", "identity_label",
            "is_anthology_id", "is_arxiv_category", "is_arxiv_id", "is_bibtex_key",
            "is_dblp_key", "is_doi", "is_url", "month_macro", "normal_pages",
-           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier", "split_arxiv_version",
+           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier", "project_url",
+           "split_arxiv_version",
            "unescape_verbatim", "web_url"]
 
 # The kinds of identity two entries of one work can share, with what a message calls them.
@@ -60,6 +61,7 @@ _BIBTEX_KEY = re.compile(r"[A-Za-z0-9_:\-./+]{1,200}")
 # RFC 3986: an http(s) URL of unreserved, reserved and percent-encoded characters only.
 _URL = re.compile(r"(?i:https?)://[A-Za-z0-9\-.]{1,253}(?::\d{1,5})?"
                   r"(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]{0,2000})?")
+_URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _LATEX_ESCAPED = re.compile(r"\\([_%&#$~])")
 
 _PAGE = r"[A-Za-z0-9][A-Za-z0-9:.]{0,19}\+?"
@@ -217,6 +219,17 @@ def web_url(value: str | None) -> str | None:
     """
     stripped = (value or "").strip()
     return stripped if is_url(stripped) else None
+
+
+def project_url(fields: Mapping[str, str]) -> str | None:
+    r"""The URL of ``howpublished = {\url{...}}``: how a project's own citation (a GitHub
+    repository) says where it is; ``None`` for any other entry.
+
+    >>> project_url({"howpublished": "\\url{https://github.com/x/y}"})
+    'https://github.com/x/y'
+    """
+    match = _URL_MACRO.fullmatch(fields.get("howpublished", ""))
+    return match.group(1) if match else None
 
 
 def unescape_verbatim(value: str) -> str:

@@ -207,9 +207,10 @@ def _math_spans(tokens: list[_Token]) -> dict[int, int]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        closer = "$" if token.kind == "dollar" else "\\)" if token.text == "\\(" else None
-        end = next_closer[closer][index] if closer is not None else None
-        if end is None or (closer == "$" and end == index + 1):
+        opener_closes: str | None = ("$" if token.kind == "dollar"
+                                     else "\\)" if token.text == "\\(" else None)
+        end = next_closer[opener_closes][index] if opener_closes is not None else None
+        if end is None or (opener_closes == "$" and end == index + 1):
             index = end + 1 if end is not None else index + 1
             continue
         spans[index] = end

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from llm4anno_bib.ids import web_url
-from llm4anno_bib.model import Category, Library, slugify, venue_acronym
+from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
@@ -151,7 +151,7 @@ def _intro(text: str) -> str:
     return head.strip("\n")
 
 
-def item_label(entry) -> str | None:
+def item_label(entry: Entry) -> str | None:
     """The list label of an entry: ``EMNLP 2023``, ``arXiv 2023``; ``None`` for a work that
     is not a paper (a project's own citation)."""
     acronym = venue_acronym(entry)
@@ -160,7 +160,7 @@ def item_label(entry) -> str | None:
     return f"{acronym} {entry.year}"
 
 
-def item_line(entry) -> str:
+def item_line(entry: Entry) -> str:
     """The list's line of one entry: ``- [Venue Year] Title. [[pdf]](url) [[code]](url)``."""
     label = item_label(entry)
     links = []
@@ -172,8 +172,8 @@ def item_line(entry) -> str:
     links += [("data", url) for url in entry.fields.get("data", "").split()]
     links += [("html", url) for url in entry.fields.get("webpage", "").split()]
     title = entry.title if entry.title.endswith((".", "?", "!")) else entry.title + "."
-    return "- " + (f"[{label}] " if label else "") + title + "".join(
-        f" [[{kind}]]({url})" for kind, url in links if web_url(url))
+    shown = "".join(f" [[{kind}]]({url})" for kind, url in links if web_url(url))
+    return f"- {f'[{label}] ' if label else ''}{title}{shown}"
 
 
 def render_list(library: Library) -> str:

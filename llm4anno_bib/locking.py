@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from llm4anno_bib.errors import LibraryLocked, Llm4AnnoBibError
 
@@ -73,7 +73,7 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
     return lock_folder() / f"{hashlib.sha256(real.encode('utf-8', 'surrogateescape')).hexdigest()[:32]}.lock"
 
 
-_HELD: dict[str, tuple[threading.RLock, list]] = {}
+_HELD: dict[str, tuple[threading.RLock, list[Any]]] = {}
 _HELD_GUARD = threading.Lock()
 
 

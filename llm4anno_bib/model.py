@@ -6,37 +6,66 @@ Nothing here knows files, sources or the CLI: ``bibfile`` reads and writes a ``L
 
 from __future__ import annotations
 
+import os
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
-from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
-from llm4anno_bib.errors import UnknownCategory, UnknownKey, closest
+from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text, normalise_title
+from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
 from llm4anno_bib.ids import identities
-from llm4anno_bib.names import Person
+from llm4anno_bib.names import Name, Person, known_splits, split_name
 
-if TYPE_CHECKING:  # only for annotations: pandas is optional, stats is a layer above
+if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are floors above
     import pandas
 
+    from llm4anno_bib.filetext import SourceText
     from llm4anno_bib.stats import Stats
 
-__all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
+__all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "OutputProvider",
+           "install_outputs", "slugify"]
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # The library's own blocks in library.bib (see bibfile): @comment{<name> ...}
-BLOCK_META = "llm4anno-bib:meta"
-BLOCK_TREE = "llm4anno-bib:categories"
-BLOCK_CORRECTIONS = "llm4anno-bib:corrections"
-BLOCK_INTRO = "llm4anno-bib:list-intro"
-LIBRARY_BLOCKS = (BLOCK_META, BLOCK_TREE, BLOCK_CORRECTIONS, BLOCK_INTRO)
 
 # The per-entry protection: ``curated = {title, pages}`` names fields that ``update`` never
 # overwrites; ``*`` leaves the whole entry alone; ``key`` marks a key chosen by hand (``check``
 # does not hold it to the key rule); ``type`` keeps the entry type.
 CURATED_FIELD = "curated"
+
+
+class OutputProvider(Protocol):
+    """What the floors above do for the output methods of ``Entry`` and ``Library``: this
+    module knows no file, format or notebook (``outputs.Outputs`` is the one the package
+    installs)."""
+
+    def entry_bibtex(self, entry: Entry) -> str: ...
+    def entry_html(self, entry: Entry) -> str: ...
+    def entries_html(self, entries: Sequence[Entry], caption: str) -> str: ...
+    def frame(self, entries: Sequence[Entry]) -> pandas.DataFrame: ...
+    def references(self, library: Library, style: str, backend: str) -> dict[str, str]: ...
+    def render(self, library: Library, format: str, style: str | None = None,
+               backend: str | None = None, title: str | None = None) -> str: ...
+    def stats(self, library: Library) -> Stats: ...
+    def save(self, library: Library, path: str | os.PathLike[str]) -> None: ...
+
+
+_outputs: list[OutputProvider] = []
+
+
+def install_outputs(provider: OutputProvider) -> None:
+    """Make ``provider`` do the output methods' work (``llm4anno_bib`` installs its own
+    when imported; a test or an embedding application may install another)."""
+    _outputs[:] = [provider]
+
+
+def _output() -> OutputProvider:
+    if not _outputs:
+        raise Llm4AnnoBibError("no output provider is installed: import llm4anno_bib.")
+    return _outputs[0]
 
 
 def slugify(heading: str) -> str:
@@ -45,12 +74,10 @@ def slugify(heading: str) -> str:
     >>> slugify("Chain-of-Thought Prompting (CoT)")
     'chain-of-thought-prompting-cot'
     """
-    from llm4anno_bib._text import ascii_fold
-
     return "-".join(re.findall(r"[a-z0-9]+", ascii_fold(heading).lower()))
 
 
-class Fields(dict):
+class Fields(dict[str, str]):
     """An entry's fields: a read-only ``dict`` (lowercase names, LaTeX values without their
     enclosing braces, in file order). Read-only so that an entry cannot drift from its
     values; a ``dict`` so that it pickles, copies and converts like one."""
@@ -61,26 +88,25 @@ class Fields(dict):
         raise TypeError("an entry's fields are read-only: make a changed entry with "
                         "entry.replace(name=value) or Entry.from_fields(...)")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
-    __ior__ = _read_only  # type: ignore[assignment]
+    # (the signatures differ from dict's on purpose: each one only raises)
+    __setitem__ = __delitem__ = clear = pop = popitem = _read_only  # type: ignore[assignment]
+    setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[Fields], tuple[dict[str, str]]]:
         return (Fields, (dict(self),))
 
     def __copy__(self) -> Fields:
         return self
 
-    def __deepcopy__(self, memo: dict) -> Fields:
+    def __deepcopy__(self, memo: dict[int, object]) -> Fields:
         return self  # immutable, and its values are strings
-
-
-_UNSET = object()
 
 
 # What was read from each entry's fields so far (each value once, on first use). Kept apart
 # from the entry so that it is no field of it (pickling, ``dataclasses.asdict``, equality);
 # equal entries have equal fields, so they may share it.
-_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DERIVED: weakref.WeakKeyDictionary[Entry, dict[str, Any]] = weakref.WeakKeyDictionary()
+_Value = TypeVar("_Value")
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -148,13 +174,13 @@ class Entry:
                 fields[name.lower()] = value
         return Entry(key, entry_type, fields)
 
-    def _value(self, name: str, make):  # noqa: ANN001
+    def _value(self, name: str, make: Callable[[], _Value]) -> _Value:
         known = _DERIVED.get(self)
         if known is None:
             known = _DERIVED[self] = {}
-        value = known.get(name, _UNSET)
-        if value is _UNSET:
-            value = known[name] = make()
+        if name not in known:
+            known[name] = make()
+        value: _Value = known[name]
         return value
 
     @property
@@ -181,8 +207,6 @@ class Entry:
         """Each author's name in parts, as plain text: ``given``, ``von``, ``family``, ``jr``
         (an organisation has only ``family``, with ``literal`` set)."""
         def split() -> tuple[Person, ...]:
-            from llm4anno_bib.names import split_name
-
             return tuple(split_name(name).person() for name in self.bib_authors)
 
         return self._value("names", split)
@@ -262,15 +286,11 @@ class Entry:
     @property
     def bibtex(self) -> str:
         """This entry as BibTeX text, exactly as ``library.bib`` writes it."""
-        from llm4anno_bib.bibfile import format_entry
-
-        return format_entry(self)
+        return _output().entry_bibtex(self)
 
     def _repr_html_(self) -> str:
         """A one-row table with links and the BibTeX, for notebooks."""
-        from llm4anno_bib.notebook import entry_html
-
-        return entry_html(self)
+        return _output().entry_html(self)
 
     @property
     def month(self) -> int | None:
@@ -285,9 +305,7 @@ class Entry:
         >>> print(llm4anno_bib.load()["wei2022chain"].cite()[:60])
         Jason Wei, Xuezhi Wang, Dale Schuurmans, Maarten Bosma, Bria
         """
-        from llm4anno_bib.exports.references import reference_lines
-
-        return reference_lines(Library([self]), style, backend)[self.key]
+        return _output().references(Library([self]), style, backend)[self.key]
 
     def matches(self, *, year: int | None = None, venue: str | None = None,
                 author: str | None = None, search: str | None = None) -> bool:
@@ -335,7 +353,7 @@ def _contains(needle: str, haystack: Iterable[str]) -> bool:
     return any(wanted in normalise_title(hay) for hay in haystack)
 
 
-def _many(value: object, kinds: tuple[type, ...], what: str) -> tuple:
+def _many(value: object, kinds: tuple[type, ...], what: str) -> tuple[Any, ...]:
     """One value or an iterable of them, each of ``kinds``; ``TypeError`` otherwise."""
     items = (value,) if isinstance(value, (str, Category, int)) else value
     try:
@@ -397,20 +415,6 @@ def venue_acronym(entry: Entry) -> str:
     return venue if venue == "arXiv" else ""
 
 
-@dataclass(frozen=True)
-class SourceText:
-    """A file as it was read: its text cut into segments (each entry's or library block's
-    exact text, and everything between them), so that writing back an unchanged library
-    gives the same bytes, and a changed entry replaces only its own text."""
-
-    segments: tuple[tuple[str, str | None, str | None], ...]  # (text, entry key, block name)
-    entries: Mapping[str, Entry]
-    blocks: Mapping[str, object]
-    newline: str
-    digest: str | None = None  # of the file's bytes: the key of what the cache keeps of it
-    repeated: tuple[tuple[str, int, int], ...] = ()  # keys used again: (key, first, line)
-
-
 @dataclass(frozen=True, slots=True)
 class Category:
     """A section of the list. ``keys`` are its own works in list order; ``count`` includes
@@ -466,6 +470,7 @@ class Library:
         path: str | None = None,
         intro: str = "",
         whole: Library | None = None,
+        source: SourceText | None = None,
     ) -> None:
         self._entries = tuple(entries)
         self._by_key = {e.key: e for e in self._entries}
@@ -476,11 +481,16 @@ class Library:
         self.path = path
         self.intro = intro  # the list README's introduction (see listmd.render_list)
         # the library this one was filtered from: name splits are learnt from all of it
-        self._whole = whole._whole if whole is not None else self
-        self._name_splits: dict | None = None
+        self._whole: Library = whole._whole if whole is not None else self
+        self._name_splits: dict[str, Name] | None = None
         self._folded: dict[str, Entry] | None = None
-        # the file text this library was read from (bibfile.SourceText): saving writes over it
-        self.source = whole.source if whole is not None else None
+        self._source = whole.source if whole is not None else source
+
+    @property
+    def source(self) -> SourceText | None:
+        """The text of the file this library was read from (``filetext.SourceText``):
+        saving writes over it, so that what did not change keeps its bytes."""
+        return self._source
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -530,21 +540,22 @@ class Library:
         return (self._entries, self._tree, self._corrections, self.survey_key, self.intro) == \
             (other._entries, other._tree, other._corrections, other.survey_key, other.intro)
 
-    __hash__ = None  # type: ignore[assignment]  (equal by content, and not immutable in path)
+    # equal by content, and not immutable in path: unhashable, as a list is
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         what = (f"selection of {len(self)} of {len(self._whole)} entries" if self.is_selection
                 else f"Library of {len(self)} entries")
         return f"<{what}{' from ' + self.path if self.path else ''}>"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_whole"] = None if self._whole is self else self._whole
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        if self._whole is None:
+        if state["_whole"] is None:
             self._whole = self
 
     def _ipython_key_completions_(self) -> list[str]:
@@ -711,9 +722,8 @@ class Library:
 
     def _repr_html_(self) -> str:
         """A table (key, year, venue, title with its link, authors, categories, links)."""
-        from llm4anno_bib.notebook import entries_html
-
-        return entries_html(self._entries, repr(self)[1:-1] if self.is_selection else "")
+        return _output().entries_html(self._entries,
+                                      repr(self)[1:-1] if self.is_selection else "")
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The entries as a pandas ``DataFrame``, one row each, indexed by key: key, type,
@@ -723,9 +733,7 @@ class Library:
         Needs pandas (``pip install 'llm4anno-bib[notebook]'``); raises
         ``Llm4AnnoBibError`` saying so when it is missing.
         """
-        from llm4anno_bib.notebook import library_frame
-
-        return library_frame(self._entries)
+        return _output().frame(self._entries)
 
     def cite(self, style: str = "plain", backend: str = "text") -> dict[str, str]:
         """Every entry's formatted reference (pybtex ``style`` and ``backend``), by key in
@@ -736,9 +744,7 @@ class Library:
         >>> refs["wei2022chain"][:26]
         'Jason Wei, Xuezhi Wang, Da'
         """
-        from llm4anno_bib.exports.references import reference_lines
-
-        lines = reference_lines(self, style, backend)
+        lines = _output().references(self, style, backend)
         return {e.key: lines[e.key] for e in self._entries}  # library order, not the style's
 
     @property
@@ -746,29 +752,23 @@ class Library:
         """Whether this library holds only some works of the one it was filtered from."""
         return len(self._entries) < len(self._whole)
 
-    def name_splits(self) -> dict:
+    def name_splits(self) -> dict[str, Name]:
         """How the whole library splits people's names (``llm4anno_bib.names.known_splits``),
         learnt once from every ``Family, Given`` author of the library this one comes from."""
         whole = self._whole
         if whole._name_splits is None:
-            from llm4anno_bib.names import known_splits
-
             whole._name_splits = known_splits(e.bib_authors for e in whole)
         return whole._name_splits
 
     # -- output ---------------------------------------------------------------------------
     def to_bibtex(self) -> str:
         """The entries as BibTeX text, in library order, without the library's own blocks."""
-        from llm4anno_bib._libcache import entry_texts
-
-        return "\n".join(entry_texts(self._entries, self.source))
+        return _output().render(self, "bibtex")
 
     def to_html(self, title: str | None = None) -> str:
         """The library as one self-contained HTML page: navigation by category, search,
         Copy BibTeX buttons, the survey's citation and a works-per-year chart."""
-        from llm4anno_bib.exports.html_page import render_page
-
-        return render_page(self, title)
+        return _output().render(self, "html", title=title)
 
     def stats(self) -> Stats:
         """Counts by category, year and venue (``llm4anno_bib.stats.Stats``; ``.table()``
@@ -778,9 +778,7 @@ class Library:
         >>> sum(n for _year, n in llm4anno_bib.load().stats().by_year)
         76
         """
-        from llm4anno_bib.stats import library_stats
-
-        return library_stats(self)
+        return _output().stats(self)
 
     def export(self, format: str = "bibtex", style: str | None = None,
                backend: str | None = None) -> str:
@@ -794,36 +792,22 @@ class Library:
         >>> print(lib.export("refs", style="plain", backend="text").splitlines()[0][:39])
         [1] Jason Wei, Xuezhi Wang, Dale Schuur
         """
-        from llm4anno_bib.exports import render
+        return _output().render(self, format, style, backend)
 
-        return render(self, format, style, backend)
-
-    def save(self, path: str | None = None) -> str:
+    def save(self, path: str | os.PathLike[str] | None = None) -> str:
         """Write the whole library (tree, corrections, entries) atomically, under the file's
         lock and through a symbolic link to its target; returns the path. Raises
         ``WriteError`` when the file cannot be written (nothing is)."""
-        from llm4anno_bib.bibfile import write_library
-
         target = path or self.path
         if target is None:
-            from llm4anno_bib.errors import Llm4AnnoBibError
-
             raise Llm4AnnoBibError("save() needs a path for a library that was not loaded "
                                    "from a file.")
-        write_library(self, target)
+        _output().save(self, target)
         return str(target)
 
     def with_entries(self, entries: Sequence[Entry], tree: Sequence[Category] | None = None
                      ) -> Library:
         """A copy holding ``entries`` (and ``tree`` when given) with everything else of this
         library: corrections, survey, path, intro."""
-        copy = Library(entries, self._tree if tree is None else tree, self._corrections,
-                       self.survey_key, self.path, self.intro)
-        copy.source = self.source
-        return copy
-
-
-def block_values(library: Library) -> dict[str, object]:
-    """What each library block holds, to tell whether a block changed since it was read."""
-    return {BLOCK_META: library.survey_key, BLOCK_TREE: tuple(library.tree),
-            BLOCK_CORRECTIONS: tuple(library.corrections()), BLOCK_INTRO: library.intro}
+        return Library(entries, self._tree if tree is None else tree, self._corrections,
+                       self.survey_key, self.path, self.intro, source=self._source)

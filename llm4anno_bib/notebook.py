@@ -28,7 +28,7 @@ ENTRY_COLUMNS = ["key", "type", "title", "authors", "year", "venue", "venue_acro
                  "categories", "arxiv_id", "doi", "url", "pdf", "code"]
 
 
-def _pandas():  # noqa: ANN202
+def _pandas() -> Any:
     try:
         import pandas
     except ImportError as exc:

@@ -12,6 +12,7 @@ import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.files import write_file
@@ -66,6 +67,6 @@ def plot_overview(stats: Stats, path: str | os.PathLike[str], *,
     return target
 
 
-def _index(bar: dict, label: str) -> int:
+def _index(bar: dict[str, Any], label: str) -> int:
     """How many parts of ``bar`` lie under the part of ``label`` (all of them if absent)."""
     return next((i for i, p in enumerate(bar["parts"]) if p["label"] == label), len(bar["parts"]))

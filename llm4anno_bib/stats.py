@@ -71,7 +71,7 @@ def library_stats(library: Library) -> Stats:
     top_of = _top_of_each_work(library, categories)
     years = Counter(_year(e) for e in library)
     venues = Counter(venue_acronym(e) or e.venue or "(no venue)" for e in library)
-    per_year: dict[int | str, Counter] = {}
+    per_year: dict[int | str, Counter[str]] = {}
     for entry in library:
         per_year.setdefault(_year(entry), Counter())[top_of.get(entry.key, "")] += 1
     ordered_years = sorted(years, key=_year_order)

@@ -34,6 +34,7 @@ from llm4anno_bib.enrich import arxiv_fields, cites_preprint, judge, known_autho
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in
 from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -203,13 +204,13 @@ def _published_records(entry: Entry, sources: Sources,
 
 
 def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
-             known: Mapping) -> tuple[Entry, EntryReport]:
+             known: Mapping[str, Name]) -> tuple[Entry, EntryReport]:
     resolution, conflicts = _resolution_of(entry, preprint, sources)
     # an entry citing a published version is never rewritten from its preprint
     proposed = resolution.labelled_fields(as_preprint=cites_preprint(entry))
     if "author" in proposed:  # written as the library's sources state family names
         value, source = proposed["author"]
-        stated = stated_splits({"author": value}, known | known_author_splits([{"author": value}]))
+        stated = stated_splits({"author": value}, {**known, **known_author_splits([{"author": value}])})
         proposed["author"] = (stated["author"], source)
     fields, changes, kept = _applied(entry, proposed)
     if resolution.upgraded:

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import bibtexparser
 from bibtexparser import model as btp
@@ -33,7 +34,7 @@ from llm4anno_bib.bibfile import (
 from llm4anno_bib.enrich import TITLE_THRESHOLD, cites_preprint, title_score
 from llm4anno_bib.ids import PAGE_DASH, bare_doi
 from llm4anno_bib.model import Entry, Library, venue_acronym
-from llm4anno_bib.names import split_name
+from llm4anno_bib.names import Name, split_name
 
 if TYPE_CHECKING:
     import pandas
@@ -90,7 +91,7 @@ class VerifyReport:
         """0 when every checked entry agrees, 1 when any disagrees."""
         return 1 if self.disagreeing else 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The report as plain data (what ``to_json`` writes)."""
         return {"path": self.path, "disagreeing": len(self.disagreeing),
                 "not_checked": len(self.not_checked),
@@ -134,7 +135,7 @@ def _venue_key(entry: Entry) -> str | None:
     return None
 
 
-def _families(entry: Entry, known: dict, memo: dict[str, str]) -> list[str]:
+def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str]) -> list[str]:
     families = []
     for name in entry.bib_authors:
         if name.lower() == "others":
@@ -182,7 +183,8 @@ class _Matcher:
         return None
 
 
-def verify_entry(theirs: Entry, line: int, matcher: _Matcher, known: dict) -> VerifiedEntry:
+def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
+                 known: Mapping[str, Name]) -> VerifiedEntry:
     """Match one user entry and compare it (see the module's rules)."""
     match = _match(theirs, matcher)
     if match is None:
@@ -232,7 +234,7 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
 
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
-                     known: dict) -> list[Finding]:
+                     known: Mapping[str, Name]) -> list[Finding]:
     their_families = _families(theirs, known, matcher.families)
     our_families = _families(ours, known, matcher.families)
     if their_families and their_families[-1] == "others":
@@ -273,7 +275,8 @@ _REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),
 _LIBRARY_ONLY = ("keywords", "pdf", "code", "data", "webpage", "curated", "ids")
 
 
-def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry) -> tuple[str, list]:
+def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
+                  ) -> tuple[str, list[tuple[str, str]]]:
     """The corrected entry's type and ``(name, raw value)`` fields: the user's raw values
     (macros and delimiters as written) except the ones replaced from the library (braced)."""
     theirs = [(f.key, str(f.value)) for f in block.fields]
@@ -303,9 +306,9 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
     newline = line_ending(text)
     out, cursor = [text[: len(text) - len(body)]], 0
     for block in parsed.entries:
-        start = read.find(block.raw, cursor)
+        start = read.find(block.raw, cursor) if block.raw is not None else -1
         found = reports.get((block.key, line_of(block)))
-        if start < 0 or found is None:
+        if block.raw is None or start < 0 or found is None or found.matched is None:
             continue
         entry_type, fields = _fixed_fields(block, found, library[found.matched])
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]

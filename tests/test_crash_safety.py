@@ -25,7 +25,8 @@ runner = CliRunner()
 # A child that saves the library over and over, alternating two versions of it.
 WRITER = textwrap.dedent("""
     import sys
-    from llm4anno_bib.bibfile import read_library, write_bytes_atomic
+    from llm4anno_bib.bibfile import read_library
+    from llm4anno_bib.files import write_bytes_atomic
     path, old, new = sys.argv[1], open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
     print("ready", flush=True)
     while True:
@@ -34,6 +35,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_writer_killed_at_60_points_leaves_the_old_or_the_new_file(tmp_path):
     old = (ROOT / "library.bib").read_bytes()
     library = llm4anno_bib.load()
@@ -84,12 +86,12 @@ def _hold(tmp_path, target, seconds: float) -> subprocess.Popen:
 
 
 @pytest.fixture
-def target(tmp_path):
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+def target(tmp_path, shipped_copy):
+    path = shipped_copy
     return path
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_and_says_so(tmp_path, target):
     holder = _hold(tmp_path, target, 1.0)
     told = []

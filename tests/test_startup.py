@@ -4,6 +4,8 @@ never in tests.)"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -37,6 +39,7 @@ def _imported(body: str, env_cache) -> set[str]:
     return set(done.stdout.splitlines()[-1].removeprefix("MODULES:").split())
 
 
+@pytest.mark.slow
 def test_import_and_query_commands_load_no_heavy_module(tmp_path):
     cache = tmp_path / "cache"
     assert _imported("import llm4anno_bib", cache) == set()
@@ -50,10 +53,9 @@ def test_import_and_query_commands_load_no_heavy_module(tmp_path):
     assert _imported(export, cache) == set()  # an unchanged library: its texts from the cache
 
 
-def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeypatch):
+def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeypatch, shipped_copy):
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))  # an empty cache
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+    path = shipped_copy
     assert _libcache.load_cached(path) is None
     parsed = llm4anno_bib.load(path)  # parses and stores
     cached = _libcache.load_cached(path)
@@ -66,9 +68,8 @@ def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeyp
     assert _libcache.load_cached(path) is None  # another content, another key
 
 
-def test_a_damaged_cache_entry_means_a_parse(tmp_path):
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+def test_a_damaged_cache_entry_means_a_parse(tmp_path, shipped_copy):
+    path = shipped_copy
     read_library(path)
     stored = _libcache._cache_file(_libcache.content_digest(path.read_bytes()))
     stored.write_text(json.dumps({"entries": [["broken"]]}), encoding="utf-8")
@@ -88,16 +89,17 @@ def test_warnings_are_given_again_from_the_cache(tmp_path):
 
 
 def test_an_export_reuses_the_texts_of_entries_as_read_and_formats_changed_ones(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, shipped_copy):
     from llm4anno_bib.bibfile import format_entries
     from llm4anno_bib.model import Entry
 
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+    path = shipped_copy
     library = llm4anno_bib.load(path)
-    assert library.to_bibtex() == format_entries(library.entries)
     kept = _libcache._cache_file(library.source.digest, ".bibtex")
+    assert library.to_bibtex() == format_entries(library.entries)
+    assert not kept.exists()  # a read writes nothing; the export command keeps the texts
+    assert llm4anno_bib.export(library) == format_entries(library.entries)
     texts = json.loads(kept.read_text(encoding="utf-8"))
     assert set(texts) == {e.key for e in library}
     # the kept text is what a later export gives (proof that it is read, not made again)
@@ -129,15 +131,14 @@ def test_the_cache_keeps_the_last_libraries_and_drops_older_formats(tmp_path, mo
     assert _libcache.load_cached(path) is not None  # the last one is kept
 
 
-def test_cache_info_counts_and_clear_removes_parsed_libraries(tmp_path, monkeypatch):
+def test_cache_info_counts_and_clear_removes_parsed_libraries(tmp_path, monkeypatch, shipped_copy):
     from typer.testing import CliRunner
 
     from llm4anno_bib.cli import app
 
     folder = tmp_path / "cache"
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+    path = shipped_copy
     read_library(path)
     info = CliRunner().invoke(app, ["cache", "info"])
     assert info.exit_code == 0 and "1 parsed library" in info.stdout
@@ -145,3 +146,33 @@ def test_cache_info_counts_and_clear_removes_parsed_libraries(tmp_path, monkeypa
     assert cleared.exit_code == 0 and "1 parsed library" in cleared.stdout
     assert not list((folder / "libraries").glob("*.json"))
     assert _libcache.load_cached(path) is None
+
+
+@pytest.mark.slow
+def test_an_edit_of_the_code_that_derives_entries_means_a_parse(tmp_path):
+    """The cache is keyed on the deriving modules' source: a maintainer's edit of
+    ``model.py`` is seen by the next load; an edit of the CLI keeps the cache."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "llm4anno_bib", checkout / "llm4anno_bib",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "refs.bib"
+    path.write_text("@misc{a,\n  title = {X},\n}\n", encoding="utf-8")
+    probe = ("import sys\nfrom llm4anno_bib import _libcache\n"
+             "from llm4anno_bib.bibfile import read_library\n"
+             "hit = _libcache.load_cached(sys.argv[1]) is not None\n"
+             "read_library(sys.argv[1])\nprint(hit)\n")
+    env = {**os.environ, "PYTHONPATH": str(checkout),
+           "LLM4ANNO_BIB_CACHE_DIR": str(tmp_path / "cache")}
+
+    def cached() -> bool:
+        run = subprocess.run([sys.executable, "-c", probe, str(path)], env=env,
+                             capture_output=True, text=True, check=True, cwd=tmp_path)
+        return run.stdout.strip() == "True"
+
+    assert not cached() and cached()
+    with open(checkout / "llm4anno_bib" / "cli.py", "a", encoding="utf-8") as cli:
+        cli.write("\n# an edit that derives nothing\n")
+    assert cached()
+    with open(checkout / "llm4anno_bib" / "model.py", "a", encoding="utf-8") as model:
+        model.write("\n# an edit of the model\n")
+    assert not cached() and cached()

@@ -1,74 +1,73 @@
-"""Export formats: one module per format, each a function ``Library -> str``.
+"""Export formats: one registry, one module per format, each a function of a ``Library``.
 
 ``bibtex`` (library.bib's own entries), ``biblatex``, ``csl-json``, ``markdown`` (the list's
 line per work), ``refs`` (formatted references: ``style`` and ``backend``), ``html`` (a
-self-contained page: ``html_page``).
+self-contained page: ``html_page``, with its ``title``). A format's module is imported when
+the format is first asked for. No renderer calls back into ``Library``'s output methods:
+``Library.export`` and ``to_bibtex``/``to_html`` all come here.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llm4anno_bib.errors import Llm4AnnoBibError, UnknownFormat, UnknownStyle
+from llm4anno_bib.errors import UnknownFormat, UnknownStyle, choose
 
 if TYPE_CHECKING:
     from llm4anno_bib.model import Library
 
-_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
+__all__ = ["FORMATS", "Format", "render"]
 
 
-def project_url(fields) -> str | None:
-    """The URL of ``howpublished = {\\url{...}}``: how a project's own citation (a GitHub
-    repository) says where it is; ``None`` for any other entry."""
-    match = _URL_MACRO.match(fields.get("howpublished", ""))
-    return match.group(1) if match else None
+@dataclass(frozen=True)
+class Format:
+    """An export format: its renderer (``module:function``) and the options it takes of
+    ``style``, ``backend``, ``title`` and ``keep`` (the entry texts kept in the cache)."""
+
+    name: str
+    renderer: str
+    options: tuple[str, ...] = ()
+
+    def load(self) -> Callable[..., str]:
+        module, _, function = self.renderer.partition(":")
+        found: Callable[..., str] = getattr(importlib.import_module(module), function)
+        return found
 
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "markdown", "refs", "html")
+REGISTRY = {f.name: f for f in (
+    Format("bibtex", "llm4anno_bib.exports.bibtex:render_bibtex", ("keep",)),
+    Format("biblatex", "llm4anno_bib.exports.biblatex:render_biblatex"),
+    Format("csl-json", "llm4anno_bib.exports.csljson:render_csljson"),
+    Format("markdown", "llm4anno_bib.exports.markdown:render_markdown"),
+    Format("refs", "llm4anno_bib.exports.references:render_references", ("style", "backend")),
+    Format("html", "llm4anno_bib.exports.html_page:render_page", ("title",)),
+)}
+FORMATS = tuple(REGISTRY)
 
 
 def render(library: Library, format: str = "bibtex", style: str | None = None,
-           backend: str | None = None) -> str:
+           backend: str | None = None, *, title: str | None = None,
+           keep: bool = False) -> str:
     """Render ``library`` in ``format`` (one of ``FORMATS``, any case); ``style`` and
-    ``backend`` are for ``refs`` only. Raises ``UnknownFormat`` or ``UnknownStyle`` (also
-    for a style or backend given to another format: it would be ignored)."""
-    format = choose(format, FORMATS, "export format", UnknownFormat)
-    if format != "refs" and (style is not None or backend is not None):
+    ``backend`` are for ``refs`` only, ``title`` for ``html``. Raises ``UnknownFormat`` or
+    ``UnknownStyle`` (also for a style or backend given to another format: it would be
+    ignored)."""
+    chosen = REGISTRY[choose(format, FORMATS, "export format", UnknownFormat)]
+    given = {"style": style, "backend": backend, "title": title}
+    if chosen.name != "refs" and (style is not None or backend is not None):
         raise UnknownStyle(f"a style and a backend are for references (format refs), not "
-                           f"{format}; leave them out, or export refs.")
-    if format == "bibtex":
-        return library.to_bibtex()
-    if format == "biblatex":
-        from llm4anno_bib.exports.biblatex import render_biblatex
-
-        return render_biblatex(library)
-    if format == "csl-json":
-        from llm4anno_bib.exports.csljson import render_csljson
-
-        return render_csljson(library)
-    if format == "markdown":
-        from llm4anno_bib.listmd import item_line
-
-        return "".join(item_line(e) + "\n" for e in library)
-    if format == "html":
-        return library.to_html()
-    if format == "refs":
-        from llm4anno_bib.exports.references import render_references
-
-        return render_references(library, style or "plain", backend or "text")
-    raise AssertionError(f"format '{format}' is in FORMATS but not rendered")
-
-
-def choose(value: str, choices: tuple[str, ...], what: str,
-           error: type[Llm4AnnoBibError] = UnknownFormat) -> str:
-    """``value`` as one of ``choices`` (any case, blanks around it ignored); ``error``
-    naming them otherwise. The one check of every ``--format``, ``--style`` and ``--backend``.
-
-    >>> choose(" BibTeX ", FORMATS, "export format")
-    'bibtex'
-    """
-    chosen = value.strip().lower() if isinstance(value, str) else value
-    if chosen not in choices:
-        raise error(f"unknown {what} '{value}'; choose one of: {', '.join(choices)}.")
-    return chosen
+                           f"{chosen.name}; leave them out, or export refs.")
+    options: dict[str, object] = {name: value for name, value in given.items()
+                                  if value is not None}
+    if "style" in chosen.options:
+        options = {"style": "plain", "backend": "text"} | options
+    if keep and "keep" in chosen.options:
+        options["keep"] = True
+    unused = sorted(set(options) - set(chosen.options))
+    if unused:
+        raise UnknownFormat(f"{', '.join(unused)} is not an option of the {chosen.name} "
+                            "format; leave it out.")
+    return chosen.load()(library, **options)

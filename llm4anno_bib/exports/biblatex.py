@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from llm4anno_bib._text import collapse_spaces
 from llm4anno_bib.bibfile import format_records
-from llm4anno_bib.exports import project_url
+from llm4anno_bib.ids import project_url
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 

@@ -9,10 +9,10 @@ with ``publisher`` arXiv and ``number`` ``arXiv:<id>``, as Zotero writes them.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text
-from llm4anno_bib.exports import project_url
-from llm4anno_bib.ids import PAGE_DASH
+from llm4anno_bib.ids import PAGE_DASH, project_url
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name, split_name
 
@@ -28,10 +28,10 @@ def csl_type(entry: Entry) -> str:
     return _TYPES.get(entry.entry_type, "document")
 
 
-def csl_item(entry: Entry, known: dict[str, Name]) -> dict:
+def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     """One entry as a CSL-JSON item."""
     values = entry.fields
-    item: dict = {"id": entry.key, "type": csl_type(entry), "title": entry.title}
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type(entry), "title": entry.title}
     for role in ("author", "editor"):
         if values.get(role):
             from pybtex.bibtex.utils import split_name_list

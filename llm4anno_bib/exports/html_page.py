@@ -13,11 +13,16 @@ import hashlib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.exports.bibtex import entry_texts
 from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Category, Entry, Library, venue_acronym
 from llm4anno_bib.stats import Stats, library_stats
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["render_page", "overview_chart", "COLOURS"]
 
@@ -29,7 +34,7 @@ _AUTHORS_SHOWN = 8
 
 
 @lru_cache(maxsize=1)
-def _environment():
+def _environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -77,8 +82,6 @@ def entry_texts_as_read(library: Library) -> dict[str, str]:
     """Each entry's BibTeX exactly as its file has it, from its '@' to its closing brace (an
     entry changed since, or one of a library not read from a file, as the canonical writer
     writes it)."""
-    from llm4anno_bib._libcache import entry_texts
-
     source = library.source
     exact: dict[str, str] = {}
     if source is not None:
@@ -99,9 +102,9 @@ def _title(library: Library) -> str:
 
 
 def _tree(library: Library, categories: tuple[Category, ...], texts: Mapping[str, str],
-          headings: Mapping[str, str]) -> list[dict]:
-    nodes: dict[str, dict] = {}
-    roots: list[dict] = []
+          headings: Mapping[str, str]) -> list[dict[str, Any]]:
+    nodes: dict[str, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
     for category in categories:
         parent = nodes.get(category.parent) if category.parent else None
         path = (parent["path"] + " " if parent else "") + category.slug
@@ -123,7 +126,7 @@ def _tree(library: Library, categories: tuple[Category, ...], texts: Mapping[str
     return roots
 
 
-def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict:
+def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict[str, Any]:
     authors = list(entry.authors)  # plain text, given names first
     shown = ", ".join(authors[:_AUTHORS_SHOWN]) + (" et al" if len(authors) > _AUTHORS_SHOWN
                                                    else "")
@@ -148,7 +151,7 @@ def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict:
             "search": normalise_title(haystack)}
 
 
-def overview_chart(stats: Stats, width: int = 640, height: int = 260) -> dict:
+def overview_chart(stats: Stats, width: int = 640, height: int = 260) -> dict[str, Any]:
     """Geometry of the works-per-year chart (stacked by top-level category), for the SVG of
     the page: bars with their parts, y ticks, legend and a text description."""
     left, right, top, bottom = 40, width - 10, 20, height - 28

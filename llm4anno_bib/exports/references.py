@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
+from typing import Any
 
 from llm4anno_bib.errors import UnknownStyle
 from llm4anno_bib.model import Library
@@ -19,11 +20,11 @@ BACKENDS = ("text", "markdown", "html", "latex")
 _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
 
 
-def _formatted(library: Library, style: str, backend: str):
+def _formatted(library: Library, style: str, backend: str) -> Any:
     from pybtex.database import BibliographyData
     from pybtex.database import Entry as PybtexEntry
 
-    from llm4anno_bib.exports import choose
+    from llm4anno_bib.errors import choose
 
     style = choose(style, STYLES, "style", UnknownStyle)
     backend = choose(backend, BACKENDS, "backend", UnknownStyle)
@@ -42,7 +43,7 @@ def _formatted(library: Library, style: str, backend: str):
 _PERSON_ROLES = ("author", "editor")
 
 
-def _persons(names: str) -> list:
+def _persons(names: str) -> list[Any]:
     """pybtex's persons of a name list, each name as plain text (``Rockt{\\"a}schel`` as
     ``Rocktäschel``): the alpha style abbreviates the LaTeX source of a name otherwise
     (``[PRocktaschelR+19]`` where BibTeX gives ``[PRR+19]``). A braced name (an
@@ -58,7 +59,7 @@ def _persons(names: str) -> list:
 
 
 @lru_cache(maxsize=None)
-def _style(name: str):  # noqa: ANN202 (a pybtex Style)
+def _style(name: str) -> Any:  # a pybtex Style
     """pybtex's style, made once: finding a plugin scans the installed packages' entry
     points (about 8 ms), which made every ``Entry.cite`` slow."""
     from pybtex.plugin import find_plugin
@@ -80,14 +81,14 @@ def _guarded(base: type, latex: bool) -> type:
     its backends also write any URL as a link and a key or label as it is."""
     from llm4anno_bib.ids import is_bibtex_key, web_url
 
-    class Guarded(base):  # type: ignore[valid-type, misc]
+    class Guarded(base):  # type: ignore[misc]  # pybtex classes are untyped
         def format_str(self, text: str) -> str:
             return _latex_text(text) if latex else super().format_str(text)
 
         def format_href(self, url: str, text: str, external: bool = False) -> str:
             if web_url(url) != url:  # javascript:, a quote, a brace: the text, unlinked
                 return text
-            return super().format_href(url, text, external)
+            return str(super().format_href(url, text, external))
 
         def write_entry(self, key: str, label: str, text: str) -> None:
             super().write_entry(key if is_bibtex_key(key) else self.format_str(key),
@@ -117,7 +118,7 @@ def _latex_text(text: str) -> str:
             return _LATEX_SPECIAL[char]
         if char.isascii():
             return ""
-        return codecs.encode(char, "ulatex")
+        return str(codecs.encode(char, "ulatex"))  # "ulatex" maps text to text
 
     return _LATEX_TEXT.sub(escape, text)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from llm4anno_bib.sources._http import (
-    CacheInfo, Politeness, cache_info, clear_cache, default_cache_dir, make_session,
+    CacheInfo, Politeness, cache_info, clear_cache, make_session,
 )
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 

@@ -28,6 +28,8 @@ import requests_cache
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
+from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.policy import ExpirationPatterns
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.errors import CacheWarning, Llm4AnnoBibError, SourceError
@@ -38,7 +40,7 @@ USER_AGENT = "llm4anno-bib/0.1 (+https://github.com/nlp24annotation/LLM4Annotati
 
 # How long an answer stays fresh: arXiv ids change versions, the Anthology and DBLP rarely
 # change a published record.
-EXPIRY = {
+EXPIRY: ExpirationPatterns = {
     "*export.arxiv.org*": timedelta(days=7),
     "*aclanthology.org*": timedelta(days=30),
     "*dblp.org*": timedelta(days=30),
@@ -63,6 +65,7 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        damaged_by: sqlite3.DatabaseError
         try:
             return _open_cache(folder, expire_after)
         except sqlite3.OperationalError as exc:
@@ -106,7 +109,7 @@ def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.
         len(session.cache.responses)  # reads the schema: a damaged file fails here
         len(session.cache.redirects)
     except sqlite3.DatabaseError:
-        session.close()
+        session.close()  # type: ignore[no-untyped-call]
         raise
     session.headers["User-Agent"] = USER_AGENT
     for prefix in ("http://", "https://"):
@@ -310,7 +313,7 @@ def _download(session: requests.Session, url: str, params: Mapping[str, str] | N
         if deadline.passed:  # the socket was shut at the deadline: what came is not all
             raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s")
     response._content = body
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # the body was read here
     return response
 
 
@@ -528,7 +531,7 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
     if (folder / CACHE_FILE).is_file():
         backend = None
         try:
-            backend = requests_cache.SQLiteCache(str(folder / CACHE_FILE), serializer="json")
+            backend = SQLiteCache(str(folder / CACHE_FILE), serializer="json")
             for url in backend.responses.keys():
                 response = backend.responses[url]
                 host = urlsplit(response.url).netloc or "?"
@@ -538,7 +541,7 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
                               "clear'.", url=str(folder / CACHE_FILE)) from exc
         finally:
             if backend is not None:
-                backend.close()
+                backend.close()  # type: ignore[no-untyped-call]
     from llm4anno_bib import _libcache
 
     files = _cache_files(folder)

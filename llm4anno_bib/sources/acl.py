@@ -22,12 +22,13 @@ from pathlib import Path
 import requests
 from rapidfuzz import fuzz, process
 
+from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
 from llm4anno_bib.ids import is_anthology_id
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import (
-    Politeness, RequestGate, decode_utf8, default_cache_dir, get,
+    Politeness, RequestGate, decode_utf8, get,
 )
 from llm4anno_bib.sources.records import BibRecord
 
@@ -146,7 +147,9 @@ class AclClient:
         stored = self.index_dir / f"acl-anthology-index-{digest}.json"
         if stored.is_file():
             try:
-                return json.loads(stored.read_text(encoding="utf-8"))
+                kept: dict[str, dict[str, list[str]]] = json.loads(
+                    stored.read_text(encoding="utf-8"))
+                return kept
             except (OSError, ValueError):
                 pass  # a damaged index file is rebuilt below
         try:
@@ -155,7 +158,7 @@ class AclClient:
         except UnicodeDecodeError as exc:
             raise SourceError(f"the full export is not UTF-8 ({exc}).", url=url) from exc
         index = build_index(text)
-        from llm4anno_bib.bibfile import write_text_atomic
+        from llm4anno_bib.files import write_text_atomic
 
         try:  # keeping the index is a saving, not a need: a full disk only costs a rebuild
             self.index_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Mapping
 
 import requests
+from typing import Any
 
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, SourceWarning
@@ -115,7 +116,7 @@ def _text(value: object) -> str:
     return collapse_spaces(strip_controls(str(value))) if isinstance(value, (str, int)) else ""
 
 
-def _to_hit(info: dict) -> DblpHit | None:
+def _to_hit(info: dict[str, Any]) -> DblpHit | None:
     key = info.get("key")
     if not isinstance(key, str) or not is_dblp_key(key):
         return None

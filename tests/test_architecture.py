@@ -1,0 +1,77 @@
+"""The house runs one way: the import graph (inner imports and the export registry's
+renderers counted) has no cycle, the model is a leaf, and the README draws it as it is."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+
+from conftest import ROOT
+
+from llm4anno_bib import _libcache
+
+
+def _graph_script():
+    spec = importlib.util.spec_from_file_location("import_graph",
+                                                  ROOT / "scripts" / "import_graph.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GRAPH = _graph_script()
+
+
+@functools.cache
+def _package_graph() -> dict[str, set[str]]:
+    return GRAPH.import_graph()
+
+
+def test_the_reader_counts_inner_imports_registry_strings_and_skips_type_checking(tmp_path):
+    package = tmp_path / "llm4anno_bib"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("from llm4anno_bib import top\n")
+    (package / "top.py").write_text("def f():\n    from llm4anno_bib.sub import leaf\n")
+    (package / "sub" / "__init__.py").write_text('R = "llm4anno_bib.sub.other:render"\n')
+    (package / "sub" / "leaf.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from llm4anno_bib import top\n"
+        "from . import other\n")
+    (package / "sub" / "other.py").write_text("from ..top import f\n")
+    graph = GRAPH.import_graph(package)
+    assert graph == {"__init__": {"top"}, "top": {"sub.leaf"}, "sub": {"sub.other"},
+                     "sub.leaf": {"sub.other"}, "sub.other": {"top"}}
+    assert GRAPH.cycles(graph) == [["sub.leaf", "sub.other", "top"]]
+
+
+def test_the_package_imports_run_one_way():
+    graph = _package_graph()
+    assert GRAPH.cycles(graph) == []
+    assert len(graph) > 30  # the whole package was read, not an empty folder
+
+
+def test_the_model_knows_no_files_sources_exports_or_cli():
+    graph = _package_graph()
+    assert graph["model"] == {"_text", "errors", "ids", "names"}
+    assert GRAPH.closure(graph, "model") == {"model", "_text", "errors", "ids", "names"}
+
+
+def test_no_export_renderer_calls_back_into_the_package_api():
+    graph = _package_graph()
+    for module in (m for m in graph if m.startswith("exports")):
+        assert "__init__" not in GRAPH.closure(graph, module), module
+        assert "outputs" not in GRAPH.closure(graph, module), module
+
+
+def test_the_library_cache_is_keyed_on_every_module_a_read_runs():
+    graph = _package_graph()
+    assert set(_libcache.DERIVING_MODULES) == GRAPH.closure(graph, "bibfile")
+
+
+def test_the_readme_draws_the_graph_as_it_is():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    drawn = re.search(r"<!-- import-graph -->\n```text\n(.*?)```\n", readme, re.S)
+    assert drawn, "the README's architecture section has no import graph"
+    assert drawn.group(1) == GRAPH.render_layers(_package_graph()), \
+        "redraw it: python scripts/import_graph.py"
