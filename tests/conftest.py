@@ -82,6 +82,15 @@ def server_env(server, cache) -> dict[str, str]:
                          "LLM4ANNO_BIB_CACHE_DIR": str(cache)}
 
 
+@pytest.fixture
+def shipped_copy(tmp_path) -> Path:
+    """A copy of the shipped ``library.bib`` at ``tmp_path / "library.bib"``: the one a test
+    may change (and the one a command run in ``tmp_path`` finds)."""
+    copy = tmp_path / "library.bib"
+    copy.write_bytes((ROOT / "library.bib").read_bytes())
+    return copy
+
+
 @pytest.fixture(scope="session")
 def library():
     import llm4anno_bib

@@ -128,6 +128,9 @@ class SourceServer:
         self.requests: list[LoggedRequest] = []
         self._faults: dict[str, deque[Fault]] = {}
         self._slow: dict[str, float] = {}
+        self._holds: dict[str, int] = {}  # prefix -> requests answered before holding
+        self._held = threading.Semaphore(0)  # one release per request that reached the hold
+        self._release = threading.Event()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -163,6 +166,29 @@ class SourceServer:
     def slow_down(self, prefix: str, seconds: float) -> None:
         """Answer every request under ``prefix`` correctly, but ``seconds`` late."""
         self._slow[prefix] = seconds
+
+    def hold(self, prefix: str, after: int = 0) -> None:
+        """Answer the first ``after`` requests under ``prefix``, then keep every later one
+        waiting (the client blocked in its read) until ``release``: a barrier, so a test
+        acts while a request is surely in flight instead of guessing with a sleep."""
+        self._release.clear()
+        self._holds[prefix] = after
+
+    def wait_for_held(self, timeout: float = 60.0) -> bool:
+        """Whether a request reached the hold within ``timeout`` seconds."""
+        return self._held.acquire(timeout=timeout)
+
+    def release(self) -> None:
+        """Let every held request (and every later one) be answered."""
+        self._holds.clear()
+        self._release.set()
+
+    def _wait_if_held(self, path: str) -> None:
+        for prefix, after in list(self._holds.items()):
+            if path.startswith(prefix) and self.count(prefix) > after:
+                self._held.release()
+                self._release.wait(timeout=120)
+                return
 
     def count(self, prefix: str, **query: str) -> int:
         """How many requests went to ``prefix`` (with these query parameters present)."""
@@ -235,6 +261,7 @@ class SourceServer:
                 parts = urlsplit(self.path)
                 path, query = unquote(parts.path), parse_qs(parts.query)
                 server.requests.append(LoggedRequest(path, query, time.monotonic()))
+                server._wait_if_held(path)
                 fault = server._take_fault(path)
                 if fault is not None:
                     time.sleep(fault.delay)

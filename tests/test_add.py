@@ -39,6 +39,7 @@ def source_fields(entry) -> dict[str, str]:
                  id="anthology-doi"),
     pytest.param("doi:10.1162/coli_a_00523", "lou2024large", id="journal-doi-in-the-anthology"),
 ])
+@pytest.mark.slow
 def test_add_gives_the_entry_the_build_gives(server, tmp_path, library, needs_dblp,
                                             identifier, key):
     shipped = library[key]
@@ -162,6 +163,7 @@ def test_api_add_writes_the_file_and_a_repeat_changes_nothing(server, tmp_path, 
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dblp):
     added = runner.invoke(app, ["add", "2201.11903", "-c", "chain-of-thought-prompting-cot",
                                 "--library", str(small_file)])
@@ -184,6 +186,7 @@ def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dbl
     assert small_file.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_add_as_a_real_process(server, tmp_path, small_file, needs_dblp):
     env = server_env(server, tmp_path / "proc-cache")
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "add",

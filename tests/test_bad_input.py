@@ -193,9 +193,9 @@ def test_an_unreadable_file(tmp_path):
     ("https://example.org/10.1145/x", 2, "is not an arXiv id"),
 ])
 def test_invalid_ids_are_refused_before_anything_is_read_or_asked(tmp_path, monkeypatch,
-                                                                  identifier, code, words):
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+                                                                  identifier, code, words,
+                                                                  shipped_copy):
+    path = shipped_copy
     before = _snapshot(path)
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
     result = runner.invoke(app, ["add", identifier, "-c", "surveys", "--offline",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # compiles documents
 
 
 @pytest.mark.parametrize("style", ["plain", "plainnat"])

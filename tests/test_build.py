@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.bibfile import read_library, render_library
@@ -23,6 +24,7 @@ def _clients(server, cache):
                            dblp_url=server.dblp_url, arxiv_politeness=FAST, politeness=FAST)
 
 
+@pytest.mark.slow
 def test_build_reproduces_library_bib_with_few_requests(server, tmp_path, needs_dblp):
     list_text = LIST_README.read_text(encoding="utf-8")
     shipped = (ROOT / "library.bib").read_text(encoding="utf-8")
@@ -53,12 +55,14 @@ def test_build_reproduces_library_bib_with_few_requests(server, tmp_path, needs_
     assert server.requests == []  # everything came from the cache
 
 
+@pytest.mark.slow
 def test_build_without_existing_library_gives_the_same_keys(server, tmp_path, needs_dblp):
     library, _ = build_library(LIST_README.read_text(encoding="utf-8"),
                                _clients(server, tmp_path / "c"), load_curated(CURATED), None)
     assert [e.key for e in library] == [e.key for e in read_library(ROOT / "library.bib")]
 
 
+@pytest.mark.slow
 def test_build_script_runs_against_the_server(server, tmp_path, needs_dblp):
     output = tmp_path / "library.bib"
     result = subprocess.run(
@@ -72,6 +76,7 @@ def test_build_script_runs_against_the_server(server, tmp_path, needs_dblp):
     assert "76 entries" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_stale_unverified_venue_note_goes_once_a_source_holds_the_published_version(
         server, tmp_path, needs_dblp):
     """The shipped library of an older recording set said DPO's NeurIPS version was in no

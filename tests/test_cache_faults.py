@@ -44,10 +44,10 @@ def test_a_damaged_cache_is_set_aside_and_rebuilt(server, tmp_path, how):
     assert again.acl.fetch_bib("N19-1421").year == 2019 and server.requests == []
 
 
-def test_cli_reports_a_damaged_cache_as_a_warning_and_goes_on(server, tmp_path, cli_env):
+def test_cli_reports_a_damaged_cache_as_a_warning_and_goes_on(server, tmp_path, cli_env,
+                                                               shipped_copy):
     _damage(cli_env, "truncated")
-    library = tmp_path / "library.bib"
-    library.write_bytes((ROOT / "library.bib").read_bytes())
+    library = shipped_copy
     result = runner.invoke(app, ["update", "petroni2019language", "--dry-run",
                                  "--library", str(library)])
     assert result.exit_code == 0

@@ -201,8 +201,8 @@ def test_cli_check_text_json_and_exit_codes(tmp_path):
     assert runner.invoke(app, ["check", str(warning_only)]).exit_code == 0
 
 
-def test_check_as_a_real_process_in_a_library_folder(tmp_path):
-    (tmp_path / "library.bib").write_bytes((ROOT / "library.bib").read_bytes())
+@pytest.mark.slow
+def test_check_as_a_real_process_in_a_library_folder(tmp_path, shipped_copy):
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "check"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "0 errors" in done.stderr

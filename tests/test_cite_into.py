@@ -73,6 +73,7 @@ def test_an_alias_is_written_under_the_key_the_paper_cites(tmp_path, library):
     assert [e.key for e in result.library] == ["wei2022chainofthought"]
 
 
+@pytest.mark.slow
 def test_cite_as_a_real_process(tmp_path, library):
     (tmp_path / "paper.aux").write_text("\\citation{wei2022chain}\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "cite", "paper.aux", "-f",
@@ -194,6 +195,7 @@ def test_cite_reads_only_regular_files_next_to_the_paper(tmp_path, target):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "too-large"])
+@pytest.mark.slow
 def test_a_main_aux_that_is_no_regular_file_is_an_error_not_a_hang(tmp_path, kind):
     import os
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import llm4anno_bib
@@ -104,6 +105,7 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert f"`llm4anno-bib {' '.join(command)}" in readme, command
 
 
+@pytest.mark.slow
 def test_real_subprocess(tmp_path: Path, library):
     result = subprocess.run([sys.executable, "-m", "llm4anno_bib", "export", "--category",
                              "in-context-learning-icl"], capture_output=True, text=True,

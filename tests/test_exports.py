@@ -86,6 +86,7 @@ def test_biblatex_maps_types_and_fields(library):
                             "archiveprefix", "primaryclass", "month", "year", "address"}
 
 
+@pytest.mark.slow
 def test_biblatex_export_passes_biber_datamodel_validation(tmp_path, library):
     _tool("biber")
     (tmp_path / "refs.bib").write_text(library.export("biblatex"), encoding="utf-8")
@@ -95,6 +96,7 @@ def test_biblatex_export_passes_biber_datamodel_validation(tmp_path, library):
     assert problems == []
 
 
+@pytest.mark.slow
 def test_biblatex_document_compiles_with_biber_without_warnings(tmp_path, library):
     _tool("biber", "pdflatex")
     (tmp_path / "refs.bib").write_text(library.export("biblatex"), encoding="utf-8")

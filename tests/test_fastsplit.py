@@ -51,6 +51,7 @@ def _same_as_bibtexparser(text: str) -> bool:
 
 @pytest.mark.skipif(not REAL, reason=f"no real files at {SHARED} (the corpus and DBLP exports)")
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_real_files_split_exactly_as_bibtexparser_splits_them(path):
     text = path.read_bytes().decode("mac-roman" if "macroman" in path.name else "utf-8")
     taken = _same_as_bibtexparser(text)
@@ -87,6 +88,7 @@ WORDS = st.text(alphabet="abcXY09 -.", min_size=0, max_size=5)
 @given(st.lists(st.one_of(SPECIAL, WORDS), max_size=40))
 @example(["@misc{", "k", ",", "title", " = ", "{", "\\", "}", "}", "}"])
 @example(["@misc{", "k", ",", "t", " = ", '"', "{", '"', "}", "}"])
+@pytest.mark.slow
 def test_generated_text_splits_as_bibtexparser_splits_it(parts):
     _same_as_bibtexparser("".join(parts))
 

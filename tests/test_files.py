@@ -116,9 +116,8 @@ def test_other_special_files_are_refused(tmp_path):
     pytest.param(lambda lib, aux: ["verify", str(lib), "--fix", "-o",
                                    str(lib.parent / "same.bib")], id="verify-fix-onto-a-hard-link"),
 ])
-def test_an_output_that_is_an_input_is_refused(tmp_path, command):
-    lib = tmp_path / "library.bib"
-    lib.write_bytes((ROOT / "library.bib").read_bytes())
+def test_an_output_that_is_an_input_is_refused(tmp_path, command, shipped_copy):
+    lib = shipped_copy
     os.link(lib, tmp_path / "same.bib")
     aux = tmp_path / "main.aux"
     aux.write_text("\\citation{wei2022chain}\n", encoding="utf-8")
@@ -129,6 +128,7 @@ def test_an_output_that_is_an_input_is_refused(tmp_path, command):
     assert all(p.read_bytes() == content for p, content in before.items())
 
 
+@pytest.mark.slow
 def test_a_path_through_a_file_is_one_line_and_exit_2(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -140,9 +140,9 @@ def test_a_path_through_a_file_is_one_line_and_exit_2(tmp_path):
         assert result.stderr.count("\n") == 1 and "a part of its path is a file" in result.stderr
 
 
-def test_a_cache_path_that_is_a_file_is_one_line_and_nothing_changes(tmp_path):
-    lib = tmp_path / "library.bib"
-    lib.write_bytes((ROOT / "library.bib").read_bytes())
+@pytest.mark.slow
+def test_a_cache_path_that_is_a_file_is_one_line_and_nothing_changes(tmp_path, shipped_copy):
+    lib = shipped_copy
     cache = tmp_path / "cache"
     cache.write_text("not a folder", encoding="utf-8")
     for args in (["add", "2201.11903", "-c", "surveys", "--offline", "--library", str(lib)],
@@ -155,9 +155,9 @@ def test_a_cache_path_that_is_a_file_is_one_line_and_nothing_changes(tmp_path):
     assert lib.read_bytes() == (ROOT / "library.bib").read_bytes()
 
 
-def test_leftovers_of_a_killed_writer_go_and_no_lock_file_lands_in_the_folder(tmp_path):
-    lib = tmp_path / "library.bib"
-    lib.write_bytes((ROOT / "library.bib").read_bytes())
+def test_leftovers_of_a_killed_writer_go_and_no_lock_file_lands_in_the_folder(tmp_path,
+                                                                            shipped_copy):
+    lib = shipped_copy
     leftover = tmp_path / ".library.bib.x8k2j9qa.tmp"
     leftover.write_bytes(lib.read_bytes())  # a full-size copy, as a SIGKILL leaves it
     other = tmp_path / ".other.bib.abcdefgh.tmp"
@@ -173,9 +173,9 @@ def test_the_lock_of_a_link_is_the_lock_of_its_target(linked):
     assert lock_path(link) == lock_path(real)
 
 
-def test_the_lock_is_reentrant_in_a_process_and_exclusive_between_processes(tmp_path):
-    lib = tmp_path / "library.bib"
-    lib.write_bytes((ROOT / "library.bib").read_bytes())
+@pytest.mark.slow
+def test_the_lock_is_reentrant_in_a_process_and_exclusive_between_processes(tmp_path, shipped_copy):
+    lib = shipped_copy
     with library_lock(lib, timeout=1):
         with library_lock(lib, timeout=1):  # add holds it while save takes it again
             pass
@@ -187,6 +187,7 @@ def test_the_lock_is_reentrant_in_a_process_and_exclusive_between_processes(tmp_
         assert holder.stdout.strip() == LibraryLocked.__name__
 
 
+@pytest.mark.slow
 def test_export_into_waits_for_an_add_on_the_same_file_and_both_changes_stay(server, tmp_path,
                                                                           needs_dblp):
     """The lost update: ``add`` read the file, ``--into`` appended, ``add`` saved over it.

@@ -139,6 +139,7 @@ BOUNDED = Politeness(delay=0, retries=0, timeout=5, max_bytes=1_000_000, deadlin
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+@pytest.mark.slow
 def test_a_compressed_bomb_is_stopped_at_the_limit_and_not_cached(server, tmp_path, encoding):
     import zlib
 
@@ -167,6 +168,7 @@ def test_an_answer_without_a_length_is_refused_while_it_is_read(server, tmp_path
 
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body-drips", "headers-drip"])
+@pytest.mark.slow
 def test_a_server_that_drips_is_cut_at_the_deadline(server, tmp_path, headers_too):
     import time
 
@@ -185,6 +187,7 @@ def test_a_server_that_drips_is_cut_at_the_deadline(server, tmp_path, headers_to
     assert server.count("/arxiv") == 1
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_as_the_anthology_export_is_refused_and_not_kept(server, tmp_path):
     import zlib
 

@@ -190,6 +190,7 @@ def test_the_raw_payloads_do_run_and_read_when_nothing_stands_in_the_way(tmp_pat
     assert {"unsafe-latex", "bibtex-braces"} <= {p.code for p in problems}
 
 
+@pytest.mark.slow
 def test_add_update_into_and_every_export_stay_inert(hostile, tmp_path, secret, needs_dblp):
     _needs("pdflatex", "bibtex", "biber", "pdftotext")
     # add, through the API: by the Anthology id (its record is hostile) and by the arXiv id

@@ -173,6 +173,7 @@ WORST = [
 
 
 @pytest.mark.parametrize("worst", WORST)
+@pytest.mark.slow
 def test_every_pattern_runs_in_linear_time_on_100_kb(worst):
     """A hang guard, not a speed target (scripts/bench.py measures): the quadratic versions
     took 40-55 s on 40 KB, linear ones well under a second on 100 KB."""

@@ -66,6 +66,7 @@ def test_the_survey_link_and_citation_come_from_its_entry(rendered, library):
     assert SURVEY_LINK not in rendered and SURVEY_CITATION not in rendered
 
 
+@pytest.mark.slow
 def test_importing_the_rendered_list_onto_the_library_changes_nothing(server, tmp_path, rendered,
                                                                       needs_dblp):
     shipped = read_library(ROOT / "library.bib")
@@ -90,8 +91,8 @@ def test_render_list_check_for_ci(tmp_path, rendered):
     assert missing.exit_code == 2
 
 
-def test_render_list_writes_a_file_as_a_real_process(tmp_path, rendered):
-    (tmp_path / "library.bib").write_bytes((ROOT / "library.bib").read_bytes())
+@pytest.mark.slow
+def test_render_list_writes_a_file_as_a_real_process(tmp_path, rendered, shipped_copy):
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "render-list", "-o", "LIST.md"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -31,9 +31,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
-    reason="needs Chromium and ChromeDriver (Debian: apt-get install chromium chromium-driver)")
+    reason="needs Chromium and ChromeDriver (Debian: apt-get install chromium chromium-driver)")]
 OUTPUT = ROOT / "tests" / "output"
 DESKTOP, PHONE = (1280, 900), (390, 844)
 

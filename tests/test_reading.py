@@ -34,6 +34,7 @@ WORST = {
 
 
 @pytest.mark.parametrize("case", WORST)
+@pytest.mark.slow
 def test_every_reader_is_linear_on_100_kb_of_its_worst_input(tmp_path, library, case):
     """A hang guard, not a speed target: the quadratic patterns took 44-55 s on 40 KB."""
     text = WORST[case]
@@ -87,6 +88,7 @@ def test_a_library_with_lone_cr_line_endings_keeps_its_tree_and_its_bytes(tmp_pa
     pytest.param(b"@misc{a,\n  title = {Foo {bar},\n  year = 2020\n}\n", id="unbalanced"),
     pytest.param(b"@a{" * 50_000, id="fifty-thousand-openings"),
 ])
+@pytest.mark.slow
 def test_a_syntax_error_is_one_line(tmp_path, text):
     path = tmp_path / "broken.bib"
     path.write_bytes(text)

@@ -41,6 +41,53 @@ def test_every_real_file_round_trips_byte_for_byte_or_names_the_place(tmp_path, 
     assert len(library) > 0
 
 
+# What each real file of the corpus is (counted and found by hand, see its SOURCES.md): read
+# with this many entries, or refused at the line that breaks it, with what the message says.
+PINNED = {
+    "bib/brendon-boldt_phd-thesis_zotero_first200k.bib": ("read", 121),
+    "bib/papers4cnn_jabref_gbk_crlf.bib": ("read", 13),
+    "bib/plk_biblatex_biblatex-examples.bib": ("read", 92),
+    "bib/sentivent_mendeley_library_deprecated.bib": ("read", 180),
+    "aux/bachstelze_rephrase/library.bib": ("read", 80),
+    "bib/nltk_book_refs_macroman_byte.bib": ("refused", 759, "byte 22503 (0x9f) is not UTF-8"),
+    # 233 entries, 5 keys used twice: read as BibTeX reads it (the first of each), not saved
+    "bib/thammegowda_dissertation_anthology.bib":
+        ("refused", 1350, "'isozaki-etal-2010-autoeval' is used twice (lines 1133 and 1350)"),
+}
+REPEATED_KEYS = {"thammegowda_dissertation_anthology.bib": [1350, 1367, 1436, 1763, 2702]}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_each_real_file_has_its_pinned_outcome(tmp_path, name: str):
+    path = SHARED / "corpus" / name
+    if not path.is_file():
+        pytest.skip(f"the real-file corpus is not at {SHARED / 'corpus'}")
+    outcome, number, *said = PINNED[name]
+    copy = tmp_path / path.name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            library = read_library(path)
+            library.save(copy)
+        except BibSyntaxError as error:
+            assert (outcome, error.line, error.path) == ("refused", number, str(path))
+            assert said[0] in str(error) and "nothing was changed" in str(error)
+            assert not copy.exists()
+        else:
+            assert outcome == "read", f"{name} was read; pinned: refused at line {number}"
+            assert len(library) == number and copy.read_bytes() == path.read_bytes()
+    warned = [w.message.line for w in caught if isinstance(w.message, BibWarning)]
+    assert warned == REPEATED_KEYS.get(path.name, [])
+
+
+def test_every_file_of_the_corpus_is_pinned():
+    found = sorted(str(p.relative_to(SHARED / "corpus"))
+                   for p in (SHARED / "corpus").rglob("*.bib"))
+    if not found:
+        pytest.skip(f"the real-file corpus is not at {SHARED / 'corpus'}")
+    assert found == sorted(PINNED), "a new real file: pin what it reads as"
+
+
 @pytest.mark.skipif(not REAL, reason=f"no real files at {SHARED}")
 def test_changing_one_entry_of_a_real_file_changes_only_that_entry(tmp_path):
     path = next(p for p in REAL if "crlf" in p.name)  # CRLF endings, JabRef's layout
@@ -95,6 +142,7 @@ def _entries(draw) -> Entry:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entries(), min_size=1, max_size=4, unique_by=lambda e: e.key.lower()))
+@pytest.mark.slow
 def test_parse_write_parse_is_stable(entries):
     from llm4anno_bib.bibfile import format_entries
 

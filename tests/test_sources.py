@@ -41,6 +41,7 @@ def test_arxiv_title_search_tolerates_small_wording_changes(server, session):
     assert [r.arxiv_id for r in found] == ["2009.01325"]
 
 
+@pytest.mark.slow
 def test_arxiv_waits_between_real_requests_only(server, session):
     client = ArxivClient(session, server.arxiv_url,
                          politeness=Politeness(delay=1.5, retries=0, timeout=5.0))
@@ -53,6 +54,7 @@ def test_arxiv_waits_between_real_requests_only(server, session):
     assert time.monotonic() - started < 1.0 and len(server.requests) == 2
 
 
+@pytest.mark.slow
 def test_retry_after_is_honoured_then_success(server, session):
     server.fail_next("/arxiv", Fault(status=503, headers={"Retry-After": "1"}))
     client = ArxivClient(session, server.arxiv_url, politeness=FAST)

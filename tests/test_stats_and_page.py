@@ -84,6 +84,7 @@ def test_the_stats_table_names_every_category_year_and_venue():
     assert re.search(r"^  arXiv +\d+$", table, re.M)
 
 
+@pytest.mark.slow
 def test_stats_command_with_filters_and_plot(tmp_path):
     done = runner.invoke(app, ["stats", "--category", "Surveys"])
     assert done.exit_code == 0 and "Works: 5" in done.stdout
@@ -105,6 +106,7 @@ def test_stats_command_with_filters_and_plot(tmp_path):
     assert under_a_file.exit_code == 2 and "nothing was written" in under_a_file.stderr
 
 
+@pytest.mark.slow
 def test_plot_without_matplotlib_says_how_to_install_it(tmp_path):
     code = ("import sys; sys.modules['matplotlib'] = None\n"
             "import llm4anno_bib\nfrom llm4anno_bib.plotting import plot_overview\n"
@@ -176,6 +178,7 @@ def test_the_page_has_every_section_and_every_work_with_its_exact_bibtex():
                f'<span class="count" data-count="{category.count}">' in page
 
 
+@pytest.mark.slow
 def test_the_page_is_the_same_bytes_every_time_and_through_the_cli(tmp_path):
     library = llm4anno_bib.load()
     assert library.to_html() == library.to_html()

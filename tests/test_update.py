@@ -8,7 +8,6 @@ import pty
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -39,12 +38,12 @@ def edited(library, key, **changes):
 
 
 @pytest.fixture
-def lib_file(tmp_path):
-    path = tmp_path / "library.bib"
-    path.write_bytes((ROOT / "library.bib").read_bytes())
+def lib_file(tmp_path, shipped_copy):
+    path = shipped_copy
     return path
 
 
+@pytest.mark.slow
 def test_shipped_library_is_up_to_date_and_a_warm_cache_asks_no_one(server, tmp_path,
                                                                      library, needs_dblp):
     cold = update_library(library, connect(server, tmp_path / "c"))
@@ -152,6 +151,7 @@ FAULTS = [
 
 
 @pytest.mark.parametrize(("prefix", "fault", "times", "recovers"), FAULTS)
+@pytest.mark.slow
 def test_faults_end_in_a_per_entry_report_and_the_others_succeed(server, tmp_path, library,
                                                                  prefix, fault, times, recovers):
     keys = ["talmor2019commonsenseqa", "petroni2019language", "dong2023raft"]
@@ -178,6 +178,7 @@ def test_an_arxiv_id_that_no_longer_exists_fails_only_its_entry(server, tmp_path
     assert "arXiv has no paper 2312.99999" in result.entries[0].problem
 
 
+@pytest.mark.slow
 def test_interrupted_update_changes_nothing_and_the_rerun_resumes(server, tmp_path, lib_file,
                                                                    needs_dblp):
     before = lib_file.read_bytes()
@@ -278,6 +279,7 @@ def test_cli_cache_info_and_clear(server, tmp_path, lib_file, cli_env):
     assert "0 answers" in empty.stdout
 
 
+@pytest.mark.slow
 def test_update_as_a_real_process(server, tmp_path, lib_file):
     env = server_env(server, tmp_path / "proc-cache")
     edited(read_library(lib_file), "petroni2019language", pages="1--2").save(lib_file)
@@ -304,26 +306,27 @@ def test_cli_offline_with_a_cold_cache_reports_every_entry(server, tmp_path, lib
     assert "--offline" in result.stdout and server.requests == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_the_library_as_it_was_and_the_rerun_resumes(server, tmp_path, lib_file,
                                                                     needs_dblp):
     before = lib_file.read_bytes()
-    server.slow_down("/acl/", 0.3)
+    server.hold("/acl/", after=1)  # the second Anthology request waits: Ctrl-C comes then
     env = server_env(server, tmp_path / "proc-cache")
     # one category keeps the run short: the CLI waits the real politeness gaps (1 s, 3 s)
     command = [sys.executable, "-m", "llm4anno_bib", "update", "--yes", "--category",
                "Data Selection via Active Learning"]
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while server.count("/acl/") < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    try:
+        assert server.wait_for_held(), "no second Anthology request within 60 s"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        server.release()
     assert proc.returncode == 130 and "interrupted" in err and "was not changed" in err
     assert lib_file.read_bytes() == before
     first = {(r.path, str(sorted(r.query.items()))) for r in server.requests}
     server.reset_log()
-    server.slow_down("/acl/", 0.0)
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and "nothing to do" in done.stderr
@@ -331,6 +334,7 @@ def test_ctrl_c_leaves_the_library_as_it_was_and_the_rerun_resumes(server, tmp_p
     assert first and second and len(first.intersection(second)) <= 1  # at most one cut off
 
 
+@pytest.mark.slow
 def test_on_a_terminal_update_asks_before_writing(server, tmp_path, lib_file):
     edited(read_library(lib_file), "petroni2019language", pages="1--2").save(lib_file)
     env = server_env(server, tmp_path / "tty-cache")

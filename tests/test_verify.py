@@ -132,6 +132,7 @@ def test_real_bibliographies_are_verified_without_crashing():
         assert len(report.entries) > 0
 
 
+@pytest.mark.slow
 def test_verify_as_a_real_process(tmp_path, library):
     (tmp_path / "refs.bib").write_text(library["wei2022chain"].bibtex, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "verify", "refs.bib"],
