@@ -21,11 +21,18 @@ def _converter(kind: str) -> Any:
 
     # pylatexenc logs each character it has no macro for; the library does not print
     logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import (
+        LatexNodes2Text, MacroTextSpec, get_default_latex_context_db,
+    )
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     if kind == "to-text":
-        return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+        # the macros text_to_latex writes for literal braces read back as braces
+        macros = get_default_latex_context_db().filter_context()
+        macros.add_context_category("literal-braces", prepend=True, macros=[
+            MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")])
+        return LatexNodes2Text(latex_context=macros, math_mode="verbatim",
+                               strict_latex_spaces=True)
     return UnicodeToLatexEncoder(non_ascii_only=kind == "non-ascii",
                                  replacement_latex_protection="braces-all",
                                  unknown_char_policy="keep")
@@ -70,9 +77,12 @@ _QUICK_TOKEN = re.compile(
     r"|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z])\s*(?:\{\})?"
     r"|\\([&%$#_{}])"
     r"|([{}])"
-    r"|\\(textquoteright|textquoteleft|textendash|textemdash)(?![A-Za-z])\s*(?:\{\})?")
+    r"|\\(textquoteright|textquoteleft|textendash|textemdash|textbraceleft|textbraceright)"
+    r"(?![A-Za-z])\s*(?:\{\})?")
 _TEXT_MACROS = {"textquoteright": "\u2019", "textquoteleft": "\u2018", "textendash": "\u2013",
-                "textemdash": "\u2014"}
+                "textemdash": "\u2014", "textbraceleft": "\ue000", "textbraceright": "\ue001"}
+# (literal braces stand in private-use characters until the check for unread braces is done)
+_LITERAL_BRACES = str.maketrans({"\ue000": "{", "\ue001": "}"})
 
 
 def _quick_token(match: re.Match[str]) -> str:
@@ -97,7 +107,7 @@ def _quick_latex_to_text(value: str) -> str | None:
     if "\\" in converted or "$" in converted or "~" in converted or "{" in converted \
             or "}" in converted or "--" in converted or "``" in converted or "''" in converted:
         return None
-    return collapse_spaces(converted)
+    return collapse_spaces(converted.translate(_LITERAL_BRACES))
 
 
 @lru_cache(maxsize=65536)

@@ -72,10 +72,11 @@ def _fetch(kind: str, value: str, sources: Sources) -> tuple[ArxivRecord | None,
         return records[value], None
     if kind == "acl":
         return None, sources.acl.fetch_bib(value)
-    record = sources.acl.find_by_doi(value) or sources.dblp.find_by_doi(value)
+    record = sources.acl.find_by_doi(value) or sources.dblp.find_by_doi(value) or \
+        sources.crossref.work(value)
     if record is None:
         raise NotFound(f"no source knows the DOI {value} (asked: the ACL Anthology's full "
-                       "export, DBLP); nothing was added.", key=value)
+                       "export, DBLP, Crossref); nothing was added.", key=value)
     return None, record
 
 

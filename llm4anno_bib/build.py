@@ -2,7 +2,8 @@
 
 read the list -> identify each item's work (links, arXiv ids, titles) -> fetch arXiv records
 in batches -> settle title/link disagreements -> find published versions (ACL Anthology,
-DBLP) -> merge items of the same work -> assign keys (keeping existing ones) -> ``Library``.
+DBLP, Crossref) -> merge items of the same work -> assign keys (keeping existing ones) ->
+``Library``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Libra
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib.ids import identities, identity, parse_anthology_id, parse_arxiv_id
+from llm4anno_bib.ids import (
+    doi_of_link, identities, identity, names_version_of_record, parse_anthology_id, parse_arxiv_id,
+)
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,12 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
         acl_id = parse_anthology_id(work.items[0].paper_link or "")
         if acl_id and "aclanthology.org" in (work.items[0].paper_link or ""):
             work.published = clients.acl.fetch_bib(acl_id)
+
+    say("asking Crossref for papers linked by DOI")
+    for work in works:
+        doi = doi_of_link(work.items[0].paper_link or "")
+        if work.published is None and doi and names_version_of_record(doi):
+            work.published = clients.crossref.work(doi)
 
     say("looking for published versions of the linked preprints")
     for work in works:
@@ -316,7 +325,11 @@ def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> li
             f"cited as arXiv {entry.arxiv_id} ({entry.year}): the {item.label} version is "
             "in none of the recorded sources", _source_name(work))]
     acronym = venue_acronym(entry)
-    if label_venue.lower() == acronym.lower() and label_year == entry.year:
+    # a label may name the venue by its acronym (EMNLP) or by its publisher (ACM Computing
+    # Surveys as "ACM"): either agrees
+    named = label_venue.lower() == acronym.lower() or \
+        (entry.venue or "").lower().startswith(label_venue.lower() + " ")
+    if named and label_year == entry.year:
         return []
     kind = "venue" if label_venue.lower() != "arxiv" else "published"
     return [Correction(key, kind, f"line {item.line}: [{item.label}]",

@@ -134,8 +134,12 @@ def _author_problems(authors: Sequence[str], candidate_authors: Sequence[str]) -
     if not authors or not candidate_authors:
         return []
     first, other = authors[0], candidate_authors[0]
-    if surname_token(first) != surname_token(other) or \
-            "" != _initial(first) != _initial(other) != "":
+    # a first author known by another given name ("Tongshuang" / "Sherry" Wu) is the same
+    # person when at least three authors' family names agree one by one
+    same_list = len(authors) >= 3 and [surname_token(a) for a in authors] == \
+        [surname_token(a) for a in candidate_authors]
+    if surname_token(first) != surname_token(other) or (
+            "" != _initial(first) != _initial(other) != "" and not same_list):
         return [f"first author {other!r} is not {first!r}"]
     if min(len(authors), len(candidate_authors)) >= 2:
         ours = {surname_token(a) for a in authors}
@@ -149,11 +153,14 @@ def _author_problems(authors: Sequence[str], candidate_authors: Sequence[str]) -
 
 
 def find_published(titles: Sequence[str], authors: Sequence[str], year: int | None,
-                   sources: Sources, subject: str) -> tuple[BibRecord | None, list[str]]:
-    """The published version of a preprint (ACL Anthology first, then DBLP), or ``None``,
-    with the near misses met on the way (``subject`` names the preprint in them).
+                   sources: Sources, subject: str,
+                   doi: str | None = None) -> tuple[BibRecord | None, list[str]]:
+    """The published version of a preprint (the ACL Anthology first, then DBLP, then
+    Crossref: by ``doi`` when one is known, else by title), or ``None``, with the near
+    misses met on the way (``subject`` names the preprint in them).
 
-    DBLP's own copies of arXiv preprints ("Informal Publications") are not published versions.
+    DBLP's own copies of arXiv preprints ("Informal Publications") are not published
+    versions, nor are the preprints Crossref registers (the client leaves them out).
     """
     near_misses: list[str] = []
 
@@ -174,23 +181,54 @@ def find_published(titles: Sequence[str], authors: Sequence[str], year: int | No
                 continue
             if accept([hit.title], hit.authors, hit.year, f"DBLP {hit.key}"):
                 return sources.dblp.fetch_bib(hit.key), near_misses
+    candidates: list[BibRecord | None] = [sources.crossref.work(doi)] if doi else []
+    for title in titles if not doi else ():
+        candidates += sources.crossref.search(title)
+    for work in candidates:
+        if work is not None and accept([work.title], work.authors, work.year,
+                                       f"Crossref {work.ident}"):
+            return work, near_misses
     return None, near_misses
 
 
 def find_preprint(titles: Sequence[str], authors: Sequence[str], year: int | None,
                   sources: Sources, subject: str) -> tuple[ArxivRecord | None, list[str]]:
-    """The arXiv preprint of a work known by title (one arXiv title search), or ``None``,
-    with the near misses met on the way."""
+    """The arXiv preprint of a work known by title, or ``None``, with the near misses met on
+    the way. arXiv's title search asks for every word: a work renamed on arXiv ("Secretly"
+    became "Implicitly") is found by asking again with the parts of its title (before and
+    after a colon or question mark), and the matching rule decides."""
     near_misses: list[str] = []
-    for candidate in sources.arxiv.search_title(titles[0]):
-        verdict = judge(titles, authors, candidate.year, [candidate.title],
-                        candidate.authors, year)
-        if verdict.accepted:
-            return candidate, near_misses
-        if verdict.near_miss:
-            near_misses.append(f"{subject} ~ arXiv {candidate.arxiv_id} {candidate.title!r}: "
-                               f"{verdict.reason}")
+    seen: set[str] = set()
+    for query in [titles[0], *title_parts(titles[0])]:
+        for candidate in sources.arxiv.search_title(query):
+            if candidate.arxiv_id in seen:
+                continue
+            seen.add(candidate.arxiv_id)
+            verdict = judge(titles, authors, candidate.year, [candidate.title],
+                            candidate.authors, year)
+            if verdict.accepted:
+                return candidate, near_misses
+            if verdict.near_miss:
+                near_misses.append(f"{subject} ~ arXiv {candidate.arxiv_id} "
+                                   f"{candidate.title!r}: {verdict.reason}")
     return None, near_misses
+
+
+_MIN_PART_WORDS = 3  # fewer words than this find too many papers to be worth a request
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of a title split at its colons, question marks and dashes, each with at
+    least three words; none for a title of one part.
+
+    >>> title_parts("Why Can GPT Learn In-Context? Language Models Secretly Perform "
+    ...             "Gradient Descent as Meta-Optimizers")
+    ['Why Can GPT Learn In-Context', 'Language Models Secretly Perform Gradient Descent as Meta-Optimizers']
+    >>> title_parts("Emergent Abilities of Large Language Models")
+    []
+    """
+    parts = [p.strip() for p in re.split(r"[:?]|\s[-\u2013\u2014]+\s", title) if p.strip()]
+    return [p for p in parts if len(p.split()) >= _MIN_PART_WORDS] if len(parts) > 1 else []
 
 
 def cites_preprint(entry: Entry) -> bool:
@@ -252,8 +290,9 @@ def published_fields(record: BibRecord) -> dict[str, str]:
     fields = {name: record.fields[name] if name in ("url", "doi") else
               escape_non_ascii(record.fields[name])
               for name in CARRIED_FIELDS if record.fields.get(name)}
-    if record.source == "acl":
+    if record.source in ("acl", "crossref"):  # titles as published, without braces
         fields["title"] = protect_capitals(fields["title"])
+    if record.source == "acl":
         fields["anthology"] = record.ident
     elif record.source == "dblp":
         fields["dblp"] = record.ident

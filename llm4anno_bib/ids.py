@@ -162,6 +162,29 @@ def parse_doi(text: str) -> str | None:
     return found if is_doi(found) else None
 
 
+# Publishers' pages that carry the DOI in their path: ACM's Digital Library, Springer Link
+_DOI_PAGE = re.compile(
+    r"https?://(?:dl\.acm\.org/doi/(?:abs/|pdf/|full/|epdf/|fullHtml/)?"
+    r"|link\.springer\.com/(?:article/|chapter/|content/pdf/))"
+    r"(10\.\d{4,9}/[^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?", re.I)
+
+
+def doi_of_link(url: str) -> str | None:
+    """The DOI a link names: a doi.org URL, or a publisher page whose path holds it (the
+    ACM Digital Library, Springer Link); ``None`` for any other link.
+
+    >>> doi_of_link("https://dl.acm.org/doi/pdf/10.1145/3560815")
+    '10.1145/3560815'
+    >>> doi_of_link("https://link.springer.com/chapter/10.1007/978-3-031-56060-6_24")
+    '10.1007/978-3-031-56060-6_24'
+    >>> doi_of_link("https://arxiv.org/pdf/2305.08845.pdf") is None
+    True
+    """
+    page = _DOI_PAGE.fullmatch(url.strip())
+    found = page.group(1) if page else parse_doi(url) if _DOI_URL.match(url.strip()) else None
+    return found if found is not None and is_doi(found) else None
+
+
 def parse_anthology_id(text: str) -> str | None:
     """The Anthology id in an id or an aclanthology.org URL (``.pdf``, ``v2`` dropped).
 
@@ -296,6 +319,18 @@ def parse_identifier(text: str) -> tuple[str, str]:
     raise InvalidIdentifier(
         f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
         "(2023.acl-long.304) or a DOI (10.18653/v1/2023.acl-long.304).")
+
+
+def names_version_of_record(doi: str) -> bool:
+    """Whether a DOI is a publisher's (Crossref's to tell), not one of an arXiv preprint
+    or an Anthology paper (their own sources tell those).
+
+    >>> names_version_of_record("10.1145/3560815")
+    True
+    >>> names_version_of_record("10.48550/arXiv.2201.11903")
+    False
+    """
+    return is_doi(doi) and _named_by_doi(doi) is None
 
 
 def _named_by_doi(doi: str) -> tuple[str, str] | None:

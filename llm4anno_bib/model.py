@@ -397,6 +397,10 @@ _ACRONYMS = (
     ("Neural Information Processing Systems", "NeurIPS"),
     ("International Conference on Learning Representations", "ICLR"),
     ("International Conference on Machine Learning", "ICML"),
+    ("Intelligent User Interfaces", "IUI"),
+    ("European Conference on Information Retrieval", "ECIR"),
+    ("ACM Computing Surveys", "CSUR"),
+    ("Journal of Computational Social Science", "JCSS"),
 )
 
 

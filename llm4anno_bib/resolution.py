@@ -25,7 +25,8 @@ from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 __all__ = ["Known", "Resolution", "resolve", "source_label"]
 
-SOURCE_NAMES = {"acl": "ACL Anthology", "dblp": "DBLP", "curated": "curated citation"}
+SOURCE_NAMES = {"acl": "ACL Anthology", "dblp": "DBLP", "crossref": "Crossref",
+                "curated": "curated citation"}
 LOOK_FOR_BOTH = ("preprint", "published")
 
 
@@ -40,7 +41,9 @@ def source_label(record: BibRecord | ArxivRecord) -> str:
 @dataclass(frozen=True)
 class Known:
     """What is known of a work before the sources are searched. ``authors`` and ``year``
-    default to the given published record's; ``subject`` names the work in near misses."""
+    default to the given published record's; ``subject`` names the work in near misses;
+    ``doi`` is the DOI of its version of record where one is known (Crossref is then asked
+    for it rather than searched by title)."""
 
     titles: Sequence[str] = ()
     authors: Sequence[str] = ()
@@ -48,6 +51,7 @@ class Known:
     subject: str = ""
     preprint: ArxivRecord | None = None
     published: BibRecord | None = None
+    doi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def resolve(known: Known, sources: Sources, *,
     if published is None and preprint is not None and "published" in look_for:
         published, missed = find_published(_distinct([preprint.title], known.titles),
                                            preprint.authors, preprint.year, sources,
-                                           source_label(preprint))
+                                           source_label(preprint), known.doi)
         near_misses += missed
         upgraded = published is not None
     return Resolution(preprint, published, tuple(near_misses), tuple(conflicts), upgraded)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import arxiv_fields, cites_preprint, judge, known_author_splits, stated_splits
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
-from llm4anno_bib.ids import anthology_id_in, arxiv_id_in
+from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
@@ -186,6 +186,10 @@ def _published_records(entry: Entry, sources: Sources,
         records.append(sources.acl.fetch_bib(anthology_id))
     if entry.fields.get("dblp"):
         records.append(sources.dblp.fetch_bib(entry.fields["dblp"]))
+    doi = doi_in(entry.fields)
+    if not records and doi and names_version_of_record(doi):
+        record = sources.crossref.work(doi)
+        records += [record] if record is not None else []
     agreeing = []
     for record in records:
         verdict = judge([entry.title], entry.bib_authors, entry.year, [record.title],

@@ -225,6 +225,7 @@ def bench_requests(work: Path, env: dict) -> None:
         def sources() -> Sources:  # arXiv at its real politeness (3 s); the others fast
             return Sources.connect(work / "http-cache", arxiv_url=server.arxiv_url,
                                    acl_url=server.acl_url, dblp_url=server.dblp_url,
+                                   crossref_url=server.crossref_url,
                                    arxiv_politeness=POLITENESS, politeness=fast)
         update_library(library, sources())
         arxiv = [r for r in server.requests if r.path.startswith("/arxiv")]
@@ -232,12 +233,15 @@ def bench_requests(work: Path, env: dict) -> None:
         gaps = [b.at - a.at for a, b in zip(arxiv, arxiv[1:])]
         no_arxiv_link = sum(1 for e in library if not e.arxiv_id and "*" not in e.curated)
         cold = len(server.requests)
+        per_source = {name: sum(1 for r in server.requests if r.path.startswith(f"/{name}"))
+                      for name in ("arxiv", "acl", "dblp", "crossref")}
         server.reset_log()
         update_library(library, sources())
         warm = len(server.requests)
     report("requests: update of the shipped library, cold cache",
-           f"{cold} requests; arXiv: {id_requests} id request(s), {len(arxiv) - id_requests} "
-           f"title search(es) for {no_arxiv_link} entries without an eprint", id_requests <= 2
+           f"{cold} requests ({', '.join(f'{n} {c}' for n, c in per_source.items())}); arXiv: "
+           f"{id_requests} id request(s), {len(arxiv) - id_requests} title search(es) for "
+           f"{no_arxiv_link} entries without an eprint", id_requests <= 2
            and len(arxiv) - id_requests <= no_arxiv_link)
     report("requests: the same, warm cache", f"{warm} requests", warm == 0)
     report("requests: gap between arXiv requests",

@@ -35,16 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arxiv-url")
     parser.add_argument("--acl-url")
     parser.add_argument("--dblp-url")
+    parser.add_argument("--crossref-url")
+    parser.add_argument("--mailto", help="the contact Crossref is given (its polite pool)")
     parser.add_argument("--cache-dir", help="default: $LLM4ANNO_BIB_CACHE_DIR or the user cache")
     parser.add_argument("--arxiv-delay", type=float, default=ARXIV_POLITENESS.delay,
                         help="seconds between arXiv requests (arXiv asks for 3)")
     parser.add_argument("--source-delay", type=float, default=1.0,
-                        help="seconds between ACL Anthology and DBLP requests")
+                        help="seconds between ACL Anthology, DBLP and Crossref requests")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
     clients = Sources.connect(
         args.cache_dir, arxiv_url=args.arxiv_url, acl_url=args.acl_url, dblp_url=args.dblp_url,
+        crossref_url=args.crossref_url, mailto=args.mailto,
         arxiv_politeness=Politeness(delay=args.arxiv_delay, retries=ARXIV_POLITENESS.retries,
                                     backoff=ARXIV_POLITENESS.backoff),
         politeness=Politeness(delay=args.source_delay))
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unresolved: {line}", file=sys.stderr)
     print(f"{output}: {len(library)} entries, {len(library.corrections())} corrections; "
           f"real requests: arXiv {clients.arxiv.real_requests}, ACL {clients.acl.real_requests}, "
-          f"DBLP {clients.dblp.real_requests}", file=sys.stderr)
+          f"DBLP {clients.dblp.real_requests}, Crossref {clients.crossref.real_requests}",
+          file=sys.stderr)
     return 0
 
 

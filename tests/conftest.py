@@ -59,6 +59,7 @@ def connect(server, cache, offline: bool = False):
     fast = FAST
     return Sources.connect(cache, offline=offline, arxiv_url=server.arxiv_url,
                            acl_url=server.acl_url, dblp_url=server.dblp_url,
+                           crossref_url=server.crossref_url,
                            arxiv_politeness=fast, politeness=fast)
 
 
@@ -68,6 +69,7 @@ def cli_env(server, tmp_path, monkeypatch):
     monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", server.arxiv_url)
     monkeypatch.setenv("LLM4ANNO_BIB_ACL_URL", server.acl_url)
     monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", server.dblp_url)
+    monkeypatch.setenv("LLM4ANNO_BIB_CROSSREF_URL", server.crossref_url)
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cli-cache"))
     return tmp_path / "cli-cache"
 
@@ -79,6 +81,7 @@ def server_env(server, cache) -> dict[str, str]:
     return os.environ | {"LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
                          "LLM4ANNO_BIB_ACL_URL": server.acl_url,
                          "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
+                         "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url,
                          "LLM4ANNO_BIB_CACHE_DIR": str(cache)}
 
 

@@ -6,6 +6,9 @@
 - ``/acl/<id>.bib`` and ``/acl/anthology.bib.gz`` (the joined records, gzipped).
 - ``/dblp/search/publ/api?q=...&format=json&h=n`` and ``/dblp/rec/<key>.bib`` from the DBLP
   files (when a folder of them is given).
+- ``/crossref/works/<doi>`` (an unknown DOI: 404) and ``/crossref/works?query.bibliographic=
+  ...&rows=n`` (the works whose title has every word of the query's first ten, as a
+  work-list), from the recorded works.
 
 Faults are injected per path prefix with ``fail_next`` (status, headers, body), so retries,
 ``Retry-After`` and strict parsing run for real. Every request is logged in ``requests``.
@@ -69,6 +72,7 @@ class LoggedRequest:
     path: str
     query: dict[str, list[str]]
     at: float
+    user_agent: str = ""
 
 
 class Recordings:
@@ -86,6 +90,10 @@ class Recordings:
         self.acl = {p.stem: p.read_text(encoding="utf-8")
                     for p in sorted((fixtures / "acl").glob("*.bib")) if p.stem != "anthology"}
         self.acl_full = gzip.compress((fixtures / "acl" / "anthology.bib").read_bytes(), mtime=0)
+        self.crossref: dict[str, dict] = {}
+        for path in sorted((fixtures / "crossref").glob("*.json")):
+            work = json.loads(path.read_text(encoding="utf-8"))["message"]
+            self.crossref[work["DOI"].lower()] = work
         self.dblp: dict[str, str] = {}
         self.dblp_hits: list[tuple[set[str], dict]] = []
         if dblp_dir is not None and dblp_dir.is_dir():
@@ -143,6 +151,7 @@ class SourceServer:
     arxiv_url = property(lambda self: self.url + "/arxiv/api/query")
     acl_url = property(lambda self: self.url + "/acl")
     dblp_url = property(lambda self: self.url + "/dblp")
+    crossref_url = property(lambda self: self.url + "/crossref")
 
     def start(self) -> SourceServer:
         self._thread.start()
@@ -220,7 +229,25 @@ class SourceServer:
         if path.startswith("/dblp/rec/") and path.endswith(".bib"):
             text = rec.dblp.get(path[len("/dblp/rec/"):-len(".bib")])
             return (200, "text/plain", text.encode()) if text else (404, "text/plain", b"")
+        if path == "/crossref/works":
+            return 200, "application/json", self._crossref_search(query)
+        if path.startswith("/crossref/works/"):
+            work = rec.crossref.get(path[len("/crossref/works/"):].lower())
+            if work is None:
+                return 404, "text/plain", b"Resource not found."
+            body = {"status": "ok", "message-type": "work", "message-version": "1.0.0",
+                    "message": work}
+            return 200, "application/json", json.dumps(body).encode()
         return 404, "text/plain", b"not recorded"
+
+    def _crossref_search(self, query: dict[str, list[str]]) -> bytes:
+        words = _words(query.get("query.bibliographic", [""])[0])[:10]
+        rows = int(query.get("rows", ["20"])[0])
+        items = [work for work in self.recordings.crossref.values()
+                 if words and set(words) <= set(_words(" ".join(work.get("title", []))))]
+        body = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
+                "message": {"total-results": len(items), "items": items[:rows]}}
+        return json.dumps(body).encode()
 
     def _arxiv(self, query: dict[str, list[str]]) -> bytes:
         rec = self.recordings
@@ -260,7 +287,8 @@ class SourceServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 parts = urlsplit(self.path)
                 path, query = unquote(parts.path), parse_qs(parts.query)
-                server.requests.append(LoggedRequest(path, query, time.monotonic()))
+                server.requests.append(LoggedRequest(path, query, time.monotonic(),
+                                                     self.headers.get("User-Agent", "")))
                 server._wait_if_held(path)
                 fault = server._take_fault(path)
                 if fault is not None:
@@ -305,6 +333,7 @@ if __name__ == "__main__":
         print(f"LLM4ANNO_BIB_ARXIV_URL={running.arxiv_url}")
         print(f"LLM4ANNO_BIB_ACL_URL={running.acl_url}")
         print(f"LLM4ANNO_BIB_DBLP_URL={running.dblp_url}")
+        print(f"LLM4ANNO_BIB_CROSSREF_URL={running.crossref_url}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

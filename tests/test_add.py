@@ -97,7 +97,7 @@ def test_a_doi_dblp_knows_is_resolved_through_dblp(server, tmp_path, library, ne
 
 
 @pytest.mark.parametrize(("identifier", "error", "message"), [
-    pytest.param("10.1145/3560815", NotFound, "no source knows the DOI 10.1145/3560815",
+    pytest.param("10.1145/3560816", NotFound, "no source knows the DOI 10.1145/3560816",
                  id="doi-no-source-knows"),
     pytest.param("2312.99999", NotFound, "arXiv has no paper 2312.99999", id="arxiv-id-unknown"),
     pytest.param("2099.acl-long.1", NotFound, "has no paper '2099.acl-long.1'",
@@ -175,7 +175,7 @@ def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dbl
     assert "surveys" in again.stderr
     before = small_file.read_bytes()
     for args, code, text in (
-        (["add", "10.1145/3560815", "-c", "Surveys"], 1, "no source knows the DOI"),
+        (["add", "10.1145/3560816", "-c", "Surveys"], 1, "no source knows the DOI"),
         (["add", "not an id", "-c", "Surveys"], 2, "is not an arXiv id"),
         (["add", "2201.11903", "-c", "Toolkit reviews"], 1,
          "no category is called 'Toolkit reviews'"),

@@ -138,9 +138,9 @@ def test_help_reads_as_a_user_expects():
 
 
 def test_one_is_singular(library):
-    one = library.filter(category="Surveys", year=2021)
+    one = library.filter(category="Data Selection via Active Learning", year=2021)
     assert len(one) == 1
-    listed = invoke("list", "--category", "Surveys", "--year", "2021")
+    listed = invoke("list", "--category", "Data Selection via Active Learning", "--year", "2021")
     assert listed.stderr == "1 work\n"
     corrected = invoke("corrections", one[0].key)
     assert corrected.stderr.strip().endswith(" correction") or "corrections" in corrected.stderr

@@ -123,7 +123,8 @@ def _sources(server, cache):
     from llm4anno_bib.sources import Sources
 
     return Sources.connect(cache, arxiv_url=server.arxiv_url, acl_url=server.acl_url,
-                           dblp_url=server.dblp_url, arxiv_politeness=FAST, politeness=FAST)
+                           dblp_url=server.dblp_url, crossref_url=server.crossref_url,
+                           arxiv_politeness=FAST, politeness=FAST)
 
 
 def _env(server, cache) -> dict[str, str]:

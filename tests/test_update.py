@@ -354,16 +354,15 @@ def test_on_a_terminal_update_asks_before_writing(server, tmp_path, lib_file):
 
 def test_a_published_entry_is_never_rewritten_from_its_preprint(server, tmp_path, library,
                                                                  needs_dblp):
-    """IUI 2023, cited as published (ACM DOI and URL, March) with its eprint: no source here
-    holds the IUI record, but arXiv's preprint must not replace its URL, month or type."""
-    published = edited(library, "wu2023scattershot", entry_type="inproceedings",
-                       booktitle="Proceedings of the 28th International Conference on "
-                                 "Intelligent User Interfaces, IUI 2023",
-                       month="mar", doi="10.1145/3581641.3584059",
-                       url="https://doi.org/10.1145/3581641.3584059", howpublished=None)
-    before = published["wu2023scattershot"]
+    """TMLR 2022, cited as published (journal, OpenReview URL, August) with its eprint: no
+    source here holds the TMLR record, but arXiv's preprint must not replace its URL, month
+    or type."""
+    published = edited(library, "wei2022emergent", entry_type="article",
+                       journal="Transactions on Machine Learning Research", month="aug",
+                       url="https://openreview.net/forum?id=yzkSU5zdwD", howpublished=None)
+    before = published["wei2022emergent"]
     result = update_library(published, connect(server, tmp_path / "c"),
-                            keys=["wu2023scattershot"])
-    after = result.library["wu2023scattershot"]
-    assert after.entry_type == "inproceedings" and after.fields == before.fields
+                            keys=["wei2022emergent"])
+    after = result.library["wei2022emergent"]
+    assert after.entry_type == "article" and after.fields == before.fields
     assert result.entries[0].status == "unchanged" and result.entries[0].changes == ()

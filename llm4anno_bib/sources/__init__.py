@@ -1,16 +1,19 @@
-"""Clients of the sources that enrich the library: one module each, the only places that
-know the sources' URLs and wire formats. Each takes an injected ``requests.Session``
-(normally the cached one from ``make_session``) and a base URL, and returns plain data.
+"""Clients of the sources that enrich the library (arXiv, the ACL Anthology, DBLP, Crossref):
+one module each, the only places that know the sources' URLs and wire formats. Each takes
+an injected ``requests.Session`` (normally the cached one from ``make_session``) and a base
+URL, and returns plain data.
 
-``Sources.connect()`` opens all three on one cache, the way the CLI and scripts use them.
+``Sources.connect()`` opens all four on one cache, the way the CLI and scripts use them.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from llm4anno_bib._text import strip_controls
+from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.sources._http import (
     CacheInfo, Politeness, cache_info, clear_cache, make_session,
 )
@@ -19,51 +22,90 @@ from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 if TYPE_CHECKING:  # the clients are imported when connecting: arxiv and lxml are slow to load
     from llm4anno_bib.sources.acl import AclClient
     from llm4anno_bib.sources.arxiv import ArxivClient
+    from llm4anno_bib.sources.crossref import CrossrefClient
     from llm4anno_bib.sources.dblp import DblpClient
 
-__all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DblpHit", "Politeness", "Sources",
-           "cache_info", "clear_cache", "default_cache_dir", "make_session"]
+__all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DELAY_ENV", "DblpHit", "Politeness",
+           "Sources", "cache_info", "clear_cache", "delay_override", "make_session"]
+
+
+DELAY_ENV = "LLM4ANNO_BIB_DELAY"
+
+
+def delay_override() -> float | None:
+    """The politeness gap ``LLM4ANNO_BIB_DELAY`` sets for every source (seconds), or
+    ``None`` when it is not set. It is for a mirror you run yourself: the real services'
+    own gaps are the defaults. Raises ``Llm4AnnoBibError`` for a value that is not a number
+    of seconds from 0 to 3600.
+
+    >>> os.environ[DELAY_ENV] = "0.5"; delay_override()
+    0.5
+    >>> del os.environ[DELAY_ENV]; delay_override() is None
+    True
+    """
+    value = os.environ.get(DELAY_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.0 <= seconds <= 3600.0:  # also false for nan
+        raise Llm4AnnoBibError(f"{DELAY_ENV}={strip_controls(value)[:40]!r} is not a number "
+                               "of seconds from 0 to 3600.")
+    return seconds
 
 
 @dataclass
 class Sources:
-    """The three source clients, sharing one cached session."""
+    """The source clients, sharing one cached session."""
 
     arxiv: ArxivClient
     acl: AclClient
     dblp: DblpClient
+    crossref: CrossrefClient
 
     @classmethod
     def connect(cls, cache_dir: str | os.PathLike[str] | None = None, *, offline: bool = False,
                 arxiv_url: str | None = None, acl_url: str | None = None,
-                dblp_url: str | None = None, arxiv_politeness: Politeness | None = None,
-                politeness: Politeness | None = None) -> Sources:
-        """Clients of arXiv, the ACL Anthology and DBLP on one cache (``cache_dir``, default
-        ``$LLM4ANNO_BIB_CACHE_DIR`` or the user cache folder). Base URLs default to the real
-        services (or their ``LLM4ANNO_BIB_*_URL`` variables); ``offline`` answers from the
-        cache only. ``politeness`` applies to the Anthology and DBLP.
+                dblp_url: str | None = None, crossref_url: str | None = None,
+                arxiv_politeness: Politeness | None = None,
+                politeness: Politeness | None = None, mailto: str | None = None) -> Sources:
+        """Clients of arXiv, the ACL Anthology, DBLP and Crossref on one cache
+        (``cache_dir``, default ``$LLM4ANNO_BIB_CACHE_DIR`` or the user cache folder). Base
+        URLs default to the real services (or their ``LLM4ANNO_BIB_*_URL`` variables);
+        ``offline`` answers from the cache only. ``politeness`` applies to the Anthology,
+        DBLP and Crossref; ``LLM4ANNO_BIB_DELAY`` sets every gap (``delay_override``);
+        ``mailto`` is the contact Crossref is given (default ``$LLM4ANNO_BIB_MAILTO``).
 
         >>> sources = Sources.connect("/tmp/llm4anno-bib-doctest", offline=True)
         >>> sources.arxiv.base_url.startswith("https://export.arxiv.org")
         True
         """
-        from llm4anno_bib.sources import acl, arxiv, dblp
+        from llm4anno_bib.sources import acl, arxiv, crossref, dblp
 
-        from dataclasses import replace
+        delay = delay_override()
+
+        def paced(chosen: Politeness) -> Politeness:
+            return chosen if delay is None else replace(chosen, delay=delay)
 
         session = make_session(cache_dir)
         return cls(
             arxiv.ArxivClient(session, arxiv_url, offline=offline,
-                              politeness=arxiv_politeness or arxiv.POLITENESS),
+                              politeness=paced(arxiv_politeness or arxiv.POLITENESS)),
             acl.AclClient(session, acl_url, offline=offline, index_dir=cache_dir,
-                          politeness=replace(politeness, max_bytes=acl.POLITENESS.max_bytes)
-                          if politeness else acl.POLITENESS),
+                          politeness=paced(replace(politeness, max_bytes=acl.POLITENESS.max_bytes)
+                                           if politeness else acl.POLITENESS)),
             dblp.DblpClient(session, dblp_url, offline=offline,
-                            politeness=politeness or dblp.POLITENESS),
+                            politeness=paced(politeness or dblp.POLITENESS)),
+            crossref.CrossrefClient(session, crossref_url, offline=offline, mailto=mailto,
+                                    politeness=paced(replace(
+                                        politeness, max_bytes=crossref.POLITENESS.max_bytes)
+                                        if politeness else crossref.POLITENESS)),
         )
 
     @property
     def real_requests(self) -> dict[str, int]:
         """Requests that went to the network, per source."""
         return {"arxiv": self.arxiv.real_requests, "acl": self.acl.real_requests,
-                "dblp": self.dblp.real_requests}
+                "dblp": self.dblp.real_requests, "crossref": self.crossref.real_requests}

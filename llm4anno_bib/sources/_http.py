@@ -44,6 +44,7 @@ EXPIRY: ExpirationPatterns = {
     "*export.arxiv.org*": timedelta(days=7),
     "*aclanthology.org*": timedelta(days=30),
     "*dblp.org*": timedelta(days=30),
+    "*api.crossref.org*": timedelta(days=30),
 }
 
 
@@ -183,6 +184,7 @@ def get(
     gate: RequestGate,
     parse: Callable[[requests.Response], T],
     offline: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> T:
     """GET ``url`` through the cache; wait and retry as the source asks; return what
     ``parse`` makes of the answer (a 200, or a 404, which is never stored).
@@ -193,12 +195,14 @@ def get(
     The answer is read with bounds: at most ``politeness.max_bytes`` (decoded), within
     ``politeness.deadline`` seconds however slowly it arrives.
 
+    ``headers`` are sent with the request (not part of the cache key).
+
     Raises ``SourceError`` (with ``url``, ``status`` and the ``source``'s name) when retries
     run out, on other statuses, on network failure, on an answer over a bound, or offline
     with nothing cached.
     """
     try:
-        return _get(session, url, params, politeness, gate, parse, offline)
+        return _get(session, url, params, politeness, gate, parse, offline, headers)
     except SourceError as error:
         if error.source is None:
             error.source = gate.name
@@ -207,7 +211,7 @@ def get(
 
 def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
          politeness: Politeness, gate: RequestGate, parse: Callable[[requests.Response], T],
-         offline: bool) -> T:
+         offline: bool, headers: Mapping[str, str] | None = None) -> T:
     cached = _cached(session, url, params, politeness, offline)
     if cached is not None:
         try:
@@ -222,7 +226,7 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
     while True:
         gate.wait()
         try:
-            response = _download(session, url, params, politeness)
+            response = _download(session, url, params, politeness, headers)
         except SourceError:  # an answer over the size limit: asking again would not help
             gate.done()
             raise
@@ -290,11 +294,13 @@ class _NoAnswer(Exception):
 
 
 def _download(session: requests.Session, url: str, params: Mapping[str, str] | None,
-              politeness: Politeness) -> requests.Response:
+              politeness: Politeness,
+              headers: Mapping[str, str] | None = None) -> requests.Response:
     """One GET past the cache (requests-cache stores a body before anyone could refuse it,
     so the answer is stored by ``_store`` once ``parse`` took it), its body read in chunks
     and decoded as it comes: at most ``max_bytes``, within ``deadline`` seconds."""
-    prepared = session.prepare_request(requests.Request("GET", url, params=params))
+    prepared = session.prepare_request(requests.Request("GET", url, params=params,
+                                                        headers=dict(headers or {})))
     with _Deadline(politeness.deadline) as deadline:
         try:
             response = requests.Session.send(session, prepared, stream=True,
