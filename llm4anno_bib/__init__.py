@@ -306,21 +306,34 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
 
 def verify(path: str | os.PathLike[str], library: Library | None = None, *,
            encoding: str | None = None, fix_to: str | os.PathLike[str] | None = None,
-           on_wait: Callable[[str], None] | None = None) -> VerifyReport:
+           on_wait: Callable[[str], None] | None = None, lookup: bool = False,
+           sources: Sources | None = None, offline: bool = False,
+           cache_dir: str | os.PathLike[str] | None = None,
+           progress: Callable[[int, int, str], None] | None = None) -> VerifyReport:
     """Check every entry of the .bib at ``path`` against ``library`` (default: the shipped
-    one): disagreeing fields, preprints of published works, arXiv ids of other papers; entries
-    the library does not have are "not checked". ``report.exit_code``: 0 all agree, 1 any
-    disagrees. With ``fix_to``, a corrected copy is written there (the disagreeing entries
-    rewritten from the library, every other byte kept; ``path`` itself is never changed).
-    Raises ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read,
-    ``WriteError`` when ``fix_to`` is ``path`` or cannot be written.
+    one): disagreeing fields, preprints of published works, arXiv ids of other papers.
+    Entries the library does not have are "not checked", or, with ``lookup``, looked up in
+    arXiv, the ACL Anthology, DBLP and Crossref (``sources``, default ``Sources.connect(
+    cache_dir, offline=offline)``; ``progress(done, total, key)`` follows them): each then
+    ``agrees``, ``disagrees``, is ``not-found`` or ``not-checked`` (see
+    ``llm4anno_bib.lookup``). ``report.exit_code``: 0 all agree (or not checked), 1 any
+    disagrees or is not found. With ``fix_to``, a corrected copy is written there (the
+    disagreeing entries rewritten from the library or the source record, every other byte
+    kept; ``path`` itself is never changed). Raises ``BibSyntaxError``/``Llm4AnnoBibError``
+    for a file that cannot be read, ``WriteError`` when ``fix_to`` is ``path`` or cannot be
+    written.
     """
     from llm4anno_bib.bibfile import read_bib_bytes
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     text = read_bib_bytes(path, encoding)
     chosen = library if library is not None else load()
-    report = verify_text(text, chosen, str(path))
+    if lookup and sources is None:
+        from llm4anno_bib.sources import Sources as Connect
+
+        sources = Connect.connect(cache_dir, offline=offline)
+    report = verify_text(text, chosen, str(path), sources=sources if lookup else None,
+                         progress=progress)
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file
 

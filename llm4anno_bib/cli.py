@@ -9,7 +9,7 @@ unreadable input, 130 interrupted.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from llm4anno_bib.model import Library
 if TYPE_CHECKING:
     from llm4anno_bib.sources import Sources
     from llm4anno_bib.updating import FieldChange, UpdateProgress, UpdateResult
+    from llm4anno_bib.verifying import VerifyReport
 
 
 class _Command(typer.core.TyperCommand):
@@ -564,6 +565,35 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     raise typer.Exit(report.exit_code)
 
 
+def _lookup_progress(screen: _UpdateScreen) -> Callable[[int, int, str], None]:
+    def progress(done: int, total: int, key: str) -> None:
+        if screen.bar is None:
+            screen.bar = typer.progressbar(length=total, label="looking up", show_pos=True,
+                                           show_eta=True, file=sys.stderr)
+            screen.bar.__enter__()
+        screen.bar.update(1)
+
+    return progress
+
+
+def _render_verify(report: VerifyReport, file: Path) -> None:
+    for entry in report.entries:
+        if entry.status in ("disagrees", "not-found"):
+            where = f" = {entry.matched} (matched by {entry.matched_by})" if entry.matched \
+                else f": not found ({entry.reason})"
+            _echo(f"{file}:{entry.line}: {entry.key}{where}")
+        for finding in entry.findings:
+            _echo(f"  {finding.field} [{finding.kind}]: {finding.message}\n"
+                  f"    yours: {finding.theirs}\n    {finding.source}: {finding.found}")
+    unchecked = report.not_checked
+    if unchecked:
+        reasons: dict[str, list[str]] = {}
+        for entry in unchecked:
+            reasons.setdefault(entry.reason or "not in the library", []).append(entry.key)
+        for reason, keys in reasons.items():
+            _echo(f"not checked ({len(keys)}, {reason}): {' '.join(keys)}")
+
+
 @command(cls=_Command)
 def verify(file: Annotated[Path, typer.Argument(
                metavar="FILE", help="The .bib to check (never modified).")],
@@ -574,11 +604,15 @@ def verify(file: Annotated[Path, typer.Argument(
            encoding: Annotated[Optional[str], typer.Option(
                "--encoding", metavar="CODEC", help="The file's encoding (default UTF-8).")
            ] = None,
-           library: LibraryOption = None) -> None:
-    """Check a paper's .bib against the library.
+           library: LibraryOption = None,
+           lookup: Annotated[bool, typer.Option(
+               "--lookup", help="Look the entries the library lacks up in arXiv, the ACL "
+                                "Anthology, DBLP and Crossref.")] = False,
+           offline: OfflineOption = False, cache_dir: CacheDirOption = None) -> None:
+    """Check a paper's .bib against the library or the sources.
 
-    Exit 0 when every entry it has agrees, 1 when any disagrees; --fix -o FILE writes a
-    corrected copy.
+    Exit 0 when every entry agrees (or could not be checked), 1 when any disagrees or is
+    not found; --fix -o FILE writes a corrected copy.
     """
     from llm4anno_bib.errors import choose
 
@@ -590,23 +624,23 @@ def verify(file: Annotated[Path, typer.Argument(
                      "out to only check.")
     with _reported():
         format = choose(format, ("text", "json"), "format for verify")
-        report = llm4anno_bib.verify(file, _load(library), encoding=encoding,
-                                     fix_to=output if fix else None, on_wait=_say_waiting)
+        screen = _UpdateScreen()
+        try:
+            report = llm4anno_bib.verify(
+                file, _load(library), encoding=encoding, fix_to=output if fix else None,
+                on_wait=_say_waiting, lookup=lookup, offline=offline, cache_dir=cache_dir,
+                progress=_lookup_progress(screen) if sys.stderr.isatty() else None)
+        finally:
+            screen.finish()
     if format == "json":
         _echo(report.to_json())
     else:
-        for entry in report.disagreeing:
-            _echo(f"{file}:{entry.line}: {entry.key} = {entry.matched} "
-                  f"(matched by {entry.matched_by})")
-            for finding in entry.findings:
-                _echo(f"  {finding.field}: {finding.message}\n"
-                      f"    yours:   {finding.theirs}\n    library: {finding.ours}")
-        if report.not_checked:
-            _echo(f"not checked ({len(report.not_checked)}, not in the library): "
-                  + " ".join(e.key for e in report.not_checked))
-    agree = len(report.entries) - len(report.disagreeing) - len(report.not_checked)
-    _echo(f"{_count(len(report.entries), 'entry', 'entries')}: {len(report.disagreeing)} "
-          f"disagree, {agree} agree, {len(report.not_checked)} not checked", err=True)
+        _render_verify(report, file)
+    summary = report.summary
+    _echo(f"{_count(len(report.entries), 'entry', 'entries')}: {summary['disagrees']} "
+          f"disagree, {summary['agrees']} agree, "
+          + (f"{summary['not-found']} not found, " if lookup else "")
+          + f"{summary['not-checked']} not checked", err=True)
     if fix:
         _echo(f"wrote the corrected copy to {output} "
               f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)

@@ -419,6 +419,30 @@ def venue_acronym(entry: Entry) -> str:
     return venue if venue == "arXiv" else ""
 
 
+_VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml": "ICML",
+                "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "acl": "ACL",
+                "tacl": "TACL", "aaai": "AAAI", "ijcai": "IJCAI", "coling": "COLING",
+                "tmlr": "TMLR"}
+
+
+def venue_key(entry: Entry) -> str | None:
+    """The acronym of the venue an entry names, by its full name (``venue_acronym``) or by
+    an acronym word in its booktitle or journal (``Proc. of NeurIPS``); ``None`` for a
+    preprint or an unknown venue.
+
+    >>> venue_key(Entry.from_fields("k", "inproceedings", {"booktitle": "Proc. of {NeurIPS}"}))
+    'NeurIPS'
+    """
+    acronym = venue_acronym(entry)
+    if acronym and acronym != "arXiv":
+        return acronym
+    text = latex_to_text(entry.fields.get("booktitle") or entry.fields.get("journal") or "")
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() in _VENUE_WORDS:
+            return _VENUE_WORDS[word.lower()]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
     """A section of the list. ``keys`` are its own works in list order; ``count`` includes

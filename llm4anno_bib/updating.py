@@ -291,3 +291,4 @@ def _preprint_values_dropped(entry: Entry, resolution: Resolution,
                                        f"{source_label(resolution.published)} replaces the "
                                        "preprint"))
     return removed
+

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import bibtexparser
@@ -33,34 +33,27 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.enrich import TITLE_THRESHOLD, cites_preprint, title_score
 from llm4anno_bib.ids import PAGE_DASH, bare_doi
-from llm4anno_bib.model import Entry, Library, venue_acronym
+from llm4anno_bib.lookup import Checked, Finding, look_up
+from llm4anno_bib.model import Entry, Library, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Finding", "VerifiedEntry", "VerifyReport", "fix_bibliography", "verify_text"]
+    from llm4anno_bib.sources import Sources
 
-_VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml": "ICML",
-                "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "acl": "ACL",
-                "tacl": "TACL", "aaai": "AAAI", "ijcai": "IJCAI", "coling": "COLING",
-                "tmlr": "TMLR"}
+__all__ = ["STATUSES", "Finding", "VerifiedEntry", "VerifyReport", "fix_bibliography",
+           "verify_text"]
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One disagreement: the ``field``, what the user's entry says, what the library cites."""
-
-    field: str
-    theirs: str | None
-    ours: str | None
-    message: str
+STATUSES = ("agrees", "disagrees", "not-found", "not-checked")
 
 
 @dataclass(frozen=True, slots=True)
 class VerifiedEntry:
-    """One entry of the checked file: ``status`` is ``agrees``, ``disagrees`` or
-    ``not-checked``; ``matched`` the library key it was matched to, and how."""
+    """One entry of the checked file: ``status`` is one of ``STATUSES``; ``matched`` the
+    library key (or, with ``lookup``, the source record: ``DBLP conf/iclr/...``) it was
+    matched to, and how (``matched_by``: ``title``, ``arxiv``, ``doi``, ``acl``, ``key`` or
+    ``lookup``); ``reason`` says why an entry is not found or not checked."""
 
     key: str
     line: int
@@ -68,6 +61,16 @@ class VerifiedEntry:
     matched: str | None = None
     matched_by: str | None = None
     findings: tuple[Finding, ...] = ()
+    matched_url: str | None = None
+    reason: str = ""
+    cited: Entry | None = None  # with lookup: the source record, as a fix would cite it
+
+    @property
+    def matched_source(self) -> str | None:
+        """``library`` or the source that holds the matched record."""
+        if self.matched is None:
+            return None
+        return "library" if self.matched_by != "lookup" else self.matched.rsplit(" ", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -87,15 +90,25 @@ class VerifyReport:
         return self._with("not-checked")
 
     @property
+    def not_found(self) -> tuple[VerifiedEntry, ...]:
+        return self._with("not-found")
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """How many entries have each status."""
+        return {status: len(self._with(status)) for status in STATUSES}
+
+    @property
     def exit_code(self) -> int:
-        """0 when every checked entry agrees, 1 when any disagrees."""
-        return 1 if self.disagreeing else 0
+        """0 when every checked entry agrees, 1 when any disagrees or is not found."""
+        return 1 if self.disagreeing or self.not_found else 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain data (what ``to_json`` writes)."""
-        return {"path": self.path, "disagreeing": len(self.disagreeing),
-                "not_checked": len(self.not_checked),
-                "entries": [asdict(e) for e in self.entries]}
+        """The report as plain data (what ``to_json`` writes): ``path``, ``entries`` (each
+        ``key``, ``line``, ``status``, ``matched`` as ``source``/``id``/``url``,
+        ``findings``, ``reason``) and ``summary`` (a count per status)."""
+        return {"path": self.path, "entries": [_entry_dict(e) for e in self.entries],
+                "summary": self.summary}
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON text (as pandas' ``to_json`` gives text)."""
@@ -114,6 +127,18 @@ class VerifyReport:
         return verify_html(self)
 
 
+def _entry_dict(entry: VerifiedEntry) -> dict[str, Any]:
+    matched = None
+    if entry.matched is not None:
+        source = entry.matched_source or "library"
+        ident = entry.matched if source == "library" else entry.matched[len(source) + 1:]
+        matched = {"source": source, "id": ident, "url": entry.matched_url}
+    return {"key": entry.key, "line": entry.line, "status": entry.status, "matched": matched,
+            "findings": [{"field": f.field, "kind": f.kind, "theirs": f.theirs,
+                          "found": f.found, "source": f.source, "message": f.message}
+                         for f in entry.findings], "reason": entry.reason}
+
+
 def _ids(entry: Entry) -> dict[str, str]:
     """The entry's identifiers by kind (``arxiv``, ``doi``, ``acl``), without its title."""
     found: dict[str, str] = {}
@@ -122,17 +147,6 @@ def _ids(entry: Entry) -> dict[str, str]:
         if kind != "title":
             found.setdefault(kind, value)
     return found
-
-
-def _venue_key(entry: Entry) -> str | None:
-    acronym = venue_acronym(entry)
-    if acronym and acronym != "arXiv":
-        return acronym
-    text = latex_to_text(entry.fields.get("booktitle") or entry.fields.get("journal") or "")
-    for word in re.findall(r"[A-Za-z]+", text):
-        if word.lower() in _VENUE_WORDS:
-            return _VENUE_WORDS[word.lower()]
-    return None
 
 
 def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str]) -> list[str]:
@@ -194,17 +208,19 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
         ours.entry_type != "misc"
     findings = [*_eprint_findings(theirs, ours, matcher)]
     if preprint_of_published:
-        findings.append(Finding("published", f"arXiv preprint ({theirs.year})",
-                                f"{venue_acronym(ours) or ours.venue} {ours.year}",
+        findings.append(Finding("published", "preprint-of-published",
+                                f"arXiv preprint ({theirs.year})",
+                                f"{venue_acronym(ours) or ours.venue} {ours.year}", "library",
                                 f"cites the preprint; the library has the published "
                                 f"version ({ours.key}, {ours.venue})"))
     findings += _author_findings(theirs, ours, matcher, known)
     if normalise_title(theirs.title) != normalise_title(ours.title):
-        findings.append(Finding("title", theirs.title, ours.title, "the title differs"))
+        findings.append(Finding("title", "title-differs", theirs.title, ours.title, "library",
+                                "the title differs"))
     if not preprint_of_published:  # a preprint's year, venue and pages are its own
         findings += _edition_findings(theirs, ours)
     return VerifiedEntry(theirs.key, line, "disagrees" if findings else "agrees", ours.key,
-                         how, tuple(findings))
+                         how, tuple(findings), ours.url)
 
 
 def _match(theirs: Entry, matcher: _Matcher) -> tuple[Entry, str] | None:
@@ -229,8 +245,8 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
     other = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
     whose = f"the arXiv id of '{other.title}' ({other.key})" if other is not None and \
         other.key != ours.key else "not this paper's arXiv id"
-    return [Finding("eprint", their_ids["arxiv"], our_ids.get("arxiv"),
-                    f"{their_ids['arxiv']} is {whose}")]
+    return [Finding("eprint", "arxiv-id-of-another-work", their_ids["arxiv"],
+                    our_ids.get("arxiv"), "library", f"{their_ids['arxiv']} is {whose}")]
 
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
@@ -242,31 +258,53 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
     if not their_families or their_families == our_families:
         return []
     same_people = sorted(their_families) == sorted(our_families)
-    return [Finding("author", theirs.fields.get("author"), ours.fields.get("author"),
+    return [Finding("author", "author-order" if same_people else "authors-differ",
+                    theirs.fields.get("author"), ours.fields.get("author"), "library",
                     "the authors' order differs" if same_people else "the authors differ")]
 
 
 def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
     findings = []
     if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
-        findings.append(Finding("year", str(theirs.year), str(ours.year), "the year differs"))
-    their_venue, our_venue = _venue_key(theirs), _venue_key(ours)
+        findings.append(Finding("year", "year-differs", str(theirs.year), str(ours.year),
+                                "library", "the year differs"))
+    their_venue, our_venue = venue_key(theirs), venue_key(ours)
     if their_venue and our_venue and their_venue != our_venue:
-        findings.append(Finding("venue", their_venue, our_venue, "the venue differs"))
+        findings.append(Finding("venue", "venue-differs", their_venue, our_venue, "library",
+                                "the venue differs"))
     for name, normal in (("pages", _pages), ("doi", bare_doi)):
         theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
         if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
-            findings.append(Finding(name, theirs_value, ours_value, f"the {name} differ"))
+            findings.append(Finding(name, f"{name}-differ" + ("s" if name == "doi" else ""),
+                                    theirs_value, ours_value, "library", f"the {name} differ"))
     return findings
 
 
-def verify_text(text: str, library: Library, path: str = "<string>") -> VerifyReport:
-    """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report."""
+def verify_text(text: str, library: Library, path: str = "<string>", *,
+                sources: Sources | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> VerifyReport:
+    """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report. With
+    ``sources``, the entries the library does not hold are looked up there
+    (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups."""
     parsed = parse_entries(text, path, duplicates="all")
     matcher = _Matcher(library)
     known = library.name_splits()
-    return VerifyReport(path, tuple(verify_entry(entry, line, matcher, known)
-                                    for entry, line in zip(parsed.entries, parsed.lines)))
+    verified = [verify_entry(entry, line, matcher, known)
+                for entry, line in zip(parsed.entries, parsed.lines)]
+    if sources is not None:
+        unheld = [i for i, v in enumerate(verified) if v.status == "not-checked"]
+        checked = look_up([parsed.entries[i] for i in unheld], sources, progress=progress)
+        for index, result in zip(unheld, checked):
+            verified[index] = _from_lookup(verified[index], result)
+    return VerifyReport(path, tuple(verified))
+
+
+def _from_lookup(entry: VerifiedEntry, result: Checked) -> VerifiedEntry:
+    found = result.found
+    return VerifiedEntry(entry.key, entry.line, result.status,
+                         found.label if found else None, "lookup" if found else None,
+                         result.findings, found.url if found else None, result.reason,
+                         found.as_entry(entry.key) if found else None)
 
 
 _REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),
@@ -281,7 +319,7 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
     (macros and delimiters as written) except the ones replaced from the library (braced)."""
     theirs = [(f.key, str(f.value)) for f in block.fields]
     ours_fields = {k: enclose(k, v) for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
-    if any(f.field == "published" for f in report.findings):
+    if any(f.kind == "preprint-of-published" for f in report.findings):
         # cite the published version: its fields, plus what the user added that it lacks
         preprint_only = {"journal", "howpublished", "volume", "number", "publisher", "month"}
         kept = [(k, v) for k, v in theirs if k.lower() not in ours_fields
@@ -296,8 +334,9 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
-    """``text`` with each disagreeing entry rewritten from the library (its key kept, the
-    user's other fields kept as written); every other byte as it was."""
+    """``text`` with each disagreeing entry rewritten from the library or, for an entry
+    looked up, its source record (its key kept, the user's other fields kept as written);
+    every other byte as it was."""
     body = text.removeprefix("\ufeff")
     read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
     parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
@@ -310,7 +349,8 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
         found = reports.get((block.key, line_of(block)))
         if block.raw is None or start < 0 or found is None or found.matched is None:
             continue
-        entry_type, fields = _fixed_fields(block, found, library[found.matched])
+        cited = found.cited if found.cited is not None else library[found.matched]
+        entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
         out += [body[cursor:start], newline.join(lines)]
         cursor = start + len(block.raw)

@@ -273,9 +273,9 @@ class SourceServer:
         if text.startswith("10."):  # a DOI: DBLP finds the record of that electronic edition
             hits = [info for _words_, info in self.recordings.dblp_hits
                     if info.get("doi", "").lower() == text.lower()]
-        else:
+        else:  # as DBLP does: every query word is the start of a word of the title
             hits = [info for title_words, info in self.recordings.dblp_hits
-                    if words and all(w in title_words for w in words)]
+                    if words and all(any(t.startswith(w) for t in title_words) for w in words)]
         body = {"result": {"hits": {"@total": str(len(hits)), "@sent": str(min(limit, len(hits))),
                                     "hit": [{"info": h} for h in hits[:limit]]}}}
         return json.dumps(body).encode()

@@ -76,7 +76,8 @@ def test_stats_verify_and_cite_results_display_and_convert(library, tmp_path):
     assert "disagrees" in report._repr_html_() and "year" in report._repr_html_()
     import json
 
-    assert json.loads(report.to_json())["disagreeing"] == 1 == report.to_dict()["disagreeing"]
+    assert json.loads(report.to_json())["summary"]["disagrees"] == 1 == \
+        report.to_dict()["summary"]["disagrees"]
     aux = tmp_path / "p.aux"
     aux.write_text("\\citation{Wei2022Chain,nobody2020x}\n", encoding="utf-8")
     cited = llm4anno_bib.cite(aux)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import llm4anno_bib
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import BibSyntaxError
+from llm4anno_bib.lookup import FINDING_KINDS
 from llm4anno_bib.verifying import fix_bibliography, verify_text
 
 from conftest import SHARED
@@ -96,7 +97,15 @@ def test_cli_verify_text_json_fix_and_exit_codes(tmp_path, library):
         shown.stdout
     assert "not checked (1, not in the library): knuth1968" in shown.stdout
     as_json = json.loads(runner.invoke(app, ["verify", str(refs), "--format", "json"]).stdout)
-    assert as_json["disagreeing"] == 4 and as_json["not_checked"] == 1
+    statuses = {e["key"]: e["status"] for e in as_json["entries"]}
+    assert as_json["summary"] == {"agrees": len(statuses) - 5, "disagrees": 4,
+                                  "not-found": 0, "not-checked": 1}
+    assert statuses["knuth1968"] == "not-checked"
+    first = next(e for e in as_json["entries"] if e["key"] == "Wei2022CoT")
+    assert first["matched"] == {"source": "library", "id": "wei2022chain",
+                                "url": library["wei2022chain"].url}
+    assert {f["kind"] for e in as_json["entries"] for f in e["findings"]} <= \
+        set(FINDING_KINDS)
     fixed = tmp_path / "fixed.bib"
     wrote = runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(fixed)])
     assert wrote.exit_code == 1 and refs.read_bytes() == before

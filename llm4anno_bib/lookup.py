@@ -1,0 +1,426 @@
+"""Checking any entry against the sources: the work it names, and whether what it states agrees.
+
+An entry names a work by its title; its identifiers (arXiv id, Anthology id, DOI) are claims
+to be checked like the rest. The sources are asked in a fixed order, each at most one search
+and one record per entry: the records of the entry's identifiers (arXiv ids are fetched for
+all entries at once, 100 a request), then the Anthology's title index, one DBLP search (the
+title's most telling words: DBLP matches every word of a query, so a stray word, an entity or
+a formula in the title would make the whole title find nothing), Crossref's title search for
+a published claim nobody else holds, and arXiv's title search for a preprint.
+
+A record is the entry's work when the titles agree (the build's title rule); the entry is
+then compared with the published record where there is one, else with the preprint.
+Formatting is never a disagreement: LaTeX or Unicode, case, braces, punctuation, ``Family,
+Given`` or ``Given Family``, initials, a venue's acronym or full name, ``--`` or ``-``.
+
+Statuses: ``agrees``, ``disagrees`` (with findings), ``not-found`` (no source holds the work
+although one that covers the entry's claim was asked: arXiv for an arXiv id or preprint,
+DBLP or the Anthology for a venue they index, Crossref for a DOI) and ``not-checked`` (a
+source could not be asked, or no source covers the claim: a book, a thesis, a web page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib.enrich import (
+    TITLE_THRESHOLD, arxiv_fields, best_title_score, cites_preprint, eprint_fields,
+    published_fields, surname_token,
+)
+from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
+from llm4anno_bib.ids import (
+    PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
+)
+from llm4anno_bib.model import Entry, venue_acronym, venue_key
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+if TYPE_CHECKING:
+    from llm4anno_bib.sources import Sources
+
+__all__ = ["FINDING_KINDS", "Checked", "Finding", "Found", "look_up"]
+
+# Every kind a finding can have, documented in the README (verify --lookup).
+FINDING_KINDS = (
+    "title-differs", "authors-differ", "author-order", "year-differs", "future-year",
+    "venue-differs", "preprint-of-published", "not-published", "doi-unknown",
+    "doi-of-another-work", "arxiv-id-of-another-work", "arxiv-id-unknown", "merged",
+    "pages-differ", "doi-differs",
+)
+# Venues the Anthology holds; DBLP indexes these and every other venue with a known acronym.
+_ACL_VENUES = frozenset({"ACL", "EMNLP", "NAACL", "EACL", "TACL", "CL", "COLING", "AACL",
+                         "Findings", "CoNLL", "LREC", "SemEval", "WMT"})
+_PLACEHOLDERS = frozenset({"anonymous", "et al", "et al.", "others", "unknown", "n/a"})
+_STOPWORDS = frozenset("a an and are as at be by can do does for from how in is it its of on "
+                       "or the their to via what when where which with without".split())
+# DOIs DataCite registers (data and software repositories, preprint servers): Crossref does
+# not know them, which says nothing of whether they exist
+_DATACITE = ("10.5281/", "10.6084/", "10.5061/", "10.7910/", "10.17605/", "10.13140/",
+             "10.48550/")
+_QUERY_WORDS = 6  # DBLP: enough words to single a paper out, few enough to forgive a typo
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One disagreement between an entry and the record of its work: the ``field``, its
+    ``kind`` (one of ``FINDING_KINDS``), what the entry says (``theirs``), what the record
+    says (``found``), the record (``source``: ``library``, ``DBLP conf/...``) and a
+    message."""
+
+    field: str
+    kind: str
+    theirs: str | None
+    found: str | None
+    source: str
+    message: str
+
+    @property
+    def ours(self) -> str | None:
+        """What the library or the source says (``found``)."""
+        return self.found
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A source's record of a work, as the comparison reads it."""
+
+    label: str  # "DBLP conf/iclr/WeiBZGYLDDL22"
+    url: str | None
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    venue: str | None  # the acronym where one is known, else the venue's text
+    preprint: bool
+    doi: str | None
+    arxiv_id: str | None
+    pages: str | None
+    first_year: int | None = None  # a preprint's first version: its citable years start here
+    entry_type: str = "misc"
+    fields: Mapping[str, str] = dataclass_field(default_factory=dict, hash=False)
+
+    def as_entry(self, key: str) -> Entry:
+        """The record as the library would cite it, under ``key``."""
+        return Entry.from_fields(key, self.entry_type, self.fields)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the sources say of one entry."""
+
+    status: str
+    found: Found | None = None
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""  # why an entry is not found or not checked
+
+
+def _from_arxiv(record: ArxivRecord) -> Found:
+    fields = arxiv_fields(record) | eprint_fields(record)
+    return Found(f"arXiv {record.arxiv_id}", fields.get("url"), record.title, record.authors,
+                 record.updated.year, "arXiv", True, record.doi, record.arxiv_id, None,
+                 first_year=record.published.year, fields=fields)
+
+
+def _from_bib(record: BibRecord) -> Found:
+    from llm4anno_bib.resolution import source_label
+
+    entry = Entry.from_fields("record", record.entry_type, record.fields)
+    preprint = cites_preprint(entry) or "corr" == (record.fields.get("journal") or "").lower()
+    doi = record.fields.get("doi")
+    url = record.fields.get("url") or (f"https://doi.org/{doi}" if doi else None)
+    return Found(source_label(record), url, record.title, record.authors, record.year,
+                 "arXiv" if preprint else (venue_acronym(entry) or entry.venue),
+                 preprint, doi, arxiv_id_in(record.fields), record.fields.get("pages"),
+                 entry_type=record.entry_type, fields=published_fields(record))
+
+
+def _same_work(entry: Entry, found: Found) -> bool:
+    return _same_title_and_people(entry, found.title, found.authors)
+
+
+def _same_title_and_people(entry: Entry, title: str, authors: Sequence[str]) -> bool:
+    """Whether a record is the entry's work: the same title, or a near one (the build's
+    title rule: a typo, a subtitle left out) by at least one of the same people."""
+    if normalise_title(entry.title) == normalise_title(title):
+        return True
+    if best_title_score([entry.title], [title]) < TITLE_THRESHOLD:
+        return False
+    mine = set(_families(a for a in entry.bib_authors if a.lower() != "others"))
+    return not mine or bool(mine & set(_families(authors)))
+
+
+def query_words(title: str) -> str:
+    """The words of a title that find it in a search that needs every word: math and
+    entities left out, the longest significant words kept in their order.
+
+    >>> query_words("The $\\\\epsilon$-Greedy Trick: A Study of Bandits &amp; Regret")
+    'greedy trick study bandits regret'
+    """
+    plain = re.sub(r"\$[^$]*\$|&[a-z]+;|&#\d+;", " ", title)
+    words = [w for w in normalise_title(latex_to_text(plain)).split()
+             if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())]
+    longest = set(sorted(words, key=len, reverse=True)[:_QUERY_WORDS])
+    return " ".join(w for w in words if w in longest)
+
+
+class _Asker:
+    """Asks the sources for one entry, each at most one search and one record."""
+
+    def __init__(self, sources: Sources, preprints: dict[str, ArxivRecord],
+                 arxiv_error: str | None = None) -> None:
+        self.sources = sources
+        self.preprints = preprints
+        self.arxiv_error = arxiv_error  # why the batched id request failed, if it did
+        self.asked: set[str] = set()
+
+    def by_ids(self, entry: Entry, findings: list[Finding]) -> list[Found]:
+        """The records the entry's identifiers name; one naming another work is a finding."""
+        named: list[tuple[str, str, Found | None]] = []
+        arxiv_id = arxiv_id_in(entry.fields)
+        if arxiv_id:
+            if self.arxiv_error is not None:
+                raise Llm4AnnoBibError(f"arXiv could not be asked ({self.arxiv_error})")
+            self.asked.add("arxiv")
+            record = self.preprints.get(arxiv_id)
+            named.append(("eprint", arxiv_id, _from_arxiv(record) if record else None))
+            if record is None:
+                findings.append(Finding(
+                    "eprint", "arxiv-id-unknown", arxiv_id, None, "arXiv",
+                    f"arXiv has no paper {arxiv_id}"))
+        anthology_id = anthology_id_in(entry.fields)
+        if anthology_id:
+            self.asked.add("acl")
+            try:
+                named.append(("anthology", anthology_id,
+                              _from_bib(self.sources.acl.fetch_bib(anthology_id))))
+            except NotFound:
+                named.append(("anthology", anthology_id, None))
+        doi = doi_in(entry.fields)
+        if doi and names_version_of_record(doi) and not doi.startswith(_DATACITE):
+            self.asked.add("crossref")
+            work = self.sources.crossref.work(doi)
+            named.append(("doi", doi, _from_bib(work) if work else None))
+            if work is None:
+                findings.append(Finding(
+                    "doi", "doi-unknown", doi, None, "Crossref",
+                    f"Crossref knows no work with the DOI {doi}"))
+        found = []
+        for name, value, record_found in named:
+            if record_found is None:
+                continue
+            if _same_work(entry, record_found):
+                found.append(record_found)
+                continue
+            kind = "arxiv-id-of-another-work" if name == "eprint" else "doi-of-another-work"
+            findings.append(Finding(
+                name, kind, value, record_found.title, record_found.label,
+                f"{value} is '{record_found.title}' ({record_found.label}), not this work"))
+        return found
+
+    def by_title(self, entry: Entry, found: list[Found]) -> list[Found]:
+        """Records found by the entry's title where its identifiers left the published
+        version (or, for a preprint claim, the preprint) unknown."""
+        title = entry.title
+        if not any(not f.preprint for f in found):
+            self.asked.add("acl")
+            found += [f for f in map(_from_bib, self.sources.acl.find_by_title(title))
+                      if _same_work(entry, f)]
+        if not any(not f.preprint for f in found):
+            found += self._dblp(entry)
+        claims_venue = not cites_preprint(entry) and bool(entry.venue)
+        if not any(not f.preprint for f in found) and claims_venue:
+            self.asked.add("crossref")
+            found += [f for f in map(_from_bib, self.sources.crossref.search(title))
+                      if _same_work(entry, f)]
+        if not any(f.preprint for f in found) and (not found or cites_preprint(entry)):
+            self.asked.add("arxiv")
+            found += [f for f in map(_from_arxiv, self.sources.arxiv.search_title(title))
+                      if _same_work(entry, f)][:1]
+        return found
+
+    def _dblp(self, entry: Entry) -> list[Found]:  # one search, one record
+        words = query_words(entry.title)
+        if not words:
+            return []
+        self.asked.add("dblp")
+        hits = [h for h in self.sources.dblp.search(words)
+                if _same_title_and_people(entry, h.title, h.authors)]
+        # DBLP's own copies of arXiv preprints only if nothing published is there
+        hits.sort(key=lambda h: h.kind.startswith("Informal"))
+        return [_from_bib(self.sources.dblp.fetch_bib(hits[0].key))] if hits else []
+
+
+def _families(authors: Iterable[str]) -> list[str]:
+    return [surname_token(a) for a in authors]
+
+
+def _author_findings(entry: Entry, found: Found) -> list[Finding]:
+    theirs = list(entry.bib_authors)
+    if not theirs or not found.authors:
+        return []
+    placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
+                    and not (a == theirs[-1] and a.lower() == "others")]
+    ours = _families(found.authors)
+    mine = _families(a for a in theirs if a.lower() != "others")
+    if theirs[-1].lower() == "others":  # "and others" is BibTeX's et al.
+        ours = ours[: len(mine)]
+    listed = entry.fields.get("author")
+    shown = ", ".join(found.authors)
+    if placeholders:
+        return [Finding("author", "authors-differ", listed, shown, found.label,
+                              f"placeholder author {placeholders[0]!r} instead of a name")]
+    if mine == ours:
+        return []
+    if not set(mine) & set(ours):
+        return [Finding("author", "merged", listed, shown, found.label,
+                              f"the title is of '{found.title}' by {shown}, but none of these "
+                              "authors wrote it")]
+    if sorted(mine) == sorted(ours):
+        return [Finding("author", "author-order", listed, shown, found.label,
+                              "the same authors in another order")]
+    missing = [f for f in ours if f not in mine]
+    extra = [f for f in mine if f not in ours]
+    said = "; ".join(part for part in (
+        f"missing {', '.join(missing)}" if missing else "",
+        f"not authors: {', '.join(extra)}" if extra else "") if part)
+    return [Finding("author", "authors-differ", listed, shown, found.label,
+                          f"the authors differ ({said or 'in number'})")]
+
+
+def _year_findings(entry: Entry, found: Found, today: date) -> list[Finding]:
+    if entry.year is None:
+        return []
+    if entry.year > today.year:
+        return [Finding("year", "future-year", str(entry.year), str(found.year),
+                              found.label, f"{entry.year} is after this year ({today.year})")]
+    if found.year is None:
+        return []
+    earliest = found.first_year or found.year
+    if earliest <= entry.year <= found.year:  # a preprint may be cited by any version's year
+        return []
+    shown = str(found.year) if earliest == found.year else f"{earliest}-{found.year}"
+    return [Finding("year", "year-differs", str(entry.year), shown, found.label,
+                          f"the year is {shown}, not {entry.year}")]
+
+
+def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
+                    asked: set[str]) -> list[Finding]:
+    theirs = _venue_of(entry)
+    if cites_preprint(entry):
+        if not found.preprint:
+            return [Finding("venue", "preprint-of-published", theirs or "arXiv",
+                                  f"{found.venue} {found.year}", found.label,
+                                  f"cites the preprint; the work was published ({found.venue} "
+                                  f"{found.year})")]
+        return []
+    if found.preprint:
+        covered = theirs in _ACL_VENUES and "acl" in asked or theirs and "dblp" in asked
+        if theirs and covered:
+            return [Finding("venue", "not-published", theirs, "arXiv", found.label,
+                                  f"no {theirs} paper with this title was found; the work is "
+                                  f"only a preprint ({found.label})")]
+        return []
+    if theirs and found.venue and theirs.lower() != found.venue.lower() and \
+            found.venue.lower() not in (entry.venue or "").lower():
+        return [Finding("venue", "venue-differs", theirs, found.venue, found.label,
+                              f"the work appeared in {found.venue}, not {theirs}")]
+    return []
+
+
+def _venue_of(entry: Entry) -> str | None:
+    return venue_key(entry)
+
+
+def _pages_findings(entry: Entry, found: Found) -> list[Finding]:
+    theirs, ours = entry.fields.get("pages"), found.pages
+    if not theirs or not ours or found.preprint:
+        return []
+    if PAGE_DASH.sub("-", latex_to_text(theirs)).strip() == \
+            PAGE_DASH.sub("-", latex_to_text(ours)).strip():
+        return []
+    return [Finding("pages", "pages-differ", theirs, ours, found.label,
+                          f"the pages are {ours}")]
+
+
+def _title_findings(entry: Entry, found: Found) -> list[Finding]:
+    if normalise_title(entry.title) == normalise_title(found.title):
+        return []
+    return [Finding("title", "title-differs", entry.title, found.title, found.label,
+                          "the title differs")]
+
+
+def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
+    """What the sources say of ``entry`` (see the module's rules)."""
+    findings: list[Finding] = []
+    try:
+        found = asker.by_ids(entry, findings)
+        found = asker.by_title(entry, found)
+    except Llm4AnnoBibError as error:
+        return Checked("not-checked", reason=str(error))
+    published = next((f for f in found if not f.preprint), None)
+    preprint = next((f for f in found if f.preprint), None)
+    chosen = published or preprint
+    if published is not None and preprint is not None:  # a fix cites both, as the library does
+        chosen = replace(published, fields={**published.fields, **{
+            name: value for name, value in preprint.fields.items()
+            if name in ("eprint", "archiveprefix", "primaryclass")}})
+    if chosen is None:
+        return _unfound(entry, asker.asked, findings)
+    if published is None or not published.doi or published.doi.lower() == \
+            (doi_in(entry.fields) or "").lower():
+        # a DOI Crossref does not know is wrong only where the work's own DOI is known
+        findings = [f for f in findings if f.kind != "doi-unknown"]
+    findings += _title_findings(entry, chosen)
+    findings += _author_findings(entry, chosen)
+    findings += _year_findings(entry, chosen, today) if not (
+        published and cites_preprint(entry)) else []
+    findings += _venue_findings(entry, chosen, preprint, asker.asked)
+    findings += _pages_findings(entry, chosen)
+    return Checked("disagrees" if findings else "agrees", chosen, tuple(findings))
+
+
+def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
+    venue = _venue_of(entry)
+    covering = []
+    if "arxiv" in asked and arxiv_id_in(entry.fields):  # a title search proves no absence
+        covering.append("arXiv")
+    if venue and venue != "arXiv" and "dblp" in asked:
+        covering.append("DBLP")
+    if venue in _ACL_VENUES and "acl" in asked:
+        covering.append("the ACL Anthology")
+    doi = doi_in(entry.fields)
+    if doi and "crossref" in asked and not doi.startswith(_DATACITE):
+        covering.append("Crossref")
+    if covering:
+        return Checked("not-found", findings=tuple(findings),
+                       reason=f"no work with this title in {', '.join(covering)}")
+    what = {"book": "a book", "phdthesis": "a thesis", "mastersthesis": "a thesis",
+            "techreport": "a report", "manual": "a manual"}.get(entry.entry_type,
+                                                                 "this kind of work")
+    return Checked("not-checked", findings=tuple(findings),
+                   reason=f"no source covers {what} without a known venue or identifier")
+
+
+def look_up(entries: Sequence[Entry], sources: Sources, *, today: date | None = None,
+            progress: Callable[[int, int, str], None] | None = None) -> list[Checked]:
+    """What the sources say of each of ``entries``, in order. arXiv ids are fetched for
+    all at once; a source that cannot be asked makes its entries ``not-checked``."""
+    day = today or date.today()
+    ids = sorted({i for e in entries if (i := arxiv_id_in(e.fields))})
+    preprints: dict[str, ArxivRecord] = {}
+    arxiv_error = None
+    try:
+        preprints = sources.arxiv.fetch_ids(ids) if ids else {}
+    except Llm4AnnoBibError as error:  # the entries with an arXiv id say it
+        arxiv_error = str(error)
+    results = []
+    for done, entry in enumerate(entries, 1):
+        results.append(check_entry(entry, _Asker(sources, preprints, arxiv_error), day))
+        if progress is not None:
+            progress(done, len(entries), entry.key)
+    return results
+

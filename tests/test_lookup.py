@@ -1,0 +1,209 @@
+"""verify --lookup: any entry checked against arXiv, the ACL Anthology, DBLP and Crossref.
+
+``tests/data/planted_lookup.bib`` holds entries built from the recordings, each with the
+status (and finding kinds) it must get written above it: valid entries, planted errors of
+every kind, fabricated titles and a book. The library given is empty, so every entry is
+looked up."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+from llm4anno_bib.lookup import FINDING_KINDS
+from llm4anno_bib.verifying import STATUSES
+
+from conftest import ROOT, connect, server_env
+from source_server import Fault
+
+PLANTED = ROOT / "tests" / "data" / "planted_lookup.bib"
+EMPTY = llm4anno_bib.Library([])
+
+
+def _expected() -> dict[str, tuple[str, set[str]]]:
+    """key -> (status, finding kinds), from the "% expect:" line above each entry."""
+    text = PLANTED.read_text(encoding="utf-8")
+    found = {}
+    for match in re.finditer(r"^% expect: ([a-z-]+)([^\n]*)\n@\w+\{([^,]+),", text, re.M):
+        status, rest, key = match.groups()
+        kinds = set(rest.split("(")[0].split()) & set(FINDING_KINDS)
+        found[key] = (status, kinds if status == "disagrees" else set())
+    return found
+
+
+def _verify(server, tmp_path, path=PLANTED, **options):
+    return llm4anno_bib.verify(path, EMPTY, lookup=True,
+                               sources=connect(server, tmp_path / "c"), **options)
+
+
+def test_the_planted_file_names_every_kind_and_status():
+    expected = _expected()
+    kinds = set().union(*(k for _s, k in expected.values()))
+    assert {s for s, _k in expected.values()} == set(STATUSES)
+    assert kinds >= set(FINDING_KINDS) - {"pages-differ", "doi-differs", "arxiv-id-unknown"}
+
+
+def test_every_planted_entry_gets_its_status_and_only_its_findings(server, tmp_path,
+                                                                   needs_dblp):
+    report = _verify(server, tmp_path)
+    got = {e.key: (e.status, {f.kind for f in e.findings}) for e in report.entries}
+    expected = _expected()
+    for key, (status, kinds) in expected.items():
+        assert got[key][0] == status, (key, got[key])
+        if status == "disagrees":
+            assert got[key][1] == kinds, (key, got[key])
+    agreeing = [k for k, (s, _kinds) in expected.items() if s == "agrees"]
+    assert all(not next(e for e in report.entries if e.key == k).findings for k in agreeing)
+    assert report.exit_code == 1
+    assert report.summary == {s: sum(1 for v in expected.values() if v[0] == s)
+                              for s in STATUSES}
+
+
+_VALID = """@inproceedings{{k,
+  author    = {{{authors}}},
+  title     = {{{title}}},
+  booktitle = {{{venue}}},
+  year      = {{2023}},{pages}
+}}
+"""
+
+
+@pytest.mark.parametrize(("authors", "title", "venue"), [
+    ("Ahmed Khaled and Chi Jin", "Faster federated optimization under second-order similarity",
+     "ICLR"),
+    ("Khaled, Ahmed and Jin, Chi", "FASTER FEDERATED OPTIMIZATION UNDER SECOND-ORDER SIMILARITY",
+     "International Conference on Learning Representations"),
+    ("A. Khaled and C. Jin", "{Faster} {Federated} {Optimization} under {Second-Order} "
+     "{Similarity}", "Proc. of the 11th Int. Conf. on Learning Representations ({ICLR})"),
+    ("Khaled, A. and Jin, C.", "Faster federated optimization under {S}econd-order "
+     "similarity.", "ICLR 2023"),
+    ("Ahmed Khaled and others", "Faster Federated Optimization under Second--Order Similarity",
+     "The Eleventh International Conference on Learning Representations"),
+])
+def test_formatting_is_never_a_disagreement(server, tmp_path, needs_dblp, authors, title,
+                                            venue):
+    path = tmp_path / "one.bib"
+    path.write_text(_VALID.format(authors=authors, title=title, venue=venue, pages=""),
+                    encoding="utf-8")
+    entry = _verify(server, tmp_path, path).entries[0]
+    assert (entry.status, entry.findings) == ("agrees", ()), entry.findings
+    assert entry.matched == "DBLP conf/iclr/0001023"
+
+
+_ALIZADEH = """@article{a,
+  title = {Open-source {LLMs} for text annotation: a practical guide for model setting and
+           fine-tuning},
+  author = {Meysam Alizadeh and SPELLING and others},
+  journal = {Journal of Computational Social Science},
+  year = {2025},
+  doi = {10.1007/s42001-024-00345-9},
+}
+"""
+
+
+def test_accents_written_as_latex_or_unicode_agree(server, tmp_path):
+    """An Anthology paper whose author has an accent (Maël Kubli in the Crossref record)."""
+    for spelling in ("Ma{\\\"e}l Kubli", "Maël Kubli", "Kubli, Ma\\\"{e}l"):
+        path = tmp_path / "one.bib"
+        path.write_text(_ALIZADEH.replace("SPELLING", spelling), encoding="utf-8")
+        entry = _verify(server, tmp_path, path).entries[0]
+        assert (entry.status, entry.findings) == ("agrees", ()), (spelling, entry.findings)
+
+
+def test_json_for_ci_has_the_documented_shape(server, tmp_path, cli_env, needs_dblp,
+                                              monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")  # the local server needs no politeness
+    result = CliRunner().invoke(app, ["verify", str(PLANTED), "--lookup", "--format", "json",
+                                      "--library", str(_empty_library(tmp_path))])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"path", "entries", "summary"} and data["path"] == str(PLANTED)
+    assert set(data["summary"]) == set(STATUSES)
+    entry = next(e for e in data["entries"] if e["key"] == "khan2022contrastive")
+    assert entry["status"] == "disagrees" and entry["line"] > 1
+    assert entry["matched"]["source"] == "DBLP" and entry["matched"]["id"] == \
+        "conf/iclr/0001023a" and entry["matched"]["url"].startswith("https://")
+    finding = entry["findings"][0]
+    assert set(finding) == {"field", "kind", "theirs", "found", "source", "message"}
+    assert (finding["kind"], finding["theirs"], finding["found"]) == ("year-differs", "2022",
+                                                                      "2023")
+
+
+def _empty_library(tmp_path):
+    path = tmp_path / "empty-library.bib"
+    EMPTY.save(path)
+    return path
+
+
+def test_fix_rewrites_disagreeing_entries_from_the_record_and_never_a_not_found_one(
+        server, tmp_path, needs_dblp):
+    fixed = tmp_path / "fixed.bib"
+    report = _verify(server, tmp_path, fix_to=fixed)
+    text = fixed.read_text(encoding="utf-8")
+    khan = re.search(r"@inproceedings\{khan2022contrastive,.*?\n\}", text, re.S).group(0)
+    assert "year = {2023}" in khan and "booktitle = {ICLR}" in khan  # theirs kept elsewhere
+    original = PLANTED.read_text(encoding="utf-8")
+    for entry in report.entries:
+        if entry.status != "disagrees":  # agreeing, unfound and unchecked: byte for byte
+            block = re.search(r"@\w+\{" + re.escape(entry.key) + r",.*?\n\}", original, re.S)
+            assert block.group(0) in text, entry.key
+    again = _verify(server, tmp_path, fixed)
+    fixed_kinds = {f.kind for e in again.entries for f in e.findings}
+    assert not fixed_kinds & {"year-differs", "author-order", "authors-differ",
+                              "preprint-of-published", "venue-differs"}
+
+
+def test_offline_with_a_cold_cache_checks_nothing_and_says_why(server, tmp_path):
+    report = llm4anno_bib.verify(PLANTED, EMPTY, lookup=True,
+                                 sources=connect(server, tmp_path / "cold", offline=True))
+    assert {e.status for e in report.entries} == {"not-checked"}
+    assert all("offline" in e.reason for e in report.entries)
+    assert report.exit_code == 0 and server.requests == []
+
+
+def test_a_source_down_leaves_its_entries_unchecked_and_the_rest_checked(server, tmp_path,
+                                                                        needs_dblp):
+    server.fail_next("/dblp/", Fault(status=503), times=1000)
+    report = _verify(server, tmp_path)
+    statuses = {e.key: (e.status, e.reason) for e in report.entries}
+    assert statuses["khan2022contrastive"][0] == "not-checked"
+    assert "DBLP" in statuses["khan2022contrastive"][1]
+    assert statuses["honovich2023unnatural"][0] == "agrees"  # the Anthology answered
+    assert statuses["liu2023pretrain"][0] == "agrees"  # Crossref answered
+
+
+def test_a_warm_cache_asks_nothing_and_the_budget_is_kept(server, tmp_path, needs_dblp):
+    entries = len(_expected())
+    first = _verify(server, tmp_path)
+    id_requests = [r for r in server.requests if "id_list" in r.query]
+    assert len(id_requests) == 1  # every arXiv id of the file in one request
+    for prefix in ("/dblp/search", "/dblp/rec", "/crossref/works"):
+        assert server.count(prefix) <= entries, prefix
+    server.reset_log()
+    second = _verify(server, tmp_path)
+    assert second == first
+    # only what was not there is asked again: a 404 is never kept
+    assert [r.path for r in server.requests] == ["/crossref/works/10.1145/3560816"]
+
+
+@pytest.mark.slow
+def test_verify_lookup_as_a_real_process(server, tmp_path, needs_dblp):
+    done = subprocess.run(
+        [sys.executable, "-m", "llm4anno_bib", "verify", str(PLANTED), "--lookup",
+         "--library", str(_empty_library(tmp_path))],
+        cwd=tmp_path, env=server_env(server, tmp_path / "c") | {"LLM4ANNO_BIB_DELAY": "0"},
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "khan2022contrastive = DBLP conf/iclr/0001023a (matched by lookup)" in done.stdout
+    assert "[year-differs]" in done.stdout
+    assert "khaled2023fabricated: not found (no work with this title in DBLP)" in done.stdout
+    assert "not checked (1, no source covers a book" in done.stdout
+    assert f"{sum(1 for s, _k in _expected().values() if s == 'not-found')} not found" in \
+        done.stderr
