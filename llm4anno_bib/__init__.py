@@ -43,8 +43,8 @@ __all__ = [
     "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "WriteError",
     "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
     "VerifyReport",
-    "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file", "load",
-    "render_list", "shipped_library_path", "survey", "update", "verify",
+    "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file",
+    "load", "render_list", "shipped_library_path", "survey", "update", "upgrade", "verify",
     "working_library_path",
 ]
 
@@ -219,6 +219,48 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
         result = update_library(_load_for_writing(target), _sources(sources, offline),
                                 keys=keys, category=category, progress=progress)
         if result.changed and not dry_run and (confirm is None or confirm(result)):
+            result.library.save(target)
+            result = replace(result, written=True)
+    return result
+
+
+def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = None, *,
+            in_place: bool = False, sources: Sources | None = None, offline: bool = False,
+            cache_dir: str | os.PathLike[str] | None = None,
+            progress: Callable[[UpdateProgress], None] | None = None,
+            lock_timeout: float = 300.0,
+            on_wait: Callable[[str], None] | None = None) -> UpdateResult:
+    """Upgrade the arXiv preprints any ``.bib`` cites to their published versions (see
+    ``updating.upgrade_library``): keys kept, ``curated`` fields respected, every other
+    entry byte for byte. Writes to ``to``, or to ``path`` itself with ``in_place`` (locked
+    for the run, as ``update``), and only when something changed; neither: a proposal only.
+
+    >>> import llm4anno_bib
+    >>> result = llm4anno_bib.upgrade(llm4anno_bib.shipped_library_path(), offline=True)
+    >>> result.changed, result.written
+    ((), False)
+    """
+    from contextlib import nullcontext
+    from dataclasses import replace
+
+    from llm4anno_bib.files import refuse_same
+    from llm4anno_bib.locking import library_lock
+    from llm4anno_bib.updating import upgrade_library
+
+    if to is not None and in_place:
+        raise WriteError("give either a file to write (to) or in_place, not both.")
+    if to is not None:
+        refuse_same(to, [path])
+    lock = library_lock(path, lock_timeout, on_wait) if in_place else nullcontext()
+    with lock:
+        library = _load_for_writing(path)
+        if sources is None:
+            from llm4anno_bib.sources import Sources as Connect
+
+            sources = Connect.connect(cache_dir, offline=offline)
+        result = upgrade_library(library, sources, progress=progress)
+        target = path if in_place else to
+        if result.changed and target is not None:
             result.library.save(target)
             result = replace(result, written=True)
     return result

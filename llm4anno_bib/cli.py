@@ -505,6 +505,49 @@ class _UpdateScreen:
             self.bar = None
 
 
+@command(cls=_Command)
+def upgrade(file: Annotated[Path, typer.Argument(
+                metavar="FILE", help="Any .bib whose preprints to upgrade.")],
+            dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff, write "
+                                                  "nothing.")] = False,
+            output: Annotated[Optional[Path], typer.Option(
+                "--output", "-o", metavar="OUT", help="Write the upgraded file here.")] = None,
+            in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite FILE "
+                                                   "itself.")] = False,
+            offline: OfflineOption = False, cache_dir: CacheDirOption = None,
+            lock_timeout: LockTimeoutOption = 300.0) -> None:
+    """Upgrade a .bib's preprints to their published versions.
+
+    Keys, curated fields and every other entry stay as they are; near misses are shown,
+    never applied. Give --dry-run, -o OUT or --in-place.
+    """
+    if sum((dry_run, output is not None, in_place)) != 1:
+        raise _usage("give one of --dry-run (show the diff), -o OUT (write a copy) or "
+                     "--in-place (rewrite FILE).")
+    state = _UpdateScreen()
+
+    def progress(step: UpdateProgress) -> None:
+        if state.bar is None and sys.stderr.isatty():
+            state.bar = typer.progressbar(length=step.total, label="upgrading",
+                                          show_pos=True, file=sys.stderr)
+            state.bar.__enter__()
+        if state.bar is not None:
+            state.bar.update(1)
+
+    try:
+        with _reported():
+            result = llm4anno_bib.upgrade(file, output, in_place=in_place, offline=offline,
+                                          cache_dir=cache_dir, progress=progress,
+                                          lock_timeout=lock_timeout, on_wait=_say_waiting)
+    finally:
+        state.finish()
+    _render_update(result)
+    if result.written:
+        _echo(f"wrote {_count(len(result.changed), 'upgraded entry', 'upgraded entries')} "
+              f"to {output or file}", err=True)
+    raise typer.Exit(result.exit_code)
+
+
 @command("render-list", cls=_Command)
 def render_list(output: OutputOption = None,
                 check: Annotated[Optional[Path], typer.Option(

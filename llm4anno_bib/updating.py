@@ -27,6 +27,7 @@ shows them. A value someone edited is kept.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -45,7 +46,11 @@ log = logging.getLogger(__name__)
 __all__ = ["EntryReport", "FieldChange", "UpdateProgress", "UpdateResult", "update_library"]
 
 # Fields a preprint citation has that its published version replaces (see the module doc).
-_PREPRINT_ONLY = ("howpublished", "month")
+_ARXIV_GIVES = ("howpublished", "month")  # what arXiv gives that its publication replaces
+_PREPRINT_ONLY = ("howpublished", "month", "journal", "note", "publisher", "volume")
+# how a hand-written or exported entry names its preprint: "arXiv preprint arXiv:...",
+# "CoRR", "ArXiv", a DBLP-style "abs/2201.11903" volume
+_NAMES_PREPRINT = re.compile(r"\barxiv\b|\bcorr\b|^abs/", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +127,13 @@ class _Unchecked(Exception):
 
 def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | None = None,
                    category: str | Sequence[str] | None = None,
-                   progress: Callable[[UpdateProgress], None] | None = None) -> UpdateResult:
+                   progress: Callable[[UpdateProgress], None] | None = None,
+                   upgrading: bool = False) -> UpdateResult:
     """Re-check entries (all, or those of ``keys`` and/or ``category``) against the sources.
+    ``upgrading`` (``upgrade_library``): an upgraded entry also loses every value that names
+    its preprint (``journal = {arXiv preprint ...}``, ``volume = {abs/...}``), and its month
+    when the published version gives none; otherwise only values exactly as arXiv gives
+    them go.
 
     Returns the proposal; writes nothing. A source failing for one entry fails that entry
     only (its report says why); an interrupt (``KeyboardInterrupt``) propagates, and what was
@@ -149,7 +159,7 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
                     raise _Unchecked(f"arXiv has no paper {arxiv_id} (withdrawn, or a mistyped "
                                      "eprint)")
                 new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources,
-                                             known)
+                                             known, upgrading)
             except (_Unchecked, Llm4AnnoBibError) as problem:
                 # a source's failure is said once for all the entries it failed (no address)
                 said = problem.summary if isinstance(problem, SourceError) else str(problem)
@@ -208,7 +218,7 @@ def _published_records(entry: Entry, sources: Sources,
 
 
 def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
-             known: Mapping[str, Name]) -> tuple[Entry, EntryReport]:
+             known: Mapping[str, Name], upgrading: bool = False) -> tuple[Entry, EntryReport]:
     resolution, conflicts = _resolution_of(entry, preprint, sources)
     # an entry citing a published version is never rewritten from its preprint
     proposed = resolution.labelled_fields(as_preprint=cites_preprint(entry))
@@ -218,7 +228,7 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         proposed["author"] = (stated["author"], source)
     fields, changes, kept = _applied(entry, proposed)
     if resolution.upgraded:
-        changes += _preprint_values_dropped(entry, resolution, proposed, fields)
+        changes += _preprint_values_dropped(entry, resolution, proposed, fields, upgrading)
     entry_type = entry.entry_type
     published = resolution.published
     if published is not None and published.entry_type != entry.entry_type:
@@ -277,18 +287,51 @@ def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]],
 
 def _preprint_values_dropped(entry: Entry, resolution: Resolution,
                              proposed: Mapping[str, tuple[str, str]],
-                             fields: dict[str, str]) -> list[FieldChange]:
+                             fields: dict[str, str], upgrading: bool) -> list[FieldChange]:
     """Removes from ``fields`` the preprint-only values arXiv gave that its published
-    version replaces (see the module doc); returns the removals."""
+    version replaces (see the module doc; ``upgrading``: see ``update_library``); returns
+    the removals."""
     if resolution.preprint is None or resolution.published is None:
         return []
     preprint_values = arxiv_fields(resolution.preprint)
     removed = []
-    for name in _PREPRINT_ONLY:
-        if name not in proposed and name not in entry.curated and name in fields \
-                and fields[name] == preprint_values.get(name):
+    for name in _PREPRINT_ONLY if upgrading else _ARXIV_GIVES:
+        if name in proposed or name in entry.curated or name not in fields:
+            continue
+        value = fields[name]
+        # the preprint's own value; when upgrading, one that names the preprint too, and a
+        # month the published version does not give (beside the published year, a date
+        # that never was)
+        if value == preprint_values.get(name) or upgrading and (
+                _NAMES_PREPRINT.search(value) or name == "month"):
             removed.append(FieldChange(name, fields.pop(name), None,
                                        f"{source_label(resolution.published)} replaces the "
                                        "preprint"))
     return removed
 
+
+def upgrade_library(library: Library, sources: Sources, *,
+                    progress: Callable[[UpdateProgress], None] | None = None) -> UpdateResult:
+    """Only the preprint -> published upgrade, for any ``.bib``: each entry citing an arXiv
+    preprint whose published version a source holds (the build's matching rule) becomes the
+    published entry with its eprint; every other entry, and every other change a source
+    would make, is left alone. Idempotent: an upgraded entry cites no preprint.
+
+    Returns the proposal (writes nothing): ``changed`` entries with their diffs, near misses
+    and conflicts reported, never applied.
+    """
+    preprints = [e.key for e in library if cites_preprint(e) and "*" not in e.curated]
+    if not preprints:
+        return UpdateResult(library, (), sources.real_requests)
+    checked = update_library(library, sources, keys=preprints, progress=progress,
+                             upgrading=True)
+    upgraded = {report.key for report in checked.changed
+                if not cites_preprint(checked.library[report.key])}
+    reports = tuple(report if report.key in upgraded or report.status == "failed" else
+                    EntryReport(report.key, "unchanged", kept=report.kept,
+                                conflicts=report.conflicts, near_misses=report.near_misses,
+                                sources=report.sources)
+                    for report in checked.entries)
+    proposal = library.with_entries([checked.library[e.key] if e.key in upgraded else e
+                                     for e in library])
+    return UpdateResult(proposal, reports, checked.requests)

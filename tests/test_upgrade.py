@@ -1,0 +1,128 @@
+"""upgrade: any .bib's preprints to their published versions, guarded by the build's rule."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+
+from conftest import connect, server_env
+
+USER_BIB = """% my paper's references
+@article{wei2022chain,
+  title={Chain-of-thought prompting elicits reasoning in large language models},
+  author={Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed and Le, Quoc and Zhou, Denny},
+  journal={arXiv preprint arXiv:2201.11903},
+  year={2022},
+  month={jan},
+  file={wei.pdf}
+}
+
+@misc{zhao2023survey,
+      title={A Survey of Large Language Models},
+      author={Wayne Xin Zhao and Kun Zhou},
+      year={2023},
+      eprint={2303.18223},
+      archivePrefix={arXiv},
+}
+
+@inproceedings{khaled2023faster,
+  author    = {Ahmed Khaled and Chi Jin},
+  title     = {Faster federated optimization under second-order similarity},
+  booktitle = {ICLR},
+  year      = {2023},
+}
+
+@misc{christiano2017deep,
+  title = {Deep reinforcement learning from human preferences},
+  author = {Christiano, Paul and Leike, Jan and Brown, Tom B and Martic, Miljan and Legg, Shane and Amodei, Dario},
+  howpublished = {arXiv:1706.03741},
+  year = {2017},
+  curated = {title},
+}
+
+@article{brown2020language,
+  title = {Language Models are Few-Shot Learners},
+  author = {Tom B. Brown and Benjamin Mann and Nick Ryder and others},
+  journal = {CoRR},
+  volume = {abs/2005.14165},
+  year = {2020},
+}
+"""
+UNTOUCHED = ("% my paper's references", "zhao2023survey", "khaled2023faster")
+
+
+def _block(text: str, key: str) -> str:
+    return re.search(r"@\w+\{" + key + r",.*?\n\}", text, re.S).group(0)
+
+
+@pytest.fixture
+def user_bib(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(USER_BIB, encoding="utf-8")
+    return path
+
+
+def test_preprints_become_their_published_versions_and_nothing_else_moves(
+        server, tmp_path, user_bib, needs_dblp):
+    out = tmp_path / "upgraded.bib"
+    result = llm4anno_bib.upgrade(user_bib, out, sources=connect(server, tmp_path / "c"))
+    assert result.written and user_bib.read_text(encoding="utf-8") == USER_BIB
+    assert {r.key for r in result.changed} == {"wei2022chain", "christiano2017deep",
+                                               "brown2020language"}
+    upgraded = llm4anno_bib.load(out)
+    wei = upgraded["wei2022chain"]
+    assert wei.entry_type == "inproceedings" and "Neural Information" in wei.fields["booktitle"]
+    assert wei.arxiv_id == "2201.11903" and wei.fields["file"] == "wei.pdf"
+    assert "journal" not in wei.fields and "month" not in wei.fields  # the preprint's
+    christiano = upgraded["christiano2017deep"]
+    assert christiano.fields["title"] == "Deep reinforcement learning from human preferences"
+    assert "howpublished" not in christiano.fields and christiano.fields["pages"]
+    brown = upgraded["brown2020language"]
+    assert brown.fields["dblp"] == "conf/nips/BrownMRSKDNSSAA20"
+    assert "journal" not in brown.fields and "volume" not in brown.fields
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(UNTOUCHED[0])
+    for key in UNTOUCHED[1:]:
+        assert _block(text, key) == _block(USER_BIB, key)  # byte for byte
+    near = [m for r in result.entries for m in r.near_misses]
+    assert any("conf/iclr/PatelLRCRC23" in m for m in near)  # reported, never applied
+    again = llm4anno_bib.upgrade(out, tmp_path / "twice.bib",
+                                 sources=connect(server, tmp_path / "c"))
+    assert again.changed == () and not again.written and not (tmp_path / "twice.bib").exists()
+
+
+def test_the_cli_shows_the_diff_and_writes_only_when_told(server, tmp_path, user_bib,
+                                                          cli_env, monkeypatch, needs_dblp):
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["upgrade", str(user_bib), "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert "wei2022chain:" in shown.stdout and "DBLP conf/nips/Wei0SBIXCLZ22" in shown.stdout
+    assert user_bib.read_text(encoding="utf-8") == USER_BIB
+    for options in ([], ["--dry-run", "--in-place"], ["-o", str(tmp_path / "x.bib"),
+                                                      "--in-place"]):
+        refused = runner.invoke(app, ["upgrade", str(user_bib), *options])
+        assert refused.exit_code == 2 and "--dry-run" in refused.output
+    assert runner.invoke(app, ["upgrade", str(user_bib), "-o", str(user_bib)]).exit_code == 2
+    assert user_bib.read_text(encoding="utf-8") == USER_BIB
+    done = runner.invoke(app, ["upgrade", str(user_bib), "--in-place"])
+    assert done.exit_code == 0 and "wrote 3 upgraded entries" in done.stderr
+    assert llm4anno_bib.load(user_bib)["wei2022chain"].entry_type == "inproceedings"
+
+
+@pytest.mark.slow
+def test_upgrade_as_a_real_process(server, tmp_path, user_bib, needs_dblp):
+    out = tmp_path / "up.bib"
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "upgrade", str(user_bib),
+                           "-o", str(out)], cwd=tmp_path,
+                          env=server_env(server, tmp_path / "c") | {"LLM4ANNO_BIB_DELAY": "0"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert llm4anno_bib.load(out)["christiano2017deep"].entry_type == "inproceedings"
