@@ -249,6 +249,59 @@ def bench_requests(work: Path, env: dict) -> None:
            all(gap >= 3.0 for gap in gaps))
 
 
+# -- 4b. verify --lookup of a whole bibliography ------------------------------------------------
+LOOKUP_ENTRIES = 1000
+
+
+def lookup_bibliography(path: Path, work: Path) -> tuple[Path, set[str]]:
+    """A 1,000-entry bibliography from the DBLP records, one in ten with its year changed
+    (the planted errors); returns it with the keys of the planted entries."""
+    records = re.findall(r"^@\w+\{[^,]+,.*?^\}\n", path.read_text(encoding="utf-8"),
+                         re.S | re.M)
+    step = max(1, len(records) // LOOKUP_ENTRIES)
+    chosen, planted = [], set()
+    for number, record in enumerate(records[::step][:LOOKUP_ENTRIES]):
+        if number % 10 == 0:
+            record = re.sub(r"(year\s*=\s*\{)(\d{4})", lambda m: m.group(1) + str(
+                int(m.group(2)) - 1), record, count=1)
+            planted.add(re.match(r"@\w+\{([^,]+),", record).group(1))
+        chosen.append(record)
+    target = work / "lookup.bib"
+    target.write_text("\n".join(chosen), encoding="utf-8")
+    return target, planted
+
+
+def bench_lookup(path: Path, work: Path, env: dict) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from source_server import SHARED_DBLP, Recordings, SourceServer
+
+    bibliography, planted = lookup_bibliography(path, work)
+    with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
+        code = f"""
+import llm4anno_bib
+from llm4anno_bib.sources import Politeness, Sources
+fast = Politeness(delay=0.0, retries=1, timeout=10.0)
+sources = Sources.connect({str(work / "lookup-cache")!r}, arxiv_url={server.arxiv_url!r},
+                          acl_url={server.acl_url!r}, dblp_url={server.dblp_url!r},
+                          crossref_url={server.crossref_url!r}, arxiv_politeness=fast,
+                          politeness=fast)
+report = llm4anno_bib.verify({str(bibliography)!r}, llm4anno_bib.Library([]), lookup=True,
+                             sources=sources)
+result['summary'] = report.summary
+result['flagged'] = sorted(e.key for e in report.entries if e.status == 'disagrees')
+"""
+        cold = child(code, env)
+        requests = len(server.requests)
+        warm = child(code, env)
+    found = set(cold["flagged"])
+    report("verify --lookup: 1,000 DBLP entries, 100 with a planted year, local server",
+           f"cold {cold['seconds']:.1f} s, peak {cold['peak_mb']:.0f} MB, {requests} requests; "
+           f"warm {warm['seconds']:.2f} s; {cold['summary']}; planted found "
+           f"{len(found & planted)}/{len(planted)}, others flagged {len(found - planted)}",
+           cold["seconds"] <= 30 and cold["peak_mb"] < 300 and warm["seconds"] < 2
+           and found == planted)
+
+
 # -- 5. matching at scale ----------------------------------------------------------------------
 def bench_matching(path: Path, env: dict, repeats: int) -> None:
     measured = interleaved({"ours": f"""
@@ -352,6 +405,7 @@ def main() -> int:
             bench_index(path, work, env)
             bench_matching(path, env, 1 if args.quick else 3)
             bench_growth(path, work, env)
+            bench_lookup(path, work, env)
         bench_requests(work, env)
         bench_linear(work, env)
     failed = [name for name, _figure, passed in RESULTS if passed is False]
