@@ -110,13 +110,25 @@ def _quick_latex_to_text(value: str) -> str | None:
     return collapse_spaces(converted.translate(_LITERAL_BRACES))
 
 
+_UNICODE_MACRO = re.compile(r"\\unicode\{(\d{1,7})\}")
+
+
+def _code_point(match: re.Match[str]) -> str:
+    number = int(match.group(1))
+    return chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Turn a BibTeX field value into plain Unicode text.
 
     >>> latex_to_text(r"Sch{\\"u}tze and {RLAIF} \\& co")
     'Schütze and RLAIF & co'
+    >>> latex_to_text(r"{\\unicode{127960}} ProcTHOR")  # DBLP writes emoji so
+    '\U0001f3d8 ProcTHOR'
     """
+    if "\\unicode{" in value:
+        value = _UNICODE_MACRO.sub(_code_point, value)
     if "\\" not in value and "{" not in value and "$" not in value and "~" not in value:
         return collapse_spaces(value)
     quick = _quick_latex_to_text(value)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -75,6 +76,7 @@ def best_title_score(titles: Iterable[str], candidates: Iterable[str]) -> float:
     return max((title_score(a, b) for a in titles for b in candidates), default=0.0)
 
 
+@lru_cache(maxsize=65536)  # the same people recur in every bibliography
 def surname_token(author: str) -> str:
     """The last word of an author's family name, folded: ``'Le Scao, Teven' -> 'scao'``."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(family_name(author))).lower())

@@ -22,6 +22,7 @@ source could not be asked, or no source covers the claim: a book, a thesis, a we
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -37,7 +38,7 @@ from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
 from llm4anno_bib.ids import (
     PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
-from llm4anno_bib.model import Entry, venue_acronym, venue_key
+from llm4anno_bib.model import KNOWN_VENUES, Entry, venue_acronym, venue_key
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
@@ -102,6 +103,9 @@ class Found:
     first_year: int | None = None  # a preprint's first version: its citable years start here
     entry_type: str = "misc"
     fields: Mapping[str, str] = dataclass_field(default_factory=dict, hash=False)
+    # a DBLP search hit: how to fetch its full record (``None`` for a full record)
+    fetch: Callable[[], Found] | None = dataclass_field(default=None, compare=False,
+                                                        repr=False)
 
     def as_entry(self, key: str) -> Entry:
         """The record as the library would cite it, under ``key``."""
@@ -158,10 +162,16 @@ def query_words(title: str) -> str:
     entities left out, the longest significant words kept in their order.
 
     >>> query_words("The $\\\\epsilon$-Greedy Trick: A Study of Bandits &amp; Regret")
-    'greedy trick study bandits regret'
+    'trick study bandits regret'
+    >>> query_words("{\\\\(\\\\pi\\\\)}2vec: Policy Representation with Successor Features")
+    'policy representation successor features'
     """
-    plain = re.sub(r"\$[^$]*\$|&[a-z]+;|&#\d+;", " ", title)
-    words = [w for w in normalise_title(latex_to_text(plain)).split()
+    # a formula (and the word it is glued to: "$\\pi$2vec") is written too many ways to
+    # be searched for
+    plain = re.sub(r"\S*(?:\$[^$]*\$|\\\(.*?\\\))\S*|&[a-z]+;|&#\d+;", " ", title)
+    # symbols (an emoji before "ProcTHOR") would be spelled out as words no title has
+    text = "".join(c for c in latex_to_text(plain) if not unicodedata.category(c)[0] in "SC")
+    words = [w for w in normalise_title(text).split()
              if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())]
     longest = set(sorted(words, key=len, reverse=True)[:_QUERY_WORDS])
     return " ".join(w for w in words if w in longest)
@@ -251,7 +261,15 @@ class _Asker:
                 if _same_title_and_people(entry, h.title, h.authors)]
         # DBLP's own copies of arXiv preprints only if nothing published is there
         hits.sort(key=lambda h: h.kind.startswith("Informal"))
-        return [_from_bib(self.sources.dblp.fetch_bib(hits[0].key))] if hits else []
+        if not hits:
+            return []
+        hit, dblp = hits[0], self.sources.dblp
+        venue = re.sub(r"\s*\(.*\)$", "", hit.venue)  # "ACL (1)": the first volume of ACL
+        preprint = hit.kind.startswith("Informal") or venue == "CoRR"
+        return [Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
+                                                    else None), hit.title, hit.authors,
+                      hit.year, "arXiv" if preprint else venue, preprint, hit.doi, None, None,
+                      fetch=lambda: _from_bib(dblp.fetch_bib(hit.key)))]
 
 
 def _families(authors: Iterable[str]) -> list[str]:
@@ -324,7 +342,7 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
                                   f"no {theirs} paper with this title was found; the work is "
                                   f"only a preprint ({found.label})")]
         return []
-    if theirs and found.venue and theirs.lower() != found.venue.lower() and \
+    if theirs and found.venue in KNOWN_VENUES and theirs.lower() != found.venue.lower() and \
             found.venue.lower() not in (entry.venue or "").lower():
         return [Finding("venue", "venue-differs", theirs, found.venue, found.label,
                               f"the work appeared in {found.venue}, not {theirs}")]
@@ -354,13 +372,26 @@ def _title_findings(entry: Entry, found: Found) -> list[Finding]:
 
 
 def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
-    """What the sources say of ``entry`` (see the module's rules)."""
-    findings: list[Finding] = []
+    """What the sources say of ``entry`` (see the module's rules). A DBLP search hit is
+    compared as it is; its full record is fetched only when the entry states pages or
+    disagrees (a fix then has the record's fields): one request for most entries."""
+    id_findings: list[Finding] = []
     try:
-        found = asker.by_ids(entry, findings)
+        found = asker.by_ids(entry, id_findings)
         found = asker.by_title(entry, found)
+        checked = _compared(entry, found, list(id_findings), asker.asked, today)
+        hit = checked.found
+        if hit is not None and hit.fetch is not None and (
+                checked.findings or entry.fields.get("pages")):
+            found = [f.fetch() if f.fetch is not None else f for f in found]
+            checked = _compared(entry, found, list(id_findings), asker.asked, today)
     except Llm4AnnoBibError as error:
         return Checked("not-checked", reason=str(error))
+    return checked
+
+
+def _compared(entry: Entry, found: list[Found], findings: list[Finding], asked: set[str],
+              today: date) -> Checked:
     published = next((f for f in found if not f.preprint), None)
     preprint = next((f for f in found if f.preprint), None)
     chosen = published or preprint
@@ -369,7 +400,7 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
             name: value for name, value in preprint.fields.items()
             if name in ("eprint", "archiveprefix", "primaryclass")}})
     if chosen is None:
-        return _unfound(entry, asker.asked, findings)
+        return _unfound(entry, asked, findings)
     if published is None or not published.doi or published.doi.lower() == \
             (doi_in(entry.fields) or "").lower():
         # a DOI Crossref does not know is wrong only where the work's own DOI is known
@@ -378,7 +409,7 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
     findings += _author_findings(entry, chosen)
     findings += _year_findings(entry, chosen, today) if not (
         published and cites_preprint(entry)) else []
-    findings += _venue_findings(entry, chosen, preprint, asker.asked)
+    findings += _venue_findings(entry, chosen, preprint, asked)
     findings += _pages_findings(entry, chosen)
     return Checked("disagrees" if findings else "agrees", chosen, tuple(findings))
 

@@ -425,6 +425,10 @@ _VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml":
                 "tmlr": "TMLR"}
 
 
+# Every acronym ``venue_key`` can give: a venue named otherwise cannot be compared with one
+KNOWN_VENUES = frozenset(a for _phrase, a in _ACRONYMS if a) | frozenset(_VENUE_WORDS.values())
+
+
 def venue_key(entry: Entry) -> str | None:
     """The acronym of the venue an entry names, by its full name (``venue_acronym``) or by
     an acronym word in its booktitle or journal (``Proc. of NeurIPS``); ``None`` for a

@@ -292,11 +292,11 @@ result['flagged'] = sorted(e.key for e in report.entries if e.status == 'disagre
 """
         cold = child(code, env)
         requests = len(server.requests)
-        warm = child(code, env)
+        warm = sorted((child(code, env) for _ in range(3)), key=lambda r: r["seconds"])[1]
     found = set(cold["flagged"])
     report("verify --lookup: 1,000 DBLP entries, 100 with a planted year, local server",
            f"cold {cold['seconds']:.1f} s, peak {cold['peak_mb']:.0f} MB, {requests} requests; "
-           f"warm {warm['seconds']:.2f} s; {cold['summary']}; planted found "
+           f"warm {warm['seconds']:.2f} s (median of 3); {cold['summary']}; planted found "
            f"{len(found & planted)}/{len(planted)}, others flagged {len(found - planted)}",
            cold["seconds"] <= 30 and cold["peak_mb"] < 300 and warm["seconds"] < 2
            and found == planted)

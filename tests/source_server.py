@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from llm4anno_bib._text import latex_to_text  # noqa: E402
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DBLP = Path(__file__).resolve().parents[2] / "shared" / "recordings" / "dblp"
 
@@ -134,7 +136,8 @@ class Recordings:
             fields = {m.group(1).lower(): re.sub(r"\s+", " ", m.group(2))
                       for m in re.finditer(r"^\s*(\w+)\s*=\s*\{(.*?)\},?\s*$(?=\n\s*\w+\s*=|\Z)",
                                            body, re.S | re.M)}
-            title = re.sub(r"[{}]", "", fields.get("title", ""))
+            # DBLP's JSON gives titles as Unicode text, its BibTeX as LaTeX
+            title = latex_to_text(fields.get("title", ""))
             authors = [a.strip() for a in fields.get("author", "").split(" and ") if a.strip()]
             info = {
                 "authors": {"author": [{"text": a} for a in authors] if len(authors) != 1

@@ -269,18 +269,21 @@ def _cached(session: requests.Session, url: str, params: Mapping[str, str] | Non
     offline when nothing is stored."""
     if not isinstance(session, requests_cache.CachedSession):
         return None
+    # the stored answer is looked up by the key ``_store`` gave it, without going through
+    # requests' sending machinery (most of the time of a warm run of thousands of lookups)
+    # (the session adds only headers, which are no part of the key)
+    prepared = requests.Request("GET", url, params=params).prepare()
     try:
-        cached = session.get(url, params=params, only_if_cached=True,
-                             timeout=politeness.timeout)
+        cached = session.cache.get_response(session.cache.create_key(prepared))
     except sqlite3.Error as exc:  # damaged since it was opened: ask the source instead
         warnings.warn(CacheWarning(f"the cache could not be read ({exc})."), stacklevel=3)
         return None
-    # only_if_cached also returns expired answers: fresh ones are used as they are,
-    # expired ones only offline (a stale answer beats none when nothing can be asked)
-    if cached.status_code == 200 and (offline or not getattr(cached, "is_expired", False)):
+    # expired answers are stored too: fresh ones are used as they are, expired ones only
+    # offline (a stale answer beats none when nothing can be asked)
+    if cached is not None and cached.status_code == 200 and (offline or not cached.is_expired):
         return cached
     if offline:
-        raise SourceError("not in the cache and --offline was given.", url=cached.url,
+        raise SourceError("not in the cache and --offline was given.", url=prepared.url,
                           status=None)
     return None
 
