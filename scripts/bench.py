@@ -56,7 +56,11 @@ def child(code: str, env: dict | None = None) -> dict:
         "started = time.perf_counter()\nresult = {}\n"
         + code +
         "\nresult['seconds'] = time.perf_counter() - started\n"
-        "result['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM is this process's own peak; ru_maxrss keeps the peak of the parent it was
+        # forked from (the bench, holding the recordings' server) across exec
+        "result['peak_mb'] = next((int(l.split()[1]) / 1024 for l in open('/proc/self/status')\n"
+        "                          if l.startswith('VmHWM:')), None) or \\\n"
+        "    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print('RESULT ' + json.dumps(result))\n")
     done = subprocess.run([PYTHON, "-c", wrapper], capture_output=True, text=True, env=env)
     if done.returncode != 0:
