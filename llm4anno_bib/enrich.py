@@ -54,7 +54,12 @@ CARRIED_FIELDS = ("title", "author", "booktitle", "series", "journal", "volume",
 def title_score(a: str, b: str) -> float:
     """How alike two titles are, 0-100 (100 when one contains the other: 4+ words, and
     the longer adds at most ``CONTAINED_EXTRA_WORDS``)."""
-    na, nb = normalise_title(a), normalise_title(b)
+    return normalised_title_score(normalise_title(a), normalise_title(b))
+
+
+def normalised_title_score(na: str, nb: str) -> float:
+    """``title_score`` of two titles already normalised (``normalise_title``): for a scan
+    of many titles, each normalised once."""
     if not na or not nb:
         return 0.0
     if _contained(na, nb) and _near_equal(na, nb):

@@ -31,7 +31,9 @@ from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )
-from llm4anno_bib.enrich import TITLE_THRESHOLD, cites_preprint, title_score
+from llm4anno_bib.enrich import (
+    TITLE_THRESHOLD, cites_preprint, normalised_title_score, title_score,
+)
 from llm4anno_bib.ids import PAGE_DASH, bare_doi
 from llm4anno_bib.lookup import Checked, Finding, look_up
 from llm4anno_bib.model import Entry, Library, venue_acronym, venue_key
@@ -188,7 +190,9 @@ class _Matcher:
                                    score_cutoff=TITLE_THRESHOLD)
         if found is not None:
             return self.library[found[2]]
-        return next((e for e in self.library if title_score(title, e.title) >= 100), None)
+        # a title within a longer one (a subtitle left out): each title normalised once
+        return next((self.library[key] for key, known in self.titles.items()
+                     if normalised_title_score(wanted, known) >= 100), None)
 
     def by_ids(self, entry: Entry) -> tuple[Entry, str] | None:
         for kind, value in _ids(entry).items():
