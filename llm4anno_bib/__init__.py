@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.adding import AddResult
     from llm4anno_bib.auxfile import CiteResult
     from llm4anno_bib.checking import CheckReport
+    from llm4anno_bib.importing import ImportResult
     from llm4anno_bib.merge import MergeResult
     from llm4anno_bib.verifying import VerifyReport
     from llm4anno_bib.sources import Sources
@@ -44,7 +45,8 @@ __all__ = [
     "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
     "VerifyReport",
     "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file",
-    "load", "render_list", "shipped_library_path", "survey", "update", "upgrade", "verify",
+    "import_list", "load", "render_list", "shipped_library_path", "survey", "update",
+    "upgrade", "verify",
     "working_library_path",
 ]
 
@@ -264,6 +266,54 @@ def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = No
             result.library.save(target)
             result = replace(result, written=True)
     return result
+
+
+def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = None, *,
+                into: str | os.PathLike[str] | None = None, survey: str | None = None,
+                curated_dir: str | os.PathLike[str] | None = None,
+                sources: Sources | None = None, offline: bool = False,
+                cache_dir: str | os.PathLike[str] | None = None,
+                progress: Callable[[str], None] | None = None, lock_timeout: float = 300.0,
+                on_wait: Callable[[str], None] | None = None) -> ImportResult:
+    """Turn the paper list README at ``path`` into a library (``llm4anno_bib.importing``)
+    and write it to ``to``, or onto the library ``into`` (its keys, curated entries and
+    corrections kept; locked for the run); neither: the result only. ``survey`` is the
+    arXiv id of the list's own paper (default: from its citation block); ``curated_dir``
+    holds ``.bib`` citations of works that are not papers. Raises ``NotFound`` when nothing
+    reads as a list, ``Llm4AnnoBibError`` for a file that cannot be read.
+    """
+    from contextlib import nullcontext
+    from dataclasses import replace
+    from pathlib import Path
+
+    from llm4anno_bib.bibfile import read_bib_bytes
+    from llm4anno_bib.build import load_curated
+    from llm4anno_bib.importing import import_list_text
+    from llm4anno_bib.locking import library_lock
+
+    if to is not None and into is not None:
+        raise WriteError("give either a file to write (to) or a library to import into.")
+    text = read_bib_bytes(path)  # UTF-8 checked, the place of a bad byte named
+    curated = load_curated(Path(curated_dir)) if curated_dir is not None else []
+    with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext():
+        existing = _load_for_writing(into) if into is not None else None
+        result = import_list_text(text, _sources_at(sources, offline, cache_dir),
+                                  curated=curated, existing=existing, survey=survey,
+                                  progress=progress)
+        target = into if into is not None else to
+        if target is not None:
+            result.library.save(target)
+            result = replace(result, written=True)
+    return result
+
+
+def _sources_at(sources: Sources | None, offline: bool,
+                cache_dir: str | os.PathLike[str] | None) -> Sources:
+    if sources is not None:
+        return sources
+    from llm4anno_bib.sources import Sources as Connect
+
+    return Connect.connect(cache_dir, offline=offline)
 
 
 def check(*paths: str | os.PathLike[str]) -> CheckReport:

@@ -11,7 +11,8 @@ The library's blocks, each an ``@comment`` whose first line names it:
   spaces a level: ``slug | Heading | key key ...`` (its own works in list order);
 - ``llm4anno-bib:corrections``: ``key | kind | what the list said | what is cited | source``;
 - ``llm4anno-bib:list-intro``: the list README's introduction as Markdown lines (see
-  ``listmd.render_list``).
+  ``listmd.render_list``), with ``%``, ``@`` and braces written ``%25``, ``%40``, ``%7B``,
+  ``%7D`` (BibTeX would read an ``@`` as a new entry and count the braces).
 """
 
 from __future__ import annotations
@@ -365,8 +366,9 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                warning.lineno)
     tree, corrections, meta = parse_library_blocks(parsed.comments, path_str)
-    intro = next((c.comment.partition("\n")[2] for c in parsed.comments
-                  if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n")
+    intro = _unescaped_block_text(next(
+        (c.comment.partition("\n")[2] for c in parsed.comments
+         if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n"))
     as_read = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
     source = _source_of(text, parsed.spans, as_read, digest, tuple(parsed.repeated))
     library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro,
@@ -589,12 +591,27 @@ def _library_blocks(library: Library) -> dict[str, str]:
         if lines:
             blocks[name] = name + "\n" + "\n".join(lines) + "\n"
     if library.intro:
-        for line in library.intro.splitlines():
-            if "@" in line or "{" in line or "}" in line:
-                raise LibraryFormatError(f"the list intro line '{line}' cannot be stored in a "
-                                         "library block (no '@' or braces).")
-        blocks[_BLOCK_INTRO] = _BLOCK_INTRO + "\n" + library.intro + "\n"
+        blocks[_BLOCK_INTRO] = _BLOCK_INTRO + "\n" + _escaped_block_text(library.intro) + "\n"
     return blocks
+
+
+_BLOCK_ESCAPES = {"%": "%25", "@": "%40", "{": "%7B", "}": "%7D"}
+_BLOCK_UNESCAPE = re.compile("|".join(_BLOCK_ESCAPES.values()))
+
+
+def _escaped_block_text(text: str) -> str:
+    """Free text as a comment block can hold it (see the module doc).
+
+    >>> _escaped_block_text("mail me@x.org {now}: 100%")
+    'mail me%40x.org %7Bnow%7D: 100%25'
+    """
+    return "".join(_BLOCK_ESCAPES.get(char, char) for char in text)
+
+
+def _unescaped_block_text(text: str) -> str:
+    """``_escaped_block_text`` undone."""
+    back = {code: char for char, code in _BLOCK_ESCAPES.items()}
+    return _BLOCK_UNESCAPE.sub(lambda m: back[m.group(0)], text)
 
 
 def render_library(library: Library) -> str:

@@ -13,16 +13,20 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from llm4anno_bib.enrich import TITLE_THRESHOLD, known_author_splits, stated_splits, title_score
+from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
+from llm4anno_bib._text import text_to_latex
 from llm4anno_bib.ids import (
     doi_of_link, identities, identity, names_version_of_record, parse_anthology_id, parse_arxiv_id,
+    web_url,
 )
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
@@ -67,10 +71,28 @@ class Work:
 
 @dataclass
 class BuildReport:
-    """What the build decided that a maintainer should see."""
+    """What the build decided that a maintainer should see: near misses, what could not
+    be resolved (and why), and how many entries are cited from the list's facts alone."""
 
     near_misses: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    unverified: int = 0
+
+
+_T = TypeVar("_T")
+
+
+def _asked(report: BuildReport, what: str, ask: Callable[[], _T]) -> _T | None:
+    """``ask()``, or ``None`` when a source fails or does not know it (reported)."""
+    try:
+        return ask()
+    except Llm4AnnoBibError as error:
+        report.unresolved.append(f"{what}: {error}")
+        return None
+
+
+def _unresolved(work: Work) -> bool:
+    return work.arxiv is None and work.published is None and work.curated is None
 
 
 def load_curated(folder: Path) -> list[BibRecord]:
@@ -84,8 +106,12 @@ def load_curated(folder: Path) -> list[BibRecord]:
 
 def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord],
                   existing: Library | None = None,
-                  progress: Callable[[str], None] | None = None) -> tuple[Library, BuildReport]:
-    """Build the whole library from the list README text. ``existing`` keeps its keys."""
+                  progress: Callable[[str], None] | None = None,
+                  survey_arxiv_id: str | None = SURVEY_ARXIV_ID) -> tuple[Library, BuildReport]:
+    """Build the whole library from the list README text. ``existing`` keeps its keys;
+    ``survey_arxiv_id`` is the list's own paper (``None``: the list has none). A source
+    that fails or does not know an item never aborts the build: the item is cited from the
+    list's own facts with an ``unverified`` correction, and the report says why."""
     say = progress or (lambda message: None)
     document = parse_list(list_text)
     report = BuildReport()
@@ -93,7 +119,8 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
 
     say("asking arXiv for the linked ids")
     linked = {found for w in works if (found := parse_arxiv_id(w.items[0].paper_link or ""))}
-    records = clients.arxiv.fetch_ids(sorted(linked | {SURVEY_ARXIV_ID}))
+    wanted = sorted(linked | ({survey_arxiv_id} if survey_arxiv_id else set()))
+    records = _asked(report, "arXiv ids", lambda: clients.arxiv.fetch_ids(wanted)) or {}
     for work in works:
         arxiv_id = parse_arxiv_id(work.items[0].paper_link or "")
         if arxiv_id and arxiv_id in records:
@@ -101,34 +128,43 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
 
     say("reading the ACL Anthology records of linked papers")
     for work in works:
-        acl_id = parse_anthology_id(work.items[0].paper_link or "")
-        if acl_id and "aclanthology.org" in (work.items[0].paper_link or ""):
-            work.published = clients.acl.fetch_bib(acl_id)
+        link = work.items[0].paper_link or ""
+        acl_id = parse_anthology_id(link)
+        if acl_id and "aclanthology.org" in link:
+            work.published = _asked(report, f"line {work.items[0].line}: {link}",
+                                    lambda: clients.acl.fetch_bib(acl_id))
 
     say("asking Crossref for papers linked by DOI")
     for work in works:
         doi = doi_of_link(work.items[0].paper_link or "")
         if work.published is None and doi and names_version_of_record(doi):
-            work.published = clients.crossref.work(doi)
+            work.published = _asked(report, f"line {work.items[0].line}: {doi}",
+                                    lambda: clients.crossref.work(doi))
 
     say("looking for published versions of the linked preprints")
     for work in works:
         if work.published is None and work.arxiv is not None:
-            _find_published(work, clients, report)
+            _asked(report, f"line {work.items[0].line}",
+                   lambda: _find_published(work, clients, report))
 
     say("settling titles that disagree with their links")
-    _settle_disagreements(works, clients, report)
+    _asked(report, "title/link disagreements",
+           lambda: _settle_disagreements(works, clients, report))
 
     say("searching arXiv for papers linked elsewhere")
     for work in works:
         if work.arxiv is None and work.curated is None:
-            _find_preprint(work, clients, report)
+            _asked(report, f"line {work.items[0].line}",
+                   lambda: _find_preprint(work, clients, report))
 
-    survey = Work(arxiv=records.get(SURVEY_ARXIV_ID), is_survey=True)
-    merged = _merge([survey] + works)
+    survey_record = records.get(survey_arxiv_id) if survey_arxiv_id else None
+    survey = [Work(arxiv=survey_record, is_survey=True)] if survey_record else []
+    merged = _merge(survey + works)
     for work in merged:
         if work.published is None and work.arxiv is not None:
-            _find_published(work, clients, report)
+            _asked(report, f"line {work.items[0].line if work.items else 0}",
+                   lambda: _find_published(work, clients, report))
+    report.unverified = sum(1 for w in merged if _unresolved(w))
 
     library = _assemble(document, merged, existing)
     return library, report
@@ -260,6 +296,8 @@ def _entry_fields(work: Work) -> dict[str, str]:
     if work.curated is not None:
         # a project's own citation: no source knows it, so updates leave it alone
         fields = dict(work.curated.fields) | {CURATED_FIELD: "*"}
+    elif _unresolved(work):
+        fields = _list_facts(work.items[0])
     else:
         fields = Resolution(work.arxiv, work.published).fields()
     wrong_links = {n[1].split(" links ")[-1] for n in work.notes if n[0] == "wrong-link"}
@@ -272,6 +310,19 @@ def _entry_fields(work: Work) -> dict[str, str]:
                 urls = fields.get(name, "").split()
                 if url not in urls:
                     fields[name] = " ".join(urls + [url])
+    return fields
+
+
+def _list_facts(item: ListItem) -> dict[str, str]:
+    """What the list itself says of an item no source knows: its title, its label's year
+    and its link (inert: rebuilt as LaTeX text, the link checked as a URL)."""
+    fields = {"title": text_to_latex(item.title)}
+    _venue, year = parse_label(item.label)
+    if year is not None:
+        fields["year"] = str(year)
+    link = web_url(_repair_link(item.paper_link or ""))
+    if link:
+        fields["url"] = link
     return fields
 
 
@@ -299,6 +350,11 @@ def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
                                         _repair_link(url), _source_name(work)))
     if work.is_survey:
         found += _survey_corrections(key, entry, document, work)
+    if _unresolved(work) and work.items:
+        item = work.items[0]
+        found.append(Correction(key, "unverified", f"line {item.line}: {item.title}",
+                                "cited from the list's own title, year and link: no source "
+                                "holds this item", "the list itself"))
     for item in work.items[:1]:
         found += _venue_corrections(key, item, entry, work)
     return found

@@ -548,6 +548,46 @@ def upgrade(file: Annotated[Path, typer.Argument(
     raise typer.Exit(result.exit_code)
 
 
+@command("import-list", cls=_Command)
+def import_list(file: Annotated[Path, typer.Argument(
+                    metavar="LIST", help="A paper list README (markdown).")],
+                output: Annotated[Optional[Path], typer.Option(
+                    "--output", "-o", metavar="OUT", help="Write the library here.")] = None,
+                into: Annotated[Optional[Path], typer.Option(
+                    "--into", metavar="LIBRARY",
+                    help="Import onto this library: its keys and curated entries kept.")
+                ] = None,
+                survey: Annotated[Optional[str], typer.Option(
+                    "--survey", metavar="ID",
+                    help="The arXiv id of the list's own paper (default: from its "
+                         "citation block).")] = None,
+                curated: Annotated[Optional[Path], typer.Option(
+                    "--curated", metavar="DIR",
+                    help="A folder of .bib citations of works that are not papers.")] = None,
+                offline: OfflineOption = False, cache_dir: CacheDirOption = None,
+                lock_timeout: LockTimeoutOption = 300.0) -> None:
+    """Turn a paper list README into a library.
+
+    Every item is looked up in the sources; one no source holds is cited from the list's
+    own title, year and link, marked unverified. Give -o OUT or --into LIBRARY.
+    """
+    if (output is None) == (into is None):
+        raise _usage("give -o OUT (a new library) or --into LIBRARY (import onto it).")
+    with _reported():
+        result = llm4anno_bib.import_list(
+            file, output, into=into, survey=survey, curated_dir=curated, offline=offline,
+            cache_dir=cache_dir, lock_timeout=lock_timeout, on_wait=_say_waiting,
+            progress=(lambda step: _echo(f"... {step}", err=True))
+            if sys.stderr.isatty() else None)
+    for line in result.near_misses:
+        _echo(f"near miss (not applied): {line}")
+    for line in result.unresolved:
+        _echo(f"unresolved: {line}")
+    _echo(f"wrote {_count(len(result.library), 'entry', 'entries')} to {output or into}"
+          + (f"; {result.unverified} cited from the list alone (unverified)"
+             if result.unverified else ""), err=True)
+
+
 @command("render-list", cls=_Command)
 def render_list(output: OutputOption = None,
                 check: Annotated[Optional[Path], typer.Option(

@@ -461,7 +461,8 @@ class Category:
 
 
 CORRECTION_KINDS = ("wrong-title", "wrong-link", "renamed", "duplicate", "broken-link",
-                    "venue", "published", "unverified-venue", "incomplete-citation")
+                    "venue", "published", "unverified-venue", "incomplete-citation",
+                    "unverified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +473,8 @@ class Correction:
     ``wrong-link`` (the link is another paper's), ``renamed`` (the paper's current title
     differs), ``duplicate`` (listed twice), ``broken-link``, ``venue`` (the label is wrong),
     ``published`` (an arXiv label for a paper since published), ``unverified-venue`` (a
-    venue no recorded source holds) or ``incomplete-citation`` (the README's own citation
+    venue no recorded source holds), ``unverified`` (an item no source holds, cited from the
+    list's own title, year and link) or ``incomplete-citation`` (the README's own citation
     block); ``said`` is what the list says, ``truth`` what the library cites instead,
     ``source`` the record that says so.
     """

@@ -1,4 +1,5 @@
-"""Build library.bib from the list README through the source clients.
+"""Build library.bib from the list README through the source clients: ``import-list`` of
+the seed list onto library.bib, with the survey and the curated citations of this list.
 
     python scripts/build_library.py                     # the real services
     python scripts/build_library.py --arxiv-url http://127.0.0.1:PORT/arxiv/api/query \
@@ -18,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from llm4anno_bib.bibfile import read_library, write_library  # noqa: E402
-from llm4anno_bib.build import build_library, load_curated  # noqa: E402
+import llm4anno_bib  # noqa: E402
+from llm4anno_bib.build import SURVEY_ARXIV_ID  # noqa: E402
 from llm4anno_bib.errors import Llm4AnnoBibError  # noqa: E402
 from llm4anno_bib.sources import Politeness, Sources  # noqa: E402
 from llm4anno_bib.sources.arxiv import POLITENESS as ARXIV_POLITENESS  # noqa: E402
@@ -53,18 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         politeness=Politeness(delay=args.source_delay))
     output = Path(args.output)
     try:
-        existing = read_library(output) if output.exists() else None
-        library, report = build_library(
-            Path(args.list).read_text(encoding="utf-8"), clients,
-            load_curated(Path(args.curated)), existing,
+        result = llm4anno_bib.import_list(
+            args.list, None if output.exists() else output,
+            into=output if output.exists() else None, survey=SURVEY_ARXIV_ID,
+            curated_dir=args.curated, sources=clients,
             progress=lambda message: print(f"... {message}", file=sys.stderr))
-        write_library(library, output)
     except Llm4AnnoBibError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    for line in report.near_misses:
+    library = result.library
+    for line in result.near_misses:
         print(f"near miss (not applied): {line}", file=sys.stderr)
-    for line in report.unresolved:
+    for line in result.unresolved:
         print(f"unresolved: {line}", file=sys.stderr)
     print(f"{output}: {len(library)} entries, {len(library.corrections())} corrections; "
           f"real requests: arXiv {clients.arxiv.real_requests}, ACL {clients.acl.real_requests}, "

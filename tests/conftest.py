@@ -74,6 +74,16 @@ def cli_env(server, tmp_path, monkeypatch):
     return tmp_path / "cli-cache"
 
 
+def run_cli(server, cwd, *args: str):
+    """``python -m llm4anno_bib ARGS`` as a real process asking the local ``server`` without
+    politeness gaps (``LLM4ANNO_BIB_DELAY=0``), on a cache in ``cwd``."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "llm4anno_bib", *args], cwd=cwd,
+                          env=server_env(server, cwd / "cli-cache") | {"LLM4ANNO_BIB_DELAY": "0"},
+                          capture_output=True, text=True, timeout=120)
+
+
 def server_env(server, cache) -> dict[str, str]:
     """``os.environ`` plus the variables that point a subprocess at the local server."""
     import os

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +10,7 @@ from typer.testing import CliRunner
 import llm4anno_bib
 from llm4anno_bib.cli import app
 
-from conftest import connect, server_env
+from conftest import connect, run_cli
 
 USER_BIB = """% my paper's references
 @article{wei2022chain,
@@ -120,9 +118,6 @@ def test_the_cli_shows_the_diff_and_writes_only_when_told(server, tmp_path, user
 @pytest.mark.slow
 def test_upgrade_as_a_real_process(server, tmp_path, user_bib, needs_dblp):
     out = tmp_path / "up.bib"
-    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "upgrade", str(user_bib),
-                           "-o", str(out)], cwd=tmp_path,
-                          env=server_env(server, tmp_path / "c") | {"LLM4ANNO_BIB_DELAY": "0"},
-                          capture_output=True, text=True, timeout=120)
+    done = run_cli(server, tmp_path, "upgrade", str(user_bib), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert llm4anno_bib.load(out)["christiano2017deep"].entry_type == "inproceedings"

@@ -1,0 +1,73 @@
+"""Turning a paper list README into a library: the build, for any list of the seed's shape.
+
+``import_list`` reads the list, finds every item's work through the sources (the build's
+rules: ``llm4anno_bib.build``) and returns the library. Nothing the sources do aborts it: an
+item that no source holds, or whose source fails, is cited from the list's own title, year
+and link with an ``unverified`` correction, and the result says how many and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from llm4anno_bib.build import build_library
+from llm4anno_bib.errors import InvalidIdentifier, NotFound
+from llm4anno_bib.ids import parse_arxiv_id
+from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.model import Library
+from llm4anno_bib.sources import Sources
+from llm4anno_bib.sources.records import BibRecord
+
+__all__ = ["ImportResult", "import_list_text", "survey_of"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The imported library; the near misses and unresolved items to look at; how many
+    entries are cited from the list's facts alone; whether a file was written."""
+
+    library: Library
+    near_misses: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    unverified: int = 0
+    written: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0: imported (unverified entries and warnings included)."""
+        return 0
+
+
+def survey_of(list_text: str) -> str | None:
+    """The arXiv id of the list's own paper, from its citation block (an ``eprint`` or an
+    arXiv link in the BibTeX of a plain code fence), or ``None``.
+
+    >>> survey_of("```\\n@article{x,\\n  eprint={2402.13446},\\n}\\n```\\n")
+    '2402.13446'
+    """
+    document = parse_list(list_text)
+    block = document.citation_block or ""
+    found = re.search(r"eprint\s*=\s*[{\"]\s*([^}\"\s]+)", block, re.I)
+    candidates = [found.group(1)] if found else []
+    candidates += re.findall(r"arxiv\.org/(?:abs|pdf)/[^\s}\"]+", block, re.I)
+    return next((i for c in candidates if (i := parse_arxiv_id(c))), None)
+
+
+def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibRecord] = (),
+                     existing: Library | None = None, survey: str | None = None,
+                     progress: Callable[[str], None] | None = None) -> ImportResult:
+    """The library of the list ``list_text`` (``existing``'s keys and corrections kept;
+    ``survey`` the arXiv id of the list's own paper, default: from its citation block).
+    Raises ``NotFound`` when nothing in the text reads as a list item."""
+    if not parse_list(list_text).items:
+        raise NotFound("nothing in it reads as a list of papers ('- [Venue Year] Title. "
+                       "[[pdf]](url)' items under headings).")
+    chosen = parse_arxiv_id(survey) if survey else survey_of(list_text)
+    if survey and chosen is None:
+        raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
+    library, report = build_library(list_text, sources, curated, existing, progress=progress,
+                                    survey_arxiv_id=chosen)
+    return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
+                        report.unverified)

@@ -1,0 +1,117 @@
+"""import-list: a paper list README into a library, never aborted by a source."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import InvalidIdentifier, NotFound
+
+from conftest import connect, run_cli
+from source_server import Fault
+
+SMALL_LIST = """# Papers on things
+
+A list kept by someone (write to list-keeper@example.org).
+
+```
+@article{survey2024,
+  title={A Survey of Large Language Models},
+  eprint={2303.18223},
+}
+```
+
+## Prompting
+
+### Chains
+- [NeurIPS 2022] Chain-of-Thought Prompting Elicits Reasoning in Large Language Models. [[pdf]](https://arxiv.org/pdf/2201.11903.pdf)
+- [ACL 2099] A Paper the Anthology Never Had. [[pdf]](https://aclanthology.org/2099.acl-long.1.pdf)
+
+## Elsewhere
+- [Blog 2023] Notes From a Workshop Nobody Recorded. [[pdf]](https://example.org/notes.pdf)
+"""
+
+
+@pytest.fixture
+def small_list(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(SMALL_LIST, encoding="utf-8")
+    return path
+
+
+def test_items_no_source_holds_are_cited_from_the_list_and_marked(server, tmp_path,
+                                                                  small_list, needs_dblp):
+    out = tmp_path / "library.bib"
+    result = llm4anno_bib.import_list(small_list, out, sources=connect(server, tmp_path / "c"))
+    library = llm4anno_bib.load(out)
+    assert result.written and len(library) == 4 and result.unverified == 2
+    assert library.survey_key is not None
+    assert library[library.survey_key].arxiv_id == "2303.18223"  # from the citation block
+    cot = next(e for e in library if e.arxiv_id == "2201.11903")
+    assert cot.fields.get("dblp") == "conf/nips/Wei0SBIXCLZ22"  # enriched as the build does
+    unverified = {c.key: c for c in library.corrections() if c.kind == "unverified"}
+    titles = {library[key].title for key in unverified}
+    assert titles == {"A Paper the Anthology Never Had",
+                      "Notes From a Workshop Nobody Recorded"}
+    notes = next(e for e in library if e.title.startswith("Notes"))
+    assert notes.year == 2023 and notes.url == "https://example.org/notes.pdf"
+    assert any("2099.acl-long.1" in line for line in result.unresolved)
+    assert [c.slug for c in library.tree] == ["prompting", "chains", "elsewhere"]
+    assert "list-keeper@example.org" in library.intro  # any text is storable
+
+
+def test_a_source_down_for_the_whole_import_never_aborts_it(server, tmp_path, small_list):
+    server.fail_next("/arxiv", Fault(status=503), times=1000)
+    server.fail_next("/dblp", Fault(status=503), times=1000)
+    out = tmp_path / "library.bib"
+    result = llm4anno_bib.import_list(small_list, out, sources=connect(server, tmp_path / "c"))
+    library = llm4anno_bib.load(out)
+    assert result.written and result.unverified == len(library) == 3  # no survey record
+    assert any("HTTP 503" in line for line in result.unresolved)
+
+
+def test_what_is_no_list_or_no_survey_id_is_a_clear_error(server, tmp_path):
+    prose = tmp_path / "NOTES.md"
+    prose.write_text("# Notes\n\nNothing but prose here.\n", encoding="utf-8")
+    with pytest.raises(NotFound, match="reads as a list"):
+        llm4anno_bib.import_list(prose, tmp_path / "x.bib",
+                                 sources=connect(server, tmp_path / "c"))
+    listed = tmp_path / "L.md"
+    listed.write_text(SMALL_LIST, encoding="utf-8")
+    with pytest.raises(InvalidIdentifier, match="not an arXiv id"):
+        llm4anno_bib.import_list(listed, tmp_path / "x.bib", survey="not-an-id",
+                                 sources=connect(server, tmp_path / "c"))
+    assert not (tmp_path / "x.bib").exists()
+
+
+def test_the_cli_imports_and_keeps_a_library_in_step(server, tmp_path, small_list, cli_env,
+                                                     monkeypatch, needs_dblp):
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")
+    runner = CliRunner()
+    out = tmp_path / "lib.bib"
+    done = runner.invoke(app, ["import-list", str(small_list), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "wrote 4 entries" in done.stderr and "2 cited from the list alone" in done.stderr
+    first = llm4anno_bib.load(out)
+    # the list gains an item: imported onto the library, the old keys stay
+    small_list.write_text(SMALL_LIST + "- [arXiv 2023] A Survey of Large Language Models. "
+                          "[[pdf]](https://arxiv.org/pdf/2303.18223.pdf)\n", encoding="utf-8")
+    again = runner.invoke(app, ["import-list", str(small_list), "--into", str(out)])
+    assert again.exit_code == 0, again.output
+    second = llm4anno_bib.load(out)
+    assert [e.key for e in first] == [e.key for e in second][: len(first)]
+    assert runner.invoke(app, ["import-list", str(small_list)]).exit_code == 2
+    nothing = tmp_path / "prose.md"
+    nothing.write_text("just text\n", encoding="utf-8")
+    refused = runner.invoke(app, ["import-list", str(nothing), "-o", str(tmp_path / "n.bib")])
+    assert refused.exit_code == 1 and "reads as a list" in refused.stderr
+
+
+@pytest.mark.slow
+def test_import_list_as_a_real_process(server, tmp_path, small_list, needs_dblp):
+    out = tmp_path / "lib.bib"
+    done = run_cli(server, tmp_path, "import-list", str(small_list), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert len(llm4anno_bib.load(out)) == 4
