@@ -583,6 +583,8 @@ def import_list(file: Annotated[Path, typer.Argument(
         _echo(f"near miss (not applied): {line}")
     for line in result.unresolved:
         _echo(f"unresolved: {line}")
+    for line in result.left_out:
+        _echo(f"left out: {line}")
     _echo(f"wrote {_count(len(result.library), 'entry', 'entries')} to {output or into}"
           + (f"; {result.unverified} cited from the list alone (unverified)"
              if result.unverified else ""), err=True)

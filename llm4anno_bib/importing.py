@@ -33,6 +33,7 @@ class ImportResult:
     unresolved: tuple[str, ...] = ()
     unverified: int = 0
     written: bool = False
+    left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
 
     @property
     def exit_code(self) -> int:
@@ -61,7 +62,8 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     """The library of the list ``list_text`` (``existing``'s keys and corrections kept;
     ``survey`` the arXiv id of the list's own paper, default: from its citation block).
     Raises ``NotFound`` when nothing in the text reads as a list item."""
-    if not parse_list(list_text).items:
+    document = parse_list(list_text)
+    if not document.items:
         raise NotFound("nothing in it reads as a list of papers ('- [Venue Year] Title. "
                        "[[pdf]](url)' items under headings).")
     chosen = parse_arxiv_id(survey) if survey else survey_of(list_text)
@@ -69,5 +71,7 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
     library, report = build_library(list_text, sources, curated, existing, progress=progress,
                                     survey_arxiv_id=chosen)
+    left_out = tuple(f"line {line}: {title} ({url}): not a paper"
+                     for line, title, url in document.left_out)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
-                        report.unverified)
+                        report.unverified, left_out=left_out)

@@ -21,6 +21,18 @@ SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
 # side, and none scans on from every place a search may start: a README is anyone's text.
 _HEADING = re.compile(r"#{2,4}+[ \t]++(\S.*+)")
 _ITEM = re.compile(r"-[ \t]++(?:\[(?P<label>[^\]]++)\][ \t]*+)?(?P<rest>.*+)")
+# The other common shape: "- [**Title.**](url) *Authors.* Venue Year."
+_BOLD_ITEM = re.compile(r"-[ \t]++\[\*\*(?P<title>[^\]*]++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
+_BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&-]{0,60}?[ \t]\d{4})[ \t.]*")
+_ANCHOR_ONLY = re.compile(r"-[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")  # a contents line
+# Where papers live: a bullet of the bold shape that links elsewhere (a repository, a
+# dataset page, a blog) is no paper and is left out, said in ``ListDocument.left_out``
+_PAPER_HOSTS = re.compile(
+    r"https?://(?:[\w-]+\.)*(?:arxiv\.org|aclanthology\.org|doi\.org|openreview\.net|"
+    r"dl\.acm\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
+    r"link\.springer\.com|ieeexplore\.ieee\.org|techrxiv\.org|aaai\.org|ijcai\.org|"
+    r"openaccess\.thecvf\.com|jmlr\.org|nature\.com|science\.org|biorxiv\.org)/"
+    r"|\.pdf(?:$|[?#])", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +61,20 @@ class ListDocument:
     citation_block: str | None
     survey_link: tuple[str, str] | None
     intro: str = ""
+    left_out: tuple[tuple[int, str, str], ...] = ()  # (line, title, link) of non-papers
 
 
 def parse_list(text: str) -> ListDocument:
     """Parse the list README: level-2 to level-4 headings are the 3-level category tree
-    (empty sections kept), ``- [Venue Year] Title. [[pdf]](url) ...`` bullets its items.
+    (empty sections kept), ``- [Venue Year] Title. [[pdf]](url) ...`` bullets its items,
+    and so are ``- [**Title.**](url) *Authors.* Venue Year.`` bullets that link a paper
+    (the others are ``left_out``); contents lines (``- [Name](#anchor)``) are no items.
     HTML comments are ignored (their line numbers kept)."""
     intro = _intro(text)
     text = _without_comments(text)
     sections: list[Category] = []
     items: list[ListItem] = []
+    left_out: list[tuple[int, str, str]] = []
     parents: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -71,6 +87,19 @@ def parse_list(text: str) -> ListDocument:
             sections.append(Category(slug, heading_text, depth,
                                      parents[-1] if parents else None, ()))
             parents.append(slug)
+            continue
+        if _ANCHOR_ONLY.fullmatch(line):
+            continue
+        bold = _BOLD_ITEM.fullmatch(line)
+        if bold and sections:
+            title, url = bold.group("title").strip().rstrip(".").strip(), bold.group("url")
+            if not _PAPER_HOSTS.search(url):
+                left_out.append((number, title, url))
+                continue
+            label = _BOLD_LABEL.fullmatch(bold.group("rest").rpartition("*")[2].strip())
+            items.append(ListItem(number, sections[-1].slug,
+                                  label.group("label") if label else None, title,
+                                  (("pdf", url),)))
             continue
         item = _ITEM.fullmatch(line)
         if not item or not sections:
@@ -85,7 +114,8 @@ def parse_list(text: str) -> ListDocument:
     block = _citation_block(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
     return ListDocument(tuple(sections), tuple(items), block[2] if block else None,
-                        (survey.group(1), survey.group(2)) if survey else None, intro)
+                        (survey.group(1), survey.group(2)) if survey else None, intro,
+                        tuple(left_out))
 
 
 def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:

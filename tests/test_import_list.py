@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -9,7 +11,7 @@ import llm4anno_bib
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 
-from conftest import connect, run_cli
+from conftest import ROOT, connect, run_cli
 from source_server import Fault
 
 SMALL_LIST = """# Papers on things
@@ -115,3 +117,51 @@ def test_import_list_as_a_real_process(server, tmp_path, small_list, needs_dblp)
     done = run_cli(server, tmp_path, "import-list", str(small_list), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert len(llm4anno_bib.load(out)) == 4
+
+
+BOLD_LIST = """# Synthetic data papers
+
+## Contents
+- [Methods](#methods)
+- [Tools](#tools)
+
+## Methods
+- [**Chain-of-Thought Prompting Elicits Reasoning in Large Language Models.**](https://arxiv.org/abs/2201.11903) *Jason Wei, Xuezhi Wang, Dale Schuurmans.* NeurIPS 2022.
+
+## Tools
+- [**A Toolkit for Making Data**](https://github.com/someone/toolkit) *Someone.*
+"""
+
+
+def test_the_bold_shape_reads_its_papers_and_leaves_out_the_rest(server, tmp_path,
+                                                                 needs_dblp):
+    path = tmp_path / "README.md"
+    path.write_text(BOLD_LIST, encoding="utf-8")
+    result = llm4anno_bib.import_list(path, tmp_path / "lib.bib",
+                                      sources=connect(server, tmp_path / "c"))
+    (entry,) = list(result.library)
+    assert entry.arxiv_id == "2201.11903" and entry.fields["dblp"] == "conf/nips/Wei0SBIXCLZ22"
+    assert result.left_out == ("line 11: A Toolkit for Making Data "
+                               "(https://github.com/someone/toolkit): not a paper",)
+    assert [c.slug for c in result.library.tree] == ["contents", "methods", "tools"]
+    assert result.library.filter(category="methods").entries == (entry,)
+
+
+SHARED_LIST = ROOT.parent / "shared" / "lists" / "wasiahmad_awesome-llm-synthetic-data_README.md"
+
+
+def test_a_real_list_of_the_bold_shape_is_read_whole():
+    if not SHARED_LIST.is_file():
+        pytest.skip(f"the other real list is not at {SHARED_LIST.parent}")
+    from llm4anno_bib.listmd import parse_list
+
+    text = SHARED_LIST.read_text(encoding="utf-8")
+    bullets = [n for n, line in enumerate(text.splitlines(), 1)
+               if re.match(r"\s*- \[\*\*", line)]
+    document = parse_list(text)
+    assert sorted([i.line for i in document.items] + [n for n, _t, _u in document.left_out]) \
+        == bullets  # every bold bullet is an item or said to be left out, none twice
+    assert not [i for i in document.items if i.section == "contents"]
+    assert all("arxiv.org" not in url for _n, _t, url in document.left_out)
+    star = next(i for i in document.items if i.title.startswith("STaR"))
+    assert (star.label, star.paper_link) == ("NeurIPS 2022", "https://arxiv.org/abs/2203.14465")
