@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
@@ -34,6 +34,7 @@ class ImportResult:
     unverified: int = 0
     written: bool = False
     left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
+    no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
 
     @property
     def exit_code(self) -> int:
@@ -73,5 +74,24 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
                                     survey_arxiv_id=chosen)
     left_out = tuple(f"line {line}: {title} ({url}): not a paper"
                      for line, title, url in document.left_out)
+    library, gone = _keeping(library, existing)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
-                        report.unverified, left_out=left_out)
+                        report.unverified, left_out=left_out, no_longer_listed=gone)
+
+
+def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:
+    """``library`` with the entries of ``existing`` that the list no longer holds kept
+    (an import never deletes: a maintainer decides), in the categories of theirs that are
+    still there; and their keys."""
+    if existing is None:
+        return library, ()
+    held = {entry.key for entry in library}
+    gone = [entry for entry in existing if entry.key not in held]
+    if not gone:
+        return library, ()
+    tree = [replace(c, keys=c.keys + tuple(e.key for e in gone if c.slug in e.categories))
+            for c in library.tree]
+    kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
+    return (Library([*library, *gone], tree, [*library.corrections(), *kept_corrections],
+                    library.survey_key, intro=library.intro),
+            tuple(entry.key for entry in gone))

@@ -9,6 +9,7 @@ entry (``SURVEY_LINK``, ``SURVEY_CITATION``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from llm4anno_bib.ids import web_url
@@ -81,7 +82,7 @@ def parse_list(text: str) -> ListDocument:
         heading = _HEADING.fullmatch(line)
         if heading:
             depth = len(line) - len(line.lstrip("#")) - 2
-            heading_text = heading.group(1)
+            heading_text = plain_heading(heading.group(1))
             del parents[depth:]
             slug = slugify(heading_text)
             sections.append(Category(slug, heading_text, depth,
@@ -116,6 +117,22 @@ def parse_list(text: str) -> ListDocument:
     return ListDocument(tuple(sections), tuple(items), block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out))
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*+)\]\([^)]*+\)")
+
+
+def plain_heading(text: str) -> str:
+    """A heading's name without its markdown and emoji: links become their text, emphasis
+    and code marks go, and so do pictographs (a "🔥 Datasets" section is "Datasets").
+
+    >>> plain_heading("🔥 **Instruction** [Tuning](#it) `(IT)` ✨")
+    'Instruction Tuning (IT)'
+    """
+    text = _MARKDOWN_LINK.sub(r"\1", text).replace("**", "").replace("`", "")
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cf")
+                   and not 0xFE00 <= ord(c) <= 0xFE0F)
+    return " ".join(kept.split())
 
 
 def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:

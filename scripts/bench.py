@@ -306,6 +306,46 @@ result['flagged'] = sorted(e.key for e in report.entries if e.status == 'disagre
            and found == planted)
 
 
+# -- 4c. lists -------------------------------------------------------------------------------------
+def generated_list(items: int) -> str:
+    """A list README of ``items`` bullets, half in each common shape, ten sections."""
+    lines = ["# A generated list", "", "Papers, generated for the bench.", ""]
+    for number in range(items):
+        if number % (items // 10 or 1) == 0:
+            lines += ["", f"## Section {number // (items // 10 or 1)}", ""]
+        arxiv_id = f"24{number // 9000 + 1:02d}.{number % 9000 + 10000:05d}"
+        title = f"Generated Paper Number {number} on Synthetic Annotation"
+        lines.append(f"- [arXiv 2024] {title}. [[pdf]](https://arxiv.org/pdf/{arxiv_id}.pdf)"
+                     if number % 2 else
+                     f"- [**{title}.**](https://arxiv.org/abs/{arxiv_id}) *A. Author, B. "
+                     f"Author.* Arxiv 2024.")
+    return "\n".join(lines) + "\n"
+
+
+def bench_lists(work: Path, env: dict) -> None:
+    big, small = work / "list-5000.md", work / "list-700.md"
+    big.write_text(generated_list(5000), encoding="utf-8")
+    small.write_text(generated_list(700), encoding="utf-8")
+    parsed = child(f"""
+from llm4anno_bib.listmd import parse_list
+document = parse_list(open({str(big)!r}, encoding="utf-8").read())
+result['items'] = len(document.items)
+""", env)
+    report("lists: parse a 5,000-item list (both shapes)",
+           f"{parsed['items']} items in {parsed['seconds']:.2f} s",
+           parsed["items"] == 5000 and parsed["seconds"] < 1.0)
+    offline = child(f"""
+import llm4anno_bib
+imported = llm4anno_bib.import_list({str(small)!r}, {str(work / "list-700.bib")!r},
+                                    offline=True, cache_dir={str(work / "empty-cache")!r})
+result['entries'] = len(imported.library); result['unverified'] = imported.unverified
+""", env)
+    report("lists: import a 700-item list offline, cold cache",
+           f"{offline['entries']} entries ({offline['unverified']} unverified) in "
+           f"{offline['seconds']:.2f} s, peak {offline['peak_mb']:.0f} MB",
+           offline["entries"] == 700 and offline["seconds"] < 10.0)
+
+
 # -- 5. matching at scale ----------------------------------------------------------------------
 def bench_matching(path: Path, env: dict, repeats: int) -> None:
     measured = interleaved({"ours": f"""
@@ -411,6 +451,7 @@ def main() -> int:
             bench_growth(path, work, env)
             bench_lookup(path, work, env)
         bench_requests(work, env)
+        bench_lists(work, env)
         bench_linear(work, env)
     failed = [name for name, _figure, passed in RESULTS if passed is False]
     print(f"\n{len(RESULTS) - len(failed)} of {len(RESULTS)} targets met in "

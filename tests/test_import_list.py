@@ -165,3 +165,21 @@ def test_a_real_list_of_the_bold_shape_is_read_whole():
     assert all("arxiv.org" not in url for _n, _t, url in document.left_out)
     star = next(i for i in document.items if i.title.startswith("STaR"))
     assert (star.label, star.paper_link) == ("NeurIPS 2022", "https://arxiv.org/abs/2203.14465")
+
+
+def test_an_import_into_a_library_never_deletes_what_the_list_dropped(server, tmp_path,
+                                                                      small_list):
+    out = tmp_path / "lib.bib"
+    llm4anno_bib.import_list(small_list, out, sources=connect(server, tmp_path / "c"))
+    before = llm4anno_bib.load(out)
+    notes = next(e for e in before if e.title.startswith("Notes"))
+    small_list.write_text(SMALL_LIST.replace("- [Blog 2023] Notes From", "<!-- gone -->\n"
+                                             "- [Blog 2023] Gone: Notes From").split(
+                                                 "<!-- gone -->")[0], encoding="utf-8")
+    result = llm4anno_bib.import_list(small_list, into=out,
+                                      sources=connect(server, tmp_path / "c"))
+    after = llm4anno_bib.load(out)
+    assert result.no_longer_listed == (notes.key,)
+    assert after[notes.key] == notes  # kept as it was
+    assert notes.key in after.filter(category="elsewhere")
+    assert ("unverified" in {c.kind for c in after.corrections(key=notes.key)})
