@@ -393,17 +393,27 @@ def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> li
                        _source_name(work))]
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _survey_corrections(key: str, entry: Entry, document: ListDocument,
                         work: Work) -> list[Correction]:
     found = []
     block = document.citation_block
     if block is not None and (re.match(r"@\w+\{\s*,", block)
                               or re.search(r"author\s*=\s*\{\s*\}", block)):
+        kind = re.match(r"@(\w+)", block)
+        missing = [what for what, empty in (
+            ("key", re.match(r"@\w+\{\s*,", block)),
+            ("authors", re.search(r"author\s*=\s*\{\s*\}", block)),
+            ("journal", re.search(r"journal\s*=\s*\{\s*\}", block))) if empty]
+        titled = re.search(r"title\s*=\s*\{([^{}]*)\}", block)
         found.append(Correction(
             key, "incomplete-citation",
-            "the README's citation block: an article entry with no key, no authors, no journal, "
-            "titled 'Large Language Models for Data Annotation: Methods, Applications, and "
-            "Challenges'",
+            f"the README's citation block: {_a(kind.group(1) if kind else 'unnamed')} entry "
+            f"with no {', no '.join(missing)}"
+            + (f", titled '{titled.group(1)}'" if titled else ""),
             f"{entry.entry_type} entry {key} with {len(entry.authors)} authors, "
             f"{venue_acronym(entry)} {entry.year} ({entry.venue}), and eprint {entry.arxiv_id}", _source_name(work) +
             f"; arXiv {entry.arxiv_id}"))
