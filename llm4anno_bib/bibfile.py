@@ -12,7 +12,8 @@ The library's blocks, each an ``@comment`` whose first line names it:
 - ``llm4anno-bib:corrections``: ``key | kind | what the list said | what is cited | source``;
 - ``llm4anno-bib:list-intro``: the list README's introduction as Markdown lines (see
   ``listmd.render_list``), with ``%``, ``@`` and braces written ``%25``, ``%40``, ``%7B``,
-  ``%7D`` (BibTeX would read an ``@`` as a new entry and count the braces).
+  ``%7D`` (BibTeX would read an ``@`` as a new entry and count the braces); headings and
+  correction texts also write ``|`` and line breaks as ``%7C``, ``%0A``, ``%0D``.
 """
 
 from __future__ import annotations
@@ -473,7 +474,8 @@ def _parse_tree(body: str, path: str, first_line: int) -> list[Category]:
                 "under its parent.", path=path, line=first_line + offset)
         slug, heading, keys = (p.strip() for p in parts)
         del parents[depth:]
-        tree.append(Category(slug, heading, depth, parents[-1] if parents else None,
+        tree.append(Category(slug, _unescaped_block_text(heading), depth,
+                             parents[-1] if parents else None,
                              tuple(keys.split())))
         parents.append(slug)
     return tree
@@ -489,7 +491,8 @@ def _parse_corrections(body: str, path: str, first_line: int) -> list[Correction
             raise LibraryFormatError(
                 "a correction line must read 'key | kind | said | truth | source'.",
                 path=path, line=first_line + offset)
-        corrections.append(Correction(*(p.strip() for p in parts)))
+        key, kind, *texts = (p.strip() for p in parts)
+        corrections.append(Correction(key, kind, *(_unescaped_block_text(t) for t in texts)))
     return corrections
 
 
@@ -566,23 +569,16 @@ def format_records(records: Iterable[tuple[str, str, Iterable[tuple[str, str]]]]
                          for entry_type, key, fields in records)
 
 
-def _check_line_value(value: str, what: str) -> str:
-    # BibTeX reads an "@" inside a comment block as the start of an entry.
-    if "\n" in value or _SEP in value or "@" in value or "{" in value or "}" in value:
-        raise LibraryFormatError(f"{what} '{value}' cannot be stored in a library block.")
-    return value
-
-
 def _library_blocks(library: Library) -> dict[str, str]:
     """The text of each library block the library needs, as the canonical writer has it."""
     meta = [f"survey = {library.survey_key}"] if library.survey_key else []
     tree_lines = []
     for c in library.tree:
-        _check_line_value(c.heading, "the heading")
-        tree_lines.append("  " * c.depth + _SEP.join([c.slug, c.heading, " ".join(c.keys)]))
+        tree_lines.append("  " * c.depth + _SEP.join(
+            [c.slug, _escaped_block_text(c.heading, one_line=True), " ".join(c.keys)]))
     correction_lines = [
-        _SEP.join(_check_line_value(v, "the correction text")
-                  for v in (c.key, c.kind, c.said, c.truth, c.source))
+        _SEP.join([c.key, c.kind, *(_escaped_block_text(v, one_line=True)
+                                    for v in (c.said, c.truth, c.source))])
         for c in library.corrections()
     ]
     blocks = {}
@@ -596,21 +592,26 @@ def _library_blocks(library: Library) -> dict[str, str]:
 
 
 _BLOCK_ESCAPES = {"%": "%25", "@": "%40", "{": "%7B", "}": "%7D"}
-_BLOCK_UNESCAPE = re.compile("|".join(_BLOCK_ESCAPES.values()))
+_LINE_ESCAPES = _BLOCK_ESCAPES | {"|": "%7C", "\n": "%0A", "\r": "%0D"}
+_BLOCK_UNESCAPE = re.compile("|".join(_LINE_ESCAPES.values()))
 
 
-def _escaped_block_text(text: str) -> str:
-    """Free text as a comment block can hold it (see the module doc).
+def _escaped_block_text(text: str, one_line: bool = False) -> str:
+    """Free text as a comment block can hold it (see the module doc); ``one_line``: a value
+    of a ``|``-separated line (a heading, a correction's text), so ``|`` and line breaks too.
 
     >>> _escaped_block_text("mail me@x.org {now}: 100%")
     'mail me%40x.org %7Bnow%7D: 100%25'
+    >>> _escaped_block_text("A | B", one_line=True)
+    'A %7C B'
     """
-    return "".join(_BLOCK_ESCAPES.get(char, char) for char in text)
+    table = _LINE_ESCAPES if one_line else _BLOCK_ESCAPES
+    return "".join(table.get(char, char) for char in text)
 
 
 def _unescaped_block_text(text: str) -> str:
     """``_escaped_block_text`` undone."""
-    back = {code: char for char, code in _BLOCK_ESCAPES.items()}
+    back = {code: char for char, code in _LINE_ESCAPES.items()}
     return _BLOCK_UNESCAPE.sub(lambda m: back[m.group(0)], text)
 
 

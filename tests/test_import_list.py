@@ -183,3 +183,22 @@ def test_an_import_into_a_library_never_deletes_what_the_list_dropped(server, tm
     assert after[notes.key] == notes  # kept as it was
     assert notes.key in after.filter(category="elsewhere")
     assert ("unverified" in {c.kind for c in after.corrections(key=notes.key)})
+
+
+def test_any_text_of_a_list_is_stored_and_read_back(server, tmp_path):
+    """Headings and titles with the characters a library block uses ("@", braces, " | ")
+    are stored escaped and read back as they were; nothing is refused."""
+    hostile = ("# L\n\n## Tools @ Scale | {v2}\n"
+               "- [Blog 2024] Email@Scale: {Braces} | Pipes, 100% Done. "
+               "[[pdf]](https://example.org/a.pdf)\n")
+    path = tmp_path / "L.md"
+    path.write_text(hostile, encoding="utf-8")
+    out = tmp_path / "lib.bib"
+    result = llm4anno_bib.import_list(path, out, sources=connect(server, tmp_path / "c"))
+    again = llm4anno_bib.load(out)
+    assert [c.heading for c in again.tree] == ["Tools @ Scale | {v2}"]
+    (entry,) = list(again)
+    assert entry.title == "Email@Scale: {Braces} | Pipes, 100% Done"
+    assert again.corrections() == result.library.corrections()
+    assert "Email@Scale: {Braces} | Pipes" in again.corrections()[0].said
+    assert llm4anno_bib.check(out).exit_code == 0
