@@ -327,7 +327,7 @@ def _year_findings(entry: Entry, found: Found, today: date) -> list[Finding]:
 
 def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
                     asked: set[str]) -> list[Finding]:
-    theirs = _venue_of(entry)
+    theirs = venue_key(entry)
     if cites_preprint(entry):
         if not found.preprint:
             return [Finding("venue", "preprint-of-published", theirs or "arXiv",
@@ -347,10 +347,6 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
         return [Finding("venue", "venue-differs", theirs, found.venue, found.label,
                               f"the work appeared in {found.venue}, not {theirs}")]
     return []
-
-
-def _venue_of(entry: Entry) -> str | None:
-    return venue_key(entry)
 
 
 def _pages_findings(entry: Entry, found: Found) -> list[Finding]:
@@ -415,7 +411,7 @@ def _compared(entry: Entry, found: list[Found], findings: list[Finding], asked: 
 
 
 def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
-    venue = _venue_of(entry)
+    venue = venue_key(entry)
     covering = []
     if "arxiv" in asked and arxiv_id_in(entry.fields):  # a title search proves no absence
         covering.append("arXiv")
