@@ -36,11 +36,6 @@ class ImportResult:
     left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
 
-    @property
-    def exit_code(self) -> int:
-        """0: imported (unverified entries and warnings included)."""
-        return 0
-
 
 def survey_of(list_text: str) -> str | None:
     """The arXiv id of the list's own paper, from its citation block (an ``eprint`` or an
