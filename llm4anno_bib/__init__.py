@@ -163,12 +163,13 @@ def default_library_path() -> Path:
     return local if local.is_file() and is_library_file(local) else shipped_library_path()
 
 
-def _sources(sources: Sources | None, offline: bool) -> Sources:
+def _sources(sources: Sources | None, offline: bool,
+             cache_dir: str | os.PathLike[str] | None = None) -> Sources:
     if sources is not None:
         return sources
     from llm4anno_bib.sources import Sources
 
-    return Sources.connect(offline=offline)
+    return Sources.connect(cache_dir, offline=offline)
 
 
 def add(identifier: str, category: str | Sequence[str] = (), *,
@@ -256,11 +257,8 @@ def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = No
     lock = library_lock(path, lock_timeout, on_wait) if in_place else nullcontext()
     with lock:
         library = _load_for_writing(path)
-        if sources is None:
-            from llm4anno_bib.sources import Sources as Connect
-
-            sources = Connect.connect(cache_dir, offline=offline)
-        result = upgrade_library(library, sources, progress=progress)
+        result = upgrade_library(library, _sources(sources, offline, cache_dir),
+                                 progress=progress)
         target = path if in_place else to
         if result.changed and target is not None:
             result.library.save(target)
@@ -297,7 +295,7 @@ def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None 
     curated = load_curated(Path(curated_dir)) if curated_dir is not None else []
     with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext():
         existing = _load_for_writing(into) if into is not None else None
-        result = import_list_text(text, _sources_at(sources, offline, cache_dir),
+        result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
                                   progress=progress)
         target = into if into is not None else to
@@ -306,14 +304,6 @@ def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None 
             result = replace(result, written=True)
     return result
 
-
-def _sources_at(sources: Sources | None, offline: bool,
-                cache_dir: str | os.PathLike[str] | None) -> Sources:
-    if sources is not None:
-        return sources
-    from llm4anno_bib.sources import Sources as Connect
-
-    return Connect.connect(cache_dir, offline=offline)
 
 
 def check(*paths: str | os.PathLike[str]) -> CheckReport:
@@ -420,11 +410,8 @@ def verify(path: str | os.PathLike[str], library: Library | None = None, *,
 
     text = read_bib_bytes(path, encoding)
     chosen = library if library is not None else load()
-    if lookup and sources is None:
-        from llm4anno_bib.sources import Sources as Connect
-
-        sources = Connect.connect(cache_dir, offline=offline)
-    report = verify_text(text, chosen, str(path), sources=sources if lookup else None,
+    report = verify_text(text, chosen, str(path),
+                         sources=_sources(sources, offline, cache_dir) if lookup else None,
                          progress=progress)
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file

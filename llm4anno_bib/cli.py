@@ -442,14 +442,10 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(
 
     Shows the diff and writes after you agree (--yes: without asking, --dry-run: never).
     """
-    state = _UpdateScreen()
+    state = _Screen()
 
     def progress(step: UpdateProgress) -> None:
-        if state.bar is None:
-            state.bar = typer.progressbar(length=step.total, label="checking",
-                                          show_pos=True, show_eta=True, file=sys.stderr)
-            state.bar.__enter__()
-        state.bar.update(1)
+        state.advance(step.total, "checking")
 
     def confirm(result: UpdateResult) -> bool:
         state.finish()
@@ -492,12 +488,21 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(
 
 
 @dataclass
-class _UpdateScreen:
-    """What ``update`` showed so far: its progress bar, the diff, a refusal to write."""
+class _Screen:
+    """What a long command (update, upgrade, verify --lookup) showed so far: its progress
+    bar, the diff, a refusal to write."""
 
     bar: Any = None  # click's ProgressBar, open while entries are checked
     shown: bool = False
     refused: bool = False
+
+    def advance(self, total: int, label: str, *, eta: bool = True) -> None:
+        """One step done of ``total``; the bar is opened, with ``label``, at the first."""
+        if self.bar is None:
+            self.bar = typer.progressbar(length=total, label=label, show_pos=True,
+                                         show_eta=eta, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
 
     def finish(self) -> None:
         if self.bar is not None:
@@ -524,15 +529,11 @@ def upgrade(file: Annotated[Path, typer.Argument(
     if sum((dry_run, output is not None, in_place)) != 1:
         raise _usage("give one of --dry-run (show the diff), -o OUT (write a copy) or "
                      "--in-place (rewrite FILE).")
-    state = _UpdateScreen()
+    state = _Screen()
 
     def progress(step: UpdateProgress) -> None:
-        if state.bar is None and sys.stderr.isatty():
-            state.bar = typer.progressbar(length=step.total, label="upgrading",
-                                          show_pos=True, file=sys.stderr)
-            state.bar.__enter__()
-        if state.bar is not None:
-            state.bar.update(1)
+        if sys.stderr.isatty():
+            state.advance(step.total, "upgrading", eta=False)
 
     try:
         with _reported():
@@ -652,15 +653,8 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     raise typer.Exit(report.exit_code)
 
 
-def _lookup_progress(screen: _UpdateScreen) -> Callable[[int, int, str], None]:
-    def progress(done: int, total: int, key: str) -> None:
-        if screen.bar is None:
-            screen.bar = typer.progressbar(length=total, label="looking up", show_pos=True,
-                                           show_eta=True, file=sys.stderr)
-            screen.bar.__enter__()
-        screen.bar.update(1)
-
-    return progress
+def _lookup_progress(screen: _Screen) -> Callable[[int, int, str], None]:
+    return lambda _done, total, _key: screen.advance(total, "looking up")
 
 
 def _render_verify(report: VerifyReport, file: Path) -> None:
@@ -711,7 +705,7 @@ def verify(file: Annotated[Path, typer.Argument(
                      "out to only check.")
     with _reported():
         format = choose(format, ("text", "json"), "format for verify")
-        screen = _UpdateScreen()
+        screen = _Screen()
         try:
             report = llm4anno_bib.verify(
                 file, _load(library), encoding=encoding, fix_to=output if fix else None,

@@ -37,15 +37,14 @@ class ImportResult:
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
 
 
-def survey_of(list_text: str) -> str | None:
-    """The arXiv id of the list's own paper, from its citation block (an ``eprint`` or an
-    arXiv link in the BibTeX of a plain code fence), or ``None``.
+def survey_of(citation_block: str | None) -> str | None:
+    """The arXiv id of the list's own paper, from its citation block (``ListDocument.
+    citation_block``: an ``eprint`` or an arXiv link in it), or ``None``.
 
-    >>> survey_of("```\\n@article{x,\\n  eprint={2402.13446},\\n}\\n```\\n")
+    >>> survey_of("@article{x,\\n  eprint={2402.13446},\\n}")
     '2402.13446'
     """
-    document = parse_list(list_text)
-    block = document.citation_block or ""
+    block = citation_block or ""
     found = re.search(r"eprint\s*=\s*[{\"]\s*([^}\"\s]+)", block, re.I)
     candidates = [found.group(1)] if found else []
     candidates += re.findall(r"arxiv\.org/(?:abs|pdf)/[^\s}\"]+", block, re.I)
@@ -62,7 +61,7 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     if not document.items:
         raise NotFound("nothing in it reads as a list of papers ('- [Venue Year] Title. "
                        "[[pdf]](url)' items under headings).")
-    chosen = parse_arxiv_id(survey) if survey else survey_of(list_text)
+    chosen = parse_arxiv_id(survey) if survey else survey_of(document.citation_block)
     if survey and chosen is None:
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
     library, report = build_library(list_text, sources, curated, existing, progress=progress,

@@ -349,12 +349,16 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     return []
 
 
+def plain_pages(value: str) -> str:
+    """Pages as text to compare: LaTeX read, any dash one hyphen (``1--10`` is ``1-10``)."""
+    return PAGE_DASH.sub("-", latex_to_text(value)).strip()
+
+
 def _pages_findings(entry: Entry, found: Found) -> list[Finding]:
     theirs, ours = entry.fields.get("pages"), found.pages
     if not theirs or not ours or found.preprint:
         return []
-    if PAGE_DASH.sub("-", latex_to_text(theirs)).strip() == \
-            PAGE_DASH.sub("-", latex_to_text(ours)).strip():
+    if plain_pages(theirs) == plain_pages(ours):
         return []
     return [Finding("pages", "pages-differ", theirs, ours, found.label,
                           f"the pages are {ours}")]

@@ -34,8 +34,8 @@ from llm4anno_bib.bibfile import (
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, cites_preprint, normalised_title_score, title_score,
 )
-from llm4anno_bib.ids import PAGE_DASH, bare_doi
-from llm4anno_bib.lookup import Checked, Finding, look_up
+from llm4anno_bib.ids import bare_doi
+from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
 from llm4anno_bib.model import Entry, Library, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
 
@@ -163,10 +163,6 @@ def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str]) -> 
     return families
 
 
-def _pages(value: str) -> str:
-    return PAGE_DASH.sub("-", latex_to_text(value)).strip()
-
-
 class _Matcher:
     def __init__(self, library: Library) -> None:
         self.library = library
@@ -276,7 +272,7 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
     if their_venue and our_venue and their_venue != our_venue:
         findings.append(Finding("venue", "venue-differs", their_venue, our_venue, "library",
                                 "the venue differs"))
-    for name, normal in (("pages", _pages), ("doi", bare_doi)):
+    for name, normal in (("pages", plain_pages), ("doi", bare_doi)):
         theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
         if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
             findings.append(Finding(name, f"{name}-differ" + ("s" if name == "doi" else ""),
