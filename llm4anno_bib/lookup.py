@@ -63,7 +63,9 @@ _STOPWORDS = frozenset("a an and are as at be by can do does for from how in is 
 # not know them, which says nothing of whether they exist
 _DATACITE = ("10.5281/", "10.6084/", "10.5061/", "10.7910/", "10.17605/", "10.13140/",
              "10.48550/")
-_QUERY_WORDS = 6  # DBLP: enough words to single a paper out, few enough to forgive a typo
+_QUERY_WORDS = 6
+# Titles are compared pairwise (rapidfuzz) and scanned for formulas: a longer one is no title
+MAX_TITLE = 1000  # DBLP: enough words to single a paper out, few enough to forgive a typo
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +377,9 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
     """What the sources say of ``entry`` (see the module's rules). A DBLP search hit is
     compared as it is; its full record is fetched only when the entry states pages or
     disagrees (a fix then has the record's fields): one request for most entries."""
+    if len(entry.title) > MAX_TITLE:  # a hostile file's "title": never compared or sent
+        return Checked("not-checked", reason=f"a title of {len(entry.title):,} characters is "
+                       f"no title (at most {MAX_TITLE:,} are looked up)")
     id_findings: list[Finding] = []
     try:
         found = asker.by_ids(entry, id_findings)

@@ -232,3 +232,14 @@ def test_a_real_zotero_file_is_looked_up_and_its_true_flags_found(server, tmp_pa
     # paper says "Emergent Languages"
     assert [e.key for e in report.entries if "title-differs" in kinds[e.key]] == \
         ["guo_expressivity_2021"]
+
+
+def test_a_title_no_title_could_be_is_not_checked_and_asks_nothing(server, tmp_path):
+    """A hostile file's 200 KB "title" (one token: the formula scan and the pairwise title
+    comparison would take quadratic time) is refused before any work."""
+    path = tmp_path / "huge.bib"
+    path.write_text("@article{a,\n  title = {" + "x$" * 100_000 + "},\n  year = {2023},\n}\n",
+                    encoding="utf-8")
+    (entry,) = _verify(server, tmp_path, path).entries
+    assert entry.status == "not-checked" and "200,000 characters is no title" in entry.reason
+    assert server.requests == []
