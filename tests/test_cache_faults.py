@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
+import requests
+import requests_cache
+
 import pytest
 from typer.testing import CliRunner
 
@@ -86,3 +89,23 @@ def test_cache_info_and_clear_on_a_damaged_cache(tmp_path, monkeypatch):
     assert info.exit_code == 1 and "cache clear" in info.stderr
     cleared = runner.invoke(app, ["cache", "clear"])
     assert cleared.exit_code == 0 and not (folder / CACHE_FILE).exists()
+
+
+def test_a_cache_written_under_requests_caches_own_key_is_still_read(server, tmp_path):
+    # answers are stored under a key of their own (method and URL hashed, no URL
+    # normalisation); a cache written before, under requests-cache's key, must not be lost:
+    # offline it is all a user has
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    older = requests_cache.CachedSession(str(folder / CACHE_FILE), backend="sqlite",
+                                         serializer="json", allowable_codes=(200,))
+    assert older.get(f"{server.acl_url}/N19-1421.bib").status_code == 200
+    older.close()
+    server.reset_log()
+    sources = connect(server, folder, offline=True)
+    assert sources.acl.fetch_bib("N19-1421").year == 2019 and server.requests == []
+    # and what is stored from now on is found under the new key, not by the fallback
+    assert make_session(folder).cache.create_key(
+        requests.Request("GET", f"{server.acl_url}/N19-1421.bib").prepare()) != \
+        requests_cache.create_key(requests.Request("GET", f"{server.acl_url}/N19-1421.bib")
+                                  .prepare(), serializer=older.cache.responses.serializer)
