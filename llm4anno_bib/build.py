@@ -192,8 +192,12 @@ def _owner_of_title(title: str, works: Sequence[Work], skip: Work) -> Work | Non
 
 
 def _titles_agree(title: str, work: Work) -> bool:
+    """The listed title is the work's, in full or as its short name (the words before the
+    colon: "Direct Preference Optimization" for "Direct Preference Optimization: Your
+    Language Model is Secretly a Reward Model"), which lists often give."""
     recorded = [work.arxiv.title] if work.arxiv else []
     recorded += [work.published.title] if work.published else []
+    recorded += [short for t in recorded if (short := t.partition(":")[0]) != t]
     return any(title_score(title, t) >= TITLE_THRESHOLD for t in recorded)
 
 

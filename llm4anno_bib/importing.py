@@ -75,16 +75,25 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
 
 def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:
     """``library`` with the entries of ``existing`` that the list no longer holds kept
-    (an import never deletes: a maintainer decides), in the categories of theirs that are
-    still there; and their keys."""
+    (an import never deletes: a maintainer decides), in their categories (a section the
+    list dropped with them is kept too, after the list's own); and their keys."""
     if existing is None:
         return library, ()
     held = {entry.key for entry in library}
     gone = [entry for entry in existing if entry.key not in held]
     if not gone:
         return library, ()
+    tree = list(library.tree)
+    present = {c.slug for c in tree}
+    wanted = {slug for entry in gone for slug in entry.categories}
+    parent_of = {c.slug: c.parent for c in existing.tree}
+    for slug in list(wanted):
+        while (slug := parent_of.get(slug)) is not None:  # type: ignore[assignment]
+            wanted.add(slug)
+    tree += [replace(c, keys=()) for c in existing.tree
+             if c.slug in wanted and c.slug not in present]
     tree = [replace(c, keys=c.keys + tuple(e.key for e in gone if c.slug in e.categories))
-            for c in library.tree]
+            for c in tree]
     kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
     return (Library([*library, *gone], tree, [*library.corrections(), *kept_corrections],
                     library.survey_key, intro=library.intro),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
@@ -19,20 +19,38 @@ SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
 
 # On a stripped line. No pattern here has two quantifiers over the same characters side by
-# side, and none scans on from every place a search may start: a README is anyone's text.
+# side, and none scans on from every place a search may start: a README is anyone's text
+# (a link's text stops at the next "[", its URL at the next "(" or "[").
 _HEADING = re.compile(r"#{2,4}+[ \t]++(\S.*+)")
-_ITEM = re.compile(r"-[ \t]++(?:\[(?P<label>[^\]]++)\][ \t]*+)?(?P<rest>.*+)")
-# The other common shape: "- [**Title.**](url) *Authors.* Venue Year."
-_BOLD_ITEM = re.compile(r"-[ \t]++\[\*\*(?P<title>[^\]*]++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
+_HTML_HEADING = re.compile(r"<h(?P<level>[2-4])(?:[ \t][^>]*+)?>(?P<text>.*?)</h(?P=level)>",
+                           re.I)
+_BULLET = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++(?P<body>.*+)")
+_LABEL = re.compile(r"\[(?P<label>[^\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
+# The other common shapes: "[**Title.**](url) *Authors.* Venue Year." and
+# "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
+_BOLD_LINK = re.compile(r"\[\*\*(?P<title>[^\]*]++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
+_BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]++)\*\*(?P<rest>.*+)")
 _BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&-]{0,60}?[ \t]\d{4})[ \t.]*")
-_ANCHOR_ONLY = re.compile(r"-[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")  # a contents line
-# Where papers live: a bullet of the bold shape that links elsewhere (a repository, a
-# dataset page, a blog) is no paper and is left out, said in ``ListDocument.left_out``
+_EMPHASIS = re.compile(r"(?<![*\w])[*_](?P<text>[^*_\[\]()]{1,80}+)[*_](?![*\w])")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ANCHOR_ONLY = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")
+_IMAGE = re.compile(r"!\[[^\[\]]*+\]\([^()\[\]\s]*+\)")
+_LINK = re.compile(r"\[(?P<text>[^\[\]]*+)\]\((?P<url>[^()\[\]\s]*+)\)")
+_DOUBLE_LINK = re.compile(r"\[\[(?P<text>[^\[\]]*+)\]\]\((?P<url>[^()\[\]\s]*+)\)")
+# a tag before the title, "(black-box) Title": no part of it
+_TAG = re.compile(r"\((?P<tag>[^()]{1,40}+)\)[ \t]++(?=\S)")
+# link texts that say what a link is rather than what it names
+_GENERIC = frozenset({"pdf", "paper", "arxiv", "abs", "link", "here", "html", "doi", "acl",
+                      "openreview", "code", "github", "repo", "project", "website", "page",
+                      "data", "dataset", "blog", "url", "anthology", "proceedings", "slides"})
+# Where papers live: a bullet that links only elsewhere (a repository, a dataset page, a
+# blog) is no paper and is left out, said in ``ListDocument.left_out``
 _PAPER_HOSTS = re.compile(
     r"https?://(?:[\w-]+\.)*(?:arxiv\.org|aclanthology\.org|doi\.org|openreview\.net|"
     r"dl\.acm\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
     r"link\.springer\.com|ieeexplore\.ieee\.org|techrxiv\.org|aaai\.org|ijcai\.org|"
-    r"openaccess\.thecvf\.com|jmlr\.org|nature\.com|science\.org|biorxiv\.org)/"
+    r"openaccess\.thecvf\.com|jmlr\.org|nature\.com|science\.org|biorxiv\.org|"
+    r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc)/"
     r"|\.pdf(?:$|[?#])", re.I)
 
 
@@ -66,60 +84,258 @@ class ListDocument:
 
 
 def parse_list(text: str) -> ListDocument:
-    """Parse the list README: level-2 to level-4 headings are the 3-level category tree
-    (empty sections kept), ``- [Venue Year] Title. [[pdf]](url) ...`` bullets its items,
-    and so are ``- [**Title.**](url) *Authors.* Venue Year.`` bullets that link a paper
-    (the others are ``left_out``); contents lines (``- [Name](#anchor)``) are no items.
-    HTML comments are ignored (their line numbers kept)."""
+    """Parse a paper list README.
+
+    Headings (``##`` to ``####``, or ``<h2>`` to ``<h4>``) are the 3-level category tree; a
+    heading under which no paper is listed (a contents block, news, contributing) is no
+    category. Items are bullets in any of the common shapes (``- [Venue Year] Title.
+    [[pdf]](url)``, ``- [**Title.**](url) *Authors.* Venue Year.``, ``- **Title**. *Venue*
+    (Year) [[Paper]](url)``, a table row ``| [Title](url) | 03-2025 |``), and any other
+    bullet that links a paper, titled by its link's text. A bullet that links no paper (a
+    repository, a blog, a badge) is ``left_out``; contents lines (``- [Name](#anchor)``) are
+    skipped. HTML comments are ignored (their line numbers kept).
+
+    >>> document = parse_list("## Methods\\n- **Chain-of-Thought Prompting**. *NeurIPS* "
+    ...                       "(2022) [[Paper]](https://arxiv.org/abs/2201.11903)\\n")
+    >>> item = document.items[0]
+    >>> item.title, item.label, item.paper_link
+    ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
+    """
     intro = _intro(text)
     text = _without_comments(text)
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
     parents: list[str] = []
+    taken: set[str] = set()
+    contents: set[str] = set()  # sections with a contents block of #anchor links
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        heading = _HEADING.fullmatch(line)
-        if heading:
-            depth = len(line) - len(line.lstrip("#")) - 2
-            heading_text = plain_heading(heading.group(1))
+        heading = _heading(line)
+        if heading is not None:
+            depth, heading_text = heading
             del parents[depth:]
-            slug = slugify(heading_text)
+            slug = _unique_slug(heading_text, parents[-1] if parents else None, taken)
             sections.append(Category(slug, heading_text, depth,
                                      parents[-1] if parents else None, ()))
             parents.append(slug)
             continue
+        if not sections:
+            continue
         if _ANCHOR_ONLY.fullmatch(line):
+            contents.add(sections[-1].slug)
             continue
-        bold = _BOLD_ITEM.fullmatch(line)
-        if bold and sections:
-            title, url = bold.group("title").strip().rstrip(".").strip(), bold.group("url")
-            if not _PAPER_HOSTS.search(url):
-                left_out.append((number, title, url))
-                continue
-            label = _BOLD_LABEL.fullmatch(bold.group("rest").rpartition("*")[2].strip())
-            items.append(ListItem(number, sections[-1].slug,
-                                  label.group("label") if label else None, title,
-                                  (("pdf", url),)))
-            continue
-        item = _ITEM.fullmatch(line)
-        if not item or not sections:
-            continue
-        title, found = _trailing_links(item.group("rest"))
-        if not title.strip():
-            continue
-        links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
-        title = title.strip()
-        title = title[:-1] if title.endswith(".") else title
-        items.append(ListItem(number, sections[-1].slug, item.group("label"), title, links))
+        read = _read_item(line, number, sections[-1].slug)
+        if isinstance(read, ListItem):
+            items.append(read)
+        elif read is not None:
+            left_out.append(read)
     block = _citation_block(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
-    return ListDocument(tuple(sections), tuple(items), block[2] if block else None,
+    return ListDocument(_holding_papers(sections, items, contents), tuple(items),
+                        block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out))
 
 
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*+)\]\([^)]*+\)")
+def _heading(line: str) -> tuple[int, str] | None:
+    """A section heading's depth (0 for ``##``) and plain name, or ``None``."""
+    found = _HEADING.fullmatch(line)
+    if found:
+        return len(line) - len(line.lstrip("#")) - 2, plain_heading(found.group(1))
+    html = _HTML_HEADING.fullmatch(line)
+    if html:
+        return int(html.group("level")) - 2, plain_heading(html.group("text"))
+    return None
+
+
+def _unique_slug(heading: str, parent: str | None, taken: set[str]) -> str:
+    """The heading's slug; where another section has it already (a "January" under each
+    year), the parent's slug before it, then a number after it."""
+    slug = slugify(heading) or "section"
+    if slug in taken and parent is not None:
+        slug = f"{parent}-{slug}"
+    unique, number = slug, 2
+    while unique in taken:
+        unique, number = f"{slug}-{number}", number + 1
+    taken.add(unique)
+    return unique
+
+
+def _holding_papers(sections: list[Category], items: list[ListItem],
+                    contents: set[str]) -> tuple[Category, ...]:
+    """The sections under which a paper is listed, themselves or below them. A contents
+    section (its own lines #anchor links) is none even with sections under it (a list may
+    nest its first section there by mistake): those move up a level."""
+    own = {item.section for item in items}
+    holding = set(own)
+    parent_of = {s.slug: s.parent for s in sections}
+    for slug in own:
+        parent = parent_of.get(slug)
+        while parent is not None and parent not in holding:
+            holding.add(parent)
+            parent = parent_of.get(parent)
+    dropped = contents - own
+    depth_of: dict[str, int] = {}
+    kept: list[Category] = []
+    for section in sections:
+        if section.slug not in holding or section.slug in dropped:
+            continue
+        parent = section.parent
+        while parent is not None and parent in dropped:
+            parent = parent_of[parent]
+        depth_of[section.slug] = 0 if parent is None else depth_of[parent] + 1
+        kept.append(replace(section, depth=depth_of[section.slug], parent=parent))
+    return tuple(kept)
+
+
+def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
+    """The paper a line lists, or what it links instead (``(line, text, link)``, left out),
+    or ``None`` for a line that is no item (prose, an empty bullet)."""
+    if line.startswith("|"):
+        return _table_row(line, number, section)
+    bullet = _BULLET.fullmatch(line)
+    if not bullet:
+        return None
+    body = _IMAGE.sub("", bullet.group("body")).strip()
+    bold = _BOLD_LINK.fullmatch(body)
+    if bold:
+        title, url = _clean_title(bold.group("title")), bold.group("url")
+        if not _PAPER_HOSTS.search(url):
+            return (number, title, url)
+        label = _BOLD_LABEL.fullmatch(bold.group("rest").rpartition("*")[2].strip())
+        return ListItem(number, section, label.group("label") if label else None, title,
+                        (("pdf", url),))
+    bold = _BOLD_TITLE.match(body)
+    if bold and not body.startswith("**["):
+        return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
+    labelled = _LABEL.fullmatch(body)
+    title, found = _trailing_links(labelled.group("rest") if labelled else body)
+    if found and not _LINK.search(title) or labelled and not _LINK.search(title):
+        # the seed's shape: what the list declares a paper link ([[pdf]], [[html]]) is one
+        links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
+        title = _clean_title(title)
+        if not title:
+            return None
+        if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
+                any(_PAPER_HOSTS.search(url) for _, url in links):
+            return ListItem(number, section, labelled.group("label") if labelled else None,
+                            title, links)
+        return (number, title, links[0][1]) if links else None
+    return _linked_item(body, number, section)
+
+
+def _bold_title_item(title: str, rest: str, number: int, section: str
+                     ) -> ListItem | tuple[int, str, str] | None:
+    """``**Title**. Authors. *Venue* (Year) [[Paper]](url)``: the venue is the first
+    emphasised words after the title, the year the first year after it."""
+    title = _clean_title(title)
+    links = _links_of(rest)
+    paper = [url for kind, url in links if kind in ("pdf", "paper") or _PAPER_HOSTS.search(url)]
+    if not title or not paper:
+        return (number, title, links[0][1]) if title and links else None
+    plain = _DOUBLE_LINK.sub("", _LINK.sub("", rest))
+    venue = _EMPHASIS.search(plain)
+    year = _YEAR.search(plain)
+    label = " ".join(part for part in (venue.group("text").strip(" .,") if venue else "",
+                                       year.group() if year else "") if part) or None
+    ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
+    return ListItem(number, section, label, title, tuple(ordered))
+
+
+def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
+    """Any other bullet: a paper when it links one, titled by that link's text (or, where
+    the text only says "paper", by the bullet's words outside its links)."""
+    links = [(text, url) for text, url in _LINK.findall(body)]
+    if not links:
+        return None
+    paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
+    outside = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body)))
+    if paper is None:
+        said = _shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
+        return (number, said, links[0][1])
+    title = _clean_title(paper[0])
+    if _is_generic(title):
+        title = _clean_title(_YEAR_LABEL.sub("", outside))
+    if not title:
+        return None
+    rest = outside if title not in outside else outside.replace(title, "")
+    venue_year = _VENUE_YEAR.search(rest)
+    year = _YEAR.search(rest)
+    label = venue_year.group("label") if venue_year else year.group() if year else None
+    return ListItem(number, section, label, title, _paper_first(paper[1], links))
+
+
+def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
+    """``| [Title](url) | 03-2025 |``: the paper link's text (or the row's longest plain
+    cell) is the title, the first year in another cell the year."""
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    links = [(text, url) for cell in cells for text, url in _LINK.findall(_IMAGE.sub("", cell))]
+    if not links:
+        return None
+    paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
+    if paper is None:
+        return (number, _clean_title(links[0][0]), links[0][1])
+    title = _clean_title(paper[0])
+    plain = [_clean_title(_LINK.sub("", cell)) for cell in cells]
+    if _is_generic(title):
+        title = max((text for text in plain if not _YEAR.search(text) or len(text) > 12),
+                    key=len, default="")
+    if not title:
+        return None
+    year = next((found.group() for text in plain if text != title
+                 and (found := _YEAR.search(text))), None)
+    return ListItem(number, section, year, title, _paper_first(paper[1], links))
+
+
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<label>[A-Z][A-Za-z&-]{1,20}+[ \t]++(?:19|20)\d\d)(?!\d)")
+_YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*")
+
+
+def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The item's links as (kind, url): its paper first, then the others by their text."""
+    return (("pdf", paper), *((_kind_of(text), url) for text, url in links if url != paper))
+
+
+def _links_of(text: str) -> list[tuple[str, str]]:
+    """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url)."""
+    return [(_kind_of(text), url) for text, url in
+            _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
+
+
+def _kind_of(text: str) -> str:
+    """A link's kind from its text: ``pdf``, ``code``, ``data``, ``html``, else ``paper``."""
+    word = text.strip(" *_[]").lower()
+    if word in ("code", "github", "repo", "repository"):
+        return "code"
+    if word in ("data", "dataset", "datasets"):
+        return "data"
+    if word in ("html", "blog", "project", "website", "page", "project page"):
+        return "html"
+    return "pdf" if word == "pdf" else "paper"
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _is_generic(text: str) -> bool:
+    return not text or text.lower().strip(" []") in _GENERIC
+
+
+def _clean_title(text: str) -> str:
+    """A title as a list writes it, without its markup, a leading tag and the closing
+    full stop."""
+    title = " ".join(text.replace("**", "").replace("__", "").split()).strip(" *_")
+    tag = _TAG.match(title)
+    if tag:
+        title = title[tag.end():]
+    title = title.strip(" :-–—")
+    return title[:-1].rstrip() if title.endswith(".") else title
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]*+)\]\([^()\[\]]*+\)")
+_HTML_TAG = re.compile(r"<[^<>]{0,500}+>")
 
 
 def plain_heading(text: str) -> str:
@@ -129,7 +345,7 @@ def plain_heading(text: str) -> str:
     >>> plain_heading("🔥 **Instruction** [Tuning](#it) `(IT)` ✨")
     'Instruction Tuning (IT)'
     """
-    text = _MARKDOWN_LINK.sub(r"\1", text).replace("**", "").replace("`", "")
+    text = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", text)).replace("**", "").replace("`", "")
     kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cf")
                    and not 0xFE00 <= ord(c) <= 0xFE0F)
     return " ".join(kept.split())

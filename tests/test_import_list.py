@@ -143,7 +143,8 @@ def test_the_bold_shape_reads_its_papers_and_leaves_out_the_rest(server, tmp_pat
     assert entry.arxiv_id == "2201.11903" and entry.fields["dblp"] == "conf/nips/Wei0SBIXCLZ22"
     assert result.left_out == ("line 11: A Toolkit for Making Data "
                                "(https://github.com/someone/toolkit): not a paper",)
-    assert [c.slug for c in result.library.tree] == ["contents", "methods", "tools"]
+    # "Contents" (anchors) and "Tools" (a repository) hold no paper: no categories
+    assert [c.slug for c in result.library.tree] == ["methods"]
     assert result.library.filter(category="methods").entries == (entry,)
 
 
@@ -202,3 +203,45 @@ def test_any_text_of_a_list_is_stored_and_read_back(server, tmp_path):
     assert again.corrections() == result.library.corrections()
     assert "Email@Scale: {Braces} | Pipes" in again.corrections()[0].said
     assert llm4anno_bib.check(out).exit_code == 0
+
+
+MIXED_LIST = """# Mixed shapes
+
+[![Awesome](https://awesome.re/badge.svg)](https://awesome.re)
+
+## Contents
+- [Papers](#papers)
+
+<h2 id="papers">📄 Papers</h2>
+
+### Preferences
+- **Direct Preference Optimization: Your Language Model is Secretly a Reward Model**. Rafailov, Rafael, Sharma, Archit. *NeurIPS* (2023) [[Paper]](https://arxiv.org/abs/2305.18290v2?utm_source=list)
+* [Learning to summarize with human feedback](https://arxiv.org/pdf/2009.01325v3.pdf), Stiennon et al., NeurIPS 2020
+
+### Table
+| Paper | Date |
+|---|---|
+| [Fine-Tuning Language Models from Human Preferences](https://arxiv.org/abs/1909.08593) | 09-2019 |
+| (black-box) [Direct Preference Optimization](https://arxiv.org/abs/2305.18290) | 05-2023 |
+
+## Tools
+- [A toolkit](https://github.com/someone/toolkit) - not a paper.
+"""
+
+
+def test_a_list_of_mixed_shapes_imports_as_one_entry_per_work(server, tmp_path, needs_dblp):
+    path = tmp_path / "README.md"
+    path.write_text(MIXED_LIST, encoding="utf-8")
+    result = llm4anno_bib.import_list(path, tmp_path / "lib.bib",
+                                      sources=connect(server, tmp_path / "c"))
+    library = llm4anno_bib.load(tmp_path / "lib.bib")
+    # one entry per work: DPO listed twice (two shapes, two links) is one work in two sections
+    assert sorted(e.arxiv_id for e in library) == ["1909.08593", "2009.01325", "2305.18290"]
+    dpo = next(e for e in library if e.arxiv_id == "2305.18290")
+    assert "Neural Information Processing Systems" in dpo.venue and dpo.year == 2023
+    assert set(dpo.categories) == {"preferences", "table"}
+    assert [(c.slug, c.depth, c.parent) for c in library.tree] == [
+        ("papers", 0, None), ("preferences", 1, "papers"), ("table", 1, "papers")]
+    # the short name (the title's words before its colon) is the work's, not another's
+    assert result.unresolved == () and result.unverified == 0 and result.left_out == (
+        "line 21: A toolkit - not a paper (https://github.com/someone/toolkit): not a paper",)

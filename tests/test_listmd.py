@@ -112,6 +112,18 @@ def test_api_twin_renders_the_same(rendered):
     pytest.param("```" + " " * 100_000 + "\n@misc{a,\n}\n```\n## S\n", id="blanks-after-a-fence"),
     pytest.param("## " + " " * 100_000 + "\n", id="blank-heading"),
     pytest.param("## S\n- [" + " " * 100_000 + "x] T\n", id="blank-label"),
+    pytest.param("<h2>" + "<h2 " * 30_000 + "\n", id="html-heading-openings"),
+    pytest.param("## S\n- **" + "*a" * 50_000 + "\n", id="bold-stars"),
+    pytest.param("## S\n- **T** " + "*x " * 30_000 + "(2020) [[pdf]](a.pdf)\n",
+                 id="emphasis-marks"),
+    pytest.param("## S\n|" + " [a](b) |" * 20_000 + "\n", id="table-cells"),
+    pytest.param("## S\n- " + "[a](https://arxiv.org/abs/1) " * 5_000 + "\n", id="many-links"),
+    pytest.param("## S\n- x " + "(" * 50_000 + "\n", id="tag-openings"),
+    pytest.param("## S\n- T " + "[a](" * 30_000 + "\n", id="unclosed-link-urls"),
+    pytest.param("## S\n- " + "![" * 50_000 + "\n", id="image-openings"),
+    pytest.param("## " + "[a](" * 30_000 + "\n", id="links-in-a-heading"),
+    pytest.param("## S\n- " + "Ab 2020 " * 20_000 + "[p](https://arxiv.org/abs/1)\n",
+                 id="venue-years"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
@@ -128,3 +140,86 @@ def test_trailing_links_are_read_from_the_end():
     item = document.items[0]
     assert item.title == "A [[b]] title" and item.label == "ACL 2023"
     assert item.links == (("pdf", "https://x.org/a"), ("code", "https://github.com/a/b"))
+
+
+# -- the shapes of other lists ----------------------------------------------------------------
+def _items(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(i.title, i.label, i.paper_link) for i in parse_list(text).items]
+
+
+@pytest.mark.parametrize("line, expected", [
+    pytest.param("- **Chain-of-Thought Prompting Elicits Reasoning**. *NeurIPS* (2022) "
+                 "[[Paper]](https://arxiv.org/abs/2201.11903)",
+                 ("Chain-of-Thought Prompting Elicits Reasoning", "NeurIPS 2022",
+                  "https://arxiv.org/abs/2201.11903"), id="bold-title"),
+    pytest.param("- **Self-Instruct: Aligning Language Models**. Wang, Yizhong, Kordi, Yeganeh, "
+                 "Mishra, Swaroop. *ACL* (2023) [[Paper]](https://aclanthology.org/2023.acl-"
+                 "long.754/) [[Code]](https://github.com/yizhongw/self-instruct)",
+                 ("Self-Instruct: Aligning Language Models", "ACL 2023",
+                  "https://aclanthology.org/2023.acl-long.754/"), id="bold-title-inline-authors"),
+    pytest.param("- [ACL 2023] (black-box) Some Tagged Title. [[pdf]](https://aclanthology.org/"
+                 "2023.acl-long.1.pdf)", ("Some Tagged Title", "ACL 2023",
+                                         "https://aclanthology.org/2023.acl-long.1.pdf"),
+                 id="tag-before-title"),
+    pytest.param("* [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165v4"
+                 "?utm_source=feed), Brown et al., NeurIPS 2020",
+                 ("Language Models are Few-Shot Learners", "NeurIPS 2020",
+                  "https://arxiv.org/abs/2005.14165v4?utm_source=feed"), id="link-text-title"),
+    pytest.param("1. Training language models to follow instructions "
+                 "[paper](https://arxiv.org/pdf/2203.02155v1.pdf)",
+                 ("Training language models to follow instructions", None,
+                  "https://arxiv.org/pdf/2203.02155v1.pdf"), id="generic-link-text"),
+    pytest.param("| [Direct Preference Optimization](https://arxiv.org/abs/2305.18290) | 05-2023 |",
+                 ("Direct Preference Optimization", "2023", "https://arxiv.org/abs/2305.18290"),
+                 id="table-row"),
+    pytest.param("| Direct Preference Optimization | NeurIPS | [pdf](https://arxiv.org/abs/"
+                 "2305.18290) |", ("Direct Preference Optimization", None,
+                                   "https://arxiv.org/abs/2305.18290"), id="table-row-pdf-cell"),
+])
+def test_each_common_shape_of_an_item_is_read(line, expected):
+    assert _items(f"## Papers\n{line}\n") == [expected]
+
+
+def test_what_is_no_paper_is_left_out_and_said():
+    document = parse_list(
+        "# L\n\n[![Awesome](https://awesome.re/badge.svg)](https://awesome.re)\n\n"
+        "## Contents\n- [News](#news)\n- [Papers](#papers)\n"
+        "## 🔥 News\n- [2024/05] We released version 2! See [our repo](https://github.com/a/b).\n"
+        "- 2024-04: [Our survey](https://arxiv.org/abs/2402.13446v3) was accepted.\n"
+        "## Papers\n- [![badge](https://img.shields.io/x.svg)](https://github.com/c/d)\n"
+        "- [ACL 2023] A Paper. [[pdf]](https://aclanthology.org/2023.acl-long.1.pdf)\n"
+        "| Name | Link |\n|---|---|\n| A Tool | [repo](https://github.com/t/t) |\n"
+        "## Tools\n- [LangChain](https://github.com/langchain-ai/langchain) - a framework.\n"
+        "- [A blog post](https://lilianweng.github.io/posts/2023-01-10/)\n"
+        "## Contributing\nPlease open a pull request.\n- Be kind.\n")
+    assert [(i.line, i.title) for i in document.items] == [(10, "Our survey"), (13, "A Paper")]
+    assert [(line, link) for line, _text, link in document.left_out] == [
+        (9, "https://github.com/a/b"), (12, "https://github.com/c/d"),
+        (16, "https://github.com/t/t"),
+        (18, "https://github.com/langchain-ai/langchain"),
+        (19, "https://lilianweng.github.io/posts/2023-01-10/")]
+    assert document.left_out[0][1].startswith("[2024/05] We released version 2!")
+    assert document.left_out[1][1] == "(an image or badge)"
+    # a heading under which no paper is listed is no category; a news bullet that links a
+    # paper is a paper, wherever it stands
+    assert [s.slug for s in document.sections] == ["news", "papers"]
+
+
+def test_html_headings_nest_and_repeated_names_get_their_own_slugs():
+    document = parse_list(
+        '<h2 id="p">📄 <a href="#p">Papers of 2024</a></h2>\n<h3>January</h3>\n'
+        "- [arXiv 2024] A. [[pdf]](https://arxiv.org/abs/2401.00001)\n"
+        "## Papers of 2025\n### January\n"
+        "- [arXiv 2025] B. [[pdf]](https://arxiv.org/abs/2501.00001)\n")
+    assert [(s.slug, s.heading, s.depth, s.parent) for s in document.sections] == [
+        ("papers-of-2024", "Papers of 2024", 0, None),
+        ("january", "January", 1, "papers-of-2024"),
+        ("papers-of-2025", "Papers of 2025", 0, None),
+        ("papers-of-2025-january", "January", 1, "papers-of-2025")]
+    assert [i.section for i in document.items] == ["january", "papers-of-2025-january"]
+
+
+def test_a_section_nested_under_a_contents_block_moves_up():
+    document = parse_list("## Contents\n- [Surveys](#surveys)\n### Surveys\n"
+                          "- [arXiv 2024] A. [[pdf]](https://arxiv.org/abs/2401.00001)\n")
+    assert [(s.slug, s.depth, s.parent) for s in document.sections] == [("surveys", 0, None)]
