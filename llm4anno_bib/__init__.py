@@ -271,13 +271,16 @@ def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None 
                 curated_dir: str | os.PathLike[str] | None = None,
                 sources: Sources | None = None, offline: bool = False,
                 cache_dir: str | os.PathLike[str] | None = None,
-                progress: Callable[[str], None] | None = None, lock_timeout: float = 300.0,
+                progress: Callable[[int, int, str], None] | None = None,
+                lock_timeout: float = 300.0,
                 on_wait: Callable[[str], None] | None = None) -> ImportResult:
     """Turn the paper list README at ``path`` into a library (``llm4anno_bib.importing``)
     and write it to ``to``, or onto the library ``into`` (its keys, curated entries and
     corrections kept; locked for the run); neither: the result only. ``survey`` is the
     arXiv id of the list's own paper (default: from its citation block); ``curated_dir``
-    holds ``.bib`` citations of works that are not papers. Raises ``NotFound`` when nothing
+    holds ``.bib`` citations of works that are not papers; ``progress(done, total, stage)``
+    follows the build's stages. Every answer is cached as it comes: an import that was
+    interrupted asks, run again, only what it had not yet. Raises ``NotFound`` when nothing
     reads as a list, ``Llm4AnnoBibError`` for a file that cannot be read.
     """
     from contextlib import nullcontext

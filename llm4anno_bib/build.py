@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -106,53 +106,58 @@ def load_curated(folder: Path) -> list[BibRecord]:
 
 def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord],
                   existing: Library | None = None,
-                  progress: Callable[[str], None] | None = None,
+                  progress: Callable[[int, int, str], None] | None = None,
                   survey_arxiv_id: str | None = SURVEY_ARXIV_ID) -> tuple[Library, BuildReport]:
     """Build the whole library from the list README text. ``existing`` keeps its keys;
     ``survey_arxiv_id`` is the list's own paper (``None``: the list has none). A source
     that fails or does not know an item never aborts the build: the item is cited from the
-    list's own facts with an ``unverified`` correction, and the report says why."""
-    say = progress or (lambda message: None)
+    list's own facts with an ``unverified`` correction, and the report says why.
+    ``progress(done, total, stage)`` follows each stage's items (``done`` 0 as it begins)."""
+    say = progress or (lambda done, total, stage: None)
     document = parse_list(list_text)
     report = BuildReport()
     works = [_identify(item, curated) for item in document.items]
 
-    say("asking arXiv for the linked ids")
+    def each(stage: str) -> Iterator[Work]:
+        say(0, len(works), stage)
+        for done, work in enumerate(works, start=1):
+            yield work
+            say(done, len(works), stage)
+
+    say(0, 1, "asking arXiv for the linked ids")
     linked = {found for w in works if (found := parse_arxiv_id(w.items[0].paper_link or ""))}
     wanted = sorted(linked | ({survey_arxiv_id} if survey_arxiv_id else set()))
     records = _asked(report, "arXiv ids", lambda: clients.arxiv.fetch_ids(wanted)) or {}
+    say(1, 1, "asking arXiv for the linked ids")
     for work in works:
         arxiv_id = parse_arxiv_id(work.items[0].paper_link or "")
         if arxiv_id and arxiv_id in records:
             work.arxiv = records[arxiv_id]
 
-    say("reading the ACL Anthology records of linked papers")
-    for work in works:
+    for work in each("reading the ACL Anthology records of linked papers"):
         link = work.items[0].paper_link or ""
         acl_id = parse_anthology_id(link)
         if acl_id and "aclanthology.org" in link:
             work.published = _asked(report, f"line {work.items[0].line}: {link}",
                                     lambda: clients.acl.fetch_bib(acl_id))
 
-    say("asking Crossref for papers linked by DOI")
-    for work in works:
+    for work in each("asking Crossref for papers linked by DOI"):
         doi = doi_of_link(work.items[0].paper_link or "")
         if work.published is None and doi and names_version_of_record(doi):
             work.published = _asked(report, f"line {work.items[0].line}: {doi}",
                                     lambda: clients.crossref.work(doi))
 
-    say("looking for published versions of the linked preprints")
-    for work in works:
+    for work in each("looking for published versions of the linked preprints"):
         if work.published is None and work.arxiv is not None:
             _asked(report, f"line {work.items[0].line}",
                    lambda: _find_published(work, clients, report))
 
-    say("settling titles that disagree with their links")
+    say(0, 1, "settling titles that disagree with their links")
     _asked(report, "title/link disagreements",
            lambda: _settle_disagreements(works, clients, report))
+    say(1, 1, "settling titles that disagree with their links")
 
-    say("searching arXiv for papers linked elsewhere")
-    for work in works:
+    for work in each("searching arXiv for papers linked elsewhere"):
         if work.arxiv is None and work.curated is None:
             _asked(report, f"line {work.items[0].line}",
                    lambda: _find_preprint(work, clients, report))

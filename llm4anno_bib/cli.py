@@ -493,6 +493,7 @@ class _Screen:
     bar, the diff, a refusal to write."""
 
     bar: Any = None  # click's ProgressBar, open while entries are checked
+    stage: str | None = None  # what the bar counts, where a command has several stages
     shown: bool = False
     refused: bool = False
 
@@ -574,12 +575,28 @@ def import_list(file: Annotated[Path, typer.Argument(
     """
     if (output is None) == (into is None):
         raise _usage("give -o OUT (a new library) or --into LIBRARY (import onto it).")
-    with _reported():
-        result = llm4anno_bib.import_list(
-            file, output, into=into, survey=survey, curated_dir=curated, offline=offline,
-            cache_dir=cache_dir, lock_timeout=lock_timeout, on_wait=_say_waiting,
-            progress=(lambda step: _echo(f"... {step}", err=True))
-            if sys.stderr.isatty() else None)
+    screen = _Screen()
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage != screen.stage:  # one bar per stage of the build
+            screen.finish()
+            screen.stage = stage
+        if done:
+            screen.advance(total, stage, eta=False)
+
+    try:
+        with _reported():
+            result = llm4anno_bib.import_list(
+                file, output, into=into, survey=survey, curated_dir=curated, offline=offline,
+                cache_dir=cache_dir, lock_timeout=lock_timeout, on_wait=_say_waiting,
+                progress=progress if sys.stderr.isatty() else None)
+    except KeyboardInterrupt:
+        screen.finish()
+        _echo(f"\nllm4anno-bib: interrupted; {output or into} was not written. What was "
+              "fetched is cached: a re-run resumes from there.", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        screen.finish()
     for line in result.near_misses:
         _echo(f"near miss (not applied): {line}")
     for line in result.unresolved:

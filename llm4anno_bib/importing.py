@@ -53,14 +53,15 @@ def survey_of(citation_block: str | None) -> str | None:
 
 def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibRecord] = (),
                      existing: Library | None = None, survey: str | None = None,
-                     progress: Callable[[str], None] | None = None) -> ImportResult:
+                     progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
     """The library of the list ``list_text`` (``existing``'s keys and corrections kept;
-    ``survey`` the arXiv id of the list's own paper, default: from its citation block).
+    ``survey`` the arXiv id of the list's own paper, default: from its citation block;
+    ``progress(done, total, stage)`` follows each stage of the build).
     Raises ``NotFound`` when nothing in the text reads as a list item."""
     document = parse_list(list_text)
     if not document.items:
-        raise NotFound("nothing in it reads as a list of papers ('- [Venue Year] Title. "
-                       "[[pdf]](url)' items under headings).")
+        raise NotFound("nothing in it reads as a list of papers (bullets or table rows that "
+                       "link a paper, under '##' headings).")
     chosen = parse_arxiv_id(survey) if survey else survey_of(document.citation_block)
     if survey and chosen is None:
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")

@@ -1,6 +1,7 @@
 """The list README: reading it (section tree, items, intro) and rendering it from a library.
 
-An item is ``- [Venue Year] Title. [[pdf]](url) [[code]](url)``. The intro is everything
+A list is read in any of the common shapes of paper lists (``parse_list``); it is rendered
+in the seed's, ``- [Venue Year] Title. [[pdf]](url) [[code]](url)``. The intro is everything
 before the first section heading; in the library it is kept with two marker lines where the
 survey's link and its citation block go, so that they are always rendered from the survey's
 entry (``SURVEY_LINK``, ``SURVEY_CITATION``).
@@ -405,8 +406,12 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
 def _intro(text: str) -> str:
     """The text before the first section heading, with the survey's link line and citation
     block replaced by their markers."""
-    first = re.search(r"^#{2,4}\s", text, re.M)
-    head = text[: first.start()] if first else text
+    offset, head = 0, text
+    for line in text.splitlines(keepends=True):
+        if _heading(line.strip()) is not None:
+            head = text[:offset]
+            break
+        offset += len(line)
     block = _citation_block(head)
     if block is not None:
         head = head[:block[0]] + SURVEY_CITATION + head[block[1]:]

@@ -11,7 +11,7 @@ import llm4anno_bib
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 
-from conftest import ROOT, connect, run_cli
+from conftest import CURATED, LIST_README, ROOT, connect, run_cli
 from source_server import Fault
 
 SMALL_LIST = """# Papers on things
@@ -245,3 +245,50 @@ def test_a_list_of_mixed_shapes_imports_as_one_entry_per_work(server, tmp_path, 
     # the short name (the title's words before its colon) is the work's, not another's
     assert result.unresolved == () and result.unverified == 0 and result.left_out == (
         "line 21: A toolkit - not a paper (https://github.com/someone/toolkit): not a paper",)
+
+
+def test_an_interrupted_import_resumes_asking_only_what_it_had_not(server, tmp_path,
+                                                                   needs_dblp):
+    def interrupt(done: int, total: int, stage: str) -> None:
+        if stage.startswith("looking for published") and done == total // 2:
+            raise KeyboardInterrupt  # Ctrl-C halfway through the longest stage
+
+    stages: list[tuple[int, int, str]] = []
+    out = tmp_path / "lib.bib"
+    with pytest.raises(KeyboardInterrupt):
+        llm4anno_bib.import_list(LIST_README, out, sources=connect(server, tmp_path / "c"),
+                                 curated_dir=CURATED, survey="2402.13446", progress=interrupt)
+    assert not out.exists()  # nothing half-written
+    asked_first = [(r.path, sorted(r.query.items())) for r in server.requests]
+    server.reset_log()
+    resumed = llm4anno_bib.import_list(LIST_README, out, sources=connect(server, tmp_path / "c"),
+                                       curated_dir=CURATED, survey="2402.13446",
+                                       progress=lambda *step: stages.append(step))
+    asked_again = [(r.path, sorted(r.query.items())) for r in server.requests]
+    server.reset_log()
+    whole = llm4anno_bib.import_list(LIST_README, tmp_path / "whole.bib", curated_dir=CURATED,
+                                     survey="2402.13446",
+                                     sources=connect(server, tmp_path / "other-cache"))
+    assert asked_first and asked_again
+    assert not [request for request in asked_again if request in asked_first]
+    assert len(asked_first) + len(asked_again) == len(server.requests)
+    assert out.read_bytes() == (tmp_path / "whole.bib").read_bytes()
+    assert len(resumed.library) == len(whole.library) == 76
+    # each stage is followed from 0 to its total
+    published = [(d, t) for d, t, s in stages if s.startswith("looking for published")]
+    total = published[0][1]
+    assert total >= 76 and published == [(done, total) for done in range(total + 1)]
+
+
+def test_one_work_linked_by_arxiv_anthology_and_doi_is_one_entry(server, tmp_path):
+    path = tmp_path / "README.md"
+    title = "ZeroGen: Efficient Zero-shot Learning via Dataset Generation"
+    path.write_text(
+        f"# L\n## A\n- [EMNLP 2022] {title}. [[pdf]](https://arxiv.org/pdf/2202.07922.pdf)\n"
+        f"## B\n- [**{title}**](https://aclanthology.org/2022.emnlp-main.801.pdf) *Ye et al.* "
+        f"EMNLP 2022.\n## C\n- **{title}**. *EMNLP* (2022) "
+        "[[Paper]](https://doi.org/10.18653/v1/2022.emnlp-main.801)\n", encoding="utf-8")
+    result = llm4anno_bib.import_list(path, sources=connect(server, tmp_path / "c"))
+    (entry,) = list(result.library)
+    assert entry.categories == ("a", "b", "c") and entry.arxiv_id == "2202.07922"
+    assert entry.fields["doi"] == "10.18653/v1/2022.emnlp-main.801"

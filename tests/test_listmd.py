@@ -207,6 +207,7 @@ def test_what_is_no_paper_is_left_out_and_said():
 
 def test_html_headings_nest_and_repeated_names_get_their_own_slugs():
     document = parse_list(
+        "# A list\n\nIntro words.\n\n"
         '<h2 id="p">📄 <a href="#p">Papers of 2024</a></h2>\n<h3>January</h3>\n'
         "- [arXiv 2024] A. [[pdf]](https://arxiv.org/abs/2401.00001)\n"
         "## Papers of 2025\n### January\n"
@@ -217,6 +218,7 @@ def test_html_headings_nest_and_repeated_names_get_their_own_slugs():
         ("papers-of-2025", "Papers of 2025", 0, None),
         ("papers-of-2025-january", "January", 1, "papers-of-2025")]
     assert [i.section for i in document.items] == ["january", "papers-of-2025-january"]
+    assert document.intro == "# A list\n\nIntro words."  # up to the first heading
 
 
 def test_a_section_nested_under_a_contents_block_moves_up():
