@@ -267,9 +267,10 @@ def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     _, label_year = parse_label(work.items[0].label)
     known = Known([title, *work.titles], authors, year or label_year, repr(title),
                   published=work.published)
-    resolution = resolve(known, clients, look_for=("preprint",))
+    resolution = resolve(known, clients, look_for=("preprint", "published-by-title"))
     report.near_misses += resolution.near_misses
     work.arxiv = resolution.preprint
+    work.published = work.published or resolution.published
 
 
 def _find_published(work: Work, clients: Sources, report: BuildReport) -> None:
@@ -371,12 +372,12 @@ def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
 
 def _source_name(work: Work) -> str:
     record = work.published or work.arxiv or work.curated
-    return source_label(record) if record is not None else "curated citation"
+    return source_label(record) if record is not None else "the list itself"
 
 
 def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> list[Correction]:
     label_venue, label_year = parse_label(item.label)
-    if label_venue is None:
+    if label_venue is None or _unresolved(work):  # the "unverified" correction says it all
         return []
     cited = f"{venue_acronym(entry) or entry.venue or entry.entry_type} {entry.year}".strip()
     if work.published is None or work.curated is not None:

@@ -109,7 +109,8 @@ def resolve(known: Known, sources: Sources, *,
             look_for: Collection[str] = LOOK_FOR_BOTH) -> Resolution:
     """The work's preprint and published records: those ``known`` gives, and those found for
     what is missing (``look_for`` names which of ``preprint`` and ``published`` to search
-    for; the search for a published version starts from the preprint).
+    for; the search for a published version starts from the preprint, and
+    ``published-by-title`` searches for one from the known titles where no preprint is found).
 
     Raises ``SourceError`` when a source cannot be asked.
     """
@@ -132,6 +133,14 @@ def resolve(known: Known, sources: Sources, *,
             preprint, missed = find_preprint(titles, authors, year, sources, subject)
             near_misses += missed
     upgraded = False
+    if published is None and preprint is None and "published-by-title" in look_for and \
+            known.titles:
+        # no preprint to start from (a list item linking a proceedings page): the same rule,
+        # from the titles, authors and year known
+        published, missed = find_published(_distinct([], known.titles), known.authors,
+                                           known.year, sources,
+                                           known.subject or repr(known.titles[0]), known.doi)
+        near_misses += missed
     if published is None and preprint is not None and "published" in look_for:
         published, missed = find_published(_distinct([preprint.title], known.titles),
                                            preprint.authors, preprint.year, sources,

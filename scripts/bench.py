@@ -346,6 +346,54 @@ result['entries'] = len(imported.library); result['unverified'] = imported.unver
            offline["entries"] == 700 and offline["seconds"] < 10.0)
 
 
+def dblp_list(path: Path, items: int) -> str:
+    """A list README of ``items`` DBLP records in the bold-title shape, each linking its
+    proceedings page (no arXiv link: every work is found by its title)."""
+    lines = ["# A list of DBLP records", ""]
+    records = re.findall(r"^@\w+\{[^,]+,.*?^\}\n", path.read_text(encoding="utf-8"),
+                         re.S | re.M)
+    for record in records[::max(1, len(records) // (items * 2))]:
+        title = " ".join(re.search(r"title\s*=\s*\{(.*?)\},\n", record, re.S).group(1).split())
+        url = re.search(r"\burl\s*=\s*\{(.*?)\}", record)
+        if "\\" in title or "$" in title or url is None:
+            continue
+        if (len(lines) - 2) % 70 == 0:
+            lines += ["", f"## Section {(len(lines) - 2) // 70}", ""]
+        venue = next(v for v in ("ICLR", "ICML", "NeurIPS") if v.lower() in record.lower()
+                     or v == "NeurIPS")
+        year = re.search(r"year\s*=\s*\{(\d+)\}", record).group(1)
+        lines.append(f"- **{title.replace('{', '').replace('}', '')}**. *{venue}* ({year}) "
+                     f"[[Paper]]({url.group(1)})")
+        if sum(line.startswith("- ") for line in lines) == items:
+            break
+    return "\n".join(lines) + "\n"
+
+
+def bench_list_import(path: Path, work: Path, env: dict) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from source_server import SHARED_DBLP, Recordings, SourceServer
+
+    listed = work / "dblp-list-700.md"
+    listed.write_text(dblp_list(path, 700), encoding="utf-8")
+    with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
+        served = env | {"LLM4ANNO_BIB_DELAY": "0", "LLM4ANNO_BIB_CACHE_DIR": str(work / "l-cache"),
+                        "LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
+                        "LLM4ANNO_BIB_ACL_URL": server.acl_url,
+                        "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
+                        "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url}
+        command = [CLI, "import-list", str(listed), "-o", str(work / "dblp-list.bib")]
+        cold = timed(command, served)
+        requests = len(server.requests)
+        warm = timed(command, served)
+    library = (work / "dblp-list.bib").read_text(encoding="utf-8")
+    entries = len(re.findall(r"^@(?!comment)", library, re.M | re.I))
+    unverified = library.count("| unverified |")
+    report("lists: import a 700-item list (DBLP records, proceedings links) from the local "
+           "server, LLM4ANNO_BIB_DELAY=0",
+           f"cold {cold:.1f} s ({requests} requests), warm {warm:.1f} s; {entries} entries, "
+           f"{unverified} unverified", cold < 60 and entries >= 690)
+
+
 # -- 5. matching at scale ----------------------------------------------------------------------
 def bench_matching(path: Path, env: dict, repeats: int) -> None:
     measured = interleaved({"ours": f"""
@@ -450,6 +498,7 @@ def main() -> int:
             bench_matching(path, env, 1 if args.quick else 3)
             bench_growth(path, work, env)
             bench_lookup(path, work, env)
+            bench_list_import(path, work, env)
         bench_requests(work, env)
         bench_lists(work, env)
         bench_linear(work, env)

@@ -292,3 +292,23 @@ def test_one_work_linked_by_arxiv_anthology_and_doi_is_one_entry(server, tmp_pat
     (entry,) = list(result.library)
     assert entry.categories == ("a", "b", "c") and entry.arxiv_id == "2202.07922"
     assert entry.fields["doi"] == "10.18653/v1/2022.emnlp-main.801"
+
+
+def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_path,
+                                                                  needs_dblp):
+    """No arXiv link and no preprint: the published version is searched by title, under
+    the same rule (title, year; first author where the list names one)."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# L\n## ICLR\n- **Neural Machine Translation with Universal Visual Representation**."
+        " *ICLR* (2020) [[Paper]](https://openreview.net/forum?id=Byl8hhNYPS)\n"
+        "- **Sample Efficient Policy Gradient Methods with Recursive Variance Reduction**. "
+        "*ICLR* (2011) [[Paper]](https://openreview.net/forum?id=another)\n", encoding="utf-8")
+    result = llm4anno_bib.import_list(path, sources=connect(server, tmp_path / "c"))
+    found, too_early = sorted(result.library, key=lambda e: e.year or 0, reverse=True)
+    assert found.fields["dblp"] == "conf/iclr/0001C0USLZ20" and found.year == 2020
+    assert found.authors[0] == "Zhuosheng Zhang"
+    # a recorded title nine years before its record is another work: cited from the list
+    assert "dblp" not in too_early.fields and too_early.year == 2011
+    assert [c.kind for c in result.library.corrections(key=too_early.key)] == ["unverified"]
+    assert any("year 2020 is outside" in miss for miss in result.near_misses)
