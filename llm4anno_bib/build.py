@@ -264,6 +264,8 @@ def _search_arxiv_for(title: str, year: int | None, clients: Sources) -> ArxivRe
 def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     title = work.published.title if work.published else work.items[0].title
     authors, year = work.authors_year()
+    listed_first = work.items[0].first_author
+    authors = authors or ((listed_first,) if listed_first else ())  # the list's own
     _, label_year = parse_label(work.items[0].label)
     known = Known([title, *work.titles], authors, year or label_year, repr(title),
                   published=work.published)

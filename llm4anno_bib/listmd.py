@@ -64,6 +64,7 @@ class ListItem:
     label: str | None
     title: str
     links: tuple[tuple[str, str], ...]
+    first_author: str | None = None  # where the item names its authors
 
     def link(self, kind: str) -> str | None:
         """The first link of this kind (``pdf``, ``code``, ``data``, ``repo``, ``html``)."""
@@ -204,9 +205,10 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
         title, url = _clean_title(bold.group("title")), bold.group("url")
         if not _PAPER_HOSTS.search(url):
             return (number, title, url)
-        label = _BOLD_LABEL.fullmatch(bold.group("rest").rpartition("*")[2].strip())
+        authors, _, after = bold.group("rest").rpartition("*")
+        label = _BOLD_LABEL.fullmatch(after.strip())
         return ListItem(number, section, label.group("label") if label else None, title,
-                        (("pdf", url),))
+                        (("pdf", url),), first_author(authors))
     bold = _BOLD_TITLE.match(body)
     if bold and not body.startswith("**["):
         return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
@@ -241,7 +243,9 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     label = " ".join(part for part in (venue.group("text").strip(" .,") if venue else "",
                                        year.group() if year else "") if part) or None
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
-    return ListItem(number, section, label, title, tuple(ordered))
+    # the authors, where given, stand between the title and the venue
+    authors = plain[:venue.start()] if venue else ""
+    return ListItem(number, section, label, title, tuple(ordered), first_author(authors))
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -314,6 +318,31 @@ def _kind_of(text: str) -> str:
     if word in ("html", "blog", "project", "website", "page", "project page"):
         return "html"
     return "pdf" if word == "pdf" else "paper"
+
+
+def first_author(text: str) -> str | None:
+    """The first of the authors a list item names, in any of the ways lists write them.
+
+    >>> first_author("*Ruibo Liu, Jerry Wei, Fangyu Liu.*")
+    'Ruibo Liu'
+    >>> first_author(". Doe, Jane, Roe, Richard.")  # family, given pairs without "and"
+    'Jane Doe'
+    >>> first_author("Meyer, Yev and Emadi, Marjan")
+    'Meyer, Yev'
+    >>> first_author("*Lin Long, Rui Wang et al.*")
+    'Lin Long'
+    """
+    names = " ".join(text.replace("*", " ").replace("_", " ").split()).strip(" .,;:")
+    names = re.sub(r",?\s*(?:et al\.?|and others)$", "", names).strip(" .,")
+    if not names or len(names) > 2000 or not any(c.isalpha() for c in names):
+        return None
+    if " and " in names:
+        return names.split(" and ")[0].strip(" ,") or None
+    parts = [p.strip() for p in names.split(",")]
+    if len(parts) >= 2 and all(len(p.split()) == 1 for p in parts[:2]) and \
+            len(parts) % 2 == 0 and all(len(p.split()) <= 2 for p in parts):
+        return f"{parts[1]} {parts[0]}"
+    return parts[0].split(". ")[0].strip() or None
 
 
 def _shortened(text: str, limit: int = 80) -> str:

@@ -303,12 +303,21 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
         "# L\n## ICLR\n- **Neural Machine Translation with Universal Visual Representation**."
         " *ICLR* (2020) [[Paper]](https://openreview.net/forum?id=Byl8hhNYPS)\n"
         "- **Sample Efficient Policy Gradient Methods with Recursive Variance Reduction**. "
-        "*ICLR* (2011) [[Paper]](https://openreview.net/forum?id=another)\n", encoding="utf-8")
+        "*ICLR* (2011) [[Paper]](https://openreview.net/forum?id=another)\n"
+        "- **Estimating Gradients for Discrete Random Variables by Sampling without "
+        "Replacement**. Doe, Jane, Roe, Richard. *ICLR* (2020) "
+        "[[Paper]](https://openreview.net/forum?id=third)\n", encoding="utf-8")
     result = llm4anno_bib.import_list(path, sources=connect(server, tmp_path / "c"))
-    found, too_early = sorted(result.library, key=lambda e: e.year or 0, reverse=True)
+    by_title = {e.title.split()[0]: e for e in result.library}
+    found, too_early, other_authors = by_title["Neural"], by_title["Sample"], \
+        by_title["Estimating"]
     assert found.fields["dblp"] == "conf/iclr/0001C0USLZ20" and found.year == 2020
     assert found.authors[0] == "Zhuosheng Zhang"
     # a recorded title nine years before its record is another work: cited from the list
     assert "dblp" not in too_early.fields and too_early.year == 2011
     assert [c.kind for c in result.library.corrections(key=too_early.key)] == ["unverified"]
     assert any("year 2020 is outside" in miss for miss in result.near_misses)
+    # the list's own first author ("Doe, Jane": family, given without "and") is checked too
+    assert "dblp" not in other_authors.fields
+    assert any("first author 'Wouter Kool' is not 'Jane Doe'" in miss
+               for miss in result.near_misses)
