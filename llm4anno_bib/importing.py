@@ -37,18 +37,30 @@ class ImportResult:
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
 
 
-def survey_of(citation_block: str | None) -> str | None:
-    """The arXiv id of the list's own paper, from its citation block (``ListDocument.
-    citation_block``: an ``eprint`` or an arXiv link in it), or ``None``.
+def survey_of(citation_block: str | None, list_text: str = "") -> str | None:
+    """The arXiv id of the list's own paper: from its citation block (``ListDocument.
+    citation_block``: an ``eprint`` or an arXiv link in it), else from the arXiv link on a
+    line of ``list_text`` that asks to cite ("please cite [our survey](...)"; items and
+    headings are no such line), or ``None``.
 
     >>> survey_of("@article{x,\\n  eprint={2402.13446},\\n}")
+    '2402.13446'
+    >>> survey_of(None, "If this helps, please cite [our survey](https://arxiv.org/abs/2402.13446v2).")
     '2402.13446'
     """
     block = citation_block or ""
     found = re.search(r"eprint\s*=\s*[{\"]\s*([^}\"\s]+)", block, re.I)
     candidates = [found.group(1)] if found else []
-    candidates += re.findall(r"arxiv\.org/(?:abs|pdf)/[^\s}\"]+", block, re.I)
+    candidates += _ARXIV_LINK.findall(block)
+    candidates += [link for line in list_text.splitlines() if _ASKS_TO_CITE.search(line)
+                   and not _ITEM_OR_HEADING.match(line) for link in _ARXIV_LINK.findall(line)]
     return next((i for c in candidates if (i := parse_arxiv_id(c))), None)
+
+
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/[^\s}\"()\]]++", re.I)
+_ASKS_TO_CITE = re.compile(r"\bcit(?:e|ing|ation)\b", re.I)
+# a paper named "CITE" in an item is not the list's own
+_ITEM_OR_HEADING = re.compile(r"\s*(?:[-*+|#]|\d{1,4}[.)])")
 
 
 def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibRecord] = (),
@@ -62,7 +74,7 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     if not document.items:
         raise NotFound("nothing in it reads as a list of papers (bullets or table rows that "
                        "link a paper, under '##' headings).")
-    chosen = parse_arxiv_id(survey) if survey else survey_of(document.citation_block)
+    chosen = parse_arxiv_id(survey) if survey else survey_of(document.citation_block, list_text)
     if survey and chosen is None:
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
     library, report = build_library(list_text, sources, curated, existing, progress=progress,

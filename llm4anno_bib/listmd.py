@@ -413,16 +413,19 @@ def _without_comments(text: str) -> str:
     return "".join(out)
 
 
+_CITATION_FENCES = frozenset({"", "bibtex", "bib", "biblatex", "latex", "tex"})
+
+
 def _citation_block(text: str) -> tuple[int, int, str] | None:
-    """The first plain fenced block (a line of three backticks, nothing after them) that
-    holds one BibTeX entry: its start and end offsets (fences included) and the entry."""
+    """The first fenced block (three backticks, then nothing or ``bibtex``) that holds one
+    BibTeX entry: its start and end offsets (fences included) and the entry."""
     opening: int | None = None
     plain = False
     position = 0
     for line in text.splitlines(keepends=True):
         if line.startswith("```"):
             if opening is None:
-                opening, plain = position, not line[3:].strip()
+                opening, plain = position, line[3:].strip().lower() in _CITATION_FENCES
             else:
                 entry = text[opening:position].partition("\n")[2].strip()
                 if plain and re.match(r"@\w+\{", entry) and entry.endswith("\n}"):

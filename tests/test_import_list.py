@@ -321,3 +321,43 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
     assert "dblp" not in other_authors.fields
     assert any("first author 'Wouter Kool' is not 'Jane Doe'" in miss
                for miss in result.near_misses)
+
+
+def test_a_source_going_down_mid_import_loses_nothing_and_a_rerun_completes(
+        server, tmp_path, needs_dblp):
+    def outage(done: int, total: int, stage: str) -> None:
+        if stage.startswith("looking for published") and done == total // 3:
+            server.fail_next("/dblp", Fault(status=503), times=10_000)  # DBLP goes down
+
+    out = tmp_path / "lib.bib"
+    first = llm4anno_bib.import_list(LIST_README, out, sources=connect(server, tmp_path / "c"),
+                                     curated_dir=CURATED, survey="2402.13446", progress=outage)
+    assert first.written and len(first.library) == 76  # every work is there, none lost
+    assert any("DBLP" in line and "HTTP 503" in line for line in first.unresolved)
+    with server._lock:
+        server._faults.clear()  # DBLP is back
+    again = llm4anno_bib.import_list(LIST_README, sources=connect(server, tmp_path / "c"),
+                                     curated_dir=CURATED, survey="2402.13446",
+                                     into=out)
+    assert again.unresolved == ()
+    # the same citations as an import that never met the outage (keys made during it stay:
+    # a key may be cited already)
+    shipped = llm4anno_bib.load(ROOT / "library.bib")
+    assert sorted((e.entry_type, sorted(e.fields.items())) for e in llm4anno_bib.load(out)) \
+        == sorted((e.entry_type, sorted(e.fields.items())) for e in shipped)
+
+
+@pytest.mark.parametrize("how", ["bibtex-fence", "cite-line"])
+def test_the_survey_is_the_lists_own_citation_however_written(how):
+    from llm4anno_bib.importing import survey_of
+    from llm4anno_bib.listmd import parse_list
+
+    head = ("```bibtex\n@article{ours,\n  title={Ours},\n  eprint={2303.18223},\n}\n```\n"
+            if how == "bibtex-fence" else
+            "If the list helps, please cite [our survey](https://arxiv.org/abs/2303.18223v3).\n")
+    text = (f"# A list\n\n{head}\n## Papers\n"
+            "- [ACL 2023] CITE: A Paper Named Cite. [[pdf]](https://arxiv.org/abs/2201.11903)\n")
+    document = parse_list(text)
+    assert survey_of(document.citation_block, text) == "2303.18223"
+    # an item whose title says "cite" is no request to cite
+    assert survey_of(None, text.replace(head, "")) is None
