@@ -107,14 +107,15 @@ def load_curated(folder: Path) -> list[BibRecord]:
 def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord],
                   existing: Library | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
-                  survey_arxiv_id: str | None = SURVEY_ARXIV_ID) -> tuple[Library, BuildReport]:
+                  survey_arxiv_id: str | None = SURVEY_ARXIV_ID,
+                  document: ListDocument | None = None) -> tuple[Library, BuildReport]:
     """Build the whole library from the list README text. ``existing`` keeps its keys;
     ``survey_arxiv_id`` is the list's own paper (``None``: the list has none). A source
     that fails or does not know an item never aborts the build: the item is cited from the
     list's own facts with an ``unverified`` correction, and the report says why.
     ``progress(done, total, stage)`` follows each stage's items (``done`` 0 as it begins)."""
     say = progress or (lambda done, total, stage: None)
-    document = parse_list(list_text)
+    document = document or parse_list(list_text)  # the list already read, if given
     report = BuildReport()
     works = [_identify(item, curated) for item in document.items]
 

@@ -78,7 +78,7 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     if survey and chosen is None:
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
     library, report = build_library(list_text, sources, curated, existing, progress=progress,
-                                    survey_arxiv_id=chosen)
+                                    survey_arxiv_id=chosen, document=document)
     left_out = tuple(f"line {line}: {title} ({url}): not a paper"
                      for line, title, url in document.left_out)
     library, gone = _keeping(library, existing)
