@@ -203,3 +203,25 @@ def test_errors_of_a_source_name_it_and_its_address(tmp_path):
         client.search("anything")
     message = str(raised.value)
     assert message.startswith("DBLP: cannot connect") and "http://127.0.0.1:9/search" in message
+
+
+def test_the_one_command_app_main_runs_is_the_whole_apps_command():
+    """``main`` builds only the command asked for: every command's help, and a command
+    after a top-level option, read the same as through the whole app."""
+    from llm4anno_bib.cli import _command_name, app_for
+
+    names = [_command_name(info) for info in app.registered_commands]
+    assert len(names) == len(set(names)) >= 15
+    for name in names:
+        single = app_for(["--debug", name, "--help"])
+        assert single is not app and [_command_name(i) for i in single.registered_commands] \
+            == [name]
+        alone = runner.invoke(single, [name, "--help"], terminal_width=100)
+        whole = runner.invoke(app, [name, "--help"], terminal_width=100)
+        assert alone.exit_code == whole.exit_code == 0 and alone.output == whole.output, name
+    assert app_for(["--help"]) is app and app_for(["no-such-command"]) is app
+    assert app_for([]) is app
+    listed = runner.invoke(app_for(["list", "--category", "Surveys"]),
+                           ["--debug", "list", "--category", "Surveys"])
+    assert listed.exit_code == 0 and listed.stdout == runner.invoke(
+        app, ["list", "--category", "Surveys"]).stdout

@@ -19,7 +19,7 @@ from llm4anno_bib.bibfile import BibWarning, read_library
 from conftest import ROOT
 
 HEAVY = ("arxiv", "requests_cache", "pandas", "pybtex", "lxml", "jinja2", "matplotlib",
-         "filelock")
+         "filelock", "pydantic", "rich")
 
 PROBE = """
 import sys
