@@ -348,6 +348,13 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
                 else " Is it the .aux of a paper that cites something (after a LaTeX run)?")
         raise NotFound("holds no citation (no \\citation or \\abx@aux@cite line); "
                        "nothing was written." + hint, path=str(aux))
+    if not citations.everything:  # a file read before: only the cited entries are built
+        from llm4anno_bib import _libcache
+
+        subset = _libcache.load_subset(path if path is not None else shipped_library_path(),
+                                       citations.keys)
+        if subset is not None:
+            return cite_entries(subset[0], citations, candidates=subset[1])
     return cite_entries(load(path), citations)
 
 

@@ -25,7 +25,7 @@ from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.model import Category, Correction, Entry, Fields, Library
 
-FORMAT = 8
+FORMAT = 9
 
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
@@ -119,16 +119,58 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
     try:
         raw = Path(path).read_bytes()
         digest = content_digest(raw)
-        data = json.loads(_cache_file(digest).read_text(encoding="utf-8"))
+        with _cache_file(digest).open("rb") as stored:
+            data = json.loads(stored.readline())
+            stored.readline()  # the key index: for ``load_subset``
+            rows = [json.loads(line) for line in stored]
     except (OSError, ValueError):
         return None
     try:
-        library = _library(data, str(path), raw.decode("utf-8"), digest)
+        library = _library(data, rows, str(path), raw.decode("utf-8"), digest)
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None  # a damaged entry: parse again (and store it anew)
-    for message, line in data["warnings"]:
-        warnings.warn(BibWarning(message, str(path), line), stacklevel=3)
+    _warn_again(data, path)
     return library
+
+
+def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
+                ) -> tuple[Library, tuple[str, ...]] | None:
+    """The entries of the file at ``path`` whose key or alias is one of ``wanted`` (without
+    case, as BibTeX matches keys), with the file's every key and alias; ``None`` when the
+    file is not cached. Only those entries are read and built: citing 500 keys of a 20,000
+    entry file reads the key index and 500 lines of the cache.
+    """
+    lowered = {name.lower() for name in wanted}
+    try:
+        raw = Path(path).read_bytes()
+        digest = content_digest(raw)
+        del raw
+        rows = []
+        with _cache_file(digest).open("rb") as stored:
+            data = json.loads(stored.readline())
+            index = json.loads(stored.readline())
+            position = stored.tell()
+            for key, aliases, length in index:
+                if key.lower() in lowered or any(a.lower() in lowered for a in aliases):
+                    stored.seek(position)
+                    rows.append(json.loads(stored.read(length)))
+                position += length
+        entries = [_entry(row) for row in rows]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    present = {entry.key for entry in entries}
+    tree = [Category(slug, heading, depth, parent, tuple(k for k in keys if k in present))
+            for slug, heading, depth, parent, keys in data["tree"]]
+    corrections = [Correction(*c) for c in data["corrections"] if c[0] in present]
+    _warn_again(data, path)
+    names = tuple(name for key, aliases, _length in index for name in (key, *aliases))
+    return Library(entries, tree, corrections, data["survey"] if data["survey"] in present
+                   else None, str(path), data["intro"]), names
+
+
+def _warn_again(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    for message, line in data["warnings"]:
+        warnings.warn(BibWarning(message, str(path), line), stacklevel=4)
 
 
 def store(digest: str, library: Library, given: list[BibWarning]) -> None:
@@ -157,12 +199,16 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
 
 
 def _library_chunks(library: Library, data: dict[str, Any]) -> Iterator[str]:
+    """The stored file, in lines: the library's own data, the key index (each entry's key,
+    aliases and the length of its line in bytes), then one entry a line, so that a few
+    entries can be read without the rest (``load_subset``)."""
     # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
-    # through the Python one, 5x slower), and no whole-file text is built
-    yield '{"entries":['
-    for index, entry in enumerate(library):
-        yield ("," if index else "") + _dumps(_entry_row(entry))
-    yield "]," + _dumps(data)[1:]
+    # through the Python one, 5x slower)
+    rows = [_dumps(_entry_row(entry)) + "\n" for entry in library]
+    yield _dumps(data) + "\n"
+    yield _dumps([[e.key, list(e.aliases), len(row.encode("utf-8"))]
+                  for e, row in zip(library, rows)]) + "\n"
+    yield from rows
 
 
 KEEP = 8  # libraries kept: each edit of a file makes a new digest
@@ -207,17 +253,21 @@ def _venue_field(fields: Mapping[str, str]) -> str | None:
     return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or None
 
 
-def _library(data: dict[str, Any], path: str, text: str, digest: str) -> Library:
-    entries = []
-    for key, kind, pairs, title, authors, year, venue, categories, arxiv_id, _doi, _url, \
-            aliases in data["entries"]:
-        parts = iter(pairs)  # name, value, name, value...
-        fields = Fields(zip(parts, parts))
-        entries.append(Entry._known(key, kind, fields, {
-            "title": fields.get("title", "") if title is None else title,
-            "bib_authors": _plain_split(fields) if authors is None else tuple(authors),
-            "year": year, "venue": _venue_field(fields) if venue is None else venue,
-            "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)}))
+def _entry(row: list[Any]) -> Entry:
+    key, kind, pairs, title, authors, year, venue, categories, arxiv_id, _doi, _url, \
+        aliases = row
+    parts = iter(pairs)  # name, value, name, value...
+    fields = Fields(zip(parts, parts))
+    return Entry._known(key, kind, fields, {
+        "title": fields.get("title", "") if title is None else title,
+        "bib_authors": _plain_split(fields) if authors is None else tuple(authors),
+        "year": year, "venue": _venue_field(fields) if venue is None else venue,
+        "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)})
+
+
+def _library(data: dict[str, Any], rows: list[list[Any]], path: str, text: str,
+             digest: str) -> Library:
+    entries = [_entry(row) for row in rows]
     tree = [Category(slug, heading, depth, parent, tuple(keys))
             for slug, heading, depth, parent, keys in data["tree"]]
     corrections = [Correction(*c) for c in data["corrections"]]

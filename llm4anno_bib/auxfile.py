@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -135,8 +136,10 @@ def _read_regular(path: Path) -> bytes:
     return data
 
 
-def cite_entries(library: Library, citations: AuxCitations) -> CiteResult:
-    """The library's entries for ``citations``; the rest, with the closest keys, as missing.
+def cite_entries(library: Library, citations: AuxCitations, *,
+                 candidates: Sequence[str] | None = None) -> CiteResult:
+    """The library's entries for ``citations``; the rest, with the closest of
+    ``candidates`` (default: the library's keys and aliases), as missing.
 
     >>> import llm4anno_bib
     >>> result = cite_entries(llm4anno_bib.load(), AuxCitations(("wei2022chian",), ()))
@@ -150,7 +153,8 @@ def cite_entries(library: Library, citations: AuxCitations) -> CiteResult:
         chosen, cited = [], []
     missing: dict[str, tuple[str, ...]] = {}
     case_only: dict[str, str] = {}
-    candidates = [*(e.key for e in library), *(a for e in library for a in e.aliases)]
+    if candidates is None:
+        candidates = [*(e.key for e in library), *(a for e in library for a in e.aliases)]
     for key in citations.keys:
         entry = library.get(key)
         if entry is None:

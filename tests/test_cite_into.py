@@ -73,6 +73,34 @@ def test_an_alias_is_written_under_the_key_the_paper_cites(tmp_path, library):
     assert [e.key for e in result.library] == ["wei2022chainofthought"]
 
 
+def test_a_cached_library_is_cited_building_only_the_cited_entries(tmp_path, library,
+                                                                    monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))  # nothing cached
+    from llm4anno_bib import _libcache
+
+    entry = library["wei2022chain"]
+    aliased = entry.from_fields(entry.key, entry.entry_type,
+                                dict(entry.fields) | {"ids": "wei2022chainofthought"})
+    path = tmp_path / "library.bib"
+    library.with_entries([aliased if e.key == entry.key else e for e in library]).save(path)
+    (tmp_path / "paper.aux").write_text(
+        "\\citation{wei2022chainofthought,KOJIMA2022LARGE}\n\\citation{sanh2022multitsak}\n",
+        encoding="utf-8")
+    first = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)  # parses, and caches
+    built = []
+    real_entry = _libcache._entry
+    monkeypatch.setattr(_libcache, "_entry", lambda row: built.append(row[0]) or real_entry(row))
+    second = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+    assert sorted(built) == ["kojima2022large", "wei2022chain"]  # not the other 74
+    assert [(e.key, e.fields) for e in second.library] == \
+        [(e.key, e.fields) for e in first.library] == [
+            ("wei2022chainofthought", aliased.fields),
+            ("KOJIMA2022LARGE", library["kojima2022large"].fields)]
+    assert second.missing == first.missing == {"sanh2022multitsak": ("sanh2022multitask",)}
+    assert second.case_only == first.case_only == {"KOJIMA2022LARGE": "kojima2022large"}
+    assert llm4anno_bib.export(second.library) == llm4anno_bib.export(first.library)
+
+
 @pytest.mark.slow
 def test_cite_as_a_real_process(tmp_path, library):
     (tmp_path / "paper.aux").write_text("\\citation{wei2022chain}\n", encoding="utf-8")
