@@ -271,6 +271,48 @@ def bench_requests(work: Path, env: dict) -> None:
            all(gap >= 3.0 for gap in gaps))
 
 
+# -- 4a. cite -------------------------------------------------------------------------------------
+def bench_cite(path: Path, work: Path, env: dict, repeats: int) -> None:
+    """``cite`` of 500 keys of the large file, warm, against ``bibtex`` on the same .aux and
+    .bib (both read the .aux, find the cited entries in the .bib and write them out: a
+    .bbl for bibtex, the entries for us); skipped where bibtex is not installed."""
+    if shutil.which("bibtex") is None:
+        print("note  cite figure skipped: bibtex is not installed")
+        return
+    keys = re.findall(r"^@\w+\{([^,]+),", path.read_text(encoding="utf-8"), re.M)
+    folder = work / "cite"
+    folder.mkdir()
+    shutil.copy(path, folder / "refs.bib")
+    (folder / "paper.aux").write_text(
+        "\\relax\n" + "".join(f"\\citation{{{k}}}\n" for k in keys[::len(keys) // 500][:500])
+        + "\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8")
+    ours = [CLI, "cite", str(folder / "paper.aux"), "--library", str(folder / "refs.bib"),
+            "-o", str(folder / "cited.bib")]
+    subprocess.run(ours, capture_output=True, env=env)  # the first run parses and caches
+    measured = interleaved({
+        "ours": f"import subprocess\nsubprocess.run({ours!r}, capture_output=True)\n"
+                "result['peak_mb'] = 0",
+        "bibtex": f"import subprocess\nsubprocess.run(['bibtex', '-terse', 'paper'], "
+                  f"cwd={str(folder)!r}, capture_output=True)"}, repeats, env)
+    peaks = {name: peak_of(command, env, folder) for name, command in
+             (("ours", ours), ("bibtex", ["bibtex", "-terse", "paper"]))}
+    cited = len(re.findall(r"^@", (folder / "cited.bib").read_text(encoding="utf-8"), re.M))
+    ratio = measured["ours"]["seconds"] / measured["bibtex"]["seconds"]
+    report("cite 500 keys of the large file, warm",
+           f"{measured['ours']['seconds']:.2f} s, {peaks['ours']:.0f} MB = {ratio:.2f}x bibtex "
+           f"on the same .aux and .bib ({measured['bibtex']['seconds']:.2f} s, "
+           f"{peaks['bibtex']:.0f} MB); {cited} entries written",
+           ratio <= 1.0 and peaks["ours"] < 60)
+
+
+def peak_of(command: list[str], env: dict, cwd: Path) -> float:
+    """A command's peak memory in MB (the largest child's resident set, as the kernel
+    counts it for a parent that waited for it)."""
+    return child(f"import resource, subprocess\nsubprocess.run({command!r}, cwd={str(cwd)!r}, "
+                 "capture_output=True)\nresult['child_mb'] = resource.getrusage("
+                 "resource.RUSAGE_CHILDREN).ru_maxrss / 1024", env)["child_mb"]
+
+
 # -- 4b. verify --lookup of a whole bibliography ------------------------------------------------
 LOOKUP_ENTRIES = 1000
 
@@ -515,6 +557,7 @@ def main() -> int:
             bench_index(path, work, env)
             bench_matching(path, env, 1 if args.quick else 3)
             bench_growth(path, work, env)
+            bench_cite(path, work, env, 1 if args.quick else 3)
             bench_lookup(path, work, env)
             bench_list_import(path, work, env)
         bench_requests(work, env)
