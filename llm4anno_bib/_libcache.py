@@ -70,8 +70,33 @@ def kept_files(cache_dir: Path) -> list[Path]:
 
 
 def is_library(path: Path) -> bool:
-    """Whether a file of ``kept_files`` is a parsed library (not its entry texts)."""
-    return not path.name.endswith(TEXTS + ".json")
+    """Whether a file of ``kept_files`` is a parsed library (not its entry texts, nor the
+    works of a file that export --into appends to)."""
+    return not path.name.endswith((TEXTS + ".json", WORKS + ".json"))
+
+
+WORKS = ".works"  # the kind of file that keeps what a .bib holds, for export --into
+
+
+def kept_works(digest: str, encoding: str) -> list[list[Any]] | None:
+    """What ``keep_works`` kept of the file of ``digest`` read in ``encoding``, or
+    ``None``."""
+    try:
+        kept = json.loads(_cache_file(f"{digest}-{encoding}", WORKS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept if isinstance(kept, list) and all(isinstance(r, list) for r in kept) else None
+
+
+def keep_works(digest: str, encoding: str, rows: list[list[Any]]) -> None:
+    """Keep what a file holds (``merge``'s rows: keys, identities, lines), so that the next
+    ``--into`` of the unchanged file needs no parse; failures are ignored."""
+    target = _cache_file(f"{digest}-{encoding}", WORKS)
+    if _write_json(target, [_dumps(rows)]):
+        try:
+            _prune(target.parent.parent)
+        except OSError:
+            pass
 
 
 def kept_texts(digest: str) -> dict[str, str]:
@@ -218,15 +243,19 @@ def _prune(cache_dir: Path) -> None:
     """Delete what an older format, version or code wrote, and all but the ``KEEP``
     libraries stored last (with their rendered texts)."""
     current = _prefix()
-    stored = []
+    stored, works = [], []
     for path in kept_files(cache_dir):
         if not path.name.startswith(current):
             path.unlink(missing_ok=True)
         elif is_library(path):
             stored.append((path.stat().st_mtime, path))
+        elif path.name.endswith(WORKS + ".json"):
+            works.append((path.stat().st_mtime, path))
     for _mtime, path in sorted(stored, reverse=True)[KEEP:]:
         path.unlink(missing_ok=True)
         path.with_name(path.name.removesuffix(".json") + TEXTS + ".json").unlink(missing_ok=True)
+    for _mtime, path in sorted(works, reverse=True)[KEEP:]:
+        path.unlink(missing_ok=True)
 
 
 def _dumps(value: object) -> str:

@@ -32,7 +32,6 @@ from llm4anno_bib._text import (
 )
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.model import MONTHS
-from llm4anno_bib.ids import arxiv_id_in
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
@@ -236,17 +235,6 @@ def title_parts(title: str) -> list[str]:
     """
     parts = [p.strip() for p in re.split(r"[:?]|\s[-\u2013\u2014]+\s", title) if p.strip()]
     return [p for p in parts if len(p.split()) >= _MIN_PART_WORDS] if len(parts) > 1 else []
-
-
-def cites_preprint(entry: Entry) -> bool:
-    """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
-    but an arXiv id. Anything else cites a published version, which is never rewritten from
-    its preprint."""
-    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
-                                                       "publisher")).lower()
-    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
-    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
-        arxiv_id_in(entry.fields)))
 
 
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:

@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, arxiv_fields, best_title_score, cites_preprint, eprint_fields,
+    TITLE_THRESHOLD, arxiv_fields, best_title_score, eprint_fields,
     published_fields, surname_token,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
 from llm4anno_bib.ids import (
     PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
-from llm4anno_bib.model import KNOWN_VENUES, Entry, venue_acronym, venue_key
+from llm4anno_bib.model import KNOWN_VENUES, Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:

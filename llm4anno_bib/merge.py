@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from llm4anno_bib.bibfile import decode_bib, line_ending, parse_entries
+from llm4anno_bib._libcache import content_digest, keep_works, kept_works
+from llm4anno_bib.bibfile import ParsedBib, decode_bib, line_ending, parse_entries
 from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.ids import identity_label
-from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.model import Entry, Library, cites_preprint
 
 __all__ = ["MergeResult", "Skipped", "merge_into", "write_merge"]
 
@@ -57,30 +59,34 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                path=str(path)) from exc
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
-    parsed = parse_entries(text, str(path), duplicates="all")
-    theirs: dict[str, tuple[Entry, int]] = {}
-    keys: dict[str, tuple[Entry, int]] = {}
-    for entry, line in zip(parsed.entries, parsed.lines):
-        keys.setdefault(entry.key.lower(), (entry, line))
-        for alias in entry.aliases:
-            keys.setdefault(alias.lower(), (entry, line))
-        for identity in entry.identifiers():
-            theirs.setdefault(identity, (entry, line))
+    digest = content_digest(raw)
+    rows = kept_works(digest, used)
+    if rows is None:  # not read before: parse it, and keep what it holds for the next time
+        rows = _works(parse_entries(text, str(path), duplicates="all"))
+        keep_works(digest, used, rows)
+    theirs: dict[str, _Theirs] = {}
+    keys: dict[str, _Theirs] = {}
+    for key, line, title, year, preprint, aliases, identities in rows:
+        held = _Theirs(key, line, title, year, preprint)
+        for name in (key, *aliases):
+            keys.setdefault(name.lower(), held)
+        for identity in identities:
+            theirs.setdefault(identity, held)
     added: list[Entry] = []
     skipped: list[Skipped] = []
     for entry in library:
         match = next(((theirs[i], identity_label(i)) for i in entry.identifiers()
                       if i in theirs), None)
         if match is not None:
-            (their, line), label = match
+            their, label = match
             skipped.append(Skipped(entry.key, their.key,
-                                   f"already there as '{their.key}' (line {line}, same "
+                                   f"already there as '{their.key}' (line {their.line}, same "
                                    f"{label}){_outdated(their, entry, path)}"))
         elif entry.key.lower() in keys:
-            their, line = keys[entry.key.lower()]
+            their = keys[entry.key.lower()]
             skipped.append(Skipped(entry.key, their.key,
                                    f"the key is taken in the file by another work, "
-                                   f"'{their.title[:60]}' (line {line}); rename that entry, "
+                                   f"'{their.title}' (line {their.line}); rename that entry, "
                                    f"or export this one with another key"))
         else:
             added.append(entry)
@@ -96,19 +102,40 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     except UnicodeEncodeError as exc:
         raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
                                "nothing was written.", path=str(path)) from exc
+    if added:  # what the file will hold: kept now, so that the next --into needs no parse
+        after = _works(parse_entries(addition, str(path), duplicates="all"),
+                       first_line=text.count("\r" if newline == "\r" else "\n") + 1)
+        keep_works(content_digest(raw + appended), used, rows + after)
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
 
 
-def _outdated(theirs: Entry, ours: Entry, path: Path) -> str:
+@dataclass(frozen=True, slots=True)
+class _Theirs:
+    """What the target file holds of one work (``_works``' row)."""
+
+    key: str
+    line: int
+    title: str
+    year: int | None
+    preprint: bool
+
+
+def _works(parsed: ParsedBib, first_line: int = 1) -> list[list[Any]]:
+    """Each entry of a parsed file as the row ``merge_into`` matches against: key, line,
+    title (its start), year, whether it cites a preprint, aliases, identities."""
+    return [[e.key, line + first_line - 1, e.title[:60], e.year, cites_preprint(e),
+             list(e.aliases), sorted(e.identifiers())]
+            for e, line in zip(parsed.entries, parsed.lines)]
+
+
+def _outdated(theirs: _Theirs, ours: Entry, path: Path) -> str:
     """A hint when the file's copy of a work says other than the library does (another
     year, a preprint of the published version)."""
-    from llm4anno_bib.enrich import cites_preprint
-
     differences = []
     if theirs.year and ours.year and theirs.year != ours.year:
         differences.append(f"year {theirs.year}, the library {ours.year}")
-    if cites_preprint(theirs) and not cites_preprint(ours):
+    if theirs.preprint and not cites_preprint(ours):
         differences.append(f"a preprint, the library cites {ours.venue or 'its published version'}")
     if not differences:
         return ""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
-from llm4anno_bib.ids import identities
+from llm4anno_bib.ids import arxiv_id_in, identities
 from llm4anno_bib.names import Name, Person, known_splits, split_name
 
 if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are floors above
@@ -845,3 +845,14 @@ class Library:
         library: corrections, survey, path, intro."""
         return Library(entries, self._tree if tree is None else tree, self._corrections,
                        self.survey_key, self.path, self.intro, source=self._source)
+
+
+def cites_preprint(entry: Entry) -> bool:
+    """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
+    but an arXiv id. Anything else cites a published version, which is never rewritten from
+    its preprint."""
+    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
+                                                       "publisher")).lower()
+    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
+    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
+        arxiv_id_in(entry.fields)))

@@ -31,10 +31,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm4anno_bib.enrich import arxiv_fields, cites_preprint, judge, known_author_splits, stated_splits
+from llm4anno_bib.enrich import arxiv_fields, judge, known_author_splits, stated_splits
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
-from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.model import Entry, Library, cites_preprint
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources

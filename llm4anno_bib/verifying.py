@@ -32,11 +32,11 @@ from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )
 from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, cites_preprint, normalised_title_score, title_score,
+    TITLE_THRESHOLD, normalised_title_score, title_score,
 )
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
-from llm4anno_bib.model import Entry, Library, venue_acronym, venue_key
+from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
 
 if TYPE_CHECKING:

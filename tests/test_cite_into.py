@@ -241,3 +241,32 @@ def test_a_main_aux_that_is_no_regular_file_is_an_error_not_a_hang(tmp_path, kin
     assert done.returncode == 2 and done.stdout == ""
     assert f"{main}: cannot read the .aux file" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_into_an_unchanged_file_again_needs_no_parse(tmp_path, library, monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    from llm4anno_bib import merge
+
+    target = tmp_path / "refs.bib"
+    target.write_text("@misc{wei2022chain,\n  title = {Another Work Under This Key},\n}\r\n"
+                      "@inproceedings{Wei2022CoT,\n  title = {Chain-of-Thought Prompting "
+                      "Elicits Reasoning in Large Language Models},\n  year = 2021\n}\r\n",
+                      encoding="utf-8")
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    first = llm4anno_bib.export_into(target, chosen)  # parses the file, and the result
+    assert first.added and first.skipped
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the file was parsed again")
+
+    monkeypatch.setattr(merge, "parse_entries", no_parse)
+    again = llm4anno_bib.export_into(target, chosen)  # what it holds now: kept, not parsed
+    assert again.added == ()
+    # the same reasons, with the lines a parse of the grown file gives
+    monkeypatch.undo()
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    parsed = llm4anno_bib.export_into(target, chosen)
+    assert [(s.key, s.reason) for s in again.skipped] == \
+        [(s.key, s.reason) for s in parsed.skipped]
+    assert any("line 4, same title" in s.reason and "year 2021" in s.reason
+               for s in again.skipped)
