@@ -17,7 +17,7 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
@@ -25,7 +25,7 @@ from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.model import Category, Correction, Entry, Fields, Library
 
-FORMAT = 9
+FORMAT = 10
 
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
@@ -144,10 +144,13 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
     try:
         raw = Path(path).read_bytes()
         digest = content_digest(raw)
+        rows = []
         with _cache_file(digest).open("rb") as stored:
             data = json.loads(stored.readline())
-            stored.readline()  # the key index: for ``load_subset``
-            rows = [json.loads(line) for line in stored]
+            line = stored.readline()
+            for following in stored:  # every line but the last, the key index
+                rows.append(json.loads(line))
+                line = following
     except (OSError, ValueError):
         return None
     try:
@@ -173,8 +176,8 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         rows = []
         with _cache_file(digest).open("rb") as stored:
             data = json.loads(stored.readline())
-            index = json.loads(stored.readline())
             position = stored.tell()
+            index = json.loads(_last_line(stored))
             for key, aliases, length in index:
                 if key.lower() in lowered or any(a.lower() in lowered for a in aliases):
                     stored.seek(position)
@@ -191,6 +194,21 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
     names = tuple(name for key, aliases, _length in index for name in (key, *aliases))
     return Library(entries, tree, corrections, data["survey"] if data["survey"] in present
                    else None, str(path), data["intro"]), names
+
+
+def _last_line(stored: BinaryIO) -> bytes:
+    """The last line of an open file, read backwards from its end in blocks."""
+    position = stored.seek(0, os.SEEK_END)
+    tail = b""
+    while position > 0:
+        step = min(1 << 16, position)
+        position -= step
+        stored.seek(position)
+        tail = stored.read(step) + tail
+        cut = tail.rfind(b"\n", 0, len(tail) - 1)
+        if cut >= 0:
+            return tail[cut + 1:]
+    return tail
 
 
 def _warn_again(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
@@ -224,16 +242,19 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
 
 
 def _library_chunks(library: Library, data: dict[str, Any]) -> Iterator[str]:
-    """The stored file, in lines: the library's own data, the key index (each entry's key,
-    aliases and the length of its line in bytes), then one entry a line, so that a few
-    entries can be read without the rest (``load_subset``)."""
+    """The stored file, in lines: the library's own data, one entry a line, then the key
+    index (each entry's key, aliases and the length of its line in bytes), so that a few
+    entries can be read without the rest (``load_subset``). Streamed: a large library is
+    never held as text."""
     # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
     # through the Python one, 5x slower)
-    rows = [_dumps(_entry_row(entry)) + "\n" for entry in library]
     yield _dumps(data) + "\n"
-    yield _dumps([[e.key, list(e.aliases), len(row.encode("utf-8"))]
-                  for e, row in zip(library, rows)]) + "\n"
-    yield from rows
+    index = []
+    for entry in library:
+        row = _dumps(_entry_row(entry)) + "\n"
+        index.append([entry.key, list(entry.aliases), len(row.encode("utf-8"))])
+        yield row
+    yield _dumps(index) + "\n"
 
 
 KEEP = 8  # libraries kept: each edit of a file makes a new digest
