@@ -175,6 +175,18 @@ class _Matcher:
         for entry in library:
             for kind, value in _ids(entry).items():
                 self.by_id.setdefault((kind, value), entry)
+        # for the scan of titles within longer ones: the titles holding each word, and each
+        # title under its rarest word (a title within another has all its words there)
+        self.order = {key: number for number, key in enumerate(self.titles)}
+        self.by_word: dict[str, list[str]] = {}
+        for key, title in self.titles.items():
+            for word in set(title.split()):
+                self.by_word.setdefault(word, []).append(key)
+        self.by_rarest: dict[str, list[str]] = {}
+        for key, title in self.titles.items():
+            if title:
+                rarest = min(set(title.split()), key=lambda w: (len(self.by_word[w]), w))
+                self.by_rarest.setdefault(rarest, []).append(key)
 
     def by_title(self, title: str) -> Entry | None:
         wanted = normalise_title(title)
@@ -186,9 +198,16 @@ class _Matcher:
                                    score_cutoff=TITLE_THRESHOLD)
         if found is not None:
             return self.library[found[2]]
-        # a title within a longer one (a subtitle left out): each title normalised once
-        return next((self.library[key] for key, known in self.titles.items()
-                     if normalised_title_score(wanted, known) >= 100), None)
+        # a title within a longer one (a subtitle left out), or a longer one around a title:
+        # only the titles that could be are compared (those with the wanted title's rarest
+        # word; those whose rarest word the wanted title has), first in library order
+        words = set(wanted.split())
+        rarest = min(words, key=lambda w: (len(self.by_word.get(w, ())), w))
+        candidates = set(self.by_word.get(rarest, ()))
+        for word in words:
+            candidates.update(self.by_rarest.get(word, ()))
+        return next((self.library[key] for key in sorted(candidates, key=self.order.__getitem__)
+                     if normalised_title_score(wanted, self.titles[key]) >= 100), None)
 
     def by_ids(self, entry: Entry) -> tuple[Entry, str] | None:
         for kind, value in _ids(entry).items():
@@ -200,7 +219,7 @@ class _Matcher:
 def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
                  known: Mapping[str, Name]) -> VerifiedEntry:
     """Match one user entry and compare it (see the module's rules)."""
-    match = _match(theirs, matcher)
+    match = _match(theirs, matcher, known)
     if match is None:
         return VerifiedEntry(theirs.key, line, "not-checked")
     ours, how = match
@@ -223,11 +242,17 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
                          how, tuple(findings), ours.url)
 
 
-def _match(theirs: Entry, matcher: _Matcher) -> tuple[Entry, str] | None:
+def _match(theirs: Entry, matcher: _Matcher,
+           known: Mapping[str, Name]) -> tuple[Entry, str] | None:
     """The library entry a user's entry cites, and how it was found: by title, else by an
-    identifier, else by its key when the titles are near."""
+    identifier, else by its key when the titles are near. A title that is only near (or
+    within a longer one) is that work only when the first authors agree: a library that
+    lacks a work often holds another with a like title ("Learning Energy-Based Models by
+    [Cooperative] Diffusion Recovery Likelihood"), and calling the user's entry wrong
+    would be a false alarm."""
     ours = matcher.by_title(theirs.title)
-    if ours is not None:
+    if ours is not None and (normalise_title(ours.title) == normalise_title(theirs.title)
+                             or _first_authors_agree(theirs, ours, matcher, known)):
         return ours, "title"
     by_ids = matcher.by_ids(theirs)
     if by_ids is not None:
@@ -247,6 +272,17 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
         other.key != ours.key else "not this paper's arXiv id"
     return [Finding("eprint", "arxiv-id-of-another-work", their_ids["arxiv"],
                     our_ids.get("arxiv"), "library", f"{their_ids['arxiv']} is {whose}")]
+
+
+def _first_authors_agree(theirs: Entry, ours: Entry, matcher: _Matcher,
+                         known: Mapping[str, Name]) -> bool:
+    """Whether the first authors' family names agree; without authors on a side, whether
+    the years do (either unknown: they may)."""
+    their_families = _families(theirs, known, matcher.families)
+    our_families = _families(ours, known, matcher.families)
+    if their_families and our_families:
+        return their_families[0] == our_families[0]
+    return theirs.year is None or ours.year is None or theirs.year == ours.year
 
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,

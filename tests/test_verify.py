@@ -64,6 +64,23 @@ def test_each_planted_error_is_found_and_only_those(library):
     assert report.exit_code == 1
 
 
+def test_a_like_title_of_another_work_is_no_match_but_a_typo_is(library):
+    """A library that lacks the user's work often holds one with a like title: a near title
+    is that work only when the first authors agree (else a valid entry would be flagged)."""
+    wei = library["wei2022chain"]
+    typo = wei.bibtex.replace("{wei2022chain,", "{mine,").replace(
+        "Chain-of-Thought Prompting Elicits", "Chain-of-Thought Prompting Elicit")
+    other = ("@inproceedings{zhou2023least,\n  title = {Chain-of-Thought Prompting Elicits "
+             "Reasoning in Large Language Models Quickly},\n  author = {Zhou, Denny and Wei, "
+             "Jason},\n  year = {2023},\n}\n")
+    report = verify_text(typo + "\n" + other, library, "refs.bib")
+    by_key = {e.key: e for e in report.entries}
+    assert by_key["mine"].matched == "wei2022chain"  # the same first author: a typo, said
+    assert [f.kind for f in by_key["mine"].findings] == ["title-differs"]
+    assert by_key["zhou2023least"].status == "not-checked"  # another work: no alarm
+    assert by_key["zhou2023least"].matched is None
+
+
 def test_fix_writes_a_corrected_copy_that_verifies_clean(library):
     text, _expected = _planted(library)
     report = verify_text(text, library)
@@ -163,3 +180,35 @@ def test_fix_writes_months_as_macros(library):
     upgraded = fix_bibliography(preprint, verify_text(preprint, library), library)
     month = library["sanh2022multitask"].fields.get("month")
     assert month is None or f"month = {month}," in upgraded
+
+
+def test_the_title_index_finds_what_a_scan_of_every_title_finds(library):
+    from rapidfuzz import fuzz, process
+
+    from llm4anno_bib._text import normalise_title
+    from llm4anno_bib.enrich import TITLE_THRESHOLD, normalised_title_score
+    from llm4anno_bib.verifying import _Matcher
+
+    matcher = _Matcher(library)
+    titles = {e.key: normalise_title(e.title) for e in library}
+
+    def scanned(title: str):
+        wanted = normalise_title(title)
+        exact = next((k for k, t in titles.items() if t == wanted), None)
+        if exact is not None:
+            return exact
+        found = process.extractOne(wanted, titles, scorer=fuzz.ratio,
+                                   score_cutoff=TITLE_THRESHOLD)
+        if found is not None:
+            return found[2]
+        return next((k for k, t in titles.items() if normalised_title_score(wanted, t) >= 100),
+                    None)
+
+    asked = []
+    for entry in library:
+        words = entry.title.split()
+        asked += [" ".join(words[:-2]), " ".join(words[1:]), entry.title + " and Beyond Them",
+                  "A Study of " + entry.title + " Revisited", " ".join(words[:4])]
+    for title in asked:
+        ours = matcher.by_title(title)
+        assert (ours.key if ours else None) == scanned(title), title
