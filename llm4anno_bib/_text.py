@@ -169,6 +169,8 @@ def escape_non_ascii(value: str) -> str:
 def braces_balance(value: str, as_bibtex: bool = True) -> bool:
     """Balanced as TeX reads them (``\\{`` is a character) and, with ``as_bibtex``, also as
     BibTeX counts them (every brace counts)."""
+    if "{" not in value and "}" not in value:
+        return True
     for pattern in (r"\\.|[{}]", r"[{}]")[: 2 if as_bibtex else 1]:
         depth = 0
         for match in re.finditer(pattern, value):

@@ -126,6 +126,9 @@ _TOKEN = re.compile(
     rf"|(?P<control>[{CONTROL_CHARS}\t\n\r])"
     rf"|(?P<plain>[^\\{{}}$%#&_^{CONTROL_CHARS}\t\n\r]+)",
     re.S)
+# what a hazard needs (a backslash, math, "^^", a control character), and a special
+_MAY_BE_HAZARD = re.compile(rf"[\\$^{CONTROL_CHARS}]")
+_SPECIALS = re.compile(r"[&%#_]")
 _MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:!?'~\"]*")
 _TEXT_FOR = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_", "^": "\\textasciicircum{}",
              "$": "\\$", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
@@ -331,6 +334,8 @@ def latex_hazards(value: str) -> list[str]:
     >>> latex_hazards(r"A $\\UseName{write}18$ and \\emph{b} \\input x")
     ['\\\\UseName in math', '\\\\input']
     """
+    if not _MAY_BE_HAZARD.search(value):  # most values: no macro, math, ^^ or control
+        return []
     tokens = _tokens(value)
     found: list[str] = []
     for kind, start, _end, _unmatched in _segments(tokens):
@@ -350,6 +355,8 @@ def unescaped_specials(value: str) -> list[str]:
     >>> unescaped_specials(r"Q&A on $x_1$ at 50\\% \\url{https://x.org/a_b}")
     ['&']
     """
+    if not _SPECIALS.search(value):
+        return []
     tokens = _tokens(value)
     return [tokens[start].text for kind, start, _end, _unmatched in _segments(tokens)
             if kind == "token" and tokens[start].kind == "special"

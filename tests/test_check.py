@@ -176,6 +176,24 @@ def test_real_files_are_checked_without_crashing_and_known_faults_are_found():
         assert all(p.line is None or p.line >= 1 for p in report.problems)
 
 
+DBLP = SHARED / "recordings" / "dblp"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-file corpus is not at {CORPUS}")
+def test_the_fast_splitter_gives_check_the_same_problems_as_bibtexparsers(monkeypatch):
+    """``check`` cuts plain files with ``_fastsplit``; every real file (the corpus, and the
+    DBLP exports where they are) gets the same problems as through bibtexparser's splitter."""
+    from llm4anno_bib import checking
+
+    files = sorted(CORPUS.glob("*.bib")) + sorted(DBLP.glob("*.bib"))[:3]
+    fast = {path.name: check([path]).problems for path in files}
+    real_blocks = checking._blocks
+    monkeypatch.setattr(checking, "_blocks", lambda text: real_blocks(text, fast=False))
+    for path in files:
+        assert check([path]).problems == fast[path.name], path.name
+    assert any(fast.values())  # the files do have problems to compare
+
+
 # -- CLI ----------------------------------------------------------------------------------
 runner = CliRunner()
 
