@@ -509,6 +509,19 @@ result['other'] = sum(1 for e in report.entries if e.matched not in (None, e.key
            and ours["self"] == ours["entries"])
 
 
+def bench_check(path: Path, env: dict, repeats: int) -> None:
+    measured = interleaved({"ours": f"""
+import warnings
+warnings.simplefilter("ignore")
+import llm4anno_bib
+result['problems'] = len(llm4anno_bib.check({str(path)!r}).problems)
+""", "parse": f"import bibtexparser\nbibtexparser.parse_file({str(path)!r})"}, repeats, env)
+    ours, parse = measured["ours"], measured["parse"]
+    report(f"check {path.name}", f"{ours['seconds']:.2f} s ({ours['problems']} problems) = "
+           f"{ours['seconds'] / parse['seconds']:.2f}x a bibtexparser parse of the same file "
+           f"({parse['seconds']:.2f} s)", ours["seconds"] <= 1.2 * parse["seconds"])
+
+
 def bench_matching_with_misses(path: Path, work: Path, env: dict, repeats: int) -> None:
     """``verify`` of a 2,000-entry file against a library of the other DBLP records: 1,000
     entries the library holds, 1,000 it lacks (held out of it), against a parse of the
@@ -627,6 +640,7 @@ def main() -> int:
             bench_index(path, work, env)
             bench_matching(path, env, 1 if args.quick else 3)
             bench_matching_with_misses(path, work, env, 1 if args.quick else 3)
+            bench_check(path, env, 1 if args.quick else 3)
             bench_growth(path, work, env)
             bench_cite(path, work, env, 1 if args.quick else 3)
             bench_into(path, work, env, 1 if args.quick else 3)
