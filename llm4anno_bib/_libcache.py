@@ -144,19 +144,18 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
     try:
         raw = Path(path).read_bytes()
         digest = content_digest(raw)
-        rows = []
+        text = raw.decode("utf-8")
+        del raw  # a large file is not held as bytes and text at once
+        entries = []
         with _cache_file(digest).open("rb") as stored:
             data = json.loads(stored.readline())
             line = stored.readline()
             for following in stored:  # every line but the last, the key index
-                rows.append(json.loads(line))
+                entries.append(_entry(json.loads(line)))  # one row at a time: never all rows
                 line = following
-    except (OSError, ValueError):
+        library = _library(data, entries, str(path), text, digest)
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged entry: parse again
         return None
-    try:
-        library = _library(data, rows, str(path), raw.decode("utf-8"), digest)
-    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
-        return None  # a damaged entry: parse again (and store it anew)
     _warn_again(data, path)
     return library
 
@@ -315,9 +314,8 @@ def _entry(row: list[Any]) -> Entry:
         "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)})
 
 
-def _library(data: dict[str, Any], rows: list[list[Any]], path: str, text: str,
+def _library(data: dict[str, Any], entries: list[Entry], path: str, text: str,
              digest: str) -> Library:
-    entries = [_entry(row) for row in rows]
     tree = [Category(slug, heading, depth, parent, tuple(keys))
             for slug, heading, depth, parent, keys in data["tree"]]
     corrections = [Correction(*c) for c in data["corrections"]]
