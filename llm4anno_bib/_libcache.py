@@ -85,7 +85,19 @@ def kept_works(digest: str, encoding: str) -> list[list[Any]] | None:
         kept = json.loads(_cache_file(f"{digest}-{encoding}", WORKS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return kept if isinstance(kept, list) and all(isinstance(r, list) for r in kept) else None
+    # a damaged or foreign file is no answer: the caller parses the file instead
+    return kept if isinstance(kept, list) and all(_is_works_row(r) for r in kept) else None
+
+
+def _is_works_row(row: object) -> bool:
+    """``[key, line, title, year, preprint, aliases, identities]``, each of its type."""
+    if not isinstance(row, list) or len(row) != 7:
+        return False
+    key, line, title, year, preprint, aliases, identities = row
+    return isinstance(key, str) and isinstance(line, int) and isinstance(title, str) and \
+        (year is None or isinstance(year, int)) and isinstance(preprint, bool) and \
+        isinstance(aliases, list) and all(isinstance(a, str) for a in aliases) and \
+        isinstance(identities, list) and all(isinstance(i, str) for i in identities)
 
 
 def keep_works(digest: str, encoding: str, rows: list[list[Any]]) -> None:
@@ -154,9 +166,9 @@ def load_cached(path: str | os.PathLike[str]) -> Library | None:
                 entries.append(_entry(json.loads(line)))  # one row at a time: never all rows
                 line = following
         library = _library(data, entries, str(path), text, digest)
-    except (OSError, ValueError, KeyError, TypeError):  # a damaged entry: parse again
+        _warn_again(data, path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: parse again
         return None
-    _warn_again(data, path)
     return library
 
 
@@ -183,16 +195,17 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
                     rows.append(json.loads(stored.read(length)))
                 position += length
         entries = [_entry(row) for row in rows]
-    except (OSError, ValueError, KeyError, TypeError):
+        names = tuple(name for key, aliases, _length in index for name in (key, *aliases))
+        present = {entry.key for entry in entries}
+        tree = [Category(slug, heading, depth, parent, tuple(k for k in keys if k in present))
+                for slug, heading, depth, parent, keys in data["tree"]]
+        corrections = [Correction(*c) for c in data["corrections"] if c[0] in present]
+        survey = data["survey"] if data["survey"] in present else None
+        library = Library(entries, tree, corrections, survey, str(path), data["intro"])
+        _warn_again(data, path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: not used
         return None
-    present = {entry.key for entry in entries}
-    tree = [Category(slug, heading, depth, parent, tuple(k for k in keys if k in present))
-            for slug, heading, depth, parent, keys in data["tree"]]
-    corrections = [Correction(*c) for c in data["corrections"] if c[0] in present]
-    _warn_again(data, path)
-    names = tuple(name for key, aliases, _length in index for name in (key, *aliases))
-    return Library(entries, tree, corrections, data["survey"] if data["survey"] in present
-                   else None, str(path), data["intro"]), names
+    return library, names
 
 
 def _last_line(stored: BinaryIO) -> bytes:

@@ -270,3 +270,31 @@ def test_into_an_unchanged_file_again_needs_no_parse(tmp_path, library, monkeypa
         [(s.key, s.reason) for s in parsed.skipped]
     assert any("line 4, same title" in s.reason and "year 2021" in s.reason
                for s in again.skipped)
+
+
+@pytest.mark.parametrize("damage", ["rows", "index"])
+def test_a_damaged_cache_is_parsed_around_never_trusted(tmp_path, library, monkeypatch, damage):
+    """What the cache keeps is read as strictly as any file: a damaged works file or key
+    index costs a parse, never a wrong answer or a crash."""
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "libraries"
+    target = tmp_path / "refs.bib"
+    target.write_text(library["wei2022chain"].bibtex, encoding="utf-8")
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    path = tmp_path / "library.bib"
+    library.save(path)
+    (tmp_path / "paper.aux").write_text("\\citation{kojima2022large}\n", encoding="utf-8")
+    llm4anno_bib.cite(tmp_path / "paper.aux", path=path)  # cached now
+    if damage == "rows":
+        llm4anno_bib.export_into(target, chosen, format="bibtex")
+        for kept in folder.glob("*.works.json"):
+            kept.write_text('[["k", "not a line", "t", 2020, false, [], []]]', encoding="utf-8")
+        again = llm4anno_bib.export_into(target, chosen)
+        assert again.added == ()  # every work found again by a parse
+    else:
+        for kept in folder.glob("*.json"):
+            if not kept.name.endswith((".works.json", ".bibtex.json")):
+                lines = kept.read_bytes().splitlines(keepends=True)
+                kept.write_bytes(b"".join(lines[:-1]) + b'[[1, 2, 3]]\n')
+        cited = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+        assert [e.key for e in cited.library] == ["kojima2022large"] and not cited.missing
