@@ -13,7 +13,7 @@ import llm4anno_bib
 from llm4anno_bib.auxfile import read_aux
 from llm4anno_bib.bibfile import parse_bibtex
 from llm4anno_bib.cli import app
-from llm4anno_bib.errors import BibSyntaxError
+from llm4anno_bib.errors import BibSyntaxError, BibWarning
 from llm4anno_bib.merge import merge_into
 
 from conftest import SHARED
@@ -253,7 +253,8 @@ def test_into_an_unchanged_file_again_needs_no_parse(tmp_path, library, monkeypa
                       "Elicits Reasoning in Large Language Models},\n  year = 2021\n}\r\n",
                       encoding="utf-8")
     chosen = library.filter(category="chain-of-thought-prompting-cot")
-    first = llm4anno_bib.export_into(target, chosen)  # parses the file, and the result
+    with pytest.warns(BibWarning, match="mixed line endings"):  # CRLF and LF, on purpose
+        first = llm4anno_bib.export_into(target, chosen)  # parses the file, and the result
     assert first.added and first.skipped
 
     def no_parse(*args, **kwargs):
@@ -265,7 +266,8 @@ def test_into_an_unchanged_file_again_needs_no_parse(tmp_path, library, monkeypa
     # the same reasons, with the lines a parse of the grown file gives
     monkeypatch.undo()
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
-    parsed = llm4anno_bib.export_into(target, chosen)
+    with pytest.warns(BibWarning, match="mixed line endings"):
+        parsed = llm4anno_bib.export_into(target, chosen)
     assert [(s.key, s.reason) for s in again.skipped] == \
         [(s.key, s.reason) for s in parsed.skipped]
     assert any("line 4, same title" in s.reason and "year 2021" in s.reason
