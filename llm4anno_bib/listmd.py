@@ -251,7 +251,7 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
     """Any other bullet: a paper when it links one, titled by that link's text (or, where
     the text only says "paper", by the bullet's words outside its links)."""
-    links = [(text, url) for text, url in _LINK.findall(body)]
+    links: list[tuple[str, str]] = _LINK.findall(body)
     if not links:
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
@@ -275,7 +275,8 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     """``| [Title](url) | 03-2025 |``: the paper link's text (or the row's longest plain
     cell) is the title, the first year in another cell the year."""
     cells = [cell.strip() for cell in line.strip("|").split("|")]
-    links = [(text, url) for cell in cells for text, url in _LINK.findall(_IMAGE.sub("", cell))]
+    links: list[tuple[str, str]] = [link for cell in cells
+                                    for link in _LINK.findall(_IMAGE.sub("", cell))]
     if not links:
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
@@ -304,7 +305,7 @@ def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, s
 
 def _links_of(text: str) -> list[tuple[str, str]]:
     """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url)."""
-    return [(_kind_of(text), url) for text, url in
+    return [(_kind_of(said), url) for said, url in
             _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
 
 
