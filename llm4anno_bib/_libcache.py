@@ -78,15 +78,34 @@ def is_library(path: Path) -> bool:
 WORKS = ".works"  # the kind of file that keeps what a .bib holds, for export --into
 
 
-def kept_works(digest: str, encoding: str) -> list[list[Any]] | None:
-    """What ``keep_works`` kept of the file of ``digest`` read in ``encoding``, or
-    ``None``."""
+def kept_works(digest: str, encoding: str
+               ) -> tuple[list[list[Any]], list[tuple[str, int | None]]] | None:
+    """What ``keep_works`` kept of the file of ``digest`` read in ``encoding``: its rows and
+    the warnings its parse gave (message, line); or ``None``."""
     try:
         kept = json.loads(_cache_file(f"{digest}-{encoding}", WORKS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        rows, given = kept["rows"], [(str(message), line) for message, line in kept["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     # a damaged or foreign file is no answer: the caller parses the file instead
-    return kept if isinstance(kept, list) and all(_is_works_row(r) for r in kept) else None
+    if not isinstance(rows, list) or not all(_is_works_row(r) for r in rows) or \
+            not all(line is None or isinstance(line, int) for _message, line in given):
+        return None
+    return rows, given
+
+
+def keep_works(digest: str, encoding: str, rows: list[list[Any]],
+               given: Iterable[BibWarning] = ()) -> None:
+    """Keep what a file holds (``merge``'s rows: keys, identities, lines) and the warnings
+    its parse gave, so that the next ``--into`` of the unchanged file needs no parse and
+    says the same; failures are ignored."""
+    target = _cache_file(f"{digest}-{encoding}", WORKS)
+    kept = {"rows": rows, "warnings": [[w.message, w.line] for w in given]}
+    if _write_json(target, [_dumps(kept)]):
+        try:
+            _prune(target.parent.parent)
+        except OSError:
+            pass
 
 
 def _is_works_row(row: object) -> bool:
@@ -98,17 +117,6 @@ def _is_works_row(row: object) -> bool:
         (year is None or isinstance(year, int)) and isinstance(preprint, bool) and \
         isinstance(aliases, list) and all(isinstance(a, str) for a in aliases) and \
         isinstance(identities, list) and all(isinstance(i, str) for i in identities)
-
-
-def keep_works(digest: str, encoding: str, rows: list[list[Any]]) -> None:
-    """Keep what a file holds (``merge``'s rows: keys, identities, lines), so that the next
-    ``--into`` of the unchanged file needs no parse; failures are ignored."""
-    target = _cache_file(f"{digest}-{encoding}", WORKS)
-    if _write_json(target, [_dumps(rows)]):
-        try:
-            _prune(target.parent.parent)
-        except OSError:
-            pass
 
 
 def kept_texts(digest: str) -> dict[str, str]:

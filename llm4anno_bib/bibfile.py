@@ -206,7 +206,14 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
             strings[block.key.lower()] = _resolve(str(block.value), strings, [])
         parsed = _convert(_blocks_of(text, library, lines), strings, path, duplicates, given,
                           text)
-    text = original
+    for warning in file_warnings(original, path) + given:
+        warnings.warn(warning, stacklevel=3)
+    return parsed
+
+
+def file_warnings(text: str, path: str) -> list[BibWarning]:
+    """What is unusual about a file as a whole (a byte order mark, mixed line endings), as
+    ``parse_entries`` warns it; the other warnings are about its entries."""
     about_the_file = []
     if text.startswith("\ufeff"):
         about_the_file.append(BibWarning("the file starts with a UTF-8 byte order mark (kept).",
@@ -216,9 +223,7 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
         about_the_file.append(BibWarning(f"mixed line endings ({crlf} CRLF, "
                                          f"{text.count(chr(10)) - crlf} LF); kept as they are.",
                                          path))
-    for warning in about_the_file + given:
-        warnings.warn(warning, stacklevel=3)
-    return parsed
+    return about_the_file
 
 
 def reading_text(text: str) -> str:

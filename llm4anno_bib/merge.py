@@ -10,13 +10,16 @@ file's own line endings and encoding; everything before stays as it was: comment
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from llm4anno_bib._libcache import content_digest, keep_works, kept_works
-from llm4anno_bib.bibfile import ParsedBib, decode_bib, line_ending, parse_entries
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.bibfile import (
+    ParsedBib, decode_bib, file_warnings, line_ending, parse_entries,
+)
+from llm4anno_bib.errors import BibWarning, Llm4AnnoBibError
 from llm4anno_bib.ids import identity_label
 from llm4anno_bib.model import Entry, Library, cites_preprint
 
@@ -60,10 +63,15 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
     digest = content_digest(raw)
-    rows = kept_works(digest, used)
-    if rows is None:  # not read before: parse it, and keep what it holds for the next time
-        rows = _works(parse_entries(text, str(path), duplicates="all"))
-        keep_works(digest, used, rows)
+    kept = kept_works(digest, used)
+    if kept is None:  # not read before: parse it, and keep what it holds for the next time
+        rows, about_entries = _parsed_works(text, path)
+        keep_works(digest, used, rows, about_entries)
+    else:  # read before: what the parse said is said again
+        rows, about_entries = kept[0], [BibWarning(message, str(path), line)
+                                        for message, line in kept[1]]
+    for warning in file_warnings(text, str(path)) + about_entries:
+        warnings.warn(warning, stacklevel=3)
     theirs: dict[str, _Theirs] = {}
     keys: dict[str, _Theirs] = {}
     for key, line, title, year, preprint, aliases, identities in rows:
@@ -103,9 +111,10 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
         raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
                                "nothing was written.", path=str(path)) from exc
     if added:  # what the file will hold: kept now, so that the next --into needs no parse
-        after = _works(parse_entries(addition, str(path), duplicates="all"),
-                       first_line=text.count("\r" if newline == "\r" else "\n") + 1)
-        keep_works(content_digest(raw + appended), used, rows + after)
+        after, about_added = _parsed_works(
+            addition, path, first_line=text.count("\r" if newline == "\r" else "\n") + 1)
+        keep_works(content_digest(raw + appended), used, rows + after,
+                   about_entries + about_added)
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
 
@@ -119,6 +128,20 @@ class _Theirs:
     title: str
     year: int | None
     preprint: bool
+
+
+def _parsed_works(text: str, path: Path, first_line: int = 1
+                  ) -> tuple[list[list[Any]], list[BibWarning]]:
+    """The rows of ``text`` (``_works``) and the warnings its parse gives about its entries
+    (those about the file as a whole are said by the caller, of the whole file)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BibWarning)
+        rows = _works(parse_entries(text, str(path), duplicates="all"), first_line)
+    about_file = {str(w) for w in file_warnings(text, str(path))}
+    return rows, [BibWarning(w.message.message, str(path), w.message.line and
+                             w.message.line + first_line - 1)
+                  for w in caught
+                  if isinstance(w.message, BibWarning) and str(w.message) not in about_file]
 
 
 def _works(parsed: ParsedBib, first_line: int = 1) -> list[list[Any]]:

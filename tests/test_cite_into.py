@@ -261,7 +261,8 @@ def test_into_an_unchanged_file_again_needs_no_parse(tmp_path, library, monkeypa
         raise AssertionError("the file was parsed again")
 
     monkeypatch.setattr(merge, "parse_entries", no_parse)
-    again = llm4anno_bib.export_into(target, chosen)  # what it holds now: kept, not parsed
+    with pytest.warns(BibWarning, match="mixed line endings"):  # said again, of the whole file
+        again = llm4anno_bib.export_into(target, chosen)  # what it holds now: kept, not parsed
     assert again.added == ()
     # the same reasons, with the lines a parse of the grown file gives
     monkeypatch.undo()
@@ -300,3 +301,18 @@ def test_a_damaged_cache_is_parsed_around_never_trusted(tmp_path, library, monke
                 kept.write_bytes(b"".join(lines[:-1]) + b'[[1, 2, 3]]\n')
         cited = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
         assert [e.key for e in cited.library] == ["kojima2022large"] and not cited.missing
+
+
+def test_into_says_the_same_warnings_whether_it_parses_or_not(tmp_path, library, monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    target = tmp_path / "refs.bib"
+    target.write_text("@misc{Smith2020,\n  title = {One},\n}\n@misc{smith2020,\n  title = {Two},"
+                      "\n}\n", encoding="utf-8")
+    chosen = library.filter(category="chain-of-thought-prompting-cot")
+    said = []
+    for _ in range(3):  # parsed; then (after the append) kept; then kept again
+        with pytest.warns(BibWarning) as caught:
+            llm4anno_bib.export_into(target, chosen)
+        said.append(sorted(str(w.message) for w in caught if "differ only in case" in
+                           str(w.message)))
+    assert said[0] and said[0] == said[1] == said[2]
