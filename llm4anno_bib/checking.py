@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib._text import braces_balance
+from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, parse_library_blocks, reading_text,
 )
@@ -182,17 +182,17 @@ def check_text(text: str, path: str = "<string>") -> list[Problem]:
 
 def _blocks(text: str, *, fast: bool = True) -> bibtexparser.Library:
     """``bibtexparser.parse_string(text)``: the same blocks, through the fast splitter where
-    the text is plain (a third of the time), then bibtexparser's default middlewares."""
-    from bibtexparser.middlewares.parsestack import default_parse_stack
+    the text is plain (a third of the time), then bibtexparser's enclosing middleware."""
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
     from llm4anno_bib import _fastsplit
 
     split = _fastsplit.split(text) if fast else None
     if split is None:
         return bibtexparser.parse_string(text)
-    for middleware in default_parse_stack(allow_inplace_modification=True):
-        split = middleware.transform(library=split)
-    return split
+    # the default stack's other middleware resolves @string names, and the fast splitter
+    # takes no file that has any: it would look up every bare value in an empty table
+    return RemoveEnclosingMiddleware(allow_inplace_modification=True).transform(library=split)
 
 
 def _entry_of(block: btp.Entry) -> Entry:
@@ -242,6 +242,8 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | N
                                    block.raw or "", re.I):
             report("empty-value", f"'{name}' has no value, which BibTeX rejects; write "
                    f"'{name} = {{}}' or remove the field", name)
+        if not _WORTH_A_LOOK.search(value):  # most values: no brace, quote, macro or math
+            continue
         folded = FOLDED_FIELD.search(value)
         if folded:
             report("missing-comma", f"'{name}' holds what looks like the field "
@@ -303,6 +305,9 @@ def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | N
     return found
 
 
+# what the checks of a value below need to find anything: a brace or quote (a folded field,
+# unbalanced braces), a backslash, math, "^" or a control character (LaTeX hazards)
+_WORTH_A_LOOK = re.compile(rf'[{{}}"\\$^{CONTROL_CHARS}]')
 _KEY_BREAKERS = re.compile(r"""[\s,{}()"#%'=\\~]""")
 
 
