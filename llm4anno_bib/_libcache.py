@@ -99,13 +99,8 @@ def keep_works(digest: str, encoding: str, rows: list[list[Any]],
     """Keep what a file holds (``merge``'s rows: keys, identities, lines) and the warnings
     its parse gave, so that the next ``--into`` of the unchanged file needs no parse and
     says the same; failures are ignored."""
-    target = _cache_file(f"{digest}-{encoding}", WORKS)
     kept = {"rows": rows, "warnings": [[w.message, w.line] for w in given]}
-    if _write_json(target, [_dumps(kept)]):
-        try:
-            _prune(target.parent.parent)
-        except OSError:
-            pass
+    _keep(_cache_file(f"{digest}-{encoding}", WORKS), [_dumps(kept)])
 
 
 def _is_works_row(row: object) -> bool:
@@ -253,8 +248,12 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
         "repeated": [list(r) for r in source.repeated] if source else [],
         "warnings": [[w.message, w.line] for w in given],
     }
-    target = _cache_file(digest)
-    if _write_json(target, _library_chunks(library, data)):
+    _keep(_cache_file(digest), _library_chunks(library, data))
+
+
+def _keep(target: Path, chunks: Iterable[str]) -> None:
+    """Write a file the cache keeps, then prune the cache folder; failures are ignored."""
+    if _write_json(target, chunks):
         try:
             _prune(target.parent.parent)  # the cache folder
         except OSError:  # another process pruning at the same moment: its work is the same

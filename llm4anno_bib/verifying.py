@@ -178,14 +178,15 @@ class _Matcher:
         # for the scan of titles within longer ones: the titles holding each word, and each
         # title under its rarest word (a title within another has all its words there)
         self.order = {key: number for number, key in enumerate(self.titles)}
+        words = {key: set(title.split()) for key, title in self.titles.items()}
         self.by_word: dict[str, list[str]] = {}
-        for key, title in self.titles.items():
-            for word in set(title.split()):
+        for key, held in words.items():
+            for word in held:
                 self.by_word.setdefault(word, []).append(key)
         self.by_rarest: dict[str, list[str]] = {}
-        for key, title in self.titles.items():
-            if title:
-                rarest = min(set(title.split()), key=lambda w: (len(self.by_word[w]), w))
+        for key, held in words.items():
+            if held:
+                rarest = min(held, key=lambda w: (len(self.by_word[w]), w))
                 self.by_rarest.setdefault(rarest, []).append(key)
 
     def by_title(self, title: str) -> Entry | None:
