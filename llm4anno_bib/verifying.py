@@ -169,8 +169,14 @@ class _Matcher:
         self.titles = {e.key: normalise_title(e.title) for e in library}
         self.families: dict[str, str] = {}  # author as written -> folded family name
         self.exact: dict[str, str] = {}  # normalised title -> key: most lookups end here
+        # for the near titles, the titles by length: a ratio of TITLE_THRESHOLD needs
+        # lengths within a window, and rapidfuzz's cost is per title offered to it
+        self.by_length: dict[int, tuple[list[str], list[str]]] = {}
         for key, title in self.titles.items():
             self.exact.setdefault(title, key)
+            titles, keys = self.by_length.setdefault(len(title), ([], []))
+            titles.append(title)
+            keys.append(key)
         self.by_id: dict[tuple[str, str], Entry] = {}
         for entry in library:
             for kind, value in _ids(entry).items():
@@ -195,10 +201,9 @@ class _Matcher:
             return None
         if wanted in self.exact:
             return self.library[self.exact[wanted]]
-        found = process.extractOne(wanted, self.titles, scorer=fuzz.ratio,
-                                   score_cutoff=TITLE_THRESHOLD)
-        if found is not None:
-            return self.library[found[2]]
+        near = self._nearest(wanted)
+        if near is not None:
+            return self.library[near]
         # a title within a longer one (a subtitle left out), or a longer one around a title:
         # only the titles that could be are compared (those with the wanted title's rarest
         # word; those whose rarest word the wanted title has), first in library order
@@ -209,6 +214,30 @@ class _Matcher:
             candidates.update(self.by_rarest.get(word, ()))
         return next((self.library[key] for key in sorted(candidates, key=self.order.__getitem__)
                      if normalised_title_score(wanted, self.titles[key]) >= 100), None)
+
+    def _nearest(self, wanted: str) -> str | None:
+        """The key of the title with the best ``fuzz.ratio`` to ``wanted`` at or above the
+        threshold, the first in library order of equals: what ``process.extractOne`` over
+        every title gives, asking only the titles whose length allows the threshold."""
+        size = len(wanted)
+        # fuzz.ratio(a, b) <= 100 * (1 - |la - lb| / (la + lb)); one more character each
+        # way keeps the window wide of float rounding
+        slack = (100 - TITLE_THRESHOLD) / 100
+        lowest = int(size * (1 - slack) / (1 + slack)) - 1
+        highest = int(size * (1 + slack) / (1 - slack)) + 1
+        best: tuple[float, int, str] | None = None  # score, library position, key
+        for length in range(max(lowest, 1), highest + 1):
+            bucket = self.by_length.get(length)
+            if bucket is None:
+                continue
+            found = process.extractOne(wanted, bucket[0], scorer=fuzz.ratio,
+                                       score_cutoff=TITLE_THRESHOLD if best is None else best[0])
+            if found is None:
+                continue
+            key = bucket[1][found[2]]
+            if best is None or (found[1], -self.order[key]) > (best[0], -best[1]):
+                best = (found[1], self.order[key], key)
+        return None if best is None else best[2]
 
     def by_ids(self, entry: Entry) -> tuple[Entry, str] | None:
         for kind, value in _ids(entry).items():

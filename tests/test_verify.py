@@ -208,7 +208,28 @@ def test_the_title_index_finds_what_a_scan_of_every_title_finds(library):
     for entry in library:
         words = entry.title.split()
         asked += [" ".join(words[:-2]), " ".join(words[1:]), entry.title + " and Beyond Them",
-                  "A Study of " + entry.title + " Revisited", " ".join(words[:4])]
+                  "A Study of " + entry.title + " Revisited", " ".join(words[:4]),
+                  entry.title[:-3] + "xyz", entry.title[2:] + " Extended"]
     for title in asked:
         ours = matcher.by_title(title)
         assert (ours.key if ours else None) == scanned(title), title
+
+
+def test_near_titles_of_equal_score_go_to_the_first_in_library_order():
+    """Two titles in different length windows score alike (ratio 90: 10 characters fewer,
+    10 more plus one changed); the library's first is the match, as a scan of all gives."""
+    from rapidfuzz import fuzz
+
+    from llm4anno_bib.model import Entry, Library
+    from llm4anno_bib.verifying import _Matcher
+
+    asked = "alpha beta gamma delta epsilon zeta eta theta iota"  # 50 characters, then 55
+    asked += " kapp"
+    shorter = asked[:45]  # 10 deleted
+    longer = asked[:-1] + "q" + "lambda muu"  # 1 changed, 10 inserted
+    assert fuzz.ratio(asked, shorter) == fuzz.ratio(asked, longer) == 90
+    for first, second in ((longer, shorter), (shorter, longer)):
+        library = Library([Entry.from_fields("first", "misc", {"title": first}),
+                           Entry.from_fields("second", "misc", {"title": second})])
+        found = _Matcher(library).by_title(asked)
+        assert found is not None and found.key == "first"
