@@ -90,12 +90,18 @@ def load(path: str | os.PathLike[str] | None = None) -> Library:
     from llm4anno_bib import _libcache
 
     target = path if path is not None else shipped_library_path()
-    cached = _libcache.load_cached(target)
+    cached = _libcache.load_cached(target, _parse_text)
     if cached is not None:
         return cached
     from llm4anno_bib.bibfile import read_library
 
     return read_library(target)
+
+
+def _parse_text(text: str, digest: str, path: str) -> Library:
+    from llm4anno_bib.bibfile import library_of_text  # imports bibtexparser: only when needed
+
+    return library_of_text(text, digest, path)
 
 
 def _load_for_writing(path: str | os.PathLike[str]) -> Library:

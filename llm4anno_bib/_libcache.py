@@ -14,8 +14,9 @@ import functools
 import hashlib
 import json
 import os
+import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,9 +24,9 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.filetext import SourceText, block_values
-from llm4anno_bib.model import Category, Correction, Entry, Fields, Library
+from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
 
-FORMAT = 10
+FORMAT = 11
 
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
@@ -85,7 +86,7 @@ def kept_works(digest: str, encoding: str
     try:
         kept = json.loads(_cache_file(f"{digest}-{encoding}", WORKS).read_text(encoding="utf-8"))
         rows, given = kept["rows"], [(str(message), line) for message, line in kept["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None
     # a damaged or foreign file is no answer: the caller parses the file instead
     if not isinstance(rows, list) or not all(_is_works_row(r) for r in rows) or \
@@ -153,26 +154,129 @@ def _write_json(target: Path, chunks: Iterable[str]) -> bool:
     return True
 
 
-def load_cached(path: str | os.PathLike[str]) -> Library | None:
+Reparse = Callable[[str, str, str], Library]  # (text, digest, path): a parse of the text
+
+
+def load_cached(path: str | os.PathLike[str], reparse: Reparse | None = None
+                ) -> Library | None:
     """The library of the file at ``path`` from the cache, or ``None`` (not cached, or the
-    file cannot be read: the caller's parse then reports that)."""
+    file cannot be read: the caller's parse then reports that). Its entries are built as
+    they are asked for (``model.LazyEntries``), its source when it is asked for: loading
+    costs reading the two files, and a command pays for the entries it reads. What is
+    found damaged only then is taken from ``reparse`` of the file's text
+    (``bibfile.library_of_text``: this module does not import the parser); without it,
+    that raises ``ValueError``."""
     try:
         raw = Path(path).read_bytes()
         digest = content_digest(raw)
         text = raw.decode("utf-8")
         del raw  # a large file is not held as bytes and text at once
-        entries = []
-        with _cache_file(digest).open("rb") as stored:
-            data = json.loads(stored.readline())
-            line = stored.readline()
-            for following in stored:  # every line but the last, the key index
-                entries.append(_entry(json.loads(line)))  # one row at a time: never all rows
-                line = following
-        library = _library(data, entries, str(path), text, digest)
-        _warn_again(data, path)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: parse again
+        kept = _Kept(_cache_file(digest).read_bytes(), str(path), text, digest, reparse)
+        library = kept.library()
+        _warn_again(kept.data, path)
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):  # damaged: parse again
         return None
     return library
+
+
+class _Kept:
+    """A stored library file, read whole and checked for its shape (every line there, the
+    rows filling the span the header gives them); its key index, rows and segments decoded
+    when asked for. A row or index found damaged then is no wrong answer: the file's text
+    (the bytes the cache key hashed) is parsed instead, and kept anew."""
+
+    def __init__(self, stored: bytes, path: str, text: str, digest: str,
+                 reparse: Reparse | None) -> None:
+        header_end = stored.index(b"\n")
+        self.data: dict[str, Any] = json.loads(stored[:header_end])
+        self._rows_start = stored.index(b"\n", header_end + 1) + 1
+        self._index_start = stored.rindex(b"\n", 0, len(stored) - 1) + 1
+        head = _INDEX_HEAD.match(stored, self._index_start)
+        if head is None or not stored.endswith(b"\n"):
+            raise ValueError("the stored library is cut short")
+        self.count = int(head.group(1))
+        if self._index_start - self._rows_start != int(head.group(2)) or \
+                stored.count(b"\n", self._rows_start, self._index_start) != self.count:
+            raise ValueError("the stored library is cut short or grown")
+        self._stored, self._path, self._text, self._digest = stored, path, text, digest
+        self._names: list[tuple[str, tuple[str, ...]]] | None = None
+        self._offsets: list[int] = []
+        self._parsed: Library | None = None
+        self._reparse = reparse
+
+    def library(self) -> Library:
+        tree = [Category(slug, heading, depth, parent, tuple(keys))
+                for slug, heading, depth, parent, keys in self.data["tree"]]
+        corrections = [Correction(*c) for c in self.data["corrections"]]
+        entries = LazyEntries(self.count, self._entry, self._key_names)
+        library = Library(entries, tree, corrections, self.data["survey"], self._path,
+                          self.data["intro"], source=lambda: self._source(library))
+        return library
+
+    def _key_names(self) -> list[tuple[str, tuple[str, ...]]]:
+        if self._names is None:
+            try:
+                names, position = [], self._rows_start
+                for key, aliases, length in json.loads(self._stored[self._index_start:])[2]:
+                    if not (isinstance(key, str) and isinstance(length, int) and
+                            isinstance(aliases, list) and all(isinstance(a, str)
+                                                              for a in aliases)):
+                        raise ValueError("not an index row")
+                    names.append((key, tuple(aliases)))
+                    self._offsets.append(position)
+                    position += length
+                if position != self._index_start or len(names) != self.count:
+                    raise ValueError("the index does not cover the rows")
+                self._names = names
+            except (ValueError, LookupError, TypeError):
+                self._names = [(e.key, e.aliases) for e in self._parse()]
+                self._offsets = []
+        return self._names
+
+    def _entry(self, position: int) -> Entry:
+        key = self._key_names()[position][0]
+        if self._offsets:
+            start = self._offsets[position]
+            end = self._offsets[position + 1] if position + 1 < self.count else \
+                self._index_start
+            try:
+                entry = _entry(json.loads(self._stored[start:end]))
+                if entry.key == key:
+                    return entry
+            except (ValueError, LookupError, TypeError, AttributeError):
+                pass
+        return self._parse().entries[position]
+
+    def _parse(self) -> Library:
+        """The file's own text parsed (its warnings were given when it was loaded)."""
+        if self._parsed is None:
+            if self._reparse is None:
+                raise ValueError(f"the parsed-library cache of {self._path} is damaged")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BibWarning)
+                self._parsed = self._reparse(self._text, self._digest, self._path)
+            if len(self._parsed) != self.count:  # another text under this digest: impossible
+                raise ValueError("the stored library is not this file's")
+        return self._parsed
+
+    def _source(self, library: Library) -> SourceText | None:
+        if self._parsed is not None:
+            return self._parsed.source
+        try:
+            lengths = json.loads(self._stored[self._stored.index(b"\n") + 1:self._rows_start])
+            if lengths is None:  # a library that was not read from a file
+                return None
+            segments, cursor, text = [], 0, self._text
+            for length, key, name in lengths:
+                segments.append((text[cursor:cursor + length], key, name))
+                cursor += length
+            if cursor != len(text):
+                raise ValueError("the segments do not cover the file")
+            return SourceText(tuple(segments), library._keyed(), block_values(library),
+                              self.data["newline"], self._digest,
+                              tuple(tuple(r) for r in self.data["repeated"]))
+        except (ValueError, LookupError, TypeError):
+            return self._parse().source
 
 
 def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
@@ -190,8 +294,9 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         rows = []
         with _cache_file(digest).open("rb") as stored:
             data = json.loads(stored.readline())
+            stored.readline()  # the segments: a subset is never saved over its file
             position = stored.tell()
-            index = json.loads(_last_line(stored))
+            index = json.loads(_last_line(stored))[2]
             for key, aliases, length in index:
                 if key.lower() in lowered or any(a.lower() in lowered for a in aliases):
                     stored.seek(position)
@@ -206,7 +311,7 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         survey = data["survey"] if data["survey"] in present else None
         library = Library(entries, tree, corrections, survey, str(path), data["intro"])
         _warn_again(data, path)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: not used
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):  # damaged: not used
         return None
     return library, names
 
@@ -241,14 +346,14 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
                         for c in library.corrections()],
         "survey": library.survey_key,
         "intro": library.intro,
-        # the file's own text is read anyway to hash it: segments are kept as lengths
-        "segments": [[len(text), key, name] for text, key, name in source.segments]
-        if source else None,
         "newline": source.newline if source else "\n",
         "repeated": [list(r) for r in source.repeated] if source else [],
         "warnings": [[w.message, w.line] for w in given],
     }
-    _keep(_cache_file(digest), _library_chunks(library, data))
+    # the file's own text is read anyway to hash it: segments are kept as lengths
+    segments = [[len(text), key, name] for text, key, name in source.segments] \
+        if source else None
+    _keep(_cache_file(digest), _library_chunks(library, data, segments))
 
 
 def _keep(target: Path, chunks: Iterable[str]) -> None:
@@ -260,20 +365,28 @@ def _keep(target: Path, chunks: Iterable[str]) -> None:
             pass
 
 
-def _library_chunks(library: Library, data: dict[str, Any]) -> Iterator[str]:
-    """The stored file, in lines: the library's own data, one entry a line, then the key
-    index (each entry's key, aliases and the length of its line in bytes), so that a few
-    entries can be read without the rest (``load_subset``). Streamed: a large library is
-    never held as text."""
+def _library_chunks(library: Library, data: dict[str, Any],
+                    segments: list[list[Any]] | None) -> Iterator[str]:
+    """The stored file, in lines: the library's own data, the file's segments, one entry a
+    line, then the entry count, the rows' length in bytes and the key index (each entry's
+    key, aliases and the length of its line in bytes), so that entries can be read without
+    the rest (``load_subset``, ``_Kept``). Streamed: a large library is never held as text."""
     # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
     # through the Python one, 5x slower)
     yield _dumps(data) + "\n"
-    index = []
+    yield _dumps(segments) + "\n"
+    index: list[list[Any]] = []
+    total = 0
     for entry in library:
         row = _dumps(_entry_row(entry)) + "\n"
-        index.append([entry.key, list(entry.aliases), len(row.encode("utf-8"))])
+        length = len(row.encode("utf-8"))
+        index.append([entry.key, list(entry.aliases), length])
+        total += length
         yield row
-    yield _dumps(index) + "\n"
+    yield _dumps([len(index), total, index]) + "\n"
+
+
+_INDEX_HEAD = re.compile(rb"\[(\d+),(\d+),\[")  # the count and the rows' length
 
 
 KEEP = 8  # libraries kept: each edit of a file makes a new digest
@@ -332,23 +445,3 @@ def _entry(row: list[Any]) -> Entry:
         "bib_authors": _plain_split(fields) if authors is None else tuple(authors),
         "year": year, "venue": _venue_field(fields) if venue is None else venue,
         "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)})
-
-
-def _library(data: dict[str, Any], entries: list[Entry], path: str, text: str,
-             digest: str) -> Library:
-    tree = [Category(slug, heading, depth, parent, tuple(keys))
-            for slug, heading, depth, parent, keys in data["tree"]]
-    corrections = [Correction(*c) for c in data["corrections"]]
-    library = Library(entries, tree, corrections, data["survey"], path, data["intro"])
-    if data["segments"] is None:
-        return library
-    segments, cursor = [], 0
-    for length, key, name in data["segments"]:
-        segments.append((text[cursor:cursor + length], key, name))
-        cursor += length
-    if cursor != len(text):
-        raise ValueError("the segments do not cover the file")
-    source = SourceText(tuple(segments), {e.key: e for e in entries}, block_values(library),
-                        data["newline"], digest, tuple(tuple(r) for r in data["repeated"]))
-    return Library(entries, tree, corrections, data["survey"], path, data["intro"],
-                   source=source)

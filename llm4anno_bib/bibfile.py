@@ -356,14 +356,24 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
     file and line. A key used twice: see ``parse_entries`` (the library then refuses to be
     saved: ``ensure_writable``). Warns (``BibWarning``) for valid but unusual input.
     """
-    import warnings
-
     from llm4anno_bib import _libcache
 
     path_str = str(path)
     raw = _read_raw(path)
     text, digest = decode_bib(raw, path_str), _libcache.content_digest(raw)
     del raw  # a large file is not held as bytes and text at once
+    return library_of_text(text, digest, path_str, duplicates=duplicates)
+
+
+def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "first"
+                    ) -> Library:
+    """``read_library`` of a file's text already read (``digest``: ``content_digest`` of
+    its bytes), which it keeps in the parsed-library cache."""
+    import warnings
+
+    from llm4anno_bib import _libcache
+
+    path_str = path
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BibWarning)
         parsed = parse_entries(text, path_str, duplicates=duplicates)

@@ -486,6 +486,57 @@ class Correction:
     source: str
 
 
+class LazyEntries(Sequence[Entry]):
+    """A library's entries, each built when first asked for, with every entry's key and
+    aliases known without building any: a large cached library then loads at the cost of
+    reading it, and a command builds only the entries it reads (``_libcache``)."""
+
+    def __init__(self, count: int, build: Callable[[int], Entry],
+                 names: Callable[[], Sequence[tuple[str, Sequence[str]]]]) -> None:
+        self._built: list[Entry | None] = [None] * count
+        self._build = build
+        self._names = names
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Entry, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | tuple[Entry, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        entry = self._built[index]  # raises the IndexError of a position out of range
+        if entry is None:
+            entry = self._built[position] = self._build(position)
+        return entry
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (self[position] for position in range(len(self)))
+
+    def names(self) -> Sequence[tuple[str, Sequence[str]]]:
+        """Each entry's key and aliases, in library order, without building it."""
+        return self._names()
+
+
+class _KeyedEntries(Mapping[str, Entry]):
+    def __init__(self, positions: Mapping[str, int], entries: Sequence[Entry]) -> None:
+        self._positions, self._entries = positions, entries
+
+    def __getitem__(self, key: str) -> Entry:
+        return self._entries[self._positions[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
 class Library:
     """An ordered, read-only collection of entries with the list's category tree.
 
@@ -504,11 +555,11 @@ class Library:
         path: str | None = None,
         intro: str = "",
         whole: Library | None = None,
-        source: SourceText | None = None,
+        source: SourceText | Callable[[], SourceText | None] | None = None,
     ) -> None:
-        self._entries = tuple(entries)
-        self._by_key = {e.key: e for e in self._entries}
-        self._by_alias = {a: e for e in self._entries for a in e.aliases}
+        self._entries: Sequence[Entry] = entries if isinstance(entries, LazyEntries) else \
+            tuple(entries)
+        self._positions: tuple[dict[str, int], dict[str, int]] | None = None
         self._tree = tuple(tree)
         self._corrections = tuple(corrections)
         self.survey_key = survey_key
@@ -517,14 +568,47 @@ class Library:
         # the library this one was filtered from: name splits are learnt from all of it
         self._whole: Library = whole._whole if whole is not None else self
         self._name_splits: dict[str, Name] | None = None
-        self._folded: dict[str, Entry] | None = None
-        self._source = whole.source if whole is not None else source
+        self._folded: dict[str, int] | None = None
+        # a loader may give the source as a function: built when first asked for
+        self._source = source if whole is None else None
 
     @property
     def source(self) -> SourceText | None:
         """The text of the file this library was read from (``filetext.SourceText``):
         saving writes over it, so that what did not change keeps its bytes."""
+        if self._whole is not self:
+            return self._whole.source
+        if callable(self._source):
+            self._source = self._source()
         return self._source
+
+    @property
+    def _by_key(self) -> dict[str, int]:
+        """The position of each key's entry."""
+        return self._key_positions()[0]
+
+    @property
+    def _by_alias(self) -> dict[str, int]:
+        """The position of each alias's entry."""
+        return self._key_positions()[1]
+
+    def _keyed(self) -> Mapping[str, Entry]:
+        """Each entry under its key (not its aliases), built when it is looked up."""
+        return _KeyedEntries(self._by_key, self._entries)
+
+    def _key_positions(self) -> tuple[dict[str, int], dict[str, int]]:
+        if self._positions is None:
+            names: Iterable[tuple[str, Sequence[str]]] = self._entries.names() \
+                if isinstance(self._entries, LazyEntries) else \
+                ((e.key, e.aliases) for e in self._entries)
+            by_key: dict[str, int] = {}
+            by_alias: dict[str, int] = {}
+            for position, (key, aliases) in enumerate(names):
+                by_key[key] = position
+                for alias in aliases:
+                    by_alias[alias] = position
+            self._positions = by_key, by_alias
+        return self._positions
 
     # -- container protocol ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -536,7 +620,8 @@ class Library:
     def __contains__(self, item: object) -> bool:
         """A key or alias of an entry here, or an entry here."""
         if isinstance(item, Entry):
-            return self._by_key.get(item.key) == item
+            position = self._by_key.get(item.key)
+            return position is not None and self._entries[position] == item
         return isinstance(item, str) and self.get(item) is not None
 
     @overload
@@ -552,7 +637,7 @@ class Library:
         Raises ``UnknownKey`` (a ``KeyError``, with the closest keys) for a key that is none.
         """
         if isinstance(key, slice):
-            return Library(self._entries[key], self._tree, self._corrections, self.survey_key,
+            return Library(tuple(self._entries[key]), self._tree, self._corrections, self.survey_key,
                            self.path, self.intro, whole=self)
         if isinstance(key, int) and not isinstance(key, bool):
             return self._entries[key]
@@ -571,8 +656,8 @@ class Library:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Library):
             return NotImplemented
-        return (self._entries, self._tree, self._corrections, self.survey_key, self.intro) == \
-            (other._entries, other._tree, other._corrections, other.survey_key, other.intro)
+        return (self.entries, self._tree, self._corrections, self.survey_key, self.intro) == \
+            (other.entries, other._tree, other._corrections, other.survey_key, other.intro)
 
     # equal by content, and not immutable in path: unhashable, as a list is
     __hash__ = None  # type: ignore[assignment]
@@ -585,6 +670,8 @@ class Library:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_whole"] = None if self._whole is self else self._whole
+        # what is built on access is built now: a pickle holds plain entries and text
+        state["_entries"], state["_source"] = self.entries, self.source
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -598,31 +685,35 @@ class Library:
     def get(self, key: str) -> Entry | None:
         """The entry with this key or alias (``ids``), or ``None``. A key that differs only
         in case finds its entry too (BibTeX matches keys so); ``key_case`` says when it did."""
-        found = self._by_key.get(key) or self._by_alias.get(key)
-        if found is None and isinstance(key, str):
-            found = self._folded_keys().get(key.lower())
-        return found
+        position = self._by_key.get(key)
+        if position is None:
+            position = self._by_alias.get(key)
+        if position is not None:
+            return self._entries[position]
+        position = self._folded_keys().get(key.lower()) if isinstance(key, str) else None
+        return None if position is None else self._entries[position]
 
     def key_case(self, key: str) -> str | None:
         """The key an entry has when ``key`` names it only without case (``Wei2022Chain`` for
         ``wei2022chain``), else ``None``."""
         if key in self._by_key or key in self._by_alias:
             return None
-        entry = self._folded_keys().get(key.lower())
-        return entry.key if entry is not None else None
+        position = self._folded_keys().get(key.lower())
+        return self._entries[position].key if position is not None else None
 
-    def _folded_keys(self) -> dict[str, Entry]:
+    def _folded_keys(self) -> dict[str, int]:
+        """The position of the first entry with each key or alias, lowercase."""
         if self._folded is None:
-            folded: dict[str, Entry] = {}
-            for entry in self._entries:
-                for name in (entry.key, *entry.aliases):
-                    folded.setdefault(name.lower(), entry)
-            self._folded = folded
+            positions: dict[str, int] = {}
+            for name, position in sorted((*self._by_key.items(), *self._by_alias.items()),
+                                         key=lambda pair: pair[1]):
+                positions.setdefault(name.lower(), position)
+            self._folded = positions
         return self._folded
 
     @property
     def entries(self) -> tuple[Entry, ...]:
-        return self._entries
+        return self._entries if isinstance(self._entries, tuple) else tuple(self._entries)
 
     @property
     def tree(self) -> tuple[Category, ...]:
@@ -844,7 +935,7 @@ class Library:
         """A copy holding ``entries`` (and ``tree`` when given) with everything else of this
         library: corrections, survey, path, intro."""
         return Library(entries, self._tree if tree is None else tree, self._corrections,
-                       self.survey_key, self.path, self.intro, source=self._source)
+                       self.survey_key, self.path, self.intro, source=self.source)
 
 
 def cites_preprint(entry: Entry) -> bool:

@@ -172,23 +172,38 @@ result['entries'] = len(library)
     report("large file: peak memory", f"{ours['peak_mb']:.0f} MB = "
            f"{ours['peak_mb'] / btp['peak_mb']:.2f}x bibtexparser's ({btp['peak_mb']:.0f} MB)",
            ours["peak_mb"] <= btp["peak_mb"])
+    child(f"import llm4anno_bib\nllm4anno_bib.load({str(path)!r})", env)  # parsed and kept
+    # both sides' imports before the clock: start-up is the CLI figure's, not the load's
     measured = interleaved({"cached": f"""
 from llm4anno_bib import _libcache
+started = time.perf_counter()
 library = _libcache.load_cached({str(path)!r})
 result['hit'] = library is not None
+""", "cached, every entry built": f"""
+from llm4anno_bib import _libcache
+started = time.perf_counter()
+library = _libcache.load_cached({str(path)!r})
+result['built'] = sum(1 for entry in library)
 """, "parse": f"import bibtexparser\nbibtexparser.parse_file({str(path)!r})",
         "ours cold": f"from llm4anno_bib.bibfile import read_library\n"
                      f"read_library({str(path)!r})",
-        "read + hash": f"import hashlib\nhashlib.sha256(open({str(path)!r}, 'rb').read())"},
+        "read + hash": f"import hashlib\nstarted = time.perf_counter()\n"
+                       f"hashlib.sha256(open({str(path)!r}, 'rb').read())"},
         repeats, env)
     cached, parse_only = measured["cached"], measured["parse"]
     hashed, cold = measured["read + hash"], measured["ours cold"]
+    every = measured["cached, every entry built"]
     report(f"large file ({path.name}): warm load against a read + hash of the file",
-           f"{cached['seconds']:.2f} s, {cached['peak_mb']:.0f} MB = "
+           f"{cached['seconds']:.3f} s, {cached['peak_mb']:.0f} MB = "
            f"{cached['seconds'] / hashed['seconds']:.1f}x a read + sha256 "
            f"({hashed['seconds']:.3f} s); our cold parse {cold['peak_mb']:.0f} MB",
            cached["seconds"] <= 3 * hashed["seconds"]
            and cached["peak_mb"] <= cold["peak_mb"])
+    report("large file: warm load, then every entry built (what a command reading them all "
+           "pays)", f"{every['seconds']:.2f} s, {every['peak_mb']:.0f} MB for {every['built']} "
+           f"entries = {every['seconds'] / parse_only['seconds']:.2f}x a bibtexparser parse; "
+           f"our cold parse {cold['seconds']:.2f} s, {cold['peak_mb']:.0f} MB",
+           every["peak_mb"] <= cold["peak_mb"])
     bibtool = None
     if shutil.which("bibtool"):
         times = []
@@ -575,6 +590,29 @@ result['work'] = time.perf_counter() - work_started
     report(f"growth ({path.name}, first 1k/5k/20k entries): time per entry of load + filter + "
            "export, imports left out",
            ", ".join(f"{size}: {value:.0f} us" for size, value in per_entry.items()), flat)
+    # the warm load, up to 200k entries: the 20k file ten times over, keys made unique
+    text = "\n".join(entries)
+    big = work / "growth-200k.bib"
+    big.write_text("\n".join(re.sub(r"^(@\w+\{[^,]+)(,)", rf"\1-{copy}\2", text, flags=re.M)
+                             for copy in range(10)), encoding="utf-8")
+    files = {1000: work / "growth-1000.bib", 20000: work / "growth-20000.bib", 200000: big}
+    warm: dict[int, dict] = {}
+    for size, part in files.items():
+        child(f"import llm4anno_bib\nllm4anno_bib.load({str(part)!r})", env)  # parsed, kept
+        warm[size] = child(f"""
+import time
+from llm4anno_bib import _libcache
+started = time.perf_counter()
+library = _libcache.load_cached({str(part)!r})
+result['load'] = time.perf_counter() - started
+result['entries'] = sum(1 for entry in library)
+result['every'] = time.perf_counter() - started
+""", env)
+    for what, label in (("load", "warm load"), ("every", "warm load + every entry built")):
+        per = {size: run[what] / run["entries"] * 1e6 for size, run in warm.items()}
+        report(f"growth: {label}, per entry at 1k/20k/200k (imports left out)",
+               ", ".join(f"{size}: {value:.1f} us" for size, value in per.items()),
+               per[200000] <= 1.5 * min(per.values()))
 
 
 # -- 6. hostile input: linear time ------------------------------------------------------

@@ -77,6 +77,56 @@ def test_a_damaged_cache_entry_means_a_parse(tmp_path, shipped_copy):
     assert len(llm4anno_bib.load(path)) == len(llm4anno_bib.load())
 
 
+def test_a_warm_load_builds_an_entry_only_when_it_is_read(tmp_path, monkeypatch):
+    """Loading from the cache reads the two files and builds nothing: a lookup by key, an
+    alias or a case-folded key builds the one entry it finds; the whole library, built,
+    equals a parse, and saves byte for byte."""
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text("% mine\n" + "".join(
+        f"@article{{{key},\n  title = {{Paper {n}}},\n  year = {{2020}},{extra}\n}}\n\n"
+        for n, (key, extra) in enumerate([("Smith2020", ""), ("doe2021", "\n  ids = {old21}"),
+                                          *((f"k{n}", "") for n in range(20))])),
+        encoding="utf-8")
+    parsed = read_library(path)
+    built = []
+    real_entry = _libcache._entry
+    monkeypatch.setattr(_libcache, "_entry", lambda row: built.append(row[0]) or real_entry(row))
+    cached = llm4anno_bib.load(path)
+    assert built == [] and len(cached) == len(parsed) == 22
+    assert cached["old21"].key == "doe2021" and cached.key_case("smith2020") == "Smith2020"
+    assert "k7" in cached and "k99" not in cached
+    assert sorted(built) == ["Smith2020", "doe2021", "k7"]
+    assert cached.entries == parsed.entries and cached[5] is cached.entries[5]
+    assert len(built) == len(parsed)  # each entry built once
+    cached.save(tmp_path / "again.bib")
+    assert (tmp_path / "again.bib").read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["row", "index", "segments"])
+def test_damage_found_after_a_warm_load_is_read_from_the_file(tmp_path, monkeypatch,
+                                                            shipped_copy, damage):
+    """A stored library whose shape is whole but whose row, key index or segments do not
+    decode is no wrong answer when it is read: the file is parsed for it, and stored anew."""
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = shipped_copy
+    parsed = read_library(path)
+    stored = _libcache._cache_file(_libcache.content_digest(path.read_bytes()))
+    lines = stored.read_bytes().split(b"\n")
+    # the same length, so that the shape checked at load still holds
+    spoilt = {"row": 2 + 3, "index": len(lines) - 2, "segments": 1}[damage]
+    lines[spoilt] = b"{" * len(lines[spoilt])
+    stored.write_bytes(b"\n".join(lines))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the file's warnings were given at load: none again
+        cached = llm4anno_bib.load(path)
+        assert cached.entries == parsed.entries
+        cached.save(tmp_path / "again.bib")
+    assert (tmp_path / "again.bib").read_bytes() == path.read_bytes()
+    again = _libcache.load_cached(path)  # stored anew by the parse
+    assert again is not None and again.entries == parsed.entries
+
+
 def test_warnings_are_given_again_from_the_cache(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_bytes(b"\xef\xbb\xbf@misc{a,\n  title = {X},\n}\n")
