@@ -71,9 +71,28 @@ def kept_files(cache_dir: Path) -> list[Path]:
 
 
 def is_library(path: Path) -> bool:
-    """Whether a file of ``kept_files`` is a parsed library (not its entry texts, nor the
-    works of a file that export --into appends to)."""
-    return not path.name.endswith((TEXTS + ".json", WORKS + ".json"))
+    """Whether a file of ``kept_files`` is a parsed library (not what is kept beside it:
+    its entry texts or tables, nor the works of a file that export --into appends to)."""
+    return _LIBRARY_NAME.search(path.name) is not None
+
+
+_LIBRARY_NAME = re.compile(r"-[0-9a-f]{64}\.json$")
+
+
+def kept_beside(digest: str, kind: str) -> Any:
+    """What ``keep_beside`` kept of the library of ``digest`` under ``kind`` (plain JSON
+    data), or ``None``; the caller checks its shape."""
+    try:
+        return json.loads(_cache_file(digest, kind).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def keep_beside(digest: str, kind: str, value: object) -> None:
+    """Keep ``value`` (plain JSON data derived from the library of ``digest``: ``kind``
+    names what, and the code that made it) beside that library, pruned with it; failures
+    are ignored."""
+    _write_json(_cache_file(digest, kind), [_dumps(value)])
 
 
 WORKS = ".works"  # the kind of file that keeps what a .bib holds, for export --into
@@ -210,7 +229,8 @@ class _Kept:
         corrections = [Correction(*c) for c in self.data["corrections"]]
         entries = LazyEntries(self.count, self._entry, self._key_names)
         library = Library(entries, tree, corrections, self.data["survey"], self._path,
-                          self.data["intro"], source=lambda: self._source(library))
+                          self.data["intro"], source=lambda: self._source(library),
+                          file_digest=self._digest)
         return library
 
     def _key_names(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -406,7 +426,8 @@ def _prune(cache_dir: Path) -> None:
             works.append((path.stat().st_mtime, path))
     for _mtime, path in sorted(stored, reverse=True)[KEEP:]:
         path.unlink(missing_ok=True)
-        path.with_name(path.name.removesuffix(".json") + TEXTS + ".json").unlink(missing_ok=True)
+        for beside in path.parent.glob(path.name.removesuffix(".json") + ".*.json"):
+            beside.unlink(missing_ok=True)  # its entry texts, its matcher's tables
     for _mtime, path in sorted(works, reverse=True)[KEEP:]:
         path.unlink(missing_ok=True)
 

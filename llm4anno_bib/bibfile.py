@@ -388,7 +388,7 @@ def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "fir
     as_read = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
     source = _source_of(text, parsed.spans, as_read, digest, tuple(parsed.repeated))
     library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro,
-                      source=source)
+                      source=source, file_digest=digest)
     del parsed
     _libcache.store(digest, library, given)
     return library

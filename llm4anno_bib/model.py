@@ -556,6 +556,7 @@ class Library:
         intro: str = "",
         whole: Library | None = None,
         source: SourceText | Callable[[], SourceText | None] | None = None,
+        file_digest: str | None = None,
     ) -> None:
         self._entries: Sequence[Entry] = entries if isinstance(entries, LazyEntries) else \
             tuple(entries)
@@ -571,6 +572,9 @@ class Library:
         self._folded: dict[str, int] | None = None
         # a loader may give the source as a function: built when first asked for
         self._source = source if whole is None else None
+        # the content digest of the file these entries are exactly as read from (a loader
+        # says so): what is derived from all of them may be kept under it
+        self.file_digest = file_digest if whole is None else None
 
     @property
     def source(self) -> SourceText | None:

@@ -17,16 +17,20 @@ the user's keys and every other byte kept, only the disagreeing entries rewritte
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import bibtexparser
 from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
+from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
@@ -164,38 +168,63 @@ def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str]) -> 
 
 
 class _Matcher:
+    """A library's titles and identifiers, indexed for matching. What it is made of (each
+    entry's normalised title and identifiers, the library's name splits) is kept beside a
+    library exactly as read from a file (``Library.file_digest``): verifying against the
+    same library again builds none of its entries but those matched."""
+
     def __init__(self, library: Library) -> None:
         self.library = library
-        self.titles = {e.key: normalise_title(e.title) for e in library}
+        tables = _kept_tables(library)
+        if tables is None:
+            tables = _tables(library)
+            if library.file_digest is not None:
+                keep_beside(library.file_digest, _tables_kind(), tables)
+        self.titles: list[str] = tables["titles"]
+        # each title's first author (folded family name, or empty) and year, to search the
+        # near titles among those whose first author agrees (``title_match``)
+        self.first: list[str] = tables["first"]
+        self.years: list[int | None] = tables["years"]
+        self.by_first: dict[str, list[int]] = {}
+        self.by_year: dict[int | None, list[int]] = {}
+        self.authorless: list[int] = []
+        for position, (family, year) in enumerate(zip(self.first, self.years)):
+            if family:
+                self.by_first.setdefault(family, []).append(position)
+            else:
+                self.authorless.append(position)
+            self.by_year.setdefault(year, []).append(position)
+        self.known: dict[str, Name] = {person: Name(*parts) for person, *parts
+                                       in tables["splits"]}
         self.families: dict[str, str] = {}  # author as written -> folded family name
-        self.exact: dict[str, str] = {}  # normalised title -> key: most lookups end here
+        self.exact: dict[str, int] = {}  # normalised title -> position: most lookups end here
         # for the near titles, the titles by length: a ratio of TITLE_THRESHOLD needs
         # lengths within a window, and rapidfuzz's cost is per title offered to it
-        self.by_length: dict[int, tuple[list[str], list[str]]] = {}
-        for key, title in self.titles.items():
-            self.exact.setdefault(title, key)
-            titles, keys = self.by_length.setdefault(len(title), ([], []))
+        self.by_length: dict[int, tuple[list[str], list[int]]] = {}
+        for position, title in enumerate(self.titles):
+            self.exact.setdefault(title, position)
+            titles, positions = self.by_length.setdefault(len(title), ([], []))
             titles.append(title)
-            keys.append(key)
-        self.by_id: dict[tuple[str, str], Entry] = {}
-        for entry in library:
-            for kind, value in _ids(entry).items():
-                self.by_id.setdefault((kind, value), entry)
+            positions.append(position)
+        self.by_id: dict[tuple[str, str], int] = {}
+        for kind, value, position in tables["ids"]:
+            self.by_id.setdefault((kind, value), position)
         # for the scan of titles within longer ones: the titles holding each word, and each
         # title under its rarest word (a title within another has all its words there)
-        self.order = {key: number for number, key in enumerate(self.titles)}
-        words = {key: set(title.split()) for key, title in self.titles.items()}
-        self.by_word: dict[str, list[str]] = {}
-        for key, held in words.items():
+        words = [set(title.split()) for title in self.titles]
+        self.by_word: dict[str, list[int]] = {}
+        for position, held in enumerate(words):
             for word in held:
-                self.by_word.setdefault(word, []).append(key)
-        self.by_rarest: dict[str, list[str]] = {}
-        for key, held in words.items():
+                self.by_word.setdefault(word, []).append(position)
+        self.by_rarest: dict[str, list[int]] = {}
+        for position, held in enumerate(words):
             if held:
                 rarest = min(held, key=lambda w: (len(self.by_word[w]), w))
-                self.by_rarest.setdefault(rarest, []).append(key)
+                self.by_rarest.setdefault(rarest, []).append(position)
 
     def by_title(self, title: str) -> Entry | None:
+        """The library's entry of this title: the same once normalised, else the nearest
+        (``fuzz.ratio`` at the threshold), else the first that holds it or that it holds."""
         wanted = normalise_title(title)
         if not wanted:
             return None
@@ -203,47 +232,153 @@ class _Matcher:
             return self.library[self.exact[wanted]]
         near = self._nearest(wanted)
         if near is not None:
-            return self.library[near]
-        # a title within a longer one (a subtitle left out), or a longer one around a title:
-        # only the titles that could be are compared (those with the wanted title's rarest
-        # word; those whose rarest word the wanted title has), first in library order
+            return self.library[near[1]]
+        within = self._containing(wanted)
+        return None if within is None else self.library[within]
+
+    def title_match(self, theirs: Entry, known: Mapping[str, Name]) -> Entry | None:
+        """``by_title`` of the entry's title when that is its work: the same title, or a
+        near one whose first author agrees (``_first_authors_agree``). The near titles are
+        searched among those whose first author agrees first: the whole library is asked
+        only to rule out a better title of another author, where one of theirs is near."""
+        wanted = normalise_title(theirs.title)
+        if not wanted:
+            return None
+        if wanted in self.exact:
+            return self.library[self.exact[wanted]]
+        families = _families(theirs, known, self.families)
+        first, year = (families[0] if families else ""), theirs.year
+        agreeing = self._agreeing(first, year)
+        if agreeing is None:  # no narrower set to ask: what by_title gives, if it agrees
+            found = self.by_title(theirs.title)
+            return found if found is not None and _first_authors_agree(
+                theirs, found, self, known) else None
+        near = self._nearest(wanted, among=agreeing)
+        if near is not None:  # theirs, unless the whole library has a better title
+            # (at the threshold, not at near's score: rapidfuzz's cutoff may round it away)
+            best = self._nearest(wanted)
+            return self.library[near[1]] if best is not None and best[1] == near[1] else None
+        # by_title would give the first title holding this one (or held by it), unless
+        # another author's title is near: that costs a scan of all only where it matters
+        within = self._containing(wanted)
+        if within is None or not self._agrees(first, year, within) or \
+                self._nearest(wanted) is not None:
+            return None
+        return self.library[within]
+
+    def _agreeing(self, first: str, year: int | None) -> list[int] | None:
+        """The positions of the titles whose first author agrees with ``first`` (a folded
+        family name; empty without authors) and ``year`` in library order; ``None`` where
+        that is most of the library."""
+        if first:
+            chosen = self.by_first.get(first, []) + [
+                p for p in self.authorless if self._agrees(first, year, p)]
+        elif year is None:
+            return None
+        else:
+            chosen = self.by_year.get(year, []) + self.by_year.get(None, [])
+        return sorted(chosen) if len(chosen) * 4 < len(self.titles) else None
+
+    def _agrees(self, first: str, year: int | None, position: int) -> bool:
+        """``_first_authors_agree`` from the tables, without building the entry."""
+        ours = self.first[position]
+        if first and ours:
+            return first == ours
+        return year is None or self.years[position] is None or self.years[position] == year
+
+    def _containing(self, wanted: str) -> int | None:
+        """The first title (in library order) within which ``wanted`` is, or that is within
+        it (``normalised_title_score`` 100). Only the titles that could be are compared:
+        those with the wanted title's rarest word; those whose rarest word it has."""
         words = set(wanted.split())
         rarest = min(words, key=lambda w: (len(self.by_word.get(w, ())), w))
         candidates = set(self.by_word.get(rarest, ()))
         for word in words:
             candidates.update(self.by_rarest.get(word, ()))
-        return next((self.library[key] for key in sorted(candidates, key=self.order.__getitem__)
-                     if normalised_title_score(wanted, self.titles[key]) >= 100), None)
+        return next((position for position in sorted(candidates)
+                     if normalised_title_score(wanted, self.titles[position]) >= 100), None)
 
-    def _nearest(self, wanted: str) -> str | None:
-        """The key of the title with the best ``fuzz.ratio`` to ``wanted`` at or above the
-        threshold, the first in library order of equals: what ``process.extractOne`` over
-        every title gives, asking only the titles whose length allows the threshold."""
+    def _nearest(self, wanted: str, among: list[int] | None = None
+                 ) -> tuple[float, int] | None:
+        """The score and position of the title with the best ``fuzz.ratio`` to ``wanted``
+        at or above the threshold, the first in library order of equals, among the positions
+        ``among`` (in library order) or all: what ``process.extractOne`` over those titles
+        gives, asking only the titles whose length allows the threshold."""
+        if among is not None:
+            found = process.extractOne(wanted, [self.titles[p] for p in among],
+                                       scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD)
+            return None if found is None else (found[1], among[found[2]])
         size = len(wanted)
         # fuzz.ratio(a, b) <= 100 * (1 - |la - lb| / (la + lb)); one more character each
         # way keeps the window wide of float rounding
         slack = (100 - TITLE_THRESHOLD) / 100
         lowest = int(size * (1 - slack) / (1 + slack)) - 1
         highest = int(size * (1 + slack) / (1 - slack)) + 1
-        best: tuple[float, int, str] | None = None  # score, library position, key
+        best: tuple[float, int] | None = None  # score, library position
         for length in range(max(lowest, 1), highest + 1):
             bucket = self.by_length.get(length)
             if bucket is None:
                 continue
+            # at the threshold each time: a cutoff of the best score so far may be rounded
+            # past an equal score that comes first in library order
             found = process.extractOne(wanted, bucket[0], scorer=fuzz.ratio,
-                                       score_cutoff=TITLE_THRESHOLD if best is None else best[0])
+                                       score_cutoff=TITLE_THRESHOLD)
             if found is None:
                 continue
-            key = bucket[1][found[2]]
-            if best is None or (found[1], -self.order[key]) > (best[0], -best[1]):
-                best = (found[1], self.order[key], key)
-        return None if best is None else best[2]
+            position = bucket[1][found[2]]
+            if best is None or (found[1], -position) > (best[0], -best[1]):
+                best = (found[1], position)
+        return best
 
     def by_ids(self, entry: Entry) -> tuple[Entry, str] | None:
         for kind, value in _ids(entry).items():
             if (kind, value) in self.by_id:
-                return self.by_id[(kind, value)], kind
+                return self.library[self.by_id[(kind, value)]], kind
         return None
+
+
+def _tables(library: Library) -> dict[str, Any]:
+    """What a matcher is made of, as plain data: each entry's normalised title and
+    identifiers (by position), and the library's name splits."""
+    ids = [[kind, value, position] for position, entry in enumerate(library)
+           for kind, value in _ids(entry).items()]
+    known, memo = library.name_splits(), dict[str, str]()
+    return {"titles": [normalise_title(e.title) for e in library], "ids": ids,
+            "first": [next(iter(_families(e, known, memo)), "") for e in library],
+            "years": [e.year for e in library],
+            "splits": [[person, n.family, n.given, n.particle, n.literal, n.jr]
+                       for person, n in known.items()]}
+
+
+@functools.cache
+def _tables_kind() -> str:
+    """The kind of file that keeps a matcher's tables: named by this module's code too, so
+    that a change of how they are made never reads old ones."""
+    code = Path(__file__).read_bytes() if Path(__file__).is_file() else b""
+    return f".matcher-{hashlib.sha256(code).hexdigest()[:12]}"
+
+
+def _kept_tables(library: Library) -> dict[str, Any] | None:
+    """The tables kept for ``library`` when it is exactly as read from a file, and they
+    are whole (as strictly read as any file: else they are made again)."""
+    if library.file_digest is None:
+        return None
+    kept = kept_beside(library.file_digest, _tables_kind())
+    count = len(library)
+    try:
+        titles, ids, splits = kept["titles"], kept["ids"], kept["splits"]
+        first, years = kept["first"], kept["years"]
+        whole = len(titles) == len(first) == len(years) == count and \
+            all(isinstance(t, str) for t in (*titles, *first)) and \
+            all(y is None or isinstance(y, int) for y in years) and \
+            all(isinstance(k, str) and isinstance(v, str) and isinstance(p, int)
+                and 0 <= p < count for k, v, p in ids) and \
+            all(len(split) == 6 and all(isinstance(part, str) for part in split[:4])
+                and isinstance(split[4], bool) and isinstance(split[5], str)
+                for split in splits)
+    except (TypeError, ValueError, LookupError):
+        return None
+    return kept if whole else None
 
 
 def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
@@ -280,9 +415,8 @@ def _match(theirs: Entry, matcher: _Matcher,
     lacks a work often holds another with a like title ("Learning Energy-Based Models by
     [Cooperative] Diffusion Recovery Likelihood"), and calling the user's entry wrong
     would be a false alarm."""
-    ours = matcher.by_title(theirs.title)
-    if ours is not None and (normalise_title(ours.title) == normalise_title(theirs.title)
-                             or _first_authors_agree(theirs, ours, matcher, known)):
+    ours = matcher.title_match(theirs, known)
+    if ours is not None:
         return ours, "title"
     by_ids = matcher.by_ids(theirs)
     if by_ids is not None:
@@ -297,7 +431,8 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
     their_ids, our_ids = _ids(theirs), _ids(ours)
     if "arxiv" not in their_ids or their_ids["arxiv"] == our_ids.get("arxiv"):
         return []
-    other = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
+    position = matcher.by_id.get(("arxiv", their_ids["arxiv"]))
+    other = matcher.library[position] if position is not None else None
     whose = f"the arXiv id of '{other.title}' ({other.key})" if other is not None and \
         other.key != ours.key else "not this paper's arXiv id"
     return [Finding("eprint", "arxiv-id-of-another-work", their_ids["arxiv"],
@@ -354,7 +489,7 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
     (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups."""
     parsed = parse_entries(text, path, duplicates="all")
     matcher = _Matcher(library)
-    known = library.name_splits()
+    known = matcher.known
     verified = [verify_entry(entry, line, matcher, known)
                 for entry, line in zip(parsed.entries, parsed.lines)]
     if sources is not None:

@@ -233,3 +233,102 @@ def test_near_titles_of_equal_score_go_to_the_first_in_library_order():
                            Entry.from_fields("second", "misc", {"title": second})])
         found = _Matcher(library).by_title(asked)
         assert found is not None and found.key == "first"
+
+
+def _reference_title_match(matcher, theirs, known):
+    """What ``_match`` took by title before the near titles were searched by author:
+    ``by_title`` over every title, then accepted when the same title or the first authors
+    agree."""
+    from llm4anno_bib._text import normalise_title
+    from llm4anno_bib.verifying import _first_authors_agree
+
+    ours = matcher.by_title(theirs.title)
+    if ours is not None and (normalise_title(ours.title) == normalise_title(theirs.title)
+                             or _first_authors_agree(theirs, ours, matcher, known)):
+        return ours
+    return None
+
+
+def test_the_title_match_searched_by_author_is_the_match_of_a_search_of_all(library):
+    """Near titles are searched among those whose first author agrees, the whole library
+    asked only to rule out a better title of another author: the same matches as taking
+    the best of all titles and then checking its authors, for near, held and holding titles
+    with the same, another or no first author and year."""
+    from llm4anno_bib.model import Entry
+    from llm4anno_bib.verifying import _Matcher
+
+    matcher = _Matcher(library)
+    known = matcher.known
+    probes = []
+    for entry in list(library)[::3]:
+        words = entry.title.split()
+        authors = entry.fields.get("author", "")
+        for title in (entry.title, entry.title[:-3] + "xyz", " ".join(words[:-2]),
+                      "A Study of " + entry.title, entry.title[1:] + " Extended Again"):
+            for author in (authors, "Zed Nobody and " + authors, ""):
+                for year in (str(entry.year), "1999", ""):
+                    fields = {"title": title, "author": author, "year": year}
+                    probes.append(Entry.from_fields("probe", "misc",
+                                                    {k: v for k, v in fields.items() if v}))
+    assert len(probes) > 1000
+    for probe in probes:
+        ours, reference = matcher.title_match(probe, known), \
+            _reference_title_match(matcher, probe, known)
+        assert (ours.key if ours else None) == (reference.key if reference else None), \
+            (probe.fields, ours, reference)
+
+
+def test_a_better_title_of_another_author_rules_out_a_near_one_of_the_same_author():
+    """The best near title is another author's: no match, though a title of the entry's
+    own first author is near too (as taking the best of all, then checking authors, gives);
+    and a title held within by one author is no match where another's is near."""
+    from llm4anno_bib.model import Entry, Library
+    from llm4anno_bib.verifying import _Matcher
+
+    asked = "learning energy based models by diffusion recovery likelihood at scale"
+    better = asked.replace("at scale", "at scales")  # another author's, nearer
+    worse = asked.replace("at scale", "in practice")  # the same author's, near enough
+    others = [Entry.from_fields(f"filler{n}", "misc", {"title": f"Unrelated work number {n}",
+                                                       "author": f"Writer, Number{n}"})
+              for n in range(10)]  # the same author's titles are then a few of many
+    same = Entry.from_fields("same", "misc", {"title": worse, "author": "Smith, Ann"})
+    library = Library([Entry.from_fields("other", "misc", {"title": better,
+                                                           "author": "Gao, Ruiqi"}),
+                       same, *others])
+    matcher = _Matcher(library)
+    theirs = Entry.from_fields("t", "misc", {"title": asked, "author": "Ann Smith"})
+    assert matcher.by_title(asked).key == "other"
+    assert matcher._agreeing("smith", None) == [1]  # searched by author, not the whole
+    assert matcher.title_match(theirs, matcher.known) is None
+    alone = _Matcher(Library([same, *others]))
+    assert alone.title_match(theirs, alone.known).key == "same"
+
+
+def test_a_second_verify_builds_only_the_entries_it_matched(tmp_path, monkeypatch, library):
+    """The matcher's tables are kept beside a library exactly as read: verifying against it
+    again builds the matched entries only, and gives the same report; damaged tables are
+    made again; a selection of it has its own (an entry outside it is not checked)."""
+    from llm4anno_bib import _libcache
+    from llm4anno_bib.verifying import _tables_kind, verify_text
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "library.bib"
+    library.save(path)
+    text = library["wei2022chain"].bibtex + "\n" + library["kojima2022large"].bibtex.replace(
+        "year = {2022}", "year = {2021}") + "\n@misc{mine,\n  title = {Nothing Like It},\n}\n"
+    first = verify_text(text, llm4anno_bib.load(path))
+    assert [e.status for e in first.entries] == ["agrees", "disagrees", "not-checked"]
+    built = []
+    real_entry = _libcache._entry
+    monkeypatch.setattr(_libcache, "_entry", lambda row: built.append(row[0]) or real_entry(row))
+    again = verify_text(text, llm4anno_bib.load(path))
+    assert again == first and sorted(built) == ["kojima2022large", "wei2022chain"]
+    kept = _libcache._cache_file(_libcache.content_digest(path.read_bytes()), _tables_kind())
+    kept.write_text('{"titles": ["only one"], "ids": [], "first": [""], "years": [null], '
+                    '"splits": []}', encoding="utf-8")
+    assert verify_text(text, llm4anno_bib.load(path)) == first
+    assert len(json.loads(kept.read_text(encoding="utf-8"))["titles"]) == len(library)
+    chosen = llm4anno_bib.load(path).filter(category="chain-of-thought-prompting-cot")
+    assert chosen.file_digest is None and "wei2022chain" in chosen
+    outside = next(e for e in library if e.key not in chosen)
+    assert verify_text(outside.bibtex, chosen).entries[0].status == "not-checked"

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import strip_controls
 from llm4anno_bib.errors import Llm4AnnoBibError
-from llm4anno_bib.sources._http import (
-    CacheInfo, Politeness, cache_info, clear_cache, make_session,
-)
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:  # the clients are imported when connecting: arxiv and lxml are slow to load
+    from llm4anno_bib.sources._http import (
+        CacheInfo, Politeness, cache_info, clear_cache, make_session,
+    )
     from llm4anno_bib.sources.acl import AclClient
     from llm4anno_bib.sources.arxiv import ArxivClient
     from llm4anno_bib.sources.crossref import CrossrefClient
@@ -30,6 +30,18 @@ __all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DELAY_ENV", "DblpHit", "Pol
 
 
 DELAY_ENV = "LLM4ANNO_BIB_DELAY"
+
+# the HTTP layer imports requests and requests-cache (0.15 s): only when it is used, so that
+# what reads only the records (matching, verify against a library) does not pay for it
+_HTTP_NAMES = ("CacheInfo", "Politeness", "cache_info", "clear_cache", "make_session")
+
+
+def __getattr__(name: str) -> object:
+    if name in _HTTP_NAMES:
+        from llm4anno_bib.sources import _http
+
+        return getattr(_http, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def delay_override() -> float | None:
@@ -83,6 +95,7 @@ class Sources:
         True
         """
         from llm4anno_bib.sources import acl, arxiv, crossref, dblp
+        from llm4anno_bib.sources._http import make_session
 
         delay = delay_override()
 
