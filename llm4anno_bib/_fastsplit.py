@@ -3,13 +3,14 @@
 bibtexparser v2 splits a file by walking every brace, quote, comma and newline in Python
 (about 65 % of a large library's load). Plain entries (``@type{key, name = value, ...}``
 with braced, quoted or bare values) can be cut by compiled regular expressions instead, in
-a third of the time. This module does only that, and builds bibtexparser's own blocks with
-the same keys, values, raw text and line numbers its splitter gives; ``split`` returns
-``None`` at the first thing outside that plain subset (an ``@string`` or ``@preamble``, a
-``(``-delimited block, an escaped brace, braces nested deeper than six levels, a duplicate
-field, a block that does not parse...), and the caller then uses bibtexparser's splitter
-for the whole file, so its behaviour, errors included, stays the reference.
-``tests/test_fastsplit.py`` compares the two block for block on every real file we have.
+a third of the time. This module does only that: ``scan`` gives each block with the keys,
+values, raw text and line numbers bibtexparser's splitter gives, and raises
+``OutsidePlain`` at the first thing outside that plain subset (an ``@string`` or
+``@preamble``, a ``(``-delimited block, an escaped brace, braces nested deeper than six
+levels, a duplicate field, a block that does not parse...); the caller then uses
+bibtexparser's splitter for the whole file, so its behaviour, errors included, stays the
+reference. ``tests/test_fastsplit.py`` builds bibtexparser's blocks from what ``scan``
+gives and compares them block for block with bibtexparser's on every real file we have.
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bibtexparser import Library
-from bibtexparser.model import Entry, ExplicitComment, Field, ImplicitComment
-
-__all__ = ["OutsidePlain", "scan", "split"]
+__all__ = ["OutsidePlain", "scan"]
 
 
 # bibtexparser takes a brace or quote right after a backslash as text: so does this
@@ -111,30 +109,6 @@ def scan(text: str) -> Iterator[Block]:
             yield entry
         position = close + 1
         comment_start, comment_line = position, lines.at(close)
-
-
-def split(text: str) -> Library | None:
-    """``text`` split into bibtexparser blocks exactly as ``bibtexparser.parse_string(text,
-    parse_stack=[])`` would, or ``None`` where the text is outside the plain subset."""
-    library = Library()
-    try:
-        for block in scan(text):
-            if block[0] == "entry":
-                _kind, start, end, line, entry_type, key, fields = block
-                library.add(Entry(start_line=line, entry_type=entry_type, key=key,
-                                  raw=text[start:end],
-                                  fields=[Field(start_line=line + text.count("\n", start, at),
-                                                key=name, value=value)
-                                          for name, value, at in fields]),
-                            fail_on_duplicate_key=False)
-            elif block[0] == "comment":
-                _kind, start, end, line, comment = block
-                library.add(ExplicitComment(start_line=line, raw=text[start:end], comment=comment))
-            else:
-                library.add(ImplicitComment(start_line=block[1], raw=block[2], comment=block[2]))
-    except OutsidePlain:
-        return None
-    return library
 
 
 def _entry(text: str, start: re.Match[str], block_type: str, line: int) -> Block:

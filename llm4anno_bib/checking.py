@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -129,8 +129,8 @@ def check(paths: Sequence[str | os.PathLike[str]]) -> CheckReport:
     return CheckReport(tuple(str(p) for p in paths), tuple(problems))
 
 
-def check_bytes(raw: bytes, path: str) -> list[Problem]:
-    """The problems of one file's bytes."""
+def check_bytes(raw: bytes, path: str, *, fast: bool = True) -> list[Problem]:
+    """The problems of one file's bytes (``fast``: see ``check_text``)."""
     problems = []
     try:
         text = raw.decode("utf-8")
@@ -149,18 +149,29 @@ def check_bytes(raw: bytes, path: str) -> list[Problem]:
                                     "as UTF-8" if utf16 else "a binary or damaged file")
                                 + " (BibTeX and every other command refuse it)"))
         text = text.replace("\x00", "")
-    return problems + check_text(text.removeprefix("\ufeff"), path)
+    return problems + check_text(text.removeprefix("\ufeff"), path, fast=fast)
 
 
-def check_text(text: str, path: str = "<string>") -> list[Problem]:
-    """The problems of BibTeX ``text``; ``path`` names it in the messages."""
+def check_text(text: str, path: str = "<string>", *, fast: bool = True) -> list[Problem]:
+    """The problems of BibTeX ``text``; ``path`` names it in the messages. Plain text (what
+    ``_fastsplit`` cuts) is checked straight from its cut blocks, other text through
+    bibtexparser's; ``fast=False`` takes bibtexparser's for any text (the same problems:
+    tests/test_check.py holds every real file to that)."""
     text = reading_text(text)
-    parsed = _blocks(text)
-    lines = BlockLines(text, parsed.blocks)
     problems: list[Problem] = []
-    for failed in parsed.failed_blocks:
-        problems.append(_failed_block_problem(failed, path, lines))
-    entries = [(block, _entry_of(block)) for block in parsed.entries]
+    scanned = _scanned(text) if fast else None
+    parsed: bibtexparser.Library | None = None
+    lines: Callable[[Any], int]
+    if scanned is not None:
+        entries, repeated = scanned
+        problems += [_duplicate_key_problem(path, block.line, block.key) for block in repeated]
+        lines = _ScannedBlock.line_of
+    else:
+        parsed = bibtexparser.parse_string(text)
+        lines = BlockLines(text, parsed.blocks)
+        for failed in parsed.failed_blocks:
+            problems.append(_failed_block_problem(failed, path, lines))
+        entries = [(block, _entry_of(block)) for block in parsed.entries]
     by_key = {entry.key.lower(): entry for _block, entry in entries}
     for block, entry in entries:
         parent = None
@@ -173,33 +184,66 @@ def check_text(text: str, path: str = "<string>") -> list[Problem]:
                                         "of this file"))
         problems += _entry_problems(block, entry, path, parent, lines)
     problems += _duplicates(entries, path, lines)
-    is_library = any(c.comment.partition("\n")[0].strip() in LIBRARY_BLOCKS
-                     for c in parsed.comments)
-    if is_library:
+    if parsed is not None and any(c.comment.partition("\n")[0].strip() in LIBRARY_BLOCKS
+                                  for c in parsed.comments):
         problems += _library_problems(parsed, entries, path, lines)
     return sorted(problems, key=lambda p: (p.line or 0, p.code))
 
 
-def _blocks(text: str, *, fast: bool = True) -> bibtexparser.Library:
-    """``bibtexparser.parse_string(text)``: the same blocks, through the fast splitter where
-    the text is plain (a third of the time), then bibtexparser's enclosing middleware."""
+@dataclass(frozen=True, slots=True)
+class _ScannedBlock:
+    """An entry as ``_fastsplit.scan`` cut it: what the checks read of a block."""
+
+    key: str
+    raw: str
+    line: int  # from 1
+
+    @staticmethod
+    def line_of(block: _ScannedBlock) -> int:
+        return block.line
+
+
+def _scanned(text: str) -> tuple[list[tuple[Any, Entry]], list[_ScannedBlock]] | None:
+    """The entries of plain ``text`` straight from ``_fastsplit.scan`` (values without
+    their enclosing braces or quotes, by bibtexparser's own rule), and the entries whose
+    key an earlier one has (bibtexparser's duplicate blocks); ``None`` for text outside
+    the plain subset, or a library file (its blocks are checked from bibtexparser's)."""
     from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
     from llm4anno_bib import _fastsplit
 
-    split = _fastsplit.split(text) if fast else None
-    if split is None:
-        return bibtexparser.parse_string(text)
-    # the default stack's other middleware resolves @string names, and the fast splitter
-    # takes no file that has any: it would look up every bare value in an empty table
-    return RemoveEnclosingMiddleware(allow_inplace_modification=True).transform(library=split)
+    strip = RemoveEnclosingMiddleware._strip_enclosing
+    entries: list[tuple[Any, Entry]] = []
+    repeated: list[_ScannedBlock] = []
+    seen: set[str] = set()
+    try:
+        for block in _fastsplit.scan(text):
+            if block[0] == "comment":
+                if block[4].partition("\n")[0].strip() in LIBRARY_BLOCKS:
+                    return None
+                continue
+            if block[0] != "entry":
+                continue
+            _kind, start, end, line, entry_type, key, fields = block
+            # scan counts lines as bibtexparser does, which differs from the true line only
+            # after an escaped newline: scan takes no text that has one
+            scanned = _ScannedBlock(key, text[start:end], line + 1)
+            if key in seen:
+                repeated.append(scanned)
+                continue
+            seen.add(key)
+            entries.append((scanned, Entry.from_fields(
+                key, entry_type, {name: strip(value)[0] for name, value, _at in fields})))
+    except _fastsplit.OutsidePlain:
+        return None
+    return entries, repeated
 
 
 def _entry_of(block: btp.Entry) -> Entry:
     return Entry.from_fields(block.key, block.entry_type, {f.key: str(f.value) for f in block.fields})
 
 
-def _line_of(lines: BlockLines, block: btp.Block, name: str | None = None) -> int:
+def _line_of(lines: Callable[[Any], int], block: btp.Block, name: str | None = None) -> int:
     """The 1-based line of a block, or of one of its fields."""
     first = lines(block)
     if name is None:
@@ -208,12 +252,16 @@ def _line_of(lines: BlockLines, block: btp.Block, name: str | None = None) -> in
     return first + raw[: match.start()].count("\n") if match else first
 
 
+def _duplicate_key_problem(path: str, line: int, key: str) -> Problem:
+    return Problem(path, line, key, "duplicate-key",
+                   f"the key '{key}' is used again; BibTeX would cite only one of the two. "
+                   "Rename one of them")
+
+
 def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Problem:
     line = lines(block)
     if isinstance(block, btp.DuplicateBlockKeyBlock):
-        return Problem(path, line, block.key, "duplicate-key",
-                       f"the key '{block.key}' is used again; BibTeX would cite only one of "
-                       "the two. Rename one of them")
+        return _duplicate_key_problem(path, line, block.key)
     if isinstance(block, btp.DuplicateFieldKeyBlock):
         entry = block.ignore_error_block
         return Problem(path, line, getattr(entry, "key", None), "duplicate-field",
@@ -226,7 +274,7 @@ def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Pro
 
 
 def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | None,
-                    lines: BlockLines) -> list[Problem]:
+                    lines: Callable[[Any], int]) -> list[Problem]:
     found: list[Problem] = []
 
     def report(code: str, message: str, name: str | None = None) -> None:
@@ -349,7 +397,7 @@ def _without_concatenation(value: str) -> str:
 
 
 def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str,
-                lines: BlockLines) -> list[Problem]:
+                lines: Callable[[Any], int]) -> list[Problem]:
     found = []
     first_of: dict[str, tuple[btp.Entry, Entry]] = {}
     keys_folded: dict[str, btp.Entry] = {}
@@ -385,7 +433,7 @@ def _same_edition(a: Entry, b: Entry) -> bool:
 
 
 def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entry, Entry]],
-                      path: str, lines: BlockLines) -> list[Problem]:
+                      path: str, lines: Callable[[Any], int]) -> list[Problem]:
     found: list[Problem] = []
     try:
         tree, _corrections, _meta = parse_library_blocks(parsed.comments, path)

@@ -155,9 +155,12 @@ def _ids(entry: Entry) -> dict[str, str]:
     return found
 
 
-def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str]) -> list[str]:
+def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str],
+              first_only: bool = False) -> list[str]:
+    """Each author's family name, folded (``others`` as itself); ``first_only``: the first
+    author's alone."""
     families = []
-    for name in entry.bib_authors:
+    for name in entry.bib_authors[:1] if first_only else entry.bib_authors:
         if name.lower() == "others":
             families.append("others")
             continue
@@ -246,7 +249,7 @@ class _Matcher:
             return None
         if wanted in self.exact:
             return self.library[self.exact[wanted]]
-        families = _families(theirs, known, self.families)
+        families = _families(theirs, known, self.families, first_only=True)
         first, year = (families[0] if families else ""), theirs.year
         agreeing = self._agreeing(first, year)
         if agreeing is None:  # no narrower set to ask: what by_title gives, if it agrees
@@ -344,7 +347,8 @@ def _tables(library: Library) -> dict[str, Any]:
            for kind, value in _ids(entry).items()]
     known, memo = library.name_splits(), dict[str, str]()
     return {"titles": [normalise_title(e.title) for e in library], "ids": ids,
-            "first": [next(iter(_families(e, known, memo)), "") for e in library],
+            "first": [next(iter(_families(e, known, memo, first_only=True)), "")
+                      for e in library],
             "years": [e.year for e in library],
             "splits": [[person, n.family, n.given, n.particle, n.literal, n.jr]
                        for person, n in known.items()]}

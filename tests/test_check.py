@@ -181,17 +181,27 @@ DBLP = SHARED / "recordings" / "dblp"
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-file corpus is not at {CORPUS}")
 def test_the_fast_splitter_gives_check_the_same_problems_as_bibtexparsers(monkeypatch):
-    """``check`` cuts plain files with ``_fastsplit``; every real file (the corpus, and the
-    DBLP exports where they are) gets the same problems as through bibtexparser's splitter."""
+    """``check`` checks plain files straight from ``_fastsplit``'s cut; every real file (the
+    corpus, the DBLP exports where they are, the shipped library, and a plain file with a
+    key used twice and values braced, quoted, bare and concatenated) gets the same problems
+    as through bibtexparser's blocks."""
     from llm4anno_bib import checking
 
-    files = sorted(CORPUS.glob("*.bib")) + sorted(DBLP.glob("*.bib"))[:3]
-    fast = {path.name: check([path]).problems for path in files}
-    real_blocks = checking._blocks
-    monkeypatch.setattr(checking, "_blocks", lambda text: real_blocks(text, fast=False))
-    for path in files:
-        assert check([path]).problems == fast[path.name], path.name
-    assert any(fast.values())  # the files do have problems to compare
+    files = sorted(CORPUS.glob("*.bib")) + sorted(DBLP.glob("*.bib"))[:3] + \
+        [ROOT / "library.bib"]
+    texts = {path.name: path.read_bytes() for path in files}
+    texts["plain.bib"] = (
+        b'@article{a,\n  title = "A {Quoted} Title",\n  year = 2020,\n  journal = jmlr,\n}\n'
+        b'@misc{b, title = {T} # " and " # {U}, note = {\\"a}, doi = {10.1/x y}}\n'
+        b'@misc{a,\n  title = {Again},\n}\n@misc{A,\n  title = {A}\n}\n'
+        b'@book{c, title = {}, url = {https://x.org/a\\_b}, author = "{\\"O}zil, M."}\n')
+    fast = {name: checking.check_bytes(raw, name) for name, raw in texts.items()}
+    assert checking._scanned(texts["plain.bib"].decode()) is not None  # the fast path is taken
+    for name, raw in texts.items():
+        assert checking.check_bytes(raw, name, fast=False) == fast[name], name
+    assert sum(1 for found in fast.values() if found) > 5  # problems to compare
+    assert {"duplicate-key", "case-only-keys", "bad-url", "bad-doi"} <= \
+        {p.code for p in fast["plain.bib"]}
 
 
 # -- CLI ----------------------------------------------------------------------------------
