@@ -6,6 +6,7 @@ Nothing here knows files, sources or the CLI: ``bibfile`` reads and writes a ``L
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import weakref
@@ -486,6 +487,9 @@ class Correction:
     source: str
 
 
+_BATCH = 1000  # entries built at a time when all are asked for
+
+
 class LazyEntries(Sequence[Entry]):
     """A library's entries, each built when first asked for, with every entry's key and
     aliases known without building any: a large cached library then loads at the cost of
@@ -516,7 +520,24 @@ class LazyEntries(Sequence[Entry]):
         return entry
 
     def __iter__(self) -> Iterator[Entry]:
-        return (self[position] for position in range(len(self)))
+        for start in range(0, len(self), _BATCH):
+            self._build_all(start, min(start + _BATCH, len(self)))
+            yield from (entry for entry in self._built[start:start + _BATCH] if entry)
+
+    def _build_all(self, start: int, stop: int) -> None:
+        """Build the entries from ``start`` to ``stop`` with the cyclic collector paused: its
+        passes over a heap of many entries made each cost more the larger the library (20
+        us at 1k, 30 us at 200k); a batch at a time, each costs the same at any size. No
+        code but the building runs while it is paused."""
+        running = gc.isenabled()
+        gc.disable()
+        try:
+            for position in range(start, stop):
+                if self._built[position] is None:
+                    self._built[position] = self._build(position)
+        finally:
+            if running:
+                gc.enable()
 
     def names(self) -> Sequence[tuple[str, Sequence[str]]]:
         """Each entry's key and aliases, in library order, without building it."""

@@ -103,6 +103,33 @@ def test_a_warm_load_builds_an_entry_only_when_it_is_read(tmp_path, monkeypatch)
     assert (tmp_path / "again.bib").read_bytes() == path.read_bytes()
 
 
+def test_building_every_entry_leaves_the_collector_as_it_was():
+    """Entries are built a batch at a time with the cyclic collector paused, never while
+    the caller's code runs, and it is left as the caller had it."""
+    import gc
+
+    from llm4anno_bib.model import Entry, LazyEntries
+
+    states = []
+
+    def build(position: int) -> Entry:
+        states.append(gc.isenabled())
+        return Entry.from_fields(f"k{position}", "misc", {"title": f"T{position}"})
+
+    entries = LazyEntries(2500, build, lambda: [(f"k{n}", ()) for n in range(2500)])
+    seen = []
+    for entry in entries:
+        seen.append(gc.isenabled())  # the caller's code, between entries
+    assert len(states) == 2500 and not any(states) and all(seen) and gc.isenabled()
+    assert [e.key for e in entries][::1000] == ["k0", "k1000", "k2000"] and len(states) == 2500
+    gc.disable()
+    try:
+        assert len(list(LazyEntries(3, build, lambda: []))) == 3
+        assert not gc.isenabled()  # the caller's choice kept
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("damage", ["row", "index", "segments"])
 def test_damage_found_after_a_warm_load_is_read_from_the_file(tmp_path, monkeypatch,
                                                             shipped_copy, damage):
