@@ -102,10 +102,10 @@ def kept_works(digest: str, encoding: str
                ) -> tuple[list[list[Any]], list[tuple[str, int | None]]] | None:
     """What ``keep_works`` kept of the file of ``digest`` read in ``encoding``: its rows and
     the warnings its parse gave (message, line); or ``None``."""
+    kept = kept_beside(f"{digest}-{encoding}", WORKS)
     try:
-        kept = json.loads(_cache_file(f"{digest}-{encoding}", WORKS).read_text(encoding="utf-8"))
         rows, given = kept["rows"], [(str(message), line) for message, line in kept["warnings"]]
-    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+    except (ValueError, LookupError, TypeError, AttributeError):
         return None
     # a damaged or foreign file is no answer: the caller parses the file instead
     if not isinstance(rows, list) or not all(_is_works_row(r) for r in rows) or \
@@ -137,10 +137,7 @@ def _is_works_row(row: object) -> bool:
 def kept_texts(digest: str) -> dict[str, str]:
     """The canonical entry texts kept for the file of ``digest`` (``keep_texts``), by key;
     empty when none are kept or they cannot be read."""
-    try:
-        kept = json.loads(_cache_file(digest, TEXTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    kept = kept_beside(digest, TEXTS)
     if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
         return {}
     return kept
@@ -150,7 +147,7 @@ def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
     """Keep canonical entry texts of the file of ``digest`` beside those kept already, so
     that the next export of the unchanged file needs neither bibtexparser nor the
     formatting; failures are ignored."""
-    _write_json(_cache_file(digest, TEXTS), [_dumps(kept_texts(digest) | dict(texts))])
+    keep_beside(digest, TEXTS, kept_texts(digest) | dict(texts))
 
 
 def _write_json(target: Path, chunks: Iterable[str]) -> bool:

@@ -522,6 +522,7 @@ class LazyEntries(Sequence[Entry]):
     def __iter__(self) -> Iterator[Entry]:
         for start in range(0, len(self), _BATCH):
             self._build_all(start, min(start + _BATCH, len(self)))
+            # (all built now: the test only tells the type checker so)
             yield from (entry for entry in self._built[start:start + _BATCH] if entry)
 
     def _build_all(self, start: int, stop: int) -> None:

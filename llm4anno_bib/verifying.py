@@ -228,20 +228,21 @@ class _Matcher:
     def by_title(self, title: str) -> Entry | None:
         """The library's entry of this title: the same once normalised, else the nearest
         (``fuzz.ratio`` at the threshold), else the first that holds it or that it holds."""
-        wanted = normalise_title(title)
+        position = self._title_position(normalise_title(title))
+        return None if position is None else self.library[position]
+
+    def _title_position(self, wanted: str) -> int | None:
+        """``by_title``'s position, of a title already normalised."""
         if not wanted:
             return None
         if wanted in self.exact:
-            return self.library[self.exact[wanted]]
+            return self.exact[wanted]
         near = self._nearest(wanted)
-        if near is not None:
-            return self.library[near[1]]
-        within = self._containing(wanted)
-        return None if within is None else self.library[within]
+        return near[1] if near is not None else self._containing(wanted)
 
     def title_match(self, theirs: Entry, known: Mapping[str, Name]) -> Entry | None:
         """``by_title`` of the entry's title when that is its work: the same title, or a
-        near one whose first author agrees (``_first_authors_agree``). The near titles are
+        near one whose first author agrees (``_agrees``). The near titles are
         searched among those whose first author agrees first: the whole library is asked
         only to rule out a better title of another author, where one of theirs is near."""
         wanted = normalise_title(theirs.title)
@@ -253,9 +254,9 @@ class _Matcher:
         first, year = (families[0] if families else ""), theirs.year
         agreeing = self._agreeing(first, year)
         if agreeing is None:  # no narrower set to ask: what by_title gives, if it agrees
-            found = self.by_title(theirs.title)
-            return found if found is not None and _first_authors_agree(
-                theirs, found, self, known) else None
+            found = self._title_position(wanted)
+            return self.library[found] if found is not None and \
+                self._agrees(first, year, found) else None
         near = self._nearest(wanted, among=agreeing)
         if near is not None:  # theirs, unless the whole library has a better title
             # (at the threshold, not at near's score: rapidfuzz's cutoff may round it away)
@@ -283,7 +284,10 @@ class _Matcher:
         return sorted(chosen) if len(chosen) * 4 < len(self.titles) else None
 
     def _agrees(self, first: str, year: int | None, position: int) -> bool:
-        """``_first_authors_agree`` from the tables, without building the entry."""
+        """Whether the first author of the title at ``position`` agrees with ``first`` (a
+        folded family name; empty without authors): the same family; without authors on a
+        side, the same year (either unknown: they may). From the tables, without building
+        the entry: a library that lacks a work often holds another with a like title."""
         ours = self.first[position]
         if first and ours:
             return first == ours
@@ -441,17 +445,6 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
         other.key != ours.key else "not this paper's arXiv id"
     return [Finding("eprint", "arxiv-id-of-another-work", their_ids["arxiv"],
                     our_ids.get("arxiv"), "library", f"{their_ids['arxiv']} is {whose}")]
-
-
-def _first_authors_agree(theirs: Entry, ours: Entry, matcher: _Matcher,
-                         known: Mapping[str, Name]) -> bool:
-    """Whether the first authors' family names agree; without authors on a side, whether
-    the years do (either unknown: they may)."""
-    their_families = _families(theirs, known, matcher.families)
-    our_families = _families(ours, known, matcher.families)
-    if their_families and our_families:
-        return their_families[0] == our_families[0]
-    return theirs.year is None or ours.year is None or theirs.year == ours.year
 
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,

@@ -240,11 +240,17 @@ def _reference_title_match(matcher, theirs, known):
     ``by_title`` over every title, then accepted when the same title or the first authors
     agree."""
     from llm4anno_bib._text import normalise_title
-    from llm4anno_bib.verifying import _first_authors_agree
+    from llm4anno_bib.verifying import _families
+
+    def first_authors_agree(ours):
+        their_families, our_families = _families(theirs, known, {}), _families(ours, known, {})
+        if their_families and our_families:
+            return their_families[0] == our_families[0]
+        return theirs.year is None or ours.year is None or theirs.year == ours.year
 
     ours = matcher.by_title(theirs.title)
     if ours is not None and (normalise_title(ours.title) == normalise_title(theirs.title)
-                             or _first_authors_agree(theirs, ours, matcher, known)):
+                             or first_authors_agree(ours)):
         return ours
     return None
 
