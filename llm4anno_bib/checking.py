@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import bibtexparser
@@ -203,7 +203,18 @@ class _ScannedBlock:
         return block.line
 
 
-def _scanned(text: str) -> tuple[list[tuple[Any, Entry]], list[_ScannedBlock]] | None:
+class _Cut(Protocol):
+    """An entry's block as either splitter cut it (bibtexparser's, or a ``_ScannedBlock``):
+    what the checks read of it is its key and its text as written."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def raw(self) -> str | None: ...
+
+
+def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] | None:
     """The entries of plain ``text`` straight from ``_fastsplit.scan`` (values without
     their enclosing braces or quotes, by bibtexparser's own rule), and the entries whose
     key an earlier one has (bibtexparser's duplicate blocks); ``None`` for text outside
@@ -213,7 +224,7 @@ def _scanned(text: str) -> tuple[list[tuple[Any, Entry]], list[_ScannedBlock]] |
     from llm4anno_bib import _fastsplit
 
     strip = RemoveEnclosingMiddleware._strip_enclosing
-    entries: list[tuple[Any, Entry]] = []
+    entries: list[tuple[_Cut, Entry]] = []
     repeated: list[_ScannedBlock] = []
     seen: set[str] = set()
     try:
@@ -243,7 +254,7 @@ def _entry_of(block: btp.Entry) -> Entry:
     return Entry.from_fields(block.key, block.entry_type, {f.key: str(f.value) for f in block.fields})
 
 
-def _line_of(lines: Callable[[Any], int], block: btp.Block, name: str | None = None) -> int:
+def _line_of(lines: Callable[[Any], int], block: _Cut, name: str | None = None) -> int:
     """The 1-based line of a block, or of one of its fields."""
     first = lines(block)
     if name is None:
@@ -273,7 +284,7 @@ def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Pro
                    "the file")
 
 
-def _entry_problems(block: btp.Entry, entry: Entry, path: str, parent: Entry | None,
+def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
                     lines: Callable[[Any], int]) -> list[Problem]:
     found: list[Problem] = []
 
@@ -396,11 +407,11 @@ def _without_concatenation(value: str) -> str:
     return "".join(out)
 
 
-def _duplicates(entries: Iterable[tuple[btp.Entry, Entry]], path: str,
+def _duplicates(entries: Iterable[tuple[_Cut, Entry]], path: str,
                 lines: Callable[[Any], int]) -> list[Problem]:
     found = []
-    first_of: dict[str, tuple[btp.Entry, Entry]] = {}
-    keys_folded: dict[str, btp.Entry] = {}
+    first_of: dict[str, tuple[_Cut, Entry]] = {}
+    keys_folded: dict[str, _Cut] = {}
     for block, entry in entries:
         for ident in entry.identifiers():
             earlier = first_of.get(ident)
@@ -432,7 +443,7 @@ def _same_edition(a: Entry, b: Entry) -> bool:
     return a.year is None or b.year is None or abs(a.year - b.year) <= 2
 
 
-def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[btp.Entry, Entry]],
+def _library_problems(parsed: bibtexparser.Library, entries: list[tuple[_Cut, Entry]],
                       path: str, lines: Callable[[Any], int]) -> list[Problem]:
     found: list[Problem] = []
     try:
