@@ -203,8 +203,13 @@ def test_the_cache_keeps_the_last_libraries_and_drops_older_formats(tmp_path, mo
     for number in range(_libcache.KEEP + 3):
         path.write_text(f"@misc{{k{number},\n  title = {{T{number}}},\n}}\n", encoding="utf-8")
         read_library(path)
+        # what is kept beside a library (its entry texts, a matcher's tables) goes with it
+        llm4anno_bib.verify(path, llm4anno_bib.load(path))
+        llm4anno_bib.export(llm4anno_bib.load(path))
     stored = sorted(p.name for p in (folder / "libraries").glob("*.json"))
-    assert not stale.exists() and len(stored) == _libcache.KEEP
+    assert not stale.exists() and len(stored) == 3 * _libcache.KEEP
+    assert sum(_libcache.is_library(folder / "libraries" / n) for n in stored) == _libcache.KEEP
+    assert {n.rsplit(".", 2)[-2].partition("-")[0] for n in stored} >= {"bibtex", "matcher"}
     assert _libcache.load_cached(path) is not None  # the last one is kept
 
 
