@@ -101,6 +101,11 @@ def test_a_warm_load_builds_an_entry_only_when_it_is_read(tmp_path, monkeypatch)
     assert len(built) == len(parsed)  # each entry built once
     cached.save(tmp_path / "again.bib")
     assert (tmp_path / "again.bib").read_bytes() == path.read_bytes()
+    import pickle
+
+    fresh = llm4anno_bib.load(path)  # nothing built yet: a pickle builds what it holds
+    twin = pickle.loads(pickle.dumps(fresh))
+    assert twin == parsed and twin.source.segments == parsed.source.segments
 
 
 def test_building_every_entry_leaves_the_collector_as_it_was():
