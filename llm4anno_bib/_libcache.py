@@ -395,7 +395,9 @@ def _library_chunks(library: Library, data: dict[str, Any],
     index: list[list[Any]] = []
     total = 0
     for entry in library:
-        row = _dumps(_entry_row(entry)) + "\n"
+        # what the row derives (plain titles, split names) is not kept: the cold parse's
+        # memory peak, and a command recomputes only what it reads
+        row = _dumps(entry._without_keeping(functools.partial(_entry_row, entry))) + "\n"
         length = len(row.encode("utf-8"))
         index.append([entry.key, list(entry.aliases), length])
         total += length

@@ -184,6 +184,21 @@ class Entry:
         value: _Value = known[name]
         return value
 
+    def _without_keeping(self, make: Callable[[], _Value]) -> _Value:
+        """``make()``, forgetting the derived values it computed: a single pass over many
+        entries (writing the parsed-library cache) would otherwise keep them all."""
+        known = _DERIVED.get(self)
+        before = set(known) if known else set()
+        try:
+            return make()
+        finally:
+            known = _DERIVED.get(self)
+            if known is not None:
+                for name in [name for name in known if name not in before]:
+                    del known[name]
+                if not known:
+                    del _DERIVED[self]
+
     @property
     def title(self) -> str:
         """The title as plain text."""

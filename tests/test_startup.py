@@ -135,6 +135,26 @@ def test_building_every_entry_leaves_the_collector_as_it_was():
         gc.enable()
 
 
+def test_writing_the_cache_keeps_nothing_it_derived(tmp_path, monkeypatch):
+    """The cache's rows derive plain titles and split names for every entry; a cold read
+    does not keep them (the memory of a large file's parse), and they are there when read."""
+    from llm4anno_bib import model
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    mark = tmp_path.name  # entries no other test holds (derived values go with equal ones)
+    path.write_text("".join(
+        f"@article{{{mark}{n},\n  title = {{On {{T}}itles {mark} {n}}},\n  author = {{Doe, "
+        f"Jane and Roe, Rick}},\n  journal = {{J}},\n  year = {{2020}},\n}}\n"
+        for n in range(5)), encoding="utf-8")
+    library = read_library(path)
+    assert _libcache.load_cached(path) is not None  # the rows were written
+    derived = {name for e in library for name in model._DERIVED.get(e) or ()}
+    assert derived.isdisjoint({"title", "bib_authors", "venue", "year"})
+    entry = library[f"{mark}3"]
+    assert entry.title == f"On Titles {mark} 3" and "title" in model._DERIVED[entry]
+
+
 @pytest.mark.parametrize("damage", ["row", "index", "segments"])
 def test_damage_found_after_a_warm_load_is_read_from_the_file(tmp_path, monkeypatch,
                                                             shipped_copy, damage):
