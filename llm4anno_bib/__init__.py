@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from llm4anno_bib._version import __version__ as __version__
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
-    LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, SourceError, SourceWarning,
-    UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, WriteError,
+    LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, ReadError, SourceError,
+    SourceWarning, UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, UnsafeOutput,
+    WriteError,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library, install_outputs
 from llm4anno_bib.names import Person
@@ -39,8 +40,9 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
 __all__ = [
     "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "Correction", "Entry",
     "InvalidIdentifier", "Library", "LibraryFormatError", "LibraryLocked", "Llm4AnnoBibError",
-    "Llm4AnnoBibWarning", "NotFound", "Person", "SourceError", "SourceWarning",
-    "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "WriteError",
+    "Llm4AnnoBibWarning", "NotFound", "Person", "ReadError", "SourceError", "SourceWarning",
+    "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "UnsafeOutput",
+    "WriteError",
     "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
     "VerifyReport",
     "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file",
@@ -134,10 +136,11 @@ def survey(path: str | os.PathLike[str] | None = None) -> Entry:
 def is_library_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a library file of this kind (it holds the ``llm4anno-bib`` blocks
     near its start), not any ``.bib`` that happens to be called ``library.bib``."""
+    from llm4anno_bib.files import read_regular
+
     try:
-        with open(path, "rb") as stream:
-            head = stream.read(1 << 17)
-    except OSError:
+        head = read_regular(path, head=1 << 17) if str(path) != "-" else b""
+    except ReadError:
         return False
     return b"@comment{llm4anno-bib:" in head
 
@@ -434,7 +437,7 @@ def verify(path: str | os.PathLike[str], library: Library | None = None, *,
         from llm4anno_bib.files import refuse_same, write_file
 
         refuse_same(fix_to, [path])
-        fixed = fix_bibliography(text, report, chosen)
+        fixed = fix_bibliography(text, report, chosen, str(fix_to))
         write_file(fix_to, fixed.encode(encoding or "utf-8"),
                    inputs=[p for p in (path, chosen.path) if p], on_wait=on_wait)
     return report

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
-from llm4anno_bib.errors import BibWarning
+from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
 
@@ -182,16 +182,18 @@ def load_cached(path: str | os.PathLike[str], reparse: Reparse | None = None
     found damaged only then is taken from ``reparse`` of the file's text
     (``bibfile.library_of_text``: this module does not import the parser); without it,
     that raises ``ValueError``."""
+    from llm4anno_bib.files import read_regular  # filelock with it: a query reads no lock
+
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)
         digest = content_digest(raw)
         text = raw.decode("utf-8")
         del raw  # a large file is not held as bytes and text at once
         kept = _Kept(_cache_file(digest).read_bytes(), str(path), text, digest, reparse)
         library = kept.library()
         _warn_again(kept.data, path)
-    except (OSError, ValueError, LookupError, TypeError, AttributeError):  # damaged: parse again
-        return None
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, ReadError):
+        return None  # damaged, or a file the caller's parse will refuse by name
     return library
 
 
@@ -303,9 +305,11 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
     file is not cached. Only those entries are read and built: citing 500 keys of a 20,000
     entry file reads the key index and 500 lines of the cache.
     """
+    from llm4anno_bib.files import read_regular
+
     lowered = {name.lower() for name in wanted}
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)
         digest = content_digest(raw)
         del raw
         rows = []
@@ -328,7 +332,8 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         survey = data["survey"] if data["survey"] in present else None
         library = Library(entries, tree, corrections, survey, str(path), data["intro"])
         _warn_again(data, path)
-    except (OSError, ValueError, LookupError, TypeError, AttributeError):  # damaged: not used
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, ReadError):
+        # damaged: not used; a file that cannot be read: the caller's parse names it
         return None
     return library, names
 

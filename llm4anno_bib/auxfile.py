@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from pathlib import Path
 
-from llm4anno_bib.errors import Llm4AnnoBibError, closest
+from llm4anno_bib.errors import Llm4AnnoBibError, ReadError, closest
+from llm4anno_bib.files import read_regular
 from llm4anno_bib.model import Entry, Library
 
 if TYPE_CHECKING:
@@ -90,9 +90,9 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
                 raise _NotRead("outside the paper's folder")
             if len(files) >= MAX_AUX_FILES:
                 raise _NotRead(f"more than {MAX_AUX_FILES} inputs")
-            text = _read_regular(current).decode("utf-8", errors="replace")
-        except (OSError, _NotRead) as exc:
-            reason = str(exc) if isinstance(exc, _NotRead) else (exc.strerror or str(exc))
+            text = read_regular(current, MAX_AUX_BYTES).decode("utf-8", errors="replace")
+        except (ReadError, _NotRead) as exc:
+            reason = exc.message if isinstance(exc, ReadError) else str(exc)
             if current == main:
                 raise Llm4AnnoBibError(f"cannot read the .aux file: {reason}.",
                                        path=str(current)) from exc
@@ -120,20 +120,6 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
 
 class _NotRead(Exception):
     """An input that is not read, and why."""
-
-
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file, at most ``MAX_AUX_BYTES``: opened without blocking (a
-    FIFO would wait for a writer) and checked on the open descriptor, so nothing can swap
-    the file for a device between the check and the read."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _NotRead("not a regular file (a device, FIFO or socket)")
-        data = stream.read(MAX_AUX_BYTES + 1)
-    if len(data) > MAX_AUX_BYTES:
-        raise _NotRead(f"larger than {MAX_AUX_BYTES // 1_000_000} MB, which no .aux file is")
-    return data
 
 
 def cite_entries(library: Library, citations: AuxCitations, *,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -30,7 +30,7 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
-from llm4anno_bib.files import write_file
+from llm4anno_bib.files import read_regular, write_file
 from llm4anno_bib.filetext import (
     BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
     BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, SourceText,
@@ -38,8 +38,8 @@ from llm4anno_bib.filetext import (
 )
 from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
-__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "BlockLines", "decode_bib",
-           "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
+__all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
+           "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
            "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_library",
            "reading_text", "write_library"]
 
@@ -79,18 +79,13 @@ FOLDED_FIELD = re.compile(r"[}\"][^\S\n]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"0-
 
 def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
-    for bytes that are not in ``encoding`` (UTF-8 by default), NUL bytes, or a path that
-    cannot be read."""
+    for bytes that are not in ``encoding`` (UTF-8 by default) or NUL bytes, ``ReadError``
+    for a path that cannot be read or is no regular file (``files.read_regular``)."""
     return decode_bib(_read_raw(path), str(path), encoding)
 
 
 def _read_raw(path: str | os.PathLike[str]) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError as exc:
-        raise BibSyntaxError("is a folder, not a .bib file.", path=str(path)) from exc
-    except OSError as exc:
-        raise BibSyntaxError(f"cannot read the file: {exc.strerror or exc}.", path=str(path)) from exc
+    return read_regular(path)
 
 
 def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
@@ -118,9 +113,42 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
     return text
 
 
+# The longest value a field or an ``@string`` may expand to through ``@string`` macros (a
+# value written out is bounded by the file's size). BibTeX's own buffer was 20,000
+# characters (its "buffer size exceeded"); the longest value of every real file we hold is
+# under 10,000. ``@string{s1 = s0 # s0}`` forty times over would otherwise make 2**40 copies.
+MAX_VALUE_CHARS = 100_000
+
+
+class _TooLong(Exception):
+    """A value past ``MAX_VALUE_CHARS``: its callers name the file, line and key."""
+
+
+def _too_long(what: str, path: str, line: int | None, key: str | None = None) -> BibSyntaxError:
+    return BibSyntaxError(f"{what} expands to more than {MAX_VALUE_CHARS:,} characters (an "
+                          "@string that doubles itself over and over?); nothing was read or "
+                          "changed. Shorten it.", path=path, line=line, key=key)
+
+
+def expanded_strings(blocks: Iterable[btp.String], path: str, lines: Callable[[Any], int]
+                     ) -> dict[str, str]:
+    """The value of each ``@string`` (names lowercase), in file order, each built from
+    those before it. Raises ``BibSyntaxError`` with the line for one past
+    ``MAX_VALUE_CHARS``."""
+    strings: dict[str, str] = {}
+    for block in blocks:
+        try:
+            strings[block.key.lower()] = _resolve(str(block.value), strings, [])
+        except _TooLong:
+            raise _too_long(f"the @string '{block.key}'", path, lines(block)) from None
+    return strings
+
+
 def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
     """A field's value from its raw text: braces or quotes removed, ``#`` parts joined,
-    ``@string`` macros replaced; month macros and unknown macros stay as their names."""
+    ``@string`` macros replaced; month macros and unknown macros stay as their names.
+    Raises ``_TooLong`` when macros make it longer than ``MAX_VALUE_CHARS``, before the
+    value is built."""
     if "#" not in raw:  # one part: most values; no need to walk the characters
         part = raw.strip()
         if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
@@ -141,7 +169,11 @@ def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
             start = index + 1
     parts.append(raw[start:])
     values = []
+    size = 0
     for part in (p.strip() for p in parts):
+        size += len(strings.get(part.lower(), part))
+        if size > MAX_VALUE_CHARS and size > len(raw):  # grown by macros, not as written
+            raise _TooLong
         if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
             values.append(part[1:-1])
         elif part.isdigit():
@@ -201,9 +233,7 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
         library = bibtexparser.parse_string(text, parse_stack=[])
         lines = BlockLines(text, library.blocks)
         _raise_failed(library, path, lines, duplicates != "refuse")
-        strings: dict[str, str] = {}
-        for block in library.strings:
-            strings[block.key.lower()] = _resolve(str(block.value), strings, [])
+        strings = expanded_strings(library.strings, path, lines)
         parsed = _convert(_blocks_of(text, library, lines), strings, path, duplicates, given,
                           text)
     for warning in file_warnings(original, path) + given:
@@ -327,7 +357,10 @@ def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path
             if lower in fields:
                 raise BibSyntaxError(f"entry '{key}' has the field '{lower}' twice (in "
                                      "different case); keep one.", path=path, line=line, key=key)
-            fields[lower] = _resolve(raw, strings, unknown)
+            try:
+                fields[lower] = _resolve(raw, strings, unknown)
+            except _TooLong:
+                raise _too_long(f"entry '{key}': '{name}'", path, line, key) from None
         if not key.strip():
             raise BibSyntaxError("an entry has no key; nothing was changed. Give it one.",
                                  path=path, line=line)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from llm4anno_bib.enrich import TITLE_THRESHOLD, known_author_splits, stated_splits, title_score
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.bibfile import read_bib_bytes
+from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
@@ -96,11 +97,15 @@ def _unresolved(work: Work) -> bool:
 
 
 def load_curated(folder: Path) -> list[BibRecord]:
-    """The curated citations (works that are not papers), one .bib file each."""
+    """The curated citations (works that are not papers), one .bib file each. Raises
+    ``ReadError`` when ``folder`` is no folder (a mistyped ``--curated``)."""
+    if not folder.is_dir():
+        raise ReadError("is not a folder of curated .bib files; nothing was read.",
+                        path=str(folder))
     records = []
     for path in sorted(folder.glob("*.bib")):
-        records += parse_records(path.read_text(encoding="utf-8"), "curated",
-                                 lambda key, fields: key, str(path))
+        records += parse_records(read_bib_bytes(path), "curated", lambda key, fields: key,
+                                 str(path))
     return records
 
 

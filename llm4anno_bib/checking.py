@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -22,15 +21,18 @@ from bibtexparser import model as btp
 
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
-    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, parse_library_blocks, reading_text,
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, expanded_strings, format_entries,
+    parse_library_blocks, reading_text,
 )
-from llm4anno_bib.errors import Llm4AnnoBibError
+from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
+from llm4anno_bib.files import read_regular
 from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
 
-__all__ = ["CheckReport", "Problem", "check", "check_text"]
+__all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
+           "ensure_inert_text"]
 
 # BibTeX's required fields (``a|b``: either), and biblatex's for the types it adds.
 REQUIRED = {
@@ -58,6 +60,10 @@ TEXT_FIELDS = ("title", "booktitle", "journal", "journaltitle", "series", "publi
 NOT_TYPESET = frozenset({"file", "ids", "crossref", "xref", "keywords", "curated",
                          "timestamp", "bibsource", "urldate", "date", "mendeley-tags"})
 _SUFFIX = re.compile(r"^[a-z]{0,2}$")
+# What makes a value act as markup once written (a field of its own, a macro that runs or
+# reads a file) or the file unreadable: what no writer of this package writes.
+UNSAFE_CODES = frozenset({"syntax", "unbalanced-braces", "bibtex-braces", "missing-comma",
+                          "unsafe-latex", "bad-url", "bad-key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +126,7 @@ def check(paths: Sequence[str | os.PathLike[str]]) -> CheckReport:
     """
     problems: list[Problem] = []
     for path in paths:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
-                                   path=str(path)) from exc
-        problems += check_bytes(raw, str(path))
+        problems += check_bytes(read_regular(path), str(path))
     return CheckReport(tuple(str(p) for p in paths), tuple(problems))
 
 
@@ -171,6 +172,10 @@ def check_text(text: str, path: str = "<string>", *, fast: bool = True) -> list[
         lines = BlockLines(text, parsed.blocks)
         for failed in parsed.failed_blocks:
             problems.append(_failed_block_problem(failed, path, lines))
+        try:
+            expanded_strings(parsed.strings, path, lines)
+        except BibSyntaxError as error:  # what every reader of the file refuses
+            problems.append(Problem(path, error.line, None, "too-long", error.message))
         entries = [(block, _entry_of(block)) for block in parsed.entries]
     by_key = {entry.key.lower(): entry for _block, entry in entries}
     for block, entry in entries:
@@ -188,6 +193,70 @@ def check_text(text: str, path: str = "<string>", *, fast: bool = True) -> list[
                                   for c in parsed.comments):
         problems += _library_problems(parsed, entries, path, lines)
     return sorted(problems, key=lambda p: (p.line or 0, p.code))
+
+
+def ensure_inert(entries: Iterable[tuple[Entry, Entry | None]], path: str) -> None:
+    """The last guard of every library writer: ``entries`` are (entry about to be written,
+    the entry as the file had it or ``None``). The fields whose values are new are written
+    as the writer writes them, read back and checked: ``UnsafeOutput`` when they do not read
+    back as themselves (a value that ends early and makes fields of its own) or have a
+    problem of ``UNSAFE_CODES`` (``ensure_inert_text``). A value the file already held is
+    the user's and is not judged here.
+
+    >>> ensure_inert([(Entry.from_fields("k", "misc", {"url": "https://x.org/a},note={b"}),
+    ...                None)], "out.bib")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    llm4anno_bib.errors.UnsafeOutput: out.bib: the entry 'k' would be written with 'url' ...
+    """
+    new = [Entry(entry.key, entry.entry_type, {
+        name: value for name, value in entry.fields.items()
+        if before is None or before.fields.get(name) != value})
+        for entry, before in entries if entry != before]
+    if not new:
+        return
+    text = format_entries(new)
+    parsed = bibtexparser.parse_string(text)  # enclosures stripped, as every reader does
+    read_back = {block.key: {f.key.lower(): str(f.value) for f in block.fields}
+                 for block in parsed.entries}
+    for entry in new:
+        got = read_back.get(entry.key, {})
+        wrong = next((name for name, value in entry.fields.items()
+                      if got.get(name) != value), None)
+        if wrong is not None or len(got) != len(entry.fields):
+            raise UnsafeOutput(
+                f"the entry '{entry.key}' would be written with '{wrong or 'a field'}' "
+                "ending early: BibTeX and Biber would read the rest of it as fields of their "
+                "own (a brace in a link, an unbalanced brace) [breaks-out]; nothing was "
+                "written. Where it came from (a list, a source, an option) is what to fix or "
+                "report.", path=path, key=entry.key)
+    ensure_inert_text(text, path)
+
+
+def ensure_inert_text(written: str, path: str, before: str = "") -> None:
+    """Raise ``UnsafeOutput`` when the BibTeX text a command is about to write has a problem
+    of ``UNSAFE_CODES`` (``check``'s rules) that ``before``, what the file held in its place,
+    did not have: what the user's file already held is theirs and is not judged here."""
+    had = {_place(p) for p in check_text(before, path) if p.code in UNSAFE_CODES} \
+        if before else set()
+    for problem in check_text(written, path):
+        if problem.code in UNSAFE_CODES and _place(problem) not in had:
+            field = _place(problem)[2]
+            raise UnsafeOutput(
+                f"the entry '{problem.key}' would be written "
+                f"{f'with {field!r} ' if field else ''}holding what BibTeX or LaTeX would "
+                f"read as markup ({problem.message}) [{problem.code}]; nothing was written. "
+                "Where it came from (a list, a source, an option) is what to fix or report.",
+                path=path, key=problem.key)
+
+
+def _place(problem: Problem) -> tuple[str | None, str, str | None]:
+    """A problem's entry, code and field, wherever the entry stands in its file."""
+    field = _NAMED_FIELD.match(problem.message) if problem.code != "bad-key" else None
+    return problem.key, problem.code, field.group(1) if field else None
+
+
+_NAMED_FIELD = re.compile(r"(?:the braces of )?'([a-z0-9_:-]+)'")
 
 
 @dataclass(frozen=True, slots=True)

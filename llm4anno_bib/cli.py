@@ -604,6 +604,8 @@ def import_list(file: Annotated[Path, typer.Argument(
         _echo(f"unresolved: {line}")
     for line in result.left_out:
         _echo(f"left out: {line}")
+    for line in result.refused:
+        _echo(f"refused: {line}", err=True)
     if result.no_longer_listed:
         _echo(f"no longer in the list (kept): {' '.join(result.no_longer_listed)}")
     _echo(f"wrote {_count(len(result.library), 'entry', 'entries')} to {output or into}"

@@ -76,9 +76,20 @@ class UnknownCategory(NotFound, ValueError):
         self.category = category
 
 
+class ReadError(Llm4AnnoBibError):
+    """A file could not be read: missing, no permission, a folder, a device, FIFO or socket,
+    or larger than any file the command reads (``files.read_regular``)."""
+
+
 class WriteError(Llm4AnnoBibError):
     """A file could not be written (no permission, a full disk, not a regular file, the
     file the command reads); nothing was written."""
+
+
+class UnsafeOutput(WriteError):
+    """What a command was about to write would act as markup (a field of its own, a macro
+    that runs or reads a file) or could not be read back: the last guard before a write,
+    after every value was made inert where it came in. Nothing was written."""
 
 
 class LibraryLocked(Llm4AnnoBibError):

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from llm4anno_bib.ids import web_url
+from llm4anno_bib.ids import is_url, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
@@ -83,6 +83,9 @@ class ListDocument:
     survey_link: tuple[str, str] | None
     intro: str = ""
     left_out: tuple[tuple[int, str, str], ...] = ()  # (line, title, link) of non-papers
+    # (line, link, why) of links that are no web address: never written. An item whose
+    # paper link is one of them is refused whole
+    refused: tuple[tuple[int, str, str], ...] = ()
 
 
 def parse_list(text: str) -> ListDocument:
@@ -108,6 +111,7 @@ def parse_list(text: str) -> ListDocument:
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
+    refused: list[tuple[int, str, str]] = []
     parents: list[str] = []
     taken: set[str] = set()
     contents: set[str] = set()  # sections with a contents block of #anchor links
@@ -129,7 +133,9 @@ def parse_list(text: str) -> ListDocument:
             continue
         read = _read_item(line, number, sections[-1].slug)
         if isinstance(read, ListItem):
-            items.append(read)
+            item = _with_web_links(read, refused)
+            if item is not None:
+                items.append(item)
         elif read is not None:
             left_out.append(read)
     block = _citation_block(text)
@@ -137,7 +143,7 @@ def parse_list(text: str) -> ListDocument:
     return ListDocument(_holding_papers(sections, items, contents), tuple(items),
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
-                        tuple(left_out))
+                        tuple(left_out), tuple(refused))
 
 
 def _heading(line: str) -> tuple[int, str] | None:
@@ -189,6 +195,26 @@ def _holding_papers(sections: list[Category], items: list[ListItem],
         depth_of[section.slug] = 0 if parent is None else depth_of[parent] + 1
         kept.append(replace(section, depth=depth_of[section.slug], parent=parent))
     return tuple(kept)
+
+
+def _with_web_links(item: ListItem, refused: list[tuple[int, str, str]]) -> ListItem | None:
+    """``item`` with only the links that are web addresses (``ids.is_url``: http or https,
+    none of the characters TeX or BibTeX read as markup): a link is written into a field
+    verbatim, so ``https://x},note={\\input{...}}`` would become a field of its own. The
+    others go to ``refused``; an item whose paper link is refused is refused whole (its
+    title alone would be a work cited from nothing)."""
+    kept = tuple((kind, url) for kind, url in item.links if is_url(url))
+    if len(kept) == len(item.links):
+        return item
+    paper = item.paper_link
+    whole = paper is not None and not is_url(paper)
+    refused += [(item.line, url, ("it holds characters a URL cannot have (braces, "
+                                  "backslashes, quotes, spaces, controls)"
+                                  if url.lower().startswith(("http://", "https://"))
+                                  else "it is no http(s) address")
+                 + ("; the item is left out" if whole and url == paper else ""))
+                for kind, url in item.links if (kind, url) not in kept]
+    return None if whole else replace(item, links=kept)
 
 
 def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:

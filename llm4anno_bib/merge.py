@@ -19,7 +19,9 @@ from llm4anno_bib._libcache import content_digest, keep_works, kept_works
 from llm4anno_bib.bibfile import (
     ParsedBib, decode_bib, file_warnings, line_ending, parse_entries,
 )
+from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.errors import BibWarning, Llm4AnnoBibError
+from llm4anno_bib.files import read_regular
 from llm4anno_bib.ids import identity_label
 from llm4anno_bib.model import Entry, Library, cites_preprint
 
@@ -55,11 +57,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     block that cannot be parsed (its entries could be duplicated otherwise).
     """
     path = Path(target)
-    try:
-        raw = path.read_bytes() if path.exists() else b""
-    except OSError as exc:
-        raise Llm4AnnoBibError(f"cannot read the file: {exc.strerror or exc}.",
-                               path=str(path)) from exc
+    raw = read_regular(path) if path.exists() else b""
     used = encoding or "utf-8"
     text = decode_bib(raw, str(path), encoding)
     digest = content_digest(raw)
@@ -101,6 +99,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     newline = line_ending(text)
     addition = library.with_entries(added).export(format) if added else ""
     if addition:
+        ensure_inert_text(addition, str(path))
         body = text.removeprefix("\ufeff")
         lead = "" if not body or body.endswith(("\n", "\r")) else newline
         lead += newline if body.strip() else ""

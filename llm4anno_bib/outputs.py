@@ -63,5 +63,8 @@ class Outputs:
 
     def save(self, library: Library, path: str | os.PathLike[str]) -> None:
         from llm4anno_bib.bibfile import write_library
+        from llm4anno_bib.checking import ensure_inert
 
+        before = library.source.entries if library.source is not None else {}
+        ensure_inert(((entry, before.get(entry.key)) for entry in library), str(path))
         write_library(library, path)

@@ -35,6 +35,7 @@ from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )
+from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, normalised_title_score, title_score,
 )
@@ -531,10 +532,13 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
     return block.entry_type, fixed
 
 
-def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
+def fix_bibliography(text: str, report: VerifyReport, library: Library,
+                     path: str = "<fixed>") -> str:
     """``text`` with each disagreeing entry rewritten from the library or, for an entry
     looked up, its source record (its key kept, the user's other fields kept as written);
-    every other byte as it was."""
+    every other byte as it was. Raises ``UnsafeOutput`` (``checking.ensure_inert_text``)
+    when a rewritten entry would hold markup its original did not; ``path`` names the
+    file to be written in that message."""
     body = text.removeprefix("\ufeff")
     read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
     parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
@@ -542,6 +546,8 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
     reports = {(r.key, r.line): r for r in report.disagreeing}
     newline = line_ending(text)
     out, cursor = [text[: len(text) - len(body)]], 0
+    originals: list[str] = []
+    rewritten: list[str] = []
     for block in parsed.entries:
         start = read.find(block.raw, cursor) if block.raw is not None else -1
         found = reports.get((block.key, line_of(block)))
@@ -551,6 +557,10 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library) -> str:
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
         out += [body[cursor:start], newline.join(lines)]
+        originals.append(block.raw)
+        rewritten.append("\n".join(lines))
         cursor = start + len(block.raw)
     out.append(body[cursor:])
+    if rewritten:
+        ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
     return "".join(out)

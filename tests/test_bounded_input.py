@@ -1,0 +1,234 @@
+"""Bounded work on any input: an ``@string`` that doubles itself is refused at a fixed size
+with its line (under a memory limit, as a real process), a value past that size is refused,
+and only regular files are read (``/dev/zero``, a FIFO, a folder: refused at once; ``-``
+reads a stream the user pipes in), each at most ``files.MAX_INPUT_BYTES``."""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib._text import _CONTROLS, _converter, collapse_spaces, text_to_latex
+from llm4anno_bib.bibfile import MAX_VALUE_CHARS, parse_entries, read_library
+from llm4anno_bib.checking import check_bytes
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import BibSyntaxError, ReadError
+from llm4anno_bib.files import read_regular
+
+runner = CliRunner()
+SEED = "abcdefghij"
+
+
+def _doubling(levels: int) -> str:
+    """``@string{s1 = s0 # s0}`` ... ``s<levels-1>``: 1.5 KB that expands to 10 * 2**39
+    characters at 40 levels."""
+    lines = [f'@string{{s0 = "{SEED}"}}']
+    lines += [f"@string{{s{i} = s{i - 1} # s{i - 1}}}" for i in range(1, levels)]
+    return "\n".join(lines) + f"\n@misc{{k, title = s{levels - 1}, year = 2020}}\n"
+
+
+def _first_line_past_the_bound() -> int:
+    level = next(n for n in range(64) if len(SEED) * 2 ** n > MAX_VALUE_CHARS)
+    return level + 1  # s<level> is defined on line level + 1
+
+
+def test_a_doubling_string_is_refused_at_the_bound_with_its_line():
+    with pytest.raises(BibSyntaxError) as raised:
+        parse_entries(_doubling(40), "bomb.bib")
+    assert raised.value.line == _first_line_past_the_bound()
+    assert f"more than {MAX_VALUE_CHARS:,} characters" in raised.value.message
+
+
+def test_a_string_just_under_the_bound_is_read():
+    levels = _first_line_past_the_bound() - 1
+    entry = parse_entries(_doubling(levels), "ok.bib").entries[0]
+    assert entry.fields["title"] == SEED * 2 ** (levels - 1)
+
+
+def test_a_value_that_macros_grow_past_the_bound_is_refused_with_its_entry():
+    half = MAX_VALUE_CHARS // 2 + 1
+    text = f'@string{{half = "{"x" * half}"}}\n@misc{{long, title = half # half, year = 2020}}\n'
+    with pytest.raises(BibSyntaxError, match="entry 'long': 'title'") as raised:
+        parse_entries(text, "long.bib")
+    assert raised.value.line == 2
+
+
+def test_a_long_value_written_out_is_read_as_it_is():
+    """A value as long as the file holds is bounded by the file's size, and its entry is
+    the only one it concerns (verify says it is not checked)."""
+    text = "@misc{long, title = {" + "x" * (MAX_VALUE_CHARS + 1) + "}, year = 2020}\n"
+    assert len(parse_entries(text, "long.bib").entries[0].fields["title"]) == MAX_VALUE_CHARS + 1
+
+
+def test_check_reports_the_doubling_string_that_every_reader_refuses():
+    problems = check_bytes(_doubling(40).encode(), "bomb.bib")
+    assert [(p.code, p.line) for p in problems] == [("too-long", _first_line_past_the_bound())]
+
+
+def _limited(gigabytes: float):
+    def limit() -> None:
+        size = int(gigabytes * 2 ** 30)
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    return limit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [
+    pytest.param(["verify", "bomb.bib"], id="verify"),
+    pytest.param(["upgrade", "bomb.bib", "--dry-run", "--offline"], id="upgrade"),
+    pytest.param(["export", "--key", "wei2022chain", "--into", "bomb.bib"], id="export-into"),
+])
+def test_the_doubling_string_under_a_memory_limit_is_an_error_not_a_kill(tmp_path, args):
+    bomb = tmp_path / "bomb.bib"
+    bomb.write_text(_doubling(40), encoding="utf-8")
+    before = bomb.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=_limited(1.5),
+                          env=os.environ | {"LLM4ANNO_BIB_CACHE_DIR": str(tmp_path / "c")})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"llm4anno-bib: bomb.bib:{_first_line_past_the_bound()}: ")
+    assert "Traceback" not in done.stderr and bomb.read_bytes() == before
+
+
+@pytest.fixture
+def fifo(tmp_path) -> Path:
+    path = tmp_path / "pipe.bib"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["verify", "{}"], id="verify"),
+    pytest.param(["check", "{}"], id="check"),
+    pytest.param(["import-list", "{}", "-o", "out.bib", "--offline"], id="import-list"),
+    pytest.param(["export", "--key", "wei2022chain", "--into", "{}"], id="export-into"),
+    pytest.param(["list", "--library", "{}"], id="list"),
+    pytest.param(["upgrade", "{}", "--dry-run", "--offline"], id="upgrade"),
+    pytest.param(["cite", "{}"], id="cite"),
+])
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_fifo_is_refused_at_once(tmp_path, monkeypatch, fifo, args, special):
+    """Neither read until the memory is gone (``/dev/zero``) nor waited on for a writer (a
+    FIFO): the test would hang or be killed if either were read."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = "/dev/zero" if special == "/dev/zero" else str(fifo)
+    result = runner.invoke(app, [a.replace("{}", path) for a in args])
+    assert result.exit_code == 2, result.output
+    assert path in result.stderr and "not a regular file" in result.stderr
+    assert not (tmp_path / "out.bib").exists()
+
+
+def test_the_api_refuses_a_device_with_read_error():
+    for call in (lambda: llm4anno_bib.verify("/dev/zero"), lambda: read_library("/dev/zero"),
+                 lambda: llm4anno_bib.check("/dev/zero"),
+                 lambda: llm4anno_bib.import_list("/dev/zero", offline=True)):
+        with pytest.raises(ReadError, match="not a regular file") as raised:
+            call()
+        assert raised.value.path == "/dev/zero"
+
+
+def test_a_file_past_the_size_bound_is_refused_before_it_is_held(tmp_path):
+    path = tmp_path / "big.bib"
+    path.write_bytes(b"%" * 1001)
+    assert read_regular(path, limit=1001) == b"%" * 1001
+    with pytest.raises(ReadError, match="larger than"):
+        read_regular(path, limit=1000)
+
+
+def test_a_stream_is_read_when_the_user_asks_with_a_dash():
+    result = runner.invoke(app, ["check", "-"],
+                           input="@misc{a,\n  title = {T},\n  year = {2020\n}\n")
+    assert result.exit_code == 1 and "-:1: this block cannot be read" in result.output  # read, and its problem found
+
+
+@pytest.mark.slow
+def test_a_stream_through_a_real_pipe(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "check", "-"],
+                          input="@misc{a, title = {T}, year = {2020}}\n", text=True,
+                          capture_output=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0 and "0 errors" in done.stderr
+
+
+def test_a_missing_curated_folder_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.md").write_text("# L\n\n## A\n- [ACL 2023] T. [[pdf]]"
+                                      "(https://arxiv.org/abs/2201.11903)\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="not a folder"):
+        llm4anno_bib.import_list(tmp_path / "list.md", curated_dir=tmp_path / "nope",
+                                 offline=True)
+    result = runner.invoke(app, ["import-list", "list.md", "-o", "out.bib", "--offline",
+                                 "--curated", "nope", "--cache-dir", "cache"])
+    assert result.exit_code == 2 and "nope" in result.stderr
+    assert not (tmp_path / "out.bib").exists()
+
+
+# Every construct the hostile-input report timed, at 10,000 and 100,000 characters
+CONSTRUCTS = {
+    "plain": lambda n: "word " * (n // 5),
+    "backslashes": lambda n: "\\\\" * (n // 2),
+    "dollar-paren": lambda n: "$\\(" * (n // 3),
+    "html-tags": lambda n: "<a>x</a>" * (n // 8),
+    "less-than": lambda n: "<" * n,
+    "accents": lambda n: "\\'e" * (n // 3),
+    "braces": lambda n: "{a}" * (n // 3),
+    "math": lambda n: "$x$ " * (n // 4),
+    "macros": lambda n: "\\foo " * (n // 5),
+    "non-ascii": lambda n: "Schütze Ωμέγα " * (n // 14),
+}
+
+
+def _conversions():
+    from llm4anno_bib._text import escape_non_ascii, latex_to_text, normalise_title, text_to_latex
+    from llm4anno_bib.inert import inert_latex, latex_hazards
+
+    return {"latex_to_text": latex_to_text.__wrapped__, "text_to_latex": text_to_latex,
+            "normalise_title": normalise_title.__wrapped__, "escape_non_ascii": escape_non_ascii,
+            "inert_latex": inert_latex, "latex_hazards": latex_hazards}
+
+
+def _seconds(call, value: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        call(value)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("construct", CONSTRUCTS)
+def test_text_conversion_grows_linearly_10k_to_100k(construct):
+    """A growth test, not a speed target: ten times the text may cost ten times the time
+    (30 allows for noise); the quadratic encoder cost 60 to 720 times."""
+    make = CONSTRUCTS[construct]
+    small, large = make(10_000), make(100_000)
+    for name, call in _conversions().items():
+        base = max(_seconds(call, small), 0.002)  # below the clock's noise, count as 2 ms
+        assert _seconds(call, large) / base < 30, name
+
+
+def test_text_to_latex_in_pieces_is_pylatexenc_whole():
+    """The encoding goes a piece at a time (pylatexenc's is quadratic): each rule replaces
+    one character, so the pieces give exactly what the whole gives."""
+    alphabet = "ab c\\{}$&%#_^~<>\"'`éüßΩ→∑\u0301\u0308漢 "
+    rng = random.Random(7)
+    for length in (10, 511, 512, 513, 1500, 3000):
+        text = "".join(rng.choice(alphabet) for _ in range(length))
+        clean = collapse_spaces(_CONTROLS.sub(" ", unicodedata.normalize("NFC", text)))
+        whole = str(_converter("all").unicode_to_latex(clean))
+        expected = whole.replace("{\\{}", "{\\textbraceleft}").replace(
+            "{\\}}", "{\\textbraceright}")
+        assert text_to_latex(text) == expected, length
