@@ -39,7 +39,7 @@ from llm4anno_bib.filetext import (
 from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
+           "decode_bib", "expanded_strings", "text_encoding", "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
            "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_library",
            "reading_text", "write_library"]
 
@@ -88,16 +88,28 @@ def _read_raw(path: str | os.PathLike[str]) -> bytes:
     return read_regular(path)
 
 
+def text_encoding(name: str, path: str) -> str:
+    """``name`` when it is a text encoding Python knows, else ``BibSyntaxError``: base64,
+    rot13 and zlib are codecs too, of bytes to bytes (``str.encode`` refuses them), and a
+    mistyped name is no codec at all.
+
+    >>> text_encoding("latin-1", "refs.bib")
+    'latin-1'
+    """
+    try:
+        " ".encode(name)  # empty text would not ask the codec
+    except LookupError as exc:
+        raise BibSyntaxError(f"'{name}' is no text encoding (utf-8, latin-1, mac-roman, "
+                             "utf-16...); nothing was read or written.", path=path) from exc
+    except UnicodeError:  # a text encoding without a space: still one
+        pass
+    return name
+
+
 def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
     """``raw`` decoded (UTF-8 unless ``encoding`` says otherwise); ``BibSyntaxError`` with
     the line for a byte that is not in the encoding or a NUL byte."""
-    import codecs
-
-    name = encoding or "utf-8"
-    try:
-        codecs.lookup(name)
-    except LookupError as exc:
-        raise BibSyntaxError(f"unknown encoding '{name}'.", path=path) from exc
+    name = text_encoding(encoding or "utf-8", path)
     try:
         text = raw.decode(name)
     except UnicodeDecodeError as exc:

@@ -8,6 +8,7 @@ unreadable input, 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,7 +82,12 @@ def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     a source must not move the cursor, retitle the window or reverse the text."""
     from llm4anno_bib._text import strip_controls
 
-    typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
+    try:
+        typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
+    except OSError as error:
+        if err:
+            raise
+        raise _StdoutFailed(error) from error
 
 
 def _count(number: int, noun: str, plural: str | None = None) -> str:
@@ -712,8 +718,9 @@ def verify(file: Annotated[Path, typer.Argument(
            offline: OfflineOption = False, cache_dir: CacheDirOption = None) -> None:
     """Check a paper's .bib against the library or the sources.
 
-    Exit 0 when every entry agrees (or could not be checked), 1 when any disagrees or is
-    not found; --fix -o FILE writes a corrected copy.
+    Exit 0 when every entry agrees (or is no work a source covers), 1 when any disagrees
+    or is not found, 3 when none does but a source could not be asked and entries were left
+    unchecked; --fix -o FILE writes a corrected copy.
     """
     from llm4anno_bib.errors import choose
 
@@ -741,7 +748,9 @@ def verify(file: Annotated[Path, typer.Argument(
     _echo(f"{_count(len(report.entries), 'entry', 'entries')}: {summary['disagrees']} "
           f"disagree, {summary['agrees']} agree, "
           + (f"{summary['not-found']} not found, " if lookup else "")
-          + f"{summary['not-checked']} not checked", err=True)
+          + f"{summary['not-checked']} not checked"
+          + (f" ({len(report.unchecked_by_failure)} because a source could not be asked)"
+             if report.unchecked_by_failure else ""), err=True)
     if fix:
         _echo(f"wrote the corrected copy to {output} "
               f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)
@@ -787,8 +796,46 @@ def cache_clear(cache_dir: CacheDirOption = None) -> None:
 
 
 def main() -> None:
-    """The ``llm4anno-bib`` command."""
-    app_for(sys.argv[1:])()
+    """The ``llm4anno-bib`` command. Standard output that closes early (``| head -1``) ends
+    the command quietly with what it had done (exit 0); one that cannot be written (a full
+    disk) is one line on stderr and exit 2, never a traceback."""
+    try:
+        try:
+            app_for(sys.argv[1:])()
+        except SystemExit:
+            sys.stdout.flush()  # here, where its failure can still be said
+            raise
+    except _StdoutFailed as failed:
+        _stdout_failed(failed.error)
+    except OSError as error:  # the last flush: standard output's alone
+        _stdout_failed(error)
+
+
+class _StdoutFailed(Exception):
+    """Standard output could not be written (click would take an OSError for its own)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _stdout_failed(error: OSError) -> None:
+    _leave_stdout()
+    if isinstance(error, BrokenPipeError):  # the reader has what it wanted
+        sys.exit(0)
+    sys.stderr.write(f"llm4anno-bib: cannot write to standard output: "
+                     f"{error.strerror or error}; what was printed is incomplete.\n")
+    sys.exit(2)
+
+
+def _leave_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush of what is
+    still buffered fails no more (it would print "Exception ignored" and exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def app_for(args: list[str]) -> typer.Typer:

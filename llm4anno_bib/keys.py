@@ -10,8 +10,9 @@ Once written to ``library.bib`` a key never changes.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from pybtex.database import Person
 
@@ -57,18 +58,19 @@ def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
 
 
 def unique_key(base: str, taken: set[str]) -> str:
-    """``base`` or, when taken, ``base`` + ``a``, ``b``, ... (then ``aa``...)."""
+    """``base`` or, when taken, ``base`` + ``a``, ``b``, ... ``z``, ``aa`` ... ``zz``,
+    ``aaa`` ...: there is always a next one, however many works share a stem.
+
+    >>> unique_key("wei2022chain", {"wei2022chain", "wei2022chaina"})
+    'wei2022chainb'
+    """
     if base not in taken:
         return base
-    for suffix in _suffixes():
-        if base + suffix not in taken:
-            return base + suffix
-    raise AssertionError("unreachable")
+    return next(base + suffix for suffix in _suffixes() if base + suffix not in taken)
 
 
-def _suffixes() -> Iterable[str]:
+def _suffixes() -> Iterator[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
-    yield from letters
-    for a in letters:
-        for b in letters:
-            yield a + b
+    for length in itertools.count(1):
+        for letters_of in itertools.product(letters, repeat=length):
+            yield "".join(letters_of)

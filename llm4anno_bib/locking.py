@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import tempfile
 import threading
@@ -83,6 +84,10 @@ def library_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
     """Hold the lock of ``path`` for the ``with`` block. When another process holds it,
     ``on_wait`` is told so, and the call waits up to ``timeout`` seconds before raising
     ``LibraryLocked``. Raises ``Llm4AnnoBibError`` when no lock file can be made."""
+    if math.isnan(timeout) or timeout < 0:
+        raise Llm4AnnoBibError(f"the lock timeout must be a number of seconds, 0 or more "
+                               f"(inf: wait as long as it takes), not {timeout}.")
+    timeout = -1 if math.isinf(timeout) else timeout  # how the locks say "no limit"
     real = os.path.realpath(path)
     with _HELD_GUARD:
         thread_lock, state = _HELD.setdefault(real, (threading.RLock(), [0, None]))
@@ -115,8 +120,9 @@ def _acquire(path: str | os.PathLike[str], timeout: float,
             file_lock.acquire(timeout=0)
         except Timeout:
             if on_wait is not None:
-                on_wait(f"another llm4anno-bib process is changing {path}; waiting up to "
-                        f"{timeout:g} s for it to finish")
+                on_wait(f"another llm4anno-bib process is changing {path}; waiting "
+                        + (f"up to {timeout:g} s " if timeout >= 0 else "")
+                        + "for it to finish")
             try:
                 file_lock.acquire(timeout=timeout)
             except Timeout as exc:

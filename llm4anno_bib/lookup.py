@@ -34,7 +34,7 @@ from llm4anno_bib.enrich import (
     TITLE_THRESHOLD, arxiv_fields, best_title_score, eprint_fields,
     published_fields, surname_token,
 )
-from llm4anno_bib.errors import Llm4AnnoBibError, NotFound
+from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
     PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
@@ -122,6 +122,7 @@ class Checked:
     found: Found | None = None
     findings: tuple[Finding, ...] = ()
     reason: str = ""  # why an entry is not found or not checked
+    source_failed: bool = False  # not checked because a source could not be asked
 
 
 def _from_arxiv(record: ArxivRecord) -> Found:
@@ -195,7 +196,7 @@ class _Asker:
         arxiv_id = arxiv_id_in(entry.fields)
         if arxiv_id:
             if self.arxiv_error is not None:
-                raise Llm4AnnoBibError(f"arXiv could not be asked ({self.arxiv_error})")
+                raise SourceError(f"arXiv could not be asked ({self.arxiv_error})")
             self.asked.add("arxiv")
             record = self.preprints.get(arxiv_id)
             named.append(("eprint", arxiv_id, _from_arxiv(record) if record else None))
@@ -390,6 +391,8 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
                 checked.findings or entry.fields.get("pages")):
             found = [f.fetch() if f.fetch is not None else f for f in found]
             checked = _compared(entry, found, list(id_findings), asker.asked, today)
+    except SourceError as error:
+        return Checked("not-checked", reason=error.summary, source_failed=True)
     except Llm4AnnoBibError as error:
         return Checked("not-checked", reason=str(error))
     return checked

@@ -17,7 +17,7 @@ from typing import Any
 
 from llm4anno_bib._libcache import content_digest, keep_works, kept_works
 from llm4anno_bib.bibfile import (
-    ParsedBib, decode_bib, file_warnings, line_ending, parse_entries,
+    ParsedBib, decode_bib, file_warnings, line_ending, parse_entries, text_encoding,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.errors import BibWarning, Llm4AnnoBibError
@@ -58,7 +58,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     """
     path = Path(target)
     raw = read_regular(path) if path.exists() else b""
-    used = encoding or "utf-8"
+    used = text_encoding(encoding or "utf-8", str(path))
     text = decode_bib(raw, str(path), encoding)
     digest = content_digest(raw)
     kept = kept_works(digest, used)

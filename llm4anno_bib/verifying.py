@@ -71,6 +71,7 @@ class VerifiedEntry:
     matched_url: str | None = None
     reason: str = ""
     cited: Entry | None = None  # with lookup: the source record, as a fix would cite it
+    source_failed: bool = False  # not checked because a source could not be asked
 
     @property
     def matched_source(self) -> str | None:
@@ -106,16 +107,28 @@ class VerifyReport:
         return {status: len(self._with(status)) for status in STATUSES}
 
     @property
+    def unchecked_by_failure(self) -> tuple[VerifiedEntry, ...]:
+        """The entries left unchecked because a source could not be asked."""
+        return tuple(e for e in self.entries if e.source_failed)
+
+    @property
     def exit_code(self) -> int:
-        """0 when every checked entry agrees, 1 when any disagrees or is not found."""
-        return 1 if self.disagreeing or self.not_found else 0
+        """1 when any entry disagrees or is not found; else 3 when entries were left
+        unchecked because a source could not be asked (a CI job tells "all good" from
+        "nothing checked"); else 0."""
+        if self.disagreeing or self.not_found:
+            return 1
+        return 3 if self.unchecked_by_failure else 0
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (what ``to_json`` writes): ``path``, ``entries`` (each
         ``key``, ``line``, ``status``, ``matched`` as ``source``/``id``/``url``,
-        ``findings``, ``reason``) and ``summary`` (a count per status)."""
+        ``findings``, ``reason``, ``source_failed``), ``summary`` (a count per status),
+        ``unchecked_by_source_failure`` and ``exit_code``."""
         return {"path": self.path, "entries": [_entry_dict(e) for e in self.entries],
-                "summary": self.summary}
+                "summary": self.summary,
+                "unchecked_by_source_failure": len(self.unchecked_by_failure),
+                "exit_code": self.exit_code}
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON text (as pandas' ``to_json`` gives text)."""
@@ -143,7 +156,8 @@ def _entry_dict(entry: VerifiedEntry) -> dict[str, Any]:
     return {"key": entry.key, "line": entry.line, "status": entry.status, "matched": matched,
             "findings": [{"field": f.field, "kind": f.kind, "theirs": f.theirs,
                           "found": f.found, "source": f.source, "message": f.message}
-                         for f in entry.findings], "reason": entry.reason}
+                         for f in entry.findings], "reason": entry.reason,
+            "source_failed": entry.source_failed}
 
 
 def _ids(entry: Entry) -> dict[str, str]:
@@ -503,7 +517,7 @@ def _from_lookup(entry: VerifiedEntry, result: Checked) -> VerifiedEntry:
     return VerifiedEntry(entry.key, entry.line, result.status,
                          found.label if found else None, "lookup" if found else None,
                          result.findings, found.url if found else None, result.reason,
-                         found.as_entry(entry.key) if found else None)
+                         found.as_entry(entry.key) if found else None, result.source_failed)
 
 
 _REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),

@@ -26,10 +26,12 @@ if TYPE_CHECKING:  # the clients are imported when connecting: arxiv and lxml ar
     from llm4anno_bib.sources.dblp import DblpClient
 
 __all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DELAY_ENV", "DblpHit", "Politeness",
-           "Sources", "cache_info", "clear_cache", "delay_override", "make_session"]
+           "Sources", "WAIT_ENV", "cache_info", "clear_cache", "delay_override", "make_session",
+           "wait_override"]
 
 
 DELAY_ENV = "LLM4ANNO_BIB_DELAY"
+WAIT_ENV = "LLM4ANNO_BIB_SOURCE_WAIT"  # the one home of the name (_http reads it from here)
 
 # the HTTP layer imports requests and requests-cache (0.15 s): only when it is used, so that
 # what reads only the records (matching, verify against a library) does not pay for it
@@ -55,16 +57,27 @@ def delay_override() -> float | None:
     >>> del os.environ[DELAY_ENV]; delay_override() is None
     True
     """
-    value = os.environ.get(DELAY_ENV, "").strip()
+    return _seconds_from(DELAY_ENV, 3600.0)
+
+
+def wait_override() -> float | None:
+    """The bound ``LLM4ANNO_BIB_SOURCE_WAIT`` sets on how long one run may wait on each
+    source in all (``Politeness.budget``, seconds), or ``None`` when it is not set. Raises
+    ``Llm4AnnoBibError`` for a value that is not a number of seconds from 0 to 86400."""
+    return _seconds_from(WAIT_ENV, 86400.0)
+
+
+def _seconds_from(name: str, most: float) -> float | None:
+    value = os.environ.get(name, "").strip()
     if not value:
         return None
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not 0.0 <= seconds <= 3600.0:  # also false for nan
-        raise Llm4AnnoBibError(f"{DELAY_ENV}={strip_controls(value)[:40]!r} is not a number "
-                               "of seconds from 0 to 3600.")
+    if not 0.0 <= seconds <= most:  # also false for nan
+        raise Llm4AnnoBibError(f"{name}={strip_controls(value)[:40]!r} is not a number "
+                               f"of seconds from 0 to {most:g}.")
     return seconds
 
 
@@ -87,7 +100,9 @@ class Sources:
         (``cache_dir``, default ``$LLM4ANNO_BIB_CACHE_DIR`` or the user cache folder). Base
         URLs default to the real services (or their ``LLM4ANNO_BIB_*_URL`` variables);
         ``offline`` answers from the cache only. ``politeness`` applies to the Anthology,
-        DBLP and Crossref; ``LLM4ANNO_BIB_DELAY`` sets every gap (``delay_override``);
+        DBLP and Crossref; ``LLM4ANNO_BIB_DELAY`` sets every gap (``delay_override``),
+        ``LLM4ANNO_BIB_SOURCE_WAIT`` every source's bound on a run's wait
+        (``wait_override``, ``Politeness.budget``);
         ``mailto`` is the contact Crossref is given (default ``$LLM4ANNO_BIB_MAILTO``).
 
         >>> sources = Sources.connect("/tmp/llm4anno-bib-doctest", offline=True)
@@ -97,10 +112,11 @@ class Sources:
         from llm4anno_bib.sources import acl, arxiv, crossref, dblp
         from llm4anno_bib.sources._http import make_session
 
-        delay = delay_override()
+        delay, budget = delay_override(), wait_override()
 
         def paced(chosen: Politeness) -> Politeness:
-            return chosen if delay is None else replace(chosen, delay=delay)
+            chosen = chosen if delay is None else replace(chosen, delay=delay)
+            return chosen if budget is None else replace(chosen, budget=budget)
 
         session = make_session(cache_dir)
         return cls(

@@ -19,7 +19,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -145,6 +145,10 @@ class Politeness:
     max_wait: float = 120.0
     max_bytes: int = 50_000_000  # an answer larger than this (decoded) is refused
     deadline: float = 120.0  # seconds for one whole answer, however slowly it drips
+    # Seconds one run may wait on this source in all: its answers, retries and the pauses it
+    # asks for (Retry-After). Past it, or after one missed deadline or a run of 429/5xx
+    # answers, the source is unreachable for the rest of the run (``RequestGate``).
+    budget: float = 180.0
 
 
 class RequestGate:
@@ -156,9 +160,11 @@ class RequestGate:
         self._last: float | None = None
         self._lock = threading.Lock()
         self.real_requests = 0
-        # Set when the source could not be reached at all after every retry: later requests
-        # of the same run fail at once instead of waiting through the retries again.
+        # Set when the source could not be reached (no whole answer in time, a run of
+        # 429/5xx, a pause asked for past the budget, the budget spent): later requests of
+        # the same run fail at once instead of waiting through the retries again.
         self.unreachable: str | None = None
+        self.waited = 0.0  # seconds this run has spent on the source's requests and pauses
 
     def wait(self) -> None:
         with self._lock:
@@ -240,17 +246,30 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
         raise SourceError(f"{gate.unreachable} (earlier in this run; not tried again).", url=url)
     attempt = redirects = 0
     while True:
+        left = politeness.budget - gate.waited
+        spent = (f"waited {politeness.budget:g} s on it in this run, the bound "
+                 "(LLM4ANNO_BIB_SOURCE_WAIT sets it)")
+        if left <= 0:
+            raise _down(gate, spent, url, None, None)
         gate.wait()
+        started = time.monotonic()
         try:
-            response = _download(session, url, params, politeness, headers)
+            response = _download(session, url, params,
+                                 replace(politeness, deadline=min(politeness.deadline, left)),
+                                 headers)
         except SourceError:  # an answer over the size limit: asking again would not help
             gate.done()
             raise
         except _NoAnswer as exc:
             gate.done()
+            gate.waited += time.monotonic() - started
+            if exc.in_time is False:  # it answers too slowly: asking again takes as long
+                raise _down(gate, spent if left < politeness.deadline else exc.problem, url,
+                            None, exc.__cause__)
             problem, status, wait, error, full_url = exc.problem, None, None, exc.__cause__, url
         else:
             gate.done()
+            gate.waited += time.monotonic() - started
             full_url = response.url
             if response.status_code in _REDIRECTS and redirects < _MAX_REDIRECTS:
                 url, params = _redirect_target(response, url), None
@@ -268,15 +287,28 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
             if status not in (429, 500, 502, 503, 504):
                 raise SourceError(f"{problem}.", url=full_url, status=status)
         if attempt >= politeness.retries:
-            if status is None:
-                gate.unreachable = f"{problem} after {attempt + 1} tries"
-            raise SourceError(f"{problem} after {attempt + 1} tries; try again later.",
-                              url=full_url, status=status) from error
-        pause = min(politeness.max_wait,
+            raise _down(gate, f"{problem} after {attempt + 1} tries", full_url, status, error)
+        left = politeness.budget - gate.waited
+        if wait is not None and wait > min(politeness.max_wait, left):
+            raise _down(gate, f"{problem}, asking to wait {wait:g} s, past the "
+                        f"{min(politeness.max_wait, left):g} s this run may still wait",
+                        full_url, status, error)
+        pause = min(politeness.max_wait, left,
                     wait if wait is not None else politeness.backoff * (2 ** attempt))
         log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
         time.sleep(pause)
+        gate.waited += pause
         attempt += 1
+
+
+def _down(gate: RequestGate, problem: str, url: str, status: int | None,
+          error: BaseException | None) -> SourceError:
+    """The error that marks the source unreachable for the rest of the run."""
+    gate.unreachable = problem
+    failure = SourceError(f"{problem}; not asked again in this run. Try again later.",
+                          url=url, status=status)
+    failure.__cause__ = error
+    return failure
 
 
 def _cached(session: requests.Session, url: str, params: Mapping[str, str] | None,
@@ -311,11 +343,13 @@ def _cached(session: requests.Session, url: str, params: Mapping[str, str] | Non
 
 
 class _NoAnswer(Exception):
-    """No whole answer came: the connection failed, timed out, or missed the deadline."""
+    """No whole answer came: the connection failed or broke off (``in_time``: it may come
+    if asked again), or no answer came in time (a timeout, a missed deadline)."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, in_time: bool = True) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.in_time = in_time
 
 
 def _download(session: requests.Session, url: str, params: Mapping[str, str] | None,
@@ -336,14 +370,15 @@ def _download(session: requests.Session, url: str, params: Mapping[str, str] | N
             finally:
                 response.close()
         except requests.Timeout as exc:
-            raise _NoAnswer(f"no answer within {politeness.timeout:g} s") from exc
+            raise _NoAnswer(f"no answer within {politeness.timeout:g} s", False) from exc
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             if deadline.passed:
-                raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s") from exc
+                raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s",
+                                False) from exc
             raise _NoAnswer("cannot connect" if isinstance(exc, requests.ConnectionError)
                             else f"the answer broke off ({type(exc).__name__})") from exc
         if deadline.passed:  # the socket was shut at the deadline: what came is not all
-            raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s")
+            raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s", False)
     response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]  # the body was read here
     return response
