@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llm4anno_bib._paths import using_cache_dir
 from llm4anno_bib._version import __version__ as __version__
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
@@ -265,7 +266,7 @@ def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = No
     if to is not None:
         refuse_same(to, [path])
     lock = library_lock(path, lock_timeout, on_wait) if in_place else nullcontext()
-    with lock:
+    with lock, using_cache_dir(cache_dir):
         library = _load_for_writing(path)
         result = upgrade_library(library, _sources(sources, offline, cache_dir),
                                  progress=progress)
@@ -299,19 +300,23 @@ def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None 
 
     from llm4anno_bib.bibfile import read_bib_bytes
     from llm4anno_bib.build import load_curated
+    from llm4anno_bib.files import refuse_same
     from llm4anno_bib.importing import import_list_text
     from llm4anno_bib.locking import library_lock
 
     if to is not None and into is not None:
         raise WriteError("give either a file to write (to) or a library to import into.")
+    target = into if into is not None else to
+    if target is not None:
+        refuse_same(target, [path])  # the list itself is never the library written
     text = read_bib_bytes(path)  # UTF-8 checked, the place of a bad byte named
     curated = load_curated(Path(curated_dir)) if curated_dir is not None else []
-    with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext():
+    with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext(), \
+            using_cache_dir(cache_dir):
         existing = _load_for_writing(into) if into is not None else None
         result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
                                   progress=progress)
-        target = into if into is not None else to
         if target is not None:
             result.library.save(target)
             result = replace(result, written=True)
@@ -429,10 +434,11 @@ def verify(path: str | os.PathLike[str], library: Library | None = None, *,
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     text = read_bib_bytes(path, encoding)
-    chosen = library if library is not None else load()
-    report = verify_text(text, chosen, str(path),
-                         sources=_sources(sources, offline, cache_dir) if lookup else None,
-                         progress=progress)
+    with using_cache_dir(cache_dir):
+        chosen = library if library is not None else load()
+        report = verify_text(text, chosen, str(path),
+                             sources=_sources(sources, offline, cache_dir) if lookup else None,
+                             progress=progress)
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from llm4anno_bib._json import loads
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning, ReadError
@@ -31,7 +32,7 @@ FORMAT = 11
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
 DERIVING_MODULES = (
-    "_fastsplit", "_libcache", "_paths", "_text", "_version", "bibfile", "errors", "files",
+    "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "errors", "files",
     "filetext", "ids", "locking", "model", "names",
 )
 
@@ -83,7 +84,7 @@ def kept_beside(digest: str, kind: str) -> Any:
     """What ``keep_beside`` kept of the library of ``digest`` under ``kind`` (plain JSON
     data), or ``None``; the caller checks its shape."""
     try:
-        return json.loads(_cache_file(digest, kind).read_bytes())
+        return loads(_cache_file(digest, kind).read_bytes())
     except (OSError, ValueError):
         return None
 
@@ -206,7 +207,7 @@ class _Kept:
     def __init__(self, stored: bytes, path: str, text: str, digest: str,
                  reparse: Reparse | None) -> None:
         header_end = stored.index(b"\n")
-        self.data: dict[str, Any] = json.loads(stored[:header_end])
+        self.data: dict[str, Any] = loads(stored[:header_end])
         self._rows_start = stored.index(b"\n", header_end + 1) + 1
         self._index_start = stored.rindex(b"\n", 0, len(stored) - 1) + 1
         head = _INDEX_HEAD.match(stored, self._index_start)
@@ -236,7 +237,7 @@ class _Kept:
         if self._names is None:
             try:
                 names, position = [], self._rows_start
-                for key, aliases, length in json.loads(self._stored[self._index_start:])[2]:
+                for key, aliases, length in loads(self._stored[self._index_start:])[2]:
                     if not (isinstance(key, str) and isinstance(length, int) and
                             isinstance(aliases, list) and all(isinstance(a, str)
                                                               for a in aliases)):
@@ -259,7 +260,7 @@ class _Kept:
             end = self._offsets[position + 1] if position + 1 < self.count else \
                 self._index_start
             try:
-                entry = _entry(json.loads(self._stored[start:end]))
+                entry = _entry(loads(self._stored[start:end]))
                 if entry.key == key:
                     return entry
             except (ValueError, LookupError, TypeError, AttributeError):
@@ -282,7 +283,7 @@ class _Kept:
         if self._parsed is not None:
             return self._parsed.source
         try:
-            lengths = json.loads(self._stored[self._stored.index(b"\n") + 1:self._rows_start])
+            lengths = loads(self._stored[self._stored.index(b"\n") + 1:self._rows_start])
             if lengths is None:  # a library that was not read from a file
                 return None
             segments, cursor, text = [], 0, self._text
@@ -314,14 +315,14 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         del raw
         rows = []
         with _cache_file(digest).open("rb") as stored:
-            data = json.loads(stored.readline())
+            data = loads(stored.readline())
             stored.readline()  # the segments: a subset is never saved over its file
             position = stored.tell()
-            index = json.loads(_last_line(stored))[2]
+            index = loads(_last_line(stored))[2]
             for key, aliases, length in index:
                 if key.lower() in lowered or any(a.lower() in lowered for a in aliases):
                     stored.seek(position)
-                    rows.append(json.loads(stored.read(length)))
+                    rows.append(loads(stored.read(length)))
                 position += length
         entries = [_entry(row) for row in rows]
         names = tuple(name for key, aliases, _length in index for name in (key, *aliases))

@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 CACHE_DIR_ENV = "LLM4ANNO_BIB_CACHE_DIR"
 
+# The folder a command was given (--cache-dir, an API call's cache_dir): every cache it
+# writes, answers and parsed libraries alike, goes there and nowhere else.
+_CHOSEN: ContextVar[Path | None] = ContextVar("cache_dir", default=None)
+
 
 def default_cache_dir() -> Path:
-    """The cache folder: ``$LLM4ANNO_BIB_CACHE_DIR`` or the platform's user cache folder
-    (platformdirs: ``~/.cache/llm4anno-bib`` on Linux)."""
+    """The cache folder: the one ``using_cache_dir`` chose, else ``$LLM4ANNO_BIB_CACHE_DIR``,
+    else the platform's user cache folder (platformdirs: ``~/.cache/llm4anno-bib`` on
+    Linux)."""
+    chosen = _CHOSEN.get()
+    if chosen is not None:
+        return chosen
     configured = os.environ.get(CACHE_DIR_ENV)
     if configured:
         return Path(configured)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("llm4anno-bib"))
+
+
+@contextmanager
+def using_cache_dir(folder: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Every cache written in the ``with`` block goes to ``folder`` (``None``: as before).
+
+    >>> with using_cache_dir("/tmp/elsewhere"):
+    ...     default_cache_dir()
+    PosixPath('/tmp/elsewhere')
+    """
+    if folder is None:
+        yield
+        return
+    token = _CHOSEN.set(Path(folder))
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)

@@ -96,6 +96,13 @@ def text_encoding(name: str, path: str) -> str:
     >>> text_encoding("latin-1", "refs.bib")
     'latin-1'
     """
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise BibSyntaxError(f"unknown encoding '{name}'; nothing was read or written.",
+                             path=path) from exc
     try:
         " ".encode(name)  # empty text would not ask the codec
     except LookupError as exc:

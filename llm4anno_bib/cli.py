@@ -40,6 +40,14 @@ class _Command(typer.core.TyperCommand):
                 # typer 0.29 shows a type after the argument's name; before, nothing to undo
                 setattr(param, "display_type_rich", lambda ctx: None)
 
+    def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click, unnamed here
+        """Run the command; with ``--cache-dir``, every cache it writes goes there (the
+        parsed libraries as well as the answers), and nowhere else."""
+        from llm4anno_bib._paths import using_cache_dir
+
+        with using_cache_dir(ctx.params.get("cache_dir")):
+            return super().invoke(ctx)
+
     def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
         return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
                 for piece in super().collect_usage_pieces(ctx)]

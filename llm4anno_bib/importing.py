@@ -101,13 +101,16 @@ def _shown(text: str, limit: int = 120) -> str:
 def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:
     """``library`` with the entries of ``existing`` that the list no longer holds kept
     (an import never deletes: a maintainer decides), in their categories (a section the
-    list dropped with them is kept too, after the list's own); and their keys."""
+    list dropped with them is kept too, after the list's own); and their keys. It is
+    written over ``existing``'s file (its comments, ``@string``s and unchanged entries byte
+    for byte, as ``add`` writes)."""
     if existing is None:
         return library, ()
     held = {entry.key for entry in library}
     gone = [entry for entry in existing if entry.key not in held]
     if not gone:
-        return library, ()
+        return Library(list(library), library.tree, library.corrections(), library.survey_key,
+                       existing.path, library.intro, source=existing.source), ()
     tree = list(library.tree)
     present = {c.slug for c in tree}
     wanted = {slug for entry in gone for slug in entry.categories}
@@ -121,5 +124,5 @@ def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple
             for c in tree]
     kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
     return (Library([*library, *gone], tree, [*library.corrections(), *kept_corrections],
-                    library.survey_key, intro=library.intro),
+                    library.survey_key, existing.path, library.intro, source=existing.source),
             tuple(entry.key for entry in gone))

@@ -125,7 +125,9 @@ def test_json_for_ci_has_the_documented_shape(server, tmp_path, cli_env, needs_d
                                       "--library", str(_empty_library(tmp_path))])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"path", "entries", "summary"} and data["path"] == str(PLANTED)
+    assert set(data) == {"path", "entries", "summary", "unchecked_by_source_failure",
+                         "exit_code"} and data["path"] == str(PLANTED)
+    assert data["exit_code"] == 1 and data["unchecked_by_source_failure"] == 0
     assert set(data["summary"]) == set(STATUSES)
     entry = next(e for e in data["entries"] if e["key"] == "khan2022contrastive")
     assert entry["status"] == "disagrees" and entry["line"] > 1
@@ -166,7 +168,8 @@ def test_offline_with_a_cold_cache_checks_nothing_and_says_why(server, tmp_path)
                                  sources=connect(server, tmp_path / "cold", offline=True))
     assert {e.status for e in report.entries} == {"not-checked"}
     assert all("offline" in e.reason for e in report.entries)
-    assert report.exit_code == 0 and server.requests == []
+    # nothing was checked, and CI can tell that from "all agree" (issue 25: exit 3)
+    assert report.exit_code == 3 and server.requests == []
 
 
 def test_a_source_down_leaves_its_entries_unchecked_and_the_rest_checked(server, tmp_path,

@@ -324,22 +324,67 @@ def _cached(session: requests.Session, url: str, params: Mapping[str, str] | Non
     prepared.method = "GET"
     prepared.prepare_url(url, params)
     prepared.prepare_headers({})
+    key = _cache_key(prepared)
     try:
-        cached = session.cache.get_response(_cache_key(prepared))
+        cached = session.cache.get_response(key)
         if cached is None:  # stored by an older version, under requests-cache's own key
-            cached = session.cache.get_response(requests_cache.create_key(
-                prepared, serializer=session.cache.responses.serializer))
-    except sqlite3.Error as exc:  # damaged since it was opened: ask the source instead
-        warnings.warn(CacheWarning(f"the cache could not be read ({exc})."), stacklevel=3)
-        return None
+            key = requests_cache.create_key(prepared,
+                                            serializer=session.cache.responses.serializer)
+            cached = session.cache.get_response(key)
+        usable = cached is not None and _answers(cached, prepared.url or "") and \
+            cached.status_code == 200 and (offline or not cached.is_expired)
+    except Exception as exc:  # noqa: BLE001 (a stored answer is hostile: whatever it fails
+        # with, it is damaged: a bad row, a damaged file, a shape requests-cache cannot read)
+        warnings.warn(CacheWarning(f"a stored answer could not be read ({type(exc).__name__}:"
+                                   f" {str(exc)[:120]}); it is dropped and asked again."),
+                      stacklevel=3)
+        _drop(session, key)
+        cached, usable = None, False
     # expired answers are stored too: fresh ones are used as they are, expired ones only
     # offline (a stale answer beats none when nothing can be asked)
-    if cached is not None and cached.status_code == 200 and (offline or not cached.is_expired):
+    if usable:
         return cached
     if offline:
         raise SourceError("not in the cache and --offline was given.", url=prepared.url,
                           status=None)
     return None
+
+
+_DIGEST_HEADER = "X-Llm4anno-Bib-Digest"  # of the body, set when an answer is stored
+
+
+def _body_digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def _answers(cached: requests.Response, url: str) -> bool:
+    """Whether a stored answer is the one asked for and whole: the request it was stored
+    for has this URL (a row moved under another key answers another question), and its
+    body has the digest it was stored with (answers stored before the digest have none)."""
+    stored = getattr(getattr(cached, "request", None), "url", None)
+    if not isinstance(stored, str) or _same_request(stored) != _same_request(url):
+        raise ValueError(f"the stored answer is for another request ({str(stored)[:100]})")
+    digest = cached.headers.get(_DIGEST_HEADER)
+    if digest is not None and digest != _body_digest(cached.content or b""):
+        raise ValueError("the stored body does not match its digest")
+    return True
+
+
+def _same_request(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """A URL as requests-cache keeps a request's: its query's order is not kept."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, sorted(parse_qsl(parts.query, True))
+
+
+def _drop(session: requests.Session, key: str) -> None:
+    cache = getattr(session, "cache", None)
+    try:
+        if cache is not None:
+            cache.delete(key)
+    except Exception:  # noqa: BLE001 (a damaged cache: the answer goes with it anyway)
+        pass
 
 
 class _NoAnswer(Exception):
@@ -439,6 +484,7 @@ def _store(session: requests.Session, response: requests.Response) -> None:
     settings = session.settings
     expire_after = get_url_expiration(response.url, settings.urls_expire_after)
     key = session.cache.create_key(response.request)
+    response.headers[_DIGEST_HEADER] = _body_digest(response.content or b"")
     try:
         session.cache.save_response(
             response, key, get_expiration_datetime(expire_after if expire_after is not None
@@ -612,7 +658,7 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
     """
     from urllib.parse import urlsplit
 
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder = _cache_folder(cache_dir)
     per_host: dict[str, int] = {}
     if (folder / CACHE_FILE).is_file():
         backend = None
@@ -637,12 +683,23 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
                      sum(1 for p in files if p.parent != folder and _libcache.is_library(p)))
 
 
+def _cache_folder(cache_dir: str | os.PathLike[str] | None) -> Path:
+    """The cache folder to describe or clear; ``Llm4AnnoBibError`` for a path that is there
+    but is no folder (``--cache-dir refs.bib``: nothing to clear, and nothing was)."""
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if folder.exists() and not folder.is_dir():
+        raise Llm4AnnoBibError("is not a folder, so no cache; nothing was changed. Give the "
+                               "cache folder (--cache-dir, LLM4ANNO_BIB_CACHE_DIR).",
+                               path=str(folder))
+    return folder
+
+
 def clear_cache(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
     """Delete the cached responses and index files; returns what was there before.
 
     Deleting the files (rather than emptying the database) also clears a corrupt cache.
     """
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder = _cache_folder(cache_dir)
     try:
         before = cache_info(folder)
     except SourceError:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 import re
 import warnings
 import zlib
 from collections.abc import Mapping
+from typing import TypeGuard
 from pathlib import Path
 
 import requests
 from rapidfuzz import fuzz, process
 
+from llm4anno_bib._json import sealed, unsealed
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._text import latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
@@ -147,11 +148,13 @@ class AclClient:
         stored = self.index_dir / f"acl-anthology-index-{digest}.json"
         if stored.is_file():
             try:
-                kept: dict[str, dict[str, list[str]]] = json.loads(
-                    stored.read_text(encoding="utf-8"))
-                return kept
+                kept = unsealed(stored.read_text(encoding="utf-8"))
+                if _is_index(kept):
+                    return kept
             except (OSError, ValueError):
-                pass  # a damaged index file is rebuilt below
+                pass
+            warnings.warn(CacheWarning(f"the title index {stored} was damaged or edited "
+                                       "since it was kept; it is built again."), stacklevel=2)
         try:
             text = (inflate_bounded(raw, self.inflated_limit, url) if raw[:2] == b"\x1f\x8b"
                     else raw).decode("utf-8")
@@ -162,7 +165,7 @@ class AclClient:
 
         try:  # keeping the index is a saving, not a need: a full disk only costs a rebuild
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(stored, json.dumps(index, ensure_ascii=False))
+            write_text_atomic(stored, sealed(index))
         except OSError as exc:
             warnings.warn(CacheWarning(f"the title index could not be kept in {stored} "
                                        f"({exc.strerror or exc}); it will be built again."),
@@ -205,6 +208,16 @@ def inflate_bounded(data: bytes, limit: int, url: str) -> bytes:
 
 
 _PIECE = 1 << 20
+
+
+def _is_index(value: object) -> TypeGuard[dict[str, dict[str, list[str]]]]:
+    """Whether a kept index has the shape ``build_index`` gives (``[1, 2]`` has not)."""
+    return isinstance(value, dict) and set(value) == {"titles", "dois"} and all(
+        isinstance(table, dict) and all(
+            isinstance(key, str) and isinstance(chunks, list)
+            and all(isinstance(chunk, str) for chunk in chunks)
+            for key, chunks in table.items())
+        for table in value.values())
 
 
 def build_index(text: str) -> dict[str, dict[str, list[str]]]:

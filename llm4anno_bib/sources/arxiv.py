@@ -121,7 +121,13 @@ def _parse_feed(response: requests.Response, params: dict[str, str]) -> list[Arx
     entries = root.findall("atom:entry", _NS)
     if total_text is None or not total_text.strip().isdigit():
         raise SourceError("arXiv's feed has no opensearch:totalResults.", url=url)
-    parsed = arxiv_feed.parse(content)
+    try:
+        parsed = arxiv_feed.parse(content)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        # arxiv.py reads every entry of a feed at once: one it cannot read (a date that is
+        # no date) refuses the feed, which is then never stored
+        raise SourceError(f"arXiv sent a feed entry that cannot be read ({exc}).",
+                          url=url) from exc
     total = int(total_text)
     start = int(params.get("start", "0"))
     expected = max(0, min(total - start, int(params["max_results"])))

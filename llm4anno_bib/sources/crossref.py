@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import requests
 
+from llm4anno_bib._json import loads
 from llm4anno_bib._text import collapse_spaces, latex_to_text, text_to_latex
 from llm4anno_bib.errors import InvalidIdentifier, SourceError, SourceWarning
 from llm4anno_bib.ids import is_doi, is_url, normal_pages, parse_doi
@@ -132,7 +133,7 @@ def _message(response: requests.Response, kind: str) -> object:
         raise SourceError(f"Crossref answered HTTP {response.status_code}.", url=response.url,
                           status=response.status_code)
     try:
-        answer = response.json()
+        answer = loads(response.content)
     except ValueError as exc:
         raise SourceError(f"Crossref sent an answer that is not JSON ({exc}).",
                           url=response.url) from exc

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import requests
 from typing import Any
 
+from llm4anno_bib._json import loads
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, SourceWarning
 from llm4anno_bib.ids import is_dblp_key, is_doi, is_url
@@ -94,7 +95,7 @@ def _parse_hits(response: requests.Response) -> list[DblpHit]:
         raise SourceError(f"DBLP's search answered HTTP {response.status_code}.",
                           url=response.url, status=response.status_code)
     try:
-        raw_hits = response.json()["result"].get("hits", {}).get("hit", [])
+        raw_hits = loads(response.content)["result"].get("hits", {}).get("hit", [])
         if not isinstance(raw_hits, list):
             raise TypeError("'hit' is not a list")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
