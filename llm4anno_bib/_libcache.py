@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from llm4anno_bib._json import loads
+from llm4anno_bib._json import loads, sealed, unsealed
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
 
-FORMAT = 11
+FORMAT = 12
 
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
@@ -84,8 +84,8 @@ def kept_beside(digest: str, kind: str) -> Any:
     """What ``keep_beside`` kept of the library of ``digest`` under ``kind`` (plain JSON
     data), or ``None``; the caller checks its shape."""
     try:
-        return loads(_cache_file(digest, kind).read_bytes())
-    except (OSError, ValueError):
+        return unsealed(_cache_file(digest, kind).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, damaged or edited since it was kept
         return None
 
 
@@ -93,7 +93,7 @@ def keep_beside(digest: str, kind: str, value: object) -> None:
     """Keep ``value`` (plain JSON data derived from the library of ``digest``: ``kind``
     names what, and the code that made it) beside that library, pruned with it; failures
     are ignored."""
-    _write_json(_cache_file(digest, kind), [_dumps(value)])
+    _write_json(_cache_file(digest, kind), [sealed(value)])
 
 
 WORKS = ".works"  # the kind of file that keeps what a .bib holds, for export --into
@@ -121,7 +121,7 @@ def keep_works(digest: str, encoding: str, rows: list[list[Any]],
     its parse gave, so that the next ``--into`` of the unchanged file needs no parse and
     says the same; failures are ignored."""
     kept = {"rows": rows, "warnings": [[w.message, w.line] for w in given]}
-    _keep(_cache_file(f"{digest}-{encoding}", WORKS), [_dumps(kept)])
+    _keep(_cache_file(f"{digest}-{encoding}", WORKS), [sealed(kept)])
 
 
 def _is_works_row(row: object) -> bool:
@@ -217,9 +217,13 @@ class _Kept:
         if self._index_start - self._rows_start != int(head.group(2)) or \
                 stored.count(b"\n", self._rows_start, self._index_start) != self.count:
             raise ValueError("the stored library is cut short or grown")
+        # the index line ends with the digest of the header and segments lines
+        if not stored.endswith(b'"' + _row_digest(stored[:self._rows_start]).encode() + b'"]\n'):
+            raise ValueError("the stored library's head is not what it was")
         self._stored, self._path, self._text, self._digest = stored, path, text, digest
         self._names: list[tuple[str, tuple[str, ...]]] | None = None
         self._offsets: list[int] = []
+        self._digests: list[str] = []
         self._parsed: Library | None = None
         self._reparse = reparse
 
@@ -237,20 +241,22 @@ class _Kept:
         if self._names is None:
             try:
                 names, position = [], self._rows_start
-                for key, aliases, length in loads(self._stored[self._index_start:])[2]:
+                for key, aliases, length, digest in loads(self._stored[self._index_start:])[2]:
                     if not (isinstance(key, str) and isinstance(length, int) and
                             isinstance(aliases, list) and all(isinstance(a, str)
-                                                              for a in aliases)):
+                                                              for a in aliases)
+                            and isinstance(digest, str)):
                         raise ValueError("not an index row")
                     names.append((key, tuple(aliases)))
                     self._offsets.append(position)
+                    self._digests.append(digest)
                     position += length
                 if position != self._index_start or len(names) != self.count:
                     raise ValueError("the index does not cover the rows")
                 self._names = names
             except (ValueError, LookupError, TypeError):
                 self._names = [(e.key, e.aliases) for e in self._parse()]
-                self._offsets = []
+                self._offsets, self._digests = [], []
         return self._names
 
     def _entry(self, position: int) -> Entry:
@@ -260,7 +266,7 @@ class _Kept:
             end = self._offsets[position + 1] if position + 1 < self.count else \
                 self._index_start
             try:
-                entry = _entry(loads(self._stored[start:end]))
+                entry = _entry(_checked_row(self._stored[start:end], self._digests[position]))
                 if entry.key == key:
                     return entry
             except (ValueError, LookupError, TypeError, AttributeError):
@@ -315,17 +321,21 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
         del raw
         rows = []
         with _cache_file(digest).open("rb") as stored:
-            data = loads(stored.readline())
-            stored.readline()  # the segments: a subset is never saved over its file
+            head = stored.readline()
+            head += stored.readline()  # the segments: a subset is never saved over its file
             position = stored.tell()
-            index = loads(_last_line(stored))[2]
-            for key, aliases, length in index:
+            _count, _total, index, head_digest = loads(_last_line(stored))
+            if _row_digest(head) != head_digest:
+                raise ValueError("the stored library's head is not what it was")
+            data = loads(head[:head.index(b"\n")])
+            for key, aliases, length, row_digest in index:
                 if key.lower() in lowered or any(a.lower() in lowered for a in aliases):
                     stored.seek(position)
-                    rows.append(loads(stored.read(length)))
+                    rows.append(_checked_row(stored.read(length), row_digest))
                 position += length
         entries = [_entry(row) for row in rows]
-        names = tuple(name for key, aliases, _length in index for name in (key, *aliases))
+        names = tuple(name for key, aliases, _length, _digest in index
+                      for name in (key, *aliases))
         present = {entry.key for entry in entries}
         tree = [Category(slug, heading, depth, parent, tuple(k for k in keys if k in present))
                 for slug, heading, depth, parent, keys in data["tree"]]
@@ -396,19 +406,31 @@ def _library_chunks(library: Library, data: dict[str, Any],
     the rest (``load_subset``, ``_Kept``). Streamed: a large library is never held as text."""
     # one json.dumps an entry: the one-shot encoder is json's C encoder (json.dump streams
     # through the Python one, 5x slower)
-    yield _dumps(data) + "\n"
-    yield _dumps(segments) + "\n"
+    head = _dumps(data) + "\n" + _dumps(segments) + "\n"
+    yield head
     index: list[list[Any]] = []
     total = 0
     for entry in library:
         # what the row derives (plain titles, split names) is not kept: the cold parse's
         # memory peak, and a command recomputes only what it reads
         row = _dumps(entry._without_keeping(functools.partial(_entry_row, entry))) + "\n"
-        length = len(row.encode("utf-8"))
-        index.append([entry.key, list(entry.aliases), length])
-        total += length
+        encoded = row.encode("utf-8")
+        index.append([entry.key, list(entry.aliases), len(encoded), _row_digest(encoded)])
+        total += len(encoded)
         yield row
-    yield _dumps([len(index), total, index]) + "\n"
+    yield _dumps([len(index), total, index, _row_digest(head.encode("utf-8"))]) + "\n"
+
+
+def _row_digest(data: bytes) -> str:
+    """What a stored line is checked against when it is read: an edit of the cache (a title
+    changed, rows swapped) is told from what was written, and the file is parsed instead."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def _checked_row(data: bytes, digest: str) -> Any:
+    if _row_digest(data) != digest:
+        raise ValueError("a stored entry is not what was written")
+    return loads(data)
 
 
 _INDEX_HEAD = re.compile(rb"\[(\d+),(\d+),\[")  # the count and the rows' length

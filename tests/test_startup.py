@@ -12,6 +12,7 @@ import warnings
 
 import pytest
 
+from llm4anno_bib._json import sealed, unsealed
 import llm4anno_bib
 from llm4anno_bib import _libcache
 from llm4anno_bib.bibfile import BibWarning, read_library
@@ -202,12 +203,15 @@ def test_an_export_reuses_the_texts_of_entries_as_read_and_formats_changed_ones(
     assert library.to_bibtex() == format_entries(library.entries)
     assert not kept.exists()  # a read writes nothing; the export command keeps the texts
     assert llm4anno_bib.export(library) == format_entries(library.entries)
-    texts = json.loads(kept.read_text(encoding="utf-8"))
+    texts = unsealed(kept.read_text(encoding="utf-8"))
     assert set(texts) == {e.key for e in library}
-    # the kept text is what a later export gives (proof that it is read, not made again)
     first = library.entries[0]
     texts[first.key] = texts[first.key].replace("title = {", "title = {KEPT ")
+    # an edit that does not match the digest it was kept with is not believed
     kept.write_text(json.dumps(texts), encoding="utf-8")
+    assert "KEPT " not in llm4anno_bib.load(path).filter(keys=[first.key]).to_bibtex()
+    # the kept text is what a later export gives (proof that it is read, not made again)
+    kept.write_text(sealed(texts), encoding="utf-8")
     again = llm4anno_bib.load(path)
     assert "KEPT " in again.filter(keys=[first.key]).to_bibtex()
     # an entry changed in memory is formatted anew, whatever is kept under its key

@@ -155,3 +155,46 @@ def test_a_feed_entry_whose_date_is_no_date_is_refused_and_not_stored(server, tm
         _arxiv(server, folder).fetch_ids([A])
     assert _rows(folder) == []  # refused, so never kept
     assert _arxiv(server, folder).fetch_ids([A])[A].published.year == 2022
+
+
+def _stored_library(tmp_path, monkeypatch, shipped_copy):
+    from llm4anno_bib import _libcache
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    import llm4anno_bib
+
+    llm4anno_bib.load(shipped_copy)  # a cold read keeps it
+    stored = _libcache._cache_file(_libcache.content_digest(shipped_copy.read_bytes()))
+    assert stored.is_file()
+    return stored
+
+
+@pytest.mark.parametrize("edit", ["title", "rows-swapped", "intro"])
+def test_an_edited_parsed_library_cache_is_never_the_librarys_word(tmp_path, monkeypatch,
+                                                                     shipped_copy, edit):
+    """A same-length edit of a stored title, two rows swapped, or the header edited: what
+    show and export give is still the file's own text."""
+    import llm4anno_bib
+
+    stored = _stored_library(tmp_path, monkeypatch, shipped_copy)
+    truth = llm4anno_bib.load(shipped_copy)  # from the cache, untouched
+    expected = {e.key: e.title for e in truth}
+    lines = stored.read_bytes().split(b"\n")
+    if edit == "title":
+        number = next(i for i, line in enumerate(lines) if i > 1 and
+                      line.startswith(b'["wei2022chain",'))
+        lines[number] = lines[number].replace(b"Chain-of-Thought Prompting",
+                                              b"Chain-of-Thought Promptinq", 1)
+    elif edit == "rows-swapped":
+        lines[2], lines[3] = lines[3], lines[2]
+    else:
+        lines[0] = lines[0].replace(b'"intro":"', b'"intro":"X', 1)
+    stored.write_bytes(b"\n".join(lines))
+    again = llm4anno_bib.load(shipped_copy)
+    assert {e.key: e.title for e in again} == expected
+    assert again.intro == truth.intro
+    assert "Promptinq" not in again.to_bibtex()
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{wei2022chain}\n", encoding="utf-8")
+    cited = llm4anno_bib.cite(aux, shipped_copy).library  # the key index and cited rows only
+    assert [e.title for e in cited] == [expected["wei2022chain"]]

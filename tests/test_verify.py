@@ -10,6 +10,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from llm4anno_bib._json import unsealed
 import llm4anno_bib
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import BibSyntaxError
@@ -333,7 +334,7 @@ def test_a_second_verify_builds_only_the_entries_it_matched(tmp_path, monkeypatc
     kept.write_text('{"titles": ["only one"], "ids": [], "first": [""], "years": [null], '
                     '"splits": []}', encoding="utf-8")
     assert verify_text(text, llm4anno_bib.load(path)) == first
-    assert len(json.loads(kept.read_text(encoding="utf-8"))["titles"]) == len(library)
+    assert len(unsealed(kept.read_text(encoding="utf-8"))["titles"]) == len(library)
     chosen = llm4anno_bib.load(path).filter(category="chain-of-thought-prompting-cot")
     assert chosen.file_digest is None and "wei2022chain" in chosen
     outside = next(e for e in library if e.key not in chosen)
