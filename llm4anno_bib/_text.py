@@ -149,7 +149,26 @@ def text_to_latex(text: str) -> str:
     clean = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
     # BibTeX counts braces even after a backslash: literal ones must not be braces at all
     latex = _encoded("all", collapse_spaces(clean))
-    return latex.replace("{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
+    latex = latex.replace("{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
+    return unbraced_specials(latex)
+
+
+# Biber reads ``{\textbackslash}x`` as the character itself and writes it as a name's
+# initial unescaped (``familyi={}\bibinitperiod}``): an unbalanced .bbl. Written
+# ``\textbackslash{}x`` the initial is ``x``, under Biber and BibTeX alike (tests/test_inert).
+_BIBER_UNSAFE_SPECIALS = re.compile(
+    r"\{\\(textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum|"
+    r"textunderscore)\}")
+
+
+def unbraced_specials(latex: str) -> str:
+    r"""``latex`` with the special characters Biber cannot take as an initial written as
+    ``\macro{}`` instead of ``{\macro}``.
+
+    >>> print(unbraced_specials(r"{\textbackslash}abc and {\'E}mile"))
+    \textbackslash{}abc and {\'E}mile
+    """
+    return _BIBER_UNSAFE_SPECIALS.sub(r"\\\1{}", latex) if "{\\text" in latex else latex
 
 
 def escape_non_ascii(value: str) -> str:

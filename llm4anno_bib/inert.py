@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from llm4anno_bib import ids
-from llm4anno_bib._text import ANY_CONTROL as _ANY_CONTROL, CONTROL_CHARS, strip_controls
+from llm4anno_bib._text import (
+    ANY_CONTROL as _ANY_CONTROL, CONTROL_CHARS, strip_controls, unbraced_specials,
+)
 
 __all__ = ["MATH_MACROS", "TEXT_MACROS", "Refused", "inert_fields", "inert_latex",
            "latex_hazards", "strip_controls", "unescaped_specials"]
@@ -458,6 +460,8 @@ def inert_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], list[Refuse
         grammar = IDENTIFIER_FIELDS.get(name.lower())
         if grammar is None:
             kept[name] = inert_latex(value)
+            if name.lower() in ("author", "editor"):  # a name's initial, as Biber takes it
+                kept[name] = unbraced_specials(kept[name])
             continue
         checked = grammar[0](value)
         if checked is None:

@@ -204,3 +204,58 @@ def test_every_character_written_as_latex_is_on_the_allowlist():
     title = text_to_latex("β-VAE: ∑ over ℝ → ∞, naïve Œuvre")
     assert "\\ensuremath" in title and check_bytes(
         f"@misc{{a,\n  title = {{{title}}},\n}}\n".encode(), "t.bib") == []
+
+
+# Names that start with a character BibTeX or TeX treats specially, as Crossref may send
+# them ("family": "\\abc" or "}x"): Biber takes a name's first character as its initial.
+SPECIAL_STARTS = ["\\abc", "}abc", "{abc", "~abc", "^abc", "_abc"]
+
+
+def _bbl_balanced(text: str) -> bool:
+    import re
+
+    depth = 0
+    for char in re.sub(r"\\.", "", text):
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _names_bbl(tmp_path, authors: str, backend: str) -> str:
+    import subprocess
+
+    folder = tmp_path / backend
+    folder.mkdir(exist_ok=True)
+    (folder / "refs.bib").write_text("@article{a,\n  title = {T},\n  author = {" + authors +
+                                     "},\n  journal = {J},\n  year = {2020},\n}\n",
+                                     encoding="utf-8")
+    preamble = ("\\usepackage[backend=biber,giveninits=true]{biblatex}\\addbibresource{refs.bib}"
+                if backend == "biber" else "")
+    body = "\\printbibliography" if backend == "biber" else \
+        "\\bibliographystyle{abbrv}\\bibliography{refs}"
+    (folder / "p.tex").write_text("\\documentclass{article}\\usepackage[T1]{fontenc}" + preamble
+                                  + "\\begin{document}\\nocite{*}" + body + "\\end{document}\n",
+                                  encoding="utf-8")
+    for command in (["pdflatex", "-interaction=nonstopmode", "p.tex"], [backend, "p"]):
+        subprocess.run(command, cwd=folder, capture_output=True, timeout=120)
+    return (folder / "p.bbl").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["biber", "bibtex"])
+def test_a_name_starting_with_a_special_character_gives_a_balanced_bbl(tmp_path, backend):
+    import shutil
+
+    from llm4anno_bib.sources.crossref import _person
+
+    if shutil.which("pdflatex") is None or shutil.which(backend) is None:
+        pytest.skip(f"pdflatex or {backend} not installed (.ci/run installs TeX Live)")
+    written = []
+    for start in SPECIAL_STARTS:
+        as_bibtex, _text = _person({"family": start, "given": start})
+        written.append(inert_fields({"author": as_bibtex})[0]["author"])
+    assert _bbl_balanced(_names_bbl(tmp_path, " and ".join(written), backend))
+    if backend == "biber":  # the control: spelled {\macro}, Biber's .bbl is unbalanced
+        braced = "{\\textbackslash}abc, Jane and Doe, {\\textbraceright}x"
+        assert not _bbl_balanced(_names_bbl(tmp_path, braced, backend))
