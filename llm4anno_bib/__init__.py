@@ -362,11 +362,15 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
                 else " Is it the .aux of a paper that cites something (after a LaTeX run)?")
         raise NotFound("holds no citation (no \\citation or \\abx@aux@cite line); "
                        "nothing was written." + hint, path=str(aux))
-    if not citations.everything:  # a file read before: only the cited entries are built
+    if not citations.everything:  # only the cited entries are built
         from llm4anno_bib import _libcache
 
-        subset = _libcache.load_subset(path if path is not None else shipped_library_path(),
-                                       citations.keys)
+        target = path if path is not None else shipped_library_path()
+        subset = _libcache.load_subset(target, citations.keys)  # a file read before
+        if subset is None:  # read for the first time: the cited blocks alone are parsed
+            from llm4anno_bib.bibfile import read_cited
+
+            subset = read_cited(target, citations.keys)
         if subset is not None:
             return cite_entries(subset[0], citations, candidates=subset[1])
     return cite_entries(load(path), citations)

@@ -40,7 +40,7 @@ from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "decode_bib", "expanded_strings", "text_encoding", "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
-           "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_library",
+           "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_cited", "read_library",
            "reading_text", "write_library"]
 
 FIELD_ORDER = (
@@ -415,6 +415,75 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
     text, digest = decode_bib(raw, path_str), _libcache.content_digest(raw)
     del raw  # a large file is not held as bytes and text at once
     return library_of_text(text, digest, path_str, duplicates=duplicates)
+
+
+def read_cited(path: str | os.PathLike[str], wanted: Iterable[str]
+               ) -> tuple[Library, tuple[str, ...]] | None:
+    """The entries of the .bib at ``path`` whose key or alias (``ids``) is one of ``wanted``
+    (without case, as BibTeX matches keys), and every key and alias of the file: what
+    ``cite`` needs of a file read for the first time, without building every entry or
+    keeping the file (a paper's cited 500 of a 20,000-entry file: the cost of reading it).
+
+    The cited blocks are found by their heads (``@type{key,`` at the start of a line) and
+    parsed strictly with the ``@string``s, everything else blanked to its line breaks, so
+    lines, warnings and errors are the file's own. ``None`` where that shortcut could read
+    otherwise than a full parse (an ``@comment`` block, a block head inside a line, a
+    ``crossref``, a cited block that does not parse): the caller reads the whole file."""
+    raw = _read_raw(path)
+    text = reading_text(decode_bib(raw, str(path)).removeprefix("\ufeff"))
+    del raw
+    if _COMMENT_BLOCK.search(text):
+        return None
+    heads = list(_BLOCK_HEAD.finditer(text))
+    for head in heads:  # each at a line's start, or the cut could differ from a parse
+        line_start = text.rfind("\n", 0, head.start()) + 1
+        if text[line_start:head.start()].strip(" \t"):
+            return None
+    lowered = {name.lower() for name in wanted}
+    starts = [head.start() for head in heads] + [len(text)]
+    keys = [head.group(2) for head in heads]
+    # aliases are read only when a cited key is no entry's own (they are rare in a file)
+    owned = {key.lower() for key in keys}
+    aliases = _aliases_by_block(text, starts) if not lowered <= owned else {}
+    names: list[str] = []
+    kept: list[str] = []
+    cursor = 0
+    for number, head in enumerate(heads):
+        kind, key = head.group(1).lower(), keys[number]
+        own = aliases.get(number, [])
+        names += [key, *own] if kind not in ("string", "preamble") else []
+        if kind in ("string", "preamble") or key.lower() in lowered or \
+                any(a.lower() in lowered for a in own):
+            block = text[starts[number]:starts[number + 1]]
+            if kind not in ("string", "preamble") and _CROSSREF_FIELD.search(block):
+                return None  # BibTeX would add the parent: the whole file decides
+            kept += ["\n" * text.count("\n", cursor, starts[number]), block]
+            cursor = starts[number + 1]
+    try:
+        parsed = parse_entries("".join(kept), str(path), duplicates="first")
+    except BibSyntaxError:
+        return None  # the full parse names the error with its line, as every reader does
+    return Library(parsed.entries, path=str(path)), tuple(names)
+
+
+def _aliases_by_block(text: str, starts: list[int]) -> dict[int, list[str]]:
+    """The ``ids`` of each block (by its number), from a scan of the whole text."""
+    import bisect
+
+    found: dict[int, list[str]] = {}
+    for match in _IDS_FIELD.finditer(text):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0:
+            found.setdefault(number, []).extend(
+                a for a in re.split(r"[\s,]+", match.group(1)) if a)
+    return found
+
+
+# an entry's head (cut at, when every head of a file is at a line's start)
+_BLOCK_HEAD = re.compile(r"@[ \t]*+(\w++)[ \t]*+[{(][ \t]*+([^\s,{}()\"#%'=\\~]*+)")
+_COMMENT_BLOCK = re.compile(r"@[ \t]*+[cC][oO][mM][mM][eE][nN][tT]")
+_IDS_FIELD = re.compile(r"(?<![\w-])ids[ \t]*+=[ \t]*+[{\"]([^{}\"]*+)[}\"]", re.I)
+_CROSSREF_FIELD = re.compile(r"[,\s]x?crossref[ \t]*+=", re.I)
 
 
 def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "first"
