@@ -24,6 +24,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
+from typing import BinaryIO
 from pathlib import Path
 
 from llm4anno_bib.errors import ReadError, WriteError
@@ -52,7 +53,7 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
 
     try:
         if str(path) == "-":  # the user asked for a stream: read it, as far as the bound
-            data = sys.stdin.buffer.read(limit + 1)
+            data = _read_upto(sys.stdin.buffer, limit + 1)
         else:
             descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
             with os.fdopen(descriptor, "rb") as stream:
@@ -65,7 +66,14 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
                                     path=str(path))
                 if head is not None:
                     return stream.read(head)
-                data = stream.read(limit + 1)
+                size = os.fstat(descriptor).st_size
+                if size > limit:
+                    raise ReadError(f"is larger than {limit // 1_000_000} MB, more than any "
+                                    "file this command reads; nothing was read.",
+                                    path=str(path))
+                data = stream.read(size + 1)  # one buffer of the file's size
+                if len(data) > size:  # it grew since, or says no size (/proc): bounded
+                    data += _read_upto(stream, limit + 1 - len(data))
     except IsADirectoryError as exc:
         raise ReadError("is a folder, not a file; nothing was read.", path=str(path)) from exc
     except OSError as exc:
@@ -113,6 +121,19 @@ def os_reason(exc: OSError) -> str:
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         return "a part of its path is a file, not a folder"
     return exc.strerror or str(exc)
+
+
+def _read_upto(stream: BinaryIO, most: int) -> bytes:
+    """At most ``most`` bytes of ``stream``, in chunks: ``read(most)`` would reserve
+    ``most`` bytes at once (100 MB for a 20 MB file)."""
+    chunks, size = [], 0
+    while size < most:
+        chunk = stream.read(min(1 << 22, most - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def refuse_same(path: str | os.PathLike[str],

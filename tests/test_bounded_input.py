@@ -234,3 +234,19 @@ def test_text_to_latex_in_pieces_is_pylatexenc_whole():
         expected = unbraced_specials(whole.replace("{\\{}", "{\\textbraceleft}").replace(
             "{\\}}", "{\\textbraceright}"))
         assert text_to_latex(text) == expected, length
+
+
+def test_reading_holds_the_file_once_not_the_bound(tmp_path):
+    """The bound is checked against the file's size: reading a 2 MB file reserves about
+    2 MB, not the 100 MB the bound allows (``read(limit)`` would)."""
+    import tracemalloc
+
+    path = tmp_path / "two-mb.bib"
+    path.write_bytes(b"%" * 2_000_000)
+    tracemalloc.start()
+    try:
+        data = read_regular(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(data) == 2_000_000 and peak < 3_000_000
