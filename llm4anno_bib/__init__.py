@@ -137,7 +137,7 @@ def survey(path: str | os.PathLike[str] | None = None) -> Entry:
 def is_library_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a library file of this kind (it holds the ``llm4anno-bib`` blocks
     near its start), not any ``.bib`` that happens to be called ``library.bib``."""
-    from llm4anno_bib.files import read_regular
+    from llm4anno_bib.inputs import read_regular
 
     try:
         head = read_regular(path, head=1 << 17) if str(path) != "-" else b""

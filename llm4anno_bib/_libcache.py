@@ -25,6 +25,7 @@ from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
 
 FORMAT = 12
@@ -33,7 +34,7 @@ FORMAT = 12
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
 DERIVING_MODULES = (
     "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "errors", "files",
-    "filetext", "ids", "locking", "model", "names",
+    "filetext", "ids", "inputs", "locking", "model", "names",
 )
 
 
@@ -183,8 +184,6 @@ def load_cached(path: str | os.PathLike[str], reparse: Reparse | None = None
     found damaged only then is taken from ``reparse`` of the file's text
     (``bibfile.library_of_text``: this module does not import the parser); without it,
     that raises ``ValueError``."""
-    from llm4anno_bib.files import read_regular  # filelock with it: a query reads no lock
-
     try:
         raw = read_regular(path)
         digest = content_digest(raw)
@@ -312,8 +311,6 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
     file is not cached. Only those entries are read and built: citing 500 keys of a 20,000
     entry file reads the key index and 500 lines of the cache.
     """
-    from llm4anno_bib.files import read_regular
-
     lowered = {name.lower() for name in wanted}
     try:
         raw = read_regular(path)

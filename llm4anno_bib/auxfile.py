@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError, closest
-from llm4anno_bib.files import read_regular
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import Entry, Library
 
 if TYPE_CHECKING:

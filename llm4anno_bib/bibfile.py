@@ -30,7 +30,8 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
-from llm4anno_bib.files import read_regular, write_file
+from llm4anno_bib.files import write_file
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.filetext import (
     BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
     BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, SourceText,
@@ -80,7 +81,7 @@ FOLDED_FIELD = re.compile(r"[}\"][^\S\n]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"0-
 def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
     for bytes that are not in ``encoding`` (UTF-8 by default) or NUL bytes, ``ReadError``
-    for a path that cannot be read or is no regular file (``files.read_regular``)."""
+    for a path that cannot be read or is no regular file (``inputs.read_regular``)."""
     return decode_bib(_read_raw(path), str(path), encoding)
 
 

@@ -25,7 +25,7 @@ from llm4anno_bib.bibfile import (
     parse_library_blocks, reading_text,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
-from llm4anno_bib.files import read_regular
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key

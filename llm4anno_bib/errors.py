@@ -78,7 +78,7 @@ class UnknownCategory(NotFound, ValueError):
 
 class ReadError(Llm4AnnoBibError):
     """A file could not be read: missing, no permission, a folder, a device, FIFO or socket,
-    or larger than any file the command reads (``files.read_regular``)."""
+    or larger than any file the command reads (``inputs.read_regular``)."""
 
 
 class WriteError(Llm4AnnoBibError):

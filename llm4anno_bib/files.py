@@ -1,8 +1,4 @@
-"""Reading and writing a user's file: the one way every command does each.
-
-Reading (``read_regular``): only a regular file, opened without blocking and checked on the
-open descriptor (a FIFO would wait for a writer, ``/dev/zero`` never ends), and at most
-``MAX_INPUT_BYTES``; ``-`` reads standard input, as far as the same bound. Writing:
+"""Writing a user's file: the one way every command does it (reading: ``inputs``).
 
 - Under the file's lock (``locking``), so that ``export --into`` or ``-o`` and an ``add`` on
   the same file never interleave.
@@ -24,65 +20,12 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
-from typing import BinaryIO
 from pathlib import Path
 
-from llm4anno_bib.errors import ReadError, WriteError
+from llm4anno_bib.errors import WriteError
 from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
-__all__ = ["MAX_INPUT_BYTES", "os_reason", "read_regular", "refuse_same", "write_bytes_atomic",
-           "write_file", "write_text_atomic"]
-
-# The largest file a command reads: DBLP's largest venue export we hold is 20 MB, a paper's
-# .bib or a list README well under 1 MB. Past it, memory and time would be the file's to set.
-MAX_INPUT_BYTES = 100_000_000
-
-
-def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
-                 head: int | None = None) -> bytes:
-    """The bytes of the regular file at ``path`` (``-``: standard input), at most
-    ``limit``, or its first ``head`` bytes. Raises ``ReadError`` (exit 2) naming the file
-    for a folder, a device, FIFO or socket, a larger file, or one that cannot be read.
-
-    >>> read_regular("/dev/zero")
-    Traceback (most recent call last):
-    ...
-    llm4anno_bib.errors.ReadError: /dev/zero: is not a regular file (a device, FIFO or socket); nothing was read. To read a stream, give '-' and pipe it in.
-    """
-    import sys
-
-    try:
-        if str(path) == "-":  # the user asked for a stream: read it, as far as the bound
-            data = _read_upto(sys.stdin.buffer, limit + 1)
-        else:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-            with os.fdopen(descriptor, "rb") as stream:
-                mode = os.fstat(descriptor).st_mode
-                if stat.S_ISDIR(mode):
-                    raise ReadError("is a folder, not a file; nothing was read.", path=str(path))
-                if not stat.S_ISREG(mode):
-                    raise ReadError("is not a regular file (a device, FIFO or socket); nothing "
-                                    "was read. To read a stream, give '-' and pipe it in.",
-                                    path=str(path))
-                if head is not None:
-                    return stream.read(head)
-                size = os.fstat(descriptor).st_size
-                if size > limit:
-                    raise ReadError(f"is larger than {limit // 1_000_000} MB, more than any "
-                                    "file this command reads; nothing was read.",
-                                    path=str(path))
-                data = stream.read(size + 1)  # one buffer of the file's size
-                if len(data) > size:  # it grew since, or says no size (/proc): bounded
-                    data += _read_upto(stream, limit + 1 - len(data))
-    except IsADirectoryError as exc:
-        raise ReadError("is a folder, not a file; nothing was read.", path=str(path)) from exc
-    except OSError as exc:
-        raise ReadError(f"cannot read the file: {os_reason(exc)}.", path=str(path)) from exc
-    if len(data) > limit:
-        raise ReadError(f"is larger than {limit // 1_000_000} MB, more than any file this "
-                        "command reads; nothing was read.", path=str(path))
-    return data
-
+__all__ = ["os_reason", "refuse_same", "write_bytes_atomic", "write_file", "write_text_atomic"]
 
 def write_file(path: str | os.PathLike[str], content: bytes, *,
                inputs: Iterable[str | os.PathLike[str]] = (), make_folder: bool = False,
@@ -121,19 +64,6 @@ def os_reason(exc: OSError) -> str:
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         return "a part of its path is a file, not a folder"
     return exc.strerror or str(exc)
-
-
-def _read_upto(stream: BinaryIO, most: int) -> bytes:
-    """At most ``most`` bytes of ``stream``, in chunks: ``read(most)`` would reserve
-    ``most`` bytes at once (100 MB for a 20 MB file)."""
-    chunks, size = [], 0
-    while size < most:
-        chunk = stream.read(min(1 << 22, most - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def refuse_same(path: str | os.PathLike[str],

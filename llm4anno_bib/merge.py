@@ -21,7 +21,7 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.errors import BibWarning, Llm4AnnoBibError
-from llm4anno_bib.files import read_regular
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.ids import identity_label
 from llm4anno_bib.model import Entry, Library, cites_preprint
 

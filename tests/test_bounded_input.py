@@ -1,7 +1,7 @@
 """Bounded work on any input: an ``@string`` that doubles itself is refused at a fixed size
 with its line (under a memory limit, as a real process), a value past that size is refused,
 and only regular files are read (``/dev/zero``, a FIFO, a folder: refused at once; ``-``
-reads a stream the user pipes in), each at most ``files.MAX_INPUT_BYTES``."""
+reads a stream the user pipes in), each at most ``inputs.MAX_INPUT_BYTES``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from llm4anno_bib.bibfile import MAX_VALUE_CHARS, parse_entries, read_library
 from llm4anno_bib.checking import check_bytes
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import BibSyntaxError, ReadError
-from llm4anno_bib.files import read_regular
+from llm4anno_bib.inputs import read_regular
 
 runner = CliRunner()
 SEED = "abcdefghij"
