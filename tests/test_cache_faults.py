@@ -109,3 +109,38 @@ def test_a_cache_written_under_requests_caches_own_key_is_still_read(server, tmp
         requests.Request("GET", f"{server.acl_url}/N19-1421.bib").prepare()) != \
         requests_cache.create_key(requests.Request("GET", f"{server.acl_url}/N19-1421.bib")
                                   .prepare(), serializer=older.cache.responses.serializer)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KB filesystem, nearly full: where a cache cannot even be started."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.decode().strip()[:80]})")
+    try:
+        (mount / "filler").write_bytes(b"\0" * 48_000)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_no_room_for_a_fresh_cache_means_no_cache_not_a_traceback(server, full_disk):
+    folder = full_disk / "cache"
+    with pytest.warns(CacheWarning, match="no cache could be started"):
+        sources = connect(server, folder)
+    assert sources.acl.fetch_bib("N19-1421").year == 2019  # asked, used, not kept
+    assert not (folder / (CACHE_FILE + ".damaged")).exists()  # nothing called damaged
+    assert not (folder / CACHE_FILE).exists()  # the half-made file is gone
+
+
+def test_the_cli_on_a_full_disk_warns_and_goes_on(server, full_disk, cli_env, monkeypatch):
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")  # the local server needs no politeness
+    result = runner.invoke(app, ["verify", str(ROOT / "tests" / "data" / "planted_lookup.bib"),
+                                 "--lookup", "--cache-dir", str(full_disk / "cache")])
+    assert result.exit_code in (0, 1), result.output
+    assert "no cache could be started" in result.stderr and "Traceback" not in result.output

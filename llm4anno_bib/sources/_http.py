@@ -9,6 +9,7 @@ returned at once (``arxiv.Client`` sleeps even for those).
 from __future__ import annotations
 
 import email.utils
+import errno
 import hashlib
 import logging
 import os
@@ -55,11 +56,12 @@ INDEX_GLOB = "acl-*-index-*.json"
 
 
 def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
-                 expire_after: timedelta | None = None) -> requests_cache.CachedSession:
+                 expire_after: timedelta | None = None) -> requests.Session:
     """A cached session for the source clients.
 
     A cache file that cannot be used (damaged, or another program's schema) is moved aside
-    as ``http_cache.sqlite.damaged`` and a new one started, with a ``CacheWarning``.
+    as ``http_cache.sqlite.damaged`` and a new one started, with a ``CacheWarning``; where
+    no cache can be started (a full disk), the session keeps nothing, with a warning.
 
     >>> session = make_session("/tmp/llm4anno-bib-doctest")
     >>> session.settings.allowable_codes
@@ -67,15 +69,21 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     try:
+        fresh = True
         folder.mkdir(parents=True, exist_ok=True)
         damaged_by: sqlite3.DatabaseError
+        fresh = not (folder / CACHE_FILE).exists()
         try:
             return _open_cache(folder, expire_after)
         except sqlite3.OperationalError as exc:
             if "unable to open" in str(exc) or "readonly" in str(exc):
                 raise _unusable(folder, str(exc)) from exc
+            if fresh or "full" in str(exc):  # no room to start one: no damage to set aside
+                return _uncached(folder, str(exc), fresh)
             damaged_by = exc
         except sqlite3.DatabaseError as exc:
+            if fresh:
+                return _uncached(folder, str(exc), fresh)
             damaged_by = exc
         damaged = folder / (CACHE_FILE + ".damaged")
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -85,11 +93,34 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
         warnings.warn(CacheWarning(f"the cache {folder / CACHE_FILE} could not be read "
                                    f"({damaged_by}); it was moved to {damaged} and a new one "
                                    "started."), stacklevel=2)
-        return _open_cache(folder, expire_after)
+        try:
+            return _open_cache(folder, expire_after)
+        except sqlite3.Error as exc:  # the new one cannot be made either (a full disk)
+            return _uncached(folder, str(exc), True)
     except OSError as exc:
         from llm4anno_bib.files import os_reason
 
+        if exc.errno == errno.ENOSPC:
+            return _uncached(folder, os_reason(exc), fresh)
         raise _unusable(folder, os_reason(exc)) from exc
+
+
+def _uncached(folder: Path, reason: str, made_here: bool) -> requests.Session:
+    """A session that keeps nothing, for a cache folder with no room: the command goes on,
+    asking the sources (offline: nothing is cached to answer), and says so once."""
+    warnings.warn(CacheWarning(f"no cache could be started in {folder} ({reason}); nothing "
+                               "is kept this run. Free some space or set --cache-dir."),
+                  stacklevel=3)
+    for leftover in (CACHE_FILE, CACHE_FILE + "-journal") if made_here else ():
+        try:  # what this run began and could not finish: nothing of the user's
+            (folder / leftover).unlink(missing_ok=True)
+        except OSError:
+            pass
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _DeadlineAdapter())
+    return session
 
 
 def _unusable(folder: Path, reason: str) -> Llm4AnnoBibError:
