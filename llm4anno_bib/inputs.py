@@ -16,9 +16,10 @@ from llm4anno_bib.errors import ReadError
 
 __all__ = ["MAX_INPUT_BYTES", "read_regular"]
 
-# The largest file a command reads: DBLP's largest venue export we hold is 20 MB, a paper's
-# .bib or a list README well under 1 MB. Past it, memory and time would be the file's to set.
-MAX_INPUT_BYTES = 100_000_000
+# The largest file a command reads: the whole ACL Anthology's export and the bench's 200,000
+# entries are under 200 MB, a paper's .bib or a list README well under 1 MB. Past it, memory
+# and time would be the file's to set.
+MAX_INPUT_BYTES = 500_000_000
 
 
 def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
@@ -69,7 +70,7 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
 
 def _read_upto(stream: BinaryIO, most: int) -> bytes:
     """At most ``most`` bytes of ``stream``, in chunks: ``read(most)`` would reserve
-    ``most`` bytes at once (100 MB for a 20 MB file)."""
+    ``most`` bytes at once (the whole bound for a 20 MB file)."""
     chunks, size = [], 0
     while size < most:
         chunk = stream.read(min(1 << 22, most - size))

@@ -197,12 +197,19 @@ def _holding_papers(sections: list[Category], items: list[ListItem],
     return tuple(kept)
 
 
+# CommonMark's backslash escapes, which hold in link destinations too: [x](a\_b) links a_b
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _with_web_links(item: ListItem, refused: list[tuple[int, str, str]]) -> ListItem | None:
     """``item`` with only the links that are web addresses (``ids.is_url``: http or https,
     none of the characters TeX or BibTeX read as markup): a link is written into a field
     verbatim, so ``https://x},note={\\input{...}}`` would become a field of its own. The
     others go to ``refused``; an item whose paper link is refused is refused whole (its
     title alone would be a work cited from nothing)."""
+    links = tuple((kind, _MARKDOWN_ESCAPE.sub(r"\1", url)) for kind, url in item.links)
+    if links != item.links:
+        item = replace(item, links=links)
     kept = tuple((kind, url) for kind, url in item.links if is_url(url))
     if len(kept) == len(item.links):
         return item

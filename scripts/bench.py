@@ -103,6 +103,17 @@ else:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
 print(f"{len(chosen)} works", file=sys.stderr)
 '''
+# The API alone: the same query and text, its arguments given in the script (the floor a CLI
+# stands on: what our CLI adds over it is typer's parsing and nothing else)
+API_APP = ARGPARSE_APP.replace(
+    "parser = argparse.ArgumentParser(prog=\"query\")\n"
+    "parser.add_argument(\"command\", choices=[\"list\", \"export\"])\n"
+    "parser.add_argument(\"--category\")\nparser.add_argument(\"--search\")\n"
+    "args = parser.parse_args()\n",
+    "class args:\n    command = sys.argv[1]\n"
+    "    category = sys.argv[3] if sys.argv[2] == \"--category\" else None\n"
+    "    search = sys.argv[3] if sys.argv[2] == \"--search\" else None\n").replace(
+    "import argparse, sys", "import sys")
 
 
 def bench_cli(work: Path, repeats: int, env: dict) -> None:
@@ -110,6 +121,8 @@ def bench_cli(work: Path, repeats: int, env: dict) -> None:
     (checked), interleaved; the parsed-library cache warm for both."""
     peer = work / "argparse_query.py"
     peer.write_text(ARGPARSE_APP, encoding="utf-8")
+    api = work / "api_query.py"
+    api.write_text(API_APP, encoding="utf-8")
     queries = {"export --category CoT": ["export", "--category",
                                          "Chain-of-Thought Prompting (CoT)"],
                "list --search distillation": ["list", "--search", "distillation"]}
@@ -117,20 +130,24 @@ def bench_cli(work: Path, repeats: int, env: dict) -> None:
     for name, args in queries.items():
         commands[name] = [CLI, *args]
         commands[f"{name} (argparse + API)"] = [PYTHON, str(peer), *args]
-        ours, theirs = (subprocess.run(commands[k], capture_output=True, text=True, env=env,
-                                       check=True).stdout for k in (name, f"{name} (argparse + API)"))
-        if ours != theirs:
-            raise RuntimeError(f"the CLI and its peer print different text for {name}")
+        commands[f"{name} (API)"] = [PYTHON, str(api), *args]
+        ours, *theirs = (subprocess.run(commands[k], capture_output=True, text=True, env=env,
+                                        check=True).stdout
+                         for k in (name, f"{name} (argparse + API)", f"{name} (API)"))
+        if any(ours != text for text in theirs):
+            raise RuntimeError(f"the CLI and its peers print different text for {name}")
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeats):  # interleaved, so that a busy moment hits every command alike
         for name, command in commands.items():
             times[name].append(timed(command, env))
     median = {name: statistics.median(values) for name, values in times.items()}
     for name in queries:
-        base = median[f"{name} (argparse + API)"]
-        report(f"CLI {name}", f"{median[name]:.3f} s = {median[name] / base:.2f}x the same "
-               f"query through argparse + the API ({base:.3f} s)",
-               median[name] <= 0.12 and median[name] <= 1.5 * base)
+        base, api_only = median[f"{name} (argparse + API)"], median[f"{name} (API)"]
+        report(f"CLI {name}", f"{median[name]:.3f} s = {median[name] / api_only:.2f}x the same "
+               f"query through the API alone ({api_only:.3f} s), "
+               f"{median[name] / base:.2f}x argparse + the API ({base:.3f} s); "
+               "target: under 0.1 s and at most 1.3x the API",
+               median[name] < 0.1 and median[name] <= 1.3 * api_only)
 
 
 # -- 2. large files ------------------------------------------------------------------------
@@ -210,23 +227,27 @@ result['built'] = sum(1 for entry in library)
            f"entries = {every['seconds'] / parse_only['seconds']:.2f}x a bibtexparser parse; "
            f"our cold parse {cold['seconds']:.2f} s, {cold['peak_mb']:.0f} MB",
            every["peak_mb"] <= cold["peak_mb"])
-    bibtool = None
-    if shutil.which("bibtool"):
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            subprocess.run(["bibtool", "-q", "-i", str(path), "-o", os.devnull],
-                           capture_output=True)
-            times.append(time.perf_counter() - started)
-        bibtool = statistics.median(times)
-    ratio = cached["seconds"] / parse_only["seconds"]
-    target = bibtool if bibtool is not None else 0.2 * parse_only["seconds"]
-    what = f"BibTool's C round trip ({bibtool:.2f} s)" if bibtool is not None else \
-        "0.2x a parse (BibTool not installed)"
-    report("large file: second load from the content-hash cache",
-           f"{cached['seconds']:.2f} s (hit: {cached['hit']}) = {ratio:.2f}x a bibtexparser parse "
-           f"({parse_only['seconds']:.2f} s); target: at most {what}",
-           cached["hit"] and cached["seconds"] <= target)
+    if shutil.which("bibtool") is None:
+        print("note  BibTool figures skipped: bibtool is not installed (Debian: bibtool)")
+        return
+    # equal work on both sides: BibTool parses and writes every entry, and so does ours, a
+    # process each, from the command line, the file read before (warm) and never (cold)
+    write = [CLI, "export", "--library", str(path), "-o", os.devnull]
+    bibtool = ["bibtool", "-q", "-i", str(path), "-o", os.devnull]
+    cold_cache = str(path.parent / "bibtool-cold-cache")
+    runs = interleaved({
+        "bibtool": f"import subprocess\nsubprocess.run({bibtool!r}, capture_output=True)",
+        "ours warm": f"import subprocess\nsubprocess.run({write!r}, capture_output=True)",
+        "ours cold": f"import shutil, subprocess\nshutil.rmtree({cold_cache!r}, "
+                     "ignore_errors=True)\nstarted = time.perf_counter()\n"
+                     f"subprocess.run({write!r}, capture_output=True, env=dict(__import__('os')"
+                     f".environ, LLM4ANNO_BIB_CACHE_DIR={cold_cache!r}))"}, repeats, env)
+    tool = runs["bibtool"]["seconds"]
+    for kind in ("warm", "cold"):
+        seconds = runs[f"ours {kind}"]["seconds"]
+        report(f"large file: read and write every entry, {kind}, against BibTool doing the same",
+               f"{seconds:.2f} s = {seconds / tool:.2f}x BibTool's C round trip ({tool:.2f} s)",
+               seconds <= tool if kind == "warm" else None)
 
 
 # -- 3. Anthology-scale index ----------------------------------------------------------------
@@ -322,21 +343,32 @@ def bench_cite(path: Path, work: Path, env: dict, repeats: int) -> None:
         + "\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8")
     ours = [CLI, "cite", str(folder / "paper.aux"), "--library", str(folder / "refs.bib"),
             "-o", str(folder / "cited.bib")]
-    subprocess.run(ours, capture_output=True, env=env)  # the first run parses and caches
+    cold_env = env | {"LLM4ANNO_BIB_CACHE_DIR": str(folder / "cold-cache")}
     measured = interleaved({
-        "ours": f"import subprocess\nsubprocess.run({ours!r}, capture_output=True)\n"
-                "result['peak_mb'] = 0",
+        # cold: a cache that has never seen the file (emptied before every run)
+        "ours cold": f"import shutil, subprocess\nshutil.rmtree({str(folder / 'cold-cache')!r},"
+                     f" ignore_errors=True)\nstarted = time.perf_counter()\n"
+                     f"subprocess.run({ours!r}, capture_output=True)\nresult['peak_mb'] = 0",
         "bibtex": f"import subprocess\nsubprocess.run(['bibtex', '-terse', 'paper'], "
-                  f"cwd={str(folder)!r}, capture_output=True)"}, repeats, env)
-    peaks = {name: peak_of(command, env, folder) for name, command in
-             (("ours", ours), ("bibtex", ["bibtex", "-terse", "paper"]))}
+                  f"cwd={str(folder)!r}, capture_output=True)"}, repeats, cold_env)
+    child(f"import llm4anno_bib\nllm4anno_bib.load({str(folder / 'refs.bib')!r})", env)
+    warm = interleaved({"ours warm": f"import subprocess\nsubprocess.run({ours!r}, "
+                                     "capture_output=True)\nresult['peak_mb'] = 0"},
+                       repeats, env)["ours warm"]
+    shutil.rmtree(folder / "cold-cache", ignore_errors=True)
+    peaks = {name: peak_of(command, chosen_env, folder) for name, command, chosen_env in
+             (("cold", ours, cold_env), ("warm", ours, env),
+              ("bibtex", ["bibtex", "-terse", "paper"], env))}
     cited = len(re.findall(r"^@", (folder / "cited.bib").read_text(encoding="utf-8"), re.M))
-    ratio = measured["ours"]["seconds"] / measured["bibtex"]["seconds"]
-    report("cite 500 keys of the large file, warm",
-           f"{measured['ours']['seconds']:.2f} s, {peaks['ours']:.0f} MB = {ratio:.2f}x bibtex "
-           f"on the same .aux and .bib ({measured['bibtex']['seconds']:.2f} s, "
-           f"{peaks['bibtex']:.0f} MB); {cited} entries written",
-           ratio <= 1.0 and peaks["ours"] < 60)
+    bibtex = measured["bibtex"]["seconds"]
+    cold = measured["ours cold"]["seconds"]
+    report("cite 500 keys of the large file, cold (a file never read before)",
+           f"{cold:.2f} s, {peaks['cold']:.0f} MB = {cold / bibtex:.2f}x bibtex on the same .aux "
+           f"and .bib ({bibtex:.2f} s, {peaks['bibtex']:.0f} MB); {cited} entries written; "
+           "target: at most 1.5x", cold <= 1.5 * bibtex)
+    report("cite 500 keys of the large file, from a library another command read before",
+           f"{warm['seconds']:.2f} s, {peaks['warm']:.0f} MB = {warm['seconds'] / bibtex:.2f}x "
+           "bibtex", warm["seconds"] <= bibtex and peaks["warm"] < 60)
 
 
 def bench_into(path: Path, work: Path, env: dict, repeats: int) -> None:
@@ -389,6 +421,21 @@ def lookup_bibliography(path: Path, work: Path) -> tuple[Path, set[str]]:
     return target, planted
 
 
+def request_loop(server, logged: list, env: dict, work: Path) -> float:
+    """The seconds a plain loop takes to ask the server the same URLs, one after another, in a
+    fresh process (requests, no cache, nothing parsed): the floor of any client of the same
+    answers, whatever the server costs, so that a figure against it is ours alone."""
+    from urllib.parse import quote, urlencode
+
+    listed = work / "request-loop-urls.txt"
+    listed.write_text("\n".join(f"{server.url}{quote(r.path)}" + (
+        f"?{urlencode(r.query, doseq=True)}" if r.query else "") for r in logged),
+        encoding="utf-8")
+    return child(f"import requests\nurls = open({str(listed)!r}).read().split()\n"
+                 "started = time.perf_counter()\nsession = requests.Session()\n"
+                 "for url in urls:\n    session.get(url).content\n", env)["seconds"]
+
+
 def bench_lookup(path: Path, work: Path, env: dict) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from source_server import SHARED_DBLP, Recordings, SourceServer
@@ -409,14 +456,16 @@ result['summary'] = report.summary
 result['flagged'] = sorted(e.key for e in report.entries if e.status == 'disagrees')
 """
         cold = child(code, env)
-        requests = len(server.requests)
+        logged = list(server.requests)
+        loop = request_loop(server, logged, env, work)
         warm = sorted((child(code, env) for _ in range(3)), key=lambda r: r["seconds"])[1]
     found = set(cold["flagged"])
     report("verify --lookup: 1,000 DBLP entries, 100 with a planted year, local server",
-           f"cold {cold['seconds']:.1f} s, peak {cold['peak_mb']:.0f} MB, {requests} requests; "
+           f"cold {cold['seconds']:.1f} s = {cold['seconds'] / loop:.2f}x a plain request loop "
+           f"over the same {len(logged)} URLs ({loop:.1f} s), peak {cold['peak_mb']:.0f} MB; "
            f"warm {warm['seconds']:.2f} s (median of 3); {cold['summary']}; planted found "
            f"{len(found & planted)}/{len(planted)}, others flagged {len(found - planted)}",
-           cold["seconds"] <= 30 and cold["peak_mb"] < 300 and warm["seconds"] < 2
+           cold["seconds"] <= 1.5 * loop and cold["peak_mb"] < 300 and warm["seconds"] < 2
            and found == planted)
 
 
@@ -497,15 +546,17 @@ def bench_list_import(path: Path, work: Path, env: dict) -> None:
                         "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url}
         command = [CLI, "import-list", str(listed), "-o", str(work / "dblp-list.bib")]
         cold = timed(command, served)
-        requests = len(server.requests)
+        logged = list(server.requests)
+        loop = request_loop(server, logged, env, work)
         warm = timed(command, served)
     library = (work / "dblp-list.bib").read_text(encoding="utf-8")
     entries = len(re.findall(r"^@(?!comment)", library, re.M | re.I))
     unverified = library.count("| unverified |")
     report("lists: import a 700-item list (DBLP records, proceedings links) from the local "
            "server, LLM4ANNO_BIB_DELAY=0",
-           f"cold {cold:.1f} s ({requests} requests), warm {warm:.1f} s; {entries} entries, "
-           f"{unverified} unverified", cold < 60 and entries >= 690)
+           f"cold {cold:.1f} s = {cold / loop:.2f}x a plain request loop over the same "
+           f"{len(logged)} URLs ({loop:.1f} s), warm {warm:.1f} s; {entries} entries, "
+           f"{unverified} unverified", cold < 60 and cold <= 1.5 * loop and entries >= 690)
 
 
 # -- 5. matching at scale ----------------------------------------------------------------------
@@ -565,7 +616,6 @@ def bench_matching_with_misses(path: Path, work: Path, env: dict, repeats: int) 
                        encoding="utf-8")
     checked = work / "checked-2000.bib"
     checked.write_text("\n".join([records[n] for n in sorted(lacked)] + held), encoding="utf-8")
-    child(f"import llm4anno_bib\nllm4anno_bib.load({str(library)!r})", env)  # cached, as users
     code = f"""
 import llm4anno_bib
 report = llm4anno_bib.verify({str(checked)!r}, llm4anno_bib.load({str(library)!r}))
@@ -573,11 +623,14 @@ result['entries'] = len(report.entries)
 result['self'] = sum(1 for e in report.entries if e.matched == e.key)
 result['other'] = sum(1 for e in report.entries if e.matched not in (None, e.key))
 """
+    # the very first: a library no command has read (its parse, its cache and tables made)
+    very_first = child(code, env | {"LLM4ANNO_BIB_CACHE_DIR": str(work / "first-cache")})
+    child(f"import llm4anno_bib\nllm4anno_bib.load({str(library)!r})", env)  # cached, as users
     first = child(code, env)  # the first verify against this library makes its matcher tables
     measured = interleaved({"ours": code, "parse": f"import bibtexparser\n"
                             f"bibtexparser.parse_file({str(checked)!r})"}, repeats, env)
     ours, parse = measured["ours"], measured["parse"]
-    same = all(first[k] == ours[k] for k in ("entries", "self", "other"))
+    same = all(first[k] == ours[k] == very_first[k] for k in ("entries", "self", "other"))
     report(f"matching with misses: verify {checked.name} (1,000 entries the library holds, "
            f"1,000 it lacks) against {library.name} ({len(records) - 1000} entries), again",
            f"{ours['seconds']:.2f} s = {ours['seconds'] / parse['seconds']:.1f}x a bibtexparser "
@@ -585,10 +638,14 @@ result['other'] = sum(1 for e in report.entries if e.matched not in (None, e.key
            f"themselves, {ours['other']} to another record",
            ours["seconds"] <= 3 * parse["seconds"] and ours["self"] == 1000
            and ours["other"] == 0)
-    report("matching with misses: the first verify against that library (its matcher's "
-           "tables made and kept)", f"{first['seconds']:.2f} s = "
+    report("matching with misses: the first verify against that library read before (its "
+           "matcher's tables made and kept)", f"{first['seconds']:.2f} s = "
            f"{first['seconds'] / parse['seconds']:.1f}x the parse; the same matches as again: "
            f"{same}", same)
+    report("matching with misses: the very first verify, the library never read before (its "
+           "parse included)", f"{very_first['seconds']:.2f} s, {very_first['peak_mb']:.0f} MB = "
+           f"{very_first['seconds'] / parse['seconds']:.1f}x the parse of the checked file; "
+           "target: at most 3x", same and very_first["seconds"] <= 3 * parse["seconds"])
 
 
 # -- 6. growth ---------------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def test_text_to_latex_in_pieces_is_pylatexenc_whole():
 
 def test_reading_holds_the_file_once_not_the_bound(tmp_path):
     """The bound is checked against the file's size: reading a 2 MB file reserves about
-    2 MB, not the 100 MB the bound allows (``read(limit)`` would)."""
+    2 MB, not the 500 MB the bound allows (``read(limit)`` would)."""
     import tracemalloc
 
     path = tmp_path / "two-mb.bib"

@@ -184,3 +184,14 @@ def test_import_list_as_a_process_refuses_the_links(tmp_path, secret):
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("refused: line") == len(SHAPES)
     assert "write18" not in (tmp_path / "out.bib").read_text(encoding="utf-8")
+
+
+def test_markdown_escapes_in_a_link_are_read_as_commonmark_reads_them():
+    """``\\_`` in a link destination is an underscore (DBLP's URLs pasted into a list carry
+    them); an escaped brace is a brace, and refused as one."""
+    document = parse_list(_one_line_list(
+        "- [ICLR 2020] Paper. [[pdf]](https://openreview.net/forum?id=HJe\\_Z04Yvr)\n"
+        "- [ICLR 2020] Other. [[pdf]](https://x.org/a\\},note={b)"))
+    (item,) = document.items
+    assert item.paper_link == "https://openreview.net/forum?id=HJe_Z04Yvr"
+    assert [line for line, _url, _why in document.refused] == [5]
