@@ -21,7 +21,7 @@ from bibtexparser import model as btp
 
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
-    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, expanded_strings, format_entries,
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, enclose, expanded_strings, format_entries,
     parse_library_blocks, reading_text,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
@@ -216,13 +216,15 @@ def ensure_inert(entries: Iterable[tuple[Entry, Entry | None]], path: str) -> No
     if not new:
         return
     text = format_entries(new)
-    parsed = bibtexparser.parse_string(text)  # enclosures stripped, as every reader does
+    # raw values: each must read back as exactly what the writer enclosed (braces, or a
+    # month's macro), or a brace inside it ended it early
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
     read_back = {block.key: {f.key.lower(): str(f.value) for f in block.fields}
                  for block in parsed.entries}
     for entry in new:
         got = read_back.get(entry.key, {})
         wrong = next((name for name, value in entry.fields.items()
-                      if got.get(name) != value), None)
+                      if got.get(name) != enclose(name, value)), None)
         if wrong is not None or len(got) != len(entry.fields):
             raise UnsafeOutput(
                 f"the entry '{entry.key}' would be written with '{wrong or 'a field'}' "

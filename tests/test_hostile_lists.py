@@ -195,3 +195,21 @@ def test_markdown_escapes_in_a_link_are_read_as_commonmark_reads_them():
     (item,) = document.items
     assert item.paper_link == "https://openreview.net/forum?id=HJe_Z04Yvr"
     assert [line for line, _url, _why in document.refused] == [5]
+
+
+@pytest.mark.parametrize("fields", [
+    pytest.param({"month": "Jul"}, id="month-capitalised"),
+    pytest.param({"month": "JUL"}, id="month-upper"),
+    pytest.param({"month": "July"}, id="month-word"),
+    pytest.param({"title": 'A "quoted" title'}, id="quotes"),
+    pytest.param({"title": "C\\# and 50\\% of {GPT}-{4}"}, id="escapes-and-braces"),
+    pytest.param({"author": "{\\'E}mile Zola and \\textbackslash{}x, Jane"}, id="names"),
+    pytest.param({"url": "https://aclanthology.org/2023.acl-long.1/"}, id="url"),
+])
+def test_the_guard_refuses_nothing_a_library_rightly_holds(tmp_path, fields):
+    target = tmp_path / "library.bib"
+    Library([_entry(**fields)], [], []).save(target)  # no UnsafeOutput
+    read = llm4anno_bib.load(target)["doe2023paper"].fields
+    # (a month is written as its macro, in lowercase, as the writer always has)
+    assert {n: read[n] for n in fields} == {n: v.lower() if n == "month" and len(v) == 3
+                                            else v for n, v in fields.items()}
