@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._libcache import keep_beside, kept_beside
-from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib._text import normalise_title
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )

@@ -9,7 +9,6 @@ export's hash) so that the next process does not build it again.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import re
