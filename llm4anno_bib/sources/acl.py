@@ -9,6 +9,7 @@ export's hash) so that the next process does not build it again.
 
 from __future__ import annotations
 
+import gzip  # noqa: F401 (inflate_bounded's doctest compresses with it)
 import hashlib
 import os
 import re
