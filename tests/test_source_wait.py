@@ -129,3 +129,19 @@ def test_verify_lookup_exits_3_and_says_it_when_sources_are_down(server, tmp_pat
     report = json.loads(done.stdout)
     assert report["exit_code"] == 3 and report["unchecked_by_source_failure"] == 4
     assert all(e["source_failed"] for e in report["entries"])
+
+
+def test_the_anthologys_export_failing_is_asked_for_once_a_run_not_once_an_entry(server,
+                                                                                  tmp_path):
+    """The issue's case: ten title lookups against an Anthology whose full export answers
+    503 made forty requests for it; one request's tries now mark it down for the run."""
+    from llm4anno_bib.sources.acl import AclClient
+
+    server.fail_next("/acl/anthology.bib.gz", Fault(status=503, headers={"Retry-After": "0"}),
+                     times=100)
+    client = AclClient(make_session(tmp_path / "c"), server.acl_url,
+                       politeness=replace(FAST, retries=3), index_dir=tmp_path / "c")
+    for number in range(10):
+        with pytest.raises(SourceError):
+            client.find_by_title(f"A Title That Is Not There {number}")
+    assert server.count("/acl/anthology.bib.gz") == 4  # one request's four tries, then none
