@@ -33,8 +33,8 @@ FORMAT = 12
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
 DERIVING_MODULES = (
-    "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "errors", "files",
-    "filetext", "ids", "inputs", "locking", "model", "names",
+    "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "errors",
+    "files", "filetext", "ids", "inputs", "locking", "model", "names",
 )
 
 

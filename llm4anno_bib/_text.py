@@ -58,6 +58,15 @@ def strip_controls(text: str, keep_returns: bool = False) -> str:
     return (_CONTROLS_BUT_CR if keep_returns else _CONTROLS).sub("", text)
 
 
+def shortened(text: str, limit: int = 80) -> str:
+    """``text``, cut to at most ``limit`` characters with an ellipsis where it is longer.
+
+    >>> shortened("a long title indeed", 10)
+    'a long ti…'
+    """
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
 def collapse_spaces(text: str) -> str:
     """Collapse runs of whitespace (line breaks included) into single spaces and strip."""
     return _SPACES.sub(" ", text).strip()

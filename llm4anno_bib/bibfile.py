@@ -39,9 +39,10 @@ from llm4anno_bib.filetext import (
 from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "decode_bib", "expanded_strings", "text_encoding", "format_entries", "format_entry", "format_records", "line_ending", "parse_bibtex",
-           "parse_entries", "parse_library_blocks", "read_bib_bytes", "read_cited", "read_library",
-           "reading_text", "write_library"]
+           "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records",
+           "line_ending", "parse_bibtex", "parse_entries", "parse_library_blocks",
+           "read_bib_bytes", "read_cited", "read_library", "reading_text", "text_encoding",
+           "write_library"]
 
 FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "series", "journal", "volume", "number", "pages",
@@ -81,11 +82,7 @@ def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) ->
     """The text of a .bib file, exactly (no newline translation). Raises ``BibSyntaxError``
     for bytes that are not in ``encoding`` (UTF-8 by default) or NUL bytes, ``ReadError``
     for a path that cannot be read or is no regular file (``inputs.read_regular``)."""
-    return decode_bib(_read_raw(path), str(path), encoding)
-
-
-def _read_raw(path: str | os.PathLike[str]) -> bytes:
-    return read_regular(path)
+    return decode_bib(read_regular(path), str(path), encoding)
 
 
 def text_encoding(name: str, path: str) -> str:
@@ -411,7 +408,7 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
     from llm4anno_bib import _libcache
 
     path_str = str(path)
-    raw = _read_raw(path)
+    raw = read_regular(path)
     text, digest = decode_bib(raw, path_str), _libcache.content_digest(raw)
     del raw  # a large file is not held as bytes and text at once
     return library_of_text(text, digest, path_str, duplicates=duplicates)
@@ -429,7 +426,7 @@ def read_cited(path: str | os.PathLike[str], wanted: Iterable[str]
     lines, warnings and errors are the file's own. ``None`` where that shortcut could read
     otherwise than a full parse (an ``@comment`` block, a block head inside a line, a
     ``crossref``, a cited block that does not parse): the caller reads the whole file."""
-    raw = _read_raw(path)
+    raw = read_regular(path)
     text = reading_text(decode_bib(raw, str(path)).removeprefix("\ufeff"))
     del raw
     if _COMMENT_BLOCK.search(text):
@@ -449,13 +446,12 @@ def read_cited(path: str | os.PathLike[str], wanted: Iterable[str]
     kept: list[str] = []
     cursor = 0
     for number, head in enumerate(heads):
-        kind, key = head.group(1).lower(), keys[number]
-        own = aliases.get(number, [])
-        names += [key, *own] if kind not in ("string", "preamble") else []
-        if kind in ("string", "preamble") or key.lower() in lowered or \
-                any(a.lower() in lowered for a in own):
+        key, own = keys[number], aliases.get(number, [])
+        entry = head.group(1).lower() not in ("string", "preamble")
+        names += [key, *own] if entry else []
+        if not entry or key.lower() in lowered or any(a.lower() in lowered for a in own):
             block = text[starts[number]:starts[number + 1]]
-            if kind not in ("string", "preamble") and _CROSSREF_FIELD.search(block):
+            if entry and _CROSSREF_FIELD.search(block):
                 return None  # BibTeX would add the parent: the whole file decides
             kept += ["\n" * text.count("\n", cursor, starts[number]), block]
             cursor = starts[number + 1]

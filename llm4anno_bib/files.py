@@ -27,6 +27,7 @@ from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
 __all__ = ["os_reason", "refuse_same", "write_bytes_atomic", "write_file", "write_text_atomic"]
 
+
 def write_file(path: str | os.PathLike[str], content: bytes, *,
                inputs: Iterable[str | os.PathLike[str]] = (), make_folder: bool = False,
                lock_timeout: float = DEFAULT_TIMEOUT,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from llm4anno_bib._text import strip_controls
+from llm4anno_bib._text import shortened, strip_controls
 from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
@@ -83,19 +83,13 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
                                     survey_arxiv_id=chosen, document=document)
     left_out = tuple(f"line {line}: {title} ({url}): not a paper"
                      for line, title, url in document.left_out)
-    refused = tuple(f"line {line}: refused the link '{_shown(url)}': {why}"
+    refused = tuple(f"line {line}: refused the link '{shortened(strip_controls(url), 120)}': "
+                    f"{why}"
                     for line, url, why in document.refused)
     library, gone = _keeping(library, existing)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
                         report.unverified, left_out=left_out, no_longer_listed=gone,
                         refused=refused)
-
-
-def _shown(text: str, limit: int = 120) -> str:
-    """A hostile link as a message may show it: one line, no controls, at most ``limit``
-    characters."""
-    flat = strip_controls(text)
-    return flat if len(flat) <= limit else flat[:limit - 3] + "..."
 
 
 def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:

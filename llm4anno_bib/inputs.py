@@ -28,10 +28,10 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
     ``limit``, or its first ``head`` bytes. Raises ``ReadError`` (exit 2) naming the file
     for a folder, a device, FIFO or socket, a larger file, or one that cannot be read.
 
-    >>> read_regular("/dev/zero")
+    >>> read_regular("/dev/zero")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    llm4anno_bib.errors.ReadError: /dev/zero: is not a regular file (a device, FIFO or socket); nothing was read. To read a stream, give '-' and pipe it in.
+    llm4anno_bib.errors.ReadError: /dev/zero: is not a regular file (a device, FIFO or socket)...
     """
     import sys
 
@@ -41,7 +41,8 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
         else:
             descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
             with os.fdopen(descriptor, "rb") as stream:
-                mode = os.fstat(descriptor).st_mode
+                facts = os.fstat(descriptor)
+                mode = facts.st_mode
                 if stat.S_ISDIR(mode):
                     raise ReadError("is a folder, not a file; nothing was read.", path=str(path))
                 if not stat.S_ISREG(mode):
@@ -50,22 +51,25 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
                                     path=str(path))
                 if head is not None:
                     return stream.read(head)
-                size = os.fstat(descriptor).st_size
+                size = facts.st_size
                 if size > limit:
-                    raise ReadError(f"is larger than {limit // 1_000_000} MB, more than any "
-                                    "file this command reads; nothing was read.",
-                                    path=str(path))
+                    raise _too_large(path, limit)
                 data = stream.read(size + 1)  # one buffer of the file's size
                 if len(data) > size:  # it grew since, or says no size (/proc): bounded
                     data += _read_upto(stream, limit + 1 - len(data))
     except IsADirectoryError as exc:
         raise ReadError("is a folder, not a file; nothing was read.", path=str(path)) from exc
     except OSError as exc:
-        raise ReadError(f"cannot read the file: {exc.strerror or str(exc)}.", path=str(path)) from exc
+        raise ReadError(f"cannot read the file: {exc.strerror or exc}.",
+                        path=str(path)) from exc
     if len(data) > limit:
-        raise ReadError(f"is larger than {limit // 1_000_000} MB, more than any file this "
-                        "command reads; nothing was read.", path=str(path))
+        raise _too_large(path, limit)
     return data
+
+
+def _too_large(path: str | os.PathLike[str], limit: int) -> ReadError:
+    return ReadError(f"is larger than {limit // 1_000_000} MB, more than any file this "
+                     "command reads; nothing was read.", path=str(path))
 
 
 def _read_upto(stream: BinaryIO, most: int) -> bytes:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from llm4anno_bib._text import shortened
 from llm4anno_bib.ids import is_url, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 
@@ -290,7 +291,7 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
     outside = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body)))
     if paper is None:
-        said = _shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
+        said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
     title = _clean_title(paper[0])
     if _is_generic(title):
@@ -377,10 +378,6 @@ def first_author(text: str) -> str | None:
             len(parts) % 2 == 0 and all(len(p.split()) <= 2 for p in parts):
         return f"{parts[1]} {parts[0]}"
     return parts[0].split(". ")[0].strip() or None
-
-
-def _shortened(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
 def _is_generic(text: str) -> bool:

@@ -31,7 +31,7 @@ __all__ = ["ArxivRecord", "BibRecord", "CacheInfo", "DELAY_ENV", "DblpHit", "Pol
 
 
 DELAY_ENV = "LLM4ANNO_BIB_DELAY"
-WAIT_ENV = "LLM4ANNO_BIB_SOURCE_WAIT"  # the one home of the name (_http reads it from here)
+WAIT_ENV = "LLM4ANNO_BIB_SOURCE_WAIT"  # (_http's message names it too: it imports no sources)
 
 # the HTTP layer imports requests and requests-cache (0.15 s): only when it is used, so that
 # what reads only the records (matching, verify against a library) does not pay for it

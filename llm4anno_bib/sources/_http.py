@@ -69,7 +69,7 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     try:
-        fresh = True
+        fresh = True  # (until the folder is there, nothing of a cache is)
         folder.mkdir(parents=True, exist_ok=True)
         damaged_by: sqlite3.DatabaseError
         fresh = not (folder / CACHE_FILE).exists()
@@ -116,7 +116,12 @@ def _uncached(folder: Path, reason: str, made_here: bool) -> requests.Session:
             (folder / leftover).unlink(missing_ok=True)
         except OSError:
             pass
-    session = requests.Session()
+    return _equipped(requests.Session())
+
+
+def _equipped(session: S) -> S:
+    """``session`` as every source asks with it: our User-Agent, and answers cut at their
+    deadline (``_DeadlineAdapter``)."""
     session.headers["User-Agent"] = USER_AGENT
     for prefix in ("http://", "https://"):
         session.mount(prefix, _DeadlineAdapter())
@@ -146,10 +151,7 @@ def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.
     except sqlite3.DatabaseError:
         session.close()  # type: ignore[no-untyped-call]
         raise
-    session.headers["User-Agent"] = USER_AGENT
-    for prefix in ("http://", "https://"):
-        session.mount(prefix, _DeadlineAdapter())
-    return session
+    return _equipped(session)
 
 
 def _cache_key(request: requests.PreparedRequest, **_settings: object) -> str:
@@ -226,6 +228,7 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 T = TypeVar("T")
+S = TypeVar("S", bound=requests.Session)
 
 
 def get(
@@ -362,8 +365,10 @@ def _cached(session: requests.Session, url: str, params: Mapping[str, str] | Non
             key = requests_cache.create_key(prepared,
                                             serializer=session.cache.responses.serializer)
             cached = session.cache.get_response(key)
-        usable = cached is not None and _answers(cached, prepared.url or "") and \
-            cached.status_code == 200 and (offline or not cached.is_expired)
+        if cached is not None:
+            _check_answers(cached, prepared.url or "")
+        usable = cached is not None and cached.status_code == 200 and (
+            offline or not cached.is_expired)
     except Exception as exc:  # noqa: BLE001 (a stored answer is hostile: whatever it fails
         # with, it is damaged: a bad row, a damaged file, a shape requests-cache cannot read)
         warnings.warn(CacheWarning(f"a stored answer could not be read ({type(exc).__name__}:"
@@ -388,17 +393,17 @@ def _body_digest(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
-def _answers(cached: requests.Response, url: str) -> bool:
-    """Whether a stored answer is the one asked for and whole: the request it was stored
-    for has this URL (a row moved under another key answers another question), and its
-    body has the digest it was stored with (answers stored before the digest have none)."""
+def _check_answers(cached: requests.Response, url: str) -> None:
+    """Raise ``ValueError`` unless a stored answer is the one asked for and whole: the
+    request it was stored for has this URL (a row moved under another key answers another
+    question), and its body has the digest it was stored with (answers stored before the
+    digest have none)."""
     stored = getattr(getattr(cached, "request", None), "url", None)
     if not isinstance(stored, str) or _same_request(stored) != _same_request(url):
         raise ValueError(f"the stored answer is for another request ({str(stored)[:100]})")
     digest = cached.headers.get(_DIGEST_HEADER)
     if digest is not None and digest != _body_digest(cached.content or b""):
         raise ValueError("the stored body does not match its digest")
-    return True
 
 
 def _same_request(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
@@ -407,15 +412,6 @@ def _same_request(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
 
     parts = urlsplit(url)
     return parts.scheme, parts.netloc, parts.path, sorted(parse_qsl(parts.query, True))
-
-
-def _drop(session: requests.Session, key: str) -> None:
-    cache = getattr(session, "cache", None)
-    try:
-        if cache is not None:
-            cache.delete(key)
-    except Exception:  # noqa: BLE001 (a damaged cache: the answer goes with it anyway)
-        pass
 
 
 class _NoAnswer(Exception):
@@ -531,12 +527,16 @@ def _store(session: requests.Session, response: requests.Response) -> None:
 
 def forget(session: requests.Session, response: requests.Response) -> None:
     """Drop a stored answer, so that the next run asks again."""
+    _drop(session, getattr(response, "cache_key", None))
+
+
+def _drop(session: requests.Session, key: str | None) -> None:
+    """Drop the answer stored under ``key``; a damaged cache takes it with it anyway."""
     cache = getattr(session, "cache", None)
-    key = getattr(response, "cache_key", None)
     if cache is not None and key:
         try:
             cache.delete(key)
-        except sqlite3.Error:  # a damaged cache: the answer goes with it anyway
+        except Exception:  # noqa: BLE001 (whatever a damaged row or file fails with)
             pass
 
 
