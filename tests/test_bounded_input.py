@@ -250,3 +250,15 @@ def test_reading_holds_the_file_once_not_the_bound(tmp_path):
     finally:
         tracemalloc.stop()
     assert len(data) == 2_000_000 and peak < 3_000_000
+
+
+def test_a_value_past_the_conversion_bound_only_loses_its_braces():
+    """pylatexenc reads about ten thousand macros a second: past ``MAX_CONVERTED`` a value
+    (no field a reader reads is that long) is not handed to it, so a hostile 200 KB "title"
+    costs milliseconds, not ten seconds."""
+    from llm4anno_bib._text import MAX_CONVERTED, latex_to_text
+
+    short = r"\emph{Sch{\"u}tze} "
+    assert latex_to_text(short) == "Schütze"
+    long = short * (MAX_CONVERTED // len(short) + 1)
+    assert latex_to_text(long).startswith(r'\emphSch\"utze \emphSch')
