@@ -83,7 +83,15 @@ class Fields(dict[str, str]):
     enclosing braces, in file order). Read-only so that an entry cannot drift from its
     values; a ``dict`` so that it pickles, copies and converts like one."""
 
-    __slots__ = ()
+    __slots__ = ("_content_hash",)
+
+    def content_hash(self) -> int:
+        """A hash of every name and value (taken once: the fields never change)."""
+        try:
+            return self._content_hash
+        except AttributeError:
+            self._content_hash: int = hash(frozenset(self.items()))
+            return self._content_hash
 
     def _read_only(self, *args: object, **kwargs: object) -> None:
         raise TypeError("an entry's fields are read-only: make a changed entry with "
@@ -137,6 +145,14 @@ class Entry:
         if type(self.fields) is not Fields:  # a Fields was made by this code: names lowercase
             object.__setattr__(self, "fields", Fields(
                 (name.lower(), value) for name, value in self.fields.items()))
+
+    def __hash__(self) -> int:
+        # Of the whole content: the versions of one entry that live together (a notebook
+        # reloading its library, each edit of an update) would otherwise share one hash, and
+        # every lookup of a derived value would walk them all, comparing fields.
+        fields = self.fields
+        assert isinstance(fields, Fields)  # __post_init__ made it one
+        return hash((self.key, self.entry_type, fields.content_hash()))
 
     @classmethod
     def from_fields(cls, key: str, entry_type: str, fields: Mapping[str, str]) -> Entry:
