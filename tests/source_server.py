@@ -81,7 +81,8 @@ class LoggedRequest:
 class Recordings:
     """The recorded answers, loaded once."""
 
-    def __init__(self, fixtures: Path = FIXTURES, dblp_dir: Path | None = None) -> None:
+    def __init__(self, fixtures: Path = FIXTURES, dblp_dir: Path | None = None,
+                 dblp_later: bool = False) -> None:
         self.arxiv: dict[str, str] = {}
         for path in sorted((fixtures / "arxiv").glob("*.xml")):
             text = path.read_text(encoding="utf-8")
@@ -97,12 +98,21 @@ class Recordings:
         for path in sorted((fixtures / "crossref").glob("*.json")):
             work = json.loads(path.read_text(encoding="utf-8"))["message"]
             self.crossref[work["DOI"].lower()] = work
+        self._dblp_dir = dblp_dir
         self.dblp: dict[str, str] = {}
         self.dblp_hits: list[tuple[set[str], dict]] = []
         self._title_words: tuple[list[str], dict[str, set[int]]] | None = None
-        if dblp_dir is not None and dblp_dir.is_dir():
-            for path in sorted(dblp_dir.glob("*.bib")):
+        if not dblp_later:
+            self.load_dblp()
+
+    def load_dblp(self) -> bool:
+        """Read DBLP's recordings (20 MB: three seconds) unless they are read; whether there
+        are any. Until then DBLP knows nothing, as where ../shared is absent."""
+        if not self.dblp and self._dblp_dir is not None and self._dblp_dir.is_dir():
+            for path in sorted(self._dblp_dir.glob("*.bib")):
                 self._load_dblp(path.read_text(encoding="utf-8"))
+            self._title_words = None
+        return bool(self.dblp)
 
     def dblp_titles_with(self, words: list[str]) -> list[dict]:
         """The hits whose title has, for every one of ``words``, a word starting with it
@@ -169,7 +179,11 @@ class SourceServer:
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # serve_forever's default poll of 0.5 s is paid at every shutdown: at teardown that
+        # half second, times a hundred tests, was most of the quick loop's wall time.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -83,6 +83,7 @@ def test_a_work_found_under_another_id_is_not_added_twice(server, tmp_path, libr
     assert result.matched_by in ("acl:2023.acl-long.304", "doi:10.18653/v1/2023.acl-long.304")
 
 
+@pytest.mark.slow
 def test_a_doi_dblp_knows_is_resolved_through_dblp(server, tmp_path, library, needs_dblp):
     # The DBLP recordings carry no DOI: give one hit a test DOI (never written anywhere).
     info = next(i for _w, i in server.recordings.dblp_hits if i["key"] == "conf/iclr/SnellKSYL23")
@@ -148,6 +149,7 @@ def small_file(tmp_path, library):
     return path
 
 
+@pytest.mark.slow
 def test_api_add_writes_the_file_and_a_repeat_changes_nothing(server, tmp_path, small_file,
                                                              needs_dblp):
     llm4anno_bib.add("2201.11903", "Chain-of-Thought Prompting (CoT)", path=small_file,

@@ -7,6 +7,8 @@ import functools
 import importlib.util
 import re
 
+import pytest
+
 from conftest import ROOT
 
 from llm4anno_bib import _libcache
@@ -45,6 +47,7 @@ def test_the_reader_counts_inner_imports_registry_strings_and_skips_type_checkin
     assert GRAPH.cycles(graph) == [["sub.leaf", "sub.other", "top"]]
 
 
+@pytest.mark.slow
 def test_the_package_imports_run_one_way():
     graph = _package_graph()
     assert GRAPH.cycles(graph) == []

@@ -179,6 +179,7 @@ def test_real_files_are_checked_without_crashing_and_known_faults_are_found():
 DBLP = SHARED / "recordings" / "dblp"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-file corpus is not at {CORPUS}")
 def test_the_fast_splitter_gives_check_the_same_problems_as_bibtexparsers(monkeypatch):
     """``check`` checks plain files straight from ``_fastsplit``'s cut; every real file (the

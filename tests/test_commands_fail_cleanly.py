@@ -106,6 +106,7 @@ def test_import_list_into_keeps_the_files_comments_strings_and_layout(tmp_path):
     assert llm4anno_bib.load(mine)["mine2020"].fields["booktitle"] == "Proceedings of ACL"
 
 
+@pytest.mark.slow
 def test_a_thousand_works_of_one_key_stem_each_get_a_key(tmp_path):
     taken: set[str] = set()
     for _ in range(1000):

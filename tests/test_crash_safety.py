@@ -104,6 +104,7 @@ def test_a_second_writer_waits_and_says_so(tmp_path, target):
     holder.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_a_second_writer_refuses_after_its_timeout_and_writes_nothing(tmp_path, target):
     holder = _hold(tmp_path, target, 3.0)
     before = target.read_bytes()

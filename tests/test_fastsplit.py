@@ -124,6 +124,7 @@ def test_generated_text_splits_as_bibtexparser_splits_it(parts):
 ENTRY_TEXT = st.text(alphabet=st.sampled_from(list('ab {}\\"@,=#\n')), max_size=30)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(ENTRY_TEXT, ENTRY_TEXT, st.sampled_from(["{", '"', ""]))
 def test_generated_field_values_split_as_bibtexparser_splits_them(first, second, opener):

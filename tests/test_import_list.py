@@ -43,6 +43,7 @@ def small_list(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_items_no_source_holds_are_cited_from_the_list_and_marked(server, tmp_path,
                                                                   small_list, needs_dblp):
     out = tmp_path / "library.bib"
@@ -247,6 +248,7 @@ def test_a_list_of_mixed_shapes_imports_as_one_entry_per_work(server, tmp_path, 
         "line 21: A toolkit - not a paper (https://github.com/someone/toolkit): not a paper",)
 
 
+@pytest.mark.slow
 def test_an_interrupted_import_resumes_asking_only_what_it_had_not(server, tmp_path,
                                                                    needs_dblp):
     def interrupt(done: int, total: int, stage: str) -> None:
@@ -323,6 +325,7 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
                for miss in result.near_misses)
 
 
+@pytest.mark.slow
 def test_a_source_going_down_mid_import_loses_nothing_and_a_rerun_completes(
         server, tmp_path, needs_dblp):
     def outage(done: int, total: int, stage: str) -> None:

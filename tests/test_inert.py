@@ -86,6 +86,7 @@ def test_any_text_is_rebuilt_inert_balanced_and_stable(text):
 @given(st.lists(st.sampled_from([r"\write", r"\UseName", "{", "}", "$", r"\(", r"\)", "^",
                                  r"\{", r"\}", "immediate", "18", r"\alpha", " "]),
                 max_size=30))
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 def test_any_mix_of_payload_parts_is_rebuilt_inert(parts):
     rebuilt = inert_latex("".join(parts))

@@ -92,6 +92,7 @@ def test_stats_verify_and_cite_results_display_and_convert(library, tmp_path):
     assert list(cited.to_dataframe()["key"]) == ["Wei2022Chain"]
 
 
+@pytest.mark.slow
 def test_a_library_formats_all_its_references_at_once(library):
     refs = library.cite(style="alpha")
     assert list(refs) == [e.key for e in library]

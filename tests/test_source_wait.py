@@ -78,6 +78,7 @@ def test_a_run_of_server_errors_marks_the_source_down_for_the_run(server, tmp_pa
     assert server.count("/arxiv") == 3  # one request's tries; the other three asked nothing
 
 
+@pytest.mark.slow
 def test_the_budget_bounds_a_slow_source_over_many_requests(server, tmp_path):
     """Each answer comes within its deadline, but slowly: once the run has waited its
     budget on the source, the rest fail at once."""

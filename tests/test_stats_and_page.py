@@ -210,6 +210,7 @@ def test_the_page_counts_works_as_the_cli_and_stats_do(library):
     assert library.stats().works == len(library)
 
 
+@pytest.mark.slow
 def test_a_written_file_follows_the_umask(tmp_path, library):
     import os
     import stat as stat_module
