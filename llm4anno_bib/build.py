@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -123,62 +123,99 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
     document = document or parse_list(list_text)  # the list already read, if given
     report = BuildReport()
     works = [_identify(item, curated) for item in document.items]
-
-    def each(stage: str) -> Iterator[Work]:
-        say(0, len(works), stage)
+    records = _ask_arxiv_for_links(works, survey_arxiv_id, clients, report, say)
+    for stage in _STAGES:
+        say(0, len(works), stage.says)
         for done, work in enumerate(works, start=1):
-            yield work
-            say(done, len(works), stage)
+            stage.run(work, clients, report)
+            say(done, len(works), stage.says)
+        then = stage.then
+        if then is not None:
+            say(0, 1, then.says)
+            _asked(report, then.about, lambda: then.run(works, clients, report))
+            say(1, 1, then.says)
+    survey_record = records.get(survey_arxiv_id) if survey_arxiv_id else None
+    merged = _merge(([Work(arxiv=survey_record, is_survey=True)] if survey_record else [])
+                    + works)
+    for work in merged:  # the survey, and works two items named
+        _published_of_preprint(work, clients, report)
+    report.unverified = sum(1 for w in merged if _unresolved(w))
+    return _assemble(document, merged, existing), report
 
-    say(0, 1, "asking arXiv for the linked ids")
+
+def _ask_arxiv_for_links(works: Sequence[Work], survey_arxiv_id: str | None, clients: Sources,
+                         report: BuildReport, say: Callable[[int, int, str], None],
+                         ) -> dict[str, ArxivRecord]:
+    """One request for every linked arXiv id (and the survey's); each work gets its record."""
+    says = "asking arXiv for the linked ids"
+    say(0, 1, says)
     linked = {found for w in works if (found := parse_arxiv_id(w.items[0].paper_link or ""))}
     wanted = sorted(linked | ({survey_arxiv_id} if survey_arxiv_id else set()))
     records = _asked(report, "arXiv ids", lambda: clients.arxiv.fetch_ids(wanted)) or {}
-    say(1, 1, "asking arXiv for the linked ids")
+    say(1, 1, says)
     for work in works:
         arxiv_id = parse_arxiv_id(work.items[0].paper_link or "")
         if arxiv_id and arxiv_id in records:
             work.arxiv = records[arxiv_id]
+    return records
 
-    for work in each("reading the ACL Anthology records of linked papers"):
-        link = work.items[0].paper_link or ""
-        acl_id = parse_anthology_id(link)
-        if acl_id and "aclanthology.org" in link:
-            work.published = _asked(report, f"line {work.items[0].line}: {link}",
-                                    lambda: clients.acl.fetch_bib(acl_id))
 
-    for work in each("asking Crossref for papers linked by DOI"):
-        doi = doi_of_link(work.items[0].paper_link or "")
-        if work.published is None and doi and names_version_of_record(doi):
-            work.published = _asked(report, f"line {work.items[0].line}: {doi}",
-                                    lambda: clients.crossref.work(doi))
+def _anthology_record(work: Work, clients: Sources, report: BuildReport) -> None:
+    link = work.items[0].paper_link or ""
+    acl_id = parse_anthology_id(link)
+    if acl_id and "aclanthology.org" in link:
+        work.published = _asked(report, f"line {work.items[0].line}: {link}",
+                                lambda: clients.acl.fetch_bib(acl_id))
 
-    for work in each("looking for published versions of the linked preprints"):
-        if work.published is None and work.arxiv is not None:
-            _asked(report, f"line {work.items[0].line}",
-                   lambda: _find_published(work, clients, report))
 
-    say(0, 1, "settling titles that disagree with their links")
-    _asked(report, "title/link disagreements",
-           lambda: _settle_disagreements(works, clients, report))
-    say(1, 1, "settling titles that disagree with their links")
+def _crossref_record(work: Work, clients: Sources, report: BuildReport) -> None:
+    doi = doi_of_link(work.items[0].paper_link or "")
+    if work.published is None and doi and names_version_of_record(doi):
+        work.published = _asked(report, f"line {work.items[0].line}: {doi}",
+                                lambda: clients.crossref.work(doi))
 
-    for work in each("searching arXiv for papers linked elsewhere"):
-        if work.arxiv is None and work.curated is None:
-            _asked(report, f"line {work.items[0].line}",
-                   lambda: _find_preprint(work, clients, report))
 
-    survey_record = records.get(survey_arxiv_id) if survey_arxiv_id else None
-    survey = [Work(arxiv=survey_record, is_survey=True)] if survey_record else []
-    merged = _merge(survey + works)
-    for work in merged:
-        if work.published is None and work.arxiv is not None:
-            _asked(report, f"line {work.items[0].line if work.items else 0}",
-                   lambda: _find_published(work, clients, report))
-    report.unverified = sum(1 for w in merged if _unresolved(w))
+def _published_of_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
+    if work.published is None and work.arxiv is not None:
+        _asked(report, f"line {work.items[0].line if work.items else 0}",
+               lambda: _find_published(work, clients, report))
 
-    library = _assemble(document, merged, existing)
-    return library, report
+
+def _preprint_of_other_link(work: Work, clients: Sources, report: BuildReport) -> None:
+    if work.arxiv is None and work.curated is None:
+        _asked(report, f"line {work.items[0].line}",
+               lambda: _find_preprint(work, clients, report))
+
+
+@dataclass(frozen=True)
+class _AllAtOnce:
+    """A step over all works together, after a stage."""
+
+    says: str
+    about: str  # what a failure is reported about
+    run: Callable[[list[Work], Sources, BuildReport], None]
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """A step over each work, what the progress says of it, and a step after it."""
+
+    says: str
+    run: Callable[[Work, Sources, BuildReport], None]
+    then: _AllAtOnce | None = None
+
+
+# The order matters: a published version found from a link is not searched for, titles are
+# settled against the arXiv records before preprints are searched for by title.
+_STAGES = (
+    _Stage("reading the ACL Anthology records of linked papers", _anthology_record),
+    _Stage("asking Crossref for papers linked by DOI", _crossref_record),
+    _Stage("looking for published versions of the linked preprints", _published_of_preprint,
+           then=_AllAtOnce("settling titles that disagree with their links",
+                           "title/link disagreements", lambda works, clients, report:
+                           _settle_disagreements(works, clients, report))),
+    _Stage("searching arXiv for papers linked elsewhere", _preprint_of_other_link),
+)
 
 
 def _identify(item: ListItem, curated: Sequence[BibRecord]) -> Work:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -357,82 +357,132 @@ def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Pro
 
 def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
                     lines: Callable[[Any], int]) -> list[Problem]:
-    found: list[Problem] = []
+    """Every rule of ``_ENTRY_RULES`` on one entry, in the table's order."""
+    checked = _Checked(entry, block.raw or "", parent)
+    return [Problem(path, _line_of(lines, block, name), entry.key, code, message)
+            for rule in _ENTRY_RULES for code, message, name in rule(checked)]
 
-    def report(code: str, message: str, name: str | None = None) -> None:
-        found.append(Problem(path, _line_of(lines, block, name), entry.key, code, message))
 
-    values = entry.fields
-    if _KEY_BREAKERS.search(entry.key):
-        report("bad-key", f"the key '{entry.key}' holds a space or one of , {{ }} ( ) \" # % ' "
-               "= \\ ~, which BibTeX and LaTeX's \\cite read as the key's end or as markup; "
-               "rename it")
-    for name, value in values.items():
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What an entry rule reads: the entry, its block's text, its crossref parent."""
+
+    entry: Entry
+    raw: str
+    parent: Entry | None
+
+
+# a rule's finding: its code, its message and the field it is about (None: the entry)
+_Finding = tuple[str, str, "str | None"]
+
+
+def _key_rule(checked: _Checked) -> Iterator[_Finding]:
+    key = checked.entry.key
+    if _KEY_BREAKERS.search(key):
+        yield ("bad-key", f"the key '{key}' holds a space or one of , {{ }} ( ) \" # % ' = "
+               "\\ ~, which BibTeX and LaTeX's \\cite read as the key's end or as markup; "
+               "rename it", None)
+
+
+def _value_rules(checked: _Checked) -> Iterator[_Finding]:
+    for name, value in checked.entry.fields.items():
         if not value and re.search(rf"(?:^|[,\s]){re.escape(name)}\s*+=\s*+(?=[,}}])",
-                                   block.raw or "", re.I):
-            report("empty-value", f"'{name}' has no value, which BibTeX rejects; write "
+                                   checked.raw, re.I):
+            yield ("empty-value", f"'{name}' has no value, which BibTeX rejects; write "
                    f"'{name} = {{}}' or remove the field", name)
-        if not _WORTH_A_LOOK.search(value):  # most values: no brace, quote, macro or math
-            continue
-        folded = FOLDED_FIELD.search(value)
-        if folded:
-            report("missing-comma", f"'{name}' holds what looks like the field "
-                   f"'{folded.group(1)}': a comma is missing after '{name}'", name)
-        elif not braces_balance(value, as_bibtex=False):
-            report("unbalanced-braces", f"the braces of '{name}' do not balance", name)
-        elif not braces_balance(value):
-            report("bibtex-braces", f"'{name}' has a brace after a backslash that BibTeX and "
-                   "Biber count (LaTeX does not): they end the value there and read the rest "
-                   "as fields of their own. Write \\textbraceleft{} or \\textbraceright{}",
-                   name)
-        if name not in IDENTIFIER_FIELDS and name not in NOT_TYPESET:
-            hazards = latex_hazards(value)
-            if hazards:
-                report("unsafe-latex", f"'{name}' holds {', '.join(hazards[:3])}"
-                       f"{' and more' if len(hazards) > 3 else ''}: not on the allowlist of "
-                       "LaTeX a bibliography needs, so a document could make it run or read "
-                       "anything. Write it as text or remove it", name)
+        if _WORTH_A_LOOK.search(value):  # most values: no brace, quote, macro or math
+            yield from _brace_findings(name, value)
+            if name not in IDENTIFIER_FIELDS and name not in NOT_TYPESET:
+                yield from _hazard_findings(name, value)
+
+
+def _brace_findings(name: str, value: str) -> Iterator[_Finding]:
+    folded = FOLDED_FIELD.search(value)
+    if folded:
+        yield ("missing-comma", f"'{name}' holds what looks like the field "
+               f"'{folded.group(1)}': a comma is missing after '{name}'", name)
+    elif not braces_balance(value, as_bibtex=False):
+        yield ("unbalanced-braces", f"the braces of '{name}' do not balance", name)
+    elif not braces_balance(value):
+        yield ("bibtex-braces", f"'{name}' has a brace after a backslash that BibTeX and "
+               "Biber count (LaTeX does not): they end the value there and read the rest "
+               "as fields of their own. Write \\textbraceleft{} or \\textbraceright{}", name)
+
+
+def _hazard_findings(name: str, value: str) -> Iterator[_Finding]:
+    hazards = latex_hazards(value)
+    if hazards:
+        yield ("unsafe-latex", f"'{name}' holds {', '.join(hazards[:3])}"
+               f"{' and more' if len(hazards) > 3 else ''}: not on the allowlist of "
+               "LaTeX a bibliography needs, so a document could make it run or read "
+               "anything. Write it as text or remove it", name)
+
+
+def _required_rule(checked: _Checked) -> Iterator[_Finding]:
+    entry, parent = checked.entry, checked.parent
     # what crossref gives: the parent's fields, and its title as booktitle (biblatex's rule)
-    inherited = {**(parent.fields if parent else {}), **values}
+    inherited = {**(parent.fields if parent else {}), **entry.fields}
     if parent is not None and "booktitle" not in inherited and parent.fields.get("title"):
         inherited["booktitle"] = parent.fields["title"]
     for requirement in REQUIRED.get(entry.entry_type, ()):
-        if not any(inherited.get(option, "").strip() for option in requirement.split("|")):
-            report("missing-field", f"@{entry.entry_type} needs "
-                   f"{' or '.join(repr(o) for o in requirement.split('|'))}")
-    if '\\"' in (block.raw or "") and _quote_ends_early(block.raw or ""):
-        report("escaped-quote", "a quoted value holds \\\" : BibTeX ends the value at that "
+        options = requirement.split("|")
+        if not any(inherited.get(option, "").strip() for option in options):
+            yield ("missing-field", f"@{entry.entry_type} needs "
+                   f"{' or '.join(repr(o) for o in options)}", None)
+
+
+def _quote_rule(checked: _Checked) -> Iterator[_Finding]:
+    if '\\"' in checked.raw and _quote_ends_early(checked.raw):
+        yield ("escaped-quote", "a quoted value holds \\\" : BibTeX ends the value at that "
                "quote (a backslash does not escape it), and reads the rest as junk. Write "
-               "{\"} or brace the value")
+               "{\"} or brace the value", None)
+
+
+def _identifier_rule(checked: _Checked) -> Iterator[_Finding]:
+    values = checked.entry.fields
     doi = values.get("doi")
     if doi is not None and not is_doi(doi.strip()):
-        report("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
+        yield ("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
                "doi")
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
     eprint = values.get("eprint")
     if prefix == "arxiv" and eprint is not None and not is_arxiv_id(eprint.strip()):
-        report("bad-arxiv-id", f"'{eprint}' is not an arXiv id (2201.11903 or hep-th/9901001)",
+        yield ("bad-arxiv-id", f"'{eprint}' is not an arXiv id (2201.11903 or hep-th/9901001)",
                "eprint")
+
+
+def _url_rule(checked: _Checked) -> Iterator[_Finding]:
     for name in URL_FIELDS:
-        for url in values.get(name, "").split():
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
-                report("bad-url", f"'{name}' holds '{url}', which is not an http(s) URL", name)
-            elif "\\" in url:
-                report("bad-url", f"'{name}' holds a LaTeX escape ('{url}'); URLs are "
-                       "verbatim: write '_' and '%' as they are", name)
-            elif parts.scheme in ("http", "https") and not is_url(url):
-                report("bad-url", f"'{name}' holds '{url}', with characters a URL cannot "
-                       "have (braces, quotes, control characters); percent-encode them", name)
+        for url in checked.entry.fields.get(name, "").split():
+            problem = _url_problem(url)
+            if problem is not None:
+                yield ("bad-url", f"'{name}' holds {problem}", name)
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
+        return f"'{url}', which is not an http(s) URL"
+    if "\\" in url:
+        return f"a LaTeX escape ('{url}'); URLs are verbatim: write '_' and '%' as they are"
+    if parts.scheme in ("http", "https") and not is_url(url):
+        return (f"'{url}', with characters a URL cannot have (braces, quotes, control "
+                "characters); percent-encode them")
+    return None
+
+
+def _special_rule(checked: _Checked) -> Iterator[_Finding]:
     for name in TEXT_FIELDS:
-        text = values.get(name)
-        if text is None:
-            continue
-        specials = unescaped_specials(_without_concatenation(text))
+        text = checked.entry.fields.get(name)
+        specials = unescaped_specials(_without_concatenation(text)) if text is not None else []
         if specials:
-            report("latex-special", f"'{name}' has an unescaped '{specials[0]}'; write "
+            yield ("latex-special", f"'{name}' has an unescaped '{specials[0]}'; write "
                    f"'\\{specials[0]}' (LaTeX reads it as markup)", name)
-    return found
+
+
+_ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
+    _key_rule, _value_rules, _required_rule, _quote_rule, _identifier_rule, _url_rule,
+    _special_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

@@ -35,7 +35,6 @@ from llm4anno_bib.model import MONTHS
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
-    from llm4anno_bib.model import Entry
     from llm4anno_bib.names import Name
     from llm4anno_bib.sources import Sources
 
