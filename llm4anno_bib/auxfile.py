@@ -100,22 +100,24 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
             continue
         files.append(str(current))
         for line in text.splitlines():
-            for match in _CITATION.finditer(line):
-                for key in match.group(1).split(","):
-                    key = key.strip()
-                    if key == "*":
-                        everything = True
-                    elif key:
-                        keys.setdefault(key)
-            for match in _BIBLATEX_CITE.finditer(line):
-                key = (match.group(2) if match.group(2) is not None else match.group(1)).strip()
-                if key == "*":
-                    everything = True
-                elif key:
-                    keys.setdefault(key)
-            for match in _INPUT.finditer(line):
-                pending.append(main.parent / match.group(1).strip())
+            everything = _cited_in(line, keys) or everything
+            pending += [main.parent / match.group(1).strip() for match in _INPUT.finditer(line)]
     return AuxCitations(tuple(keys), tuple(files), everything, tuple(skipped))
+
+
+def _cited_in(line: str, keys: dict[str, None]) -> bool:
+    """Add the keys one line of an .aux file cites (BibTeX's ``\\citation``, biblatex's
+    ``\\abx@aux@cite``) to ``keys``; whether it cites everything (``\\nocite{*}``)."""
+    cited = [key for match in _CITATION.finditer(line) for key in match.group(1).split(",")]
+    cited += [match.group(2) if match.group(2) is not None else match.group(1)
+              for match in _BIBLATEX_CITE.finditer(line)]
+    everything = False
+    for key in (key.strip() for key in cited):
+        if key == "*":
+            everything = True
+        elif key:
+            keys.setdefault(key)
+    return everything
 
 
 class _NotRead(Exception):

@@ -39,7 +39,7 @@ from llm4anno_bib.filetext import (
 from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records",
+           "concatenated_parts", "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records",
            "line_ending", "parse_bibtex", "parse_entries", "parse_library_blocks",
            "read_bib_bytes", "read_cited", "read_library", "reading_text", "text_encoding",
            "write_library"]
@@ -172,6 +172,25 @@ def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
         if part.isdigit():
             return part
         raw = part
+    values = []
+    size = 0
+    for part in (p.strip() for p in concatenated_parts(raw)):
+        size += len(strings.get(part.lower(), part))
+        if size > MAX_VALUE_CHARS and size > len(raw):  # grown by macros, not as written
+            raise _TooLong
+        values.append(_part_value(part, strings, unknown))
+    return "".join(values)
+
+
+def concatenated_parts(raw: str) -> list[str]:
+    """A raw value split at BibTeX's ``#`` (outside braces and quotes), as BibTeX splits
+    it: a brace counts whatever stands before it (BibTeX knows no escapes).
+
+    >>> concatenated_parts('dtv # { and } # "C#"')
+    ['dtv ', ' { and } ', ' "C#"']
+    """
+    if "#" not in raw:
+        return [raw]
     parts, depth, start, quoted = [], 0, 0, False
     for index, char in enumerate(raw):
         if char == "{":
@@ -184,23 +203,21 @@ def _resolve(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
             parts.append(raw[start:index])
             start = index + 1
     parts.append(raw[start:])
-    values = []
-    size = 0
-    for part in (p.strip() for p in parts):
-        size += len(strings.get(part.lower(), part))
-        if size > MAX_VALUE_CHARS and size > len(raw):  # grown by macros, not as written
-            raise _TooLong
-        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
-            values.append(part[1:-1])
-        elif part.isdigit():
-            values.append(part)
-        elif part.lower() in strings:
-            values.append(strings[part.lower()])
-        else:
-            if part.lower() not in _MONTH_MACROS:
-                unknown.append(part)
-            values.append(part)
-    return "".join(values)
+    return parts
+
+
+def _part_value(part: str, strings: Mapping[str, str], unknown: list[str]) -> str:
+    """One stripped part's value: a braced or quoted text, a number, a macro's value, else
+    the macro's name (added to ``unknown`` unless it is a month's)."""
+    if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+        return part[1:-1]
+    if part.isdigit():
+        return part
+    if part.lower() in strings:
+        return strings[part.lower()]
+    if part.lower() not in _MONTH_MACROS:
+        unknown.append(part)
+    return part
 
 
 class Comment(NamedTuple):

@@ -21,8 +21,8 @@ from bibtexparser import model as btp
 
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
-    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, enclose, expanded_strings, format_entries,
-    parse_library_blocks, reading_text,
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, concatenated_parts, enclose, expanded_strings,
+    format_entries, parse_library_blocks, reading_text,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -509,23 +509,9 @@ def _quote_ends_early(raw: str) -> bool:
 
 
 def _without_concatenation(value: str) -> str:
-    """The value without BibTeX's ``#`` concatenation (a ``#`` outside braces and quotes:
-    ``dtv # { and } # degruyter``), which is syntax, not text."""
-    if "#" not in value:  # nearly every value: no walk through it
-        return value
-    out, depth, quoted = [], 0, False
-    for index, char in enumerate(value):
-        escaped = index > 0 and value[index - 1] == "\\"
-        if char == "{" and not escaped:
-            depth += 1
-        elif char == "}" and not escaped:
-            depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            continue
-        out.append(char)
-    return "".join(out)
+    """The value without BibTeX's ``#`` concatenation (``dtv # { and } # degruyter``),
+    which is syntax, not text."""
+    return "".join(concatenated_parts(value))
 
 
 def _duplicates(entries: Iterable[tuple[_Cut, Entry]], path: str,

@@ -17,7 +17,7 @@ from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
 from llm4anno_bib.listmd import parse_list
-from llm4anno_bib.model import Library
+from llm4anno_bib.model import Category, Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.records import BibRecord
 
@@ -105,6 +105,16 @@ def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple
     if not gone:
         return Library(list(library), library.tree, library.corrections(), library.survey_key,
                        existing.path, library.intro, source=existing.source), ()
+    kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
+    return (Library([*library, *gone], _tree_keeping(library, existing, gone),
+                    [*library.corrections(), *kept_corrections], library.survey_key,
+                    existing.path, library.intro, source=existing.source),
+            tuple(entry.key for entry in gone))
+
+
+def _tree_keeping(library: Library, existing: Library, gone: list[Entry]) -> list[Category]:
+    """``library``'s sections, then those of ``existing`` (and their parents) that only the
+    ``gone`` entries are in, each holding its gone entries too."""
     tree = list(library.tree)
     present = {c.slug for c in tree}
     wanted = {slug for entry in gone for slug in entry.categories}
@@ -114,9 +124,5 @@ def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple
             wanted.add(slug)
     tree += [replace(c, keys=()) for c in existing.tree
              if c.slug in wanted and c.slug not in present]
-    tree = [replace(c, keys=c.keys + tuple(e.key for e in gone if c.slug in e.categories))
+    return [replace(c, keys=c.keys + tuple(e.key for e in gone if c.slug in e.categories))
             for c in tree]
-    kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
-    return (Library([*library, *gone], tree, [*library.corrections(), *kept_corrections],
-                    library.survey_key, existing.path, library.intro, source=existing.source),
-            tuple(entry.key for entry in gone))

@@ -236,30 +236,43 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     body = _IMAGE.sub("", bullet.group("body")).strip()
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
-        title, url = _clean_title(bold.group("title")), bold.group("url")
-        if not _PAPER_HOSTS.search(url):
-            return (number, title, url)
-        authors, _, after = bold.group("rest").rpartition("*")
-        label = _BOLD_LABEL.fullmatch(after.strip())
-        return ListItem(number, section, label.group("label") if label else None, title,
-                        (("pdf", url),), first_author(authors))
+        return _bold_link_item(bold, number, section)
     bold = _BOLD_TITLE.match(body)
     if bold and not body.startswith("**["):
         return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
     labelled = _LABEL.fullmatch(body)
     title, found = _trailing_links(labelled.group("rest") if labelled else body)
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
-        # the seed's shape: what the list declares a paper link ([[pdf]], [[html]]) is one
-        links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
-        title = _clean_title(title)
-        if not title:
-            return None
-        if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
-                any(_PAPER_HOSTS.search(url) for _, url in links):
-            return ListItem(number, section, labelled.group("label") if labelled else None,
-                            title, links)
-        return (number, title, links[0][1]) if links else None
+        return _declared_links_item(title, found, labelled, number, section)
     return _linked_item(body, number, section)
+
+
+def _bold_link_item(bold: re.Match[str], number: int, section: str
+                    ) -> ListItem | tuple[int, str, str]:
+    """``[**Title**](url) *Authors* [Label]``: a paper when the link is a paper host's."""
+    title, url = _clean_title(bold.group("title")), bold.group("url")
+    if not _PAPER_HOSTS.search(url):
+        return (number, title, url)
+    authors, _, after = bold.group("rest").rpartition("*")
+    label = _BOLD_LABEL.fullmatch(after.strip())
+    return ListItem(number, section, label.group("label") if label else None, title,
+                    (("pdf", url),), first_author(authors))
+
+
+def _declared_links_item(title: str, found: list[tuple[str, str]],
+                         labelled: re.Match[str] | None, number: int, section: str
+                         ) -> ListItem | tuple[int, str, str] | None:
+    """The seed's shape, ``[Label] Title [[pdf]](url) [[code]](url)``: what the list
+    declares a paper link ([[pdf]], [[html]]) is one."""
+    links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
+    title = _clean_title(title)
+    if not title:
+        return None
+    if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
+            any(_PAPER_HOSTS.search(url) for _, url in links):
+        return ListItem(number, section, labelled.group("label") if labelled else None,
+                        title, links)
+    return (number, title, links[0][1]) if links else None
 
 
 def _bold_title_item(title: str, rest: str, number: int, section: str

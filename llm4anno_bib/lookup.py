@@ -289,27 +289,30 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     mine = _families(a for a in theirs if a.lower() != "others")
     if theirs[-1].lower() == "others":  # "and others" is BibTeX's et al.
         ours = ours[: len(mine)]
-    listed = entry.fields.get("author")
     shown = ", ".join(found.authors)
     if placeholders:
-        return [Finding("author", "authors-differ", listed, shown, found.label,
-                              f"placeholder author {placeholders[0]!r} instead of a name")]
-    if mine == ours:
+        kind, said = "authors-differ", f"placeholder author {placeholders[0]!r} instead of a name"
+    elif mine == ours:
         return []
+    else:
+        kind, said = _how_authors_differ(mine, ours, found, shown)
+    return [Finding("author", kind, entry.fields.get("author"), shown, found.label, said)]
+
+
+def _how_authors_differ(mine: list[str], ours: list[str], found: Found,
+                        shown: str) -> tuple[str, str]:
+    """The finding's kind and message for two lists of family names that differ."""
     if not set(mine) & set(ours):
-        return [Finding("author", "merged", listed, shown, found.label,
-                              f"the title is of '{found.title}' by {shown}, but none of these "
-                              "authors wrote it")]
+        return "merged", (f"the title is of '{found.title}' by {shown}, but none of these "
+                          "authors wrote it")
     if sorted(mine) == sorted(ours):
-        return [Finding("author", "author-order", listed, shown, found.label,
-                              "the same authors in another order")]
+        return "author-order", "the same authors in another order"
     missing = [f for f in ours if f not in mine]
     extra = [f for f in mine if f not in ours]
     said = "; ".join(part for part in (
         f"missing {', '.join(missing)}" if missing else "",
         f"not authors: {', '.join(extra)}" if extra else "") if part)
-    return [Finding("author", "authors-differ", listed, shown, found.label,
-                          f"the authors differ ({said or 'in number'})")]
+    return "authors-differ", f"the authors differ ({said or 'in number'})"
 
 
 def _year_findings(entry: Entry, found: Found, today: date) -> list[Finding]:

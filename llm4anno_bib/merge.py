@@ -60,16 +60,49 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     raw = read_regular(path) if path.exists() else b""
     used = text_encoding(encoding or "utf-8", str(path))
     text = decode_bib(raw, str(path), encoding)
-    digest = content_digest(raw)
-    kept = kept_works(digest, used)
-    if kept is None:  # not read before: parse it, and keep what it holds for the next time
-        rows, about_entries = _parsed_works(text, path)
-        keep_works(digest, used, rows, about_entries)
-    else:  # read before: what the parse said is said again
-        rows, about_entries = kept[0], [BibWarning(message, str(path), line)
-                                        for message, line in kept[1]]
+    rows, about_entries = _rows_of(raw, text, used, path)
     for warning in file_warnings(text, str(path)) + about_entries:
         warnings.warn(warning, stacklevel=3)
+    added, skipped = _sorted_out(library, rows, path)
+    newline = line_ending(text)
+    addition = library.with_entries(added).export(format) if added else ""
+    if addition:
+        ensure_inert_text(addition, str(path))
+        body = text.removeprefix("\ufeff")
+        lead = "" if not body or body.endswith(("\n", "\r")) else newline
+        lead += newline if body.strip() else ""
+        addition = lead + addition.replace("\n", newline)
+    try:
+        appended = addition.encode(_without_bom(used, raw))
+    except UnicodeEncodeError as exc:
+        raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
+                               "nothing was written.", path=str(path)) from exc
+    if added:  # what the file will hold: kept now, so that the next --into needs no parse
+        after, about_added = _parsed_works(
+            addition, path, first_line=text.count("\r" if newline == "\r" else "\n") + 1)
+        keep_works(content_digest(raw + appended), used, rows + after,
+                   about_entries + about_added)
+    return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
+                       used, newline)
+
+
+def _rows_of(raw: bytes, text: str, used: str, path: Path
+             ) -> tuple[list[list[Any]], list[BibWarning]]:
+    """The target's works (``_works``' rows) and the warnings about its entries: kept from
+    the last time these bytes were read, else parsed (and kept for the next time)."""
+    digest = content_digest(raw)
+    kept = kept_works(digest, used)
+    if kept is None:
+        rows, about_entries = _parsed_works(text, path)
+        keep_works(digest, used, rows, about_entries)
+        return rows, about_entries
+    return kept[0], [BibWarning(message, str(path), line) for message, line in kept[1]]
+
+
+def _sorted_out(library: Library, rows: list[list[Any]], path: Path
+                ) -> tuple[list[Entry], list[Skipped]]:
+    """The works to append, and those skipped: already in the file (by an identifier), or
+    whose key the file gives another work."""
     theirs: dict[str, _Theirs] = {}
     keys: dict[str, _Theirs] = {}
     for key, line, title, year, preprint, aliases, identities in rows:
@@ -96,26 +129,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                                    f"or export this one with another key"))
         else:
             added.append(entry)
-    newline = line_ending(text)
-    addition = library.with_entries(added).export(format) if added else ""
-    if addition:
-        ensure_inert_text(addition, str(path))
-        body = text.removeprefix("\ufeff")
-        lead = "" if not body or body.endswith(("\n", "\r")) else newline
-        lead += newline if body.strip() else ""
-        addition = lead + addition.replace("\n", newline)
-    try:
-        appended = addition.encode(_without_bom(used, raw))
-    except UnicodeEncodeError as exc:
-        raise Llm4AnnoBibError(f"the new entries cannot be written in {used} ({exc.reason}); "
-                               "nothing was written.", path=str(path)) from exc
-    if added:  # what the file will hold: kept now, so that the next --into needs no parse
-        after, about_added = _parsed_works(
-            addition, path, first_line=text.count("\r" if newline == "\r" else "\n") + 1)
-        keep_works(content_digest(raw + appended), used, rows + after,
-                   about_entries + about_added)
-    return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
-                       used, newline)
+    return added, skipped
 
 
 @dataclass(frozen=True, slots=True)

@@ -864,6 +864,30 @@ class Library:
         >>> len(lib.filter(category="CoT", year="2022")) > 0
         True
         """
+        wanted = self._wanted_keys(category, keys)
+        tests: list[Callable[[Entry], bool]] = []
+        if wanted is not None:
+            tests.append(lambda e: e.key in wanted)
+        if year is not None:
+            years = {_year(y) for y in _many(year, (int, str), "year")}
+            tests.append(lambda e: e.year in years)
+        if venue is not None:
+            venues = list(_many(venue, (str,), "venue"))
+            tests.append(lambda e: any(e.matches(venue=v) for v in venues))
+        if author is not None:
+            authors = list(_many(author, (str,), "author"))
+            tests.append(lambda e: any(e.matches(author=a) for a in authors))
+        if search is not None:
+            if not isinstance(search, str):
+                raise TypeError(f"search takes a string of words, not {type(search).__name__}")
+            tests.append(lambda e: e.matches(search=search))
+        chosen = [e for e in self._entries if all(test(e) for test in tests)]
+        return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
+                       self.intro, whole=self)
+
+    def _wanted_keys(self, category: str | Category | Iterable[str | Category] | None,
+                     keys: str | Iterable[str] | None) -> set[str] | None:
+        """The keys ``filter`` keeps by category and by key (``None``: no such filter)."""
         wanted: set[str] | None = None
         if category is not None:
             wanted = set()
@@ -872,21 +896,7 @@ class Library:
         if keys is not None:
             picked = {self[k].key for k in _many(keys, (str,), "keys")}
             wanted = picked if wanted is None else wanted & picked
-        years = None if year is None else {_year(y) for y in _many(year, (int, str), "year")}
-        venues = None if venue is None else list(_many(venue, (str,), "venue"))
-        authors = None if author is None else list(_many(author, (str,), "author"))
-        if search is not None and not isinstance(search, str):
-            raise TypeError(f"search takes a string of words, not {type(search).__name__}")
-        chosen = [
-            e for e in self._entries
-            if (wanted is None or e.key in wanted)
-            and (years is None or e.year in years)
-            and (venues is None or any(e.matches(venue=v) for v in venues))
-            and (authors is None or any(e.matches(author=a) for a in authors))
-            and e.matches(search=search)
-        ]
-        return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
-                       self.intro, whole=self)
+        return wanted
 
     def corrections(self, key: str | None = None) -> tuple[Correction, ...]:
         """The corrections of the list's mistakes for this library's works (all of a

@@ -125,13 +125,7 @@ def resolve(known: Known, sources: Sources, *,
                              f"not the same work ({verdict.reason}); the preprint is not used")
             preprint = None
     elif preprint is None and "preprint" in look_for:
-        titles = _distinct([published.title] if published else [], known.titles)
-        if titles:
-            authors = known.authors or (published.authors if published else ())
-            year = known.year or (published.year if published else None)
-            subject = known.subject or (source_label(published) if published else repr(titles[0]))
-            preprint, missed = find_preprint(titles, authors, year, sources, subject)
-            near_misses += missed
+        preprint = _preprint_of(known, sources, near_misses)
     upgraded = False
     if published is None and preprint is None and "published-by-title" in look_for and \
             known.titles:
@@ -148,6 +142,21 @@ def resolve(known: Known, sources: Sources, *,
         near_misses += missed
         upgraded = published is not None
     return Resolution(preprint, published, tuple(near_misses), tuple(conflicts), upgraded)
+
+
+def _preprint_of(known: Known, sources: Sources, near_misses: list[str]) -> ArxivRecord | None:
+    """The preprint searched for from what is known (the published record's title first);
+    the near misses are added to ``near_misses``."""
+    published = known.published
+    titles = _distinct([published.title] if published else [], known.titles)
+    if not titles:
+        return None
+    authors = known.authors or (published.authors if published else ())
+    year = known.year or (published.year if published else None)
+    subject = known.subject or (source_label(published) if published else repr(titles[0]))
+    preprint, missed = find_preprint(titles, authors, year, sources, subject)
+    near_misses += missed
+    return preprint
 
 
 def _distinct(first: Sequence[str], then: Sequence[str]) -> list[str]:

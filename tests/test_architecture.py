@@ -78,3 +78,20 @@ def test_the_readme_draws_the_graph_as_it_is():
     assert drawn, "the README's architecture section has no import graph"
     assert drawn.group(1) == GRAPH.render_layers(_package_graph()), \
         "redraw it: python scripts/import_graph.py"
+
+
+def test_no_function_is_above_cyclomatic_complexity_20():
+    """radon's measure, as ``radon cc -n D llm4anno_bib`` gives it: a function past 20 is
+    split into named steps or a table of small rules (the check's rules, the build's
+    stages)."""
+    from radon.complexity import cc_visit
+    from radon.visitors import Class
+
+    over = []
+    for path in sorted((ROOT / "llm4anno_bib").rglob("*.py")):
+        for block in cc_visit(path.read_text(encoding="utf-8")):
+            for function in block.methods if isinstance(block, Class) else [block]:
+                if function.complexity > 20:
+                    over.append(f"{path.name}:{function.lineno} {function.fullname} "
+                                f"({function.complexity})")
+    assert over == []

@@ -278,6 +278,14 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
                 raise
     if gate.unreachable is not None:
         raise SourceError(f"{gate.unreachable} (earlier in this run; not tried again).", url=url)
+    return _asked(session, url, params, politeness, gate, parse, headers)
+
+
+def _asked(session: requests.Session, url: str, params: Mapping[str, str] | None,
+           politeness: Politeness, gate: RequestGate, parse: Callable[[requests.Response], T],
+           headers: Mapping[str, str] | None) -> T:
+    """The parsed answer of the source, asked again after each failure worth a retry
+    (``_failure``) until the retries or this run's waiting budget run out."""
     attempt = redirects = 0
     while True:
         left = politeness.budget - gate.waited
@@ -300,39 +308,64 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
             if exc.in_time is False:  # it answers too slowly: asking again takes as long
                 raise _down(gate, spent if left < politeness.deadline else exc.problem, url,
                             None, exc.__cause__)
-            problem, status, wait, error, full_url = exc.problem, None, None, exc.__cause__, url
+            failure = _Failure(exc.problem, url, None, None, exc.__cause__)
         else:
             gate.done()
             gate.waited += time.monotonic() - started
-            full_url = response.url
             if response.status_code in _REDIRECTS and redirects < _MAX_REDIRECTS:
                 url, params = _redirect_target(response, url), None
                 redirects += 1
                 continue
-            if response.status_code == 404:
-                return parse(response)
-            if response.status_code == 200:
+            if response.status_code in (200, 404):
                 value = parse(response)  # raises before anything is stored
-                _store(session, response)
+                if response.status_code == 200:
+                    _store(session, response)
                 return value
-            status, error = response.status_code, None
-            problem = f"HTTP {status}"
-            wait = _retry_after_seconds(response.headers.get("Retry-After"))
-            if status not in (429, 500, 502, 503, 504):
-                raise SourceError(f"{problem}.", url=full_url, status=status)
-        if attempt >= politeness.retries:
-            raise _down(gate, f"{problem} after {attempt + 1} tries", full_url, status, error)
-        left = politeness.budget - gate.waited
-        if wait is not None and wait > min(politeness.max_wait, left):
-            raise _down(gate, f"{problem}, asking to wait {wait:g} s, past the "
-                        f"{min(politeness.max_wait, left):g} s this run may still wait",
-                        full_url, status, error)
-        pause = min(politeness.max_wait, left,
-                    wait if wait is not None else politeness.backoff * (2 ** attempt))
-        log.info("%s from %s; retrying in %.1f s", problem, full_url, pause)
-        time.sleep(pause)
-        gate.waited += pause
+            failure = _failure(response)
+        _pause_before_retry(failure, attempt, politeness, gate)
         attempt += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """An attempt that failed in a way worth asking again: what to say of it, the URL and
+    status, how long the source asked to be left alone (Retry-After), the network error."""
+
+    problem: str
+    url: str
+    status: int | None
+    wait: float | None
+    error: BaseException | None
+
+
+def _failure(response: requests.Response) -> _Failure:
+    """The failure an answer other than 200 or 404 is; raises ``SourceError`` for one that
+    asking again would not change."""
+    status = response.status_code
+    if status not in (429, 500, 502, 503, 504):
+        raise SourceError(f"HTTP {status}.", url=response.url, status=status)
+    return _Failure(f"HTTP {status}", response.url, status,
+                    _retry_after_seconds(response.headers.get("Retry-After")), None)
+
+
+def _pause_before_retry(failure: _Failure, attempt: int, politeness: Politeness,
+                        gate: RequestGate) -> None:
+    """Wait before the next attempt (Retry-After, else exponential backoff); raises the
+    error that marks the source down when no attempt or no waiting is left."""
+    problem, url, status, wait, error = (failure.problem, failure.url, failure.status,
+                                         failure.wait, failure.error)
+    if attempt >= politeness.retries:
+        raise _down(gate, f"{problem} after {attempt + 1} tries", url, status, error)
+    left = politeness.budget - gate.waited
+    if wait is not None and wait > min(politeness.max_wait, left):
+        raise _down(gate, f"{problem}, asking to wait {wait:g} s, past the "
+                    f"{min(politeness.max_wait, left):g} s this run may still wait",
+                    url, status, error)
+    pause = min(politeness.max_wait, left,
+                wait if wait is not None else politeness.backoff * (2 ** attempt))
+    log.info("%s from %s; retrying in %.1f s", problem, url, pause)
+    time.sleep(pause)
+    gate.waited += pause
 
 
 def _down(gate: RequestGate, problem: str, url: str, status: int | None,

@@ -187,40 +187,69 @@ def _one_name_part(latex: str) -> str:
 def _record(message: dict[str, Any], origin: str) -> BibRecord | None:
     """The record of one Crossref work; ``None`` (said) for a preprint or a work without a
     valid DOI or title."""
-    doi = _plain(message.get("DOI"))
-    kind = _plain(message.get("type"))
-    title = _first(message.get("title"))
-    subtitle = _first(message.get("subtitle"))
-    if subtitle and not title.lower().endswith(subtitle.lower()):
-        title = f"{title}: {subtitle}"
+    doi, kind, title = _plain(message.get("DOI")), _plain(message.get("type")), _title(message)
     if not is_doi(doi) or not title:
         warnings.warn(SourceWarning("a Crossref work without a valid DOI or title was left "
                                     "out.", origin), stacklevel=5)
         return None
     if kind in _NOT_PUBLISHED or _ARXIV_DOI.match(doi):
         return None
-    people = [p for p in map(_person, message.get("author") or []
-                             if isinstance(message.get("author"), list) else []) if p]
-    containers = [_plain(c) for c in message.get("container-title") or []
-                  if isinstance(message.get("container-title"), list)]
-    containers = [c for c in containers if c]
-    entry_type = _TYPES.get(kind, "misc")
+    people = [p for p in map(_person, _list(message, "author")) if p]
     raw: dict[str, str] = {"title": text_to_latex(title)}
     if people:
         raw["author"] = " and ".join(latex for latex, _text in people)
-    volume, issue = _plain(message.get("volume")), _plain(message.get("issue"))
+    entry_type, container = _container_fields(message, kind)
+    raw |= container | _numbers(message) | {"doi": doi}
+    url = _plain(message.get("URL"))
+    if is_url(url):
+        raw["url"] = url
+    fields, refused = inert_fields(raw)
+    for field in refused:
+        warnings.warn(SourceWarning(f"{doi}: the {field.field} '{field.value}' is "
+                                    f"{field.reason}; left out.", origin), stacklevel=5)
+    return BibRecord(source="crossref", ident=doi, key=doi, entry_type=entry_type,
+                     title=latex_to_text(fields["title"]),
+                     authors=tuple(text for _latex, text in people),
+                     year=int(fields["year"]) if "year" in fields else None, fields=fields)
+
+
+def _list(message: dict[str, Any], name: str) -> list[Any]:
+    value = message.get(name)
+    return value if isinstance(value, list) else []
+
+
+def _title(message: dict[str, Any]) -> str:
+    """The title, with its subtitle where the title does not end with it already."""
+    title, subtitle = _first(message.get("title")), _first(message.get("subtitle"))
+    return f"{title}: {subtitle}" if subtitle and not \
+        title.lower().endswith(subtitle.lower()) else title
+
+
+def _container_fields(message: dict[str, Any], kind: str) -> tuple[str, dict[str, str]]:
+    """The entry type and where the work appeared: the journal and issue of an article; the
+    book (and series) of a chapter, an ``inproceedings`` where the book is proceedings."""
+    containers = [c for c in map(_plain, _list(message, "container-title")) if c]
+    entry_type, raw = _TYPES.get(kind, "misc"), dict[str, str]()
+    issue = _plain(message.get("issue"))
     if entry_type == "article":
-        if containers:
-            raw["journal"] = text_to_latex(containers[0])
-        if issue:
-            raw["number"] = text_to_latex(issue)
+        raw |= {"journal": text_to_latex(containers[0])} if containers else {}
+        raw |= {"number": text_to_latex(issue)} if issue else {}
     elif entry_type in ("inproceedings", "incollection") and containers:
         raw["booktitle"] = text_to_latex(containers[-1])
         if len(containers) > 1:  # a chapter in a series: the series, then the book
             raw["series"] = text_to_latex(containers[0])
-        if kind == "book-chapter" and re.search(r"\b(?:proceedings|conference)\b",
-                                                containers[-1], re.I):
+        if kind == "book-chapter" and _PROCEEDINGS.search(containers[-1]):
             entry_type = "inproceedings"
+    return entry_type, raw
+
+
+_PROCEEDINGS = re.compile(r"\b(?:proceedings|conference)\b", re.I)
+
+
+def _numbers(message: dict[str, Any]) -> dict[str, str]:
+    """Volume, pages, year and publisher, each where Crossref gives a usable one."""
+    raw: dict[str, str] = {}
+    volume = _plain(message.get("volume"))
     if volume:
         raw["volume"] = text_to_latex(volume)
     pages = normal_pages(_plain(message.get("page")))
@@ -233,18 +262,7 @@ def _record(message: dict[str, Any], origin: str) -> BibRecord | None:
     publisher = _plain(message.get("publisher"))
     if publisher:
         raw["publisher"] = text_to_latex(publisher)
-    raw["doi"] = doi
-    url = _plain(message.get("URL"))
-    if is_url(url):
-        raw["url"] = url
-    fields, refused = inert_fields(raw)
-    for field in refused:
-        warnings.warn(SourceWarning(f"{doi}: the {field.field} '{field.value}' is "
-                                    f"{field.reason}; left out.", origin), stacklevel=5)
-    return BibRecord(source="crossref", ident=doi, key=doi, entry_type=entry_type,
-                     title=latex_to_text(fields["title"]),
-                     authors=tuple(text for _latex, text in people),
-                     year=int(fields["year"]) if "year" in fields else None, fields=fields)
+    return raw
 
 
 __all__ = ["CrossrefClient", "DEFAULT_URL", "MAILTO_ENV", "URL_ENV"]
