@@ -24,6 +24,7 @@ from llm4anno_bib._json import loads, sealed, unsealed
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning, ReadError
+from llm4anno_bib.files import write_bytes_atomic
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
@@ -155,18 +156,9 @@ def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
 def _write_json(target: Path, chunks: Iterable[str]) -> bool:
     """Write ``chunks`` to ``target`` atomically, best effort: a read-only or full cache
     folder costs only time. Returns whether it was written."""
-    import tempfile
-
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.writelines(chunks)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(target, (chunk.encode("utf-8") for chunk in chunks), durable=False)
     except OSError:
         return False
     return True

@@ -249,6 +249,13 @@ def ascii_fold(text: str) -> str:
     return anyascii(text)
 
 
+# The title rule's numbers (enrich.title_score applies the rule; every matcher asks it or
+# these): two normalised titles are one at a rapidfuzz ratio of TITLE_THRESHOLD; from
+# NEAR_MISS a candidate failing the rule is a near miss, reported and never applied.
+TITLE_THRESHOLD = 88.0
+NEAR_MISS = 75.0
+
+
 @lru_cache(maxsize=65536)
 def normalise_title(title: str) -> str:
     """Normalise a title for comparison: LaTeX, accents, case and punctuation removed.

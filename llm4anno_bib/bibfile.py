@@ -30,13 +30,14 @@ from bibtexparser import model as btp
 
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
 from llm4anno_bib.files import write_file
+from llm4anno_bib.ids import MONTH_MACROS
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.filetext import (
     BLOCK_CORRECTIONS as _BLOCK_CORRECTIONS, BLOCK_INTRO as _BLOCK_INTRO,
     BLOCK_META as _BLOCK_META, BLOCK_TREE as _BLOCK_TREE, LIBRARY_BLOCKS, SourceText,
     block_values,
 )
-from llm4anno_bib.model import MONTHS, Category, Correction, Entry, Library
+from llm4anno_bib.model import Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "concatenated_parts", "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records",
@@ -50,7 +51,6 @@ FIELD_ORDER = (
     "eprint", "archiveprefix", "primaryclass", "anthology", "dblp", "ids", "keywords",
     "pdf", "code", "data", "webpage", "curated",
 )
-_MONTHS = MONTHS
 _SEP = " | "
 # bibtexparser logs what it could not parse before we raise it as one error with its line;
 # without a handler, Python would print those records on stderr
@@ -72,7 +72,7 @@ def parse_bibtex(text: str, path: str = "<string>") -> bibtexparser.Library:
     return library
 
 
-_MONTH_MACROS = frozenset(_MONTHS)
+_MONTH_MACROS = frozenset(MONTH_MACROS)
 # a value's end, then a line break, then "name =": a field folded into the one before it. The
 # blanks before the first line break are not "\s*" (it would try every split of a long run).
 FOLDED_FIELD = re.compile(r"[}\"][^\S\n]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"0-9]")
@@ -653,7 +653,7 @@ def _field_rank(name: str) -> tuple[int, str]:
 def enclose(name: str, value: str) -> str:
     """A field's value as a ``.bib`` writes it: braced, but a month as its macro
     (``month = jul``: braced, BibTeX would print "jul")."""
-    if name == "month" and value.lower() in _MONTHS:
+    if name == "month" and value.lower() in _MONTH_MACROS:
         return value.lower()
     return "{" + value + "}"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from llm4anno_bib.enrich import TITLE_THRESHOLD, known_author_splits, stated_splits, title_score
+from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
 from llm4anno_bib.bibfile import read_bib_bytes
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
 from llm4anno_bib.keys import base_key, unique_key
@@ -24,7 +24,7 @@ from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Libra
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib._text import text_to_latex
+from llm4anno_bib._text import TITLE_THRESHOLD, text_to_latex
 from llm4anno_bib.ids import (
     doi_of_link, identities, identity, names_version_of_record, parse_anthology_id, parse_arxiv_id,
     web_url,

@@ -28,21 +28,19 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from llm4anno_bib._text import (
-    ascii_fold, escape_non_ascii, latex_to_text, normalise_title, protect_capitals, text_to_latex,
+    NEAR_MISS, TITLE_THRESHOLD, ascii_fold, escape_non_ascii, latex_to_text, normalise_title,
+    protect_capitals, text_to_latex,
 )
+from llm4anno_bib.ids import MONTH_MACROS, month_macro
 from llm4anno_bib.keys import family_name
-from llm4anno_bib.model import MONTHS
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
     from llm4anno_bib.names import Name
     from llm4anno_bib.sources import Sources
 
-TITLE_THRESHOLD = 88.0
-NEAR_MISS = 75.0
 CONTAINED_EXTRA_WORDS = 3  # or a quarter of the longer title, if that is more
 YEARS_BEFORE, YEARS_AFTER = 1, 2
-_MONTHS = MONTHS
 # Fields of a source record that a citation needs; the rest (DBLP's timestamp, biburl,
 # bibsource, editor list) is bookkeeping of the source.
 CARRIED_FIELDS = ("title", "author", "booktitle", "series", "journal", "volume", "number",
@@ -164,7 +162,7 @@ def find_published(titles: Sequence[str], authors: Sequence[str], year: int | No
     Crossref: by ``doi`` when one is known, else by title), or ``None``, with the near
     misses met on the way (``subject`` names the preprint in them).
 
-    DBLP's own copies of arXiv preprints ("Informal Publications") are not published
+    DBLP's own copies of arXiv preprints (``DblpHit.preprint``) are not published
     versions, nor are the preprints Crossref registers (the client leaves them out).
     """
     near_misses: list[str] = []
@@ -182,7 +180,7 @@ def find_published(titles: Sequence[str], authors: Sequence[str], year: int | No
                 return record, near_misses
     for title in titles:
         for hit in sources.dblp.search(title):
-            if hit.kind.startswith("Informal"):
+            if hit.preprint:
                 continue
             if accept([hit.title], hit.authors, hit.year, f"DBLP {hit.key}"):
                 return sources.dblp.fetch_bib(hit.key), near_misses
@@ -242,7 +240,7 @@ def arxiv_fields(record: ArxivRecord) -> dict[str, str]:
         "title": protect_capitals(text_to_latex(record.title)),
         "author": " and ".join(text_to_latex(a) for a in record.authors),
         "year": str(record.published.year),
-        "month": _MONTHS[record.published.month - 1],
+        "month": MONTH_MACROS[record.published.month - 1],
         "howpublished": f"arXiv preprint arXiv:{record.arxiv_id}",
         "url": f"https://arxiv.org/abs/{record.arxiv_id}",
     } | eprint_fields(record)
@@ -259,12 +257,9 @@ def eprint_fields(record: ArxivRecord) -> dict[str, str]:
 def known_author_splits(all_fields: Iterable[Mapping[str, str]]) -> dict[str, Name]:
     """The family names the ``Family, Given`` authors of these fields state (see
     ``names.known_splits``)."""
-    from pybtex.bibtex.utils import split_name_list
+    from llm4anno_bib.names import known_splits, split_names
 
-    from llm4anno_bib.names import known_splits
-
-    return known_splits(split_name_list(" ".join(f["author"].split()))
-                        for f in all_fields if f.get("author"))
+    return known_splits(split_names(f["author"]) for f in all_fields if f.get("author"))
 
 
 def stated_splits(fields: dict[str, str], known: Mapping[str, Name]) -> dict[str, str]:
@@ -290,6 +285,7 @@ def published_fields(record: BibRecord) -> dict[str, str]:
         fields["anthology"] = record.ident
     elif record.source == "dblp":
         fields["dblp"] = record.ident
-    if fields.get("month", "").lower()[:3] in _MONTHS:
-        fields["month"] = fields["month"].lower()[:3]
+    macro = month_macro(fields.get("month", ""))
+    if macro is not None:
+        fields["month"] = macro
     return fields

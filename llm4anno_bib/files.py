@@ -96,19 +96,23 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
-    """Write ``content`` to ``path`` so that it is always either the old or the new file:
-    a temporary file in the same folder, fsynced, then renamed over the old one (whose
-    permissions it keeps). A symbolic link is written through: its target is replaced, the
-    link stays. (A user's file is written by ``files.write_file``, which also locks it.)"""
+def write_bytes_atomic(path: str | os.PathLike[str], content: bytes | Iterable[bytes], *,
+                       durable: bool = True) -> None:
+    """Write ``content`` (bytes, or chunks of them) to ``path`` so that it is always either
+    the old or the new file: a temporary file in the same folder, fsynced, then renamed over
+    the old one (whose permissions it keeps). A symbolic link is written through: its target
+    is replaced, the link stays. (A user's file is written by ``files.write_file``, which
+    also locks it.) ``durable=False`` leaves out the fsync, for a cache: its reader checks
+    what it reads, and a crash costs a parse, not a file."""
     target = Path(os.path.realpath(path))
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
+            stream.writelines([content] if isinstance(content, bytes) else content)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         if target.exists():
             os.chmod(temp_name, target.stat().st_mode & 0o7777)
         else:  # a new file gets what the umask gives any new file (mkstemp's is 0600)

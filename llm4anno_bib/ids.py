@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.errors import InvalidIdentifier
 
-__all__ = ["ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "PAGE_DASH", "anthology_id_in",
-           "arxiv_id_in", "arxiv_year", "bare_doi", "doi_in", "identities", "identity", "identity_label",
-           "is_anthology_id", "is_arxiv_category", "is_arxiv_id", "is_bibtex_key",
-           "is_dblp_key", "is_doi", "is_url", "month_macro", "normal_pages",
-           "parse_anthology_id", "parse_arxiv_id", "parse_doi", "parse_identifier", "project_url",
-           "split_arxiv_version",
-           "unescape_verbatim", "web_url"]
+__all__ = ["ARXIV_DOI_PREFIX", "ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "PAGE_DASH",
+           "anthology_id_in", "arxiv_id_in", "arxiv_year", "bare_doi", "doi_in", "identities",
+           "identity", "identity_label", "is_anthology_id", "is_arxiv_category",
+           "is_arxiv_doi", "is_arxiv_id", "is_bibtex_key", "is_dblp_key", "is_doi", "is_url",
+           "month_macro", "month_number", "normal_pages", "parse_anthology_id",
+           "parse_arxiv_id", "parse_doi", "parse_identifier", "project_url",
+           "split_arxiv_version", "unescape_verbatim", "web_url"]
 
 # The kinds of identity two entries of one work can share, with what a message calls them.
 IDENTITY_LABELS = {"arxiv": "arXiv id", "doi": "DOI", "acl": "Anthology id", "title": "title"}
@@ -49,7 +49,8 @@ _ARXIV_CATEGORY = re.compile(r"[a-z]{2,8}(?:-[a-z]{2,8})?(?:\.[A-Za-z]{2,8}(?:-[
 _DOI = re.compile(r"10\.\d{4,9}/[A-Za-z0-9\-._;()/:<>\[\]+*']{1,300}")
 _DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)", re.I)
 # DOIs other registries give a preprint or an Anthology paper: the id is in the suffix.
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
+ARXIV_DOI_PREFIX = "10.48550/"  # DataCite's, for arXiv: 10.48550/arXiv.2201.11903
+_ARXIV_DOI = re.compile(re.escape(ARXIV_DOI_PREFIX) + r"arxiv\.(.+)", re.I)
 _ANTHOLOGY_DOI = re.compile(r"10\.18653/v1/(.+)", re.I)
 
 _ANTHOLOGY_ID = re.compile(r"\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d{1,4}|[A-Z]\d{2}-\d{4}")
@@ -293,6 +294,16 @@ def month_macro(value: str) -> str | None:
     return None
 
 
+def month_number(value: str) -> int | None:
+    """The month 1-12 that ``value`` names (as ``month_macro`` reads it), or ``None``.
+
+    >>> month_number("nov"), month_number("March"), month_number("13")
+    (11, 3, None)
+    """
+    macro = month_macro(value)
+    return MONTH_MACROS.index(macro) + 1 if macro is not None else None
+
+
 def parse_identifier(text: str) -> tuple[str, str]:
     """What ``text`` names: ``("arxiv", id)``, ``("acl", id)`` or ``("doi", doi)``; a DOI
     of an arXiv preprint or an Anthology paper names that.
@@ -331,6 +342,15 @@ def names_version_of_record(doi: str) -> bool:
     False
     """
     return is_doi(doi) and _named_by_doi(doi) is None
+
+
+def is_arxiv_doi(doi: str) -> bool:
+    """Whether ``doi`` is one arXiv gives a preprint (``10.48550/arXiv.<id>``).
+
+    >>> is_arxiv_doi("10.48550/ARXIV.2201.11903"), is_arxiv_doi("10.1145/3560815")
+    (True, False)
+    """
+    return _ARXIV_DOI.match(doi) is not None
 
 
 def _named_by_doi(doi: str) -> tuple[str, str] | None:

@@ -29,14 +29,13 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, normalise_title
 from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, arxiv_fields, best_title_score, eprint_fields,
-    published_fields, surname_token,
+    arxiv_fields, best_title_score, eprint_fields, published_fields, surname_token,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
-    PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
+    ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import KNOWN_VENUES, Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -62,7 +61,7 @@ _STOPWORDS = frozenset("a an and are as at be by can do does for from how in is 
 # DOIs DataCite registers (data and software repositories, preprint servers): Crossref does
 # not know them, which says nothing of whether they exist
 _DATACITE = ("10.5281/", "10.6084/", "10.5061/", "10.7910/", "10.17605/", "10.13140/",
-             "10.48550/")
+             ARXIV_DOI_PREFIX)
 _QUERY_WORDS = 6
 # Titles are compared pairwise (rapidfuzz) and scanned for formulas: a longer one is no title
 MAX_TITLE = 1000  # DBLP: enough words to single a paper out, few enough to forgive a typo
@@ -136,7 +135,7 @@ def _from_bib(record: BibRecord) -> Found:
     from llm4anno_bib.resolution import source_label
 
     entry = Entry.from_fields("record", record.entry_type, record.fields)
-    preprint = cites_preprint(entry) or "corr" == (record.fields.get("journal") or "").lower()
+    preprint = cites_preprint(entry)
     doi = record.fields.get("doi")
     url = record.fields.get("url") or (f"https://doi.org/{doi}" if doi else None)
     return Found(source_label(record), url, record.title, record.authors, record.year,
@@ -263,12 +262,12 @@ class _Asker:
         hits = [h for h in self.sources.dblp.search(words)
                 if _same_title_and_people(entry, h.title, h.authors)]
         # DBLP's own copies of arXiv preprints only if nothing published is there
-        hits.sort(key=lambda h: h.kind.startswith("Informal"))
+        hits.sort(key=lambda h: h.preprint)
         if not hits:
             return []
         hit, dblp = hits[0], self.sources.dblp
         venue = re.sub(r"\s*\(.*\)$", "", hit.venue)  # "ACL (1)": the first volume of ACL
-        preprint = hit.kind.startswith("Informal") or venue == "CoRR"
+        preprint = hit.preprint
         return [Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
                                                     else None), hit.title, hit.authors,
                       hit.year, "arXiv" if preprint else venue, preprint, hit.doi, None, None,

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
-from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text, normalise_title
+from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
-from llm4anno_bib.ids import arxiv_id_in, identities
-from llm4anno_bib.names import Name, Person, known_splits, split_name
+from llm4anno_bib.ids import arxiv_id_in, identities, month_number
+from llm4anno_bib.names import Name, Person, known_splits, split_name, split_names
 
 if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are floors above
     import pandas
@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are fl
 
 __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "OutputProvider",
            "install_outputs", "slugify"]
-
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # The library's own blocks in library.bib (see bibfile): @comment{<name> ...}
 
@@ -224,15 +222,8 @@ class Entry:
     def bib_authors(self) -> tuple[str, ...]:
         """The authors (else the editors) as the ``.bib`` writes them: BibTeX names, LaTeX
         and all (``'Le Scao, Teven'``, ``'Tam{\\'a}s V{\\"o}r{\\"o}s'``)."""
-        def split() -> tuple[str, ...]:
-            from pybtex.bibtex.utils import split_name_list  # only when names are asked for
-
-            author = self.fields.get("author") or self.fields.get("editor") or ""
-            # pybtex splits only at " and " between single spaces: a line break would keep
-            # a DBLP-style author list as one name
-            return tuple(split_name_list(collapse_spaces(author))) if author else ()
-
-        return self._value("bib_authors", split)
+        return self._value("bib_authors", lambda: split_names(
+            self.fields.get("author") or self.fields.get("editor") or ""))
 
     @property
     def names(self) -> tuple[Person, ...]:
@@ -327,8 +318,7 @@ class Entry:
     @property
     def month(self) -> int | None:
         """The month (1-12) of the ``month`` field (``nov``, ``November``), or ``None``."""
-        name = self.fields.get("month", "").lower()[:3]
-        return MONTHS.index(name) + 1 if name in MONTHS else None
+        return month_number(self.fields.get("month", ""))
 
     def cite(self, style: str = "plain", backend: str = "text") -> str:
         """This entry as a formatted reference (pybtex ``style`` and ``backend``).
@@ -1010,7 +1000,21 @@ def cites_preprint(entry: Entry) -> bool:
     but an arXiv id. Anything else cites a published version, which is never rewritten from
     its preprint."""
     venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
-                                                       "publisher")).lower()
+                                                       "publisher"))
     has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
-    return "arxiv" in venue or "corr" in venue.split() or (not has_venue and bool(
-        arxiv_id_in(entry.fields)))
+    return names_preprint(venue) or (not has_venue and bool(arxiv_id_in(entry.fields)))
+
+
+# "arXiv preprint arXiv:...", "ArXiv", DBLP's "CoRR" journal and its "abs/2201.11903" volume
+_NAMES_PREPRINT = re.compile(r"arxiv|\bcorr\b|^abs/", re.I)
+
+
+def names_preprint(value: str) -> bool:
+    """Whether a field's value names a preprint server (the one home of this rule).
+
+    >>> names_preprint("arXiv preprint arXiv:2201.11903"), names_preprint("CoRR")
+    (True, True)
+    >>> names_preprint("abs/2201.11903"), names_preprint("Proc. of CORRIDOR")
+    (True, False)
+    """
+    return _NAMES_PREPRINT.search(value) is not None

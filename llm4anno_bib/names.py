@@ -23,9 +23,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from llm4anno_bib._text import ascii_fold, latex_to_text
+from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
 
-__all__ = ["Name", "PARTICLES", "Person", "known_splits", "split_name", "with_known_splits"]
+__all__ = ["Name", "PARTICLES", "Person", "known_splits", "split_name", "split_names",
+           "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
@@ -111,6 +112,19 @@ def _has_top_level_comma(name: str) -> bool:
     return False
 
 
+def split_names(value: str) -> tuple[str, ...]:
+    """The names of an ``author`` or ``editor`` value, as BibTeX splits them (at ``and``
+    outside braces), each with its spaces collapsed: pybtex splits only at `` and `` between
+    single spaces, so a line break before ``and`` would keep two names as one.
+
+    >>> split_names("Le Scao, Teven  and {OpenAI} and Jason  Wei")
+    ('Le Scao, Teven', '{OpenAI}', 'Jason Wei')
+    """
+    from pybtex.bibtex.utils import split_name_list  # pybtex loads when names are split
+
+    return tuple(split_name_list(collapse_spaces(value))) if value.strip() else ()
+
+
 def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     """Split one BibTeX author name (see the module's rules).
 
@@ -174,10 +188,9 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
     >>> with_known_splits("Victor Sanh and Teven Le Scao", known_splits([["Le Scao, Teven"]]))
     'Victor Sanh and Le Scao, Teven'
     """
-    from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person as PybtexPerson
 
-    written = split_name_list(" ".join(names.split()))
+    written = list(split_names(names))
     changed = False
     for index, name in enumerate(written):
         if _has_top_level_comma(name):

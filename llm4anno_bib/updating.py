@@ -27,14 +27,13 @@ shows them. A value someone edited is kept.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm4anno_bib.enrich import arxiv_fields, judge, known_author_splits, stated_splits
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
-from llm4anno_bib.model import Entry, Library, cites_preprint
+from llm4anno_bib.model import Entry, Library, cites_preprint, names_preprint
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
@@ -48,9 +47,6 @@ __all__ = ["EntryReport", "FieldChange", "UpdateProgress", "UpdateResult", "upda
 # Fields a preprint citation has that its published version replaces (see the module doc).
 _ARXIV_GIVES = ("howpublished", "month")  # what arXiv gives that its publication replaces
 _PREPRINT_ONLY = ("howpublished", "month", "journal", "note", "publisher", "volume")
-# how a hand-written or exported entry names its preprint: "arXiv preprint arXiv:...",
-# "CoRR", "ArXiv", a DBLP-style "abs/2201.11903" volume
-_NAMES_PREPRINT = re.compile(r"\barxiv\b|\bcorr\b|^abs/", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +299,7 @@ def _preprint_values_dropped(entry: Entry, resolution: Resolution,
         # month the published version does not give (beside the published year, a date
         # that never was)
         if value == preprint_values.get(name) or upgrading and (
-                _NAMES_PREPRINT.search(value) or name == "month"):
+                names_preprint(value) or name == "month"):
             removed.append(FieldChange(name, fields.pop(name), None,
                                        f"{source_label(resolution.published)} replaces the "
                                        "preprint"))

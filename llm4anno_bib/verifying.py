@@ -30,14 +30,12 @@ from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._libcache import keep_beside, kept_beside
-from llm4anno_bib._text import normalise_title
+from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
     BlockLines, enclose, line_ending, parse_entries, reading_text,
 )
 from llm4anno_bib.checking import ensure_inert_text
-from llm4anno_bib.enrich import (
-    TITLE_THRESHOLD, normalised_title_score, title_score,
-)
+from llm4anno_bib.enrich import normalised_title_score, title_score
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
 from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key

@@ -95,3 +95,38 @@ def test_no_function_is_above_cyclomatic_complexity_20():
                     over.append(f"{path.name}:{function.lineno} {function.fullname} "
                                 f"({function.complexity})")
     assert over == []
+
+
+# Each fact has one home; these are the marks a second copy would carry, and where each may
+# stand. (A mark is text of the source, so a copy spelled otherwise slips past: the marks are
+# the spellings the copies had.)
+ONE_HOME = {
+    "10.48550": {"ids.py"},                       # arXiv's DOI prefix
+    r"\bcorr\b": {"model.py"},                    # what names a preprint (names_preprint)
+    '"Informal': {"sources/dblp.py"},              # DBLP's copies of preprints (DblpHit.preprint)
+    '"jan", "feb"': {"ids.py"},                   # the month macros
+    "split_name_list": {"names.py"},              # pybtex's splitting of a name list
+    "mkstemp(": {"files.py"},                     # atomic writing
+    "fsync(": {"files.py"},
+    "TITLE_THRESHOLD = ": {"_text.py"},           # the title rule's numbers
+    "NEAR_MISS = ": {"_text.py"},
+}
+
+
+@pytest.mark.parametrize("mark", ONE_HOME)
+def test_each_fact_is_written_in_one_module(mark):
+    package = ROOT / "llm4anno_bib"
+    holding = {path.relative_to(package).as_posix() for path in package.rglob("*.py")
+               if mark in path.read_text(encoding="utf-8")}
+    assert holding == ONE_HOME[mark]
+
+
+def test_no_title_cutoff_is_written_as_a_number():
+    """Every title comparison at a cutoff uses the rule's numbers (the Anthology's search
+    had a cutoff of its own, 85, below the rule's 88 and above its near miss)."""
+    package = ROOT / "llm4anno_bib"
+    calls = [(path.name, m.group()) for path in package.rglob("*.py")
+             for m in re.finditer(r"fuzz\.ratio[^)]*|def find_by_title[^)]*",
+                                  path.read_text(encoding="utf-8"))]
+    assert len(calls) >= 4  # the matcher's scans and the Anthology's search
+    assert [call for call in calls if re.search(r"cutoff\s*[:=][^,)]*\d", call[1])] == []

@@ -187,7 +187,8 @@ def test_the_title_index_finds_what_a_scan_of_every_title_finds(library):
     from rapidfuzz import fuzz, process
 
     from llm4anno_bib._text import normalise_title
-    from llm4anno_bib.enrich import TITLE_THRESHOLD, normalised_title_score
+    from llm4anno_bib._text import TITLE_THRESHOLD
+    from llm4anno_bib.enrich import normalised_title_score
     from llm4anno_bib.verifying import _Matcher
 
     matcher = _Matcher(library)

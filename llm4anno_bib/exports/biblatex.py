@@ -10,11 +10,10 @@ are left out, so ``biber --validate-datamodel`` has nothing to report.
 
 from __future__ import annotations
 
-from llm4anno_bib._text import collapse_spaces
 from llm4anno_bib.bibfile import format_records
 from llm4anno_bib.ids import project_url
 from llm4anno_bib.model import Entry, Library
-from llm4anno_bib.names import Name, split_name
+from llm4anno_bib.names import Name, split_name, split_names
 
 # library field -> biblatex field, in the order they are written
 _FIELDS = (
@@ -36,10 +35,7 @@ def biblatex_type(entry: Entry) -> str:
 
 
 def _names(value: str, known: dict[str, Name]) -> str:
-    from pybtex.bibtex.utils import split_name_list
-
-    names = split_name_list(collapse_spaces(value))
-    return " and ".join(split_name(n, known).bibtex() for n in names)
+    return " and ".join(split_name(n, known).bibtex() for n in split_names(value))
 
 
 def biblatex_fields(entry: Entry, known: dict[str, Name]) -> list[tuple[str, str]]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm4anno_bib._text import collapse_spaces, latex_to_text
+from llm4anno_bib._text import latex_to_text
 from llm4anno_bib.ids import PAGE_DASH, project_url
 from llm4anno_bib.model import Entry, Library
-from llm4anno_bib.names import Name, split_name
+from llm4anno_bib.names import Name, split_name, split_names
 
 _TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
           "conference": "paper-conference", "book": "book", "incollection": "chapter",
@@ -34,10 +34,7 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.key, "type": csl_type(entry), "title": entry.title}
     for role in ("author", "editor"):
         if values.get(role):
-            from pybtex.bibtex.utils import split_name_list
-
-            names = split_name_list(collapse_spaces(values[role]))
-            item[role] = [split_name(n, known).text() for n in names]
+            item[role] = [split_name(n, known).text() for n in split_names(values[role])]
     if entry.year is not None:
         parts = [entry.year] + ([entry.month] if entry.month else [])
         item["issued"] = {"date-parts": [parts]}

@@ -48,14 +48,14 @@ def _persons(names: str) -> list[Any]:
     ``Rocktäschel``): the alpha style abbreviates the LaTeX source of a name otherwise
     (``[PRocktaschelR+19]`` where BibTeX gives ``[PRR+19]``). A braced name (an
     organisation) stays braced, so it stays one name."""
-    from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person
 
-    from llm4anno_bib._text import collapse_spaces, latex_to_text
+    from llm4anno_bib._text import latex_to_text
+    from llm4anno_bib.names import split_names
 
     return [Person(name if name.startswith("{") and name.endswith("}") else
                    latex_to_text(name) if "\\" in name else name)
-            for name in split_name_list(collapse_spaces(names))]
+            for name in split_names(names)]
 
 
 @lru_cache(maxsize=None)

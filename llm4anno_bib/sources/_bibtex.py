@@ -6,12 +6,12 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 
-from pybtex.bibtex.utils import split_name_list
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text
 from llm4anno_bib.bibfile import parse_bibtex
 from llm4anno_bib.errors import SourceWarning
 from llm4anno_bib.inert import inert_fields, strip_controls
+from llm4anno_bib.names import split_names
 from llm4anno_bib.sources.records import BibRecord
 
 
@@ -44,7 +44,7 @@ def parse_records(text: str, source: str,
             entry_type=entry.entry_type.lower() if re.fullmatch(r"[A-Za-z]{1,30}",
                                                                 entry.entry_type) else "misc",
             title=latex_to_text(fields.get("title", "")),
-            authors=tuple(collapse_spaces(a) for a in split_name_list(fields.get("author", "")))
+            authors=split_names(fields.get("author", ""))
             if fields.get("author") else (),
             year=int(year.group(0)) if year else None,
             fields=fields,

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from llm4anno_bib._json import sealed, unsealed
 from llm4anno_bib._paths import default_cache_dir
-from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib._text import NEAR_MISS, latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
 from llm4anno_bib.ids import is_anthology_id
 from llm4anno_bib.sources._bibtex import parse_records
@@ -100,8 +100,10 @@ class AclClient:
         return get(self.session, url, None, politeness=self.politeness, gate=self._gate,
                    offline=self.offline, parse=one_record)
 
-    def find_by_title(self, title: str, cutoff: float = 85.0) -> list[BibRecord]:
-        """Records of the full export whose title is ``title`` or close to it, best first."""
+    def find_by_title(self, title: str, cutoff: float = NEAR_MISS) -> list[BibRecord]:
+        """Records of the full export whose title is ``title`` or close to it (rapidfuzz's
+        ratio of the normalised titles at ``cutoff``: from a near miss on, so that the caller's
+        rule sees every title it would report), best first."""
         titles = self._full_index()["titles"]
         wanted = normalise_title(title)
         if wanted in titles:

@@ -28,7 +28,7 @@ import requests
 from llm4anno_bib._json import loads
 from llm4anno_bib._text import collapse_spaces, latex_to_text, text_to_latex
 from llm4anno_bib.errors import InvalidIdentifier, SourceError, SourceWarning
-from llm4anno_bib.ids import is_doi, is_url, normal_pages, parse_doi
+from llm4anno_bib.ids import is_arxiv_doi, is_doi, is_url, normal_pages, parse_doi
 from llm4anno_bib.inert import inert_fields, strip_controls
 from llm4anno_bib.sources._http import USER_AGENT, Politeness, RequestGate, get
 from llm4anno_bib.sources.records import BibRecord
@@ -42,7 +42,6 @@ POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=30.0, max_byt
 _TYPES = {"journal-article": "article", "proceedings-article": "inproceedings",
           "book-chapter": "incollection"}
 _NOT_PUBLISHED = ("posted-content", "peer-review", "dataset", "component")
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.", re.I)
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]{0,40}(?:\s[^<>]{0,500})?/?>")
 # an address a person reads mail at; nothing that could end a header or start another
 _MAILTO = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
@@ -192,7 +191,7 @@ def _record(message: dict[str, Any], origin: str) -> BibRecord | None:
         warnings.warn(SourceWarning("a Crossref work without a valid DOI or title was left "
                                     "out.", origin), stacklevel=5)
         return None
-    if kind in _NOT_PUBLISHED or _ARXIV_DOI.match(doi):
+    if kind in _NOT_PUBLISHED or is_arxiv_doi(doi):
         return None
     people = [p for p in map(_person, _list(message, "author")) if p]
     raw: dict[str, str] = {"title": text_to_latex(title)}

@@ -128,13 +128,17 @@ def _to_hit(info: dict[str, Any]) -> DblpHit | None:
     names = tuple(_HOMONYM.sub("", _text(a.get("text"))) for a in authors
                   if isinstance(a, dict) and _text(a.get("text")))
     year, doi, url = _text(info.get("year")), _text(info.get("doi")), _text(info.get("ee"))
+    kind, venue = _text(info.get("type")), _text(info.get("venue"))
     return DblpHit(
         key=key,
         title=_text(info.get("title")).rstrip("."),
         authors=names,
-        venue=_text(info.get("venue")),
+        venue=venue,
         year=int(year) if re.fullmatch(r"\d{4}", year) else None,
-        kind=_text(info.get("type")),
+        kind=kind,
         doi=doi if is_doi(doi) else None,
         url=url if is_url(url) else None,
+        # "Informal Publications" (or "Informal and Other Publications"): DBLP's copies of
+        # arXiv preprints, in its CoRR journal
+        preprint=kind.startswith("Informal") or venue == "CoRR",
     )

@@ -58,3 +58,4 @@ class DblpHit:
     kind: str
     doi: str | None = None
     url: str | None = None
+    preprint: bool = False  # DBLP's own copy of an arXiv preprint (CoRR), not a publication
