@@ -22,11 +22,8 @@ from llm4anno_bib.errors import (
     SourceWarning, UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, UnsafeOutput,
     WriteError,
 )
-from llm4anno_bib.model import Category, Correction, Entry, Library, install_outputs
+from llm4anno_bib.model import Category, Correction, Entry, Library
 from llm4anno_bib.names import Person
-from llm4anno_bib.outputs import Outputs
-
-install_outputs(Outputs())
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult

@@ -12,7 +12,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
@@ -25,8 +25,7 @@ if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are fl
     from llm4anno_bib.filetext import SourceText
     from llm4anno_bib.stats import Stats
 
-__all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "OutputProvider",
-           "install_outputs", "slugify"]
+__all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "slugify"]
 
 # The library's own blocks in library.bib (see bibfile): @comment{<name> ...}
 
@@ -34,37 +33,6 @@ __all__ = ["CURATED_FIELD", "Category", "Correction", "Entry", "Library", "Outpu
 # overwrites; ``*`` leaves the whole entry alone; ``key`` marks a key chosen by hand (``check``
 # does not hold it to the key rule); ``type`` keeps the entry type.
 CURATED_FIELD = "curated"
-
-
-class OutputProvider(Protocol):
-    """What the floors above do for the output methods of ``Entry`` and ``Library``: this
-    module knows no file, format or notebook (``outputs.Outputs`` is the one the package
-    installs)."""
-
-    def entry_bibtex(self, entry: Entry) -> str: ...
-    def entry_html(self, entry: Entry) -> str: ...
-    def entries_html(self, entries: Sequence[Entry], caption: str) -> str: ...
-    def frame(self, entries: Sequence[Entry]) -> pandas.DataFrame: ...
-    def references(self, library: Library, style: str, backend: str) -> dict[str, str]: ...
-    def render(self, library: Library, format: str, style: str | None = None,
-               backend: str | None = None, title: str | None = None) -> str: ...
-    def stats(self, library: Library) -> Stats: ...
-    def save(self, library: Library, path: str | os.PathLike[str]) -> None: ...
-
-
-_outputs: list[OutputProvider] = []
-
-
-def install_outputs(provider: OutputProvider) -> None:
-    """Make ``provider`` do the output methods' work (``llm4anno_bib`` installs its own
-    when imported; a test or an embedding application may install another)."""
-    _outputs[:] = [provider]
-
-
-def _output() -> OutputProvider:
-    if not _outputs:
-        raise Llm4AnnoBibError("no output provider is installed: import llm4anno_bib.")
-    return _outputs[0]
 
 
 def slugify(heading: str) -> str:
@@ -309,11 +277,15 @@ class Entry:
     @property
     def bibtex(self) -> str:
         """This entry as BibTeX text, exactly as ``library.bib`` writes it."""
-        return _output().entry_bibtex(self)
+        from llm4anno_bib.outputs import entry_bibtex  # upward: import_graph.UPWARD
+
+        return entry_bibtex(self)
 
     def _repr_html_(self) -> str:
         """A one-row table with links and the BibTeX, for notebooks."""
-        return _output().entry_html(self)
+        from llm4anno_bib.outputs import entry_html  # upward: import_graph.UPWARD
+
+        return entry_html(self)
 
     @property
     def month(self) -> int | None:
@@ -327,7 +299,9 @@ class Entry:
         >>> print(llm4anno_bib.load()["wei2022chain"].cite()[:60])
         Jason Wei, Xuezhi Wang, Dale Schuurmans, Maarten Bosma, Bria
         """
-        return _output().references(Library([self]), style, backend)[self.key]
+        from llm4anno_bib.outputs import references  # upward: import_graph.UPWARD
+
+        return references(Library([self]), style, backend)[self.key]
 
     def matches(self, *, year: int | None = None, venue: str | None = None,
                 author: str | None = None, search: str | None = None) -> bool:
@@ -904,8 +878,9 @@ class Library:
 
     def _repr_html_(self) -> str:
         """A table (key, year, venue, title with its link, authors, categories, links)."""
-        return _output().entries_html(self._entries,
-                                      repr(self)[1:-1] if self.is_selection else "")
+        from llm4anno_bib.outputs import entries_html  # upward: import_graph.UPWARD
+
+        return entries_html(self._entries, repr(self)[1:-1] if self.is_selection else "")
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The entries as a pandas ``DataFrame``, one row each, indexed by key: key, type,
@@ -915,7 +890,9 @@ class Library:
         Needs pandas (``pip install 'llm4anno-bib[notebook]'``); raises
         ``Llm4AnnoBibError`` saying so when it is missing.
         """
-        return _output().frame(self._entries)
+        from llm4anno_bib.outputs import frame  # upward: import_graph.UPWARD
+
+        return frame(self._entries)
 
     def cite(self, style: str = "plain", backend: str = "text") -> dict[str, str]:
         """Every entry's formatted reference (pybtex ``style`` and ``backend``), by key in
@@ -926,7 +903,9 @@ class Library:
         >>> refs["wei2022chain"][:26]
         'Jason Wei, Xuezhi Wang, Da'
         """
-        lines = _output().references(self, style, backend)
+        from llm4anno_bib.outputs import references  # upward: import_graph.UPWARD
+
+        lines = references(self, style, backend)
         return {e.key: lines[e.key] for e in self._entries}  # library order, not the style's
 
     @property
@@ -945,12 +924,16 @@ class Library:
     # -- output ---------------------------------------------------------------------------
     def to_bibtex(self) -> str:
         """The entries as BibTeX text, in library order, without the library's own blocks."""
-        return _output().render(self, "bibtex")
+        from llm4anno_bib.outputs import render  # upward: import_graph.UPWARD
+
+        return render(self, "bibtex")
 
     def to_html(self, title: str | None = None) -> str:
         """The library as one self-contained HTML page: navigation by category, search,
         Copy BibTeX buttons, the survey's citation and a works-per-year chart."""
-        return _output().render(self, "html", title=title)
+        from llm4anno_bib.outputs import render  # upward: import_graph.UPWARD
+
+        return render(self, "html", title=title)
 
     def stats(self) -> Stats:
         """Counts by category, year and venue (``llm4anno_bib.stats.Stats``; ``.table()``
@@ -960,7 +943,9 @@ class Library:
         >>> sum(n for _year, n in llm4anno_bib.load().stats().by_year)
         76
         """
-        return _output().stats(self)
+        from llm4anno_bib.outputs import stats  # upward: import_graph.UPWARD
+
+        return stats(self)
 
     def export(self, format: str = "bibtex", style: str | None = None,
                backend: str | None = None) -> str:
@@ -974,7 +959,9 @@ class Library:
         >>> print(lib.export("refs", style="plain", backend="text").splitlines()[0][:39])
         [1] Jason Wei, Xuezhi Wang, Dale Schuur
         """
-        return _output().render(self, format, style, backend)
+        from llm4anno_bib.outputs import render  # upward: import_graph.UPWARD
+
+        return render(self, format, style, backend)
 
     def save(self, path: str | os.PathLike[str] | None = None) -> str:
         """Write the whole library (tree, corrections, entries) atomically, under the file's
@@ -984,7 +971,9 @@ class Library:
         if target is None:
             raise Llm4AnnoBibError("save() needs a path for a library that was not loaded "
                                    "from a file.")
-        _output().save(self, target)
+        from llm4anno_bib.outputs import save  # upward: import_graph.UPWARD
+
+        save(self, target)
         return str(target)
 
     def with_entries(self, entries: Sequence[Entry], tree: Sequence[Category] | None = None

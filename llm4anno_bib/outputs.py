@@ -2,8 +2,9 @@
 
 ``model`` is the bottom floor: it imports nothing that writes, renders or formats. Its
 output methods (``Entry.bibtex``, ``Library.export``, ``Library.save``, the notebook views)
-ask the ``Outputs`` that ``llm4anno_bib/__init__`` installs when the package is imported.
-Each method here imports the module that does the job when it is first asked, which keeps
+call these functions: an upward edge, taken when such a method is called, that
+``scripts/import_graph.py`` draws apart (``UPWARD``) and the architecture test holds. Each
+function imports the module that does the job when it is first asked, which keeps
 ``import llm4anno_bib`` (and every query command) fast.
 """
 
@@ -19,52 +20,65 @@ if TYPE_CHECKING:
     from llm4anno_bib.model import Entry, Library
     from llm4anno_bib.stats import Stats
 
-__all__ = ["Outputs"]
+__all__ = ["entries_html", "entry_bibtex", "entry_html", "frame", "references", "render",
+           "save", "stats"]
 
 
-class Outputs:
-    """The output methods' implementations (see ``model.OutputProvider``)."""
+def entry_bibtex(entry: Entry) -> str:
+    """``Entry.bibtex``: the entry as ``library.bib`` writes it."""
+    from llm4anno_bib.bibfile import format_entry
 
-    def entry_bibtex(self, entry: Entry) -> str:
-        from llm4anno_bib.bibfile import format_entry
+    return format_entry(entry)
 
-        return format_entry(entry)
 
-    def entry_html(self, entry: Entry) -> str:
-        from llm4anno_bib.notebook import entry_html
+def entry_html(entry: Entry) -> str:
+    """``Entry._repr_html_``: a one-row table for notebooks."""
+    from llm4anno_bib import notebook
 
-        return entry_html(entry)
+    return notebook.entry_html(entry)
 
-    def entries_html(self, entries: Sequence[Entry], caption: str) -> str:
-        from llm4anno_bib.notebook import entries_html
 
-        return entries_html(entries, caption)
+def entries_html(entries: Sequence[Entry], caption: str) -> str:
+    """``Library._repr_html_``: the entries as a table for notebooks."""
+    from llm4anno_bib import notebook
 
-    def frame(self, entries: Sequence[Entry]) -> pandas.DataFrame:
-        from llm4anno_bib.notebook import library_frame
+    return notebook.entries_html(entries, caption)
 
-        return library_frame(entries)
 
-    def references(self, library: Library, style: str, backend: str) -> dict[str, str]:
-        from llm4anno_bib.exports.references import reference_lines
+def frame(entries: Sequence[Entry]) -> pandas.DataFrame:
+    """``Library.to_dataframe``."""
+    from llm4anno_bib.notebook import library_frame
 
-        return reference_lines(library, style, backend)
+    return library_frame(entries)
 
-    def render(self, library: Library, format: str, style: str | None = None,
-               backend: str | None = None, title: str | None = None) -> str:
-        from llm4anno_bib.exports import render
 
-        return render(library, format, style, backend, title=title)
+def references(library: Library, style: str, backend: str) -> dict[str, str]:
+    """``cite``: each entry's formatted reference, by key."""
+    from llm4anno_bib.exports.references import reference_lines
 
-    def stats(self, library: Library) -> Stats:
-        from llm4anno_bib.stats import library_stats
+    return reference_lines(library, style, backend)
 
-        return library_stats(library)
 
-    def save(self, library: Library, path: str | os.PathLike[str]) -> None:
-        from llm4anno_bib.bibfile import write_library
-        from llm4anno_bib.checking import ensure_inert
+def render(library: Library, format: str, style: str | None = None,
+           backend: str | None = None, title: str | None = None) -> str:
+    """``Library.export`` (and ``to_bibtex``, ``to_html``): the registry's renderer."""
+    from llm4anno_bib import exports
 
-        before = library.source.entries if library.source is not None else {}
-        ensure_inert(((entry, before.get(entry.key)) for entry in library), str(path))
-        write_library(library, path)
+    return exports.render(library, format, style, backend, title=title)
+
+
+def stats(library: Library) -> Stats:
+    """``Library.stats``."""
+    from llm4anno_bib.stats import library_stats
+
+    return library_stats(library)
+
+
+def save(library: Library, path: str | os.PathLike[str]) -> None:
+    """``Library.save``: what the write adds is checked inert, then the file is written."""
+    from llm4anno_bib.bibfile import write_library
+    from llm4anno_bib.checking import ensure_inert
+
+    before = library.source.entries if library.source is not None else {}
+    ensure_inert(((entry, before.get(entry.key)) for entry in library), str(path))
+    write_library(library, path)

@@ -5,6 +5,11 @@ dependency), and the ``"module:function"`` renderers of the export registry. Imp
 ``if TYPE_CHECKING:`` do not run and are left out. A module's layer is one more than the
 highest layer it imports, so a graph that runs one way has every import pointing down.
 
+One kind of edge points up, on purpose, and is drawn apart: ``UPWARD`` lists the imports a
+floor makes of one above it when a method is called (``model``'s output methods run
+``outputs``, which runs the writers and exporters). They are left out of the layers, the
+cycles and the closures; an upward import not listed there is a cycle like any other.
+
     python scripts/import_graph.py            # the layers, as in the README
     python scripts/import_graph.py --edges    # every module with what it imports
 """
@@ -17,6 +22,8 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "llm4anno_bib"
+# (importing module, imported module): imports at call time from a floor to one above it
+UPWARD = frozenset({("model", "outputs")})
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -61,8 +68,9 @@ def _imported(node: ast.AST, here: str, is_package: bool, modules: set[str]) -> 
             if any(n in modules for n in names)}
 
 
-def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
-    """Each module of ``package`` -> the package modules it imports (itself left out)."""
+def import_graph(package: Path = PACKAGE, upward: bool = False) -> dict[str, set[str]]:
+    """Each module of ``package`` -> the package modules it imports (itself left out); the
+    ``UPWARD`` edges only with ``upward``."""
     paths = {module_name(p, package): p for p in sorted(package.rglob("*.py"))}
     modules = set(paths)
     graph = {}
@@ -73,8 +81,15 @@ def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
         for node in ast.walk(tree):
             if id(node) not in skipped:
                 edges |= _imported(node, name, path.name == "__init__.py", modules)
-        graph[name] = edges - {name}
+        graph[name] = edges - {name} - (set() if upward else
+                                         {target for source, target in UPWARD if source == name})
     return graph
+
+
+def upward_edges(package: Path = PACKAGE) -> set[tuple[str, str]]:
+    """The ``UPWARD`` edges the package has (one listed but no longer there is stale)."""
+    full = import_graph(package, upward=True)
+    return {(source, target) for source, target in UPWARD if target in full.get(source, ())}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -140,10 +155,14 @@ def layers(graph: dict[str, set[str]]) -> list[list[str]]:
     return [sorted(m for m in graph if depth[m] == n) for n in range(max(depth.values()) + 1)]
 
 
-def render_layers(graph: dict[str, set[str]]) -> str:
-    """The layers as the README shows them, the top first."""
+def render_layers(graph: dict[str, set[str]],
+                  upward: set[tuple[str, str]] | frozenset[tuple[str, str]] = UPWARD) -> str:
+    """The layers as the README shows them, the top first, then the upward edges."""
     rows = layers(graph)
-    return "\n".join(f"{n:>2}  {'  '.join(rows[n])}" for n in reversed(range(len(rows)))) + "\n"
+    drawn = "\n".join(f"{n:>2}  {'  '.join(rows[n])}" for n in reversed(range(len(rows))))
+    calls = "".join(f"\n    {source} -> {target}  (upward, when a method is called)"
+                    for source, target in sorted(upward))
+    return drawn + calls + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

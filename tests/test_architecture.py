@@ -60,6 +60,15 @@ def test_the_model_knows_no_files_sources_exports_or_cli():
     assert GRAPH.closure(graph, "model") == {"model", "_text", "errors", "ids", "names"}
 
 
+def test_the_only_upward_imports_are_the_listed_ones_and_they_are_there():
+    """``model``'s output methods import ``outputs`` when called: listed in ``UPWARD``,
+    drawn in the README, and the only way up (the test of cycles sees any other)."""
+    assert GRAPH.upward_edges() == set(GRAPH.UPWARD) == {("model", "outputs")}
+    full = GRAPH.import_graph(upward=True)
+    assert GRAPH.cycles(full) != []  # the listed edge does point up
+    assert "outputs" not in GRAPH.closure(_package_graph(), "model")
+
+
 def test_no_export_renderer_calls_back_into_the_package_api():
     graph = _package_graph()
     for module in (m for m in graph if m.startswith("exports")):
