@@ -28,9 +28,11 @@ from llm4anno_bib.names import Person
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult
     from llm4anno_bib.auxfile import CiteResult
+    from llm4anno_bib.caches import CacheInfo, cache_info, clear_cache
     from llm4anno_bib.checking import CheckReport
     from llm4anno_bib.importing import ImportResult
     from llm4anno_bib.merge import MergeResult
+    from llm4anno_bib.plotting import plot_overview
     from llm4anno_bib.verifying import VerifyReport
     from llm4anno_bib.sources import Sources
     from llm4anno_bib.updating import UpdateProgress, UpdateResult
@@ -41,9 +43,10 @@ __all__ = [
     "Llm4AnnoBibWarning", "NotFound", "Person", "ReadError", "SourceError", "SourceWarning",
     "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "UnsafeOutput",
     "WriteError",
-    "AddResult", "CheckReport", "CiteResult", "MergeResult", "Stats", "UpdateResult",
-    "VerifyReport",
-    "add", "check", "cite", "default_library_path", "export", "export_into", "is_library_file",
+    "AddResult", "CacheInfo", "CheckReport", "CiteResult", "MergeResult", "Stats",
+    "UpdateResult", "VerifyReport",
+    "add", "cache_info", "check", "cite", "clear_cache", "default_library_path", "export",
+    "export_into", "is_library_file", "plot_overview",
     "import_list", "load", "render_list", "shipped_library_path", "survey", "update",
     "upgrade", "verify",
     "working_library_path",
@@ -53,7 +56,8 @@ __all__ = [
 # parser: they are imported when first asked for (``llm4anno_bib.VerifyReport``).
 _LAZY = {"AddResult": "adding", "CheckReport": "checking", "CiteResult": "auxfile",
          "MergeResult": "merge", "Stats": "stats", "UpdateResult": "updating",
-         "VerifyReport": "verifying"}
+         "VerifyReport": "verifying", "CacheInfo": "caches", "cache_info": "caches",
+         "clear_cache": "caches", "plot_overview": "plotting"}
 
 
 def __getattr__(name: str) -> object:
@@ -335,14 +339,32 @@ def check(*paths: str | os.PathLike[str]) -> CheckReport:
     return check_files(list(paths) or [shipped_library_path()])
 
 
-def render_list(path: str | os.PathLike[str] | None = None) -> str:
+def render_list(path: str | os.PathLike[str] | None = None, *,
+                check: str | os.PathLike[str] | None = None) -> str:
     """The list README rendered from a library file (default: the shipped library): the
     intro with the survey's link and citation, then each section with one line per work.
     Importing the text with the build script onto the same library changes nothing.
+
+    With ``check`` (a README file), what it lacks of the rendering instead: a unified diff,
+    empty when the file is up to date (``render-list --check``). Raises ``ReadError`` when
+    it cannot be read.
     """
     from llm4anno_bib.listmd import render_list as render
 
-    return render(load(path))
+    text = render(load(path))
+    if check is None:
+        return text
+    import difflib
+
+    from llm4anno_bib.inputs import read_regular
+
+    try:
+        current = read_regular(check).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadError(f"cannot read: it is not UTF-8 (byte {error.start}).",
+                        path=str(check)) from error
+    return "\n".join(difflib.unified_diff(current.splitlines(), text.splitlines(), str(check),
+                                          "rendered", lineterm="", n=1))
 
 
 def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None) -> CiteResult:
@@ -375,19 +397,16 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
 
 def export(library: Library, format: str = "bibtex", *, style: str | None = None,
            backend: str | None = None) -> str:
-    """``library.export(format, style, backend)`` as the CLI's ``export`` and ``cite`` give
-    it: the BibTeX of entries exactly as read from a file is kept in the cache (beside the
-    parsed file), so that the next export of the unchanged file needs no parser.
-    ``Library.export`` itself writes nothing.
+    """``library.export(format, style, backend)``, as a function (the same path: the
+    BibTeX of entries exactly as read from a file is kept in the cache beside the parsed
+    file, so that the next export of the unchanged file needs no parser).
 
     >>> import llm4anno_bib
     >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])
     >>> llm4anno_bib.export(lib) == lib.export()
     True
     """
-    from llm4anno_bib.exports import render
-
-    return render(library, format, style, backend, keep=True)
+    return library.export(format, style, backend)
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,

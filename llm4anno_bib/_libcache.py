@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from llm4anno_bib._json import loads, sealed, unsealed
-from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib._paths import LIBRARIES_FOLDER, default_cache_dir
 from llm4anno_bib._version import __version__
 from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.files import write_bytes_atomic
@@ -61,7 +61,7 @@ TEXTS = ".bibtex"  # the kind of file that keeps a library's canonical entry tex
 
 
 def _folder(cache_dir: Path) -> Path:
-    return cache_dir / "libraries"
+    return cache_dir / LIBRARIES_FOLDER
 
 
 def _cache_file(digest: str, kind: str = "") -> Path:

@@ -637,26 +637,19 @@ def render_list(output: OutputOption = None,
                     help="Default: ./library.bib when it is a library, else the shipped one.")
                 ] = None) -> None:
     """Render the list README from the library."""
-    import difflib
-
     source = library or llm4anno_bib.default_library_path()
-    with _reported():
-        text = llm4anno_bib.render_list(source)
     if check is not None:
-        try:
-            current = check.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            _echo(f"llm4anno-bib: {check}: cannot read: {error}", err=True)
-            raise typer.Exit(2) from error
-        if current == text:
+        with _reported():
+            diff = llm4anno_bib.render_list(source, check=check).splitlines()
+        if not diff:
             _echo(f"{check} is up to date with {source}", err=True)
             return
-        diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), str(check),
-                                         "rendered", lineterm="", n=1))
         _echo("\n".join(diff[:60]) + ("\n..." if len(diff) > 60 else ""))
         _echo(f"llm4anno-bib: {check} is out of date with {source}; run 'llm4anno-bib "
               f"render-list -o {check}'.", err=True)
         raise typer.Exit(1)
+    with _reported():
+        text = llm4anno_bib.render_list(source)
     _emit(text, output, f"the list of {source}", (source,))
 
 
@@ -773,7 +766,7 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("info", cls=_Command)
 def cache_info(cache_dir: CacheDirOption = None) -> None:
     """Show the cache folder, its answers per host and its size."""
-    from llm4anno_bib.sources import cache_info as describe
+    from llm4anno_bib.caches import cache_info as describe
 
     with _reported():
         info = describe(cache_dir)
@@ -793,7 +786,7 @@ def cache_clear(cache_dir: CacheDirOption = None) -> None:
 
     The next run asks the sources again and parses the library again.
     """
-    from llm4anno_bib.sources import clear_cache
+    from llm4anno_bib.caches import clear_cache
 
     with _reported():
         removed = clear_cache(cache_dir)

@@ -61,10 +61,35 @@ def references(library: Library, style: str, backend: str) -> dict[str, str]:
 
 def render(library: Library, format: str, style: str | None = None,
            backend: str | None = None, title: str | None = None) -> str:
-    """``Library.export`` (and ``to_bibtex``, ``to_html``): the registry's renderer."""
+    """``Library.export`` (and ``to_bibtex``, ``to_html``, ``llm4anno_bib.export``): the
+    registry's renderer, given the entry texts the cache keeps for the library's file."""
     from llm4anno_bib import exports
 
-    return exports.render(library, format, style, backend, title=title)
+    texts = kept_entry_texts(library) if format.lower() in ("bibtex", "html") else None
+    return exports.render(library, format, style, backend, title=title, texts=texts)
+
+
+def kept_entry_texts(library: Library) -> dict[str, str]:
+    """The canonical BibTeX of the entries exactly as read from the library's file, by key:
+    kept in the cache beside the parsed file, and made and kept now where it is not, so that
+    the next export of the unchanged file needs neither bibtexparser nor the formatting."""
+    source = library.source
+    if source is None or source.digest is None:
+        return {}
+    as_read = [e for e in library if source.entries.get(e.key) is e]
+    if not as_read:
+        return {}
+    from llm4anno_bib import _libcache
+
+    kept = _libcache.kept_texts(source.digest)
+    missing = [e for e in as_read if e.key not in kept]
+    if missing:
+        from llm4anno_bib.exports.bibtex import entry_texts
+
+        fresh = dict(zip((e.key for e in missing), entry_texts(missing)))
+        _libcache.keep_texts(source.digest, fresh)
+        kept |= fresh
+    return {e.key: kept[e.key] for e in as_read}
 
 
 def stats(library: Library) -> Stats:

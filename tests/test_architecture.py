@@ -81,10 +81,11 @@ def test_the_library_cache_is_keyed_on_every_module_a_read_runs():
     assert set(_libcache.DERIVING_MODULES) == GRAPH.closure(graph, "bibfile")
 
 
-def test_the_readme_draws_the_graph_as_it_is():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    drawn = re.search(r"<!-- import-graph -->\n```text\n(.*?)```\n", readme, re.S)
-    assert drawn, "the README's architecture section has no import graph"
+@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md"])
+def test_the_docs_draw_the_graph_as_it_is(doc):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    drawn = re.search(r"<!-- import-graph -->\n```text\n(.*?)```\n", text, re.S)
+    assert drawn, f"{doc} has no import graph"
     assert drawn.group(1) == GRAPH.render_layers(_package_graph()), \
         "redraw it: python scripts/import_graph.py"
 

@@ -76,6 +76,24 @@ def test_importing_the_rendered_list_onto_the_library_changes_nothing(server, tm
     assert report.unresolved == []
 
 
+def test_render_list_check_through_the_api(tmp_path, rendered):
+    """``render_list(check=...)``: the diff of the file against the rendering, empty when
+    it is up to date; a file that cannot be read is a ``ReadError``."""
+    current = tmp_path / "LIST.md"
+    current.write_text(rendered, encoding="utf-8")
+    assert llm4anno_bib.render_list(check=current) == ""
+    current.write_text(rendered.replace("[arXiv 2023] RAFT", "[arXiv 2024] RAFT"), encoding="utf-8")
+    diff = llm4anno_bib.render_list(check=current).splitlines()
+    assert diff[0] == f"--- {current}"
+    assert [line[:18] for line in diff[2:] if line[:2] in ("--", "+-")] == [
+        "-- [arXiv 2024] RA", "+- [arXiv 2023] RA"]
+    current.write_bytes(b"\xff\xfe")
+    with pytest.raises(llm4anno_bib.ReadError, match="not UTF-8"):
+        llm4anno_bib.render_list(check=current)
+    with pytest.raises(llm4anno_bib.ReadError):
+        llm4anno_bib.render_list(check=tmp_path / "none.md")
+
+
 def test_render_list_check_for_ci(tmp_path, rendered):
     current = tmp_path / "LIST.md"
     current.write_text(rendered, encoding="utf-8")

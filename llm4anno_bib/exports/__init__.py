@@ -10,7 +10,7 @@ the format is first asked for. No renderer calls back into ``Library``'s output 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,8 @@ __all__ = ["FORMATS", "Format", "render"]
 @dataclass(frozen=True)
 class Format:
     """An export format: its renderer (``module:function``) and the options it takes of
-    ``style``, ``backend``, ``title`` and ``keep`` (the entry texts kept in the cache)."""
+    ``style``, ``backend``, ``title`` and ``texts`` (entries' canonical BibTeX made
+    before, by key)."""
 
     name: str
     renderer: str
@@ -38,23 +39,24 @@ class Format:
 
 
 REGISTRY = {f.name: f for f in (
-    Format("bibtex", "llm4anno_bib.exports.bibtex:render_bibtex", ("keep",)),
+    Format("bibtex", "llm4anno_bib.exports.bibtex:render_bibtex", ("texts",)),
     Format("biblatex", "llm4anno_bib.exports.biblatex:render_biblatex"),
     Format("csl-json", "llm4anno_bib.exports.csljson:render_csljson"),
     Format("markdown", "llm4anno_bib.exports.markdown:render_markdown"),
     Format("refs", "llm4anno_bib.exports.references:render_references", ("style", "backend")),
-    Format("html", "llm4anno_bib.exports.html_page:render_page", ("title",)),
+    Format("html", "llm4anno_bib.exports.html_page:render_page", ("title", "texts")),
 )}
 FORMATS = tuple(REGISTRY)
 
 
 def render(library: Library, format: str = "bibtex", style: str | None = None,
            backend: str | None = None, *, title: str | None = None,
-           keep: bool = False) -> str:
+           texts: Mapping[str, str] | None = None) -> str:
     """Render ``library`` in ``format`` (one of ``FORMATS``, any case); ``style`` and
-    ``backend`` are for ``refs`` only, ``title`` for ``html``. Raises ``UnknownFormat`` or
-    ``UnknownStyle`` (also for a style or backend given to another format: it would be
-    ignored)."""
+    ``backend`` are for ``refs`` only, ``title`` for ``html``; ``texts`` (the canonical
+    BibTeX of entries, by key, made before) is used by the formats that show it. Raises
+    ``UnknownFormat`` or ``UnknownStyle`` (also for a style or backend given to another
+    format: it would be ignored)."""
     chosen = REGISTRY[choose(format, FORMATS, "export format", UnknownFormat)]
     given = {"style": style, "backend": backend, "title": title}
     if chosen.name != "refs" and (style is not None or backend is not None):
@@ -64,8 +66,8 @@ def render(library: Library, format: str = "bibtex", style: str | None = None,
                                   if value is not None}
     if "style" in chosen.options:
         options = {"style": "plain", "backend": "text"} | options
-    if keep and "keep" in chosen.options:
-        options["keep"] = True
+    if texts and "texts" in chosen.options:
+        options["texts"] = texts
     unused = sorted(set(options) - set(chosen.options))
     if unused:
         raise UnknownFormat(f"{', '.join(unused)} is not an option of the {chosen.name} "

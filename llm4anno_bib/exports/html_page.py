@@ -46,15 +46,16 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
-def render_page(library: Library, title: str | None = None) -> str:
+def render_page(library: Library, title: str | None = None,
+                texts: Mapping[str, str] | None = None) -> str:
     """The page (``Library.to_html()``): navigation by category with counts, every section's
     works in list order with links and a Copy BibTeX button, search and category filter,
-    the survey's citation, and the works-per-year chart."""
+    the survey's citation, and the works-per-year chart. ``texts``: as ``render_bibtex``."""
     from markupsafe import Markup
 
     style = (TEMPLATES / "page.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "page.js").read_text(encoding="utf-8")
-    texts = entry_texts_as_read(library)
+    texts = entry_texts_as_read(library, texts)
     categories = library.categories()
     headings = {c.slug: c.heading for c in categories}
     if library.is_selection:  # a page of some works: the sections without any are left out
@@ -78,10 +79,11 @@ def render_page(library: Library, title: str | None = None) -> str:
     )
 
 
-def entry_texts_as_read(library: Library) -> dict[str, str]:
+def entry_texts_as_read(library: Library, texts: Mapping[str, str] | None = None
+                        ) -> dict[str, str]:
     """Each entry's BibTeX exactly as its file has it, from its '@' to its closing brace (an
     entry changed since, or one of a library not read from a file, as the canonical writer
-    writes it)."""
+    writes it, or as ``texts`` has it made before)."""
     source = library.source
     exact: dict[str, str] = {}
     if source is not None:
@@ -89,7 +91,7 @@ def entry_texts_as_read(library: Library) -> dict[str, str]:
             if key is not None and key in library and source.entries.get(key) is library[key]:
                 exact[key] = text.replace("\r\n", "\n")
     others = [e for e in library if e.key not in exact]
-    made = dict(zip((e.key for e in others), entry_texts(others, source)))
+    made = dict(zip((e.key for e in others), entry_texts(others, texts)))
     # from '@' to the closing brace, as a file's entry is cut (the writer adds a newline)
     return exact | {key: text.rstrip("\n") for key, text in made.items()}
 

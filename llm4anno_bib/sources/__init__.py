@@ -17,9 +17,8 @@ from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:  # the clients are imported when connecting: arxiv and lxml are slow to load
-    from llm4anno_bib.sources._http import (
-        CacheInfo, Politeness, cache_info, clear_cache, make_session,
-    )
+    from llm4anno_bib.caches import CacheInfo, cache_info, clear_cache
+    from llm4anno_bib.sources._http import Politeness, make_session
     from llm4anno_bib.sources.acl import AclClient
     from llm4anno_bib.sources.arxiv import ArxivClient
     from llm4anno_bib.sources.crossref import CrossrefClient
@@ -35,7 +34,9 @@ WAIT_ENV = "LLM4ANNO_BIB_SOURCE_WAIT"  # (_http's message names it too: it impor
 
 # the HTTP layer imports requests and requests-cache (0.15 s): only when it is used, so that
 # what reads only the records (matching, verify against a library) does not pay for it
-_HTTP_NAMES = ("CacheInfo", "Politeness", "cache_info", "clear_cache", "make_session")
+_HTTP_NAMES = ("Politeness", "make_session")
+# the cache commands' old home: they are llm4anno_bib.caches' (and llm4anno_bib's) now
+_CACHE_NAMES = ("CacheInfo", "cache_info", "clear_cache")
 
 
 def __getattr__(name: str) -> object:
@@ -43,6 +44,10 @@ def __getattr__(name: str) -> object:
         from llm4anno_bib.sources import _http
 
         return getattr(_http, name)
+    if name in _CACHE_NAMES:
+        from llm4anno_bib import caches
+
+        return getattr(caches, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -34,7 +34,7 @@ import urllib3.exceptions
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.policy import ExpirationPatterns
 
-from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib._paths import HTTP_CACHE_FILE, default_cache_dir
 from llm4anno_bib.errors import CacheWarning, Llm4AnnoBibError, SourceError
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,7 @@ EXPIRY: ExpirationPatterns = {
 }
 
 
-CACHE_FILE = "http_cache.sqlite"
-INDEX_GLOB = "acl-*-index-*.json"
+CACHE_FILE = HTTP_CACHE_FILE
 
 
 def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
@@ -691,83 +690,3 @@ def decode_utf8(response: requests.Response) -> str:
     except UnicodeDecodeError as exc:
         raise SourceError(f"the answer is not UTF-8 (byte {exc.start}).", url=response.url,
                           status=response.status_code) from exc
-
-
-@dataclass(frozen=True, slots=True)
-class CacheInfo:
-    """What the cache folder holds: stored responses per host, index files, bytes on disk."""
-
-    folder: Path
-    responses: Mapping[str, int]
-    index_files: tuple[str, ...]
-    size_bytes: int
-    parsed_libraries: int = 0  # library files kept parsed (``_libcache``)
-
-    @property
-    def total_responses(self) -> int:
-        return sum(self.responses.values())
-
-
-def _cache_files(folder: Path) -> list[Path]:
-    from llm4anno_bib import _libcache
-
-    found = sorted(folder.glob(CACHE_FILE + "*")) + sorted(folder.glob(INDEX_GLOB))
-    return [p for p in found if p.is_file()] + _libcache.kept_files(folder)
-
-
-def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
-    """Describe the cache folder (default: ``default_cache_dir()``) without changing it.
-
-    Raises ``SourceError`` when the cache database cannot be read.
-    """
-    from urllib.parse import urlsplit
-
-    folder = _cache_folder(cache_dir)
-    per_host: dict[str, int] = {}
-    if (folder / CACHE_FILE).is_file():
-        backend = None
-        try:
-            backend = SQLiteCache(str(folder / CACHE_FILE), serializer="json")
-            for url in backend.responses.keys():
-                response = backend.responses[url]
-                host = urlsplit(response.url).netloc or "?"
-                per_host[host] = per_host.get(host, 0) + 1
-        except Exception as exc:  # sqlite3 and deserialisation errors alike
-            raise SourceError(f"the cache cannot be read ({exc}); run 'llm4anno-bib cache "
-                              "clear'.", url=str(folder / CACHE_FILE)) from exc
-        finally:
-            if backend is not None:
-                backend.close()  # type: ignore[no-untyped-call]
-    from llm4anno_bib import _libcache
-
-    files = _cache_files(folder)
-    return CacheInfo(folder, dict(sorted(per_host.items())),
-                     tuple(p.name for p in files if p.suffix == ".json" and p.parent == folder),
-                     sum(p.stat().st_size for p in files),
-                     sum(1 for p in files if p.parent != folder and _libcache.is_library(p)))
-
-
-def _cache_folder(cache_dir: str | os.PathLike[str] | None) -> Path:
-    """The cache folder to describe or clear; ``Llm4AnnoBibError`` for a path that is there
-    but is no folder (``--cache-dir refs.bib``: nothing to clear, and nothing was)."""
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    if folder.exists() and not folder.is_dir():
-        raise Llm4AnnoBibError("is not a folder, so no cache; nothing was changed. Give the "
-                               "cache folder (--cache-dir, LLM4ANNO_BIB_CACHE_DIR).",
-                               path=str(folder))
-    return folder
-
-
-def clear_cache(cache_dir: str | os.PathLike[str] | None = None) -> CacheInfo:
-    """Delete the cached responses and index files; returns what was there before.
-
-    Deleting the files (rather than emptying the database) also clears a corrupt cache.
-    """
-    folder = _cache_folder(cache_dir)
-    try:
-        before = cache_info(folder)
-    except SourceError:
-        before = CacheInfo(folder, {}, (), sum(p.stat().st_size for p in _cache_files(folder)))
-    for path in _cache_files(folder):
-        path.unlink(missing_ok=True)
-    return before

@@ -23,7 +23,7 @@ import requests
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._json import sealed, unsealed
-from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib._paths import acl_index_file, default_cache_dir
 from llm4anno_bib._text import NEAR_MISS, latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
 from llm4anno_bib.ids import is_anthology_id
@@ -147,7 +147,7 @@ class AclClient:
                               url=url, status=response.status_code)
         raw = response.content
         digest = hashlib.sha256(raw).hexdigest()[:32]
-        stored = self.index_dir / f"acl-anthology-index-{digest}.json"
+        stored = acl_index_file(self.index_dir, digest)
         if stored.is_file():
             try:
                 kept = unsealed(stored.read_text(encoding="utf-8"))
