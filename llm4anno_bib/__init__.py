@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from llm4anno_bib.errors import (
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
 from llm4anno_bib.names import Person
+from llm4anno_bib.progress import Progress, reporter
 
 if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded when used
     from llm4anno_bib.adding import AddResult
@@ -44,7 +46,7 @@ __all__ = [
     "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "UnsafeOutput",
     "WriteError",
     "AddResult", "CacheInfo", "CheckReport", "CiteResult", "MergeResult", "Stats",
-    "UpdateResult", "VerifyReport",
+    "Progress", "UpdateResult", "VerifyReport",
     "add", "cache_info", "check", "cite", "clear_cache", "default_library_path", "export",
     "export_into", "is_library_file", "plot_overview",
     "import_list", "load", "render_list", "shipped_library_path", "survey", "update",
@@ -125,14 +127,15 @@ def _load_for_writing(path: str | os.PathLike[str]) -> Library:
     return library
 
 
-def survey(path: str | os.PathLike[str] | None = None) -> Entry:
+def survey(library: str | os.PathLike[str] | None = None, *,
+           path: str | os.PathLike[str] | None = None) -> Entry:
     """The survey's own entry (as ``Library.survey()``): the version of record with its
     eprint; ``.bibtex`` gives its citation.
 
     >>> survey().key
     'tan2024large'
     """
-    return load(path).survey()
+    return load(_renamed("survey", path, library, "library")).survey()
 
 
 def is_library_file(path: str | os.PathLike[str]) -> bool:
@@ -175,6 +178,27 @@ def default_library_path() -> Path:
     return local if local.is_file() and is_library_file(local) else shipped_library_path()
 
 
+def _renamed(function: str, old: str | os.PathLike[str] | None,
+             new: str | os.PathLike[str] | None, name: str) -> str | os.PathLike[str] | None:
+    """A parameter given under its new ``name`` or its old one, ``path`` (deprecated: it was
+    the library in ``add`` and ``cite`` but the user's file in ``verify`` and ``upgrade``)."""
+    if old is None:
+        return new
+    if new is not None:
+        raise TypeError(f"{function}() takes {name} or path (its old name), not both")
+    warnings.warn(f"{function}(path=...) is deprecated: call {function}({name}=...)",
+                  DeprecationWarning, stacklevel=3)
+    return old
+
+
+def _required(function: str, old: str | os.PathLike[str] | None,
+              new: str | os.PathLike[str] | None, name: str) -> str | os.PathLike[str]:
+    given = _renamed(function, old, new, name)
+    if given is None:
+        raise TypeError(f"{function}() needs {name}")
+    return given
+
+
 def _sources(sources: Sources | None, offline: bool,
              cache_dir: str | os.PathLike[str] | None = None) -> Sources:
     if sources is not None:
@@ -185,13 +209,14 @@ def _sources(sources: Sources | None, offline: bool,
 
 
 def add(identifier: str, category: str | Sequence[str] = (), *,
-        path: str | os.PathLike[str] | None = None, sources: Sources | None = None,
+        library: str | os.PathLike[str] | None = None, sources: Sources | None = None,
         offline: bool = False, lock_timeout: float = 300.0,
-        on_wait: Callable[[str], None] | None = None) -> AddResult:
+        on_wait: Callable[[str], None] | None = None,
+        path: str | os.PathLike[str] | None = None) -> AddResult:
     """Add a work (arXiv id or URL, ACL Anthology id, DOI) to the library file in
     ``category`` and write it atomically; a work already there gains the category instead.
 
-    ``path`` defaults to ``./library.bib``; ``sources`` to the real services through the
+    ``library`` (the file; ``path``, its old name, is deprecated) defaults to ``./library.bib``; ``sources`` to the real services through the
     user cache (``Sources.connect``). Raises ``InvalidIdentifier`` (exit 2), ``NotFound``
     (exit 1), ``UnknownCategory``, ``SourceError``, ``LibraryLocked`` (another process kept
     the file locked past ``lock_timeout``; ``on_wait`` is told when it has to wait).
@@ -199,7 +224,7 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
     from llm4anno_bib.adding import add_work
     from llm4anno_bib.locking import library_lock
 
-    target = working_library_path(path)
+    target = working_library_path(_renamed("add", path, library, "library"))
     categories = [category] if isinstance(category, str) else list(category)
     with library_lock(target, lock_timeout, on_wait):
         result = add_work(_load_for_writing(target), identifier, categories,
@@ -209,13 +234,14 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
     return result
 
 
-def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | None = None,
+def update(library: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | None = None,
            category: str | Sequence[str] | None = None, dry_run: bool = False,
            sources: Sources | None = None, offline: bool = False,
-           progress: Callable[[UpdateProgress], None] | None = None,
+           progress: Callable[[Progress], None] | None = None,
            confirm: Callable[[UpdateResult], bool] | None = None,
            lock_timeout: float = 300.0,
-           on_wait: Callable[[str], None] | None = None) -> UpdateResult:
+           on_wait: Callable[[str], None] | None = None,
+           path: str | os.PathLike[str] | None = None) -> UpdateResult:
     """Re-check entries against the sources and, unless ``dry_run``, write the changes.
 
     Returns the ``UpdateResult`` (per-entry diffs, failures, ``exit_code``, ``written``);
@@ -229,7 +255,7 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
     from llm4anno_bib.locking import library_lock
     from llm4anno_bib.updating import update_library
 
-    target = working_library_path(path)
+    target = working_library_path(_renamed("update", path, library, "library"))
     with library_lock(target, lock_timeout, on_wait):
         result = update_library(_load_for_writing(target), _sources(sources, offline),
                                 keys=keys, category=category, progress=progress)
@@ -239,15 +265,18 @@ def update(path: str | os.PathLike[str] | None = None, *, keys: Sequence[str] | 
     return result
 
 
-def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = None, *,
+def upgrade(file: str | os.PathLike[str] | None = None,
+            to: str | os.PathLike[str] | None = None, *,
             in_place: bool = False, sources: Sources | None = None, offline: bool = False,
             cache_dir: str | os.PathLike[str] | None = None,
-            progress: Callable[[UpdateProgress], None] | None = None,
+            progress: Callable[[Progress], None] | None = None,
             lock_timeout: float = 300.0,
-            on_wait: Callable[[str], None] | None = None) -> UpdateResult:
+            on_wait: Callable[[str], None] | None = None,
+            path: str | os.PathLike[str] | None = None) -> UpdateResult:
     """Upgrade the arXiv preprints any ``.bib`` cites to their published versions (see
     ``updating.upgrade_library``): keys kept, ``curated`` fields respected, every other
-    entry byte for byte. Writes to ``to``, or to ``path`` itself with ``in_place`` (locked
+    entry byte for byte (``file``; ``path`` is its deprecated old name). Writes to ``to``,
+    or to ``file`` itself with ``in_place`` (locked
     for the run, as ``update``), and only when something changed; neither: a proposal only.
 
     >>> import llm4anno_bib
@@ -262,36 +291,39 @@ def upgrade(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = No
     from llm4anno_bib.locking import library_lock
     from llm4anno_bib.updating import upgrade_library
 
+    source = _required("upgrade", path, file, "file")
     if to is not None and in_place:
         raise WriteError("give either a file to write (to) or in_place, not both.")
     if to is not None:
-        refuse_same(to, [path])
-    lock = library_lock(path, lock_timeout, on_wait) if in_place else nullcontext()
+        refuse_same(to, [source])
+    lock = library_lock(source, lock_timeout, on_wait) if in_place else nullcontext()
     with lock, using_cache_dir(cache_dir):
-        library = _load_for_writing(path)
+        library = _load_for_writing(source)
         result = upgrade_library(library, _sources(sources, offline, cache_dir),
                                  progress=progress)
-        target = path if in_place else to
+        target = source if in_place else to
         if result.changed and target is not None:
             result.library.save(target)
             result = replace(result, written=True)
     return result
 
 
-def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None = None, *,
+def import_list(file: str | os.PathLike[str] | None = None,
+                to: str | os.PathLike[str] | None = None, *,
                 into: str | os.PathLike[str] | None = None, survey: str | None = None,
                 curated_dir: str | os.PathLike[str] | None = None,
                 sources: Sources | None = None, offline: bool = False,
                 cache_dir: str | os.PathLike[str] | None = None,
-                progress: Callable[[int, int, str], None] | None = None,
+                progress: Callable[[Progress], None] | None = None,
                 lock_timeout: float = 300.0,
-                on_wait: Callable[[str], None] | None = None) -> ImportResult:
-    """Turn the paper list README at ``path`` into a library (``llm4anno_bib.importing``)
+                on_wait: Callable[[str], None] | None = None,
+                path: str | os.PathLike[str] | None = None) -> ImportResult:
+    """Turn the paper list README ``file`` (``path`` is its deprecated old name) into a library (``llm4anno_bib.importing``)
     and write it to ``to``, or onto the library ``into`` (its keys, curated entries and
     corrections kept; locked for the run); neither: the result only. ``survey`` is the
     arXiv id of the list's own paper (default: from its citation block); ``curated_dir``
-    holds ``.bib`` citations of works that are not papers; ``progress(done, total, stage)``
-    follows the build's stages. Every answer is cached as it comes: an import that was
+    holds ``.bib`` citations of works that are not papers; ``progress(Progress(done, total,
+    stage))`` follows the build's stages. Every answer is cached as it comes: an import that was
     interrupted asks, run again, only what it had not yet. Raises ``NotFound`` when nothing
     reads as a list, ``Llm4AnnoBibError`` for a file that cannot be read.
     """
@@ -305,19 +337,20 @@ def import_list(path: str | os.PathLike[str], to: str | os.PathLike[str] | None 
     from llm4anno_bib.importing import import_list_text
     from llm4anno_bib.locking import library_lock
 
+    source = _required("import_list", path, file, "file")
     if to is not None and into is not None:
         raise WriteError("give either a file to write (to) or a library to import into.")
     target = into if into is not None else to
     if target is not None:
-        refuse_same(target, [path])  # the list itself is never the library written
-    text = read_bib_bytes(path)  # UTF-8 checked, the place of a bad byte named
+        refuse_same(target, [source])  # the list itself is never the library written
+    text = read_bib_bytes(source)  # UTF-8 checked, the place of a bad byte named
     curated = load_curated(Path(curated_dir)) if curated_dir is not None else []
     with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext(), \
             using_cache_dir(cache_dir):
         existing = _load_for_writing(into) if into is not None else None
         result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
-                                  progress=progress)
+                                  progress=reporter(progress))
         if target is not None:
             result.library.save(target)
             result = replace(result, written=True)
@@ -339,8 +372,9 @@ def check(*paths: str | os.PathLike[str]) -> CheckReport:
     return check_files(list(paths) or [shipped_library_path()])
 
 
-def render_list(path: str | os.PathLike[str] | None = None, *,
-                check: str | os.PathLike[str] | None = None) -> str:
+def render_list(library: str | os.PathLike[str] | None = None, *,
+                check: str | os.PathLike[str] | None = None,
+                path: str | os.PathLike[str] | None = None) -> str:
     """The list README rendered from a library file (default: the shipped library): the
     intro with the survey's link and citation, then each section with one line per work.
     Importing the text with the build script onto the same library changes nothing.
@@ -351,7 +385,7 @@ def render_list(path: str | os.PathLike[str] | None = None, *,
     """
     from llm4anno_bib.listmd import render_list as render
 
-    text = render(load(path))
+    text = render(load(_renamed("render_list", path, library, "library")))
     if check is None:
         return text
     import difflib
@@ -367,13 +401,16 @@ def render_list(path: str | os.PathLike[str] | None = None, *,
                                           "rendered", lineterm="", n=1))
 
 
-def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None) -> CiteResult:
+def cite(aux: str | os.PathLike[str], library: str | os.PathLike[str] | None = None, *,
+         path: str | os.PathLike[str] | None = None) -> CiteResult:
     """The entries a paper cites, read from its ``.aux`` file (nested ``\\@input`` files,
-    BibTeX and biblatex citations, aliases resolved to the cited key), from the library at
-    ``path`` (default: the shipped one); ``result.missing`` lists the keys it does not have.
+    BibTeX and biblatex citations, aliases resolved to the cited key), from the library
+    file ``library`` (default: the shipped one; ``path`` is its deprecated old name);
+    ``result.missing`` lists the keys it does not have.
     """
     from llm4anno_bib.auxfile import cite_entries, read_aux
 
+    chosen = _renamed("cite", path, library, "library")
     citations = read_aux(aux)
     if not citations.keys and not citations.everything:
         hint = (" It is a LaTeX source: give the .aux file LaTeX writes beside it (run LaTeX "
@@ -384,7 +421,7 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
     if not citations.everything:  # only the cited entries are built
         from llm4anno_bib import _libcache
 
-        target = path if path is not None else shipped_library_path()
+        target = chosen if chosen is not None else shipped_library_path()
         subset = _libcache.load_subset(target, citations.keys)  # a file read before
         if subset is None:  # read for the first time: the cited blocks alone are parsed
             from llm4anno_bib.bibfile import read_cited
@@ -392,7 +429,7 @@ def cite(aux: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
             subset = read_cited(target, citations.keys)
         if subset is not None:
             return cite_entries(subset[0], citations, candidates=subset[1])
-    return cite_entries(load(path), citations)
+    return cite_entries(load(chosen), citations)
 
 
 def export(library: Library, format: str = "bibtex", *, style: str | None = None,
@@ -431,39 +468,42 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
     return result
 
 
-def verify(path: str | os.PathLike[str], library: Library | None = None, *,
+def verify(file: str | os.PathLike[str] | None = None,
+           library: Library | str | os.PathLike[str] | None = None, *,
            encoding: str | None = None, fix_to: str | os.PathLike[str] | None = None,
            on_wait: Callable[[str], None] | None = None, lookup: bool = False,
            sources: Sources | None = None, offline: bool = False,
            cache_dir: str | os.PathLike[str] | None = None,
-           progress: Callable[[int, int, str], None] | None = None) -> VerifyReport:
-    """Check every entry of the .bib at ``path`` against ``library`` (default: the shipped
-    one): disagreeing fields, preprints of published works, arXiv ids of other papers.
+           progress: Callable[[Progress], None] | None = None,
+           path: str | os.PathLike[str] | None = None) -> VerifyReport:
+    """Check every entry of the .bib ``file`` (``path`` is its deprecated old name) against
+    ``library`` (a ``Library`` or its file; default: the shipped one): disagreeing fields, preprints of published works, arXiv ids of other papers.
     Entries the library does not have are "not checked", or, with ``lookup``, looked up in
     arXiv, the ACL Anthology, DBLP and Crossref (``sources``, default ``Sources.connect(
-    cache_dir, offline=offline)``; ``progress(done, total, key)`` follows them): each then
-    ``agrees``, ``disagrees``, is ``not-found`` or ``not-checked`` (see
+    cache_dir, offline=offline)``; ``progress(Progress(done, total, key))`` follows them):
+    each then ``agrees``, ``disagrees``, is ``not-found`` or ``not-checked`` (see
     ``llm4anno_bib.lookup``). ``report.exit_code``: 0 all agree (or not checked), 1 any
     disagrees or is not found. With ``fix_to``, a corrected copy is written there (the
     disagreeing entries rewritten from the library or the source record, every other byte
-    kept; ``path`` itself is never changed). Raises ``BibSyntaxError``/``Llm4AnnoBibError``
-    for a file that cannot be read, ``WriteError`` when ``fix_to`` is ``path`` or cannot be
+    kept; ``file`` itself is never changed). Raises ``BibSyntaxError``/``Llm4AnnoBibError``
+    for a file that cannot be read, ``WriteError`` when ``fix_to`` is ``file`` or cannot be
     written.
     """
     from llm4anno_bib.bibfile import read_bib_bytes
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
-    text = read_bib_bytes(path, encoding)
+    source = _required("verify", path, file, "file")
+    text = read_bib_bytes(source, encoding)
     with using_cache_dir(cache_dir):
-        chosen = library if library is not None else load()
-        report = verify_text(text, chosen, str(path),
+        chosen = library if isinstance(library, Library) else load(library)
+        report = verify_text(text, chosen, str(source),
                              sources=_sources(sources, offline, cache_dir) if lookup else None,
-                             progress=progress)
+                             progress=reporter(progress))
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file
 
-        refuse_same(fix_to, [path])
+        refuse_same(fix_to, [source])
         fixed = fix_bibliography(text, report, chosen, str(fix_to))
         write_file(fix_to, fixed.encode(encoding or "utf-8"),
-                   inputs=[p for p in (path, chosen.path) if p], on_wait=on_wait)
+                   inputs=[p for p in (source, chosen.path) if p], on_wait=on_wait)
     return report

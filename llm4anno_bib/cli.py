@@ -299,7 +299,7 @@ def cite(aux: Annotated[Path, typer.Argument(
 
     with _reported():
         format = choose(format, ("bibtex", "biblatex"), "format for cite")
-        result = llm4anno_bib.cite(aux, path=library)
+        result = llm4anno_bib.cite(aux, library=library)
         text = llm4anno_bib.export(result.library, format)
     for name, reason in result.skipped_inputs:
         _echo(f"llm4anno-bib: warning: {name}: not read ({reason})", err=True)
@@ -396,7 +396,7 @@ def add(identifier: Annotated[str, typer.Argument(
     A paper already in the library gains the categories instead.
     """
     with _reported():
-        result = llm4anno_bib.add(identifier, category, path=library,
+        result = llm4anno_bib.add(identifier, category, library=library,
                                   sources=_connect(cache_dir, offline),
                                   lock_timeout=lock_timeout, on_wait=_say_waiting)
     for line in result.near_misses:
@@ -592,12 +592,12 @@ def import_list(file: Annotated[Path, typer.Argument(
         raise _usage("give -o OUT (a new library) or --into LIBRARY (import onto it).")
     screen = _Screen()
 
-    def progress(done: int, total: int, stage: str) -> None:
-        if stage != screen.stage:  # one bar per stage of the build
+    def progress(step: llm4anno_bib.Progress) -> None:
+        if step.about != screen.stage:  # one bar per stage of the build
             screen.finish()
-            screen.stage = stage
-        if done:
-            screen.advance(total, stage, eta=False)
+            screen.stage = step.about
+        if step.done:
+            screen.advance(step.total, step.about, eta=False)
 
     try:
         with _reported():
@@ -680,8 +680,8 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     raise typer.Exit(report.exit_code)
 
 
-def _lookup_progress(screen: _Screen) -> Callable[[int, int, str], None]:
-    return lambda _done, total, _key: screen.advance(total, "looking up")
+def _lookup_progress(screen: _Screen) -> Callable[[llm4anno_bib.Progress], None]:
+    return lambda step: screen.advance(step.total, "looking up")
 
 
 def _render_verify(report: VerifyReport, file: Path) -> None:

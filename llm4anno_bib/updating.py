@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from llm4anno_bib.enrich import arxiv_fields, judge, known_author_splits, stated_splits
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
+from llm4anno_bib.progress import Progress
 from llm4anno_bib.model import Entry, Library, cites_preprint, names_preprint
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
@@ -78,14 +79,7 @@ class EntryReport:
     problem: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateProgress:
-    """Reported after each entry: ``done`` of ``total``, the entry's ``key``."""
-
-    done: int
-    total: int
-    key: str
-
+UpdateProgress = Progress  # its old name: reported after each entry, ``about`` its key
 
 @dataclass(frozen=True)
 class UpdateResult:

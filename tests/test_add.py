@@ -118,7 +118,7 @@ def test_a_source_outage_adds_nothing(server, tmp_path, small_file):
     before = small_file.read_bytes()
     server.fail_next("/arxiv", Fault(status=503), times=3)
     with pytest.raises(SourceError, match="HTTP 503 after 3 tries"):
-        llm4anno_bib.add("2201.11903", "Surveys", path=small_file,
+        llm4anno_bib.add("2201.11903", "Surveys", library=small_file,
                          sources=connect(server, tmp_path / "c"))
     assert small_file.read_bytes() == before
 
@@ -152,11 +152,11 @@ def small_file(tmp_path, library):
 @pytest.mark.slow
 def test_api_add_writes_the_file_and_a_repeat_changes_nothing(server, tmp_path, small_file,
                                                              needs_dblp):
-    llm4anno_bib.add("2201.11903", "Chain-of-Thought Prompting (CoT)", path=small_file,
+    llm4anno_bib.add("2201.11903", "Chain-of-Thought Prompting (CoT)", library=small_file,
                      sources=connect(server, tmp_path / "c"))
     assert read_library(small_file)["wei2022chain"].fields["dblp"] == "conf/nips/Wei0SBIXCLZ22"
     before, mtime = small_file.read_bytes(), small_file.stat().st_mtime_ns
-    result = llm4anno_bib.add("2201.11903", "Chain-of-Thought Prompting (CoT)", path=small_file,
+    result = llm4anno_bib.add("2201.11903", "Chain-of-Thought Prompting (CoT)", library=small_file,
                               sources=connect(server, tmp_path / "c"))
     assert not result.added
     assert small_file.read_bytes() == before and small_file.stat().st_mtime_ns == mtime

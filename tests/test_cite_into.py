@@ -32,7 +32,7 @@ def test_cite_reads_the_thesis_aux_with_its_nested_input():
     assert [Path(f).name for f in citations.files] == ["thesis.aux", "appendix1.aux"]
     raw = (AUX / "thesis.aux").read_text(encoding="utf-8")
     assert len(citations.keys) == 20 and raw.count("\\citation{") >= 20
-    result = llm4anno_bib.cite(AUX / "thesis.aux", path=AUX / "library.bib")
+    result = llm4anno_bib.cite(AUX / "thesis.aux", library=AUX / "library.bib")
     assert result.missing == {} and [e.key for e in result.library] == list(citations.keys)
 
 
@@ -69,7 +69,7 @@ def test_an_alias_is_written_under_the_key_the_paper_cites(tmp_path, library):
     path = tmp_path / "library.bib"
     library.with_entries([entry.from_fields(entry.key, entry.entry_type, fields)]).save(path)
     (tmp_path / "paper.aux").write_text("\\citation{wei2022chainofthought}\n", encoding="utf-8")
-    result = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+    result = llm4anno_bib.cite(tmp_path / "paper.aux", library=path)
     assert [e.key for e in result.library] == ["wei2022chainofthought"]
 
 
@@ -86,11 +86,11 @@ def test_a_cached_library_is_cited_building_only_the_cited_entries(tmp_path, lib
     (tmp_path / "paper.aux").write_text(
         "\\citation{wei2022chainofthought,KOJIMA2022LARGE}\n\\citation{sanh2022multitsak}\n",
         encoding="utf-8")
-    first = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)  # parses, and caches
+    first = llm4anno_bib.cite(tmp_path / "paper.aux", library=path)  # parses, and caches
     built = []
     real_entry = _libcache._entry
     monkeypatch.setattr(_libcache, "_entry", lambda row: built.append(row[0]) or real_entry(row))
-    second = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+    second = llm4anno_bib.cite(tmp_path / "paper.aux", library=path)
     assert sorted(built) == ["kojima2022large", "wei2022chain"]  # not the other 74
     assert [(e.key, e.fields) for e in second.library] == \
         [(e.key, e.fields) for e in first.library] == [
@@ -287,7 +287,7 @@ def test_a_damaged_cache_is_parsed_around_never_trusted(tmp_path, library, monke
     path = tmp_path / "library.bib"
     library.save(path)
     (tmp_path / "paper.aux").write_text("\\citation{kojima2022large}\n", encoding="utf-8")
-    llm4anno_bib.cite(tmp_path / "paper.aux", path=path)  # cached now
+    llm4anno_bib.cite(tmp_path / "paper.aux", library=path)  # cached now
     if damage == "rows":
         llm4anno_bib.export_into(target, chosen, format="bibtex")
         for kept in folder.glob("*.works.json"):
@@ -299,7 +299,7 @@ def test_a_damaged_cache_is_parsed_around_never_trusted(tmp_path, library, monke
             if not kept.name.endswith((".works.json", ".bibtex.json")):
                 lines = kept.read_bytes().splitlines(keepends=True)
                 kept.write_bytes(b"".join(lines[:-1]) + b'[[1, 2, 3]]\n')
-        cited = llm4anno_bib.cite(tmp_path / "paper.aux", path=path)
+        cited = llm4anno_bib.cite(tmp_path / "paper.aux", library=path)
         assert [e.key for e in cited.library] == ["kojima2022large"] and not cited.missing
 
 

@@ -142,7 +142,7 @@ def test_an_encoding_that_is_no_text_encoding_is_refused(tmp_path, codec, words)
 def test_a_lock_timeout_that_is_no_duration_is_refused(shipped_copy, value):
     before = shipped_copy.read_bytes()
     with pytest.raises(Llm4AnnoBibError, match="lock timeout"):
-        llm4anno_bib.add("2201.11903", "surveys", path=shipped_copy, offline=True,
+        llm4anno_bib.add("2201.11903", "surveys", library=shipped_copy, offline=True,
                          lock_timeout=float(value))
     result = runner.invoke(app, ["update", "--dry-run", "--offline", "--library",
                                  str(shipped_copy), "--lock-timeout", value])

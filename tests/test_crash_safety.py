@@ -96,7 +96,7 @@ def test_a_second_writer_waits_and_says_so(tmp_path, target):
     holder = _hold(tmp_path, target, 1.0)
     told = []
     started = time.monotonic()
-    result = llm4anno_bib.add("2201.11903", "surveys", path=target, offline=True,
+    result = llm4anno_bib.add("2201.11903", "surveys", library=target, offline=True,
                               on_wait=told.append)
     assert time.monotonic() - started >= 0.5  # it waited for the holder
     assert told and "another llm4anno-bib process is changing" in told[0]
@@ -109,7 +109,7 @@ def test_a_second_writer_refuses_after_its_timeout_and_writes_nothing(tmp_path, 
     holder = _hold(tmp_path, target, 3.0)
     before = target.read_bytes()
     with pytest.raises(LibraryLocked, match="nothing was written"):
-        llm4anno_bib.add("2201.11903", "surveys", path=target, offline=True, lock_timeout=0.3)
+        llm4anno_bib.add("2201.11903", "surveys", library=target, offline=True, lock_timeout=0.3)
     result = runner.invoke(app, ["add", "2201.11903", "-c", "surveys", "--offline",
                                  "--library", str(target), "--lock-timeout", "0.3"])
     assert result.exit_code == 2

@@ -42,7 +42,7 @@ def linked(tmp_path):
 
 def test_add_writes_through_a_symbolic_link(linked):
     link, real = linked
-    result = llm4anno_bib.add("2201.11903", "surveys", path=link, offline=True)
+    result = llm4anno_bib.add("2201.11903", "surveys", library=link, offline=True)
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert "surveys" in llm4anno_bib.load(real)["wei2022chain"].categories
     assert result.library["wei2022chain"].categories[-1] == "surveys"
@@ -162,7 +162,7 @@ def test_leftovers_of_a_killed_writer_go_and_no_lock_file_lands_in_the_folder(tm
     leftover.write_bytes(lib.read_bytes())  # a full-size copy, as a SIGKILL leaves it
     other = tmp_path / ".other.bib.abcdefgh.tmp"
     other.write_text("not ours to remove", encoding="utf-8")
-    llm4anno_bib.add("2201.11903", "surveys", path=lib, offline=True)
+    llm4anno_bib.add("2201.11903", "surveys", library=lib, offline=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.bib.abcdefgh.tmp",
                                                           "library.bib"]
     assert lock_path(lib).parent != tmp_path and lock_path(lib).exists()

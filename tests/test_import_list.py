@@ -251,11 +251,11 @@ def test_a_list_of_mixed_shapes_imports_as_one_entry_per_work(server, tmp_path, 
 @pytest.mark.slow
 def test_an_interrupted_import_resumes_asking_only_what_it_had_not(server, tmp_path,
                                                                    needs_dblp):
-    def interrupt(done: int, total: int, stage: str) -> None:
-        if stage.startswith("looking for published") and done == total // 2:
+    def interrupt(step: llm4anno_bib.Progress) -> None:
+        if step.about.startswith("looking for published") and step.done == step.total // 2:
             raise KeyboardInterrupt  # Ctrl-C halfway through the longest stage
 
-    stages: list[tuple[int, int, str]] = []
+    stages: list[llm4anno_bib.Progress] = []
     out = tmp_path / "lib.bib"
     with pytest.raises(KeyboardInterrupt):
         llm4anno_bib.import_list(LIST_README, out, sources=connect(server, tmp_path / "c"),
@@ -265,7 +265,7 @@ def test_an_interrupted_import_resumes_asking_only_what_it_had_not(server, tmp_p
     server.reset_log()
     resumed = llm4anno_bib.import_list(LIST_README, out, sources=connect(server, tmp_path / "c"),
                                        curated_dir=CURATED, survey="2402.13446",
-                                       progress=lambda *step: stages.append(step))
+                                       progress=stages.append)
     asked_again = [(r.path, sorted(r.query.items())) for r in server.requests]
     server.reset_log()
     whole = llm4anno_bib.import_list(LIST_README, tmp_path / "whole.bib", curated_dir=CURATED,
@@ -277,7 +277,7 @@ def test_an_interrupted_import_resumes_asking_only_what_it_had_not(server, tmp_p
     assert out.read_bytes() == (tmp_path / "whole.bib").read_bytes()
     assert len(resumed.library) == len(whole.library) == 76
     # each stage is followed from 0 to its total
-    published = [(d, t) for d, t, s in stages if s.startswith("looking for published")]
+    published = [(s.done, s.total) for s in stages if s.about.startswith("looking for published")]
     total = published[0][1]
     assert total >= 76 and published == [(done, total) for done in range(total + 1)]
 
@@ -328,8 +328,8 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
 @pytest.mark.slow
 def test_a_source_going_down_mid_import_loses_nothing_and_a_rerun_completes(
         server, tmp_path, needs_dblp):
-    def outage(done: int, total: int, stage: str) -> None:
-        if stage.startswith("looking for published") and done == total // 3:
+    def outage(step: llm4anno_bib.Progress) -> None:
+        if step.about.startswith("looking for published") and step.done == step.total // 3:
             server.fail_next("/dblp", Fault(status=503), times=10_000)  # DBLP goes down
 
     out = tmp_path / "lib.bib"

@@ -345,3 +345,52 @@ def test_every_correction_kind_is_documented(library):
 
     assert {c.kind for c in library.corrections()} <= set(CORRECTION_KINDS)
     assert all(f"``{kind}``" in Correction.__doc__ for kind in CORRECTION_KINDS)
+
+
+def test_every_long_operation_reports_one_progress_shape_and_the_old_one_is_deprecated(tmp_path):
+    """``progress(Progress(done, total, about))`` everywhere; import_list's and verify's old
+    ``progress(done, total, stage)`` is still called so, with a DeprecationWarning."""
+    import warnings
+
+    from llm4anno_bib.progress import reporter
+
+    steps: list = []
+    reporter(steps.append)(2, 5, "wei2022chain")
+    assert steps == [llm4anno_bib.Progress(2, 5, "wei2022chain")] and steps[0].key == "wei2022chain"
+    old: list = []
+    with pytest.warns(DeprecationWarning, match="take one llm4anno_bib.Progress"):
+        say = reporter(lambda done, total, stage: old.append((done, total, stage)))
+    say(1, 2, "stage")
+    assert old == [(1, 2, "stage")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new shape warns of nothing
+        reporter(lambda step, *rest: None)
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@misc{x,\n  title = {A Title No Library Holds At All},\n  year = 2020,\n}\n",
+                    encoding="utf-8")
+    seen: list = []
+    llm4anno_bib.verify(refs, lookup=True, offline=True, cache_dir=tmp_path / "cache",
+                        progress=seen.append)
+    assert seen and all(isinstance(s, llm4anno_bib.Progress) for s in seen)
+    assert seen[-1].done == seen[-1].total == 1
+
+
+def test_the_old_parameter_name_path_still_works_for_one_release(tmp_path):
+    """``path`` was the library in add/cite and the user's file in verify/upgrade: now
+    ``library=`` and ``file=``; ``path=`` is accepted with a DeprecationWarning."""
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{wei2022chain}\n", encoding="utf-8")
+    shipped = llm4anno_bib.shipped_library_path()
+    with pytest.warns(DeprecationWarning, match=r"cite\(library=\.\.\.\)"):
+        old = llm4anno_bib.cite(aux, path=shipped)
+    assert [e.key for e in old.library] == [e.key for e in llm4anno_bib.cite(
+        aux, library=shipped).library] == ["wei2022chain"]
+    refs = tmp_path / "refs.bib"
+    refs.write_text(llm4anno_bib.load()["wei2022chain"].bibtex, encoding="utf-8")
+    with pytest.warns(DeprecationWarning, match=r"verify\(file=\.\.\.\)"):
+        assert llm4anno_bib.verify(path=refs).entries[0].status == "agrees"
+    assert llm4anno_bib.verify(file=refs, library=shipped).entries[0].status == "agrees"
+    with pytest.raises(TypeError, match="not both"):
+        llm4anno_bib.verify(refs, path=refs)
+    with pytest.raises(TypeError, match="needs file"):
+        llm4anno_bib.upgrade()
