@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.plotting import plot_overview
     from llm4anno_bib.verifying import VerifyReport
     from llm4anno_bib.sources import Sources
-    from llm4anno_bib.updating import UpdateProgress, UpdateResult
+    from llm4anno_bib.updating import UpdateResult
 
 __all__ = [
     "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "Correction", "Entry",

@@ -31,7 +31,6 @@ import requests_cache
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
-from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.policy import ExpirationPatterns
 
 from llm4anno_bib._paths import HTTP_CACHE_FILE, default_cache_dir
