@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import hashlib
 import json
+import os
+import pickle
 import re
+import tempfile
 import threading
 import time
 import unicodedata
@@ -109,8 +113,21 @@ class Recordings:
         """Read DBLP's recordings (20 MB: three seconds) unless they are read; whether there
         are any. Until then DBLP knows nothing, as where ../shared is absent."""
         if not self.dblp and self._dblp_dir is not None and self._dblp_dir.is_dir():
-            for path in sorted(self._dblp_dir.glob("*.bib")):
-                self._load_dblp(path.read_text(encoding="utf-8"))
+            paths = sorted(self._dblp_dir.glob("*.bib"))
+            # what the reading gives, kept between runs of the quick loop (keyed on the
+            # files and this reader), so only the first run pays the three seconds
+            stamp = hashlib.sha256(repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                                         for p in paths] + [Path(__file__).read_bytes()])
+                                   .encode()).hexdigest()[:16]
+            kept = Path(tempfile.gettempdir()) / f"llm4anno-bib-tests-dblp-{stamp}.pickle"
+            try:
+                self.dblp, self.dblp_hits = pickle.loads(kept.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                for path in paths:
+                    self._load_dblp(path.read_text(encoding="utf-8"))
+                temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_bytes(pickle.dumps((self.dblp, self.dblp_hits)))
+                os.replace(temporary, kept)
             self._title_words = None
         return bool(self.dblp)
 
