@@ -40,7 +40,7 @@ from llm4anno_bib.filetext import (
 from llm4anno_bib.model import Category, Correction, Entry, Library
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "concatenated_parts", "decode_bib", "expanded_strings", "format_entries", "format_entry", "format_records",
+           "concatenated_parts", "decode_bib", "unenclosed", "expanded_strings", "format_entries", "format_entry", "format_records",
            "line_ending", "parse_bibtex", "parse_entries", "parse_library_blocks",
            "read_bib_bytes", "read_cited", "read_library", "reading_text", "text_encoding",
            "write_library"]
@@ -204,6 +204,57 @@ def concatenated_parts(raw: str) -> list[str]:
             start = index + 1
     parts.append(raw[start:])
     return parts
+
+
+def unenclosed(value: str) -> str:
+    """A raw value without the braces or quotes that enclose the whole of it, by
+    bibtexparser's rule (its ``RemoveEnclosingMiddleware``, whose method is private): a
+    brace or quote after a backslash is no delimiter, and ``{a} # {b}`` is not enclosed.
+
+    >>> unenclosed(" {On {BERT}} "), unenclosed('"x"'), unenclosed("{a} # {b}")
+    ('On {BERT}', 'x', '{a} # {b}')
+    """
+    value = value.strip()
+    if len(value) >= 2:
+        if value[0] == "{" and value[-1] == "}" and _braces_enclose(value):
+            return value[1:-1]
+        if value[0] == '"' and value[-1] == '"' and _quotes_enclose(value):
+            return value[1:-1]
+    return value
+
+
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+_UNESCAPED_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+
+
+def _braces_enclose(value: str) -> bool:
+    """Whether the brace opening ``value`` is the one closing it."""
+    inner = value[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return not inner.endswith("\\")
+    depth = 0
+    for found in _UNESCAPED_BRACE.finditer(value):
+        depth += 1 if found.group() == "{" else -1
+        if depth < 0 or depth == 0 and found.start() != len(value) - 1:
+            return False
+    return depth == 0
+
+
+def _quotes_enclose(value: str) -> bool:
+    """Whether the quote opening ``value`` is the one closing it (quotes in braces aside)."""
+    last = len(value) - 1
+    if value.find('"', 1, last) < 0:
+        return True
+    depth = 0
+    for found in _UNESCAPED_BRACE_OR_QUOTE.finditer(value, 1, last):
+        char = found.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return False
+    return True
 
 
 def _part_value(part: str, strings: Mapping[str, str], unknown: list[str]) -> str:

@@ -22,7 +22,7 @@ from bibtexparser import model as btp
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, concatenated_parts, enclose, expanded_strings,
-    format_entries, parse_library_blocks, reading_text,
+    format_entries, parse_library_blocks, reading_text, unenclosed,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -290,11 +290,8 @@ def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] 
     their enclosing braces or quotes, by bibtexparser's own rule), and the entries whose
     key an earlier one has (bibtexparser's duplicate blocks); ``None`` for text outside
     the plain subset, or a library file (its blocks are checked from bibtexparser's)."""
-    from bibtexparser.middlewares import RemoveEnclosingMiddleware
-
     from llm4anno_bib import _fastsplit
 
-    strip = RemoveEnclosingMiddleware._strip_enclosing
     entries: list[tuple[_Cut, Entry]] = []
     repeated: list[_ScannedBlock] = []
     seen: set[str] = set()
@@ -315,7 +312,7 @@ def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] 
                 continue
             seen.add(key)
             entries.append((scanned, Entry.from_fields(
-                key, entry_type, {name: strip(value)[0] for name, value, _at in fields})))
+                key, entry_type, {name: unenclosed(value) for name, value, _at in fields})))
     except _fastsplit.OutsidePlain:
         return None
     return entries, repeated

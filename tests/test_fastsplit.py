@@ -147,3 +147,18 @@ def test_generated_field_values_split_as_bibtexparser_splits_them():
 
     splits_alike()
     assert sum(taken) >= 50, f"the fast path was taken {sum(taken)} times of {len(taken)}"
+
+
+@settings(max_examples=1500, deadline=None, database=None)
+@given(st.text(alphabet=st.sampled_from(list('ab {}\\"#, ')), max_size=12))
+def test_unenclosed_is_bibtexparsers_rule(value):
+    """``bibfile.unenclosed`` (bibtexparser's rule, written here: its own is private) gives
+    what bibtexparser's public middleware gives."""
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    from llm4anno_bib.bibfile import unenclosed
+
+    entry = RemoveEnclosingMiddleware().transform_entry(
+        Entry(entry_type="misc", key="k", fields=[Field(key="title", value=value)]),
+        bibtexparser.Library())
+    assert unenclosed(value) == entry.fields[0].value

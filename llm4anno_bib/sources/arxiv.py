@@ -1,9 +1,11 @@
 """arXiv API client: many ids per request, title search, strict parsing.
 
-Feeds are parsed by the ``arxiv`` package (its Atom parser and ``Result`` objects), after a
-strict check of our own: arxiv 4.0.2 recovers silently from a truncated feed and reads an
-HTML error page as "no results", so a feed that is not well-formed XML, or whose
-``opensearch:totalResults`` disagrees with the entries received, is an error here.
+Each feed entry becomes the ``arxiv`` package's ``Result``, built through its public
+constructor from the feed read strictly here (arxiv 4 reads feeds in a private module, and
+recovers silently from a truncated feed and reads an HTML error page as "no results"): a
+feed that is not well-formed XML, declares a DTD, or whose ``opensearch:totalResults``
+disagrees with the entries received, is an error, and so is an entry without an id or a
+date.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import os
 import time
 import warnings
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -33,7 +36,8 @@ URL_ENV = "LLM4ANNO_BIB_ARXIV_URL"
 POLITENESS = Politeness(delay=3.0, retries=3, backoff=3.0, timeout=30.0)
 BATCH_SIZE = 100
 
-_NS = {"atom": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/"}
+_NS = {"atom": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/",
+       "arxiv": "http://arxiv.org/schemas/atom"}
 _SEARCH_STOPWORDS = frozenset("a an and are as at be by for from in is of on or the to via with".split())
 
 
@@ -103,7 +107,6 @@ def _parse_feed(response: requests.Response, params: dict[str, str]) -> list[Arx
     if response.status_code != 200:
         raise SourceError(f"arXiv answered HTTP {response.status_code}.", url=url,
                           status=response.status_code)
-    from arxiv import _feed as arxiv_feed
     from lxml import etree
 
     content = response.content
@@ -122,20 +125,58 @@ def _parse_feed(response: requests.Response, params: dict[str, str]) -> list[Arx
     if total_text is None or not total_text.strip().isdigit():
         raise SourceError("arXiv's feed has no opensearch:totalResults.", url=url)
     try:
-        parsed = arxiv_feed.parse(content)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-        # arxiv.py reads every entry of a feed at once: one it cannot read (a date that is
-        # no date) refuses the feed, which is then never stored
+        # one entry that cannot be read (a date that is no date) refuses the feed, which
+        # is then never stored
+        results = [_result(entry) for entry in entries]
+    except ValueError as exc:
         raise SourceError(f"arXiv sent a feed entry that cannot be read ({exc}).",
                           url=url) from exc
     total = int(total_text)
     start = int(params.get("start", "0"))
     expected = max(0, min(total - start, int(params["max_results"])))
-    if len(entries) != expected or len(parsed.results) != len(entries):
+    if len(entries) != expected:
         raise _ShortPage(f"arXiv's feed announces {total} results but holds "
                          f"{len(entries)} entries", url)
-    return [record for record in (_to_record(r, url) for r in parsed.results
+    return [record for record in (_to_record(r, url) for r in results
                                   if not _is_error_entry(r)) if record is not None]
+
+
+def _result(entry: Any) -> arxiv.Result:
+    """One ``<entry>`` of a feed as ``arxiv.Result`` (what an abstract says is not read:
+    the library keeps none). Raises ``ValueError`` for an entry without an id or a date."""
+    import arxiv
+
+    def text(path: str, within: Any = entry) -> str:
+        found = within.findtext(path, namespaces=_NS)
+        return found.strip() if found is not None else ""
+
+    entry_id = text("atom:id")
+    if not entry_id:
+        raise ValueError("an entry without an id")
+    primary = entry.find("arxiv:primary_category", _NS)
+    return arxiv.Result(
+        entry_id=entry_id,
+        updated=_moment(text("atom:updated"), "updated"),
+        published=_moment(text("atom:published"), "published"),
+        title=" ".join(text("atom:title").split()),
+        authors=[arxiv.Result.Author(text("atom:name", author))
+                 for author in entry.iterfind("atom:author", _NS)],
+        comment=text("arxiv:comment"),
+        journal_ref=text("arxiv:journal_ref"),
+        doi=text("arxiv:doi"),
+        primary_category=(primary.get("term") or "") if primary is not None else "",
+        categories=[term for category in entry.iterfind("atom:category", _NS)
+                    if (term := category.get("term")) is not None],
+    )
+
+
+def _moment(value: str, name: str) -> datetime:
+    """An Atom timestamp (``2022-01-28T02:37:38Z``) as a UTC datetime."""
+    if not value:
+        raise ValueError(f"an entry without its {name} date")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            ).astimezone(timezone.utc)
 
 
 class _ShortPage(SourceError):
