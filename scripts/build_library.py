@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             args.list, None if output.exists() else output,
             into=output if output.exists() else None, survey=SURVEY_ARXIV_ID,
             curated_dir=args.curated, sources=clients,
-            progress=lambda done, _total, stage: print(f"... {stage}", file=sys.stderr)
-            if done == 0 else None)
+            progress=lambda step: print(f"... {step.about}", file=sys.stderr)
+            if step.done == 0 else None)
     except Llm4AnnoBibError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

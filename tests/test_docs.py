@@ -95,3 +95,15 @@ def test_the_main_job_of_the_set_up_command_runs(tmp_path, monkeypatch):
     written = (tmp_path / "cot.bib").read_text(encoding="utf-8")
     assert written == llm4anno_bib.load().filter(
         category="Chain-of-Thought Prompting (CoT)").to_bibtex()
+
+
+def test_every_api_name_the_docs_call_is_public():
+    """``llm4anno_bib.name`` in the docs is in ``__all__`` (a twin the README shows is API,
+    not a module's insides), or a module of the package named as such."""
+    import importlib.util
+
+    for path in DOCS:
+        for name in set(re.findall(r"\bllm4anno_bib\.([A-Za-z_]\w*)", path.read_text("utf-8"))):
+            is_module = importlib.util.find_spec(f"llm4anno_bib.{name}") is not None
+            assert name in llm4anno_bib.__all__ or is_module or name == "__all__", \
+                (path.name, name)
