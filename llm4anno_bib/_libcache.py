@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from llm4anno_bib._json import loads, sealed, unsealed
-from llm4anno_bib._paths import LIBRARIES_FOLDER, default_cache_dir
 from llm4anno_bib._version import __version__
+from llm4anno_bib.caches import keep_file, library_file
 from llm4anno_bib.errors import BibWarning, ReadError
-from llm4anno_bib.files import write_bytes_atomic
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
@@ -34,8 +33,8 @@ FORMAT = 12
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
 DERIVING_MODULES = (
-    "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "errors",
-    "files", "filetext", "ids", "inputs", "locking", "model", "names",
+    "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "caches",
+    "errors", "files", "filetext", "ids", "inputs", "locking", "model", "names",
 )
 
 
@@ -60,26 +59,8 @@ def content_digest(raw: bytes) -> str:
 TEXTS = ".bibtex"  # the kind of file that keeps a library's canonical entry texts
 
 
-def _folder(cache_dir: Path) -> Path:
-    return cache_dir / LIBRARIES_FOLDER
-
-
 def _cache_file(digest: str, kind: str = "") -> Path:
-    return _folder(default_cache_dir()) / f"{_prefix()}{digest}{kind}.json"
-
-
-def kept_files(cache_dir: Path) -> list[Path]:
-    """Every file this cache keeps under ``cache_dir``: libraries and their entry texts."""
-    return sorted(p for p in _folder(cache_dir).glob("v*.json") if p.is_file())
-
-
-def is_library(path: Path) -> bool:
-    """Whether a file of ``kept_files`` is a parsed library (not what is kept beside it:
-    its entry texts or tables, nor the works of a file that export --into appends to)."""
-    return _LIBRARY_NAME.search(path.name) is not None
-
-
-_LIBRARY_NAME = re.compile(r"-[0-9a-f]{64}\.json$")
+    return library_file(f"{_prefix()}{digest}{kind}")
 
 
 def kept_beside(digest: str, kind: str) -> Any:
@@ -95,7 +76,7 @@ def keep_beside(digest: str, kind: str, value: object) -> None:
     """Keep ``value`` (plain JSON data derived from the library of ``digest``: ``kind``
     names what, and the code that made it) beside that library, pruned with it; failures
     are ignored."""
-    _write_json(_cache_file(digest, kind), [sealed(value)])
+    keep_file(_cache_file(digest, kind), [sealed(value)])
 
 
 WORKS = ".works"  # the kind of file that keeps what a .bib holds, for export --into
@@ -151,17 +132,6 @@ def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
     that the next export of the unchanged file needs neither bibtexparser nor the
     formatting; failures are ignored."""
     keep_beside(digest, TEXTS, kept_texts(digest) | dict(texts))
-
-
-def _write_json(target: Path, chunks: Iterable[str]) -> bool:
-    """Write ``chunks`` to ``target`` atomically, best effort: a read-only or full cache
-    folder costs only time. Returns whether it was written."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(target, (chunk.encode("utf-8") for chunk in chunks), durable=False)
-    except OSError:
-        return False
-    return True
 
 
 Reparse = Callable[[str, str, str], Library]  # (text, digest, path): a parse of the text
@@ -379,12 +349,8 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
 
 
 def _keep(target: Path, chunks: Iterable[str]) -> None:
-    """Write a file the cache keeps, then prune the cache folder; failures are ignored."""
-    if _write_json(target, chunks):
-        try:
-            _prune(target.parent.parent)  # the cache folder
-        except OSError:  # another process pruning at the same moment: its work is the same
-            pass
+    """Write a file the cache keeps, then prune the libraries; failures are ignored."""
+    keep_file(target, chunks, pruning=_prefix())
 
 
 def _library_chunks(library: Library, data: dict[str, Any],
@@ -423,29 +389,6 @@ def _checked_row(data: bytes, digest: str) -> Any:
 
 
 _INDEX_HEAD = re.compile(rb"\[(\d+),(\d+),\[")  # the count and the rows' length
-
-
-KEEP = 8  # libraries kept: each edit of a file makes a new digest
-
-
-def _prune(cache_dir: Path) -> None:
-    """Delete what an older format, version or code wrote, and all but the ``KEEP``
-    libraries stored last (with their rendered texts)."""
-    current = _prefix()
-    stored, works = [], []
-    for path in kept_files(cache_dir):
-        if not path.name.startswith(current):
-            path.unlink(missing_ok=True)
-        elif is_library(path):
-            stored.append((path.stat().st_mtime, path))
-        elif path.name.endswith(WORKS + ".json"):
-            works.append((path.stat().st_mtime, path))
-    for _mtime, path in sorted(stored, reverse=True)[KEEP:]:
-        path.unlink(missing_ok=True)
-        for beside in path.parent.glob(path.name.removesuffix(".json") + ".*.json"):
-            beside.unlink(missing_ok=True)  # its entry texts, its matcher's tables
-    for _mtime, path in sorted(works, reverse=True)[KEEP:]:
-        path.unlink(missing_ok=True)
 
 
 def _dumps(value: object) -> str:

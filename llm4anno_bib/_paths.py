@@ -1,5 +1,5 @@
-"""Where llm4anno-bib keeps what it can rebuild: the user cache folder, and the name of
-every file it keeps there (``caches`` describes and clears them)."""
+"""Where llm4anno-bib keeps what it can rebuild: the user cache folder (``caches`` names
+and keeps every file in it)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,6 @@ from contextvars import ContextVar
 from pathlib import Path
 
 CACHE_DIR_ENV = "LLM4ANNO_BIB_CACHE_DIR"
-
-# The files of the cache folder, each written by one module:
-HTTP_CACHE_FILE = "http_cache.sqlite"  # the sources' answers (requests-cache; sources._http)
-ACL_INDEX_GLOB = "acl-*-index-*.json"  # the Anthology's title and DOI index (sources.acl)
-LIBRARIES_FOLDER = "libraries"  # parsed libraries and what is kept beside them (_libcache)
-
-
-def acl_index_file(folder: Path, digest: str) -> Path:
-    """The Anthology index kept for the full export of ``digest`` (``ACL_INDEX_GLOB``)."""
-    return folder / f"acl-anthology-index-{digest}.json"
 
 # The folder a command was given (--cache-dir, an API call's cache_dir): every cache it
 # writes, answers and parsed libraries alike, goes there and nowhere else.

@@ -14,7 +14,7 @@ import pytest
 
 from llm4anno_bib._json import sealed, unsealed
 import llm4anno_bib
-from llm4anno_bib import _libcache
+from llm4anno_bib import _libcache, caches
 from llm4anno_bib.bibfile import BibWarning, read_library
 
 from conftest import ROOT
@@ -228,15 +228,15 @@ def test_the_cache_keeps_the_last_libraries_and_drops_older_formats(tmp_path, mo
     stale.parent.mkdir(parents=True)
     stale.write_text("{}", encoding="utf-8")
     path = tmp_path / "refs.bib"
-    for number in range(_libcache.KEEP + 3):
+    for number in range(caches.LIBRARIES_KEPT + 3):
         path.write_text(f"@misc{{k{number},\n  title = {{T{number}}},\n}}\n", encoding="utf-8")
         read_library(path)
         # what is kept beside a library (its entry texts, a matcher's tables) goes with it
         llm4anno_bib.verify(path, llm4anno_bib.load(path))
         llm4anno_bib.export(llm4anno_bib.load(path))
     stored = sorted(p.name for p in (folder / "libraries").glob("*.json"))
-    assert not stale.exists() and len(stored) == 3 * _libcache.KEEP
-    assert sum(_libcache.is_library(folder / "libraries" / n) for n in stored) == _libcache.KEEP
+    assert not stale.exists() and len(stored) == 3 * caches.LIBRARIES_KEPT
+    assert sum(caches.is_library(folder / "libraries" / n) for n in stored) == caches.LIBRARIES_KEPT
     assert {n.rsplit(".", 2)[-2].partition("-")[0] for n in stored} >= {"bibtex", "matcher"}
     assert _libcache.load_cached(path) is not None  # the last one is kept
 

@@ -33,7 +33,8 @@ import urllib3.connection
 import urllib3.exceptions
 from requests_cache.policy import ExpirationPatterns
 
-from llm4anno_bib._paths import HTTP_CACHE_FILE, default_cache_dir
+from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib.caches import HTTP_CACHE_FILE
 from llm4anno_bib.errors import CacheWarning, Llm4AnnoBibError, SourceError
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,8 @@ import requests
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._json import sealed, unsealed
-from llm4anno_bib._paths import acl_index_file, default_cache_dir
+from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib.caches import acl_index_file, keep_file
 from llm4anno_bib._text import NEAR_MISS, latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
 from llm4anno_bib.ids import is_anthology_id
@@ -163,15 +164,10 @@ class AclClient:
         except UnicodeDecodeError as exc:
             raise SourceError(f"the full export is not UTF-8 ({exc}).", url=url) from exc
         index = build_index(text)
-        from llm4anno_bib.files import write_text_atomic
-
-        try:  # keeping the index is a saving, not a need: a full disk only costs a rebuild
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(stored, sealed(index))
-        except OSError as exc:
-            warnings.warn(CacheWarning(f"the title index could not be kept in {stored} "
-                                       f"({exc.strerror or exc}); it will be built again."),
-                          stacklevel=2)
+        # keeping the index is a saving, not a need: a full disk only costs a rebuild
+        if not keep_file(stored, [sealed(index)]):
+            warnings.warn(CacheWarning(f"the title index could not be kept in {stored}; it "
+                                       "will be built again."), stacklevel=2)
         return index
 
 
