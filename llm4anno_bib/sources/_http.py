@@ -483,9 +483,23 @@ def _download(session: requests.Session, url: str, params: Mapping[str, str] | N
                             else f"the answer broke off ({type(exc).__name__})") from exc
         if deadline.passed:  # the socket was shut at the deadline: what came is not all
             raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s", False)
-    response._content = body
-    response._content_consumed = True  # type: ignore[attr-defined]  # the body was read here
-    return response
+    return _ReadResponse(response, body)
+
+
+class _ReadResponse(requests.Response):
+    """An answer whose body was read here, bounded: ``content`` is that body (requests keeps
+    a body it read itself in a private attribute; this one is given in the open)."""
+
+    def __init__(self, answer: requests.Response, body: bytes) -> None:
+        super().__init__()
+        for name in ("status_code", "headers", "url", "encoding", "reason", "cookies",
+                     "elapsed", "request", "history", "raw", "connection"):
+            setattr(self, name, getattr(answer, name, None))
+        self._body = body
+
+    @property  # read-only here: the body was read
+    def content(self) -> bytes:
+        return self._body
 
 
 _PROXIES: weakref.WeakKeyDictionary[requests.Session, dict[str, dict[str, str]]] = \
