@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, Protocol
 import bibtexparser
 from bibtexparser import model as btp
 
+from llm4anno_bib._text import shortened
 from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
 from llm4anno_bib.files import write_file
 from llm4anno_bib.ids import MONTH_MACROS
@@ -38,9 +39,10 @@ from llm4anno_bib.filetext import (
     block_values,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
+from llm4anno_bib.names import comma_listed
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "concatenated_parts", "decode_bib", "unenclosed", "expanded_strings", "format_entries", "format_entry", "format_records",
+           "comma_listed_names", "concatenated_parts", "decode_bib", "unenclosed", "expanded_strings", "format_entries", "format_entry", "format_records",
            "line_ending", "parse_bibtex", "parse_entries", "parse_library_blocks",
            "read_bib_bytes", "read_cited", "read_library", "reading_text", "text_encoding",
            "write_library"]
@@ -257,6 +259,19 @@ def _quotes_enclose(value: str) -> bool:
     return True
 
 
+def comma_listed_names(fields: Mapping[str, str]) -> list[str]:
+    """What to say of each ``author``/``editor`` value with a name of more than two commas
+    (names listed with commas, not ``and``), read as BibTeX reads it."""
+    said = []
+    for role in ("author", "editor"):
+        listed = comma_listed(fields.get(role, ""))
+        if listed is not None:
+            said.append(f"the {role} '{shortened(listed, 80)}' has more than two commas, so "
+                        "BibTeX reads it as one person (names are separated by 'and'); it is "
+                        "read so.")
+    return said
+
+
 def _part_value(part: str, strings: Mapping[str, str], unknown: list[str]) -> str:
     """One stripped part's value: a braced or quoted text, a number, a macro's value, else
     the macro's name (added to ``unknown`` unless it is a month's)."""
@@ -451,6 +466,8 @@ def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path
         for macro in unknown:
             given.append(BibWarning(f"entry '{key}' uses the macro '{macro}', defined "
                                     "nowhere in this file (kept as its name).", path, line))
+        given += [BibWarning(f"entry '{key}': {said}", path, line)
+                  for said in comma_listed_names(fields)]
         earlier = seen.get(key.lower())
         if earlier is not None and earlier[0] != key:
             given.append(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "

@@ -21,8 +21,8 @@ from bibtexparser import model as btp
 
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance
 from llm4anno_bib.bibfile import (
-    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, concatenated_parts, enclose, expanded_strings,
-    format_entries, parse_library_blocks, reading_text, unenclosed,
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts, enclose,
+    expanded_strings, format_entries, parse_library_blocks, reading_text, unenclosed,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -356,8 +356,12 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
                     lines: Callable[[Any], int]) -> list[Problem]:
     """Every rule of ``_ENTRY_RULES`` on one entry, in the table's order."""
     checked = _Checked(entry, block.raw or "", parent)
-    return [Problem(path, _line_of(lines, block, name), entry.key, code, message)
+    return [Problem(path, _line_of(lines, block, name), entry.key, code, message,
+                    "warning" if code in _WARNING_CODES else "error")
             for rule in _ENTRY_RULES for code, message, name in rule(checked)]
+
+
+_WARNING_CODES = frozenset({"comma-names"})  # what BibTeX itself reads, with a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +472,11 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
+def _names_rule(checked: _Checked) -> Iterator[_Finding]:
+    for said in comma_listed_names(checked.entry.fields):
+        yield "comma-names", said, "author" if said.startswith("the author") else "editor"
+
+
 def _special_rule(checked: _Checked) -> Iterator[_Finding]:
     for name in TEXT_FIELDS:
         text = checked.entry.fields.get(name)
@@ -479,7 +488,7 @@ def _special_rule(checked: _Checked) -> Iterator[_Finding]:
 
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
     _key_rule, _value_rules, _required_rule, _quote_rule, _identifier_rule, _url_rule,
-    _special_rule)
+    _names_rule, _special_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

@@ -86,9 +86,9 @@ def surname_token(author: str) -> str:
 
 def _initial(author: str) -> str:
     """The first letter of an author's given names, folded (``''`` when there are none)."""
-    from pybtex.database import Person
+    from llm4anno_bib.names import pybtex_person
 
-    given = " ".join(Person(author).first_names)
+    given = " ".join(pybtex_person(author).first_names)
     letters = re.findall(r"[a-z]", ascii_fold(latex_to_text(given)).lower())
     return letters[0] if letters else ""
 

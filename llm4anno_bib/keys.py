@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from pybtex.database import Person
+from llm4anno_bib.names import pybtex_person
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
@@ -35,7 +35,7 @@ def family_name(author: str) -> str:
     >>> family_name("Le Scao, Teven"), family_name("Jason Wei"), family_name("OpenAI")
     ('Le Scao', 'Wei', 'OpenAI')
     """
-    person = Person(author)
+    person = pybtex_person(author)
     return " ".join(person.prelast_names + person.last_names) or author
 
 

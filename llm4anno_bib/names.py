@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
 
-__all__ = ["Name", "PARTICLES", "Person", "known_splits", "split_name", "split_names",
-           "with_known_splits"]
+__all__ = ["Name", "PARTICLES", "Person", "comma_listed", "known_splits", "pybtex_person",
+           "split_name", "split_names", "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
@@ -125,6 +126,40 @@ def split_names(value: str) -> tuple[str, ...]:
     return tuple(split_name_list(collapse_spaces(value))) if value.strip() else ()
 
 
+def pybtex_person(name: str) -> Any:
+    """pybtex's ``Person`` of one name, as BibTeX reads it whatever it holds: a name with
+    more than two commas (a list written with commas instead of ``and``) is the first two
+    parts and the rest joined, where pybtex would raise ``InvalidNameString``.
+
+    >>> pybtex_person("Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis").last_names
+    ['Ben', 'Hamner']
+    """
+    from pybtex.bibtex.utils import split_tex_string
+    from pybtex.database import Person as PybtexPerson  # pybtex loads when names are split
+
+    parts = split_tex_string(name, ",")
+    if len(parts) > 3:
+        name = ", ".join([*parts[:2], " ".join(parts[2:])])
+    return PybtexPerson(name)
+
+
+def comma_listed(value: str) -> str | None:
+    """The first name of an ``author``/``editor`` value that holds more than two commas
+    (names listed with commas, not ``and``: BibTeX reads them as one person), or ``None``.
+
+    >>> comma_listed("Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis")
+    'Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis'
+    >>> comma_listed("Le Scao, Teven and Wolf, Jr., Thomas") is None  # Family, Jr, Given
+    True
+    """
+    if value.count(",") < 3 or not any(part.count(",") > 2 for part in value.split(" and ")):
+        return None  # nearly every value: no name could have three commas
+    from pybtex.bibtex.utils import split_tex_string
+
+    return next((name for name in split_names(value)
+                 if len(split_tex_string(name, ",")) > 3), None)
+
+
 def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     """Split one BibTeX author name (see the module's rules).
 
@@ -135,10 +170,8 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     >>> split_name("OpenAI").literal
     True
     """
-    from pybtex.database import Person as PybtexPerson  # pybtex loads when names are split
-
     name = " ".join(name.split())
-    person = PybtexPerson(name)
+    person = pybtex_person(name)
     given = " ".join(person.first_names + person.middle_names)
     jr = " ".join(person.lineage_names)
     if _has_top_level_comma(name):
@@ -188,8 +221,6 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
     >>> with_known_splits("Victor Sanh and Teven Le Scao", known_splits([["Le Scao, Teven"]]))
     'Victor Sanh and Le Scao, Teven'
     """
-    from pybtex.database import Person as PybtexPerson
-
     written = list(split_names(names))
     changed = False
     for index, name in enumerate(written):
@@ -198,7 +229,7 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
         found = known.get(_person_key(name))
         if found is None or not found.given:
             continue
-        person = PybtexPerson(name)
+        person = pybtex_person(name)
         if " ".join(person.prelast_names + person.last_names) != \
                 f"{found.particle} {found.family}".strip():
             written[index] = found.bibtex()

@@ -23,6 +23,7 @@ _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
 def _formatted(library: Library, style: str, backend: str) -> Any:
     from pybtex.database import BibliographyData
     from pybtex.database import Entry as PybtexEntry
+    from pybtex.style.template import FieldIsMissing
 
     from llm4anno_bib.errors import choose
 
@@ -36,8 +37,35 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
                    if entry.fields.get(role)}
         data.add_entry(entry.key, PybtexEntry(entry.entry_type, fields=fields,
                                               persons=persons))
-    formatted = _style(style).format_bibliography(data)
+    try:
+        formatted = _style(style).format_bibliography(data)
+    except FieldIsMissing:
+        formatted = _style(style).format_bibliography(_formattable(data, style, library))
     return formatted, _backend(backend)()
+
+
+def _formattable(data: Any, style: str, library: Library) -> Any:
+    """``data`` with each entry that lacks a field its type needs formatted as ``@misc``
+    (BibTeX warns and prints what there is; pybtex's styles raise), with a warning."""
+    import warnings
+
+    from pybtex.database import BibliographyData
+    from pybtex.style.template import FieldIsMissing
+
+    from llm4anno_bib.errors import BibWarning
+
+    fixed = BibliographyData()
+    for key, entry in data.entries.items():
+        try:
+            _style(style).format_bibliography(BibliographyData({key: entry}))
+        except FieldIsMissing as missing:
+            warnings.warn(BibWarning(f"entry '{key}' lacks a field @{entry.type} needs "
+                                     f"({missing}); it is formatted as @misc, as BibTeX "
+                                     "prints what there is.", library.path or "the library"),
+                          stacklevel=5)
+            entry = type(entry)("misc", fields=entry.fields, persons=entry.persons)
+        fixed.add_entry(key, entry)
+    return fixed
 
 
 _PERSON_ROLES = ("author", "editor")
@@ -48,12 +76,10 @@ def _persons(names: str) -> list[Any]:
     ``Rocktäschel``): the alpha style abbreviates the LaTeX source of a name otherwise
     (``[PRocktaschelR+19]`` where BibTeX gives ``[PRR+19]``). A braced name (an
     organisation) stays braced, so it stays one name."""
-    from pybtex.database import Person
-
     from llm4anno_bib._text import latex_to_text
-    from llm4anno_bib.names import split_names
+    from llm4anno_bib.names import pybtex_person, split_names
 
-    return [Person(name if name.startswith("{") and name.endswith("}") else
+    return [pybtex_person(name if name.startswith("{") and name.endswith("}") else
                    latex_to_text(name) if "\\" in name else name)
             for name in split_names(names)]
 

@@ -1,0 +1,75 @@
+"""An author list written with commas instead of ``and`` (a real paper's custom.bib:
+``Ben Hamner, Jaison Morgan, lynnvandev, ...``) is one entry's problem, read as BibTeX reads
+it (one person, the first two parts and the rest), with a warning: never pybtex's
+``InvalidNameString`` traceback, in any command that reads names."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import llm4anno_bib
+from llm4anno_bib.cli import app
+from llm4anno_bib.errors import BibWarning
+from llm4anno_bib.names import comma_listed, pybtex_person, split_name
+
+COMMAS = "Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis, Tom Vander Ark"
+
+
+@pytest.fixture
+def commas(tmp_path):
+    path = tmp_path / "custom.bib"
+    path.write_text("@misc{kaggle,\n  title = {The Hewlett Foundation: Automated Essay Scoring},"
+                    f"\n  author = {{{COMMAS}}},\n  year = {{2012}},\n}}\n"
+                    "@article{two,\n  title = {Chain-of-Thought Prompting Elicits Reasoning in "
+                    "Large Language Models},\n  author = {Wei, Jason and Wang, Xuezhi},\n"
+                    "  journal = {J},\n  year = {2022},\n}\n", encoding="utf-8")
+    return path
+
+
+def test_a_name_of_many_commas_is_read_as_bibtex_reads_it():
+    person = pybtex_person(COMMAS)  # BibTeX: last "Ben Hamner", jr "Jaison Morgan", first rest
+    assert person.last_names == ["Ben", "Hamner"] and person.lineage_names == ["Jaison", "Morgan"]
+    assert person.first_names[0] == "lynnvandev"
+    assert split_name(COMMAS).family == "Ben Hamner"
+    assert comma_listed(f"{COMMAS} and Doe, Jane") == COMMAS
+    assert comma_listed("Doe, Jane and {Smith, Jones, and Co., Ltd}") is None  # braced: one
+
+
+def test_every_reading_command_reads_it_with_a_warning(commas, tmp_path):
+    with pytest.warns(BibWarning, match="more than two commas"):
+        report = llm4anno_bib.verify(commas)
+    assert [e.status for e in report.entries] == ["not-checked", "disagrees"]
+    with pytest.warns(BibWarning, match="more than two commas"):
+        assert llm4anno_bib.verify(commas, lookup=True, offline=True,
+                                   cache_dir=tmp_path / "c").entries[0].key == "kaggle"
+    with pytest.warns(BibWarning, match="more than two commas"):
+        upgraded = llm4anno_bib.upgrade(commas, offline=True, cache_dir=tmp_path / "c")
+    assert upgraded.changed == ()
+    with pytest.warns(BibWarning, match="more than two commas"):
+        library = llm4anno_bib.load(commas)
+    for format in ("csl-json", "biblatex", "refs", "html"):  # (markdown shows no authors)
+        assert "Hamner" in library.export(format), format
+    problems = llm4anno_bib.check(commas).problems
+    assert [(p.key, p.code, p.severity) for p in problems] == [
+        ("kaggle", "comma-names", "warning")]
+
+
+def test_the_cli_says_it_once_and_goes_on(commas):
+    for args in (["verify", str(commas)], ["export", "--format", "refs", "--library", str(commas)],
+                 ["check", str(commas)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert "more than two commas" in result.output, args
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_verify_of_it_as_a_real_process(commas):
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "verify", str(commas)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr  # 1: 'two' disagrees
+    assert "warning:" in done.stderr and "more than two commas" in done.stderr
