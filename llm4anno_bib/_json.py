@@ -5,9 +5,10 @@ Python's recursion allows is malformed JSON like any other (``ValueError``), nev
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["loads", "sealed", "unsealed"]
+__all__ = ["loads", "sealed", "sealed_texts", "unsealed"]
 
 
 def loads(data: str | bytes) -> Any:
@@ -33,6 +34,30 @@ def sealed(value: Any) -> str:
     """
     body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return f"{_digest(body)}\n{body}"
+
+
+def sealed_texts(texts: Mapping[str, str]) -> Iterator[str]:
+    """``sealed(dict(texts))`` in pieces, one text at a time: a mapping of large texts (an
+    export's entry texts) is never held a second time as one JSON string. Each text is
+    written twice over (the digest, which comes first, then the file), never held.
+
+    >>> "".join(sealed_texts({"a": "x", "b": "é"})) == sealed({"a": "x", "b": "é"})
+    True
+    """
+    def pieces() -> Iterator[str]:
+        yield "{"
+        for number, (key, text) in enumerate(texts.items()):
+            yield ("," if number else "") + json.dumps(key, ensure_ascii=False) + ":" + \
+                json.dumps(text, ensure_ascii=False)
+        yield "}"
+
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in pieces():
+        digest.update(piece.encode("utf-8"))
+    yield digest.hexdigest() + "\n"
+    yield from pieces()
 
 
 def unsealed(text: str) -> Any:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from llm4anno_bib._json import loads, sealed, unsealed
+from llm4anno_bib._json import loads, sealed, sealed_texts, unsealed
 from llm4anno_bib._version import __version__
 from llm4anno_bib.caches import keep_file, library_file
 from llm4anno_bib.errors import BibWarning, ReadError
@@ -131,7 +131,8 @@ def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
     """Keep canonical entry texts of the file of ``digest`` beside those kept already, so
     that the next export of the unchanged file needs neither bibtexparser nor the
     formatting; failures are ignored."""
-    keep_beside(digest, TEXTS, kept_texts(digest) | dict(texts))
+    kept = kept_texts(digest)
+    keep_file(_cache_file(digest, TEXTS), sealed_texts(kept | dict(texts) if kept else texts))
 
 
 Reparse = Callable[[str, str, str], Library]  # (text, digest, path): a parse of the text

@@ -88,6 +88,8 @@ def kept_entry_texts(library: Library) -> dict[str, str]:
 
         fresh = dict(zip((e.key for e in missing), entry_texts(missing)))
         _libcache.keep_texts(source.digest, fresh)
+        if not kept:  # the first export of this file: what was just made is all there is
+            return fresh
         kept |= fresh
     return {e.key: kept[e.key] for e in as_read}
 
