@@ -26,7 +26,7 @@ from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
 from llm4anno_bib._text import TITLE_THRESHOLD, text_to_latex
 from llm4anno_bib.ids import (
-    doi_of_link, identities, identity, names_version_of_record, parse_anthology_id, parse_arxiv_id,
+    anthology_id_in, doi_of_link, identities, identity, names_version_of_record, parse_arxiv_id,
     web_url,
 )
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -162,8 +162,8 @@ def _ask_arxiv_for_links(works: Sequence[Work], survey_arxiv_id: str | None, cli
 
 def _anthology_record(work: Work, clients: Sources, report: BuildReport) -> None:
     link = work.items[0].paper_link or ""
-    acl_id = parse_anthology_id(link)
-    if acl_id and "aclanthology.org" in link:
+    acl_id = anthology_id_in({"url": link})  # an Anthology page's link (aclweb.org too)
+    if acl_id:
         work.published = _asked(report, f"line {work.items[0].line}: {link}",
                                 lambda: clients.acl.fetch_bib(acl_id))
 
@@ -221,7 +221,7 @@ _STAGES = (
 def _identify(item: ListItem, curated: Sequence[BibRecord]) -> Work:
     work = Work(items=[item], titles=[item.title])
     link = item.paper_link or ""
-    if not parse_arxiv_id(link) and "aclanthology.org" not in link:
+    if not parse_arxiv_id(link) and not anthology_id_in({"url": link}):
         for record in curated:
             if title_score(item.title, record.title) >= TITLE_THRESHOLD:
                 work.curated = record

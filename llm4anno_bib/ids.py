@@ -187,22 +187,31 @@ def doi_of_link(url: str) -> str | None:
 
 
 def parse_anthology_id(text: str) -> str | None:
-    """The Anthology id in an id or an aclanthology.org URL (``.pdf``, ``v2`` dropped).
+    """The Anthology id in an id, an aclanthology.org URL or an old aclweb.org/anthology
+    one, whose nested folders real files still cite (``.pdf``, ``v2`` dropped).
 
     >>> parse_anthology_id("https://aclanthology.org/2023.acl-long.304v2.pdf")
     '2023.acl-long.304'
     >>> parse_anthology_id("https://aclanthology.org/2021.eacl-main.145.pdff")
     '2021.eacl-main.145'
+    >>> parse_anthology_id("https://www.aclweb.org/anthology/W18-6319")
+    'W18-6319'
+    >>> parse_anthology_id("http://aclweb.org/anthology/D/D16/D16-1264.pdf")
+    'D16-1264'
     """
     candidate = text.strip()
-    if "aclanthology.org/" in candidate:
-        candidate = candidate.split("aclanthology.org/", 1)[1].strip("/")
+    site = _ANTHOLOGY_SITE.search(candidate)
+    if site:
+        candidate = candidate[site.end():].strip("/").rpartition("/")[2]
     candidate = re.sub(r"\.(pdf\w*|bib)$", "", candidate)
     candidate = re.sub(r"v\d+$", "", candidate)
     # the Anthology writes old ids in capitals and new ones in lowercase; users may not
     candidate = candidate.upper() if re.fullmatch(r"[A-Za-z]\d{2}-\d{4}", candidate) \
         else candidate.lower()
     return candidate if is_anthology_id(candidate) else None
+
+
+_ANTHOLOGY_SITE = re.compile(r"aclanthology\.org/|aclweb\.org/anthology/", re.I)
 
 
 def is_anthology_id(value: str) -> bool:
@@ -364,7 +373,7 @@ def _named_by_doi(doi: str) -> tuple[str, str] | None:
 
 
 # Where a hand-typed entry puts an arXiv id: ``journal = {arXiv preprint arXiv:2201.11903}``.
-_ARXIV_ID_FIELDS = ("url", "pdf", "journal", "howpublished", "note")
+_ARXIV_ID_FIELDS = ("url", "pdf", "journal", "booktitle", "howpublished", "note")
 
 
 def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
@@ -375,6 +384,10 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
     '2201.11903'
     >>> arxiv_id_in({"eprint": "2201.11903v6", "archiveprefix": "arXiv"})
     '2201.11903'
+    >>> arxiv_id_in({"booktitle": "arXiv preprint arXiv:1308.3432"})
+    '1308.3432'
+    >>> arxiv_id_in({"journal": "CoRR", "volume": "abs/1308.3432"})
+    '1308.3432'
     """
     eprint = fields.get("eprint", "").strip()
     if eprint:
@@ -391,6 +404,9 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
         found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
         if found:
             return found
+    volume = fields.get("volume", "").strip()
+    if volume.lower().startswith("abs/") and fields.get("journal", "").strip().lower() == "corr":
+        return parse_arxiv_id("arXiv:" + volume[4:])  # DBLP's CoRR: volume = {abs/<id>}
     return None
 
 
@@ -421,7 +437,7 @@ def anthology_id_in(fields: Mapping[str, str]) -> str | None:
     if stated:
         return parse_anthology_id(stated) or stated
     url = fields.get("url", "")
-    if "aclanthology.org" in url:
+    if _ANTHOLOGY_SITE.search(url):
         return parse_anthology_id(url)
     doi = doi_in(fields)
     named = _named_by_doi(doi) if doi else None

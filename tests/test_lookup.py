@@ -246,3 +246,24 @@ def test_a_title_no_title_could_be_is_not_checked_and_asks_nothing(server, tmp_p
     (entry,) = _verify(server, tmp_path, path).entries
     assert entry.status == "not-checked" and "200,000 characters is no title" in entry.reason
     assert server.requests == []
+
+
+def test_identifiers_in_the_forms_real_files_use_are_read(server, tmp_path):
+    """An old aclweb.org/anthology URL (a thesis file had 34 such entries "not-checked"), an
+    arXiv id in a booktitle, DBLP's CoRR volume: each names its record, which is asked."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@inproceedings{aclweb,\n  title = {Language Models as Knowledge Bases?},\n"
+        "  author = {Petroni, Fabio and Rockt{\\\"a}schel, Tim},\n  booktitle = {EMNLP},\n"
+        "  year = {2019},\n  url = {https://www.aclweb.org/anthology/D19-1250.pdf},\n}\n"
+        "@inproceedings{booktitled,\n  title = {Language Models as Knowledge Bases?},\n"
+        "  author = {Fabio Petroni},\n  booktitle = {arXiv preprint arXiv:1909.01066},\n"
+        "  year = {2019},\n}\n"
+        "@article{corr,\n  title = {Language Models as Knowledge Bases?},\n"
+        "  author = {Fabio Petroni},\n  journal = {CoRR},\n  volume = {abs/1909.01066},\n"
+        "  year = {2019},\n}\n", encoding="utf-8")
+    report = _verify(server, tmp_path, path)
+    assert server.count("/acl/D19-1250") >= 1, [r.path for r in server.requests]
+    id_requests = [r for r in server.requests if "id_list" in r.query]
+    assert id_requests and "1909.01066" in id_requests[0].query["id_list"][0]
+    assert [e.status for e in report.entries if e.status == "not-checked"] == []
