@@ -146,3 +146,31 @@ def test_the_anthologys_export_failing_is_asked_for_once_a_run_not_once_an_entry
         with pytest.raises(SourceError):
             client.find_by_title(f"A Title That Is Not There {number}")
     assert server.count("/acl/anthology.bib.gz") == 4  # one request's four tries, then none
+
+
+def test_without_a_network_verify_lookup_asks_each_source_once_and_says_so(tmp_path):
+    """Every source refusing the connection (what a machine without a network meets): each
+    is tried once, the run goes on, and CI can tell it from "all good" (exit 3)."""
+    import socket
+
+    from llm4anno_bib.sources import Politeness, Sources
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    patient = Politeness(delay=0.0, retries=3, backoff=5.0, timeout=30.0)  # real backoffs
+    sources = Sources.connect(tmp_path / "cache", arxiv_url=dead + "/arxiv", acl_url=dead,
+                              dblp_url=dead, crossref_url=dead, arxiv_politeness=patient,
+                              politeness=patient)
+    refs = tmp_path / "refs.bib"
+    refs.write_text("".join(
+        f"@inproceedings{{k{n},\n  title = {{A Title of Paper Number {n} Nobody Wrote}},\n"
+        f"  author = {{Doe, Jane}},\n  booktitle = {{ICML}},\n  year = {{2023}},\n"
+        f"  eprint = {{2301.0000{n}}},\n  archiveprefix = {{arXiv}},\n}}\n" for n in range(3)),
+        encoding="utf-8")
+    report = llm4anno_bib.verify(refs, llm4anno_bib.Library([]), lookup=True, sources=sources)
+    assert report.exit_code == 3 and len(report.unchecked_by_failure) == 3
+    clients = (sources.arxiv, sources.acl, sources.dblp, sources.crossref)
+    assert all(client.real_requests <= 1 for client in clients)  # never retried
+    assert all("cannot connect (the connection was refused)" in e.reason
+               for e in report.entries)

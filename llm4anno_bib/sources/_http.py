@@ -304,7 +304,7 @@ def _asked(session: requests.Session, url: str, params: Mapping[str, str] | None
         except _NoAnswer as exc:
             gate.done()
             gate.waited += time.monotonic() - started
-            if exc.in_time is False:  # it answers too slowly: asking again takes as long
+            if exc.in_time is False:  # too slow, or unreachable: asking again costs as much
                 raise _down(gate, spent if left < politeness.deadline else exc.problem, url,
                             None, exc.__cause__)
             failure = _Failure(exc.problem, url, None, None, exc.__cause__)
@@ -446,6 +446,23 @@ def _same_request(url: str) -> tuple[str, str, str, list[tuple[str, str]]]:
     return parts.scheme, parts.netloc, parts.path, sorted(parse_qsl(parts.query, True))
 
 
+def _never_connected(error: BaseException) -> str | None:
+    """Why a connection was never made (its name did not resolve, it was refused), or
+    ``None`` for an error after one was: then the source is unreachable from here, and a
+    run without a network fails in seconds instead of retrying every source."""
+    cause: object = error
+    for _depth in range(6):  # requests' ConnectionError -> urllib3's MaxRetryError -> reason
+        if isinstance(cause, urllib3.exceptions.NameResolutionError):
+            return "the host's name does not resolve: no network?"
+        if isinstance(cause, urllib3.exceptions.NewConnectionError):
+            return "the connection was refused"
+        cause = getattr(cause, "reason", None) or (cause.args[0] if isinstance(
+            cause, BaseException) and cause.args else None)
+        if cause is None:
+            break
+    return None
+
+
 class _NoAnswer(Exception):
     """No whole answer came: the connection failed or broke off (``in_time``: it may come
     if asked again), or no answer came in time (a timeout, a missed deadline)."""
@@ -479,6 +496,9 @@ def _download(session: requests.Session, url: str, params: Mapping[str, str] | N
             if deadline.passed:
                 raise _NoAnswer(f"no whole answer within {politeness.deadline:g} s",
                                 False) from exc
+            never = _never_connected(exc)
+            if never is not None:  # no network, or no such host: asking again cannot help
+                raise _NoAnswer(f"cannot connect ({never})", False) from exc
             raise _NoAnswer("cannot connect" if isinstance(exc, requests.ConnectionError)
                             else f"the answer broke off ({type(exc).__name__})") from exc
         if deadline.passed:  # the socket was shut at the deadline: what came is not all
