@@ -34,7 +34,7 @@ FORMAT = 12
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
 DERIVING_MODULES = (
     "_fastsplit", "_json", "_libcache", "_paths", "_text", "_version", "bibfile", "caches",
-    "errors", "files", "filetext", "ids", "inputs", "locking", "model", "names",
+    "errors", "files", "filetext", "ids", "inputs", "locking", "model", "names", "venues",
 )
 
 

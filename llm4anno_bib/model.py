@@ -18,6 +18,7 @@ from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
 from llm4anno_bib.ids import arxiv_id_in, identities, month_number
 from llm4anno_bib.names import Name, Person, known_splits, split_name, split_names
+from llm4anno_bib.venues import names_preprint
 
 if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are floors above
     import pandas
@@ -993,17 +994,3 @@ def cites_preprint(entry: Entry) -> bool:
     has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
     return names_preprint(venue) or (not has_venue and bool(arxiv_id_in(entry.fields)))
 
-
-# "arXiv preprint arXiv:...", "ArXiv", DBLP's "CoRR" journal and its "abs/2201.11903" volume
-_NAMES_PREPRINT = re.compile(r"arxiv|\bcorr\b|^abs/", re.I)
-
-
-def names_preprint(value: str) -> bool:
-    """Whether a field's value names a preprint server (the one home of this rule).
-
-    >>> names_preprint("arXiv preprint arXiv:2201.11903"), names_preprint("CoRR")
-    (True, True)
-    >>> names_preprint("abs/2201.11903"), names_preprint("Proc. of CORRIDOR")
-    (True, False)
-    """
-    return _NAMES_PREPRINT.search(value) is not None

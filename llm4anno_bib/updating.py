@@ -34,7 +34,8 @@ from llm4anno_bib.enrich import arxiv_fields, judge, known_author_splits, stated
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.progress import Progress
-from llm4anno_bib.model import Entry, Library, cites_preprint, names_preprint
+from llm4anno_bib.model import Entry, Library, cites_preprint
+from llm4anno_bib.venues import names_preprint
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources

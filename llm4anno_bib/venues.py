@@ -1,0 +1,175 @@
+"""Venues as knowledge: any venue string to the ``Venue`` it names, from a table generated
+from real data (``data/venues.json``, by ``scripts/build_venues.py``: ccf-deadlines'
+conferences, JabRef's journal abbreviations, the proceedings names of DBLP's records; the
+attribution is in the table).
+
+"Proceedings of the 39th International Conference on Machine Learning", "ICML 2022", "Proc.
+of {ICML}" and "International Conference on Machine Learning, {ICML} 2022, 17-23 July 2022,
+Baltimore" are one venue; "Findings of ACL: EMNLP 2023" is Findings, not EMNLP; "ICLR 2023
+Workshop on ..." is a workshop, not ICLR; "J. Mach. Learn. Res." is JMLR; "arXiv preprint
+arXiv:1308.3432" and "CoRR abs/..." are the preprint server.
+
+>>> venue_of("Proc. of the 39th International Conference on Machine Learning").acronym
+'ICML'
+>>> venue_of("Findings of the Association for Computational Linguistics: EMNLP 2023").kind
+'findings'
+>>> venue_of("J. Mach. Learn. Res.").name
+'Journal of Machine Learning Research'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from llm4anno_bib._text import ascii_fold, latex_to_text
+
+__all__ = ["Venue", "names_preprint", "venue_of"]
+
+KINDS = ("conference", "journal", "workshop", "findings", "preprint", "series")
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """A venue: its ``acronym`` (a journal's ISO 4 abbreviation where it has no acronym),
+    full ``name``, ``kind`` (one of ``KINDS``) and DBLP stream (``conf/icml``), if known."""
+
+    acronym: str
+    name: str
+    kind: str
+    dblp: str | None = None
+
+    def same_as(self, other: Venue) -> bool:
+        """One venue, however each was written."""
+        return (self.kind, _squeezed(self.name)) == (other.kind, _squeezed(other.name)) or \
+            self.dblp is not None and (self.kind, self.dblp) == (other.kind, other.dblp)
+
+
+# "arXiv preprint arXiv:...", "ArXiv", DBLP's "CoRR" journal and its "abs/2201.11903" volume
+_NAMES_PREPRINT = re.compile(r"arxiv|\bcorr\b|^abs/", re.I)
+
+
+def names_preprint(value: str) -> bool:
+    """Whether a field's value names a preprint server (the one home of this rule).
+
+    >>> names_preprint("arXiv preprint arXiv:2201.11903"), names_preprint("CoRR")
+    (True, True)
+    >>> names_preprint("abs/2201.11903"), names_preprint("Proc. of CORRIDOR")
+    (True, False)
+    """
+    return _NAMES_PREPRINT.search(value) is not None
+
+
+def venue_of(text: str) -> Venue | None:
+    """The venue ``text`` names (a booktitle, a journal, a list's label), or ``None`` when
+    it names none this table knows.
+
+    >>> venue_of("International Conference on Machine Learning, {ICML} 2022, Baltimore").dblp
+    'conf/icml'
+    >>> venue_of("ICLR 2023 Workshop on Trustworthy ML").kind
+    'workshop'
+    >>> venue_of("arXiv preprint arXiv:1308.3432").kind, venue_of("Imaginary Clustering")
+    ('preprint', None)
+    """
+    plain = " ".join(latex_to_text(text).split())
+    if not plain:
+        return None
+    table = _table()
+    if names_preprint(plain):
+        return table.preprint
+    journal = table.journals.get(_squeezed(_without_numbers(plain)))
+    if journal is not None:  # the whole text a journal's name (or its ISO 4 abbreviation)
+        return journal
+    host = _conference_in(plain, table)
+    if re.search(r"\bfindings\b", plain, re.I):
+        return Venue(f"Findings{f' of {host.acronym}' if host else ''}",
+                     "Findings of the Association for Computational Linguistics", "findings",
+                     "conf/acl")
+    if re.search(r"\bworkshops?\b", plain, re.I) and (host is None or host.kind != "workshop"):
+        return Venue(f"{host.acronym} Workshop" if host else "Workshop",
+                     f"a workshop of {host.name}" if host else plain, "workshop",
+                     None)
+    return host
+
+
+def _conference_in(plain: str, table: _Table) -> Venue | None:
+    """The conference an acronym word of ``plain`` names (``{ICML} 2022``), else the longest
+    full name it holds ("Proceedings of the 39th International Conference on ...")."""
+    for word in _WORD.findall(plain):
+        for part in (word, *word.split("-")):  # "EMNLP-IJCNLP": the first is the host
+            found = table.acronyms.get(part) or (table.acronyms.get(part.upper())
+                                                if sum(c.isupper() for c in part) >= 2 else None)
+            if found is not None:
+                return found
+    squeezed = f" {_squeezed(_without_numbers(plain))} "
+    held = [(squeezed.index(f" {name} "), -len(name), venue)
+            for name, venue in table.names.items() if f" {name} " in squeezed]
+    return min(held, key=lambda found: found[:2])[2] if held else None  # the first named
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
+_ORDINALS = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|\d+|[a-z]+-?[a-z]*(?:first|second|third|"
+                       r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                       r"teenth|tieth))\b", re.I)
+
+
+def _without_numbers(text: str) -> str:
+    """A venue's name without its edition, year, volume and place words' numbers."""
+    return _ORDINALS.sub(" ", text)
+
+
+def _squeezed(text: str) -> str:
+    """Lowercase ASCII words, "proceedings of the" and dots left out: how names compare."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+_FILLER = frozenset({"proceedings", "proc", "of", "the", "in", "annual"})
+
+
+@dataclass(frozen=True)
+class _Table:
+    acronyms: dict[str, Venue]  # acronym as written -> venue
+    names: dict[str, Venue]  # squeezed full name -> conference
+    journals: dict[str, Venue]  # squeezed full name or ISO 4 abbreviation -> journal
+    preprint: Venue
+
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    data: dict[str, Any] = json.loads(
+        (Path(__file__).parent / "data" / "venues.json").read_text(encoding="utf-8"))
+    acronyms: dict[str, Venue] = {}
+    names: dict[str, Venue] = {}
+    journals: dict[str, Venue] = {}
+    by_stream: dict[str, Venue] = {}
+    for acronym, name, kind, stream in data["conferences"] + data["exceptions"]:
+        venue = Venue(acronym, name, kind, stream)
+        if kind in ("conference", "workshop"):
+            acronyms.setdefault(acronym, venue)
+            names.setdefault(_squeezed(name), venue)
+            if stream:
+                by_stream.setdefault(stream, venue)
+        else:
+            acronyms.setdefault(acronym, venue)
+            journals.setdefault(_squeezed(name), venue)
+    for stream, venue in by_stream.items():  # conf/kdd: "KDD" names SIGKDD, "NIPS" NeurIPS
+        alias = stream.partition("/")[2].upper()
+        if len(alias) >= 3 and alias.isalpha():
+            acronyms.setdefault(alias, venue)
+    for stream, name in data["proceedings"]:
+        if stream in by_stream:
+            names.setdefault(_squeezed(name), by_stream[stream])
+    for name, abbreviation in data["journals"]:
+        inside = re.search(r"\(([A-Z][A-Za-z]{1,9})\)$", name)
+        venue = Venue(inside.group(1) if inside else abbreviation,
+                      re.sub(r"\s*\([A-Z][A-Za-z]{1,9}\)$", "", name), "journal")
+        for key in (_squeezed(venue.name), _squeezed(abbreviation)):
+            if key not in journals or inside:  # a name with its acronym says the most
+                journals[key] = venue
+    return _Table(acronyms, names, journals,
+                  next(v for v in acronyms.values() if v.kind == "preprint"))
