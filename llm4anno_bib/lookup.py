@@ -37,7 +37,8 @@ from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
-from llm4anno_bib.model import KNOWN_VENUES, Entry, cites_preprint, venue_acronym, venue_key
+from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
+from llm4anno_bib.venues import Venue, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ __all__ = ["FINDING_KINDS", "Checked", "Finding", "Found", "look_up"]
 # Every kind a finding can have, documented in the README (verify --lookup).
 FINDING_KINDS = (
     "title-differs", "authors-differ", "author-order", "year-differs", "future-year",
-    "venue-differs", "preprint-of-published", "not-published", "doi-unknown",
+    "venue-differs", "venue-unknown", "preprint-of-published", "not-published", "doi-unknown",
     "doi-of-another-work", "arxiv-id-of-another-work", "arxiv-id-unknown", "merged",
     "pages-differ", "doi-differs",
 )
@@ -336,22 +337,61 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     if cites_preprint(entry):
         if not found.preprint:
             return [Finding("venue", "preprint-of-published", theirs or "arXiv",
-                                  f"{found.venue} {found.year}", found.label,
-                                  f"cites the preprint; the work was published ({found.venue} "
-                                  f"{found.year})")]
+                            f"{found.venue} {found.year}", found.label,
+                            f"cites the preprint; the work was published ({found.venue} "
+                            f"{found.year})")]
         return []
+    written = entry.venue or ""
+    claimed = venue_of(written) if written else None
+    if claimed is not None and claimed.kind in _NO_CLAIM:
+        return []  # a proceedings series (PMLR), a preprint server: no venue to compare
     if found.preprint:
-        covered = theirs in _ACL_VENUES and "acl" in asked or theirs and "dblp" in asked
-        if theirs and covered:
-            return [Finding("venue", "not-published", theirs, "arXiv", found.label,
-                                  f"no {theirs} paper with this title was found; the work is "
-                                  f"only a preprint ({found.label})")]
+        return _not_published(theirs or (claimed.acronym if claimed else written), found, asked,
+                              acl=theirs in _ACL_VENUES)
+    return _claim_findings(written, claimed, found)
+
+
+def _not_published(said: str, found: Found, asked: set[str], acl: bool) -> list[Finding]:
+    """An entry citing a venue for a work only a preprint of was found: wrong where a source
+    indexing that venue was asked (the Anthology for its venues, DBLP for every other)."""
+    if not said or not (acl and "acl" in asked or "dblp" in asked):
         return []
-    if theirs and found.venue in KNOWN_VENUES and theirs.lower() != found.venue.lower() and \
-            found.venue.lower() not in (entry.venue or "").lower():
-        return [Finding("venue", "venue-differs", theirs, found.venue, found.label,
-                              f"the work appeared in {found.venue}, not {theirs}")]
+    return [Finding("venue", "not-published", said, "arXiv", found.label,
+                    f"no {said} paper with this title was found; the work is only a preprint "
+                    f"({found.label})")]
+
+
+def _claim_findings(written: str, claimed: Venue | None, found: Found) -> list[Finding]:
+    """The venue an entry claims against the one its published record names: another known
+    venue differs; a venue name nobody knows is unknown."""
+    published = venue_of(found.venue or "") or venue_of(
+        found.fields.get("booktitle") or found.fields.get("journal") or "")
+    if published is None or published.kind in _NO_CLAIM:
+        return []
+    shown = f"{published.acronym} {found.year or ''}".strip()
+    if claimed is not None and not claimed.same_as(published):
+        return [Finding("venue", "venue-differs", written, shown, found.label,
+                        f"the work appeared in {shown} ({published.name}), not "
+                        f"{claimed.acronym} ({claimed.name})")]
+    if claimed is None and written and _names_a_venue(written):
+        return [Finding("venue", "venue-unknown", written, shown, found.label,
+                        f"'{written}' is no venue known here; the work appeared in {shown} "
+                        f"({published.name})")]
     return []
+
+
+_NO_CLAIM = ("series", "preprint")
+
+
+def _names_a_venue(text: str) -> bool:
+    """Whether an unknown venue text reads as a venue's name (several words, one of them a
+    venue's word), not a short name the table may lack ("TACL", "Nature")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return len(words) >= 3 and bool(_VENUE_WORD.search(text))
+
+
+_VENUE_WORD = re.compile(r"\b(?:conference|proceedings|symposium|workshop|journal|"
+                         r"transactions|letters|review|meeting|congress|proc)\b", re.I)
 
 
 def plain_pages(value: str) -> str:
