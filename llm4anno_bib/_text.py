@@ -119,11 +119,11 @@ def _quick_latex_to_text(value: str) -> str | None:
     return collapse_spaces(converted.translate(_LITERAL_BRACES))
 
 
-_UNICODE_MACRO = re.compile(r"\\unicode\{(\d{1,7})\}")
+_UNICODE_MACRO = re.compile(r"\\unicode(?:\{(\d{1,7})\}|(\d{1,7}))")  # braced or not
 
 
 def _code_point(match: re.Match[str]) -> str:
-    number = int(match.group(1))
+    number = int(match.group(1) or match.group(2))
     return chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
 
 
@@ -141,7 +141,7 @@ def latex_to_text(value: str) -> str:
     >>> latex_to_text(r"{\\unicode{127960}} ProcTHOR")  # DBLP writes emoji so
     '\U0001f3d8 ProcTHOR'
     """
-    if "\\unicode{" in value:
+    if "\\unicode" in value:
         value = _UNICODE_MACRO.sub(_code_point, value)
     if "\\" not in value and "{" not in value and "$" not in value and "~" not in value:
         return collapse_spaces(value)
@@ -260,16 +260,30 @@ NEAR_MISS = 75.0
 def normalise_title(title: str) -> str:
     """Normalise a title for comparison: LaTeX, accents, case and punctuation removed.
 
+    Formatting is never a difference: HTML entities (``Don&apos;t``), DBLP's TeX math
+    (``DDM\\({}^{\\mbox{2}}\\)`` is ``DDM2``), ``\\unicode`` code points, Unicode math letters.
+
     >>> normalise_title(r"{RLAIF} vs. {RLHF:} Scaling -- Learning")
     'rlaif vs rlhf scaling learning'
+    >>> normalise_title("Don&apos;t Stop"), normalise_title(r"DDM\\({}^{\\mbox{2}}\\): Denoising")
+    ('don t stop', 'ddm2 denoising')
     """
+    if "&" in title and ";" in title:
+        import html
+
+        title = html.unescape(title)
     if title.isascii() and not _LATEX_MARKS.search(title):  # most titles: nothing to convert
         return collapse_spaces(_NOT_WORD.sub(" ", title.lower()))
+    if "\\(" in title or "\\mbox" in title:
+        title = _DBLP_MATH.sub("", title)
     plain = ascii_fold(latex_to_text(title)).lower()
     return collapse_spaces(_NOT_WORD.sub(" ", plain))
 
 
 _LATEX_MARKS = re.compile(r"[\\{$~]")
+# DBLP's TeX for a sub- or superscript, \({}^{\mbox{2}}\): its delimiters and markers go,
+# its text stays where it was written (DDM2)
+_DBLP_MATH = re.compile(r"\\[()]|\{\}[\^_]|\\mbox(?=\{)")
 
 
 def protect_capitals(title: str) -> str:

@@ -87,6 +87,12 @@ _VALID = """@inproceedings{{k,
      "similarity.", "ICLR 2023"),
     ("Ahmed Khaled and others", "Faster Federated Optimization under Second--Order Similarity",
      "The Eleventh International Conference on Learning Representations"),
+    ("Ahmed Khaled and Chi Jin", "Faster Federated Optimization under Second&#45;Order "
+     "Similarity", "Eleventh International Conference on Learning Representations, {ICLR} 2023,"
+     " Kigali, Rwanda, May 1-5, 2023"),
+    ("Ahmed Khaled and Chi Jin", "Faster Federated Optimization under Second-Order "
+     "Similarity", "Proceedings of the Eleventh International Conference on Learning "
+     "Representations"),
 ])
 def test_formatting_is_never_a_disagreement(server, tmp_path, needs_dblp, authors, title,
                                             venue):

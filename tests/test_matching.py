@@ -108,3 +108,22 @@ def test_add_keeps_a_preprint_apart_from_a_longer_titled_namesake(tmp_path, libr
     assert entry.authors == ("Wei Zhang", "Ann Lee")
     assert any("conf" not in line and "within a longer one" in line
                for line in result.near_misses), result.near_misses
+
+
+@pytest.mark.parametrize(("written", "same"), [
+    ("Don&apos;t Stop Pretraining: Adapt Language Models", "Don't Stop Pretraining: Adapt "
+     "Language Models"),
+    (r"DDM\({}^{\mbox{2}}\): Self-Supervised Diffusion MRI Denoising",
+     "DDM2: Self-Supervised Diffusion MRI Denoising"),
+    (r"Sparse L\({}_{\mbox{1}}\) Regression", "Sparse L1 Regression"),
+    (r"{\unicode{119977}}-Learning and \unicode119977-Search", "N-Learning and N-Search"),
+    ("𝒩-Learning", "N-Learning"),
+    (r"Nystr{\"o}m Approximation", "Nyström Approximation"),
+    ("Demoir\\'eing Images", "Demoiréing Images"),
+])
+def test_formatting_is_never_a_different_title(written, same):
+    """HTML entities, DBLP's TeX math and \\unicode, Unicode math letters, accents in LaTeX
+    or Unicode: one title (issue 27's false alarms)."""
+    from llm4anno_bib._text import normalise_title
+
+    assert normalise_title(written) == normalise_title(same)
