@@ -283,6 +283,8 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     theirs = list(entry.bib_authors)
     if not theirs or not found.authors:
         return []
+    if len(theirs) == 1 and len(found.authors) > 3 and _is_organisation(theirs[0]):
+        return []  # "{OpenAI}" for the 280 names of its report: the team, as it signs
     placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
                     and not (a == theirs[-1] and a.lower() == "others")]
     ours = _families(found.authors)
@@ -297,6 +299,12 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     else:
         kind, said = _how_authors_differ(mine, ours, found, shown)
     return [Finding("author", kind, entry.fields.get("author"), shown, found.label, said)]
+
+
+def _is_organisation(author: str) -> bool:
+    """A name BibTeX reads as one unit: braced whole (``{OpenAI}``) or a single word."""
+    author = author.strip()
+    return author.startswith("{") and author.endswith("}") or len(author.split()) == 1
 
 
 def _how_authors_differ(mine: list[str], ours: list[str], found: Found,
@@ -336,10 +344,10 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     theirs = venue_key(entry)
     if cites_preprint(entry):
         if not found.preprint:
-            return [Finding("venue", "preprint-of-published", theirs or "arXiv",
-                            f"{found.venue} {found.year}", found.label,
-                            f"cites the preprint; the work was published ({found.venue} "
-                            f"{found.year})")]
+            where = " ".join(str(part) for part in (found.venue, found.year) if part) or \
+                found.label  # never "None"
+            return [Finding("venue", "preprint-of-published", theirs or "arXiv", where,
+                            found.label, f"cites the preprint; the work was published ({where})")]
         return []
     written = entry.venue or ""
     claimed = venue_of(written) if written else None
