@@ -64,6 +64,7 @@ _STOPWORDS = frozenset("a an and are as at be by can do does for from how in is 
 _DATACITE = ("10.5281/", "10.6084/", "10.5061/", "10.7910/", "10.17605/", "10.13140/",
              ARXIV_DOI_PREFIX)
 _QUERY_WORDS = 6
+_QUERY_HITS, _SHORT_QUERY_HITS = 10, 100  # DBLP's search: hits asked for a query
 # Titles are compared pairwise (rapidfuzz) and scanned for formulas: a longer one is no title
 MAX_TITLE = 1000  # DBLP: enough words to single a paper out, few enough to forgive a typo
 
@@ -260,7 +261,10 @@ class _Asker:
         if not words:
             return []
         self.asked.add("dblp")
-        hits = [h for h in self.sources.dblp.search(words)
+        # DBLP ranks every title holding the words: a short query matches many ("Consistency
+        # Models": 20 in the recordings, the exact one 11th), so it asks for more hits
+        many = _SHORT_QUERY_HITS if len(words.split()) <= 3 else _QUERY_HITS
+        hits = [h for h in self.sources.dblp.search(words, hits=many)
                 if _same_title_and_people(entry, h.title, h.authors)]
         # DBLP's own copies of arXiv preprints only if nothing published is there
         hits.sort(key=lambda h: h.preprint)

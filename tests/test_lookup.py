@@ -273,3 +273,29 @@ def test_identifiers_in_the_forms_real_files_use_are_read(server, tmp_path):
     id_requests = [r for r in server.requests if "id_list" in r.query]
     assert id_requests and "1909.01066" in id_requests[0].query["id_list"][0]
     assert [e.status for e in report.entries if e.status == "not-checked"] == []
+
+
+def test_a_short_title_many_records_share_words_with_is_found(server, tmp_path, needs_dblp):
+    """"Consistency Models": DBLP matches every title holding both words (about 20 in the
+    recordings); asked for 10 hits, the exact title ranked 11th and the work was
+    "not-found" (issue 27). A short query asks for enough hits."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{song2023consistency,\n  title = {Consistency Models},\n"
+                    "  author = {Song, Yang and Dhariwal, Prafulla and Chen, Mark and Sutskever,"
+                    " Ilya},\n  booktitle = {ICML},\n  year = {2023},\n}\n", encoding="utf-8")
+    (entry,) = _verify(server, tmp_path, path).entries
+    assert entry.status == "agrees", entry
+    assert server.count("/dblp/search") == 1  # still one search
+
+
+@pytest.mark.parametrize("spelled", ["Nyström", "Nystr{\\\"o}m", "Nystr{\\\"{o}}m", "Nystrom"])
+def test_a_title_with_a_non_ascii_letter_is_found_however_it_is_spelled(server, tmp_path,
+                                                                       needs_dblp, spelled):
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{hayakawa2023sampling,\n  title = {Sampling-based "
+                    f"{spelled} Approximation and Kernel Quadrature}},\n  author = {{Hayakawa, "
+                    "Satoshi and Oberhauser, Harald and Lyons, Terry}},\n  booktitle = {ICML},\n"
+                    "  year = {2023},\n}\n", encoding="utf-8")
+    (entry,) = _verify(server, tmp_path, path).entries
+    assert entry.status in ("agrees", "disagrees") and entry.matched, entry
+    assert {f.kind for f in entry.findings} <= {"title-differs"}  # "Nystrom": the accent
