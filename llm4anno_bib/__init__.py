@@ -298,7 +298,9 @@ def upgrade(file: str | os.PathLike[str] | None = None,
         refuse_same(to, [source])
     lock = library_lock(source, lock_timeout, on_wait) if in_place else nullcontext()
     with lock, using_cache_dir(cache_dir):
-        library = _load_for_writing(source)
+        # a proposal writes nothing: read as BibTeX reads (a key used twice: the first, with
+        # a warning); a write refuses such a file before any source is asked
+        library = _load_for_writing(source) if to is not None or in_place else load(source)
         result = upgrade_library(library, _sources(sources, offline, cache_dir),
                                  progress=progress)
         target = source if in_place else to

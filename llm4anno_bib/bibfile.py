@@ -123,7 +123,8 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
         raise BibSyntaxError(
             f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {encoding or 'UTF-8'}; nothing "
             "was changed. "
-            "Save the file as UTF-8, or pass --encoding with its encoding (e.g. mac-roman).",
+            "Save the file as UTF-8 (verify and export --into also read it in its own "
+            "encoding: --encoding mac-roman, say).",
             path=path, line=line) from exc
     if "\x00" in text:
         raise BibSyntaxError("the file holds a NUL byte (a binary or damaged file); nothing was "

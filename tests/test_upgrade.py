@@ -121,3 +121,25 @@ def test_upgrade_as_a_real_process(server, tmp_path, user_bib, needs_dblp):
     done = run_cli(server, tmp_path, "upgrade", str(user_bib), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert llm4anno_bib.load(out)["christiano2017deep"].entry_type == "inproceedings"
+
+
+def test_a_dry_run_reads_a_repeated_key_as_bibtex_does_and_a_write_refuses_it(tmp_path):
+    """``--dry-run`` writes nothing, so it refuses nothing it would not write: the first of
+    a repeated key is read, with a warning; writing a copy still refuses the file."""
+    import warnings
+
+    from llm4anno_bib.errors import BibSyntaxError, BibWarning
+
+    path = tmp_path / "dup.bib"
+    path.write_text("@article{a,\n  title = {X},\n  journal = {arXiv preprint "
+                    "arXiv:2201.11903},\n  year = {2022},\n}\n@article{a,\n  title = {Y},\n"
+                    "  year = {2022},\n}\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        proposal = llm4anno_bib.upgrade(path, offline=True, cache_dir=tmp_path / "c")
+    assert [r.key for r in proposal.entries] == ["a"] and not proposal.written
+    assert any(isinstance(w.message, BibWarning) and "used again" in str(w.message)
+               for w in said)
+    with pytest.raises(BibSyntaxError, match="used twice"):
+        llm4anno_bib.upgrade(path, tmp_path / "out.bib", offline=True, cache_dir=tmp_path / "c")
+    assert not (tmp_path / "out.bib").exists()
