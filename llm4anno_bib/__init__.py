@@ -435,7 +435,7 @@ def cite(aux: str | os.PathLike[str], library: str | os.PathLike[str] | None = N
 
 
 def export(library: Library, format: str = "bibtex", *, style: str | None = None,
-           backend: str | None = None) -> str:
+           backend: str | None = None, venues: str | None = None) -> str:
     """``library.export(format, style, backend)``, as a function (the same path: the
     BibTeX of entries exactly as read from a file is kept in the cache beside the parsed
     file, so that the next export of the unchanged file needs no parser).
@@ -445,13 +445,14 @@ def export(library: Library, format: str = "bibtex", *, style: str | None = None
     >>> llm4anno_bib.export(lib) == lib.export()
     True
     """
-    return library.export(format, style, backend)
+    return library.export(format, style, backend, venues=venues)
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,
                 encoding: str | None = None, format: str = "bibtex",
                 lock_timeout: float = 300.0,
-                on_wait: Callable[[str], None] | None = None) -> MergeResult:
+                on_wait: Callable[[str], None] | None = None,
+                venues: str | None = None) -> MergeResult:
     """Append to the .bib file ``target`` the works of ``library`` (default: the shipped one)
     it does not have yet (by key, alias, DOI, arXiv id, Anthology id or normalised title),
     leaving every existing byte as it was; atomically, under the file's lock (an ``add``
@@ -459,13 +460,14 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
     ``result.skipped`` says which works were already there and under which key. Raises
     ``BibSyntaxError`` for a file that is not in ``encoding`` (default UTF-8) or has a block
     that cannot be parsed, ``WriteError`` for one that cannot be written: nothing is written.
+    ``venues`` writes the appended works' venues one way (``Library.export``).
     """
     from llm4anno_bib.locking import library_lock
     from llm4anno_bib.merge import merge_into, write_merge
 
     chosen = library if library is not None else load()
     with library_lock(target, lock_timeout, on_wait):
-        result = merge_into(chosen, target, encoding=encoding, format=format)
+        result = merge_into(chosen, target, encoding=encoding, format=format, venues=venues)
         write_merge(result)
     return result
 

@@ -258,6 +258,9 @@ def export(category: CategoryOption = None, year: YearOption = None,
            encoding: Annotated[Optional[str], typer.Option(
                "--encoding", metavar="CODEC",
                help="--into: the file's encoding (default UTF-8).")] = None,
+           venues: Annotated[Optional[str], typer.Option(
+               "--venues", metavar="STYLE",
+               help="Write every known venue one way: short (ICML), full or iso4.")] = None,
            library: LibraryOption = None) -> None:
     """Export works as BibTeX, CSL-JSON, HTML and more.
 
@@ -272,14 +275,14 @@ def export(category: CategoryOption = None, year: YearOption = None,
                          "--output nor another format.")
         with _reported():
             result = llm4anno_bib.export_into(into, chosen, encoding=encoding, format=format,
-                                              on_wait=_say_waiting)
+                                              on_wait=_say_waiting, venues=venues)
         for skipped in result.skipped:
             _echo(f"skipped {skipped.key}: {skipped.reason}", err=True)
         _echo(f"added {_count(len(result.added), 'entry', 'entries')} to {into}"
               + (f": {' '.join(result.added)}" if result.added else ""), err=True)
         return
     with _reported():
-        text = llm4anno_bib.export(chosen, format, style=style, backend=backend)
+        text = llm4anno_bib.export(chosen, format, style=style, backend=backend, venues=venues)
     _emit(text, output, _count(len(chosen), "entry", "entries"), (chosen.path,))
 
 

@@ -49,7 +49,7 @@ class MergeResult:
 
 
 def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: str | None = None,
-               format: str = "bibtex") -> MergeResult:
+               format: str = "bibtex", venues: str | None = None) -> MergeResult:
     """What appending ``library``'s works to the file ``target`` gives (nothing is written:
     ``write_merge`` writes ``result.content``). A missing file is created.
 
@@ -65,7 +65,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
         warnings.warn(warning, stacklevel=3)
     added, skipped = _sorted_out(library, rows, path)
     newline = line_ending(text)
-    addition = library.with_entries(added).export(format) if added else ""
+    addition = library.with_entries(added).export(format, venues=venues) if added else ""
     if addition:
         ensure_inert_text(addition, str(path))
         body = text.removeprefix("\ufeff")

@@ -949,11 +949,13 @@ class Library:
         return stats(self)
 
     def export(self, format: str = "bibtex", style: str | None = None,
-               backend: str | None = None) -> str:
+               backend: str | None = None, *, venues: str | None = None) -> str:
         """The entries rendered in ``format`` (any case): ``bibtex``, ``biblatex``,
         ``csl-json``, ``markdown``, ``html`` (the page of ``to_html``), or ``refs``
         (formatted references in pybtex's ``style``, default plain, and ``backend``, default
-        text; given to another format they raise ``UnknownStyle``).
+        text; given to another format they raise ``UnknownStyle``). ``venues``: every known
+        conference and journal written ``short`` (ICML), ``full`` or ``iso4``, as JabRef
+        and Better BibTeX users ask.
 
         >>> import llm4anno_bib
         >>> lib = llm4anno_bib.load().filter(keys=["wei2022chain"])
@@ -962,7 +964,7 @@ class Library:
         """
         from llm4anno_bib.outputs import render  # upward: import_graph.UPWARD
 
-        return render(self, format, style, backend)
+        return render(self, format, style, backend, venues=venues)
 
     def save(self, path: str | os.PathLike[str] | None = None) -> str:
         """Write the whole library (tree, corrections, entries) atomically, under the file's

@@ -60,11 +60,15 @@ def references(library: Library, style: str, backend: str) -> dict[str, str]:
 
 
 def render(library: Library, format: str, style: str | None = None,
-           backend: str | None = None, title: str | None = None) -> str:
+           backend: str | None = None, title: str | None = None,
+           venues: str | None = None) -> str:
     """``Library.export`` (and ``to_bibtex``, ``to_html``, ``llm4anno_bib.export``): the
-    registry's renderer, given the entry texts the cache keeps for the library's file."""
+    registry's renderer, given the entry texts the cache keeps for the library's file;
+    ``venues``: every known venue written one way (``exports.with_venues``)."""
     from llm4anno_bib import exports
 
+    if venues is not None:  # before the kept texts are looked up: a rewritten entry has none
+        library = exports.with_venues(library, venues)
     texts = kept_entry_texts(library) if format.lower() in ("bibtex", "html") else None
     return exports.render(library, format, style, backend, title=title, texts=texts)
 

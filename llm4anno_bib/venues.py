@@ -28,7 +28,9 @@ from typing import Any
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
-__all__ = ["Venue", "names_preprint", "venue_of"]
+__all__ = ["VENUE_STYLES", "Venue", "names_preprint", "venue_of"]
+
+VENUE_STYLES = ("short", "full", "iso4")
 
 KINDS = ("conference", "journal", "workshop", "findings", "preprint", "series")
 
@@ -36,12 +38,29 @@ KINDS = ("conference", "journal", "workshop", "findings", "preprint", "series")
 @dataclass(frozen=True, slots=True)
 class Venue:
     """A venue: its ``acronym`` (a journal's ISO 4 abbreviation where it has no acronym),
-    full ``name``, ``kind`` (one of ``KINDS``) and DBLP stream (``conf/icml``), if known."""
+    full ``name``, ``kind`` (one of ``KINDS``), DBLP stream (``conf/icml``) and a journal's
+    ISO 4 ``abbreviation``, where known."""
 
     acronym: str
     name: str
     kind: str
     dblp: str | None = None
+    abbreviation: str | None = None
+
+    def written(self, style: str) -> str:
+        """The venue as ``style`` writes it: ``short`` (the acronym, else the ISO 4
+        abbreviation), ``full`` (the full name) or ``iso4`` (a journal's ISO 4 abbreviation;
+        a conference, which has none, by its full name).
+
+        >>> jmlr = venue_of("Journal of Machine Learning Research")
+        >>> jmlr.written("short"), jmlr.written("iso4")
+        ('JMLR', 'J. Mach. Learn. Res.')
+        """
+        if style == "short":
+            return self.acronym
+        if style == "iso4" and self.abbreviation:
+            return self.abbreviation
+        return self.name
 
     def same_as(self, other: Venue) -> bool:
         """One venue, however each was written."""
@@ -167,7 +186,8 @@ def _table() -> _Table:
     for name, abbreviation in data["journals"]:
         inside = re.search(r"\(([A-Z][A-Za-z]{1,9})\)$", name)
         venue = Venue(inside.group(1) if inside else abbreviation,
-                      re.sub(r"\s*\([A-Z][A-Za-z]{1,9}\)$", "", name), "journal")
+                      re.sub(r"\s*\([A-Z][A-Za-z]{1,9}\)$", "", name), "journal",
+                      abbreviation=abbreviation)
         for key in (_squeezed(venue.name), _squeezed(abbreviation)):
             if key not in journals or inside:  # a name with its acronym says the most
                 journals[key] = venue

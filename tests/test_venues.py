@@ -87,3 +87,79 @@ def test_the_table_is_what_the_script_makes_of_the_real_data(tmp_path, monkeypat
     for licence in ("LICENSE-ccf-deadlines", "LICENSE-jabref.md"):
         assert (ROOT / "llm4anno_bib" / "data" / licence).read_bytes() == \
             (tmp_path / licence).read_bytes()
+
+
+VENUED = """@inproceedings{a,
+  title = {A},
+  booktitle = {Proceedings of the 39th International Conference on Machine Learning},
+  year = {2022},
+}
+@article{b,
+  title = {B},
+  journal = {Journal of Machine Learning Research},
+  year = {2020},
+}
+@inproceedings{c,
+  title = {C},
+  booktitle = {Findings of the Association for Computational Linguistics: EMNLP 2023},
+  year = {2023},
+}
+@inproceedings{d,
+  title = {D},
+  booktitle = {Proceedings of the Imaginary Workshop on Nothing},
+  year = {2023},
+}
+@misc{e,
+  title = {E},
+  howpublished = {arXiv preprint arXiv:2201.11903},
+  year = {2022},
+}
+"""
+
+
+@pytest.mark.parametrize("style, icml, jmlr", [
+    ("short", "ICML", "JMLR"),
+    ("full", "International Conference on Machine Learning",
+     "Journal of Machine Learning Research"),
+    ("iso4", "International Conference on Machine Learning", "J. Mach. Learn. Res."),
+])
+def test_export_writes_every_known_venue_one_way(tmp_path, style, icml, jmlr):
+    import llm4anno_bib
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "refs.bib"
+    path.write_text(VENUED, encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    library.export()  # keeps the entries' texts in the cache: a rewritten entry must not use them
+    written = llm4anno_bib.export(library, venues=style)
+    assert written == llm4anno_bib.load(path).export(venues=style.upper())
+    fields = {e.key: e.fields for e in _read(tmp_path, written)}
+    assert fields["a"]["booktitle"] == icml and fields["b"]["journal"] == jmlr
+    for key, name in (("c", "booktitle"), ("d", "booktitle"), ("e", "howpublished")):
+        assert fields[key][name] == library[key].fields[name]  # as they were
+    result = CliRunner().invoke(app, ["export", "--library", str(path), "--venues", style])
+    assert result.exit_code == 0 and result.stdout == written + "\n" * (
+        not written.endswith("\n"))
+    into = tmp_path / "mine.bib"
+    assert CliRunner().invoke(app, ["export", "--library", str(path), "--venues", style,
+                                    "--into", str(into)]).exit_code == 0
+    assert {e.key: e.fields.get("booktitle") for e in _read(tmp_path, into.read_text())}["a"] \
+        == icml
+
+
+def _read(folder, text):
+    import llm4anno_bib
+
+    copy = folder / "read.bib"
+    copy.write_text(text, encoding="utf-8")
+    return list(llm4anno_bib.load(copy))
+
+
+def test_an_unknown_venue_style_is_a_clear_error(tmp_path):
+    import llm4anno_bib
+    from llm4anno_bib.errors import UnknownStyle
+
+    with pytest.raises(UnknownStyle, match="choose one of: short, full, iso4"):
+        llm4anno_bib.load().filter(keys="wei2022chain").export(venues="abbreviated")

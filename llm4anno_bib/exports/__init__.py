@@ -19,7 +19,7 @@ from llm4anno_bib.errors import UnknownFormat, UnknownStyle, choose
 if TYPE_CHECKING:
     from llm4anno_bib.model import Library
 
-__all__ = ["FORMATS", "Format", "render"]
+__all__ = ["FORMATS", "Format", "render", "with_venues"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,31 @@ def render(library: Library, format: str = "bibtex", style: str | None = None,
         raise UnknownFormat(f"{', '.join(unused)} is not an option of the {chosen.name} "
                             "format; leave it out.")
     return chosen.load()(library, **options)
+
+
+def with_venues(library: Library, style: str) -> Library:
+    """``library`` with each known conference and journal (``booktitle``, ``journal``)
+    written in ``style``: ``short`` (ICML, JMLR), ``full`` (International Conference on
+    Machine Learning) or ``iso4`` (J. Mach. Learn. Res.; a conference by its full name).
+    Unknown venues, Findings, workshops, preprints and series stay as they are. Raises
+    ``UnknownStyle`` for another style.
+
+    >>> import llm4anno_bib
+    >>> cot = llm4anno_bib.load().filter(keys="wei2022chain")
+    >>> with_venues(cot, "short")["wei2022chain"].fields["booktitle"]
+    'NeurIPS'
+    """
+    from llm4anno_bib._text import text_to_latex
+    from llm4anno_bib.venues import VENUE_STYLES, venue_of
+
+    style = choose(style, VENUE_STYLES, "venue style", UnknownStyle)
+    changed = []
+    for entry in library:
+        written = {}
+        for name in ("booktitle", "journal"):
+            value = entry.fields.get(name)
+            venue = venue_of(value) if value else None
+            if venue is not None and venue.kind in ("conference", "journal"):
+                written[name] = text_to_latex(venue.written(style))
+        changed.append(entry.replace(**written) if written else entry)
+    return library.with_entries(changed)
