@@ -41,6 +41,8 @@ USER_BIB = """% my paper's references
   title = {Deep reinforcement learning from human preferences},
   author = {Christiano, Paul and Leike, Jan and Brown, Tom B and Martic, Miljan and Legg, Shane and Amodei, Dario},
   howpublished = {arXiv:1706.03741},
+  number = {arXiv:1706.03741},
+  doi = {10.48550/arXiv.1706.03741},
   year = {2017},
   curated = {title},
 }
@@ -82,6 +84,9 @@ def test_preprints_become_their_published_versions_and_nothing_else_moves(
     christiano = upgraded["christiano2017deep"]
     assert christiano.fields["title"] == "Deep reinforcement learning from human preferences"
     assert "howpublished" not in christiano.fields and christiano.fields["pages"]
+    # the preprint's ids are never the published work's: its eprint says them (issue 27)
+    assert "number" not in christiano.fields and christiano.arxiv_id == "1706.03741"
+    assert not christiano.fields.get("doi", "").lower().startswith("10.48550/")
     brown = upgraded["brown2020language"]
     assert brown.fields["dblp"] == "conf/nips/BrownMRSKDNSSAA20"
     assert "journal" not in brown.fields and "volume" not in brown.fields
