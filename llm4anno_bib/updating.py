@@ -30,13 +30,16 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm4anno_bib.enrich import arxiv_fields, judge, known_author_splits, stated_splits
+from llm4anno_bib._text import normalise_title
+from llm4anno_bib.enrich import (
+    arxiv_fields, judge, known_author_splits, stated_splits, surname_token,
+)
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.progress import Progress
 from llm4anno_bib.model import Entry, Library, cites_preprint
 from llm4anno_bib.venues import names_preprint
-from llm4anno_bib.names import Name
+from llm4anno_bib.names import Name, split_names
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -220,7 +223,7 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         value, source = proposed["author"]
         stated = stated_splits({"author": value}, {**known, **known_author_splits([{"author": value}])})
         proposed["author"] = (stated["author"], source)
-    fields, changes, kept = _applied(entry, proposed)
+    fields, changes, kept = _applied(entry, proposed, keep_formatting=upgrading)
     if resolution.upgraded:
         changes += _preprint_values_dropped(entry, resolution, proposed, fields, upgrading)
     entry_type = entry.entry_type
@@ -259,16 +262,20 @@ def _resolution_of(entry: Entry, preprint: ArxivRecord | None,
     return resolution, conflicts
 
 
-def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]],
+def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]], *,
+             keep_formatting: bool = False,
              ) -> tuple[dict[str, str], list[FieldChange], list[FieldChange]]:
     """The entry's fields with the proposed values, the changes, and the proposed values
-    kept out because the field is curated."""
+    kept out because the field is curated. ``keep_formatting`` (a user's file): a title or
+    author list that differs from the record's only in how it is written (case protection,
+    accents as macros, ``Family, Given``) keeps the user's writing."""
     fields = dict(entry.fields)
     changes: list[FieldChange] = []
     kept: list[FieldChange] = []
     for name, (value, source) in proposed.items():
         old = fields.get(name)
-        if old == value:
+        if old == value or keep_formatting and old is not None and _written_alike(name, old,
+                                                                                  value):
             continue
         change = FieldChange(name, old, value, source)
         if name in entry.curated:
@@ -277,6 +284,16 @@ def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]],
             changes.append(change)
             fields[name] = value
     return fields, changes, kept
+
+
+def _written_alike(name: str, old: str, new: str) -> bool:
+    """The same title, or the same people in the same order, written another way."""
+    if name == "title":
+        return normalise_title(old) == normalise_title(new)
+    if name in ("author", "editor"):
+        theirs = [surname_token(a) for a in split_names(old)]
+        return bool(theirs) and theirs == [surname_token(a) for a in split_names(new)]
+    return False
 
 
 def _preprint_values_dropped(entry: Entry, resolution: Resolution,

@@ -81,6 +81,11 @@ def test_preprints_become_their_published_versions_and_nothing_else_moves(
     assert wei.entry_type == "inproceedings" and "Neural Information" in wei.fields["booktitle"]
     assert wei.arxiv_id == "2201.11903" and wei.fields["file"] == "wei.pdf"
     assert "journal" not in wei.fields and "month" not in wei.fields  # the preprint's
+    # the user's title and authors, written their way (lowercase, Family, Given): the same
+    # title and people as the record's, so kept as written (issue 27)
+    assert wei.fields["title"] == "Chain-of-thought prompting elicits reasoning in large " \
+        "language models"
+    assert wei.fields["author"].startswith("Wei, Jason and Wang, Xuezhi and Schuurmans, Dale")
     christiano = upgraded["christiano2017deep"]
     assert christiano.fields["title"] == "Deep reinforcement learning from human preferences"
     assert "howpublished" not in christiano.fields and christiano.fields["pages"]
