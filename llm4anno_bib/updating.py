@@ -51,7 +51,7 @@ __all__ = ["EntryReport", "FieldChange", "UpdateProgress", "UpdateResult", "upda
 
 # Fields a preprint citation has that its published version replaces (see the module doc).
 _ARXIV_GIVES = ("howpublished", "month")  # what arXiv gives that its publication replaces
-# ("number = {arXiv:2103.05331}", "doi = {10.48550/arXiv...}": the preprint's ids, never the
+# (number = {arXiv:2103.05331}, an arXiv DOI: the preprint's ids, never the
 # published work's; its eprint fields say them)
 _PREPRINT_ONLY = ("howpublished", "month", "journal", "note", "publisher", "volume", "number",
                   "doi")
