@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["OutsidePlain", "scan"]
+__all__ = ["OutsidePlain", "entry_layout", "scan"]
 
 
 # bibtexparser takes a brace or quote right after a backslash as text: so does this
@@ -138,6 +138,37 @@ def _entry(text: str, start: re.Match[str], block_type: str, line: int) -> Block
     if _LINE_START_AT.search(text, start.start(), close):  # bibtexparser would abort there
         raise OutsidePlain
     return ("entry", start.start(), close + 1, line, block_type, head.group(1).strip(), fields)
+
+
+def entry_layout(text: str) -> tuple[int, int, list[tuple[str, int, int, int]]] | None:
+    """Where the parts of one plain entry's text (its '@' to its closing brace) are: the end
+    of its type, its closing brace, and each field's name with where the field starts and
+    where its value starts and ends (delimiters included); ``None`` outside the plain subset.
+
+    >>> entry_layout("@misc{k,\\n  title = {T},\\n  year = 2020\\n}")
+    (5, 38, [('title', 11, 19, 22), ('year', 26, 33, 37)])
+    """
+    start = _BLOCK_START.match(text)
+    if start is None or not text.startswith("{", start.end()):
+        return None
+    head = _HEAD.match(text, start.end() + 1)
+    if head is None:
+        return None
+    fields: list[tuple[str, int, int, int]] = []
+    position = head.end()
+    while True:
+        end = _END.match(text, position)
+        if end is not None:
+            return start.end(1), end.end() - 1, fields
+        field = _FIELD.match(text, position)
+        if field is None:
+            return None
+        value = field.group(2)
+        fields.append((field.group(1), field.start(1), field.start(2) + len(value) -
+                       len(value.lstrip()), field.end(2) - len(value) + len(value.rstrip())))
+        if field.group(3) == "}":
+            return start.end(1), field.end() - 1, fields
+        position = field.end()
 
 
 def _implicit_comment(text: str, start: int, end: int, line: int) -> Block | None:

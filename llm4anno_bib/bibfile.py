@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -29,7 +30,7 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib._text import shortened
-from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError
+from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError
 from llm4anno_bib.files import write_file
 from llm4anno_bib.ids import MONTH_MACROS
 from llm4anno_bib.inputs import read_regular
@@ -42,7 +43,8 @@ from llm4anno_bib.model import Category, Correction, Entry, Library
 from llm4anno_bib.names import comma_listed
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
-           "comma_listed_names", "concatenated_parts", "decode_bib", "unenclosed", "expanded_strings", "format_entries", "format_entry", "format_records",
+           "comma_listed_names", "concatenated_parts", "decode_bib", "edited_entry",
+           "unenclosed", "expanded_strings", "format_entries", "format_entry", "format_records",
            "line_ending", "parse_bibtex", "parse_entries", "parse_library_blocks",
            "read_bib_bytes", "read_cited", "read_library", "reading_text", "text_encoding",
            "write_library"]
@@ -862,11 +864,10 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
                 continue
             placed.add(key)
             before = source.entries.get(key)
-            if before == entry:
-                out.append(text)
-            else:
-                written = format_entry(entry, _unchanged_expressions(text, before, entry))
-                out.append(written.rstrip("\n").replace("\n", newline))
+            out.append(text if before == entry else
+                       _changed_text(text, before, entry,
+                                     library_file=any(source.blocks.values()),
+                                     newline=newline))
         elif name is not None:
             placed.add("@" + name)
             if name not in blocks:
@@ -886,6 +887,129 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
         text += (newline if text.strip() else "") + newline.join(
             t.rstrip("\n").replace("\n", newline) + newline for t in extra)
     return text
+
+
+def _changed_text(text: str, before: Entry | None, entry: Entry, *, library_file: bool,
+                  newline: str) -> str:
+    """A changed entry's new text: a user's file edited where it changed (``edited_entry``),
+    a library file (or what cannot be edited safely) written canonically."""
+    edited = None if library_file else edited_entry(text, before, entry)
+    if edited is not None:
+        return edited
+    return format_entry(entry, _unchanged_expressions(text, before, entry)).rstrip(
+        "\n").replace("\n", newline)
+
+
+def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
+    """``text`` (an entry as its file has it, which reads as ``before``) edited to say
+    ``entry``, as a careful colleague edits it: only the fields that changed are rewritten,
+    each in its own delimiters; a removed field's line goes; new fields are added at the end
+    with the entry's indentation and alignment; its order, quoting, bare numbers and layout
+    stay. ``None`` where that cannot be done safely (the caller writes the entry whole).
+
+    >>> before = Entry.from_fields("k", "misc", {"title": "T", "year": "2020"})
+    >>> print(edited_entry('@misc{k,\\n  title = "T",\\n  year  = 2020,\\n}', before,
+    ...                    before.replace(year="2021", pages="1--9")))
+    @misc{k,
+      title = "T",
+      year  = 2021,
+      pages = {1--9},
+    }
+    """
+    from llm4anno_bib._fastsplit import entry_layout
+
+    layout = entry_layout(text)
+    if layout is None or before is None or before.key != entry.key or "#" in text:
+        return None
+    type_end, close, spans = layout
+    new = dict(entry.fields)
+    edits: list[tuple[int, int, str]] = []
+    if entry.entry_type != before.entry_type:
+        written_type = text[1:type_end]
+        edits.append((1, type_end, entry.entry_type.capitalize()
+                      if written_type[:1].isupper() else entry.entry_type))
+    for name, start, value_start, value_end in spans:
+        lower = name.lower()
+        if lower not in new:
+            edits.append(_field_removal(text, start, value_end))
+        elif new[lower] != before.fields.get(lower):
+            edits.append((value_start, value_end,
+                          _delimited(text[value_start:value_end], lower, new[lower])))
+    added = [name for name in new if name not in {n.lower() for n, *_rest in spans}]
+    if added:
+        edits.append(_fields_added(text, close, spans, [(n, new[n]) for n in added]))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            (read,) = parse_entries(text, duplicates="all").entries
+    except (Llm4AnnoBibError, ValueError):
+        return None
+    return text if (read.entry_type, dict(read.fields)) == (entry.entry_type, new) else None
+
+
+def _delimited(written: str, name: str, value: str) -> str:
+    """``value`` in the delimiters ``written`` used: quotes, braces, or bare for a number."""
+    if written.startswith('"') and '"' not in value:
+        return f'"{value}"'
+    if not written.startswith(("{", '"')) and (value.isdigit() or enclose(name, value) == value):
+        return value
+    return enclose(name, value)
+
+
+def _field_removal(text: str, start: int, value_end: int) -> tuple[int, int, str]:
+    """The span of a field to remove: its whole line where it has one, with its comma."""
+    end = value_end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] == ",":
+        end += 1
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():  # fields side by side on one line: only this one
+        return start, end, ""
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if text.startswith("\r\n", end):
+        end += 2
+    elif text.startswith("\n", end):
+        end += 1
+    return line_start, end, ""
+
+
+def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
+                  fields: list[tuple[str, str]]) -> tuple[int, int, str]:
+    """New fields after the last one, on lines like it (its indentation, the column of its
+    '=', its spacing and its trailing comma)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if not spans:
+        alone = "".join(f"{newline}  {name} = {enclose(name, value)}," for name, value in fields)
+        return close, close, alone + newline
+    name, start, value_start, value_end = spans[-1]
+    line_start = text.rfind("\n", 0, start) + 1
+    indent = text[line_start:start] if not text[line_start:start].strip() else " "
+    equals = text.index("=", start + len(name))
+    spaced = " " if text[equals + 1:value_start].startswith((" ", "\t")) else ""
+    # '=' in one column for names of several lengths (DBLP's layout): new names align to
+    # it; else each is spaced as the last field is ("title = " or "title=")
+    columns = [text.index("=", s + len(n)) - s for n, s, _v, _e in spans]
+    column = max(set(columns), key=columns.count)  # (DBLP's own is one off for eprinttype)
+    aligned = columns.count(column) * 3 >= len(columns) * 2 and \
+        len({len(n) for n, *_rest in spans}) > 1
+    gap = text[start + len(name):equals]
+    after = value_end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    comma = after < len(text) and text[after] == ","
+    capitalised = all(n[:1].isupper() for n, *_rest in spans)  # JabRef's "Title = "
+    lines = [f"{indent}{n.capitalize() if capitalised else n}"
+             f"{' ' * max(column - len(n), 1) if aligned else gap}={spaced}{enclose(n, v)}"
+             for n, v in fields]
+    ending = "," if comma else ""
+    if comma:
+        return after + 1, after + 1, "".join(newline + line + "," for line in lines)
+    return value_end, value_end, "," + "".join(newline + line + "," for line in lines[:-1]) + \
+        newline + lines[-1] + ending
 
 
 def write_library(library: Library, path: str | os.PathLike[str]) -> None:

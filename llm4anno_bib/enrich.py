@@ -73,6 +73,25 @@ def _near_equal(na: str, nb: str) -> bool:
     return words[1] - words[0] <= max(CONTAINED_EXTRA_WORDS, words[1] // 4)
 
 
+def written_alike(name: str, old: str, new: str) -> bool:
+    """The same title, or the same people in the same order, written another way (case,
+    braces, accents as macros, ``Family, Given``): a user's writing of them is kept.
+
+    >>> written_alike("title", "{{TrustLLM}}: Trust in LLMs", "TrustLLM: trust in LLMs")
+    True
+    >>> written_alike("author", "Wei, Jason and Zhou, Denny", "Jason Wei and Denny Zhou")
+    True
+    """
+    if name == "title":
+        return normalise_title(old) == normalise_title(new)
+    if name in ("author", "editor"):
+        from llm4anno_bib.names import split_names
+
+        theirs = [surname_token(a) for a in split_names(old)]
+        return bool(theirs) and theirs == [surname_token(a) for a in split_names(new)]
+    return False
+
+
 def best_title_score(titles: Iterable[str], candidates: Iterable[str]) -> float:
     return max((title_score(a, b) for a in titles for b in candidates), default=0.0)
 

@@ -30,16 +30,15 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm4anno_bib._text import normalise_title
 from llm4anno_bib.enrich import (
-    arxiv_fields, judge, known_author_splits, stated_splits, surname_token,
+    arxiv_fields, judge, known_author_splits, stated_splits, written_alike,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.progress import Progress
 from llm4anno_bib.model import Entry, Library, cites_preprint
 from llm4anno_bib.venues import names_preprint
-from llm4anno_bib.names import Name, split_names
+from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -274,7 +273,7 @@ def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]], *,
     kept: list[FieldChange] = []
     for name, (value, source) in proposed.items():
         old = fields.get(name)
-        if old == value or keep_formatting and old is not None and _written_alike(name, old,
+        if old == value or keep_formatting and old is not None and written_alike(name, old,
                                                                                   value):
             continue
         change = FieldChange(name, old, value, source)
@@ -284,16 +283,6 @@ def _applied(entry: Entry, proposed: Mapping[str, tuple[str, str]], *,
             changes.append(change)
             fields[name] = value
     return fields, changes, kept
-
-
-def _written_alike(name: str, old: str, new: str) -> bool:
-    """The same title, or the same people in the same order, written another way."""
-    if name == "title":
-        return normalise_title(old) == normalise_title(new)
-    if name in ("author", "editor"):
-        theirs = [surname_token(a) for a in split_names(old)]
-        return bool(theirs) and theirs == [surname_token(a) for a in split_names(new)]
-    return False
 
 
 def _preprint_values_dropped(entry: Entry, resolution: Resolution,

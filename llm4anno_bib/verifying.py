@@ -32,10 +32,10 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
-    BlockLines, enclose, line_ending, parse_entries, reading_text,
+    BlockLines, edited_entry, enclose, line_ending, parse_entries, reading_text, unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
-from llm4anno_bib.enrich import normalised_title_score, title_score
+from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
 from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
@@ -534,13 +534,28 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
         preprint_only = {"journal", "howpublished", "volume", "number", "publisher", "month"}
         kept = [(k, v) for k, v in theirs if k.lower() not in ours_fields
                 and k.lower() not in preprint_only]
-        return ours.entry_type, list(ours_fields.items()) + kept
+        written = {k.lower(): v for k, v in theirs}  # the user's title and authors, as written
+        published = [(k, written[k] if k in written and written_alike(
+            k, unenclosed(written[k]), ours.fields[k]) else v) for k, v in ours_fields.items()]
+        return ours.entry_type, published + kept
     replaced = {name for finding in report.findings
                 for name in _REPLACED.get(finding.field, ()) if name in ours_fields}
     fixed = [(k, ours_fields[k.lower()] if k.lower() in replaced else v) for k, v in theirs]
     present = {k.lower() for k, _v in theirs}
     fixed += [(name, ours_fields[name]) for name in sorted(replaced - present)]
     return block.entry_type, fixed
+
+
+def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
+                     fields: list[tuple[str, str]]) -> str | None:
+    """The user's entry edited where the fix changes it (``bibfile.edited_entry``: its
+    layout, order and delimiters kept), or ``None`` where that cannot be done safely."""
+    if any(unenclosed(v) == v and not v.isdigit() for _n, v in fields):
+        return None  # a macro (@string, month) among the values: written as they were
+    before = Entry.from_fields(block.key, block.entry_type,
+                               {f.key: unenclosed(str(f.value)) for f in block.fields})
+    after = Entry.from_fields(block.key, entry_type, {n: unenclosed(v) for n, v in fields})
+    return edited_entry(original, before, after)
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,
@@ -567,9 +582,12 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
         cited = found.cited if found.cited is not None else library[found.matched]
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
-        out += [body[cursor:start], newline.join(lines)]
+        original = body[start:start + len(block.raw)]
+        edited = _edited_in_place(original, block, entry_type, fields)
+        out += [body[cursor:start], edited if edited is not None else newline.join(lines)]
         originals.append(block.raw)
-        rewritten.append("\n".join(lines))
+        rewritten.append(edited.replace("\r\n", "\n") if edited is not None
+                         else "\n".join(lines))
         cursor = start + len(block.raw)
     out.append(body[cursor:])
     if rewritten:

@@ -157,7 +157,8 @@ def test_fix_rewrites_disagreeing_entries_from_the_record_and_never_a_not_found_
     report = _verify(server, tmp_path, fix_to=fixed)
     text = fixed.read_text(encoding="utf-8")
     khan = re.search(r"@inproceedings\{khan2022contrastive,.*?\n\}", text, re.S).group(0)
-    assert "year = {2023}" in khan and "booktitle = {ICLR}" in khan  # theirs kept elsewhere
+    # edited in its own layout (the '=' column kept), theirs kept elsewhere
+    assert "\n  year      = {2023},\n" in khan and "\n  booktitle = {ICLR},\n" in khan
     original = PLANTED.read_text(encoding="utf-8")
     for entry in report.entries:
         if entry.status != "disagrees":  # agreeing, unfound and unchecked: byte for byte

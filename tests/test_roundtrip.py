@@ -102,7 +102,11 @@ def test_changing_one_entry_of_a_real_file_changes_only_that_entry(tmp_path):
     end = before.index("\r\n}", start) + 3
     assert after.startswith(before[:start]) and after.endswith(before[end:])
     rewritten = after[start: len(after) - len(before[end:])]
-    assert "note = {checked}" in rewritten and "\n" not in rewritten.replace("\r\n", "")
+    # edited as a colleague would: the entry as it was, and one line more in its layout
+    # (JabRef's: capitalised names, '=' in one column, CRLF)
+    original = before[start:end]
+    column = original.index("=") - original.index("Title")
+    assert rewritten == original[:-3] + ",\r\n  Note" + " " * (column - 4) + "= {checked}\r\n}"
 
 
 def test_the_shipped_library_round_trips(tmp_path):

@@ -340,3 +340,24 @@ def test_a_second_verify_builds_only_the_entries_it_matched(tmp_path, monkeypatc
     assert chosen.file_digest is None and "wei2022chain" in chosen
     outside = next(e for e in library if e.key not in chosen)
     assert verify_text(outside.bibtex, chosen).entries[0].status == "not-checked"
+
+
+def test_fix_keeps_the_users_case_protection_and_layout(tmp_path):
+    """A preprint cited for a published work becomes the published entry, but the user's
+    title ({{Chain-of-Thought}}: their case protection) and author writing stay, and the
+    entry keeps its own layout (issue 27: --fix dropped {{TrustLLM}} to plain case)."""
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@article{cot,\n\ttitle = {{{Chain-of-Thought}} Prompting Elicits Reasoning "
+                    "in Large Language Models},\n\tauthor = {Wei, Jason and Wang, Xuezhi and "
+                    "Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi,"
+                    " Ed and Le, Quoc and Zhou, Denny},\n\tjournal = {arXiv preprint "
+                    "arXiv:2201.11903},\n\tyear = {2022},\n}\n", encoding="utf-8")
+    fixed = tmp_path / "fixed.bib"
+    report = llm4anno_bib.verify(refs, fix_to=fixed)
+    assert [f.kind for f in report.entries[0].findings] == ["preprint-of-published"]
+    text = fixed.read_text(encoding="utf-8")
+    assert text.startswith("@inproceedings{cot,\n\ttitle = {{{Chain-of-Thought}} Prompting "
+                           "Elicits Reasoning in Large Language Models},\n\tauthor = {Wei, Jason"
+                           " and Wang, Xuezhi")
+    assert "journal" not in text and "\n\tbooktitle = {" in text
+    assert llm4anno_bib.verify(fixed).entries[0].status == "agrees"
