@@ -215,7 +215,7 @@ def _published_records(entry: Entry, sources: Sources,
 
 def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
              known: Mapping[str, Name], upgrading: bool = False) -> tuple[Entry, EntryReport]:
-    resolution, conflicts = _resolution_of(entry, preprint, sources)
+    resolution, conflicts = _resolution_of(entry, preprint, sources, upgrading)
     # an entry citing a published version is never rewritten from its preprint
     proposed = resolution.labelled_fields(as_preprint=cites_preprint(entry))
     if "author" in proposed:  # written as the library's sources state family names
@@ -223,7 +223,7 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         stated = stated_splits({"author": value}, {**known, **known_author_splits([{"author": value}])})
         proposed["author"] = (stated["author"], source)
     fields, changes, kept = _applied(entry, proposed, keep_formatting=upgrading)
-    if resolution.upgraded:
+    if resolution.upgraded or upgrading and resolution.published is not None:
         changes += _preprint_values_dropped(entry, resolution, proposed, fields, upgrading)
     entry_type = entry.entry_type
     published = resolution.published
@@ -243,14 +243,20 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
     return Entry.from_fields(entry.key, entry_type, fields), report
 
 
-def _resolution_of(entry: Entry, preprint: ArxivRecord | None,
-                   sources: Sources) -> tuple[Resolution, list[str]]:
-    """The entry's records (its eprint's record is ``preprint``) and the conflicts met."""
+def _resolution_of(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
+                   upgrading: bool = False) -> tuple[Resolution, list[str]]:
+    """The entry's records (its eprint's record is ``preprint``) and the conflicts met.
+    ``upgrading``: a published version is also searched for from the entry's own title,
+    authors and year when arXiv gives no preprint (as verify's lookup finds it: an entry
+    citing "arXiv preprint" without an id, a preprint renamed since)."""
     conflicts: list[str] = []
     published_records = _published_records(entry, sources, conflicts)
     published = published_records[0] if published_records else None
     # a record set aside stops the search: what is found could only be set beside it
-    look_for = LOOK_FOR_BOTH if not conflicts else ("preprint",) if published else ()
+    look_for: tuple[str, ...] = LOOK_FOR_BOTH if not conflicts else \
+        ("preprint",) if published else ()
+    if upgrading and not conflicts:
+        look_for += ("published-by-title",)
     resolution = resolve(Known((entry.title,), entry.bib_authors, entry.year, entry.key,
                                preprint, published), sources, look_for=look_for)
     conflicts += resolution.conflicts
@@ -291,9 +297,9 @@ def _preprint_values_dropped(entry: Entry, resolution: Resolution,
     """Removes from ``fields`` the preprint-only values arXiv gave that its published
     version replaces (see the module doc; ``upgrading``: see ``update_library``); returns
     the removals."""
-    if resolution.preprint is None or resolution.published is None:
+    if resolution.published is None or resolution.preprint is None and not upgrading:
         return []
-    preprint_values = arxiv_fields(resolution.preprint)
+    preprint_values = arxiv_fields(resolution.preprint) if resolution.preprint else {}
     removed = []
     for name in _PREPRINT_ONLY if upgrading else _ARXIV_GIVES:
         if name in proposed or name in entry.curated or name not in fields:

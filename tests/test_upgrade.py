@@ -153,3 +153,22 @@ def test_a_dry_run_reads_a_repeated_key_as_bibtex_does_and_a_write_refuses_it(tm
     with pytest.raises(BibSyntaxError, match="used twice"):
         llm4anno_bib.upgrade(path, tmp_path / "out.bib", offline=True, cache_dir=tmp_path / "c")
     assert not (tmp_path / "out.bib").exists()
+
+
+def test_a_preprint_without_an_arxiv_id_is_upgraded_as_verify_finds_it(server, tmp_path,
+                                                                      needs_dblp):
+    """No arXiv record to start from ("arXiv preprint", no id): the published version is
+    found from the entry's title, authors and year by the same rule, as verify's lookup
+    finds it (issue 27: upgrade changed nothing where verify --lookup --fix upgraded)."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{zhang2023multimodal,\n  title = {Multimodal Analogical Reasoning "
+                    "over Knowledge Graphs},\n  author = {Zhang, Ningyu and Li, Lei and Chen, "
+                    "Xiang and Liang, Xiaozhuan and Deng, Shumin and Chen, Huajun},\n"
+                    "  journal = {arXiv preprint},\n  year = {2022},\n}\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    result = llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    assert [r.key for r in result.changed] == ["zhang2023multimodal"]
+    upgraded = llm4anno_bib.load(out)["zhang2023multimodal"]
+    assert upgraded.entry_type == "inproceedings" and "journal" not in upgraded.fields
+    assert "Learning Representations" in upgraded.fields["booktitle"]
+    assert upgraded.fields["dblp"].startswith("conf/iclr/")
