@@ -381,6 +381,9 @@ def _claim_findings(written: str, claimed: Venue | None, found: Found) -> list[F
     if published is None or published.kind in _NO_CLAIM:
         return []
     shown = f"{published.acronym} {found.year or ''}".strip()
+    if claimed is not None and claimed.kind == "workshop" and claimed.dblp is None and \
+            claimed.acronym == "Workshop":
+        claimed = None  # a workshop of no venue the table knows: no venue known
     if claimed is not None and not claimed.same_as(published):
         return [Finding("venue", "venue-differs", written, shown, found.label,
                         f"the work appeared in {shown} ({published.name}), not "
