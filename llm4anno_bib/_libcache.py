@@ -67,7 +67,7 @@ def kept_beside(digest: str, kind: str) -> Any:
     """What ``keep_beside`` kept of the library of ``digest`` under ``kind`` (plain JSON
     data), or ``None``; the caller checks its shape."""
     try:
-        return unsealed(_cache_file(digest, kind).read_text(encoding="utf-8"))
+        return unsealed(_cache_file(digest, kind).read_bytes())
     except (OSError, ValueError):  # missing, damaged or edited since it was kept
         return None
 
