@@ -30,13 +30,22 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
     style = choose(style, STYLES, "style", UnknownStyle)
     backend = choose(backend, BACKENDS, "backend", UnknownStyle)
     data = BibliographyData()
+    formatter = _style(style)
+    keys = {entry.key.lower() for entry in library}
     for entry in library:
+        # a crossref to an entry not formatted here is left out (BibTeX warns and goes on;
+        # pybtex refuses the whole bibliography)
         fields = {name: value if backend == "latex" else _URL_MACRO.sub(r"\1", value)
-                  for name, value in entry.fields.items() if name not in _PERSON_ROLES}
+                  for name, value in entry.fields.items() if name not in _PERSON_ROLES
+                  and (name != "crossref" or value.strip().lower() in keys)}
         persons = {role: _persons(entry.fields[role]) for role in _PERSON_ROLES
                    if entry.fields.get(role)}
-        data.add_entry(entry.key, PybtexEntry(entry.entry_type, fields=fields,
-                                              persons=persons))
+        # a type the style has no template for (biblatex's @set, @online in an old style):
+        # formatted as @misc, as BibTeX does with a type its style does not know
+        known = hasattr(formatter, f"get_{entry.entry_type}_template") or \
+            hasattr(formatter, f"format_{entry.entry_type}")
+        data.add_entry(entry.key, PybtexEntry(entry.entry_type if known else "misc",
+                                              fields=fields, persons=persons))
     try:
         formatted = _style(style).format_bibliography(data)
     except FieldIsMissing:
@@ -56,8 +65,12 @@ def _formattable(data: Any, style: str, library: Library) -> Any:
 
     fixed = BibliographyData()
     for key, entry in data.entries.items():
+        alone = {key: entry}  # with what it cross-references, which it inherits fields from
+        target = entry.fields.get("crossref")
+        if target is not None and target in data.entries:
+            alone[target] = data.entries[target]
         try:
-            _style(style).format_bibliography(BibliographyData({key: entry}))
+            _style(style).format_bibliography(BibliographyData(alone), citations=[key])
         except FieldIsMissing as missing:
             warnings.warn(BibWarning(f"entry '{key}' lacks a field @{entry.type} needs "
                                      f"({missing}); it is formatted as @misc, as BibTeX "
@@ -144,7 +157,10 @@ def _latex_text(text: str) -> str:
             return _LATEX_SPECIAL[char]
         if char.isascii():
             return ""
-        return str(codecs.encode(char, "ulatex"))  # "ulatex" maps text to text
+        try:
+            return str(codecs.encode(char, "ulatex"))  # "ulatex" maps text to text
+        except UnicodeEncodeError:  # no macro for it ("（"): UTF-8, which LaTeX reads, is inert
+            return char
 
     return _LATEX_TEXT.sub(escape, text)
 
