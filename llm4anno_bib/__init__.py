@@ -84,18 +84,22 @@ def shipped_library_path() -> Path:
     return Path(__file__).resolve().parent.parent / "library.bib"
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Library:
+def load(path: str | os.PathLike[str] | None = None, *, encoding: str | None = None) -> Library:
     """The shipped library, or the library file at ``path``.
 
     Raises ``BibSyntaxError`` or ``LibraryFormatError`` (with file and line) for a file that
     cannot be read without losing data. A key used twice is read as BibTeX reads it: the
     first entry, with a warning naming both lines (such a library is not saved). A file read
     before is loaded from a cache keyed by its content's hash (in the cache folder), without
-    parsing it again.
+    parsing it again. ``encoding`` reads a file that is not UTF-8 (it is saved in it too).
     """
     from llm4anno_bib import _libcache
 
     target = path if path is not None else shipped_library_path()
+    if encoding is not None:  # another reading of the bytes than the cache's (UTF-8)
+        from llm4anno_bib.bibfile import read_library
+
+        return read_library(target, encoding=encoding)
     cached = _libcache.load_cached(target, _parse_text)
     if cached is not None:
         return cached
@@ -110,7 +114,7 @@ def _parse_text(text: str, digest: str, path: str) -> Library:
     return library_of_text(text, digest, path)
 
 
-def _load_for_writing(path: str | os.PathLike[str]) -> Library:
+def _load_for_writing(path: str | os.PathLike[str], encoding: str | None = None) -> Library:
     """The library a command will change: a file that uses a key twice is refused here,
     before any source is asked (read-only commands use the first, with a warning)."""
     import warnings
@@ -119,7 +123,7 @@ def _load_for_writing(path: str | os.PathLike[str]) -> Library:
 
     with warnings.catch_warnings(record=True) as given:
         warnings.simplefilter("always")
-        library = load(path)
+        library = load(path, encoding=encoding)
     ensure_writable(library)  # its error says all; the "first is used" warning would mislead
     for warning in given:
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -272,10 +276,12 @@ def upgrade(file: str | os.PathLike[str] | None = None,
             progress: Callable[[Progress], None] | None = None,
             lock_timeout: float = 300.0,
             on_wait: Callable[[str], None] | None = None,
-            path: str | os.PathLike[str] | None = None) -> UpdateResult:
+            path: str | os.PathLike[str] | None = None,
+            encoding: str | None = None) -> UpdateResult:
     """Upgrade the arXiv preprints any ``.bib`` cites to their published versions (see
     ``updating.upgrade_library``): keys kept, ``curated`` fields respected, every other
-    entry byte for byte (``file``; ``path`` is its deprecated old name). Writes to ``to``,
+    entry byte for byte (``file``, read in ``encoding``, default UTF-8, and written in it;
+    ``path`` is its deprecated old name). Writes to ``to``,
     or to ``file`` itself with ``in_place`` (locked
     for the run, as ``update``), and only when something changed; neither: a proposal only.
 
@@ -300,7 +306,8 @@ def upgrade(file: str | os.PathLike[str] | None = None,
     with lock, using_cache_dir(cache_dir):
         # a proposal writes nothing: read as BibTeX reads (a key used twice: the first, with
         # a warning); a write refuses such a file before any source is asked
-        library = _load_for_writing(source) if to is not None or in_place else load(source)
+        library = _load_for_writing(source, encoding) if to is not None or in_place else \
+            load(source, encoding=encoding)
         result = upgrade_library(library, _sources(sources, offline, cache_dir),
                                  progress=progress)
         target = source if in_place else to

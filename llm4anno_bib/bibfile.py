@@ -30,7 +30,9 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib._text import shortened
-from llm4anno_bib.errors import BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError
+from llm4anno_bib.errors import (
+    BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError, WriteError,
+)
 from llm4anno_bib.files import write_file
 from llm4anno_bib.ids import MONTH_MACROS
 from llm4anno_bib.inputs import read_regular
@@ -125,8 +127,8 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
         raise BibSyntaxError(
             f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {encoding or 'UTF-8'}; nothing "
             "was changed. "
-            "Save the file as UTF-8 (verify and export --into also read it in its own "
-            "encoding: --encoding mac-roman, say).",
+            "Save the file as UTF-8, or pass --encoding with its encoding (e.g. mac-roman; "
+            "verify, upgrade and export --into take it).",
             path=path, line=line) from exc
     if "\x00" in text:
         raise BibSyntaxError("the file holds a NUL byte (a binary or damaged file); nothing was "
@@ -483,7 +485,8 @@ def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path
     return ParsedBib(entries, lines, comments, spans, repeated)
 
 
-def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> Library:
+def read_library(path: str | os.PathLike[str], *, duplicates: str = "first",
+                 encoding: str | None = None) -> Library:
     """Read a library file (or any .bib: it simply has no tree or corrections), keeping its
     exact text so that ``save`` writes unchanged entries back byte for byte.
 
@@ -492,14 +495,20 @@ def read_library(path: str | os.PathLike[str], *, duplicates: str = "first") -> 
     are not UTF-8) and ``LibraryFormatError`` for a broken library block, each naming the
     file and line. A key used twice: see ``parse_entries`` (the library then refuses to be
     saved: ``ensure_writable``). Warns (``BibWarning``) for valid but unusual input.
+    ``encoding`` reads a file that is not UTF-8 (``mac-roman``); it is written back in it.
     """
     from llm4anno_bib import _libcache
 
     path_str = str(path)
     raw = read_regular(path)
-    text, digest = decode_bib(raw, path_str), _libcache.content_digest(raw)
+    import codecs
+
+    used = codecs.lookup(text_encoding(encoding, path_str)).name if encoding else "utf-8"
+    text, digest = decode_bib(raw, path_str, encoding), _libcache.content_digest(raw)
     del raw  # a large file is not held as bytes and text at once
-    return library_of_text(text, digest, path_str, duplicates=duplicates)
+    if used != "utf-8":  # kept apart from what a UTF-8 read of the same bytes would be
+        digest = f"{digest}-{used}"
+    return library_of_text(text, digest, path_str, duplicates=duplicates, encoding=used)
 
 
 def read_cited(path: str | os.PathLike[str], wanted: Iterable[str]
@@ -570,8 +579,8 @@ _IDS_FIELD = re.compile(r"(?<![\w-])ids[ \t]*+=[ \t]*+[{\"]([^{}\"]*+)[}\"]", re
 _CROSSREF_FIELD = re.compile(r"[,\s]x?crossref[ \t]*+=", re.I)
 
 
-def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "first"
-                    ) -> Library:
+def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "first",
+                    encoding: str = "utf-8") -> Library:
     """``read_library`` of a file's text already read (``digest``: ``content_digest`` of
     its bytes), which it keeps in the parsed-library cache."""
     import warnings
@@ -591,7 +600,7 @@ def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "fir
         (c.comment.partition("\n")[2] for c in parsed.comments
          if c.comment.partition("\n")[0].strip() == _BLOCK_INTRO), "").strip("\n"))
     as_read = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro)
-    source = _source_of(text, parsed.spans, as_read, digest, tuple(parsed.repeated))
+    source = _source_of(text, parsed.spans, as_read, digest, tuple(parsed.repeated), encoding)
     library = Library(parsed.entries, tree, corrections, meta.get("survey"), path_str, intro,
                       source=source, file_digest=digest)
     del parsed
@@ -621,7 +630,8 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, lines: BlockLines,
 
 def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
                library: Library, digest: str | None = None,
-               repeated: tuple[tuple[str, int, int], ...] = ()) -> SourceText:
+               repeated: tuple[tuple[str, int, int], ...] = (),
+               encoding: str = "utf-8") -> SourceText:
     segments: list[tuple[str, str | None, str | None]] = []
     cursor = 0
     for start, end, key, name in spans:
@@ -632,7 +642,7 @@ def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],
     if cursor < len(text):
         segments.append((text[cursor:], None, None))
     return SourceText(tuple(segments), {e.key: e for e in library}, block_values(library),
-                      line_ending(text), digest, repeated)
+                      line_ending(text), digest, repeated, encoding)
 
 
 def ensure_writable(library: Library) -> None:
@@ -1017,5 +1027,12 @@ def write_library(library: Library, path: str | os.PathLike[str]) -> None:
     text is rendered before the file is touched. Raises ``BibSyntaxError`` for a library read
     from a file that uses a key twice (``ensure_writable``)."""
     ensure_writable(library)
-    write_file(path, render_library(library).encode("utf-8"))
+    encoding = library.source.encoding if library.source is not None else "utf-8"
+    try:
+        content = render_library(library).encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise WriteError(f"the new text cannot be written in {encoding} ({exc.reason}: "
+                         f"{exc.object[exc.start:exc.end]!r}); nothing was written.",
+                         path=str(path)) from exc
+    write_file(path, content)
 

@@ -539,7 +539,11 @@ def upgrade(file: Annotated[Path, typer.Argument(
             in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite FILE "
                                                    "itself.")] = False,
             offline: OfflineOption = False, cache_dir: CacheDirOption = None,
-            lock_timeout: LockTimeoutOption = 300.0) -> None:
+            lock_timeout: LockTimeoutOption = 300.0,
+            encoding: Annotated[Optional[str], typer.Option(
+                "--encoding", metavar="CODEC",
+                help="The file's encoding (default UTF-8); it is written in it.")] = None
+            ) -> None:
     """Upgrade a .bib's preprints to their published versions.
 
     Keys, curated fields and every other entry stay as they are; near misses are shown,
@@ -558,7 +562,8 @@ def upgrade(file: Annotated[Path, typer.Argument(
         with _reported():
             result = llm4anno_bib.upgrade(file, output, in_place=in_place, offline=offline,
                                           cache_dir=cache_dir, progress=progress,
-                                          lock_timeout=lock_timeout, on_wait=_say_waiting)
+                                          lock_timeout=lock_timeout, on_wait=_say_waiting,
+                                          encoding=encoding)
     finally:
         state.finish()
     _render_update(result)

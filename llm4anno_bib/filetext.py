@@ -38,6 +38,7 @@ class SourceText:
     newline: str
     digest: str | None = None  # of the file's bytes: the key of what the cache keeps of it
     repeated: tuple[tuple[str, int, int], ...] = ()  # keys used again: (key, first, line)
+    encoding: str = "utf-8"  # what the file's bytes were read in, and are written back in
 
 
 def block_values(library: Library) -> dict[str, object]:

@@ -172,3 +172,39 @@ def test_a_preprint_without_an_arxiv_id_is_upgraded_as_verify_finds_it(server, t
     assert upgraded.entry_type == "inproceedings" and "journal" not in upgraded.fields
     assert "Learning Representations" in upgraded.fields["booktitle"]
     assert upgraded.fields["dblp"].startswith("conf/iclr/")
+
+
+def test_a_file_in_another_encoding_is_upgraded_and_written_in_it(server, tmp_path,
+                                                                  needs_dblp):
+    """``--encoding`` as every reading command has it: the file is read in it, and the
+    upgraded file written in it; a character it cannot hold is a clear error, nothing
+    written."""
+    path = tmp_path / "refs.bib"
+    original = ("% R\xe9f\xe9rences\n@misc{christiano2017deep,\n  title = {Deep reinforcement "
+                "learning from human preferences},\n  author = {Christiano, Paul and Leike, Jan"
+                " and Brown, Tom B and Martic, Miljan and Legg, Shane and Amodei, Dario},\n"
+                "  howpublished = {arXiv:1706.03741},\n  year = {2017},\n}\n")
+    path.write_bytes(original.encode("latin-1"))
+    with pytest.raises(llm4anno_bib.BibSyntaxError, match="not UTF-8"):
+        llm4anno_bib.upgrade(path, offline=True, cache_dir=tmp_path / "c")
+    out = tmp_path / "out.bib"
+    result = llm4anno_bib.upgrade(path, out, encoding="latin-1",
+                                  sources=connect(server, tmp_path / "c"))
+    assert result.written and out.read_bytes().startswith(b"% R\xe9f\xe9rences\n@inproceedings{")
+    assert "booktitle" in out.read_bytes().decode("latin-1")
+    done = CliRunner().invoke(app, ["upgrade", str(path), "--dry-run", "--offline",
+                                    "--encoding", "latin-1", "--cache-dir", str(tmp_path / "c")])
+    assert done.exit_code in (0, 1) and "not UTF-8" not in done.output
+
+
+def test_a_character_the_files_encoding_cannot_hold_is_a_clear_error(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes("@misc{a,\n  title = {Caf\xe9},\n  year = {2020},\n}\n".encode("latin-1"))
+    library = llm4anno_bib.load(path, encoding="latin-1")
+    assert library["a"].title == "Café"
+    changed = library.with_entries([library["a"].replace(note="中文")])
+    with pytest.raises(llm4anno_bib.WriteError, match="cannot be written in iso8859-1"):
+        changed.save(tmp_path / "out.bib")
+    assert not (tmp_path / "out.bib").exists()
+    library.with_entries([library["a"].replace(note="caf\xe9")]).save(tmp_path / "ok.bib")
+    assert b"note = {caf\xe9}" in (tmp_path / "ok.bib").read_bytes()
