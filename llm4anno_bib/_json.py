@@ -5,7 +5,7 @@ Python's recursion allows is malformed JSON like any other (``ValueError``), nev
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 __all__ = ["loads", "sealed", "sealed_texts", "unsealed"]
@@ -33,7 +33,7 @@ def sealed(value: Any) -> str:
     {'a': [1, 2]}
     """
     body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return f"{_digest(body)}\n{body}"
+    return f"{_digest([body.encode('utf-8')])}\n{body}"
 
 
 def sealed_texts(texts: Mapping[str, str]) -> Iterator[str]:
@@ -51,12 +51,7 @@ def sealed_texts(texts: Mapping[str, str]) -> Iterator[str]:
                 json.dumps(text, ensure_ascii=False)
         yield "}"
 
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    for piece in pieces():
-        digest.update(piece.encode("utf-8"))
-    yield digest.hexdigest() + "\n"
+    yield _digest(piece.encode("utf-8") for piece in pieces()) + "\n"
     yield from pieces()
 
 
@@ -74,14 +69,17 @@ def unsealed(text: str | bytes) -> Any:
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     head, _, body = data.partition(b"\n")
-    import hashlib
-
-    if head.decode("ascii", "replace") != hashlib.blake2b(body, digest_size=16).hexdigest():
+    if head.decode("ascii", "replace") != _digest([body]):
         raise ValueError("the content does not match its digest (damaged or edited)")
     return loads(body)
 
 
-def _digest(text: str) -> str:
+def _digest(pieces: Iterable[bytes]) -> str:
+    """The seal of a body given in pieces (the one digest ``sealed``, ``sealed_texts`` and
+    ``unsealed`` use)."""
     import hashlib
 
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in pieces:
+        digest.update(piece)
+    return digest.hexdigest()

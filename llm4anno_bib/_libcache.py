@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from llm4anno_bib._json import loads, sealed, sealed_texts, unsealed
 from llm4anno_bib._version import __version__
-from llm4anno_bib.caches import keep_file, library_file
+from llm4anno_bib.caches import keep_file, library_file, prune_libraries
 from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.inputs import read_regular
@@ -128,11 +128,11 @@ def kept_texts(digest: str) -> dict[str, str]:
 
 
 def keep_texts(digest: str, texts: Mapping[str, str]) -> None:
-    """Keep canonical entry texts of the file of ``digest`` beside those kept already, so
-    that the next export of the unchanged file needs neither bibtexparser nor the
-    formatting; failures are ignored."""
-    kept = kept_texts(digest)
-    keep_file(_cache_file(digest, TEXTS), sealed_texts(kept | dict(texts) if kept else texts))
+    """Keep ``texts`` as the canonical entry texts of the file of ``digest`` (all of them:
+    the caller has read what was kept, ``kept_texts``, and adds to it), so that the next
+    export of the unchanged file needs neither bibtexparser nor the formatting; failures
+    are ignored."""
+    keep_file(_cache_file(digest, TEXTS), sealed_texts(texts))
 
 
 Reparse = Callable[[str, str, str], Library]  # (text, digest, path): a parse of the text
@@ -351,7 +351,7 @@ def store(digest: str, library: Library, given: list[BibWarning]) -> None:
 
 def _keep(target: Path, chunks: Iterable[str]) -> None:
     """Write a file the cache keeps, then prune the libraries; failures are ignored."""
-    keep_file(target, chunks, pruning=_prefix())
+    keep_file(target, chunks, prune=lambda: prune_libraries(target.parent.parent, _prefix()))
 
 
 def _library_chunks(library: Library, data: dict[str, Any],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from llm4anno_bib.files import write_bytes_atomic
 
 __all__ = ["ACL_INDEX_GLOB", "HTTP_CACHE_FILE", "CacheInfo", "acl_index_file", "cache_info",
            "clear_cache", "is_library", "keep_file", "kept_files", "library_file",
-           "prune_libraries"]
+           "prune_acl_indexes", "prune_libraries"]
 
 HTTP_CACHE_FILE = "http_cache.sqlite"  # the sources' answers (requests-cache)
 ACL_INDEX_GLOB = "acl-*-index-*.json"  # the Anthology's title and DOI index
@@ -56,21 +56,20 @@ def is_library(path: Path) -> bool:
 _LIBRARY_NAME = re.compile(r"-[0-9a-f]{64}\.json$")
 
 
-def keep_file(target: Path, chunks: Iterable[str], *, pruning: str | None = None) -> bool:
+def keep_file(target: Path, chunks: Iterable[str], *,
+              prune: Callable[[], None] | None = None) -> bool:
     """Write a cache file atomically (without fsync: a reader checks what it reads, and a
     crash costs a rebuild), best effort: a read-only or full cache folder costs only time.
-    ``pruning``: what a library file's name starts with now (``prune_libraries``). Returns
-    whether it was written."""
+    ``prune`` (``prune_libraries``, ``prune_acl_indexes``) runs once it is written.
+    Returns whether it was written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(target, (chunk.encode("utf-8") for chunk in chunks), durable=False)
     except OSError:
         return False
     try:
-        if pruning is not None:
-            prune_libraries(target.parent.parent, pruning)
-        elif target.name.startswith("acl-"):
-            _prune_acl_indexes(target.parent)
+        if prune is not None:
+            prune()
     except OSError:  # another process pruning at the same moment: its work is the same
         pass
     return True
@@ -96,7 +95,8 @@ def prune_libraries(cache_dir: Path, current: str, works_suffix: str = ".works.j
         path.unlink(missing_ok=True)
 
 
-def _prune_acl_indexes(folder: Path) -> None:
+def prune_acl_indexes(folder: Path) -> None:
+    """Delete all but the ``ACL_INDEXES_KEPT`` Anthology indexes stored last."""
     indexes = sorted(((p.stat().st_mtime, p) for p in folder.glob(ACL_INDEX_GLOB)),
                      reverse=True)
     for _mtime, path in indexes[ACL_INDEXES_KEPT:]:

@@ -91,10 +91,11 @@ def kept_entry_texts(library: Library) -> dict[str, str]:
         from llm4anno_bib.exports.bibtex import entry_texts
 
         fresh = dict(zip((e.key for e in missing), entry_texts(missing)))
-        _libcache.keep_texts(source.digest, fresh)
         if not kept:  # the first export of this file: what was just made is all there is
+            _libcache.keep_texts(source.digest, fresh)
             return fresh
         kept |= fresh
+        _libcache.keep_texts(source.digest, kept)  # (read once above, not again to add to)
     return {e.key: kept[e.key] for e in as_read}
 
 

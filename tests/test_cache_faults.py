@@ -148,14 +148,15 @@ def test_the_cli_on_a_full_disk_warns_and_goes_on(server, full_disk, cli_env, mo
 
 def test_the_cache_keeps_the_last_anthology_indexes_and_libraries_not_every_one(tmp_path):
     """The Anthology's export changes every week and a library's every edit makes a new
-    digest: ``caches.keep_file`` prunes, so the folder does not grow without end."""
+    digest: what keeps them prunes (``sources.acl`` and ``_libcache`` give ``keep_file`` their
+    pruning), so the folder does not grow without end."""
     import os
 
     from llm4anno_bib import caches
 
     for week in range(5):
         kept = caches.acl_index_file(tmp_path, f"{week:032x}")
-        assert caches.keep_file(kept, ["{}"])
+        assert caches.keep_file(kept, ["{}"], prune=lambda: caches.prune_acl_indexes(tmp_path))
         os.utime(kept, (1_000_000 + week, 1_000_000 + week))  # each week newer
     left = sorted(p.name for p in tmp_path.glob(caches.ACL_INDEX_GLOB))
     assert left == [caches.acl_index_file(tmp_path, f"{w:032x}").name for w in (3, 4)]

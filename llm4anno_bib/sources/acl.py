@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from llm4anno_bib._json import sealed, unsealed
 from llm4anno_bib._paths import default_cache_dir
-from llm4anno_bib.caches import acl_index_file, keep_file
+from llm4anno_bib.caches import acl_index_file, keep_file, prune_acl_indexes
 from llm4anno_bib._text import NEAR_MISS, latex_to_text, normalise_title
 from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, SourceError
 from llm4anno_bib.ids import is_anthology_id
@@ -165,7 +165,8 @@ class AclClient:
             raise SourceError(f"the full export is not UTF-8 ({exc}).", url=url) from exc
         index = build_index(text)
         # keeping the index is a saving, not a need: a full disk only costs a rebuild
-        if not keep_file(stored, [sealed(index)]):
+        if not keep_file(stored, [sealed(index)],
+                         prune=lambda: prune_acl_indexes(self.index_dir)):
             warnings.warn(CacheWarning(f"the title index could not be kept in {stored}; it "
                                        "will be built again."), stacklevel=2)
         return index
