@@ -324,8 +324,6 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
     never held twice as objects); anything else, and any error, is read by bibtexparser's
     splitter, so that its reading, and which error is named first, stay the reference.
     """
-    import warnings
-
     from llm4anno_bib import _fastsplit
 
     given: list[BibWarning] = []
@@ -583,8 +581,6 @@ def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "fir
                     encoding: str = "utf-8") -> Library:
     """``read_library`` of a file's text already read (``digest``: ``content_digest`` of
     its bytes), which it keeps in the parsed-library cache."""
-    import warnings
-
     from llm4anno_bib import _libcache
 
     path_str = path
