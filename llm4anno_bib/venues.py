@@ -83,6 +83,7 @@ def names_preprint(value: str) -> bool:
     return _NAMES_PREPRINT.search(value) is not None
 
 
+@lru_cache(maxsize=4096)  # a bibliography names a few venues many times; each is a table scan
 def venue_of(text: str) -> Venue | None:
     """The venue ``text`` names (a booktitle, a journal, a list's label), or ``None`` when
     it names none this table knows.
@@ -143,8 +144,11 @@ def _without_numbers(text: str) -> str:
 
 def _squeezed(text: str) -> str:
     """Lowercase ASCII words, "proceedings of the" and dots left out: how names compare."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    words = _LOWER_WORD.findall((text if text.isascii() else ascii_fold(text)).lower())
     return " ".join(w for w in words if w not in _FILLER)
+
+
+_LOWER_WORD = re.compile(r"[a-z0-9]+")  # (the table squeezes 40,000 names at its first use)
 
 
 _FILLER = frozenset({"proceedings", "proc", "of", "the", "in", "annual"})
