@@ -39,7 +39,7 @@ from llm4anno_bib.ids import (
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.venues import Venue, venue_of
-from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:
     from llm4anno_bib.sources import Sources
@@ -266,17 +266,23 @@ class _Asker:
         many = _SHORT_QUERY_HITS if len(words.split()) <= 3 else _QUERY_HITS
         hits = [h for h in self.sources.dblp.search(words, hits=many)
                 if _same_title_and_people(entry, h.title, h.authors)]
-        # DBLP's own copies of arXiv preprints only if nothing published is there
+        # DBLP's own copies of arXiv preprints only if nothing published is there; every
+        # published record is kept (a conference paper and its journal version, a workshop
+        # and a main paper: the entry may cite any of them)
         hits.sort(key=lambda h: h.preprint)
-        if not hits:
-            return []
-        hit, dblp = hits[0], self.sources.dblp
+        published = [h for h in hits if not h.preprint]
+        return [self._dblp_found(hit) for hit in (published or hits[:1])[:_RECORDS_KEPT]]
+
+    def _dblp_found(self, hit: DblpHit) -> Found:
+        dblp = self.sources.dblp
         venue = re.sub(r"\s*\(.*\)$", "", hit.venue)  # "ACL (1)": the first volume of ACL
-        preprint = hit.preprint
-        return [Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
-                                                    else None), hit.title, hit.authors,
-                      hit.year, "arXiv" if preprint else venue, preprint, hit.doi, None, None,
-                      fetch=lambda: _from_bib(dblp.fetch_bib(hit.key)))]
+        return Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
+                                                   else None), hit.title, hit.authors,
+                     hit.year, "arXiv" if hit.preprint else venue, hit.preprint, hit.doi, None,
+                     None, fetch=lambda: _from_bib(dblp.fetch_bib(hit.key)))
+
+
+_RECORDS_KEPT = 4  # of one work on DBLP: its versions, never a list of namesakes
 
 
 def _families(authors: Iterable[str]) -> list[str]:
@@ -446,7 +452,8 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
         hit = checked.found
         if hit is not None and hit.fetch is not None and (
                 checked.findings or entry.fields.get("pages")):
-            found = [f.fetch() if f.fetch is not None else f for f in found]
+            found = [f.fetch() if f.fetch is not None and f.label == hit.label else f
+                     for f in found]
             checked = _compared(entry, found, list(id_findings), asker.asked, today)
     except SourceError as error:
         return Checked("not-checked", reason=error.summary, source_failed=True)
@@ -455,9 +462,22 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
     return checked
 
 
+def _cited_record(entry: Entry, found: list[Found]) -> Found | None:
+    """The published record the entry cites: of a work with several (a conference paper
+    and its journal version), the one at the venue the entry names, else the first."""
+    published = [f for f in found if not f.preprint]
+    claimed = venue_of(entry.venue) if entry.venue and len(published) > 1 else None
+    if claimed is not None:
+        for record in published:
+            venue = venue_of(record.venue or "")
+            if venue is not None and claimed.same_as(venue):
+                return record
+    return published[0] if published else None
+
+
 def _compared(entry: Entry, found: list[Found], findings: list[Finding], asked: set[str],
               today: date) -> Checked:
-    published = next((f for f in found if not f.preprint), None)
+    published = _cited_record(entry, found)
     preprint = next((f for f in found if f.preprint), None)
     chosen = published or preprint
     if published is not None and preprint is not None:  # a fix cites both, as the library does

@@ -170,9 +170,12 @@ class Recordings:
                 "authors": {"author": [{"text": a} for a in authors] if len(authors) != 1
                             else {"text": authors[0]}},
                 "title": title + ".",
-                "venue": "ICLR" if "/iclr/" in key else "ICML" if "/icml/" in key else "NeurIPS",
+                # DBLP's venue: a journal's ISO 4 name, a conference's acronym
+                "venue": fields["journal"] if kind == "article" else "ICLR" if "/iclr/" in key
+                else "ICML" if "/icml/" in key else "NeurIPS",
                 "year": fields.get("year", ""),
-                "type": "Conference and Workshop Papers",
+                "type": "Journal Articles" if kind == "article" else
+                "Conference and Workshop Papers",
                 "key": key,
                 "url": f"https://dblp.org/rec/{key}",
             }

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from conftest import ROOT, SHARED
+import llm4anno_bib
+from conftest import ROOT, SHARED, connect
 from llm4anno_bib.venues import names_preprint, venue_of
 
 ICML = [
@@ -163,3 +164,52 @@ def test_an_unknown_venue_style_is_a_clear_error(tmp_path):
 
     with pytest.raises(UnknownStyle, match="choose one of: short, full, iso4"):
         llm4anno_bib.load().filter(keys="wei2022chain").export(venues="abbreviated")
+
+
+_CONFERENCE_VERSION = """@inproceedings{DBLP:conf/icml/Doe21,
+  author       = {Jane Doe and
+                  Rui Zhang},
+  title        = {Sparse Annotators Agree on Dense Labels},
+  booktitle    = {Proceedings of the 38th International Conference on Machine Learning,
+                  {ICML} 2021},
+  year         = {2021},
+  url          = {http://proceedings.mlr.press/v139/doe21a.html}
+}
+"""
+# the same work, extended in a journal two years later: DBLP's second record of it
+_JOURNAL_VERSION = """@article{DBLP:journals/jmlr/DoeZ23,
+  author       = {Jane Doe and
+                  Rui Zhang},
+  title        = {Sparse Annotators Agree on Dense Labels},
+  journal      = {J. Mach. Learn. Res.},
+  volume       = {24},
+  year         = {2023},
+  url          = {http://jmlr.org/papers/v24/21-0001.html}
+}
+"""
+
+
+def test_a_work_with_two_records_agrees_with_either_and_differs_from_neither(tmp_path):
+    """A conference paper and its journal version: citing either (its venue, its year)
+    agrees; a third venue differs from both, and its message names the first."""
+    from source_server import Recordings, SourceServer
+
+    streams = tmp_path / "dblp"
+    streams.mkdir()
+    (streams / "two.bib").write_text(_CONFERENCE_VERSION + "\n" + _JOURNAL_VERSION,
+                                     encoding="utf-8")
+    cited = tmp_path / "cited.bib"
+    cited.write_text("\n".join(
+        f"@{kind}{{{key},\n  author = {{Doe, Jane and Zhang, Rui}},\n  title = {{Sparse "
+        f"Annotators Agree on Dense Labels}},\n  {field} = {{{venue}}},\n  year = {{{year}}}\n}}"
+        for key, kind, field, venue, year in [
+            ("conference", "inproceedings", "booktitle", "ICML", 2021),
+            ("journal", "article", "journal", "Journal of Machine Learning Research", 2023),
+            ("elsewhere", "inproceedings", "booktitle", "AISTATS", 2021)]), encoding="utf-8")
+    with SourceServer(Recordings(dblp_dir=streams)) as server:
+        report = llm4anno_bib.verify(cited, llm4anno_bib.Library([]), lookup=True,
+                                     sources=connect(server, tmp_path / "cache"))
+    status = {e.key: e for e in report.entries}
+    assert status["conference"].status == "agrees", status["conference"].findings
+    assert status["journal"].status == "agrees", status["journal"].findings
+    assert [f.kind for f in status["elsewhere"].findings] == ["venue-differs"]
