@@ -37,7 +37,7 @@ from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.progress import Progress
 from llm4anno_bib.model import Entry, Library, cites_preprint
-from llm4anno_bib.venues import names_preprint
+from llm4anno_bib.venues import preprint_only
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
@@ -50,10 +50,6 @@ __all__ = ["EntryReport", "FieldChange", "UpdateProgress", "UpdateResult", "upda
 
 # Fields a preprint citation has that its published version replaces (see the module doc).
 _ARXIV_GIVES = ("howpublished", "month")  # what arXiv gives that its publication replaces
-# (number = {arXiv:2103.05331}, an arXiv DOI: the preprint's ids, never the
-# published work's; its eprint fields say them)
-_PREPRINT_ONLY = ("howpublished", "month", "journal", "note", "publisher", "volume", "number",
-                  "doi")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,15 +297,14 @@ def _preprint_values_dropped(entry: Entry, resolution: Resolution,
         return []
     preprint_values = arxiv_fields(resolution.preprint) if resolution.preprint else {}
     removed = []
-    for name in _PREPRINT_ONLY if upgrading else _ARXIV_GIVES:
+    for name in sorted(fields) if upgrading else _ARXIV_GIVES:
         if name in proposed or name in entry.curated or name not in fields:
             continue
         value = fields[name]
-        # the preprint's own value; when upgrading, one that names the preprint too, and a
-        # month the published version does not give (beside the published year, a date
-        # that never was)
-        if value == preprint_values.get(name) or upgrading and (
-                names_preprint(value) or name == "month"):
+        # the preprint's own value; when upgrading, any value that is the preprint's alone
+        # (a month the published version does not give: beside its year, a date that never was)
+        if value == preprint_values.get(name) and name in _ARXIV_GIVES or upgrading and \
+                preprint_only(name, value):
             removed.append(FieldChange(name, fields.pop(name), None,
                                        f"{source_label(resolution.published)} replaces the "
                                        "preprint"))

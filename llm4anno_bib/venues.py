@@ -83,6 +83,24 @@ def names_preprint(value: str) -> bool:
     return _NAMES_PREPRINT.search(value) is not None
 
 
+# Where and when a preprint appeared: on its published version these are the preprint's
+# (journal = {arXiv preprint ...}, number = {arXiv:2103.05331}), never the published work's
+_PREPRINT_PLACE = frozenset({"journal", "howpublished", "publisher", "volume", "number", "month"})
+
+
+def preprint_only(name: str, value: str) -> bool:
+    """Whether a field of an entry citing a preprint is the preprint's alone, left off the
+    entry of its published version: where and when the preprint appeared, or a note or DOI
+    naming the preprint server (the one home of this rule: upgrade and verify --fix ask it).
+
+    >>> preprint_only("number", "arXiv:2103.05331"), preprint_only("note", "arXiv preprint")
+    (True, True)
+    >>> preprint_only("note", "Oral presentation"), preprint_only("title", "arXiv")
+    (False, False)
+    """
+    return name in _PREPRINT_PLACE or name in ("note", "doi") and names_preprint(value)
+
+
 @lru_cache(maxsize=4096)  # a bibliography names a few venues many times; each is a table scan
 def venue_of(text: str) -> Venue | None:
     """The venue ``text`` names (a booktitle, a journal, a list's label), or ``None`` when

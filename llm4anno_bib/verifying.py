@@ -40,6 +40,7 @@ from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
 from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
+from llm4anno_bib.venues import preprint_only
 
 if TYPE_CHECKING:
     import pandas
@@ -531,9 +532,8 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
     ours_fields = {k: enclose(k, v) for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
     if any(f.kind == "preprint-of-published" for f in report.findings):
         # cite the published version: its fields, plus what the user added that it lacks
-        preprint_only = {"journal", "howpublished", "volume", "number", "publisher", "month"}
         kept = [(k, v) for k, v in theirs if k.lower() not in ours_fields
-                and k.lower() not in preprint_only]
+                and not preprint_only(k.lower(), unenclosed(v))]
         written = {k.lower(): v for k, v in theirs}  # the user's title and authors, as written
         published = [(k, written[k] if k in written and written_alike(
             k, unenclosed(written[k]), ours.fields[k]) else v) for k, v in ours_fields.items()]

@@ -32,7 +32,8 @@ def _planted(library) -> tuple[str, dict[str, set[str]]]:
     t0 = library["sanh2022multitask"]
     preprint = ("@article{sanh2021multitask,\n  title = {" + t0.fields["title"] + "},\n"
                 "  author = {" + t0.fields["author"] + "},\n  journal = {arXiv preprint "
-                "arXiv:2110.08207},\n  year = {2021},\n  note = {my reading notes},\n}\n")
+                "arXiv:2110.08207},\n  year = {2021},\n  note = {my reading notes},\n"
+                "  doi = {10.48550/arXiv.2110.08207},\n}\n")
     rationale = library["wang2022rationale"]
     wrong_id = ("@misc{rationale,\n  title = {" + rationale.fields["title"] + "},\n  author = {"
                 + rationale.fields["author"] + "},\n  year = {2022},\n  eprint = {2210.03493},\n"
@@ -96,6 +97,7 @@ def test_fix_writes_a_corrected_copy_that_verifies_clean(library):
     published = fixed[fixed.index("@inproceedings{sanh2021multitask,"):]
     assert "note = {my reading notes}" in published.split("\n}")[0]  # the user's field stays
     assert "arXiv preprint" not in published.split("\n}")[0]
+    assert "10.48550" not in published.split("\n}")[0]  # the preprint's DOI is not the work's
 
 
 def test_an_agreeing_bibliography_exits_0(library):
