@@ -424,8 +424,8 @@ def _pages_findings(entry: Entry, found: Found) -> list[Finding]:
     theirs, ours = entry.fields.get("pages"), found.pages
     if not theirs or not ours or found.preprint:
         return []
-    if plain_pages(theirs) == plain_pages(ours):
-        return []
+    if plain_pages(theirs) in (plain_pages(ours), plain_pages(ours).split("-")[0]):
+        return []  # the same range, or its first page (how some styles cite an article)
     return [Finding("pages", "pages-differ", theirs, ours, found.label,
                           f"the pages are {ours}")]
 

@@ -104,6 +104,19 @@ def test_formatting_is_never_a_disagreement(server, tmp_path, needs_dblp, author
     assert entry.matched == "DBLP conf/iclr/0001023"
 
 
+@pytest.mark.parametrize(("pages", "kinds"), [
+    ("12685--12695", []), ("12685\u201312695", []), ("12685", []),  # its first page: agrees
+    ("12686--12695", ["pages-differ"]), ("23", ["pages-differ"])])  # a Zotero page count
+def test_pages_agree_as_a_range_or_its_first_page(server, tmp_path, needs_dblp, pages, kinds):
+    path = tmp_path / "one.bib"
+    path.write_text("@inproceedings{k,\n  author = {Yanxi Li and Xinghao Chen and Minjing Dong"
+                    " and Yehui Tang and Yunhe Wang and Chang Xu},\n  title = {Spatial-Channel "
+                    "Token Distillation for Vision MLPs},\n  booktitle = {ICML},\n  year = "
+                    f"{{2022}},\n  pages = {{{pages}}},\n}}\n", encoding="utf-8")
+    entry = _verify(server, tmp_path, path).entries[0]
+    assert [f.kind for f in entry.findings] == kinds, entry.findings
+
+
 _ALIZADEH = """@article{a,
   title = {Open-source {LLMs} for text annotation: a practical guide for model setting and
            fine-tuning},
