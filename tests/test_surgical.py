@@ -123,3 +123,44 @@ def test_upgrade_writes_a_users_file_in_its_own_layout(server, tmp_path, needs_d
     assert "\n\tyear = 2017,\n\tnote = {my favourite},\n\t" in text  # bare year, order, tabs
     assert "howpublished" not in text and "\n\tbooktitle = {" in text
     assert "  " not in text.replace("\t", "")  # no canonical two-space lines
+
+
+ZOTERO = """@article{christiano_deep_2017,
+\ttitle = {Deep reinforcement learning from human preferences},
+\turl = {http://arxiv.org/abs/1706.03741},
+\turldate = {2020-02-11},
+\tjournal = {arXiv:1706.03741 [cs, stat]},
+\tauthor = {Christiano, Paul and Leike, Jan and Brown, Tom B. and Martic, Miljan and Legg, Shane and Amodei, Dario},
+\tmonth = jun,
+\tyear = {2017},
+\tnote = {arXiv: 1706.03741},
+\tkeywords = {Computer Science - Machine Learning},
+}
+"""
+# by hand: the type and URL become the published paper's; Zotero's arXiv journal, month and
+# note go (the preprint's alone); the record's booktitle, pages and DBLP key and the
+# preprint's eprint fields come last, on lines like the entry's; nothing else moves
+ZOTERO_UPGRADED = """@inproceedings{christiano_deep_2017,
+\ttitle = {Deep reinforcement learning from human preferences},
+\turl = {https://proceedings.neurips.cc/paper/2017/hash/d5e2c0adad503c91f91df240d0cd4e49-Abstract.html},
+\turldate = {2020-02-11},
+\tauthor = {Christiano, Paul and Leike, Jan and Brown, Tom B. and Martic, Miljan and Legg, Shane and Amodei, Dario},
+\tyear = {2017},
+\tkeywords = {Computer Science - Machine Learning},
+\tbooktitle = {Advances in Neural Information Processing Systems 30: Annual Conference on Neural Information Processing Systems 2017, December 4-9, 2017, Long Beach, CA, {USA}},
+\tpages = {4299--4307},
+\tdblp = {conf/nips/ChristianoLBMLA17},
+\teprint = {1706.03741},
+\tarchiveprefix = {arXiv},
+\tprimaryclass = {stat.ML},
+}
+"""
+
+
+def test_upgrade_of_a_zotero_export_is_the_minimal_edit(server, tmp_path, needs_dblp):
+    from conftest import connect
+
+    path, out = tmp_path / "zotero.bib", tmp_path / "out.bib"
+    path.write_text(ZOTERO, encoding="utf-8")
+    llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    assert out.read_text(encoding="utf-8") == ZOTERO_UPGRADED
