@@ -165,12 +165,25 @@ def text_to_latex(text: str) -> str:
 
     >>> text_to_latex("Tamás & co")
     "Tam{\\\\'a}s {\\\\&} co"
+    >>> text_to_latex('Agents for "Mind" Exploration')
+    "Agents for ``Mind'' Exploration"
     """
     clean = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
     # BibTeX counts braces even after a backslash: literal ones must not be braces at all
-    latex = _encoded("all", collapse_spaces(clean))
+    return finished_latex(_encoded("all", collapse_spaces(clean)))
+
+
+def finished_latex(latex: str) -> str:
+    """pylatexenc's encoding of a text made safe for BibTeX and Biber and typeset right:
+    braces as commands, quotation marks as LaTeX writes them (``Mind'', straight ones in
+    pairs), specials unbraced (``unbraced_specials``)."""
     latex = latex.replace("{\\{}", "{\\textbraceleft}").replace("{\\}}", "{\\textbraceright}")
+    latex = _STRAIGHT_QUOTES.sub(r"``\1''", latex)
+    latex = latex.replace("{\\textquotedblleft}", "``").replace("{\\textquotedblright}", "''")
     return unbraced_specials(latex)
+
+
+_STRAIGHT_QUOTES = re.compile(r"\{''\}([^{}]{1,300}?)\{''\}")
 
 
 # Biber reads ``{\textbackslash}x`` as the character itself and writes it as a name's

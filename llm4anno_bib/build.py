@@ -26,9 +26,10 @@ from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
 from llm4anno_bib._text import TITLE_THRESHOLD, text_to_latex
 from llm4anno_bib.ids import (
-    anthology_id_in, doi_of_link, identities, identity, names_version_of_record, parse_arxiv_id,
-    web_url,
+    anthology_id_in, arxiv_year, doi_of_link, identities, identity, names_version_of_record,
+    parse_arxiv_id, web_url,
 )
+from llm4anno_bib.venues import names_preprint
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,10 @@ class Work:
         if self.published:
             return next(iter(identities(self.published.fields)),
                         f"{self.published.source}:{self.published.ident}")
-        return identity("title", self.items[0].title)
+        link = self.items[0].paper_link or ""  # what no source knows: its link's id, if any
+        arxiv_id, doi = parse_arxiv_id(link), doi_of_link(link)
+        return identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi \
+            else identity("title", self.items[0].title)
 
     def authors_year(self) -> tuple[tuple[str, ...], int | None]:
         if self.arxiv:
@@ -307,8 +311,7 @@ def _search_arxiv_for(title: str, year: int | None, clients: Sources) -> ArxivRe
 def _find_preprint(work: Work, clients: Sources, report: BuildReport) -> None:
     title = work.published.title if work.published else work.items[0].title
     authors, year = work.authors_year()
-    listed_first = work.items[0].first_author
-    authors = authors or ((listed_first,) if listed_first else ())  # the list's own
+    authors = authors or work.items[0].authors  # the list's own
     _, label_year = parse_label(work.items[0].label)
     known = Known([title, *work.titles], authors, year or label_year, repr(title),
                   published=work.published)
@@ -326,22 +329,49 @@ def _find_published(work: Work, clients: Sources, report: BuildReport) -> None:
 
 
 def _merge(works: list[Work]) -> list[Work]:
+    """One work per identity: its identifier (a record's, else the link's), then, for works
+    no source knows, its title. Where the list gives one paper two titles, or one title two
+    links, and no source can say which is right, the work says so (a ``duplicate`` note)."""
     merged: dict[str, Work] = {}
+    by_title: dict[str, Work] = {}  # works no source knows, by their listed title
     for work in works:
-        if work.arxiv is None and work.published is None and work.curated is None:
-            if not work.is_survey:
-                merged.setdefault(work.identity, work)
+        unknown = work.arxiv is None and work.published is None and work.curated is None
+        if unknown and work.is_survey:
             continue
         target = merged.get(work.identity)
+        titled = identity("title", work.items[0].title) if unknown and work.items else None
+        if target is None and titled is not None and titled in by_title:
+            target = by_title[titled]
+            again, first = work.items[0], target.items[0]
+            target.notes.append((
+                "duplicate", f"line {again.line}: listed again, linking {again.paper_link}",
+                "one entry", f"the list itself: line {first.line} links {first.paper_link} "
+                "under the same title; one of the two links is another paper's"))
         if target is None:
             merged[work.identity] = work
+            if titled is not None:
+                by_title.setdefault(titled, work)
             continue
-        target.items += work.items
-        target.titles += [t for t in work.titles if t not in target.titles]
-        has_rename = any(note[0] == "renamed" for note in target.notes)
-        target.notes += [n for n in work.notes if not (n[0] == "renamed" and has_rename)]
-        target.published = target.published or work.published
+        _absorb(target, work)
     return list(merged.values())
+
+
+def _absorb(target: Work, work: Work) -> None:
+    """``work``'s items, titles and notes added to ``target``, the same work."""
+    first = target.items[0] if target.items else None  # (the survey is in no section)
+    again = work.items[0] if work.items else None
+    if first is not None and again is not None and target.arxiv is None and \
+            target.published is None and title_score(first.title, again.title) < TITLE_THRESHOLD:
+        # one link under two titles, and no source to say which is the paper's
+        target.notes.append((
+            "duplicate", f"line {again.line}: listed again as '{again.title}'",
+            "one entry", f"the list itself: line {first.line} links the same paper as "
+            f"'{first.title}'"))
+    target.items += work.items
+    target.titles += [t for t in work.titles if t not in target.titles]
+    has_rename = any(note[0] == "renamed" for note in target.notes)
+    target.notes += [n for n in work.notes if not (n[0] == "renamed" and has_rename)]
+    target.published = target.published or work.published
 
 
 _LINK_FIELDS = {"code": "code", "repo": "code", "data": "data", "html": "webpage"}
@@ -369,13 +399,29 @@ def _entry_fields(work: Work) -> dict[str, str]:
 
 
 def _list_facts(item: ListItem) -> dict[str, str]:
-    """What the list itself says of an item no source knows: its title, its label's year
-    and its link (inert: rebuilt as LaTeX text, the link checked as a URL)."""
+    """What the list itself says of an item no source knows: its title and authors, the
+    year (its label's, else one it states, else its arXiv id's), its venue label, the arXiv
+    id or DOI its link names, and the link (all inert: text rebuilt as LaTeX, identifiers
+    read by their grammar, the link checked as a URL)."""
     fields = {"title": text_to_latex(item.title)}
-    _venue, year = parse_label(item.label)
+    if item.authors:
+        fields["author"] = " and ".join([text_to_latex(a) for a in item.authors]
+                                        + (["others"] if item.et_al else []))
+    venue, labelled = parse_label(item.label)
+    link = web_url(_repair_link(item.paper_link or ""))
+    arxiv_id = parse_arxiv_id(link or "")
+    year = labelled or item.year or (arxiv_year(arxiv_id) if arxiv_id else None)
     if year is not None:
         fields["year"] = str(year)
-    link = web_url(_repair_link(item.paper_link or ""))
+    if venue and not names_preprint(venue):
+        fields["howpublished"] = text_to_latex(venue)
+    elif arxiv_id:
+        fields["howpublished"] = f"arXiv preprint arXiv:{arxiv_id}"
+    if arxiv_id:
+        fields |= {"eprint": arxiv_id, "archiveprefix": "arXiv"}
+    doi = doi_of_link(link or "")
+    if doi and not arxiv_id:
+        fields["doi"] = doi
     if link:
         fields["url"] = link
     return fields

@@ -3,7 +3,7 @@
 ``<surname><year><word>``: the first author's family name, the year of the cited version,
 and the first word of the title that is not in ``STOPWORDS``; all ASCII, lowercase, letters
 and digits only (``wei2022chain``). An organisation as author gives its name (``openai``);
-no author at all gives the first title word twice over (``gpt4all2023gpt4all``). On a
+no author at all gives the title word and the year (``gpt4all2023``). On a
 collision, in library order, the first keeps the bare key and the next get ``a``, ``b``, ...
 Once written to ``library.bib`` a key never changes.
 """
@@ -40,20 +40,47 @@ def family_name(author: str) -> str:
 
 
 def first_title_word(title: str) -> str:
-    """The first title word not in ``STOPWORDS``, folded to ASCII lowercase."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(title)).lower())
-    return next((w for w in words if w not in STOPWORDS), words[0] if words else "untitled")
+    """The first title word not in ``STOPWORDS``, folded to ASCII lowercase; a Greek letter
+    is its name, and a first word of one or two letters joined to what its hyphens join it
+    to (``δ-mem`` -> ``deltamem``, ``I-Con`` -> ``icon``).
+
+    >>> first_title_word("The Chain-of-Thought Trick"), first_title_word("δ-mem: Memory")
+    ('chain', 'deltamem')
+    """
+    plain = _GREEK.sub(_greek_name, latex_to_text(title))
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", ascii_fold(plain).lower())
+    word = next((w for w in words if w.split("-")[0] not in STOPWORDS),
+                words[0] if words else "untitled")
+    parts = word.split("-")
+    short = len(parts[0]) <= 2 or parts[0] in _GREEK_NAMES
+    return "".join(parts) if short and len(parts) > 1 else parts[0]
+
+
+_GREEK = re.compile(r"[\u0391-\u03a9\u03b1-\u03c9]")
+_GREEK_NAMES = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lamda lambda "
+                         "mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega".split())
+
+
+def _greek_name(letter: re.Match[str]) -> str:
+    import unicodedata
+
+    return unicodedata.name(letter.group(), "").rpartition(" ")[2].lower()
 
 
 def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
-    """The key before collision suffixes.
+    """The key before collision suffixes: the first author's family name, the year and the
+    first title word; with no author, the title word and the year (never a word twice).
 
     >>> base_key(["Jason Wei", "Xuezhi Wang"], 2022, "Chain-of-Thought Prompting Elicits ...")
     'wei2022chain'
+    >>> base_key([], 2026, "δ-mem: Efficient Memory")
+    'deltamem2026'
     """
     first = next(iter(authors), None)
     word = first_title_word(title)
-    stem = _clean(family_name(first)) if first else word
+    stem = _clean(family_name(first)) if first else ""
+    if not stem or stem == word:
+        return f"{word}{year or ''}"
     return f"{stem}{year or ''}{word}"
 
 

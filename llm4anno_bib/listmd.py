@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from llm4anno_bib._text import shortened
 from llm4anno_bib.ids import is_url, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
+from llm4anno_bib.names import listed_names
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
@@ -40,7 +41,7 @@ _IMAGE = re.compile(r"!\[[^\[\]]*+\]\([^()\[\]\s]*+\)")
 _LINK = re.compile(r"\[(?P<text>[^\[\]]*+)\]\((?P<url>[^()\[\]\s]*+)\)")
 _DOUBLE_LINK = re.compile(r"\[\[(?P<text>[^\[\]]*+)\]\]\((?P<url>[^()\[\]\s]*+)\)")
 # a tag before the title, "(black-box) Title": no part of it
-_TAG = re.compile(r"\((?P<tag>[^()]{1,40}+)\)[ \t]++(?=\S)")
+_TAG = re.compile(r"\((?P<tag>(?:[^()]|\([^()]{0,40}+\)){1,60}+)\)[ \t]++(?=\S)")
 # link texts that say what a link is rather than what it names
 _GENERIC = frozenset({"pdf", "paper", "arxiv", "abs", "link", "here", "html", "doi", "acl",
                       "openreview", "code", "github", "repo", "project", "website", "page",
@@ -65,7 +66,13 @@ class ListItem:
     label: str | None
     title: str
     links: tuple[tuple[str, str], ...]
-    first_author: str | None = None  # where the item names its authors
+    authors: tuple[str, ...] = ()  # BibTeX names, where the item names its authors
+    et_al: bool = False  # the item names only the first authors ("et al.")
+    year: int | None = None  # a year the item states outside its label
+
+    @property
+    def first_author(self) -> str | None:
+        return self.authors[0] if self.authors else None
 
     def link(self, kind: str) -> str | None:
         """The first link of this kind (``pdf``, ``code``, ``data``, ``repo``, ``html``)."""
@@ -119,6 +126,12 @@ def parse_list(text: str) -> ListDocument:
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         heading = _heading(line)
+        markdown = _HEADING.fullmatch(line) if heading is not None and sections else None
+        paper = _paper_heading(markdown.group(1), number, sections[-1].slug) \
+            if markdown else None
+        if paper is not None:  # "### 12. [Title](https://arxiv.org/pdf/...)": an item
+            items.append(paper)
+            continue
         if heading is not None:
             depth, heading_text = heading
             del parents[depth:]
@@ -131,6 +144,11 @@ def parse_list(text: str) -> ListDocument:
             continue
         if _ANCHOR_ONLY.fullmatch(line):
             contents.add(sections[-1].slug)
+            continue
+        said = _AUTHORS_LINE.fullmatch(line)
+        if said and items and not items[-1].authors and number - items[-1].line <= 4:
+            names, et_al = listed_names(said.group("names"))  # under a paper heading
+            items[-1] = replace(items[-1], authors=names, et_al=et_al)
             continue
         read = _read_item(line, number, sections[-1].slug)
         if isinstance(read, ListItem):
@@ -145,6 +163,22 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused))
+
+
+def _paper_heading(text: str, number: int, section: str) -> ListItem | None:
+    """The paper a heading names, where it is one (``12. [Title](https://arxiv.org/...)``,
+    a daily-updates list's shape), else ``None``: the heading is a section's."""
+    if "](" not in text:
+        return None
+    read = _read_item("- " + _NUMBERING.sub("", text, count=1), number, section)
+    return read if isinstance(read, ListItem) and read.paper_link and \
+        _PAPER_HOSTS.search(read.paper_link) else None
+
+
+_NUMBERING = re.compile(r"^\d{1,5}[.)]\s+")
+# "**Authors:** A, B" or "Authors: A, B" on a line of its own, under a paper heading
+_AUTHORS_LINE = re.compile(r"[*_]{0,2}(?:authors?|by)[*_]{0,2}\s*[:：][*_]{0,2}\s*"
+                           r"(?P<names>\S.{0,4999})", re.I)
 
 
 def _heading(line: str) -> tuple[int, str] | None:
@@ -253,10 +287,22 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
     title, url = _clean_title(bold.group("title")), bold.group("url")
     if not _PAPER_HOSTS.search(url):
         return (number, title, url)
-    authors, _, after = bold.group("rest").rpartition("*")
-    label = _BOLD_LABEL.fullmatch(after.strip())
+    rest = bold.group("rest")
+    links = _links_of(_IMAGE.sub("", rest))  # a code link, a badge's target
+    plain = _BADGE_LINK.sub(" ", _DOUBLE_LINK.sub(" ", _LINK.sub(" ", _IMAGE.sub("", rest))))
+    authors = _AUTHORS_EMPHASIS.search(plain)
+    after = plain[authors.end():] if authors else plain
+    label = _BOLD_LABEL.search(after)
+    names, et_al = listed_names(authors.group("names")) if authors else ((), False)
     return ListItem(number, section, label.group("label") if label else None, title,
-                    (("pdf", url),), first_author(authors))
+                    (("pdf", url), *((k, u) for k, u in links if u != url and
+                                     k in ("code", "data", "html"))), names, et_al)
+
+
+# "*Authors.*" or "_Authors._" after a bold title (underscores: lists that emphasise so)
+_AUTHORS_EMPHASIS = re.compile(r"(?<![*\w])(?P<mark>[*_])(?P<names>[^*_\[\]()]{1,5000}+)"
+                               r"(?P=mark)(?![*\w])")
+_BADGE_LINK = re.compile(r"\[\s*\]\([^()\s]*+\)")  # what is left of [![badge](img)](url)
 
 
 def _declared_links_item(title: str, found: list[tuple[str, str]],
@@ -291,8 +337,8 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
                                        year.group() if year else "") if part) or None
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
     # the authors, where given, stand between the title and the venue
-    authors = plain[:venue.start()] if venue else ""
-    return ListItem(number, section, label, title, tuple(ordered), first_author(authors))
+    names, et_al = listed_names(plain[:venue.start()]) if venue else ((), False)
+    return ListItem(number, section, label, title, tuple(ordered), names, et_al)
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -351,9 +397,18 @@ def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, s
 
 
 def _links_of(text: str) -> list[tuple[str, str]]:
-    """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url)."""
-    return [(_kind_of(said), url) for said, url in
+    """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url); a link
+    with no text (a badge's) is known by its host."""
+    return [(_kind_of(said) if said.strip() else _kind_of_host(url), url) for said, url in
             _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
+
+
+def _kind_of_host(url: str) -> str:
+    if re.match(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/", url, re.I):
+        return "code"
+    if re.match(r"https?://(?:www\.)?huggingface\.co/datasets/", url, re.I):
+        return "data"
+    return "paper" if _PAPER_HOSTS.search(url) else "html"
 
 
 def _kind_of(text: str) -> str:
@@ -368,44 +423,31 @@ def _kind_of(text: str) -> str:
     return "pdf" if word == "pdf" else "paper"
 
 
-def first_author(text: str) -> str | None:
-    """The first of the authors a list item names, in any of the ways lists write them.
-
-    >>> first_author("*Ruibo Liu, Jerry Wei, Fangyu Liu.*")
-    'Ruibo Liu'
-    >>> first_author(". Doe, Jane, Roe, Richard.")  # family, given pairs without "and"
-    'Jane Doe'
-    >>> first_author("Meyer, Yev and Emadi, Marjan")
-    'Meyer, Yev'
-    >>> first_author("*Lin Long, Rui Wang et al.*")
-    'Lin Long'
-    """
-    names = " ".join(text.replace("*", " ").replace("_", " ").split()).strip(" .,;:")
-    names = re.sub(r",?\s*(?:et al\.?|and others)$", "", names).strip(" .,")
-    if not names or len(names) > 2000 or not any(c.isalpha() for c in names):
-        return None
-    if " and " in names:
-        return names.split(" and ")[0].strip(" ,") or None
-    parts = [p.strip() for p in names.split(",")]
-    if len(parts) >= 2 and all(len(p.split()) == 1 for p in parts[:2]) and \
-            len(parts) % 2 == 0 and all(len(p.split()) <= 2 for p in parts):
-        return f"{parts[1]} {parts[0]}"
-    return parts[0].split(". ")[0].strip() or None
-
-
 def _is_generic(text: str) -> bool:
     return not text or text.lower().strip(" []") in _GENERIC
 
 
 def _clean_title(text: str) -> str:
-    """A title as a list writes it, without its markup, a leading tag and the closing
-    full stop."""
-    title = " ".join(text.replace("**", "").replace("__", "").split()).strip(" *_")
+    """A title as a list writes it, without its markup (emphasis, HTML tags, Markdown's
+    backslash escapes, code marks), pictographs before or after it, a leading tag (nested
+    ones too) and the closing full stop.
+
+    >>> _clean_title("🟢 (white-box (defense)) **A\\\\*-Thought:** <br>Fast `Search`.")
+    'A*-Thought: Fast Search'
+    """
+    text = _HTML_TAG.sub(" ", text).replace("**", "").replace("__", "").replace("`", "")
+    title = _MARKDOWN_ESCAPE.sub(r"\1", " ".join(text.split())).strip(" *_")
+    title = _EDGE_PICTOGRAPHS.sub("", title)
     tag = _TAG.match(title)
     if tag:
         title = title[tag.end():]
     title = title.strip(" :-–—")
     return title[:-1].rstrip() if title.endswith(".") else title
+
+
+# pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
+_EDGE_PICTOGRAPHS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+|"
+                               r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+$")
 
 
 _MARKDOWN_LINK = re.compile(r"\[([^\[\]]*+)\]\([^()\[\]]*+\)")

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
 
-__all__ = ["Name", "PARTICLES", "Person", "comma_listed", "known_splits", "pybtex_person",
-           "split_name", "split_names", "with_known_splits"]
+__all__ = ["Name", "PARTICLES", "Person", "comma_listed", "known_splits", "listed_names",
+           "pybtex_person", "split_name", "split_names", "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
@@ -158,6 +158,51 @@ def comma_listed(value: str) -> str | None:
 
     return next((name for name in split_names(value)
                  if len(split_tex_string(name, ",")) > 3), None)
+
+
+def listed_names(text: str) -> tuple[tuple[str, ...], bool]:
+    """The people a paper list names, as BibTeX names, and whether it cut them short
+    (``et al.``), however the list writes them; ``((), False)`` for text that is no list
+    of names (a sentence, a venue, a link).
+
+    >>> listed_names("*Ruibo Liu, Jerry Wei, Fangyu Liu.*")
+    (('Ruibo Liu', 'Jerry Wei', 'Fangyu Liu'), False)
+    >>> listed_names("Meng, Yu, Huang, Jiaxin, Zhang, Yu, and Han, Jiawei.")
+    (('Meng, Yu', 'Huang, Jiaxin', 'Zhang, Yu', 'Han, Jiawei'), False)
+    >>> listed_names("_Lin Long, Rui Wang et al._"), listed_names("Doe, Jane and Roe, Richard")
+    ((('Lin Long', 'Rui Wang'), True), (('Doe, Jane', 'Roe, Richard'), False))
+    >>> listed_names("Accepted at ICLR 2024: see https://example.org")
+    ((), False)
+    """
+    names = collapse_spaces(re.sub(r"[*_]", " ", text)).strip(" .,;:")
+    cut = _ET_AL.search(names)
+    if cut:
+        names = names[:cut.start()].strip(" .,;:")
+    if not names or len(names) > 5000:
+        return (), False
+    people = _people_listed(names)
+    if not people or len(people) > 1000 or not all(
+            _NAME.fullmatch(p) and len(p.split()) <= 6 for p in people):
+        return (), False
+    return tuple(people), cut is not None
+
+
+def _people_listed(names: str) -> list[str]:
+    """The names of a list of people: BibTeX's ``Family, Given and ...``, family-given pairs
+    listed with commas (``Meng, Yu, Huang, Jiaxin``), or ``Given Family`` names."""
+    by_and = [part.strip(" ,") for part in re.split(r",?\s+(?:and|&)\s+", names)]
+    if len(by_and) > 1 and all(part.count(",") == 1 for part in by_and):
+        return by_and
+    parts = [part.strip() for piece in by_and for part in piece.split(",") if part.strip()]
+    paired = len(parts) >= 2 and len(parts) % 2 == 0 and \
+        all(len(p.split()) == 1 for p in parts[:2]) and all(len(p.split()) <= 3 for p in parts)
+    return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)] if paired else parts
+
+
+_ET_AL = re.compile(r",?\s*(?:et\.?\s+al\.?|and\s+others|etc\.?)\s*$", re.I)
+# One person as lists write them: letters, initials, hyphens, apostrophes, at most six
+# words and one comma (a venue, a sentence or a link is no name)
+_NAME = re.compile(r"(?=[^,]*\w)[^\W\d_][\w.'’\- ]{0,60}(?:, [^\W\d_][\w.'’\- ]{0,60})?")
 
 
 def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:

@@ -321,7 +321,7 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
     assert any("year 2020 is outside" in miss for miss in result.near_misses)
     # the list's own first author ("Doe, Jane": family, given without "and") is checked too
     assert "dblp" not in other_authors.fields
-    assert any("first author 'Wouter Kool' is not 'Jane Doe'" in miss
+    assert any("first author 'Wouter Kool' is not 'Doe, Jane'" in miss
                for miss in result.near_misses)
 
 
