@@ -359,7 +359,7 @@ def import_list(file: str | os.PathLike[str] | None = None,
         existing = _load_for_writing(into) if into is not None else None
         result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
-                                  progress=reporter(progress))
+                                  progress=reporter(progress), origin=str(source))
         if target is not None:
             result.library.save(target)
             result = replace(result, written=True)

@@ -851,7 +851,7 @@ def render_library(library: Library) -> str:
     blocks = _library_blocks(library)
     if source is not None:
         return _render_over(library, source, blocks)
-    parts: list[btp.Block] = [btp.ExplicitComment(HEADER)]
+    parts: list[btp.Block] = [btp.ExplicitComment(library.header or HEADER)]
     parts += [btp.ExplicitComment(text) for text in blocks.values()]
     parts.extend(_to_block(e) for e in library)
     return _write_blocks(parts)

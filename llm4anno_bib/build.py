@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,15 +20,15 @@ from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
 from llm4anno_bib.bibfile import read_bib_bytes
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
 from llm4anno_bib.keys import base_key, unique_key
-from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list
+from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list, survey_of
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
 from llm4anno_bib._text import TITLE_THRESHOLD, text_to_latex
 from llm4anno_bib.ids import (
-    anthology_id_in, arxiv_year, doi_of_link, identities, identity, names_version_of_record,
-    parse_arxiv_id, web_url,
+    anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
+    names_version_of_record, parse_arxiv_id, web_url,
 )
 from llm4anno_bib.venues import names_preprint
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -51,9 +52,12 @@ class Work:
     notes: list[tuple[str, str, str, str]] = field(default_factory=list)
     near_misses: list[str] = field(default_factory=list)
     is_survey: bool = False
+    named: str | None = None  # the identity a citation block gives (its arXiv id, DOI, title)
 
     @property
     def identity(self) -> str:
+        if self.named:
+            return self.named
         if self.curated:
             return "curated:" + self.curated.key
         if self.arxiv:
@@ -131,7 +135,7 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
     for stage in _STAGES:
         say(0, len(works), stage.says)
         for done, work in enumerate(works, start=1):
-            stage.run(work, clients, report)
+            _item_guarded(stage, work, clients, report)
             say(done, len(works), stage.says)
         then = stage.then
         if then is not None:
@@ -139,12 +143,58 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
             _asked(report, then.about, lambda: then.run(works, clients, report))
             say(1, 1, then.says)
     survey_record = records.get(survey_arxiv_id) if survey_arxiv_id else None
-    merged = _merge(([Work(arxiv=survey_record, is_survey=True)] if survey_record else [])
-                    + works)
+    survey = Work(arxiv=survey_record, is_survey=True) if survey_record else \
+        _survey_of_block(document.citation_block, clients, report)
+    merged = _merge(([survey] if survey else []) + works)
     for work in merged:  # the survey, and works two items named
         _published_of_preprint(work, clients, report)
     report.unverified = sum(1 for w in merged if _unresolved(w))
     return _assemble(document, merged, existing), report
+
+
+def _item_guarded(stage: _Stage, work: Work, clients: Sources, report: BuildReport) -> None:
+    """One stage for one work: whatever it fails with is that item's problem, reported with
+    its line, never the whole import's (a list is anyone's text; sources' failures are
+    already reported by ``_asked``, this catches what no rule foresaw)."""
+    try:
+        stage.run(work, clients, report)
+    except Exception as error:  # noqa: BLE001 (the item is reported; the others go on)
+        line = work.items[0].line if work.items else 0
+        report.unresolved.append(f"line {line}: {work.items[0].title if work.items else ''!r} "
+                                 f"could not be resolved ({type(error).__name__}: "
+                                 f"{str(error)[:200]}); cited from the list")
+        log.warning("line %s: %s", line, error)
+
+
+def _survey_of_block(block: str | None, clients: Sources, report: BuildReport) -> Work | None:
+    """The list's own paper where no arXiv record of it is at hand (offline, a DOI-only
+    survey, one arXiv does not know): Crossref's record of the DOI its citation block names,
+    else the block itself (made inert as every record is), cited as the list gives it."""
+    if not block:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a field refused is left out, as for any record
+            records = parse_records(block, "the list", lambda key, fields: key or "survey",
+                                    "the list's citation block")
+    except Llm4AnnoBibError:
+        return None
+    listed = records[0] if records and records[0].title else None
+    if listed is None:
+        return None
+    doi = listed.fields.get("doi")
+    published = _asked(report, f"the survey's DOI {doi}", lambda: clients.crossref.work(doi)) \
+        if doi and is_doi(doi) else None
+    if published is not None:
+        return Work(published=published, titles=[listed.title], is_survey=True)
+    fields = {name: value for name, value in listed.fields.items() if value.strip()}
+    arxiv_id = survey_of(block)
+    if arxiv_id and "eprint" not in fields:  # named only in its journal ("arXiv:2604.00626")
+        fields |= {"eprint": arxiv_id, "archiveprefix": "arXiv"}
+    named = identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi and \
+        is_doi(doi) else identity("title", listed.title)
+    return Work(curated=replace(listed, fields=fields), titles=[listed.title], is_survey=True,
+                named=named)
 
 
 def _ask_arxiv_for_links(works: Sequence[Work], survey_arxiv_id: str | None, clients: Sources,
@@ -339,7 +389,8 @@ def _merge(works: list[Work]) -> list[Work]:
         if unknown and work.is_survey:
             continue
         target = merged.get(work.identity)
-        titled = identity("title", work.items[0].title) if unknown and work.items else None
+        titled = identity("title", work.items[0].title) if unknown and work.items else \
+            identity("title", work.titles[0]) if work.named and work.titles else None
         if target is None and titled is not None and titled in by_title:
             target = by_title[titled]
             again, first = work.items[0], target.items[0]

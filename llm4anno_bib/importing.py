@@ -9,14 +9,16 @@ and link with an ``unverified`` correction, and the result says how many and why
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from llm4anno_bib._text import shortened, strip_controls
 from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
-from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.listmd import parse_list, plain_heading, survey_of
 from llm4anno_bib.model import Category, Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.records import BibRecord
@@ -39,39 +41,44 @@ class ImportResult:
     refused: tuple[str, ...] = ()  # links that are no web address, never written
 
 
-def survey_of(citation_block: str | None, list_text: str = "") -> str | None:
-    """The arXiv id of the list's own paper: from its citation block (``ListDocument.
-    citation_block``: an ``eprint`` or an arXiv link in it), else from the arXiv link on a
-    line of ``list_text`` that asks to cite ("please cite [our survey](...)"; items and
-    headings are no such line), or ``None``.
+def list_header(list_text: str, origin: str | None = None) -> str:
+    """The comment an imported library opens with: which list it holds (its title, and its
+    repository where its badges name one), and the command that made it from ``origin``.
 
-    >>> survey_of("@article{x,\\n  eprint={2402.13446},\\n}")
-    '2402.13446'
-    >>> survey_of(None, "If this helps, please cite [our survey](https://arxiv.org/abs/2402.13446v2).")
-    '2402.13446'
+    >>> list_header("# Awesome Things\\n[![s](https://img.shields.io/github/stars/me/things)]"
+    ...             "(https://github.com/me/things)\\n", "README.md")[:94]
+    'llm4anno-bib library: every paper of the list "Awesome Things" (https://github.com/me/things),'
     """
-    block = citation_block or ""
-    found = re.search(r"eprint\s*=\s*[{\"]\s*([^}\"\s]+)", block, re.I)
-    candidates = [found.group(1)] if found else []
-    candidates += _ARXIV_LINK.findall(block)
-    candidates += [link for line in list_text.splitlines() if _ASKS_TO_CITE.search(line)
-                   and not _ITEM_OR_HEADING.match(line) for link in _ARXIV_LINK.findall(line)]
-    return next((i for c in candidates if (i := parse_arxiv_id(c))), None)
+    title = next((plain_heading(m.group(1) or m.group(2)) for m in _TITLE.finditer(list_text)),
+                 "") or \
+        "a paper list"
+    repositories = Counter(m.group(1) for m in _REPOSITORY.finditer(list_text[:20_000]))
+    repository = max(repositories, key=lambda r: (repositories[r], r)) if repositories else None
+    named = f'"{shortened(strip_controls(title), 120)}"' + (
+        f" (https://github.com/{repository})" if repository else "")
+    made = f"llm4anno-bib import-list {Path(origin).name}" if origin else "llm4anno-bib import-list"
+    return (f"llm4anno-bib library: every paper of the list {named}, with the list's "
+            f"categories and corrections. Made by `{made}`; field and entry order are fixed.")
 
 
-_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/[^\s}\"()\]]++", re.I)
-_ASKS_TO_CITE = re.compile(r"\bcit(?:e|ing|ation)\b", re.I)
-# a paper named "CITE" in an item is not the list's own
-_ITEM_OR_HEADING = re.compile(r"\s*(?:[-*+|#]|\d{1,4}[.)])")
+_TITLE = re.compile(r"^#[ \t]+(\S.{0,300})$|<h1[^>]{0,200}>(?:<[^<>]{0,200}>)*([^<]{1,300})",
+                    re.M | re.I)
+# the repository a list's badges name (stars, forks, licence): the list's own
+_REPOSITORY = re.compile(r"img\.shields\.io/github/[\w-]{1,40}/([A-Za-z0-9-]{1,39}/"
+                         r"[A-Za-z0-9._-]{1,100}?)(?:\.svg)?[?)/\"\s]", re.I)
 
 
 def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibRecord] = (),
                      existing: Library | None = None, survey: str | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
+                     progress: Callable[[int, int, str], None] | None = None,
+                     origin: str | None = None) -> ImportResult:
     """The library of the list ``list_text`` (``existing``'s keys and corrections kept;
     ``survey`` the arXiv id of the list's own paper, default: from its citation block;
-    ``progress(done, total, stage)`` follows each stage of the build).
+    ``progress(done, total, stage)`` follows each stage of the build; ``origin`` the file
+    it was read from, named in the library's header).
     Raises ``NotFound`` when nothing in the text reads as a list item."""
+    # one line ending in what is written, whatever the README used (its intro is kept)
+    list_text = list_text.replace("\r\n", "\n").replace("\r", "\n")
     document = parse_list(list_text)
     if not document.items:
         raise NotFound("nothing in it reads as a list of papers (bullets or table rows that "
@@ -87,6 +94,7 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
                     f"{why}"
                     for line, url, why in document.refused)
     library, gone = _keeping(library, existing)
+    library.header = list_header(list_text, origin)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
                         report.unverified, left_out=left_out, no_longer_listed=gone,
                         refused=refused)

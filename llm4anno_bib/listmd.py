@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from llm4anno_bib._text import shortened
-from llm4anno_bib.ids import is_url, web_url
+from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 from llm4anno_bib.names import listed_names
 
@@ -31,7 +31,7 @@ _BULLET = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++(?P<body>.*+)")
 _LABEL = re.compile(r"\[(?P<label>[^\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # The other common shapes: "[**Title.**](url) *Authors.* Venue Year." and
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
-_BOLD_LINK = re.compile(r"\[\*\*(?P<title>[^\]*]++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
+_BOLD_LINK = re.compile(r"\[\*\*(?P<title>(?:[^\]*\\]|\\.)++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]++)\*\*(?P<rest>.*+)")
 _BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&-]{0,60}?[ \t]\d{4})[ \t.]*")
 _EMPHASIS = re.compile(r"(?<![*\w])[*_](?P<text>[^*_\[\]()]{1,80}+)[*_](?![*\w])")
@@ -179,6 +179,34 @@ _NUMBERING = re.compile(r"^\d{1,5}[.)]\s+")
 # "**Authors:** A, B" or "Authors: A, B" on a line of its own, under a paper heading
 _AUTHORS_LINE = re.compile(r"[*_]{0,2}(?:authors?|by)[*_]{0,2}\s*[:：][*_]{0,2}\s*"
                            r"(?P<names>\S.{0,4999})", re.I)
+
+
+def survey_of(citation_block: str | None, list_text: str = "") -> str | None:
+    """The arXiv id of the list's own paper: from its citation block (``ListDocument.
+    citation_block``: an ``eprint`` or an arXiv link in it), else from the arXiv link on a
+    line of ``list_text`` that asks to cite ("please cite [our survey](...)"; items and
+    headings are no such line), or ``None``.
+
+    >>> survey_of("@article{x,\\n  eprint={2402.13446},\\n}")
+    '2402.13446'
+    >>> survey_of(None, "If this helps, please cite [our survey](https://arxiv.org/abs/2402.13446v2).")
+    '2402.13446'
+    """
+    block = citation_block or ""
+    found = re.search(r"eprint\s*=\s*[{\"]\s*([^}\"\s]+)", block, re.I)
+    candidates = [found.group(1)] if found else []
+    candidates += _ARXIV_LINK.findall(block) + _ARXIV_NAMED.findall(block)
+    candidates += [link for line in list_text.splitlines() if _ASKS_TO_CITE.search(line)
+                   and not _ITEM_OR_HEADING.match(line) for link in _ARXIV_LINK.findall(line)]
+    return next((i for c in candidates if (i := parse_arxiv_id(c))), None)
+
+
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/[^\s}\"()\]]++", re.I)
+_ASKS_TO_CITE = re.compile(r"\bcit(?:e|ing|ation)\b", re.I)
+# a paper named "CITE" in an item is not the list's own
+_ITEM_OR_HEADING = re.compile(r"\s*(?:[-*+|#]|\d{1,4}[.)])")
+# "journal = {arXiv preprint arXiv:2604.00626}", as Google Scholar writes a preprint
+_ARXIV_NAMED = re.compile(r"\barXiv:\s?(\d{4}\.\d{4,5}(?:v\d+)?)", re.I)
 
 
 def _heading(line: str) -> tuple[int, str] | None:
@@ -393,7 +421,8 @@ _YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*"
 
 def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """The item's links as (kind, url): its paper first, then the others by their text."""
-    return (("pdf", paper), *((_kind_of(text), url) for text, url in links if url != paper))
+    return (("pdf", paper), *((_kind_of(text) if text.strip() else _kind_of_host(url), url)
+                              for text, url in links if url != paper))
 
 
 def _links_of(text: str) -> list[tuple[str, str]]:

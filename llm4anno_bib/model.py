@@ -584,6 +584,9 @@ class Library:
         self.survey_key = survey_key
         self.path = path
         self.intro = intro  # the list README's introduction (see listmd.render_list)
+        # the comment a file written anew opens with (None: the shipped library's); a list's
+        # import says which list it holds and how it was made
+        self.header: str | None = None
         # the library this one was filtered from: name splits are learnt from all of it
         self._whole: Library = whole._whole if whole is not None else self
         self._name_splits: dict[str, Name] | None = None

@@ -1,0 +1,205 @@
+"""Any list, for real (issue 28): every real list of ../shared/lists and the seed list reads
+into entries a person would keep, offline and against the stand-ins, and each shape and
+failure mode of real lists has a crafted case here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import llm4anno_bib
+from llm4anno_bib.build import BuildReport, build_library
+from llm4anno_bib.keys import base_key
+from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.names import listed_names
+
+from conftest import SHARED, connect
+
+LISTS = SHARED / "lists"
+REAL_LISTS = sorted(LISTS.glob("*_README.md")) + [SHARED / "seed" / "README.md"] \
+    if LISTS.is_dir() else []
+# list decoration a title must not keep: markdown, HTML, badges, escapes, pictographs
+_DECORATION = re.compile(r"\*\*|\]\(|<br|<img|!\[|\\\*|\{''\}|^[\U0001f000-\U0001faff\u2600-\u27bf]"
+                         r"|https?://")
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
+
+
+def _imported(path, tmp_path, **options):
+    return llm4anno_bib.import_list(path, tmp_path / "out.bib", cache_dir=tmp_path / "c",
+                                    **options)
+
+
+def _a_word_twice(key: str) -> bool:
+    words = re.findall(r"[a-z]+", key)
+    return len(words) != len(set(words))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", REAL_LISTS, ids=lambda p: p.name)
+def test_every_real_list_imports_offline_into_entries_a_person_would_keep(path, tmp_path):
+    text = path.read_text(encoding="utf-8")
+    result = _imported(path, tmp_path, offline=True)
+    entries = list(result.library)
+    written = (tmp_path / "out.bib").read_bytes()
+    # each linked arXiv paper is one entry
+    linked = {m.group(1) for line in text.splitlines() if not line.lstrip().startswith(">")
+              for m in _ARXIV.finditer(line)}
+    eprints = [e.fields.get("eprint") for e in entries if e.fields.get("eprint")]
+    assert len(eprints) == len(set(eprints))  # one entry per id
+    assert len(set(eprints)) >= 0.9 * len(linked), (len(set(eprints)), len(linked))
+    assert all(e.year for e in entries if e.fields.get("eprint"))  # the id gives the year
+    assert [e.title for e in entries if _DECORATION.search(e.title)] == []
+    assert [e.key for e in entries if _a_word_twice(e.key)] == []
+    assert b"\r\n" not in written  # one line ending
+    title = re.search(r"^#\s+(.+)$|<h1[^>]*>([^<]+)", text, re.M)
+    heading = re.sub(r"[^\w ]", "", (title.group(1) or title.group(2))).strip()
+    assert heading.split()[-1] in written.decode("utf-8").split("\n", 1)[0]  # the list's header
+    if "```bibtex" in text or "@article{" in text:
+        assert result.library.survey_key is not None
+
+
+@pytest.mark.slow
+def test_a_list_that_names_its_authors_gives_them_to_every_entry(tmp_path):
+    path = LISTS / "xnhyacinth_awesome-llm-long-context-modeling_README.md"
+    if not path.is_file():
+        pytest.skip(f"the real lists live in ../shared ({path} is absent)")
+    entries = list(_imported(path, tmp_path, offline=True).library)
+    with_authors = [e for e in entries if e.fields.get("author")]
+    assert len(with_authors) >= 0.9 * len(entries)
+    # keyed as verified entries are: the first author's family name, the year, a title word
+    first = next(e for e in with_authors if e.title.startswith("A Survey on Long Text Modeling"))
+    assert (first.key, first.fields["author"].split(" and ")[0]) == ("dong2023survey",
+                                                                      "Zican Dong")
+
+
+def test_the_names_a_list_writes_are_read_however_it_writes_them():
+    assert listed_names("Meng, Yu, Huang, Jiaxin, Zhang, Yu, and Han, Jiawei.")[0] == (
+        "Meng, Yu", "Huang, Jiaxin", "Zhang, Yu", "Han, Jiawei")
+    assert listed_names("_Kun Luo, Zheng Liu & Shitao Xiao._") == (
+        ("Kun Luo", "Zheng Liu", "Shitao Xiao"), False)
+    assert listed_names("*Zhen Tan, Dawei Li et al.*") == (("Zhen Tan", "Dawei Li"), True)
+    assert listed_names("Published at NeurIPS 2023 (oral)") == ((), False)
+
+
+DAILY = """# Daily papers
+
+## 2025-03-12
+
+### 1. [Alpha Beta: Scaling Annotation with LLMs](https://arxiv.org/pdf/2503.01234)
+**Authors**: Jane Doe, Richard Roe, Wei Zhang
+
+### 2. [δ-mem: Efficient Memory](https://arxiv.org/abs/2503.05678v2)
+
+## 2025-03-11
+
+### 1. [Gamma Things](https://arxiv.org/pdf/2503.00001)
+"""
+
+
+def test_numbered_paper_headings_under_date_headings_are_items(tmp_path):
+    path = tmp_path / "daily.md"
+    path.write_text(DAILY, encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    by_id = {e.fields["eprint"]: e for e in library}
+    assert set(by_id) == {"2503.01234", "2503.05678", "2503.00001"}
+    assert by_id["2503.01234"].key == "doe2025alpha"
+    assert by_id["2503.01234"].fields["author"] == "Jane Doe and Richard Roe and Wei Zhang"
+    assert by_id["2503.05678"].key == "deltamem2025"  # no author: a key a person would write
+    assert [c.heading for c in library.tree] == ["2025-03-12", "2025-03-11"]
+
+
+SHAPES = """# Shapes
+
+## Papers
+- Paper: [Sub-Item Titles Are Read](https://arxiv.org/abs/2401.00001)
+- 🟢 (white-box (defense)) [Nested Tags Go](https://arxiv.org/abs/2401.00002)
+- [**A\\*-Search Escapes: "Quoted" Words.**](https://arxiv.org/abs/2401.00003) *Ann Lee.* Arxiv 2024. [![Stars](https://img.shields.io/github/stars/a/b)](https://github.com/a/b)
+- [**Renamed Later**](https://arxiv.org/abs/2401.00004) *Ann Lee.* Arxiv 2024.
+- [**Renamed Earlier Title**](https://arxiv.org/abs/2401.00004) *Ann Lee.* Arxiv 2024.
+- [**Same Title, Two Links**](https://arxiv.org/abs/2401.00005) *Bo Li.* Arxiv 2024.
+- [**Same Title, Two Links**](https://arxiv.org/abs/2401.00006) *Bo Li.* Arxiv 2024.
+- [**A Journal Paper**](https://doi.org/10.1145/3560815) *Pengfei Liu.* ACM Computing Surveys 2023.
+
+| Paper | Year |
+|---|---|
+| 🟡 [Table Rows With Badges<br>Are Clean](https://arxiv.org/abs/2401.00007) | 2024 |
+"""
+
+
+def test_each_shape_reads_clean_and_one_work_is_one_entry(tmp_path):
+    path = tmp_path / "shapes.md"
+    path.write_text(SHAPES.replace("\n", "\r\n"), encoding="utf-8")  # a CRLF README
+    result = _imported(path, tmp_path, offline=True)
+    library = result.library
+    titles = {e.fields.get("eprint") or e.fields.get("doi"): e.title for e in library}
+    assert titles == {
+        "2401.00001": "Sub-Item Titles Are Read", "2401.00002": "Nested Tags Go",
+        "2401.00003": "A*-Search Escapes: ``Quoted'' Words", "2401.00004": "Renamed Later",
+        "2401.00005": "Same Title, Two Links", "10.1145/3560815": "A Journal Paper",
+        "2401.00007": "Table Rows With Badges Are Clean"}
+    escaped = next(e for e in library if e.fields.get("eprint") == "2401.00003")
+    assert escaped.fields["code"] == "https://github.com/a/b"  # the badge's link
+    assert escaped.fields["author"] == "Ann Lee" and escaped.year == 2024
+    journal = next(e for e in library if e.fields.get("doi"))
+    assert journal.fields["howpublished"] == "ACM Computing Surveys"
+    said = [c.said for c in library.corrections() if c.kind == "duplicate"]
+    assert "line 8: listed again as 'Renamed Earlier Title'" in said  # one id, two titles
+    assert "line 10: listed again, linking https://arxiv.org/abs/2401.00006" in said
+    assert b"\r" not in (tmp_path / "out.bib").read_bytes()
+
+
+def test_the_survey_comes_from_the_citation_block_offline_and_by_its_doi(server, tmp_path):
+    block = ("# L\n\n```bibtex\n@article{alizadeh2025open,\n  title={Open-source LLMs for text "
+             "annotation},\n  author={Alizadeh, Meysam},\n  doi={10.1007/s42001-024-00345-9},"
+             "\n  year={2025}\n}\n```\n\n## P\n- [X 2024] A Paper. [[pdf]](https://arxiv.org/"
+             "pdf/2401.00009.pdf)\n")
+    path = tmp_path / "L.md"
+    path.write_text(block, encoding="utf-8")
+    offline = _imported(path, tmp_path, offline=True).library
+    survey = offline[offline.survey_key]
+    assert (survey.key, survey.fields["author"]) == ("alizadeh2025open", "Alizadeh, Meysam")
+    online = llm4anno_bib.import_list(path, tmp_path / "on.bib",
+                                      sources=connect(server, tmp_path / "c2")).library
+    published = online[online.survey_key]  # Crossref's record of the DOI the block names
+    assert published.fields.get("journal") == "Journal of Computational Social Science"
+
+
+def test_base_keys_never_repeat_a_word():
+    assert base_key([], 2024, "Survey of Surveys") == "survey2024"
+    assert base_key(["Survey, Ann"], 2024, "Survey of Surveys") == "survey2024"
+    assert base_key(["Ann Lee"], None, "I-Con: A Framework") == "leeicon"
+
+
+class _FailingAnthology:
+    def fetch_bib(self, anthology_id: str):
+        raise RuntimeError(f"a bug no rule foresaw ({anthology_id})")
+
+
+def test_an_item_that_fails_in_a_way_no_rule_foresaw_is_that_items_problem(server, tmp_path):
+    text = ("# L\n\n## P\n- [ACL 2023] Broken Item. [[pdf]](https://aclanthology.org/"
+            "2023.acl-long.1.pdf)\n- [arXiv 2024] Fine Item. [[pdf]](https://arxiv.org/pdf/"
+            "2401.00009.pdf)\n")
+    sources = connect(server, tmp_path / "c", offline=True)
+    sources.acl = _FailingAnthology()  # type: ignore[assignment]
+    library, report = build_library(text, sources, [], survey_arxiv_id=None,
+                                    document=parse_list(text))
+    assert isinstance(report, BuildReport) and len(library) == 2
+    assert any(line.startswith("line 4:") and "RuntimeError" in line
+               for line in report.unresolved)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["wasiahmad_awesome-llm-synthetic-data_README.md",
+                                  "nick7nlp_awesome-llm-on-policy-distillation_README.md"])
+def test_a_real_list_imports_online_against_the_stand_ins(name, server, tmp_path, needs_dblp):
+    path = LISTS / name
+    if not path.is_file():
+        pytest.skip(f"the real lists live in ../shared ({path} is absent)")
+    result = llm4anno_bib.import_list(path, tmp_path / "out.bib",
+                                      sources=connect(server, tmp_path / "c"))
+    entries = list(result.library)
+    assert result.written and len(entries) >= 70
+    assert [e.key for e in entries if _a_word_twice(e.key)] == []
+    assert [e.title for e in entries if _DECORATION.search(e.title)] == []
+    assert all(e.year for e in entries if e.fields.get("eprint"))
