@@ -589,12 +589,20 @@ def import_list(file: Annotated[Path, typer.Argument(
                 curated: Annotated[Optional[Path], typer.Option(
                     "--curated", metavar="DIR",
                     help="A folder of .bib citations of works that are not papers.")] = None,
+                verbose: Annotated[bool, typer.Option(
+                    "--verbose", "-v", help="Print every unresolved lookup, near miss and "
+                                            "item left out, not only the summary.")] = False,
+                report: Annotated[Optional[Path], typer.Option(
+                    "--report", metavar="FILE",
+                    help="Write every unresolved lookup, near miss and item left out to "
+                         "FILE.")] = None,
                 offline: OfflineOption = False, cache_dir: CacheDirOption = None,
                 lock_timeout: LockTimeoutOption = 300.0) -> None:
     """Turn a paper list README into a library.
 
-    Every item is looked up in the sources; one no source holds is cited from the list's
-    own title, year and link, marked unverified. Give -o OUT or --into LIBRARY.
+    Every item is looked up in the sources; one no source holds is cited from what the
+    list says of it (title, authors, year, venue, arXiv id), marked unverified. Give -o OUT
+    or --into LIBRARY. A summary is printed; --verbose or --report FILE give the details.
     """
     if (output is None) == (into is None):
         raise _usage("give -o OUT (a new library) or --into LIBRARY (import onto it).")
@@ -620,19 +628,25 @@ def import_list(file: Annotated[Path, typer.Argument(
         raise typer.Exit(130) from None
     finally:
         screen.finish()
-    for line in result.near_misses:
-        _echo(f"near miss (not applied): {line}")
-    for line in result.unresolved:
-        _echo(f"unresolved: {line}")
-    for line in result.left_out:
-        _echo(f"left out: {line}")
-    for line in result.refused:
-        _echo(f"refused: {line}", err=True)
-    if result.no_longer_listed:
-        _echo(f"no longer in the list (kept): {' '.join(result.no_longer_listed)}")
+    details = result.details()
+    for line in details:
+        if line.startswith("refused: "):  # what was refused is always said, on stderr
+            _echo(line, err=True)
+        elif verbose:
+            _echo(line)
+    if report is not None:
+        from llm4anno_bib.files import refuse_same, write_text_atomic
+
+        with _reported():
+            refuse_same(report, [file, *(p for p in (output, into) if p is not None)])
+            write_text_atomic(report, "".join(f"{line}\n" for line in details))
+    for line in result.summary():
+        _echo(line, err=True)
+    hint = "" if verbose or not details else \
+        f" (details: {report})" if report is not None else " (details: --verbose or --report FILE)"
     _echo(f"wrote {_count(len(result.library), 'entry', 'entries')} to {output or into}"
           + (f"; {result.unverified} cited from the list alone (unverified)"
-             if result.unverified else ""), err=True)
+             if result.unverified else "") + hint, err=True)
 
 
 @command("render-list", cls=_Command)

@@ -75,6 +75,11 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
                 "september", "october", "november", "december")
 
 
+# pages named by an arXiv id: Hugging Face's paper pages
+_PAPER_PAGE = re.compile(r"https?://(?:www\.)?huggingface\.co/papers/\d{4}\.\d{4,5}(?:v\d+)?/?$",
+                         re.I)
+
+
 def parse_arxiv_id(text: str) -> str | None:
     """The arXiv id (without version) in an id, ``arXiv:`` id or arxiv.org URL, or ``None``.
 
@@ -82,10 +87,13 @@ def parse_arxiv_id(text: str) -> str | None:
     '2304.06767'
     >>> parse_arxiv_id("2213.00001") is None   # there is no 13th month
     True
+    >>> parse_arxiv_id("https://huggingface.co/papers/2401.01335")  # its arXiv paper's page
+    '2401.01335'
     """
     stripped = text.strip()
     match = _ARXIV_IN_TEXT.search(stripped)
-    if match is None or ("arxiv" not in stripped.lower() and match.group(0) != stripped):
+    named = "arxiv" in stripped.lower() or _PAPER_PAGE.match(stripped) is not None
+    if match is None or (not named and match.group(0) != stripped):
         return None
     found = match.group(1)
     if re.match(r"\d{4}\.", found):  # yymm.nnnn until 2014, yymm.nnnnn since 2015

@@ -19,7 +19,7 @@ from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
 from llm4anno_bib.listmd import parse_list, plain_heading, survey_of
-from llm4anno_bib.model import Category, Entry, Library
+from llm4anno_bib.model import CURATED_FIELD, Category, Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.records import BibRecord
 
@@ -39,6 +39,72 @@ class ImportResult:
     left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
     refused: tuple[str, ...] = ()  # links that are no web address, never written
+
+    def summary(self) -> list[str]:
+        """What a person reads first: the entries by who vouches for them, what was left
+        out or refused, the lookups that failed grouped by reason (the details are in
+        ``near_misses``, ``unresolved``, ``left_out`` and ``refused``).
+
+        >>> ImportResult(Library([]), unresolved=("line 3: x: HTTP 503 (https://a)",)).summary()
+        ['0 entries', 'unresolved lookups: 1 (1 x HTTP 503)']
+        """
+        unverified = {c.key for c in self.library.corrections() if c.kind == "unverified"}
+        counts = Counter(_vouched_by(entry, unverified) for entry in self.library)
+        verified = sum(n for who, n in counts.items() if who in _SOURCES)
+        lines = [", ".join([f"{len(self.library)} entries"] + [part for part in (
+            f"{verified} verified ({', '.join(f'{counts[w]} by {w}' for w in _SOURCES if counts[w])})"
+            if verified else "",
+            f"{counts['curated']} from the list's citation block or curated files"
+            if counts["curated"] else "",
+            f"{counts['unverified']} cited from the list alone (unverified)"
+            if counts["unverified"] else "") if part])]
+        if self.left_out:
+            lines.append(f"left out: {len(self.left_out)} items that link no paper")
+        if self.refused:
+            lines.append(f"refused: {len(self.refused)} links that are no web address")
+        if self.unresolved:
+            reasons = Counter(_reason_of(line) for line in self.unresolved)
+            lines.append(f"unresolved lookups: {len(self.unresolved)} (" + "; ".join(
+                f"{n} x {reason}" for reason, n in reasons.most_common(4)) +
+                ("; ..." if len(reasons) > 4 else "") + ")")
+        if self.near_misses:
+            lines.append(f"near misses (not applied): {len(self.near_misses)}")
+        return lines
+
+    def details(self) -> list[str]:
+        """Every line behind the summary: near misses, unresolved lookups, items left out,
+        refused links, keys no longer listed."""
+        return ([f"near miss (not applied): {line}" for line in self.near_misses]
+                + [f"unresolved: {line}" for line in self.unresolved]
+                + [f"left out: {line}" for line in self.left_out]
+                + [f"refused: {line}" for line in self.refused]
+                + ([f"no longer in the list (kept): {' '.join(self.no_longer_listed)}"]
+                   if self.no_longer_listed else []))
+
+
+_SOURCES = ("the ACL Anthology", "DBLP", "Crossref", "arXiv")
+
+
+def _vouched_by(entry: Entry, unverified: set[str]) -> str:
+    """Who vouches for an imported entry: a source, the list's own citations, or no one."""
+    if entry.key in unverified:
+        return "unverified"
+    if entry.fields.get(CURATED_FIELD):
+        return "curated"
+    if entry.fields.get("anthology"):
+        return "the ACL Anthology"
+    if entry.fields.get("dblp"):
+        return "DBLP"
+    return "Crossref" if entry.fields.get("doi") and entry.entry_type != "misc" else "arXiv"
+
+
+def _reason_of(line: str) -> str:
+    """Why a lookup failed, without the item, its line and the URLs asked."""
+    plain = _URL_OR_PARENS.sub("", line).strip()
+    return shortened(plain.rstrip(" .").rsplit(": ", 1)[-1] or plain, 80)
+
+
+_URL_OR_PARENS = re.compile(r"\(https?://[^)\s]*\)?|https?://\S+")
 
 
 def list_header(list_text: str, origin: str | None = None) -> str:

@@ -53,6 +53,7 @@ _PAPER_HOSTS = re.compile(
     r"dl\.acm\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
     r"link\.springer\.com|ieeexplore\.ieee\.org|techrxiv\.org|aaai\.org|ijcai\.org|"
     r"openaccess\.thecvf\.com|jmlr\.org|nature\.com|science\.org|biorxiv\.org|"
+    r"huggingface\.co/papers|"
     r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc)/"
     r"|\.pdf(?:$|[?#])", re.I)
 
@@ -145,24 +146,64 @@ def parse_list(text: str) -> ListDocument:
         if _ANCHOR_ONLY.fullmatch(line):
             contents.add(sections[-1].slug)
             continue
-        said = _AUTHORS_LINE.fullmatch(line)
-        if said and items and not items[-1].authors and number - items[-1].line <= 4:
-            names, et_al = listed_names(said.group("names"))  # under a paper heading
-            items[-1] = replace(items[-1], authors=names, et_al=et_al)
-            continue
-        read = _read_item(line, number, sections[-1].slug)
-        if isinstance(read, ListItem):
-            item = _with_web_links(read, refused)
-            if item is not None:
-                items.append(item)
-        elif read is not None:
-            left_out.append(read)
+        if not _authors_of_last(line, number, items):
+            _take_item(_read_item(line, number, sections[-1].slug), items, left_out, refused)
+    if not items:  # no shape known: every line that links a paper, under one section
+        loose: list[tuple[int, str, str]] = []
+        sections, items, left_out = _read_loosely(text, loose)
+        refused += [line for line in loose if line not in refused]
     block = _citation_block(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
     return ListDocument(_holding_papers(sections, items, contents), tuple(items),
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused))
+
+
+def _authors_of_last(line: str, number: int, items: list[ListItem]) -> bool:
+    """Whether ``line`` names the authors of the item just above it (``**Authors**: ...``
+    under a paper heading); they are given to it."""
+    said = _AUTHORS_LINE.fullmatch(line)
+    if not (said and items and not items[-1].authors and number - items[-1].line <= 4):
+        return False
+    names, et_al = listed_names(said.group("names"))
+    items[-1] = replace(items[-1], authors=names, et_al=et_al)
+    return True
+
+
+def _take_item(read: ListItem | tuple[int, str, str] | None, items: list[ListItem],
+               left_out: list[tuple[int, str, str]], refused: list[tuple[int, str, str]]
+               ) -> None:
+    """A read line kept where it goes: an item with its web links, or a line left out."""
+    if isinstance(read, ListItem):
+        item = _with_web_links(read, refused)
+        if item is not None:
+            items.append(item)
+    elif read is not None:
+        left_out.append(read)
+
+
+def _read_loosely(text: str, refused: list[tuple[int, str, str]]
+                  ) -> tuple[list[Category], list[ListItem], list[tuple[int, str, str]]]:
+    """A list in no shape this module knows (no headings, links in paragraphs): each line
+    that links a paper is an item titled by its link's text, all in one section."""
+    section = Category("papers", "Papers", 0, None, ())
+    items: list[ListItem] = []
+    left_out: list[tuple[int, str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if "](" not in line or _heading(line) is not None:
+            continue
+        read = _read_item(line if _BULLET.fullmatch(line) or line.startswith("|")
+                          else "- " + line, number, section.slug)
+        if isinstance(read, ListItem) and read.paper_link and \
+                _PAPER_HOSTS.search(read.paper_link):
+            item = _with_web_links(read, refused)
+            if item is not None:
+                items.append(item)
+        elif isinstance(read, tuple) and _BULLET.fullmatch(line):
+            left_out.append(read)
+    return ([section] if items else []), items, left_out
 
 
 def _paper_heading(text: str, number: int, section: str) -> ListItem | None:
@@ -313,8 +354,6 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
                     ) -> ListItem | tuple[int, str, str]:
     """``[**Title**](url) *Authors* [Label]``: a paper when the link is a paper host's."""
     title, url = _clean_title(bold.group("title")), bold.group("url")
-    if not _PAPER_HOSTS.search(url):
-        return (number, title, url)
     rest = bold.group("rest")
     links = _links_of(_IMAGE.sub("", rest))  # a code link, a badge's target
     plain = _BADGE_LINK.sub(" ", _DOUBLE_LINK.sub(" ", _LINK.sub(" ", _IMAGE.sub("", rest))))
@@ -322,6 +361,9 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
     after = plain[authors.end():] if authors else plain
     label = _BOLD_LABEL.search(after)
     names, et_al = listed_names(authors.group("names")) if authors else ((), False)
+    if not _PAPER_HOSTS.search(url) and not (names and label):
+        return (number, title, url)  # a repository, a dataset page: a paper only when the
+        # item says who wrote it and where it appeared, as for any paper
     return ListItem(number, section, label.group("label") if label else None, title,
                     (("pdf", url), *((k, u) for k, u in links if u != url and
                                      k in ("code", "data", "html"))), names, et_al)

@@ -203,3 +203,55 @@ def test_a_real_list_imports_online_against_the_stand_ins(name, server, tmp_path
     assert [e.key for e in entries if _a_word_twice(e.key)] == []
     assert [e.title for e in entries if _DECORATION.search(e.title)] == []
     assert all(e.year for e in entries if e.fields.get("eprint"))
+
+
+def test_the_cli_prints_a_summary_and_the_details_on_request(tmp_path):
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "shapes.md"
+    path.write_text(SHAPES + "- [A Blog Post](https://example.org/blog)\n", encoding="utf-8")
+    common = ["import-list", str(path), "--offline", "--cache-dir", str(tmp_path / "c")]
+    quiet = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "a.bib")])
+    assert quiet.exit_code == 0, quiet.output
+    assert "7 entries, 7 cited from the list alone (unverified)" in quiet.stderr
+    assert "left out: 1 items that link no paper" in quiet.stderr
+    assert "unresolved lookups: " in quiet.stderr and "not in the cache" in quiet.stderr
+    assert "unresolved: line" not in quiet.output  # the details wait for --verbose
+    assert "(details: --verbose or --report FILE)" in quiet.stderr
+    loud = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "b.bib"), "--verbose"])
+    assert "left out: line 16: A Blog Post (https://example.org/blog): not a paper" in \
+        loud.stdout
+    report = tmp_path / "report.txt"
+    kept = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "c.bib"), "--report",
+                                    str(report)])
+    assert kept.exit_code == 0 and report.read_text(encoding="utf-8").splitlines() == \
+        [line for line in loud.stdout.splitlines() if line.split(":")[0] in (
+            "unresolved", "left out", "near miss (not applied)")]
+    refused = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "d.bib"), "--report",
+                                       str(path)])
+    assert refused.exit_code != 0 and path.read_text(encoding="utf-8").startswith("# Shapes")
+
+
+def test_a_list_in_no_known_shape_degrades_to_its_paper_links(tmp_path):
+    text = ("# My reading\n\nSome papers I like:\n\n[Chain of Thought Prompting](https://arxiv.org"
+            "/abs/2201.11903) is great.\n- [Self-Consistency](https://huggingface.co/papers/2203."
+            "11171)\n* a repo: [code](https://github.com/x/y)\n")
+    document = parse_list(text)
+    assert [(i.line, i.title) for i in document.items] == [
+        (5, "Chain of Thought Prompting"), (6, "Self-Consistency")]
+    assert document.left_out == ((7, "a repo: code", "https://github.com/x/y"),)
+    path = tmp_path / "loose.md"
+    path.write_text(text, encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    assert sorted(e.fields["eprint"] for e in library) == ["2201.11903", "2203.11171"]
+
+
+def test_a_dataset_bullet_is_a_work_when_it_says_who_wrote_it_and_where():
+    document = parse_list(
+        "## Data\n- [**Open Knowledge**](https://huggingface.co/datasets/a/oak) *Vadim Borisov, "
+        "Richard Schreiber.* ICML Workshop 2024.\n- [**Just A Dataset**](https://huggingface.co"
+        "/datasets/a/b)\n")
+    assert [i.title for i in document.items] == ["Open Knowledge"]
+    assert [title for _line, title, _url in document.left_out] == ["Just A Dataset"]
