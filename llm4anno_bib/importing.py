@@ -100,8 +100,11 @@ def _vouched_by(entry: Entry, unverified: set[str]) -> str:
 
 def _reason_of(line: str) -> str:
     """Why a lookup failed, without the item, its line and the URLs asked."""
-    plain = _URL_OR_PARENS.sub("", line).strip()
-    return shortened(plain.rstrip(" .").rsplit(": ", 1)[-1] or plain, 80)
+    plain = _QUOTED.sub("…", _URL_OR_PARENS.sub("", line)).strip()
+    return shortened((plain.rstrip(" .").rsplit(": ", 1)[-1] or plain).strip(), 80)
+
+
+_QUOTED = re.compile(r"'[^']{0,300}'")  # the item's own id or title: no part of the reason
 
 
 _URL_OR_PARENS = re.compile(r"\(https?://[^)\s]*\)?|https?://\S+")
