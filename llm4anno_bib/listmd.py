@@ -146,7 +146,8 @@ def parse_list(text: str) -> ListDocument:
         if _ANCHOR_ONLY.fullmatch(line):
             contents.add(sections[-1].slug)
             continue
-        if not _authors_of_last(line, number, items):
+        if not _authors_of_last(line, number, items) and \
+                not _links_of_last(raw, line, number, items):
             _take_item(_read_item(line, number, sections[-1].slug), items, left_out, refused)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
@@ -168,6 +169,22 @@ def _authors_of_last(line: str, number: int, items: list[ListItem]) -> bool:
         return False
     names, et_al = listed_names(said.group("names"))
     items[-1] = replace(items[-1], authors=names, et_al=et_al)
+    return True
+
+
+def _links_of_last(raw: str, line: str, number: int, items: list[ListItem]) -> bool:
+    """Whether ``line`` is a sub-item giving the item above it a code or data link
+    (``  - Code: [GitHub](https://github.com/...)`` under ``- Paper: [Title](...)``); the
+    links, web addresses only, are given to it."""
+    if not raw[:1].isspace() or not items or number - items[-1].line > 3 or \
+            not _BULLET.fullmatch(line):
+        return False
+    links = [(_kind_of(text) if text.strip() else _kind_of_host(url), url)
+             for text, url in _LINK.findall(_IMAGE.sub("", line))]
+    if not links or any(kind not in ("code", "data") for kind, _url in links):
+        return False
+    items[-1] = replace(items[-1], links=items[-1].links + tuple(
+        (kind, url) for kind, url in links if is_url(url)))
     return True
 
 
@@ -333,6 +350,9 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     or ``None`` for a line that is no item (prose, an empty bullet)."""
     if line.startswith("|"):
         return _table_row(line, number, section)
+    if line.startswith("<") and "href" in line:  # an HTML table's cell or list item
+        markdown = _html_as_markdown(line)
+        return _read_item("- " + markdown, number, section) if "](" in markdown else None
     bullet = _BULLET.fullmatch(line)
     if not bullet:
         return None
@@ -348,6 +368,19 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
         return _declared_links_item(title, found, labelled, number, section)
     return _linked_item(body, number, section)
+
+
+def _html_as_markdown(line: str) -> str:
+    """An HTML line as the Markdown it stands for: links as ``[text](url)``, line breaks and
+    other tags as spaces (``<td><a href="u">Title</a><br><img ...></td>``)."""
+    linked = _HTML_ANCHOR.sub(lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]"
+                                        f"({m.group('url')})", line)
+    return " ".join(_HTML_TAG.sub(" ", linked).split())
+
+
+_HTML_ANCHOR = re.compile(r"<a\s[^<>]{0,300}?href=[\"'](?P<url>[^\"'<>\s]{1,2000})[\"'][^<>]{0,300}>"
+                          r"(?P<text>[^<]{0,500}(?:<(?!/a>)[^<>]{0,200}>[^<]{0,500}){0,5})</a>",
+                          re.I)
 
 
 def _bold_link_item(bold: re.Match[str], number: int, section: str

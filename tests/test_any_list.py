@@ -255,3 +255,16 @@ def test_a_dataset_bullet_is_a_work_when_it_says_who_wrote_it_and_where():
         "/datasets/a/b)\n")
     assert [i.title for i in document.items] == ["Open Knowledge"]
     assert [title for _line, title, _url in document.left_out] == ["Just A Dataset"]
+
+
+def test_sub_items_and_html_tables_are_read():
+    document = parse_list(
+        "# L\n\n## Models\n- **ModelName**\n  - Paper: [Sub-Item Titles Are Read](https://arxiv"
+        ".org/abs/2401.00001)\n  - Code: [GitHub](https://github.com/a/b)\n\n## Table\n<table>"
+        "\n<tr>\n<td><a href=\"https://arxiv.org/abs/2401.00002\">An HTML <b>Table</b> Paper</a>"
+        "<br><img src=\"https://img.shields.io/x\"></td>\n<td>2024</td>\n</tr>\n</table>\n")
+    assert [(i.title, i.links) for i in document.items] == [
+        ("Sub-Item Titles Are Read", (("pdf", "https://arxiv.org/abs/2401.00001"),
+                                      ("code", "https://github.com/a/b"))),
+        ("An HTML Table Paper", (("pdf", "https://arxiv.org/abs/2401.00002"),))]
+    assert document.left_out == ()
