@@ -25,7 +25,7 @@ from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Libra
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib._text import TITLE_THRESHOLD, text_to_latex
+from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, text_to_latex
 from llm4anno_bib.ids import (
     anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
     names_version_of_record, parse_arxiv_id, web_url,
@@ -454,7 +454,10 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     year (its label's, else one it states, else its arXiv id's), its venue label, the arXiv
     id or DOI its link names, and the link (all inert: text rebuilt as LaTeX, identifiers
     read by their grammar, the link checked as a URL)."""
-    fields = {"title": text_to_latex(item.title)}
+    # LaTeX a list writes in a title ("$\\underline{U}$-Net") read as text, then rebuilt
+    title = latex_to_text(_MATH.sub(r"\1", item.title)) if _LATEX_MARKUP.search(item.title) \
+        else item.title
+    fields = {"title": text_to_latex(title)}
     if item.authors:
         fields["author"] = " and ".join([text_to_latex(a) for a in item.authors]
                                         + (["others"] if item.et_al else []))
@@ -476,6 +479,10 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     if link:
         fields["url"] = link
     return fields
+
+
+_LATEX_MARKUP = re.compile(r"\$[^$]{1,200}\$|\\[A-Za-z]{2,30}\{")
+_MATH = re.compile(r"\$([^$]{1,200})\$")  # its content read as text: math is never kept
 
 
 def _repair_link(url: str) -> str:

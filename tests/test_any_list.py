@@ -268,3 +268,11 @@ def test_sub_items_and_html_tables_are_read():
                                       ("code", "https://github.com/a/b"))),
         ("An HTML Table Paper", (("pdf", "https://arxiv.org/abs/2401.00002"),))]
     assert document.left_out == ()
+
+
+def test_latex_a_list_writes_in_a_title_is_read_and_never_kept_as_math(tmp_path):
+    path = tmp_path / "math.md"
+    path.write_text("## P\n- [arXiv 2024] $\\underline{U}$-Net for under $100. [[pdf]](https://"
+                    "arxiv.org/pdf/2401.00011.pdf)\n", encoding="utf-8")
+    (entry,) = _imported(path, tmp_path, offline=True).library
+    assert entry.fields["title"] == "U-Net for under {\\$}100"
