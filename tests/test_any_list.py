@@ -190,12 +190,8 @@ def test_an_item_that_fails_in_a_way_no_rule_foresaw_is_that_items_problem(serve
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["wasiahmad_awesome-llm-synthetic-data_README.md",
-                                  "nick7nlp_awesome-llm-on-policy-distillation_README.md"])
-def test_a_real_list_imports_online_against_the_stand_ins(name, server, tmp_path, needs_dblp):
-    path = LISTS / name
-    if not path.is_file():
-        pytest.skip(f"the real lists live in ../shared ({path} is absent)")
+@pytest.mark.parametrize("path", REAL_LISTS, ids=lambda p: p.name)
+def test_a_real_list_imports_online_against_the_stand_ins(path, server, tmp_path, needs_dblp):
     result = llm4anno_bib.import_list(path, tmp_path / "out.bib",
                                       sources=connect(server, tmp_path / "c"))
     entries = list(result.library)
