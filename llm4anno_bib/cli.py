@@ -83,6 +83,9 @@ OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")]
 TextOrJson = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                          help="text or json.")]
+ReportFormat = Annotated[str, typer.Option(
+    "--format", "-f", metavar="FORMAT",
+    help="text, json, or github (GitHub Actions annotations on the offending lines).")]
 
 
 def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
@@ -680,7 +683,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
               metavar="FILE...",
               help="The .bib files (default: ./library.bib when it is a library, else the "
                    "shipped one).")] = None,
-          format: TextOrJson = "text") -> None:
+          format: ReportFormat = "text") -> None:
     """Lint .bib files: every problem, with its line.
 
     Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
@@ -688,10 +691,15 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     from llm4anno_bib.errors import choose
 
     with _reported():
-        format = choose(format, ("text", "json"), "format for check")
+        format = choose(format, ("text", "json", "github"), "format for check")
         report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]))
     if format == "json":
         _echo(report.to_json())
+    elif format == "github":
+        from llm4anno_bib.annotations import check_annotations
+
+        for line in check_annotations(report):
+            _echo(line)
     else:
         for problem in report.problems:
             _echo(str(problem))
@@ -725,9 +733,9 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
 
 
 @command(cls=_Command)
-def verify(file: Annotated[Path, typer.Argument(
-               metavar="FILE", help="The .bib to check (never modified).")],
-           format: TextOrJson = "text",
+def verify(files: Annotated[list[Path], typer.Argument(
+               metavar="FILE...", help="The .bib files to check (never modified).")],
+           format: ReportFormat = "text",
            fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy to -o.")] = False,
            output: Annotated[Optional[Path], typer.Option(
                "--output", "-o", metavar="FILE", help="Where --fix writes.")] = None,
@@ -739,45 +747,64 @@ def verify(file: Annotated[Path, typer.Argument(
                "--lookup", help="Look the entries the library lacks up in arXiv, the ACL "
                                 "Anthology, DBLP and Crossref.")] = False,
            offline: OfflineOption = False, cache_dir: CacheDirOption = None) -> None:
-    """Check a paper's .bib against the library or the sources.
+    """Check a paper's .bib files against the library or the sources.
 
     Exit 0 when every entry agrees (or is no work a source covers), 1 when any disagrees
     or is not found, 3 when none does but a source could not be asked and entries were left
-    unchecked; --fix -o FILE writes a corrected copy.
+    unchecked; --fix -o FILE writes a corrected copy of one file.
     """
     from llm4anno_bib.errors import choose
 
-    if fix and output is None:
-        raise _usage("--fix writes a corrected copy: give -o FILE, another file than the one "
-                     "checked.")
+    if fix and (output is None or len(files) != 1):
+        raise _usage("--fix writes a corrected copy of one file: give one FILE and -o OUT, "
+                     "another file than the one checked.")
     if output is not None and not fix:
         raise _usage("-o is where --fix writes the corrected copy; add --fix, or leave -o "
                      "out to only check.")
     with _reported():
-        format = choose(format, ("text", "json"), "format for verify")
+        format = choose(format, ("text", "json", "github"), "format for verify")
+    codes = [_verify_one(file, format, fix_to=output if fix else None, encoding=encoding,
+                         library=library, lookup=lookup, offline=offline, cache_dir=cache_dir,
+                         several=len(files) > 1)
+             for file in files]
+    # a disagreement (1) says the most; then entries left unchecked by a source (3)
+    raise typer.Exit(1 if 1 in codes else max(codes))
+
+
+def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str | None,
+                library: Path | None, lookup: bool, offline: bool, cache_dir: Path | None,
+                several: bool) -> int:
+    """Verify one file and print its report; its exit code."""
+    with _reported():
         screen = _Screen()
         try:
             report = llm4anno_bib.verify(
-                file, _load(library), encoding=encoding, fix_to=output if fix else None,
+                file, _load(library), encoding=encoding, fix_to=fix_to,
                 on_wait=_say_waiting, lookup=lookup, offline=offline, cache_dir=cache_dir,
                 progress=_lookup_progress(screen) if sys.stderr.isatty() else None)
         finally:
             screen.finish()
     if format == "json":
         _echo(report.to_json())
+    elif format == "github":
+        from llm4anno_bib.annotations import verify_annotations
+
+        for line in verify_annotations(report):
+            _echo(line)
     else:
         _render_verify(report, file)
     summary = report.summary
-    _echo(f"{_count(len(report.entries), 'entry', 'entries')}: {summary['disagrees']} "
+    _echo((f"{file}: " if several else "")
+          + f"{_count(len(report.entries), 'entry', 'entries')}: {summary['disagrees']} "
           f"disagree, {summary['agrees']} agree, "
           + (f"{summary['not-found']} not found, " if lookup else "")
           + f"{summary['not-checked']} not checked"
           + (f" ({len(report.unchecked_by_failure)} because a source could not be asked)"
              if report.unchecked_by_failure else ""), err=True)
-    if fix:
-        _echo(f"wrote the corrected copy to {output} "
+    if fix_to is not None:
+        _echo(f"wrote the corrected copy to {fix_to} "
               f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)
-    raise typer.Exit(report.exit_code)
+    return report.exit_code
 
 
 cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",
