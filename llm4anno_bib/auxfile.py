@@ -55,6 +55,9 @@ class CiteResult:
     skipped_inputs: tuple[tuple[str, str], ...] = ()  # inputs of the .aux not read, and why
     case_only: dict[str, str] = field(default_factory=dict)  # cited key -> the entry's key
 
+    def __repr__(self) -> str:
+        return f"<CiteResult: {len(self.library)} entries, {len(self.missing)} missing>"
+
     def _repr_html_(self) -> str:
         from llm4anno_bib.notebook import cite_html
 
@@ -143,15 +146,18 @@ def cite_entries(library: Library, citations: AuxCitations, *,
     case_only: dict[str, str] = {}
     if candidates is None:
         candidates = [*(e.key for e in library), *(a for e in library for a in e.aliases)]
+    written = {key.lower() for key in cited}  # BibTeX matches keys without case: one
+    # entry per key however the paper cases it, under the first casing it cites
     for key in citations.keys:
         entry = library.get(key)
         if entry is None:
             missing[key] = tuple(closest(key, candidates))
             continue
-        if library.key_case(key) is not None:  # BibTeX matches keys without case
+        if library.key_case(key) is not None:
             case_only[key] = entry.key
-        if key not in cited:
+        if key.lower() not in written:
             chosen.append(entry if entry.key == key else
                           Entry.from_fields(key, entry.entry_type, entry.fields))
             cited.append(key)
+            written.add(key.lower())
     return CiteResult(library.with_entries(chosen), missing, citations.skipped, case_only)

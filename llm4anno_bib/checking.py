@@ -91,6 +91,13 @@ class CheckReport:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
 
+    def __repr__(self) -> str:
+        return (f"<CheckReport of {', '.join(self.files)}: {len(self.errors)} errors, "
+                f"{len(self.warnings)} warnings>")
+
+    def __str__(self) -> str:  # the problems, one a line, as the CLI prints them
+        return "".join(f"{problem}\n" for problem in self.problems)
+
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")

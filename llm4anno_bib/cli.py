@@ -53,13 +53,50 @@ class _Command(typer.core.TyperCommand):
                 for piece in super().collect_usage_pieces(ctx)]
 
 
+ENVIRONMENT = (  # what --help says of the environment (every variable the package reads)
+    ("LLM4ANNO_BIB_CACHE_DIR", "the cache folder (default: the platform's user cache)"),
+    ("LLM4ANNO_BIB_MAILTO", "the contact Crossref is given (its polite pool)"),
+    ("LLM4ANNO_BIB_DELAY", "seconds between requests to one source (default 1; arXiv 3)"),
+    ("LLM4ANNO_BIB_SOURCE_WAIT", "seconds a run may wait on one source in all (180)"),
+    ("LLM4ANNO_BIB_ARXIV_URL", "arXiv's API base URL (a mirror, a local stand-in)"),
+    ("LLM4ANNO_BIB_ACL_URL", "the ACL Anthology's base URL"),
+    ("LLM4ANNO_BIB_DBLP_URL", "DBLP's base URL"),
+    ("LLM4ANNO_BIB_CROSSREF_URL", "Crossref's API base URL"),
+    ("LLM4ANNO_BIB_LOCK_DIR", "where library locks live (default: the user's runtime folder)"),
+)
+
 app = typer.Typer(
     name="llm4anno-bib",
     help="Correct citations for the LLMs-for-data-annotation paper list.",
+    epilog="Environment: " + "; ".join(f"{name}: {said}" for name, said in ENVIRONMENT) + ".",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: a flag shows no value, an option its placeholder
 )
 command = app.command  # every command below passes cls=_Command
+
+def _completion_library(ctx: typer.Context) -> Library | None:
+    """The library a command being completed reads (its --library, else the default), or
+    ``None`` when it cannot be read: completion never fails aloud."""
+    chosen = ctx.params.get("library")
+    try:
+        return llm4anno_bib.load(chosen if chosen else llm4anno_bib.default_library_path())
+    except (Llm4AnnoBibError, OSError):
+        return None
+
+
+def _complete_keys(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Keys of the library that start with what was typed (any case)."""
+    library = _completion_library(ctx)
+    typed = incomplete.lower()
+    return [e.key for e in library if e.key.lower().startswith(typed)][:200] if library else []
+
+
+def _complete_categories(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Category slugs of the library that start with what was typed."""
+    library = _completion_library(ctx)
+    typed = incomplete.lower()
+    return [c.slug for c in library.categories() if c.slug.startswith(typed)] if library else []
+
 
 LibraryOption = Annotated[
     Optional[Path],
@@ -68,7 +105,7 @@ LibraryOption = Annotated[
 ]
 CategoryOption = Annotated[
     Optional[list[str]],
-    typer.Option("--category", "-c", metavar="NAME",
+    typer.Option("--category", "-c", metavar="NAME", autocompletion=_complete_categories,
                  help="Heading, slug, acronym (CoT) or words of a category; repeatable."),
 ]
 YearOption = Annotated[Optional[int], typer.Option("--year", metavar="YEAR",
@@ -230,7 +267,8 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
 
 @command(cls=_Command)
 def show(key: Annotated[str, typer.Argument(
-             metavar="KEY", help="A citation key or alias (any case, as BibTeX matches).")],
+             metavar="KEY", autocompletion=_complete_keys,
+             help="A citation key or alias (any case, as BibTeX matches).")],
          library: LibraryOption = None) -> None:
     """Print one entry's BibTeX."""
     current = _load(library)
@@ -244,7 +282,8 @@ def show(key: Annotated[str, typer.Argument(
 def export(category: CategoryOption = None, year: YearOption = None,
            venue: VenueOption = None, author: AuthorOption = None, search: SearchOption = None,
            key: Annotated[Optional[list[str]], typer.Option(
-               "--key", metavar="KEY", help="A key to export (repeatable).")] = None,
+               "--key", metavar="KEY", autocompletion=_complete_keys,
+               help="A key to export (repeatable).")] = None,
            format: Annotated[str, typer.Option(
                "--format", "-f", metavar="FORMAT",
                help="bibtex, biblatex, csl-json, markdown, refs or html (one page).")] = "bibtex",

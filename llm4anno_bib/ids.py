@@ -25,6 +25,7 @@ __all__ = ["ARXIV_DOI_PREFIX", "ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "P
            "anthology_id_in", "arxiv_id_in", "arxiv_year", "bare_doi", "doi_in", "identities",
            "identity", "identity_label", "is_anthology_id", "is_arxiv_category",
            "is_arxiv_doi", "is_arxiv_id", "is_bibtex_key", "is_dblp_key", "is_doi", "is_url",
+           "month_name",
            "month_macro", "month_number", "normal_pages", "parse_anthology_id",
            "parse_arxiv_id", "parse_doi", "parse_identifier", "project_url",
            "split_arxiv_version", "unescape_verbatim", "web_url"]
@@ -319,6 +320,17 @@ def month_number(value: str) -> int | None:
     """
     macro = month_macro(value)
     return MONTH_MACROS.index(macro) + 1 if macro is not None else None
+
+
+def month_name(value: str) -> str | None:
+    """The English name of the month ``value`` names, as BibTeX's styles print the month
+    macros (``jul`` -> ``July``), or ``None``.
+
+    >>> month_name("jul"), month_name("9"), month_name("spring")
+    ('July', 'September', None)
+    """
+    number = month_number(value)
+    return _MONTH_NAMES[number - 1].capitalize() if number is not None else None
 
 
 def parse_identifier(text: str) -> tuple[str, str]:

@@ -40,6 +40,14 @@ class ImportResult:
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
     refused: tuple[str, ...] = ()  # links that are no web address, never written
 
+    def __repr__(self) -> str:
+        return (f"<ImportResult: {len(self.library)} entries, {self.unverified} unverified, "
+                f"{len(self.unresolved)} unresolved lookups; "
+                f"{'written' if self.written else 'not written'}>")
+
+    def __str__(self) -> str:  # the summary the command prints
+        return "".join(f"{line}\n" for line in self.summary())
+
     def summary(self) -> list[str]:
         """What a person reads first: the entries by who vouches for them, what was left
         out or refused, the lookups that failed grouped by reason (the details are in

@@ -33,6 +33,14 @@ class Stats:
     tops: tuple[Category, ...]
     by_year_and_top: tuple[tuple[int | str, tuple[tuple[str, int], ...]], ...]
 
+    def __repr__(self) -> str:
+        years = [y for y, _n in self.by_year if isinstance(y, int)]
+        span = f", {min(years)}-{max(years)}" if years else ""
+        return f"<Stats: {self.works} works, {len(self.by_category)} categories{span}>"
+
+    def __str__(self) -> str:  # print(library.stats()) prints the tables
+        return self.table()
+
     def table(self) -> str:
         """The counts as plain-text tables (categories as a tree, years, venues).
 

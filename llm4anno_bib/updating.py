@@ -92,6 +92,14 @@ class UpdateResult:
     requests: Mapping[str, int] = field(default_factory=dict)
     written: bool = False  # whether ``llm4anno_bib.update`` wrote the file
 
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for report in self.entries:
+            counts[report.status] = counts.get(report.status, 0) + 1
+        said = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        return (f"<UpdateResult: {len(self.entries)} entries ({said or 'none'}); "
+                f"{'written' if self.written else 'not written'}>")
+
     def _with(self, status: str) -> tuple[EntryReport, ...]:
         return tuple(e for e in self.entries if e.status == status)
 

@@ -84,6 +84,11 @@ class VerifyReport:
     path: str
     entries: tuple[VerifiedEntry, ...]
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {status}" for status, n in self.summary.items() if n)
+        return f"<VerifyReport of {self.path}: {len(self.entries)} entries" + (
+            f", {counts}>" if counts else ">")
+
     def _with(self, status: str) -> tuple[VerifiedEntry, ...]:
         return tuple(e for e in self.entries if e.status == status)
 

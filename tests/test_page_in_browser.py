@@ -30,10 +30,15 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
+# where Debian's chromium-driver puts it, when its folder is not on PATH
+DRIVER = shutil.which("chromedriver") or next(
+    (str(p) for p in (Path("/usr/bin/chromedriver"), Path("/usr/lib/chromium/chromedriver"))
+     if p.is_file()), None)
+_MISSING = [name for name, found in (("Chromium", CHROMIUM), ("ChromeDriver", DRIVER))
+            if not found]
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="needs Chromium and ChromeDriver (Debian: apt-get install chromium chromium-driver)")]
+    bool(_MISSING), reason=f"{' and '.join(_MISSING)} not found (Debian: apt-get install "
+                           "chromium chromium-driver)")]
 OUTPUT = ROOT / "tests" / "output"
 DESKTOP, PHONE = (1280, 900), (390, 844)
 

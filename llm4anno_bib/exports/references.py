@@ -26,6 +26,7 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
     from pybtex.style.template import FieldIsMissing
 
     from llm4anno_bib.errors import choose
+    from llm4anno_bib.ids import month_name
 
     style = choose(style, STYLES, "style", UnknownStyle)
     backend = choose(backend, BACKENDS, "backend", UnknownStyle)
@@ -38,6 +39,8 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
         fields = {name: value if backend == "latex" else _URL_MACRO.sub(r"\1", value)
                   for name, value in entry.fields.items() if name not in _PERSON_ROLES
                   and (name != "crossref" or value.strip().lower() in keys)}
+        if "month" in fields:  # a macro printed as BibTeX's styles print it: "July"
+            fields["month"] = month_name(fields["month"]) or fields["month"]
         persons = {role: _persons(entry.fields[role]) for role in _PERSON_ROLES
                    if entry.fields.get(role)}
         # a type the style has no template for (biblatex's @set, @online in an old style):
