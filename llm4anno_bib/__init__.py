@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from llm4anno_bib._paths import using_cache_dir
 from llm4anno_bib._version import __version__ as __version__
 from llm4anno_bib.errors import (
-    BibSyntaxError, BibWarning, CacheWarning, InvalidIdentifier, LibraryFormatError,
+    BibSyntaxError, BibWarning, CacheWarning, ConfigError, InvalidIdentifier, LibraryFormatError,
     LibraryLocked, Llm4AnnoBibError, Llm4AnnoBibWarning, NotFound, ReadError, SourceError,
     SourceWarning, UnknownCategory, UnknownFormat, UnknownKey, UnknownStyle, UnsafeOutput,
     WriteError,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.auxfile import CiteResult
     from llm4anno_bib.caches import CacheInfo, cache_info, clear_cache
     from llm4anno_bib.checking import CheckReport
+    from llm4anno_bib.config import load_config
     from llm4anno_bib.importing import ImportResult
     from llm4anno_bib.merge import MergeResult
     from llm4anno_bib.plotting import plot_overview
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # the maintenance modules import the source clients: loaded w
     from llm4anno_bib.updating import UpdateResult
 
 __all__ = [
-    "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "Correction", "Entry",
+    "BibSyntaxError", "BibWarning", "CacheWarning", "Category", "ConfigError", "Correction", "Entry",
     "InvalidIdentifier", "Library", "LibraryFormatError", "LibraryLocked", "Llm4AnnoBibError",
     "Llm4AnnoBibWarning", "NotFound", "Person", "ReadError", "SourceError", "SourceWarning",
     "UnknownCategory", "UnknownFormat", "UnknownKey", "UnknownStyle", "UnsafeOutput",
@@ -48,7 +49,7 @@ __all__ = [
     "AddResult", "CacheInfo", "CheckReport", "CiteResult", "MergeResult", "Stats",
     "Progress", "UpdateResult", "VerifyReport",
     "add", "cache_info", "check", "cite", "clear_cache", "default_library_path", "export",
-    "export_into", "is_library_file", "plot_overview",
+    "export_into", "is_library_file", "load_config", "plot_overview",
     "import_list", "load", "render_list", "shipped_library_path", "survey", "update",
     "upgrade", "verify",
     "working_library_path",
@@ -59,7 +60,7 @@ __all__ = [
 _LAZY = {"AddResult": "adding", "CheckReport": "checking", "CiteResult": "auxfile",
          "MergeResult": "merge", "Stats": "stats", "UpdateResult": "updating",
          "VerifyReport": "verifying", "CacheInfo": "caches", "cache_info": "caches",
-         "clear_cache": "caches", "plot_overview": "plotting"}
+         "clear_cache": "caches", "plot_overview": "plotting", "load_config": "config"}
 
 
 def __getattr__(name: str) -> object:

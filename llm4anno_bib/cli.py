@@ -154,6 +154,7 @@ def _version(shown: bool) -> None:
 
 @app.callback()
 def _options(
+        ctx: typer.Context,
         debug: Annotated[bool, typer.Option(
             "--debug", help="Show the traceback of an error, not just its message.")] = False,
         version: Annotated[bool, typer.Option(
@@ -177,6 +178,25 @@ def _options(
             default(message, category, filename, lineno, file, line)
 
     warnings.showwarning = show
+    _configured(ctx)
+
+
+def _configured(ctx: Any) -> None:
+    """The configuration file's settings in force for the command about to run: its
+    options' defaults (an option given wins), and its environment (see ``config``)."""
+    from llm4anno_bib.config import load_config
+
+    with _reported():
+        config = load_config()
+    ctx.meta["llm4anno-bib config"] = config
+    # the file's values in the environment until the command ends: before the command's
+    # options are read, so that the file wins over the variables they fall back on
+    ctx.with_resource(config.environment())
+    defaults = config.option_defaults()
+    if defaults:
+        names = [_command_name(info) for info in app.registered_commands]
+        ctx.default_map = {name: dict(defaults) for name in names} | {
+            "cache": {"info": dict(defaults), "clear": dict(defaults)}}
 
 
 @contextmanager
@@ -844,6 +864,24 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
         _echo(f"wrote the corrected copy to {fix_to} "
               f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)
     return report.exit_code
+
+
+@command(cls=_Command)
+def config() -> None:
+    """Show the settings in force and where each came from.
+
+    A llm4anno-bib.toml, or [tool.llm4anno-bib] in pyproject.toml, found from here upward;
+    command-line options win over it, it over the environment variables.
+    """
+    from llm4anno_bib.config import load_config
+
+    with _reported():
+        found = load_config()
+    _echo(f"file: {found.path or 'none (llm4anno-bib.toml or [tool.llm4anno-bib] in pyproject.toml, from here upward)'}")
+    width = max(len(name) for name in found.settings)
+    for name, setting in found.settings.items():
+        shown = "(not set)" if setting.value is None else repr(setting.value)
+        _echo(f"  {name.ljust(width)}  {shown}  [{setting.origin}]")
 
 
 cache_app = typer.Typer(help="The cache of source answers: where it is, what it holds.",

@@ -43,6 +43,11 @@ class Llm4AnnoBibError(Exception):
         return where + self.message
 
 
+class ConfigError(Llm4AnnoBibError):
+    """A configuration file (``llm4anno-bib.toml``, ``[tool.llm4anno-bib]``) that cannot be
+    used: unreadable, not TOML, an unknown setting or a value of the wrong kind."""
+
+
 class BibSyntaxError(Llm4AnnoBibError):
     """A .bib file (or a part of it) cannot be read without losing data."""
 
