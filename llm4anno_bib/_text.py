@@ -299,24 +299,83 @@ _LATEX_MARKS = re.compile(r"[\\{$~]")
 _DBLP_MATH = re.compile(r"\\[()]|\{\}[\^_]|\\mbox(?=\{)")
 
 
-def protect_capitals(title: str) -> str:
-    """Brace words with capitals after their first letter, so BibTeX styles keep their case.
+def protect_case(title: str) -> str:
+    """``title`` (a BibTeX value) with each word whose case must survive a style that
+    sentence-cases titles in braces: acronyms and mixed-case names (``GPT``, ``LLaMA``,
+    ``GPT4All``, ``GPT-3.5-Turbo``), a single capital letter (``Q`` learning), the names
+    of ``case_lexicon`` (``Bayesian``, ``English``) and, where the title is itself written
+    in sentence case, every word it capitalises past a segment's first (its names, by its
+    own evidence). What is braced already is left as it is: a user's protection is never
+    removed or doubled, and nothing is braced inside it.
 
-    Titles that already carry braces (DBLP's) are left as they are.
-
-    >>> protect_capitals("ZeroGen: Chain-of-Thought with GPT-4 and Q Learning")
-    '{ZeroGen}: Chain-of-Thought with {GPT-4} and {Q} Learning'
+    >>> protect_case("ZeroGen: Chain-of-Thought with GPT-3.5-Turbo and Q Learning")
+    '{ZeroGen}: Chain-of-Thought with {GPT-3.5-Turbo} and {Q} Learning'
+    >>> protect_case("Stanford Alpaca: An Instruction-following {LLaMA} model")
+    'Stanford {Alpaca}: An {Instruction-following} {LLaMA} model'
+    >>> protect_case("A Corpus of English Math Problems with Bayesian Estimates")
+    'A Corpus of {English} Math Problems with {Bayesian} Estimates'
     """
-    if "{" in title:
-        return title
+    parts = _BRACED_OR_COMMAND.split(title)
+    if any("{" in part or "}" in part for part in parts[::2]):
+        return title  # braces nested deeper than this reads, or unbalanced: as it is
+    names = _sentence_case_names(parts[::2])
+    for index in range(0, len(parts), 2):
+        before = parts[index - 1][-1:] if index else " "
+        after = parts[index + 1][:1] if index + 1 < len(parts) else " "
+        parts[index] = _protected_words(parts[index], names, before, after)
+    return "".join(parts)
 
-    def needs_braces(part: str) -> bool:
+
+# a group of braces (nested up to three deep) or a command: text left as it is
+_BRACED_OR_COMMAND = re.compile(
+    r"(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\\[A-Za-z]+\*?|\\.)")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:['\u2019-]|\.(?=\d))[A-Za-z0-9]+)*")
+_SEGMENT_START = re.compile(r"(?:^|[:?!.]\s+)([A-Za-z][A-Za-z0-9]*)")
+
+
+def _sentence_case_names(plain_parts: list[str]) -> frozenset[str]:
+    """The words a title in sentence case capitalises past a segment's first: its names
+    (none when it is in Title Case, where capitals say nothing)."""
+    text = " ".join(plain_parts)
+    firsts = {m.start(1) for m in _SEGMENT_START.finditer(text)}
+    later = [m.group(0) for m in _TITLE_WORD.finditer(text) if m.start() not in firsts]
+    words = [part for word in later for part in word.split("-") if part]
+    # (a mixed-case name, LLaMA, is no evidence of Title Case)
+    long_ones = [w for w in words if len(w) >= 4 and not any(c.isupper() for c in w[1:])]
+    capitalised = [w for w in long_ones if w[0].isupper()]
+    if len(long_ones) < 3 or len(capitalised) > 0.5 * len(long_ones):
+        return frozenset()
+    return frozenset(w for w in words if w[0].isupper() and w[1:].islower())
+
+
+def _protected_words(text: str, names: frozenset[str], before: str, after: str) -> str:
+    """``text``, a stretch of a title between braces and commands, with the words that need
+    braces braced; a word touching a brace group or command (``M{\\"u}ller``) is part of
+    a word this cannot see whole, and is left as it is."""
+    lexicon = case_lexicon()
+
+    def needs(part: str) -> bool:
         if len(part) == 1:
             return part.isupper() and part not in ("A", "I")
-        return any(c.isupper() for c in part[1:])
+        return any(c.isupper() for c in part[1:]) or part in lexicon or part in names
 
     def brace(match: re.Match[str]) -> str:
         word = match.group(0)
-        return "{" + word + "}" if any(needs_braces(p) for p in word.split("-")) else word
+        touches = (match.start() == 0 and not before.isspace()) or \
+            (match.end() == len(text) and not (after.isspace() or after in ":;,.?!)"))
+        if touches or not any(needs(part) for part in re.split(r"[-'\u2019.]", word)):
+            return word
+        return "{" + word + "}"
 
-    return re.sub(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", brace, title)
+    return _TITLE_WORD.sub(brace, text)
+
+
+@lru_cache(maxsize=1)
+def case_lexicon() -> frozenset[str]:
+    """The names titles capitalise (``data/case_lexicon.txt``, built from the recorded
+    titles by ``scripts/build_lexicon.py``, and the names of languages)."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "case_lexicon.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))

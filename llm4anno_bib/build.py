@@ -25,7 +25,7 @@ from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Libra
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, text_to_latex
+from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, protect_case, text_to_latex
 from llm4anno_bib.ids import (
     anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
     names_version_of_record, parse_arxiv_id, web_url,
@@ -432,6 +432,8 @@ def _entry_fields(work: Work) -> dict[str, str]:
     if work.curated is not None:
         # a project's own citation: no source knows it, so updates leave it alone
         fields = dict(work.curated.fields) | {CURATED_FIELD: "*"}
+        if fields.get("title"):
+            fields["title"] = protect_case(fields["title"])
     elif _unresolved(work):
         fields = _list_facts(work.items[0])
     else:
@@ -457,7 +459,7 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     # LaTeX a list writes in a title ("$\\underline{U}$-Net") read as text, then rebuilt
     title = latex_to_text(_MATH.sub(r"\1", item.title)) if _LATEX_MARKUP.search(item.title) \
         else item.title
-    fields = {"title": text_to_latex(title)}
+    fields = {"title": protect_case(text_to_latex(title))}
     if item.authors:
         fields["author"] = " and ".join([text_to_latex(a) for a in item.authors]
                                         + (["others"] if item.et_al else []))

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from llm4anno_bib._text import (
     NEAR_MISS, TITLE_THRESHOLD, ascii_fold, escape_non_ascii, latex_to_text, normalise_title,
-    protect_capitals, text_to_latex,
+    protect_case, text_to_latex,
 )
 from llm4anno_bib.ids import MONTH_MACROS, month_macro
 from llm4anno_bib.keys import family_name
@@ -256,7 +256,7 @@ def title_parts(title: str) -> list[str]:
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:
     """Library fields of an arXiv preprint cited as such (``@misc``)."""
     return {
-        "title": protect_capitals(text_to_latex(record.title)),
+        "title": protect_case(text_to_latex(record.title)),
         "author": " and ".join(text_to_latex(a) for a in record.authors),
         "year": str(record.published.year),
         "month": MONTH_MACROS[record.published.month - 1],
@@ -298,8 +298,8 @@ def published_fields(record: BibRecord) -> dict[str, str]:
     fields = {name: record.fields[name] if name in ("url", "doi") else
               escape_non_ascii(record.fields[name])
               for name in CARRIED_FIELDS if record.fields.get(name)}
-    if record.source in ("acl", "crossref"):  # titles as published, without braces
-        fields["title"] = protect_capitals(fields["title"])
+    if fields.get("title"):  # words whose case must survive a style's sentence-casing
+        fields["title"] = protect_case(fields["title"])
     if record.source == "acl":
         fields["anthology"] = record.ident
     elif record.source == "dblp":

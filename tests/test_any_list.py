@@ -271,4 +271,4 @@ def test_latex_a_list_writes_in_a_title_is_read_and_never_kept_as_math(tmp_path)
     path.write_text("## P\n- [arXiv 2024] $\\underline{U}$-Net for under $100. [[pdf]](https://"
                     "arxiv.org/pdf/2401.00011.pdf)\n", encoding="utf-8")
     (entry,) = _imported(path, tmp_path, offline=True).library
-    assert entry.fields["title"] == "U-Net for under {\\$}100"
+    assert entry.fields["title"] == "{U-Net} for under {\\$}100"
