@@ -368,10 +368,11 @@ def import_list(file: str | os.PathLike[str] | None = None,
 
 
 
-def check(*paths: str | os.PathLike[str]) -> CheckReport:
+def check(*paths: str | os.PathLike[str], fix: bool = False) -> CheckReport:
     """Lint .bib files (default: the shipped library): every problem at once, with file and
     line. ``report.exit_code`` is 0 clean, 1 errors; an unreadable file raises
-    ``Llm4AnnoBibError``.
+    ``Llm4AnnoBibError``. ``fix`` first fixes in the files what can be fixed (titles a style
+    would lowercase: ``title-case``), each entry edited in place; ``report.fixed`` counts them.
 
     >>> import llm4anno_bib
     >>> llm4anno_bib.check().exit_code
@@ -379,7 +380,7 @@ def check(*paths: str | os.PathLike[str]) -> CheckReport:
     """
     from llm4anno_bib.checking import check as check_files
 
-    return check_files(list(paths) or [shipped_library_path()])
+    return check_files(list(paths) or [shipped_library_path()], fix=fix)
 
 
 def render_list(library: str | os.PathLike[str] | None = None, *,

@@ -318,11 +318,24 @@ def protect_case(title: str) -> str:
     parts = _BRACED_OR_COMMAND.split(title)
     if any("{" in part or "}" in part for part in parts[::2]):
         return title  # braces nested deeper than this reads, or unbalanced: as it is
-    names = _sentence_case_names(parts[::2])
+    plain = " ".join(parts[::2])
+    # the title's case read with its braces as letters: what braces add changes nothing
+    whole = _COMMAND.sub(" ", title).replace("{", "").replace("}", "")
+    # most titles need nothing: no capital inside a word, no lone capital, no lexicon
+    # name, and too few capitals past the first word to be a sentence-case title's names
+    capitals = len(_CAPITALISED.findall(whole))
+    # Title Case at a glance (twice as many capitalised long words as lowercase ones): its
+    # capitals are no evidence of names, and the exact count is not needed
+    title_case = capitals == 0 or capitals > 2 * len(_LOWERCASE.findall(whole))
+    if title_case and not _needs_braces_somewhere(plain):
+        return title
+    names = frozenset() if title_case else _sentence_case_names(whole)
+    if not names and not _needs_braces_somewhere(plain):
+        return title
     for index in range(0, len(parts), 2):
         before = parts[index - 1][-1:] if index else " "
         after = parts[index + 1][:1] if index + 1 < len(parts) else " "
-        parts[index] = _protected_words(parts[index], names, before, after)
+        parts[index] = _protected_words(parts[index], names, before, after, index == 0)
     return "".join(parts)
 
 
@@ -333,10 +346,32 @@ _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:['\u2019-]|\.(?=\d))[A-Za-z
 _SEGMENT_START = re.compile(r"(?:^|[:?!.]\s+)([A-Za-z][A-Za-z0-9]*)")
 
 
-def _sentence_case_names(plain_parts: list[str]) -> frozenset[str]:
+_CAPITALISED = re.compile(r"(?<=[\s-])[A-Z][a-z]{3,}")  # long words past the first
+_LOWERCASE = re.compile(r"(?<=[\s-])[a-z]{4,}")
+
+
+def _needs_braces_somewhere(plain: str) -> bool:
+    """Whether any word of ``plain`` needs braces whatever the title's case: a capital
+    inside a word, a lone capital, a lexicon name."""
+    return _INNER_CAPITAL.search(plain) is not None or _lexicon_pattern().search(plain) \
+        is not None
+
+
+_INNER_CAPITAL = re.compile(r"[A-Za-z0-9][A-Z]|(?<![A-Za-z0-9'\u2019])[B-HJ-Z](?![a-z])")
+
+
+@lru_cache(maxsize=1)
+def _lexicon_pattern() -> re.Pattern[str]:
+    names = "|".join(sorted(map(re.escape, case_lexicon()), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{names})(?![a-z])")
+
+
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
+
+
+def _sentence_case_names(text: str) -> frozenset[str]:
     """The words a title in sentence case capitalises past a segment's first: its names
     (none when it is in Title Case, where capitals say nothing)."""
-    text = " ".join(plain_parts)
     firsts = {m.start(1) for m in _SEGMENT_START.finditer(text)}
     later = [m.group(0) for m in _TITLE_WORD.finditer(text) if m.start() not in firsts]
     words = [part for word in later for part in word.split("-") if part]
@@ -348,10 +383,13 @@ def _sentence_case_names(plain_parts: list[str]) -> frozenset[str]:
     return frozenset(w for w in words if w[0].isupper() and w[1:].islower())
 
 
-def _protected_words(text: str, names: frozenset[str], before: str, after: str) -> str:
-    """``text``, a stretch of a title between braces and commands, with the words that need
-    braces braced; a word touching a brace group or command (``M{\\"u}ller``) is part of
-    a word this cannot see whole, and is left as it is."""
+def _protected_words(text: str, names: frozenset[str], before: str, after: str,
+                     first: bool) -> str:
+    """``text``, a stretch of a title between braces and commands (``first``: its start is
+    the title's), with the words that need braces braced; a word touching a brace group or
+    command (``M{\\"u}ller``) is part of a word this cannot see whole, and is left as it
+    is; a lone capital where a title or a segment after a colon starts keeps its case in
+    every style."""
     lexicon = case_lexicon()
 
     def needs(part: str) -> bool:
@@ -363,7 +401,10 @@ def _protected_words(text: str, names: frozenset[str], before: str, after: str) 
         word = match.group(0)
         touches = (match.start() == 0 and not before.isspace()) or \
             (match.end() == len(text) and not (after.isspace() or after in ":;,.?!)"))
-        if touches or not any(needs(part) for part in re.split(r"[-'\u2019.]", word)):
+        leading = text[:match.start()]
+        starts = (first and not leading.strip()) or leading.rstrip().endswith(":")
+        if touches or (starts and len(word) == 1) or \
+                not any(needs(part) for part in re.split(r"[-'\u2019.]", word)):
             return word
         return "{" + word + "}"
 

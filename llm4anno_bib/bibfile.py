@@ -906,6 +906,33 @@ def _changed_text(text: str, before: Entry | None, entry: Entry, *, library_file
         "\n").replace("\n", newline)
 
 
+def rewritten_entries(text: str, rewrite: Callable[[btp.Entry, str, int], str | None]
+                      ) -> tuple[str, list[str], list[str]]:
+    """``text`` with each entry ``rewrite(block, its text, its line)`` gives new text for
+    replaced (``None``: left as it is), every other byte as it was; with the originals and
+    the rewritten texts (line feeds only), for the caller's last check of what it writes."""
+    body = text.removeprefix("\ufeff")
+    read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
+    parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
+    line_of = BlockLines(read, parsed.blocks)
+    out, cursor = [text[: len(text) - len(body)]], 0
+    originals: list[str] = []
+    rewritten: list[str] = []
+    for block in parsed.entries:
+        start = read.find(block.raw, cursor) if block.raw is not None else -1
+        if block.raw is None or start < 0:
+            continue
+        new = rewrite(block, body[start:start + len(block.raw)], line_of(block))
+        if new is None:
+            continue
+        out += [body[cursor:start], new]
+        originals.append(block.raw)
+        rewritten.append(new.replace("\r\n", "\n"))
+        cursor = start + len(block.raw)
+    out.append(body[cursor:])
+    return "".join(out), originals, rewritten
+
+
 def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     """``text`` (an entry as its file has it, which reads as ``before``) edited to say
     ``entry``, as a careful colleague edits it: only the fields that changed are rewritten,

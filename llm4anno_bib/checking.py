@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib._text import CONTROL_CHARS, braces_balance
+from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case
 from llm4anno_bib.bibfile import (
-    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts, enclose,
-    expanded_strings, format_entries, parse_library_blocks, reading_text, unenclosed,
+    FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
+    edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
+    reading_text, rewritten_entries, unenclosed,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -90,6 +91,7 @@ class CheckReport:
 
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
+    fixed: int = 0  # entries ``check(fix=True)`` fixed in their files
 
     def __repr__(self) -> str:
         return (f"<CheckReport of {', '.join(self.files)}: {len(self.errors)} errors, "
@@ -123,18 +125,67 @@ class CheckReport:
                 "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
 
 
-def check(paths: Sequence[str | os.PathLike[str]]) -> CheckReport:
+def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False) -> CheckReport:
     """Check each file. Raises ``Llm4AnnoBibError`` (exit 2) for a file that cannot be read
     at all (missing, a folder, no permission); bytes that are not UTF-8 are a problem.
+    ``fix``: what can be fixed is, first, in the file itself (``fix_title_case``), written
+    atomically; the report is of the fixed file and says how many entries were fixed.
 
     >>> import llm4anno_bib
     >>> check([llm4anno_bib.shipped_library_path()]).problems
     ()
     """
     problems: list[Problem] = []
+    fixed = 0
     for path in paths:
-        problems += check_bytes(read_regular(path), str(path))
-    return CheckReport(tuple(str(p) for p in paths), tuple(problems))
+        raw = read_regular(path)
+        if fix:
+            raw, count = _fixed_file(path, raw)
+            fixed += count
+        problems += check_bytes(raw, str(path))
+    return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed)
+
+
+def _fixed_file(path: str | os.PathLike[str], raw: bytes) -> tuple[bytes, int]:
+    """The file's bytes after ``fix_title_case`` (written when anything changed)."""
+    from llm4anno_bib.files import write_file
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw, 0  # reported as it is; nothing is rewritten in a guessed encoding
+    fixed, count = fix_title_case(text, str(path))
+    if count:
+        raw = fixed.encode("utf-8")
+        write_file(path, raw)
+    return raw, count
+
+
+def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
+    r"""``text`` with every title a style would lowercase protected (``_text.protect_case``)
+    where the entry can be edited in place (its layout, quoting and the rest of its fields
+    as they were; a title given by a macro or concatenation is left), and how many.
+
+    >>> fix_title_case("@misc{k,\n\ttitle = \"On {BERT} and GPT-4\",\n}\n")
+    ('@misc{k,\n\ttitle = "On {BERT} and {GPT-4}",\n}\n', 1)
+    """
+
+    def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
+        values = {f.key: str(f.value) for f in block.fields}
+        title = next((v for k, v in values.items() if k.lower() == "title"), None)
+        if title is None or unenclosed(title) == title:
+            return None
+        protected = protect_case(unenclosed(title))
+        if protected == unenclosed(title):
+            return None
+        before = Entry.from_fields(block.key, block.entry_type,
+                                   {k: unenclosed(v) for k, v in values.items()})
+        return edited_entry(original, before, before.replace(title=protected))
+
+    fixed, originals, rewritten = rewritten_entries(text, rewrite)
+    if rewritten:
+        ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
+    return fixed, len(rewritten)
 
 
 def check_bytes(raw: bytes, path: str, *, fast: bool = True) -> list[Problem]:
@@ -368,7 +419,8 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
             for rule in _ENTRY_RULES for code, message, name in rule(checked)]
 
 
-_WARNING_CODES = frozenset({"comma-names"})  # what BibTeX itself reads, with a warning
+# what BibTeX itself reads, with a warning; a title a style would lowercase
+_WARNING_CODES = frozenset({"comma-names", "title-case"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,9 +545,23 @@ def _special_rule(checked: _Checked) -> Iterator[_Finding]:
                    f"'\\{specials[0]}' (LaTeX reads it as markup)", name)
 
 
+def _title_case_rule(checked: _Checked) -> Iterator[_Finding]:
+    title = checked.entry.fields.get("title")
+    if not title:
+        return
+    protected = protect_case(title)
+    if protected != title:
+        words = list(dict.fromkeys(
+            w for w in re.findall(r"\{([^{}]+)\}", protected)
+            if protected.count(f"{{{w}}}") > title.count(f"{{{w}}}")))[:4] or ["words"]
+        yield ("title-case", f"the title's {', '.join(words)} would be lowercased by styles "
+               "that sentence-case titles (plainnat, acl_natbib, IEEEtran): brace them "
+               f"({{{words[0]}}}), or run check --fix", "title")
+
+
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
     _key_rule, _value_rules, _required_rule, _quote_rule, _identifier_rule, _url_rule,
-    _names_rule, _special_rule)
+    _names_rule, _special_rule, _title_case_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

@@ -742,7 +742,10 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
               metavar="FILE...",
               help="The .bib files (default: ./library.bib when it is a library, else the "
                    "shipped one).")] = None,
-          format: ReportFormat = "text") -> None:
+          format: ReportFormat = "text",
+          fix: Annotated[bool, typer.Option(
+              "--fix", help="Fix in the files what can be fixed (titles a style would "
+                            "lowercase), each entry edited in place.")] = False) -> None:
     """Lint .bib files: every problem, with its line.
 
     Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
@@ -751,7 +754,10 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
 
     with _reported():
         format = choose(format, ("text", "json", "github"), "format for check")
-        report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]))
+        report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]),
+                                    fix=fix)
+    if fix:
+        _echo(f"fixed {_count(report.fixed, 'entry', 'entries')}", err=True)
     if format == "json":
         _echo(report.to_json())
     elif format == "github":

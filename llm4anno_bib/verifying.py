@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import bibtexparser
 from bibtexparser import model as btp
 from rapidfuzz import fuzz, process
 
 from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
-    BlockLines, edited_entry, enclose, line_ending, parse_entries, reading_text, unenclosed,
+    edited_entry, enclose, line_ending, parse_entries, rewritten_entries, unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
@@ -570,31 +569,20 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
     every other byte as it was. Raises ``UnsafeOutput`` (``checking.ensure_inert_text``)
     when a rewritten entry would hold markup its original did not; ``path`` names the
     file to be written in that message."""
-    body = text.removeprefix("\ufeff")
-    read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
-    parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
-    line_of = BlockLines(read, parsed.blocks)
     reports = {(r.key, r.line): r for r in report.disagreeing}
     newline = line_ending(text)
-    out, cursor = [text[: len(text) - len(body)]], 0
-    originals: list[str] = []
-    rewritten: list[str] = []
-    for block in parsed.entries:
-        start = read.find(block.raw, cursor) if block.raw is not None else -1
-        found = reports.get((block.key, line_of(block)))
-        if block.raw is None or start < 0 or found is None or found.matched is None:
-            continue
+
+    def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
+        found = reports.get((block.key, line))
+        if found is None or found.matched is None:
+            return None
         cited = found.cited if found.cited is not None else library[found.matched]
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
-        original = body[start:start + len(block.raw)]
         edited = _edited_in_place(original, block, entry_type, fields)
-        out += [body[cursor:start], edited if edited is not None else newline.join(lines)]
-        originals.append(block.raw)
-        rewritten.append(edited.replace("\r\n", "\n") if edited is not None
-                         else "\n".join(lines))
-        cursor = start + len(block.raw)
-    out.append(body[cursor:])
+        return edited if edited is not None else newline.join(lines)
+
+    fixed, originals, rewritten = rewritten_entries(text, rewrite)
     if rewritten:
         ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
-    return "".join(out)
+    return fixed
