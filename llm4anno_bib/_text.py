@@ -315,9 +315,18 @@ def protect_case(title: str) -> str:
     >>> protect_case("A Corpus of English Math Problems with Bayesian Estimates")
     'A Corpus of {English} Math Problems with {Bayesian} Estimates'
     """
+    return protection(title)[0]
+
+
+def protection(title: str) -> tuple[str, list[str]]:
+    """``protect_case``'s title, and the words it braced (what ``check`` names).
+
+    >>> protection("Aligning LLaMA with English Speakers")[1]
+    ['LLaMA', 'English']
+    """
     parts = _BRACED_OR_COMMAND.split(title)
     if any("{" in part or "}" in part for part in parts[::2]):
-        return title  # braces nested deeper than this reads, or unbalanced: as it is
+        return title, []  # braces nested deeper than this reads, or unbalanced: as it is
     plain = " ".join(parts[::2])
     # the title's case read with its braces as letters: what braces add changes nothing
     whole = _COMMAND.sub(" ", title).replace("{", "").replace("}", "")
@@ -328,15 +337,17 @@ def protect_case(title: str) -> str:
     # capitals are no evidence of names, and the exact count is not needed
     title_case = capitals == 0 or capitals > 2 * len(_LOWERCASE.findall(whole))
     if title_case and not _needs_braces_somewhere(plain):
-        return title
+        return title, []
     names = frozenset() if title_case else _sentence_case_names(whole)
     if not names and not _needs_braces_somewhere(plain):
-        return title
+        return title, []
+    braced: list[str] = []
     for index in range(0, len(parts), 2):
         before = parts[index - 1][-1:] if index else " "
         after = parts[index + 1][:1] if index + 1 < len(parts) else " "
-        parts[index] = _protected_words(parts[index], names, before, after, index == 0)
-    return "".join(parts)
+        parts[index] = _protected_words(parts[index], names, before, after, index == 0,
+                                        braced)
+    return "".join(parts), braced
 
 
 # a group of braces (nested up to three deep) or a command: text left as it is
@@ -358,6 +369,7 @@ def _needs_braces_somewhere(plain: str) -> bool:
 
 
 _INNER_CAPITAL = re.compile(r"[A-Za-z0-9][A-Z]|(?<![A-Za-z0-9'\u2019])[B-HJ-Z](?![a-z])")
+_PART_BREAK = re.compile(r"[-'\u2019.]")
 
 
 @lru_cache(maxsize=1)
@@ -384,7 +396,7 @@ def _sentence_case_names(text: str) -> frozenset[str]:
 
 
 def _protected_words(text: str, names: frozenset[str], before: str, after: str,
-                     first: bool) -> str:
+                     first: bool, braced: list[str]) -> str:
     """``text``, a stretch of a title between braces and commands (``first``: its start is
     the title's), with the words that need braces braced; a word touching a brace group or
     command (``M{\\"u}ller``) is part of a word this cannot see whole, and is left as it
@@ -392,20 +404,27 @@ def _protected_words(text: str, names: frozenset[str], before: str, after: str,
     every style."""
     lexicon = case_lexicon()
 
-    def needs(part: str) -> bool:
-        if len(part) == 1:
-            return part.isupper() and part not in ("A", "I")
-        return any(c.isupper() for c in part[1:]) or part in lexicon or part in names
+    def needs(word: str) -> bool:
+        if _INNER_CAPITAL.search(word) is not None:  # a capital inside a part, a lone one
+            return True
+        if word in lexicon or word in names:
+            return True
+        return any(part in lexicon or part in names for part in _PART_BREAK.split(word)) \
+            if _PART_BREAK.search(word) else False
 
     def brace(match: re.Match[str]) -> str:
         word = match.group(0)
-        touches = (match.start() == 0 and not before.isspace()) or \
-            (match.end() == len(text) and not (after.isspace() or after in ":;,.?!)"))
-        leading = text[:match.start()]
-        starts = (first and not leading.strip()) or leading.rstrip().endswith(":")
-        if touches or (starts and len(word) == 1) or \
-                not any(needs(part) for part in re.split(r"[-'\u2019.]", word)):
+        if not needs(word):
             return word
+        start, end = match.span()
+        if (start == 0 and not before.isspace()) or \
+                (end == len(text) and not (after.isspace() or after in ":;,.?!)")):
+            return word  # touching a group or command: part of a word not seen whole
+        if len(word) == 1:  # a lone capital where the title or a segment starts
+            leading = text[:start].rstrip()
+            if (first and not leading) or leading.endswith(":"):
+                return word
+        braced.append(word)
         return "{" + word + "}"
 
     return _TITLE_WORD.sub(brace, text)

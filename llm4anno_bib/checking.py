@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
-from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case
+from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, protection
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
@@ -549,11 +549,8 @@ def _title_case_rule(checked: _Checked) -> Iterator[_Finding]:
     title = checked.entry.fields.get("title")
     if not title:
         return
-    protected = protect_case(title)
-    if protected != title:
-        words = list(dict.fromkeys(
-            w for w in re.findall(r"\{([^{}]+)\}", protected)
-            if protected.count(f"{{{w}}}") > title.count(f"{{{w}}}")))[:4] or ["words"]
+    words = list(dict.fromkeys(protection(title)[1]))[:4]
+    if words:
         yield ("title-case", f"the title's {', '.join(words)} would be lowercased by styles "
                "that sentence-case titles (plainnat, acl_natbib, IEEEtran): brace them "
                f"({{{words[0]}}}), or run check --fix", "title")
