@@ -324,12 +324,13 @@ def protection(title: str) -> tuple[str, list[str]]:
     >>> protection("Aligning LLaMA with English Speakers")[1]
     ['LLaMA', 'English']
     """
-    parts = _BRACED_OR_COMMAND.split(title)
-    if any("{" in part or "}" in part for part in parts[::2]):
+    marked = "{" in title or "}" in title or "\\" in title
+    parts = _BRACED_OR_COMMAND.split(title) if marked else [title]
+    if marked and any("{" in part or "}" in part for part in parts[::2]):
         return title, []  # braces nested deeper than this reads, or unbalanced: as it is
-    plain = " ".join(parts[::2])
+    plain = " ".join(parts[::2]) if marked else title
     # the title's case read with its braces as letters: what braces add changes nothing
-    whole = _COMMAND.sub(" ", title).replace("{", "").replace("}", "")
+    whole = _COMMAND.sub(" ", title).replace("{", "").replace("}", "") if marked else title
     # most titles need nothing: no capital inside a word, no lone capital, no lexicon
     # name, and too few capitals past the first word to be a sentence-case title's names
     capitals = len(_CAPITALISED.findall(whole))
@@ -364,18 +365,15 @@ _LOWERCASE = re.compile(r"(?<=[\s-])[a-z]{4,}")
 def _needs_braces_somewhere(plain: str) -> bool:
     """Whether any word of ``plain`` needs braces whatever the title's case: a capital
     inside a word, a lone capital, a lexicon name."""
-    return _INNER_CAPITAL.search(plain) is not None or _lexicon_pattern().search(plain) \
-        is not None
+    return _INNER_CAPITAL.search(plain) is not None or \
+        not case_lexicon().isdisjoint(_LETTER_RUN.findall(plain))
 
 
 _INNER_CAPITAL = re.compile(r"[A-Za-z0-9][A-Z]|(?<![A-Za-z0-9'\u2019])[B-HJ-Z](?![a-z])")
 _PART_BREAK = re.compile(r"[-'\u2019.]")
 
 
-@lru_cache(maxsize=1)
-def _lexicon_pattern() -> re.Pattern[str]:
-    names = "|".join(sorted(map(re.escape, case_lexicon()), key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z])(?:{names})(?![a-z])")
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
 
 
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
