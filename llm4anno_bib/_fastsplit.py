@@ -34,6 +34,7 @@ def _braced(depth: int) -> str:
 
 
 _BRACED = _braced(6)
+BRACED_VALUE = _BRACED  # one braced group, as bibtexparser delimits it (bibfile.unenclosed)
 # A value up to the comma or brace that ends it: text outside braces may not hold what
 # bibtexparser treats specially there (quotes, '=', '@', escapes), except a plain "..." string.
 _QUOTED = r'"(?:[^"\\]++|\\++"?)*+"'  # braces do not count inside quotes

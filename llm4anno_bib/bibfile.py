@@ -29,6 +29,7 @@ from typing import Any, NamedTuple, Protocol
 import bibtexparser
 from bibtexparser import model as btp
 
+from llm4anno_bib._fastsplit import BRACED_VALUE
 from llm4anno_bib._text import shortened
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError, WriteError,
@@ -231,6 +232,7 @@ def unenclosed(value: str) -> str:
 
 
 _UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+_ONE_GROUP = re.compile(BRACED_VALUE)
 _UNESCAPED_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
 
 
@@ -239,6 +241,8 @@ def _braces_enclose(value: str) -> bool:
     inner = value[1:-1]
     if "{" not in inner and "}" not in inner:
         return not inner.endswith("\\")
+    if _ONE_GROUP.fullmatch(value):  # the same rule, at C speed, for braces up to 7 deep
+        return True
     depth = 0
     for found in _UNESCAPED_BRACE.finditer(value):
         depth += 1 if found.group() == "{" else -1
