@@ -145,3 +145,14 @@ def test_an_imported_list_keeps_its_capitals_under_bibtex(tmp_path):
     bbl = _bbl(tmp_path, result.library.export("bibtex"), "plainnat")
     assert _lost_words(result.library, bbl) == {}
     assert "GPT-3.5-Turbo" in bbl and "Bayesian" in bbl and "English" in bbl
+
+
+@pytest.mark.slow
+def test_the_shipped_lexicon_is_what_the_recordings_give(needs_dblp):
+    """scripts/build_lexicon.py rebuilds data/case_lexicon.txt from the recordings: the
+    shipped file is exactly that (no word added by hand outside its commented list)."""
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"),
+                           "--check"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
