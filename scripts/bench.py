@@ -539,11 +539,7 @@ def bench_list_import(path: Path, work: Path, env: dict) -> None:
     listed = work / "dblp-list-700.md"
     listed.write_text(dblp_list(path, 700), encoding="utf-8")
     with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
-        served = env | {"LLM4ANNO_BIB_DELAY": "0", "LLM4ANNO_BIB_CACHE_DIR": str(work / "l-cache"),
-                        "LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
-                        "LLM4ANNO_BIB_ACL_URL": server.acl_url,
-                        "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
-                        "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url}
+        served = env | server.environment(work / "l-cache") | {"LLM4ANNO_BIB_DELAY": "0"}
         command = [CLI, "import-list", str(listed), "-o", str(work / "dblp-list.bib")]
         cold = timed(command, served)
         logged = list(server.requests)
@@ -582,11 +578,7 @@ def bench_real_list(work: Path, env: dict) -> None:
     from source_server import SHARED_DBLP, Recordings, SourceServer
 
     with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
-        served = env | {"LLM4ANNO_BIB_DELAY": "0", "LLM4ANNO_BIB_CACHE_DIR": str(work / "r-cache"),
-                        "LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
-                        "LLM4ANNO_BIB_ACL_URL": server.acl_url,
-                        "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
-                        "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url}
+        served = env | server.environment(work / "r-cache") | {"LLM4ANNO_BIB_DELAY": "0"}
         online = timed([CLI, "import-list", str(REAL_LIST), "-o", str(work / "real-on.bib")],
                        served)
         asked = len(server.requests)

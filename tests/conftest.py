@@ -89,11 +89,8 @@ def connect(server, cache, offline: bool = False):
 @pytest.fixture
 def cli_env(server, tmp_path, monkeypatch):
     """The environment that points the CLI at the local server and a fresh cache."""
-    monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", server.arxiv_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_ACL_URL", server.acl_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", server.dblp_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_CROSSREF_URL", server.crossref_url)
-    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cli-cache"))
+    for name, value in server.environment(tmp_path / "cli-cache").items():
+        monkeypatch.setenv(name, value)
     return tmp_path / "cli-cache"
 
 
@@ -111,11 +108,7 @@ def server_env(server, cache) -> dict[str, str]:
     """``os.environ`` plus the variables that point a subprocess at the local server."""
     import os
 
-    return os.environ | {"LLM4ANNO_BIB_ARXIV_URL": server.arxiv_url,
-                         "LLM4ANNO_BIB_ACL_URL": server.acl_url,
-                         "LLM4ANNO_BIB_DBLP_URL": server.dblp_url,
-                         "LLM4ANNO_BIB_CROSSREF_URL": server.crossref_url,
-                         "LLM4ANNO_BIB_CACHE_DIR": str(cache)}
+    return os.environ | server.environment(cache)
 
 
 @pytest.fixture

@@ -215,6 +215,13 @@ class SourceServer:
     dblp_url = property(lambda self: self.url + "/dblp")
     crossref_url = property(lambda self: self.url + "/crossref")
 
+    def environment(self, cache: Path | str | None = None) -> dict[str, str]:
+        """The variables that point the package at this server (and at ``cache``)."""
+        found = {"LLM4ANNO_BIB_ARXIV_URL": self.arxiv_url, "LLM4ANNO_BIB_ACL_URL": self.acl_url,
+                 "LLM4ANNO_BIB_DBLP_URL": self.dblp_url,
+                 "LLM4ANNO_BIB_CROSSREF_URL": self.crossref_url}
+        return found | ({"LLM4ANNO_BIB_CACHE_DIR": str(cache)} if cache is not None else {})
+
     def start(self) -> SourceServer:
         self._thread.start()
         return self
@@ -391,10 +398,8 @@ class SourceServer:
 
 if __name__ == "__main__":
     with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as running:
-        print(f"LLM4ANNO_BIB_ARXIV_URL={running.arxiv_url}")
-        print(f"LLM4ANNO_BIB_ACL_URL={running.acl_url}")
-        print(f"LLM4ANNO_BIB_DBLP_URL={running.dblp_url}")
-        print(f"LLM4ANNO_BIB_CROSSREF_URL={running.crossref_url}", flush=True)
+        for name, value in running.environment().items():
+            print(f"{name}={value}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
