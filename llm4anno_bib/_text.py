@@ -331,15 +331,13 @@ def protection(title: str) -> tuple[str, list[str]]:
     plain = " ".join(parts[::2]) if marked else title
     # the title's case read with its braces as letters: what braces add changes nothing
     whole = _COMMAND.sub(" ", title).replace("{", "").replace("}", "") if marked else title
-    # most titles need nothing: no capital inside a word, no lone capital, no lexicon
-    # name, and too few capitals past the first word to be a sentence-case title's names
-    capitals = len(_CAPITALISED.findall(whole))
     # Title Case at a glance (twice as many capitalised long words as lowercase ones): its
     # capitals are no evidence of names, and the exact count is not needed
+    capitals = len(_CAPITALISED.findall(whole))
     title_case = capitals == 0 or capitals > 2 * len(_LOWERCASE.findall(whole))
-    if title_case and not _needs_braces_somewhere(plain):
-        return title, []
     names = frozenset() if title_case else _sentence_case_names(whole)
+    # most titles need nothing: no name by their own evidence, no capital inside a word, no
+    # lone capital, no lexicon name
     if not names and not _needs_braces_somewhere(plain):
         return title, []
     braced: list[str] = []
@@ -371,11 +369,7 @@ def _needs_braces_somewhere(plain: str) -> bool:
 
 _INNER_CAPITAL = re.compile(r"[A-Za-z0-9][A-Z]|(?<![A-Za-z0-9'\u2019])[B-HJ-Z](?![a-z])")
 _PART_BREAK = re.compile(r"[-'\u2019.]")
-
-
 _LETTER_RUN = re.compile(r"[A-Za-z]+")
-
-
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 
 

@@ -183,16 +183,17 @@ def _survey_of_block(block: str | None, clients: Sources, report: BuildReport) -
     if listed is None:
         return None
     doi = listed.fields.get("doi")
+    doi = doi if doi and is_doi(doi) else None
     published = _asked(report, f"the survey's DOI {doi}", lambda: clients.crossref.work(doi)) \
-        if doi and is_doi(doi) else None
+        if doi else None
     if published is not None:
         return Work(published=published, titles=[listed.title], is_survey=True)
     fields = {name: value for name, value in listed.fields.items() if value.strip()}
     arxiv_id = survey_of(block)
     if arxiv_id and "eprint" not in fields:  # named only in its journal ("arXiv:2604.00626")
         fields |= {"eprint": arxiv_id, "archiveprefix": "arXiv"}
-    named = identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi and \
-        is_doi(doi) else identity("title", listed.title)
+    named = identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi \
+        else identity("title", listed.title)
     return Work(curated=replace(listed, fields=fields), titles=[listed.title], is_survey=True,
                 named=named)
 
@@ -453,7 +454,7 @@ def _entry_fields(work: Work) -> dict[str, str]:
 
 def _list_facts(item: ListItem) -> dict[str, str]:
     """What the list itself says of an item no source knows: its title and authors, the
-    year (its label's, else one it states, else its arXiv id's), its venue label, the arXiv
+    year (its label's, else its arXiv id's), its venue label, the arXiv
     id or DOI its link names, and the link (all inert: text rebuilt as LaTeX, identifiers
     read by their grammar, the link checked as a URL)."""
     # LaTeX a list writes in a title ("$\\underline{U}$-Net") read as text, then rebuilt
@@ -466,7 +467,7 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     venue, labelled = parse_label(item.label)
     link = web_url(_repair_link(item.paper_link or ""))
     arxiv_id = parse_arxiv_id(link or "")
-    year = labelled or item.year or (arxiv_year(arxiv_id) if arxiv_id else None)
+    year = labelled or (arxiv_year(arxiv_id) if arxiv_id else None)
     if year is not None:
         fields["year"] = str(year)
     if venue and not names_preprint(venue):

@@ -173,10 +173,11 @@ def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
     def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
         values = {f.key: str(f.value) for f in block.fields}
         title = next((v for k, v in values.items() if k.lower() == "title"), None)
-        if title is None or unenclosed(title) == title:
+        value = unenclosed(title) if title is not None else None
+        if value is None or value == title:  # none, or a macro: left for the user
             return None
-        protected = protect_case(unenclosed(title))
-        if protected == unenclosed(title):
+        protected = protect_case(value)
+        if protected == value:
             return None
         before = Entry.from_fields(block.key, block.entry_type,
                                    {k: unenclosed(v) for k, v in values.items()})

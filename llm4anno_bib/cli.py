@@ -828,8 +828,9 @@ def verify(files: Annotated[list[Path], typer.Argument(
                      "out to only check.")
     with _reported():
         format = choose(format, ("text", "json", "github"), "format for verify")
+    against = _load(library)  # once, whatever the number of files
     codes = [_verify_one(file, format, fix_to=output if fix else None, encoding=encoding,
-                         library=library, lookup=lookup, offline=offline, cache_dir=cache_dir,
+                         library=against, lookup=lookup, offline=offline, cache_dir=cache_dir,
                          several=len(files) > 1)
              for file in files]
     # a disagreement (1) says the most; then entries left unchecked by a source (3)
@@ -837,14 +838,14 @@ def verify(files: Annotated[list[Path], typer.Argument(
 
 
 def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str | None,
-                library: Path | None, lookup: bool, offline: bool, cache_dir: Path | None,
+                library: Library, lookup: bool, offline: bool, cache_dir: Path | None,
                 several: bool) -> int:
     """Verify one file and print its report; its exit code."""
     with _reported():
         screen = _Screen()
         try:
             report = llm4anno_bib.verify(
-                file, _load(library), encoding=encoding, fix_to=fix_to,
+                file, library, encoding=encoding, fix_to=fix_to,
                 on_wait=_say_waiting, lookup=lookup, offline=offline, cache_dir=cache_dir,
                 progress=_lookup_progress(screen) if sys.stderr.isatty() else None)
         finally:
@@ -873,16 +874,13 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
 
 
 @command(cls=_Command)
-def config() -> None:
+def config(ctx: typer.Context) -> None:
     """Show the settings in force and where each came from.
 
     A llm4anno-bib.toml, or [tool.llm4anno-bib] in pyproject.toml, found from here upward;
     command-line options win over it, it over the environment variables.
     """
-    from llm4anno_bib.config import load_config
-
-    with _reported():
-        found = load_config()
+    found = ctx.find_root().meta["llm4anno-bib config"]  # read as every command starts
     _echo(f"file: {found.path or 'none (llm4anno-bib.toml or [tool.llm4anno-bib] in pyproject.toml, from here upward)'}")
     width = max(len(name) for name in found.settings)
     for name, setting in found.settings.items():

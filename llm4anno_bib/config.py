@@ -96,16 +96,18 @@ class Config:
         """The file's values of the settings read from the environment set there while
         the block runs (the file wins over the environment), then the environment as it
         was."""
-        saved = dict(os.environ)
+        given = {variable: str(value) for name, value in self.from_file.items()
+                 if (variable := SETTINGS[name].environment) is not None}
+        saved = {variable: os.environ.get(variable) for variable in given}
         try:
-            for name, value in self.from_file.items():
-                variable = SETTINGS[name].environment
-                if variable is not None:
-                    os.environ[variable] = str(value)
+            os.environ.update(given)
             yield
         finally:
-            os.environ.clear()
-            os.environ.update(saved)
+            for variable, value in saved.items():
+                if value is None:
+                    os.environ.pop(variable, None)
+                else:
+                    os.environ[variable] = value
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:

@@ -113,8 +113,6 @@ def _reason_of(line: str) -> str:
 
 
 _QUOTED = re.compile(r"'[^']{0,300}'")  # the item's own id or title: no part of the reason
-
-
 _URL_OR_PARENS = re.compile(r"\(https?://[^)\s]*\)?|https?://\S+")
 
 
@@ -127,8 +125,7 @@ def list_header(list_text: str, origin: str | None = None) -> str:
     'llm4anno-bib library: every paper of the list "Awesome Things" (https://github.com/me/things),'
     """
     title = next((plain_heading(m.group(1) or m.group(2)) for m in _TITLE.finditer(list_text)),
-                 "") or \
-        "a paper list"
+                 "") or "a paper list"
     repositories = Counter(m.group(1) for m in _REPOSITORY.finditer(list_text[:20_000]))
     repository = max(repositories, key=lambda r: (repositories[r], r)) if repositories else None
     named = f'"{shortened(strip_controls(title), 120)}"' + (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 from llm4anno_bib._text import shortened
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
@@ -69,7 +70,6 @@ class ListItem:
     links: tuple[tuple[str, str], ...]
     authors: tuple[str, ...] = ()  # BibTeX names, where the item names its authors
     et_al: bool = False  # the item names only the first authors ("et al.")
-    year: int | None = None  # a year the item states outside its label
 
     @property
     def first_author(self) -> str | None:
@@ -179,8 +179,7 @@ def _links_of_last(raw: str, line: str, number: int, items: list[ListItem]) -> b
     if not raw[:1].isspace() or not items or number - items[-1].line > 3 or \
             not _BULLET.fullmatch(line):
         return False
-    links = [(_kind_of(text) if text.strip() else _kind_of_host(url), url)
-             for text, url in _LINK.findall(_IMAGE.sub("", line))]
+    links = [(_link_kind(text, url), url) for text, url in _LINK.findall(_IMAGE.sub("", line))]
     if not links or any(kind not in ("code", "data") for kind, _url in links):
         return False
     items[-1] = replace(items[-1], links=items[-1].links + tuple(
@@ -213,11 +212,8 @@ def _read_loosely(text: str, refused: list[tuple[int, str, str]]
             continue
         read = _read_item(line if _BULLET.fullmatch(line) or line.startswith("|")
                           else "- " + line, number, section.slug)
-        if isinstance(read, ListItem) and read.paper_link and \
-                _PAPER_HOSTS.search(read.paper_link):
-            item = _with_web_links(read, refused)
-            if item is not None:
-                items.append(item)
+        if _links_a_paper(read):
+            _take_item(read, items, left_out, refused)
         elif isinstance(read, tuple) and _BULLET.fullmatch(line):
             left_out.append(read)
     return ([section] if items else []), items, left_out
@@ -229,8 +225,13 @@ def _paper_heading(text: str, number: int, section: str) -> ListItem | None:
     if "](" not in text:
         return None
     read = _read_item("- " + _NUMBERING.sub("", text, count=1), number, section)
-    return read if isinstance(read, ListItem) and read.paper_link and \
-        _PAPER_HOSTS.search(read.paper_link) else None
+    return read if _links_a_paper(read) else None
+
+
+def _links_a_paper(read: ListItem | tuple[int, str, str] | None) -> TypeGuard[ListItem]:
+    """Whether a read line is an item whose paper link is a paper host's."""
+    return isinstance(read, ListItem) and read.paper_link is not None and \
+        _PAPER_HOSTS.search(read.paper_link) is not None
 
 
 _NUMBERING = re.compile(r"^\d{1,5}[.)]\s+")
@@ -496,15 +497,20 @@ _YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*"
 
 def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """The item's links as (kind, url): its paper first, then the others by their text."""
-    return (("pdf", paper), *((_kind_of(text) if text.strip() else _kind_of_host(url), url)
-                              for text, url in links if url != paper))
+    return (("pdf", paper), *((_link_kind(text, url), url) for text, url in links
+                              if url != paper))
 
 
 def _links_of(text: str) -> list[tuple[str, str]]:
     """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url); a link
     with no text (a badge's) is known by its host."""
-    return [(_kind_of(said) if said.strip() else _kind_of_host(url), url) for said, url in
+    return [(_link_kind(said, url), url) for said, url in
             _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
+
+
+def _link_kind(text: str, url: str) -> str:
+    """A link's kind from its text, or, for a link with no text (a badge's), its host."""
+    return _kind_of(text) if text.strip() else _kind_of_host(url)
 
 
 def _kind_of_host(url: str) -> str:
