@@ -150,10 +150,18 @@ def load_config(start: str | os.PathLike[str] | None = None) -> Config:
 
 
 def _text_of(path: Path) -> str:
+    """The file's text, read as every input is (``inputs.read_regular``: a regular file,
+    bounded in size, never a device put in its place)."""
+    from llm4anno_bib.errors import ReadError
+    from llm4anno_bib.inputs import read_regular
+
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_regular(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot be read ({exc}); nothing was run.", path=str(path)) from exc
+    except ReadError as exc:
+        raise ConfigError(f"cannot be read ({exc.message}); nothing was run.",
+                          path=str(path)) from exc
 
 
 def _table_of(path: Path) -> dict[str, Any]:

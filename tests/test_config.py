@@ -95,3 +95,8 @@ def test_the_config_command_shows_each_value_and_its_origin(paper):
     assert f"file: {paper / 'pyproject.toml'}" in shown
     assert f"mailto        'me@example.org'  [{paper / 'pyproject.toml'}]" in shown
     assert "offline       (not set)  [default]" in shown
+
+
+def test_a_device_in_the_files_place_is_never_read(tmp_path):
+    (tmp_path / "llm4anno-bib.toml").symlink_to("/dev/zero")  # would read forever
+    assert load_config(tmp_path).path is None
