@@ -697,11 +697,11 @@ def import_list(file: Annotated[Path, typer.Argument(
         elif verbose:
             _echo(line)
     if report is not None:
-        from llm4anno_bib.files import refuse_same, write_text_atomic
+        from llm4anno_bib.files import write_file
 
-        with _reported():
-            refuse_same(report, [file, *(p for p in (output, into) if p is not None)])
-            write_text_atomic(report, "".join(f"{line}\n" for line in details))
+        with _reported():  # as every file is written: never an input, locked, atomic
+            write_file(report, "".join(f"{line}\n" for line in details).encode("utf-8"),
+                       inputs=[file, *(p for p in (output, into) if p is not None)])
     for line in result.summary():
         _echo(line, err=True)
     hint = "" if verbose or not details else \
