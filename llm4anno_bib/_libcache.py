@@ -26,7 +26,8 @@ from llm4anno_bib.caches import keep_file, library_file, prune_libraries
 from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.inputs import read_regular
-from llm4anno_bib.model import Category, Correction, Entry, Fields, LazyEntries, Library
+from llm4anno_bib.model import (Category, Correction, Entry, Fields, LazyEntries, Library,
+                                derived_values)
 
 FORMAT = 12
 
@@ -367,11 +368,10 @@ def _library_chunks(library: Library, data: dict[str, Any],
     index: list[list[Any]] = []
     total = 0
     for entry in library:
-        # what the row derives (plain titles, split names) is not kept: the cold parse's
-        # memory peak, and a command recomputes only what it reads
-        row = _dumps(entry._without_keeping(functools.partial(_entry_row, entry))) + "\n"
+        fields = _entry_row(entry)
+        row = _dumps(fields) + "\n"
         encoded = row.encode("utf-8")
-        index.append([entry.key, list(entry.aliases), len(encoded), _row_digest(encoded)])
+        index.append([entry.key, fields[-1], len(encoded), _row_digest(encoded)])
         total += len(encoded)
         yield row
     yield _dumps([len(index), total, index, _row_digest(head.encode("utf-8"))]) + "\n"
@@ -397,12 +397,18 @@ def _dumps(value: object) -> str:
 
 
 def _entry_row(e: Entry) -> list[Any]:
-    # derived values equal to their field (most titles and venues) are not stored twice
-    return [e.key, e.entry_type, [part for pair in e.fields.items() for part in pair],
-            None if e.title == e.fields.get("title") else e.title,
-            None if e.bib_authors == _plain_split(e.fields) else list(e.bib_authors),
-            e.year, None if e.venue == _venue_field(e.fields) else e.venue,
-            list(e.categories), e.arxiv_id, e.doi, e.url, list(e.aliases)]
+    # derived afresh, kept nowhere (the entry's own kept values would hold them all: the
+    # cold parse's memory peak); values equal to their field (most titles and venues) are
+    # not stored twice
+    fields = e.fields
+    derived = derived_values(fields)
+    title, authors, venue = derived["title"], derived["bib_authors"], derived["venue"]
+    return [e.key, e.entry_type, [part for pair in fields.items() for part in pair],
+            None if title == fields.get("title") else title,
+            None if authors == _plain_split(fields) else list(authors),
+            derived["year"], None if venue == _venue_field(fields) else venue,
+            list(derived["categories"]), derived["arxiv_id"], fields.get("doi"),
+            fields.get("url"), list(derived["aliases"])]
 
 
 def _plain_split(fields: Mapping[str, str]) -> tuple[str, ...]:

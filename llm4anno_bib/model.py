@@ -167,32 +167,16 @@ class Entry:
         value: _Value = known[name]
         return value
 
-    def _without_keeping(self, make: Callable[[], _Value]) -> _Value:
-        """``make()``, forgetting the derived values it computed: a single pass over many
-        entries (writing the parsed-library cache) would otherwise keep them all."""
-        known = _DERIVED.get(self)
-        before = set(known) if known else set()
-        try:
-            return make()
-        finally:
-            known = _DERIVED.get(self)
-            if known is not None:
-                for name in [name for name in known if name not in before]:
-                    del known[name]
-                if not known:
-                    del _DERIVED[self]
-
     @property
     def title(self) -> str:
         """The title as plain text."""
-        return self._value("title", lambda: latex_to_text(self.fields.get("title", "")))
+        return self._value("title", lambda: _title_of(self.fields))
 
     @property
     def bib_authors(self) -> tuple[str, ...]:
         """The authors (else the editors) as the ``.bib`` writes them: BibTeX names, LaTeX
         and all (``'Le Scao, Teven'``, ``'Tam{\\'a}s V{\\"o}r{\\"o}s'``)."""
-        return self._value("bib_authors", lambda: split_names(
-            self.fields.get("author") or self.fields.get("editor") or ""))
+        return self._value("bib_authors", lambda: _bib_authors_of(self.fields))
 
     @property
     def names(self) -> tuple[Person, ...]:
@@ -211,42 +195,27 @@ class Entry:
 
     @property
     def year(self) -> int | None:
-        def read() -> int | None:
-            found = re.search(r"\d{4}", self.fields.get("year", "") or self.fields.get("date", ""))
-            return int(found.group(0)) if found else None
-
-        return self._value("year", read)
+        return self._value("year", lambda: _year_of(self.fields))
 
     @property
     def arxiv_id(self) -> str | None:
         """The ``eprint`` of an arXiv preprint (``archiveprefix``/``eprinttype`` arXiv)."""
-        def read() -> str | None:
-            prefix = self.fields.get("archiveprefix", self.fields.get("eprinttype", ""))
-            return self.fields.get("eprint") if prefix.lower() == "arxiv" else None
-
-        return self._value("arxiv_id", read)
+        return self._value("arxiv_id", lambda: _arxiv_id_of(self.fields))
 
     @property
     def venue(self) -> str | None:
         """The booktitle or journal as plain text (``arXiv`` for a preprint without one)."""
-        def read() -> str | None:
-            raw = (self.fields.get("booktitle") or self.fields.get("journal")
-                   or self.fields.get("journaltitle"))
-            if raw is None and self.arxiv_id:
-                return "arXiv"
-            return latex_to_text(raw) if raw else None
-
-        return self._value("venue", read)
+        return self._value("venue", lambda: _venue_of(self.fields, self.arxiv_id))
 
     @property
     def categories(self) -> tuple[str, ...]:
         """The category slugs of the ``keywords`` field."""
-        return self._value("categories", lambda: _split_list(self.fields.get("keywords", "")))
+        return self._value("categories", lambda: _categories_of(self.fields))
 
     @property
     def aliases(self) -> tuple[str, ...]:
         """Other keys of this entry (the ``ids`` field)."""
-        return self._value("aliases", lambda: _split_list(self.fields.get("ids", "")))
+        return self._value("aliases", lambda: _aliases_of(self.fields))
 
     @property
     def doi(self) -> str | None:
@@ -382,6 +351,55 @@ def _acronym(heading: str) -> str:
 
 def _split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+# What an entry reads from its fields, as functions of the fields alone: the entry keeps
+# each on first use; the parsed-library cache derives every entry's once, keeping none.
+def _title_of(fields: Mapping[str, str]) -> str:
+    return latex_to_text(fields.get("title", ""))
+
+
+def _bib_authors_of(fields: Mapping[str, str]) -> tuple[str, ...]:
+    return split_names(fields.get("author") or fields.get("editor") or "")
+
+
+def _year_of(fields: Mapping[str, str]) -> int | None:
+    found = _YEAR.search(fields.get("year", "") or fields.get("date", ""))
+    return int(found.group(0)) if found else None
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _arxiv_id_of(fields: Mapping[str, str]) -> str | None:
+    prefix = fields.get("archiveprefix", fields.get("eprinttype", ""))
+    return fields.get("eprint") if prefix.lower() == "arxiv" else None
+
+
+def _venue_of(fields: Mapping[str, str], arxiv_id: str | None) -> str | None:
+    raw = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
+    if raw is None and arxiv_id:
+        return "arXiv"
+    return latex_to_text(raw) if raw else None
+
+
+def _categories_of(fields: Mapping[str, str]) -> tuple[str, ...]:
+    return _split_list(fields.get("keywords", ""))
+
+
+def _aliases_of(fields: Mapping[str, str]) -> tuple[str, ...]:
+    return _split_list(fields.get("ids", ""))
+
+
+def derived_values(fields: Mapping[str, str]) -> dict[str, Any]:
+    """What an entry of these fields derives and the parsed-library cache keeps (``title``,
+    ``bib_authors``, ``year``, ``venue``, ``categories``, ``arxiv_id``, ``aliases``),
+    computed now and kept nowhere."""
+    arxiv_id = _arxiv_id_of(fields)
+    return {"title": _title_of(fields), "bib_authors": _bib_authors_of(fields),
+            "year": _year_of(fields), "venue": _venue_of(fields, arxiv_id),
+            "categories": _categories_of(fields), "arxiv_id": arxiv_id,
+            "aliases": _aliases_of(fields)}
 
 
 _ACRONYMS = (

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from dataclasses import dataclass
 
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
@@ -121,9 +121,17 @@ def split_names(value: str) -> tuple[str, ...]:
     >>> split_names("Le Scao, Teven  and {OpenAI} and Jason  Wei")
     ('Le Scao, Teven', '{OpenAI}', 'Jason Wei')
     """
+    if not value.strip():
+        return ()
+    collapsed = collapse_spaces(value)
+    if "{" not in collapsed:  # pybtex's split without braces to skip: its own separator
+        return tuple(name.strip() for name in _NAME_SEPARATOR.split(collapsed))
     from pybtex.bibtex.utils import split_name_list  # pybtex loads when names are split
 
-    return tuple(split_name_list(collapse_spaces(value))) if value.strip() else ()
+    return tuple(split_name_list(collapsed))
+
+
+_NAME_SEPARATOR = re.compile(" [Aa][Nn][Dd] ")  # pybtex's split_name_list
 
 
 def pybtex_person(name: str) -> Any:
@@ -141,6 +149,76 @@ def pybtex_person(name: str) -> Any:
     if len(parts) > 3:
         name = ", ".join([*parts[:2], " ".join(parts[2:])])
     return PybtexPerson(name)
+
+
+class _Parts(NamedTuple):
+    """A name's words as pybtex's ``Person`` sorts them."""
+
+    first: list[str]
+    middle: list[str]
+    prelast: list[str]
+    last: list[str]
+    lineage: list[str]
+
+
+def _name_parts(name: str) -> _Parts:
+    """The words of one name as ``pybtex_person`` sorts them. A name without braces or
+    backslashes (nearly all) is sorted here by pybtex's own rules: a library's cold read
+    splits every author, and pybtex's ``Person`` costs ten times as much."""
+    if "{" in name or "}" in name or "\\" in name:
+        person = pybtex_person(name)
+        return _Parts(person.first_names, person.middle_names, person.prelast_names,
+                      person.last_names, person.lineage_names)
+    parts = _Parts([], [], [], [], [])
+    commas = [part.strip() for part in name.strip().split(",")] if name.strip() else []
+    if len(commas) > 3:  # a list written with commas: the first two parts and the rest
+        commas = [*commas[:2], " ".join(commas[2:])]
+    if len(commas) == 1:  # First von Last
+        words = _words(commas[0])
+        at = next((n for n, word in enumerate(words) if _is_von(word)), len(words))
+        first_middle, von_last = words[:at], words[at:]
+        if not von_last and first_middle:
+            von_last.append(first_middle.pop())
+        _first_middle(parts, first_middle)
+        _von_last(parts, von_last)
+    elif commas:  # von Last, First / von Last, Jr, First
+        _von_last(parts, _words(commas[0]))
+        if len(commas) == 3:
+            parts.lineage.extend(_words(commas[1]))
+        _first_middle(parts, _words(commas[-1]))
+    return parts
+
+
+_SPACES = re.compile(r"(?:\s|~)+")  # pybtex's BIBTEX_SPACE_RE without a backslash
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _SPACES.split(text) if word]
+
+
+def _is_von(word: str) -> bool:
+    """pybtex's ``is_von_name`` of a word without braces: it starts lowercase (or its first
+    letter is)."""
+    if word[0].isupper():
+        return False
+    return word[0].islower() or next((char.islower() for char in word if char.isalpha()),
+                                     False)
+
+
+def _first_middle(parts: _Parts, words: list[str]) -> None:
+    parts.first.extend(words[:1])
+    parts.middle.extend(words[1:])
+
+
+def _von_last(parts: _Parts, words: list[str]) -> None:
+    # the last word is never von; of the others, von runs to the last lowercase one
+    von_last = words[:-1]
+    if von_last:
+        cut = next((len(von_last) - n for n, word in enumerate(reversed(von_last))
+                    if _is_von(word)), 0)
+        parts.prelast.extend(von_last[:cut])
+        parts.last.extend(von_last[cut:])
+    parts.last.extend(words[-1:])
 
 
 def comma_listed(value: str) -> str | None:
@@ -216,23 +294,21 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     True
     """
     name = " ".join(name.split())
-    person = pybtex_person(name)
-    given = " ".join(person.first_names + person.middle_names)
-    jr = " ".join(person.lineage_names)
+    person = _name_parts(name)
+    given = " ".join(person.first + person.middle)
+    jr = " ".join(person.lineage)
     if _has_top_level_comma(name):
-        return Name(" ".join(person.last_names), given, " ".join(person.prelast_names),
-                    jr=jr)
+        return Name(" ".join(person.last), given, " ".join(person.prelast), jr=jr)
     if known is not None:
         found = known.get(_person_key(name))
         if found is not None:
             return found
     if not given or (name.startswith("{") and name.endswith("}")):
         return Name(name, literal=True)
-    if person.prelast_names:
-        return Name(" ".join(person.last_names), given, " ".join(person.prelast_names),
-                    jr=jr)
+    if person.prelast:
+        return Name(" ".join(person.last), given, " ".join(person.prelast), jr=jr)
     given_words = given.split()
-    family_words = list(person.last_names)
+    family_words = list(person.last)
     while len(given_words) > 1 and given_words[-1].lower() in PARTICLES:
         family_words.insert(0, given_words.pop())
     return Name(" ".join(family_words), " ".join(given_words), jr=jr)
@@ -274,8 +350,8 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
         found = known.get(_person_key(name))
         if found is None or not found.given:
             continue
-        person = pybtex_person(name)
-        if " ".join(person.prelast_names + person.last_names) != \
+        person = _name_parts(name)
+        if " ".join(person.prelast + person.last) != \
                 f"{found.particle} {found.family}".strip():
             written[index] = found.bibtex()
             changed = True

@@ -17,6 +17,7 @@ the user's keys and every other byte kept, only the disagreeing entries rewritte
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import json
@@ -231,15 +232,13 @@ class _Matcher:
             self.by_id.setdefault((kind, value), position)
         # for the scan of titles within longer ones: the titles holding each word, and each
         # title under its rarest word (a title within another has all its words there)
-        words = [set(title.split()) for title in self.titles]
         self.by_word: dict[str, list[int]] = {}
-        for position, held in enumerate(words):
-            for word in held:
+        for position, title in enumerate(self.titles):
+            for word in set(title.split()):
                 self.by_word.setdefault(word, []).append(position)
         self.by_rarest: dict[str, list[int]] = {}
-        for position, held in enumerate(words):
-            if held:
-                rarest = min(held, key=lambda w: (len(self.by_word[w]), w))
+        for position, rarest in enumerate(tables["rarest"]):
+            if rarest:
                 self.by_rarest.setdefault(rarest, []).append(position)
 
     def by_title(self, title: str) -> Entry | None:
@@ -367,7 +366,13 @@ def _tables(library: Library) -> dict[str, Any]:
     ids = [[kind, value, position] for position, entry in enumerate(library)
            for kind, value in _ids(entry).items()]
     known, memo = library.name_splits(), dict[str, str]()
-    return {"titles": [normalise_title(e.title) for e in library], "ids": ids,
+    titles = [normalise_title(e.title) for e in library]
+    words = [set(title.split()) for title in titles]
+    counts = collections.Counter(word for held in words for word in held)
+    return {"titles": titles, "ids": ids,
+            # each title's rarest word in the library (the first in order of equals)
+            "rarest": [min(held, key=lambda w: (counts[w], w)) if held else ""
+                       for held in words],
             "first": [next(iter(_families(e, known, memo, first_only=True)), "")
                       for e in library],
             "years": [e.year for e in library],
@@ -392,9 +397,9 @@ def _kept_tables(library: Library) -> dict[str, Any] | None:
     count = len(library)
     try:
         titles, ids, splits = kept["titles"], kept["ids"], kept["splits"]
-        first, years = kept["first"], kept["years"]
-        whole = len(titles) == len(first) == len(years) == count and \
-            all(isinstance(t, str) for t in (*titles, *first)) and \
+        first, years, rarest = kept["first"], kept["years"], kept["rarest"]
+        whole = len(titles) == len(first) == len(years) == len(rarest) == count and \
+            all(isinstance(t, str) for t in (*titles, *first, *rarest)) and \
             all(y is None or isinstance(y, int) for y in years) and \
             all(isinstance(k, str) and isinstance(v, str) and isinstance(p, int)
                 and 0 <= p < count for k, v, p in ids) and \

@@ -1,0 +1,81 @@
+"""The quick paths that skip a library where its work is plain give exactly what the
+library gives, on every real value we have and on the edge cases of its rules."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+import pytest
+from pybtex.bibtex.utils import split_name_list
+
+import llm4anno_bib
+from conftest import SHARED
+from llm4anno_bib._text import collapse_spaces
+from llm4anno_bib.names import split_names
+
+REAL_FILES = sorted((SHARED / "corpus" / "bib").glob("*.bib")) + sorted(
+    (SHARED / "recordings" / "dblp").glob("*.bib"))
+
+
+@functools.cache
+def _name_values() -> list[str]:
+    values = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in REAL_FILES:
+            try:
+                library = llm4anno_bib.load(path, encoding="latin-1" if "macroman" in path.name
+                                            or "gbk" in path.name else None)
+            except llm4anno_bib.Llm4AnnoBibError:
+                continue
+            values += [e.fields[name] for e in library for name in ("author", "editor")
+                       if name in e.fields]
+    return values
+
+
+EDGES = ["Johnson AND Peterson", "Armand AnD anderssen", "Doe, Jane and  Smith, J.",
+         " and Peterson", "Peterson and ", "a and and b", "Doe\n and\tSmith", "Band and Andersen",
+         "What a Strange{ }and Bizzare Name! and Peterson", "{Armand and Anderssen} and X",
+         "Doe andSmith", "Doe\u00a0and Smith"]
+
+
+@pytest.mark.skipif(not REAL_FILES, reason=f"no corpus or DBLP recordings at {SHARED}")
+def test_names_are_split_as_pybtex_splits_them_on_every_real_value():
+    values = _name_values()
+    assert len(values) > 10_000
+    differing = [v for v in values if split_names(v) != tuple(split_name_list(collapse_spaces(v)))]
+    assert differing == []
+
+
+@pytest.mark.parametrize("value", EDGES)
+def test_names_are_split_as_pybtex_splits_them_at_the_edges(value):
+    assert split_names(value) == tuple(split_name_list(collapse_spaces(value)))
+
+
+def _parts(person) -> tuple[list[str], ...]:
+    return (person.first_names, person.middle_names, person.prelast_names, person.last_names,
+            person.lineage_names)
+
+
+PEOPLE = ["Ludwig van Beethoven", "Le Scao, Teven", "abc", "Dixit, Jr, Avinash K. ",
+          "Viktorov, Michail~Markovitch", "Jean de la Fontaine", "de la Fontaine, Jean",
+          "a b c", "A b C d", ", John", "John,", "  ", "John , , Doe", "Ⓐnna ⓑeta Smith",
+          "Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis", "J. 'o Brien", "Anne-Marie d'Arc",
+          "Vander Ark, Tom", "von der Heide, Jr., K.", "Ǆemal Bijedić", "1st Author", "Tom\tJones"]
+
+
+@pytest.mark.parametrize("name", PEOPLE)
+def test_names_are_sorted_as_pybtex_sorts_them_at_the_edges(name):
+    from llm4anno_bib.names import _name_parts, pybtex_person
+
+    assert tuple(_name_parts(name)) == _parts(pybtex_person(name))
+
+
+@pytest.mark.skipif(not REAL_FILES, reason=f"no corpus or DBLP recordings at {SHARED}")
+def test_names_are_sorted_as_pybtex_sorts_them_on_every_real_name():
+    from llm4anno_bib.names import _name_parts, pybtex_person
+
+    names = {name for value in _name_values() for name in split_names(value)}
+    assert len(names) > 10_000
+    assert [n for n in names if tuple(_name_parts(n)) != _parts(pybtex_person(n))] == []
