@@ -105,9 +105,9 @@ def surname_token(author: str) -> str:
 
 def _initial(author: str) -> str:
     """The first letter of an author's given names, folded (``''`` when there are none)."""
-    from llm4anno_bib.names import pybtex_person
+    from llm4anno_bib.names import name_parts
 
-    given = " ".join(pybtex_person(author).first_names)
+    given = " ".join(name_parts(author).first)
     letters = re.findall(r"[a-z]", ascii_fold(latex_to_text(given)).lower())
     return letters[0] if letters else ""
 

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from llm4anno_bib.names import pybtex_person
+from llm4anno_bib.names import name_parts
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
@@ -35,8 +35,8 @@ def family_name(author: str) -> str:
     >>> family_name("Le Scao, Teven"), family_name("Jason Wei"), family_name("OpenAI")
     ('Le Scao', 'Wei', 'OpenAI')
     """
-    person = pybtex_person(author)
-    return " ".join(person.prelast_names + person.last_names) or author
+    person = name_parts(author)
+    return " ".join(person.prelast + person.last) or author
 
 
 def first_title_word(title: str) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
 
 __all__ = ["Name", "PARTICLES", "Person", "comma_listed", "known_splits", "listed_names",
-           "pybtex_person", "split_name", "split_names", "with_known_splits"]
+           "name_parts", "pybtex_person", "split_name", "split_names", "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
@@ -151,7 +151,7 @@ def pybtex_person(name: str) -> Any:
     return PybtexPerson(name)
 
 
-class _Parts(NamedTuple):
+class NameParts(NamedTuple):
     """A name's words as pybtex's ``Person`` sorts them."""
 
     first: list[str]
@@ -161,15 +161,19 @@ class _Parts(NamedTuple):
     lineage: list[str]
 
 
-def _name_parts(name: str) -> _Parts:
+def name_parts(name: str) -> NameParts:
     """The words of one name as ``pybtex_person`` sorts them. A name without braces or
     backslashes (nearly all) is sorted here by pybtex's own rules: a library's cold read
-    splits every author, and pybtex's ``Person`` costs ten times as much."""
+    splits every author, and pybtex's ``Person`` costs ten times as much.
+
+    >>> name_parts("Ludwig van Beethoven").prelast, name_parts("Le Scao, Teven").last
+    (['van'], ['Le', 'Scao'])
+    """
     if "{" in name or "}" in name or "\\" in name:
         person = pybtex_person(name)
-        return _Parts(person.first_names, person.middle_names, person.prelast_names,
+        return NameParts(person.first_names, person.middle_names, person.prelast_names,
                       person.last_names, person.lineage_names)
-    parts = _Parts([], [], [], [], [])
+    parts = NameParts([], [], [], [], [])
     commas = [part.strip() for part in name.strip().split(",")] if name.strip() else []
     if len(commas) > 3:  # a list written with commas: the first two parts and the rest
         commas = [*commas[:2], " ".join(commas[2:])]
@@ -205,12 +209,12 @@ def _is_von(word: str) -> bool:
                                      False)
 
 
-def _first_middle(parts: _Parts, words: list[str]) -> None:
+def _first_middle(parts: NameParts, words: list[str]) -> None:
     parts.first.extend(words[:1])
     parts.middle.extend(words[1:])
 
 
-def _von_last(parts: _Parts, words: list[str]) -> None:
+def _von_last(parts: NameParts, words: list[str]) -> None:
     # the last word is never von; of the others, von runs to the last lowercase one
     von_last = words[:-1]
     if von_last:
@@ -294,7 +298,7 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     True
     """
     name = " ".join(name.split())
-    person = _name_parts(name)
+    person = name_parts(name)
     given = " ".join(person.first + person.middle)
     jr = " ".join(person.lineage)
     if _has_top_level_comma(name):
@@ -350,7 +354,7 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
         found = known.get(_person_key(name))
         if found is None or not found.given:
             continue
-        person = _name_parts(name)
+        person = name_parts(name)
         if " ".join(person.prelast + person.last) != \
                 f"{found.particle} {found.family}".strip():
             written[index] = found.bibtex()

@@ -64,7 +64,7 @@ class Venue:
 
     def same_as(self, other: Venue) -> bool:
         """One venue, however each was written."""
-        return (self.kind, _squeezed(self.name)) == (other.kind, _squeezed(other.name)) or \
+        return (self.kind, squeezed(self.name)) == (other.kind, squeezed(other.name)) or \
             self.dblp is not None and (self.kind, self.dblp) == (other.kind, other.dblp)
 
 
@@ -119,7 +119,7 @@ def venue_of(text: str) -> Venue | None:
     table = _table()
     if names_preprint(plain):
         return table.preprint
-    journal = table.journals.get(_squeezed(_without_numbers(plain)))
+    journal = table.journals.get(squeezed(_without_numbers(plain)))
     if journal is not None:  # the whole text a journal's name (or its ISO 4 abbreviation)
         return journal
     host = _conference_in(plain, table)
@@ -143,9 +143,9 @@ def _conference_in(plain: str, table: _Table) -> Venue | None:
                                                 if sum(c.isupper() for c in part) >= 2 else None)
             if found is not None:
                 return found
-    squeezed = f" {_squeezed(_without_numbers(plain))} "
-    held = [(squeezed.index(f" {name} "), -len(name), venue)
-            for name, venue in table.names.items() if f" {name} " in squeezed]
+    words = f" {squeezed(_without_numbers(plain))} "
+    held = [(words.index(f" {name} "), -len(name), venue)
+            for name, venue in table.names.items() if f" {name} " in words]
     return min(held, key=lambda found: found[:2])[2] if held else None  # the first named
 
 
@@ -160,7 +160,21 @@ def _without_numbers(text: str) -> str:
     return _ORDINALS.sub(" ", text)
 
 
-def _squeezed(text: str) -> str:
+def journal_name(written: str) -> tuple[str | None, str]:
+    """A journal list's name as its acronym, if the name ends with one, and the name
+    without it.
+
+    >>> journal_name("Journal of Machine Learning Research (JMLR)")
+    ('JMLR', 'Journal of Machine Learning Research')
+    """
+    inside = _JOURNAL_ACRONYM.search(written)
+    return (inside.group(1), written[:inside.start()]) if inside else (None, written)
+
+
+_JOURNAL_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)$")
+
+
+def squeezed(text: str) -> str:
     """Lowercase ASCII words, "proceedings of the" and dots left out: how names compare."""
     words = _LOWER_WORD.findall((text if text.isascii() else ascii_fold(text)).lower())
     return " ".join(w for w in words if w not in _FILLER)
@@ -188,30 +202,29 @@ def _table() -> _Table:
     names: dict[str, Venue] = {}
     journals: dict[str, Venue] = {}
     by_stream: dict[str, Venue] = {}
-    for acronym, name, kind, stream in data["conferences"] + data["exceptions"]:
+    # each name comes with its key (``squeezed``), made by scripts/build_venues.py
+    for acronym, name, kind, stream, key in data["conferences"] + data["exceptions"]:
         venue = Venue(acronym, name, kind, stream)
         if kind in ("conference", "workshop"):
             acronyms.setdefault(acronym, venue)
-            names.setdefault(_squeezed(name), venue)
+            names.setdefault(key, venue)
             if stream:
                 by_stream.setdefault(stream, venue)
         else:
             acronyms.setdefault(acronym, venue)
-            journals.setdefault(_squeezed(name), venue)
+            journals.setdefault(key, venue)
     for stream, venue in by_stream.items():  # conf/kdd: "KDD" names SIGKDD, "NIPS" NeurIPS
         alias = stream.partition("/")[2].upper()
         if len(alias) >= 3 and alias.isalpha():
             acronyms.setdefault(alias, venue)
-    for stream, name in data["proceedings"]:
+    for stream, _name, key in data["proceedings"]:
         if stream in by_stream:
-            names.setdefault(_squeezed(name), by_stream[stream])
-    for name, abbreviation in data["journals"]:
-        inside = re.search(r"\(([A-Z][A-Za-z]{1,9})\)$", name)
-        venue = Venue(inside.group(1) if inside else abbreviation,
-                      re.sub(r"\s*\([A-Z][A-Za-z]{1,9}\)$", "", name), "journal",
-                      abbreviation=abbreviation)
-        for key in (_squeezed(venue.name), _squeezed(abbreviation)):
-            if key not in journals or inside:  # a name with its acronym says the most
+            names.setdefault(key, by_stream[stream])
+    for written, abbreviation, name_key, abbreviation_key in data["journals"]:
+        acronym, name = journal_name(written)
+        venue = Venue(acronym or abbreviation, name, "journal", abbreviation=abbreviation)
+        for key in (name_key, abbreviation_key):
+            if key not in journals or acronym:  # a name with its acronym says the most
                 journals[key] = venue
     return _Table(acronyms, names, journals,
                   next(v for v in acronyms.values() if v.kind == "preprint"))

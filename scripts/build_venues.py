@@ -90,6 +90,20 @@ def proceedings(folder: Path) -> list[list[str]]:
     return [[stream, head] for (stream, head), count in sorted(names.items()) if count >= 20]
 
 
+def _add_keys(table: dict) -> None:
+    """Each name with the key it is looked up by (``venues.squeezed``), so that the package
+    reads the table without squeezing its 40,000 names at every start."""
+    sys.path.insert(0, str(ROOT))
+    from llm4anno_bib.venues import journal_name, squeezed
+
+    for row in table["exceptions"] + table["conferences"]:
+        row.append(squeezed(row[1]))
+    for row in table["proceedings"]:
+        row.append(squeezed(row[1]))
+    for row in table["journals"]:
+        row += [squeezed(journal_name(row[0])[1]), squeezed(row[1])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -105,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "proceedings": proceedings(dblp) if dblp.is_dir() else [],
         "journals": journals(venues / "jabref"),
     }
+    _add_keys(table)
     TARGET.parent.mkdir(exist_ok=True)
     lines = [f'"{key}": [\n' + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
              + "\n]" if isinstance(rows, list) else f'"{key}": {json.dumps(rows)}'

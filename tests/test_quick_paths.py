@@ -67,15 +67,15 @@ PEOPLE = ["Ludwig van Beethoven", "Le Scao, Teven", "abc", "Dixit, Jr, Avinash K
 
 @pytest.mark.parametrize("name", PEOPLE)
 def test_names_are_sorted_as_pybtex_sorts_them_at_the_edges(name):
-    from llm4anno_bib.names import _name_parts, pybtex_person
+    from llm4anno_bib.names import name_parts, pybtex_person
 
-    assert tuple(_name_parts(name)) == _parts(pybtex_person(name))
+    assert tuple(name_parts(name)) == _parts(pybtex_person(name))
 
 
 @pytest.mark.skipif(not REAL_FILES, reason=f"no corpus or DBLP recordings at {SHARED}")
 def test_names_are_sorted_as_pybtex_sorts_them_on_every_real_name():
-    from llm4anno_bib.names import _name_parts, pybtex_person
+    from llm4anno_bib.names import name_parts, pybtex_person
 
     names = {name for value in _name_values() for name in split_names(value)}
     assert len(names) > 10_000
-    assert [n for n in names if tuple(_name_parts(n)) != _parts(pybtex_person(n))] == []
+    assert [n for n in names if tuple(name_parts(n)) != _parts(pybtex_person(n))] == []

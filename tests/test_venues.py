@@ -90,6 +90,21 @@ def test_the_table_is_what_the_script_makes_of_the_real_data(tmp_path, monkeypat
             (tmp_path / licence).read_bytes()
 
 
+def test_every_name_of_the_table_carries_the_key_it_is_looked_up_by():
+    """The shipped table holds each name's lookup key (made once by the script, so that a
+    start does not squeeze 40,000 names): each one is what ``squeezed`` makes of its name
+    today, so an edit of the rule without a new table fails here."""
+    from llm4anno_bib.venues import journal_name, squeezed
+
+    table = json.loads((ROOT / "llm4anno_bib" / "data" / "venues.json").read_bytes())
+    rows = [(row[-1], row[1]) for row in table["conferences"] + table["exceptions"]
+            + table["proceedings"]]
+    rows += [(key, name) for written, abbreviation, *keys in table["journals"]
+             for key, name in zip(keys, (journal_name(written)[1], abbreviation))]
+    assert len(rows) > 19_000
+    assert [(key, name) for key, name in rows if squeezed(name) != key] == []
+
+
 VENUED = """@inproceedings{a,
   title = {A},
   booktitle = {Proceedings of the 39th International Conference on Machine Learning},

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 
 
 from llm4anno_bib._text import collapse_spaces, latex_to_text
-from llm4anno_bib.bibfile import parse_bibtex
-from llm4anno_bib.errors import SourceWarning
+from llm4anno_bib.bibfile import parse_entries
+from llm4anno_bib.errors import BibWarning, SourceWarning
 from llm4anno_bib.inert import inert_fields, strip_controls
 from llm4anno_bib.names import split_names
 from llm4anno_bib.sources.records import BibRecord
@@ -23,11 +23,13 @@ def parse_records(text: str, source: str,
     left out, with a ``SourceWarning``). Every field is made inert (``inert.inert_fields``):
     identifiers off their grammar are left out, with a warning; text is rebuilt from the
     allowlist. Raises ``BibSyntaxError`` naming ``origin``."""
-    library = parse_bibtex(text, origin)
+    with warnings.catch_warnings():  # how a source writes its BibTeX is not the user's
+        warnings.simplefilter("ignore", BibWarning)
+        parsed = parse_entries(text, origin)
     records = []
-    for entry in library.entries:
+    for entry in parsed.entries:
         fields, refused = inert_fields(
-            {f.key.lower(): collapse_spaces(str(f.value)) for f in entry.fields})
+            {name: collapse_spaces(value) for name, value in entry.fields.items()})
         ident = ident_of(entry.key, fields)
         if ident is None:
             warnings.warn(SourceWarning(f"the record '{strip_controls(entry.key)[:120]}' has no "
