@@ -79,3 +79,32 @@ def test_names_are_sorted_as_pybtex_sorts_them_on_every_real_name():
     names = {name for value in _name_values() for name in split_names(value)}
     assert len(names) > 10_000
     assert [n for n in names if tuple(name_parts(n)) != _parts(pybtex_person(n))] == []
+
+
+def _bibtexparser_blocks(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    from llm4anno_bib.bibfile import parse_bibtex
+
+    return [(e.key, e.entry_type, {f.key.lower(): str(f.value) for f in e.fields})
+            for e in parse_bibtex(text).entries]
+
+
+DBLP_FILES = sorted((SHARED / "recordings" / "dblp").glob("*.bib"))
+
+
+@pytest.mark.skipif(not DBLP_FILES, reason=f"no DBLP recordings at {SHARED}")
+def test_source_answers_are_read_by_the_fast_reader_as_bibtexparser_reads_them():
+    from llm4anno_bib.sources._bibtex import _blocks
+
+    for path in DBLP_FILES:
+        records = path.read_text(encoding="utf-8").split("\n\n")[:150]  # DBLP: a blank line
+        text = "\n\n".join(records)  # between records
+        assert _blocks(text, str(path)) == _bibtexparser_blocks(text), path.name
+
+
+def test_a_block_the_fast_reader_refuses_is_read_as_bibtexparser_reads_it():
+    from llm4anno_bib.sources._bibtex import parse_records
+
+    block = "@article{,\n  title={Large Models: A Survey},\n  author={},\n  year={2024}\n}\n"
+    records = parse_records(block, "the list", lambda key, fields: key or "survey", "block")
+    assert [(r.ident, r.title, r.year) for r in records] == [("survey", "Large Models: A Survey",
+                                                              2024)]
