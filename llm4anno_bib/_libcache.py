@@ -423,12 +423,20 @@ def _venue_field(fields: Mapping[str, str]) -> str | None:
 
 
 def _entry(row: list[Any]) -> Entry:
-    key, kind, pairs, title, authors, year, venue, categories, arxiv_id, _doi, _url, \
-        aliases = row
+    key, kind, pairs, title, authors, _year, venue, *_plain = row
     parts = iter(pairs)  # name, value, name, value...
     fields = Fields(zip(parts, parts))
-    return Entry._known(key, kind, fields, {
-        "title": fields.get("title", "") if title is None else title,
-        "bib_authors": _plain_split(fields) if authors is None else tuple(authors),
-        "year": year, "venue": _venue_field(fields) if venue is None else venue,
-        "categories": tuple(categories), "arxiv_id": arxiv_id, "aliases": tuple(aliases)})
+    # Only what took LaTeX read or braces split is kept with the entry: the rest (most titles,
+    # venues and author lists, the year, categories, ids) is read from the fields when asked,
+    # as quickly and as a parse would, and a library whose every entry is built holds no
+    # more than a parsed one
+    known: dict[str, object] = {}
+    if title is not None:
+        known["title"] = title
+    if authors is not None:
+        known["bib_authors"] = tuple(authors)
+    elif "{" in (fields.get("author") or fields.get("editor") or ""):  # (pybtex would split)
+        known["bib_authors"] = _plain_split(fields)
+    if venue is not None:
+        known["venue"] = venue
+    return Entry._known(key, kind, fields, known) if known else Entry(key, kind, fields)

@@ -109,6 +109,30 @@ def test_a_warm_load_builds_an_entry_only_when_it_is_read(tmp_path, monkeypatch)
     assert twin == parsed and twin.source.segments == parsed.source.segments
 
 
+def test_a_warm_entry_keeps_only_what_took_latex_or_braces_to_read(tmp_path, monkeypatch):
+    """An entry built from the cache keeps the plain title, authors and venue only where
+    reading them took LaTeX or braces (the rest is read from the fields when asked, so a
+    library built whole holds no more than a parsed one); every value equals a parse's."""
+    from llm4anno_bib import model
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@article{plain,\n  title = {Plain Words},\n  author = {Doe, Jane and Roe, Rick},\n"
+        "  journal = {Journal of Things},\n  year = {2020},\n}\n\n"
+        "@article{latex,\n  title = {On {T}itles Sch{\\\"u}tze},\n  author = {{OpenAI} and "
+        "Sch{\\\"u}tze, Hinrich},\n  journal = {J. {AI}},\n  year = {2021},\n}\n",
+        encoding="utf-8")
+    parsed = read_library(path)
+    cached = llm4anno_bib.load(path)
+    plain, latex = cached["plain"], cached["latex"]
+    assert model._DERIVED.get(plain) is None
+    assert set(model._DERIVED[latex]) == {"title", "bib_authors", "venue"}
+    for ours, theirs in zip(cached, parsed):
+        assert (ours.title, ours.bib_authors, ours.venue, ours.year, ours.authors) == \
+            (theirs.title, theirs.bib_authors, theirs.venue, theirs.year, theirs.authors)
+
+
 def test_building_every_entry_leaves_the_collector_as_it_was():
     """Entries are built a batch at a time with the cyclic collector paused, never while
     the caller's code runs, and it is left as the caller had it."""
