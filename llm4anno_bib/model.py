@@ -657,6 +657,25 @@ class Library:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def keys(self) -> list[str]:
+        """The entries' keys in library order, read without building an entry.
+
+        >>> import llm4anno_bib
+        >>> "wei2022chain" in llm4anno_bib.load().keys()
+        True
+        """
+        return list(self._by_key)
+
+    def _keys_as_read(self) -> list[str] | None:
+        """Every key, where every entry is exactly as read from the library's file and no
+        entry need be built to tell (a cached file's entries, whole or unfiltered); else
+        ``None``."""
+        whole = self._whole
+        if isinstance(self._entries, LazyEntries) and self._entries is whole._entries and \
+                whole.file_digest is not None:
+            return self.keys()
+        return None
+
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries)
 
@@ -867,7 +886,9 @@ class Library:
             if not isinstance(search, str):
                 raise TypeError(f"search takes a string of words, not {type(search).__name__}")
             tests.append(lambda e: e.matches(search=search))
-        chosen = [e for e in self._entries if all(test(e) for test in tests)]
+        # no filter: the same entries, none built to be tested (an export of them all)
+        chosen = [e for e in self._entries if all(test(e) for test in tests)] if tests else \
+            self._entries
         return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
                        self.intro, whole=self)
 

@@ -80,13 +80,15 @@ def kept_entry_texts(library: Library) -> dict[str, str]:
     source = library.source
     if source is None or source.digest is None:
         return {}
-    as_read = [e for e in library if source.entries.get(e.key) is e]
+    as_read = library._keys_as_read()  # (a cached file's entries: none built to tell)
+    if as_read is None:
+        as_read = [e.key for e in library if source.entries.get(e.key) is e]
     if not as_read:
         return {}
     from llm4anno_bib import _libcache
 
     kept = _libcache.kept_texts(source.digest)
-    missing = [e for e in as_read if e.key not in kept]
+    missing = [source.entries[key] for key in as_read if key not in kept]
     if missing:
         from llm4anno_bib.exports.bibtex import entry_texts
 
@@ -96,7 +98,7 @@ def kept_entry_texts(library: Library) -> dict[str, str]:
             return fresh
         kept |= fresh
         _libcache.keep_texts(source.digest, kept)  # (read once above, not again to add to)
-    return {e.key: kept[e.key] for e in as_read}
+    return {key: kept[key] for key in as_read}
 
 
 def stats(library: Library) -> Stats:

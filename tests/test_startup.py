@@ -245,6 +245,28 @@ def test_an_export_reuses_the_texts_of_entries_as_read_and_formats_changed_ones(
     assert "Changed Title" in out and "KEPT " not in out
 
 
+def test_exporting_a_cached_file_unchanged_builds_no_entry(tmp_path, monkeypatch, shipped_copy):
+    """The second export of an unchanged file joins the texts kept beside it: no entry is
+    built (the whole library, or filtered by nothing, as the CLI's export does), and the
+    bytes are the first export's; an edited library still builds and formats its own."""
+    from llm4anno_bib.model import Entry
+
+    monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))
+    first = llm4anno_bib.load(shipped_copy).to_bibtex()
+    built = []
+    real_entry = _libcache._entry
+    monkeypatch.setattr(_libcache, "_entry", lambda row: built.append(row[0]) or real_entry(row))
+    library = llm4anno_bib.load(shipped_copy)
+    assert library.to_bibtex() == first and library.filter().to_bibtex() == first
+    assert library.filter().keys() == library.keys() and len(library.keys()) == len(library)
+    assert built == []
+    one = library.entries[1]
+    edited = library.with_entries([library.entries[0], Entry.from_fields(
+        one.key, one.entry_type, dict(one.fields) | {"title": "Changed Title"}),
+        *library.entries[2:]])
+    assert "Changed Title" in edited.to_bibtex() and edited.to_bibtex() != first
+
+
 def test_the_cache_keeps_the_last_libraries_and_drops_older_formats(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(folder))

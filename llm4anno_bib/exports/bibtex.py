@@ -29,4 +29,8 @@ def entry_texts(entries: Sequence[Entry], texts: Mapping[str, str] | None = None
 
 def render_bibtex(library: Library, *, texts: Mapping[str, str] | None = None) -> str:
     """The entries as BibTeX text, in library order, without the library's own blocks."""
+    if texts:  # every entry's text made already (an unchanged file): no entry is built
+        keys = library.keys()
+        if all(key in texts for key in keys):
+            return "\n".join(texts[key] for key in keys)
     return "\n".join(entry_texts(list(library), texts))
