@@ -244,15 +244,26 @@ def braces_balance(value: str, as_bibtex: bool = True) -> bool:
     BibTeX counts them (every brace counts)."""
     if "{" not in value and "}" not in value:
         return True
-    for pattern in (r"\\.|[{}]", r"[{}]")[: 2 if as_bibtex else 1]:
-        depth = 0
-        for match in re.finditer(pattern, value):
-            depth += {"{": 1, "}": -1}.get(match.group(0), 0)
+    if "\\" not in value:  # nothing escaped: TeX and BibTeX count alike
+        return _balanced(_BRACE.findall(value))
+    return _balanced(_TEX_BRACE.findall(value)) and (
+        not as_bibtex or _balanced(_BRACE.findall(value)))
+
+
+_BRACE = re.compile(r"[{}]")
+_TEX_BRACE = re.compile(r"\\.|[{}]")  # an escaped character is no brace
+
+
+def _balanced(tokens: list[str]) -> bool:
+    depth = 0
+    for token in tokens:
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
             if depth < 0:
                 return False
-        if depth:
-            return False
-    return True
+    return depth == 0
 
 
 def ascii_fold(text: str) -> str:

@@ -521,6 +521,8 @@ def _url_rule(checked: _Checked) -> Iterator[_Finding]:
 
 
 def _url_problem(url: str) -> str | None:
+    if is_url(url):  # nearly every URL: http(s), a host, RFC 3986's characters only
+        return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
         return f"'{url}', which is not an http(s) URL"

@@ -108,3 +108,37 @@ def test_a_block_the_fast_reader_refuses_is_read_as_bibtexparser_reads_it():
     records = parse_records(block, "the list", lambda key, fields: key or "survey", "block")
     assert [(r.ident, r.title, r.year) for r in records] == [("survey", "Large Models: A Survey",
                                                               2024)]
+
+
+def _balanced_by_definition(value: str, as_bibtex: bool) -> bool:
+    """Braces counted one character at a time: TeX skips the character after a backslash,
+    BibTeX counts every brace; both never below zero and zero at the end."""
+    countings = [True] + ([False] if as_bibtex else [])
+    for tex in countings:
+        depth, escaped = 0, False
+        for char in value:
+            if tex and escaped:
+                escaped = False
+                continue
+            if tex and char == "\\":
+                escaped = True
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
+def test_braces_are_counted_as_tex_and_bibtex_count_them():
+    import random
+
+    from llm4anno_bib._text import braces_balance
+
+    rng = random.Random(7)
+    values = ["".join(rng.choice("{}\\a \n") for _ in range(rng.randint(0, 12)))
+              for _ in range(20_000)] + [r"\{", r"\\{}", r"a\}b{", "{\\\n}", r"{\}}"]
+    for value in values:
+        for as_bibtex in (True, False):
+            assert braces_balance(value, as_bibtex) == _balanced_by_definition(value, as_bibtex), \
+                (value, as_bibtex)
