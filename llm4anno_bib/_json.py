@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["loads", "sealed", "sealed_texts", "unsealed"]
+__all__ = ["loads", "sealed", "sealed_body", "sealed_texts", "unsealed"]
 
 
 def loads(data: str | bytes) -> Any:
@@ -67,14 +67,23 @@ def unsealed(text: str | bytes) -> Any:
     >>> unsealed(sealed({"é": "x"}).encode("utf-8"))
     {'é': 'x'}
     """
+    return loads(sealed_body(text))
+
+
+def sealed_body(text: str | bytes) -> str:
+    """The JSON text behind ``sealed``'s digest, checked against it (``ValueError`` when it
+    does not match). Given a file's bytes, the body is checked and decoded in place, and
+    the bytes can go before the JSON is read: a large file (20 MB of kept entry texts) is
+    then never held three times at once."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    head, _, body = data.partition(b"\n")
+    cut = data.find(b"\n")
+    head, body = (data[:cut], memoryview(data)[cut + 1:]) if cut >= 0 else (data, memoryview(b""))
     if head.decode("ascii", "replace") != _digest([body]):
         raise ValueError("the content does not match its digest (damaged or edited)")
-    return loads(body)
+    return str(body, "utf-8")
 
 
-def _digest(pieces: Iterable[bytes]) -> str:
+def _digest(pieces: Iterable[bytes | memoryview]) -> str:
     """The seal of a body given in pieces (the one digest ``sealed``, ``sealed_texts`` and
     ``unsealed`` use)."""
     import hashlib

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from llm4anno_bib._json import loads, sealed, sealed_texts, unsealed
+from llm4anno_bib._json import loads, sealed, sealed_body, sealed_texts, unsealed
 from llm4anno_bib._version import __version__
 from llm4anno_bib.caches import keep_file, library_file, prune_libraries
 from llm4anno_bib.errors import BibWarning, ReadError
@@ -68,7 +68,8 @@ def kept_beside(digest: str, kind: str) -> Any:
     """What ``keep_beside`` kept of the library of ``digest`` under ``kind`` (plain JSON
     data), or ``None``; the caller checks its shape."""
     try:
-        return unsealed(_cache_file(digest, kind).read_bytes())
+        # (the bytes go once checked and decoded, before the JSON is read)
+        return loads(sealed_body(_cache_file(digest, kind).read_bytes()))
     except (OSError, ValueError):  # missing, damaged or edited since it was kept
         return None
 

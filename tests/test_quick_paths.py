@@ -142,3 +142,18 @@ def test_braces_are_counted_as_tex_and_bibtex_count_them():
         for as_bibtex in (True, False):
             assert braces_balance(value, as_bibtex) == _balanced_by_definition(value, as_bibtex), \
                 (value, as_bibtex)
+
+
+def test_a_sealed_body_is_checked_and_decoded_in_place():
+    from llm4anno_bib._json import sealed, sealed_body
+
+    value = {"k": "Schütze {BERT}", "n": [1, 2]}
+    text = sealed(value)
+    assert sealed_body(text.encode("utf-8")) == sealed_body(text) == text.partition("\n")[2]
+    for damaged in (text.replace("BERT", "BERt"), "no newline", text.split("\n")[0] + "\n"):
+        with pytest.raises(ValueError):
+            sealed_body(damaged.encode("utf-8"))
+    with pytest.raises(ValueError):  # bytes that are no UTF-8 behind a digest of themselves
+        from llm4anno_bib._json import _digest
+
+        sealed_body(_digest([b"\xff\xfe"]).encode() + b"\n\xff\xfe")
