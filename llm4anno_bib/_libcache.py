@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from llm4anno_bib._json import loads, sealed, sealed_body, sealed_texts, unsealed
+from llm4anno_bib._json import loads, sealed, sealed_body, sealed_texts
 from llm4anno_bib._version import __version__
 from llm4anno_bib.caches import keep_file, library_file, prune_libraries
 from llm4anno_bib.errors import BibWarning, ReadError
@@ -29,7 +29,7 @@ from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import (Category, Correction, Entry, Fields, LazyEntries, Library,
                                 derived_values)
 
-FORMAT = 12
+FORMAT = 13
 
 # What ``bibfile.read_library`` imports, itself included: an edit of any of them may change
 # what a file reads as (tests/test_architecture.py holds this to the import graph).
@@ -369,10 +369,10 @@ def _library_chunks(library: Library, data: dict[str, Any],
     index: list[list[Any]] = []
     total = 0
     for entry in library:
-        fields = _entry_row(entry)
-        row = _dumps(fields) + "\n"
+        values = _entry_row(entry)
+        row = _dumps(values) + "\n"
         encoded = row.encode("utf-8")
-        index.append([entry.key, fields[-1], len(encoded), _row_digest(encoded)])
+        index.append([entry.key, values[-1], len(encoded), _row_digest(encoded)])  # aliases
         total += len(encoded)
         yield row
     yield _dumps([len(index), total, index, _row_digest(head.encode("utf-8"))]) + "\n"
@@ -407,9 +407,7 @@ def _entry_row(e: Entry) -> list[Any]:
     return [e.key, e.entry_type, [part for pair in fields.items() for part in pair],
             None if title == fields.get("title") else title,
             None if authors == _plain_split(fields) else list(authors),
-            derived["year"], None if venue == _venue_field(fields) else venue,
-            list(derived["categories"]), derived["arxiv_id"], fields.get("doi"),
-            fields.get("url"), list(derived["aliases"])]
+            None if venue == _venue_field(fields) else venue, list(derived["aliases"])]
 
 
 def _plain_split(fields: Mapping[str, str]) -> tuple[str, ...]:
@@ -424,11 +422,11 @@ def _venue_field(fields: Mapping[str, str]) -> str | None:
 
 
 def _entry(row: list[Any]) -> Entry:
-    key, kind, pairs, title, authors, _year, venue, *_plain = row
+    key, kind, pairs, title, authors, venue, _aliases = row
     parts = iter(pairs)  # name, value, name, value...
     fields = Fields(zip(parts, parts))
     # Only what took LaTeX read or braces split is kept with the entry: the rest (most titles,
-    # venues and author lists, the year, categories, ids) is read from the fields when asked,
+    # venues and author lists, the year, categories, ids) is read from its fields when asked,
     # as quickly and as a parse would, and a library whose every entry is built holds no
     # more than a parsed one
     known: dict[str, object] = {}

@@ -392,14 +392,11 @@ def _aliases_of(fields: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def derived_values(fields: Mapping[str, str]) -> dict[str, Any]:
-    """What an entry of these fields derives and the parsed-library cache keeps (``title``,
-    ``bib_authors``, ``year``, ``venue``, ``categories``, ``arxiv_id``, ``aliases``),
-    computed now and kept nowhere."""
-    arxiv_id = _arxiv_id_of(fields)
+    """What the parsed-library cache keeps of an entry of these fields beside them
+    (``title``, ``bib_authors``, ``venue``: where reading them takes LaTeX or braces;
+    ``aliases``: for its key index), computed now and kept nowhere."""
     return {"title": _title_of(fields), "bib_authors": _bib_authors_of(fields),
-            "year": _year_of(fields), "venue": _venue_of(fields, arxiv_id),
-            "categories": _categories_of(fields), "arxiv_id": arxiv_id,
-            "aliases": _aliases_of(fields)}
+            "venue": _venue_of(fields, _arxiv_id_of(fields)), "aliases": _aliases_of(fields)}
 
 
 _ACRONYMS = (

@@ -172,7 +172,7 @@ def name_parts(name: str) -> NameParts:
     if "{" in name or "}" in name or "\\" in name:
         person = pybtex_person(name)
         return NameParts(person.first_names, person.middle_names, person.prelast_names,
-                      person.last_names, person.lineage_names)
+                         person.last_names, person.lineage_names)
     parts = NameParts([], [], [], [], [])
     commas = [part.strip() for part in name.strip().split(",")] if name.strip() else []
     if len(commas) > 3:  # a list written with commas: the first two parts and the rest
