@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ def kept_works(digest: str, encoding: str
     except (ValueError, LookupError, TypeError, AttributeError):
         return None
     # a damaged or foreign file is no answer: the caller parses the file instead
-    if not isinstance(rows, list) or not all(_is_works_row(r) for r in rows) or \
+    if not isinstance(rows, list) or not _are_works_rows(rows) or \
             not all(line is None or isinstance(line, int) for _message, line in given):
         return None
     return rows, given
@@ -109,15 +110,21 @@ def keep_works(digest: str, encoding: str, rows: list[list[Any]],
     _keep(_cache_file(f"{digest}-{encoding}", WORKS), [sealed(kept)])
 
 
-def _is_works_row(row: object) -> bool:
-    """``[key, line, title, year, preprint, aliases, identities]``, each of its type."""
-    if not isinstance(row, list) or len(row) != 7:
+def _are_works_rows(rows: list[Any]) -> bool:
+    """Each row ``[key, line, title, year, preprint, aliases, identities]``, each of its
+    type: checked a column at a time (a row at a time was a sixth of an unchanged
+    ``--into`` of a 22,000-entry file)."""
+    if not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {7}:
         return False
-    key, line, title, year, preprint, aliases, identities = row
-    return isinstance(key, str) and isinstance(line, int) and isinstance(title, str) and \
-        (year is None or isinstance(year, int)) and isinstance(preprint, bool) and \
-        isinstance(aliases, list) and all(isinstance(a, str) for a in aliases) and \
-        isinstance(identities, list) and all(isinstance(i, str) for i in identities)
+    if not rows:
+        return True
+    keys, lines, titles, years, preprints, aliases, identities = zip(*rows)
+    return set(map(type, keys)) == {str} and set(map(type, lines)) == {int} and \
+        set(map(type, titles)) == {str} and set(map(type, years)) <= {int, type(None)} and \
+        set(map(type, preprints)) == {bool} and \
+        all(set(map(type, column)) == {list} and
+            set(map(type, itertools.chain.from_iterable(column))) <= {str}
+            for column in (aliases, identities))
 
 
 def kept_texts(digest: str) -> dict[str, str]:

@@ -105,7 +105,14 @@ def _sorted_out(library: Library, rows: list[list[Any]], path: Path
     whose key the file gives another work."""
     theirs: dict[str, _Theirs] = {}
     keys: dict[str, _Theirs] = {}
+    # only the file's works that could match one of ours are indexed (the file may hold
+    # tens of thousands, the export a handful); the first of each key or identity wins
+    our_identities = {i for entry in library for i in entry.identifiers()}
+    our_keys = {entry.key.lower() for entry in library}
     for key, line, title, year, preprint, aliases, identities in rows:
+        if key.lower() not in our_keys and our_identities.isdisjoint(identities) and \
+                not any(alias.lower() in our_keys for alias in aliases):
+            continue
         held = _Theirs(key, line, title, year, preprint)
         for name in (key, *aliases):
             keys.setdefault(name.lower(), held)

@@ -157,3 +157,42 @@ def test_a_sealed_body_is_checked_and_decoded_in_place():
         from llm4anno_bib._json import _digest
 
         sealed_body(_digest([b"\xff\xfe"]).encode() + b"\n\xff\xfe")
+
+
+def _works_row_ok(row: object) -> bool:  # the rule, a row at a time, as JSON gives types
+    if type(row) is not list or len(row) != 7:
+        return False
+    key, line, title, year, preprint, aliases, identities = row
+    return type(key) is str and type(line) is int and type(title) is str and \
+        (year is None or type(year) is int) and type(preprint) is bool and \
+        all(type(v) is list and all(type(s) is str for s in v) for v in (aliases, identities))
+
+
+def test_kept_works_rows_are_checked_a_column_at_a_time_as_a_row_at_a_time():
+    """``export --into``'s kept rows of a file are checked by columns: every row of a real
+    parse passes, and a row with any one cell of another JSON type (or length) fails the
+    whole, as the row-at-a-time rule says."""
+    import random
+
+    from llm4anno_bib import merge
+    from llm4anno_bib._libcache import _are_works_rows
+    from llm4anno_bib.bibfile import parse_entries
+
+    library = llm4anno_bib.load()
+    text = "".join(entry.bibtex for entry in library)
+    rows = merge._works(parse_entries(text, "library.bib", duplicates="all"))
+    assert len(rows) == len(library) and _are_works_rows(rows) and _are_works_rows([])
+    strangers = [None, True, 1, 1.5, "s", [], ["s"], [1], {}, [[]]]
+    rng = random.Random(7)
+    for _ in range(2000):
+        changed = [list(row) for row in rng.sample(rows, 20)]
+        row = rng.choice(changed)
+        what = rng.random()
+        if what < 0.1:
+            changed[changed.index(row)] = row[:rng.randrange(7)] if rng.random() < 0.5 else \
+                row + [None]
+        elif what < 0.2:
+            changed[changed.index(row)] = tuple(row) if rng.random() < 0.5 else {"k": row}
+        else:
+            row[rng.randrange(7)] = rng.choice(strangers)
+        assert _are_works_rows(changed) == all(map(_works_row_ok, changed)), changed
