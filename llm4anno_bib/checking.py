@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser import model as btp
 
+from llm4anno_bib import _fastsplit
 from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, protection
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
@@ -277,9 +278,7 @@ def ensure_inert(entries: Iterable[tuple[Entry, Entry | None]], path: str) -> No
     text = format_entries(new)
     # raw values: each must read back as exactly what the writer enclosed (braces, or a
     # month's macro), or a brace inside it ended it early
-    parsed = bibtexparser.parse_string(text, parse_stack=[])
-    read_back = {block.key: {f.key.lower(): str(f.value) for f in block.fields}
-                 for block in parsed.entries}
+    read_back = _raw_values(text)
     for entry in new:
         got = read_back.get(entry.key, {})
         wrong = next((name for name, value in entry.fields.items()
@@ -292,6 +291,22 @@ def ensure_inert(entries: Iterable[tuple[Entry, Entry | None]], path: str) -> No
                 "written. Where it came from (a list, a source, an option) is what to fix or "
                 "report.", path=path, key=entry.key)
     ensure_inert_text(text, path)
+
+
+def _raw_values(text: str) -> dict[str, dict[str, str]]:
+    """Each entry's raw values (the first entry of a key, as bibtexparser keeps it), as
+    bibtexparser's splitter cuts ``text``: by its fast path where the text is plain (the
+    same blocks: ``tests/test_fastsplit.py``), else by the splitter itself."""
+    try:
+        found: dict[str, dict[str, str]] = {}
+        for block in _fastsplit.scan(text):
+            if block[0] == "entry":
+                found.setdefault(block[5], {name.lower(): raw for name, raw, _at in block[6]})
+        return found
+    except _fastsplit.OutsidePlain:
+        parsed = bibtexparser.parse_string(text, parse_stack=[])
+        return {block.key: {f.key.lower(): str(f.value) for f in block.fields}
+                for block in parsed.entries}
 
 
 def ensure_inert_text(written: str, path: str, before: str = "") -> None:

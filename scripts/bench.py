@@ -552,17 +552,23 @@ def bench_list_import(path: Path, work: Path, env: dict) -> None:
     with SourceServer(Recordings(dblp_dir=SHARED_DBLP)) as server:
         served = env | server.environment(work / "l-cache") | {"LLM4ANNO_BIB_DELAY": "0"}
         command = [CLI, "import-list", str(listed), "-o", str(work / "dblp-list.bib")]
-        cold = timed(command, served)
+        colds = [timed(command, served)]
         logged = list(server.requests)
-        loop = request_loop(server, logged, env, work)
+        # as the lookup: cold runs, each with a cache of its own, interleaved with the loop
+        loops = [request_loop(server, logged, env, work)]
+        for run in range(2):
+            colds.append(timed(command, served | server.environment(work / f"l-cold-{run}")))
+            loops.append(request_loop(server, logged, env, work))
+        cold, loop = sorted(colds)[1], sorted(loops)[1]
         warm = timed(command, served)
     library = (work / "dblp-list.bib").read_text(encoding="utf-8")
     entries = len(re.findall(r"^@(?!comment)", library, re.M | re.I))
     unverified = library.count("| unverified |")
     report("lists: import a 700-item list (DBLP records, proceedings links) from the local "
            "server, LLM4ANNO_BIB_DELAY=0",
-           f"cold {cold:.1f} s = {cold / loop:.2f}x a plain request loop over the same "
-           f"{len(logged)} URLs ({loop:.1f} s), warm {warm:.1f} s; {entries} entries, "
+           f"cold {cold:.1f} s (median of 3) = {cold / loop:.2f}x a plain request loop "
+           f"(median of 3, interleaved) over the same {len(logged)} URLs ({loop:.1f} s), warm "
+           f"{warm:.1f} s; {entries} entries, "
            f"{unverified} unverified", cold < 60 and cold <= 1.5 * loop and entries >= 690)
 
 

@@ -196,3 +196,22 @@ def test_kept_works_rows_are_checked_a_column_at_a_time_as_a_row_at_a_time():
         else:
             row[rng.randrange(7)] = rng.choice(strangers)
         assert _are_works_rows(changed) == all(map(_works_row_ok, changed)), changed
+
+
+@pytest.mark.parametrize("value", ["Paper", "https://x.org/a},note={b", "A \\} b", "A {b",
+                                   "A }b{ c", 'A "b" c', "x\\\nnote = {y}"])
+def test_the_writers_read_back_is_bibtexparsers(value):
+    """The last guard reads what a writer formatted by the fast splitter where the text is
+    plain, by bibtexparser's where not: the same raw values either way, hostile ones too."""
+    import bibtexparser
+
+    from llm4anno_bib.bibfile import format_entries
+    from llm4anno_bib.checking import _raw_values
+    from llm4anno_bib.model import Entry
+
+    entries = list(llm4anno_bib.load())[:50] + [
+        Entry.from_fields("doe2023paper", "misc", {"title": value, "year": "2023"})]
+    text = format_entries(entries)
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    assert _raw_values(text) == {block.key: {f.key.lower(): str(f.value) for f in block.fields}
+                                 for block in parsed.entries}

@@ -201,3 +201,25 @@ def test_expired_answers_are_asked_again_except_offline(server, tmp_path):
     assert server.count("/acl/N19-1421.bib") == 1
     AclClient(session, server.acl_url, politeness=FAST).fetch_bib("N19-1421")
     assert server.count("/acl/N19-1421.bib") == 2  # expired: asked again
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "Chain-of-Thought Prompting"}, {"q": "Nyström Demoiréing: a+b=c & d/e ~f %20 #x"},
+    {"search_query": 'ti:"Learning to summarize" AND au:Stiennon', "start": "0",
+     "max_results": "10"},
+    {"query.bibliographic": "🙂 émoji «quotes» [brackets] {braces} \\ |pipe|", "rows": "5"},
+    {"id_list": "2201.11903,2110.08207v2", "empty": ""},
+])
+@pytest.mark.parametrize("base", ["https://export.arxiv.org/api/query",
+                                  "http://127.0.0.1:8080/dblp/search/publ/api?x=1",
+                                  "https://api.crossref.org/works/10.1000/a%20b"])
+def test_a_query_is_sent_and_stored_under_the_url_requests_builds(base, params):
+    """The query is encoded here as requests encodes it: the same URL, so the same cache
+    key as answers stored before."""
+    import requests
+
+    from llm4anno_bib.sources._http import _full_url
+
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(base, dict(params))
+    assert _full_url(base, params) == prepared.url
