@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
 from llm4anno_bib.bibfile import read_bib_bytes
+from llm4anno_bib.checking import missing_required
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list, survey_of
@@ -194,8 +195,11 @@ def _survey_of_block(block: str | None, clients: Sources, report: BuildReport) -
         fields |= {"eprint": arxiv_id, "archiveprefix": "arXiv"}
     named = identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi \
         else identity("title", listed.title)
-    return Work(curated=replace(listed, fields=fields), titles=[listed.title], is_survey=True,
-                named=named)
+    # a block leaving its type's required fields empty ("author={}, journal={}") is cited
+    # as what its facts make it, @misc, so that the library passes its own check
+    kind = "misc" if missing_required(listed.entry_type, fields) else listed.entry_type
+    return Work(curated=replace(listed, fields=fields, entry_type=kind), titles=[listed.title],
+                is_survey=True, named=named)
 
 
 def _ask_arxiv_for_links(works: Sequence[Work], survey_arxiv_id: str | None, clients: Sources,

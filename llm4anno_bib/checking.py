@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -34,7 +34,7 @@ from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
 
 __all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
-           "ensure_inert_text"]
+           "ensure_inert_text", "missing_required"]
 
 # BibTeX's required fields (``a|b``: either), and biblatex's for the types it adds.
 REQUIRED = {
@@ -500,11 +500,21 @@ def _required_rule(checked: _Checked) -> Iterator[_Finding]:
     inherited = {**(parent.fields if parent else {}), **entry.fields}
     if parent is not None and "booktitle" not in inherited and parent.fields.get("title"):
         inherited["booktitle"] = parent.fields["title"]
-    for requirement in REQUIRED.get(entry.entry_type, ()):
+    for requirement in missing_required(entry.entry_type, inherited):
         options = requirement.split("|")
-        if not any(inherited.get(option, "").strip() for option in options):
-            yield ("missing-field", f"@{entry.entry_type} needs "
-                   f"{' or '.join(repr(o) for o in options)}", None)
+        yield ("missing-field", f"@{entry.entry_type} needs "
+               f"{' or '.join(repr(o) for o in options)}", None)
+
+
+def missing_required(entry_type: str, fields: Mapping[str, str]) -> list[str]:
+    """The required fields of ``entry_type`` (``REQUIRED``; ``a|b``: either) that ``fields``
+    leaves out or empty.
+
+    >>> missing_required("article", {"title": "T", "author": "A", "year": "2024"})
+    ['journal|journaltitle']
+    """
+    return [requirement for requirement in REQUIRED.get(entry_type, ())
+            if not any(fields.get(option, "").strip() for option in requirement.split("|"))]
 
 
 def _quote_rule(checked: _Checked) -> Iterator[_Finding]:

@@ -57,6 +57,28 @@ def test_every_real_list_imports_offline_into_entries_a_person_would_keep(path, 
     assert heading.split()[-1] in written.decode("utf-8").split("\n", 1)[0]  # the list's header
     if "```bibtex" in text or "@article{" in text:
         assert result.library.survey_key is not None
+    assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()  # what it wrote passes check
+
+
+def test_a_citation_block_with_empty_required_fields_is_cited_as_misc(tmp_path):
+    """The seed list's block (``author={}``, ``journal={}``), with no arXiv record at hand:
+    what the block says is cited as @misc, which those facts make a complete entry, and the
+    written library passes its own check."""
+    path = tmp_path / "L.md"
+    path.write_text("# L\n\n```bibtex\n@article{,\n  title={Large Language Models for Data "
+                    "Annotation: A Survey},\n  author={},\n  journal={},\n  year={2024}\n}\n"
+                    "```\n\n## P\n- [arXiv 2024] A Paper. [[pdf]](https://arxiv.org/pdf/"
+                    "2401.00009.pdf)\n", encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    survey = library[library.survey_key]
+    assert survey.entry_type == "misc" and survey.year == 2024
+    assert survey.title == "Large Language Models for Data Annotation: A Survey"
+    assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()
+    complete = path.read_text(encoding="utf-8").replace("author={}", "author={Doe, Jane}") \
+        .replace("journal={}", "journal={Journal of Tests}")
+    path.write_text(complete, encoding="utf-8")
+    again = _imported(path, tmp_path, offline=True).library
+    assert again[again.survey_key].entry_type == "article"  # a whole block keeps its type
 
 
 @pytest.mark.slow
