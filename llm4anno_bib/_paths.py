@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from llm4anno_bib.errors import Llm4AnnoBibError
+
 CACHE_DIR_ENV = "LLM4ANNO_BIB_CACHE_DIR"
 
 # The folder a command was given (--cache-dir, an API call's cache_dir): every cache it
@@ -42,8 +44,25 @@ def using_cache_dir(folder: str | os.PathLike[str] | None) -> Iterator[None]:
     if folder is None:
         yield
         return
+    refuse_nul(folder, Llm4AnnoBibError, "the cache folder cannot be used; nothing was changed")
     token = _CHOSEN.set(Path(folder))
     try:
         yield
     finally:
         _CHOSEN.reset(token)
+
+
+def refuse_nul(path: str | os.PathLike[str], error: type[Llm4AnnoBibError], done: str) -> None:
+    """Raise ``error`` naming ``path`` when it holds a NUL character, which no file name
+    can (the system refuses it, and Python says so with a ``ValueError``); ``done`` says
+    what came of the command ("nothing was read").
+
+    >>> refuse_nul("refs\\x00.bib", Llm4AnnoBibError, "nothing was read")
+    Traceback (most recent call last):
+    ...
+    llm4anno_bib.errors.Llm4AnnoBibError: refs\\0.bib: the path holds a NUL character, ...
+    """
+    text = os.fsdecode(path)
+    if "\x00" in text:
+        raise error(f"the path holds a NUL character, which no file name can; {done}.",
+                    path=text.replace("\x00", "\\0"))

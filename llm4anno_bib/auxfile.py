@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from pathlib import Path
 
+from llm4anno_bib._paths import refuse_nul
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError, closest
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import Entry, Library
@@ -77,6 +78,7 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
     file) are skipped and listed in ``skipped``. Raises ``Llm4AnnoBibError`` (exit 2) when
     the main file cannot be read.
     """
+    refuse_nul(path, ReadError, "nothing was read")
     main = Path(path)
     folder = main.parent.resolve()
     keys: dict[str, None] = {}
@@ -89,13 +91,15 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
         if str(current) in files or any(name == str(current) for name, _ in skipped):
             continue
         try:
+            if "\x00" in str(current):  # (an \@input the file holds: no file is named so)
+                raise _NotRead("its name holds a NUL character, which no file name can")
             if current != main and not current.resolve().is_relative_to(folder):
                 raise _NotRead("outside the paper's folder")
             if len(files) >= MAX_AUX_FILES:
                 raise _NotRead(f"more than {MAX_AUX_FILES} inputs")
             text = read_regular(current, MAX_AUX_BYTES).decode("utf-8", errors="replace")
         except (ReadError, _NotRead) as exc:
-            reason = exc.message if isinstance(exc, ReadError) else str(exc)
+            reason = (exc.message if isinstance(exc, ReadError) else str(exc)).rstrip(".")
             if current == main:
                 raise Llm4AnnoBibError(f"cannot read the .aux file: {reason}.",
                                        path=str(current)) from exc

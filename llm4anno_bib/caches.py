@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm4anno_bib._paths import default_cache_dir
+from llm4anno_bib._paths import default_cache_dir, refuse_nul
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.files import write_bytes_atomic
 
@@ -159,6 +159,7 @@ def _cache_folder(cache_dir: str | os.PathLike[str] | None) -> Path:
     """The cache folder to describe or clear; ``Llm4AnnoBibError`` for a path that is there
     but is no folder (``--cache-dir refs.bib``: nothing to clear, and nothing was)."""
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    refuse_nul(folder, Llm4AnnoBibError, "nothing was changed")
     if folder.exists() and not folder.is_dir():
         raise Llm4AnnoBibError("is not a folder, so no cache; nothing was changed. Give the "
                                "cache folder (--cache-dir, LLM4ANNO_BIB_CACHE_DIR).",

@@ -20,6 +20,7 @@ not know or a value of the wrong kind is a ``ConfigError`` naming the file and t
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm4anno_bib._text import CONTROL_CHARS
 from llm4anno_bib.errors import ConfigError
 
 __all__ = ["CONFIG_FILE", "SETTINGS", "Config", "Setting", "find_config", "load_config"]
@@ -187,12 +189,21 @@ def _checked(path: Path | None, name: str, value: Any, known: _Known) -> Any:
     folder), else ``ConfigError``."""
     right = isinstance(value, known.kind) and not (isinstance(value, bool) and known.kind != bool)
     if not right or (known.choices and value not in known.choices) or (
-            isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0):
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+            and not 0 <= value < math.inf):  # (TOML has nan and inf; nan compares false)
         wanted = (" or ".join(known.choices) if known.choices else
                   "true or false" if known.kind is bool else
                   "a number of seconds, 0 or more" if known.kind != str else "a string")
         raise ConfigError(f"the setting '{name}' is {value!r}, not {wanted}; nothing was run.",
                           path=str(path), key=name)
+    control = _CONTROL.search(value) if isinstance(value, str) else None
+    if control is not None:  # no path, address or URL holds one (nor can a variable: NUL)
+        raise ConfigError(f"the setting '{name}' holds a control character "
+                          f"(U+{ord(control.group()):04X}); nothing was run.",
+                          path=str(path), key=name)
     if known.path and path is not None:
         return str((path.parent / str(value)).resolve())
     return value
+
+
+_CONTROL = re.compile(f"[{CONTROL_CHARS}\\r\\n\\t]")

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from llm4anno_bib._paths import refuse_nul
 from llm4anno_bib.errors import WriteError
 from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
@@ -38,8 +39,8 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
     Raises ``WriteError`` (exit 2) when the file cannot be written, nothing written;
     ``LibraryLocked`` when another process holds it past ``lock_timeout``.
     """
-    target = Path(os.path.realpath(path))
     refuse_same(path, inputs)
+    target = Path(os.path.realpath(path))
     try:
         mode = target.stat().st_mode if target.exists() else None
         if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
@@ -71,7 +72,10 @@ def refuse_same(path: str | os.PathLike[str],
                 inputs: Iterable[str | os.PathLike[str]]) -> None:
     """Raise ``WriteError`` when ``path`` is one of the files in ``inputs`` (through links
     and other names of the same file too)."""
+    refuse_nul(path, WriteError, "nothing was written")
     for source in inputs:
+        if "\x00" in str(source):  # (read by nothing: no file is named so)
+            continue
         try:
             same = os.path.samefile(path, source)
         except OSError:  # one of them does not exist: they cannot be one file

@@ -12,6 +12,7 @@ import os
 import stat
 from typing import BinaryIO
 
+from llm4anno_bib._paths import refuse_nul
 from llm4anno_bib.errors import ReadError
 
 __all__ = ["MAX_INPUT_BYTES", "read_regular"]
@@ -35,6 +36,7 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
     """
     import sys
 
+    refuse_nul(path, ReadError, "nothing was read")
     try:
         if str(path) == "-":  # the user asked for a stream: read it, as far as the bound
             data = _read_upto(sys.stdin.buffer, limit + 1)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from typing import Any, TYPE_CHECKING
 
+from llm4anno_bib._paths import refuse_nul
 from llm4anno_bib.errors import LibraryLocked, Llm4AnnoBibError
 
 if TYPE_CHECKING:  # filelock loads when a lock is taken: a query command never needs it
@@ -88,6 +89,7 @@ def library_lock(path: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
         raise Llm4AnnoBibError(f"the lock timeout must be a number of seconds, 0 or more "
                                f"(inf: wait as long as it takes), not {timeout}.")
     timeout = -1 if math.isinf(timeout) else timeout  # how the locks say "no limit"
+    refuse_nul(path, Llm4AnnoBibError, "nothing was changed")
     real = os.path.realpath(path)
     with _HELD_GUARD:
         thread_lock, state = _HELD.setdefault(real, (threading.RLock(), [0, None]))

@@ -176,6 +176,43 @@ def test_paths_that_are_not_files(tmp_path):
         assert result.exit_code == 2 and str(tmp_path) in result.stderr, (args, result.stderr)
 
 
+def test_a_path_with_a_nul_character_is_an_error_of_ours_everywhere(tmp_path, monkeypatch):
+    """No file is named with a NUL (the system refuses it: Python raises ValueError); every
+    API call given one as a path raises the package's error naming it, and writes nothing."""
+    monkeypatch.chdir(tmp_path)
+    library = llm4anno_bib.load()
+    good = tmp_path / "refs.bib"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = str(tmp_path / "a\x00b.bib")
+    seed = ROOT / "library.bib"
+    calls = {
+        "load": lambda: llm4anno_bib.load(bad),
+        "check": lambda: llm4anno_bib.check(bad, fix=True),
+        "verify": lambda: llm4anno_bib.verify(bad),
+        "verify library": lambda: llm4anno_bib.verify(good, bad),
+        "verify fix_to": lambda: llm4anno_bib.verify(good, fix_to=bad),
+        "verify cache_dir": lambda: llm4anno_bib.verify(good, lookup=True, offline=True,
+                                                        cache_dir=bad),
+        "cite": lambda: llm4anno_bib.cite(bad),
+        "export_into": lambda: llm4anno_bib.export_into(bad, library),
+        "import_list": lambda: llm4anno_bib.import_list(bad, good, offline=True),
+        "import_list to": lambda: llm4anno_bib.import_list(seed, bad, offline=True),
+        "upgrade": lambda: llm4anno_bib.upgrade(bad, offline=True),
+        "upgrade to": lambda: llm4anno_bib.upgrade(good, to=bad, offline=True),
+        "render_list": lambda: llm4anno_bib.render_list(bad),
+        "save": lambda: library.save(bad),
+        "survey": lambda: llm4anno_bib.survey(bad),
+        "cache_info": lambda: llm4anno_bib.cache_info(bad),
+        "clear_cache": lambda: llm4anno_bib.clear_cache(bad),
+    }
+    for name, call in calls.items():
+        with pytest.raises(llm4anno_bib.Llm4AnnoBibError, match="NUL character") as raised:
+            call()
+        assert "\x00" not in str(raised.value), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]
+    assert good.read_text(encoding="utf-8") == GOOD
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_an_unreadable_file(tmp_path):
     path = tmp_path / "library.bib"

@@ -201,7 +201,7 @@ def test_cli_into_reports_added_and_skipped(tmp_path):
 
 
 @pytest.mark.parametrize("target", ["/dev/zero", "/dev/stdin", "../outside.aux", "fifo.aux",
-                                    "link-to-zero.aux", "folder.aux"])
+                                    "link-to-zero.aux", "folder.aux", "a\x00b.aux"])
 def test_cite_reads_only_regular_files_next_to_the_paper(tmp_path, target):
     """A device, a FIFO or a file outside the paper's folder would hang the run or read
     what the paper does not own: each is skipped, said, and the rest is cited."""

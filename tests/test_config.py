@@ -62,6 +62,12 @@ def test_the_nearest_file_wins_and_a_pyproject_without_the_table_is_none(tmp_pat
     ("offline = 'yes'\n", "the setting 'offline' is 'yes', not true or false"),
     ("delay = -1\n", "the setting 'delay' is -1, not a number of seconds, 0 or more"),
     ("delay = [\n", "is not valid TOML"),
+    ("delay = nan\n", "the setting 'delay' is nan, not a number of seconds, 0 or more"),
+    ("source-wait = inf\n", "the setting 'source-wait' is inf, not a number of seconds"),
+    ('library = "refs/a\\u0000b.bib"\n', "the setting 'library' holds a control character"),
+    ('cache-dir = "a\\u0000b"\n', "the setting 'cache-dir' holds a control character"),
+    ('mailto = "me@example.org\\r\\nX-Injected: 1"\n', "the setting 'mailto' holds a control"),
+    ('arxiv-url = "https://x.org/\\u202e"\n', "the setting 'arxiv-url' holds a control"),
 ])
 def test_a_bad_file_is_an_error_naming_the_file_and_the_key(tmp_path, monkeypatch, text, said):
     (tmp_path / "llm4anno-bib.toml").write_text(text, encoding="utf-8")
