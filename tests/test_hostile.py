@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from llm4anno_bib.enrich import arxiv_fields, published_fields
-from llm4anno_bib.errors import SourceError
+from llm4anno_bib.errors import SourceError, SourceWarning
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.sources import Politeness, make_session
 from llm4anno_bib.sources.acl import AclClient
@@ -242,3 +242,31 @@ def test_no_control_character_of_a_file_reaches_the_terminal(tmp_path):
         result = runner.invoke(app, args)
         shown = result.stdout + result.stderr
         assert "X" in shown and not {"\x1b", "\x07", "\u202e"} & set(shown), args
+
+
+def test_dblp_hits_of_any_json_shape_are_read_or_left_out(server, tmp_path):
+    """Every value of DBLP's search JSON is whatever the wire says: a hit whose authors,
+    title, year or venue are of another JSON type is read as far as it goes (a key that is
+    a DBLP key makes it a hit), never a TypeError."""
+    import json
+
+    from llm4anno_bib.sources.dblp import DblpClient
+
+    strangers = [True, 42, None, "text", [], {}, [True], [{"text": True}], {"author": True},
+                 {"author": 7}, {"author": [None, {"text": ["x"]}]}, 1.5]
+    hits = [{"info": {"key": "conf/iclr/Doe24", "title": "A Paper", "year": "2024",
+                      "authors": stranger, "venue": stranger, "type": stranger}}
+            for stranger in strangers]
+    hits += [{"info": {"key": "conf/iclr/Doe24", "title": stranger, "year": stranger,
+                       "doi": stranger, "ee": stranger}} for stranger in strangers]
+    hits += [{"info": {"key": stranger}} for stranger in strangers] + [{"info": True}, 5]
+    body = json.dumps({"result": {"hits": {"hit": hits}}}).encode()
+    server.fail_next("/dblp", Fault(status=200, body=body, content_type="application/json"))
+    client = DblpClient(make_session(tmp_path / "c"), server.dblp_url, politeness=FAST)
+    with pytest.warns(SourceWarning, match="without a valid DBLP key"):
+        found = client.search("A Paper")
+    assert len(found) == 2 * len(strangers)
+    assert all(hit.key == "conf/iclr/Doe24" for hit in found)
+    assert all(isinstance(hit.title, str) and all(isinstance(a, str) for a in hit.authors)
+               for hit in found)
+    assert found[0].authors == () and found[0].venue == ""  # True is no author nor venue

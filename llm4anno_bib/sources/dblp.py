@@ -114,7 +114,8 @@ def _parse_hits(response: requests.Response) -> list[DblpHit]:
 
 
 def _text(value: object) -> str:
-    return collapse_spaces(strip_controls(str(value))) if isinstance(value, (str, int)) else ""
+    return collapse_spaces(strip_controls(str(value))) \
+        if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
 def _to_hit(info: dict[str, Any]) -> DblpHit | None:
@@ -125,6 +126,8 @@ def _to_hit(info: dict[str, Any]) -> DblpHit | None:
     authors = authors.get("author", []) if isinstance(authors, dict) else []
     if isinstance(authors, dict):  # DBLP sends one author as an object, not a list
         authors = [authors]
+    if not isinstance(authors, list):  # anything else is no author list
+        authors = []
     names = tuple(_HOMONYM.sub("", _text(a.get("text"))) for a in authors
                   if isinstance(a, dict) and _text(a.get("text")))
     year, doi, url = _text(info.get("year")), _text(info.get("doi")), _text(info.get("ee"))
