@@ -130,6 +130,10 @@ def _echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     a source must not move the cursor, retitle the window or reverse the text."""
     from llm4anno_bib._text import strip_controls
 
+    if sys.stdout is None and not err:  # started with standard output closed (">&-")
+        import errno
+
+        raise _StdoutFailed(OSError(errno.EBADF, "it is closed"))
     try:
         typer.echo(strip_controls(text, keep_returns=True), err=err, nl=nl)
     except OSError as error:
@@ -533,7 +537,7 @@ def update(keys: Annotated[Optional[list[str]], typer.Argument(
         state.shown = True
         if yes:
             return True
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():  # (closed: "<&-")
             _echo(f"llm4anno-bib: not written: no terminal to ask; pass --yes to write "
                   f"{path}, or --dry-run to only show the diff.", err=True)
             state.refused = True
@@ -934,7 +938,8 @@ def main() -> None:
         try:
             app_for(sys.argv[1:])()
         except SystemExit:
-            sys.stdout.flush()  # here, where its failure can still be said
+            if sys.stdout is not None:
+                sys.stdout.flush()  # here, where its failure can still be said
             raise
     except _StdoutFailed as failed:
         _stdout_failed(failed.error)
@@ -962,6 +967,8 @@ def _stdout_failed(error: OSError) -> None:
 def _leave_stdout() -> None:
     """Point standard output at /dev/null, so that the interpreter's last flush of what is
     still buffered fails no more (it would print "Exception ignored" and exit 120)."""
+    if sys.stdout is None:  # closed from the start: nothing is buffered
+        return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

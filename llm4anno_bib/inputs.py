@@ -39,6 +39,8 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES, *,
     refuse_nul(path, ReadError, "nothing was read")
     try:
         if str(path) == "-":  # the user asked for a stream: read it, as far as the bound
+            if sys.stdin is None:  # started with it closed ("<&-")
+                raise ReadError("standard input is closed; nothing was read.", path="-")
             data = _read_upto(sys.stdin.buffer, limit + 1)
         else:
             descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

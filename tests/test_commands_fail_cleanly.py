@@ -179,3 +179,23 @@ def test_a_reader_that_stops_early_is_no_error(args):
     process.stdout.close()  # the reader has what it wanted
     assert process.wait(timeout=120) == 0
     assert b"Traceback" not in process.stderr.read() if process.stderr else True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "closed", "said", "code"), [
+    (["export"], 1, "cannot write to standard output: it is closed", 2),
+    (["list"], 1, "cannot write to standard output: it is closed", 2),
+    (["check", "-"], 0, "-: standard input is closed; nothing was read.", 2),
+    (["export", "-o", "{tmp}/out.bib"], 1, "wrote 76 entries", 0),
+])
+def test_a_standard_stream_closed_from_the_start_is_said_never_a_traceback(tmp_path, args,
+                                                                           closed, said, code):
+    """``llm4anno-bib export >&-`` or ``check - <&-``: Python starts with that stream as
+    ``None``; a command that needs it says so (exit 2), one that does not runs as ever."""
+    done = subprocess.run([sys.executable, "-m", "llm4anno_bib",
+                           *(a.replace("{tmp}", str(tmp_path)) for a in args)],
+                          stdin=subprocess.DEVNULL if closed else None,
+                          stdout=None if closed else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=120, cwd=ROOT, preexec_fn=lambda: os.close(closed))
+    stderr = done.stderr.decode()
+    assert done.returncode == code and said in stderr and "Traceback" not in stderr, stderr
