@@ -939,12 +939,13 @@ def main() -> None:
             app_for(sys.argv[1:])()
         except SystemExit:
             if sys.stdout is not None:
-                sys.stdout.flush()  # here, where its failure can still be said
+                try:
+                    sys.stdout.flush()  # here, where its failure can still be said
+                except OSError as error:  # (standard output's alone: nothing else runs)
+                    raise _StdoutFailed(error) from error
             raise
     except _StdoutFailed as failed:
         _stdout_failed(failed.error)
-    except OSError as error:  # the last flush: standard output's alone
-        _stdout_failed(error)
 
 
 class _StdoutFailed(Exception):

@@ -188,6 +188,36 @@ def test_base_urls_and_cache_dir_come_from_the_environment(server, tmp_path, mon
     assert DblpClient(session).base_url == server.dblp_url
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://", "http://a b", "ftp://x.org",
+                                 "file:///etc/passwd", "javascript:alert(1)", "http://x\n",
+                                 "dblp.org"])
+def test_a_base_url_that_is_no_http_url_is_refused_before_anything_is_asked(url, tmp_path,
+                                                                              monkeypatch):
+    """A mirror's URL from the environment (or the configuration file, which sets it) or
+    given to a client: one that requests could not even parse was an InvalidURL out of the
+    first lookup, which the command took for its standard output failing."""
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+    from llm4anno_bib.errors import Llm4AnnoBibError
+    from llm4anno_bib.sources import Sources
+
+    monkeypatch.setenv("LLM4ANNO_BIB_DBLP_URL", url)
+    with pytest.raises(Llm4AnnoBibError, match="LLM4ANNO_BIB_DBLP_URL .* is not an http"):
+        Sources.connect(tmp_path / "c", offline=True)
+    monkeypatch.delenv("LLM4ANNO_BIB_DBLP_URL")
+    with pytest.raises(Llm4AnnoBibError, match="the base URL .* is not an http"):
+        DblpClient(make_session(tmp_path / "c"), url)
+    monkeypatch.setenv("LLM4ANNO_BIB_ARXIV_URL", url)
+    paper = tmp_path / "paper.bib"
+    paper.write_text("@misc{k,\n  title = {A Work No Library Holds},\n  year = {2020},\n}\n",
+                     encoding="utf-8")
+    done = CliRunner().invoke(app, ["verify", str(paper), "--lookup", "--cache-dir",
+                                    str(tmp_path / "c")])
+    assert done.exit_code == 2 and "LLM4ANNO_BIB_ARXIV_URL" in done.stderr
+    assert "standard output" not in done.stderr
+
+
 def test_expired_answers_are_asked_again_except_offline(server, tmp_path):
     from datetime import timedelta
 

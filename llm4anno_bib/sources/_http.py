@@ -32,6 +32,7 @@ import requests_cache
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
+import urllib3.util
 from requests_cache.policy import ExpirationPatterns
 
 from llm4anno_bib._paths import default_cache_dir
@@ -318,6 +319,33 @@ def _get(session: requests.Session, url: str, params: Mapping[str, str] | None,
     return _asked(session, url, politeness, gate, parse, headers)
 
 
+def base_url(given: str | None, variable: str, default: str) -> str:
+    """A client's base URL: ``given``, else the environment's ``variable``, else
+    ``default``; ``Llm4AnnoBibError`` naming where it came from unless it is an http(s) URL
+    with a host (a mirror, a local stand-in), before anything is asked.
+
+    >>> base_url(None, "EXAMPLE_MIRROR_URL", "https://dblp.org")
+    'https://dblp.org'
+    >>> base_url("http://[::1", "EXAMPLE_MIRROR_URL", "https://dblp.org")
+    Traceback (most recent call last):
+    ...
+    llm4anno_bib.errors.Llm4AnnoBibError: the base URL 'http://[::1' is not an http(s) URL ...
+    """
+    from llm4anno_bib._text import strip_controls
+    from llm4anno_bib.ids import is_url
+
+    chosen = given or os.environ.get(variable) or default
+    try:
+        host = urllib3.util.parse_url(chosen).host if is_url(chosen) else None
+    except urllib3.exceptions.LocationParseError:
+        host = None
+    if not host:
+        named = "the base URL" if given else variable
+        raise Llm4AnnoBibError(f"{named} {strip_controls(chosen)[:200]!r} is not an http(s) "
+                               "URL with a host; nothing was asked.")
+    return chosen
+
+
 def _full_url(url: str, params: Mapping[str, str] | None) -> str:
     """The URL with its query, as requests sends it. The query is encoded here as requests
     encodes a mapping of strings (``urlencode``, UTF-8): requests' own encoder first asks
@@ -326,7 +354,10 @@ def _full_url(url: str, params: Mapping[str, str] | None) -> str:
     from urllib.parse import urlencode
 
     prepared = requests.PreparedRequest()
-    prepared.prepare_url(url, urlencode(list((params or {}).items()), doseq=True))
+    try:
+        prepared.prepare_url(url, urlencode(list((params or {}).items()), doseq=True))
+    except (requests.RequestException, urllib3.exceptions.LocationParseError) as exc:
+        raise SourceError(f"the URL cannot be asked ({exc}).", url=url) from exc
     return prepared.url or url
 
 

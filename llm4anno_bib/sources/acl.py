@@ -30,7 +30,7 @@ from llm4anno_bib.errors import CacheWarning, InvalidIdentifier, NotFound, Sourc
 from llm4anno_bib.ids import is_anthology_id
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import (
-    Politeness, RequestGate, decode_utf8, get,
+    Politeness, RequestGate, base_url as _base_url, decode_utf8, get,
 )
 from llm4anno_bib.sources.records import BibRecord
 
@@ -67,7 +67,7 @@ class AclClient:
                  index_dir: str | os.PathLike[str] | None = None,
                  inflated_limit: int = INFLATED_LIMIT) -> None:
         self.session = session
-        self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        self.base_url = _base_url(base_url, URL_ENV, DEFAULT_URL).rstrip("/")
         self.politeness = politeness
         self.offline = offline
         self.index_dir = Path(index_dir) if index_dir is not None else default_cache_dir()

@@ -10,7 +10,6 @@ date.
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Iterable
@@ -23,7 +22,7 @@ from llm4anno_bib.ids import is_arxiv_category, is_arxiv_id, is_doi, split_arxiv
 from llm4anno_bib._text import collapse_spaces, normalise_title
 from llm4anno_bib.errors import SourceError, SourceWarning
 from llm4anno_bib.inert import strip_controls
-from llm4anno_bib.sources._http import Politeness, RequestGate, get
+from llm4anno_bib.sources._http import Politeness, RequestGate, base_url as _base_url, get
 from llm4anno_bib.sources.records import ArxivRecord
 
 if TYPE_CHECKING:  # arxiv and lxml load only when a feed is parsed: ids parse without them
@@ -50,7 +49,7 @@ class ArxivClient:
     def __init__(self, session: requests.Session, base_url: str | None = None, *,
                  politeness: Politeness = POLITENESS, offline: bool = False) -> None:
         self.session = session
-        self.base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+        self.base_url = _base_url(base_url, URL_ENV, DEFAULT_URL)
         self.politeness = politeness
         self.offline = offline
         self._gate = RequestGate(politeness.delay, "arXiv")

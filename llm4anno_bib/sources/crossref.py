@@ -30,7 +30,9 @@ from llm4anno_bib._text import collapse_spaces, latex_to_text, text_to_latex
 from llm4anno_bib.errors import InvalidIdentifier, SourceError, SourceWarning
 from llm4anno_bib.ids import is_arxiv_doi, is_doi, is_url, normal_pages, parse_doi
 from llm4anno_bib.inert import inert_fields, strip_controls
-from llm4anno_bib.sources._http import USER_AGENT, Politeness, RequestGate, get
+from llm4anno_bib.sources._http import (
+    USER_AGENT, Politeness, RequestGate, base_url as _base_url, get,
+)
 from llm4anno_bib.sources.records import BibRecord
 
 DEFAULT_URL = "https://api.crossref.org"
@@ -54,7 +56,7 @@ class CrossrefClient:
                  politeness: Politeness = POLITENESS, offline: bool = False,
                  mailto: str | None = None) -> None:
         self.session = session
-        self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        self.base_url = _base_url(base_url, URL_ENV, DEFAULT_URL).rstrip("/")
         self.politeness = politeness
         self.offline = offline
         contact = mailto if mailto is not None else os.environ.get(MAILTO_ENV, "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from collections.abc import Mapping
@@ -16,7 +15,9 @@ from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, Source
 from llm4anno_bib.ids import is_dblp_key, is_doi, is_url
 from llm4anno_bib.inert import strip_controls
 from llm4anno_bib.sources._bibtex import parse_records
-from llm4anno_bib.sources._http import Politeness, RequestGate, decode_utf8, get
+from llm4anno_bib.sources._http import (
+    Politeness, RequestGate, base_url as _base_url, decode_utf8, get,
+)
 from llm4anno_bib.sources.records import BibRecord, DblpHit
 
 DEFAULT_URL = "https://dblp.org"
@@ -38,7 +39,7 @@ class DblpClient:
     def __init__(self, session: requests.Session, base_url: str | None = None, *,
                  politeness: Politeness = POLITENESS, offline: bool = False) -> None:
         self.session = session
-        self.base_url = (base_url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        self.base_url = _base_url(base_url, URL_ENV, DEFAULT_URL).rstrip("/")
         self.politeness = politeness
         self.offline = offline
         self._gate = RequestGate(politeness.delay, "DBLP")
