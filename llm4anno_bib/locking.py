@@ -117,6 +117,11 @@ def _acquire(path: str | os.PathLike[str], timeout: float,
     try:
         lock_file = lock_path(path)
         lock_file.parent.mkdir(parents=True, exist_ok=True)  # a runtime folder may be cleared
+        # made here first: filelock takes a lock file it cannot make (a folder like /proc)
+        # for one another process holds, and would wait out the whole timeout
+        # (a link planted in its place is refused, not followed)
+        os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                         0o644))
         file_lock = FileLock(str(lock_file))
         try:
             file_lock.acquire(timeout=0)

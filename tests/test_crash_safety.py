@@ -127,3 +127,32 @@ def test_the_lock_of_a_killed_process_is_recovered(tmp_path, target):
     started = time.monotonic()
     with library_lock(target, timeout=1.0):
         assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("place", ["/proc", "/sys/kernel", "link"])
+def test_a_lock_folder_where_no_lock_file_can_be_made_is_said_at_once(tmp_path, target,
+                                                                      monkeypatch, place):
+    """A lock folder that takes no file (/proc, a read-only one) was taken for a lock held
+    by another process: the command waited out its whole timeout, then blamed that process.
+    A lock file made a link to elsewhere is refused, not followed."""
+    import os
+    import time
+
+    from llm4anno_bib.errors import Llm4AnnoBibError
+
+    if place == "link":
+        folder = tmp_path / "locks"
+        folder.mkdir()
+        monkeypatch.setenv("LLM4ANNO_BIB_LOCK_DIR", str(folder))
+        os.symlink(tmp_path / "elsewhere", lock_path(target))  # (in that folder now)
+    else:
+        if not os.path.isdir(place):
+            pytest.skip(f"no {place} here")
+        monkeypatch.setenv("LLM4ANNO_BIB_LOCK_DIR", place)
+    before = target.read_bytes()
+    started = time.monotonic()
+    with pytest.raises(Llm4AnnoBibError, match="cannot make the lock file"):
+        llm4anno_bib.add("2201.11903", "surveys", library=target, offline=True,
+                         lock_timeout=30)
+    assert time.monotonic() - started < 10 and target.read_bytes() == before
+    assert not (tmp_path / "elsewhere").exists()
