@@ -254,6 +254,41 @@ _BRACE = re.compile(r"[{}]")
 _TEX_BRACE = re.compile(r"\\.|[{}]")  # an escaped character is no brace
 
 
+def shallow_braces(value: str, deepest: int = 32) -> str:
+    """``value`` with its braces nested no deeper than ``deepest``: past that, every brace
+    inside the outermost group goes (a group within a group protects nothing more), for
+    parsers that recurse once per level (pybtex's markup, which the recursion limit stops).
+    A value nested less deep (all real ones) is returned as it is.
+
+    >>> shallow_braces("A {{{{x}}}} b", 2), shallow_braces("A {{x}} b", 2)
+    ('A {x} b', 'A {{x}} b')
+    """
+    if value.count("{") <= deepest:
+        return value
+    depth = most = 0
+    for token in _TEX_BRACE.findall(value):
+        depth += (token == "{") - (token == "}")
+        most = max(most, depth)
+    if most <= deepest:
+        return value
+    kept: list[str] = []
+    depth = 0
+    for piece in _TEX_BRACE_OR_TEXT.findall(value):
+        if piece == "{":
+            depth += 1
+            if depth > 1:
+                continue
+        elif piece == "}":
+            depth -= 1
+            if depth > 0:
+                continue
+        kept.append(piece)
+    return "".join(kept)
+
+
+_TEX_BRACE_OR_TEXT = re.compile(r"\\.|[{}]|[^\\{}]+|\\\Z", re.S)
+
+
 def _balanced(tokens: list[str]) -> bool:
     depth = 0
     for token in tokens:

@@ -260,3 +260,62 @@ def test_a_value_past_the_conversion_bound_only_loses_its_braces():
     assert latex_to_text(short) == "Schütze"
     long = short * (MAX_CONVERTED // len(short) + 1)
     assert latex_to_text(long).startswith(r'\emphSch\"utze \emphSch')
+
+
+@pytest.mark.parametrize("depth", [40, 1000, 50_000])
+def test_braces_nested_past_any_parsers_recursion_are_read_and_written(tmp_path, depth):
+    """Braces nested thousands deep in a title and in names (BibTeX reads them; pybtex
+    stops at 100 levels, and its markup at Python's recursion limit): every reading and
+    every format goes on, the names read as one word each (as a braced group is)."""
+    deep = "{" * depth + "x" + "}" * depth
+    path = tmp_path / "deep.bib"
+    path.write_text(f"@misc{{k,\n  title = {{{deep}}},\n  author = {{{deep} and "
+                    f"Doe, {deep}}},\n  note = {{\\url{{http://x.org/{deep}}}}},\n"
+                    "  year = {2020},\n}\n", encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    for format in ("bibtex", "biblatex", "csl-json", "markdown", "html"):
+        assert library.export(format)
+    for style in ("plain", "alpha"):
+        for backend in ("text", "latex", "html", "markdown"):
+            assert library.export("refs", style=style, backend=backend)
+    assert "x" in library.export("refs")
+    assert llm4anno_bib.verify(path, llm4anno_bib.Library([])).summary["not-checked"] == 1
+    done = runner.invoke(app, ["export", "--library", str(path), "-f", "refs"])
+    assert done.exit_code == 0 and "[1]" in done.stdout
+
+
+def test_a_value_nested_deeper_than_a_parser_recurses_keeps_its_outermost_group():
+    from llm4anno_bib._text import shallow_braces
+    from llm4anno_bib.names import pybtex_person
+
+    assert shallow_braces("A {" + "{" * 40 + "B" + "}" * 41 + " c") == "A {B} c"
+    plain = "A {Nested {Case}} \\{kept\\} " + "{" * 20 + "x" + "}" * 20
+    assert shallow_braces(plain) == plain  # what real values hold is never touched
+    assert shallow_braces("\\{" * 50 + "x") == "\\{" * 50 + "x"  # escaped: no groups
+    deep = "{" * 200 + "Org" + "}" * 200
+    assert pybtex_person(deep).last_names == [deep]  # past pybtex's 100 levels: one word
+
+
+NAME_LISTS = {
+    "braced words": lambda n: "{a}" * (n // 3),
+    "nested": lambda n: "{" * (n // 2) + "}" * (n // 2),
+    "braced names": lambda n: " and ".join(["{Org} B, C"] * (n // 15)),
+    "unclosed": lambda n: "{a" * (n // 2),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("construct", NAME_LISTS)
+def test_name_lists_with_braces_grow_linearly_10k_to_100k(construct):
+    """A growth test, not a speed target: an author value ten times as long may cost ten
+    times as much to split and read into names (30 allows for noise); pybtex's own split
+    cut the rest of the value at every brace: 1 MB took a minute."""
+    from llm4anno_bib.names import split_name, split_names
+
+    def read(value: str) -> None:
+        for name in split_names(value)[:1000]:
+            split_name(name)
+
+    small, large = NAME_LISTS[construct](10_000), NAME_LISTS[construct](100_000)
+    base = max(_seconds(read, small), 0.002)
+    assert _seconds(read, large) / base < 30

@@ -215,3 +215,23 @@ def test_the_writers_read_back_is_bibtexparsers(value):
     parsed = bibtexparser.parse_string(text, parse_stack=[])
     assert _raw_values(text) == {block.key: {f.key.lower(): str(f.value) for f in block.fields}
                                  for block in parsed.entries}
+
+
+def test_values_with_braces_are_split_as_pybtex_splits_them_fuzzed():
+    """``names.split_tex`` (one pass) gives pybtex's ``split_tex_string`` on text made of
+    braces (balanced or not), separators and words, at ``and`` and at commas."""
+    import random
+    import re
+
+    from pybtex.bibtex.utils import split_tex_string
+
+    from llm4anno_bib.names import split_tex
+
+    pieces = ["{", "}", " and ", " AND ", ",", "a", " ", "  ", "and", "\\", "{}", "Doe",
+              " and{", "} and "]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for separator in (" [Aa][Nn][Dd] ", ","):
+            assert split_tex(text, re.compile(separator)) == \
+                split_tex_string(text, separator), (text, separator)

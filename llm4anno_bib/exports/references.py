@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from llm4anno_bib._text import shallow_braces
 from llm4anno_bib.errors import UnknownStyle
 from llm4anno_bib.model import Library
 
@@ -36,7 +37,10 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
     for entry in library:
         # a crossref to an entry not formatted here is left out (BibTeX warns and goes on;
         # pybtex refuses the whole bibliography)
-        fields = {name: value if backend == "latex" else _URL_MACRO.sub(r"\1", value)
+        # (pybtex reads braces by recursion: a value nested past the recursion limit would
+        # end the whole bibliography; past 32 levels inner groups are dropped)
+        fields = {name: shallow_braces(value) if backend == "latex" else
+                  shallow_braces(_URL_MACRO.sub(r"\1", value))
                   for name, value in entry.fields.items() if name not in _PERSON_ROLES
                   and (name != "crossref" or value.strip().lower() in keys)}
         if "month" in fields:  # a macro printed as BibTeX's styles print it: "July"
@@ -95,9 +99,9 @@ def _persons(names: str) -> list[Any]:
     from llm4anno_bib._text import latex_to_text
     from llm4anno_bib.names import pybtex_person, split_names
 
-    return [pybtex_person(name if name.startswith("{") and name.endswith("}") else
-                   latex_to_text(name) if "\\" in name else name)
-            for name in split_names(names)]
+    return [pybtex_person(shallow_braces(
+        name if name.startswith("{") and name.endswith("}") else
+        latex_to_text(name) if "\\" in name else name)) for name in split_names(names)]
 
 
 @lru_cache(maxsize=None)
