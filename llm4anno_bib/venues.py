@@ -101,6 +101,11 @@ def preprint_only(name: str, value: str) -> bool:
     return name in _PREPRINT_PLACE or name in ("note", "doi") and names_preprint(value)
 
 
+# The longest text read as a venue's name: proceedings names with their edition, dates and
+# place stay under 400 characters; the table's 40,000 full names are each looked for in it.
+MAX_VENUE_CHARS = 1000
+
+
 @lru_cache(maxsize=4096)  # a bibliography names a few venues many times; each is a table scan
 def venue_of(text: str) -> Venue | None:
     """The venue ``text`` names (a booktitle, a journal, a list's label), or ``None`` when
@@ -113,6 +118,8 @@ def venue_of(text: str) -> Venue | None:
     >>> venue_of("arXiv preprint arXiv:1308.3432").kind, venue_of("Imaginary Clustering")
     ('preprint', None)
     """
+    if len(text) > MAX_VENUE_CHARS:  # no venue's name: each full name is looked for in it
+        return None
     plain = " ".join(latex_to_text(text).split())
     if not plain:
         return None
@@ -150,9 +157,11 @@ def _conference_in(plain: str, table: _Table) -> Venue | None:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")
-_ORDINALS = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|\d+|[a-z]+-?[a-z]*(?:first|second|third|"
-                       r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-                       r"teenth|tieth))\b", re.I)
+# (one quantifier before the endings: "[a-z]+-?[a-z]*" before them tried every split of a
+# long word, its length squared)
+_ORDINALS = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|\d+|(?:[a-z]+-[a-z]*?|[a-z]+?)(?:first|second|"
+                       r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+                       r"twelfth|teenth|tieth))\b", re.I)
 
 
 def _without_numbers(text: str) -> str:

@@ -228,3 +228,25 @@ def test_a_work_with_two_records_agrees_with_either_and_differs_from_neither(tmp
     assert status["conference"].status == "agrees", status["conference"].findings
     assert status["journal"].status == "agrees", status["journal"].findings
     assert [f.kind for f in status["elsewhere"].findings] == ["venue-differs"]
+
+
+def test_reading_a_venue_grows_linearly_and_a_text_past_any_name_is_none():
+    """A growth test, not a speed target: the edition words were found by a pattern that
+    tried every split of a long word (its length squared: a 20 KB journal took 8 s to
+    export with --venues, 200 KB thirteen minutes), and every full name of the table was
+    looked for in the whole text. A text longer than any venue's name is no venue."""
+    import time
+
+    from llm4anno_bib.venues import MAX_VENUE_CHARS, _without_numbers, venue_of
+
+    def seconds(text: str) -> float:
+        started = time.perf_counter()
+        _without_numbers(text)
+        return time.perf_counter() - started
+
+    for make in (lambda n: "a" * n, lambda n: "a-" * (n // 2), lambda n: "twenty" * (n // 6)):
+        base = max(seconds(make(10_000)), 0.002)
+        assert seconds(make(100_000)) / base < 30
+    assert venue_of("{a}" * MAX_VENUE_CHARS) is None
+    assert venue_of("Proceedings of the Thirty-Seventh AAAI Conference on Artificial "
+                    "Intelligence, " + "Washington, DC, USA, " * 20).acronym == "AAAI"
