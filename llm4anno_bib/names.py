@@ -193,19 +193,19 @@ def pybtex_person(name: str) -> Any:
     from pybtex.database import Person as PybtexPerson  # pybtex loads when names are split
     from pybtex.exceptions import PybtexError
 
-    if len(name) > MAX_NAME_CHARS:  # no person's name: one word, as a braced group is
-        person = PybtexPerson()
-        person.last_names = [name]
-        return person
+    # a name past the bound, or nested past pybtex's 100 levels of braces, is one word, as
+    # BibTeX reads a braced group
+    whole = PybtexPerson()
+    whole.last_names = [name]
+    if len(name) > MAX_NAME_CHARS:
+        return whole
     try:
         parts = split_tex(name, _COMMA)
         if len(parts) > 3:
             name = ", ".join([*parts[:2], " ".join(parts[2:])])
         return PybtexPerson(name)
-    except PybtexError:  # braces nested past pybtex's bound (100 levels): one word, as
-        person = PybtexPerson()  # BibTeX reads a braced group
-        person.last_names = [name]
-        return person
+    except PybtexError:
+        return whole
 
 
 class NameParts(NamedTuple):
