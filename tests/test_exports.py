@@ -162,6 +162,27 @@ def test_references_in_every_style_and_backend(library, style, backend):
         assert "Wei+22" in text or "WWS+22" in text
 
 
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha"])
+def test_references_of_entries_pybtex_would_stop_at(tmp_path, style):
+    """One odd entry never stops the bibliography: ``editor = { }`` read from a file (no
+    one: the alpha label indexed an empty list), braces that do not balance in an entry made
+    in Python (pybtex's markup refused the whole bibliography)."""
+    import warnings
+
+    from llm4anno_bib.model import Entry, Library
+
+    path = tmp_path / "odd.bib"
+    path.write_text("@book{blank,\n  title = {A Book},\n  editor = { },\n  author = {  },\n"
+                    "  publisher = {P},\n  year = {2020},\n}\n", encoding="utf-8")
+    made = Entry.from_fields("made", "misc", {"title": "Half {open", "author": "Doe, {Jane",
+                                              "year": "2021"})
+    library = Library([*read_library(path), made], [], [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the book lacks its editor: formatted as @misc)
+        text = library.export("refs", style=style)
+    assert "a book" in text.lower() and "half open" in text.lower() and text.count("[") == 2
+
+
 def test_unsrt_keeps_library_order_and_cite_formats_one_entry(library):
     chosen = library.filter(category="chain-of-thought-prompting-cot")
     lines = [l for l in chosen.export("refs", style="unsrt").splitlines() if l.startswith("[")]

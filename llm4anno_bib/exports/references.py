@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from llm4anno_bib._text import shallow_braces
+from llm4anno_bib._text import braces_balance, shallow_braces
 from llm4anno_bib.errors import UnknownStyle
 from llm4anno_bib.model import Library
 
@@ -37,16 +37,13 @@ def _formatted(library: Library, style: str, backend: str) -> Any:
     for entry in library:
         # a crossref to an entry not formatted here is left out (BibTeX warns and goes on;
         # pybtex refuses the whole bibliography)
-        # (pybtex reads braces by recursion: a value nested past the recursion limit would
-        # end the whole bibliography; past 32 levels inner groups are dropped)
-        fields = {name: shallow_braces(value) if backend == "latex" else
-                  shallow_braces(_URL_MACRO.sub(r"\1", value))
+        fields = {name: _readable(value if backend == "latex" else _URL_MACRO.sub(r"\1", value))
                   for name, value in entry.fields.items() if name not in _PERSON_ROLES
                   and (name != "crossref" or value.strip().lower() in keys)}
         if "month" in fields:  # a macro printed as BibTeX's styles print it: "July"
             fields["month"] = month_name(fields["month"]) or fields["month"]
-        persons = {role: _persons(entry.fields[role]) for role in _PERSON_ROLES
-                   if entry.fields.get(role)}
+        persons = {role: people for role in _PERSON_ROLES  # ("editor = { }": no one)
+                   if (people := _persons(entry.fields.get(role, "")))}
         # a type the style has no template for (biblatex's @set, @online in an old style):
         # formatted as @misc, as BibTeX does with a type its style does not know
         known = hasattr(formatter, f"get_{entry.entry_type}_template") or \
@@ -99,9 +96,19 @@ def _persons(names: str) -> list[Any]:
     from llm4anno_bib._text import latex_to_text
     from llm4anno_bib.names import pybtex_person, split_names
 
-    return [pybtex_person(shallow_braces(
+    return [pybtex_person(_readable(
         name if name.startswith("{") and name.endswith("}") else
         latex_to_text(name) if "\\" in name else name)) for name in split_names(names)]
+
+
+def _readable(value: str) -> str:
+    """``value`` as pybtex's markup can read it, which one value could otherwise stop for the
+    whole bibliography: braces nested past 32 levels lose the inner groups (it reads them by
+    recursion), and braces that do not balance (an entry made in Python, not read from a
+    file) are left out."""
+    if not braces_balance(value):
+        return value.replace("{", "").replace("}", "")
+    return shallow_braces(value)
 
 
 @lru_cache(maxsize=None)
