@@ -164,3 +164,43 @@ def test_upgrade_of_a_zotero_export_is_the_minimal_edit(server, tmp_path, needs_
     path.write_text(ZOTERO, encoding="utf-8")
     llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
     assert out.read_text(encoding="utf-8") == ZOTERO_UPGRADED
+
+
+ZOTERO_ACL_PREPRINT = """@inproceedings{chiang2023large,
+\ttitle = {Can Large Language Models Be an Alternative to Human Evaluations?},
+\tauthor = {Chiang, Cheng-Han and Lee, Hung-yi},
+\tpages = {15607--15631},
+\tyear = {2023},
+\tmonth = {jul},
+\tpublisher = {Association for Computational Linguistics},
+\teprint = {2305.01937},
+\tjournal = {arXiv preprint arXiv:2305.01937},
+}
+"""
+# the minimal edit: the preprint's journal line goes, the published record's fields come last
+ZOTERO_ACL_PUBLISHED = ZOTERO_ACL_PREPRINT.replace(
+    "\tjournal = {arXiv preprint arXiv:2305.01937},\n",
+    "\tbooktitle = {Proceedings of the 61st Annual Meeting of the Association for Computational "
+    "Linguistics (Volume 1: Long Papers)},\n\taddress = {Toronto, Canada},\n"
+    "\tdoi = {10.18653/v1/2023.acl-long.870},\n"
+    "\turl = {https://aclanthology.org/2023.acl-long.870/},\n\tanthology = {2023.acl-long.870},\n"
+    "\tarchiveprefix = {arXiv},\n\tprimaryclass = {cs.CL},\n")
+
+
+@pytest.mark.parametrize("how", ["verify --fix", "upgrade"])
+def test_a_preprint_of_a_published_work_is_fixed_in_its_own_layout(server, tmp_path, how):
+    """The published record writes its month as BibTeX's macro (``jul``) where the user
+    braced it (``{jul}``): verify --fix took that for an @string and rewrote the whole entry
+    in the library's layout (tabs to spaces, its fields reordered); now both commands make
+    the same minimal edit."""
+    from conftest import connect
+
+    path, out = tmp_path / "zotero.bib", tmp_path / "out.bib"
+    path.write_text(ZOTERO_ACL_PREPRINT, encoding="utf-8")
+    sources = connect(server, tmp_path / "c")
+    if how == "upgrade":
+        llm4anno_bib.upgrade(path, out, sources=sources)
+    else:
+        llm4anno_bib.verify(path, llm4anno_bib.Library([]), lookup=True, sources=sources,
+                            fix_to=out)
+    assert out.read_text(encoding="utf-8") == ZOTERO_ACL_PUBLISHED
