@@ -368,7 +368,7 @@ def _year_of(fields: Mapping[str, str]) -> int | None:
     return int(found.group(0)) if found else None
 
 
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")  # "2020--2021", "May 2020"; not in "99999"
 
 
 def _arxiv_id_of(fields: Mapping[str, str]) -> str | None:

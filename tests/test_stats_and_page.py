@@ -52,6 +52,17 @@ def test_stats_count_every_work_once_per_year_and_venue():
     assert [t.slug for t in stats.tops] == [c.slug for c in library.tree if c.depth == 0]
 
 
+@pytest.mark.parametrize(("written", "year"), [
+    ("2020", 2020), ("{2020}", 2020), ("2020--2021", 2020), ("May 2020", 2020),
+    ("2020a", 2020), ("99999", None), ("1", None), ("20x0", None), ("202", None)])
+def test_a_year_is_four_digits_standing_alone(written, year):
+    """A year is four digits that are no part of a longer number: "99999" is no year
+    (it was read as 9999), "2020--2021" is 2020."""
+    from llm4anno_bib.model import Entry
+
+    assert Entry.from_fields("k", "misc", {"title": "T", "year": written}).year == year
+
+
 def test_a_work_in_two_top_sections_is_stacked_under_the_first():
     library = llm4anno_bib.load()
     tops = [c.slug for c in library.tree if c.depth == 0]
