@@ -346,6 +346,7 @@ def import_list(file: str | os.PathLike[str] | None = None,
     from llm4anno_bib.files import refuse_same
     from llm4anno_bib.importing import import_list_text
     from llm4anno_bib.locking import library_lock
+    from llm4anno_bib.outputs import save as save_library
 
     source = _required("import_list", path, file, "file")
     if to is not None and into is not None:
@@ -361,9 +362,8 @@ def import_list(file: str | os.PathLike[str] | None = None,
         result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
                                   progress=reporter(progress), origin=str(source))
-        if target is not None:
-            result.library.save(target)
-            result = replace(result, written=True)
+        if target is not None:  # (a file that holds the result already is left alone)
+            result = replace(result, written=save_library(result.library, target))
     return result
 
 

@@ -34,7 +34,7 @@ from llm4anno_bib._text import shortened
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError, WriteError,
 )
-from llm4anno_bib.files import write_file
+from llm4anno_bib.files import holds, write_file
 from llm4anno_bib.ids import MONTH_MACROS
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.filetext import (
@@ -1051,10 +1051,11 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
         newline + lines[-1] + ending
 
 
-def write_library(library: Library, path: str | os.PathLike[str]) -> None:
+def write_library(library: Library, path: str | os.PathLike[str]) -> bool:
     """Write the library atomically, under its lock and through links (``files``); the
-    text is rendered before the file is touched. Raises ``BibSyntaxError`` for a library read
-    from a file that uses a key twice (``ensure_writable``)."""
+    text is rendered before the file is touched, and a file that holds it already is left
+    alone. Whether it was written. Raises ``BibSyntaxError`` for a library read from a file
+    that uses a key twice (``ensure_writable``)."""
     ensure_writable(library)
     encoding = library.source.encoding if library.source is not None else "utf-8"
     try:
@@ -1063,5 +1064,8 @@ def write_library(library: Library, path: str | os.PathLike[str]) -> None:
         raise WriteError(f"the new text cannot be written in {encoding} ({exc.reason}: "
                          f"{exc.object[exc.start:exc.end]!r}); nothing was written.",
                          path=str(path)) from exc
+    if holds(path, content):
+        return False
     write_file(path, content)
+    return True
 

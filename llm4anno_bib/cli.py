@@ -710,7 +710,9 @@ def import_list(file: Annotated[Path, typer.Argument(
         _echo(line, err=True)
     hint = "" if verbose or not details else \
         f" (details: {report})" if report is not None else " (details: --verbose or --report FILE)"
-    _echo(f"wrote {_count(len(result.library), 'entry', 'entries')} to {output or into}"
+    entries = _count(len(result.library), "entry", "entries")
+    _echo((f"wrote {entries} to {output or into}" if result.written else
+           f"{output or into} left unchanged: it holds these {entries} already")
           + (f"; {result.unverified} cited from the list alone (unverified)"
              if result.unverified else "") + hint, err=True)
 

@@ -60,6 +60,22 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
                          path=str(path)) from exc
 
 
+def holds(path: str | os.PathLike[str], content: bytes) -> bool:
+    """Whether the regular file at ``path`` holds exactly ``content`` already: a writer then
+    leaves it alone, so its time stamp stays (an editor, a sync client or ``latexmk`` sees
+    no change where there is none)."""
+    from llm4anno_bib.errors import ReadError
+    from llm4anno_bib.inputs import read_regular
+
+    try:
+        facts = os.stat(path)
+        if not stat.S_ISREG(facts.st_mode) or facts.st_size != len(content):
+            return False
+        return read_regular(path) == content
+    except (OSError, ValueError, ReadError):
+        return False
+
+
 def os_reason(exc: OSError) -> str:
     """What went wrong, as a user reads it (``mkdir`` says "File exists" for a path that
     runs through a file)."""

@@ -108,11 +108,12 @@ def stats(library: Library) -> Stats:
     return library_stats(library)
 
 
-def save(library: Library, path: str | os.PathLike[str]) -> None:
-    """``Library.save``: what the write adds is checked inert, then the file is written."""
+def save(library: Library, path: str | os.PathLike[str]) -> bool:
+    """``Library.save``: what the write adds is checked inert, then the file is written
+    (unless it holds that text already); whether it was written."""
     from llm4anno_bib.bibfile import write_library
     from llm4anno_bib.checking import ensure_inert
 
     before = library.source.entries if library.source is not None else {}
     ensure_inert(((entry, before.get(entry.key)) for entry in library), str(path))
-    write_library(library, path)
+    return write_library(library, path)

@@ -191,6 +191,30 @@ def test_an_import_into_a_library_never_deletes_what_the_list_dropped(server, tm
     assert ("unverified" in {c.kind for c in after.corrections(key=notes.key)})
 
 
+def test_an_import_that_changes_nothing_leaves_the_file_alone(server, tmp_path, small_list):
+    """Importing the list again into the library it made (offline, from the cache) gives
+    the same text: the file is not written (its time stamp stays), and the CLI says so."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    out = tmp_path / "lib.bib"
+    first = llm4anno_bib.import_list(small_list, out, sources=connect(server, tmp_path / "c"))
+    assert first.written
+    os.utime(out, ns=(1_000_000_000, 1_000_000_000))  # a time no write would give
+    before = out.read_bytes()
+    again = llm4anno_bib.import_list(small_list, into=out,
+                                     sources=connect(server, tmp_path / "c", offline=True))
+    assert not again.written and out.read_bytes() == before
+    assert out.stat().st_mtime_ns == 1_000_000_000
+    said = CliRunner().invoke(app, ["import-list", str(small_list), "--into", str(out),
+                                    "--offline"], env=server.environment(tmp_path / "c"))
+    assert said.exit_code == 0 and f"{out} left unchanged" in said.stderr
+    assert out.stat().st_mtime_ns == 1_000_000_000
+
+
 def test_any_text_of_a_list_is_stored_and_read_back(server, tmp_path):
     """Headings and titles with the characters a library block uses ("@", braces, " | ")
     are stored escaped and read back as they were; nothing is refused."""
