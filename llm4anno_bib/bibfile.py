@@ -34,7 +34,7 @@ from llm4anno_bib._text import shortened
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError, WriteError,
 )
-from llm4anno_bib.files import holds, write_file
+from llm4anno_bib.files import write_file
 from llm4anno_bib.ids import MONTH_MACROS
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.filetext import (
@@ -1064,8 +1064,5 @@ def write_library(library: Library, path: str | os.PathLike[str]) -> bool:
         raise WriteError(f"the new text cannot be written in {encoding} ({exc.reason}: "
                          f"{exc.object[exc.start:exc.end]!r}); nothing was written.",
                          path=str(path)) from exc
-    if holds(path, content):
-        return False
-    write_file(path, content)
-    return True
+    return write_file(path, content)
 

@@ -234,9 +234,10 @@ def _emit(text: str, output: Optional[Path], what: str,
     from llm4anno_bib.files import write_file
 
     with _reported():
-        write_file(output, text.encode("utf-8"), inputs=[i for i in inputs if i],
-                   make_folder=True, on_wait=_say_waiting)
-    _echo(f"wrote {what} to {output}", err=True)
+        written = write_file(output, text.encode("utf-8"), inputs=[i for i in inputs if i],
+                             make_folder=True, on_wait=_say_waiting)
+    _echo(f"wrote {what} to {output}" if written else
+          f"{output} left unchanged: it holds {what} already", err=True)
 
 
 def _load(path: Optional[Path]) -> Library:

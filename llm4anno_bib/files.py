@@ -26,15 +26,17 @@ from llm4anno_bib._paths import refuse_nul
 from llm4anno_bib.errors import WriteError
 from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
-__all__ = ["os_reason", "refuse_same", "write_bytes_atomic", "write_file", "write_text_atomic"]
+__all__ = ["holds", "os_reason", "refuse_same", "write_bytes_atomic", "write_file",
+           "write_text_atomic"]
 
 
 def write_file(path: str | os.PathLike[str], content: bytes, *,
                inputs: Iterable[str | os.PathLike[str]] = (), make_folder: bool = False,
                lock_timeout: float = DEFAULT_TIMEOUT,
-               on_wait: Callable[[str], None] | None = None) -> None:
+               on_wait: Callable[[str], None] | None = None) -> bool:
     """Write ``content`` to ``path`` (see the module's rules); ``inputs`` are the files the
-    command read, which ``path`` must not be; ``make_folder`` makes a missing folder.
+    command read, which ``path`` must not be; ``make_folder`` makes a missing folder. A
+    file that holds ``content`` already is left alone (``holds``); whether it was written.
 
     Raises ``WriteError`` (exit 2) when the file cannot be written, nothing written;
     ``LibraryLocked`` when another process holds it past ``lock_timeout``.
@@ -46,15 +48,18 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
         if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
             with open(target, "wb") as stream:  # a device or pipe: no rename, no lock
                 stream.write(content)
-            return
+            return True
         if mode is not None and not stat.S_ISREG(mode):
             raise WriteError("is not a regular file (a folder, socket or block device); "
                              "nothing was written.", path=str(path))
         if make_folder:
             target.parent.mkdir(parents=True, exist_ok=True)
         with library_lock(target, lock_timeout, on_wait):
+            if mode is not None and holds(target, content):
+                return False
             _remove_leftovers(target)
             write_bytes_atomic(target, content)
+            return True
     except OSError as exc:
         raise WriteError(f"cannot write: {os_reason(exc)}; nothing was written.",
                          path=str(path)) from exc

@@ -316,3 +316,28 @@ def test_into_says_the_same_warnings_whether_it_parses_or_not(tmp_path, library,
         said.append(sorted(str(w.message) for w in caught if "differ only in case" in
                            str(w.message)))
     assert said[0] and said[0] == said[1] == said[2]
+
+
+def test_writing_what_a_file_holds_already_leaves_it_alone(tmp_path, library):
+    """``cite main.aux -o refs.bib`` at every build of a paper: when the cited entries are
+    those of the last build, refs.bib is not written, so latexmk sees no change and does
+    not run BibTeX again; export -o and render-list -o alike."""
+    import os
+
+    (tmp_path / "main.aux").write_text("\\citation{wei2022chain}\n", encoding="utf-8")
+    refs, page = tmp_path / "refs.bib", tmp_path / "LIST.md"
+    commands = [["cite", str(tmp_path / "main.aux"), "-o", str(refs)],
+                ["export", "--key", "wei2022chain", "-o", str(refs)],
+                ["render-list", "-o", str(page)]]
+    for args in commands:
+        target = refs if str(refs) in args else page
+        target.unlink(missing_ok=True)
+        first = runner.invoke(app, args)
+        assert first.exit_code == 0 and "wrote" in first.stderr, first.stderr
+        os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+        again = runner.invoke(app, args)
+        assert again.exit_code == 0 and f"{target} left unchanged" in again.stderr
+        assert target.stat().st_mtime_ns == 1_000_000_000
+    refs.write_text("% the user's own file\n", encoding="utf-8")  # other content: written
+    assert runner.invoke(app, commands[0]).exit_code == 0
+    assert refs.read_text(encoding="utf-8").startswith("@inproceedings{wei2022chain,")
