@@ -441,7 +441,7 @@ def _entry(row: list[Any]) -> Entry:
         known["title"] = title
     if authors is not None:
         known["bib_authors"] = tuple(authors)
-    elif "{" in (fields.get("author") or fields.get("editor") or ""):  # (pybtex would split)
+    elif "{" in (fields.get("author") or fields.get("editor") or ""):  # (else split again)
         known["bib_authors"] = _plain_split(fields)
     if venue is not None:
         known["venue"] = venue

@@ -265,17 +265,12 @@ def shallow_braces(value: str, deepest: int = 32) -> str:
     """
     if value.count("{") <= deepest:
         return value
-    depth = most = 0
-    for token in _TEX_BRACE.findall(value):
-        depth += (token == "{") - (token == "}")
-        most = max(most, depth)
-    if most <= deepest:
-        return value
     kept: list[str] = []
-    depth = 0
+    depth = most = 0
     for piece in _TEX_BRACE_OR_TEXT.findall(value):
         if piece == "{":
             depth += 1
+            most = max(most, depth)
             if depth > 1:
                 continue
         elif piece == "}":
@@ -283,7 +278,7 @@ def shallow_braces(value: str, deepest: int = 32) -> str:
             if depth > 0:
                 continue
         kept.append(piece)
-    return "".join(kept)
+    return value if most <= deepest else "".join(kept)
 
 
 _TEX_BRACE_OR_TEXT = re.compile(r"\\.|[{}]|[^\\{}]+|\\\Z", re.S)

@@ -91,8 +91,7 @@ def read_aux(path: str | os.PathLike[str]) -> AuxCitations:
         if str(current) in files or any(name == str(current) for name, _ in skipped):
             continue
         try:
-            if "\x00" in str(current):  # (an \@input the file holds: no file is named so)
-                raise _NotRead("its name holds a NUL character, which no file name can")
+            refuse_nul(current, ReadError, "it was not read")  # (before resolve() meets it)
             if current != main and not current.resolve().is_relative_to(folder):
                 raise _NotRead("outside the paper's folder")
             if len(files) >= MAX_AUX_FILES:

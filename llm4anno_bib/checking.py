@@ -364,8 +364,6 @@ def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] 
     their enclosing braces or quotes, by bibtexparser's own rule), and the entries whose
     key an earlier one has (bibtexparser's duplicate blocks); ``None`` for text outside
     the plain subset, or a library file (its blocks are checked from bibtexparser's)."""
-    from llm4anno_bib import _fastsplit
-
     entries: list[tuple[_Cut, Entry]] = []
     repeated: list[_ScannedBlock] = []
     seen: set[str] = set()

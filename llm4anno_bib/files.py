@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from llm4anno_bib._paths import refuse_nul
-from llm4anno_bib.errors import WriteError
+from llm4anno_bib.errors import ReadError, WriteError
+from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.locking import DEFAULT_TIMEOUT, library_lock
 
-__all__ = ["holds", "os_reason", "refuse_same", "write_bytes_atomic", "write_file",
-           "write_text_atomic"]
+__all__ = ["os_reason", "refuse_same", "write_bytes_atomic", "write_file", "write_text_atomic"]
 
 
 def write_file(path: str | os.PathLike[str], content: bytes, *,
@@ -36,7 +36,7 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
                on_wait: Callable[[str], None] | None = None) -> bool:
     """Write ``content`` to ``path`` (see the module's rules); ``inputs`` are the files the
     command read, which ``path`` must not be; ``make_folder`` makes a missing folder. A
-    file that holds ``content`` already is left alone (``holds``); whether it was written.
+    file that holds ``content`` already is left alone (``_holds``); whether it was written.
 
     Raises ``WriteError`` (exit 2) when the file cannot be written, nothing written;
     ``LibraryLocked`` when another process holds it past ``lock_timeout``.
@@ -55,7 +55,7 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
         if make_folder:
             target.parent.mkdir(parents=True, exist_ok=True)
         with library_lock(target, lock_timeout, on_wait):
-            if mode is not None and holds(target, content):
+            if mode is not None and _holds(target, content):
                 return False
             _remove_leftovers(target)
             write_bytes_atomic(target, content)
@@ -65,13 +65,10 @@ def write_file(path: str | os.PathLike[str], content: bytes, *,
                          path=str(path)) from exc
 
 
-def holds(path: str | os.PathLike[str], content: bytes) -> bool:
+def _holds(path: str | os.PathLike[str], content: bytes) -> bool:
     """Whether the regular file at ``path`` holds exactly ``content`` already: a writer then
     leaves it alone, so its time stamp stays (an editor, a sync client or ``latexmk`` sees
     no change where there is none)."""
-    from llm4anno_bib.errors import ReadError
-    from llm4anno_bib.inputs import read_regular
-
     try:
         facts = os.stat(path)
         if not stat.S_ISREG(facts.st_mode) or facts.st_size != len(content):

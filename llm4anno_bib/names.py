@@ -193,19 +193,24 @@ def pybtex_person(name: str) -> Any:
     from pybtex.database import Person as PybtexPerson  # pybtex loads when names are split
     from pybtex.exceptions import PybtexError
 
-    # a name past the bound, or nested past pybtex's 100 levels of braces, is one word, as
-    # BibTeX reads a braced group
-    whole = PybtexPerson()
-    whole.last_names = [name]
     if len(name) > MAX_NAME_CHARS:
-        return whole
+        return _one_word(name)
     try:
         parts = split_tex(name, _COMMA)
         if len(parts) > 3:
             name = ", ".join([*parts[:2], " ".join(parts[2:])])
         return PybtexPerson(name)
-    except PybtexError:
-        return whole
+    except PybtexError:  # braces nested past pybtex's 100 levels
+        return _one_word(name)
+
+
+def _one_word(name: str) -> Any:
+    """A name read as one word, as BibTeX reads a braced group."""
+    from pybtex.database import Person as PybtexPerson
+
+    person = PybtexPerson()
+    person.last_names = [name]
+    return person
 
 
 class NameParts(NamedTuple):
