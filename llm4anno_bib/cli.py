@@ -794,14 +794,20 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
             _echo(f"{file}:{entry.line}: {entry.key}{where}")
         for finding in entry.findings:
             _echo(f"  {finding.field} [{finding.kind}]: {finding.message}\n"
-                  f"    yours: {finding.theirs}\n    {finding.source}: {finding.found}")
+                  f"    yours: {_one_line(finding.theirs)}\n"
+                  f"    {finding.source}: {_one_line(finding.found)}")
     unchecked = report.not_checked
     if unchecked:
         reasons: dict[str, list[str]] = {}
         for entry in unchecked:
-            reasons.setdefault(entry.reason or "not in the library", []).append(entry.key)
+            reasons.setdefault(entry.reason, []).append(entry.key)
         for reason, keys in reasons.items():
             _echo(f"not checked ({len(keys)}, {reason}): {' '.join(keys)}")
+
+
+def _one_line(value: str | None) -> str:
+    """A field's value as BibTeX reads its spaces (a line break and indent is one space)."""
+    return " ".join(value.split()) if value is not None else "(none)"
 
 
 @command(cls=_Command)

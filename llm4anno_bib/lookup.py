@@ -297,8 +297,8 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
         return []  # "{OpenAI}" for the 280 names of its report: the team, as it signs
     placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
                     and not (a == theirs[-1] and a.lower() == "others")]
-    ours = _families(found.authors)
-    mine = _families(a for a in theirs if a.lower() != "others")
+    named = [a for a in theirs if a.lower() != "others"]
+    mine, ours = _families(named), _families(found.authors)
     if theirs[-1].lower() == "others":  # "and others" is BibTeX's et al.
         ours = ours[: len(mine)]
     shown = ", ".join(found.authors)
@@ -306,8 +306,14 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
         kind, said = "authors-differ", f"placeholder author {placeholders[0]!r} instead of a name"
     elif mine == ours:
         return []
+    elif not set(mine) & set(ours):
+        kind, said = "merged", (f"the title is of '{found.title}' by {shown}, but none of "
+                                "these authors wrote it")
+    elif sorted(mine) == sorted(ours):
+        kind, said = "author-order", "the same authors in another order"
     else:
-        kind, said = _how_authors_differ(mine, ours, found, shown)
+        kind = "authors-differ"
+        said = f"the authors differ ({authors_difference(named, mine, found.authors, ours)})"
     return [Finding("author", kind, entry.fields.get("author"), shown, found.label, said)]
 
 
@@ -317,20 +323,27 @@ def _is_organisation(author: str) -> bool:
     return author.startswith("{") and author.endswith("}") or len(author.split()) == 1
 
 
-def _how_authors_differ(mine: list[str], ours: list[str], found: Found,
-                        shown: str) -> tuple[str, str]:
-    """The finding's kind and message for two lists of family names that differ."""
-    if not set(mine) & set(ours):
-        return "merged", (f"the title is of '{found.title}' by {shown}, but none of these "
-                          "authors wrote it")
-    if sorted(mine) == sorted(ours):
-        return "author-order", "the same authors in another order"
-    missing = [f for f in ours if f not in mine]
-    extra = [f for f in mine if f not in ours]
-    said = "; ".join(part for part in (
-        f"missing {', '.join(missing)}" if missing else "",
-        f"not authors: {', '.join(extra)}" if extra else "") if part)
-    return "authors-differ", f"the authors differ ({said or 'in number'})"
+_NAMES_SHOWN = 6  # of the missing or extra authors: a 280-name report is not listed
+
+
+def authors_difference(theirs: Sequence[str], their_families: Sequence[str],
+                       ours: Sequence[str], our_families: Sequence[str]) -> str:
+    """Who is missing from the cited author list and who is no author, each name as its own
+    list writes it (family names compared, ``their_families[i]`` of ``theirs[i]``):
+    ``missing Chris Hallacy, Aditya Ramesh; not authors: Jane Doe``, or ``in number`` when
+    the same people are listed a different number of times."""
+    cited, recorded = set(their_families), set(our_families)
+    missing = [name for name, family in zip(ours, our_families) if family not in cited]
+    extra = [name for name, family in zip(theirs, their_families) if family not in recorded]
+    said = "; ".join(f"{label} {_listed(names)}" for label, names in (
+        ("missing", missing), ("not authors:", extra)) if names)
+    return said or "in number"
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(" ".join(latex_to_text(name).split()) for name in names[:_NAMES_SHOWN])
+    more = len(names) - _NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def _year_findings(entry: Entry, found: Found, today: date) -> list[Finding]:

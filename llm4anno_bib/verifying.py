@@ -21,7 +21,7 @@ import collections
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from llm4anno_bib.bibfile import (
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
 from llm4anno_bib.ids import MONTH_MACROS, bare_doi
-from llm4anno_bib.lookup import Checked, Finding, look_up, plain_pages
+from llm4anno_bib.lookup import Checked, Finding, authors_difference, look_up, plain_pages
 from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
 from llm4anno_bib.venues import preprint_only
@@ -51,6 +51,7 @@ __all__ = ["STATUSES", "Finding", "VerifiedEntry", "VerifyReport", "fix_bibliogr
            "verify_text"]
 
 STATUSES = ("agrees", "disagrees", "not-found", "not-checked")
+NOT_IN_LIBRARY = "not in the library"  # the reason of an entry checked against nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +417,7 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
     """Match one user entry and compare it (see the module's rules)."""
     match = _match(theirs, matcher, known)
     if match is None:
-        return VerifiedEntry(theirs.key, line, "not-checked")
+        return VerifiedEntry(theirs.key, line, "not-checked", reason=NOT_IN_LIBRARY)
     ours, how = match
     preprint_of_published = cites_preprint(theirs) and not cites_preprint(ours) and \
         ours.entry_type != "misc"
@@ -477,10 +478,16 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
         our_families = our_families[: len(their_families) - 1] + ["others"]
     if not their_families or their_families == our_families:
         return []
-    same_people = sorted(their_families) == sorted(our_families)
-    return [Finding("author", "author-order" if same_people else "authors-differ",
-                    theirs.fields.get("author"), ours.fields.get("author"), "library",
-                    "the authors' order differs" if same_people else "the authors differ")]
+    if sorted(their_families) == sorted(our_families):
+        kind, said = "author-order", "the authors' order differs"
+    else:
+        kind, said = "authors-differ", "the authors differ ({})".format(authors_difference(
+            [a for a in theirs.bib_authors if a.lower() != "others"],
+            [f for f in their_families if f != "others"],
+            [a for a in ours.bib_authors if a.lower() != "others"],
+            [f for f in our_families if f != "others"]))
+    return [Finding("author", kind, theirs.fields.get("author"), ours.fields.get("author"),
+                    "library", said)]
 
 
 def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
@@ -507,16 +514,50 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
     ``sources``, the entries the library does not hold are looked up there
     (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups."""
     parsed = parse_entries(text, path, duplicates="all")
+    entries = with_parents(parsed.entries)
     matcher = _Matcher(library)
     known = matcher.known
     verified = [verify_entry(entry, line, matcher, known)
-                for entry, line in zip(parsed.entries, parsed.lines)]
+                for entry, line in zip(entries, parsed.lines)]
     if sources is not None:
         unheld = [i for i, v in enumerate(verified) if v.status == "not-checked"]
-        checked = look_up([parsed.entries[i] for i in unheld], sources, progress=progress)
+        checked = look_up([entries[i] for i in unheld], sources, progress=progress)
         for index, result in zip(unheld, checked):
             verified[index] = _from_lookup(verified[index], result)
     return VerifyReport(path, tuple(verified))
+
+
+# What a parent (a DBLP export's @proceedings) gives the papers that cross-reference it and
+# that a work's records are compared on; its DOI, pages and authors are its own, not theirs.
+_INHERITED = ("booktitle", "journal", "year", "publisher", "series", "volume")
+
+
+def with_parents(entries: Sequence[Entry]) -> list[Entry]:
+    """Each entry with the venue its ``crossref`` parent in the same entries gives it, as
+    BibTeX and Biber read it: the parent's fields the entry lacks, its title as the booktitle
+    (Biber's rule; BibTeX styles print the parent's booktitle).
+
+    >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "conf"})
+    >>> conf = Entry.from_fields("conf", "proceedings", {"title": "Proc. of ICML 2021",
+    ...                                                  "year": "2021", "doi": "10.1/x"})
+    >>> read = with_parents([paper, conf])[0]
+    >>> read.fields["booktitle"], read.year, "doi" in read.fields
+    ('Proc. of ICML 2021', 2021, False)
+    """
+    by_key = {entry.key.lower(): entry for entry in reversed(entries)}  # the first wins
+    read = []
+    for entry in entries:
+        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
+        if parent is None or parent is entry:
+            read.append(entry)
+            continue
+        given = {name: parent.fields[name] for name in _INHERITED
+                 if parent.fields.get(name) and not entry.fields.get(name)}
+        if "booktitle" not in given and not entry.fields.get("booktitle") and \
+                not entry.fields.get("journal") and parent.fields.get("title"):
+            given["booktitle"] = parent.fields["title"]
+        read.append(entry.replace(**given) if given else entry)
+    return read
 
 
 def _from_lookup(entry: VerifiedEntry, result: Checked) -> VerifiedEntry:

@@ -363,3 +363,55 @@ def test_fix_keeps_the_users_case_protection_and_layout(tmp_path):
                            " and Wang, Xuezhi")
     assert "journal" not in text and "\n\tbooktitle = {" in text
     assert llm4anno_bib.verify(fixed).entries[0].status == "agrees"
+
+
+def _crossref_pair(parent_title: str) -> str:
+    """A DBLP export "with crossref": the paper names its venue only through its parent."""
+    return ("@inproceedings{DBLP:conf/nips/WeiCoT22,\n"
+            "  author    = {Jason Wei and Xuezhi Wang and Dale Schuurmans and Maarten Bosma and\n"
+            "               Brian Ichter and Fei Xia and Ed H. Chi and Quoc V. Le and Denny Zhou},\n"
+            "  title     = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},\n"
+            "  crossref  = {DBLP:conf/x/2022},\n}\n\n"
+            "@proceedings{DBLP:conf/x/2022,\n  editor = {Sanmi Koyejo},\n"
+            f"  title = {{{parent_title}}},\n  publisher = {{Curran}},\n  year = {{2022}},\n"
+            "  doi = {10.5555/3600270},\n}\n")
+
+
+def test_a_paper_is_compared_on_the_venue_its_crossref_parent_gives(library):
+    wrong = verify_text(_crossref_pair("Proceedings of the 39th International Conference on "
+                                       "Machine Learning, {ICML} 2022"), library, "refs.bib")
+    paper = wrong.entries[0]
+    assert paper.status == "disagrees"
+    assert [f.kind for f in paper.findings] == ["venue-differs"]
+    right = verify_text(_crossref_pair("Advances in Neural Information Processing Systems 35: "
+                                       "Annual Conference on Neural Information Processing "
+                                       "Systems 2022, NeurIPS 2022"), library, "refs.bib")
+    # the parent's DOI is the proceedings', never compared with the paper's
+    assert right.entries[0].status == "agrees" and right.entries[0].findings == ()
+
+
+def test_a_library_comparison_names_the_missing_and_extra_authors(library):
+    wei = library["wei2022chain"].bibtex.replace(
+        "Jason Wei and Xuezhi Wang and Dale Schuurmans", "Jason Wei and Jane Q. Doe")
+    finding, = verify_text(wei, library, "refs.bib").entries[0].findings
+    assert finding.kind == "authors-differ"
+    assert "missing Xuezhi Wang, Dale Schuurmans" in finding.message
+    assert "not authors: Jane Q. Doe" in finding.message
+
+
+def test_an_entry_the_library_lacks_says_why_in_every_format(tmp_path, library):
+    path = tmp_path / "refs.bib"
+    path.write_text("@book{knuth1968,\n  title = {The Art of Computer Programming},\n"
+                    "  author = {Knuth,\n     Donald E.},\n  year = {1968},\n}\n" +
+                    library["wei2022chain"].bibtex.replace(
+                        "Jason Wei and Xuezhi Wang", "Jason Wei and\n    Xuezhi Wang").replace(
+                        "and Denny Zhou", ""), encoding="utf-8")
+    report = llm4anno_bib.verify(path, library)
+    assert report.not_checked[0].reason == "not in the library"
+    data = json.loads(runner.invoke(app, ["verify", str(path), "-f", "json"]).stdout)
+    assert data["entries"][0]["reason"] == "not in the library"
+    text = runner.invoke(app, ["verify", str(path)]).stdout
+    assert "not checked (1, not in the library): knuth1968" in text
+    # a value written over lines is shown as BibTeX reads it: one line
+    assert "    yours: Jason Wei and Xuezhi Wang and Dale Schuurmans" in text
+    assert "missing Denny Zhou" in text
