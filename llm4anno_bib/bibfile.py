@@ -30,7 +30,7 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib._fastsplit import BRACED_VALUE
-from llm4anno_bib._text import shortened
+from llm4anno_bib._text import collapse_spaces, shortened
 from llm4anno_bib.errors import (
     BibSyntaxError, BibWarning, LibraryFormatError, Llm4AnnoBibError, WriteError,
 )
@@ -43,7 +43,7 @@ from llm4anno_bib.filetext import (
     block_values,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
-from llm4anno_bib.names import comma_listed
+from llm4anno_bib.names import comma_listed, split_names
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "comma_listed_names", "concatenated_parts", "decode_bib", "edited_entry",
@@ -942,9 +942,9 @@ def rewritten_entries(text: str, rewrite: Callable[[btp.Entry, str, int], str | 
 def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     """``text`` (an entry as its file has it, which reads as ``before``) edited to say
     ``entry``, as a careful colleague edits it: only the fields that changed are rewritten,
-    each in its own delimiters; a removed field's line goes; new fields are added at the end
-    with the entry's indentation and alignment; its order, quoting, bare numbers and layout
-    stay. ``None`` where that cannot be done safely (the caller writes the entry whole).
+    each in its own delimiters; a removed field's line goes; a venue that moves takes the old
+    venue's line; other new fields are added at the end with the entry's indentation and
+    alignment; its order, quoting, bare numbers, names one a line and layout stay. ``None`` where that cannot be done safely (the caller writes the entry whole).
 
     >>> before = Entry.from_fields("k", "misc", {"title": "T", "year": "2020"})
     >>> print(edited_entry('@misc{k,\\n  title = "T",\\n  year  = 2020,\\n}', before,
@@ -967,25 +967,93 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
         written_type = text[1:type_end]
         edits.append((1, type_end, entry.entry_type.capitalize()
                       if written_type[:1].isupper() else entry.entry_type))
-    for name, start, value_start, value_end in spans:
-        lower = name.lower()
-        if lower not in new:
-            edits.append(_field_removal(text, start, value_end))
-        elif new[lower] != before.fields.get(lower):
-            edits.append((value_start, value_end,
-                          _delimited(text[value_start:value_end], lower, new[lower])))
-    added = [name for name in new if name not in {n.lower() for n, *_rest in spans}]
+    field_edits, spanned = _field_edits(text, spans, before, new)
+    edits += field_edits
+    added = [name for name in new if name not in spanned]
     if added:
         edits.append(_fields_added(text, close, spans, [(n, new[n]) for n in added]))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
+    return text if _reads_as(text, entry.entry_type, new) else None
+
+
+def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entry,
+                 new: Mapping[str, str]) -> tuple[list[tuple[int, int, str]], set[str]]:
+    """The edits of the fields ``text`` has, and the names (lowercase) written by them."""
+    edits = []
+    spanned = {n.lower() for n, *_rest in spans}
+    # a venue that moves (a preprint's journal, a wrong journal for proceedings) is
+    # rewritten where the old one stood, not removed there and added at the end
+    venues_added = [name for name in new if name in VENUE_FIELDS and name not in spanned]
+    for name, start, value_start, value_end in spans:
+        lower = name.lower()
+        written = text[value_start:value_end]
+        if lower not in new and lower in VENUE_FIELDS and venues_added:
+            moved = venues_added.pop(0)
+            spanned.add(moved)
+            edits.append((start, value_end, _renamed(text, spans, name, start, value_start,
+                                                     moved) + _delimited(written, moved, new[moved])))
+        elif lower not in new:
+            edits.append(_field_removal(text, start, value_end))
+        elif new[lower] != before.fields.get(lower):
+            edits.append((value_start, value_end,
+                          _delimited(written, lower, _names_laid_out(written, lower, new[lower]))))
+    return edits, spanned
+
+
+def _reads_as(text: str, entry_type: str, fields: Mapping[str, str]) -> bool:
+    """Whether the edited entry reads back as the one meant (names' spaces aside)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             (read,) = parse_entries(text, duplicates="all").entries
     except (Llm4AnnoBibError, ValueError):
-        return None
-    return text if (read.entry_type, dict(read.fields)) == (entry.entry_type, new) else None
+        return False
+    return (read.entry_type, _names_spaced(read.fields)) == (entry_type, _names_spaced(fields))
+
+
+_NAME_FIELDS = frozenset({"author", "editor"})
+
+
+def _names_spaced(fields: Mapping[str, str]) -> dict[str, str]:
+    """Fields with the spaces of names collapsed, as BibTeX reads them (a line a name)."""
+    return {name: collapse_spaces(value) if name in _NAME_FIELDS else value
+            for name, value in fields.items()}
+_NAME_PER_LINE = re.compile(r"[ \t]+and(\r?\n[ \t]+)")  # DBLP's "Jason Wei and\n    Xuezhi Wang"
+
+
+def _names_laid_out(written: str, name: str, value: str) -> str:
+    """A new list of names laid out as the old one was: one name a line where it was so."""
+    layout = _NAME_PER_LINE.search(written) if name in _NAME_FIELDS else None
+    if layout is None:
+        return value
+    return f" and{layout.group(1)}".join(split_names(value))
+
+
+VENUE_FIELDS = frozenset({"booktitle", "journal", "journaltitle"})  # where a work appeared
+
+
+def _aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | None:
+    """The column of '=' where the entry pads names of several lengths to one (DBLP's
+    layout), else ``None`` (each field spaced as it is: "title = " or "title=")."""
+    columns = [text.index("=", s + len(n)) - s for n, s, _v, _e in spans]
+    column = max(set(columns), key=columns.count)  # (DBLP's own is one off for eprinttype)
+    aligned = columns.count(column) * 3 >= len(columns) * 2 and \
+        len({len(n) for n, *_rest in spans}) > 1
+    return column if aligned else None
+
+
+def _renamed(text: str, spans: list[tuple[str, int, int, int]], name: str, start: int,
+             value_start: int, new_name: str) -> str:
+    """The text from a field's name to its value, for ``new_name``: the name in the file's
+    case, the '=' in the entry's column where it pads names to one."""
+    gap, rest = text[start + len(name):value_start].split("=", 1)
+    column = _aligned_column(text, spans)
+    if column is not None and not gap.strip():
+        gap = " " * max(column - len(new_name), 1)
+    shown = new_name.upper() if name.isupper() and len(name) > 1 else \
+        new_name.capitalize() if name[:1].isupper() else new_name
+    return f"{shown}{gap}={rest}"
 
 
 def _delimited(written: str, name: str, value: str) -> str:
@@ -1029,12 +1097,7 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
     indent = text[line_start:start] if not text[line_start:start].strip() else " "
     equals = text.index("=", start + len(name))
     spaced = " " if text[equals + 1:value_start].startswith((" ", "\t")) else ""
-    # '=' in one column for names of several lengths (DBLP's layout): new names align to
-    # it; else each is spaced as the last field is ("title = " or "title=")
-    columns = [text.index("=", s + len(n)) - s for n, s, _v, _e in spans]
-    column = max(set(columns), key=columns.count)  # (DBLP's own is one off for eprinttype)
-    aligned = columns.count(column) * 3 >= len(columns) * 2 and \
-        len({len(n) for n, *_rest in spans}) > 1
+    column = _aligned_column(text, spans)
     gap = text[start + len(name):equals]
     after = value_end
     while after < len(text) and text[after] in " \t":
@@ -1042,7 +1105,7 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
     comma = after < len(text) and text[after] == ","
     capitalised = all(n[:1].isupper() for n, *_rest in spans)  # JabRef's "Title = "
     lines = [f"{indent}{n.capitalize() if capitalised else n}"
-             f"{' ' * max(column - len(n), 1) if aligned else gap}={spaced}{enclose(n, v)}"
+             f"{' ' * max(column - len(n), 1) if column else gap}={spaced}{enclose(n, v)}"
              for n, v in fields]
     ending = "," if comma else ""
     if comma:

@@ -379,7 +379,8 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     if found.preprint:
         return _not_published(theirs or (claimed.acronym if claimed else written), found, asked,
                               acl=theirs in _ACL_VENUES)
-    return _claim_findings(written, claimed, found)
+    return venue_claims(written, (found.venue or "", found.fields.get("booktitle") or
+                                  found.fields.get("journal") or ""), found.year, found.label)
 
 
 def _not_published(said: str, found: Found, asked: set[str], acl: bool) -> list[Finding]:
@@ -392,23 +393,28 @@ def _not_published(said: str, found: Found, asked: set[str], acl: bool) -> list[
                     f"({found.label})")]
 
 
-def _claim_findings(written: str, claimed: Venue | None, found: Found) -> list[Finding]:
-    """The venue an entry claims against the one its published record names: another known
-    venue differs; a venue name nobody knows is unknown."""
-    published = venue_of(found.venue or "") or venue_of(
-        found.fields.get("booktitle") or found.fields.get("journal") or "")
+def venue_claims(written: str, recorded: Sequence[str], year: int | None,
+                 source: str) -> list[Finding]:
+    """The venue an entry claims (``written``) against the one the published record of its
+    work names (the first of ``recorded`` the venue table knows; the record is ``source``):
+    another known venue differs; a venue name nobody knows is unknown; a series or preprint
+    server claims nothing."""
+    claimed = venue_of(written) if written else None
+    if claimed is not None and claimed.kind in _NO_CLAIM:
+        return []
+    published = next((v for v in map(venue_of, filter(None, recorded)) if v is not None), None)
     if published is None or published.kind in _NO_CLAIM:
         return []
-    shown = f"{published.acronym} {found.year or ''}".strip()
+    shown = f"{published.acronym} {year or ''}".strip()
     if claimed is not None and claimed.kind == "workshop" and claimed.dblp is None and \
             claimed.acronym == "Workshop":
         claimed = None  # a workshop of no venue the table knows: no venue known
     if claimed is not None and not claimed.same_as(published):
-        return [Finding("venue", "venue-differs", written, shown, found.label,
+        return [Finding("venue", "venue-differs", written, shown, source,
                         f"the work appeared in {shown} ({published.name}), not "
                         f"{claimed.acronym} ({claimed.name})")]
     if claimed is None and written and _names_a_venue(written):
-        return [Finding("venue", "venue-unknown", written, shown, found.label,
+        return [Finding("venue", "venue-unknown", written, shown, source,
                         f"'{written}' is no venue known here; the work appeared in {shown} "
                         f"({published.name})")]
     return []

@@ -1030,8 +1030,10 @@ def cites_preprint(entry: Entry) -> bool:
     """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
     but an arXiv id. Anything else cites a published version, which is never rewritten from
     its preprint."""
-    venue = " ".join(entry.fields.get(n, "") for n in ("journal", "booktitle", "howpublished",
-                                                       "publisher"))
-    has_venue = bool(entry.fields.get("journal") or entry.fields.get("booktitle"))
+    fields = entry.fields
+    venue = " ".join(fields.get(n, "") for n in ("journal", "journaltitle", "booktitle",
+                                                 "howpublished", "publisher"))
+    has_venue = bool(fields.get("journal") or fields.get("journaltitle") or
+                     fields.get("booktitle"))
     return names_preprint(venue) or (not has_venue and bool(arxiv_id_in(entry.fields)))
 

@@ -32,12 +32,14 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
-    edited_entry, enclose, line_ending, parse_entries, rewritten_entries, unenclosed,
+    VENUE_FIELDS, edited_entry, enclose, line_ending, parse_entries, rewritten_entries,
+    unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
 from llm4anno_bib.ids import MONTH_MACROS, bare_doi
-from llm4anno_bib.lookup import Checked, Finding, authors_difference, look_up, plain_pages
+from llm4anno_bib.lookup import (
+    Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
 from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import Name, split_name
 from llm4anno_bib.venues import preprint_only
@@ -495,10 +497,8 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
     if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
         findings.append(Finding("year", "year-differs", str(theirs.year), str(ours.year),
                                 "library", "the year differs"))
-    their_venue, our_venue = venue_key(theirs), venue_key(ours)
-    if their_venue and our_venue and their_venue != our_venue:
-        findings.append(Finding("venue", "venue-differs", their_venue, our_venue, "library",
-                                "the venue differs"))
+    if not cites_preprint(ours):  # a library's preprint may have been published since
+        findings += venue_claims(theirs.venue or "", (ours.venue or "",), ours.year, "library")
     for name, normal in (("pages", plain_pages), ("doi", bare_doi)):
         theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
         if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
@@ -588,12 +588,24 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
         published = [(k, written[k] if k in written and written_alike(
             k, unenclosed(written[k]), ours.fields[k]) else v) for k, v in ours_fields.items()]
         return ours.entry_type, published + kept
-    replaced = {name for finding in report.findings
-                for name in _REPLACED.get(finding.field, ()) if name in ours_fields}
-    fixed = [(k, ours_fields[k.lower()] if k.lower() in replaced else v) for k, v in theirs]
+    return _corrected(block.entry_type, theirs, report.findings, ours.entry_type, ours_fields)
+
+
+def _corrected(entry_type: str, theirs: list[tuple[str, str]], findings: tuple[Finding, ...],
+               our_type: str, ours: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """The user's fields with the ones a finding is about taken from the record (``ours``)."""
+    replaced = {name for finding in findings
+                for name in _REPLACED.get(finding.field, ()) if name in ours}
+    if any(finding.field == "venue" for finding in findings):
+        # another venue is another kind of work: a journal's name never stays beside the
+        # proceedings that replace it (nor the reverse), and the type follows the venue
+        theirs = [(k, v) for k, v in theirs
+                  if k.lower() not in VENUE_FIELDS or k.lower() in ours]
+        entry_type = our_type
+    fixed = [(k, ours[k.lower()] if k.lower() in replaced else v) for k, v in theirs]
     present = {k.lower() for k, _v in theirs}
-    fixed += [(name, ours_fields[name]) for name in sorted(replaced - present)]
-    return block.entry_type, fixed
+    fixed += [(name, ours[name]) for name in sorted(replaced - present)]
+    return entry_type, fixed
 
 
 def _edited_in_place(original: str, block: btp.Entry, entry_type: str,

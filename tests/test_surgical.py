@@ -1,6 +1,8 @@
 """A user's entry is edited as a careful colleague edits it: only the fields that change,
-each in the entry's own delimiters; a removed field's line goes; new fields come last, on
-lines like the entry's (its indentation, its '=' alignment or spacing, its trailing comma).
+each in the entry's own delimiters; a removed field's line goes; a venue that moves (the
+preprint's journal for the proceedings' booktitle) is rewritten on the old venue's line; other
+new fields come last, on lines like the entry's (its indentation, its '=' alignment or
+spacing, its trailing comma); a list of names one a line stays one a line.
 The expected texts below are written by hand from each tool's export layout."""
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ GOOGLE_SCHOLAR = """@article{wei2022chain,
 GOOGLE_SCHOLAR_UPGRADED = """@inproceedings{wei2022chain,
   title={Chain-of-thought prompting elicits reasoning in large language models},
   author={Wei, Jason and Wang, Xuezhi},
-  year={2022},
   booktitle={Advances in Neural Information Processing Systems},
+  year={2022},
   pages={24824--24837}
 }"""
 
@@ -57,10 +59,10 @@ DBLP_UPGRADED = """@inproceedings{DBLP:journals/corr/abs-2201-11903,
   author       = {Jason Wei and
                   Xuezhi Wang},
   title        = {Chain of Thought Prompting Elicits Reasoning in Large Language Models},
+  booktitle    = {NeurIPS},
   year         = {2022},
   eprinttype    = {arXiv},
   eprint       = {2201.11903},
-  booktitle    = {NeurIPS},
   pages        = {24824--24837}
 }"""
 
@@ -74,8 +76,8 @@ JABREF_QUOTED = """@Article{k,
 JABREF_QUOTED_UPGRADED = """@Inproceedings{k,
   author  = "Doe, Jane",
   title   = "On Things",
+  booktitle = "ACL",
   year    = 2022,
-  booktitle = {ACL},
 }"""
 
 
@@ -137,17 +139,18 @@ ZOTERO = """@article{christiano_deep_2017,
 \tkeywords = {Computer Science - Machine Learning},
 }
 """
-# by hand: the type and URL become the published paper's; Zotero's arXiv journal, month and
-# note go (the preprint's alone); the record's booktitle, pages and DBLP key and the
-# preprint's eprint fields come last, on lines like the entry's; nothing else moves
+# by hand: the type and URL become the published paper's; Zotero's arXiv journal becomes the
+# record's booktitle on its line; month and note go (the preprint's alone); the record's
+# pages and DBLP key and the preprint's eprint fields come last, on lines like the entry's;
+# nothing else moves
 ZOTERO_UPGRADED = """@inproceedings{christiano_deep_2017,
 \ttitle = {Deep reinforcement learning from human preferences},
 \turl = {https://proceedings.neurips.cc/paper/2017/hash/d5e2c0adad503c91f91df240d0cd4e49-Abstract.html},
 \turldate = {2020-02-11},
+\tbooktitle = {Advances in Neural Information Processing Systems 30: Annual Conference on Neural Information Processing Systems 2017, December 4-9, 2017, Long Beach, CA, {USA}},
 \tauthor = {Christiano, Paul and Leike, Jan and Brown, Tom B. and Martic, Miljan and Legg, Shane and Amodei, Dario},
 \tyear = {2017},
 \tkeywords = {Computer Science - Machine Learning},
-\tbooktitle = {Advances in Neural Information Processing Systems 30: Annual Conference on Neural Information Processing Systems 2017, December 4-9, 2017, Long Beach, CA, {USA}},
 \tpages = {4299--4307},
 \tdblp = {conf/nips/ChristianoLBMLA17},
 \teprint = {1706.03741},
@@ -204,3 +207,25 @@ def test_a_preprint_of_a_published_work_is_fixed_in_its_own_layout(server, tmp_p
         llm4anno_bib.verify(path, llm4anno_bib.Library([]), lookup=True, sources=sources,
                             fix_to=out)
     assert out.read_text(encoding="utf-8") == ZOTERO_ACL_PUBLISHED
+
+
+def test_a_list_of_names_one_a_line_stays_one_a_line_when_it_changes():
+    old = _read(DBLP)
+    new = old.replace(author="Jason Wei and Xuezhi Wang and Dale Schuurmans")
+    edited = edited_entry(DBLP, old, new)
+    assert edited is not None and edited.startswith(
+        "@article{DBLP:journals/corr/abs-2201-11903,\n"
+        "  author       = {Jason Wei and\n                  Xuezhi Wang and\n"
+        "                  Dale Schuurmans},\n  title        = {Chain of Thought")
+    assert _read(edited).fields["author"].split() == new.fields["author"].split()
+
+
+def test_a_venue_that_moves_takes_the_old_venues_line_in_the_files_case_and_column():
+    jabref = ('@Article{k,\n  Author  = {Doe, Jane},\n  Journal = {Transactions on Things},\n'
+              '  Year    = {2021},\n}')
+    old = _read(jabref)
+    new = Entry.from_fields("k", "inproceedings", {"author": "Doe, Jane", "year": "2021",
+                                                   "booktitle": "Proc. of ACL"})
+    assert edited_entry(jabref, old, new) == ('@Inproceedings{k,\n  Author  = {Doe, Jane},\n'
+                                              '  Booktitle = {Proc. of ACL},\n'
+                                              '  Year    = {2021},\n}')

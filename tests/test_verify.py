@@ -415,3 +415,41 @@ def test_an_entry_the_library_lacks_says_why_in_every_format(tmp_path, library):
     # a value written over lines is shown as BibTeX reads it: one line
     assert "    yours: Jason Wei and Xuezhi Wang and Dale Schuurmans" in text
     assert "missing Denny Zhou" in text
+
+
+@pytest.mark.parametrize("venue, kinds", [
+    # the library's venue in other spellings: one venue
+    ("booktitle = {Proc. of {NeurIPS}}", []),
+    ("booktitle = {NeurIPS 2022}", []),
+    ("booktitle = {Advances in Neural Information Processing Systems}", []),
+    # another real venue, a journal, an invented one
+    ("booktitle = {Proceedings of the 39th International Conference on Machine Learning}",
+     ["venue-differs"]),
+    ("journaltitle = {Transactions on Machine Learning Research}", ["venue-differs"]),
+    ("booktitle = {International Workshop on Imaginary Reasoning Systems}", ["venue-unknown"]),
+])
+def test_a_library_comparison_reads_venues_as_the_lookup_does(library, venue, kinds):
+    """The library's venue is compared by the venue table, as a source's record is: an
+    acronym table alone let an ICML or TMLR citation of a NeurIPS paper agree."""
+    entry = library["wei2022chain"].bibtex
+    start = entry.index("  booktitle = ")
+    cited = entry[:start] + "  " + venue + ",\n" + entry[entry.index("\n", start) + 1:]
+    found = verify_text(cited, library, "refs.bib").entries[0].findings
+    assert [f.kind for f in found] == kinds
+    if kinds:
+        assert "NeurIPS 2022" in found[0].message
+
+
+def test_fix_of_a_wrong_venue_cites_the_librarys_kind_of_work_on_the_venues_line(library):
+    """An ICML paper cited as a TMLR article: the fix is the proceedings paper, its booktitle
+    where the journal stood, never a journal left beside the proceedings."""
+    entry = library["wei2022chain"]
+    text = ("@article{wei,\n  author = {" + entry.fields["author"] + "},\n  title = {" +
+            entry.fields["title"] + "},\n  journaltitle = {Transactions on Machine Learning "
+            "Research},\n  year = {2022},\n}\n")
+    report = verify_text(text, library, "refs.bib")
+    fixed = fix_bibliography(text, report, library)
+    assert fixed == text.replace("@article{", "@inproceedings{").replace(
+        "journaltitle = {Transactions on Machine Learning Research}",
+        "booktitle = {" + entry.fields["booktitle"] + "}")
+    assert verify_text(fixed, library, "refs.bib").entries[0].status == "agrees"
