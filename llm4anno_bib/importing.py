@@ -18,7 +18,7 @@ from llm4anno_bib._text import shortened, strip_controls
 from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
-from llm4anno_bib.listmd import parse_list, plain_heading, survey_of
+from llm4anno_bib.listmd import atx_headings, parse_list, plain_heading, survey_of
 from llm4anno_bib.model import CURATED_FIELD, Category, Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.records import BibRecord
@@ -124,8 +124,8 @@ def list_header(list_text: str, origin: str | None = None) -> str:
     ...             "(https://github.com/me/things)\\n", "README.md")[:94]
     'llm4anno-bib library: every paper of the list "Awesome Things" (https://github.com/me/things),'
     """
-    title = next((plain_heading(m.group(1) or m.group(2)) for m in _TITLE.finditer(list_text)),
-                 "") or "a paper list"
+    title = next((plain_heading(m.group(1) or m.group(2))
+                  for m in _TITLE.finditer(atx_headings(list_text))), "") or "a paper list"
     repositories = Counter(m.group(1) for m in _REPOSITORY.finditer(list_text[:20_000]))
     repository = max(repositories, key=lambda r: (repositories[r], r)) if repositories else None
     named = f'"{shortened(strip_controls(title), 120)}"' + (

@@ -29,7 +29,7 @@ _HEADING = re.compile(r"#{2,4}+[ \t]++(\S.*+)")
 _HTML_HEADING = re.compile(r"<h(?P<level>[2-4])(?:[ \t][^>]*+)?>(?P<text>.*?)</h(?P=level)>",
                            re.I)
 _BULLET = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++(?P<body>.*+)")
-_LABEL = re.compile(r"\[(?P<label>[^\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
+_LABEL = re.compile(r"\[(?P<label>[^\[\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # The other common shapes: "[**Title.**](url) *Authors.* Venue Year." and
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
 _BOLD_LINK = re.compile(r"\[\*\*(?P<title>(?:[^\]*\\]|\\.)++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
@@ -116,7 +116,7 @@ def parse_list(text: str) -> ListDocument:
     ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
     """
     intro = _intro(text)
-    text = _without_comments(text)
+    text = atx_headings(_without_comments(text))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -124,6 +124,7 @@ def parse_list(text: str) -> ListDocument:
     parents: list[str] = []
     taken: set[str] = set()
     contents: set[str] = set()  # sections with a contents block of #anchor links
+    untitled = _Unlinked()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         heading = _heading(line)
@@ -148,7 +149,8 @@ def parse_list(text: str) -> ListDocument:
             continue
         if not _authors_of_last(line, number, items) and \
                 not _links_of_last(raw, line, number, items):
-            _take_item(_read_item(line, number, sections[-1].slug), items, left_out, refused)
+            _take_item(untitled.read(raw, line, number, sections[-1].slug), items, left_out,
+                       refused)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -159,6 +161,29 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused))
+
+
+class _Unlinked:
+    """Reads items, joining a bullet that names a paper but links nothing (``1. **Title**
+    (NeurIPS 2022)``) with the indented line of links under it (``   - [[Paper]](url)``)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[int, str] | None = None  # the bullet without a link: line, text
+
+    def read(self, raw: str, line: str, number: int, section: str
+             ) -> ListItem | tuple[int, str, str] | None:
+        last, self.last = self.last, None
+        read = _read_item(line, number, section)
+        if last is not None and not isinstance(read, ListItem) and raw[:1].isspace() and \
+                number - last[0] <= 2 and "](" in line:  # links with no title of their own
+            bullet = _BULLET.fullmatch(line)
+            joined = _read_item(f"{last[1]} {bullet.group('body') if bullet else line}",
+                                last[0], section)
+            if isinstance(joined, ListItem):
+                return joined
+        if read is None and "](" not in line and _BULLET.fullmatch(line):
+            self.last = (number, line)
+        return read
 
 
 def _authors_of_last(line: str, number: int, items: list[ListItem]) -> bool:
@@ -357,7 +382,27 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     bullet = _BULLET.fullmatch(line)
     if not bullet:
         return None
-    body = _IMAGE.sub("", bullet.group("body")).strip()
+    read = _read_bullet(bullet.group("body"), number, section)
+    if not isinstance(read, ListItem) or read.label:
+        return read
+    badge = _VENUE_BADGE.search(line)
+    if badge and badge.group("venue").lower() not in _NOT_VENUES:
+        return replace(read, label=f"{badge.group('venue')} {badge.group('year')}")
+    return read
+
+
+# a shields.io badge naming where a paper appeared: ![](https://img.shields.io/badge/ACL-2023-blue)
+_VENUE_BADGE = re.compile(r"img\.shields\.io/badge/(?P<venue>[A-Za-z][A-Za-z&]{1,20}+)"
+                          r"(?:-|%20|_)(?P<year>(?:19|20)\d\d)-", re.I)
+_NOT_VENUES = frozenset({"arxiv", "code", "github", "paper", "stars", "license", "year",
+                         "published", "preprint", "updated", "last"})
+
+
+def _read_bullet(text: str, number: int, section: str
+                 ) -> ListItem | tuple[int, str, str] | None:
+    """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
+    body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
+    body = body.strip()
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
         return _bold_link_item(bold, number, section)
@@ -369,6 +414,10 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
         return _declared_links_item(title, found, labelled, number, section)
     return _linked_item(body, number, section)
+
+
+# "[[pdf](url)]", a link in brackets of its own: the "[[pdf]](url)" it stands for
+_BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\s]++)\)\]")
 
 
 def _html_as_markdown(line: str) -> str:
@@ -415,12 +464,12 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
     """The seed's shape, ``[Label] Title [[pdf]](url) [[code]](url)``: what the list
     declares a paper link ([[pdf]], [[html]]) is one."""
     links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
-    title = _clean_title(title)
+    title, venue = _title_and_venue(title)
     if not title:
         return None
     if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
             any(_PAPER_HOSTS.search(url) for _, url in links):
-        return ListItem(number, section, labelled.group("label") if labelled else None,
+        return ListItem(number, section, labelled.group("label") if labelled else venue,
                         title, links)
     return (number, title, links[0][1]) if links else None
 
@@ -439,6 +488,8 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     year = _YEAR.search(plain)
     label = " ".join(part for part in (venue.group("text").strip(" .,") if venue else "",
                                        year.group() if year else "") if part) or None
+    if venue is None:
+        label = venue_year(plain) or label
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
     # the authors, where given, stand between the title and the venue
     names, et_al = listed_names(plain[:venue.start()]) if venue else ((), False)
@@ -462,9 +513,8 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if not title:
         return None
     rest = outside if title not in outside else outside.replace(title, "")
-    venue_year = _VENUE_YEAR.search(rest)
     year = _YEAR.search(rest)
-    label = venue_year.group("label") if venue_year else year.group() if year else None
+    label = venue_year(rest) or (year.group() if year else None)
     return ListItem(number, section, label, title, _paper_first(paper[1], links))
 
 
@@ -486,12 +536,56 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
                     key=len, default="")
     if not title:
         return None
-    year = next((found.group() for text in plain if text != title
-                 and (found := _YEAR.search(text))), None)
-    return ListItem(number, section, year, title, _paper_first(paper[1], links))
+    others = [text for text in plain if text != title]
+    label = next(filter(None, map(venue_year, others)), None) or next(
+        (found.group() for text in others if (found := _YEAR.search(text))), None)
+    return ListItem(number, section, label, title, _paper_first(paper[1], links))
 
 
-_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<label>[A-Z][A-Za-z&-]{1,20}+[ \t]++(?:19|20)\d\d)(?!\d)")
+# "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+)(?:[ \t]++(?P<year>"
+                         r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
+# the same after a title's last full stop or comma, or in parentheses or emphasis at its end
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>[A-Z]"
+                             r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
+                             r"{0,3}?(?:[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?\.?[ \t]*$")
+
+
+def venue_year(text: str) -> str | None:
+    """The first venue and year ``text`` names, as a label (``NeurIPS'22`` as
+    ``NeurIPS 2022``; a two-digit year up to 50 is of this century), else ``None``.
+
+    >>> venue_year("(NeurIPS'22) and ICML 2023"), venue_year("in 2023")
+    ('NeurIPS 2022', None)
+    """
+    found = _VENUE_YEAR.search(text)
+    if found is None:
+        return None
+    return f"{found.group('venue')} {found.group('year') or _century(found.group('short'))}"
+
+
+def _century(short: str) -> str:
+    """A two-digit year in full: up to 50 of this century, else of the last."""
+    return f"{'20' if int(short) <= 50 else '19'}{short}"
+
+
+def _title_and_venue(text: str) -> tuple[str, str | None]:
+    """A title with the venue a list writes after it (``Title. *ICLR 2023*.``) taken off,
+    and that venue as a label.
+
+    >>> _title_and_venue("Self-Consistency Improves Reasoning. *ICLR 2023*.")
+    ('Self-Consistency Improves Reasoning', 'ICLR 2023')
+    >>> _title_and_venue("Overview of BioASQ 2023")
+    ('Overview of BioASQ 2023', None)
+    """
+    trailing = _TRAILING_VENUE.search(text)
+    if trailing is None or not _clean_title(text[:trailing.start()]):
+        return _clean_title(text), None
+    label = " ".join(trailing.group("label").split())  # "Findings of EMNLP 2023" whole
+    short = re.search(r"['’](\d\d)$", label)
+    if short:
+        label = f"{label[:short.start()]} {_century(short.group(1))}"
+    return _clean_title(text[:trailing.start()]), label
 _YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*")
 
 
@@ -631,12 +725,46 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+def atx_headings(text: str) -> str:
+    """``text`` with each setext heading (a line underlined with ``===`` or ``---``) written
+    as the ATX heading it is (``# ``, ``## ``), its underline left blank: line numbers are
+    kept. Code blocks and a front matter's closing ``---`` are no headings.
+
+    >>> atx_headings("Awesome\\n=======\\n\\nPrompting\\n---------\\n- item\\n")
+    '# Awesome\\n\\n\\n## Prompting\\n\\n- item\\n'
+    """
+    if "\n=" not in text and "\n-" not in text and "\n " not in text:
+        return text
+    lines = text.split("\n")
+    fenced = False
+    for index, line in enumerate(lines[:-1]):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        rule = _SETEXT_RULE.fullmatch(lines[index + 1])
+        if fenced or rule is None or not line.strip() or (index and lines[index - 1].strip()) \
+                or _NOT_A_PARAGRAPH.match(line):
+            continue
+        ending = "\r" if line.endswith("\r") else ""
+        lines[index] = ("# " if rule.group(1) == "=" else "## ") + line.strip() + ending
+        lines[index + 1] = ending
+    return "\n".join(lines)
+
+
+_SETEXT_RULE = re.compile(r" {0,3}(=|-)\1*[ \t]*\r?")
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")
+# a line that cannot be a setext heading's text: an item, a heading, a table row, a quote,
+# HTML, or a rule itself
+_NOT_A_PARAGRAPH = re.compile(r"\s*(?:[-*+](?:[ \t]|$)|[|#>=<]|\d{1,4}[.)])")
+
+
 def _intro(text: str) -> str:
     """The text before the first section heading, with the survey's link line and citation
     block replaced by their markers."""
     offset, head = 0, text
-    for line in text.splitlines(keepends=True):
-        if _heading(line.strip()) is not None:
+    for line, read in zip(text.splitlines(keepends=True),
+                          atx_headings(text).splitlines(keepends=True)):
+        if _heading(read.strip()) is not None:
             head = text[:offset]
             break
         offset += len(line)

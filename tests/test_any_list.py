@@ -294,3 +294,81 @@ def test_latex_a_list_writes_in_a_title_is_read_and_never_kept_as_math(tmp_path)
                     "arxiv.org/pdf/2401.00011.pdf)\n", encoding="utf-8")
     (entry,) = _imported(path, tmp_path, offline=True).library
     assert entry.fields["title"] == "{U-Net} for under {\\$}100"
+
+
+SETEXT_LIST = """Awesome Reasoning
+=================
+
+A list, with [a link](https://example.org) in its intro.
+
+Prompting
+---------
+
+1. **Chain-of-Thought Prompting Elicits Reasoning in Large Language Models** (NeurIPS 2022)
+   - [[Paper]](https://arxiv.org/abs/2201.11903) [[Code]](https://github.com/example/cot)
+2. [![arXiv](https://img.shields.io/badge/arXiv-2205.11916-b31b1b.svg)](https://arxiv.org/abs/2205.11916) Large Language Models are Zero-Shot Reasoners ![](https://img.shields.io/badge/NeurIPS-2022-blue)
+
+```
+Not a heading
+-------------
+```
+
+Consistency
+-----------
+
+- Self-Consistency Improves Chain of Thought Reasoning in Language Models. *ICLR 2023*. [[pdf](https://openreview.net/pdf?id=1PL1NIMMrw)]
+
+| Title | Venue | Paper |
+|-------|-------|-------|
+| Learning Transferable Visual Models From Natural Language Supervision | ICML 2021 | [arXiv](https://arxiv.org/abs/2103.00020) |
+| Training language models to follow instructions with human feedback | NeurIPS'22 | [link](https://arxiv.org/abs/2203.02155) |
+"""
+
+
+def test_setext_headings_are_sections_and_each_common_item_shape_is_read():
+    """A list written with underlined headings lost every item above its first ``##`` to
+    the intro; a title with its links on the line below, a venue after the title's full
+    stop, a venue badge and a venue column were read as no item, into the title, or not."""
+    document = parse_list(SETEXT_LIST)
+    assert [s.heading for s in document.sections] == ["Prompting", "Consistency"]
+    assert document.intro.startswith("Awesome Reasoning\n=================\n\nA list")
+    assert "Prompting" not in document.intro
+    assert [(i.line, i.section, i.title, i.label, i.paper_link) for i in document.items] == [
+        (9, "prompting", "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+         "NeurIPS 2022", "https://arxiv.org/abs/2201.11903"),
+        (11, "prompting", "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022",
+         "https://arxiv.org/abs/2205.11916"),
+        (21, "consistency", "Self-Consistency Improves Chain of Thought Reasoning in Language "
+         "Models", "ICLR 2023", "https://openreview.net/pdf?id=1PL1NIMMrw"),
+        (25, "consistency", "Learning Transferable Visual Models From Natural Language "
+         "Supervision", "ICML 2021", "https://arxiv.org/abs/2103.00020"),
+        (26, "consistency", "Training language models to follow instructions with human "
+         "feedback", "NeurIPS 2022", "https://arxiv.org/abs/2203.02155")]
+    assert document.items[0].links[1] == ("code", "https://github.com/example/cot")
+
+
+def test_a_setext_list_imports_under_its_own_title(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(SETEXT_LIST, encoding="utf-8")
+    result = _imported(path, tmp_path, offline=True)
+    assert len(result.library) == 5
+    assert '"Awesome Reasoning"' in result.library.header
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Self-Consistency Improves Reasoning. *ICLR 2023*.", ("Self-Consistency Improves "
+                                                          "Reasoning", "ICLR 2023")),
+    ("A Title, Findings of EMNLP'23", ("A Title", "Findings of EMNLP 2023")),
+    ("Overview of BioASQ 2023", ("Overview of BioASQ 2023", None)),  # a title's own words
+    ("GPT-4 Technical Report", ("GPT-4 Technical Report", None)),
+])
+def test_a_venue_written_after_a_title_is_its_label(text, expected):
+    from llm4anno_bib.listmd import _title_and_venue
+
+    assert _title_and_venue(text) == expected
+
+
+def test_a_sub_item_titled_on_its_own_is_not_joined_to_the_bullet_above():
+    document = parse_list("## M\n- **ModelName**\n  - Paper: [Its Own Title Here](https://arxiv"
+                          ".org/abs/2401.00001)\n")
+    assert [i.title for i in document.items] == ["Its Own Title Here"]
