@@ -174,6 +174,11 @@ class _Unlinked:
              ) -> ListItem | tuple[int, str, str] | None:
         last, self.last = self.last, None
         read = _read_item(line, number, section)
+        if read is None and "](" in line and not _BULLET.fullmatch(line):
+            # a paragraph or quoted line of its own that links a paper (a list written
+            # without bullets): an item, where a bullet's shape reads it as one
+            paragraph = _read_item("- " + _QUOTE_MARK.sub("", line), number, section)
+            read = paragraph if _links_a_paper(paragraph) else None
         if last is not None and not isinstance(read, ListItem) and raw[:1].isspace() and \
                 number - last[0] <= 2 and "](" in line:  # links with no title of their own
             bullet = _BULLET.fullmatch(line)
@@ -184,6 +189,9 @@ class _Unlinked:
         if read is None and "](" not in line and _BULLET.fullmatch(line):
             self.last = (number, line)
         return read
+
+
+_QUOTE_MARK = re.compile(r"^(?:>[ \t]?)+")
 
 
 def _authors_of_last(line: str, number: int, items: list[ListItem]) -> bool:

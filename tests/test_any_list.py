@@ -372,3 +372,20 @@ def test_a_sub_item_titled_on_its_own_is_not_joined_to_the_bullet_above():
     document = parse_list("## M\n- **ModelName**\n  - Paper: [Its Own Title Here](https://arxiv"
                           ".org/abs/2401.00001)\n")
     assert [i.title for i in document.items] == ["Its Own Title Here"]
+
+
+def test_a_paper_linked_from_a_paragraph_or_quote_under_a_heading_is_an_item():
+    """Lists written without bullets (a paragraph a paper) lost those papers as soon as one
+    bullet appeared anywhere, and without any bullet they all fell into one section."""
+    document = parse_list(
+        "# L\n\nSee [our survey](https://arxiv.org/abs/2402.13446) first.\n\n## Prompting\n\n"
+        "**Chain-of-Thought Prompting Elicits Reasoning** [[paper]](https://arxiv.org/abs/2201"
+        ".11903) NeurIPS 2022\n\nSee the [guide](https://example.org/guide) too.\n\n## Data\n\n"
+        "> [Self-Instruct: Aligning Language Models](https://arxiv.org/abs/2212.10560) (ACL 2023)"
+        "\n\n* [Is ChatGPT better than Human Annotators?](https://arxiv.org/abs/2302.07736)\n")
+    assert [s.heading for s in document.sections] == ["Prompting", "Data"]
+    assert [(i.line, i.section, i.title, i.label) for i in document.items] == [
+        (7, "prompting", "Chain-of-Thought Prompting Elicits Reasoning", "NeurIPS 2022"),
+        (13, "data", "Self-Instruct: Aligning Language Models", "ACL 2023"),
+        (15, "data", "Is ChatGPT better than Human Annotators?", None)]
+    assert document.left_out == ()  # the intro's survey and a guide link are no items
