@@ -988,7 +988,7 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
     for name, start, value_start, value_end in spans:
         lower = name.lower()
         written = text[value_start:value_end]
-        if lower not in new and lower in VENUE_FIELDS and venues_added:
+        if lower not in new and lower in _NAMING_A_VENUE and venues_added:
             moved = venues_added.pop(0)
             spanned.add(moved)
             edits.append((start, value_end, _renamed(text, spans, name, start, value_start,
@@ -1031,6 +1031,7 @@ def _names_laid_out(written: str, name: str, value: str) -> str:
 
 
 VENUE_FIELDS = frozenset({"booktitle", "journal", "journaltitle"})  # where a work appeared
+_NAMING_A_VENUE = VENUE_FIELDS | {"crossref"}  # a crossref's parent: the proceedings
 
 
 def _aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | None:

@@ -598,9 +598,10 @@ def _corrected(entry_type: str, theirs: list[tuple[str, str]], findings: tuple[F
                 for name in _REPLACED.get(finding.field, ()) if name in ours}
     if any(finding.field == "venue" for finding in findings):
         # another venue is another kind of work: a journal's name never stays beside the
-        # proceedings that replace it (nor the reverse), and the type follows the venue
-        theirs = [(k, v) for k, v in theirs
-                  if k.lower() not in VENUE_FIELDS or k.lower() in ours]
+        # proceedings that replace it (nor the reverse), and the type follows the venue; a
+        # crossref names the wrong proceedings, whose editors and publisher BibTeX would add
+        theirs = [(k, v) for k, v in theirs if k.lower() != "crossref" and (
+                  k.lower() not in VENUE_FIELDS or k.lower() in ours)]
         entry_type = our_type
     fixed = [(k, ours[k.lower()] if k.lower() in replaced else v) for k, v in theirs]
     present = {k.lower() for k, _v in theirs}

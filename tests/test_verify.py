@@ -453,3 +453,14 @@ def test_fix_of_a_wrong_venue_cites_the_librarys_kind_of_work_on_the_venues_line
         "journaltitle = {Transactions on Machine Learning Research}",
         "booktitle = {" + entry.fields["booktitle"] + "}")
     assert verify_text(fixed, library, "refs.bib").entries[0].status == "agrees"
+
+
+def test_fix_of_a_venue_given_by_a_crossref_parent_drops_the_crossref(library):
+    text = _crossref_pair("Proceedings of the 39th International Conference on Machine "
+                          "Learning, {ICML} 2022")
+    fixed = fix_bibliography(text, verify_text(text, library, "refs.bib"), library)
+    paper = fixed[:fixed.index("@proceedings")]
+    assert "crossref" not in paper  # the booktitle on its line
+    assert "Models},\n  booktitle = {Advances in Neural" in paper
+    assert fixed[fixed.index("@proceedings"):] == text[text.index("@proceedings"):]
+    assert verify_text(fixed, library, "refs.bib").entries[0].status == "agrees"
