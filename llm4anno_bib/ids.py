@@ -172,21 +172,29 @@ def parse_doi(text: str) -> str | None:
     return found if is_doi(found) else None
 
 
-# Publishers' pages that carry the DOI in their path: ACM's Digital Library, Springer Link
+# Publishers' pages that carry the DOI in their path: those under a "/doi/" folder (ACM's
+# Digital Library, Wiley, Taylor & Francis, SAGE, Science, PNAS, ACS), Springer Link's and
+# Frontiers' articles; a page's own last folder (/full, /abstract) is no part of the DOI
 _DOI_PAGE = re.compile(
-    r"https?://(?:dl\.acm\.org/doi/(?:abs/|pdf/|full/|epdf/|fullHtml/)?"
-    r"|link\.springer\.com/(?:article/|chapter/|content/pdf/))"
-    r"(10\.\d{4,9}/[^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?", re.I)
+    r"https?://(?:[\w-]{1,63}\.){1,4}[a-z]{2,6}/(?:[\w-]{1,40}/){0,2}?"
+    r"(?:doi/(?:abs/|pdf/|full/|epdf/|fullHtml/|reader/)?"
+    r"|(?:article|chapter|content/pdf|articles)/(?=10\.))"
+    r"(10\.\d{4,9}/[^?#\s]+?)(?:\.pdf)?(?:/(?:full|abstract|pdf|epdf|html|meta))?/?"
+    r"(?:[?#].*)?", re.I)
 
 
 def doi_of_link(url: str) -> str | None:
-    """The DOI a link names: a doi.org URL, or a publisher page whose path holds it (the
-    ACM Digital Library, Springer Link); ``None`` for any other link.
+    """The DOI a link names: a doi.org URL, or a publisher page whose path holds it (a
+    "/doi/" folder, Springer's and Frontiers' articles); ``None`` for any other link.
 
     >>> doi_of_link("https://dl.acm.org/doi/pdf/10.1145/3560815")
     '10.1145/3560815'
     >>> doi_of_link("https://link.springer.com/chapter/10.1007/978-3-031-56060-6_24")
     '10.1007/978-3-031-56060-6_24'
+    >>> doi_of_link("https://onlinelibrary.wiley.com/doi/full/10.1002/asi.24750")
+    '10.1002/asi.24750'
+    >>> doi_of_link("https://www.frontiersin.org/articles/10.3389/frai.2023.01234/full")
+    '10.3389/frai.2023.01234'
     >>> doi_of_link("https://arxiv.org/pdf/2305.08845.pdf") is None
     True
     """

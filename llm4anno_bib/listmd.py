@@ -54,7 +54,11 @@ _PAPER_HOSTS = re.compile(
     r"dl\.acm\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
     r"link\.springer\.com|ieeexplore\.ieee\.org|techrxiv\.org|aaai\.org|ijcai\.org|"
     r"openaccess\.thecvf\.com|jmlr\.org|nature\.com|science\.org|biorxiv\.org|"
-    r"huggingface\.co/papers|"
+    r"huggingface\.co/papers|aclweb\.org|direct\.mit\.edu|transacl\.org|usenix\.org|"
+    r"ndss-symposium\.org|isca-speech\.org|jair\.org|computer\.org|wiley\.com|"
+    r"tandfonline\.com|sagepub\.com|academic\.oup\.com|cambridge\.org|pnas\.org|"
+    r"plos\.org|frontiersin\.org|mdpi\.com|cell\.com|iop\.org|ssrn\.com|medrxiv\.org|"
+    r"psyarxiv\.com|osf\.io|ncbi\.nlm\.nih\.gov|europepmc\.org|hal\.science|"
     r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc)/"
     r"|\.pdf(?:$|[?#])", re.I)
 

@@ -389,3 +389,19 @@ def test_a_paper_linked_from_a_paragraph_or_quote_under_a_heading_is_an_item():
         (13, "data", "Self-Instruct: Aligning Language Models", "ACL 2023"),
         (15, "data", "Is ChatGPT better than Human Annotators?", None)]
     assert document.left_out == ()  # the intro's survey and a guide link are no items
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.aclweb.org/anthology/P19-1001/",
+    "https://direct.mit.edu/tacl/article/doi/10.1162/tacl_a_00449/109286/Title",
+    "https://onlinelibrary.wiley.com/doi/full/10.1002/asi.24750",
+    "https://www.tandfonline.com/doi/abs/10.1080/19312458.2023.2285765",
+    "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0289000",
+    "https://www.usenix.org/conference/usenixsecurity23/presentation/carlini",
+])
+def test_a_bullet_linking_a_paper_on_a_publishers_site_is_an_item(url):
+    """Older NLP lists link the ACL Anthology at aclweb.org, TACL at MIT Press, and lists of
+    other fields their journals: such a bullet was left out as linking no paper."""
+    document = parse_list(f"## P\n- [A Paper Title on a Publisher Page]({url})\n")
+    assert [(i.title, i.paper_link) for i in document.items] == [
+        ("A Paper Title on a Publisher Page", url)]
