@@ -140,9 +140,13 @@ def latex_to_text(value: str) -> str:
     'Schütze and RLAIF & co'
     >>> latex_to_text(r"{\\unicode{127960}} ProcTHOR")  # DBLP writes emoji so
     '\U0001f3d8 ProcTHOR'
+    >>> latex_to_text(r"{\\noopsort{a}}Dai, Damai")  # sorted first, printed as written
+    'Dai, Damai'
     """
     if "\\unicode" in value:
         value = _UNICODE_MACRO.sub(_code_point, value)
+    if "\\" in value and _SORT_ONLY.search(value):
+        value = _SORT_ONLY.sub("", value)
     if "\\" not in value and "{" not in value and "$" not in value and "~" not in value:
         return collapse_spaces(value)
     quick = _quick_latex_to_text(value)
@@ -154,6 +158,12 @@ def latex_to_text(value: str) -> str:
         return collapse_spaces(_converter("to-text").latex_to_text(value))
     except Exception:  # pylatexenc gives up on some broken LaTeX; braces are then dropped by hand
         return _braces_dropped(value)
+
+
+# "{\noopsort{a}}Dai": a key for sorting only, which the file's @preamble defines as
+# printing nothing (Oren Patashnik's trick and its common spellings)
+_SORT_ONLY = re.compile(r"\\(?:noopsort|noop|sortnoop|SortNoop|NOOP|NoSort|sortkey)"
+                        r"[ \t]*\{[^{}]{0,200}\}")
 
 
 def _braces_dropped(value: str) -> str:

@@ -492,7 +492,7 @@ def _show_change(change: FieldChange) -> str:
     return f"  ~ {change.name}: {change.old}\n      -> {change.new}   [{change.source}]"
 
 
-def _render_update(result: UpdateResult) -> None:
+def _render_update(result: UpdateResult, noun: tuple[str, str] = ("entry", "entries")) -> None:
     for report in result.entries:
         lines = [_show_change(c) for c in report.changes]
         lines += [f"  kept (curated) {c.name}: {c.old!r}; {c.source} says {c.new!r}"
@@ -508,7 +508,7 @@ def _render_update(result: UpdateResult) -> None:
         _echo(f"could not be checked ({len(keys)}): {problem}\n  {' '.join(keys)}")
     counts = {s: sum(1 for e in result.entries if e.status == s)
               for s in ("changed", "unchanged", "failed", "skipped")}
-    summary = (f"{_count(len(result.entries), 'entry', 'entries')}: {counts['changed']} to "
+    summary = (f"{_count(len(result.entries), *noun)}: {counts['changed']} to "
                f"change, {counts['unchanged']} up to date, {counts['failed']} not checked, "
                f"{counts['skipped']} curated")
     _echo(summary if result.changed else summary + "; nothing to do", err=True)
@@ -633,7 +633,10 @@ def upgrade(file: Annotated[Path, typer.Argument(
                                           encoding=encoding)
     finally:
         state.finish()
-    _render_update(result)
+    if result.entries:
+        _render_update(result, ("preprint", "preprints"))
+    else:
+        _echo(f"no entry of {file} cites a preprint: nothing to do", err=True)
     if result.written:
         _echo(f"wrote {_count(len(result.changed), 'upgraded entry', 'upgraded entries')} "
               f"to {output or file}", err=True)

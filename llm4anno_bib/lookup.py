@@ -38,6 +38,7 @@ from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
+from llm4anno_bib.names import split_name
 from llm4anno_bib.venues import Venue, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
@@ -341,7 +342,8 @@ def authors_difference(theirs: Sequence[str], their_families: Sequence[str],
 
 
 def _listed(names: Sequence[str]) -> str:
-    shown = ", ".join(" ".join(latex_to_text(name).split()) for name in names[:_NAMES_SHOWN])
+    # given names first: "Dai, Damai, Dong, Li" would read as four people
+    shown = ", ".join(str(split_name(name).person()) for name in names[:_NAMES_SHOWN])
     more = len(names) - _NAMES_SHOWN
     return f"{shown} and {more} more" if more > 0 else shown
 

@@ -208,3 +208,17 @@ def test_a_character_the_files_encoding_cannot_hold_is_a_clear_error(tmp_path):
     assert not (tmp_path / "out.bib").exists()
     library.with_entries([library["a"].replace(note="caf\xe9")]).save(tmp_path / "ok.bib")
     assert b"note = {caf\xe9}" in (tmp_path / "ok.bib").read_bytes()
+
+
+def test_upgrade_of_a_file_citing_no_preprint_says_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{k,\n  title = {T},\n  author = {A, B},\n  booktitle = "
+                    "{Proc. of ACL},\n  year = {2023},\n}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["upgrade", "--dry-run", "--offline", str(path)])
+    assert result.exit_code == 0
+    assert f"no entry of {path} cites a preprint: nothing to do" in result.output
+    assert "0 entries" not in result.output

@@ -464,3 +464,19 @@ def test_fix_of_a_venue_given_by_a_crossref_parent_drops_the_crossref(library):
     assert "Models},\n  booktitle = {Advances in Neural" in paper
     assert fixed[fixed.index("@proceedings"):] == text[text.index("@proceedings"):]
     assert verify_text(fixed, library, "refs.bib").entries[0].status == "agrees"
+
+
+def test_a_sort_only_macro_in_a_name_is_no_other_author(library):
+    """``{\\noopsort{a}}Dai`` (a name sorted first, printed as written) was read as the
+    author "aDai", so a right author list differed."""
+    entry = library["dai2023gpt"]
+    cited = entry.bibtex.replace("{Dai, Damai and", "{{\\noopsort{a}}Dai, Damai and")
+    assert "noopsort" in cited
+    assert verify_text(cited, library, "refs.bib").entries[0].findings == ()
+
+
+def test_the_missing_authors_are_named_given_names_first(library):
+    entry = library["dai2023gpt"]
+    cited = entry.bibtex.replace(" and Dong, Li and Hao, Yaru", "")
+    finding, = verify_text(cited, library, "refs.bib").entries[0].findings
+    assert finding.message == "the authors differ (missing Li Dong, Yaru Hao)"
