@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from collections.abc import Iterator
 from typing import TypeGuard
 
 from llm4anno_bib._text import shortened
@@ -129,7 +130,7 @@ def parse_list(text: str) -> ListDocument:
     taken: set[str] = set()
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in _logical_lines(text):
         line = raw.strip()
         heading = _heading(line)
         markdown = _HEADING.fullmatch(line) if heading is not None and sections else None
@@ -165,6 +166,36 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused))
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line with its number, a bullet joined with the indented lines that continue it
+    (Markdown's one item: ``- **Title**`` / ``  *Authors*`` / ``  ACL 2023 [[pdf]](url)``);
+    a joined line is given as empty, so numbers stay the file's."""
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        raw, joined = lines[index], 1
+        if _BULLET.fullmatch(raw.strip()):
+            while index + joined < len(lines) and joined <= _CONTINUED_AT_MOST and \
+                    _continues(lines[index + joined]):
+                joined += 1
+        if joined > 1:
+            raw = " ".join([raw.rstrip(), *(line.strip() for line in
+                                            lines[index + 1:index + joined])])
+        yield index + 1, raw
+        yield from ((index + 1 + k, "") for k in range(1, joined))
+        index += joined
+
+
+_CONTINUED_AT_MOST = 4  # lines under a bullet read as its own (an abstract is not)
+
+
+def _continues(line: str) -> bool:
+    """Whether a line under a bullet continues it: indented, and no item, heading, table
+    row, quote, HTML, code fence or blank of its own."""
+    return line[:1] in (" ", "\t") and bool(line.strip()) and \
+        not _NOT_A_PARAGRAPH.match(line) and not _FENCE.match(line)
 
 
 class _Unlinked:
@@ -495,17 +526,26 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     paper = [url for kind, url in links if kind in ("pdf", "paper") or _PAPER_HOSTS.search(url)]
     if not title or not paper:
         return (number, title, links[0][1]) if title and links else None
-    plain = _DOUBLE_LINK.sub("", _LINK.sub("", rest))
-    venue = _EMPHASIS.search(plain)
-    year = _YEAR.search(plain)
-    label = " ".join(part for part in (venue.group("text").strip(" .,") if venue else "",
-                                       year.group() if year else "") if part) or None
-    if venue is None:
-        label = venue_year(plain) or label
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
-    # the authors, where given, stand between the title and the venue
-    names, et_al = listed_names(plain[:venue.start()]) if venue else ((), False)
+    label, names, et_al = _label_and_authors(_DOUBLE_LINK.sub("", _LINK.sub("", rest)))
     return ListItem(number, section, label, title, tuple(ordered), names, et_al)
+
+
+def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
+    """The label and authors of what follows a bold title: ``Authors. *Venue* (Year)``
+    (the first emphasis is the venue, the authors stand before it), or ``*Authors*
+    Venue Year`` (an emphasis listing people, a venue and year after it)."""
+    venue = _EMPHASIS.search(plain)
+    if venue is None:
+        year = _YEAR.search(plain)
+        return venue_year(plain) or (year.group() if year else None), (), False
+    after = venue_year(plain[venue.end():])
+    if "," in venue.group("text") and after:
+        return (after, *listed_names(venue.group("text")))
+    year = _YEAR.search(plain)
+    label = " ".join(part for part in (venue.group("text").strip(" .,"),
+                                       year.group() if year else "") if part) or None
+    return (label, *listed_names(plain[:venue.start()]))
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:

@@ -405,3 +405,24 @@ def test_a_bullet_linking_a_paper_on_a_publishers_site_is_an_item(url):
     document = parse_list(f"## P\n- [A Paper Title on a Publisher Page]({url})\n")
     assert [(i.title, i.paper_link) for i in document.items] == [
         ("A Paper Title on a Publisher Page", url)]
+
+
+def test_the_indented_lines_under_a_bullet_are_the_same_item():
+    """A bullet continued on indented lines (its authors, its venue and links, a second
+    repository) is one item, as Markdown reads it: the title was left without its links,
+    and a second code link under a bullet was dropped."""
+    document = parse_list(
+        "## P\n- **Chain-of-Thought Prompting Elicits Reasoning in Large Language Models**\n"
+        "  *Jason Wei, Xuezhi Wang*\n  NeurIPS 2022 [[paper]](https://arxiv.org/abs/2201.11903)"
+        "\n\n1. [**RWKV: Reinventing RNNs.**](https://arxiv.org/abs/2305.13048) Arxiv 2023. "
+        "[![s](https://img.shields.io/github/stars/a/b)](https://github.com/a/b)\n"
+        "    &nbsp;&nbsp; [![s](https://img.shields.io/github/stars/a/c)](https://github.com/a/c)"
+        "\n\n    This paragraph after a blank line is no part of it.\n")
+    first, second = document.items
+    assert (first.line, first.title, first.label, first.paper_link) == (
+        2, "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+        "NeurIPS 2022", "https://arxiv.org/abs/2201.11903")
+    assert first.authors == ("Jason Wei", "Xuezhi Wang")
+    assert (second.line, second.links) == (6, (
+        ("pdf", "https://arxiv.org/abs/2305.13048"), ("code", "https://github.com/a/b"),
+        ("code", "https://github.com/a/c")))
