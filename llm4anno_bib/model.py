@@ -259,8 +259,12 @@ class Entry:
 
     @property
     def month(self) -> int | None:
-        """The month (1-12) of the ``month`` field (``nov``, ``November``), or ``None``."""
-        return month_number(self.fields.get("month", ""))
+        """The month (1-12) of the ``month`` field (``nov``, ``November``) or of biblatex's
+        ``date`` (``2022-07``), or ``None``."""
+        if "month" in self.fields or "year" in self.fields:
+            return month_number(self.fields.get("month", ""))
+        dated = _DATE_MONTH.match(self.fields.get("date", "").strip())
+        return month_number(dated.group(1)) if dated else None
 
     def cite(self, style: str = "plain", backend: str = "text") -> str:
         """This entry as a formatted reference (pybtex ``style`` and ``backend``).
@@ -369,6 +373,7 @@ def _year_of(fields: Mapping[str, str]) -> int | None:
 
 
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")  # "2020--2021", "May 2020"; not in "99999"
+_DATE_MONTH = re.compile(r"\d{4}-(\d\d)(?!\d)")  # biblatex's ISO 8601 date: 2022-07-15
 
 
 def _arxiv_id_of(fields: Mapping[str, str]) -> str | None:

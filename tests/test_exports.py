@@ -233,3 +233,79 @@ def test_alpha_labels_are_made_from_the_names_not_their_latex(library):
     assert petroni.export("refs", style="alpha").startswith("[PRR+19] ")
     latex = petroni.export("refs", style="alpha", backend="latex")
     assert "\\bibitem[PRR+19]{petroni2019language}" in latex and "Rockt\\\"aschel" in latex
+
+
+BIBLATEX_LIBRARY = """@inproceedings{wei,
+  author = {Wei, Jason and Wang, Xuezhi},
+  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  booktitle = {Advances in Neural Information Processing Systems},
+  location = {New Orleans},
+  date = {2022-12},
+  eprinttype = {arxiv},
+  eprint = {2201.11903},
+}
+
+@online{clip,
+  author = {Radford, Alec and Kim, Jong Wook},
+  title = {Learning Transferable Visual Models From Natural Language Supervision},
+  date = {2021-02-26},
+  eprinttype = {arXiv},
+  eprint = {2103.00020},
+  eprintclass = {cs.CV},
+  pubstate = {preprint},
+}
+
+@article{clip2,
+  author = {Radford, Alec and Kim, Jong Wook},
+  title = {Learning Transferable Visual Models From Natural Language Supervision},
+  journaltitle = {Transactions on Machine Learning Research},
+  date = {2023},
+}
+"""
+
+
+def _biblatex_library(tmp_path: Path):
+    import llm4anno_bib
+
+    (tmp_path / "lib.bib").write_text(BIBLATEX_LIBRARY, encoding="utf-8")
+    return llm4anno_bib.load(tmp_path / "lib.bib")
+
+
+def _exported(tmp_path: Path, text: str):
+    import llm4anno_bib
+
+    (tmp_path / "out.bib").write_text(text, encoding="utf-8")
+    return llm4anno_bib.load(tmp_path / "out.bib")
+
+
+def test_a_biblatex_library_exports_without_losing_its_own_fields(tmp_path):
+    """A biblatex file as the library: its journaltitle, location, eprintclass, pubstate
+    and full dates were dropped from the biblatex export (an article lost its journal), and
+    CSL-JSON had no container for a journaltitle."""
+    library = _biblatex_library(tmp_path)
+    assert library["wei"].month == 12
+    exported = _exported(tmp_path, library.export("biblatex"))
+    assert exported["wei"].fields["date"] == "2022-12"
+    assert exported["wei"].fields["location"] == "New Orleans"
+    assert exported["clip"].fields["date"] == "2021-02-26"
+    assert (exported["clip"].fields["eprintclass"], exported["clip"].fields["pubstate"]) == (
+        "cs.CV", "preprint")
+    assert exported["clip2"].fields["journaltitle"] == "Transactions on Machine Learning " \
+                                                       "Research"
+    assert _exported(tmp_path, library.export("biblatex", venues="short"))["clip2"].fields[
+        "journaltitle"] == "TMLR"
+    items = {item["id"]: item for item in json.loads(library.export("csl-json"))}
+    assert items["clip2"]["container-title"] == "Transactions on Machine Learning Research"
+    assert items["wei"]["issued"] == {"date-parts": [[2022, 12]]}
+    assert items["wei"]["publisher-place"] == "New Orleans"
+
+
+@pytest.mark.slow
+def test_a_biblatex_librarys_export_passes_biber_datamodel_validation(tmp_path):
+    _tool("biber")
+    (tmp_path / "refs.bib").write_text(_biblatex_library(tmp_path).export("biblatex"),
+                                       encoding="utf-8")
+    done = _run(tmp_path, "biber", "--tool", "--validate-datamodel", "refs.bib")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [line for line in done.stdout.splitlines() if "WARN" in line or "ERROR" in line] \
+        == []

@@ -94,7 +94,7 @@ def with_venues(library: Library, style: str) -> Library:
     changed = []
     for entry in library:
         written = {}
-        for name in ("booktitle", "journal"):
+        for name in ("booktitle", "journal", "journaltitle"):  # biblatex's journal too
             value = entry.fields.get(name)
             venue = venue_of(value) if value else None
             if venue is not None and venue.kind in ("conference", "journal"):

@@ -24,7 +24,15 @@ _FIELDS = (
     ("school", "school"), ("howpublished", "howpublished"), ("note", "note"), ("doi", "doi"),
     ("url", "url"), ("eprint", "eprint"), ("eprinttype", "eprinttype"),
     ("primaryclass", "eprintclass"), ("ids", "ids"), ("keywords", "keywords"),
+    # biblatex's own fields, where the library is a biblatex file: written as they are
+    *((name, name) for name in ("subtitle", "titleaddon", "eventtitle", "eventdate", "venue",
+                                "edition", "chapter", "issue", "version", "type", "isbn",
+                                "issn", "urldate", "pubstate", "language", "langid",
+                                "addendum")),
 )
+# biblatex's names of library fields, read where a biblatex file is the library
+_NATIVE = (("journaltitle", "journal"), ("location", "address"),
+           ("eprintclass", "primaryclass"))
 
 
 def biblatex_type(entry: Entry) -> str:
@@ -41,7 +49,10 @@ def _names(value: str, known: dict[str, Name]) -> str:
 def biblatex_fields(entry: Entry, known: dict[str, Name]) -> list[tuple[str, str]]:
     """The entry's biblatex fields, in writing order."""
     values = dict(entry.fields)
-    if entry.year is not None:
+    for native, field in _NATIVE:
+        if values.get(native) and not values.get(field):
+            values[field] = values[native]
+    if entry.year is not None and not (values.get("date") and not values.get("year")):
         values["date"] = f"{entry.year}-{entry.month:02d}" if entry.month else str(entry.year)
     if entry.arxiv_id:
         values["eprinttype"] = "arxiv"

@@ -38,12 +38,13 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     if entry.year is not None:
         parts = [entry.year] + ([entry.month] if entry.month else [])
         item["issued"] = {"date-parts": [parts]}
-    container = values.get("booktitle") or values.get("journal")
+    container = values.get("booktitle") or values.get("journal") or values.get("journaltitle")
     project = project_url(values)
     if container and not project:
         item["container-title"] = latex_to_text(container)
     plain = {"volume": "volume", "number": "issue", "pages": "page", "publisher": "publisher",
-             "address": "publisher-place", "series": "collection-title"}
+             "address": "publisher-place", "location": "publisher-place",
+             "series": "collection-title"}
     for source, target in plain.items():
         if values.get(source):
             item[target] = latex_to_text(values[source])
