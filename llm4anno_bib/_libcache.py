@@ -303,6 +303,8 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
                     rows.append(_checked_row(stored.read(length), row_digest))
                 position += length
         entries = [_entry(row) for row in rows]
+        if any(e.fields.get("crossref") or e.fields.get("xref") for e in entries):
+            return None  # BibTeX adds the parents: the whole file decides (as read_cited)
         names = tuple(name for key, aliases, _length, _digest in index
                       for name in (key, *aliases))
         present = {entry.key for entry in entries}

@@ -580,7 +580,7 @@ def _aliases_by_block(text: str, starts: list[int]) -> dict[int, list[str]]:
 _BLOCK_HEAD = re.compile(r"@[ \t]*+(\w++)[ \t]*+[{(][ \t]*+([^\s,{}()\"#%'=\\~]*+)")
 _COMMENT_BLOCK = re.compile(r"@[ \t]*+[cC][oO][mM][mM][eE][nN][tT]")
 _IDS_FIELD = re.compile(r"(?<![\w-])ids[ \t]*+=[ \t]*+[{\"]([^{}\"]*+)[}\"]", re.I)
-_CROSSREF_FIELD = re.compile(r"[,\s]x?crossref[ \t]*+=", re.I)
+_CROSSREF_FIELD = re.compile(r"[,\s](?:crossref|xref)[ \t]*+=", re.I)  # BibTeX's, biblatex's
 
 
 def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "first",

@@ -341,3 +341,59 @@ def test_writing_what_a_file_holds_already_leaves_it_alone(tmp_path, library):
     refs.write_text("% the user's own file\n", encoding="utf-8")  # other content: written
     assert runner.invoke(app, commands[0]).exit_code == 0
     assert refs.read_text(encoding="utf-8").startswith("@inproceedings{wei2022chain,")
+
+
+CROSSREF_LIBRARY = """@inproceedings{Wei22,
+  author    = {Jason Wei and Xuezhi Wang},
+  title     = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  crossref  = {nips22},
+  pages     = {24824--24837},
+}
+
+@inproceedings{Other,
+  author    = {Jane Doe},
+  title     = {Not Cited},
+  crossref  = {nips22},
+}
+
+@proceedings{nips22,
+  editor    = {Sanmi Koyejo},
+  title     = {Advances in Neural Information Processing Systems 35},
+  booktitle = {Advances in Neural Information Processing Systems 35},
+  publisher = {Curran Associates},
+  year      = {2022},
+}
+"""
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["first-read", "read-before"])
+def test_cite_brings_the_parent_a_cited_entry_cross_references(tmp_path, cached):
+    """A cited paper of a DBLP export "with crossref" was written without its proceedings:
+    BibTeX reports a bad cross reference and prints the paper without its venue."""
+    library = tmp_path / "refs.bib"
+    library.write_text(CROSSREF_LIBRARY, encoding="utf-8")
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\relax\n\\citation{Wei22}\n\\bibdata{out}\n", encoding="utf-8")
+    if cached:
+        llm4anno_bib.load(library)  # the parsed-library cache, read by the quick subset
+    result = llm4anno_bib.cite(aux, library=library)
+    assert [e.key for e in result.library] == ["Wei22", "nips22"]  # the parent after
+
+
+@pytest.mark.slow
+def test_what_cite_writes_for_a_cross_referenced_paper_compiles_without_warning(tmp_path):
+    import shutil
+
+    if shutil.which("bibtex") is None:
+        pytest.skip("bibtex not installed (Debian texlive packages; .ci/run installs them)")
+    (tmp_path / "refs.bib").write_text(CROSSREF_LIBRARY, encoding="utf-8")
+    (tmp_path / "paper.aux").write_text("\\relax\n\\citation{Wei22}\n\\bibstyle{plain}\n"
+                                        "\\bibdata{out}\n", encoding="utf-8")
+    result = runner.invoke(app, ["cite", str(tmp_path / "paper.aux"), "--library",
+                                 str(tmp_path / "refs.bib"), "-o", str(tmp_path / "out.bib")])
+    assert result.exit_code == 0, result.output
+    done = subprocess.run(["bibtex", "paper"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    assert "Advances in Neural Information Processing Systems 35" in " ".join(
+        (tmp_path / "paper.bbl").read_text(encoding="utf-8").split())
