@@ -276,6 +276,11 @@ class _Kept:
             return self._parse().source
 
 
+def _has_parent(entry: Entry) -> bool:
+    """Whether an entry names a parent (BibTeX's ``crossref``, biblatex's ``xref``)."""
+    return bool(entry.fields.get("crossref") or entry.fields.get("xref"))
+
+
 def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
                 ) -> tuple[Library, tuple[str, ...]] | None:
     """The entries of the file at ``path`` whose key or alias is one of ``wanted`` (without
@@ -303,7 +308,7 @@ def load_subset(path: str | os.PathLike[str], wanted: Iterable[str]
                     rows.append(_checked_row(stored.read(length), row_digest))
                 position += length
         entries = [_entry(row) for row in rows]
-        if any(e.fields.get("crossref") or e.fields.get("xref") for e in entries):
+        if any(map(_has_parent, entries)):
             return None  # BibTeX adds the parents: the whole file decides (as read_cited)
         names = tuple(name for key, aliases, _length, _digest in index
                       for name in (key, *aliases))
