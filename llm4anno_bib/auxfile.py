@@ -163,25 +163,6 @@ def cite_entries(library: Library, citations: AuxCitations, *,
                           Entry.from_fields(key, entry.entry_type, entry.fields))
             cited.append(key)
             written.add(key.lower())
-    chosen += _parents(library, chosen, written)
-    return CiteResult(library.with_entries(chosen), missing, citations.skipped, case_only)
-
-
-_PARENT_FIELDS = ("crossref", "xref")  # BibTeX's and biblatex's references to a parent
-
-
-def _parents(library: Library, chosen: Sequence[Entry], written: set[str]) -> list[Entry]:
-    """The entries the chosen ones name as their ``crossref`` or ``xref`` parent (and
-    theirs), not chosen already: without them BibTeX reports a bad cross reference and the
-    proceedings' title is lost. They come last, as BibTeX needs a parent after its child."""
-    parents: list[Entry] = []
-    waiting = list(chosen)
-    while waiting:
-        entry = waiting.pop(0)
-        for name in _PARENT_FIELDS:
-            parent = library.get(entry.fields.get(name, "").strip())
-            if parent is not None and parent.key.lower() not in written:
-                written.add(parent.key.lower())
-                parents.append(parent)
-                waiting.append(parent)
-    return parents
+    # the parents a cited entry cross-references, after it, or BibTeX loses the proceedings
+    return CiteResult(library.with_parents(library.with_entries(chosen)), missing,
+                      citations.skipped, case_only)

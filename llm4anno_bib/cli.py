@@ -334,7 +334,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
     Formats: bibtex, biblatex, csl-json, markdown (the list's line a work), refs (formatted
     references in a pybtex style) or html (one page); --into appends to your own .bib.
     """
-    chosen = _filtered(_load(library), category, year, venue, author, search, key)
+    whole = _load(library)
+    chosen = whole.with_parents(_filtered(whole, category, year, venue, author, search, key))
     _case_only(chosen, key or [])
     if into is not None:
         if output is not None or format.strip().lower() not in ("bibtex", "biblatex"):

@@ -757,6 +757,32 @@ class Library:
         position = self._folded_keys().get(key.lower()) if isinstance(key, str) else None
         return None if position is None else self._entries[position]
 
+    def with_parents(self, selection: Library) -> Library:
+        """``selection`` (of this library) with the entries of this library that its entries
+        name as their ``crossref`` (BibTeX) or ``xref`` (biblatex) parent, and theirs, after
+        them (BibTeX needs a parent after its child): an export of a paper of a DBLP export
+        "with crossref" is whole only with its proceedings.
+
+        >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "c"})
+        >>> whole = Library([paper, Entry.from_fields("c", "proceedings", {"title": "P"})])
+        >>> whole.with_parents(Library([paper])).keys()
+        ['p', 'c']
+        """
+        if len(selection) == len(self):  # all of it: its parents are in it (none is built)
+            return selection
+        taken = {entry.key.lower() for entry in selection}
+        parents: list[Entry] = []
+        waiting = list(selection)
+        while waiting:
+            entry = waiting.pop(0)
+            for name in ("crossref", "xref"):
+                parent = self.get(entry.fields.get(name, "").strip())
+                if parent is not None and parent.key.lower() not in taken:
+                    taken.add(parent.key.lower())
+                    parents.append(parent)
+                    waiting.append(parent)
+        return selection.with_entries([*selection, *parents]) if parents else selection
+
     def key_case(self, key: str) -> str | None:
         """The key an entry has when ``key`` names it only without case (``Wei2022Chain`` for
         ``wei2022chain``), else ``None``."""

@@ -397,3 +397,17 @@ def test_what_cite_writes_for_a_cross_referenced_paper_compiles_without_warning(
     assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
     assert "Advances in Neural Information Processing Systems 35" in " ".join(
         (tmp_path / "paper.bbl").read_text(encoding="utf-8").split())
+
+
+def test_export_of_a_cross_referenced_paper_brings_its_parent(tmp_path):
+    library = tmp_path / "refs.bib"
+    library.write_text(CROSSREF_LIBRARY, encoding="utf-8")
+    shown = runner.invoke(app, ["export", "--library", str(library), "--key", "Wei22"])
+    assert shown.exit_code == 0, shown.output
+    assert [line for line in shown.stdout.splitlines() if line.startswith("@")] == [
+        "@inproceedings{Wei22,", "@proceedings{nips22,"]
+    mine = tmp_path / "mine.bib"
+    mine.write_text("", encoding="utf-8")
+    into = runner.invoke(app, ["export", "--library", str(library), "--key", "Wei22", "--into",
+                               str(mine)])
+    assert into.exit_code == 0 and "Wei22 nips22" in into.output
