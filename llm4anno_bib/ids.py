@@ -351,11 +351,13 @@ def parse_identifier(text: str) -> tuple[str, str]:
     ('acl', '2023.acl-long.304')
     >>> parse_identifier("2022.emnlp-main.801")
     ('acl', '2022.emnlp-main.801')
+    >>> parse_identifier("https://dl.acm.org/doi/abs/10.1145/3560815")
+    ('doi', '10.1145/3560815')
 
     Raises ``InvalidIdentifier`` for anything else.
     """
     value = text.strip()
-    doi = parse_doi(value)
+    doi = parse_doi(value) or doi_of_link(value)  # a publisher's page holds it too
     if doi is not None:
         return _named_by_doi(doi) or ("doi", doi)
     arxiv_id = parse_arxiv_id(value)
@@ -366,7 +368,8 @@ def parse_identifier(text: str) -> tuple[str, str]:
         return "acl", anthology_id
     raise InvalidIdentifier(
         f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
-        "(2023.acl-long.304) or a DOI (10.18653/v1/2023.acl-long.304).")
+        "(2023.acl-long.304), a DOI (10.18653/v1/2023.acl-long.304) or a publisher's page "
+        "holding one (https://dl.acm.org/doi/10.1145/3560815).")
 
 
 def names_version_of_record(doi: str) -> bool:
