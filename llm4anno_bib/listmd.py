@@ -47,7 +47,8 @@ _TAG = re.compile(r"\((?P<tag>(?:[^()]|\([^()]{0,40}+\)){1,60}+)\)[ \t]++(?=\S)"
 # link texts that say what a link is rather than what it names
 _GENERIC = frozenset({"pdf", "paper", "arxiv", "abs", "link", "here", "html", "doi", "acl",
                       "openreview", "code", "github", "repo", "project", "website", "page",
-                      "data", "dataset", "blog", "url", "anthology", "proceedings", "slides"})
+                      "data", "dataset", "blog", "url", "anthology", "proceedings", "slides",
+                      "论文", "原文", "链接", "代码", "数据", "数据集", "主页", "项目"})
 # Where papers live: a bullet that links only elsewhere (a repository, a dataset page, a
 # blog) is no paper and is left out, said in ``ListDocument.left_out``
 _PAPER_HOSTS = re.compile(
@@ -445,7 +446,7 @@ def _read_bullet(text: str, number: int, section: str
                  ) -> ListItem | tuple[int, str, str] | None:
     """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
-    body = body.strip()
+    body = _WIDE_LABEL.sub(r"[\g<label>] ", body.strip())  # "【NeurIPS 2022】Title"
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
         return _bold_link_item(bold, number, section)
@@ -459,6 +460,8 @@ def _read_bullet(text: str, number: int, section: str
     return _linked_item(body, number, section)
 
 
+# a label in full-width brackets, as Chinese lists write it: "【ACL 2023】", "［ACL 2023］"
+_WIDE_LABEL = re.compile(r"^[【［](?P<label>[^【】［］\[\]]{1,60}+)[】］][ \t]*+")
 # "[[pdf](url)]", a link in brackets of its own: the "[[pdf]](url)" it stands for
 _BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\s]++)\)\]")
 
@@ -506,7 +509,9 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
                          ) -> ListItem | tuple[int, str, str] | None:
     """The seed's shape, ``[Label] Title [[pdf]](url) [[code]](url)``: what the list
     declares a paper link ([[pdf]], [[html]]) is one."""
-    links = tuple((kind.strip().lower(), url.strip()) for kind, url in found)
+    # a known word is its kind ("GitHub" is code); another stays as written (never a paper)
+    links = tuple((_KIND_WORDS.get(kind.strip(" *_").lower(), kind.strip().lower()), url.strip())
+                  for kind, url in found)
     title, venue = _title_and_venue(title)
     if not title:
         return None
@@ -668,15 +673,24 @@ def _kind_of_host(url: str) -> str:
 
 
 def _kind_of(text: str) -> str:
-    """A link's kind from its text: ``pdf``, ``code``, ``data``, ``html``, else ``paper``."""
-    word = text.strip(" *_[]").lower()
-    if word in ("code", "github", "repo", "repository"):
-        return "code"
-    if word in ("data", "dataset", "datasets"):
-        return "data"
-    if word in ("html", "blog", "project", "website", "page", "project page"):
-        return "html"
-    return "pdf" if word == "pdf" else "paper"
+    """A link's kind from its text: ``pdf``, ``code``, ``data``, ``html``, else ``paper``.
+
+    >>> _kind_of("GitHub"), _kind_of("[代码]"), _kind_of("Project Page"), _kind_of("Title")
+    ('code', 'code', 'html', 'paper')
+    """
+    return _KIND_WORDS.get(text.strip(" *_[]【】").lower(), "paper")
+
+
+# what lists write on their links, in English and Chinese (the field's two languages)
+_KIND_WORDS = {
+    **dict.fromkeys(("code", "github", "repo", "repository", "gitlab", "代码", "源码",
+                     "代码链接", "项目代码"), "code"),
+    **dict.fromkeys(("data", "dataset", "datasets", "数据", "数据集"), "data"),
+    **dict.fromkeys(("html", "blog", "project", "website", "page", "project page", "homepage",
+                     "主页", "项目", "项目主页", "博客"), "html"),
+    **dict.fromkeys(("paper", "arxiv", "论文", "原文", "论文链接"), "paper"),
+    "pdf": "pdf",
+}
 
 
 def _is_generic(text: str) -> bool:

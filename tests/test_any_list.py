@@ -426,3 +426,31 @@ def test_the_indented_lines_under_a_bullet_are_the_same_item():
     assert (second.line, second.links) == (6, (
         ("pdf", "https://arxiv.org/abs/2305.13048"), ("code", "https://github.com/a/b"),
         ("code", "https://github.com/a/c")))
+
+
+def test_a_list_written_in_chinese_gives_labels_titles_and_link_kinds():
+    """Chinese lists write the label in full-width brackets and the links as 论文 (paper) and
+    代码 (code): the label stayed in the title, "论文" became a title, the code link was lost."""
+    document = parse_list(
+        "## 提示方法\n\n- 【NeurIPS 2022】Chain-of-Thought Prompting Elicits Reasoning "
+        "[[论文]](https://arxiv.org/abs/2201.11903) [[代码]](https://github.com/a/b)\n"
+        "- Large Language Models are Zero-Shot Reasoners. [论文](https://arxiv.org/abs/2205.11916)"
+        " [代码](https://github.com/c/d)\n")
+    first, second = document.items
+    assert (first.label, first.title) == ("NeurIPS 2022", "Chain-of-Thought Prompting "
+                                                          "Elicits Reasoning")
+    assert first.links == (("paper", "https://arxiv.org/abs/2201.11903"),
+                           ("code", "https://github.com/a/b"))
+    assert second.title == "Large Language Models are Zero-Shot Reasoners"
+    assert second.link("code") == "https://github.com/c/d"
+
+
+def test_declared_links_are_known_by_their_words():
+    """``[[GitHub]]``, ``[[Project Page]]`` and ``[[Dataset]]`` were kept under those words, so
+    the entry lost its code, page and data links; a word no kind has is never the paper."""
+    (item,) = parse_list(
+        "## A\n- [ACL 2023] Some Title Here. [[PDF]](https://arxiv.org/abs/2212.10560) "
+        "[[GitHub]](https://github.com/a/b) [[Project Page]](https://a.github.io/p) "
+        "[[Dataset]](https://huggingface.co/datasets/x) [[Slides]](https://x.org/s.pptx)\n").items
+    assert [kind for kind, _url in item.links] == ["pdf", "code", "html", "data", "slides"]
+    assert item.paper_link == "https://arxiv.org/abs/2212.10560"
