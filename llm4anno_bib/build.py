@@ -31,7 +31,7 @@ from llm4anno_bib.ids import (
     anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
     names_version_of_record, parse_arxiv_id, web_url,
 )
-from llm4anno_bib.venues import names_preprint
+from llm4anno_bib.venues import names_preprint, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 log = logging.getLogger(__name__)
@@ -550,13 +550,20 @@ def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> li
     # a label may name the venue by its acronym (EMNLP) or by its publisher (ACM Computing
     # Surveys as "ACM"): either agrees
     named = label_venue.lower() == acronym.lower() or \
-        (entry.venue or "").lower().startswith(label_venue.lower() + " ")
+        (entry.venue or "").lower().startswith(label_venue.lower() + " ") or \
+        _one_venue(label_venue, entry.venue)  # "Findings of ACL" for ACL's Findings
     if named and label_year == entry.year:
         return []
     kind = "venue" if label_venue.lower() != "arxiv" else "published"
     return [Correction(key, kind, f"line {item.line}: [{item.label}]",
                        f"{acronym or entry.venue} {entry.year}: {entry.venue}",
                        _source_name(work))]
+
+
+def _one_venue(said: str, venue: str | None) -> bool:
+    """Whether a list's label and a record name one venue by the venue table."""
+    label, recorded = venue_of(said), venue_of(venue or "")
+    return label is not None and recorded is not None and label.same_as(recorded)
 
 
 def _a(word: str) -> str:

@@ -454,3 +454,21 @@ def test_declared_links_are_known_by_their_words():
         "[[Dataset]](https://huggingface.co/datasets/x) [[Slides]](https://x.org/s.pptx)\n").items
     assert [kind for kind, _url in item.links] == ["pdf", "code", "html", "data", "slides"]
     assert item.paper_link == "https://arxiv.org/abs/2212.10560"
+
+
+@pytest.mark.parametrize("label, corrected", [
+    ("Findings of ACL 2023", False),  # the record's venue, spelt out: no mistake of the list
+    ("ACL Findings 2023", False),
+    ("EMNLP 2023", True),             # another venue: the list's mistake, corrected
+])
+def test_a_label_naming_the_records_venue_in_full_is_no_mistake(server, tmp_path, label,
+                                                                  corrected):
+    path = tmp_path / "README.md"
+    path.write_text("## A\n- Why Can GPT Learn In-Context? Language Models Secretly Perform "
+                    f"Gradient Descent as Meta-Optimizers, {label}. [[pdf]](https://aclanthology"
+                    ".org/2023.findings-acl.247.pdf)\n", encoding="utf-8")
+    library = _imported(path, tmp_path, sources=connect(server, tmp_path / "c")).library
+    (entry,) = library
+    assert entry.fields["booktitle"].startswith("Findings of the Association")
+    venue_fixes = [c for c in library.corrections() if c.kind == "venue"]
+    assert bool(venue_fixes) is corrected, venue_fixes
