@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from llm4anno_bib._text import shortened
@@ -643,6 +643,8 @@ def _title_and_venue(text: str) -> tuple[str, str | None]:
     if short:
         label = f"{label[:short.start()]} {_century(short.group(1))}"
     return _clean_title(text[:trailing.start()]), label
+
+
 _YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*")
 
 
@@ -811,8 +813,10 @@ def atx_headings(text: str) -> str:
         if fenced or rule is None or not line.strip() or (index and lines[index - 1].strip()) \
                 or _NOT_A_PARAGRAPH.match(line):
             continue
-        ending = "\r" if line.endswith("\r") else ""
-        lines[index] = ("# " if rule.group(1) == "=" else "## ") + line.strip() + ending
+        ending = "\r" if line.endswith("\r") else ""  # spaces and tabs only: a form feed
+        # or line separator stays, as the line numbers of splitlines() count it
+        lines[index] = ("# " if rule.group(1) == "=" else "## ") + \
+            line.rstrip("\r").strip(" \t") + ending
         lines[index + 1] = ending
     return "\n".join(lines)
 
