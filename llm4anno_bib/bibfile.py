@@ -944,7 +944,8 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     ``entry``, as a careful colleague edits it: only the fields that changed are rewritten,
     each in its own delimiters; a removed field's line goes; a venue that moves takes the old
     venue's line; other new fields are added at the end with the entry's indentation and
-    alignment; its order, quoting, bare numbers, names one a line and layout stay. ``None`` where that cannot be done safely (the caller writes the entry whole).
+    alignment; its order, quoting, bare numbers, names one a line and layout stay. ``None``
+    where that cannot be done safely (the caller writes the entry whole).
 
     >>> before = Entry.from_fields("k", "misc", {"title": "T", "year": "2020"})
     >>> print(edited_entry('@misc{k,\\n  title = "T",\\n  year  = 2020,\\n}', before,
@@ -991,13 +992,13 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
         if lower not in new and lower in _NAMING_A_VENUE and venues_added:
             moved = venues_added.pop(0)
             spanned.add(moved)
-            edits.append((start, value_end, _renamed(text, spans, name, start, value_start,
-                                                     moved) + _delimited(written, moved, new[moved])))
+            renamed = _renamed(text, spans, name, start, value_start, moved)
+            edits.append((start, value_end, renamed + _delimited(written, moved, new[moved])))
         elif lower not in new:
             edits.append(_field_removal(text, start, value_end))
         elif new[lower] != before.fields.get(lower):
-            edits.append((value_start, value_end,
-                          _delimited(written, lower, _names_laid_out(written, lower, new[lower]))))
+            laid_out = _names_laid_out(written, lower, new[lower])
+            edits.append((value_start, value_end, _delimited(written, lower, laid_out)))
     return edits, spanned
 
 
@@ -1019,6 +1020,8 @@ def _names_spaced(fields: Mapping[str, str]) -> dict[str, str]:
     """Fields with the spaces of names collapsed, as BibTeX reads them (a line a name)."""
     return {name: collapse_spaces(value) if name in _NAME_FIELDS else value
             for name, value in fields.items()}
+
+
 _NAME_PER_LINE = re.compile(r"[ \t]+and(\r?\n[ \t]+)")  # DBLP's "Jason Wei and\n    Xuezhi Wang"
 
 
