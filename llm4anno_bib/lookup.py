@@ -39,7 +39,7 @@ from llm4anno_bib.ids import (
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import split_name
-from llm4anno_bib.venues import Venue, venue_of
+from llm4anno_bib.venues import venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:

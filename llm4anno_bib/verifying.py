@@ -40,7 +40,7 @@ from llm4anno_bib.enrich import normalised_title_score, title_score, written_ali
 from llm4anno_bib.ids import MONTH_MACROS, bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
-from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym, venue_key
+from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym
 from llm4anno_bib.names import Name, split_name
 from llm4anno_bib.venues import preprint_only
 
@@ -514,7 +514,7 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
     ``sources``, the entries the library does not hold are looked up there
     (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups."""
     parsed = parse_entries(text, path, duplicates="all")
-    entries = with_parents(parsed.entries)
+    entries = with_inherited(parsed.entries)
     matcher = _Matcher(library)
     known = matcher.known
     verified = [verify_entry(entry, line, matcher, known)
@@ -529,10 +529,10 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
 
 # What a parent (a DBLP export's @proceedings) gives the papers that cross-reference it and
 # that a work's records are compared on; its DOI, pages and authors are its own, not theirs.
-_INHERITED = ("booktitle", "journal", "year", "publisher", "series", "volume")
+_INHERITED = ("booktitle", "journal", "journaltitle", "year", "publisher", "series", "volume")
 
 
-def with_parents(entries: Sequence[Entry]) -> list[Entry]:
+def with_inherited(entries: Sequence[Entry]) -> list[Entry]:
     """Each entry with the venue its ``crossref`` parent in the same entries gives it, as
     BibTeX and Biber read it: the parent's fields the entry lacks, its title as the booktitle
     (Biber's rule; BibTeX styles print the parent's booktitle).
@@ -540,7 +540,7 @@ def with_parents(entries: Sequence[Entry]) -> list[Entry]:
     >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "conf"})
     >>> conf = Entry.from_fields("conf", "proceedings", {"title": "Proc. of ICML 2021",
     ...                                                  "year": "2021", "doi": "10.1/x"})
-    >>> read = with_parents([paper, conf])[0]
+    >>> read = with_inherited([paper, conf])[0]
     >>> read.fields["booktitle"], read.year, "doi" in read.fields
     ('Proc. of ICML 2021', 2021, False)
     """
@@ -553,8 +553,8 @@ def with_parents(entries: Sequence[Entry]) -> list[Entry]:
             continue
         given = {name: parent.fields[name] for name in _INHERITED
                  if parent.fields.get(name) and not entry.fields.get(name)}
-        if "booktitle" not in given and not entry.fields.get("booktitle") and \
-                not entry.fields.get("journal") and parent.fields.get("title"):
+        if not any(given.get(n) or entry.fields.get(n) for n in VENUE_FIELDS) and \
+                parent.fields.get("title"):
             given["booktitle"] = parent.fields["title"]
         read.append(entry.replace(**given) if given else entry)
     return read
