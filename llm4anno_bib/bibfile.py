@@ -780,8 +780,8 @@ def _unchanged_expressions(text: str, before: Entry | None, after: Entry) -> dic
         return {}
     kept = {}
     for block in parsed.entries[:1]:
-        for field in block.fields:
-            name, raw = field.key.lower(), str(field.value).strip()
+        for written in block.fields:
+            name, raw = written.key.lower(), str(written.value).strip()
             plain = (raw[:1], raw[-1:]) in (("{", "}"), ('"', '"')) and "#" not in raw
             if not plain and not raw.isdigit() and before.fields.get(name) is not None \
                     and before.fields.get(name) == after.fields.get(name):

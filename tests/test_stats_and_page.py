@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 import llm4anno_bib
 from llm4anno_bib.cli import app
-from llm4anno_bib.errors import Llm4AnnoBibError
 from llm4anno_bib.model import Entry, Library
 
 from conftest import ROOT
