@@ -26,7 +26,9 @@ from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Libra
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources import Sources
-from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, protect_case, text_to_latex
+from llm4anno_bib._text import (
+    TITLE_THRESHOLD, latex_to_text, normalise_title, protect_case, text_to_latex,
+)
 from llm4anno_bib.ids import (
     anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
     names_version_of_record, parse_arxiv_id, web_url,
@@ -305,7 +307,17 @@ def _titles_agree(title: str, work: Work) -> bool:
     recorded = [work.arxiv.title] if work.arxiv else []
     recorded += [work.published.title] if work.published else []
     recorded += [short for t in recorded if (short := t.partition(":")[0]) != t]
-    return any(title_score(title, t) >= TITLE_THRESHOLD for t in recorded)
+    return any(title_score(title, t) >= TITLE_THRESHOLD for t in recorded) or \
+        _written_around(title, recorded[:2])
+
+
+def _written_around(listed: str, recorded: Sequence[str]) -> bool:
+    """Whether the listed text holds a recorded title whole, with what a list writes around
+    it (``"Title". Authors. Venue``, ``Authors (2022). Title. NeurIPS``, ``Title (Wei et al.,
+    NeurIPS 2022)``): the list's title is right, only read with its neighbours."""
+    words = f" {normalise_title(listed)} "
+    return any(len(whole.split()) >= 4 and f" {whole} " in words
+               for whole in map(normalise_title, recorded))
 
 
 def _settle_disagreements(works: list[Work], clients: Sources, report: BuildReport) -> None:

@@ -445,6 +445,8 @@ _NOT_VENUES = frozenset({"arxiv", "code", "github", "paper", "stars", "license",
 def _read_bullet(text: str, number: int, section: str
                  ) -> ListItem | tuple[int, str, str] | None:
     """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
+    if "href" in text and _HTML_ANCHOR.search(text):  # "- <a href=url>Title</a> (ACL 2023)"
+        text = _html_as_markdown(text)
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     body = _WIDE_LABEL.sub(r"[\g<label>] ", body.strip())  # "【NeurIPS 2022】Title"
     bold = _BOLD_LINK.fullmatch(body)
@@ -512,7 +514,7 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
     # a known word is its kind ("GitHub" is code); another stays as written (never a paper)
     links = tuple((_KIND_WORDS.get(kind.strip(" *_").lower(), kind.strip().lower()), url.strip())
                   for kind, url in found)
-    title, venue = _title_and_venue(title)
+    title, venue = _listed_title(title)
     if not title:
         return None
     if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
@@ -564,14 +566,14 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
-    title = _clean_title(paper[0])
+    title, label = _clean_title(paper[0]), None
     if _is_generic(title):
-        title = _clean_title(_YEAR_LABEL.sub("", outside))
+        title, label = _listed_title(_YEAR_LABEL.sub("", outside))
     if not title:
         return None
     rest = outside if title not in outside else outside.replace(title, "")
     year = _YEAR.search(rest)
-    label = venue_year(rest) or (year.group() if year else None)
+    label = label or venue_year(rest) or (year.group() if year else None)
     return ListItem(number, section, label, title, _paper_first(paper[1], links))
 
 
@@ -624,6 +626,42 @@ def venue_year(text: str) -> str | None:
 def _century(short: str) -> str:
     """A two-digit year in full: up to 50 of this century, else of the last."""
     return f"{'20' if int(short) <= 50 else '19'}{short}"
+
+
+def _listed_title(text: str) -> tuple[str, str | None]:
+    """The title in the words a list writes around it, and the venue it names (a label):
+    a quoted title (``"Title". Authors. ICML 2021.``), a reference's (``Kojima, T. (2022).
+    Title. NeurIPS.``), a title before who and where (``Title (Ouyang et al., NeurIPS
+    2022)``), or one with its venue after it (``_title_and_venue``).
+
+    >>> _listed_title('"Learning Models From Supervision". A. Radford et al. ICML 2021.')
+    ('Learning Models From Supervision', 'ICML 2021')
+    >>> _listed_title("Kojima, T., Gu, S. (2022). Models are Zero-Shot Reasoners. NeurIPS.")
+    ('Models are Zero-Shot Reasoners', 'NeurIPS 2022')
+    >>> _listed_title("Training Models with Feedback (Ouyang et al., NeurIPS 2022)")
+    ('Training Models with Feedback', 'NeurIPS 2022')
+    >>> _listed_title("A Technical Report (Extended Version)")
+    ('A Technical Report (Extended Version)', None)
+    """
+    quoted = _QUOTED_TITLE.match(text)
+    if quoted:
+        return _clean_title(quoted.group("title")), venue_year(quoted.group("rest"))
+    reference = _REFERENCE.match(text)
+    if reference:
+        venue = re.match(r"[*_]?([A-Z][A-Za-z&-]{1,20})", reference.group("rest"))
+        return _clean_title(reference.group("title")), venue_year(
+            f"{venue.group(1) if venue else ''} {reference.group('year')}".strip())
+    after = _WHO_AND_WHERE.fullmatch(text)
+    if after and ("et al" in after.group("inner") or venue_year(after.group("inner"))):
+        return _clean_title(after.group("title")), venue_year(after.group("inner"))
+    return _title_and_venue(text)
+
+
+_QUOTED_TITLE = re.compile(r"[\"“”](?P<title>[^\"“”]{8,300}+)[\"“”][ \t.,]*+(?P<rest>.*+)")
+# APA and the like: "Authors (2022). Title. Venue."
+_REFERENCE = re.compile(r"(?P<authors>[^()]{2,300}?)[ \t]*+\((?P<year>(?:19|20)\d\d)[a-z]?\)\."
+                        r"[ \t]*+(?P<title>[^.]{8,300}?)\.[ \t]*+(?P<rest>.*+)")
+_WHO_AND_WHERE = re.compile(r"(?P<title>.{8,}?)[ \t]*+\((?P<inner>[^()]{1,120}+)\)[ \t.]*+")
 
 
 def _title_and_venue(text: str) -> tuple[str, str | None]:

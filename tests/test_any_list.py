@@ -472,3 +472,34 @@ def test_a_label_naming_the_records_venue_in_full_is_no_mistake(server, tmp_path
     assert entry.fields["booktitle"].startswith("Findings of the Association")
     venue_fixes = [c for c in library.corrections() if c.kind == "venue"]
     assert bool(venue_fixes) is corrected, venue_fixes
+
+
+@pytest.mark.parametrize("line, label", [
+    ('- "Chain-of-Thought Prompting Elicits Reasoning". Jason Wei et al. NeurIPS 2022. '
+     '[[paper](https://arxiv.org/abs/2201.11903)]', "NeurIPS 2022"),
+    ("- Chain-of-Thought Prompting Elicits Reasoning (Wei et al., NeurIPS 2022) "
+     "[paper](https://arxiv.org/abs/2201.11903)", "NeurIPS 2022"),
+    ("1. Wei, J., Wang, X. (2022). Chain-of-Thought Prompting Elicits Reasoning. NeurIPS. "
+     "[link](https://arxiv.org/abs/2201.11903)", "NeurIPS 2022"),
+    ('- <a href="https://arxiv.org/abs/2201.11903">Chain-of-Thought Prompting Elicits '
+     'Reasoning</a> (NeurIPS 2022)', "NeurIPS 2022"),
+])
+def test_a_title_is_read_out_of_the_words_a_list_writes_around_it(line, label):
+    """A quoted title, a reference's title, a title with who and where after it, and a
+    bullet linking with HTML: the authors and venue were read into the title (and the HTML
+    bullet was dropped without a word)."""
+    (item,) = parse_list(f"## A\n{line}\n").items
+    assert (item.title, item.label, item.paper_link) == (
+        "Chain-of-Thought Prompting Elicits Reasoning", label, "https://arxiv.org/abs/2201.11903")
+
+
+def test_a_title_read_with_its_neighbours_is_no_renamed_paper(server, tmp_path):
+    """Where the list writes authors and venue beside the title in a shape no rule splits,
+    the record's title inside it is the list's: no "renamed" correction says otherwise."""
+    path = tmp_path / "README.md"
+    path.write_text("## A\n- Chain-of-Thought Prompting Elicits Reasoning in Large Language "
+                    "Models, Jason Wei, Xuezhi Wang, arXiv 2022 [[PDF]](https://arxiv.org/pdf/"
+                    "2201.11903)\n", encoding="utf-8")
+    library = _imported(path, tmp_path, sources=connect(server, tmp_path / "c")).library
+    assert [e.key for e in library] == ["wei2022chain"]
+    assert [c.kind for c in library.corrections()] == []
