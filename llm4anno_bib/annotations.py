@@ -53,10 +53,10 @@ def verify_annotations(report: VerifyReport) -> list[str]:
     lines = []
     for entry in report.entries:
         for finding in entry.findings:
+            theirs, found = finding.shown()
             lines.append(annotation(
                 "error", report.path, entry.line, f"llm4anno-bib verify ({finding.kind})",
-                f"{entry.key}: {finding.message} (yours: {finding.theirs}; "
-                f"{finding.source}: {finding.found})"))
+                f"{entry.key}: {finding.message} (yours: {theirs}; {finding.source}: {found})"))
         if entry.status == "not-found":
             lines.append(annotation("error", report.path, entry.line,
                                     "llm4anno-bib verify (not-found)",

@@ -797,9 +797,9 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
                 else f": not found ({entry.reason})"
             _echo(f"{file}:{entry.line}: {entry.key}{where}")
         for finding in entry.findings:
+            theirs, found = finding.shown()
             _echo(f"  {finding.field} [{finding.kind}]: {finding.message}\n"
-                  f"    yours: {_one_line(finding.theirs)}\n"
-                  f"    {finding.source}: {_one_line(finding.found)}")
+                  f"    yours: {theirs}\n    {finding.source}: {found}")
     unchecked = report.not_checked
     if unchecked:
         reasons: dict[str, list[str]] = {}
@@ -807,11 +807,6 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
             reasons.setdefault(entry.reason, []).append(entry.key)
         for reason, keys in reasons.items():
             _echo(f"not checked ({len(keys)}, {reason}): {' '.join(keys)}")
-
-
-def _one_line(value: str | None) -> str:
-    """A field's value as BibTeX reads its spaces (a line break and indent is one space)."""
-    return " ".join(value.split()) if value is not None else "(none)"
 
 
 @command(cls=_Command)

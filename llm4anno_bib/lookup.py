@@ -29,7 +29,7 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from llm4anno_bib._text import TITLE_THRESHOLD, latex_to_text, normalise_title
+from llm4anno_bib._text import TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.enrich import (
     arxiv_fields, best_title_score, eprint_fields, published_fields, surname_token,
 )
@@ -88,6 +88,15 @@ class Finding:
     def ours(self) -> str | None:
         """What the library or the source says (``found``)."""
         return self.found
+
+    def shown(self) -> tuple[str, str]:
+        """``theirs`` and ``found`` as a report shows them: on one line, as BibTeX reads a
+        value's spaces (a line break and indent is one space), ``(none)`` where absent."""
+        return _one_line(self.theirs), _one_line(self.found)
+
+
+def _one_line(value: str | None) -> str:
+    return collapse_spaces(value) if value is not None else "(none)"
 
 
 @dataclass(frozen=True, slots=True)

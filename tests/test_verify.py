@@ -480,3 +480,17 @@ def test_the_missing_authors_are_named_given_names_first(library):
     cited = entry.bibtex.replace(" and Dong, Li and Hao, Yaru", "")
     finding, = verify_text(cited, library, "refs.bib").entries[0].findings
     assert finding.message == "the authors differ (missing Li Dong, Yaru Hao)"
+
+
+def test_a_value_written_over_lines_is_one_line_in_every_report(tmp_path, library):
+    from llm4anno_bib.annotations import verify_annotations
+
+    path = tmp_path / "refs.bib"
+    path.write_text(library["wei2022chain"].bibtex.replace(
+        "Jason Wei and Xuezhi Wang", "Jason Wei and\n    Xuezhi Wang").replace(
+        " and Denny Zhou", ""), encoding="utf-8")
+    report = llm4anno_bib.verify(path, library)
+    (finding,) = report.entries[0].findings
+    assert finding.shown()[0].startswith("Jason Wei and Xuezhi Wang and Dale")
+    (line,) = verify_annotations(report)
+    assert "%0A" not in line and "(yours: Jason Wei and Xuezhi Wang and Dale" in line
