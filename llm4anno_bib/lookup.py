@@ -308,9 +308,9 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
                     and not (a == theirs[-1] and a.lower() == "others")]
     named = [a for a in theirs if a.lower() != "others"]
-    mine, ours = _families(named), _families(found.authors)
-    if theirs[-1].lower() == "others":  # "and others" is BibTeX's et al.
-        ours = ours[: len(mine)]
+    mine, recorded = _families(named), _families(found.authors)
+    et_al = theirs[-1].lower() == "others"  # "and others" is BibTeX's et al.
+    ours = recorded[: len(mine)] if et_al else recorded
     shown = ", ".join(found.authors)
     if placeholders:
         kind, said = "authors-differ", f"placeholder author {placeholders[0]!r} instead of a name"
@@ -323,7 +323,8 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
         kind, said = "author-order", "the same authors in another order"
     else:
         kind = "authors-differ"
-        said = f"the authors differ ({authors_difference(named, mine, found.authors, ours)})"
+        said = "the authors differ ({})".format(
+            authors_difference(named, mine, found.authors, recorded, et_al))
     return [Finding("author", kind, entry.fields.get("author"), shown, found.label, said)]
 
 
@@ -337,13 +338,17 @@ _NAMES_SHOWN = 6  # of the missing or extra authors: a 280-name report is not li
 
 
 def authors_difference(theirs: Sequence[str], their_families: Sequence[str],
-                       ours: Sequence[str], our_families: Sequence[str]) -> str:
+                       ours: Sequence[str], our_families: Sequence[str],
+                       et_al: bool = False) -> str:
     """Who is missing from the cited author list and who is no author, each name as its own
     list writes it (family names compared, ``their_families[i]`` of ``theirs[i]``):
     ``missing Chris Hallacy, Aditya Ramesh; not authors: Jane Doe``, or ``in number`` when
-    the same people are listed a different number of times."""
+    the same people are listed a different number of times. ``et_al``: the cited list ends
+    with "and others", so only the record's first names can be missing from it."""
     cited, recorded = set(their_families), set(our_families)
-    missing = [name for name, family in zip(ours, our_families) if family not in cited]
+    listed = len(their_families) if et_al else len(our_families)
+    missing = [name for name, family in zip(ours[:listed], our_families[:listed])
+               if family not in cited]
     extra = [name for name, family in zip(theirs, their_families) if family not in recorded]
     said = "; ".join(f"{label} {_listed(names)}" for label, names in (
         ("missing", missing), ("not authors:", extra)) if names)

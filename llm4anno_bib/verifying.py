@@ -475,9 +475,9 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
                      known: Mapping[str, Name]) -> list[Finding]:
     their_families = _families(theirs, known, matcher.families)
-    our_families = _families(ours, known, matcher.families)
-    if their_families and their_families[-1] == "others":
-        our_families = our_families[: len(their_families) - 1] + ["others"]
+    recorded = _families(ours, known, matcher.families)
+    et_al = bool(their_families) and their_families[-1] == "others"
+    our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
     if not their_families or their_families == our_families:
         return []
     if sorted(their_families) == sorted(our_families):
@@ -487,7 +487,7 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
             [a for a in theirs.bib_authors if a.lower() != "others"],
             [f for f in their_families if f != "others"],
             [a for a in ours.bib_authors if a.lower() != "others"],
-            [f for f in our_families if f != "others"]))
+            [f for f in recorded if f != "others"], et_al))
     return [Finding("author", kind, theirs.fields.get("author"), ours.fields.get("author"),
                     "library", said)]
 

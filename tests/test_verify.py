@@ -494,3 +494,14 @@ def test_a_value_written_over_lines_is_one_line_in_every_report(tmp_path, librar
     assert finding.shown()[0].startswith("Jason Wei and Xuezhi Wang and Dale")
     (line,) = verify_annotations(report)
     assert "%0A" not in line and "(yours: Jason Wei and Xuezhi Wang and Dale" in line
+
+
+def test_an_et_al_list_missing_a_middle_author_names_only_that_author(library):
+    """Google Scholar's "and others": the record's authors past the cited count are no
+    missing ones, and a cited author further down the record is no stranger (Denny Zhou was
+    called "not an author" of his own paper)."""
+    cited = library["wei2022chain"].bibtex.replace(
+        "and Brian Ichter and Fei Xia and Ed H. Chi and Quoc V. Le and Denny Zhou",
+        "and Fei Xia and Ed H. Chi and Quoc V. Le and Denny Zhou and others")
+    finding, = verify_text(cited, library, "refs.bib").entries[0].findings
+    assert finding.message == "the authors differ (missing Brian Ichter)"
