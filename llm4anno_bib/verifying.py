@@ -497,8 +497,10 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
     if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
         findings.append(Finding("year", "year-differs", str(theirs.year), str(ours.year),
                                 "library", "the year differs"))
-    if not cites_preprint(ours):  # a library's preprint may have been published since
-        findings += venue_claims(theirs.venue or "", (ours.venue or "",), ours.year, "library")
+    # the same text is the same venue (no table asked); a library's preprint may have been
+    # published since
+    if theirs.venue and theirs.venue != ours.venue and not cites_preprint(ours):
+        findings += venue_claims(theirs.venue, (ours.venue or "",), ours.year, "library")
     for name, normal in (("pages", plain_pages), ("doi", bare_doi)):
         theirs_value, ours_value = theirs.fields.get(name), ours.fields.get(name)
         if theirs_value and ours_value and normal(theirs_value) != normal(ours_value):
