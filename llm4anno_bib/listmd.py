@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeGuard
 
@@ -122,7 +122,7 @@ def parse_list(text: str) -> ListDocument:
     ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
     """
     intro = _intro(text)
-    text = atx_headings(_without_comments(text))
+    text = _papers_of_field_lists(atx_headings(_without_comments(text)))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -167,6 +167,66 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused))
+
+
+def _papers_of_field_lists(text: str) -> str:
+    """``text`` with each paper written as a heading over a list of its fields (``### Title``
+    / ``- **Venue**: NeurIPS 2022`` / ``- **Paper**: [arXiv](url)`` / ``- **Code**: [GitHub](url)``)
+    written as the one bullet it stands for, on the heading's line (the field lines left
+    blank, so line numbers stay the file's). A heading over fields that link no paper stays
+    a section."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
+        if heading is None or "](" in line:
+            continue
+        fields: dict[str, str] = {}
+        end = index + 1
+        while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip())):
+            kind = _FIELD_KINDS.get(field.group("name").strip().lower())
+            if kind is not None:
+                fields.setdefault(kind, field.group("value").strip())
+            end += 1
+        bullet = _field_list_bullet(plain_heading(heading.group(1)), fields)
+        if bullet is not None and isinstance(_read_item(bullet, index + 1, ""), ListItem):
+            lines[index] = bullet + ("\r" if line.endswith("\r") else "")
+            lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
+                                    lines[index + 1:end]]
+    return "\n".join(lines)
+
+
+_PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
+# "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
+_FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
+                           r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
+_FIELD_KINDS = {
+    **dict.fromkeys(("paper", "pdf", "arxiv", "link", "url", "paper link"), "paper"),
+    **dict.fromkeys(("code", "github", "repo", "repository"), "code"),
+    **dict.fromkeys(("data", "dataset", "datasets"), "data"),
+    **dict.fromkeys(("project", "project page", "homepage", "website", "blog"), "html"),
+    **dict.fromkeys(("venue", "conference", "journal", "published", "published in",
+                     "publication", "where"), "venue"),
+    **dict.fromkeys(("year", "date"), "year"),
+    **dict.fromkeys(("authors", "author", "by"), "authors"),
+}
+
+
+def _field_list_bullet(title: str, fields: Mapping[str, str]) -> str | None:
+    """The bullet a paper's field list stands for, in the ``[**Title**](url) *Authors.*
+    Venue Year.`` shape, or ``None`` without a paper link."""
+    paper = _LINK.search(fields.get("paper", ""))
+    if paper is None or "]" in title or "*" in title:
+        return None
+    venue = " ".join(_clean_title(_LINK.sub(r"\1", fields.get("venue", ""))).split())
+    year = _YEAR.search(fields.get("year", ""))
+    label = venue_year(venue) or venue_year(f"{venue} {year.group()}" if year else venue) or (
+        year.group() if year else "")
+    authors = _clean_title(fields.get("authors", "")).replace("*", "")
+    links = " ".join(f"[{kind}]({found.group('url')})" for kind in ("code", "data", "html")
+                     if (found := _LINK.search(fields.get(kind, ""))))
+    said = " ".join(part for part in (f"*{authors}.*" if authors else "",
+                                      f"{label}." if label else "", links) if part)
+    return f"- [**{title}**]({paper.group('url')}) {said}".rstrip()
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -503,3 +503,38 @@ def test_a_title_read_with_its_neighbours_is_no_renamed_paper(server, tmp_path):
     library = _imported(path, tmp_path, sources=connect(server, tmp_path / "c")).library
     assert [e.key for e in library] == ["wei2022chain"]
     assert [c.kind for c in library.corrections()] == []
+
+
+FIELD_LIST = """## Prompting
+
+### Chain-of-Thought Prompting Elicits Reasoning in Large Language Models
+- **Venue**: NeurIPS 2022
+- **Authors**: Jason Wei, Xuezhi Wang
+- **Paper**: [arXiv](https://arxiv.org/abs/2201.11903)
+- **Code**: [GitHub](https://github.com/a/b)
+
+### Large Language Models are Zero-Shot Reasoners
+- Conference: NeurIPS
+- Year: 2022
+- Paper: [arXiv](https://arxiv.org/abs/2205.11916)
+
+### Related Lists
+- Tools: [awesome-tools](https://github.com/x/y)
+"""
+
+
+def test_a_paper_written_as_a_heading_over_its_fields_is_one_item():
+    """``### Title`` over ``- **Paper**: [arXiv](url)`` and its venue, authors and code: each
+    paper became a category of one item titled "Paper", its code link left out and its
+    venue lost."""
+    document = parse_list(FIELD_LIST)
+    assert [s.heading for s in document.sections] == ["Prompting"]
+    assert [(i.line, i.section, i.title, i.label, i.links, i.authors)
+            for i in document.items] == [
+        (3, "prompting", "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+         "NeurIPS 2022", (("pdf", "https://arxiv.org/abs/2201.11903"),
+                          ("code", "https://github.com/a/b")), ("Jason Wei", "Xuezhi Wang")),
+        (9, "prompting", "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022",
+         (("pdf", "https://arxiv.org/abs/2205.11916"),), ())]
+    # a heading over fields that link no paper stays what it was
+    assert document.left_out == ((15, "Tools: awesome-tools", "https://github.com/x/y"),)
