@@ -508,6 +508,8 @@ def _read_bullet(text: str, number: int, section: str
     if "href" in text and _HTML_ANCHOR.search(text):  # "- <a href=url>Title</a> (ACL 2023)"
         text = _html_as_markdown(text)
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
+    if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
+        body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
     body = _WIDE_LABEL.sub(r"[\g<label>] ", body.strip())  # "【NeurIPS 2022】Title"
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
@@ -520,6 +522,24 @@ def _read_bullet(text: str, number: int, section: str
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
         return _declared_links_item(title, found, labelled, number, section)
     return _linked_item(body, number, section)
+
+
+# "<https://...>" (Markdown's autolink) or a bare address (GitHub links it), without the
+# punctuation that follows it in a sentence
+_BARE_URL = re.compile(r"<(?P<angled>https?://[^\s<>]{1,2000}+)>|(?<![\w/=\"'])(?P<bare>https?://"
+                       r"[^\s<>()\[\]\"']{1,2000}+)")
+_BARE_ARXIV = re.compile(r"(?<![\w/\[])arXiv:[ \t]?(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)(?![\d\]])", re.I)
+
+
+def _as_link(found: re.Match[str]) -> str:
+    if found.group("angled"):
+        return f"[{found.group('angled')}]({found.group('angled')})"
+    url = found.group("bare").rstrip(".,;:!?")  # a sentence's mark after it
+    return f"[{url}]({url}){found.group('bare')[len(url):]}"
+
+
+def _arxiv_link(found: re.Match[str]) -> str:
+    return f"[arXiv:{found.group('id')}](https://arxiv.org/abs/{found.group('id')})"
 
 
 # a label in full-width brackets, as Chinese lists write it: "【ACL 2023】", "［ACL 2023］"
@@ -571,9 +591,9 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
                          ) -> ListItem | tuple[int, str, str] | None:
     """The seed's shape, ``[Label] Title [[pdf]](url) [[code]](url)``: what the list
     declares a paper link ([[pdf]], [[html]]) is one."""
-    # a known word is its kind ("GitHub" is code); another stays as written (never a paper)
-    links = tuple((_KIND_WORDS.get(kind.strip(" *_").lower(), kind.strip().lower()), url.strip())
-                  for kind, url in found)
+    # a known word is its kind ("GitHub" is code), a pictograph says it by its host
+    # ("[[💻]]" on GitHub is code); another word stays as written (never a paper)
+    links = tuple((_declared_kind(kind, url), url.strip()) for kind, url in found)
     title, venue = _listed_title(title)
     if not title:
         return None
@@ -582,6 +602,11 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
         return ListItem(number, section, labelled.group("label") if labelled else venue,
                         title, links)
     return (number, title, links[0][1]) if links else None
+
+
+def _declared_kind(text: str, url: str) -> str:
+    words = _EDGE_PICTOGRAPHS.sub("", text).strip(" *_").lower()
+    return _KIND_WORDS.get(words, words) if words else _kind_of_host(url.strip())
 
 
 def _bold_title_item(title: str, rest: str, number: int, section: str
@@ -622,13 +647,16 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if not links:
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
-    outside = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body)))
+    between = _LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))  # the words outside the links
+    outside = _clean_title(between)
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
     title, label = _clean_title(paper[0]), None
     if _is_generic(title):
-        title, label = _listed_title(_YEAR_LABEL.sub("", outside))
+        left = _LEFT_BY_LINKS.sub(" ", _YEAR_LABEL.sub("", between))
+        left = _LEFT_BY_LINKS.sub(" ", left)  # ", code:" takes two passes
+        title, label = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
     if not title:
         return None
     rest = outside if title not in outside else outside.replace(title, "")
@@ -686,6 +714,15 @@ def venue_year(text: str) -> str | None:
 def _century(short: str) -> str:
     """A two-digit year in full: up to 50 of this century, else of the last."""
     return f"{'20' if int(short) <= 50 else '19'}{short}"
+
+
+# what a bullet's links leave of its words: "( )", "[ ]", "code:" before a link, a separator
+_LEFT_BY_LINKS = re.compile(r"\([\s,;]*\)|\[\s*\]|\b(?:code|paper|pdf|data|project|github|"
+                            r"arxiv|link)[ \t]*+:|[,;:][ \t]*+(?=[,;:.]|$)", re.I)
+
+
+# "NeurIPS 2022. ." once the links between are gone: one mark, where the first was
+_STRAY_PUNCTUATION = re.compile(r"[ \t]*+([.,;:])(?:[ \t]++[.,;:])++")
 
 
 def _listed_title(text: str) -> tuple[str, str | None]:
@@ -760,8 +797,11 @@ def _links_of(text: str) -> list[tuple[str, str]]:
 
 
 def _link_kind(text: str, url: str) -> str:
-    """A link's kind from its text, or, for a link with no text (a badge's), its host."""
-    return _kind_of(text) if text.strip() else _kind_of_host(url)
+    """A link's kind from its text, or, for a link with no words (a badge's, a pictograph's:
+    ``[💻](url)``), its host."""
+    words = _EDGE_PICTOGRAPHS.sub("", text).strip()
+    return _kind_of(words) if words and not _IDENTIFIER_TEXT.fullmatch(words) else \
+        _kind_of_host(url)
 
 
 def _kind_of_host(url: str) -> str:
@@ -794,7 +834,16 @@ _KIND_WORDS = {
 
 
 def _is_generic(text: str) -> bool:
-    return not text or text.lower().strip(" []") in _GENERIC
+    """Whether a link's text says what the link is ("PDF", "Code") or where it goes (an
+    arXiv id, a DOI, the URL itself) rather than the paper's title."""
+    return not text or text.lower().strip(" []") in _GENERIC or \
+        _IDENTIFIER_TEXT.fullmatch(text.strip()) is not None
+
+
+# a link's text that is an identifier or an address: "arXiv:2201.11903", "10.18653/v1/...",
+# "https://arxiv.org/abs/2201.11903"
+_IDENTIFIER_TEXT = re.compile(r"(?:arxiv:?[ \t]?)?\d{4}\.\d{4,5}(?:v\d+)?|(?:doi:[ \t]?)?10\.\d{4,9}/"
+                              r"\S+|https?://\S+", re.I)
 
 
 def _clean_title(text: str) -> str:

@@ -538,3 +538,36 @@ def test_a_paper_written_as_a_heading_over_its_fields_is_one_item():
          (("pdf", "https://arxiv.org/abs/2205.11916"),), ())]
     # a heading over fields that link no paper stays what it was
     assert document.left_out == ((15, "Tools: awesome-tools", "https://github.com/x/y"),)
+
+
+@pytest.mark.parametrize("line, label, code", [
+    ("- Chain-of-Thought Prompting Elicits Reasoning [📄 Paper](https://arxiv.org/abs/2201.11903)"
+     " [💻](https://github.com/a/b)", None, "https://github.com/a/b"),
+    ("- **Chain-of-Thought Prompting Elicits Reasoning** [[📄]](https://arxiv.org/abs/2201.11903)"
+     " [[💻]](https://github.com/a/b)", None, "https://github.com/a/b"),
+    ("- Chain-of-Thought Prompting Elicits Reasoning. [arXiv:2201.11903](https://arxiv.org/abs/"
+     "2201.11903)", None, None),
+    ("- Chain-of-Thought Prompting Elicits Reasoning. arXiv:2201.11903", None, None),
+    ("- Chain-of-Thought Prompting Elicits Reasoning (https://arxiv.org/abs/2201.11903)", None,
+     None),
+    ("- Chain-of-Thought Prompting Elicits Reasoning, <https://arxiv.org/abs/2201.11903>.", None,
+     None),
+    ("- Chain-of-Thought Prompting Elicits Reasoning. NeurIPS 2022. https://arxiv.org/abs/2201"
+     ".11903, code: https://github.com/a/b.", "NeurIPS 2022", "https://github.com/a/b"),
+])
+def test_links_by_pictograph_bare_address_or_arxiv_id_are_read(line, label, code):
+    """A link whose text is a pictograph or an identifier says its kind by its host and is
+    no title; a bare address, an autolink or an arXiv id links the paper as GitHub shows it
+    (such bullets were left out, titled "arXiv:2201.11903", or their code called a paper)."""
+    (item,) = parse_list(f"## A\n{line}\n").items
+    assert (item.title, item.label) == ("Chain-of-Thought Prompting Elicits Reasoning", label)
+    assert item.paper_link == "https://arxiv.org/abs/2201.11903"
+    assert item.link("code") == code
+
+
+def test_a_bare_address_holding_bibtex_is_refused_like_any_link():
+    document = parse_list("## A\n- Some Paper Title Here https://arxiv.org/abs/2201.11903},"
+                          "note={\\input{/etc/hostname}}\n")
+    assert document.items == ()
+    assert [(line, link) for line, link, _why in document.refused] == [
+        (2, "https://arxiv.org/abs/2201.11903},note={\\input{/etc/hostname}}")]
