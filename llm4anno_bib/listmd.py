@@ -648,7 +648,6 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
     between = _LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))  # the words outside the links
-    outside = _clean_title(between)
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
@@ -659,7 +658,9 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
         title, label = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
     if not title:
         return None
-    rest = outside if title not in outside else outside.replace(title, "")
+    # the words as the title was cleaned, but a leading "(NeurIPS 2022)" is no tag here
+    words = " ".join(between.replace("**", "").replace("__", "").replace("`", "").split())
+    rest = words if title not in words else words.replace(title, "")
     year = _YEAR.search(rest)
     label = label or venue_year(rest) or (year.group() if year else None)
     return ListItem(number, section, label, title, _paper_first(paper[1], links))

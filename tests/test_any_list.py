@@ -571,3 +571,16 @@ def test_a_bare_address_holding_bibtex_is_refused_like_any_link():
     assert document.items == ()
     assert [(line, link) for line, link, _why in document.refused] == [
         (2, "https://arxiv.org/abs/2201.11903},note={\\input{/etc/hostname}}")]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("- [Chain-of-Thought Prompting Elicits Reasoning](https://arxiv.org/abs/2201.11903) - Wei "
+     "et al., NeurIPS 2022.", "NeurIPS 2022"),
+    ("- [Chain-of-Thought Prompting Elicits Reasoning](https://arxiv.org/abs/2201.11903) "
+     "(NeurIPS 2022) - prompting with rationales.", "NeurIPS 2022"),
+])
+def test_the_awesome_lists_own_shape_gives_the_venue_after_the_link(line, label):
+    """``- [Name](link) - Description.``, awesome lists' own shape: a venue in parentheses
+    right after the link was taken for a tag and lost."""
+    (item,) = parse_list(f"## A\n{line}\n").items
+    assert (item.title, item.label) == ("Chain-of-Thought Prompting Elicits Reasoning", label)
