@@ -15,10 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeGuard
 
-from llm4anno_bib._text import shortened
+from llm4anno_bib._text import latex_to_text, shortened
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 from llm4anno_bib.names import listed_names
+from llm4anno_bib.venues import names_preprint
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
@@ -997,6 +998,10 @@ def item_label(entry: Entry) -> str | None:
     """The list label of an entry: ``EMNLP 2023``, ``arXiv 2023``; ``None`` for a work that
     is not a paper (a project's own citation)."""
     acronym = venue_acronym(entry)
+    said = entry.fields.get("howpublished", "")
+    if acronym == "arXiv" and said and "\\" not in said and not names_preprint(said):
+        # an item no source holds keeps the venue its list gave it (howpublished = {WWW})
+        acronym = " ".join(latex_to_text(said).split())
     if not acronym or entry.year is None:
         return None
     return f"{acronym} {entry.year}"

@@ -244,3 +244,18 @@ def test_a_section_nested_under_a_contents_block_moves_up():
     document = parse_list("## Contents\n- [Surveys](#surveys)\n### Surveys\n"
                           "- [arXiv 2024] A. [[pdf]](https://arxiv.org/abs/2401.00001)\n")
     assert [(s.slug, s.depth, s.parent) for s in document.sections] == [("surveys", 0, None)]
+
+
+def test_an_item_no_source_holds_is_rendered_with_the_venue_its_list_gave_it(tmp_path):
+    """An item cited from the list alone keeps the list's venue (``howpublished = {WWW}``):
+    render-list showed it as "arXiv 2023" because its link is an arXiv one."""
+    import llm4anno_bib
+    from llm4anno_bib.listmd import item_line
+
+    path = tmp_path / "README.md"
+    path.write_text("## Data\n* [Is ChatGPT better than Human Annotators?](https://arxiv.org/abs/"
+                    "2302.07736), WWW 2023\n", encoding="utf-8")
+    (entry,) = llm4anno_bib.import_list(path, tmp_path / "out.bib", offline=True,
+                                        cache_dir=tmp_path / "c").library
+    assert entry.fields["howpublished"] == "WWW"
+    assert item_line(entry).startswith("- [WWW 2023] Is ChatGPT better")
