@@ -844,8 +844,8 @@ def _is_generic(text: str) -> bool:
 
 # a link's text that is an identifier or an address: "arXiv:2201.11903", "10.18653/v1/...",
 # "https://arxiv.org/abs/2201.11903"
-_IDENTIFIER_TEXT = re.compile(r"(?:arxiv:?[ \t]?)?\d{4}\.\d{4,5}(?:v\d+)?|(?:doi:[ \t]?)?10\.\d{4,9}/"
-                              r"\S+|https?://\S+", re.I)
+_IDENTIFIER_TEXT = re.compile(r"(?:arxiv:?[ \t]?)?\d{4}\.\d{4,5}(?:v\d+)?"
+                              r"|(?:doi:[ \t]?)?10\.\d{4,9}/\S+|https?://\S+", re.I)
 
 
 def _clean_title(text: str) -> str:
