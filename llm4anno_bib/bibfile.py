@@ -953,7 +953,7 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     @misc{k,
       title = "T",
       year  = 2021,
-      pages = {1--9},
+      pages = "1--9",
     }
     """
     from llm4anno_bib._fastsplit import entry_layout
@@ -966,8 +966,9 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     edits: list[tuple[int, int, str]] = []
     if entry.entry_type != before.entry_type:
         written_type = text[1:type_end]
-        edits.append((1, type_end, entry.entry_type.capitalize()
-                      if written_type[:1].isupper() else entry.entry_type))
+        edits.append((1, type_end, entry.entry_type.upper() if written_type.isupper() else
+                      entry.entry_type.capitalize() if written_type[:1].isupper() else
+                      entry.entry_type))
     field_edits, spanned = _field_edits(text, spans, before, new)
     edits += field_edits
     added = [name for name in new if name not in spanned]
@@ -1047,6 +1048,23 @@ def _aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | 
     return column if aligned else None
 
 
+def _delimiters_of(written: list[str]) -> tuple[str, bool]:
+    """The entry's delimiters for new values: ``"`` where every delimited value has quotes
+    (else ``{``), and whether numbers go bare (one of its values is a bare number)."""
+    delimited = [w for w in written if w[:1] in '{"']
+    quoted = bool(delimited) and all(w.startswith('"') for w in delimited)
+    return ('"' if quoted else "{"), any(w.isdigit() for w in written)
+
+
+def _name_cased(name: str, spans: list[tuple[str, int, int, int]]) -> str:
+    """A new field's name in the entry's case: BibDesk's "TITLE", JabRef's "Title", else
+    lowercase."""
+    names = [n for n, *_rest in spans]
+    if all(n.isupper() for n in names if len(n) > 1) and any(len(n) > 1 for n in names):
+        return name.upper()
+    return name.capitalize() if all(n[:1].isupper() for n in names) else name
+
+
 def _renamed(text: str, spans: list[tuple[str, int, int, int]], name: str, start: int,
              value_start: int, new_name: str) -> str:
     """The text from a field's name to its value, for ``new_name``: the name in the file's
@@ -1107,9 +1125,10 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
     while after < len(text) and text[after] in " \t":
         after += 1
     comma = after < len(text) and text[after] == ","
-    capitalised = all(n[:1].isupper() for n, *_rest in spans)  # JabRef's "Title = "
-    lines = [f"{indent}{n.capitalize() if capitalised else n}"
-             f"{' ' * max(column - len(n), 1) if column else gap}={spaced}{enclose(n, v)}"
+    like, bare = _delimiters_of([text[v:e] for _n, _s, v, e in spans])
+    lines = [f"{indent}{_name_cased(n, spans)}"
+             f"{' ' * max(column - len(n), 1) if column else gap}={spaced}"
+             f"{_delimited('0' if bare and v.isdigit() else like, n, v)}"
              for n, v in fields]
     ending = "," if comma else ""
     if comma:

@@ -229,3 +229,18 @@ def test_a_venue_that_moves_takes_the_old_venues_line_in_the_files_case_and_colu
     assert edited_entry(jabref, old, new) == ('@Inproceedings{k,\n  Author  = {Doe, Jane},\n'
                                               '  Booktitle = {Proc. of ACL},\n'
                                               '  Year    = {2021},\n}')
+
+
+def test_new_fields_follow_the_entrys_case_quotes_and_bare_numbers():
+    """An entry with upper-case names and quoted values (BibTeX-mode Emacs, old BibDesk) got
+    its new fields as "Url = {...}": in braces and another case."""
+    upper = ('@ARTICLE{k,\n\tAUTHOR = "Doe, Jane",\n\tTITLE = "On Things",\n'
+             '\tJOURNAL = "arXiv preprint arXiv:2101.00001",\n\tYEAR = 2021}')
+    old = _read(upper)
+    new = Entry.from_fields("k", "inproceedings", {
+        "author": "Doe, Jane", "title": "On Things", "year": "2021", "booktitle": "Proc. of ACL",
+        "volume": "3", "url": "https://example.org/p"})
+    assert edited_entry(upper, old, new) == (
+        '@INPROCEEDINGS{k,\n\tAUTHOR = "Doe, Jane",\n\tTITLE = "On Things",\n'
+        '\tBOOKTITLE = "Proc. of ACL",\n\tYEAR = 2021,\n\tVOLUME = 3,\n'
+        '\tURL = "https://example.org/p"}')
