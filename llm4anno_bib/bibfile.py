@@ -1048,6 +1048,18 @@ def _aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | 
     return column if aligned else None
 
 
+def _fields_inline(text: str, spans: list[tuple[str, int, int, int]],
+                   fields: list[tuple[str, str]]) -> tuple[int, int, str]:
+    """New fields after the last one of an entry on one line, separated as its fields are."""
+    name, start, value_start, value_end = spans[-1]
+    like, bare = _delimiters_of([text[v:e] for _n, _s, v, e in spans])
+    gap = text[start + len(name):value_start]
+    between = text[spans[-2][3]:start] if len(spans) > 1 else ", "  # ", " or ","
+    return value_end, value_end, "".join(
+        f"{between}{_name_cased(n, spans)}{gap}"
+        f"{_delimited('0' if bare and v.isdigit() else like, n, v)}" for n, v in fields)
+
+
 def _delimiters_of(written: list[str]) -> tuple[str, bool]:
     """The entry's delimiters for new values: ``"`` where every delimited value has quotes
     (else ``{``), and whether numbers go bare (one of its values is a bare number)."""
@@ -1115,6 +1127,8 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
         alone = "".join(f"{newline}  {name} = {enclose(name, value)}," for name, value in fields)
         return close, close, alone + newline
     name, start, value_start, value_end = spans[-1]
+    if "\n" not in text[:close]:  # an entry on one line stays on one line
+        return _fields_inline(text, spans, fields)
     line_start = text.rfind("\n", 0, start) + 1
     indent = text[line_start:start] if not text[line_start:start].strip() else " "
     equals = text.index("=", start + len(name))

@@ -244,3 +244,14 @@ def test_new_fields_follow_the_entrys_case_quotes_and_bare_numbers():
         '@INPROCEEDINGS{k,\n\tAUTHOR = "Doe, Jane",\n\tTITLE = "On Things",\n'
         '\tBOOKTITLE = "Proc. of ACL",\n\tYEAR = 2021,\n\tVOLUME = 3,\n'
         '\tURL = "https://example.org/p"}')
+
+
+@pytest.mark.parametrize("before, after", [
+    ("@misc{k, title = {T}, year = 2020,}", "@misc{k, title = {T}, year = 2020, pages = {1--9},}"),
+    ("@misc{k,title={T},year={2020}}", "@misc{k,title={T},year={2020},pages={1--9}}"),
+])
+def test_an_entry_on_one_line_stays_on_one_line(before, after):
+    """New fields of a one-line entry were added on lines of their own, indented by one
+    space; they now follow on its line, separated as its fields are."""
+    old = _read(before)
+    assert edited_entry(before, old, old.replace(pages="1--9")) == after
