@@ -1085,9 +1085,7 @@ def _renamed(text: str, spans: list[tuple[str, int, int, int]], name: str, start
     column = _aligned_column(text, spans)
     if column is not None and not gap.strip():
         gap = " " * max(column - len(new_name), 1)
-    shown = new_name.upper() if name.isupper() and len(name) > 1 else \
-        new_name.capitalize() if name[:1].isupper() else new_name
-    return f"{shown}{gap}={rest}"
+    return f"{_name_cased(new_name, spans)}{gap}={rest}"
 
 
 def _delimited(written: str, name: str, value: str) -> str:

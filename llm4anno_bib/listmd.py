@@ -200,16 +200,6 @@ _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
 _FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
                            r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
-_FIELD_KINDS = {
-    **dict.fromkeys(("paper", "pdf", "arxiv", "link", "url", "paper link"), "paper"),
-    **dict.fromkeys(("code", "github", "repo", "repository"), "code"),
-    **dict.fromkeys(("data", "dataset", "datasets"), "data"),
-    **dict.fromkeys(("project", "project page", "homepage", "website", "blog"), "html"),
-    **dict.fromkeys(("venue", "conference", "journal", "published", "published in",
-                     "publication", "where"), "venue"),
-    **dict.fromkeys(("year", "date"), "year"),
-    **dict.fromkeys(("authors", "author", "by"), "authors"),
-}
 
 
 def _field_list_bullet(title: str, fields: Mapping[str, str]) -> str | None:
@@ -832,6 +822,16 @@ _KIND_WORDS = {
                      "主页", "项目", "项目主页", "博客"), "html"),
     **dict.fromkeys(("paper", "arxiv", "论文", "原文", "论文链接"), "paper"),
     "pdf": "pdf",
+}
+# the names of a paper's fields (see _papers_of_field_lists): the link words of _KIND_WORDS,
+# a PDF being the paper, and the facts
+_FIELD_KINDS = {
+    **{word: "paper" if kind == "pdf" else kind for word, kind in _KIND_WORDS.items()},
+    **dict.fromkeys(("link", "url", "paper link"), "paper"),
+    **dict.fromkeys(("venue", "conference", "journal", "published", "published in",
+                     "publication", "where"), "venue"),
+    **dict.fromkeys(("year", "date"), "year"),
+    **dict.fromkeys(("authors", "author", "by"), "authors"),
 }
 
 
