@@ -421,7 +421,13 @@ def _merge(works: list[Work]) -> list[Work]:
                 by_title.setdefault(titled, work)
             continue
         _absorb(target, work)
-    return list(merged.values())
+        # what the absorbed work was known by leads to its work from now on: a later item
+        # with its link or title is the same work (a title that joined by it, a link that
+        # joined by its title), never a second entry of one paper
+        merged.setdefault(work.identity, target)
+        if titled is not None:
+            by_title.setdefault(titled, target)
+    return list({id(work): work for work in merged.values()}.values())  # each work once
 
 
 def _absorb(target: Work, work: Work) -> None:

@@ -584,3 +584,19 @@ def test_the_awesome_lists_own_shape_gives_the_venue_after_the_link(line, label)
     right after the link was taken for a tag and lost."""
     (item,) = parse_list(f"## A\n{line}\n").items
     assert (item.title, item.label) == ("Chain-of-Thought Prompting Elicits Reasoning", label)
+
+
+def test_a_link_that_joined_by_its_title_brings_later_items_of_that_link(tmp_path):
+    """One paper listed three times (a mistyped link, then the right one under the same
+    title, then the right one under another name): the third became a second entry of the
+    paper, because the right link, joined by its title, was not known as the work's."""
+    path = tmp_path / "README.md"
+    path.write_text("## A\n- [ACL 2023] Some Paper About Things. [[pdf]](https://arxiv.org/abs/"
+                    "2301.00001)\n## B\n- [ACL 2023] Some Paper About Things. [[pdf]](https://"
+                    "arxiv.org/abs/2301.00002)\n- [ACL 2023] Another Name For It. [[pdf]](https://"
+                    "arxiv.org/abs/2301.00002)\n", encoding="utf-8")
+    result = _imported(path, tmp_path, offline=True)
+    (entry,) = result.library
+    assert entry.categories == ("a", "b")
+    assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()
+    assert any(c.kind == "duplicate" for c in result.library.corrections())
