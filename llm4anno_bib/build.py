@@ -73,6 +73,20 @@ class Work:
         return identity("arxiv", arxiv_id) if arxiv_id else identity("doi", doi) if doi \
             else identity("title", self.items[0].title)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every identity this work is known by: its own, its arXiv record's, and its
+        published record's (one paper found by its arXiv link in one item and by its title in
+        another is one work)."""
+        found = [self.identity]
+        if self.arxiv:
+            found.append(identity("arxiv", self.arxiv.arxiv_id))
+        if self.published:  # its identifiers, its title (check's rule too) and the record
+            found += [*identities(self.published.fields, latex_to_text(
+                self.published.fields.get("title", ""))),
+                f"{self.published.source}:{self.published.ident}"]
+        return tuple(dict.fromkeys(found))
+
     def authors_year(self) -> tuple[tuple[str, ...], int | None]:
         if self.arxiv:
             return self.arxiv.authors, self.arxiv.year
@@ -405,7 +419,7 @@ def _merge(works: list[Work]) -> list[Work]:
         unknown = work.arxiv is None and work.published is None and work.curated is None
         if unknown and work.is_survey:
             continue
-        target = merged.get(work.identity)
+        target = next((merged[key] for key in work.keys if key in merged), None)
         titled = identity("title", work.items[0].title) if unknown and work.items else \
             identity("title", work.titles[0]) if work.named and work.titles else None
         if target is None and titled is not None and titled in by_title:
@@ -416,15 +430,14 @@ def _merge(works: list[Work]) -> list[Work]:
                 "one entry", f"the list itself: line {first.line} links {first.paper_link} "
                 "under the same title; one of the two links is another paper's"))
         if target is None:
-            merged[work.identity] = work
-            if titled is not None:
-                by_title.setdefault(titled, work)
-            continue
-        _absorb(target, work)
-        # what the absorbed work was known by leads to its work from now on: a later item
-        # with its link or title is the same work (a title that joined by it, a link that
-        # joined by its title), never a second entry of one paper
-        merged.setdefault(work.identity, target)
+            target = work
+        else:
+            _absorb(target, work)
+        # what the work was known by leads to its work from now on: a later item with one
+        # of its identities or its title is the same work (a title that joined by a link, a
+        # link that joined by its title), never a second entry of one paper
+        for key in work.keys:
+            merged.setdefault(key, target)
         if titled is not None:
             by_title.setdefault(titled, target)
     return list({id(work): work for work in merged.values()}.values())  # each work once

@@ -600,3 +600,26 @@ def test_a_link_that_joined_by_its_title_brings_later_items_of_that_link(tmp_pat
     assert entry.categories == ("a", "b")
     assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()
     assert any(c.kind == "duplicate" for c in result.library.corrections())
+
+
+def test_two_items_whose_works_share_a_published_record_are_one_entry():
+    """One item found by its arXiv link (arXiv record and published record), another by its
+    title (the published record only, its own link broken): two entries of one paper, the
+    same DOI, which check then flagged."""
+    from datetime import date
+
+    from llm4anno_bib.build import Work, _merge
+    from llm4anno_bib.listmd import ListItem
+    from llm4anno_bib.sources.records import ArxivRecord, BibRecord
+
+    record = BibRecord("acl", "2023.acl-long.754", "wang-etal-2023-self", "inproceedings",
+                       "Self-Instruct", ("Yizhong Wang",), 2023,
+                       {"title": "Self-Instruct", "doi": "10.18653/v1/2023.acl-long.754"})
+    arxiv = ArxivRecord("2212.10560", 2, "Self-Instruct", ("Yizhong Wang",), date(2022, 12, 20),
+                        date(2023, 5, 25), "cs.CL")
+    first = Work([ListItem(2, "a", "ACL 2023", "Self-Instruct",
+                           (("pdf", "https://arxiv.org/abs/2212.10560"),))], arxiv, record)
+    second = Work([ListItem(4, "b", "ACL 2023", "Self Instruct",
+                            (("pdf", "https://arxiv.org/abs/212.10560"),))], None, record)
+    (merged,) = _merge([first, second])
+    assert [item.section for item in merged.items] == ["a", "b"]
