@@ -256,10 +256,14 @@ class _Unlinked:
 
     def __init__(self) -> None:
         self.last: tuple[int, str] | None = None  # the bullet without a link: line, text
+        self.blanks = 0  # blank lines since it (a line joined into it reads as one)
 
     def read(self, raw: str, line: str, number: int, section: str
              ) -> ListItem | tuple[int, str, str] | None:
-        last, self.last = self.last, None
+        if not line:
+            self.blanks += 1
+            return None
+        last, self.last = (self.last if self.blanks <= 4 else None), None
         read = _read_item(line, number, section)
         if read is None and "](" in line and not _BULLET.fullmatch(line):
             # a paragraph or quoted line of its own that links a paper (a list written
@@ -267,14 +271,14 @@ class _Unlinked:
             paragraph = _read_item("- " + _QUOTE_MARK.sub("", line), number, section)
             read = paragraph if _links_a_paper(paragraph) else None
         if last is not None and not isinstance(read, ListItem) and raw[:1].isspace() and \
-                number - last[0] <= 2 and "](" in line:  # links with no title of their own
+                "](" in line:  # the next line, indented: links with no title of their own
             bullet = _BULLET.fullmatch(line)
             joined = _read_item(f"{last[1]} {bullet.group('body') if bullet else line}",
                                 last[0], section)
             if isinstance(joined, ListItem):
                 return joined
         if read is None and "](" not in line and _BULLET.fullmatch(line):
-            self.last = (number, line)
+            self.last, self.blanks = (number, line), 0
         return read
 
 
@@ -617,14 +621,17 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
 def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     """The label and authors of what follows a bold title: ``Authors. *Venue* (Year)``
     (the first emphasis is the venue, the authors stand before it), or ``*Authors*
-    Venue Year`` (an emphasis listing people, a venue and year after it)."""
+    Venue Year`` (an emphasis listing people: a venue and year after it, or no year in
+    it)."""
     venue = _EMPHASIS.search(plain)
     if venue is None:
         year = _YEAR.search(plain)
         return venue_year(plain) or (year.group() if year else None), (), False
     after = venue_year(plain[venue.end():])
-    if "," in venue.group("text") and after:
-        return (after, *listed_names(venue.group("text")))
+    said = venue.group("text")
+    if "," in said and (after or not _YEAR.search(said)):  # "*Jason Wei, Xuezhi Wang*"
+        year = _YEAR.search(plain[venue.end():])
+        return (after or (year.group() if year else None), *listed_names(said))
     year = _YEAR.search(plain)
     label = " ".join(part for part in (venue.group("text").strip(" .,"),
                                        year.group() if year else "") if part) or None

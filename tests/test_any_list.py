@@ -623,3 +623,16 @@ def test_two_items_whose_works_share_a_published_record_are_one_entry():
                             (("pdf", "https://arxiv.org/abs/212.10560"),))], None, record)
     (merged,) = _merge([first, second])
     assert [item.section for item in merged.items] == ["a", "b"]
+
+
+def test_a_title_bullet_its_authors_line_and_its_links_below_are_one_item():
+    """The authors' line joined into the title bullet left a blank line behind it, which
+    cut the title from the links below (the paper was lost); and the emphasised authors
+    were taken for its venue."""
+    (item,) = parse_list(
+        "## A\n1. **Chain-of-Thought Prompting Elicits Reasoning**\n   *Jason Wei, Xuezhi Wang*"
+        "\n   - [[Paper]](https://arxiv.org/abs/2201.11903) [[Code]](https://github.com/a/b)\n"
+    ).items
+    assert (item.line, item.title, item.label, item.authors) == (
+        2, "Chain-of-Thought Prompting Elicits Reasoning", None, ("Jason Wei", "Xuezhi Wang"))
+    assert item.link("code") == "https://github.com/a/b"
