@@ -656,8 +656,7 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
         title, label = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
     if not title:
         return None
-    # the words as the title was cleaned, but a leading "(NeurIPS 2022)" is no tag here
-    words = " ".join(between.replace("**", "").replace("__", "").replace("`", "").split())
+    words = _clean_title(between, drop_tag=False)  # a leading "(NeurIPS 2022)" is no tag here
     rest = words if title not in words else words.replace(title, "")
     year = _YEAR.search(rest)
     label = label or venue_year(rest) or (year.group() if year else None)
@@ -855,10 +854,10 @@ _IDENTIFIER_TEXT = re.compile(r"(?:arxiv:?[ \t]?)?\d{4}\.\d{4,5}(?:v\d+)?"
                               r"|(?:doi:[ \t]?)?10\.\d{4,9}/\S+|https?://\S+", re.I)
 
 
-def _clean_title(text: str) -> str:
+def _clean_title(text: str, drop_tag: bool = True) -> str:
     """A title as a list writes it, without its markup (emphasis, HTML tags, Markdown's
     backslash escapes, code marks), pictographs before or after it, a leading tag (nested
-    ones too) and the closing full stop.
+    ones too; kept with ``drop_tag=False``) and the closing full stop.
 
     >>> _clean_title("🟢 (white-box (defense)) **A\\\\*-Thought:** <br>Fast `Search`.")
     'A*-Thought: Fast Search'
@@ -866,7 +865,7 @@ def _clean_title(text: str) -> str:
     text = _HTML_TAG.sub(" ", text).replace("**", "").replace("__", "").replace("`", "")
     title = _MARKDOWN_ESCAPE.sub(r"\1", " ".join(text.split())).strip(" *_")
     title = _EDGE_PICTOGRAPHS.sub("", title)
-    tag = _TAG.match(title)
+    tag = _TAG.match(title) if drop_tag else None
     if tag:
         title = title[tag.end():]
     title = title.strip(" :-–—")
