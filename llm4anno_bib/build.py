@@ -419,7 +419,8 @@ def _merge(works: list[Work]) -> list[Work]:
         unknown = work.arxiv is None and work.published is None and work.curated is None
         if unknown and work.is_survey:
             continue
-        target = next((merged[key] for key in work.keys if key in merged), None)
+        keys = work.keys
+        target = next((merged[key] for key in keys if key in merged), None)
         titled = identity("title", work.items[0].title) if unknown and work.items else \
             identity("title", work.titles[0]) if work.named and work.titles else None
         if target is None and titled is not None and titled in by_title:
@@ -436,7 +437,7 @@ def _merge(works: list[Work]) -> list[Work]:
         # what the work was known by leads to its work from now on: a later item with one
         # of its identities or its title is the same work (a title that joined by a link, a
         # link that joined by its title), never a second entry of one paper
-        for key in work.keys:
+        for key in keys:
             merged.setdefault(key, target)
         if titled is not None:
             by_title.setdefault(titled, target)
