@@ -857,7 +857,9 @@ def render_library(library: Library) -> str:
     blocks = _library_blocks(library)
     if source is not None:
         return _render_over(library, source, blocks)
-    parts: list[btp.Block] = [btp.ExplicitComment(library.header or HEADER)]
+    # a list's title is anyone's text: its braces or "@" would end the block or start another
+    header = _escaped_block_text(library.header) if library.header else HEADER
+    parts: list[btp.Block] = [btp.ExplicitComment(header)]
     parts += [btp.ExplicitComment(text) for text in blocks.values()]
     parts.extend(_to_block(e) for e in library)
     return _write_blocks(parts)

@@ -636,3 +636,17 @@ def test_a_title_bullet_its_authors_line_and_its_links_below_are_one_item():
     assert (item.line, item.title, item.label, item.authors) == (
         2, "Chain-of-Thought Prompting Elicits Reasoning", None, ("Jason Wei", "Xuezhi Wang"))
     assert item.link("code") == "https://github.com/a/b"
+
+
+def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_path):
+    """The list's title went into the library's first comment as written: "Awesome {" left
+    the block open, and the library the import wrote was unreadable (found by fuzzing)."""
+    path = tmp_path / "README.md"
+    path.write_text("Awesome {Reasoning} @home{\n================\n\n## A\n- [ACL 2023] Some "
+                    "Paper About Things. [[pdf]](https://arxiv.org/abs/2301.00001)\n",
+                    encoding="utf-8")
+    result = _imported(path, tmp_path, offline=True)
+    assert "Awesome {Reasoning} @home{" in result.library.header
+    assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()
+    assert [e.key for e in llm4anno_bib.load(tmp_path / "out.bib")] == [
+        e.key for e in result.library]
