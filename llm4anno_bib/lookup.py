@@ -39,7 +39,7 @@ from llm4anno_bib.ids import (
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import split_name
-from llm4anno_bib.venues import venue_of
+from llm4anno_bib.venues import squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:
@@ -415,6 +415,8 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
     work names (the first of ``recorded`` the venue table knows; the record is ``source``):
     another known venue differs; a venue name nobody knows is unknown; a series or preprint
     server claims nothing."""
+    if _in_own_words(written, recorded):
+        return []  # the record's own words, whatever the table makes of them
     claimed = venue_of(written) if written else None
     if claimed is not None and claimed.kind in _NO_CLAIM:
         return []
@@ -437,6 +439,13 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
 
 
 _NO_CLAIM = ("series", "preprint")
+
+
+def _in_own_words(written: str, recorded: Sequence[str]) -> bool:
+    """Whether a venue is written in the words of one of the record's (case, LaTeX and
+    punctuation aside)."""
+    mine = squeezed(latex_to_text(written)) if written else ""
+    return bool(mine) and any(mine == squeezed(latex_to_text(text)) for text in recorded)
 
 
 def _names_a_venue(text: str) -> bool:

@@ -143,17 +143,64 @@ def venue_of(text: str) -> Venue | None:
 
 def _conference_in(plain: str, table: _Table) -> Venue | None:
     """The conference an acronym word of ``plain`` names (``{ICML} 2022``), else the longest
-    full name it holds ("Proceedings of the 39th International Conference on ...")."""
-    for word in _WORD.findall(plain):
+    full name it holds ("Proceedings of the 39th International Conference on ..."), else
+    the one its whole text names once the organiser's words are left out. An acronym
+    just before "Conference" may be the organiser ("International AAAI Conference on Web
+    and Social Media" is ICWSM): a full name held wins over it."""
+    named, organiser = _acronym_in(plain, table)
+    if named is not None:
+        return named
+    words = squeezed(_without_numbers(plain))
+    spaced = f" {words} "
+    held = [(spaced.index(f" {name} "), -len(name), venue)
+            for name, venue in table.names.items() if f" {name} " in spaced]
+    if held:
+        return min(held, key=lambda found: found[:2])[2]  # the first named
+    stripped = _without_organisers(words)
+    return organiser or (_names_without_organisers().get(stripped) if stripped else None)
+
+
+def _acronym_in(plain: str, table: _Table) -> tuple[Venue | None, Venue | None]:
+    """The venue the first acronym word of ``plain`` names, and the first one named just
+    before "Conference" (maybe the organiser), each or ``None``."""
+    organiser = None
+    for match in _WORD.finditer(plain):
+        word = match.group()
         for part in (word, *word.split("-")):  # "EMNLP-IJCNLP": the first is the host
             found = table.acronyms.get(part) or (table.acronyms.get(part.upper())
                                                 if sum(c.isupper() for c in part) >= 2 else None)
-            if found is not None:
-                return found
-    words = f" {squeezed(_without_numbers(plain))} "
-    held = [(words.index(f" {name} "), -len(name), venue)
-            for name, venue in table.names.items() if f" {name} " in words]
-    return min(held, key=lambda found: found[:2])[2] if held else None  # the first named
+            if found is None:
+                continue
+            if not _BEFORE_CONFERENCE.match(plain, match.end()):
+                return found, organiser
+            organiser = organiser or found
+            break
+    return None, organiser
+
+
+# "AAAI Conference on", "ACM SIGKDD Conference on", "AAAI Symposium on"
+_BEFORE_CONFERENCE = re.compile(r"\s+(?:International\s+)?(?:Conference|Symposium)\b", re.I)
+# Words that say who organises a conference or how widely, which real names of one venue
+# write or leave out ("ACM Conference on Intelligent User Interfaces", "Proceedings of the
+# 28th International Conference on Intelligent User Interfaces"). Journals keep them:
+# "Journal of Forecasting" and "International Journal of Forecasting" are two journals.
+_ORGANISER_WORDS = frozenset({"acm", "ieee", "cvf", "international"})
+
+
+def _without_organisers(words: str) -> str:
+    return " ".join(w for w in words.split() if w not in _ORGANISER_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _names_without_organisers() -> dict[str, Venue | None]:
+    """Each conference's full name without the organiser's words; a name two venues share
+    that way names neither (``None``)."""
+    found: dict[str, Venue | None] = {}
+    for name, venue in _table().names.items():
+        if venue.kind == "conference":
+            key = _without_organisers(name)
+            found[key] = venue if found.get(key, venue) == venue else None
+    return found
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]")

@@ -24,14 +24,16 @@ from conftest import ROOT, connect, server_env
 from source_server import Fault
 
 PLANTED = ROOT / "tests" / "data" / "planted_lookup.bib"
+# every shape a publisher or service exports a citation in, for papers the recordings hold
+PUBLISHER_EXPORTS = ROOT / "tests" / "data" / "publisher_exports.bib"
 EMPTY = llm4anno_bib.Library([])
 
 
-def _expected() -> dict[str, tuple[str, set[str]]]:
+def _expected(path=PLANTED) -> dict[str, tuple[str, set[str]]]:
     """key -> (status, finding kinds), from the "% expect:" line above each entry."""
-    text = PLANTED.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
     found = {}
-    for match in re.finditer(r"^% expect: ([a-z-]+)([^\n]*)\n@\w+\{([^,]+),", text, re.M):
+    for match in re.finditer(r"^% expect: ([a-z-]+)([^\n]*)\n@\w+\{\s*([^,\s]+),", text, re.M):
         status, rest, key = match.groups()
         kinds = set(rest.split("(")[0].split()) & set(FINDING_KINDS)
         found[key] = (status, kinds if status == "disagrees" else set())
@@ -51,11 +53,13 @@ def test_the_planted_file_names_every_kind_and_status():
     assert kinds | {"arxiv-id-unknown"} >= set(FINDING_KINDS) - {"doi-differs"}
 
 
+@pytest.mark.parametrize("path", [PLANTED, PUBLISHER_EXPORTS], ids=lambda p: p.name)
 def test_every_planted_entry_gets_its_status_and_only_its_findings(server, tmp_path,
-                                                                   needs_dblp):
-    report = _verify(server, tmp_path)
+                                                                   needs_dblp, path):
+    report = _verify(server, tmp_path, path)
     got = {e.key: (e.status, {f.kind for f in e.findings}) for e in report.entries}
-    expected = _expected()
+    expected = _expected(path)
+    assert len(expected) == len(report.entries)
     for key, (status, kinds) in expected.items():
         assert got[key][0] == status, (key, got[key])
         if status == "disagrees":

@@ -70,6 +70,36 @@ def test_invented_venues_are_no_venue():
     assert workshop is not None and workshop.kind == "workshop" and workshop.dblp is None
 
 
+def test_an_organiser_named_before_conference_is_not_the_venue():
+    """"International AAAI Conference on Web and Social Media" is ICWSM, organised by AAAI,
+    and DBLP writes it with its own acronym after the name; ACM's SIGs name their conferences
+    the same way ("ACM SIGKDD Conference on ..."), and stay those conferences."""
+    for text in ("International AAAI Conference on Web and Social Media",
+                 "Proceedings of the International AAAI Conference on Web and Social Media",
+                 "Proceedings of the Seventeenth International AAAI Conference on Web and "
+                 "Social Media, {ICWSM} 2023, Limassol, Cyprus"):
+        assert getattr(venue_of(text), "acronym", None) == "ICWSM", text
+    assert venue_of("AAAI Conference on Artificial Intelligence").acronym == "AAAI"  # type: ignore[union-attr]
+    assert venue_of("Proceedings of the 29th ACM SIGKDD Conference on Knowledge Discovery and "
+                    "Data Mining").acronym == "SIGKDD"  # type: ignore[union-attr]
+
+
+def test_a_conference_named_without_its_organiser_or_international_is_that_conference():
+    """ACM's own name of a proceedings ("Proceedings of the 28th International Conference on
+    Intelligent User Interfaces") against the table's "ACM Conference on Intelligent User
+    Interfaces": the words that name who organises it, or how widely, do not make another
+    venue; a name only ending like a known one stays unknown."""
+    iui = venue_of("ACM Conference on Intelligent User Interfaces")
+    assert iui is not None and iui.acronym == "IUI"
+    for text in ("Proceedings of the 28th International Conference on Intelligent User "
+                 "Interfaces", "International Conference on Intelligent User Interfaces",
+                 "IEEE International Conference on Intelligent User Interfaces"):
+        assert venue_of(text) == iui, text
+    for text in ("Brazilian Conference on Intelligent User Interfaces",
+                 "International Conference on Intelligent User Interfaces and Robots"):
+        assert venue_of(text) is None, text
+
+
 @pytest.mark.skipif(not (SHARED / "venues").is_dir(), reason=f"no venue data at {SHARED}")
 def test_the_table_is_what_the_script_makes_of_the_real_data(tmp_path, monkeypatch):
     pytest.importorskip("yaml", reason="PyYAML reads ccf-deadlines (the test extra has it)")
@@ -250,3 +280,16 @@ def test_reading_a_venue_grows_linearly_and_a_text_past_any_name_is_none():
     assert venue_of("{a}" * MAX_VENUE_CHARS) is None
     assert venue_of("Proceedings of the Thirty-Seventh AAAI Conference on Artificial "
                     "Intelligence, " + "Washington, DC, USA, " * 20).acronym == "AAAI"
+
+
+def test_a_venue_in_the_records_own_words_is_no_claim_whatever_the_table_makes_of_it():
+    """A record may name its venue twice (Crossref's acronym and its full title): an entry
+    citing the record's own full words agrees even where the table knows only the acronym."""
+    from llm4anno_bib.lookup import venue_claims
+
+    recorded = ("IUI", "Proceedings of the Imaginary Conference on Interfaces")
+    assert venue_claims("Proceedings of the {Imaginary} Conference on Interfaces", recorded,
+                        2023, "Crossref") == []
+    unknown = venue_claims("Proceedings of the Invented Conference on Interfaces", recorded,
+                           2023, "Crossref")
+    assert [f.kind for f in unknown] == ["venue-unknown"]
