@@ -415,8 +415,22 @@ def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
         if found is None or not found.given:
             continue
         person = name_parts(name)
-        if " ".join(person.prelast + person.last) != \
-                f"{found.particle} {found.family}".strip():
-            written[index] = found.bibtex()
+        stated = f"{found.particle} {found.family}".strip()
+        if _person_key(" ".join(person.prelast + person.last)) != _person_key(stated):
+            written[index] = _split_as(name, stated) or found.bibtex()
             changed = True
     return " and ".join(written) if changed else names
+
+
+def _split_as(name: str, family: str) -> str | None:
+    """``name`` (``Given Family``) written ``Family, Given`` with its last words as the
+    stated ``family``, in its own letters (another file's casing is no source's), or
+    ``None`` when its last words are not that family name.
+
+    >>> _split_as("Teven Le Scao", "le scao")
+    'Le Scao, Teven'
+    """
+    words, size = name.split(), len(family.split())
+    if 0 < size < len(words) and _person_key(" ".join(words[-size:])) == _person_key(family):
+        return f"{' '.join(words[-size:])}, {' '.join(words[:-size])}"
+    return None

@@ -222,3 +222,27 @@ def test_upgrade_of_a_file_citing_no_preprint_says_so(tmp_path):
     assert result.exit_code == 0
     assert f"no entry of {path} cites a preprint: nothing to do" in result.output
     assert "0 entries" not in result.output
+
+
+def test_a_name_another_entry_miscases_is_written_as_the_record_spells_it(server, tmp_path,
+                                                                         needs_dblp):
+    """The NeurIPS proceedings' own export writes "ichter, brian"; upgrading a Semantic
+    Scholar entry of the same paper in that file took that spelling into a ``Given Family``
+    list (BibTeX's family name is "Ichter" either way: nothing to settle), printing "b.
+    ichter" in a field written the other way round."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@inproceedings{neurips,\n author = {Wei, Jason and Wang, Xuezhi and ichter, brian},\n"
+        " title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},\n"
+        " booktitle = {Advances in Neural Information Processing Systems},\n"
+        " year = {2022}\n}\n\n"
+        "@Article{Wei2022ChainOT,\n author = {Jason Wei and Xuezhi Wang and Dale Schuurmans "
+        "and Maarten Bosma and E. Chi and F. Xia and Quoc Le and Denny Zhou},\n"
+        " journal = {ArXiv},\n title = {Chain of Thought Prompting Elicits Reasoning in Large "
+        "Language Models},\n volume = {abs/2201.11903},\n year = {2022}\n}\n",
+        encoding="utf-8")
+    out = tmp_path / "out.bib"
+    result = llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    assert [r.key for r in result.changed] == ["Wei2022ChainOT"]
+    authors = llm4anno_bib.load(out)["Wei2022ChainOT"].fields["author"]
+    assert "Brian Ichter" in authors and "ichter" not in authors and "," not in authors
