@@ -86,6 +86,16 @@ def connect(server, cache, offline: bool = False):
                            arxiv_politeness=fast, politeness=fast)
 
 
+def upgraded(server, tmp_path, text: str):
+    """``upgrade`` of a file holding ``text`` against the local ``server``: the result and
+    the path of the upgraded copy."""
+    import llm4anno_bib
+
+    path, out = tmp_path / "refs.bib", tmp_path / "out.bib"
+    path.write_text(text, encoding="utf-8")
+    return llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c")), out
+
+
 @pytest.fixture
 def cli_env(server, tmp_path, monkeypatch):
     """The environment that points the CLI at the local server and a fresh cache."""

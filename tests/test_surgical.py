@@ -108,16 +108,13 @@ def test_what_cannot_be_edited_safely_is_left_to_the_canonical_writer():
 def test_upgrade_writes_a_users_file_in_its_own_layout(server, tmp_path, needs_dblp):
     """The whole flow: the upgraded file keeps the user's tabs, bare year and field order;
     what changed is the type, the venue and what the record adds."""
-    from conftest import connect
+    from conftest import upgraded
 
-    path = tmp_path / "refs.bib"
-    path.write_text("@misc{christiano2017deep,\n\ttitle = {Deep reinforcement learning from "
-                    "human preferences},\n\tauthor = {Christiano, Paul and Leike, Jan and Brown,"
-                    " Tom B and Martic, Miljan and Legg, Shane and Amodei, Dario},\n\tyear = 2017,"
-                    "\n\thowpublished = {arXiv:1706.03741},\n\tnote = {my favourite},\n}\n",
-                    encoding="utf-8")
-    out = tmp_path / "out.bib"
-    result = llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    result, out = upgraded(
+        server, tmp_path, "@misc{christiano2017deep,\n\ttitle = {Deep reinforcement learning "
+        "from human preferences},\n\tauthor = {Christiano, Paul and Leike, Jan and Brown, Tom B"
+        " and Martic, Miljan and Legg, Shane and Amodei, Dario},\n\tyear = 2017,\n\t"
+        "howpublished = {arXiv:1706.03741},\n\tnote = {my favourite},\n}\n")
     assert [r.key for r in result.changed] == ["christiano2017deep"]
     text = out.read_text(encoding="utf-8")
     assert text.startswith("@inproceedings{christiano2017deep,\n\ttitle = {Deep reinforcement "

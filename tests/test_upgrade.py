@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import llm4anno_bib
 from llm4anno_bib.cli import app
 
-from conftest import connect, run_cli
+from conftest import connect, run_cli, upgraded
 
 USER_BIB = """% my paper's references
 @article{wei2022chain,
@@ -160,18 +160,16 @@ def test_a_preprint_without_an_arxiv_id_is_upgraded_as_verify_finds_it(server, t
     """No arXiv record to start from ("arXiv preprint", no id): the published version is
     found from the entry's title, authors and year by the same rule, as verify's lookup
     finds it (issue 27: upgrade changed nothing where verify --lookup --fix upgraded)."""
-    path = tmp_path / "refs.bib"
-    path.write_text("@article{zhang2023multimodal,\n  title = {Multimodal Analogical Reasoning "
-                    "over Knowledge Graphs},\n  author = {Zhang, Ningyu and Li, Lei and Chen, "
-                    "Xiang and Liang, Xiaozhuan and Deng, Shumin and Chen, Huajun},\n"
-                    "  journal = {arXiv preprint},\n  year = {2022},\n}\n", encoding="utf-8")
-    out = tmp_path / "out.bib"
-    result = llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    result, out = upgraded(
+        server, tmp_path, "@article{zhang2023multimodal,\n  title = {Multimodal Analogical "
+        "Reasoning over Knowledge Graphs},\n  author = {Zhang, Ningyu and Li, Lei and Chen, "
+        "Xiang and Liang, Xiaozhuan and Deng, Shumin and Chen, Huajun},\n"
+        "  journal = {arXiv preprint},\n  year = {2022},\n}\n")
     assert [r.key for r in result.changed] == ["zhang2023multimodal"]
-    upgraded = llm4anno_bib.load(out)["zhang2023multimodal"]
-    assert upgraded.entry_type == "inproceedings" and "journal" not in upgraded.fields
-    assert "Learning Representations" in upgraded.fields["booktitle"]
-    assert upgraded.fields["dblp"].startswith("conf/iclr/")
+    published = llm4anno_bib.load(out)["zhang2023multimodal"]
+    assert published.entry_type == "inproceedings" and "journal" not in published.fields
+    assert "Learning Representations" in published.fields["booktitle"]
+    assert published.fields["dblp"].startswith("conf/iclr/")
 
 
 def test_a_file_in_another_encoding_is_upgraded_and_written_in_it(server, tmp_path,
@@ -230,8 +228,8 @@ def test_a_name_another_entry_miscases_is_written_as_the_record_spells_it(server
     Scholar entry of the same paper in that file took that spelling into a ``Given Family``
     list (BibTeX's family name is "Ichter" either way: nothing to settle), printing "b.
     ichter" in a field written the other way round."""
-    path = tmp_path / "refs.bib"
-    path.write_text(
+    result, out = upgraded(
+        server, tmp_path,
         "@inproceedings{neurips,\n author = {Wei, Jason and Wang, Xuezhi and ichter, brian},\n"
         " title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},\n"
         " booktitle = {Advances in Neural Information Processing Systems},\n"
@@ -239,10 +237,7 @@ def test_a_name_another_entry_miscases_is_written_as_the_record_spells_it(server
         "@Article{Wei2022ChainOT,\n author = {Jason Wei and Xuezhi Wang and Dale Schuurmans "
         "and Maarten Bosma and E. Chi and F. Xia and Quoc Le and Denny Zhou},\n"
         " journal = {ArXiv},\n title = {Chain of Thought Prompting Elicits Reasoning in Large "
-        "Language Models},\n volume = {abs/2201.11903},\n year = {2022}\n}\n",
-        encoding="utf-8")
-    out = tmp_path / "out.bib"
-    result = llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+        "Language Models},\n volume = {abs/2201.11903},\n year = {2022}\n}\n")
     assert [r.key for r in result.changed] == ["Wei2022ChainOT"]
     authors = llm4anno_bib.load(out)["Wei2022ChainOT"].fields["author"]
     assert "Brian Ichter" in authors and "ichter" not in authors and "," not in authors
