@@ -28,7 +28,7 @@ from llm4anno_bib.errors import BibWarning, ReadError
 from llm4anno_bib.filetext import SourceText, block_values
 from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.model import (Category, Correction, Entry, Fields, LazyEntries, Library,
-                                derived_values)
+                                derived_values, venue_text)
 
 FORMAT = 13
 
@@ -416,12 +416,13 @@ def _entry_row(e: Entry) -> list[Any]:
     # cold parse's memory peak); values equal to their field (most titles and venues) are
     # not stored twice
     fields = e.fields
-    derived = derived_values(fields)
+    derived = derived_values(fields, e.entry_type)
     title, authors, venue = derived["title"], derived["bib_authors"], derived["venue"]
     return [e.key, e.entry_type, [part for pair in fields.items() for part in pair],
             None if title == fields.get("title") else title,
             None if authors == _plain_split(fields) else list(authors),
-            None if venue == _venue_field(fields) else venue, list(derived["aliases"])]
+            None if venue == venue_text(fields, e.entry_type) else venue,
+            list(derived["aliases"])]
 
 
 def _plain_split(fields: Mapping[str, str]) -> tuple[str, ...]:
@@ -429,10 +430,6 @@ def _plain_split(fields: Mapping[str, str]) -> tuple[str, ...]:
     every entry (not for an " and " inside braces), so only the others are stored."""
     names = fields.get("author") or fields.get("editor") or ""
     return tuple(" ".join(names.split()).split(" and ")) if names else ()
-
-
-def _venue_field(fields: Mapping[str, str]) -> str | None:
-    return fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or None
 
 
 def _entry(row: list[Any]) -> Entry:

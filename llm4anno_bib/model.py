@@ -205,7 +205,8 @@ class Entry:
     @property
     def venue(self) -> str | None:
         """The booktitle or journal as plain text (``arXiv`` for a preprint without one)."""
-        return self._value("venue", lambda: _venue_of(self.fields, self.arxiv_id))
+        return self._value("venue", lambda: _venue_of(self.fields, self.arxiv_id,
+                                                      self.entry_type))
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -381,8 +382,24 @@ def _arxiv_id_of(fields: Mapping[str, str]) -> str | None:
     return fields.get("eprint") if prefix.lower() == "arxiv" else None
 
 
-def _venue_of(fields: Mapping[str, str], arxiv_id: str | None) -> str | None:
-    raw = fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle")
+def venue_text(fields: Mapping[str, str], entry_type: str) -> str | None:
+    """The venue field's value as BibTeX prints it: an article's journal (Semantic Scholar
+    writes a booktitle beside it, which BibTeX ignores), else the booktitle, else a journal.
+
+    >>> venue_text({"booktitle": "NeurIPS", "journal": "ArXiv"}, "Article")
+    'ArXiv'
+    """
+    order = _ARTICLE_VENUES if entry_type.lower() == "article" else _VENUES
+    return next((fields[name] for name in order if fields.get(name)), None)
+
+
+_VENUES = ("booktitle", "journal", "journaltitle")
+_ARTICLE_VENUES = ("journal", "journaltitle", "booktitle")
+
+
+def _venue_of(fields: Mapping[str, str], arxiv_id: str | None,
+              entry_type: str) -> str | None:
+    raw = venue_text(fields, entry_type)
     if raw is None and arxiv_id:
         return "arXiv"
     return latex_to_text(raw) if raw else None
@@ -396,12 +413,13 @@ def _aliases_of(fields: Mapping[str, str]) -> tuple[str, ...]:
     return _split_list(fields.get("ids", ""))
 
 
-def derived_values(fields: Mapping[str, str]) -> dict[str, Any]:
+def derived_values(fields: Mapping[str, str], entry_type: str) -> dict[str, Any]:
     """What the parsed-library cache keeps of an entry of these fields beside them
     (``title``, ``bib_authors``, ``venue``: where reading them takes LaTeX or braces;
     ``aliases``: for its key index), computed now and kept nowhere."""
     return {"title": _title_of(fields), "bib_authors": _bib_authors_of(fields),
-            "venue": _venue_of(fields, _arxiv_id_of(fields)), "aliases": _aliases_of(fields)}
+            "venue": _venue_of(fields, _arxiv_id_of(fields), entry_type),
+            "aliases": _aliases_of(fields)}
 
 
 _ACRONYMS = (
@@ -457,7 +475,7 @@ def venue_key(entry: Entry) -> str | None:
     acronym = venue_acronym(entry)
     if acronym and acronym != "arXiv":
         return acronym
-    text = latex_to_text(entry.fields.get("booktitle") or entry.fields.get("journal") or "")
+    text = latex_to_text(venue_text(entry.fields, entry.entry_type) or "")
     for word in re.findall(r"[A-Za-z]+", text):
         if word.lower() in _VENUE_WORDS:
             return _VENUE_WORDS[word.lower()]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import llm4anno_bib
 from llm4anno_bib.bibfile import parse_bibtex, read_library, render_library
 from llm4anno_bib.cli import app
 from llm4anno_bib.errors import UnknownFormat, UnknownStyle
@@ -134,6 +135,22 @@ def test_csl_json_items(library):
     raft = by_id["dong2023raft"]
     assert raft["type"] == "article" and raft["number"] == "arXiv:2304.06767"
     assert all("\\" not in json.dumps(i["title"]) for i in items)  # plain text, no LaTeX
+
+
+def test_an_articles_venue_is_its_journal_as_bibtex_prints_it(tmp_path):
+    """Semantic Scholar exports ``@Article`` with a ``booktitle`` beside ``journal =
+    {ArXiv}``: BibTeX prints the journal, and so must every reading of the venue (the
+    library's list, its cache, CSL-JSON)."""
+    path = tmp_path / "s2.bib"
+    path.write_text("@Article{Wei2022ChainOT,\n author = {Jason Wei and Denny Zhou},\n "
+                    "booktitle = {Neural Information Processing Systems},\n journal = {ArXiv},"
+                    "\n title = {Chain of Thought Prompting},\n volume = {abs/2201.11903},\n"
+                    " year = {2022}\n}\n\n@inproceedings{both,\n title = {T},\n booktitle = "
+                    "{Proc. of {ICML}},\n journal = {J},\n year = {2022}\n}\n", encoding="utf-8")
+    for read in (llm4anno_bib.load(path), llm4anno_bib.load(path)):  # parsed, then cached
+        assert [e.venue for e in read] == ["ArXiv", "Proc. of ICML"]
+        items = json.loads(read.export("csl-json"))
+        assert [i.get("container-title") for i in items] == ["ArXiv", "Proc. of ICML"]
 
 
 def test_pandoc_citeproc_renders_every_entry_without_warning(tmp_path, library):

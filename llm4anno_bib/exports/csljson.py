@@ -13,7 +13,7 @@ from typing import Any
 
 from llm4anno_bib._text import latex_to_text
 from llm4anno_bib.ids import PAGE_DASH, project_url
-from llm4anno_bib.model import Entry, Library
+from llm4anno_bib.model import Entry, Library, venue_text
 from llm4anno_bib.names import Name, split_name, split_names
 
 _TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
@@ -38,7 +38,7 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     if entry.year is not None:
         parts = [entry.year] + ([entry.month] if entry.month else [])
         item["issued"] = {"date-parts": [parts]}
-    container = values.get("booktitle") or values.get("journal") or values.get("journaltitle")
+    container = venue_text(values, entry.entry_type)
     project = project_url(values)
     if container and not project:
         item["container-title"] = latex_to_text(container)
