@@ -404,7 +404,10 @@ def _named_by_doi(doi: str) -> tuple[str, str] | None:
 
 
 # Where a hand-typed entry puts an arXiv id: ``journal = {arXiv preprint arXiv:2201.11903}``.
-_ARXIV_ID_FIELDS = ("url", "pdf", "journal", "booktitle", "howpublished", "note")
+# (NASA ADS writes the id as the eid and pages of its "arXiv e-prints" journal; some exports
+# as a number)
+_ARXIV_ID_FIELDS = ("url", "pdf", "journal", "journaltitle", "booktitle", "howpublished",
+                    "note", "eid", "pages", "number")
 
 
 def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
@@ -436,8 +439,12 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
         if found:
             return found
     volume = fields.get("volume", "").strip()
-    if volume.lower().startswith("abs/") and fields.get("journal", "").strip().lower() == "corr":
-        return parse_arxiv_id("arXiv:" + volume[4:])  # DBLP's CoRR: volume = {abs/<id>}
+    if volume.lower().startswith("abs/") and \
+            fields.get("journal", "").strip().lower() in ("corr", "arxiv"):
+        # DBLP's CoRR, and Semantic Scholar's "ArXiv" after it: volume = {abs/<id>}
+        return parse_arxiv_id("arXiv:" + volume[4:])
+    if fields.get("arxivid"):  # Mendeley's own field, the bare id
+        return parse_arxiv_id("arXiv:" + fields["arxivid"].strip())
     return None
 
 

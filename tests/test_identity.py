@@ -30,6 +30,16 @@ from conftest import ROOT
     ({"eprint": "12345678", "eprinttype": "pubmed"}, None),
     ({"journal": "Nature 2201.11903"}, None),  # digits that are not said to be arXiv's
     ({"note": "arXiv:2213.00001"}, None),  # no 13th month
+    # Semantic Scholar: its "ArXiv" journal with DBLP's "abs/" volume
+    ({"journal": "ArXiv", "volume": "abs/2201.11903"}, "2201.11903"),
+    ({"journal": "Nature", "volume": "abs/2201.11903"}, None),
+    # NASA ADS: "arXiv e-prints" with the id as its eid and pages
+    ({"journal": "arXiv e-prints", "eid": "arXiv:2201.11903", "pages": "arXiv:2201.11903"},
+     "2201.11903"),
+    ({"arxivid": "2201.11903v2"}, "2201.11903"),  # Mendeley
+    ({"journaltitle": "arXiv preprint arXiv:2201.11903"}, "2201.11903"),  # biblatex
+    ({"number": "arXiv:2201.11903"}, "2201.11903"),
+    ({"pages": "2201--11903"}, None),
 ])
 def test_the_arxiv_id_is_found_wherever_an_entry_carries_it(fields, expected):
     assert arxiv_id_in(fields) == expected
