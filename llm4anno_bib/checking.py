@@ -524,13 +524,15 @@ def _quote_rule(checked: _Checked) -> Iterator[_Finding]:
 
 def _identifier_rule(checked: _Checked) -> Iterator[_Finding]:
     values = checked.entry.fields
-    doi = values.get("doi")
-    if doi is not None and not is_doi(doi.strip()):
+    # an empty identifier (IEEE Xplore writes every field it lacks as {}) names nothing,
+    # and BibTeX prints nothing for it
+    doi = values.get("doi", "").strip() or None
+    if doi is not None and not is_doi(doi):
         yield ("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
                "doi")
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
-    eprint = values.get("eprint")
-    if prefix == "arxiv" and eprint is not None and not is_arxiv_id(eprint.strip()):
+    eprint = values.get("eprint", "").strip() or None
+    if prefix == "arxiv" and eprint is not None and not is_arxiv_id(eprint):
         yield ("bad-arxiv-id", f"'{eprint}' is not an arXiv id (2201.11903 or hep-th/9901001)",
                "eprint")
 

@@ -95,6 +95,10 @@ ACCEPTED = [
     pytest.param(GOOD.replace("\n", "\r").encode(), id="lone-cr"),
     pytest.param(b'@misc{a,\n  title = "Quote {"} and {\\"u}",\n  note = {},\n}\n',
                  id="braced-quote-and-empty-braces"),
+    # IEEE Xplore exports every field it has no value for empty: BibTeX prints nothing
+    pytest.param(b"@INPROCEEDINGS{a,\n  author={A. B},\n  booktitle={Proc},\n  title={T},\n"
+                 b"  year={2022},\n  volume={},\n  number={},\n  pages={},\n  doi={},\n"
+                 b"  eprint={},\n  archiveprefix={arXiv},\n  url={ }}\n", id="ieee-empty-fields"),
 ]
 
 
