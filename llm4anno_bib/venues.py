@@ -86,6 +86,9 @@ def names_preprint(value: str) -> bool:
 # Where and when a preprint appeared: on its published version these are the preprint's
 # (journal = {arXiv preprint ...}, number = {arXiv:2103.05331}), never the published work's
 _PREPRINT_PLACE = frozenset({"journal", "howpublished", "publisher", "volume", "number", "month"})
+# fields that may name the preprint itself: NASA ADS writes its id as the eid and the pages
+# ("arXiv:2201.11903"), which would print as the published paper's pages
+_NAMING_THE_PREPRINT = frozenset({"note", "doi", "eid", "pages"})
 
 
 def preprint_only(name: str, value: str) -> bool:
@@ -97,8 +100,11 @@ def preprint_only(name: str, value: str) -> bool:
     (True, True)
     >>> preprint_only("note", "Oral presentation"), preprint_only("title", "arXiv")
     (False, False)
+    >>> preprint_only("pages", "arXiv:2201.11903"), preprint_only("pages", "24824--24837")
+    (True, False)
     """
-    return name in _PREPRINT_PLACE or name in ("note", "doi") and names_preprint(value)
+    return name in _PREPRINT_PLACE or name in _NAMING_THE_PREPRINT and names_preprint(value)
+
 
 
 # The longest text read as a venue's name: proceedings names with their edition, dates and

@@ -241,3 +241,23 @@ def test_a_name_another_entry_miscases_is_written_as_the_record_spells_it(server
     assert [r.key for r in result.changed] == ["Wei2022ChainOT"]
     authors = llm4anno_bib.load(out)["Wei2022ChainOT"].fields["author"]
     assert "Brian Ichter" in authors and "ichter" not in authors and "," not in authors
+
+
+def test_the_preprints_own_pages_and_eid_leave_the_published_entry(server, tmp_path,
+                                                                  needs_dblp):
+    """NASA ADS writes a preprint's id as its eid and pages: left on the NeurIPS entry they
+    printed as the paper's pages ("pp. arXiv:2201.11903"). The user's own fields stay."""
+    result, out = upgraded(
+        server, tmp_path, "@ARTICLE{2022arXiv220111903W,\n       author = {{Wei}, Jason and "
+        "{Wang}, Xuezhi and {Schuurmans}, Dale and {Bosma}, Maarten and {Ichter}, Brian and "
+        "{Xia}, Fei and {Chi}, Ed and {Le}, Quoc and {Zhou}, Denny},\n        title = \"{Chain-"
+        "of-Thought Prompting Elicits Reasoning in Large Language Models}\",\n      journal = "
+        "{arXiv e-prints},\n         year = 2022,\n          eid = {arXiv:2201.11903},\n"
+        "        pages = {arXiv:2201.11903},\n          doi = {10.48550/arXiv.2201.11903},\n"
+        "archivePrefix = {arXiv},\n       eprint = {2201.11903},\n      adsnote = {Provided by "
+        "the SAO/NASA Astrophysics Data System}\n}\n")
+    assert [r.key for r in result.changed] == ["2022arXiv220111903W"]
+    fields = llm4anno_bib.load(out)["2022arXiv220111903W"].fields
+    assert "Neural Information Processing Systems" in fields["booktitle"]
+    assert not {"eid", "pages", "doi", "journal"} & set(fields)
+    assert fields["eprint"] == "2201.11903" and fields["adsnote"].startswith("Provided")
