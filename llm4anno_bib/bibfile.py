@@ -996,6 +996,7 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
             moved = venues_added.pop(0)
             spanned.add(moved)
             renamed = _renamed(text, spans, name, start, value_start, moved)
+            start, renamed = _right_aligned(text, spans, start, renamed)
             edits.append((start, value_end, renamed + _delimited(written, moved, new[moved])))
         elif lower not in new:
             edits.append(_field_removal(text, start, value_end))
@@ -1050,6 +1051,20 @@ def _aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | 
     return column if aligned else None
 
 
+def _right_aligned_column(text: str, spans: list[tuple[str, int, int, int]]) -> int | None:
+    """The column of '=' on its line where the entry right-aligns its names (NASA ADS's
+    layout: "       author = ", "archivePrefix = "), else ``None``."""
+    starts = [text.rfind("\n", 0, s) + 1 for _n, s, _v, _e in spans]
+    if len(spans) < 3 or any(text[line:s].strip() for line, (_n, s, _v, _e)
+                             in zip(starts, spans)):
+        return None  # fields side by side on a line, or too few to tell
+    columns = [text.index("=", s + len(n)) - line for line, (n, s, _v, _e) in zip(starts, spans)]
+    column = max(set(columns), key=columns.count)
+    indents = {s - line for line, (_n, s, _v, _e) in zip(starts, spans)}
+    return column if columns.count(column) * 3 >= len(columns) * 2 and len(indents) > 1 \
+        else None
+
+
 def _fields_inline(text: str, spans: list[tuple[str, int, int, int]],
                    fields: list[tuple[str, str]]) -> tuple[int, int, str]:
     """New fields after the last one of an entry on one line, separated as its fields are."""
@@ -1088,6 +1103,17 @@ def _renamed(text: str, spans: list[tuple[str, int, int, int]], name: str, start
     if column is not None and not gap.strip():
         gap = " " * max(column - len(new_name), 1)
     return f"{_name_cased(new_name, spans)}{gap}={rest}"
+
+
+def _right_aligned(text: str, spans: list[tuple[str, int, int, int]], start: int,
+                   renamed: str) -> tuple[int, str]:
+    """Where a renamed field's text starts, and that text: from its line's start, padded to
+    the '=' column, in an entry that right-aligns its names; else as it was."""
+    column = _right_aligned_column(text, spans)
+    if column is None:
+        return start, renamed
+    name_and_gap, equals, rest = renamed.partition("=")
+    return text.rfind("\n", 0, start) + 1, name_and_gap.rjust(column) + equals + rest
 
 
 def _delimited(written: str, name: str, value: str) -> str:
@@ -1140,9 +1166,11 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
         after += 1
     comma = after < len(text) and text[after] == ","
     like, bare = _delimiters_of([text[v:e] for _n, _s, v, e in spans])
-    lines = [f"{indent}{_name_cased(n, spans)}"
-             f"{' ' * max(column - len(n), 1) if column else gap}={spaced}"
-             f"{_delimited('0' if bare and v.isdigit() else like, n, v)}"
+    right = _right_aligned_column(text, spans)
+    lines = [(f"{_name_cased(n, spans)}{gap}".rjust(right) if right else
+              f"{indent}{_name_cased(n, spans)}"
+              f"{' ' * max(column - len(n), 1) if column else gap}") +
+             f"={spaced}{_delimited('0' if bare and v.isdigit() else like, n, v)}"
              for n, v in fields]
     ending = "," if comma else ""
     if comma:

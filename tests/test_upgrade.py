@@ -261,3 +261,6 @@ def test_the_preprints_own_pages_and_eid_leave_the_published_entry(server, tmp_p
     assert "Neural Information Processing Systems" in fields["booktitle"]
     assert not {"eid", "pages", "doi", "journal"} & set(fields)
     assert fields["eprint"] == "2201.11903" and fields["adsnote"].startswith("Provided")
+    text = out.read_text(encoding="utf-8")  # its names right-aligned, as ADS writes them
+    assert "\n    booktitle = {Advances in Neural" in text
+    assert "\n         dblp = {conf/nips/" in text and "\n          url = {http" in text
