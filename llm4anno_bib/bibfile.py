@@ -623,11 +623,31 @@ def _raise_failed(parsed: bibtexparser.Library, path: str, lines: BlockLines,
         if isinstance(block, btp.DuplicateFieldKeyBlock):
             raise BibSyntaxError(f"{block.error}; nothing was changed. Keep one of them.",
                                  path=path, line=line)
-        reason = (str(getattr(block, "error", None) or "").strip().splitlines() or
-                  ["unbalanced braces or quotes, or the file ends inside the entry"])[0]
+        line, reason = syntax_failure(block, line)
         raise BibSyntaxError(
             f"this block cannot be parsed ({reason}); nothing was changed. "
             "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
+
+
+def syntax_failure(block: btp.Block, line: int) -> tuple[int, str]:
+    """Where a block bibtexparser could not read (its first ``line``) goes wrong, and why:
+    a value never closed (the block's line: it ran on into the next block or the file's
+    end), else the line the parse stopped at with the reason it gives, in words ("two commas
+    in a row" for what it calls a field name missing its '=')."""
+    raw = str(getattr(block, "raw", "") or "")
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or "").strip()
+    stop = getattr(error, "end_index", None)
+    at = line + raw[:stop].count("\n") if isinstance(stop, int) else line
+    if "after entry key, but found `,`" in reason:  # (bibtexparser's "entry key": a field's)
+        return at, "two commas in a row: a field is missing between them, or a comma too many"
+    if reason.startswith("Expected comma after entry key"):  # (here: the citation key)
+        return at, "a comma is missing after the entry's key"
+    if not reason or "block start" in reason or "end of file" in reason:
+        unclosed = "braces" if raw.count("{") != raw.count("}") else "braces or quotes"
+        where = "the next block" if "block start" in reason else "the end of the file"
+        return line, f"unbalanced {unclosed}: the entry runs on into {where}"
+    return at, reason.replace("`", "'")
 
 
 def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],

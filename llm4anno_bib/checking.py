@@ -24,7 +24,7 @@ from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, prot
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
-    reading_text, rewritten_entries, unenclosed,
+    reading_text, rewritten_entries, syntax_failure, unenclosed,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -417,8 +417,7 @@ def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Pro
         entry = block.ignore_error_block
         return Problem(path, line, getattr(entry, "key", None), "duplicate-field",
                        f"{block.error}; keep one of them")
-    raw = getattr(block, "raw", "")
-    reason = "unbalanced braces" if raw.count("{") != raw.count("}") else "a syntax error"
+    line, reason = syntax_failure(block, line)
     return Problem(path, line, None, "syntax",
                    f"this block cannot be read ({reason}); fix it before anything else reads "
                    "the file")

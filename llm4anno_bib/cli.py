@@ -954,6 +954,16 @@ def main() -> None:
             raise
     except _StdoutFailed as failed:
         _stdout_failed(failed.error)
+    except Exception as error:  # noqa: BLE001 (a bug of ours: said in one line, not a traceback)
+        if _DEBUG:
+            raise
+        sys.stderr.write(f"llm4anno-bib: internal error ({type(error).__name__}: "
+                         f"{str(error)[:300]}); this is a bug. Run the command again with "
+                         "--debug and report what it prints.\n")
+        sys.exit(INTERNAL_ERROR)
+
+
+INTERNAL_ERROR = 70  # (sysexits' EX_SOFTWARE)
 
 
 class _StdoutFailed(Exception):

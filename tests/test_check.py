@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import llm4anno_bib
 from llm4anno_bib.checking import check, check_bytes
 from llm4anno_bib.cli import app
+from llm4anno_bib.errors import BibSyntaxError
 
 from conftest import ROOT, SHARED
 
@@ -66,6 +67,26 @@ CATALOGUE = [
     pytest.param(b"@misc{a,\n  title = ,\n  year = 2020,\n}\n", "empty-value", 2,
                  id="field-without-a-value"),
 ]
+
+
+@pytest.mark.parametrize(("text", "line", "said"), [
+    (b"@misc{a,\n  title = {T},,\n  year = 2020\n}\n", 2, "two commas in a row"),
+    (b"@misc{a\n  title = {T},\n}\n", 2, "a comma is missing after the entry's key"),
+    (b"@misc{a,\n  title = {T{},\n  year = 2020\n}\n@misc{b,\n  title = {X},\n}\n", 1,
+     "unbalanced braces: the entry runs on into the next block"),
+    (b'@misc{a,\n  title = "T,\n  year = 2020\n}\n', 1,
+     "unbalanced braces or quotes: the entry runs on into the end of the file"),
+])
+def test_a_block_that_cannot_be_read_says_where_and_why(tmp_path, text, line, said):
+    """A doubled comma was reported as "unbalanced braces" at the entry's first line: the
+    reason bibtexparser gives, at the line where it stopped, in check and in every reader."""
+    (problem,) = [p for p in check_bytes(text, "refs.bib") if p.code == "syntax"]
+    assert problem.line == line and said in problem.message
+    path = tmp_path / "refs.bib"
+    path.write_bytes(text)
+    with pytest.raises(BibSyntaxError) as raised:
+        llm4anno_bib.load(path)
+    assert raised.value.line == line and said in str(raised.value)
 
 
 @pytest.mark.parametrize(("text", "code", "line"), CATALOGUE)

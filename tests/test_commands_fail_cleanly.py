@@ -199,3 +199,33 @@ def test_a_standard_stream_closed_from_the_start_is_said_never_a_traceback(tmp_p
                           timeout=120, cwd=ROOT, preexec_fn=lambda: os.close(closed))
     stderr = done.stderr.decode()
     assert done.returncode == code and said in stderr and "Traceback" not in stderr, stderr
+
+
+def test_a_bug_of_ours_is_one_line_and_exit_70_and_debug_shows_the_traceback(
+        tmp_path, monkeypatch, capsys):
+    """Whatever the library raises that is no ``Llm4AnnoBibError`` is a bug: one line
+    saying so and how to report it, exit 70 (sysexits' EX_SOFTWARE), never a traceback
+    unless asked for."""
+    import llm4anno_bib
+    from llm4anno_bib import cli
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug planted by the test")
+
+    monkeypatch.setattr(llm4anno_bib, "check", broken)
+    path = tmp_path / "refs.bib"
+    path.write_text("@misc{a,\n  title = {T},\n}\n", encoding="utf-8")
+    for debug in ([], ["--debug"]):
+        monkeypatch.setattr(sys, "argv", ["llm4anno-bib", *debug, "check", str(path)])
+        monkeypatch.setattr(cli, "_DEBUG", False)
+        if debug:
+            with pytest.raises(ZeroDivisionError):
+                cli.main()
+            continue
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+        assert exited.value.code == cli.INTERNAL_ERROR == 70
+        said = capsys.readouterr().err
+        assert said.splitlines() == [
+            "llm4anno-bib: internal error (ZeroDivisionError: a bug planted by the test); this "
+            "is a bug. Run the command again with --debug and report what it prints."]
