@@ -264,9 +264,12 @@ def _table() -> _Table:
     names: dict[str, Venue] = {}
     journals: dict[str, Venue] = {}
     by_stream: dict[str, Venue] = {}
-    # each name comes with its key (``squeezed``), made by scripts/build_venues.py
-    for acronym, name, kind, stream, key in data["conferences"] + data["exceptions"]:
-        venue = Venue(acronym, name, kind, stream)
+    # each name comes with its key (``squeezed``), made by scripts/build_venues.py; the
+    # exceptions first: a venue's newer name there ("The Web Conference") is the one written
+    for acronym, name, kind, stream, key in data["exceptions"] + data["conferences"]:
+        known = by_stream.get(stream)  # (AsiaCCS and CCS share DBLP's conf/ccs)
+        venue = known if known and known.acronym == acronym else Venue(acronym, name, kind,
+                                                                        stream)
         if kind in ("conference", "workshop"):
             acronyms.setdefault(acronym, venue)
             names.setdefault(key, venue)

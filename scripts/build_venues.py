@@ -35,6 +35,14 @@ EXCEPTIONS = [
     ("arXiv", "arXiv", "preprint", "journals/corr"),
     # a proceedings series (ICML, AISTATS, COLT publish in it): no venue of its own
     ("PMLR", "Proceedings of Machine Learning Research", "series", None),
+    # WWW's name since 2018 ("Proceedings of the ACM Web Conference 2023"); ccf-deadlines
+    # keeps the older "International World Wide Web Conferences"
+    ("WWW", "The Web Conference", "conference", "conf/www"),
+    # crowdsourcing and fairness venues of data-annotation work, in neither data set
+    ("HCOMP", "AAAI Conference on Human Computation and Crowdsourcing", "conference",
+     "conf/hcomp"),
+    ("FAccT", "ACM Conference on Fairness, Accountability, and Transparency", "conference",
+     "conf/fat"),
 ]
 ATTRIBUTION = (
     "Conferences: ccf-deadlines (https://github.com/ccfddl/ccf-deadlines, commit "

@@ -84,6 +84,25 @@ def test_an_organiser_named_before_conference_is_not_the_venue():
                     "Data Mining").acronym == "SIGKDD"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("acronym, spellings", [
+    ("WWW", ["WWW", "The Web Conference", "Proceedings of the ACM Web Conference 2023",
+             "WWW '23: Proceedings of the ACM Web Conference 2023",
+             "International World Wide Web Conferences", "Proceedings of the Web Conference "
+             "2021"]),
+    ("HCOMP", ["HCOMP", "Proceedings of the AAAI Conference on Human Computation and "
+                        "Crowdsourcing"]),
+    ("FAccT", ["FAccT '23", "Proceedings of the 2021 ACM Conference on Fairness, "
+                            "Accountability, and Transparency"]),
+])
+def test_venues_of_annotation_work_the_data_sets_lack_or_name_the_old_way(acronym, spellings):
+    """Crowdsourcing and fairness venues, and WWW under its name since 2018: one venue,
+    written one way (its newer name) by ``export --venues full``."""
+    found = [venue_of(text) for text in spellings]
+    assert [getattr(v, "acronym", None) for v in found] == [acronym] * len(spellings)
+    assert len({v.written("full") for v in found if v}) == 1
+    assert venue_of("International Semantic Web Conference").acronym == "ISWC"  # type: ignore[union-attr]
+
+
 def test_a_conference_named_without_its_organiser_or_international_is_that_conference():
     """ACM's own name of a proceedings ("Proceedings of the 28th International Conference on
     Intelligent User Interfaces") against the table's "ACM Conference on Intelligent User
