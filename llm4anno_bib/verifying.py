@@ -178,15 +178,18 @@ def _ids(entry: Entry) -> dict[str, str]:
 
 def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str],
               first_only: bool = False) -> list[str]:
-    """Each author's family name, folded (``others`` as itself); ``first_only``: the first
-    author's alone."""
+    """The last word of each author's family name, folded (``others`` as itself);
+    ``first_only``: the first author's alone."""
     families = []
     for name in entry.bib_authors[:1] if first_only else entry.bib_authors:
         if name.lower() == "others":
             families.append("others")
             continue
         if name not in memo:  # the same people recur: split each spelling once
-            memo[name] = normalise_title(split_name(name, known).family).replace(" ", "")
+            # its last word, as the lookup compares names: "Filipe de Avila Belbute Peres"
+            # (family "Avila Belbute Peres") is "Peres, Filipe de Avila Belbute"
+            words = normalise_title(split_name(name, known).family).split()
+            memo[name] = words[-1] if words else ""
         families.append(memo[name])
     return families
 

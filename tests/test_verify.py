@@ -475,6 +475,22 @@ def test_a_sort_only_macro_in_a_name_is_no_other_author(library):
     assert verify_text(cited, library, "refs.bib").entries[0].findings == ()
 
 
+def test_a_name_with_a_particle_written_family_first_is_the_same_person(library):
+    """The library has "Filipe de Avila Belbute Peres" (BibTeX: family "Avila Belbute
+    Peres"); Google Scholar writes "Peres, Filipe de Avila Belbute" (family "Peres"). The
+    same person, as the lookup compares them: the last word of the family name. It was
+    "missing Filipe de Avila Belbute Peres; not authors: Filipe de Avila Belbute Peres"."""
+    entry = library["openai2023gpt"]
+    cited = entry.bibtex.replace("Filipe de Avila Belbute Peres", "Peres, Filipe de Avila "
+                                 "Belbute").replace("Henrique Ponde de Oliveira Pinto",
+                                                    "Pinto, Henrique Ponde de Oliveira")
+    assert cited != entry.bibtex
+    assert verify_text(cited, library, "refs.bib").entries[0].findings == ()
+    dropped = cited.replace(" and Peres, Filipe de Avila Belbute", "")
+    (finding,) = verify_text(dropped, library, "refs.bib").entries[0].findings
+    assert finding.message == "the authors differ (missing Filipe de Avila Belbute Peres)"
+
+
 def test_the_missing_authors_are_named_given_names_first(library):
     entry = library["dai2023gpt"]
     cited = entry.bibtex.replace(" and Dong, Li and Hao, Yaru", "")
