@@ -43,7 +43,7 @@ from llm4anno_bib.filetext import (
     block_values,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
-from llm4anno_bib.names import comma_listed, split_names
+from llm4anno_bib.names import comma_listed, family_first, split_names
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "comma_listed_names", "concatenated_parts", "decode_bib", "edited_entry",
@@ -1175,28 +1175,82 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
     name, start, value_start, value_end = spans[-1]
     if "\n" not in text[:close]:  # an entry on one line stays on one line
         return _fields_inline(text, spans, fields)
+    lines = _lines_like(text, spans, fields)
+    after = value_end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    comma = after < len(text) and text[after] == ","
+    ending = "," if comma else ""
+    if comma:
+        return after + 1, after + 1, "".join(newline + line + "," for line in lines)
+    return value_end, value_end, "," + "".join(newline + line + "," for line in lines[:-1]) + \
+        newline + lines[-1] + ending
+
+
+def _lines_like(text: str, spans: list[tuple[str, int, int, int]],
+                fields: list[tuple[str, str]]) -> list[str]:
+    """``fields`` written on lines like the last field of the entry ``text`` (its
+    indentation, the column of its '=' or its right-aligned names, its spacing, its names'
+    case and its delimiters), without commas."""
+    name, start, value_start, _value_end = spans[-1]
     line_start = text.rfind("\n", 0, start) + 1
     indent = text[line_start:start] if not text[line_start:start].strip() else " "
     equals = text.index("=", start + len(name))
     spaced = " " if text[equals + 1:value_start].startswith((" ", "\t")) else ""
     column = _aligned_column(text, spans)
     gap = text[start + len(name):equals]
-    after = value_end
-    while after < len(text) and text[after] in " \t":
-        after += 1
-    comma = after < len(text) and text[after] == ","
     like, bare = _delimiters_of([text[v:e] for _n, _s, v, e in spans])
     right = _right_aligned_column(text, spans)
-    lines = [(f"{_name_cased(n, spans)}{gap}".rjust(right) if right else
-              f"{indent}{_name_cased(n, spans)}"
-              f"{' ' * max(column - len(n), 1) if column else gap}") +
-             f"={spaced}{_delimited('0' if bare and v.isdigit() else like, n, v)}"
-             for n, v in fields]
-    ending = "," if comma else ""
-    if comma:
-        return after + 1, after + 1, "".join(newline + line + "," for line in lines)
-    return value_end, value_end, "," + "".join(newline + line + "," for line in lines[:-1]) + \
-        newline + lines[-1] + ending
+    return [(f"{_name_cased(n, spans)}{gap}".rjust(right) if right else
+             f"{indent}{_name_cased(n, spans)}"
+             f"{' ' * max(column - len(n), 1) if column else gap}") +
+            f"={spaced}{_delimited('0' if bare and v.isdigit() else like, n, v)}"
+            for n, v in fields]
+
+
+def entry_written_like(entry: Entry, model: str) -> str | None:
+    """``entry`` as BibTeX laid out like the entry ``model`` (a user's own, over lines):
+    its type's case, its fields' lines (``_lines_like``), a comma after the last field where
+    it has one, its line endings, and its authors ``Family, Given`` where it writes every
+    one so. ``None`` where ``model`` is no plain entry over lines of two fields or more, or
+    the result would not read back as ``entry``.
+
+    >>> model = '@ARTICLE{m,\\n  TITLE = "T",\\n  AUTHOR = "Doe, Jane"\\n}'
+    >>> print(entry_written_like(Entry.from_fields("k", "misc", {"author": "Ada Lovelace",
+    ...                                                          "year": "1843"}), model))
+    @MISC{k,
+      AUTHOR = "Lovelace, Ada",
+      YEAR = "1843"
+    }
+    """
+    from llm4anno_bib._fastsplit import entry_layout
+
+    layout = entry_layout(model)
+    if layout is None or len(layout[2]) < 2 or "\n" not in model[:layout[1]]:
+        return None
+    type_end, close, spans = layout
+    newline = "\r\n" if "\r\n" in model else "\n"
+    written_type = model[1:type_end]
+    kind = entry.entry_type.upper() if written_type.isupper() else \
+        entry.entry_type.capitalize() if written_type[:1].isupper() else entry.entry_type
+    fields = dict(entry.fields)
+    if _family_first(model, spans):
+        for name in _NAME_FIELDS & fields.keys():
+            fields[name] = " and ".join(family_first(person)
+                                        for person in split_names(fields[name]))
+    tail = model[spans[-1][3]:close + 1]  # ",\n}" or "\n}": the last field's comma, or none
+    text = f"@{kind}{{{entry.key},{newline}" + f",{newline}".join(
+        _lines_like(model, spans, list(fields.items()))) + tail
+    return text if _reads_as(text, entry.entry_type, fields) else None
+
+
+def _family_first(model: str, spans: list[tuple[str, int, int, int]]) -> bool:
+    """Whether the entry ``model`` writes every author ``Family, Given``."""
+    for name, _start, value_start, value_end in spans:
+        if name.lower() == "author":
+            names = split_names(model[value_start + 1:value_end - 1])
+            return len(names) > 0 and all(family_first(n) == n for n in names)
+    return False
 
 
 def write_library(library: Library, path: str | os.PathLike[str]) -> bool:

@@ -17,7 +17,8 @@ from typing import Any
 
 from llm4anno_bib._libcache import content_digest, keep_works, kept_works
 from llm4anno_bib.bibfile import (
-    ParsedBib, decode_bib, file_warnings, line_ending, parse_entries, text_encoding,
+    ParsedBib, decode_bib, entry_written_like, file_warnings, line_ending, parse_entries,
+    text_encoding,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.errors import BibWarning, Llm4AnnoBibError
@@ -66,6 +67,8 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
     added, skipped = _sorted_out(library, rows, path)
     newline = line_ending(text)
     addition = library.with_entries(added).export(format, venues=venues) if added else ""
+    if addition and format == "bibtex":
+        addition = _in_house_style(addition, text)
     if addition:
         ensure_inert_text(addition, str(path))
         body = text.removeprefix("\ufeff")
@@ -84,6 +87,47 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                    about_entries + about_added)
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
+
+
+def _in_house_style(addition: str, text: str) -> str:
+    """The appended entries laid out like the file's last entry written over lines (its
+    indentation, alignment, delimiters, case and name order: a colleague adding to a file
+    copies its neighbours); as exported where the file has no such entry, or where one
+    would not read back the same."""
+    model = _last_entry_over_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if model is None:
+        return addition
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        entries = parse_entries(addition, duplicates="all").entries
+    written = [entry_written_like(entry, model) for entry in entries]
+    if not written or any(w is None for w in written):
+        return addition
+    return "\n\n".join(w for w in written if w is not None) + "\n"
+
+
+_MODELS_TRIED = 20  # entries from the file's end: a file of @strings or one-line entries
+
+
+def _last_entry_over_lines(text: str) -> str | None:
+    """The text of the last of the file's entries (``@type{key,`` to its closing brace)
+    that is plain BibTeX written over lines with two fields or more, among its last few."""
+    from llm4anno_bib._fastsplit import entry_layout
+
+    end = len(text)
+    for _ in range(_MODELS_TRIED):
+        start = text.rfind("\n@", 0, end) + 1
+        if start == 0 and not text.startswith("@"):
+            return None
+        block = text[start:end]
+        layout = entry_layout(block)
+        if layout is not None and len(layout[2]) >= 2 and "\n" in block[:layout[1]] and \
+                block[1:layout[0]].lower() not in ("string", "preamble", "comment"):
+            return block[:layout[1] + 1]
+        if start == 0:
+            return None
+        end = start - 1
+    return None
 
 
 def _rows_of(raw: bytes, text: str, used: str, path: Path

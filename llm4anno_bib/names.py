@@ -397,6 +397,18 @@ def known_splits(author_lists: Iterable[Iterable[str]]) -> dict[str, Name]:
     return found
 
 
+def family_first(name: str) -> str:
+    """One name of a BibTeX list written ``Family, Given`` as BibTeX splits it; a name
+    written so already, one braced whole and ``others`` as they are.
+
+    >>> family_first("Ludwig van Beethoven"), family_first("{OpenAI}"), family_first("others")
+    ('van Beethoven, Ludwig', '{OpenAI}', 'others')
+    """
+    if _has_top_level_comma(name) or name.lower() == "others":
+        return name
+    return split_name(name).bibtex()
+
+
 def with_known_splits(names: str, known: Mapping[str, Name]) -> str:
     """A BibTeX name list with every ``Given Family`` name that a source gives elsewhere as
     ``Family, Given`` with a different split written that way, so that BibTeX and Biber see

@@ -13,6 +13,7 @@ import llm4anno_bib
 from llm4anno_bib.auxfile import read_aux
 from llm4anno_bib.bibfile import parse_bibtex
 from llm4anno_bib.cli import app
+from llm4anno_bib.names import split_name
 from llm4anno_bib.errors import BibSyntaxError, BibWarning
 from llm4anno_bib.merge import merge_into
 
@@ -170,6 +171,51 @@ def test_into_skips_works_the_file_has_under_other_keys(tmp_path, library):
     assert result.added == ("fu2023specializing",)
     assert result.content.startswith(before) and target.read_bytes() == before  # not written yet
     assert result.content[len(before):].startswith(b"\n\n@inproceedings{fu2023specializing,")
+
+
+GOOGLE_SCHOLAR = ("@article{tan2024large,\n  title={Large Language Models for Data Annotation},"
+                  "\n  author={Tan, Zhen and Li, Dawei},\n  journal={arXiv preprint "
+                  "arXiv:2402.13446},\n  year={2024}\n}\n")
+DBLP_ALIGNED = ("@inproceedings{DBLP:conf/x/A22,\n  author    = {Jane Doe and\n               "
+                "Rui Zhang},\n  title     = {Sparse Annotators},\n  booktitle = {Proc},\n"
+                "  year      = {2022}\n}\n")
+JABREF_CRLF = ("@Article{a,\r\n  Title                    = {T},\r\n  Author                   = "
+               "{Doe, Jane},\r\n  Year                     = {2020},\r\n}\r\n")
+
+
+@pytest.mark.parametrize("file, starts, family_first", [
+    (GOOGLE_SCHOLAR, "@inproceedings{kojima2022large,\n  title={Large Language Models are Zero"
+                     "-Shot Reasoners},\n  author={Kojima, Takeshi and Gu, Shixiang Shane", True),
+    (DBLP_ALIGNED, "@inproceedings{kojima2022large,\n  title     = {Large Language Models are "
+                   "Zero-Shot Reasoners},\n  author    = {Takeshi Kojima and", False),
+    (JABREF_CRLF, "@Inproceedings{kojima2022large,\r\n  Title                    = {Large "
+                  "Language Models are Zero-Shot Reasoners},\r\n  Author                   = "
+                  "{Kojima, Takeshi and", True),
+    ("@misc{a, title = {One line}, year = 2020}\n", "@inproceedings{kojima2022large,\n  title = "
+     "{Large Language Models", False),  # no entry over lines to copy: as exported
+], ids=["google-scholar", "dblp-aligned", "jabref-crlf", "one-line-entries"])
+def test_into_writes_new_entries_in_the_files_own_style(tmp_path, library, file, starts,
+                                                        family_first):
+    """A colleague adding to a file copies its neighbours: the appended entries take the
+    layout of the file's last entry (indentation, '=' column, spacing, delimiters, the
+    case of names and types, a comma after the last field or none, line endings) and its
+    name order; every field reads back as the library's."""
+    target = tmp_path / "refs.bib"
+    target.write_bytes(file.encode("utf-8"))
+    chosen = library.filter(keys=["kojima2022large", "wei2022chain"])
+    result = llm4anno_bib.export_into(target, chosen)
+    appended = target.read_bytes()[len(file.encode()):].decode("utf-8")
+    assert result.added == ("kojima2022large", "wei2022chain")
+    assert appended.lstrip("\r\n").startswith(starts), appended[:300]
+    assert ("\r\n" in file) == ("\r\n" in appended) and "\r\r" not in appended
+    read = {e.key: e for e in llm4anno_bib.load(target)}
+    for key in result.added:
+        theirs, ours = read[key], library[key]
+        assert {n: v for n, v in theirs.fields.items() if n != "author"} == \
+            {n: v for n, v in ours.fields.items() if n != "author"}
+        assert [split_name(a).family for a in theirs.bib_authors] == \
+            [split_name(a).family for a in ours.bib_authors]
+        assert all(("," in a) == family_first for a in theirs.bib_authors)
 
 
 def test_into_refuses_a_file_it_cannot_read_fully(tmp_path, library):
