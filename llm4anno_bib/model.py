@@ -393,6 +393,29 @@ def venue_text(fields: Mapping[str, str], entry_type: str) -> str | None:
     return next((fields[name] for name in order if fields.get(name)), None)
 
 
+def in_entrys_vocabulary(fields: Mapping[str, str], proposed: Mapping[str, _Value]
+                         ) -> dict[str, _Value]:
+    """Fields ``proposed`` for an entry of ``fields``, named in the words it uses: a biblatex
+    entry (Zotero's Better BibTeX) dated by ``date`` gets the year there (a ``year`` beside it
+    is overwritten by Biber, and a preprint's day is no date of its published version), a
+    ``journaltitle`` the journal, and one with ``eprinttype`` the arXiv class as
+    ``eprintclass``, never BibTeX's ``archiveprefix``/``primaryclass`` beside them.
+
+    >>> in_entrys_vocabulary({"date": "2022-01-28", "eprinttype": "arxiv"},
+    ...                      {"year": "2022", "archiveprefix": "arXiv", "primaryclass": "cs.CL"})
+    {'date': '2022', 'eprintclass': 'cs.CL'}
+    """
+    renamed = {"year": "date"} if "date" in fields and "year" not in fields else {}
+    renamed |= {"journal": "journaltitle"} if "journaltitle" in fields else {}
+    doubled = {"archiveprefix"} if "eprinttype" in fields else set()
+    if "eprintclass" in fields:
+        doubled.add("primaryclass")
+    elif "eprinttype" in fields:
+        renamed["primaryclass"] = "eprintclass"
+    return {renamed.get(name, name): value for name, value in proposed.items()
+            if name not in doubled}
+
+
 _VENUES = ("booktitle", "journal", "journaltitle")
 _ARTICLE_VENUES = ("journal", "journaltitle", "booktitle")
 

@@ -36,7 +36,7 @@ from llm4anno_bib.enrich import (
 from llm4anno_bib.errors import Llm4AnnoBibError, SourceError
 from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version_of_record
 from llm4anno_bib.progress import Progress
-from llm4anno_bib.model import Entry, Library, cites_preprint
+from llm4anno_bib.model import Entry, Library, cites_preprint, in_entrys_vocabulary
 from llm4anno_bib.venues import preprint_only
 from llm4anno_bib.names import Name
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
@@ -226,6 +226,8 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         value, source = proposed["author"]
         stated = stated_splits({"author": value}, {**known, **known_author_splits([{"author": value}])})
         proposed["author"] = (stated["author"], source)
+    if upgrading:
+        proposed = in_entrys_vocabulary(entry.fields, proposed)
     fields, changes, kept = _applied(entry, proposed, keep_formatting=upgrading)
     if resolution.upgraded or upgrading and resolution.published is not None:
         changes += _preprint_values_dropped(entry, resolution, proposed, fields, upgrading)

@@ -85,7 +85,9 @@ def names_preprint(value: str) -> bool:
 
 # Where and when a preprint appeared: on its published version these are the preprint's
 # (journal = {arXiv preprint ...}, number = {arXiv:2103.05331}), never the published work's
-_PREPRINT_PLACE = frozenset({"journal", "howpublished", "publisher", "volume", "number", "month"})
+# (biblatex's too: ``journaltitle``, and ``pubstate = {preprint}`` Zotero writes)
+_PREPRINT_PLACE = frozenset({"journal", "journaltitle", "howpublished", "publisher", "volume",
+                             "number", "month", "pubstate"})
 # fields that may name the preprint itself: NASA ADS writes its id as the eid and the pages
 # ("arXiv:2201.11903"), which would print as the published paper's pages
 _NAMING_THE_PREPRINT = frozenset({"note", "doi", "eid", "pages"})

@@ -40,7 +40,9 @@ from llm4anno_bib.enrich import normalised_title_score, title_score, written_ali
 from llm4anno_bib.ids import MONTH_MACROS, bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
-from llm4anno_bib.model import Entry, Library, cites_preprint, venue_acronym
+from llm4anno_bib.model import (
+    Entry, Library, cites_preprint, in_entrys_vocabulary, venue_acronym,
+)
 from llm4anno_bib.names import Name, split_name
 from llm4anno_bib.venues import preprint_only
 
@@ -573,9 +575,10 @@ def _from_lookup(entry: VerifiedEntry, result: Checked) -> VerifiedEntry:
                          found.as_entry(entry.key) if found else None, result.source_failed)
 
 
-_REPLACED = {"author": ("author",), "title": ("title",), "year": ("year",),
-             "venue": ("booktitle", "journal"), "pages": ("pages",), "doi": ("doi",),
-             "eprint": ("eprint", "archiveprefix", "primaryclass")}
+_REPLACED = {"author": ("author",), "title": ("title",), "year": ("year", "date"),
+             "venue": ("booktitle", "journal", "journaltitle"), "pages": ("pages",),
+             "doi": ("doi",), "eprint": ("eprint", "archiveprefix", "primaryclass",
+                                         "eprintclass")}
 _LIBRARY_ONLY = ("keywords", "pdf", "code", "data", "webpage", "curated", "ids")
 
 
@@ -585,13 +588,14 @@ def _fixed_fields(block: btp.Entry, report: VerifiedEntry, ours: Entry
     (macros and delimiters as written) except the ones replaced from the library (braced)."""
     theirs = [(f.key, str(f.value)) for f in block.fields]
     ours_fields = {k: enclose(k, v) for k, v in ours.fields.items() if k not in _LIBRARY_ONLY}
+    ours_fields = in_entrys_vocabulary({k.lower(): v for k, v in theirs}, ours_fields)
     if any(f.kind == "preprint-of-published" for f in report.findings):
         # cite the published version: its fields, plus what the user added that it lacks
         kept = [(k, v) for k, v in theirs if k.lower() not in ours_fields
                 and not preprint_only(k.lower(), unenclosed(v))]
         written = {k.lower(): v for k, v in theirs}  # the user's title and authors, as written
         published = [(k, written[k] if k in written and written_alike(
-            k, unenclosed(written[k]), ours.fields[k]) else v) for k, v in ours_fields.items()]
+            k, unenclosed(written[k]), unenclosed(v)) else v) for k, v in ours_fields.items()]
         return ours.entry_type, published + kept
     return _corrected(block.entry_type, theirs, report.findings, ours.entry_type, ours_fields)
 

@@ -317,3 +317,21 @@ def test_a_title_with_a_non_ascii_letter_is_found_however_it_is_spelled(server, 
     (entry,) = _verify(server, tmp_path, path).entries
     assert entry.status in ("agrees", "disagrees") and entry.matched, entry
     assert {f.kind for f in entry.findings} <= {"title-differs"}  # "Nystrom": the accent
+
+
+def test_fix_of_a_year_writes_the_date_a_biblatex_entry_dates_itself_by(server, tmp_path,
+                                                                       needs_dblp):
+    """A biblatex entry has ``date``, no ``year``: the right year replaces its date, where
+    Biber reads it, rather than a ``year`` added beside it that Biber overwrites."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{wei2022chain,\n  title = {Chain-of-Thought Prompting "
+                    "Elicits Reasoning in Large Language Models},\n  author = {Wei, Jason and "
+                    "Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and"
+                    " Xia, Fei and Chi, Ed and Le, Quoc and Zhou, Denny},\n  booktitle = {Advances"
+                    " in Neural Information Processing Systems},\n  date = {2021},\n}\n",
+                    encoding="utf-8")
+    fixed = tmp_path / "fixed.bib"
+    report = _verify(server, tmp_path, path, fix_to=fixed)
+    assert [f.kind for f in report.entries[0].findings] == ["year-differs"]
+    assert fixed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8").replace(
+        "date = {2021}", "date = {2022}")

@@ -264,3 +264,48 @@ def test_the_preprints_own_pages_and_eid_leave_the_published_entry(server, tmp_p
     text = out.read_text(encoding="utf-8")  # its names right-aligned, as ADS writes them
     assert "\n    booktitle = {Advances in Neural" in text
     assert "\n         dblp = {conf/nips/" in text and "\n          url = {http" in text
+
+
+ZOTERO_BIBLATEX = """@online{wei2022chain,
+  title = {Chain-of-{{Thought Prompting Elicits Reasoning}} in {{Large Language Models}}},
+  author = {Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed and Le, Quoc and Zhou, Denny},
+  date = {2022-01-28},
+  eprint = {2201.11903},
+  eprinttype = {arxiv},
+  eprintclass = {cs},
+  pubstate = {preprint},
+  langid = {english}
+}
+
+@article{kojima2022zeroshot,
+  title = {Large {{Language Models}} Are {{Zero-Shot Reasoners}}},
+  author = {Kojima, Takeshi and Gu, Shixiang Shane and Reid, Machel and Matsuo, Yutaka and Iwasawa, Yusuke},
+  date = {2022-05-24},
+  journaltitle = {arXiv preprint arXiv:2205.11916},
+  eprint = {2205.11916},
+  eprinttype = {arxiv}
+}
+"""
+
+
+def test_a_biblatex_entry_is_upgraded_in_biblatex_words(server, tmp_path, needs_dblp):
+    """Better BibTeX's biblatex export: the published year goes in ``date`` (a ``year``
+    beside it is overwritten by Biber; the preprint's day is no date of the paper), the
+    preprint's ``pubstate`` and ``journaltitle`` go, and the arXiv class is an
+    ``eprintclass``, never ``archiveprefix``/``primaryclass`` beside ``eprinttype``. An
+    article whose venue was a journaltitle was reported "up to date" with nothing done."""
+    result, out = upgraded(server, tmp_path, ZOTERO_BIBLATEX)
+    assert sorted(r.key for r in result.changed) == ["kojima2022zeroshot", "wei2022chain"]
+    read = llm4anno_bib.load(out)
+    for key in ("wei2022chain", "kojima2022zeroshot"):
+        fields = read[key].fields
+        assert read[key].entry_type == "inproceedings" and fields["date"] == "2022"
+        assert "Neural Information Processing Systems" in fields["booktitle"]
+        assert not {"year", "pubstate", "journaltitle", "archiveprefix", "primaryclass"} & \
+            set(fields), (key, fields)
+    assert read["wei2022chain"].fields["eprintclass"] == "cs"  # the user's, kept
+    assert read["kojima2022zeroshot"].fields["eprintclass"] == "cs.CL"
+    fixed = tmp_path / "fixed.bib"
+    llm4anno_bib.verify(tmp_path / "refs.bib", llm4anno_bib.Library([]), lookup=True,
+                        sources=connect(server, tmp_path / "c"), fix_to=fixed)
+    assert fixed.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")  # one engine
