@@ -280,9 +280,9 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
                  search: SearchOption = None, library: LibraryOption = None) -> None:
     """List works as a table: key, year, venue, title."""
     chosen = _filtered(_load(library), category, year, venue, author, search)
-    from llm4anno_bib.model import venue_acronym
+    from llm4anno_bib.model import venue_label
 
-    rows = [(e.key, str(e.year or ""), venue_acronym(e) or (e.venue or "")[:20], e.title)
+    rows = [(e.key, str(e.year or ""), venue_label(e)[:20], e.title)
             for e in chosen]
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
     for row in rows:

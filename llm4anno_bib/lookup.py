@@ -39,7 +39,7 @@ from llm4anno_bib.ids import (
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
 from llm4anno_bib.names import split_name
-from llm4anno_bib.venues import squeezed, venue_of
+from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:
@@ -431,7 +431,7 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
         return [Finding("venue", "venue-differs", written, shown, source,
                         f"the work appeared in {shown} ({published.name}), not "
                         f"{claimed.acronym} ({claimed.name})")]
-    if claimed is None and written and _names_a_venue(written):
+    if claimed is None and written and names_a_venue(written):
         return [Finding("venue", "venue-unknown", written, shown, source,
                         f"'{written}' is no venue known here; the work appeared in {shown} "
                         f"({published.name})")]
@@ -446,17 +446,6 @@ def _in_own_words(written: str, recorded: Sequence[str]) -> bool:
     punctuation aside)."""
     mine = squeezed(latex_to_text(written)) if written else ""
     return bool(mine) and any(mine == squeezed(latex_to_text(text)) for text in recorded)
-
-
-def _names_a_venue(text: str) -> bool:
-    """Whether an unknown venue text reads as a venue's name (several words, one of them a
-    venue's word), not a short name the table may lack ("TACL", "Nature")."""
-    words = re.findall(r"[A-Za-z]+", text)
-    return len(words) >= 3 and bool(_VENUE_WORD.search(text))
-
-
-_VENUE_WORD = re.compile(r"\b(?:conference|proceedings|symposium|workshop|journal|"
-                         r"transactions|letters|review|meeting|congress|proc)\b", re.I)
 
 
 def plain_pages(value: str) -> str:

@@ -18,7 +18,7 @@ from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
 from llm4anno_bib.ids import arxiv_id_in, identities, month_number
 from llm4anno_bib.names import Name, Person, known_splits, split_name, split_names
-from llm4anno_bib.venues import names_preprint
+from llm4anno_bib.venues import names_a_venue, names_preprint, venue_of
 
 if TYPE_CHECKING:  # only for annotations: pandas is optional, the others are floors above
     import pandas
@@ -475,6 +475,21 @@ def venue_acronym(entry: Entry) -> str:
         if acronym and phrase in venue:
             return acronym
     return venue if venue == "arXiv" else ""
+
+
+def venue_label(entry: Entry) -> str:
+    """An entry's venue as a table of works shows it: its acronym (``venue_acronym``), else
+    the short name the venue table gives ("arXiv e-prints" is arXiv, "Proceedings of the 28th
+    International Conference on Intelligent User Interfaces" IUI), else its text; ``''``
+    without one."""
+    acronym, venue = venue_acronym(entry), entry.venue or ""
+    if acronym or not venue:
+        return acronym
+    if names_preprint(venue):
+        return "arXiv"
+    # (the table is read only for what reads as a venue's name: its first use costs a query)
+    known = venue_of(venue) if names_a_venue(venue) else None
+    return known.acronym if known is not None else venue
 
 
 _VENUE_WORDS = {"neurips": "NeurIPS", "nips": "NeurIPS", "iclr": "ICLR", "icml": "ICML",

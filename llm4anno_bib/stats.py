@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llm4anno_bib.model import Category, Entry, Library, venue_acronym
+from llm4anno_bib.model import Category, Entry, Library, venue_label
 
 if TYPE_CHECKING:
     import pandas
@@ -78,7 +78,7 @@ def library_stats(library: Library) -> Stats:
     tops = tuple(c for c in categories if c.depth == 0)
     top_of = _top_of_each_work(library, categories)
     years = Counter(_year(e) for e in library)
-    venues = Counter(venue_acronym(e) or e.venue or "(no venue)" for e in library)
+    venues = Counter(venue_label(e) or "(no venue)" for e in library)
     per_year: dict[int | str, Counter[str]] = {}
     for entry in library:
         per_year.setdefault(_year(entry), Counter())[top_of.get(entry.key, "")] += 1

@@ -28,7 +28,7 @@ from typing import Any
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
-__all__ = ["VENUE_STYLES", "Venue", "names_preprint", "venue_of"]
+__all__ = ["VENUE_STYLES", "Venue", "names_a_venue", "names_preprint", "venue_of"]
 
 VENUE_STYLES = ("short", "full", "iso4")
 
@@ -107,6 +107,16 @@ def preprint_only(name: str, value: str) -> bool:
     """
     return name in _PREPRINT_PLACE or name in _NAMING_THE_PREPRINT and names_preprint(value)
 
+
+def names_a_venue(text: str) -> bool:
+    """Whether an unknown venue text reads as a venue's name (several words, one of them a
+    venue's word), not a short name the table may lack ("TACL", "Nature")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return len(words) >= 3 and bool(_VENUE_WORD.search(text))
+
+
+_VENUE_WORD = re.compile(r"\b(?:conference|proceedings|symposium|workshop|journal|"
+                         r"transactions|letters|review|meeting|congress|proc)\b", re.I)
 
 
 # The longest text read as a venue's name: proceedings names with their edition, dates and

@@ -51,6 +51,25 @@ def test_stats_count_every_work_once_per_year_and_venue():
     assert [t.slug for t in stats.tops] == [c.slug for c in library.tree if c.depth == 0]
 
 
+def test_a_users_file_is_counted_by_venue_as_the_venue_table_names_them(tmp_path):
+    """A user's file writes one venue many ways: arXiv as "arXiv e-prints" (NASA ADS), "arXiv
+    preprint arXiv:..." or an eprint alone; a conference by its proceedings' name. ``stats``
+    and ``list`` count and show them by the venue table's short name, not by each text."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@article{a,\n  title = {A},\n  journal = {arXiv e-prints},\n  year = {2022}\n}\n"
+        "@article{b,\n  title = {B},\n  journal = {arXiv preprint arXiv:2205.11916},\n"
+        "  year = {2022}\n}\n@misc{c,\n  title = {C},\n  eprint = {2201.11903},\n"
+        "  archiveprefix = {arXiv},\n  year = {2022}\n}\n@inproceedings{d,\n  title = {D},\n"
+        "  booktitle = {Proceedings of the 28th International Conference on Intelligent User "
+        "Interfaces},\n  year = {2023}\n}\n@misc{e,\n  title = {E},\n  howpublished = "
+        "{GitHub repository},\n  year = {2023}\n}\n", encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    assert dict(library.stats().by_venue) == {"arXiv": 3, "IUI": 1, "(no venue)": 1}
+    shown = CliRunner().invoke(app, ["list", "--library", str(path)]).stdout
+    assert [line.split()[2] for line in shown.splitlines()[:4]] == ["arXiv"] * 3 + ["IUI"]
+
+
 @pytest.mark.parametrize(("written", "year"), [
     ("2020", 2020), ("{2020}", 2020), ("2020--2021", 2020), ("May 2020", 2020),
     ("2020a", 2020), ("99999", None), ("1", None), ("20x0", None), ("202", None)])
