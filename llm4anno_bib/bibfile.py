@@ -991,24 +991,31 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
         edits.append((1, type_end, entry.entry_type.upper() if written_type.isupper() else
                       entry.entry_type.capitalize() if written_type[:1].isupper() else
                       entry.entry_type))
-    field_edits, spanned = _field_edits(text, spans, before, new)
+    ordered = _in_name_order(spans, new)  # BibDesk's order: each new field in its place
+    field_edits, spanned = _field_edits(text, spans, before, new, move_venues=not ordered)
     edits += field_edits
-    added = [name for name in new if name not in spanned]
+    added = [(name, new[name]) for name in new if name not in spanned]
+    if added and ordered:
+        placed, added = _fields_placed(text, spans, added)
+        edits += placed
     if added:
-        edits.append(_fields_added(text, close, spans, [(n, new[n]) for n in added]))
+        edits.append(_fields_added(text, close, spans, added))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text if _reads_as(text, entry.entry_type, new) else None
 
 
 def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entry,
-                 new: Mapping[str, str]) -> tuple[list[tuple[int, int, str]], set[str]]:
+                 new: Mapping[str, str], move_venues: bool = True,
+                 ) -> tuple[list[tuple[int, int, str]], set[str]]:
     """The edits of the fields ``text`` has, and the names (lowercase) written by them."""
     edits = []
     spanned = {n.lower() for n, *_rest in spans}
     # a venue that moves (a preprint's journal, a wrong journal for proceedings) is
-    # rewritten where the old one stood, not removed there and added at the end
-    venues_added = [name for name in new if name in VENUE_FIELDS and name not in spanned]
+    # rewritten where the old one stood, not removed there and added at the end (in an
+    # entry in alphabetical order, it takes its own place)
+    venues_added = [name for name in new if name in VENUE_FIELDS and name not in spanned
+                    and move_venues]
     for name, start, value_start, value_end in spans:
         lower = name.lower()
         written = text[value_start:value_end]
@@ -1185,6 +1192,31 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
         return after + 1, after + 1, "".join(newline + line + "," for line in lines)
     return value_end, value_end, "," + "".join(newline + line + "," for line in lines[:-1]) + \
         newline + lines[-1] + ending
+
+
+def _in_name_order(spans: list[tuple[str, int, int, int]], kept: Mapping[str, str]) -> bool:
+    """Whether the entry's fields (five or more that stay: "author, title, year" is only
+    the usual order) are in alphabetical order, as BibDesk keeps them."""
+    names = [n.lower() for n, *_rest in spans if n.lower() in kept]
+    return len(names) >= 5 and names == sorted(names)
+
+
+def _fields_placed(text: str, spans: list[tuple[str, int, int, int]],
+                   fields: list[tuple[str, str]]
+                   ) -> tuple[list[tuple[int, int, str]], list[tuple[str, str]]]:
+    """The insertions of ``fields`` on lines of their own before the first field whose name
+    sorts after theirs, and the fields that sort after every one (added at the end)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    placed, last = [], []
+    for name, value in sorted(fields):
+        after = next((s for n, s, _v, _e in spans if n.lower() > name), None)
+        line_start = text.rfind("\n", 0, after) + 1 if after is not None else 0
+        if after is None or text[line_start:after].strip():
+            last.append((name, value))  # (no field after it, or one not on its own line)
+            continue
+        (line,) = _lines_like(text, spans, [(name, value)])
+        placed.append((line_start, line_start, line + "," + newline))
+    return placed, last
 
 
 def _lines_like(text: str, spans: list[tuple[str, int, int, int]],

@@ -243,6 +243,27 @@ def test_new_fields_follow_the_entrys_case_quotes_and_bare_numbers():
         '\tURL = "https://example.org/p"}')
 
 
+def test_an_entry_in_alphabetical_order_gets_each_new_field_in_its_place():
+    """BibDesk keeps an entry's fields in alphabetical order (and writes its closing brace
+    after the last value): new fields, and a venue that replaces a preprint's journal, take
+    their places in it, not the end."""
+    bibdesk = ("@article{Kojima:2022aa,\n\tauthor = {Kojima, Takeshi},\n\tdate-added = "
+               "{2023-05-01 10:00:00 +0200},\n\tdate-modified = {2023-05-02 10:00:00 +0200},\n"
+               "\tjournal = {arXiv preprint arXiv:2205.11916},\n\ttitle = {Large Language Models are Zero-Shot Reasoners},\n\tyear = {2022}}")
+    old = _read(bibdesk)
+    fields = {n: v for n, v in old.fields.items() if n != "journal"}
+    new = Entry.from_fields("Kojima:2022aa", "inproceedings", fields | {
+        "booktitle": "Advances in Neural Information Processing Systems 35", "eprint":
+        "2205.11916", "archiveprefix": "arXiv", "url": "http://papers.nips.cc/p", "zzz": "last"})
+    assert edited_entry(bibdesk, old, new) == (
+        "@inproceedings{Kojima:2022aa,\n\tarchiveprefix = {arXiv},\n\tauthor = {Kojima, "
+        "Takeshi},\n\tbooktitle = {Advances in Neural Information Processing Systems 35},\n"
+        "\tdate-added = {2023-05-01 10:00:00 +0200},\n\tdate-modified = {2023-05-02 10:00:00 "
+        "+0200},\n\teprint = {2205.11916},\n\ttitle = "
+        "{Large Language Models are Zero-Shot Reasoners},\n\turl = {http://papers.nips.cc/p},"
+        "\n\tyear = {2022},\n\tzzz = {last}}")
+
+
 @pytest.mark.parametrize("before, after", [
     ("@misc{k, title = {T}, year = 2020,}", "@misc{k, title = {T}, year = 2020, pages = {1--9},}"),
     ("@misc{k,title={T},year={2020}}", "@misc{k,title={T},year={2020},pages={1--9}}"),
