@@ -20,7 +20,9 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib import _fastsplit
-from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, protection
+from llm4anno_bib._text import (
+    CONTROL_CHARS, braces_balance, protect_case, protection, shortened,
+)
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
@@ -342,6 +344,7 @@ class _ScannedBlock:
     key: str
     raw: str
     line: int  # from 1
+    values: Mapping[str, str] | None = None  # its fields' raw values (delimiters kept)
 
     @staticmethod
     def line_of(block: _ScannedBlock) -> int:
@@ -378,7 +381,8 @@ def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] 
             _kind, start, end, line, entry_type, key, fields = block
             # scan counts lines as bibtexparser does, which differs from the true line only
             # after an escaped newline: scan takes no text that has one
-            scanned = _ScannedBlock(key, text[start:end], line + 1)
+            scanned = _ScannedBlock(key, text[start:end], line + 1,
+                                    {name: value for name, value, _at in fields})
             if key in seen:
                 repeated.append(scanned)
                 continue
@@ -426,7 +430,7 @@ def _failed_block_problem(block: btp.Block, path: str, lines: BlockLines) -> Pro
 def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
                     lines: Callable[[Any], int]) -> list[Problem]:
     """Every rule of ``_ENTRY_RULES`` on one entry, in the table's order."""
-    checked = _Checked(entry, block.raw or "", parent)
+    checked = _Checked(entry, block.raw or "", parent, getattr(block, "values", None))
     return [Problem(path, _line_of(lines, block, name), entry.key, code, message,
                     "warning" if code in _WARNING_CODES else "error")
             for rule in _ENTRY_RULES for code, message, name in rule(checked)]
@@ -443,6 +447,7 @@ class _Checked:
     entry: Entry
     raw: str
     parent: Entry | None
+    values: Mapping[str, str] | None = None  # the raw values, where the cut kept them
 
 
 # a rule's finding: its code, its message and the field it is about (None: the entry)
@@ -583,9 +588,84 @@ def _title_case_rule(checked: _Checked) -> Iterator[_Finding]:
                f"({{{words[0]}}}), or run check --fix", "title")
 
 
+def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
+    """Two values side by side with no '#' between (``title = "A" "B"``, ``year = 20 20``, a
+    value with the next field's name and no '=' after it): BibTeX stops reading the entry
+    there, while bibtexparser keeps the text as one value ('A" "B')."""
+    if checked.values is not None:  # (the fast cut's raw values: most are one value plainly)
+        written_as = [(name, value) for name, value in checked.values.items()
+                      if not _one_value(value)]
+    else:
+        suspects = [name for name, value in checked.entry.fields.items() if _may_be_two(value)]
+        raw = _raw_values(checked.raw).get(checked.entry.key, {}) if suspects else {}
+        written_as = [(name, raw.get(name.lower(), "")) for name in suspects]
+    for name, written in written_as:
+        pair = _side_by_side(written) if '\\"' not in written else None  # (escaped-quote)
+        if pair is not None:
+            yield ("unjoined-values", f"'{name}' holds {shortened(pair[0], 40)} and then "
+                   f"{shortened(pair[1], 40)} with nothing between them: BibTeX expects ',' or "
+                   "'}' there and skips the rest of the entry. Join them with '#', or add the "
+                   "missing ',' (and the next field's '=')", name)
+
+
+def _may_be_two(value: str) -> bool:
+    """Whether a value as read (enclosing braces or quotes gone) may hide two (a quote left
+    inside, an opening brace whose value does not end with one, digits and spaces)."""
+    return '"' in value or value.startswith("{") and not value.endswith("}") or \
+        bool(_SPACED_NUMBER.fullmatch(value))
+
+
+_SPACED_NUMBER = re.compile(r"\d+(?:\s+\d+)+")
+_ONE_BRACED = re.compile(_fastsplit.BRACED_VALUE)
+
+
+def _one_value(raw: str) -> bool:
+    """Whether a raw value is plainly one value: one braced group, one quoted string
+    without a quote inside, or a bare word (a number, a macro) with no space."""
+    first = raw[:1]
+    if first == "{":  # (most have no brace inside: no need of the pattern)
+        return raw[-1] == "}" and (raw.count("{") == 1 or bool(_ONE_BRACED.fullmatch(raw)))
+    if first == '"':
+        return raw.count('"') == 2 and raw[-1] == '"'
+    return _SPACE.search(raw) is None
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _side_by_side(raw: str) -> tuple[str, str] | None:
+    """The first two values of a raw field value (braced, quoted or bare) that stand side by
+    side without '#', or ``None``."""
+    previous, joined, at = None, False, 0
+    while at < len(raw):
+        if raw[at].isspace() or raw[at] == "#":
+            joined, at = joined or raw[at] == "#", at + 1
+            continue
+        start, at = at, _value_end(raw, at)
+        if previous is not None and not joined:
+            return previous, raw[start:at]
+        previous, joined = raw[start:at], False
+    return None
+
+
+def _value_end(raw: str, at: int) -> int:
+    """Where the braced, quoted or bare value starting at ``at`` ends."""
+    if raw[at] not in '{"':
+        while at < len(raw) and not raw[at].isspace() and raw[at] != "#":
+            at += 1
+        return at
+    depth, closing = 0, "}" if raw[at] == "{" else '"'
+    for position in range(at, len(raw)):
+        char = raw[position]
+        depth += (char == "{") - (char == "}")
+        if position > at and (char == closing and depth == 0 if closing == '"' else depth == 0):
+            return position + 1
+    return len(raw)
+
+
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
-    _key_rule, _value_rules, _required_rule, _quote_rule, _identifier_rule, _url_rule,
-    _names_rule, _special_rule, _title_case_rule)
+    _key_rule, _value_rules, _unjoined_rule, _required_rule, _quote_rule, _identifier_rule,
+    _url_rule, _names_rule, _special_rule, _title_case_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

@@ -66,6 +66,14 @@ CATALOGUE = [
     pytest.param(b"@misc{a b,\n  title = {T},\n}\n", "bad-key", 1, id="key-with-a-space"),
     pytest.param(b"@misc{a,\n  title = ,\n  year = 2020,\n}\n", "empty-value", 2,
                  id="field-without-a-value"),
+    # values side by side with no '#': BibTeX skips the rest of the entry; bibtexparser read
+    # them as one value ('V" "W') without a word
+    pytest.param(b'@misc{a,\n  title = "V" "W",\n  year = 2020,\n}\n', "unjoined-values", 2,
+                 id="two-quoted-values"),
+    pytest.param(b"@misc{a,\n  title = {T},\n  year = 20 20,\n}\n", "unjoined-values", 3,
+                 id="a-number-with-a-space"),
+    pytest.param(b"@misc{a,\n  title = {T}\n  year 2020\n}\n", "unjoined-values", 2,
+                 id="no-comma-and-no-equals"),
 ]
 
 
@@ -116,6 +124,8 @@ ACCEPTED = [
     pytest.param(GOOD.replace("\n", "\r").encode(), id="lone-cr"),
     pytest.param(b'@misc{a,\n  title = "Quote {"} and {\\"u}",\n  note = {},\n}\n',
                  id="braced-quote-and-empty-braces"),
+    pytest.param(b'@misc{a,\n  title = {The "Best" Paper},\n  note = "A" # { and } # "B",\n'
+                 b'  year = 2020,\n}\n', id="quotes-in-braces-and-a-concatenation"),
     # IEEE Xplore exports every field it has no value for empty: BibTeX prints nothing
     pytest.param(b"@INPROCEEDINGS{a,\n  author={A. B},\n  booktitle={Proc},\n  title={T},\n"
                  b"  year={2022},\n  volume={},\n  number={},\n  pages={},\n  doi={},\n"
