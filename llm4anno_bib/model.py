@@ -204,7 +204,9 @@ class Entry:
 
     @property
     def venue(self) -> str | None:
-        """The booktitle or journal as plain text (``arXiv`` for a preprint without one)."""
+        """Where the work appeared, as plain text and as BibTeX prints it: the booktitle or
+        journal (an article's journal first), a @misc's ``howpublished`` that is no bare link,
+        ``arXiv`` for a preprint without one."""
         return self._value("venue", lambda: _venue_of(self.fields, self.arxiv_id,
                                                       self.entry_type))
 
@@ -425,7 +427,16 @@ def _venue_of(fields: Mapping[str, str], arxiv_id: str | None,
     raw = venue_text(fields, entry_type)
     if raw is None and arxiv_id:
         return "arXiv"
+    said = fields.get("howpublished", "").strip() if raw is None else ""
+    if said and entry_type.lower() in _HOWPUBLISHED_TYPES and not _LINK_ONLY.fullmatch(said):
+        return "arXiv" if names_preprint(said) else latex_to_text(said)  # what BibTeX prints
     return latex_to_text(raw) if raw else None
+
+
+# the types BibTeX's styles print a howpublished for, where no journal or booktitle is; a
+# link alone is where the work is, not where it appeared
+_HOWPUBLISHED_TYPES = frozenset({"misc", "online", "booklet", "unpublished"})
+_LINK_ONLY = re.compile(r"(?:\\url\{[^{}]*\}|https?://\S+)")
 
 
 def _categories_of(fields: Mapping[str, str]) -> tuple[str, ...]:

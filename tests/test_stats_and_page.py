@@ -63,9 +63,12 @@ def test_a_users_file_is_counted_by_venue_as_the_venue_table_names_them(tmp_path
         "  archiveprefix = {arXiv},\n  year = {2022}\n}\n@inproceedings{d,\n  title = {D},\n"
         "  booktitle = {Proceedings of the 28th International Conference on Intelligent User "
         "Interfaces},\n  year = {2023}\n}\n@misc{e,\n  title = {E},\n  howpublished = "
-        "{GitHub repository},\n  year = {2023}\n}\n", encoding="utf-8")
+        "{GitHub repository},\n  year = {2023}\n}\n@misc{f,\n  title = {F},\n  howpublished "
+        "= {\\url{https://example.org/f}},\n  year = {2023}\n}\n", encoding="utf-8")
     library = llm4anno_bib.load(path)
-    assert dict(library.stats().by_venue) == {"arXiv": 3, "IUI": 1, "(no venue)": 1}
+    # a @misc's howpublished is its venue, as BibTeX prints it; a link alone is none
+    assert dict(library.stats().by_venue) == {"arXiv": 3, "IUI": 1, "GitHub repository": 1,
+                                              "(no venue)": 1}
     shown = CliRunner().invoke(app, ["list", "--library", str(path)]).stdout
     assert [line.split()[2] for line in shown.splitlines()[:4]] == ["arXiv"] * 3 + ["IUI"]
 
