@@ -300,7 +300,7 @@ class Entry:
 
     def _venue_is(self, venue: str) -> bool:
         wanted = normalise_title(venue)
-        acronym = venue_acronym(self)
+        acronym = venue_label(self)  # (a user's "Proceedings of the 28th ... Interfaces": IUI)
         if acronym and wanted == normalise_title(acronym):
             return True
         words = set(normalise_title(self.venue or "").split())

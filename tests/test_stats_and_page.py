@@ -71,6 +71,8 @@ def test_a_users_file_is_counted_by_venue_as_the_venue_table_names_them(tmp_path
                                               "(no venue)": 1}
     shown = CliRunner().invoke(app, ["list", "--library", str(path)]).stdout
     assert [line.split()[2] for line in shown.splitlines()[:4]] == ["arXiv"] * 3 + ["IUI"]
+    assert library.filter(venue="IUI").keys() == ["d"]
+    assert library.filter(venue="arXiv").keys() == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize(("written", "year"), [
