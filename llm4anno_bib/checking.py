@@ -588,6 +588,22 @@ def _title_case_rule(checked: _Checked) -> Iterator[_Finding]:
                f"({{{words[0]}}}), or run check --fix", "title")
 
 
+def _field_name_rule(checked: _Checked) -> Iterator[_Finding]:
+    """A field name BibTeX cannot read: a line "commented out" with '%' inside an entry
+    (BibTeX has no comments there: "You're missing a field name"), a space or markup in it.
+    BibTeX skips the rest of the entry; bibtexparser read "% year" as a field."""
+    for name in checked.entry.fields:
+        if _NAME_BREAKERS.search(name):
+            why = ("a '%' does not comment out a line inside an entry" if "%" in name else
+                   "it holds a space or one of \" # % ' ( ) , = { }")
+            yield ("bad-field-name", f"'{name}' is no field name BibTeX reads ({why}): BibTeX "
+                   "skips the rest of the entry there. Remove the line, or name the field "
+                   "plainly", name)
+
+
+_NAME_BREAKERS = re.compile(r"""[\s"#%'(),={}]""")
+
+
 def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
     """Two values side by side with no '#' between (``title = "A" "B"``, ``year = 20 20``, a
     value with the next field's name and no '=' after it): BibTeX stops reading the entry
@@ -664,8 +680,8 @@ def _value_end(raw: str, at: int) -> int:
 
 
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
-    _key_rule, _value_rules, _unjoined_rule, _required_rule, _quote_rule, _identifier_rule,
-    _url_rule, _names_rule, _special_rule, _title_case_rule)
+    _key_rule, _field_name_rule, _value_rules, _unjoined_rule, _required_rule, _quote_rule,
+    _identifier_rule, _url_rule, _names_rule, _special_rule, _title_case_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

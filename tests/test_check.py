@@ -74,6 +74,9 @@ CATALOGUE = [
                  id="a-number-with-a-space"),
     pytest.param(b"@misc{a,\n  title = {T}\n  year 2020\n}\n", "unjoined-values", 2,
                  id="no-comma-and-no-equals"),
+    # BibTeX has no comments inside an entry: "You're missing a field name", the rest skipped
+    pytest.param(b"@article{a,\n  title = {T},\n  % year = {2020},\n  author = {A},\n}\n",
+                 "bad-field-name", 3, id="a-field-commented-out-with-percent"),
 ]
 
 
