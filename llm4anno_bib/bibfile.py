@@ -419,6 +419,103 @@ def _blocks_of(text: str, library: bibtexparser.Library,
             yield ("comment", start, end, lines(block) - 1, block.comment)
 
 
+def side_by_side(raw: str) -> tuple[str, str] | None:
+    """The first two values of a raw field value (delimiters kept: braced, quoted or bare)
+    that stand side by side without '#' (``"A" "B"``, ``20 20``, ``{T}\\n  year 2020``),
+    where BibTeX stops reading the entry; ``None`` for one value or a concatenation.
+
+    >>> side_by_side('"A" "B"'), side_by_side('"A" # {B}'), side_by_side("{One {Two}}")
+    (('"A"', '"B"'), None, None)
+    """
+    if _one_value(raw):
+        return None
+    previous, joined, at = None, False, 0
+    while at < len(raw):
+        if raw[at].isspace() or raw[at] == "#":
+            joined, at = joined or raw[at] == "#", at + 1
+            continue
+        start, at = at, _value_end(raw, at)
+        if previous is not None and not joined:
+            return previous, raw[start:at]
+        previous, joined = raw[start:at], False
+    return None
+
+
+def _one_value(raw: str) -> bool:
+    """Whether a raw value is plainly one value (the quick answer for nearly all): one
+    braced group, one quoted string without a quote inside, or a bare word with no space."""
+    first = raw[:1]
+    if first == "{":  # (most have no brace inside: no need of the pattern)
+        return raw[-1] == "}" and (raw.count("{") == 1 or bool(_ONE_GROUP.fullmatch(raw)))
+    if first == '"':
+        return raw.count('"') == 2 and raw[-1] == '"'
+    return _SPACE.search(raw) is None
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _value_end(raw: str, at: int) -> int:
+    """Where the braced, quoted or bare value starting at ``at`` ends."""
+    if raw[at] not in '{"':
+        while at < len(raw) and not raw[at].isspace() and raw[at] != "#":
+            at += 1
+        return at
+    depth, closing = 0, "}" if raw[at] == "{" else '"'
+    for position in range(at, len(raw)):
+        char = raw[position]
+        depth += (char == "{") - (char == "}")
+        if position > at and (char == closing and depth == 0 if closing == '"' else depth == 0):
+            return position + 1
+    return len(raw)
+
+
+def unreadable_field_name(name: str) -> bool:
+    """Whether BibTeX cannot read ``name`` as a field's name (a space, '%' or markup in it:
+    "% year" is a line "commented out" inside an entry, where BibTeX has no comments)."""
+    return not name.isidentifier() and _NAME_BREAKERS.search(name) is not None
+
+
+_NAME_BREAKERS = re.compile(r"""[\s"#%'(),={}]""")
+
+
+_Place = tuple[int, str, int]  # an entry's line, the file's text and the entry's offset
+
+
+def _line_of(place: _Place, found: str) -> int:
+    """The line of ``found`` (a field's name or value) in the entry at ``place``; asked only
+    for what is reported: finding it costs a search of the entry."""
+    line, text, start = place
+    at = text.find(found, start)
+    return line + text.count("\n", start, at) if at >= 0 else line
+
+
+def _refuse_folded(name: str, raw: str, key: str, path: str, place: _Place) -> None:
+    """Raise for a value that runs into the next field (a comma missing)."""
+    folded = FOLDED_FIELD.search(raw) if "=" in raw and "\n" in raw else None
+    if folded:
+        raise BibSyntaxError(
+            f"entry '{key}': '{name}' runs into the field '{folded.group(1)}': a comma is "
+            "missing; nothing was changed.", path=path,
+            line=_line_of(place, raw) + raw[: folded.start()].count("\n") + 1, key=key)
+
+
+def _field_troubles(name: str, raw: str, key: str, path: str,
+                    place: _Place) -> list[BibWarning]:
+    """The warning of a field where BibTeX stops reading the entry, or none."""
+    said = None
+    if unreadable_field_name(name):
+        said = (f"'{shortened(name, 40)}' is no field name BibTeX reads" +
+                (" (a '%' does not comment out a line inside an entry)" if "%" in name else ""))
+    elif '\\"' not in raw and (pair := side_by_side(raw)) is not None:
+        said = (f"'{name}' holds {collapse_spaces(shortened(pair[0], 40))} and then "
+                f"{collapse_spaces(shortened(pair[1], 40))} with nothing between them (a ',' or "
+                "a '#' is missing)")
+    return [] if said is None else [BibWarning(
+        f"entry '{key}': {said}: BibTeX skips the rest of the entry there, and what it prints "
+        "loses those fields ('llm4anno-bib check' says more).", path, _line_of(place, name))]
+
+
 def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path: str, duplicates: str,
              given: list[BibWarning], text: str) -> ParsedBib:
     entries: list[Entry] = []
@@ -455,18 +552,14 @@ def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path
         unknown: list[str] = []
         for name, raw, _line in raw_fields:
             lower = name.lower()
-            folded = FOLDED_FIELD.search(raw) if "=" in raw and "\n" in raw else None
-            if folded:
-                raise BibSyntaxError(
-                    f"entry '{key}': '{name}' runs into the field '{folded.group(1)}': a comma "
-                    "is missing; nothing was changed.", path=path,
-                    line=line + text.count("\n", start, text.find(raw, start))
-                    + raw[: folded.start()].count("\n") + 1, key=key)
+            _refuse_folded(name, raw, key, path, (line, text, start))
+            troubles = _field_troubles(name, raw, key, path, (line, text, start))
+            given += troubles
             if lower in fields:
                 raise BibSyntaxError(f"entry '{key}' has the field '{lower}' twice (in "
                                      "different case); keep one.", path=path, line=line, key=key)
-            try:
-                fields[lower] = _resolve(raw, strings, unknown)
+            try:  # (a value misread as a macro is said once, as the trouble it is)
+                fields[lower] = _resolve(raw, strings, [] if troubles else unknown)
             except _TooLong:
                 raise _too_long(f"entry '{key}': '{name}'", path, line, key) from None
         if not key.strip():

@@ -26,7 +26,8 @@ from llm4anno_bib._text import (
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
-    reading_text, rewritten_entries, syntax_failure, unenclosed,
+    reading_text, rewritten_entries, side_by_side, syntax_failure, unenclosed,
+    unreadable_field_name,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -593,7 +594,7 @@ def _field_name_rule(checked: _Checked) -> Iterator[_Finding]:
     (BibTeX has no comments there: "You're missing a field name"), a space or markup in it.
     BibTeX skips the rest of the entry; bibtexparser read "% year" as a field."""
     for name in checked.entry.fields:
-        if _NAME_BREAKERS.search(name):
+        if unreadable_field_name(name):
             why = ("a '%' does not comment out a line inside an entry" if "%" in name else
                    "it holds a space or one of \" # % ' ( ) , = { }")
             yield ("bad-field-name", f"'{name}' is no field name BibTeX reads ({why}): BibTeX "
@@ -601,7 +602,6 @@ def _field_name_rule(checked: _Checked) -> Iterator[_Finding]:
                    "plainly", name)
 
 
-_NAME_BREAKERS = re.compile(r"""[\s"#%'(),={}]""")
 
 
 def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
@@ -609,14 +609,13 @@ def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
     value with the next field's name and no '=' after it): BibTeX stops reading the entry
     there, while bibtexparser keeps the text as one value ('A" "B')."""
     if checked.values is not None:  # (the fast cut's raw values: most are one value plainly)
-        written_as = [(name, value) for name, value in checked.values.items()
-                      if not _one_value(value)]
+        written_as = list(checked.values.items())
     else:
         suspects = [name for name, value in checked.entry.fields.items() if _may_be_two(value)]
         raw = _raw_values(checked.raw).get(checked.entry.key, {}) if suspects else {}
         written_as = [(name, raw.get(name.lower(), "")) for name in suspects]
     for name, written in written_as:
-        pair = _side_by_side(written) if '\\"' not in written else None  # (escaped-quote)
+        pair = side_by_side(written) if '\\"' not in written else None  # (escaped-quote)
         if pair is not None:
             yield ("unjoined-values", f"'{name}' holds {shortened(pair[0], 40)} and then "
                    f"{shortened(pair[1], 40)} with nothing between them: BibTeX expects ',' or "
@@ -632,51 +631,6 @@ def _may_be_two(value: str) -> bool:
 
 
 _SPACED_NUMBER = re.compile(r"\d+(?:\s+\d+)+")
-_ONE_BRACED = re.compile(_fastsplit.BRACED_VALUE)
-
-
-def _one_value(raw: str) -> bool:
-    """Whether a raw value is plainly one value: one braced group, one quoted string
-    without a quote inside, or a bare word (a number, a macro) with no space."""
-    first = raw[:1]
-    if first == "{":  # (most have no brace inside: no need of the pattern)
-        return raw[-1] == "}" and (raw.count("{") == 1 or bool(_ONE_BRACED.fullmatch(raw)))
-    if first == '"':
-        return raw.count('"') == 2 and raw[-1] == '"'
-    return _SPACE.search(raw) is None
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _side_by_side(raw: str) -> tuple[str, str] | None:
-    """The first two values of a raw field value (braced, quoted or bare) that stand side by
-    side without '#', or ``None``."""
-    previous, joined, at = None, False, 0
-    while at < len(raw):
-        if raw[at].isspace() or raw[at] == "#":
-            joined, at = joined or raw[at] == "#", at + 1
-            continue
-        start, at = at, _value_end(raw, at)
-        if previous is not None and not joined:
-            return previous, raw[start:at]
-        previous, joined = raw[start:at], False
-    return None
-
-
-def _value_end(raw: str, at: int) -> int:
-    """Where the braced, quoted or bare value starting at ``at`` ends."""
-    if raw[at] not in '{"':
-        while at < len(raw) and not raw[at].isspace() and raw[at] != "#":
-            at += 1
-        return at
-    depth, closing = 0, "}" if raw[at] == "{" else '"'
-    for position in range(at, len(raw)):
-        char = raw[position]
-        depth += (char == "{") - (char == "}")
-        if position > at and (char == closing and depth == 0 if closing == '"' else depth == 0):
-            return position + 1
-    return len(raw)
 
 
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (

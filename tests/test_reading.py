@@ -112,3 +112,26 @@ def test_a_concatenation_stays_one_when_its_entry_changes(tmp_path):
     written = render_library(changed)
     assert 'month = "10~" # jan,' in written and "publisher = pub," in written
     assert "title = {New}" in written
+
+
+@pytest.mark.parametrize("text, line, said", [
+    ('@misc{a,\n  title = "V" "W",\n  year = 2020,\n}\n', 2,
+     "'title' holds \"V\" and then \"W\" with nothing between them"),
+    ("@misc{a,\n  title = {T},\n  year = 20 20,\n}\n", 3, "'year' holds 20 and then 20"),
+    ("@article{a,\n  title = {T},\n  % year = {2020},\n  author = {A},\n}\n", 3,
+     "'% year' is no field name BibTeX reads (a '%' does not comment out a line"),
+])
+def test_every_reader_warns_where_bibtex_stops_reading_an_entry(tmp_path, text, line, said):
+    """Where BibTeX stops reading an entry (and prints it without the rest), every reader
+    (verify, upgrade, export --into) warns with the line, once: bibtexparser read on without
+    a word (the title 'V" "W', a field named '% year'), and a value misread as a macro was
+    also a second warning over two lines."""
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        llm4anno_bib.load(path)
+    (warning,) = [w.message for w in caught]
+    assert warning.line == line and said in str(warning) and "\n" not in str(warning)
+    assert [p.line for p in check_bytes(text.encode(), "refs.bib")
+            if p.code in ("unjoined-values", "bad-field-name")] == [line]
