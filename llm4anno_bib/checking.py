@@ -608,8 +608,9 @@ def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
     """Two values side by side with no '#' between (``title = "A" "B"``, ``year = 20 20``, a
     value with the next field's name and no '=' after it): BibTeX stops reading the entry
     there, while bibtexparser keeps the text as one value ('A" "B')."""
-    if checked.values is not None:  # (the fast cut's raw values: most are one value plainly)
-        written_as = list(checked.values.items())
+    if checked.values is not None:  # the fast cut's raw values: most are one braced group
+        written_as = [(name, value) for name, value in checked.values.items()
+                      if value[-1:] != "}" or value[:1] != "{" or value.count("{") != 1]
     else:
         suspects = [name for name, value in checked.entry.fields.items() if _may_be_two(value)]
         raw = _raw_values(checked.raw).get(checked.entry.key, {}) if suspects else {}
