@@ -37,7 +37,7 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
-from llm4anno_bib.ids import MONTH_MACROS, bare_doi
+from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
 from llm4anno_bib.model import (
@@ -621,19 +621,12 @@ def _corrected(entry_type: str, theirs: list[tuple[str, str]], findings: tuple[F
 def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
                      fields: list[tuple[str, str]]) -> str | None:
     """The user's entry edited where the fix changes it (``bibfile.edited_entry``: its
-    layout, order and delimiters kept), or ``None`` where that cannot be done safely."""
-    if any(unenclosed(v) == v and not v.isdigit() and not _month_macro(n, v) for n, v in fields):
-        return None  # an @string's macro among the values: written as they were
+    layout, order and delimiters kept, an @string's macro as written where its field does
+    not change), or ``None`` where that cannot be done safely."""
     before = Entry.from_fields(block.key, block.entry_type,
                                {f.key: unenclosed(str(f.value)) for f in block.fields})
     after = Entry.from_fields(block.key, entry_type, {n: unenclosed(v) for n, v in fields})
     return edited_entry(original, before, after)
-
-
-def _month_macro(name: str, value: str) -> bool:
-    """A month written as BibTeX's macro (``month = jul``): the edit writes it in the
-    user's own way (``bibfile.edited_entry``), a brace-delimited month stays so."""
-    return name.lower() == "month" and value.lower() in MONTH_MACROS
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,

@@ -335,3 +335,20 @@ def test_fix_of_a_year_writes_the_date_a_biblatex_entry_dates_itself_by(server, 
     assert [f.kind for f in report.entries[0].findings] == ["year-differs"]
     assert fixed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8").replace(
         "date = {2021}", "date = {2022}")
+
+
+def test_fix_edits_an_entry_with_a_macro_in_place_keeping_the_macro(server, tmp_path,
+                                                                   needs_dblp):
+    """An entry naming its venue by an @string macro was written whole in the canonical
+    layout to fix its year (``year = 2021`` became ``year = {2022},``): now only the year
+    changes, bare as it was, and the macro stays."""
+    text = ("@string{nips = \"Advances in Neural Information Processing Systems\"}\n\n"
+            "@inproceedings{wei2022,\n  title = {Chain-of-Thought Prompting Elicits Reasoning "
+            "in Large Language Models},\n  author = {Wei, Jason and Wang, Xuezhi and Schuurmans,"
+            " Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed and Le, Quoc "
+            "and Zhou, Denny},\n  booktitle = nips,\n  year = 2021\n}\n")
+    path, fixed = tmp_path / "refs.bib", tmp_path / "fixed.bib"
+    path.write_text(text, encoding="utf-8")
+    report = _verify(server, tmp_path, path, fix_to=fixed)
+    assert [f.kind for f in report.entries[0].findings] == ["year-differs"]
+    assert fixed.read_text(encoding="utf-8") == text.replace("year = 2021", "year = 2022")
