@@ -1074,7 +1074,7 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
     from llm4anno_bib._fastsplit import entry_layout
 
     layout = entry_layout(text)
-    if layout is None or before is None or before.key != entry.key or "#" in text:
+    if layout is None or before is None or before.key != entry.key:
         return None
     type_end, close, spans = layout
     new = dict(entry.fields)
