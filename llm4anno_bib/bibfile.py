@@ -984,6 +984,7 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
     now = block_values(library)
     out: list[str] = []
     placed: set[str] = set()
+    strings = _string_blocks(source)
     for text, key, name in source.segments:
         if key is not None:
             entry = current.get(key)
@@ -994,7 +995,7 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
             out.append(text if before == entry else
                        _changed_text(text, before, entry,
                                      library_file=any(source.blocks.values()),
-                                     newline=newline))
+                                     newline=newline, strings=strings))
         elif name is not None:
             placed.add("@" + name)
             if name not in blocks:
@@ -1016,11 +1017,21 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
     return text
 
 
+def _string_blocks(source: SourceText) -> str:
+    """The text of the file's ``@string`` blocks: what its entries' macros mean."""
+    return "".join(text for text, key, _name in source.segments
+                   if key is None and _STRING_BLOCK.match(text))
+
+
+_STRING_BLOCK = re.compile(r"\s*@string\s*[{(]", re.I)
+
+
 def _changed_text(text: str, before: Entry | None, entry: Entry, *, library_file: bool,
-                  newline: str) -> str:
-    """A changed entry's new text: a user's file edited where it changed (``edited_entry``),
-    a library file (or what cannot be edited safely) written canonically."""
-    edited = None if library_file else edited_entry(text, before, entry)
+                  newline: str, strings: str = "") -> str:
+    """A changed entry's new text: a user's file edited where it changed (``edited_entry``,
+    its macros read by the file's ``strings``), a library file (or what cannot be edited
+    safely) written canonically."""
+    edited = None if library_file else edited_entry(text, before, entry, strings)
     if edited is not None:
         return edited
     return format_entry(entry, _unchanged_expressions(text, before, entry)).rstrip(
@@ -1054,13 +1065,15 @@ def rewritten_entries(text: str, rewrite: Callable[[btp.Entry, str, int], str | 
     return "".join(out), originals, rewritten
 
 
-def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
+def edited_entry(text: str, before: Entry | None, entry: Entry,
+                 strings: str = "") -> str | None:
     """``text`` (an entry as its file has it, which reads as ``before``) edited to say
     ``entry``, as a careful colleague edits it: only the fields that changed are rewritten,
     each in its own delimiters; a removed field's line goes; a venue that moves takes the old
     venue's line; other new fields are added at the end with the entry's indentation and
     alignment; its order, quoting, bare numbers, names one a line and layout stay. ``None``
-    where that cannot be done safely (the caller writes the entry whole).
+    where that cannot be done safely (the caller writes the entry whole). ``strings``: the
+    file's ``@string`` blocks, by which its macros are read when the edit is checked.
 
     >>> before = Entry.from_fields("k", "misc", {"title": "T", "year": "2020"})
     >>> print(edited_entry('@misc{k,\\n  title = "T",\\n  year  = 2020,\\n}', before,
@@ -1095,7 +1108,7 @@ def edited_entry(text: str, before: Entry | None, entry: Entry) -> str | None:
         edits.append(_fields_added(text, close, spans, added))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
-    return text if _reads_as(text, entry.entry_type, new) else None
+    return text if _reads_as(text, entry.entry_type, new, strings) else None
 
 
 def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entry,
@@ -1126,12 +1139,14 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
     return edits, spanned
 
 
-def _reads_as(text: str, entry_type: str, fields: Mapping[str, str]) -> bool:
-    """Whether the edited entry reads back as the one meant (names' spaces aside)."""
+def _reads_as(text: str, entry_type: str, fields: Mapping[str, str], strings: str = "") -> bool:
+    """Whether the edited entry reads back as the one meant (names' spaces aside), its
+    macros by ``strings``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            (read,) = parse_entries(text, duplicates="all").entries
+            (read,) = parse_entries(strings + "\n" + text if strings else text,
+                                    duplicates="all").entries
     except (Llm4AnnoBibError, ValueError):
         return False
     return (read.entry_type, _names_spaced(read.fields)) == (entry_type, _names_spaced(fields))

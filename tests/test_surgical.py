@@ -109,6 +109,9 @@ def test_what_cannot_be_edited_safely_is_left_to_the_canonical_writer():
     through_a_macro = '@misc{k,\n  title = a # " B",\n  year = 2020,\n}'
     defined = _read('@string{a = "A"}\n' + through_a_macro)  # as its file reads it: "A B"
     assert edited_entry(through_a_macro, defined, defined.replace(year="2021")) is None
+    # given the file's @string blocks, the edit is checked as the file reads it
+    assert edited_entry(through_a_macro, defined, defined.replace(year="2021"),
+                        '@string{a = "A"}\n') == through_a_macro.replace("2020", "2021")
     assert edited_entry("@misc(k, year = 2020)", old, old) is None  # not plain
 
 

@@ -309,3 +309,20 @@ def test_a_biblatex_entry_is_upgraded_in_biblatex_words(server, tmp_path, needs_
     llm4anno_bib.verify(tmp_path / "refs.bib", llm4anno_bib.Library([]), lookup=True,
                         sources=connect(server, tmp_path / "c"), fix_to=fixed)
     assert fixed.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")  # one engine
+
+
+def test_an_entry_using_the_files_macros_is_upgraded_in_place(server, tmp_path, needs_dblp):
+    """A field that stays and names an @string macro (``note = mine``) made the whole entry
+    be written anew (``year = 2022`` became ``year = {2022}``, fields reordered): the edit is
+    now checked with the file's @string blocks, and only what changes is written."""
+    text = ("@string{mine = \"Read this first\"}\n\n@article{kojima2022,\n  title = {Large "
+            "Language Models are Zero-Shot Reasoners},\n  author = {Kojima, Takeshi and Gu, "
+            "Shixiang Shane and Reid, Machel and Matsuo, Yutaka and Iwasawa, Yusuke},\n"
+            "  journal = {arXiv preprint arXiv:2205.11916},\n  note = mine,\n  year = 2022\n}\n")
+    result, out = upgraded(server, tmp_path, text)
+    assert [r.key for r in result.changed] == ["kojima2022"]
+    written = out.read_text(encoding="utf-8")
+    assert "  note = mine,\n  year = 2022,\n" in written and written.startswith(
+        "@string{mine = \"Read this first\"}\n\n@inproceedings{kojima2022,\n  title = {Large")
+    assert "  booktitle = {Advances in Neural Information Processing Systems 35" in written
+    assert llm4anno_bib.load(out)["kojima2022"].fields["note"] == "Read this first"
