@@ -1017,21 +1017,37 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
     return text
 
 
-def _string_blocks(source: SourceText) -> str:
-    """The text of the file's ``@string`` blocks: what its entries' macros mean."""
-    return "".join(text for text, key, _name in source.segments
-                   if key is None and _STRING_BLOCK.match(text))
+def _string_blocks(source: SourceText) -> dict[str, str]:
+    """The file's ``@string`` blocks by the macro each defines (lowercase): what its
+    entries' macros mean."""
+    return {found.group(1).lower(): text for text, key, _name in source.segments
+            if key is None and (found := _STRING_BLOCK.match(text))}
 
 
-_STRING_BLOCK = re.compile(r"\s*@string\s*[{(]", re.I)
+def _strings_for(text: str, strings: Mapping[str, str]) -> str:
+    """The ``@string`` blocks an entry's text may use (a file may define thousands: each
+    changed entry is checked with its own few)."""
+    if not strings:
+        return ""
+    wanted: dict[str, str] = {}
+    words = set(_WORD.findall(text.lower()))
+    while news := {n: b for n, b in strings.items() if n in words and n not in wanted}:
+        wanted |= news  # and the macros their definitions use
+        words = set().union(*(_WORD.findall(b.lower()) for b in news.values()))
+    return "".join(block for name, block in strings.items() if name in wanted)
+
+
+_STRING_BLOCK = re.compile(r"\s*@string\s*[{(]\s*([^\s={}(),\"#%']+)", re.I)
+_WORD = re.compile(r"[^\s={}(),\"#%']+")
 
 
 def _changed_text(text: str, before: Entry | None, entry: Entry, *, library_file: bool,
-                  newline: str, strings: str = "") -> str:
+                  newline: str, strings: Mapping[str, str] | None = None) -> str:
     """A changed entry's new text: a user's file edited where it changed (``edited_entry``,
     its macros read by the file's ``strings``), a library file (or what cannot be edited
     safely) written canonically."""
-    edited = None if library_file else edited_entry(text, before, entry, strings)
+    edited = None if library_file else edited_entry(text, before, entry,
+                                                    _strings_for(text, strings or {}))
     if edited is not None:
         return edited
     return format_entry(entry, _unchanged_expressions(text, before, entry)).rstrip(

@@ -115,6 +115,18 @@ def test_what_cannot_be_edited_safely_is_left_to_the_canonical_writer():
     assert edited_entry("@misc(k, year = 2020)", old, old) is None  # not plain
 
 
+def test_an_entry_is_checked_with_the_strings_it_uses_and_theirs():
+    """A file may define thousands of @strings: an edit is checked with those its entry
+    names, and those their definitions name, not all of them."""
+    from llm4anno_bib.bibfile import _strings_for
+
+    strings = {"a": '@string{a = "A"}\n', "b": '@string{b = a # "x"}\n',
+               "c": '@string{c = "C"}\n'}
+    assert _strings_for("@misc{k,\n  note = b,\n  year = 2020\n}", strings) == \
+        strings["a"] + strings["b"]
+    assert _strings_for("@misc{k,\n  note = {plain}\n}", strings) == ""
+
+
 def test_upgrade_writes_a_users_file_in_its_own_layout(server, tmp_path, needs_dblp):
     """The whole flow: the upgraded file keeps the user's tabs, bare year and field order;
     what changed is the type, the venue and what the record adds."""
