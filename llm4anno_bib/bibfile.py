@@ -482,11 +482,16 @@ _NAME_BREAKERS = re.compile(r"""[\s"#%'(),={}]""")
 _Place = tuple[int, str, int]  # an entry's line, the file's text and the entry's offset
 
 
-def _line_of(place: _Place, found: str) -> int:
-    """The line of ``found`` (a field's name or value) in the entry at ``place``; asked only
-    for what is reported: finding it costs a search of the entry."""
+def _line_of(place: _Place, found: str, name: bool = False) -> int:
+    """The line of ``found`` (a field's value, or its ``name``: where a line starts with it)
+    in the entry at ``place``; asked only for what is reported: finding it costs a search
+    of the entry."""
     line, text, start = place
-    at = text.find(found, start)
+    if name:
+        named = re.compile(rf"(?:^|[,\s]){re.escape(found)}", re.M).search(text, start)
+        at = named.end() - len(found) if named else -1
+    else:
+        at = text.find(found, start)
     return line + text.count("\n", start, at) if at >= 0 else line
 
 
@@ -513,7 +518,8 @@ def _field_troubles(name: str, raw: str, key: str, path: str,
                 "a '#' is missing)")
     return [] if said is None else [BibWarning(
         f"entry '{key}': {said}: BibTeX skips the rest of the entry there, and what it prints "
-        "loses those fields ('llm4anno-bib check' says more).", path, _line_of(place, name))]
+        "loses those fields ('llm4anno-bib check' says more).", path,
+        _line_of(place, name, name=True))]
 
 
 def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path: str, duplicates: str,

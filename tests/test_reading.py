@@ -117,6 +117,8 @@ def test_a_concatenation_stays_one_when_its_entry_changes(tmp_path):
 @pytest.mark.parametrize("text, line, said", [
     ('@misc{a,\n  title = "V" "W",\n  year = 2020,\n}\n', 2,
      "'title' holds \"V\" and then \"W\" with nothing between them"),
+    ('@misc{title_year,\n  title = "V" "W",\n  year = 2020,\n}\n', 2,  # (not the key's line)
+     "'title' holds \"V\" and then \"W\""),
     ("@misc{a,\n  title = {T},\n  year = 20 20,\n}\n", 3, "'year' holds 20 and then 20"),
     ("@article{a,\n  title = {T},\n  % year = {2020},\n  author = {A},\n}\n", 3,
      "'% year' is no field name BibTeX reads (a '%' does not comment out a line"),
