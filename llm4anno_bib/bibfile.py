@@ -422,12 +422,13 @@ def _blocks_of(text: str, library: bibtexparser.Library,
 def side_by_side(raw: str) -> tuple[str, str] | None:
     """The first two values of a raw field value (delimiters kept: braced, quoted or bare)
     that stand side by side without '#' (``"A" "B"``, ``20 20``, ``{T}\\n  year 2020``),
-    where BibTeX stops reading the entry; ``None`` for one value or a concatenation.
+    where BibTeX stops reading the entry; ``None`` for one value or a concatenation, and
+    for a quoted value holding ``\\"`` (where BibTeX ends it: ``check``'s escaped-quote).
 
     >>> side_by_side('"A" "B"'), side_by_side('"A" # {B}'), side_by_side("{One {Two}}")
     (('"A"', '"B"'), None, None)
     """
-    if _one_value(raw):
+    if _one_value(raw) or '\\"' in raw:
         return None
     previous, joined, at = None, False, 0
     while at < len(raw):
@@ -470,10 +471,25 @@ def _value_end(raw: str, at: int) -> int:
     return len(raw)
 
 
-def unreadable_field_name(name: str) -> bool:
-    """Whether BibTeX cannot read ``name`` as a field's name (a space, '%' or markup in it:
-    "% year" is a line "commented out" inside an entry, where BibTeX has no comments)."""
-    return not name.isidentifier() and _NAME_BREAKERS.search(name) is not None
+def field_name_problem(name: str) -> str | None:
+    """What is wrong with ``name`` as a field's name BibTeX reads (a space, '%' or markup in
+    it: "% year" is a line "commented out" inside an entry, where BibTeX has no comments),
+    or ``None``."""
+    if name.isidentifier() or _NAME_BREAKERS.search(name) is None:
+        return None
+    why = ("a '%' does not comment out a line inside an entry" if "%" in name else
+           "it holds a space or one of \" # % ' ( ) , = { }")
+    return f"'{shortened(name, 40)}' is no field name BibTeX reads ({why})"
+
+
+def unjoined_values(name: str, raw: str) -> str | None:
+    """What two values side by side in the field ``name`` (``side_by_side``) are, said on
+    one line, or ``None``."""
+    pair = side_by_side(raw)
+    if pair is None:
+        return None
+    first, then = (collapse_spaces(shortened(value, 40)) for value in pair)
+    return f"'{name}' holds {first} and then {then} with nothing between them"
 
 
 _NAME_BREAKERS = re.compile(r"""[\s"#%'(),={}]""")
@@ -508,15 +524,9 @@ def _refuse_folded(name: str, raw: str, key: str, path: str, place: _Place) -> N
 def _field_troubles(name: str, raw: str, key: str, path: str,
                     place: _Place) -> list[BibWarning]:
     """The warning of a field where BibTeX stops reading the entry, or none."""
-    said = None
-    if unreadable_field_name(name):
-        said = (f"'{shortened(name, 40)}' is no field name BibTeX reads" +
-                (" (a '%' does not comment out a line inside an entry)" if "%" in name else ""))
-    elif '\\"' not in raw and (pair := side_by_side(raw)) is not None:
-        said = (f"'{name}' holds {collapse_spaces(shortened(pair[0], 40))} and then "
-                f"{collapse_spaces(shortened(pair[1], 40))} with nothing between them (a ',' or "
-                "a '#' is missing)")
-    return [] if said is None else [BibWarning(
+    unjoined = unjoined_values(name, raw)
+    said = field_name_problem(name) or (unjoined and f"{unjoined} (a ',' or a '#' is missing)")
+    return [] if not said else [BibWarning(
         f"entry '{key}': {said}: BibTeX skips the rest of the entry there, and what it prints "
         "loses those fields ('llm4anno-bib check' says more).", path,
         _line_of(place, name, name=True))]
@@ -1026,8 +1036,9 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
 def _string_blocks(source: SourceText) -> dict[str, str]:
     """The file's ``@string`` blocks by the macro each defines (lowercase): what its
     entries' macros mean."""
-    return {found.group(1).lower(): text for text, key, _name in source.segments
-            if key is None and (found := _STRING_BLOCK.match(text))}
+    return {head.group(2).lower(): text for text, key, _name in source.segments
+            if key is None and (head := _BLOCK_HEAD.match(text.lstrip())) is not None
+            and head.group(1).lower() == "string"}
 
 
 def _strings_for(text: str, strings: Mapping[str, str]) -> str:
@@ -1043,7 +1054,6 @@ def _strings_for(text: str, strings: Mapping[str, str]) -> str:
     return "".join(block for name, block in strings.items() if name in wanted)
 
 
-_STRING_BLOCK = re.compile(r"\s*@string\s*[{(]\s*([^\s={}(),\"#%']+)", re.I)
 _WORD = re.compile(r"[^\s={}(),\"#%']+")
 
 

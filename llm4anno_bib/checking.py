@@ -20,14 +20,12 @@ import bibtexparser
 from bibtexparser import model as btp
 
 from llm4anno_bib import _fastsplit
-from llm4anno_bib._text import (
-    CONTROL_CHARS, braces_balance, protect_case, protection, shortened,
-)
+from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, protection
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
-    edited_entry, enclose, expanded_strings, format_entries, parse_library_blocks,
-    reading_text, rewritten_entries, side_by_side, syntax_failure, unenclosed,
-    unreadable_field_name,
+    edited_entry, enclose, expanded_strings, field_name_problem, format_entries,
+    parse_library_blocks, reading_text, rewritten_entries, syntax_failure, unenclosed,
+    unjoined_values,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -594,14 +592,10 @@ def _field_name_rule(checked: _Checked) -> Iterator[_Finding]:
     (BibTeX has no comments there: "You're missing a field name"), a space or markup in it.
     BibTeX skips the rest of the entry; bibtexparser read "% year" as a field."""
     for name in checked.entry.fields:
-        if unreadable_field_name(name):
-            why = ("a '%' does not comment out a line inside an entry" if "%" in name else
-                   "it holds a space or one of \" # % ' ( ) , = { }")
-            yield ("bad-field-name", f"'{name}' is no field name BibTeX reads ({why}): BibTeX "
-                   "skips the rest of the entry there. Remove the line, or name the field "
-                   "plainly", name)
-
-
+        said = field_name_problem(name)
+        if said is not None:
+            yield ("bad-field-name", f"{said}: BibTeX skips the rest of the entry there. Remove "
+                   "the line, or name the field plainly", name)
 
 
 def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
@@ -616,12 +610,11 @@ def _unjoined_rule(checked: _Checked) -> Iterator[_Finding]:
         raw = _raw_values(checked.raw).get(checked.entry.key, {}) if suspects else {}
         written_as = [(name, raw.get(name.lower(), "")) for name in suspects]
     for name, written in written_as:
-        pair = side_by_side(written) if '\\"' not in written else None  # (escaped-quote)
-        if pair is not None:
-            yield ("unjoined-values", f"'{name}' holds {shortened(pair[0], 40)} and then "
-                   f"{shortened(pair[1], 40)} with nothing between them: BibTeX expects ',' or "
-                   "'}' there and skips the rest of the entry. Join them with '#', or add the "
-                   "missing ',' (and the next field's '=')", name)
+        said = unjoined_values(name, written)
+        if said is not None:
+            yield ("unjoined-values", f"{said}: BibTeX expects ',' or '}}' there and skips the "
+                   "rest of the entry. Join them with '#', or add the missing ',' (and the "
+                   "next field's '=')", name)
 
 
 def _may_be_two(value: str) -> bool:

@@ -37,7 +37,7 @@ from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
-from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key
+from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key, venue_text
 from llm4anno_bib.names import split_name
 from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
@@ -395,8 +395,9 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     if found.preprint:
         return _not_published(theirs or (claimed.acronym if claimed else written), found, asked,
                               acl=theirs in _ACL_VENUES)
-    return venue_claims(written, (found.venue or "", found.fields.get("booktitle") or
-                                  found.fields.get("journal") or ""), found.year, found.label)
+    return venue_claims(written, (found.venue or "",
+                                  venue_text(found.fields, found.entry_type) or ""),
+                        found.year, found.label)
 
 
 def _not_published(said: str, found: Found, asked: set[str], acl: bool) -> list[Finding]:

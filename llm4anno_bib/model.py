@@ -1131,7 +1131,6 @@ def cites_preprint(entry: Entry) -> bool:
     fields = entry.fields
     venue = " ".join(fields.get(n, "") for n in ("journal", "journaltitle", "booktitle",
                                                  "howpublished", "publisher"))
-    has_venue = bool(fields.get("journal") or fields.get("journaltitle") or
-                     fields.get("booktitle"))
+    has_venue = venue_text(fields, entry.entry_type) is not None
     return names_preprint(venue) or (not has_venue and bool(arxiv_id_in(entry.fields)))
 
