@@ -701,7 +701,8 @@ def import_list(file: Annotated[Path, typer.Argument(
         screen.finish()
     details = result.details()
     for line in details:
-        if line.startswith("refused: "):  # what was refused is always said, on stderr
+        if line.startswith(("refused: ", "unread: ")):  # a link refused or a paper not
+            # read is always said, on stderr
             _echo(line, err=True)
         elif verbose:
             _echo(line)

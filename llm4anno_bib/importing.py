@@ -39,6 +39,7 @@ class ImportResult:
     left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
     refused: tuple[str, ...] = ()  # links that are no web address, never written
+    unread: tuple[str, ...] = ()  # lines that link a paper in no shape an item is read in
 
     def __repr__(self) -> str:
         return (f"<ImportResult: {len(self.library)} entries, {self.unverified} unverified, "
@@ -51,7 +52,7 @@ class ImportResult:
     def summary(self) -> list[str]:
         """What a person reads first: the entries by who vouches for them, what was left
         out or refused, the lookups that failed grouped by reason (the details are in
-        ``near_misses``, ``unresolved``, ``left_out`` and ``refused``).
+        ``near_misses``, ``unresolved``, ``left_out``, ``refused`` and ``unread``).
 
         >>> ImportResult(Library([]), unresolved=("line 3: x: HTTP 503 (https://a)",)).summary()
         ['0 entries', 'unresolved lookups: 1 (1 x HTTP 503)']
@@ -66,10 +67,10 @@ class ImportResult:
             if counts["curated"] else "",
             f"{counts['unverified']} cited from the list alone (unverified)"
             if counts["unverified"] else "") if part])]
-        if self.left_out:
-            lines.append(f"left out: {len(self.left_out)} items that link no paper")
-        if self.refused:
-            lines.append(f"refused: {len(self.refused)} links that are no web address")
+        lines += [f"{said}: {len(found)} {what}" for said, found, what in (
+            ("left out", self.left_out, "items that link no paper"),
+            ("refused", self.refused, "links that are no web address"),
+            ("unread", self.unread, "lines that link a paper but read as no item")) if found]
         if self.unresolved:
             reasons = Counter(_reason_of(line) for line in self.unresolved)
             lines.append(f"unresolved lookups: {len(self.unresolved)} (" + "; ".join(
@@ -86,6 +87,7 @@ class ImportResult:
                 + [f"unresolved: {line}" for line in self.unresolved]
                 + [f"left out: {line}" for line in self.left_out]
                 + [f"refused: {line}" for line in self.refused]
+                + [f"unread: {line}" for line in self.unread]
                 + ([f"no longer in the list (kept): {' '.join(self.no_longer_listed)}"]
                    if self.no_longer_listed else []))
 
@@ -167,11 +169,14 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     refused = tuple(f"line {line}: refused the link '{shortened(strip_controls(url), 120)}': "
                     f"{why}"
                     for line, url, why in document.refused)
+    unread = tuple(f"line {line}: {text} ({url}): it links a paper, but no title could be "
+                   "read from it; write it as a bullet, '- [Title](link)'"
+                   for line, text, url in document.unread)
     library, gone = _keeping(library, existing)
     library.header = list_header(list_text, origin)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
                         report.unverified, left_out=left_out, no_longer_listed=gone,
-                        refused=refused)
+                        refused=refused, unread=unread)
 
 
 def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:

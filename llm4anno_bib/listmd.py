@@ -9,11 +9,12 @@ entry (``SURVEY_LINK``, ``SURVEY_CITATION``).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 from llm4anno_bib._text import latex_to_text, shortened
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
@@ -102,6 +103,8 @@ class ListDocument:
     # (line, link, why) of links that are no web address: never written. An item whose
     # paper link is one of them is refused whole
     refused: tuple[tuple[int, str, str], ...] = ()
+    # (line, text, link) of lines that link a paper but read as no item in any shape
+    unread: tuple[tuple[int, str, str], ...] = ()
 
 
 def parse_list(text: str) -> ListDocument:
@@ -132,6 +135,7 @@ def parse_list(text: str) -> ListDocument:
     taken: set[str] = set()
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
+    unread: list[tuple[int, str, str]] = []
     for number, raw in _logical_lines(text):
         line = raw.strip()
         heading = _heading(line)
@@ -142,12 +146,7 @@ def parse_list(text: str) -> ListDocument:
             items.append(paper)
             continue
         if heading is not None:
-            depth, heading_text = heading
-            del parents[depth:]
-            slug = _unique_slug(heading_text, parents[-1] if parents else None, taken)
-            sections.append(Category(slug, heading_text, depth,
-                                     parents[-1] if parents else None, ()))
-            parents.append(slug)
+            sections.append(_opened_section(*heading, parents, taken))
             continue
         if not sections:
             continue
@@ -156,8 +155,10 @@ def parse_list(text: str) -> ListDocument:
             continue
         if not _authors_of_last(line, number, items) and \
                 not _links_of_last(raw, line, number, items):
-            _take_item(untitled.read(raw, line, number, sections[-1].slug), items, left_out,
-                       refused)
+            read = untitled.read(raw, line, number, sections[-1].slug)
+            _take_item(read, items, left_out, refused)
+            if read is None and "://" in line:
+                unread += _paper_unread(line, number)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -167,7 +168,18 @@ def parse_list(text: str) -> ListDocument:
     return ListDocument(_holding_papers(sections, items, contents), tuple(items),
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
-                        tuple(left_out), tuple(refused))
+                        tuple(left_out), tuple(refused), _still_unread(unread, items))
+
+
+def _opened_section(depth: int, heading: str, parents: list[str], taken: set[str]
+                    ) -> Category:
+    """The section a heading opens at ``depth``, under the open sections ``parents``
+    (kept: the new one is the last of them); ``taken`` holds the slugs given so far."""
+    del parents[depth:]
+    parent = parents[-1] if parents else None
+    slug = _unique_slug(heading, parent, taken)
+    parents.append(slug)
+    return Category(slug, heading, depth, parent, ())
 
 
 def _papers_of_field_lists(text: str) -> str:
@@ -178,17 +190,14 @@ def _papers_of_field_lists(text: str) -> str:
     a section."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
-        if heading is None or "](" in line:
+        title, indent = _field_list_title(line)
+        if title is None:
             continue
-        fields: dict[str, str] = {}
-        end = index + 1
-        while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip())):
-            kind = _FIELD_KINDS.get(field.group("name").strip().lower())
-            if kind is not None:
-                fields.setdefault(kind, field.group("value").strip())
-            end += 1
-        bullet = _field_list_bullet(plain_heading(heading.group(1)), fields)
+        fields, papers, end = _fields_under(lines, index, indent)
+        paper = _LINK.search(fields.get("paper", ""))
+        if indent >= 0 and (papers != 1 or not _is_generic(paper.group("text") if paper else "")):
+            continue  # a date's bullet over papers of their own ("- Paper: [Title](url)")
+        bullet = _field_list_bullet(title, fields)
         if bullet is not None and isinstance(_read_item(bullet, index + 1, ""), ListItem):
             lines[index] = bullet + ("\r" if line.endswith("\r") else "")
             lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
@@ -196,7 +205,46 @@ def _papers_of_field_lists(text: str) -> str:
     return "\n".join(lines)
 
 
+def _fields_under(lines: list[str], index: int, indent: int
+                  ) -> tuple[dict[str, str], int, int]:
+    """The fields listed under line ``index`` (bullets indented past ``indent``) by kind,
+    the first of each; how many paper links; the index of the first line after them."""
+    fields: dict[str, str] = {}
+    papers = 0
+    end = index + 1
+    while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip())) \
+            and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        kind = _FIELD_KINDS.get(field.group("name").strip().lower())
+        if kind is not None:
+            value = field.group("value").strip()
+            fields.setdefault(kind, value if "](" in value else _BARE_URL.sub(_as_link, value))
+            papers += kind == "paper"
+        end += 1
+    return fields, papers, end
+
+
+def _field_list_title(line: str) -> tuple[str | None, int]:
+    """The title of a paper written over a list of its fields, and the indent of the
+    bullet it is on (-1 for a heading): ``### Title``, ``- **Title:** Title`` or ``- Title``
+    (a bullet of at least three words that links nothing); else ``(None, 0)``."""
+    if "](" in line:
+        return None, 0
+    heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
+    if heading is not None:
+        return plain_heading(heading.group(1)), -1
+    bullet = _BULLET.fullmatch(line.strip())
+    if bullet is None or "://" in line:
+        return None, 0
+    title = _clean_title(_TITLE_FIELD.sub("", bullet.group("body")))
+    if len(title.split()) < 3 or _FIELD_BULLET.fullmatch(line.strip()) and \
+            not _TITLE_FIELD.match(bullet.group("body")):
+        return None, 0
+    return title, len(line) - len(line.lstrip())
+
+
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
+# "**Title:** ", "Title: " before a paper's title on a bullet over its fields
+_TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+", re.I)
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
 _FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
                            r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
@@ -358,7 +406,23 @@ def _links_a_paper(read: ListItem | tuple[int, str, str] | None) -> TypeGuard[Li
         _PAPER_HOSTS.search(read.paper_link) is not None
 
 
+def _still_unread(unread: list[tuple[int, str, str]], items: list[ListItem]
+                  ) -> tuple[tuple[int, str, str], ...]:
+    """The unread lines no later line made an item of (a title's bullet and its links)."""
+    lines = {item.line for item in items}
+    return tuple(line for line in unread if line[0] not in lines)
+
+
+def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
+    """A line that read as nothing, where it links a paper: said, never lost."""
+    link = _PAPER_LINK.search(line)
+    return [] if link is None else \
+        [(number, shortened(_clean_title(_LINK.sub(r"\1", line)), 120), link.group())]
+
+
 _NUMBERING = re.compile(r"^\d{1,5}[.)]\s+")
+_PAPER_LINK = re.compile(_PAPER_HOSTS.pattern.replace("|\\.pdf(?:$|[?#])", "") +
+                         r"[^\s()\[\]<>\"']*+", re.I)
 # "**Authors:** A, B" or "Authors: A, B" on a line of its own, under a paper heading
 _AUTHORS_LINE = re.compile(r"[*_]{0,2}(?:authors?|by)[*_]{0,2}\s*[:：][*_]{0,2}\s*"
                            r"(?P<names>\S.{0,4999})", re.I)
@@ -482,6 +546,9 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if not bullet:
         return None
     read = _read_bullet(bullet.group("body"), number, section)
+    if isinstance(read, ListItem) and " | " in read.title:  # "- 2022.09 | Title | [paper](url)"
+        row = _table_row(f"| {bullet.group('body')} |", number, section)
+        read = row if isinstance(row, ListItem) else read
     if not isinstance(read, ListItem) or read.label:
         return read
     badge = _VENUE_BADGE.search(line)
@@ -500,12 +567,17 @@ _NOT_VENUES = frozenset({"arxiv", "code", "github", "paper", "stars", "license",
 def _read_bullet(text: str, number: int, section: str
                  ) -> ListItem | tuple[int, str, str] | None:
     """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
+    if "<" in text and _LINE_BREAK.search(text):
+        return _read_broken(text, number, section)
     if "href" in text and _HTML_ANCHOR.search(text):  # "- <a href=url>Title</a> (ACL 2023)"
         text = _html_as_markdown(text)
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
     body = _WIDE_LABEL.sub(r"[\g<label>] ", body.strip())  # "【NeurIPS 2022】Title"
+    code = _CODE_LABEL.match(body)  # "`ICLR'23` Title"
+    if code and (venue_year(code.group("label")) or _YEAR.search(code.group("label"))):
+        body = f"[{code.group('label')}] {body[code.end():]}"
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
         return _bold_link_item(bold, number, section)
@@ -537,6 +609,33 @@ def _arxiv_link(found: re.Match[str]) -> str:
     return f"[arXiv:{found.group('id')}](https://arxiv.org/abs/{found.group('id')})"
 
 
+def _read_broken(text: str, number: int, section: str
+                 ) -> ListItem | tuple[int, str, str] | None:
+    """A bullet in lines joined by ``<br>`` (``Title [[arXiv](url)] <br> Authors <br>
+    NeurIPS 2020``): its first line read as the item (with every line's links), the others
+    for the authors and the label it does not give."""
+    first, *more = [part.strip() for part in _LINE_BREAK.split(text)]
+    links = " ".join(found.group() for part in more for found in _ANY_LINK.finditer(part))
+    read = _read_bullet(f"{first} {links}".strip(), number, section)
+    if not isinstance(read, ListItem):
+        return read
+    said = [_clean_title(_ANY_LINK.sub(" ", part)) for part in more]
+    if not read.authors:
+        found = next(((people, et_al) for part in said
+                      for people, et_al in [_names_in(part)] if people), None)
+        if found is not None:
+            read = replace(read, authors=found[0], et_al=found[1])
+    if not read.label:
+        read = replace(read, label=next(filter(None, map(venue_year, said)), None))
+    return read
+
+
+_LINE_BREAK = re.compile(r"<br[ \t]*+/?>", re.I)
+# a link in any of the shapes a bullet writes it: [[pdf]](url), [[pdf](url)], [Title](url)
+_ANY_LINK = re.compile(r"\[\[[^\[\]]*+\]\]\([^()\s]*+\)|\[\[[^\[\]]*+\]\([^()\s]*+\)\]|"
+                       r"!?\[[^\[\]]*+\]\([^()\s]*+\)")
+# a label in a code span before the title: "`ICLR'23` Title"
+_CODE_LABEL = re.compile(r"`(?P<label>[^`\[\]]{2,40}+)`[ \t]*+(?=\S)")
 # a label in full-width brackets, as Chinese lists write it: "【ACL 2023】", "［ACL 2023］"
 _WIDE_LABEL = re.compile(r"^[【［](?P<label>[^【】［］\[\]]{1,60}+)[】］][ \t]*+")
 # "[[pdf](url)]", a link in brackets of its own: the "[[pdf]](url)" it stands for
@@ -589,14 +688,17 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
     # a known word is its kind ("GitHub" is code), a pictograph says it by its host
     # ("[[💻]]" on GitHub is code); another word stays as written (never a paper)
     links = tuple((_declared_kind(kind, url), url.strip()) for kind, url in found)
-    title, venue = _listed_title(title)
-    if not title:
+    listed = _listed_title(title)
+    if not listed.title:
         return None
     if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
             any(_PAPER_HOSTS.search(url) for _, url in links):
-        return ListItem(number, section, labelled.group("label") if labelled else venue,
-                        title, links)
-    return (number, title, links[0][1]) if links else None
+        year = _YEAR.search(title.replace(listed.title, " "))  # "(Christiano et al., 2017)"
+        label = labelled.group("label") if labelled else \
+            listed.venue or (year.group() if year else None)
+        return ListItem(number, section, label, listed.title, links, listed.authors,
+                        listed.et_al)
+    return (number, listed.title, links[0][1]) if links else None
 
 
 def _declared_kind(text: str, url: str) -> str:
@@ -649,18 +751,21 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
-    title, label = _clean_title(paper[0]), None
-    if _is_generic(title):
+    listed = _Listed(_clean_title(paper[0]), None)
+    if _is_generic(listed.title):
         left = _LEFT_BY_LINKS.sub(" ", _YEAR_LABEL.sub("", between))
         left = _LEFT_BY_LINKS.sub(" ", left)  # ", code:" takes two passes
-        title, label = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
+        listed = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
+    title = listed.title
     if not title:
         return None
     words = _clean_title(between, drop_tag=False)  # a leading "(NeurIPS 2022)" is no tag here
     rest = words if title not in words else words.replace(title, "")
     year = _YEAR.search(rest)
-    label = label or venue_year(rest) or (year.group() if year else None)
-    return ListItem(number, section, label, title, _paper_first(paper[1], links))
+    label = listed.venue or venue_year(rest) or (year.group() if year else None)
+    authors, et_al = (listed.authors, listed.et_al) if listed.authors else _names_in(rest)
+    return ListItem(number, section, label, title, _paper_first(paper[1], links), authors,
+                    et_al)
 
 
 def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -675,7 +780,7 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if paper is None:
         return (number, _clean_title(links[0][0]), links[0][1])
     title = _clean_title(paper[0])
-    plain = [_clean_title(_LINK.sub("", cell)) for cell in cells]
+    plain = [_cell_title(cell) for cell in cells]
     if _is_generic(title):
         title = max((text for text in plain if not _YEAR.search(text) or len(text) > 12),
                     key=len, default="")
@@ -684,16 +789,40 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     others = [text for text in plain if text != title]
     label = next(filter(None, map(venue_year, others)), None) or next(
         (found.group() for text in others if (found := _YEAR.search(text))), None)
-    return ListItem(number, section, label, title, _paper_first(paper[1], links))
+    return ListItem(number, section, label, title, _paper_first(paper[1], links),
+                    *_row_authors(cells, title, others))
+
+
+def _row_authors(cells: list[str], title: str, others: list[str]
+                 ) -> tuple[tuple[str, ...], bool]:
+    """The authors a table row names: under the title in its cell (``**Title** <br>
+    Authors``), or in a cell of their own."""
+    said = [" ".join(_LINE_BREAK.split(cell)[1:]) or _BOLD_WORDS.sub(" ", cell)
+            for cell in cells if title in _cell_title(cell) or title in cell] + others
+    return next((named for text in said if (named := _names_in(text))[0]), ((), False))
+
+
+def _cell_title(cell: str) -> str:
+    """What a table cell says, without its links: where it emphasises words in bold
+    (``**Title** <br> Authors``) those, else its first line."""
+    text = _LINK.sub("", cell)
+    bold = _BOLD_WORDS.search(text)
+    if bold is not None:
+        return _clean_title(bold.group("words"))
+    first = _LINE_BREAK.split(text)[0]
+    return _clean_title(first if first.strip() else text)
+
+
+_BOLD_WORDS = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_]{8,300}+)(?P=mark)")
 
 
 # "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
 _VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+)(?:[ \t]++(?P<year>"
                          r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
-_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>[A-Z]"
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>(?:[A-Z]|arX)"
                              r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
-                             r"{0,3}?(?:[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?\.?[ \t]*$")
+                             r"{0,3}?(?:[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?[.,;]?[ \t]*$")
 
 
 def venue_year(text: str) -> str | None:
@@ -723,36 +852,129 @@ _LEFT_BY_LINKS = re.compile(r"\([\s,;]*\)|\[\s*\]|\b(?:code|paper|pdf|data|proje
 _STRAY_PUNCTUATION = re.compile(r"[ \t]*+([.,;:])(?:[ \t]++[.,;:])++")
 
 
-def _listed_title(text: str) -> tuple[str, str | None]:
-    """The title in the words a list writes around it, and the venue it names (a label):
-    a quoted title (``"Title". Authors. ICML 2021.``), a reference's (``Kojima, T. (2022).
-    Title. NeurIPS.``), a title before who and where (``Title (Ouyang et al., NeurIPS
-    2022)``), or one with its venue after it (``_title_and_venue``).
+class _Listed(NamedTuple):
+    """What a list writes of a paper in words: its title, the venue it names (a label) and
+    the people it names as its authors."""
 
-    >>> _listed_title('"Learning Models From Supervision". A. Radford et al. ICML 2021.')
-    ('Learning Models From Supervision', 'ICML 2021')
-    >>> _listed_title("Kojima, T., Gu, S. (2022). Models are Zero-Shot Reasoners. NeurIPS.")
+    title: str
+    venue: str | None
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+
+
+def _listed_title(text: str) -> _Listed:
+    """The title in the words a list writes around it, the venue it names (a label) and
+    its authors: a quoted or emphasised title (``"Title". Authors. ICML 2021.``), a
+    reference's (``Kojima, T. (2022). Title. NeurIPS.``), a title before who and where
+    (``Title (Ouyang et al., NeurIPS 2022)``), or one with its venue and authors after it
+    (``_title_and_venue``, ``_title_and_names``).
+
+    >>> _listed_title('"Learning Models From Supervision". A. Radford et al. ICML 2021.')[:3]
+    ('Learning Models From Supervision', 'ICML 2021', ('A. Radford',))
+    >>> _listed_title("Kojima, T., Gu, S. (2022). Models are Zero-Shot Reasoners. NeurIPS.")[:2]
     ('Models are Zero-Shot Reasoners', 'NeurIPS 2022')
-    >>> _listed_title("Training Models with Feedback (Ouyang et al., NeurIPS 2022)")
+    >>> _listed_title("Training Models with Feedback (Ouyang et al., NeurIPS 2022)")[:2]
     ('Training Models with Feedback', 'NeurIPS 2022')
-    >>> _listed_title("A Technical Report (Extended Version)")
+    >>> _listed_title("Reasoning in Models. Jason Wei, Xuezhi Wang. NeurIPS 2022.")[:3]
+    ('Reasoning in Models', 'NeurIPS 2022', ('Jason Wei', 'Xuezhi Wang'))
+    >>> _listed_title("A Technical Report (Extended Version)")[:2]
     ('A Technical Report (Extended Version)', None)
     """
-    quoted = _QUOTED_TITLE.match(text)
+    quoted = _QUOTED_TITLE.match(text) or _EMPHASISED_TITLE.match(text)
     if quoted:
-        return _clean_title(quoted.group("title")), venue_year(quoted.group("rest"))
+        rest = quoted.group("rest")
+        return _Listed(_clean_title(quoted.group("title")), venue_year(rest), *_names_in(rest))
     reference = _REFERENCE.match(text)
     if reference:
-        venue = re.match(r"[*_]?([A-Z][A-Za-z&-]{1,20})", reference.group("rest"))
-        return _clean_title(reference.group("title")), venue_year(
-            f"{venue.group(1) if venue else ''} {reference.group('year')}".strip())
+        named = re.match(r"[*_]?([A-Z][A-Za-z&-]{1,20})", reference.group("rest"))
+        return _Listed(_clean_title(reference.group("title")), venue_year(
+            f"{named.group(1) if named else ''} {reference.group('year')}".strip()),
+            *_names_in(reference.group("authors")))
     after = _WHO_AND_WHERE.fullmatch(text)
     if after and ("et al" in after.group("inner") or venue_year(after.group("inner"))):
-        return _clean_title(after.group("title")), venue_year(after.group("inner"))
-    return _title_and_venue(text)
+        inner = after.group("inner")
+        return _Listed(_clean_title(after.group("title")), venue_year(inner),
+                       *_names_in(inner.partition(",")[0] if "et al" in inner else ""))
+    title, venue = _title_and_venue(text)
+    title, people, et_al = _title_and_names(title)
+    return _Listed(title, venue, people, et_al)
+
+
+def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
+    """A title with the authors a list writes after it (``Title. Jason Wei, Xuezhi Wang``,
+    ``Title, Zhuosheng Zhang et al.``) taken off, and those authors: at least two people,
+    or one and "et al.", each in capitalised words (a title's words seldom are all that).
+
+    >>> _title_and_names("Chain of Thought. Jason Wei, Xuezhi Wang")
+    ('Chain of Thought', ('Jason Wei', 'Xuezhi Wang'), False)
+    >>> _title_and_names("Reading, Writing, and Arithmetic")
+    ('Reading, Writing, and Arithmetic', (), False)
+    """
+    ends = _TITLE_END.finditer(text, max(0, len(text) - 2000))  # names: a few hundred
+    for end in itertools.islice(ends, 40):
+        people, et_al = listed_names(text[end.end():])
+        if (len(people) >= 2 or et_al) and all(_reads_as_person(p) for p in people):
+            title = _clean_title(text[:end.start()])
+            return (title, people, et_al) if len(title.split()) >= 2 else (text, (), False)
+    return text, (), False
+
+
+_AROUND_NAMES = re.compile(r"(?<![^\W\d_])[-–—]|[-–—](?![^\W\d_])|[()\[\]|]")
+# where a title may end and its authors begin: a full stop or comma (not an initial's)
+_TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,][ \t]++(?=[^\W\d_])")
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "di", "da", "dos", "du",
+                        "del", "bin", "al", "el", "ten", "ter", "y"})
+
+
+# the commonest words of the field's titles that are no one's name ("Large Language Models,
+# Neural Networks" is no list of people); words that are also names ("Deep", "Long") are not
+_TITLE_WORDS = frozenset("""
+    models model learning language languages networks network neural data systems system
+    training generation reasoning survey benchmark benchmarks evaluation prompting prompts
+    agents agent transformers transformer attention knowledge text vision tasks task
+    instructions instruction tuning feedback annotation annotations learners retrieval
+    alignment inference optimization detection classification representations understanding
+    generative pretrained supervised efficient scaling adaptation dataset datasets graph
+    graphs multimodal contrastive questions answering chain thought towards via using
+    """.split())
+
+
+def _reads_as_person(name: str) -> bool:
+    """Whether ``name`` is written as a person's: one to five words, each an initial, a
+    particle or a capitalised word with at most two capitals (``McCann``, not ``LLMs``)."""
+    words = name.replace(",", " ").split()
+    return 1 <= len(words) <= 5 and not any(word.lower() in _TITLE_WORDS for word in words) \
+        and all(
+        word in _PARTICLES or re.fullmatch(r"(?:[^\W\d_]\.-?){1,3}", word) or (
+            word[0].isupper() and sum(c.isupper() for c in word) <= 2 and
+            not any(c.isdigit() for c in word)) for word in words)
+
+
+def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
+    """The authors named in what a list writes beside a title (``*Jason Wei, Xuezhi
+    Wang.* NeurIPS 2022.``, ``Zhuosheng Zhang et al. arXiv.``): an emphasis naming people,
+    else the longest run of its first sentences that does. Two people at least, or one
+    and "et al.": one name alone is too like a lab, an award or a note ("Oral")."""
+    emphasis = _AUTHORS_EMPHASIS.search(text)
+    candidates = [emphasis.group("names")] if emphasis else []
+    # without the links, venues, years and the brackets and dashes around them
+    plain = _AROUND_NAMES.sub(" ", _YEAR.sub(" ", _VENUE_YEAR.sub(" ", _LINK.sub(" ", text))))
+    pieces = re.split(r"(?<=\.)[ \t]++", " ".join(plain.split()))[:12]
+    candidates += [" ".join(pieces[:n]) for n in range(len(pieces), 0, -1)]
+    for candidate in candidates:
+        people, et_al = listed_names(candidate)
+        if people and all(_reads_as_person(person) for person in people) and (
+                et_al or len(people) >= 2) and not any(
+                word.lower() in _GENERIC or word.lower() in _KIND_WORDS
+                for person in people for word in person.split()):
+            return people, et_al
+    return (), False
 
 
 _QUOTED_TITLE = re.compile(r"[\"“”](?P<title>[^\"“”]{8,300}+)[\"“”][ \t.,]*+(?P<rest>.*+)")
+# "*Title*, Menick et al., 2022.": an emphasised title with more words after it
+_EMPHASISED_TITLE = re.compile(r"(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{8,300}+)(?P=mark)(?![*\w])"
+                               r"[ \t.,:;-]*+(?P<rest>\S.*+)")
 # APA and the like: "Authors (2022). Title. Venue."
 _REFERENCE = re.compile(r"(?P<authors>[^()]{2,300}?)[ \t]*+\((?P<year>(?:19|20)\d\d)[a-z]?\)\."
                         r"[ \t]*+(?P<title>[^.]{8,300}?)\.[ \t]*+(?P<rest>.*+)")

@@ -650,3 +650,116 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     assert llm4anno_bib.check(tmp_path / "out.bib").errors == ()
     assert [e.key for e in llm4anno_bib.load(tmp_path / "out.bib")] == [
         e.key for e in result.library]
+
+
+@pytest.mark.parametrize("line, title, label, authors, et_al", [
+    # a plain reference: Title. Authors. Venue Year.
+    ("- Chain-of-Thought Prompting Elicits Reasoning. Jason Wei, Xuezhi Wang, Dale Schuurmans. "
+     "NeurIPS 2022. [paper](https://arxiv.org/abs/2201.11903) [code](https://github.com/x/y)",
+     "Chain-of-Thought Prompting Elicits Reasoning", "NeurIPS 2022",
+     ("Jason Wei", "Xuezhi Wang", "Dale Schuurmans"), False),
+    # a bold title after a date label, its authors in plain words
+    ("- [2022/10] **Automatic Chain of Thought Prompting** Zhuosheng Zhang et al. arXiv. "
+     "[[Paper](https://arxiv.org/abs/2210.03493)] [[Code](https://github.com/a/b)]",
+     "Automatic Chain of Thought Prompting", "2022/10", ("Zhuosheng Zhang",), True),
+    # an emphasised title, the authors after it with a comma
+    ("- *Teaching language models to support answers*, Menick et al., 2022. "
+     "[arXiv](https://arxiv.org/abs/2203.11147)",
+     "Teaching language models to support answers", "2022", ("Menick",), True),
+    # a quoted title with emphasised authors
+    ('2. "Large Language Models are Zero-Shot Reasoners" *Takeshi Kojima, Machel Reid.* '
+     "NeurIPS 2022. [[Paper](https://arxiv.org/abs/2205.11916)]",
+     "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022",
+     ("Takeshi Kojima", "Machel Reid"), False),
+    # the link is the title; the authors and venue follow in words
+    ("- [Learning To Retrieve Prompts](https://arxiv.org/abs/2112.08633) - Ohad Rubin, "
+     "Jonathan Berant (NAACL 2022)", "Learning To Retrieve Prompts", "NAACL 2022",
+     ("Ohad Rubin", "Jonathan Berant"), False),
+    # lines joined by <br>: the first is the item, the others its authors and venue
+    ("- Learning to summarize from human feedback [[arXiv](https://arxiv.org/abs/2009.01325)] "
+     "[[Code](https://github.com/a/b)] <br> Nisan Stiennon, Long Ouyang <br/> NeurIPS 2020",
+     "Learning to summarize from human feedback", "NeurIPS 2020",
+     ("Nisan Stiennon", "Long Ouyang"), False),
+    # a bullet written as a row, a venue before the address, a label in a code span
+    ("- 2022.09 | Selective Annotation Makes Models Better | [paper](https://arxiv.org/abs/"
+     "2209.01975)", "Selective Annotation Makes Models Better", "2022", (), False),
+    ("+ Finding agreement among humans with diverse preferences, arXiv 2022, "
+     "https://arxiv.org/abs/2211.15006", "Finding agreement among humans with diverse "
+     "preferences", "arXiv 2022", (), False),
+    ("- `ICLR'23` Improving In-Context Few-Shot Learning [[pdf]](https://arxiv.org/pdf/"
+     "2205.01703)", "Improving In-Context Few-Shot Learning", "ICLR'23", (), False),
+    # a table row: the bold words of the cell are the title, its second line the authors
+    ("| **Fine-Tuning Language Models from Human Preferences** <br> Daniel M. Ziegler et al. "
+     "| arXiv | 2019 | [Paper](https://arxiv.org/abs/1909.08593) |",
+     "Fine-Tuning Language Models from Human Preferences", "2019", ("Daniel M. Ziegler",),
+     True),
+])
+def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
+        line, title, label, authors, et_al):
+    """Each shape kept its neighbours in the title ("Title. Jason Wei, Xuezhi Wang",
+    "Title Zhuosheng Zhang et al. arXiv", "2022.09 | Title |", "Title, arXiv 2022"), lost
+    the authors, or (lines joined by <br>) lost the paper without a word."""
+    (item,) = parse_list(f"## A\n{line}\n").items
+    assert (item.title, item.label, item.authors, item.et_al) == (title, label, authors, et_al)
+    assert re.search(r"arxiv\.org/(?:abs|pdf)/\d{4}\.\d{5}", item.paper_link or "")
+
+
+@pytest.mark.parametrize("text", [
+    "- [Oral Presentation](https://arxiv.org/abs/2201.11903) Google Research\n",
+    "- [Chain of Thought Prompting](https://arxiv.org/abs/2201.11903) (Oral Presentation)\n",
+    "- Reading, Writing, and Arithmetic With Models [[pdf]](https://arxiv.org/abs/2201.11903)\n",
+    "- Big Models. Large Language Models, Deep Neural Networks [[pdf]](https://arxiv.org/abs/"
+    "2201.11903)\n",
+])
+def test_words_that_merely_look_like_names_are_no_authors(text):
+    """A lab, a note, a title's own commas or its capitalised phrases are no list of
+    people: an author read from them would be an invented fact of an unverified entry."""
+    (item,) = parse_list("## A\n" + text).items
+    assert item.authors == ()
+
+
+def test_a_bullet_over_its_fields_is_one_item_and_a_date_over_papers_is_not():
+    """``- **Title:** X`` over ``- **Authors:** ...`` / ``- **Link:** url`` was read as a
+    paper titled "Link"; a date's bullet over papers of their own stays as it was."""
+    document = parse_list(
+        "## A\n- **Title:** Improving In-Context Few-Shot Learning via Self-Supervised "
+        "Training\n  - **Authors:** Mingda Chen, Jingfei Du\n  - **Venue:** NAACL 2022\n"
+        "  - **Link:** https://arxiv.org/abs/2205.01703\n"
+        "- Chain-of-Thought Prompting Elicits Reasoning\n  - Paper: [arXiv](https://arxiv.org/"
+        "abs/2201.11903)\n  - Code: [GitHub](https://github.com/a/b)\n"
+        "- **[2026.05.27]**\n  - Paper: [Periodic Attention for Long Contexts](https://arxiv.org"
+        "/abs/2605.27980)\n  - Paper: [Sparse Memory for Agents](https://arxiv.org/abs/"
+        "2605.28069)\n")
+    read = [(i.line, i.title, i.label, i.authors, i.paper_link, i.link("code"))
+            for i in document.items]
+    assert read == [
+        (2, "Improving In-Context Few-Shot Learning via Self-Supervised Training", "NAACL 2022",
+         ("Mingda Chen", "Jingfei Du"), "https://arxiv.org/abs/2205.01703", None),
+        (6, "Chain-of-Thought Prompting Elicits Reasoning", None, (),
+         "https://arxiv.org/abs/2201.11903", "https://github.com/a/b"),
+        (10, "Periodic Attention for Long Contexts", None, (), "https://arxiv.org/abs/2605.27980",
+         None),
+        (11, "Sparse Memory for Agents", None, (), "https://arxiv.org/abs/2605.28069", None)]
+
+
+def test_a_line_linking_a_paper_that_no_shape_reads_is_said_never_lost(tmp_path):
+    """A paper in a ``<details>`` block (its title in ``<summary>``, a bare "[paper](url)"
+    line under it) read as nothing and was dropped without a word."""
+    path = tmp_path / "README.md"
+    path.write_text("## A\n- [ACL 2023] Some Paper About Things. [[pdf]](https://arxiv.org/abs/"
+                    "2301.00001)\n\n<details>\n<summary>Improving alignment of dialogue agents"
+                    "</summary>\n\n[paper](https://arxiv.org/abs/2209.14375)\n</details>\n",
+                    encoding="utf-8")
+    assert parse_list(path.read_text(encoding="utf-8")).unread == (
+        (7, "paper", "https://arxiv.org/abs/2209.14375"),)
+    result = _imported(path, tmp_path, offline=True)
+    assert "unread: 1 lines that link a paper but read as no item" in result.summary()
+    (said,) = [line for line in result.details() if line.startswith("unread: ")]
+    assert said.startswith("unread: line 7: paper (https://arxiv.org/abs/2209.14375)")
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    run = CliRunner().invoke(app, ["import-list", str(path), "--offline", "--cache-dir",
+                                   str(tmp_path / "c"), "-o", str(tmp_path / "x.bib")])
+    assert run.exit_code == 0 and said in run.stderr  # said without --verbose

@@ -143,6 +143,20 @@ def test_api_twin_renders_the_same(rendered):
     pytest.param("## " + "[a](" * 30_000 + "\n", id="links-in-a-heading"),
     pytest.param("## S\n- " + "Ab 2020 " * 20_000 + "[p](https://arxiv.org/abs/1)\n",
                  id="venue-years"),
+    pytest.param("## S\n- " + "Word, " * 20_000 + "Jason Wei, Xuezhi Wang [[pdf]](https://"
+                 "arxiv.org/abs/1)\n", id="commas-before-names"),
+    pytest.param("## S\n- " + "Ab. " * 30_000 + "[[pdf]](https://arxiv.org/abs/1)\n",
+                 id="sentence-ends"),
+    pytest.param("## S\n- T [[pdf]](https://arxiv.org/abs/1)" + " <br> Jason Wei" * 10_000
+                 + "\n", id="line-breaks"),
+    pytest.param("## S\n- " + "a | " * 30_000 + "[paper](https://arxiv.org/abs/1)\n",
+                 id="pipes-in-a-bullet"),
+    pytest.param("## S\n- A title of words\n" + "  - **Venue:** x\n" * 10_000,
+                 id="field-bullets"),
+    pytest.param("## S\n- *" + "ab " * 30_000 + "* r [x](https://arxiv.org/abs/1)\n",
+                 id="emphasised-title"),
+    pytest.param("## S\n- `" + "a" * 100_000 + " [x](https://arxiv.org/abs/1)\n",
+                 id="code-span-opening"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
