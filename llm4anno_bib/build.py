@@ -669,13 +669,26 @@ def _kept_corrections(existing: Library | None, entries: Sequence[Entry],
                       found: Sequence[Correction], published: set[str]) -> list[Correction]:
     """The existing library's corrections of works still there, then the new ones, in entry
     order: a correction records a mistake the list once made, so a list that has since been
-    fixed (or rendered from the library) does not erase it. An ``unverified-venue`` note is
-    about the sources, not the list: it goes once a source holds the published version."""
+    fixed (or rendered from the library) does not erase it; one the import makes again is
+    kept once, naming the line the list has it on now. An ``unverified`` note is about the
+    sources, not the list: it is this import's alone (gone once a source holds the work),
+    as an ``unverified-venue`` note goes once a source holds the published version."""
     position = {e.key: n for n, e in enumerate(entries)}
+    restated = {_unlined(c) for c in found}
     kept = [c for c in (existing.corrections() if existing else ())
-            if c.key in position and not (c.kind == "unverified-venue" and c.key in published)]
+            if c.key in position and c.kind != "unverified" and _unlined(c) not in restated
+            and not (c.kind == "unverified-venue" and c.key in published)]
     merged = kept + [c for c in found if c not in kept]
     return sorted(merged, key=lambda c: position[c.key])
+
+
+def _unlined(correction: Correction) -> Correction:
+    """A correction without the list line it names (``line 12: ...``): the same mistake
+    where an edit of the list moved it."""
+    return replace(correction, said=_LINE_PREFIX.sub("", correction.said, count=1))
+
+
+_LINE_PREFIX = re.compile(r"^line \d+: ")
 
 
 def _existing_keys(existing: Library | None) -> dict[str, str]:

@@ -128,7 +128,10 @@ def list_header(list_text: str, origin: str | None = None) -> str:
     """
     title = next((plain_heading(m.group(1) or m.group(2))
                   for m in _TITLE.finditer(atx_headings(list_text))), "") or "a paper list"
-    repositories = Counter(m.group(1) for m in _REPOSITORY.finditer(list_text[:20_000]))
+    # the list's own badges are in its head, before its first section: an item's badge
+    # (a paper's code, starred) names that paper's repository
+    head = _FIRST_SECTION.split(atx_headings(list_text[:50_000]), maxsplit=1)[0]
+    repositories = Counter(m.group(1) for m in _REPOSITORY.finditer(head[:20_000]))
     repository = max(repositories, key=lambda r: (repositories[r], r)) if repositories else None
     named = f'"{shortened(strip_controls(title), 120)}"' + (
         f" (https://github.com/{repository})" if repository else "")
@@ -139,6 +142,7 @@ def list_header(list_text: str, origin: str | None = None) -> str:
 
 _TITLE = re.compile(r"^#[ \t]+(\S.{0,300})$|<h1[^>]{0,200}>(?:<[^<>]{0,200}>)*([^<]{1,300})",
                     re.M | re.I)
+_FIRST_SECTION = re.compile(r"^#{2,4}[ \t]", re.M)
 # the repository a list's badges name (stars, forks, licence): the list's own
 _REPOSITORY = re.compile(r"img\.shields\.io/github/[\w-]{1,40}/([A-Za-z0-9-]{1,39}/"
                          r"[A-Za-z0-9._-]{1,100}?)(?:\.svg)?[?)/\"\s]", re.I)

@@ -392,3 +392,49 @@ def test_the_survey_is_the_lists_own_citation_however_written(how):
     assert survey_of(document.citation_block, text) == "2303.18223"
     # an item whose title says "cite" is no request to cite
     assert survey_of(None, text.replace(head, "")) is None
+
+
+def test_a_list_edited_and_imported_again_keeps_one_note_per_mistake(server, tmp_path,
+                                                                      needs_dblp):
+    """Keeping a library in step with its list: each import onto it added its corrections
+    again under the items' new line numbers (a list edited above an item gave every item
+    a second "unverified" note, then a third), and an item a source now holds kept the
+    "unverified" note of the offline import before. Importing the unchanged list again is
+    a fixed point."""
+    path = tmp_path / "README.md"
+    first = ("# L\n\n## A\n- [ACL 2023] Chain-of-Thought Prompting Elicits Reasoning in Large "
+             "Language Models. [[pdf]](https://arxiv.org/abs/2201.11903)\n- [Blog 2023] Notes "
+             "From Nowhere About Models. [[pdf]](https://example.org/notes.pdf)\n")
+    path.write_text(first, encoding="utf-8")
+    out = tmp_path / "lib.bib"
+    llm4anno_bib.import_list(path, out, sources=connect(server, tmp_path / "c", offline=True))
+    offline = llm4anno_bib.load(out)
+    assert sorted(c.kind for c in offline.corrections()) == ["unverified", "unverified"]
+    # a section above: every item moves down three lines; the first is now found online
+    path.write_text(first.replace("## A\n", "## New\n- [Blog 2023] A New Post on Some "
+                                  "Other Things. [[pdf]](https://example.org/new.pdf)\n\n## A\n"),
+                    encoding="utf-8")
+    llm4anno_bib.import_list(path, into=out, sources=connect(server, tmp_path / "c"))
+    online = llm4anno_bib.load(out)
+    notes = [(c.key, c.kind, c.said.partition(":")[0]) for c in online.corrections()]
+    cot = next(e.key for e in online if e.arxiv_id == "2201.11903")
+    assert sorted(notes) == sorted([
+        (cot, "venue", "line 7"),  # labelled ACL, published at NeurIPS
+        (next(e.key for e in online if "Notes" in e.title), "unverified", "line 8"),
+        (next(e.key for e in online if "New Post" in e.title), "unverified", "line 4")])
+    before = out.read_bytes()
+    again = llm4anno_bib.import_list(path, into=out, sources=connect(server, tmp_path / "c"))
+    assert not again.written and out.read_bytes() == before
+
+
+def test_the_header_names_the_lists_repository_from_its_badges_not_an_items():
+    """A paper's starred-code badge inside a section was taken for the list's own
+    repository (the last of equally frequent ones); the list's badges are in its head."""
+    from llm4anno_bib.importing import list_header
+
+    items = "".join(f"- [T {n}](https://arxiv.org/abs/2201.1190{n}) [![s](https://img.shields."
+                    f"io/github/stars/lab{n}/code{n})](https://github.com/lab{n}/code{n})\n"
+                    for n in range(3))
+    assert "(https://github.com/" not in list_header(f"# Awesome\n\n## A\n{items}")
+    own = "[![f](https://img.shields.io/github/forks/me/awesome)](https://github.com/me/awesome)\n"
+    assert "(https://github.com/me/awesome)," in list_header(f"# Awesome\n{own}\n## A\n{items}")
