@@ -632,14 +632,17 @@ def _read_broken(text: str, number: int, section: str
 
 _LINE_BREAK = re.compile(r"<br[ \t]*+/?>", re.I)
 # a link in any of the shapes a bullet writes it: [[pdf]](url), [[pdf](url)], [Title](url)
-_ANY_LINK = re.compile(r"\[\[[^\[\]]*+\]\]\([^()\s]*+\)|\[\[[^\[\]]*+\]\([^()\s]*+\)\]|"
-                       r"!?\[[^\[\]]*+\]\([^()\s]*+\)")
+# (an address up to its closing parenthesis, spaces and all: a link that is no web address
+# is caught whole, to be refused and said)
+_ANY_LINK = re.compile(r"\[\[[^\[\]]*+\]\]\([^()\n]*+\)|\[\[[^\[\]]*+\]\([^()\n]*+\)\]|"
+                       r"!?\[[^\[\]]*+\]\([^()\n]*+\)")
 # a label in a code span before the title: "`ICLR'23` Title"
 _CODE_LABEL = re.compile(r"`(?P<label>[^`\[\]]{2,40}+)`[ \t]*+(?=\S)")
 # a label in full-width brackets, as Chinese lists write it: "【ACL 2023】", "［ACL 2023］"
 _WIDE_LABEL = re.compile(r"^[【［](?P<label>[^【】［］\[\]]{1,60}+)[】］][ \t]*+")
 # "[[pdf](url)]", a link in brackets of its own: the "[[pdf]](url)" it stands for
-_BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\s]++)\)\]")
+# (its address up to ")]", spaces and all: one that is no web address is refused and said)
+_BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\n]++)\)\]")
 
 
 def _html_as_markdown(line: str) -> str:

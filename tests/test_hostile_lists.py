@@ -46,6 +46,16 @@ SHAPES = [
                  "refused", id="table-row"),
     pytest.param("- Paper I: [arXiv](https://arxiv.org/abs/2203.02155) "
                  "[code](https://github.com/a\\b)", "kept", id="linked-backslash"),
+    pytest.param("- Paper J [[arXiv](https://arxiv.org/abs/2205.11916)] <br> Jason Wei, Xuezhi "
+                 "Wang <br> [[code](https://x.org/},note={%s},y={)]" % (RUN % "br"), "kept",
+                 id="line-breaks"),
+    pytest.param("- 2023.01 | Paper K Title Words | [paper](https://arxiv.org/abs/2201.1190},"
+                 "note={%s})" % INPUT, "refused", id="bullet-row"),
+    pytest.param("- `ICLR'23` Paper L Title [[pdf]](https://x.org/a},note={%s},x={.pdf)" % INPUT,
+                 "refused", id="code-span-label"),
+    pytest.param("- **Title:** Paper M With Its Fields\n  - **Authors:** Jason Wei, Xuezhi Wang"
+                 "\n  - **Link:** https://arxiv.org/abs/2201.11903},note={%s}" % INPUT,
+                 "refused", id="field-bullets"),
 ]
 
 
