@@ -38,7 +38,7 @@ from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key, venue_text
-from llm4anno_bib.names import split_name
+from llm4anno_bib.names import signs_as_team, split_name
 from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
@@ -303,8 +303,8 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     theirs = list(entry.bib_authors)
     if not theirs or not found.authors:
         return []
-    if len(theirs) == 1 and len(found.authors) > 3 and _is_organisation(theirs[0]):
-        return []  # "{OpenAI}" for the 280 names of its report: the team, as it signs
+    if signs_as_team(theirs, found.authors):
+        return []
     placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
                     and not (a == theirs[-1] and a.lower() == "others")]
     named = [a for a in theirs if a.lower() != "others"]
@@ -326,12 +326,6 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
         said = "the authors differ ({})".format(
             authors_difference(named, mine, found.authors, recorded, et_al))
     return [Finding("author", kind, entry.fields.get("author"), shown, found.label, said)]
-
-
-def _is_organisation(author: str) -> bool:
-    """A name BibTeX reads as one unit: braced whole (``{OpenAI}``) or a single word."""
-    author = author.strip()
-    return author.startswith("{") and author.endswith("}") or len(author.split()) == 1
 
 
 _NAMES_SHOWN = 6  # of the missing or extra authors: a 280-name report is not listed

@@ -20,7 +20,7 @@ comes before it, so ``Teven Le Scao`` becomes family ``Scao``. Here, in order:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 from dataclasses import dataclass
 
@@ -395,6 +395,22 @@ def known_splits(author_lists: Iterable[Iterable[str]]) -> dict[str, Name]:
                     full = f"{name.given} {name.particle} {name.family}"
                     found.setdefault(_person_key(full), name)
     return found
+
+
+def signs_as_team(cited: Sequence[str], recorded: Sequence[str]) -> bool:
+    """Whether ``cited`` is one organisation's name (braced whole, ``{OpenAI}``, or a single
+    word, ``OpenAI``) standing for a record's long list of people: the team, as it signs a
+    report of hundreds of authors, is no disagreement.
+
+    >>> signs_as_team(["{OpenAI}"], ["OpenAI", "Josh Achiam", "Steven Adler", "Sam Altman"])
+    True
+    >>> signs_as_team(["Jason Wei"], ["Jason Wei", "Xuezhi Wang", "Dale Schuurmans", "Ed Chi"])
+    False
+    """
+    if len(cited) != 1 or len(recorded) <= 3:
+        return False
+    name = cited[0].strip()
+    return name.startswith("{") and name.endswith("}") or len(name.split()) == 1
 
 
 def family_first(name: str) -> str:

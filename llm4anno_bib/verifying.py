@@ -43,7 +43,7 @@ from llm4anno_bib.lookup import (
 from llm4anno_bib.model import (
     Entry, Library, cites_preprint, in_entrys_vocabulary, venue_acronym,
 )
-from llm4anno_bib.names import Name, split_name
+from llm4anno_bib.names import Name, signs_as_team, split_name
 from llm4anno_bib.venues import preprint_only
 
 if TYPE_CHECKING:
@@ -479,6 +479,8 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
                      known: Mapping[str, Name]) -> list[Finding]:
+    if signs_as_team(theirs.bib_authors, ours.bib_authors):
+        return []
     their_families = _families(theirs, known, matcher.families)
     recorded = _families(ours, known, matcher.families)
     et_al = bool(their_families) and their_families[-1] == "others"

@@ -4,6 +4,7 @@ and only those; --fix writes a corrected copy and leaves the input alone."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -521,3 +522,18 @@ def test_an_et_al_list_missing_a_middle_author_names_only_that_author(library):
         "and Fei Xia and Ed H. Chi and Quoc V. Le and Denny Zhou and others")
     finding, = verify_text(cited, library, "refs.bib").entries[0].findings
     assert finding.message == "the authors differ (missing Brian Ichter)"
+
+
+@pytest.mark.parametrize("team", ["OpenAI", "{OpenAI}", "{OpenAI Team}"])
+def test_a_report_cited_by_its_teams_name_agrees_with_the_library(library, team):
+    """``author = {OpenAI}`` for the GPT-4 report was "authors-differ (missing Josh Achiam,
+    ... and 273 more)" against the library (the lookup already forgave it); a single person
+    for a long list still differs."""
+    entry = library["openai2023gpt"]
+    cited = re.sub(r"author = \{.*?\},\n", f"author = {{{team}}},\n", entry.bibtex,
+                   count=1, flags=re.S)
+    assert cited != entry.bibtex
+    assert verify_text(cited, library, "refs.bib").entries[0].findings == ()
+    person = cited.replace(f"author = {{{team}}}", "author = {Sam Altman}")
+    (finding,) = verify_text(person, library, "refs.bib").entries[0].findings
+    assert finding.kind == "authors-differ"
