@@ -574,10 +574,12 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
-    body = _WIDE_LABEL.sub(r"[\g<label>] ", body.strip())  # "【NeurIPS 2022】Title"
-    code = _CODE_LABEL.match(body)  # "`ICLR'23` Title"
-    if code and (venue_year(code.group("label")) or _YEAR.search(code.group("label"))):
-        body = f"[{code.group('label')}] {body[code.end():]}"
+    body = _label_bracketed(body.strip())
+    fields = _INLINE_FIELD.split(body) if "**" in body or ":" in body else []
+    if len(fields) >= 5:  # "**Title**: T **Venue**: V **Link**: [arXiv](url)"
+        bullet = _inline_field_bullet(fields)
+        if bullet is not None:
+            return _read_bullet(bullet[2:], number, section)
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
         return _bold_link_item(bold, number, section)
@@ -607,6 +609,47 @@ def _as_link(found: re.Match[str]) -> str:
 
 def _arxiv_link(found: re.Match[str]) -> str:
     return f"[arXiv:{found.group('id')}](https://arxiv.org/abs/{found.group('id')})"
+
+
+def _label_bracketed(body: str) -> str:
+    """A bullet's text with the label it opens with written as ``[label]``, however the list
+    marks it: full-width brackets (``【NeurIPS 2022】Title``), a code span (`` `ICLR'23`
+    Title``), bold words that are a venue and year (``**ACL 2023** - Title``)."""
+    body = _WIDE_LABEL.sub(r"[\g<label>] ", body)
+    marked = _CODE_LABEL.match(body) or _BOLD_LABEL_FIRST.match(body)
+    if marked and _is_label(marked.group("label")):
+        rest = body[marked.end():].lstrip(" \t-–—:|")
+        if len(rest.split()) >= 2:
+            return f"[{marked.group('label')}] {rest}"
+    return body
+
+
+def _is_label(text: str) -> bool:
+    """Whether ``text`` is a label only: a venue and year (``ACL 2023``, ``NeurIPS'22``) or a
+    date (``2023``, ``2023.05``), nothing more."""
+    text = text.strip()
+    return bool(_DATE_LABEL.fullmatch(text)) or len(text.split()) <= 4 and \
+        venue_year(text) is not None and not _clean_title(_VENUE_YEAR.sub("", text))
+
+
+_BOLD_LABEL_FIRST = re.compile(r"(?:\*\*|__)(?P<label>[^*_\[\]]{2,40}+)(?:\*\*|__)")
+_DATE_LABEL = re.compile(r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}")
+# the field names of a bullet that lists its fields inline
+_INLINE_FIELD = re.compile(r"(?:^|(?<=[ \t]))(?:\*\*|__)(?P<name>title|authors?|venue|conference|year|"
+                           r"link|paper|code|url)(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?",
+                           re.I)
+
+
+def _inline_field_bullet(parts: list[str]) -> str | None:
+    """The bullet a paper's inline fields stand for (``_field_list_bullet``): ``parts`` is
+    the text split at each field's name (text before, then name and value in turn)."""
+    named: dict[str, str] = {}
+    for name, value in zip(parts[1::2], parts[2::2]):
+        kind = "title" if name.lower() == "title" else _FIELD_KINDS.get(name.lower())
+        if kind is not None:
+            named.setdefault(kind, value.strip())
+    title = _clean_title(named.pop("title", ""))
+    return _field_list_bullet(title, named) if title and not parts[0].strip() else None
 
 
 def _read_broken(text: str, number: int, section: str
@@ -820,7 +863,7 @@ _BOLD_WORDS = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_]{8,300}+)(?P=mark)")
 
 
 # "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
-_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+)(?:[ \t]++(?P<year>"
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[ \t]++(?P<year>"
                          r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
 _TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>(?:[A-Z]|arX)"
@@ -883,6 +926,7 @@ def _listed_title(text: str) -> _Listed:
     >>> _listed_title("A Technical Report (Extended Version)")[:2]
     ('A Technical Report (Extended Version)', None)
     """
+    text = text.rstrip(" \t-–—|:")  # a separator before links it lost ("Title - [link]")
     quoted = _QUOTED_TITLE.match(text) or _EMPHASISED_TITLE.match(text)
     if quoted:
         rest = quoted.group("rest")

@@ -688,6 +688,18 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
      "preferences", "arXiv 2022", (), False),
     ("- `ICLR'23` Improving In-Context Few-Shot Learning [[pdf]](https://arxiv.org/pdf/"
      "2205.01703)", "Improving In-Context Few-Shot Learning", "ICLR'23", (), False),
+    # a label in bold before the title; the words "Paper:" and a dash before a generic link
+    ("- **ACL 2023** - Why Can GPT Learn In-Context? [[pdf](https://arxiv.org/pdf/2212.10559"
+     ".pdf)]", "Why Can GPT Learn In-Context?", "ACL 2023", (), False),
+    ("- Paper: Selective Annotation Makes Models Better (ICLR 2023) - [link](https://arxiv.org/"
+     "abs/2209.01975)", "Selective Annotation Makes Models Better", "ICLR 2023", (), False),
+    ("- Learning to summarize from human feedback (Stiennon et al., NeurIPS 2020) [arxiv]"
+     "(https://arxiv.org/abs/2009.01325) | [code](https://github.com/a/b)",
+     "Learning to summarize from human feedback", "NeurIPS 2020", ("Stiennon",), True),
+    # fields inline, each named in bold
+    ("- **Title**: Fine-Tuning Language Models from Human Preferences **Venue**: arXiv 2019 "
+     "**Link**: [arXiv](https://arxiv.org/abs/1909.08593)", "Fine-Tuning Language Models from "
+     "Human Preferences", "arXiv 2019", (), False),
     # a table row: the bold words of the cell are the title, its second line the authors
     ("| **Fine-Tuning Language Models from Human Preferences** <br> Daniel M. Ziegler et al. "
      "| arXiv | 2019 | [Paper](https://arxiv.org/abs/1909.08593) |",

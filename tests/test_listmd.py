@@ -157,6 +157,12 @@ def test_api_twin_renders_the_same(rendered):
                  id="emphasised-title"),
     pytest.param("## S\n- `" + "a" * 100_000 + " [x](https://arxiv.org/abs/1)\n",
                  id="code-span-opening"),
+    pytest.param("## S\n- a" + " " * 100_000 + "b: **c** [x](https://arxiv.org/abs/1)\n",
+                 id="blanks-before-a-field-name"),
+    pytest.param("## S\n- " + "**Title**: x " * 8_000 + "[x](https://arxiv.org/abs/1)\n",
+                 id="inline-fields"),
+    pytest.param("## S\n- **" + "ACL 2023 " * 11_000 + "** rest [x](https://arxiv.org/abs/1)\n",
+                 id="bold-label"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
