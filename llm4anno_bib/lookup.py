@@ -51,8 +51,9 @@ __all__ = ["FINDING_KINDS", "Checked", "Finding", "Found", "look_up"]
 FINDING_KINDS = (
     "title-differs", "authors-differ", "author-order", "year-differs", "future-year",
     "venue-differs", "venue-unknown", "preprint-of-published", "not-published", "doi-unknown",
-    "doi-of-another-work", "arxiv-id-of-another-work", "arxiv-id-unknown", "merged",
-    "pages-differ", "doi-differs",
+    "doi-of-another-work", "arxiv-id-of-another-work", "arxiv-id-unknown",
+    "anthology-id-of-another-work", "anthology-id-unknown", "merged", "pages-differ",
+    "doi-differs",
 )
 # Venues the Anthology holds; DBLP indexes these and every other venue with a known acronym.
 _ACL_VENUES = frozenset({"ACL", "EMNLP", "NAACL", "EACL", "TACL", "CL", "COLING", "AACL",
@@ -221,8 +222,11 @@ class _Asker:
             try:
                 named.append(("anthology", anthology_id,
                               _from_bib(self.sources.acl.fetch_bib(anthology_id))))
-            except NotFound:
+            except NotFound:  # the Anthology is the registry of its ids: none is made up
                 named.append(("anthology", anthology_id, None))
+                findings.append(Finding(
+                    "anthology", "anthology-id-unknown", anthology_id, None,
+                    "the ACL Anthology", f"the ACL Anthology has no paper {anthology_id}"))
         doi = doi_in(entry.fields)
         if doi and names_version_of_record(doi) and not doi.startswith(_DATACITE):
             self.asked.add("crossref")
@@ -239,7 +243,7 @@ class _Asker:
             if _same_work(entry, record_found):
                 found.append(record_found)
                 continue
-            kind = "arxiv-id-of-another-work" if name == "eprint" else "doi-of-another-work"
+            kind = _OF_ANOTHER_WORK[name]
             findings.append(Finding(
                 name, kind, value, record_found.title, record_found.label,
                 f"{value} is '{record_found.title}' ({record_found.label}), not this work"))
@@ -293,6 +297,10 @@ class _Asker:
 
 
 _RECORDS_KEPT = 4  # of one work on DBLP: its versions, never a list of namesakes
+
+
+_OF_ANOTHER_WORK = {"eprint": "arxiv-id-of-another-work", "doi": "doi-of-another-work",
+                    "anthology": "anthology-id-of-another-work"}
 
 
 def _families(authors: Iterable[str]) -> list[str]:
