@@ -36,7 +36,7 @@ _LABEL = re.compile(r"\[(?P<label>[^\[\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # The other common shapes: "[**Title.**](url) *Authors.* Venue Year." and
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
 _BOLD_LINK = re.compile(r"\[\*\*(?P<title>(?:[^\]*\\]|\\.)++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
-_BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]++)\*\*(?P<rest>.*+)")
+_BOLD_TITLE = re.compile(r"\*\*(?P<title>(?:[^*]|\*(?![*\s]))++)\*\*(?P<rest>.*+)")  # "C*-algebra"
 _BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&-]{0,60}?[ \t]\d{4})[ \t.]*")
 _EMPHASIS = re.compile(r"(?<![*\w])[*_](?P<text>[^*_\[\]()]{1,80}+)[*_](?![*\w])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

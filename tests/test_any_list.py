@@ -697,6 +697,10 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     ("- Learning to summarize from human feedback (Stiennon et al., NeurIPS 2020) [arxiv]"
      "(https://arxiv.org/abs/2009.01325) | [code](https://github.com/a/b)",
      "Learning to summarize from human feedback", "NeurIPS 2020", ("Stiennon",), True),
+    # a bold title holding a star of its own
+    ("- **C*-algebra Net: Generalizing Neural Network Parameters to C*-algebra**. *ICML* (2022) "
+     "[[Paper]](https://arxiv.org/abs/2206.09513)", "C*-algebra Net: Generalizing Neural Network "
+     "Parameters to C*-algebra", "ICML 2022", (), False),
     # fields inline, each named in bold
     ("- **Title**: Fine-Tuning Language Models from Human Preferences **Venue**: arXiv 2019 "
      "**Link**: [arXiv](https://arxiv.org/abs/1909.08593)", "Fine-Tuning Language Models from "
