@@ -63,7 +63,9 @@ _PAPER_HOSTS = re.compile(
     r"tandfonline\.com|sagepub\.com|academic\.oup\.com|cambridge\.org|pnas\.org|"
     r"plos\.org|frontiersin\.org|mdpi\.com|cell\.com|iop\.org|ssrn\.com|medrxiv\.org|"
     r"psyarxiv\.com|osf\.io|ncbi\.nlm\.nih\.gov|europepmc\.org|hal\.science|"
-    r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc)/"
+    r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc|ecva\.net|"
+    r"isca-archive\.org|mlsys\.org|ceur-ws\.org|paperswithcode\.com/paper|"
+    r"researchgate\.net/publication)/"
     r"|\.pdf(?:$|[?#])", re.I)
 
 

@@ -398,13 +398,23 @@ def test_a_paper_linked_from_a_paragraph_or_quote_under_a_heading_is_an_item():
     "https://www.tandfonline.com/doi/abs/10.1080/19312458.2023.2285765",
     "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0289000",
     "https://www.usenix.org/conference/usenixsecurity23/presentation/carlini",
+    "https://paperswithcode.com/paper/chain-of-thought-prompting-elicits",
+    "https://www.researchgate.net/publication/370000000_A_Paper_Title",
+    "https://www.ecva.net/papers/eccv_2022/papers_ECCV/html/1234_ECCV_2022_paper.php",
+    "https://www.isca-archive.org/interspeech_2023/doe23_interspeech.html",
+    "https://proceedings.mlsys.org/paper_files/paper/2023/hash/abc-Abstract-mlsys2023.html",
+    "https://ceur-ws.org/Vol-3456/",
 ])
 def test_a_bullet_linking_a_paper_on_a_publishers_site_is_an_item(url):
     """Older NLP lists link the ACL Anthology at aclweb.org, TACL at MIT Press, and lists of
-    other fields their journals: such a bullet was left out as linking no paper."""
+    other fields their journals, some a paper's page at Papers with Code, ResearchGate,
+    ECCV's, Interspeech's, MLSys' or CEUR's workshop proceedings: such a bullet was left out
+    as linking no paper (a task or dataset page of Papers with Code still is)."""
     document = parse_list(f"## P\n- [A Paper Title on a Publisher Page]({url})\n")
     assert [(i.title, i.paper_link) for i in document.items] == [
         ("A Paper Title on a Publisher Page", url)]
+    task = parse_list("## P\n- [Annotation](https://paperswithcode.com/task/annotation)\n")
+    assert task.items == () and len(task.left_out) == 1
 
 
 def test_the_indented_lines_under_a_bullet_are_the_same_item():
