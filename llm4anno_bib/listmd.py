@@ -138,6 +138,7 @@ def parse_list(text: str) -> ListDocument:
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
     unread: list[tuple[int, str, str]] = []
+    fenced = _fenced_lines(text)
     for number, raw in _logical_lines(text):
         line = raw.strip()
         heading = _heading(line)
@@ -159,7 +160,7 @@ def parse_list(text: str) -> ListDocument:
                 not _links_of_last(raw, line, number, items):
             read = untitled.read(raw, line, number, sections[-1].slug)
             _take_item(read, items, left_out, refused)
-            if read is None and "://" in line:
+            if read is None and "://" in line and number not in fenced:
                 unread += _paper_unread(line, number)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
@@ -416,10 +417,28 @@ def _still_unread(unread: list[tuple[int, str, str]], items: list[ListItem]
 
 
 def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
-    """A line that read as nothing, where it links a paper: said, never lost."""
+    """A bullet, table row or Markdown link that read as nothing, where it links a paper:
+    said, never lost (an address in prose or HTML is no item a list meant)."""
+    if not (_BULLET.fullmatch(line) or line.startswith("|") or "](" in line):
+        return []
     link = _PAPER_LINK.search(line)
     return [] if link is None else \
         [(number, shortened(_clean_title(_LINK.sub(r"\1", line)), 120), link.group())]
+
+
+def _fenced_lines(text: str) -> frozenset[int]:
+    """The numbers of the lines inside fenced code blocks (a citation block's ``url = ...``),
+    fences included."""
+    if "```" not in text and "~~~" not in text:
+        return frozenset()
+    inside, numbers = False, set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        fence = _FENCE.match(line) is not None
+        if inside or fence:
+            numbers.add(number)
+        if fence:
+            inside = not inside
+    return frozenset(numbers)
 
 
 _NUMBERING = re.compile(r"^\d{1,5}[.)]\s+")

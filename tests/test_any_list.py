@@ -775,8 +775,11 @@ def test_a_line_linking_a_paper_that_no_shape_reads_is_said_never_lost(tmp_path)
     path = tmp_path / "README.md"
     path.write_text("## A\n- [ACL 2023] Some Paper About Things. [[pdf]](https://arxiv.org/abs/"
                     "2301.00001)\n\n<details>\n<summary>Improving alignment of dialogue agents"
-                    "</summary>\n\n[paper](https://arxiv.org/abs/2209.14375)\n</details>\n",
-                    encoding="utf-8")
+                    "</summary>\n\n[paper](https://arxiv.org/abs/2209.14375)\n</details>\n"
+                    # what links a paper but is no item a list meant: not said
+                    "\n## Citation\n```bibtex\n@article{x,\n  url = {https://arxiv.org/abs/"
+                    "2402.13446},\n}\n```\nOur survey: https://arxiv.org/abs/2402.13446\n"
+                    '<img src="https://arxiv.org/abs/2402.13446.png">\n', encoding="utf-8")
     assert parse_list(path.read_text(encoding="utf-8")).unread == (
         (7, "paper", "https://arxiv.org/abs/2209.14375"),)
     result = _imported(path, tmp_path, offline=True)
