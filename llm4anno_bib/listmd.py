@@ -134,7 +134,7 @@ def parse_list(text: str) -> ListDocument:
     left_out: list[tuple[int, str, str]] = []
     refused: list[tuple[int, str, str]] = []
     parents: list[str] = []
-    taken: set[str] = set()
+    taken: dict[str, int] = {}  # the slugs given, and the next number to try after each
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
     unread: list[tuple[int, str, str]] = []
@@ -174,7 +174,7 @@ def parse_list(text: str) -> ListDocument:
                         tuple(left_out), tuple(refused), _still_unread(unread, items))
 
 
-def _opened_section(depth: int, heading: str, parents: list[str], taken: set[str]
+def _opened_section(depth: int, heading: str, parents: list[str], taken: dict[str, int]
                     ) -> Category:
     """The section a heading opens at ``depth``, under the open sections ``parents``
     (kept: the new one is the last of them); ``taken`` holds the slugs given so far."""
@@ -197,6 +197,9 @@ def _papers_of_field_lists(text: str) -> str:
         if title is None:
             continue
         fields, papers, end = _fields_under(lines, index, indent)
+        if indent < 0 and not fields and len(title.split()) >= 3:
+            # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"
+            fields, end = _links_under(lines, index)
         paper = _LINK.search(fields.get("paper", ""))
         if indent >= 0 and (papers != 1 or not _is_generic(paper.group("text") if paper else "")):
             continue  # a date's bullet over papers of their own ("- Paper: [Title](url)")
@@ -224,6 +227,46 @@ def _fields_under(lines: list[str], index: int, indent: int
             papers += kind == "paper"
         end += 1
     return fields, papers, end
+
+
+def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
+    """The fields of a paper written as a heading over a line of its links alone
+    (``[[Paper]](url) [[Code]](url)``, bulleted or not), with its authors' and venue's lines
+    between, within a few lines and before the next heading; the index of the first line
+    after them. ``({}, index + 1)`` where no such line follows."""
+    fields: dict[str, str] = {}
+    said: list[str] = []
+    for end in range(index + 1, min(index + 8, len(lines))):
+        line = lines[end].strip()
+        if not line:
+            continue
+        if _heading(line) is not None or _PAPER_TITLE_HEADING.fullmatch(line):
+            break
+        bullet = _BULLET.fullmatch(line)
+        body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", bullet.group("body") if bullet
+                                   else line)
+        links = _links_of(body)
+        if not links and bullet is None:  # its authors' or venue's line
+            said.append(line)
+            continue
+        left = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))).strip(" |·,;-–—")
+        if left or not links or not all(_is_generic(text) or kind == "code" for text, (kind, _url) in
+                           zip(_link_texts(body), links)):
+            break  # a line with words of its own: an item, not this paper's links
+        for kind, url in links:
+            fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
+        names = next(filter(None, (_names_in(text)[0] for text in said)), ())
+        label = next(filter(None, map(venue_year, said)), None)
+        fields |= {"authors": ", ".join(names)} if names else {}
+        fields |= {"venue": label} if label else {}
+        return (fields, end + 1) if "paper" in fields else ({}, index + 1)
+    return {}, index + 1
+
+
+def _link_texts(text: str) -> list[str]:
+    """The texts of the links of ``text``, in ``_links_of``'s order."""
+    return [said for said, _url in _DOUBLE_LINK.findall(text)] + \
+        [said for said, _url in _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
 
 
 def _field_list_title(line: str) -> tuple[str | None, int]:
@@ -488,16 +531,19 @@ def _heading(line: str) -> tuple[int, str] | None:
     return None
 
 
-def _unique_slug(heading: str, parent: str | None, taken: set[str]) -> str:
+def _unique_slug(heading: str, parent: str | None, taken: dict[str, int]) -> str:
     """The heading's slug; where another section has it already (a "January" under each
-    year), the parent's slug before it, then a number after it."""
+    year), the parent's slug before it, then a number after it. ``taken`` holds each slug
+    given and the next number to try after it (a list repeating one heading thousands of
+    times costs no more than one of each)."""
     slug = slugify(heading) or "section"
     if slug in taken and parent is not None:
         slug = f"{parent}-{slug}"
-    unique, number = slug, 2
+    unique, number = slug, taken.get(slug, 2)
     while unique in taken:
         unique, number = f"{slug}-{number}", number + 1
-    taken.add(unique)
+    taken[slug] = max(number, taken.get(slug, 2))
+    taken.setdefault(unique, 2)
     return unique
 
 

@@ -793,3 +793,33 @@ def test_a_line_linking_a_paper_that_no_shape_reads_is_said_never_lost(tmp_path)
     run = CliRunner().invoke(app, ["import-list", str(path), "--offline", "--cache-dir",
                                    str(tmp_path / "c"), "-o", str(tmp_path / "x.bib")])
     assert run.exit_code == 0 and said in run.stderr  # said without --verbose
+
+
+def test_a_paper_written_as_a_heading_over_a_line_of_its_links_is_one_item():
+    """``### Title`` over ``[[Paper]](url) [[Code]](url)`` (its authors' and venue's line
+    between, or the links as a bullet) was no item at all: the links' words are no title,
+    and the list read as holding no paper. A section's heading over its papers' bullets,
+    and a one-word heading over a bullet waiting for its links, stay sections."""
+    document = parse_list(
+        "## Prompting\n\n### Chain-of-Thought Prompting Elicits Reasoning\n[[Paper]](https://"
+        "arxiv.org/abs/2201.11903) [[Code]](https://github.com/a/b)\n\n### Large Language "
+        "Models are Zero-Shot Reasoners\n*Takeshi Kojima, Shixiang Shane Gu* - NeurIPS 2022\n\n"
+        "[Paper](https://arxiv.org/abs/2205.11916)\n\n#### Automatic Chain of Thought Prompting"
+        "\n- [paper](https://arxiv.org/abs/2210.03493)\n\n### Surveys of Language Models\n- [A "
+        "Survey of Large Language Models](https://arxiv.org/abs/2303.18223)\n\nMethods\n-------"
+        "\n1. **Rationale-Augmented Ensembles in Language Models** (arXiv 2022)\n   - [[Paper]]"
+        "(https://arxiv.org/abs/2207.00747)\n")
+    read = [(i.line, i.section, i.title, i.label, i.authors, i.paper_link, i.link("code"))
+            for i in document.items]
+    assert read == [
+        (3, "prompting", "Chain-of-Thought Prompting Elicits Reasoning", None, (),
+         "https://arxiv.org/abs/2201.11903", "https://github.com/a/b"),
+        (6, "prompting", "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022",
+         ("Takeshi Kojima", "Shixiang Shane Gu"), "https://arxiv.org/abs/2205.11916", None),
+        (11, "prompting", "Automatic Chain of Thought Prompting", None, (),
+         "https://arxiv.org/abs/2210.03493", None),
+        (15, "surveys-of-language-models", "A Survey of Large Language Models", None, (),
+         "https://arxiv.org/abs/2303.18223", None),
+        (19, "methods", "Rationale-Augmented Ensembles in Language Models", "arXiv 2022", (),
+         "https://arxiv.org/abs/2207.00747", None)]
+    assert document.unread == ()

@@ -163,6 +163,9 @@ def test_api_twin_renders_the_same(rendered):
                  id="inline-fields"),
     pytest.param("## S\n- **" + "ACL 2023 " * 11_000 + "** rest [x](https://arxiv.org/abs/1)\n",
                  id="bold-label"),
+    pytest.param("## S\n" + "### A Paper Title Here\n*A B, C D*\n" * 5_000, id="title-headings"),
+    pytest.param("## S\n### A Paper Title Here\n" + "[[Paper]](https://arxiv.org/abs/1) " * 5_000
+                 + "\n", id="heading-over-links"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
@@ -171,6 +174,22 @@ def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     started = time.perf_counter()
     parse_list(text)
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.slow
+def test_a_heading_repeated_thousands_of_times_grows_linearly():
+    """A growth test, not a speed target: each repeat of a heading looked for its number
+    from 2 upward, so 10,000 repeats took 12 s (100,000: twenty minutes)."""
+    import time
+
+    def seconds(count: int) -> float:
+        text = "## S\n" + "### A Paper Title Here\n- [T](https://arxiv.org/abs/2201.11903)\n" * count
+        started = time.perf_counter()
+        sections = parse_list(text).sections
+        assert len({c.slug for c in sections}) == count + 1
+        return time.perf_counter() - started
+
+    assert seconds(20_000) / max(seconds(2_000), 0.002) < 30
 
 
 def test_trailing_links_are_read_from_the_end():
