@@ -20,7 +20,7 @@ from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
 from llm4anno_bib.bibfile import read_bib_bytes
 from llm4anno_bib.checking import missing_required
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
-from llm4anno_bib.keys import base_key, unique_key
+from llm4anno_bib.keys import KeyMaker, base_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list, survey_of
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
 from llm4anno_bib.resolution import Known, Resolution, resolve, source_label
@@ -631,10 +631,10 @@ def _survey_corrections(key: str, entry: Entry, document: ListDocument,
 
 def _assemble(document: ListDocument, works: list[Work], existing: Library | None) -> Library:
     old_keys = _existing_keys(existing)
-    taken: set[str] = set(old_keys.values())
+    keys = KeyMaker(old_keys.values())
     entries: list[Entry] = []
     corrections: list[Correction] = []
-    members: dict[str, list[str]] = {s.slug: [] for s in document.sections}
+    members: dict[str, dict[str, None]] = {s.slug: {} for s in document.sections}
     sections = {s.slug: s for s in document.sections}
     survey_key = None
     all_fields = [_entry_fields(work) for work in works]
@@ -647,14 +647,13 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
         record = work.curated or work.published
         entry_type = record.entry_type if record else "misc"
         draft = Entry.from_fields("draft", entry_type, fields)
-        key = _old_key(draft, old_keys) or unique_key(
-            base_key(draft.bib_authors, draft.year, draft.title), taken)
-        taken.add(key)
+        key = _old_key(draft, old_keys) or keys.unique(
+            base_key(draft.bib_authors, draft.year, draft.title))
+        keys.taken.add(key)
         entry = Entry.from_fields(key, entry_type, fields)
         entries.append(entry)
         for item in work.items:
-            if key not in members[item.section]:
-                members[item.section].append(key)
+            members[item.section][key] = None  # (a dict: in order, each key once)
         corrections += _corrections_of(work, entry, sections, document)
         if work.is_survey:
             survey_key = key
