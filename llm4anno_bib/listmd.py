@@ -187,10 +187,11 @@ def _opened_section(depth: int, heading: str, parents: list[str], taken: dict[st
 
 def _papers_of_field_lists(text: str) -> str:
     """``text`` with each paper written as a heading over a list of its fields (``### Title``
-    / ``- **Venue**: NeurIPS 2022`` / ``- **Paper**: [arXiv](url)`` / ``- **Code**: [GitHub](url)``)
-    written as the one bullet it stands for, on the heading's line (the field lines left
-    blank, so line numbers stay the file's). A heading over fields that link no paper stays
-    a section."""
+    / ``- **Venue**: NeurIPS 2022`` / ``- **Paper**: [arXiv](url)`` / ``- **Code**: [GitHub](url)``),
+    as a bullet over such a list (``- **Title:** Title`` / ``  - **Link:** url``) or as a
+    heading over a line of its links alone (``_links_under``) written as the one bullet it
+    stands for, on the title's line (the lines below left blank, so line numbers stay the
+    file's). A heading over fields that link no paper stays a section."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
         title, indent = _field_list_title(line)
@@ -250,8 +251,8 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
             said.append(line)
             continue
         left = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))).strip(" |·,;-–—")
-        if left or not links or not all(_is_generic(text) or kind == "code" for text, (kind, _url) in
-                           zip(_link_texts(body), links)):
+        if left or not links or not all(_is_generic(text) or kind == "code"
+                                        for text, (kind, _url) in zip(_link_texts(body), links)):
             break  # a line with words of its own: an item, not this paper's links
         for kind, url in links:
             fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
@@ -290,7 +291,8 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
 
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
 # "**Title:** ", "Title: " before a paper's title on a bullet over its fields
-_TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+", re.I)
+_TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+",
+                          re.I)
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
 _FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
                            r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
@@ -702,8 +704,8 @@ def _is_label(text: str) -> bool:
 _BOLD_LABEL_FIRST = re.compile(r"(?:\*\*|__)(?P<label>[^*_\[\]]{2,40}+)(?:\*\*|__)")
 _DATE_LABEL = re.compile(r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}")
 # the field names of a bullet that lists its fields inline
-_INLINE_FIELD = re.compile(r"(?:^|(?<=[ \t]))(?:\*\*|__)(?P<name>title|authors?|venue|conference|year|"
-                           r"link|paper|code|url)(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?",
+_INLINE_FIELD = re.compile(r"(?:^|(?<=[ \t]))(?:\*\*|__)(?P<name>title|authors?|venue|conference|"
+                           r"year|link|paper|code|url)(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?",
                            re.I)
 
 
