@@ -29,7 +29,9 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from llm4anno_bib._text import TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title
+from llm4anno_bib._text import (
+    TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
+)
 from llm4anno_bib.enrich import (
     arxiv_fields, best_title_score, eprint_fields, published_fields, surname_token,
 )
@@ -38,7 +40,7 @@ from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key, venue_text
-from llm4anno_bib.names import signs_as_team, split_name
+from llm4anno_bib.names import signs_as_team, split_name, split_names
 from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
@@ -92,12 +94,29 @@ class Finding:
 
     def shown(self) -> tuple[str, str]:
         """``theirs`` and ``found`` as a report shows them: on one line, as BibTeX reads a
-        value's spaces (a line break and indent is one space), ``(none)`` where absent."""
-        return _one_line(self.theirs), _one_line(self.found)
+        value's spaces (a line break and indent is one space), ``(none)`` where absent; a
+        long author list by its first names and how many more (a report of 280 authors is
+        not printed whole: the JSON report and the finding keep every name).
+
+        >>> Finding("author", "authors-differ", "A", " and ".join(f"P{n} Q" for n in range(30)),
+        ...         "DBLP", "").shown()[1]
+        'P0 Q and P1 Q and P2 Q and P3 Q and P4 Q and P5 Q and P6 Q and P7 Q and P8 Q and P9 Q and 20 more'
+        """
+        return _one_line(self.theirs, self.field), _one_line(self.found, self.field)
 
 
-def _one_line(value: str | None) -> str:
-    return collapse_spaces(value) if value is not None else "(none)"
+def _one_line(value: str | None, field: str) -> str:
+    if value is None:
+        return "(none)"
+    if field in ("author", "editor"):
+        names = split_names(value)
+        if len(names) > _NAMES_SHOWN_WHOLE:
+            return " and ".join([*names[:_NAMES_SHOWN_WHOLE - 2],
+                                 f"{len(names) - _NAMES_SHOWN_WHOLE + 2} more"])
+    return shortened(collapse_spaces(value), 1000)
+
+
+_NAMES_SHOWN_WHOLE = 12  # an author list longer than this is shown by its first ten
 
 
 @dataclass(frozen=True, slots=True)

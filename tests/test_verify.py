@@ -537,3 +537,20 @@ def test_a_report_cited_by_its_teams_name_agrees_with_the_library(library, team)
     person = cited.replace(f"author = {{{team}}}", "author = {Sam Altman}")
     (finding,) = verify_text(person, library, "refs.bib").entries[0].findings
     assert finding.kind == "authors-differ"
+
+
+def test_a_long_author_list_is_shown_by_its_first_names_and_kept_whole_in_json(library,
+                                                                              tmp_path):
+    """A finding on the GPT-4 report printed the library's 280 names on one line; the
+    report shows the first ten and how many more, the JSON every name."""
+    entry = library["openai2023gpt"]
+    cited = re.sub(r"author = \{.*?\},\n", "author = {Josh Achiam and Steven Adler and Sam "
+                   "Altman},\n", entry.bibtex, count=1, flags=re.S)
+    refs = tmp_path / "refs.bib"
+    refs.write_text(cited, encoding="utf-8")
+    shown = runner.invoke(app, ["verify", str(refs)])
+    (line,) = [line for line in shown.stdout.splitlines() if line.startswith("    library:")]
+    assert line.endswith(f" and {len(entry.authors) - 10} more") and line.count(" and ") == 10
+    as_json = json.loads(runner.invoke(app, ["verify", str(refs), "--format", "json"]).stdout)
+    (finding,) = as_json["entries"][0]["findings"]
+    assert finding["found"] == entry.fields["author"]
