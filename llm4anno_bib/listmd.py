@@ -272,13 +272,17 @@ def _link_texts(text: str) -> list[str]:
 
 def _field_list_title(line: str) -> tuple[str | None, int]:
     """The title of a paper written over a list of its fields, and the indent of the
-    bullet it is on (-1 for a heading): ``### Title``, ``- **Title:** Title`` or ``- Title``
-    (a bullet of at least three words that links nothing); else ``(None, 0)``."""
+    bullet it is on (-1 for a heading): ``### Title``, ``<summary>Title</summary>``,
+    ``- **Title:** Title`` or ``- Title`` (a bullet of at least three words that links
+    nothing); else ``(None, 0)``."""
     if "](" in line:
         return None, 0
     heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
     if heading is not None:
         return plain_heading(heading.group(1)), -1
+    summary = _SUMMARY_TITLE.fullmatch(line.strip()) if "<" in line else None
+    if summary is not None:  # a <details> block titled by the paper, its links inside
+        return _clean_title(summary.group("title")), -1
     bullet = _BULLET.fullmatch(line.strip())
     if bullet is None or "://" in line:
         return None, 0
@@ -290,6 +294,9 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
 
 
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
+_SUMMARY_TITLE = re.compile(r"(?:<details(?:[ \t][^<>]{0,200})?>[ \t]*+)?"
+                            r"<summary(?:[ \t][^<>]{0,200})?>(?P<title>[^\n]{8,300}?)</summary>",
+                            re.I)
 # "**Title:** ", "Title: " before a paper's title on a bullet over its fields
 _TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+",
                           re.I)
@@ -468,7 +475,8 @@ def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
         return []
     link = _PAPER_LINK.search(line)
     return [] if link is None else \
-        [(number, shortened(_clean_title(_LINK.sub(r"\1", line)), 120), link.group())]
+        [(number, shortened(_clean_title(_LINK.sub(r"\1", _DOUBLE_LINK.sub(r"\1", line))),
+                            120), link.group())]
 
 
 def _fenced_lines(text: str) -> frozenset[int]:

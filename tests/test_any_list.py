@@ -771,21 +771,26 @@ def test_a_bullet_over_its_fields_is_one_item_and_a_date_over_papers_is_not():
 
 def test_a_line_linking_a_paper_that_no_shape_reads_is_said_never_lost(tmp_path):
     """A paper in a ``<details>`` block (its title in ``<summary>``, a bare "[paper](url)"
-    line under it) read as nothing and was dropped without a word."""
+    line under it) read as nothing and was dropped without a word: it is an item now, and a
+    line that still reads as no item (a bullet of a link's kind alone) is said."""
     path = tmp_path / "README.md"
     path.write_text("## A\n- [ACL 2023] Some Paper About Things. [[pdf]](https://arxiv.org/abs/"
-                    "2301.00001)\n\n<details>\n<summary>Improving alignment of dialogue agents"
-                    "</summary>\n\n[paper](https://arxiv.org/abs/2209.14375)\n</details>\n"
+                    "2301.00001)\n\n<details>\n<summary><b>Improving alignment of dialogue "
+                    "agents</b></summary>\n\n[paper](https://arxiv.org/abs/2209.14375)\n"
+                    "</details>\n\n- [[paper]](https://arxiv.org/abs/2212.10559)\n"
                     # what links a paper but is no item a list meant: not said
                     "\n## Citation\n```bibtex\n@article{x,\n  url = {https://arxiv.org/abs/"
                     "2402.13446},\n}\n```\nOur survey: https://arxiv.org/abs/2402.13446\n"
                     '<img src="https://arxiv.org/abs/2402.13446.png">\n', encoding="utf-8")
-    assert parse_list(path.read_text(encoding="utf-8")).unread == (
-        (7, "paper", "https://arxiv.org/abs/2209.14375"),)
+    document = parse_list(path.read_text(encoding="utf-8"))
+    assert [(i.line, i.title, i.paper_link) for i in document.items] == [
+        (2, "Some Paper About Things", "https://arxiv.org/abs/2301.00001"),
+        (5, "Improving alignment of dialogue agents", "https://arxiv.org/abs/2209.14375")]
+    assert document.unread == ((10, "paper", "https://arxiv.org/abs/2212.10559"),)
     result = _imported(path, tmp_path, offline=True)
     assert "unread: 1 lines that link a paper but read as no item" in result.summary()
     (said,) = [line for line in result.details() if line.startswith("unread: ")]
-    assert said.startswith("unread: line 7: paper (https://arxiv.org/abs/2209.14375)")
+    assert said.startswith("unread: line 10: paper (https://arxiv.org/abs/2212.10559)")
     from typer.testing import CliRunner
 
     from llm4anno_bib.cli import app

@@ -166,6 +166,9 @@ def test_api_twin_renders_the_same(rendered):
     pytest.param("## S\n" + "### A Paper Title Here\n*A B, C D*\n" * 5_000, id="title-headings"),
     pytest.param("## S\n### A Paper Title Here\n" + "[[Paper]](https://arxiv.org/abs/1) " * 5_000
                  + "\n", id="heading-over-links"),
+    pytest.param("## S\n" + "<details><summary>" + "a " * 50_000 + "\n", id="summary-opening"),
+    pytest.param("## S\n" + "<summary>A Paper Title Here</summary>\n" * 3_000,
+                 id="summaries"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
