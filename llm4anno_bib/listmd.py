@@ -256,9 +256,10 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
             break  # a line with words of its own: an item, not this paper's links
         for kind, url in links:
             fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
-        names = next(filter(None, (_names_in(text)[0] for text in said)), ())
+        names, et_al = next((found for text in said if (found := _names_in(text))[0]),
+                            ((), False))
         label = next(filter(None, map(venue_year, said)), None)
-        fields |= {"authors": ", ".join(names)} if names else {}
+        fields |= {"authors": ", ".join(names) + (" et al." if et_al else "")} if names else {}
         fields |= {"venue": label} if label else {}
         return (fields, end + 1) if "paper" in fields else ({}, index + 1)
     return {}, index + 1

@@ -808,7 +808,8 @@ def test_a_paper_written_as_a_heading_over_a_line_of_its_links_is_one_item():
     document = parse_list(
         "## Prompting\n\n### Chain-of-Thought Prompting Elicits Reasoning\n[[Paper]](https://"
         "arxiv.org/abs/2201.11903) [[Code]](https://github.com/a/b)\n\n### Large Language "
-        "Models are Zero-Shot Reasoners\n*Takeshi Kojima, Shixiang Shane Gu* - NeurIPS 2022\n\n"
+        "Models are Zero-Shot Reasoners\n*Takeshi Kojima, Shixiang Shane Gu et al.* - NeurIPS 2022"
+        "\n\n"
         "[Paper](https://arxiv.org/abs/2205.11916)\n\n#### Automatic Chain of Thought Prompting"
         "\n- [paper](https://arxiv.org/abs/2210.03493)\n\n### Surveys of Language Models\n- [A "
         "Survey of Large Language Models](https://arxiv.org/abs/2303.18223)\n\nMethods\n-------"
@@ -827,4 +828,4 @@ def test_a_paper_written_as_a_heading_over_a_line_of_its_links_is_one_item():
          "https://arxiv.org/abs/2303.18223", None),
         (19, "methods", "Rationale-Augmented Ensembles in Language Models", "arXiv 2022", (),
          "https://arxiv.org/abs/2207.00747", None)]
-    assert document.unread == ()
+    assert document.unread == () and document.items[1].et_al
