@@ -235,7 +235,6 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
     (``[[Paper]](url) [[Code]](url)``, bulleted or not), with its authors' and venue's lines
     between, within a few lines and before the next heading; the index of the first line
     after them. ``({}, index + 1)`` where no such line follows."""
-    fields: dict[str, str] = {}
     said: list[str] = []
     for end in range(index + 1, min(index + 8, len(lines))):
         line = lines[end].strip()
@@ -254,15 +253,22 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
         if left or not links or not all(_is_generic(text) or kind == "code"
                                         for text, (kind, _url) in zip(_link_texts(body), links)):
             break  # a line with words of its own: an item, not this paper's links
-        for kind, url in links:
-            fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
-        names, et_al = next((found for text in said if (found := _names_in(text))[0]),
-                            ((), False))
-        label = next(filter(None, map(venue_year, said)), None)
-        fields |= {"authors": ", ".join(names) + (" et al." if et_al else "")} if names else {}
-        fields |= {"venue": label} if label else {}
+        fields = _heading_fields(links, said)
         return (fields, end + 1) if "paper" in fields else ({}, index + 1)
     return {}, index + 1
+
+
+def _heading_fields(links: list[tuple[str, str]], said: list[str]) -> dict[str, str]:
+    """A paper heading's fields: its ``links`` (kind, url) and what the lines between say
+    (``said``: its authors, its venue and year)."""
+    fields: dict[str, str] = {}
+    for kind, url in links:
+        fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
+    names, et_al = next((found for text in said if (found := _names_in(text))[0]),
+                        ((), False))
+    label = next(filter(None, map(venue_year, said)), None)
+    fields |= {"authors": ", ".join(names) + (" et al." if et_al else "")} if names else {}
+    return fields | ({"venue": label} if label else {})
 
 
 def _link_texts(text: str) -> list[str]:
