@@ -67,10 +67,7 @@ class ImportResult:
             if counts["curated"] else "",
             f"{counts['unverified']} cited from the list alone (unverified)"
             if counts["unverified"] else "") if part])]
-        lines += [f"{said}: {len(found)} {what}" for said, found, what in (
-            ("left out", self.left_out, "items that link no paper"),
-            ("refused", self.refused, "links that are no web address"),
-            ("unread", self.unread, "lines that link a paper but read as no item")) if found]
+        lines += self._left_behind()
         if self.unresolved:
             reasons = Counter(_reason_of(line) for line in self.unresolved)
             lines.append(f"unresolved lookups: {len(self.unresolved)} (" + "; ".join(
@@ -79,6 +76,17 @@ class ImportResult:
         if self.near_misses:
             lines.append(f"near misses (not applied): {len(self.near_misses)}")
         return lines
+
+    def _left_behind(self) -> list[str]:
+        """The summary's lines of items left out, links refused and lines unread."""
+        return [f"{said}: {len(found)} {one if len(found) == 1 else many}"
+                for said, found, one, many in (
+                    ("left out", self.left_out, "item that links no paper",
+                     "items that link no paper"),
+                    ("refused", self.refused, "link that is no web address",
+                     "links that are no web address"),
+                    ("unread", self.unread, "line that links a paper but reads as no item",
+                     "lines that link a paper but read as no item")) if found]
 
     def details(self) -> list[str]:
         """Every line behind the summary: near misses, unresolved lookups, items left out,

@@ -234,7 +234,7 @@ def test_the_cli_prints_a_summary_and_the_details_on_request(tmp_path):
     quiet = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "a.bib")])
     assert quiet.exit_code == 0, quiet.output
     assert "7 entries, 7 cited from the list alone (unverified)" in quiet.stderr
-    assert "left out: 1 items that link no paper" in quiet.stderr
+    assert "left out: 1 item that links no paper" in quiet.stderr
     assert "unresolved lookups: " in quiet.stderr and "not in the cache" in quiet.stderr
     assert "unresolved: line" not in quiet.output  # the details wait for --verbose
     assert "(details: --verbose or --report FILE)" in quiet.stderr
@@ -788,7 +788,7 @@ def test_a_line_linking_a_paper_that_no_shape_reads_is_said_never_lost(tmp_path)
         (5, "Improving alignment of dialogue agents", "https://arxiv.org/abs/2209.14375")]
     assert document.unread == ((10, "paper", "https://arxiv.org/abs/2212.10559"),)
     result = _imported(path, tmp_path, offline=True)
-    assert "unread: 1 lines that link a paper but read as no item" in result.summary()
+    assert "unread: 1 line that links a paper but reads as no item" in result.summary()
     (said,) = [line for line in result.details() if line.startswith("unread: ")]
     assert said.startswith("unread: line 10: paper (https://arxiv.org/abs/2212.10559)")
     from typer.testing import CliRunner
