@@ -1051,7 +1051,8 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
 
 
 _AROUND_NAMES = re.compile(r"(?<![^\W\d_])[-–—]|[-–—](?![^\W\d_])|[()\[\]|]")
-# where a title may end and its authors begin: a full stop or comma (not an initial's)
+# where a title may end and its authors begin: a full stop or comma (not an initial's, nor
+# an abbreviation's: "Dr.", "Mr.")
 _TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,][ \t]++(?=[^\W\d_])")
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "di", "da", "dos", "du",
                         "del", "bin", "al", "el", "ten", "ter", "y"})
@@ -1074,11 +1075,20 @@ def _reads_as_person(name: str) -> bool:
     """Whether ``name`` is written as a person's: one to five words, each an initial, a
     particle or a capitalised word with at most two capitals (``McCann``, not ``LLMs``)."""
     words = name.replace(",", " ").split()
-    return 1 <= len(words) <= 5 and not any(word.lower() in _TITLE_WORDS for word in words) \
-        and all(
-        word in _PARTICLES or re.fullmatch(r"(?:[^\W\d_]\.-?){1,3}", word) or (
-            word[0].isupper() and sum(c.isupper() for c in word) <= 2 and
-            not any(c.isdigit() for c in word)) for word in words)
+    return 1 <= len(words) <= 5 and all(_reads_as_name_word(word) for word in words)
+
+
+def _reads_as_name_word(word: str) -> bool:
+    """One word of a person's name as lists write it (see ``_reads_as_person``)."""
+    if word.lower() in _TITLE_WORDS:
+        return False
+    if word in _PARTICLES or _INITIALS.fullmatch(word):
+        return True
+    return word[0].isupper() and sum(c.isupper() for c in word) <= 2 and \
+        not any(c.isdigit() for c in word)
+
+
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?){1,3}")  # "J.", "J.-P.", "A.B."
 
 
 def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
