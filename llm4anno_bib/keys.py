@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from llm4anno_bib.names import name_parts
 
@@ -93,7 +93,8 @@ def unique_key(base: str, taken: set[str]) -> str:
     """
     if base not in taken:
         return base
-    return next(base + suffix for suffix in _suffixes() if base + suffix not in taken)
+    return next(key for number in itertools.count() if (key := base + _suffix(number))
+                not in taken)
 
 
 class KeyMaker:
@@ -123,17 +124,11 @@ class KeyMaker:
 
 
 def _suffix(number: int) -> str:
-    """The ``number``-th of ``_suffixes`` (0: ``a``, 25: ``z``, 26: ``aa``): bijective base 26."""
+    """The ``number``-th suffix a taken key gets (0: ``a``, 25: ``z``, 26: ``aa``, 701:
+    ``zz``, 702: ``aaa``): bijective base 26."""
     letters = ""
     number += 1
     while number:
         number, digit = divmod(number - 1, 26)
         letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
     return letters
-
-
-def _suffixes() -> Iterator[str]:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    for length in itertools.count(1):
-        for letters_of in itertools.product(letters, repeat=length):
-            yield "".join(letters_of)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard
 
@@ -245,13 +245,14 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
         bullet = _BULLET.fullmatch(line)
         body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", bullet.group("body") if bullet
                                    else line)
-        links = _links_of(body)
-        if not links and bullet is None:  # its authors' or venue's line
+        written = _written_links(body)
+        if not written and bullet is None:  # its authors' or venue's line
             said.append(line)
             continue
+        links = [(_link_kind(text, url), url) for text, url in written]
         left = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))).strip(" |·,;-–—")
         if left or not links or not all(_is_generic(text) or kind == "code"
-                                        for text, (kind, _url) in zip(_link_texts(body), links)):
+                                        for (text, _url), (kind, _) in zip(written, links)):
             break  # a line with words of its own: an item, not this paper's links
         fields = _heading_fields(links, said)
         return (fields, end + 1) if "paper" in fields else ({}, index + 1)
@@ -264,17 +265,10 @@ def _heading_fields(links: list[tuple[str, str]], said: list[str]) -> dict[str, 
     fields: dict[str, str] = {}
     for kind, url in links:
         fields.setdefault("paper" if kind in ("pdf", "paper") else kind, f"[{kind}]({url})")
-    names, et_al = next((found for text in said if (found := _names_in(text))[0]),
-                        ((), False))
+    names, et_al = _first_names_in(said)
     label = next(filter(None, map(venue_year, said)), None)
     fields |= {"authors": ", ".join(names) + (" et al." if et_al else "")} if names else {}
     return fields | ({"venue": label} if label else {})
-
-
-def _link_texts(text: str) -> list[str]:
-    """The texts of the links of ``text``, in ``_links_of``'s order."""
-    return [said for said, _url in _DOUBLE_LINK.findall(text)] + \
-        [said for said, _url in _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
 
 
 def _field_list_title(line: str) -> tuple[str | None, int]:
@@ -748,10 +742,9 @@ def _read_broken(text: str, number: int, section: str
         return read
     said = [_clean_title(_ANY_LINK.sub(" ", part)) for part in more]
     if not read.authors:
-        found = next(((people, et_al) for part in said
-                      for people, et_al in [_names_in(part)] if people), None)
-        if found is not None:
-            read = replace(read, authors=found[0], et_al=found[1])
+        people, et_al = _first_names_in(said)
+        if people:
+            read = replace(read, authors=people, et_al=et_al)
     if not read.label:
         read = replace(read, label=next(filter(None, map(venue_year, said)), None))
     return read
@@ -929,7 +922,7 @@ def _row_authors(cells: list[str], title: str, others: list[str]
     Authors``), or in a cell of their own."""
     said = [" ".join(_LINE_BREAK.split(cell)[1:]) or _BOLD_WORDS.sub(" ", cell)
             for cell in cells if title in _cell_title(cell) or title in cell] + others
-    return next((named for text in said if (named := _names_in(text))[0]), ((), False))
+    return _first_names_in(said)
 
 
 def _cell_title(cell: str) -> str:
@@ -1091,6 +1084,11 @@ def _reads_as_name_word(word: str) -> bool:
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?){1,3}")  # "J.", "J.-P.", "A.B."
 
 
+def _first_names_in(texts: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """The authors the first of ``texts`` that names any names (``_names_in``)."""
+    return next((named for text in texts if (named := _names_in(text))[0]), ((), False))
+
+
 def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     """The authors named in what a list writes beside a title (``*Jason Wei, Xuezhi
     Wang.* NeurIPS 2022.``, ``Zhuosheng Zhang et al. arXiv.``): an emphasis naming people,
@@ -1153,8 +1151,12 @@ def _paper_first(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, s
 def _links_of(text: str) -> list[tuple[str, str]]:
     """The links of ``text`` (``[[kind]](url)`` and ``[kind](url)``) as (kind, url); a link
     with no text (a badge's) is known by its host."""
-    return [(_link_kind(said, url), url) for said, url in
-            _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))]
+    return [(_link_kind(said, url), url) for said, url in _written_links(text)]
+
+
+def _written_links(text: str) -> list[tuple[str, str]]:
+    """The links of ``text`` as written: (their text, url), ``[[kind]](url)`` first."""
+    return _DOUBLE_LINK.findall(text) + _LINK.findall(_DOUBLE_LINK.sub(" ", text))
 
 
 def _link_kind(text: str, url: str) -> str:
