@@ -144,8 +144,15 @@ def build_library(list_text: str, clients: Sources, curated: Sequence[BibRecord]
     that fails or does not know an item never aborts the build: the item is cited from the
     list's own facts with an ``unverified`` correction, and the report says why.
     ``progress(done, total, stage)`` follows each stage's items (``done`` 0 as it begins)."""
+    with clients.storing_in_batches():  # a lookup or more for every item, in a row
+        return _built(document or parse_list(list_text), clients, curated, existing,
+                      progress, survey_arxiv_id)
+
+
+def _built(document: ListDocument, clients: Sources, curated: Sequence[BibRecord],
+           existing: Library | None, progress: Callable[[int, int, str], None] | None,
+           survey_arxiv_id: str | None) -> tuple[Library, BuildReport]:
     say = progress or (lambda done, total, stage: None)
-    document = document or parse_list(list_text)  # the list already read, if given
     report = BuildReport()
     works = [_identify(item, curated) for item in document.items]
     records = _ask_arxiv_for_links(works, survey_arxiv_id, clients, report, say)

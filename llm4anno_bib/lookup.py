@@ -589,9 +589,10 @@ def look_up(entries: Sequence[Entry], sources: Sources, *, today: date | None = 
     except Llm4AnnoBibError as error:  # the entries with an arXiv id say it
         arxiv_error = str(error)
     results = []
-    for done, entry in enumerate(entries, 1):
-        results.append(check_entry(entry, _Asker(sources, preprints, arxiv_error), day))
-        if progress is not None:
-            progress(done, len(entries), entry.key)
+    with sources.storing_in_batches():
+        for done, entry in enumerate(entries, 1):
+            results.append(check_entry(entry, _Asker(sources, preprints, arxiv_error), day))
+            if progress is not None:
+                progress(done, len(entries), entry.key)
     return results
 

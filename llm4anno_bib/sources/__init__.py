@@ -9,6 +9,8 @@ URL, and returns plain data.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -137,6 +139,19 @@ class Sources:
                                         politeness, max_bytes=crossref.POLITENESS.max_bytes)
                                         if politeness else crossref.POLITENESS)),
         )
+
+    @contextmanager
+    def storing_in_batches(self) -> Iterator[None]:
+        """Within it, accepted answers are committed to the cache in batches
+        (``_http.stores_batched``): for a run of many lookups."""
+        from llm4anno_bib.sources._http import stores_batched
+
+        with ExitStack() as stack:
+            clients = (self.arxiv, self.acl, self.dblp, self.crossref)
+            sessions = {id(s): s for c in clients if (s := getattr(c, "session", None))}
+            for session in sessions.values():
+                stack.enter_context(stores_batched(session))
+            yield
 
     @property
     def real_requests(self) -> dict[str, int]:

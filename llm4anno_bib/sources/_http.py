@@ -8,6 +8,7 @@ returned at once (``arxiv.Client`` sleeps even for those).
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import errno
 import hashlib
@@ -20,7 +21,8 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +35,7 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 import urllib3.util
+from requests_cache.backends.sqlite import SQLiteDict
 from requests_cache.policy import ExpirationPatterns
 
 from llm4anno_bib._paths import default_cache_dir
@@ -180,8 +183,6 @@ def _holds_old_keys(session: requests_cache.CachedSession) -> bool:
 def _any_row(session: requests_cache.CachedSession, where: str, values: tuple[str, ...]) -> bool:
     """Whether a stored answer's row meets ``where``, asked of SQLite without reading the
     answer back (requests-cache's ``contains`` deserialises it whole)."""
-    from requests_cache.backends.sqlite import SQLiteDict
-
     responses = session.cache.responses
     if not isinstance(responses, SQLiteDict):
         return True
@@ -373,6 +374,7 @@ def _asked(session: requests.Session, url: str, politeness: Politeness, gate: Re
                  "(LLM4ANNO_BIB_SOURCE_WAIT sets it)")
         if left <= 0:
             raise _down(gate, spent, url, None, None)
+        _commit_before_waiting(session, gate)
         gate.wait()
         started = time.monotonic()
         try:
@@ -675,17 +677,100 @@ def _store(session: requests.Session, response: requests.Response) -> None:
     expire_after = get_url_expiration(response.url, settings.urls_expire_after)
     key = session.cache.create_key(response.request)
     response.headers[_DIGEST_HEADER] = _body_digest(response.content or b"")
+    batch = _BATCHES.get(session)
+    if batch is not None:
+        batch.open()
     try:
         session.cache.save_response(
             response, key, get_expiration_datetime(expire_after if expire_after is not None
                                                     else settings.expire_after))
-        stored = _any_row(session, "key = ?", (key,))  # a failed write is only logged
+        # a failed write is only logged: asked of the file, at once or when the batch ends
+        stored = batch.wrote(key) if batch is not None else _any_row(session, "key = ?", (key,))
     except (sqlite3.Error, OSError):
         stored = False
     if not stored:
-        warnings.warn(CacheWarning("the cache could not store an answer (a full disk or a "
-                                   "damaged cache file); the next run will ask again."),
-                      stacklevel=4)
+        warnings.warn(_NOT_STORED, stacklevel=4)
+
+
+_NOT_STORED = CacheWarning("the cache could not store an answer (a full disk or a damaged "
+                           "cache file); the next run will ask again.")
+
+
+class _Batch:
+    """Answers stored in one transaction: a commit per answer (its journal file made and
+    removed) was a tenth of a cold run of a thousand lookups. The transaction is committed
+    once it is ``_BATCH_SECONDS`` old, and before any request that waits longer than that
+    for its turn (a politeness delay), so another process writing the same cache waits
+    about that long; a run killed mid-batch loses those answers, which the next run asks
+    again."""
+
+    def __init__(self, session: requests_cache.CachedSession, responses: SQLiteDict) -> None:
+        self._session = session
+        self._responses = responses
+        self._transaction: AbstractContextManager[None] | None = None
+        self._began = 0.0
+        self._last_key: str | None = None
+
+    def open(self) -> None:
+        if self._transaction is None:
+            self._transaction = self._responses.bulk_commit()
+            self._transaction.__enter__()
+            self._began = time.monotonic()
+
+    def wrote(self, key: str) -> bool:
+        """Whether the answer just stored under ``key`` is written so far (a later commit
+        that fails is found by ``commit``)."""
+        self._last_key = key
+        return self.commit() if self.due() else True
+
+    def due(self) -> bool:
+        return self._transaction is not None and \
+            time.monotonic() - self._began >= _BATCH_SECONDS
+
+    def commit(self) -> bool:
+        """Commit the open transaction; whether its last answer is in the file."""
+        transaction, self._transaction = self._transaction, None
+        last, self._last_key = self._last_key, None
+        if transaction is None:
+            return True
+        try:
+            transaction.__exit__(None, None, None)  # a failed commit is rolled back, quietly
+            return last is None or _any_row(self._session, "key = ?", (last,))
+        except sqlite3.Error:  # a damaged file: end the transaction whatever it holds
+            with contextlib.suppress(sqlite3.Error), self._responses.connection() as connection:
+                connection.rollback()
+            return False
+
+
+def _commit_before_waiting(session: requests.Session, gate: RequestGate) -> None:
+    """Commit an open batch before a request that waits for its turn or comes after the
+    batch's time: no transaction is held across a politeness delay."""
+    batch = _BATCHES.get(session)
+    if batch is not None and (gate.delay >= _BATCH_SECONDS or batch.due()) and \
+            not batch.commit():
+        warnings.warn(_NOT_STORED, stacklevel=5)
+
+
+_BATCH_SECONDS = 0.5
+_BATCHES: weakref.WeakKeyDictionary[requests.Session, _Batch] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def stores_batched(session: requests.Session) -> Iterator[None]:
+    """Within it, ``session``'s accepted answers are committed to its cache in batches
+    (``_Batch``); on leaving, the last batch is committed."""
+    responses = getattr(getattr(session, "cache", None), "responses", None)
+    if not isinstance(session, requests_cache.CachedSession) or \
+            not isinstance(responses, SQLiteDict) or session in _BATCHES:
+        yield  # nothing is cached, or an outer block batches already
+        return
+    batch = _BATCHES[session] = _Batch(session, responses)
+    try:
+        yield
+    finally:
+        del _BATCHES[session]
+        if not batch.commit():
+            warnings.warn(_NOT_STORED, stacklevel=3)
 
 
 def forget(session: requests.Session, response: requests.Response) -> None:
@@ -721,16 +806,19 @@ class _Watchdog:
         self._changed = threading.Condition()
         self._due: dict[_Deadline, float] = {}
         self._thread: threading.Thread | None = None
+        # When the thread wakes next: a deadline due later needs no waking of it (waking
+        # it for every request handed the interpreter to it a thousand times a run)
+        self._wakes_at = math.inf
 
     def watch(self, deadline: _Deadline) -> None:
         with self._changed:
-            earliest = min(self._due.values(), default=math.inf)
             self._due[deadline] = due = time.monotonic() + deadline.seconds
             if self._thread is None or not self._thread.is_alive():  # (none after a fork)
+                self._wakes_at = math.inf
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="llm4anno-bib deadlines")
                 self._thread.start()
-            elif due < earliest:
+            elif due < self._wakes_at:
                 self._changed.notify()
 
     def forget(self, deadline: _Deadline) -> None:
@@ -744,8 +832,8 @@ class _Watchdog:
                 for deadline in [d for d, due in self._due.items() if due <= now]:
                     del self._due[deadline]
                     deadline.cut()
-                earliest = min(self._due.values(), default=None)
-                self._changed.wait(None if earliest is None else earliest - now)
+                self._wakes_at = min(self._due.values(), default=math.inf)
+                self._changed.wait(None if self._wakes_at == math.inf else self._wakes_at - now)
 
 
 _WATCHDOG = _Watchdog()
