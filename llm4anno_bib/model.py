@@ -399,16 +399,20 @@ def in_entrys_vocabulary(fields: Mapping[str, str], proposed: Mapping[str, _Valu
                          ) -> dict[str, _Value]:
     """Fields ``proposed`` for an entry of ``fields``, named in the words it uses: a biblatex
     entry (Zotero's Better BibTeX) dated by ``date`` gets the year there (a ``year`` beside it
-    is overwritten by Biber, and a preprint's day is no date of its published version), a
-    ``journaltitle`` the journal, and one with ``eprinttype`` the arXiv class as
+    is overwritten by Biber, and a preprint's day is no date of its published version), the
+    journal as ``journaltitle`` and the place as ``location`` (where it has no BibTeX
+    ``journal`` or ``address`` of its own), and one with ``eprinttype`` the arXiv class as
     ``eprintclass``, never BibTeX's ``archiveprefix``/``primaryclass`` beside them.
 
     >>> in_entrys_vocabulary({"date": "2022-01-28", "eprinttype": "arxiv"},
-    ...                      {"year": "2022", "archiveprefix": "arXiv", "primaryclass": "cs.CL"})
-    {'date': '2022', 'eprintclass': 'cs.CL'}
+    ...                      {"year": "2022", "archiveprefix": "arXiv", "primaryclass": "cs.CL",
+    ...                       "address": "Toronto, Canada"})
+    {'date': '2022', 'eprintclass': 'cs.CL', 'location': 'Toronto, Canada'}
     """
     renamed = {"year": "date"} if "date" in fields and "year" not in fields else {}
-    renamed |= {"journal": "journaltitle"} if "journaltitle" in fields else {}
+    biblatex = any(name in fields for name in _ONLY_BIBLATEX)
+    renamed |= {bibtex: own for bibtex, own in _BIBLATEX_OWN.items()
+                if own in fields or biblatex and bibtex not in fields}
     doubled = {"archiveprefix"} if "eprinttype" in fields else set()
     if "eprintclass" in fields:
         doubled.add("primaryclass")
@@ -418,6 +422,10 @@ def in_entrys_vocabulary(fields: Mapping[str, str], proposed: Mapping[str, _Valu
             if name not in doubled}
 
 
+# fields only biblatex reads (an entry with one is written for Biber), and its own names for
+# two BibTeX fields it reads under either name
+_ONLY_BIBLATEX = ("date", "journaltitle", "location", "eprinttype")
+_BIBLATEX_OWN = {"journal": "journaltitle", "address": "location"}
 _VENUES = ("booktitle", "journal", "journaltitle")
 _ARTICLE_VENUES = ("journal", "journaltitle", "booktitle")
 

@@ -209,6 +209,52 @@ ZOTERO_ACL_PUBLISHED = ZOTERO_ACL_PREPRINT.replace(
     "\tarchiveprefix = {arXiv},\n\tprimaryclass = {cs.CL},\n")
 
 
+BBT_PREPRINT = """@online{chiangCanLargeLanguage2023,
+  title = {Can {{Large Language Models Be}} an {{Alternative}} to {{Human Evaluations}}?},
+  author = {Chiang, Cheng-Han and Lee, Hung-yi},
+  date = {2023-05-03},
+  eprint = {2305.01937},
+  eprinttype = {arXiv},
+  eprintclass = {cs},
+  pubstate = {prepublished},
+  urldate = {2024-03-01},
+  keywords = {Computer Science - Computation and Language}
+}
+"""
+# by hand, in biblatex's words as Better BibTeX writes them: the place as ``location`` (not
+# BibTeX's ``address``), the year in ``date`` (the preprint's day is no date of the paper),
+# ``pubstate`` gone with the preprint; the user's case protection and eprint fields stay
+BBT_PUBLISHED = """@inproceedings{chiangCanLargeLanguage2023,
+  title = {Can {{Large Language Models Be}} an {{Alternative}} to {{Human Evaluations}}?},
+  author = {Chiang, Cheng-Han and Lee, Hung-yi},
+  date = {2023},
+  eprint = {2305.01937},
+  eprinttype = {arXiv},
+  eprintclass = {cs},
+  urldate = {2024-03-01},
+  keywords = {Computer Science - Computation and Language},
+  booktitle = {Proceedings of the 61st Annual Meeting of the Association for Computational \
+Linguistics (Volume 1: Long Papers)},
+  pages = {15607--15631},
+  month = jul,
+  location = {Toronto, Canada},
+  publisher = {Association for Computational Linguistics},
+  doi = {10.18653/v1/2023.acl-long.870},
+  url = {https://aclanthology.org/2023.acl-long.870/},
+  anthology = {2023.acl-long.870}
+}
+"""
+
+
+def test_a_better_bibtex_biblatex_preprint_is_upgraded_in_biblatex_words(server, tmp_path):
+    from conftest import connect
+
+    path, out = tmp_path / "bbt.bib", tmp_path / "out.bib"
+    path.write_text(BBT_PREPRINT, encoding="utf-8")
+    llm4anno_bib.upgrade(path, out, sources=connect(server, tmp_path / "c"))
+    assert out.read_text(encoding="utf-8") == BBT_PUBLISHED
+
+
 @pytest.mark.parametrize("how", ["verify --fix", "upgrade"])
 def test_a_preprint_of_a_published_work_is_fixed_in_its_own_layout(server, tmp_path, how):
     """The published record writes its month as BibTeX's macro (``jul``) where the user
