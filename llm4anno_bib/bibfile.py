@@ -1125,10 +1125,7 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
     new = dict(entry.fields)
     edits: list[tuple[int, int, str]] = []
     if entry.entry_type != before.entry_type:
-        written_type = text[1:type_end]
-        edits.append((1, type_end, entry.entry_type.upper() if written_type.isupper() else
-                      entry.entry_type.capitalize() if written_type[:1].isupper() else
-                      entry.entry_type))
+        edits.append((1, type_end, _type_cased(entry.entry_type, text[1:type_end])))
     ordered = _in_name_order(spans, new)  # BibDesk's order: each new field in its place
     field_edits, spanned = _field_edits(text, spans, before, new, move_venues=not ordered)
     edits += field_edits
@@ -1250,6 +1247,26 @@ def _delimiters_of(written: list[str]) -> tuple[str, bool]:
     delimited = [w for w in written if w[:1] in '{"']
     quoted = bool(delimited) and all(w.startswith('"') for w in delimited)
     return ('"' if quoted else "{"), any(w.isdigit() for w in written)
+
+
+# BibTeX's types of two words as JabRef writes them, in a file that capitalises its types
+_CAMEL_TYPES = {name.lower(): name for name in ("InProceedings", "InCollection", "InBook",
+                                                "TechReport", "PhdThesis", "MastersThesis")}
+
+
+def _type_cased(entry_type: str, written_type: str) -> str:
+    """``entry_type`` in the case of a type the file wrote (``written_type``).
+
+    >>> _type_cased("inproceedings", "ARTICLE"), _type_cased("inproceedings", "Article")
+    ('INPROCEEDINGS', 'InProceedings')
+    >>> _type_cased("misc", "Article"), _type_cased("misc", "article")
+    ('Misc', 'misc')
+    """
+    if written_type.isupper():
+        return entry_type.upper()
+    if written_type[:1].isupper():
+        return _CAMEL_TYPES.get(entry_type, entry_type.capitalize())
+    return entry_type
 
 
 def _name_cased(name: str, spans: list[tuple[str, int, int, int]]) -> str:
@@ -1402,9 +1419,7 @@ def entry_written_like(entry: Entry, model: str) -> str | None:
         return None
     type_end, close, spans = layout
     newline = "\r\n" if "\r\n" in model else "\n"
-    written_type = model[1:type_end]
-    kind = entry.entry_type.upper() if written_type.isupper() else \
-        entry.entry_type.capitalize() if written_type[:1].isupper() else entry.entry_type
+    kind = _type_cased(entry.entry_type, model[1:type_end])
     fields = dict(entry.fields)
     if _family_first(model, spans):
         for name in _NAME_FIELDS & fields.keys():

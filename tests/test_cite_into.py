@@ -188,7 +188,7 @@ JABREF_CRLF = ("@Article{a,\r\n  Title                    = {T},\r\n  Author    
                      "-Shot Reasoners},\n  author={Kojima, Takeshi and Gu, Shixiang Shane", True),
     (DBLP_ALIGNED, "@inproceedings{kojima2022large,\n  title     = {Large Language Models are "
                    "Zero-Shot Reasoners},\n  author    = {Takeshi Kojima and", False),
-    (JABREF_CRLF, "@Inproceedings{kojima2022large,\r\n  Title                    = {Large "
+    (JABREF_CRLF, "@InProceedings{kojima2022large,\r\n  Title                    = {Large "
                   "Language Models are Zero-Shot Reasoners},\r\n  Author                   = "
                   "{Kojima, Takeshi and", True),
     ("@misc{a, title = {One line}, year = 2020}\n", "@inproceedings{kojima2022large,\n  title = "

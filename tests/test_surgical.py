@@ -73,7 +73,7 @@ JABREF_QUOTED = """@Article{k,
   year    = 2021,
   month   = jan,
 }"""
-JABREF_QUOTED_UPGRADED = """@Inproceedings{k,
+JABREF_QUOTED_UPGRADED = """@InProceedings{k,
   author  = "Doe, Jane",
   title   = "On Things",
   booktitle = "ACL",
@@ -291,7 +291,7 @@ def test_a_venue_that_moves_takes_the_old_venues_line_in_the_files_case_and_colu
     old = _read(jabref)
     new = Entry.from_fields("k", "inproceedings", {"author": "Doe, Jane", "year": "2021",
                                                    "booktitle": "Proc. of ACL"})
-    assert edited_entry(jabref, old, new) == ('@Inproceedings{k,\n  Author  = {Doe, Jane},\n'
+    assert edited_entry(jabref, old, new) == ('@InProceedings{k,\n  Author  = {Doe, Jane},\n'
                                               '  Booktitle = {Proc. of ACL},\n'
                                               '  Year    = {2021},\n}')
 
