@@ -496,10 +496,12 @@ def verify(file: str | os.PathLike[str] | None = None,
     cache_dir, offline=offline)``; ``progress(Progress(done, total, key))`` follows them):
     each then ``agrees``, ``disagrees``, is ``not-found`` or ``not-checked`` (see
     ``llm4anno_bib.lookup``). ``report.exit_code``: 0 all agree (or not checked), 1 any
-    disagrees or is not found. With ``fix_to``, a corrected copy is written there (the
-    disagreeing entries rewritten from the library or the source record, every other byte
-    kept; ``file`` itself is never changed). Raises ``BibSyntaxError``/``Llm4AnnoBibError``
-    for a file that cannot be read, ``WriteError`` when ``fix_to`` is ``file`` or cannot be
+    disagrees or is not found, 2 a block could not be read (``report.unreadable``: each left
+    out, with its line, the other entries checked). With ``fix_to``, a corrected copy is
+    written there (the disagreeing entries rewritten from the library or the source record,
+    every other byte kept; ``file`` itself is never changed). Raises
+    ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read (with ``fix_to``,
+    for any block that cannot), ``WriteError`` when ``fix_to`` is ``file`` or cannot be
     written.
     """
     from llm4anno_bib.bibfile import read_bib_bytes
@@ -511,7 +513,7 @@ def verify(file: str | os.PathLike[str] | None = None,
         chosen = library if isinstance(library, Library) else load(library)
         report = verify_text(text, chosen, str(source),
                              sources=_sources(sources, offline, cache_dir) if lookup else None,
-                             progress=reporter(progress))
+                             progress=reporter(progress), keep_going=fix_to is None)
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file
 

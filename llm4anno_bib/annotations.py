@@ -48,8 +48,9 @@ def check_annotations(report: CheckReport) -> list[str]:
 
 
 def verify_annotations(report: VerifyReport) -> list[str]:
-    """Every finding of ``verify`` as an error on its entry's line; an entry not found is an
-    error too; one left unchecked because a source could not be asked is a warning."""
+    """Every finding of ``verify`` as an error on its entry's line; an entry not found and a
+    block that could not be read are errors too; an entry left unchecked because a source
+    could not be asked is a warning."""
     lines = []
     for entry in report.entries:
         for finding in entry.findings:
@@ -65,4 +66,6 @@ def verify_annotations(report: VerifyReport) -> list[str]:
             lines.append(annotation("warning", report.path, entry.line,
                                     "llm4anno-bib verify (not-checked)",
                                     f"{entry.key}: not checked ({entry.reason})"))
+    lines += [annotation("error", report.path, error.line, "llm4anno-bib verify (unreadable)",
+                         error.message) for error in report.unreadable]
     return lines

@@ -315,14 +315,16 @@ class ParsedBib:
     repeated: list[tuple[str, int, int]] = field(default_factory=list)  # key, first, again
 
 
-def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refuse"
-                  ) -> ParsedBib:
+def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refuse",
+                  unreadable: list[BibSyntaxError] | None = None) -> ParsedBib:
     """Parse BibTeX text strictly: what would lose or change data raises ``BibSyntaxError``
     with the line (see ``read_library``); valid but unusual input warns (``BibWarning``).
     ``duplicates`` says what a key used twice does: ``"refuse"`` (a file that will be
     written: ``BibSyntaxError`` naming both lines), ``"first"`` (a file that is only read:
     the first is used and the others left out, with a warning naming both lines, as BibTeX
     and Biber do; ``repeated`` lists them), ``"all"`` (every entry, in file order).
+    Given an ``unreadable`` list (a file that is only read and reported on), a block that
+    cannot be read is left out and its error added there, as BibTeX goes on past it.
 
     Plain files are cut by ``_fastsplit`` and converted block by block (a large file is
     never held twice as objects); anything else, and any error, is read by bibtexparser's
@@ -338,7 +340,7 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
         given.clear()
         library = bibtexparser.parse_string(text, parse_stack=[])
         lines = BlockLines(text, library.blocks)
-        _raise_failed(library, path, lines, duplicates != "refuse")
+        _raise_failed(library, path, lines, duplicates != "refuse", unreadable)
         strings = expanded_strings(library.strings, path, lines)
         parsed = _convert(_blocks_of(text, library, lines), strings, path, duplicates, given,
                           text)
@@ -720,22 +722,31 @@ def library_of_text(text: str, digest: str, path: str, *, duplicates: str = "fir
 
 
 def _raise_failed(parsed: bibtexparser.Library, path: str, lines: BlockLines,
-                  duplicates_ok: bool = False) -> None:
+                  duplicates_ok: bool = False,
+                  collected: list[BibSyntaxError] | None = None) -> None:
+    """Raise the error of the first block bibtexparser could not read, or, given
+    ``collected``, add each block's error there."""
     for block in parsed.failed_blocks:
-        line = lines(block)
         if isinstance(block, btp.DuplicateBlockKeyBlock) and duplicates_ok:
             continue
-        if isinstance(block, btp.DuplicateBlockKeyBlock):
-            raise BibSyntaxError(
-                f"the key '{block.key}' is used twice; nothing was changed. Rename one of them.",
-                path=path, line=line, key=block.key)
-        if isinstance(block, btp.DuplicateFieldKeyBlock):
-            raise BibSyntaxError(f"{block.error}; nothing was changed. Keep one of them.",
-                                 path=path, line=line)
-        line, reason = syntax_failure(block, line)
-        raise BibSyntaxError(
-            f"this block cannot be parsed ({reason}); nothing was changed. "
-            "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
+        error = _failure_of(block, lines(block), path)
+        if collected is None:
+            raise error
+        collected.append(error)
+
+
+def _failure_of(block: btp.Block, line: int, path: str) -> BibSyntaxError:
+    if isinstance(block, btp.DuplicateBlockKeyBlock):
+        return BibSyntaxError(
+            f"the key '{block.key}' is used twice; nothing was changed. Rename one of them.",
+            path=path, line=line, key=block.key)
+    if isinstance(block, btp.DuplicateFieldKeyBlock):
+        return BibSyntaxError(f"{block.error}; nothing was changed. Keep one of them.",
+                              path=path, line=line)
+    line, reason = syntax_failure(block, line)
+    return BibSyntaxError(
+        f"this block cannot be parsed ({reason}); nothing was changed. "
+        "Fix the entry and run 'llm4anno-bib check'.", path=path, line=line)
 
 
 def syntax_failure(block: btp.Block, line: int) -> tuple[int, str]:

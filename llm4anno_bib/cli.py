@@ -808,6 +808,8 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
             reasons.setdefault(entry.reason, []).append(entry.key)
         for reason, keys in reasons.items():
             _echo(f"not checked ({len(keys)}, {reason}): {' '.join(keys)}")
+    for error in report.unreadable:  # an error of the input, where errors are said
+        _echo(f"llm4anno-bib: {error}", err=True)
 
 
 @command(cls=_Command)
@@ -828,8 +830,9 @@ def verify(files: Annotated[list[Path], typer.Argument(
     """Check a paper's .bib files against the library or the sources.
 
     Exit 0 when every entry agrees (or is no work a source covers), 1 when any disagrees
-    or is not found, 3 when none does but a source could not be asked and entries were left
-    unchecked; --fix -o FILE writes a corrected copy of one file.
+    or is not found, else 2 when a file or a block could not be read (the block left out,
+    the rest checked), 3 when a source could not be asked and entries were left unchecked;
+    --fix -o FILE writes a corrected copy of one file.
     """
     from llm4anno_bib.errors import choose
 
@@ -842,12 +845,18 @@ def verify(files: Annotated[list[Path], typer.Argument(
     with _reported():
         format = choose(format, ("text", "json", "github"), "format for verify")
     against = _load(library)  # once, whatever the number of files
-    codes = [_verify_one(file, format, fix_to=output if fix else None, encoding=encoding,
-                         library=against, lookup=lookup, offline=offline, cache_dir=cache_dir,
-                         several=len(files) > 1)
-             for file in files]
-    # a disagreement (1) says the most; then entries left unchecked by a source (3)
-    raise typer.Exit(1 if 1 in codes else max(codes))
+    codes = []
+    for file in files:  # a file that cannot be read is that file's problem: on to the next
+        try:
+            codes.append(_verify_one(file, format, fix_to=output if fix else None,
+                                     encoding=encoding, library=against, lookup=lookup,
+                                     offline=offline, cache_dir=cache_dir,
+                                     several=len(files) > 1))
+        except typer.Exit as stopped:
+            codes.append(stopped.exit_code)
+    # a disagreement (1) says the most; then a file or block that could not be read (2),
+    # then entries left unchecked by a source (3)
+    raise typer.Exit(1 if 1 in codes else 2 if 2 in codes else max(codes))
 
 
 def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str | None,
@@ -879,7 +888,9 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
           + (f"{summary['not-found']} not found, " if lookup else "")
           + f"{summary['not-checked']} not checked"
           + (f" ({len(report.unchecked_by_failure)} because a source could not be asked)"
-             if report.unchecked_by_failure else ""), err=True)
+             if report.unchecked_by_failure else "")
+          + (f"; {_count(len(report.unreadable), 'block', 'blocks')} could not be read"
+             if report.unreadable else ""), err=True)
     if fix_to is not None:
         _echo(f"wrote the corrected copy to {fix_to} "
               f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)

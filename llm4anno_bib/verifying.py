@@ -37,6 +37,7 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
+from llm4anno_bib.errors import BibSyntaxError
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
@@ -88,6 +89,8 @@ class VerifiedEntry:
 class VerifyReport:
     path: str
     entries: tuple[VerifiedEntry, ...]
+    # the blocks that could not be read (left out, as BibTeX goes on past them), in order
+    unreadable: tuple[BibSyntaxError, ...] = ()
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {status}" for status, n in self.summary.items() if n)
@@ -121,20 +124,24 @@ class VerifyReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when any entry disagrees or is not found; else 3 when entries were left
-        unchecked because a source could not be asked (a CI job tells "all good" from
-        "nothing checked"); else 0."""
+        """1 when any entry disagrees or is not found; else 2 when a block could not be
+        read; else 3 when entries were left unchecked because a source could not be asked
+        (a CI job tells "all good" from "nothing checked"); else 0."""
         if self.disagreeing or self.not_found:
             return 1
+        if self.unreadable:
+            return 2
         return 3 if self.unchecked_by_failure else 0
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (what ``to_json`` writes): ``path``, ``entries`` (each
         ``key``, ``line``, ``status``, ``matched`` as ``source``/``id``/``url``,
         ``findings``, ``reason``, ``source_failed``), ``summary`` (a count per status),
+        ``unreadable`` (each block's ``line`` and ``message``),
         ``unchecked_by_source_failure`` and ``exit_code``."""
         return {"path": self.path, "entries": [_entry_dict(e) for e in self.entries],
                 "summary": self.summary,
+                "unreadable": [{"line": e.line, "message": e.message} for e in self.unreadable],
                 "unchecked_by_source_failure": len(self.unchecked_by_failure),
                 "exit_code": self.exit_code}
 
@@ -518,11 +525,16 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
 
 def verify_text(text: str, library: Library, path: str = "<string>", *,
                 sources: Sources | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> VerifyReport:
+                progress: Callable[[int, int, str], None] | None = None,
+                keep_going: bool = True) -> VerifyReport:
     """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report. With
     ``sources``, the entries the library does not hold are looked up there
-    (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups."""
-    parsed = parse_entries(text, path, duplicates="all")
+    (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups. A block that
+    cannot be read is left out and listed in ``unreadable`` (``keep_going=False``: raises
+    its ``BibSyntaxError``, for a file to be rewritten)."""
+    unreadable: list[BibSyntaxError] = []
+    parsed = parse_entries(text, path, duplicates="all",
+                           unreadable=unreadable if keep_going else None)
     entries = with_inherited(parsed.entries)
     matcher = _Matcher(library)
     known = matcher.known
@@ -533,7 +545,7 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
         checked = look_up([entries[i] for i in unheld], sources, progress=progress)
         for index, result in zip(unheld, checked):
             verified[index] = _from_lookup(verified[index], result)
-    return VerifyReport(path, tuple(verified))
+    return VerifyReport(path, tuple(verified), tuple(unreadable))
 
 
 # What a parent (a DBLP export's @proceedings) gives the papers that cross-reference it and

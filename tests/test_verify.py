@@ -137,17 +137,46 @@ def test_cli_verify_text_json_fix_and_exit_codes(tmp_path, library):
 
 
 def test_unreadable_input_is_a_clear_error(tmp_path, library):
+    """A block that cannot be read is that block's problem, as BibTeX goes on past it: it is
+    named with its line and the entries around it are checked; a corrected copy of such a
+    file is refused (it would carry the broken block on); a file that cannot be read at all
+    is an error."""
     broken = tmp_path / "broken.bib"
-    broken.write_text("@article{a,\n  title = {Foo {bar},\n}\n@misc{b, title={x}}\n",
-                      encoding="utf-8")
+    broken.write_text("@misc{before, title = {Chain-of-Thought Prompting Elicits Reasoning in "
+                      "Large Language Models}, year = 2022}\n\n@article{a,\n  title = "
+                      "{Foo {bar},\n}\n\n@misc{b, title={x}}\n", encoding="utf-8")
+    report = llm4anno_bib.verify(broken)
+    assert [(e.line, e.path) for e in report.unreadable] == [(3, str(broken))]
+    assert "cannot be parsed" in report.unreadable[0].message
+    assert [e.key for e in report.entries] == ["before", "b"]
+    assert report.entries[0].matched == "wei2022chain" and report.exit_code == 2
     with pytest.raises(BibSyntaxError, match="cannot be parsed") as error:
-        llm4anno_bib.verify(broken)
-    assert error.value.line == 1
+        llm4anno_bib.verify(broken, fix_to=tmp_path / "fixed.bib")
+    assert error.value.line == 3 and not (tmp_path / "fixed.bib").exists()
     latin = tmp_path / "latin.bib"
     latin.write_bytes(b"@misc{a,\n  title = {Sch\xfctze},\n}\n")
     with pytest.raises(BibSyntaxError, match="not UTF-8"):
         llm4anno_bib.verify(latin)
     assert llm4anno_bib.verify(latin, encoding="latin-1").not_checked[0].key == "a"
+
+
+def test_the_cli_names_an_unreadable_block_and_goes_on_to_the_next_file(tmp_path):
+    broken, binary, good = tmp_path / "broken.bib", tmp_path / "binary.bib", tmp_path / "g.bib"
+    broken.write_text("@article{a,\n  title = {Foo {bar},\n}\n\n@misc{b, title={x}}\n",
+                      encoding="utf-8")
+    binary.write_bytes(b"@misc{a, title = {x\x00}}\n")
+    good.write_text("@misc{c, title={y}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(broken), str(binary), str(good)])
+    assert result.exit_code == 2, result.output
+    assert f"llm4anno-bib: {broken}:1: this block cannot be parsed" in result.stderr
+    assert f"{broken}: 1 entry: 0 disagree, 0 agree, 1 not checked; 1 block could not be " \
+           "read" in result.stderr
+    assert f"llm4anno-bib: {binary}" in result.stderr and "NUL byte" in result.stderr
+    assert f"{good}: 1 entry: 0 disagree, 0 agree, 1 not checked" in result.stderr  # reached
+    github = CliRunner().invoke(app, ["verify", str(broken), "-f", "github"])
+    assert github.exit_code == 2 and github.stdout.startswith(
+        f"::error file={broken},line=1,title=llm4anno-bib verify (unreadable)::this block "
+        "cannot be parsed")
 
 
 @pytest.mark.skipif(not (SHARED / "corpus" / "bib").is_dir(), reason="no corpus in ../shared")
