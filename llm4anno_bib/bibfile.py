@@ -1280,13 +1280,21 @@ def _type_cased(entry_type: str, written_type: str) -> str:
     return entry_type
 
 
+# arXiv's fields as Mendeley and arXiv's own BibTeX write them, in camel case
+_CAMEL_FIELDS = {name.lower(): name for name in ("archivePrefix", "primaryClass", "arxivId")}
+
+
 def _name_cased(name: str, spans: list[tuple[str, int, int, int]]) -> str:
-    """A new field's name in the entry's case: BibDesk's "TITLE", JabRef's "Title", else
+    """A new field's name in the entry's case: BibDesk's "TITLE", JabRef's "Title", an
+    arXiv field in camel case beside another written so (Mendeley's "archivePrefix"), else
     lowercase."""
     names = [n for n, *_rest in spans]
     if all(n.isupper() for n in names if len(n) > 1) and any(len(n) > 1 for n in names):
         return name.upper()
-    return name.capitalize() if all(n[:1].isupper() for n in names) else name
+    if all(n[:1].isupper() for n in names):
+        return name.capitalize()
+    camel = any(_CAMEL_FIELDS.get(n.lower()) == n for n in names)
+    return _CAMEL_FIELDS.get(name, name) if camel else name
 
 
 def _renamed(text: str, spans: list[tuple[str, int, int, int]], name: str, start: int,

@@ -311,6 +311,20 @@ def test_new_fields_follow_the_entrys_case_quotes_and_bare_numbers():
         '\tURL = "https://example.org/p"}')
 
 
+def test_an_arxiv_field_takes_the_camel_case_of_its_neighbours():
+    """Mendeley writes arXiv's fields as arXiv does (``archivePrefix``, ``arxivId``): a new
+    ``primaryClass`` beside them is written so too, other new fields in lower case."""
+    mendeley = ("@article{Kojima2022,\narchivePrefix = {arXiv},\narxivId = {2205.11916},\n"
+                "author = {Kojima, Takeshi},\neprint = {2205.11916},\n"
+                "title = {{Large Language Models are Zero-Shot Reasoners}},\nyear = {2022}\n}")
+    old = _read(mendeley)
+    new = Entry.from_fields("Kojima2022", "article", dict(old.fields) | {
+        "primaryclass": "cs.CL", "url": "http://arxiv.org/abs/2205.11916"})
+    edited = edited_entry(mendeley, old, new)
+    assert edited is not None and "\nprimaryClass = {cs.CL},\n" in edited and \
+        "\nurl = {http://arxiv.org/abs/2205.11916}" in edited
+
+
 def test_an_entry_in_alphabetical_order_gets_each_new_field_in_its_place():
     """BibDesk keeps an entry's fields in alphabetical order (and writes its closing brace
     after the last value): new fields, and a venue that replaces a preprint's journal, take
