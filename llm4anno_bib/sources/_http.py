@@ -8,7 +8,6 @@ returned at once (``arxiv.Client`` sleeps even for those).
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import errno
 import hashlib
@@ -22,7 +21,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -737,7 +736,7 @@ class _Batch:
             transaction.__exit__(None, None, None)  # a failed commit is rolled back, quietly
             return last is None or _any_row(self._session, "key = ?", (last,))
         except sqlite3.Error:  # a damaged file: end the transaction whatever it holds
-            with contextlib.suppress(sqlite3.Error), self._responses.connection() as connection:
+            with suppress(sqlite3.Error), self._responses.connection() as connection:
                 connection.rollback()
             return False
 
