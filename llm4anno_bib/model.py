@@ -1133,12 +1133,25 @@ class Library:
 
 
 def cites_preprint(entry: Entry) -> bool:
-    """Whether an entry cites a preprint: its venue names arXiv or CoRR, or it has no venue
-    but an arXiv id. Anything else cites a published version, which is never rewritten from
-    its preprint."""
+    """Whether an entry cites a preprint: the venue BibTeX prints for it (``venue_text``)
+    names arXiv or CoRR, or, with no venue, its ``howpublished`` or ``publisher`` does or it
+    has an arXiv id. Anything else cites a published version, which is never rewritten from
+    its preprint: a paper's booktitle is what BibTeX prints of it, whatever journal Semantic
+    Scholar wrote beside it ("ArXiv").
+
+    >>> def cited(kind, **fields):
+    ...     return cites_preprint(Entry.from_fields("k", kind, {"title": "T"} | fields))
+    >>> cited("inproceedings", booktitle="EMNLP", journal="ArXiv"), cited(
+    ...     "article", booktitle="EMNLP", journal="ArXiv")
+    (False, True)
+    >>> cited("misc", howpublished="arXiv preprint arXiv:2201.11903"), cited(
+    ...     "misc", eprint="2201.11903")
+    (True, True)
+    """
     fields = entry.fields
-    venue = " ".join(fields.get(n, "") for n in ("journal", "journaltitle", "booktitle",
-                                                 "howpublished", "publisher"))
-    has_venue = venue_text(fields, entry.entry_type) is not None
-    return names_preprint(venue) or (not has_venue and bool(arxiv_id_in(entry.fields)))
+    printed = venue_text(fields, entry.entry_type)
+    if printed is not None:
+        return names_preprint(printed)
+    said = " ".join(fields.get(n, "") for n in ("howpublished", "publisher"))
+    return names_preprint(said) or bool(arxiv_id_in(fields))
 

@@ -263,6 +263,31 @@ def test_a_real_zotero_file_is_looked_up_and_its_true_flags_found(server, tmp_pa
         ["guo_expressivity_2021"]
 
 
+SEMANTIC_SCHOLAR = """@{kind}{{Ye2022ZeroGenEZ,
+ author = {{Jiacheng Ye and Jiahui Gao and Qintong Li and Hang Xu and Jiangtao Feng and Zhiyong Wu and Tao Yu and Lingpeng Kong}},
+ booktitle = {{Conference on Empirical Methods in Natural Language Processing}},
+ journal = {{ArXiv}},
+ volume = {{abs/2202.07922}},
+ title = {{ZeroGen: Efficient Zero-shot Learning via Dataset Generation}},
+ year = {{2022}}
+}}
+"""
+
+
+@pytest.mark.parametrize("kind, flagged", [("InProceedings", False), ("Article", True)])
+def test_a_semantic_scholar_export_is_judged_by_the_venue_bibtex_prints(server, tmp_path,
+                                                                       kind, flagged):
+    """Semantic Scholar writes ``journal = {ArXiv}`` beside the paper's booktitle: a paper
+    (``@inproceedings``) prints its booktitle, the published venue, and cites it; an
+    ``@article`` prints the journal, "ArXiv", and cites the preprint."""
+    path = tmp_path / "s2.bib"
+    path.write_text(SEMANTIC_SCHOLAR.format(kind=kind), encoding="utf-8")
+    report = llm4anno_bib.verify(path, EMPTY, lookup=True, sources=connect(server, tmp_path))
+    entry = report.entries[0]
+    assert entry.matched == "ACL Anthology 2022.emnlp-main.801"
+    assert [f.kind for f in entry.findings] == (["preprint-of-published"] if flagged else [])
+
+
 def test_a_title_no_title_could_be_is_not_checked_and_asks_nothing(server, tmp_path):
     """A hostile file's 200 KB "title" (one token: the formula scan and the pairwise title
     comparison would take quadratic time) is refused before any work."""
