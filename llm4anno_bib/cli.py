@@ -808,8 +808,14 @@ def _render_verify(report: VerifyReport, file: Path) -> None:
             reasons.setdefault(entry.reason, []).append(entry.key)
         for reason, keys in reasons.items():
             _echo(f"not checked ({len(keys)}, {reason}): {' '.join(keys)}")
-    for error in report.unreadable:  # an error of the input, where errors are said
+    for error in report.unreadable[:_UNREADABLE_SHOWN]:  # errors of the input, said there
         _echo(f"llm4anno-bib: {error}", err=True)
+    if len(report.unreadable) > _UNREADABLE_SHOWN:
+        _echo(f"llm4anno-bib: ... and {len(report.unreadable) - _UNREADABLE_SHOWN:,} more "
+              "blocks that could not be read (--format json lists them all)", err=True)
+
+
+_UNREADABLE_SHOWN = 10  # a damaged file can fail at every '@': the first say enough
 
 
 @command(cls=_Command)

@@ -90,13 +90,22 @@ def test_a_library_with_lone_cr_line_endings_keeps_its_tree_and_its_bytes(tmp_pa
 ])
 @pytest.mark.slow
 def test_a_syntax_error_is_one_line(tmp_path, text):
+    """One line an error, never a dump: a library that cannot be read is one error; verify
+    names each block it cannot read (at most ten, then how many more) and its summary."""
     path = tmp_path / "broken.bib"
     path.write_bytes(text)
     for args in (["list", "--library", str(path)], ["verify", str(path)]):
         done = subprocess.run([sys.executable, "-m", "llm4anno_bib", *args], capture_output=True,
                               text=True, timeout=120)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr[:500]
-        assert done.stderr.startswith(f"llm4anno-bib: {path}:1: ")
+        assert done.returncode == 2 and done.stderr.startswith(f"llm4anno-bib: {path}:1: ")
+        said = done.stderr.splitlines()
+        if args[0] == "list":
+            assert len(said) == 1, done.stderr[:500]
+            continue
+        errors = [line for line in said if line.startswith(f"llm4anno-bib: {path}:")]
+        assert len(errors) == min(10, text.count(b"@")), done.stderr[:500]
+        assert len(said) == len(errors) + (2 if text.count(b"@") > 10 else 1)
+        assert said[-1].endswith("could not be read") and "Traceback" not in done.stderr
 
 
 def test_a_concatenation_stays_one_when_its_entry_changes(tmp_path):

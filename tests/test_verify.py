@@ -160,6 +160,17 @@ def test_unreadable_input_is_a_clear_error(tmp_path, library):
     assert llm4anno_bib.verify(latin, encoding="latin-1").not_checked[0].key == "a"
 
 
+def test_blocks_that_run_into_each_other_are_each_named_and_nothing_else_breaks(tmp_path):
+    """A block bibtexparser cannot read may run into the next one's text ("@a{@a{..."):
+    reading on past them must not look for one block's text after the other's."""
+    path = tmp_path / "openings.bib"
+    path.write_bytes(b"@a{" * 2_000 + b"\n@misc{last, title = {T}}\n")
+    report = llm4anno_bib.verify(path)
+    assert len(report.unreadable) == 2_000 and report.exit_code == 2
+    assert {e.line for e in report.unreadable} == {1, 2}  # (the last stops on line 2)
+    assert [e.key for e in report.entries] == ["last"]  # the entry after them is read
+
+
 def test_the_cli_names_an_unreadable_block_and_goes_on_to_the_next_file(tmp_path):
     broken, binary, good = tmp_path / "broken.bib", tmp_path / "binary.bib", tmp_path / "g.bib"
     broken.write_text("@article{a,\n  title = {Foo {bar},\n}\n\n@misc{b, title={x}}\n",
