@@ -368,11 +368,13 @@ def import_list(file: str | os.PathLike[str] | None = None,
 
 
 
-def check(*paths: str | os.PathLike[str], fix: bool = False) -> CheckReport:
+def check(*paths: str | os.PathLike[str], fix: bool = False,
+          encoding: str | None = None) -> CheckReport:
     """Lint .bib files (default: the shipped library): every problem at once, with file and
     line. ``report.exit_code`` is 0 clean, 1 errors; an unreadable file raises
     ``Llm4AnnoBibError``. ``fix`` first fixes in the files what can be fixed (titles a style
     would lowercase: ``title-case``), each entry edited in place; ``report.fixed`` counts them.
+    ``encoding`` is the files' (default UTF-8): what is not in it is a problem.
 
     >>> import llm4anno_bib
     >>> llm4anno_bib.check().exit_code
@@ -380,7 +382,7 @@ def check(*paths: str | os.PathLike[str], fix: bool = False) -> CheckReport:
     """
     from llm4anno_bib.checking import check as check_files
 
-    return check_files(list(paths) or [shipped_library_path()], fix=fix)
+    return check_files(list(paths) or [shipped_library_path()], fix=fix, encoding=encoding)
 
 
 def render_list(library: str | os.PathLike[str] | None = None, *,

@@ -129,7 +129,7 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
             f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {encoding or 'UTF-8'}; nothing "
             "was changed. "
             "Save the file as UTF-8, or pass --encoding with its encoding (e.g. mac-roman; "
-            "verify, upgrade and export --into take it).",
+            "check, verify, upgrade and export --into take it).",
             path=path, line=line) from exc
     if "\x00" in text:
         raise BibSyntaxError("the file holds a NUL byte (a binary or damaged file); nothing was "

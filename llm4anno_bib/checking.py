@@ -24,8 +24,8 @@ from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, prot
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, field_name_problem, format_entries,
-    parse_library_blocks, reading_text, rewritten_entries, syntax_failure, unenclosed,
-    unjoined_values,
+    parse_library_blocks, reading_text, rewritten_entries, syntax_failure, text_encoding,
+    unenclosed, unjoined_values,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -127,11 +127,14 @@ class CheckReport:
                 "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
 
 
-def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False) -> CheckReport:
+def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
+          encoding: str | None = None) -> CheckReport:
     """Check each file. Raises ``Llm4AnnoBibError`` (exit 2) for a file that cannot be read
-    at all (missing, a folder, no permission); bytes that are not UTF-8 are a problem.
+    at all (missing, a folder, no permission) and for an ``encoding`` that is no text
+    encoding; bytes that are not in the files' ``encoding`` (default UTF-8) are a problem.
     ``fix``: what can be fixed is, first, in the file itself (``fix_title_case``), written
-    atomically; the report is of the fixed file and says how many entries were fixed.
+    atomically in its encoding; the report is of the fixed file and says how many entries
+    were fixed.
 
     >>> import llm4anno_bib
     >>> check([llm4anno_bib.shipped_library_path()]).problems
@@ -140,25 +143,28 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False) -> Chec
     problems: list[Problem] = []
     fixed = 0
     for path in paths:
+        codec = text_encoding(encoding, str(path)) if encoding else "utf-8"
         raw = read_regular(path)
         if fix:
-            raw, count = _fixed_file(path, raw)
+            raw, count = _fixed_file(path, raw, codec)
             fixed += count
-        problems += check_bytes(raw, str(path))
+        problems += check_bytes(raw, str(path), encoding=codec)
     return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed)
 
 
-def _fixed_file(path: str | os.PathLike[str], raw: bytes) -> tuple[bytes, int]:
-    """The file's bytes after ``fix_title_case`` (written when anything changed)."""
+def _fixed_file(path: str | os.PathLike[str], raw: bytes,
+                encoding: str = "utf-8") -> tuple[bytes, int]:
+    """The file's bytes after ``fix_title_case`` (written, in ``encoding``, when anything
+    changed)."""
     from llm4anno_bib.files import write_file
 
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError:
         return raw, 0  # reported as it is; nothing is rewritten in a guessed encoding
     fixed, count = fix_title_case(text, str(path))
     if count:
-        raw = fixed.encode("utf-8")
+        raw = fixed.encode(encoding)
         write_file(path, raw)
     return raw, count
 
@@ -191,17 +197,21 @@ def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
     return fixed, len(rewritten)
 
 
-def check_bytes(raw: bytes, path: str, *, fast: bool = True) -> list[Problem]:
-    """The problems of one file's bytes (``fast``: see ``check_text``)."""
+def check_bytes(raw: bytes, path: str, *, fast: bool = True,
+                encoding: str = "utf-8") -> list[Problem]:
+    """The problems of one file's bytes, read in ``encoding`` (a text encoding: see
+    ``bibfile.text_encoding``; ``fast``: see ``check_text``)."""
     problems = []
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        named = "UTF-8" if encoding == "utf-8" else encoding
         problems.append(Problem(path, line, None, "encoding",
-                                f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8; save "
-                                "the file as UTF-8 (the rest was checked with it replaced)"))
-        text = raw.decode("utf-8", errors="replace")
+                                f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {named}; save "
+                                "the file as UTF-8, or give --encoding its encoding (the rest "
+                                "was checked with it replaced)"))
+        text = raw.decode(encoding, errors="replace")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         utf16 = raw[:200].count(b"\x00") * 3 > len(raw[:200])

@@ -757,7 +757,10 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
           format: ReportFormat = "text",
           fix: Annotated[bool, typer.Option(
               "--fix", help="Fix in the files what can be fixed (titles a style would "
-                            "lowercase), each entry edited in place.")] = False) -> None:
+                            "lowercase), each entry edited in place.")] = False,
+          encoding: Annotated[Optional[str], typer.Option(
+              "--encoding", metavar="CODEC", help="The files' encoding (default UTF-8); "
+                                                  "--fix writes in it.")] = None) -> None:
     """Lint .bib files: every problem, with its line.
 
     Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
@@ -767,7 +770,7 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     with _reported():
         format = choose(format, ("text", "json", "github"), "format for check")
         report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]),
-                                    fix=fix)
+                                    fix=fix, encoding=encoding)
     if fix:
         _echo(f"fixed {_count(report.fixed, 'entry', 'entries')}", err=True)
     if format == "json":

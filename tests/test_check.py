@@ -214,6 +214,27 @@ def test_real_files_are_checked_without_crashing_and_known_faults_are_found():
         assert all(p.line is None or p.line >= 1 for p in report.problems)
 
 
+def test_a_file_in_another_encoding_is_checked_and_fixed_in_it(tmp_path):
+    """check takes --encoding as every other reading command does: a Latin-1 file is no
+    encoding problem in its own encoding, and --fix writes it back in it."""
+    path = tmp_path / "latin.bib"
+    path.write_bytes("@misc{a,\n  author = {Sch\u00fctze, Hinrich},\n  title = {On BERT},\n"
+                     "  year = 2020,\n}\n".encode("latin-1"))
+    assert [p.code for p in check([path]).problems if p.code == "encoding"] == ["encoding"]
+    assert "is not UTF-8" in check([path]).problems[0].message
+    in_its_own = check([path], encoding="latin-1")
+    assert [p.code for p in in_its_own.problems] == ["title-case"]
+    fixed = check([path], encoding="latin-1", fix=True)
+    assert fixed.fixed == 1 and fixed.problems == ()
+    assert path.read_bytes().decode("latin-1") == (
+        "@misc{a,\n  author = {Sch\u00fctze, Hinrich},\n  title = {On {BERT}},\n"
+        "  year = 2020,\n}\n")
+    result = runner.invoke(app, ["check", str(path), "--encoding", "rot13"])
+    assert result.exit_code == 2 and "'rot13' is no text encoding" in result.stderr
+    result = runner.invoke(app, ["check", str(path), "--encoding", "latin-1"])
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.stderr
+
+
 DBLP = SHARED / "recordings" / "dblp"
 
 
