@@ -617,6 +617,9 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     or ``None`` for a line that is no item (prose, an empty bullet)."""
     if line.startswith("|"):
         return _table_row(line, number, section)
+    cells = _html_cells(line) if line.startswith("<") else []
+    if len(cells) >= 2:  # an HTML table's row: read as the Markdown row it stands for
+        return _table_row("| " + " | ".join(cells) + " |", number, section)
     if line.startswith("<") and "href" in line:  # an HTML table's cell or list item
         markdown = _html_as_markdown(line)
         return _read_item("- " + markdown, number, section) if "](" in markdown else None
@@ -765,6 +768,21 @@ _WIDE_LABEL = re.compile(r"^[【［](?P<label>[^【】［］\[\]]{1,60}+)[】］
 _BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\n]++)\)\]")
 
 
+def _html_cells(line: str) -> list[str]:
+    """The cells of an HTML table row written on one line, each as Markdown
+    (``<tr><td>Title</td><td>NeurIPS 2022</td><td><a href="u">paper</a></td></tr>``); none
+    where a cell holds a '|' (a Markdown row would cut it there).
+
+    >>> _html_cells('<tr><td>On Things</td><td>ACL 2023</td><td><a href="u">pdf</a></td></tr>')
+    ['On Things', 'ACL 2023', '[pdf](u)']
+    """
+    cells = [_html_as_markdown(cell) for cell in _HTML_CELL_START.split(line)[1:]]
+    return [] if any("|" in cell for cell in cells) else cells
+
+
+_HTML_CELL_START = re.compile(r"<t[dh](?:\s[^<>]{0,300}+)?>", re.I)
+
+
 def _html_as_markdown(line: str) -> str:
     """An HTML line as the Markdown it stands for: links as ``[text](url)``, line breaks and
     other tags as spaces (``<td><a href="u">Title</a><br><img ...></td>``)."""
@@ -887,8 +905,9 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     year = _YEAR.search(rest)
     label = listed.venue or venue_year(rest) or (year.group() if year else None)
     authors, et_al = (listed.authors, listed.et_al) if listed.authors else _names_in(rest)
-    return ListItem(number, section, label, title, _paper_first(paper[1], links), authors,
-                    et_al)
+    # its links in every shape ("[[code](url)]" after the title: read as "[[code]](url)")
+    return ListItem(number, section, label, title, _paper_first(paper[1], _written_links(body)),
+                    authors, et_al)
 
 
 def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:

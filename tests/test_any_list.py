@@ -288,6 +288,32 @@ def test_sub_items_and_html_tables_are_read():
     assert document.left_out == ()
 
 
+def test_an_html_row_of_one_line_is_read_cell_by_cell():
+    """``<tr><td>Title</td><td>Venue</td><td><a>paper</a></td></tr>``: the title cell's
+    text, not the row's words run together ("... feedback NeurIPS 2022"), and the venue
+    cell its label; a cell holding '|' keeps the row read as before (no cell is cut)."""
+    document = parse_list(
+        "# L\n\n## T\n<table>\n<tr><th>Title</th><th>Venue</th><th>Links</th></tr>\n"
+        "<tr><td>Training language models to follow instructions with human feedback</td>"
+        "<td>NeurIPS 2022</td><td><a href=\"https://arxiv.org/abs/2203.02155\">paper</a></td>"
+        "</tr>\n<tr><td><a href=\"https://arxiv.org/abs/2212.10560\">Self-Instruct | Aligning "
+        "Language Models</a></td><td>ACL 2023</td></tr>\n</table>\n")
+    assert [(i.line, i.title, i.label, i.links) for i in document.items] == [
+        (6, "Training language models to follow instructions with human feedback",
+         "NeurIPS 2022", (("pdf", "https://arxiv.org/abs/2203.02155"),)),
+        (7, "Self-Instruct | Aligning Language Models", "ACL 2023",
+         (("pdf", "https://arxiv.org/abs/2212.10560"),))]
+
+
+def test_a_link_in_brackets_of_its_own_after_a_title_link_is_kept():
+    document = parse_list("## P\n- **[ICLR 2023]** [Self-Consistency Improves Chain of Thought "
+                          "Reasoning](https://arxiv.org/abs/2203.11171) [[code](https://github."
+                          "com/example/sc)]\n")
+    assert [(i.label, i.links) for i in document.items] == [
+        ("ICLR 2023", (("pdf", "https://arxiv.org/abs/2203.11171"),
+                       ("code", "https://github.com/example/sc")))]
+
+
 def test_latex_a_list_writes_in_a_title_is_read_and_never_kept_as_math(tmp_path):
     path = tmp_path / "math.md"
     path.write_text("## P\n- [arXiv 2024] $\\underline{U}$-Net for under $100. [[pdf]](https://"
