@@ -649,15 +649,24 @@ _KEY_BREAKERS = re.compile(r"""[\s,{}()"#%'=\\~]""")
 
 
 def _quote_ends_early(raw: str) -> bool:
-    """Whether a ``"..."`` value of the block holds ``\\"`` outside braces: BibTeX ends the
-    value there, while bibtexparser reads on."""
-    depth, quoted, previous = 0, False, ""
+    r"""Whether a ``"..."`` value of the block holds ``\"`` outside braces: BibTeX ends the
+    value there, while bibtexparser reads on. (A key's quotes are no value's: the key is
+    read up to the first comma, and a key holding them is ``bad-key``.)
+
+    >>> _quote_ends_early(r'@misc{k, title = "Sch\"on"}')
+    True
+    >>> _quote_ends_early(r'@misc{Sch\"on2020, title = {Sch\"on}}')
+    False
+    """
+    depth, quoted, previous, keyed = 0, False, "", False
     for char in raw:
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 1:  # the entry's own braces: a value's quotes
+        elif char == "," and depth == 1:
+            keyed = True
+        elif char == '"' and depth == 1 and keyed:  # the entry's own braces: a value's quotes
             if quoted and previous == "\\":
                 return True
             quoted = not quoted

@@ -64,6 +64,8 @@ CATALOGUE = [
     pytest.param(b'@misc{a,\n  title = "A \\" B",\n}\n', "escaped-quote", 1,
                  id="backslash-quote-in-a-quoted-value"),
     pytest.param(b"@misc{a b,\n  title = {T},\n}\n", "bad-key", 1, id="key-with-a-space"),
+    pytest.param(b'@misc{V\\"or\\"os2023,\n  title = {T},\n}\n', "bad-key", 1,
+                 id="key-with-an-accent-macro"),
     pytest.param(b"@misc{a,\n  title = ,\n  year = 2020,\n}\n", "empty-value", 2,
                  id="field-without-a-value"),
     # values side by side with no '#': BibTeX skips the rest of the entry; bibtexparser read
@@ -106,6 +108,14 @@ def test_each_problem_is_found_with_its_line(text, code, line):
     assert [(p.code, p.line) for p in problems if p.code == code] == [(code, line)], problems
     found = next(p for p in problems if p.code == code)
     assert str(found).startswith(f"refs.bib:{line}:")
+
+
+def test_a_key_holding_quotes_is_a_bad_key_and_no_quoted_value():
+    """Google Scholar's keys keep an author's accents (``v{\\"o}r{\\"o}s2023``, braces
+    stripped to ``V\\"or\\"os2023``): the key's quotes were read as a value's and the line
+    said to hold a quoted value ending early, beside the right error."""
+    problems = check_bytes(b'@misc{V\\"or\\"os2023,\n  title = {T},\n}\n', "refs.bib")
+    assert [p.code for p in problems] == ["bad-key"]
 
 
 ACCEPTED = [
