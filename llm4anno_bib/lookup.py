@@ -39,7 +39,9 @@ from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
-from llm4anno_bib.model import Entry, cites_preprint, venue_acronym, venue_key, venue_text
+from llm4anno_bib.model import (
+    Entry, cites_preprint, unprinted_venue, venue_acronym, venue_key, venue_text,
+)
 from llm4anno_bib.names import signs_as_team, split_name, split_names
 from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
@@ -407,7 +409,8 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
             where = " ".join(str(part) for part in (found.venue, found.year) if part) or \
                 found.label  # never "None"
             return [Finding("venue", "preprint-of-published", theirs or "arXiv", where,
-                            found.label, f"cites the preprint; the work was published ({where})")]
+                            found.label, f"cites the preprint{unprinted_venue(entry)}; the "
+                            f"work was published ({where})")]
         return []
     written = entry.venue or ""
     claimed = venue_of(written) if written else None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title
+from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title, shortened
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
 from llm4anno_bib.ids import arxiv_id_in, identities, month_number
 from llm4anno_bib.names import Name, Person, known_splits, split_name, split_names
@@ -1154,4 +1154,22 @@ def cites_preprint(entry: Entry) -> bool:
         return names_preprint(printed)
     said = " ".join(fields.get(n, "") for n in ("howpublished", "publisher"))
     return names_preprint(said) or bool(arxiv_id_in(fields))
+
+
+def unprinted_venue(entry: Entry) -> str:
+    """Why an entry citing a preprint may not look like it: a published venue in its
+    ``booktitle`` that BibTeX does not print, as told to the user (empty where there is
+    none). Semantic Scholar writes ``@Article`` with the paper's booktitle beside
+    ``journal = {ArXiv}``.
+
+    >>> unprinted_venue(Entry.from_fields("k", "article", {"title": "T", "journal": "ArXiv",
+    ...                                                     "booktitle": "EMNLP"}))
+    " (its booktitle 'EMNLP' is not printed: an @article prints its journal, 'ArXiv')"
+    """
+    booktitle = entry.fields.get("booktitle", "").strip()
+    printed = venue_text(entry.fields, entry.entry_type)
+    if not booktitle or printed is None or printed == booktitle or names_preprint(booktitle):
+        return ""
+    return (f" (its booktitle '{shortened(booktitle, 80)}' is not printed: an "
+            f"@{entry.entry_type.lower()} prints its journal, '{shortened(printed, 40)}')")
 

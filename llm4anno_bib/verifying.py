@@ -42,7 +42,7 @@ from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
 from llm4anno_bib.model import (
-    Entry, Library, cites_preprint, in_entrys_vocabulary, venue_acronym,
+    Entry, Library, cites_preprint, in_entrys_vocabulary, unprinted_venue, venue_acronym,
 )
 from llm4anno_bib.names import Name, signs_as_team, split_name
 from llm4anno_bib.venues import preprint_only
@@ -440,8 +440,8 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
         findings.append(Finding("published", "preprint-of-published",
                                 f"arXiv preprint ({theirs.year})",
                                 f"{venue_acronym(ours) or ours.venue} {ours.year}", "library",
-                                f"cites the preprint; the library has the published "
-                                f"version ({ours.key}, {ours.venue})"))
+                                f"cites the preprint{unprinted_venue(theirs)}; the library "
+                                f"has the published version ({ours.key}, {ours.venue})"))
     findings += _author_findings(theirs, ours, matcher, known)
     if normalise_title(theirs.title) != normalise_title(ours.title):
         findings.append(Finding("title", "title-differs", theirs.title, ours.title, "library",

@@ -286,6 +286,10 @@ def test_a_semantic_scholar_export_is_judged_by_the_venue_bibtex_prints(server, 
     entry = report.entries[0]
     assert entry.matched == "ACL Anthology 2022.emnlp-main.801"
     assert [f.kind for f in entry.findings] == (["preprint-of-published"] if flagged else [])
+    if flagged:  # and says why an entry naming the conference cites the preprint
+        assert "its booktitle 'Conference on Empirical Methods in Natural Language " \
+               "Processing' is not printed: an @article prints its journal, 'ArXiv'" in \
+               entry.findings[0].message
 
 
 def test_a_title_no_title_could_be_is_not_checked_and_asks_nothing(server, tmp_path):
