@@ -1172,4 +1172,3 @@ def unprinted_venue(entry: Entry) -> str:
         return ""
     return (f" (its booktitle '{shortened(booktitle, 80)}' is not printed: an "
             f"@{entry.entry_type.lower()} prints its journal, '{shortened(printed, 40)}')")
-
