@@ -336,6 +336,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
             while index + joined < len(lines) and joined <= _CONTINUED_AT_MOST and \
                     _continues(lines[index + joined]):
                 joined += 1
+        elif _ROW_START.match(raw) and not _ROW_END.search(raw):  # an HTML row over lines
+            end = next((k for k in range(1, _ROW_LINES_AT_MOST + 1) if index + k < len(lines)
+                        and _ROW_END.search(lines[index + k])), None)
+            joined = end + 1 if end is not None else 1
         if joined > 1:
             raw = " ".join([raw.rstrip(), *(line.strip() for line in
                                             lines[index + 1:index + joined])])
@@ -345,6 +349,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _CONTINUED_AT_MOST = 4  # lines under a bullet read as its own (an abstract is not)
+# an HTML table row written over lines (a cell a line), read as one: at most this many
+_ROW_START = re.compile(r"[ \t]*+<tr\b", re.I)
+_ROW_END = re.compile(r"</tr\s*+>", re.I)
+_ROW_LINES_AT_MOST = 30
 
 
 def _continues(line: str) -> bool:
@@ -470,8 +478,12 @@ def _still_unread(unread: list[tuple[int, str, str]], items: list[ListItem]
 
 
 def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
-    """A bullet, table row or Markdown link that read as nothing, where it links a paper:
-    said, never lost (an address in prose or HTML is no item a list meant)."""
+    """A bullet, table row, Markdown link or HTML link with words (not a badge's image)
+    that read as nothing, where it links a paper: said, never lost (an address in prose is
+    no item a list meant)."""
+    if line.startswith("<") and "href" in line:
+        line = _LINK.sub(lambda link: link.group() if link.group("text").strip() else " ",
+                         _html_as_markdown(line))
     if not (_BULLET.fullmatch(line) or line.startswith("|") or "](" in line):
         return []
     link = _PAPER_LINK.search(line)
@@ -776,7 +788,8 @@ def _html_cells(line: str) -> list[str]:
     >>> _html_cells('<tr><td>On Things</td><td>ACL 2023</td><td><a href="u">pdf</a></td></tr>')
     ['On Things', 'ACL 2023', '[pdf](u)']
     """
-    cells = [_html_as_markdown(cell) for cell in _HTML_CELL_START.split(line)[1:]]
+    cells = ["<br>".join(_html_as_markdown(part) for part in _LINE_BREAK.split(cell))
+             for cell in _HTML_CELL_START.split(line)[1:]]  # a cell's lines kept apart
     return [] if any("|" in cell for cell in cells) else cells
 
 

@@ -305,6 +305,25 @@ def test_an_html_row_of_one_line_is_read_cell_by_cell():
          (("pdf", "https://arxiv.org/abs/2212.10560"),))]
 
 
+def test_an_html_row_over_lines_is_one_row_and_a_lone_html_paper_link_is_said():
+    """GitHub READMEs write a table's row a cell a line: read cell by cell, the title cell
+    was one line and its "paper" link another, and the paper was lost without a word."""
+    document = parse_list(
+        "# L\n\n## T\n<table>\n<tr>\n<td>Training language models to follow instructions "
+        "with human feedback</td>\n<td>NeurIPS 2022</td>\n<td><a href=\"https://arxiv.org/abs/"
+        "2203.02155\">paper</a></td>\n</tr>\n<tr>\n<td><a href=\"https://arxiv.org/abs/2401."
+        "00002\">An HTML <b>Table</b> Paper</a><br>Jane Doe, John Roe</td>\n<td>2024</td>\n"
+        "</tr>\n</table>\n<td><a href=\"https://arxiv.org/abs/2203.02156\">paper</a></td>\n"
+        "<p><a href=\"https://arxiv.org/abs/2203.02157\"><img src=\"https://img.shields.io/"
+        "badge/arXiv-b31b1b\"></a></p>\n")
+    assert [(i.line, i.title, i.label, i.authors) for i in document.items] == [
+        (5, "Training language models to follow instructions with human feedback",
+         "NeurIPS 2022", ()),
+        (10, "An HTML Table Paper", "2024", ("Jane Doe", "John Roe"))]
+    # a paper link that reads as no item is said; a badge's image linking one is not
+    assert document.unread == ((15, "paper", "https://arxiv.org/abs/2203.02156"),)
+
+
 def test_a_link_in_brackets_of_its_own_after_a_title_link_is_kept():
     document = parse_list("## P\n- **[ICLR 2023]** [Self-Consistency Improves Chain of Thought "
                           "Reasoning](https://arxiv.org/abs/2203.11171) [[code](https://github."
