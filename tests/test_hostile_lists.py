@@ -56,6 +56,12 @@ SHAPES = [
     pytest.param("- **Title:** Paper M With Its Fields\n  - **Authors:** Jason Wei, Xuezhi Wang"
                  "\n  - **Link:** https://arxiv.org/abs/2201.11903},note={%s}" % INPUT,
                  "refused", id="field-bullets"),
+    pytest.param("<tr>\n<td>Paper N Title Words Here</td>\n<td>ACL 2023</td>\n"
+                 "<td><a href=\"https://arxiv.org/abs/2201.1190},note={%s}\">paper</a></td>\n"
+                 "</tr>" % INPUT, "refused", id="html-row-over-lines"),
+    pytest.param("<tr><td><a href=\"https://arxiv.org/abs/2212.10560\">Paper O Title</a></td>"
+                 "<td>ACL 2023</td><td><a href=\"https://x.org/},note={%s},y={\">code</a></td>"
+                 "</tr>" % INPUT, "kept", id="html-row"),
 ]
 
 
