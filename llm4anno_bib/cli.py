@@ -855,14 +855,19 @@ def verify(files: Annotated[list[Path], typer.Argument(
         format = choose(format, ("text", "json", "github"), "format for verify")
     against = _load(library)  # once, whatever the number of files
     codes = []
+    reports: list[dict[str, object]] = []  # several files' JSON: one document, a list
     for file in files:  # a file that cannot be read is that file's problem: on to the next
         try:
             codes.append(_verify_one(file, format, fix_to=output if fix else None,
                                      encoding=encoding, library=against, lookup=lookup,
                                      offline=offline, cache_dir=cache_dir,
-                                     several=len(files) > 1))
+                                     several=reports if len(files) > 1 else None))
         except typer.Exit as stopped:
             codes.append(stopped.exit_code)
+    if format == "json" and len(files) > 1:
+        import json
+
+        _echo(json.dumps(reports, indent=2, ensure_ascii=False))
     # a disagreement (1) says the most; then a file or block that could not be read (2),
     # then entries left unchecked by a source (3)
     raise typer.Exit(1 if 1 in codes else 2 if 2 in codes else max(codes))
@@ -870,8 +875,9 @@ def verify(files: Annotated[list[Path], typer.Argument(
 
 def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str | None,
                 library: Library, lookup: bool, offline: bool, cache_dir: Path | None,
-                several: bool) -> int:
-    """Verify one file and print its report; its exit code."""
+                several: list[dict[str, object]] | None) -> int:
+    """Verify one file and print its report (one of ``several`` files: its JSON is added
+    there, to be printed with theirs); its exit code."""
     with _reported():
         screen = _Screen()
         try:
@@ -881,7 +887,9 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
                 progress=_lookup_progress(screen) if sys.stderr.isatty() else None)
         finally:
             screen.finish()
-    if format == "json":
+    if format == "json" and several is not None:
+        several.append(report.to_dict())
+    elif format == "json":
         _echo(report.to_json())
     elif format == "github":
         from llm4anno_bib.annotations import verify_annotations
@@ -891,7 +899,7 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
     else:
         _render_verify(report, file)
     summary = report.summary
-    _echo((f"{file}: " if several else "")
+    _echo((f"{file}: " if several is not None else "")
           + f"{_count(len(report.entries), 'entry', 'entries')}: {summary['disagrees']} "
           f"disagree, {summary['agrees']} agree, "
           + (f"{summary['not-found']} not found, " if lookup else "")

@@ -184,6 +184,11 @@ def test_the_cli_names_an_unreadable_block_and_goes_on_to_the_next_file(tmp_path
            "read" in result.stderr
     assert f"llm4anno-bib: {binary}" in result.stderr and "NUL byte" in result.stderr
     assert f"{good}: 1 entry: 0 disagree, 0 agree, 1 not checked" in result.stderr  # reached
+    as_json = CliRunner().invoke(app, ["verify", str(broken), str(binary), str(good), "-f",
+                                       "json"])
+    reports = json.loads(as_json.stdout)  # several files: one document, a list
+    assert [r["path"] for r in reports] == [str(broken), str(good)] and as_json.exit_code == 2
+    assert reports[0]["unreadable"][0]["line"] == 1 and reports[1]["unreadable"] == []
     github = CliRunner().invoke(app, ["verify", str(broken), "-f", "github"])
     assert github.exit_code == 2 and github.stdout.startswith(
         f"::error file={broken},line=1,title=llm4anno-bib verify (unreadable)::this block "
