@@ -781,7 +781,8 @@ _BRACKETED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\
 
 
 def _html_cells(line: str) -> list[str]:
-    """The cells of an HTML table row written on one line, each as Markdown
+    """The cells of an HTML table row (on one line, or over lines ``_logical_lines``
+    joined), each as Markdown, its ``<br>`` kept
     (``<tr><td>Title</td><td>NeurIPS 2022</td><td><a href="u">paper</a></td></tr>``); none
     where a cell holds a '|' (a Markdown row would cut it there).
 
