@@ -151,7 +151,7 @@ def parse_list(text: str) -> ListDocument:
         if heading is not None:
             sections.append(_opened_section(*heading, parents, taken))
             continue
-        if not sections:
+        if not sections or number in fenced:  # (a list's template in a code block: no paper)
             continue
         if _ANCHOR_ONLY.fullmatch(line):
             contents.add(sections[-1].slug)
@@ -160,7 +160,7 @@ def parse_list(text: str) -> ListDocument:
                 not _links_of_last(raw, line, number, items):
             read = untitled.read(raw, line, number, sections[-1].slug)
             _take_item(read, items, left_out, refused)
-            if read is None and "://" in line and number not in fenced:
+            if read is None and "://" in line:
                 unread += _paper_unread(line, number)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []

@@ -324,6 +324,19 @@ def test_an_html_row_over_lines_is_one_row_and_a_lone_html_paper_link_is_said():
     assert document.unread == ((15, "paper", "https://arxiv.org/abs/2203.02156"),)
 
 
+def test_a_template_in_a_code_block_is_no_paper():
+    """Lists show how to add a paper in a code block ("Contributing: ```- [Title](url) -
+    Venue```"): an example, not a paper of the list, in any shape."""
+    document = parse_list(
+        "# L\n\n## Papers\n- [A Real Paper Title Here](https://arxiv.org/abs/2401.00001)\n\n"
+        "## Contributing\n```markdown\n- [Your Paper Title](https://arxiv.org/abs/2401.00003)"
+        " - NeurIPS 2024\n| [Another Title](https://arxiv.org/abs/2401.00004) | 2024 |\n<tr>"
+        "<td>HTML Title</td><td><a href=\"https://arxiv.org/abs/2401.00005\">paper</a></td>"
+        "</tr>\n```\n")
+    assert [i.title for i in document.items] == ["A Real Paper Title Here"]
+    assert document.unread == () and document.left_out == ()
+
+
 def test_a_link_in_brackets_of_its_own_after_a_title_link_is_kept():
     document = parse_list("## P\n- **[ICLR 2023]** [Self-Consistency Improves Chain of Thought "
                           "Reasoning](https://arxiv.org/abs/2203.11171) [[code](https://github."
