@@ -142,8 +142,9 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
     """
     problems: list[Problem] = []
     fixed = 0
+    # (the one codec, asked of Python once, before any file is read or fixed)
+    codec = text_encoding(encoding, str(paths[0])) if encoding and paths else "utf-8"
     for path in paths:
-        codec = text_encoding(encoding, str(path)) if encoding else "utf-8"
         raw = read_regular(path)
         if fix:
             raw, count = _fixed_file(path, raw, codec)
