@@ -369,10 +369,12 @@ def import_list(file: str | os.PathLike[str] | None = None,
 
 
 def check(*paths: str | os.PathLike[str], fix: bool = False,
-          encoding: str | None = None) -> CheckReport:
+          encoding: str | None = None, keep_going: bool = False) -> CheckReport:
     """Lint .bib files (default: the shipped library): every problem at once, with file and
     line. ``report.exit_code`` is 0 clean, 1 errors; an unreadable file raises
-    ``Llm4AnnoBibError``. ``fix`` first fixes in the files what can be fixed (titles a style
+    ``Llm4AnnoBibError``, or with ``keep_going`` is left out and listed in
+    ``report.unreadable`` (exit code 2 unless there are errors) while the other files are
+    checked. ``fix`` first fixes in the files what can be fixed (titles a style
     would lowercase: ``title-case``), each entry edited in place; ``report.fixed`` counts them.
     ``encoding`` is the files' (default UTF-8): what is not in it is a problem.
 
@@ -382,7 +384,8 @@ def check(*paths: str | os.PathLike[str], fix: bool = False,
     """
     from llm4anno_bib.checking import check as check_files
 
-    return check_files(list(paths) or [shipped_library_path()], fix=fix, encoding=encoding)
+    return check_files(list(paths) or [shipped_library_path()], fix=fix, encoding=encoding,
+                       keep_going=keep_going)
 
 
 def render_list(library: str | os.PathLike[str] | None = None, *,

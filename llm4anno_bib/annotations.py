@@ -41,10 +41,13 @@ def annotation(level: str, path: str, line: int | None, title: str, message: str
 
 
 def check_annotations(report: CheckReport) -> list[str]:
-    """Every problem ``check`` found, one annotation each (its severity, file and line)."""
+    """Every problem ``check`` found, one annotation each (its severity, file and line);
+    a file that could not be read is an error on the file."""
     return [annotation(p.severity, p.path, p.line, f"llm4anno-bib check ({p.code})",
                        f"{p.key}: {p.message}" if p.key else p.message)
-            for p in report.problems]
+            for p in report.problems] + [
+        annotation("error", error.path or "", error.line, "llm4anno-bib check (unreadable)",
+                   error.message) for error in report.unreadable]
 
 
 def verify_annotations(report: VerifyReport) -> list[str]:

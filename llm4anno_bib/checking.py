@@ -94,6 +94,9 @@ class CheckReport:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     fixed: int = 0  # entries ``check(fix=True)`` fixed in their files
+    # files that could not be read at all (``check(keep_going=True)``): not in ``problems``,
+    # which are of what a file holds
+    unreadable: tuple[Llm4AnnoBibError, ...] = ()
 
     def __repr__(self) -> str:
         return (f"<CheckReport of {', '.join(self.files)}: {len(self.errors)} errors, "
@@ -112,8 +115,8 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        """0 clean (warnings allowed), 1 errors."""
-        return 1 if self.errors else 0
+        """0 clean (warnings allowed), 1 errors, else 2 a file that could not be read."""
+        return 1 if self.errors else 2 if self.unreadable else 0
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON text (``to_dict`` as text)."""
@@ -124,17 +127,20 @@ class CheckReport:
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data: files, counts, every problem."""
         return {"files": list(self.files), "errors": len(self.errors),
-                "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems]}
+                "warnings": len(self.warnings), "problems": [asdict(p) for p in self.problems],
+                "unreadable": [{"path": e.path, "message": e.message} for e in self.unreadable]}
 
 
 def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
-          encoding: str | None = None) -> CheckReport:
+          encoding: str | None = None, keep_going: bool = False) -> CheckReport:
     """Check each file. Raises ``Llm4AnnoBibError`` (exit 2) for a file that cannot be read
     at all (missing, a folder, no permission) and for an ``encoding`` that is no text
     encoding; bytes that are not in the files' ``encoding`` (default UTF-8) are a problem.
-    ``fix``: what can be fixed is, first, in the file itself (``fix_title_case``), written
-    atomically in its encoding; the report is of the fixed file and says how many entries
-    were fixed.
+    ``keep_going``: a file that cannot be read (or, with ``fix``, written) is that file's
+    problem: left out, its error in ``report.unreadable``, and the next file checked, as
+    linters do. ``fix``: what can be fixed is, first, in the file itself
+    (``fix_title_case``), written atomically in its encoding; the report is of the fixed
+    file and says how many entries were fixed.
 
     >>> import llm4anno_bib
     >>> check([llm4anno_bib.shipped_library_path()]).problems
@@ -144,13 +150,20 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
     fixed = 0
     # (the one codec, asked of Python once, before any file is read or fixed)
     codec = text_encoding(encoding, str(paths[0])) if encoding and paths else "utf-8"
+    unreadable: list[Llm4AnnoBibError] = []
     for path in paths:
-        raw = read_regular(path)
-        if fix:
-            raw, count = _fixed_file(path, raw, codec)
-            fixed += count
+        try:
+            raw = read_regular(path)
+            if fix:
+                raw, count = _fixed_file(path, raw, codec)
+                fixed += count
+        except Llm4AnnoBibError as error:
+            if not keep_going:
+                raise
+            unreadable.append(error)
+            continue
         problems += check_bytes(raw, str(path), encoding=codec)
-    return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed)
+    return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed, tuple(unreadable))
 
 
 def _fixed_file(path: str | os.PathLike[str], raw: bytes,

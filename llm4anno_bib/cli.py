@@ -763,14 +763,18 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
                                                   "--fix writes in it.")] = None) -> None:
     """Lint .bib files: every problem, with its line.
 
-    Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read.
+    Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read (the other
+    files are checked).
     """
     from llm4anno_bib.errors import choose
 
     with _reported():
         format = choose(format, ("text", "json", "github"), "format for check")
+        # a file that cannot be read is that file's problem: said, and on to the next
         report = llm4anno_bib.check(*(files or [llm4anno_bib.default_library_path()]),
-                                    fix=fix, encoding=encoding)
+                                    fix=fix, encoding=encoding, keep_going=True)
+    for error in report.unreadable:
+        _echo(f"llm4anno-bib: {error}", err=True)
     if fix:
         _echo(f"fixed {_count(report.fixed, 'entry', 'entries')}", err=True)
     if format == "json":
@@ -786,7 +790,9 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
         checked = report.files[0] if len(report.files) == 1 else _count(len(report.files),
                                                                           "file")
         _echo(f"checked {checked}: {_count(len(report.errors), 'error')}, "
-              f"{_count(len(report.warnings), 'warning')}", err=True)
+              f"{_count(len(report.warnings), 'warning')}"
+              + (f"; {_count(len(report.unreadable), 'file')} could not be read"
+                 if report.unreadable else ""), err=True)
     raise typer.Exit(report.exit_code)
 
 

@@ -299,6 +299,46 @@ def test_cli_check_text_json_and_exit_codes(tmp_path):
     assert runner.invoke(app, ["check", str(warning_only)]).exit_code == 0
 
 
+def test_a_file_that_cannot_be_read_is_that_files_problem_with_keep_going(tmp_path):
+    bad = tmp_path / "refs.bib"
+    bad.write_bytes(CATALOGUE[1].values[0])
+    good = tmp_path / "good.bib"
+    good.write_text(GOOD, encoding="utf-8")
+    missing, folder = tmp_path / "nope.bib", tmp_path / "sub"
+    folder.mkdir()
+    with pytest.raises(llm4anno_bib.Llm4AnnoBibError):  # as documented, without keep_going
+        llm4anno_bib.check(good, missing, bad)
+    report = llm4anno_bib.check(good, missing, folder, bad, keep_going=True)
+    assert [e.path for e in report.unreadable] == [str(missing), str(folder)]
+    assert {p.path for p in report.problems} == {str(bad)}  # the file after them checked
+    assert report.exit_code == 1  # its errors say the most
+    only_unreadable = llm4anno_bib.check(good, missing, keep_going=True)
+    assert only_unreadable.problems == () and only_unreadable.exit_code == 2
+    data = json.loads(only_unreadable.to_json())
+    assert data["unreadable"] == [{"path": str(missing),
+                                   "message": only_unreadable.unreadable[0].message}]
+    from llm4anno_bib.annotations import check_annotations
+
+    assert check_annotations(only_unreadable) == [
+        f"::error file={missing},title=llm4anno-bib check (unreadable)::"
+        f"{only_unreadable.unreadable[0].message}"]
+
+
+def test_cli_check_goes_on_past_a_file_it_cannot_read(tmp_path):
+    bad = tmp_path / "refs.bib"
+    bad.write_bytes(CATALOGUE[1].values[0])
+    missing = tmp_path / "nope.bib"
+    result = runner.invoke(app, ["check", str(missing), str(bad)])
+    assert result.exit_code == 1 and f"{bad}:2: a: 'title' holds" in result.stdout
+    assert f"llm4anno-bib: {missing}: cannot read" in result.stderr
+    assert "checked 2 files: " in result.stderr and "1 file could not be read" in result.stderr
+    clean_and_missing = runner.invoke(app, ["check", str(ROOT / "library.bib"), str(missing),
+                                            "--format", "json"])
+    assert clean_and_missing.exit_code == 2
+    assert [e["path"] for e in json.loads(clean_and_missing.stdout)["unreadable"]] == [
+        str(missing)]
+
+
 @pytest.mark.slow
 def test_check_as_a_real_process_in_a_library_folder(tmp_path, shipped_copy):
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "check"], cwd=tmp_path,
