@@ -164,36 +164,67 @@ def _conference_in(plain: str, table: _Table) -> Venue | None:
     full name it holds ("Proceedings of the 39th International Conference on ..."), else
     the one its whole text names once the organiser's words are left out. An acronym
     just before "Conference" may be the organiser ("International AAAI Conference on Web
-    and Social Media" is ICWSM): a full name held wins over it."""
-    named, organiser = _acronym_in(plain, table)
+    and Social Media" is ICWSM): a full name held wins over it. A word of the full name
+    held is no acronym of another venue: "ACM Symposium on Cloud Computing" is SoCC, not
+    CLOUD; "USENIX Security Symposium" is no USENIX ATC."""
+    words = squeezed(_without_numbers(plain))
+    held = _name_held(words, table)
+    named, organiser = _acronym_in(plain, table, frozenset(held[1].split()) if held else
+                                   frozenset())
     if named is not None:
         return named
-    words = squeezed(_without_numbers(plain))
-    spaced = f" {words} "
-    held = [(spaced.index(f" {name} "), -len(name), venue)
-            for name, venue in table.names.items() if f" {name} " in spaced]
     if held:
-        return min(held, key=lambda found: found[:2])[2]  # the first named
+        return held[0]
     stripped = _without_organisers(words)
     return organiser or (_names_without_organisers().get(stripped) if stripped else None)
 
 
-def _acronym_in(plain: str, table: _Table) -> tuple[Venue | None, Venue | None]:
+def _name_held(words: str, table: _Table) -> tuple[Venue, str] | None:
+    """The first full name ``words`` (squeezed) holds, the longest where two start there,
+    with that name; a name cut short by a longer one that goes on past its end is none
+    ("international conference on neural information processing" in "... processing
+    systems" is NeurIPS, not ICONIP)."""
+    spaced = f" {words} "
+    spans = [(start, start + len(name), name, venue) for name, venue in table.names.items()
+             for start in (spaced.find(f" {name} "),) if start >= 0]
+    whole = [span for span in spans
+             if not any(other[0] < span[1] < other[1] for other in spans)]
+    if not whole:
+        return None
+    _start, _end, name, venue = min(whole, key=lambda span: (span[0], span[0] - span[1]))
+    return venue, name
+
+
+def _acronym_in(plain: str, table: _Table, name_words: frozenset[str] = frozenset()
+                ) -> tuple[Venue | None, Venue | None]:
     """The venue the first acronym word of ``plain`` names, and the first one named just
-    before "Conference" (maybe the organiser), each or ``None``."""
+    before "Conference" (maybe the organiser), each or ``None``; a word of ``name_words``
+    (the full name the text holds) is none."""
     organiser = None
+    several = next((m for m in _several_word_acronyms().finditer(plain)
+                    if not set(m.group().lower().split()) <= name_words), None)
     for match in _WORD.finditer(plain):
+        if several is not None and match.start() >= several.start():  # "USENIX Security"
+            return table.acronyms[several.group()], organiser
         word = match.group()
         for part in (word, *word.split("-")):  # "EMNLP-IJCNLP": the first is the host
             found = table.acronyms.get(part) or (table.acronyms.get(part.upper())
                                                 if sum(c.isupper() for c in part) >= 2 else None)
-            if found is None:
+            if found is None or part.lower() in name_words:
                 continue
             if not _BEFORE_CONFERENCE.match(plain, match.end()):
                 return found, organiser
             organiser = organiser or found
             break
     return None, organiser
+
+
+@lru_cache(maxsize=1)
+def _several_word_acronyms() -> re.Pattern[str]:
+    """The acronyms of more than one word ("USENIX Security", "ACM MM"), longest first:
+    a word alone of them may name another venue or none."""
+    several = sorted((a for a in _table().acronyms if " " in a), key=len, reverse=True)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, several)) + r")(?![\w/])")
 
 
 # "AAAI Conference on", "ACM SIGKDD Conference on", "AAAI Symposium on"
@@ -260,6 +291,12 @@ _LOWER_WORD = re.compile(r"[a-z0-9]+")  # (the table squeezes 40,000 names at it
 _FILLER = frozenset({"proceedings", "proc", "of", "the", "in", "annual"})
 
 
+def _in_order(letters: str, word: str) -> bool:
+    """Whether ``letters`` are in ``word`` in that order (``NIPS`` in ``NEURIPS``)."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
 @dataclass(frozen=True)
 class _Table:
     acronyms: dict[str, Venue]  # acronym as written -> venue
@@ -292,7 +329,9 @@ def _table() -> _Table:
             journals.setdefault(key, venue)
     for stream, venue in by_stream.items():  # conf/kdd: "KDD" names SIGKDD, "NIPS" NeurIPS
         alias = stream.partition("/")[2].upper()
-        if len(alias) >= 3 and alias.isalpha():
+        # only a stream named by the acronym's letters, in order: conf/cloud is SoCC and
+        # conf/usenix USENIX ATC, but "IEEE CLOUD" and "USENIX Security" are other venues
+        if len(alias) >= 3 and alias.isalpha() and _in_order(alias, venue.acronym.upper()):
             acronyms.setdefault(alias, venue)
     for stream, _name, key in data["proceedings"]:
         if stream in by_stream:

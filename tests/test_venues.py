@@ -119,6 +119,56 @@ def test_a_conference_named_without_its_organiser_or_international_is_that_confe
         assert venue_of(text) is None, text
 
 
+def test_every_conference_of_the_table_is_read_as_itself_never_as_another():
+    """Each conference's full name, alone and as its proceedings write it, names that
+    conference or none; never another one (a false "venue-differs"). Words of a name were
+    read as another venue's acronym ("High Performance" as IFIP Performance, "Cloud" and
+    "Networking" as theirs, "USENIX" as USENIX ATC), and a name was read by a shorter one it
+    starts with ("International Conference on Neural Information Processing Systems", how
+    the ACM Digital Library names NeurIPS, as ICONIP): 48 of 718 names."""
+    rows = json.loads((ROOT / "llm4anno_bib" / "data" / "venues.json").read_text("utf-8"))
+    wrong = []
+    for acronym, name, kind, stream, _key in rows["exceptions"] + rows["conferences"]:
+        for text in (name, f"Proceedings of the 12th {name}"):
+            found = venue_of(text)
+            if found is not None and found.acronym != acronym and (
+                    not stream or found.dblp != stream):
+                wrong.append((text, acronym, found.acronym))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("text, acronym", [
+    ("Proceedings of the 36th International Conference on Neural Information Processing "
+     "Systems", "NeurIPS"),
+    ("International Conference on Neural Information Processing", "ICONIP"),
+    ("Proceedings of the ACM Symposium on Cloud Computing", "SoCC"),
+    ("USENIX Security 2020", "USENIX Security"),
+    ("29th USENIX Security Symposium (USENIX Security 20)", "USENIX Security"),
+    ("ACM SIGGRAPH/Eurographics Symposium on Computer Animation", "SCA"),
+    ("SIGGRAPH 2020", "ACM SIGGRAPH"), ("KDD 2020", "SIGKDD"), ("NIPS 2017", "NeurIPS"),
+    ("IEEE CLOUD 2021", None),  # DBLP's stream conf/cloud is SoCC: no acronym of IEEE CLOUD
+    ("2020 USENIX Annual Technical Conference", None),  # USENIX organises, names no venue
+])
+def test_a_word_of_a_name_or_a_stream_key_is_no_other_venues_acronym(text, acronym):
+    assert getattr(venue_of(text), "acronym", None) == acronym
+
+
+def test_the_acm_digital_librarys_name_of_neurips_agrees_with_its_record():
+    """A NeurIPS 2022 paper as the ACM Digital Library exports it (ACM hosts the
+    proceedings): no disagreement with the NeurIPS record of the shipped library."""
+    text = ("@inproceedings{10.5555/3600270.3602070,\nauthor = {Wei, Jason and Wang, Xuezhi "
+            "and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed"
+            " H. and Le, Quoc V. and Zhou, Denny},\ntitle = {Chain-of-thought prompting "
+            "elicits reasoning in large language models},\nyear = {2022},\nbooktitle = {"
+            "Proceedings of the 36th International Conference on Neural Information Processing"
+            " Systems},\narticleno = {1800},\nnumpages = {14},\nlocation = {New Orleans, LA, "
+            "USA},\nseries = {NIPS '22}\n}\n")
+    from llm4anno_bib.verifying import verify_text
+
+    [entry] = verify_text(text, llm4anno_bib.load()).entries
+    assert entry.matched == "wei2022chain" and entry.findings == ()
+
+
 @pytest.mark.skipif(not (SHARED / "venues").is_dir(), reason=f"no venue data at {SHARED}")
 def test_the_table_is_what_the_script_makes_of_the_real_data(tmp_path, monkeypatch):
     pytest.importorskip("yaml", reason="PyYAML reads ccf-deadlines (the test extra has it)")
