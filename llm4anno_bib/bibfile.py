@@ -1376,9 +1376,19 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
 
 def _in_name_order(spans: list[tuple[str, int, int, int]], kept: Mapping[str, str]) -> bool:
     """Whether the entry's fields (five or more that stay: "author, title, year" is only
-    the usual order) are in alphabetical order, as BibDesk keeps them."""
-    names = [n.lower() for n, *_rest in spans if n.lower() in kept]
+    the usual order) are in alphabetical order, as BibDesk keeps them (its own file and
+    link fields after them: ``_sorted_part``)."""
+    names = [n.lower() for n, *_rest in _sorted_part(spans) if n.lower() in kept]
     return len(names) >= 5 and names == sorted(names)
+
+
+def _sorted_part(spans: list[tuple[str, int, int, int]]) -> list[tuple[str, int, int, int]]:
+    """The fields before BibDesk's own (``bdsk-file-1``, ``bdsk-url-1``), which it writes
+    after every other field whatever their names."""
+    tail = len(spans)
+    while tail and spans[tail - 1][0].lower().startswith("bdsk-"):
+        tail -= 1
+    return spans[:tail]
 
 
 def _fields_placed(text: str, spans: list[tuple[str, int, int, int]],
@@ -1388,8 +1398,10 @@ def _fields_placed(text: str, spans: list[tuple[str, int, int, int]],
     sorts after theirs, and the fields that sort after every one (added at the end)."""
     newline = "\r\n" if "\r\n" in text else "\n"
     placed, last = [], []
+    ordered = _sorted_part(spans)
+    own = spans[len(ordered)][1] if len(ordered) < len(spans) else None  # BibDesk's first
     for name, value in sorted(fields):
-        after = next((s for n, s, _v, _e in spans if n.lower() > name), None)
+        after = next((s for n, s, _v, _e in ordered if n.lower() > name), own)
         line_start = text.rfind("\n", 0, after) + 1 if after is not None else 0
         if after is None or text[line_start:after].strip():
             last.append((name, value))  # (no field after it, or one not on its own line)

@@ -75,11 +75,14 @@ def _near_equal(na: str, nb: str) -> bool:
 
 def written_alike(name: str, old: str, new: str) -> bool:
     """The same title, or the same people in the same order, written another way (case,
-    braces, accents as macros, ``Family, Given``): a user's writing of them is kept.
+    braces, accents as macros, ``Family, Given``), or their first ones and ``and others``
+    (BibTeX's "et al.", a user's choice): a user's writing of them is kept.
 
     >>> written_alike("title", "{{TrustLLM}}: Trust in LLMs", "TrustLLM: trust in LLMs")
     True
     >>> written_alike("author", "Wei, Jason and Zhou, Denny", "Jason Wei and Denny Zhou")
+    True
+    >>> written_alike("author", "Wei, Jason and others", "Jason Wei and Denny Zhou")
     True
     """
     if name == "title":
@@ -87,8 +90,12 @@ def written_alike(name: str, old: str, new: str) -> bool:
     if name in ("author", "editor"):
         from llm4anno_bib.names import split_names
 
-        theirs = [surname_token(a) for a in split_names(old)]
-        return bool(theirs) and theirs == [surname_token(a) for a in split_names(new)]
+        mine = split_names(old)
+        theirs = [surname_token(a) for a in split_names(new)]
+        if len(mine) >= 2 and mine[-1].strip().lower() == "others":
+            named = [surname_token(a) for a in mine[:-1]]
+            return len(theirs) > len(named) and theirs[:len(named)] == named
+        return bool(mine) and [surname_token(a) for a in mine] == theirs
     return False
 
 

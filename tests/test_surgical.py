@@ -146,6 +146,18 @@ def test_upgrade_writes_a_users_file_in_its_own_layout(server, tmp_path, needs_d
     assert "  " not in text.replace("\t", "")  # no canonical two-space lines
 
 
+@pytest.mark.parametrize("how", ["verify --fix", "upgrade"])
+def test_an_author_list_cut_short_with_and_others_is_kept(server, tmp_path, needs_dblp, how):
+    """``and others`` is BibTeX's "et al.", a user's choice verify does not dispute: the
+    upgrade wrote the record's whole list over it."""
+    text = _fixed(how, server, tmp_path, "@misc{christiano2017deep,\n  title = {Deep "
+                  "reinforcement learning from human preferences},\n  author = {Christiano, "
+                  "Paul and Leike, Jan and others},\n  year = {2017},\n  eprint = "
+                  "{1706.03741},\n  archivePrefix = {arXiv},\n}\n")
+    assert text.startswith("@inproceedings{christiano2017deep,")  # upgraded
+    assert "  author = {Christiano, Paul and Leike, Jan and others},\n" in text
+
+
 ZOTERO = """@article{christiano_deep_2017,
 \ttitle = {Deep reinforcement learning from human preferences},
 \turl = {http://arxiv.org/abs/1706.03741},
@@ -261,17 +273,22 @@ def test_a_preprint_of_a_published_work_is_fixed_in_its_own_layout(server, tmp_p
     braced it (``{jul}``): verify --fix took that for an @string and rewrote the whole entry
     in the library's layout (tabs to spaces, its fields reordered); now both commands make
     the same minimal edit."""
+    assert _fixed(how, server, tmp_path, ZOTERO_ACL_PREPRINT) == ZOTERO_ACL_PUBLISHED
+
+
+def _fixed(how: str, server, tmp_path, text: str) -> str:
+    """``text`` as a file after ``upgrade`` or ``verify --lookup --fix``."""
     from conftest import connect
 
-    path, out = tmp_path / "zotero.bib", tmp_path / "out.bib"
-    path.write_text(ZOTERO_ACL_PREPRINT, encoding="utf-8")
+    path, out = tmp_path / "refs.bib", tmp_path / "out.bib"
+    path.write_text(text, encoding="utf-8")
     sources = connect(server, tmp_path / "c")
     if how == "upgrade":
         llm4anno_bib.upgrade(path, out, sources=sources)
     else:
         llm4anno_bib.verify(path, llm4anno_bib.Library([]), lookup=True, sources=sources,
                             fix_to=out)
-    assert out.read_text(encoding="utf-8") == ZOTERO_ACL_PUBLISHED
+    return out.read_text(encoding="utf-8")
 
 
 def test_a_list_of_names_one_a_line_stays_one_a_line_when_it_changes():
@@ -344,6 +361,29 @@ def test_an_entry_in_alphabetical_order_gets_each_new_field_in_its_place():
         "+0200},\n\teprint = {2205.11916},\n\ttitle = "
         "{Large Language Models are Zero-Shot Reasoners},\n\turl = {http://papers.nips.cc/p},"
         "\n\tyear = {2022},\n\tzzz = {last}}")
+
+
+def test_bibdesks_own_fields_stay_last_and_the_rest_stays_in_alphabetical_order():
+    """BibDesk writes its file and link fields (``bdsk-file-1``, ``bdsk-url-1``) after the
+    sorted ones: such an entry was taken for one in no order, its venue rewritten on the
+    journal's line and every new field added after ``bdsk-url-1``."""
+    bibdesk = ("@article{Kojima:2022aa,\n\tauthor = {Kojima, Takeshi},\n\tdate-added = "
+               "{2023-05-01 10:00:00 +0200},\n\tdate-modified = {2023-05-02 10:00:00 +0200},\n"
+               "\tjournal = {arXiv preprint arXiv:2205.11916},\n\ttitle = {Large Language Models "
+               "are Zero-Shot Reasoners},\n\tyear = {2022},\n\tbdsk-file-1 = {YnBsaXN0MDDSAQ==},"
+               "\n\tbdsk-url-1 = {https://arxiv.org/abs/2205.11916}}")
+    old = _read(bibdesk)
+    fields = {n: v for n, v in old.fields.items() if n != "journal"}
+    new = Entry.from_fields("Kojima:2022aa", "inproceedings", fields | {
+        "booktitle": "Advances in Neural Information Processing Systems 35",
+        "url": "http://papers.nips.cc/p", "zzz": "last"})
+    assert edited_entry(bibdesk, old, new) == (
+        "@inproceedings{Kojima:2022aa,\n\tauthor = {Kojima, Takeshi},\n\tbooktitle = {Advances"
+        " in Neural Information Processing Systems 35},\n\tdate-added = {2023-05-01 10:00:00 "
+        "+0200},\n\tdate-modified = {2023-05-02 10:00:00 +0200},\n\ttitle = {Large Language "
+        "Models are Zero-Shot Reasoners},\n\turl = {http://papers.nips.cc/p},\n\tyear = {2022},"
+        "\n\tzzz = {last},\n\tbdsk-file-1 = {YnBsaXN0MDDSAQ==},\n\tbdsk-url-1 = "
+        "{https://arxiv.org/abs/2205.11916}}")
 
 
 @pytest.mark.parametrize("before, after", [
