@@ -566,10 +566,13 @@ def _identifier_rule(checked: _Checked) -> Iterator[_Finding]:
 
 def _url_rule(checked: _Checked) -> Iterator[_Finding]:
     for name in URL_FIELDS:
-        for url in checked.entry.fields.get(name, "").split():
-            problem = _url_problem(url)
-            if problem is not None:
-                yield ("bad-url", f"'{name}' holds {problem}", name)
+        value = checked.entry.fields.get(name, "")
+        parts = value.split()  # (a field may list several URLs)
+        problems = [problem for problem in map(_url_problem, parts) if problem is not None]
+        if len(parts) > 1 and len(problems) == len(parts):  # no URL in it: one value, said
+            problems = [_url_problem(" ".join(parts)) or ""]  # once ("<Go to ISI>://WOS:1")
+        for problem in problems:
+            yield ("bad-url", f"'{name}' holds {problem}", name)
 
 
 def _url_problem(url: str) -> str | None:

@@ -47,6 +47,9 @@ CATALOGUE = [
                  id="url-without-scheme"),
     pytest.param(b"@misc{a,\n  title = {T},\n  code = {https://github.com/a/b https://},\n}\n",
                  "bad-url", 3, id="second-code-link-broken"),
+    # EndNote's link to Web of Science: one value, said once (it was three "URLs")
+    pytest.param(b"@misc{a,\n  title = {T},\n  url = {<Go to ISI>://WOS:001062563300003},\n}\n",
+                 "bad-url", 3, id="endnote-web-of-science-link"),
     pytest.param(b"@misc{a,\n  title = {Q&A for everyone},\n}\n", "latex-special", 2,
                  id="unescaped-ampersand"),
     pytest.param(b"@misc{a,\n  title = {50% faster},\n}\n", "latex-special", 2,
