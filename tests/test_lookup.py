@@ -132,6 +132,23 @@ _ALIZADEH = """@article{a,
 """
 
 
+def test_a_proceedings_volume_no_source_finds_is_not_checked_a_paper_not_found(server,
+                                                                               tmp_path):
+    """DBLP's exports carry the @proceedings their papers cross-reference; a volume's title
+    is worded by each source its own way, and "not found" made a clean file fail CI."""
+    title = ("Proceedings of the 61st Annual Meeting of the Association for Computational "
+             "Linguistics (Volume 1: Long Papers)")
+    path = tmp_path / "refs.bib"
+    path.write_text(f"@proceedings{{acl2023,\n  title = {{{title}}},\n  booktitle = {{{title}}},"
+                    f"\n  year = {{2023}},\n}}\n\n@inproceedings{{made-up,\n  title = {{An "
+                    f"Unrecorded Paper on Imaginary Annotation}},\n  author = {{Doe, Jane}},\n"
+                    f"  booktitle = {{{title}}},\n  year = {{2023}},\n}}\n", encoding="utf-8")
+    report = _verify(server, tmp_path, path)
+    volume, paper = report.entries
+    assert (volume.status, paper.status) == ("not-checked", "not-found")
+    assert "proceedings volume" in volume.reason and not volume.source_failed
+
+
 def test_accents_written_as_latex_or_unicode_agree(server, tmp_path):
     """An Anthology paper whose author has an accent (Maël Kubli in the Crossref record)."""
     for spelling in ("Ma{\\\"e}l Kubli", "Maël Kubli", "Kubli, Ma\\\"{e}l"):
