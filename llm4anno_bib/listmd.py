@@ -221,8 +221,15 @@ def _fields_under(lines: list[str], index: int, indent: int
     end = index + 1
     while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip())) \
             and len(lines[end]) - len(lines[end].lstrip()) > indent:
-        kind = _FIELD_KINDS.get(field.group("name").strip().lower())
-        if kind is not None:
+        name = field.group("name").strip().lower()
+        kind = _FIELD_KINDS.get(name)
+        if name in _LINKS_FIELDS:  # "- **Links**: [arXiv](url) | [Code](url)": each its kind
+            for text, url in _written_links(field.group("value")):
+                kind = _link_kind(text, url)
+                kind = "paper" if kind in ("pdf", "paper") else kind
+                papers += kind == "paper" and "paper" not in fields
+                fields.setdefault(kind, f"[{text}]({url})")
+        elif kind is not None:
             value = field.group("value").strip()
             fields.setdefault(kind, value if "](" in value else _BARE_URL.sub(_as_link, value))
             papers += kind == "paper"
@@ -725,7 +732,9 @@ def _is_label(text: str) -> bool:
         venue_year(text) is not None and not _clean_title(_VENUE_YEAR.sub("", text))
 
 
-_BOLD_LABEL_FIRST = re.compile(r"(?:\*\*|__)(?P<label>[^*_\[\]]{2,40}+)(?:\*\*|__)")
+# "**ACL 2023**", "**[ACL 2023]**", "[**ACL 2023**]" (not "[**Title**](url)")
+_BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)\[?(?P<label>[^*_\[\]]{2,40}+)\]?"
+                               r"(?:\*\*|__)(?(open)\](?!\())")
 _DATE_LABEL = re.compile(r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}")
 # the field names of a bullet that lists its fields inline
 _INLINE_FIELD = re.compile(r"(?:^|(?<=[ \t]))(?:\*\*|__)(?P<name>title|authors?|venue|conference|"
@@ -801,11 +810,23 @@ def _html_as_markdown(line: str) -> str:
     """An HTML line as the Markdown it stands for: links as ``[text](url)``, line breaks and
     other tags as spaces (``<td><a href="u">Title</a><br><img ...></td>``)."""
     linked = _HTML_ANCHOR.sub(lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]"
-                                        f"({m.group('url')})", line)
+                                        f"({_href(m.group('url'))})", line)
     return " ".join(_HTML_TAG.sub(" ", linked).split())
 
 
-_HTML_ANCHOR = re.compile(r"<a\s[^<>]{0,300}?href=[\"'](?P<url>[^\"'<>\s]{1,2000})[\"'][^<>]{0,300}>"
+def _href(value: str) -> str:
+    """An ``href`` as a browser follows it (the WHATWG URL parser): the spaces around it
+    dropped, tabs and line breaks in it removed, a space in it as ``%20``; what is left is
+    checked as every link is.
+
+    >>> _href(" https://example.org/my paper.pdf ")
+    'https://example.org/my%20paper.pdf'
+    """
+    return _TAB_OR_BREAK.sub("", value.strip(" \t\n\f\r")).replace(" ", "%20")
+
+
+_TAB_OR_BREAK = re.compile(r"[\t\n\r]")
+_HTML_ANCHOR = re.compile(r"<a\s[^<>]{0,300}?href=[\"'](?P<url>[^\"'<>]{1,2000})[\"'][^<>]{0,300}>"
                           r"(?P<text>[^<]{0,500}(?:<(?!/a>)[^<>]{0,200}>[^<]{0,500}){0,5})</a>",
                           re.I)
 
@@ -978,7 +999,8 @@ _VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
 _TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>(?:[A-Z]|arX)"
                              r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
-                             r"{0,3}?(?:[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?[.,;]?[ \t]*$")
+                             r"{0,3}?(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?[.,;]?"
+                             r"[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis)
 
 
 def venue_year(text: str) -> str | None:
@@ -1064,12 +1086,14 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
 
     >>> _title_and_names("Chain of Thought. Jason Wei, Xuezhi Wang")
     ('Chain of Thought', ('Jason Wei', 'Xuezhi Wang'), False)
+    >>> _title_and_names("Chain of Thought. *Jason Wei, Xuezhi Wang*.")
+    ('Chain of Thought', ('Jason Wei', 'Xuezhi Wang'), False)
     >>> _title_and_names("Reading, Writing, and Arithmetic")
     ('Reading, Writing, and Arithmetic', (), False)
     """
     ends = _TITLE_END.finditer(text, max(0, len(text) - 2000))  # names: a few hundred
     for end in itertools.islice(ends, 40):
-        people, et_al = listed_names(text[end.end():])
+        people, et_al = listed_names(_EMPHASIS_MARKS.sub("", text[end.end():]))
         if (len(people) >= 2 or et_al) and all(_reads_as_person(p) for p in people):
             title = _clean_title(text[:end.start()])
             return (title, people, et_al) if len(title.split()) >= 2 else (text, (), False)
@@ -1079,7 +1103,8 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
 _AROUND_NAMES = re.compile(r"(?<![^\W\d_])[-–—]|[-–—](?![^\W\d_])|[()\[\]|]")
 # where a title may end and its authors begin: a full stop or comma (not an initial's, nor
 # an abbreviation's: "Dr.", "Mr.")
-_TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,][ \t]++(?=[^\W\d_])")
+_TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,][ \t]++(?=(?:\*{1,2}|_{1,2})?[^\W\d_])")
+_EMPHASIS_MARKS = re.compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")  # "*Jason Wei, Xuezhi Wang*."
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "di", "da", "dos", "du",
                         "del", "bin", "al", "el", "ten", "ter", "y"})
 
@@ -1165,7 +1190,8 @@ def _title_and_venue(text: str) -> tuple[str, str | None]:
     trailing = _TRAILING_VENUE.search(text)
     if trailing is None or not _clean_title(text[:trailing.start()]):
         return _clean_title(text), None
-    label = " ".join(trailing.group("label").split())  # "Findings of EMNLP 2023" whole
+    label = " ".join(re.sub(r"[*_,]", " ", trailing.group("label")).split())  # whole:
+    # "Findings of EMNLP 2023"
     short = re.search(r"['’](\d\d)$", label)
     if short:
         label = f"{label[:short.start()]} {_century(short.group(1))}"
@@ -1229,6 +1255,7 @@ _KIND_WORDS = {
 }
 # the names of a paper's fields (see _papers_of_field_lists): the link words of _KIND_WORDS,
 # a PDF being the paper, and the facts
+_LINKS_FIELDS = frozenset({"links", "resources", "materials"})
 _FIELD_KINDS = {
     **{word: "paper" if kind == "pdf" else kind for word, kind in _KIND_WORDS.items()},
     **dict.fromkeys(("link", "url", "paper link"), "paper"),

@@ -324,6 +324,58 @@ def test_an_html_row_over_lines_is_one_row_and_a_lone_html_paper_link_is_said():
     assert document.unread == ((15, "paper", "https://arxiv.org/abs/2203.02156"),)
 
 
+def test_an_html_link_is_followed_as_a_browser_follows_it():
+    """An ``href`` with a space around it (``href="url "``, common in hand-written rows) or
+    in it read as no link and its paper was lost without a word; a browser strips the one
+    and encodes the other. A hostile address stays refused whatever its spaces."""
+    document = parse_list(
+        "# L\n\n## T\n<table>\n<tr><td><a href=\"https://arxiv.org/abs/2301.00003 \">Spaced "
+        "Paper Three</a></td><td>ACL 2023</td></tr>\n<tr><td><a href=\"https://example.org/my "
+        "paper.pdf\">Spaced Paper Four</a></td><td>EMNLP 2023</td></tr>\n</table>\n"
+        "<p><a href=\"\thttps://arxiv.org/abs/2301.00005\">Spaced Paper Five</a></p>\n"
+        "<p><a href=\"https://arxiv.org/abs/2301.00006} note={\\input{/etc/hostname}}\">"
+        "Hostile Paper Six</a></p>\n")
+    assert [(i.line, i.title, i.links) for i in document.items] == [
+        (5, "Spaced Paper Three", (("pdf", "https://arxiv.org/abs/2301.00003"),)),
+        (6, "Spaced Paper Four", (("pdf", "https://example.org/my%20paper.pdf"),)),
+        (8, "Spaced Paper Five", (("pdf", "https://arxiv.org/abs/2301.00005"),))]
+    assert [line for line, *_ in document.refused] == [9]
+
+
+def test_a_cards_links_bullet_and_emphasised_authors_after_a_plain_title():
+    """Two shapes of academic lists: a paper card whose links share one bullet
+    (``- **Links**: [arXiv](url) | [Code](url)``) was an item titled "Links"; a plain title
+    followed by its authors in emphasis (``Title. *A, B*. NeurIPS 2022.``) kept the authors
+    in its title."""
+    document = parse_list(
+        "# L\n\n## Numbered\n1. Large Language Models are Zero-Shot Reasoners. *Takeshi "
+        "Kojima, Shixiang Shane Gu*. NeurIPS 2022. [[pdf](https://arxiv.org/pdf/2205.11916."
+        "pdf)]\n\n## Cards\n\n### Rationale-Augmented Ensembles in Language Models\n- "
+        "**Authors**: Xuezhi Wang, Jason Wei\n- **Venue**: arXiv 2022\n- **Links**: [arXiv]("
+        "https://arxiv.org/abs/2207.00747) | [Code](https://github.com/example/rae)\n")
+    assert [(i.line, i.title, i.label, i.authors, i.links) for i in document.items] == [
+        (4, "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022",
+         ("Takeshi Kojima", "Shixiang Shane Gu"),
+         (("pdf", "https://arxiv.org/pdf/2205.11916.pdf"),)),
+        (8, "Rationale-Augmented Ensembles in Language Models", "arXiv 2022",
+         ("Xuezhi Wang", "Jason Wei"), (("pdf", "https://arxiv.org/abs/2207.00747"),
+                                        ("code", "https://github.com/example/rae")))]
+
+
+@pytest.mark.parametrize("line", [
+    "- **[arXiv 2022]** Rationale-Augmented Ensembles in Language Models. [[paper](URL)]",
+    "- [**arXiv 2022**] Rationale-Augmented Ensembles in Language Models. [[paper](URL)]",
+    "- Rationale-Augmented Ensembles in Language Models, *arXiv*, 2022 [[paper](URL)]",
+])
+def test_a_label_in_bold_brackets_or_a_venue_emphasised_before_its_year(line):
+    """The bracketed label in bold was the item's title; the emphasised venue with its year
+    after the emphasis stayed in the title."""
+    document = parse_list("## P\n" + line.replace("URL", "https://arxiv.org/abs/2207.00747")
+                          + "\n")
+    assert [(i.title, i.label) for i in document.items] == [
+        ("Rationale-Augmented Ensembles in Language Models", "arXiv 2022")]
+
+
 def test_a_template_in_a_code_block_is_no_paper():
     """Lists show how to add a paper in a code block ("Contributing: ```- [Title](url) -
     Venue```"): an example, not a paper of the list, in any shape."""
