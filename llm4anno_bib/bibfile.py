@@ -1056,7 +1056,7 @@ def _string_blocks(source: SourceText) -> dict[str, str]:
             and head.group(1).lower() == "string"}
 
 
-def _strings_for(text: str, strings: Mapping[str, str]) -> str:
+def strings_used_by(text: str, strings: Mapping[str, str]) -> str:
     """The ``@string`` blocks an entry's text may use (a file may define thousands: each
     changed entry is checked with its own few)."""
     if not strings:
@@ -1078,21 +1078,27 @@ def _changed_text(text: str, before: Entry | None, entry: Entry, *, library_file
     its macros read by the file's ``strings``), a library file (or what cannot be edited
     safely) written canonically."""
     edited = None if library_file else edited_entry(text, before, entry,
-                                                    _strings_for(text, strings or {}))
+                                                    strings_used_by(text, strings or {}))
     if edited is not None:
         return edited
     return format_entry(entry, _unchanged_expressions(text, before, entry)).rstrip(
         "\n").replace("\n", newline)
 
 
-def rewritten_entries(text: str, rewrite: Callable[[btp.Entry, str, int], str | None]
+def rewritten_entries(text: str, rewrite: Callable[[btp.Entry, str, int], str | None],
+                      strings: dict[str, str] | None = None
                       ) -> tuple[str, list[str], list[str]]:
     """``text`` with each entry ``rewrite(block, its text, its line)`` gives new text for
     replaced (``None``: left as it is), every other byte as it was; with the originals and
-    the rewritten texts (line feeds only), for the caller's last check of what it writes."""
+    the rewritten texts (line feeds only), for the caller's last check of what it writes.
+    ``strings``, when given, is filled with the file's ``@string`` blocks by macro
+    (lowercase) before the first ``rewrite``: what its entries' macros mean."""
     body = text.removeprefix("\ufeff")
     read = reading_text(body)  # offsets are the file's: only lone CRs read as LFs
     parsed = bibtexparser.parse_string(read, parse_stack=[])  # raw values: macros stay macros
+    if strings is not None:
+        strings.update((block.key.lower(), block.raw) for block in parsed.strings
+                       if block.raw is not None)
     line_of = BlockLines(read, parsed.blocks)
     out, cursor = [text[: len(text) - len(body)]], 0
     originals: list[str] = []

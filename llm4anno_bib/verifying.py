@@ -21,6 +21,7 @@ import collections
 import functools
 import hashlib
 import json
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,11 @@ from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
     VENUE_FIELDS, edited_entry, enclose, line_ending, parse_entries, rewritten_entries,
-    unenclosed,
+    strings_used_by, unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
-from llm4anno_bib.errors import BibSyntaxError
+from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
@@ -633,14 +634,34 @@ def _corrected(entry_type: str, theirs: list[tuple[str, str]], findings: tuple[F
 
 
 def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
-                     fields: list[tuple[str, str]]) -> str | None:
+                     fields: list[tuple[str, str]], strings: Mapping[str, str]) -> str | None:
     """The user's entry edited where the fix changes it (``bibfile.edited_entry``: its
     layout, order and delimiters kept, an @string's macro as written where its field does
-    not change), or ``None`` where that cannot be done safely."""
-    before = Entry.from_fields(block.key, block.entry_type,
-                               {f.key: unenclosed(str(f.value)) for f in block.fields})
-    after = Entry.from_fields(block.key, entry_type, {n: unenclosed(v) for n, v in fields})
-    return edited_entry(original, before, after)
+    not change, its meaning read by the file's ``strings``), or ``None`` where that cannot
+    be done safely."""
+    used = strings_used_by(original, strings)
+    raw = {f.key.lower(): str(f.value) for f in block.fields}
+    before = _read_with(used, original) if used else Entry.from_fields(
+        block.key, block.entry_type, {n: unenclosed(v) for n, v in raw.items()})
+    if before is None:
+        return None
+    # a field the fix keeps means what it meant (its macros read); the others are new text
+    after = Entry.from_fields(block.key, entry_type, {
+        n: before.fields[n.lower()] if raw.get(n.lower()) == v and n.lower() in before.fields
+        else unenclosed(v) for n, v in fields})
+    return edited_entry(original, before, after, used)
+
+
+def _read_with(strings: str, original: str) -> Entry | None:
+    """The entry ``original`` says, its macros read by ``strings``; ``None`` where it cannot
+    be read so."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            entries = parse_entries(strings + "\n" + original, duplicates="all").entries
+    except Llm4AnnoBibError:
+        return None
+    return entries[0] if len(entries) == 1 else None
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,
@@ -652,6 +673,7 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
     file to be written in that message."""
     reports = {(r.key, r.line): r for r in report.disagreeing}
     newline = line_ending(text)
+    strings: dict[str, str] = {}  # (filled by rewritten_entries before the first rewrite)
 
     def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
         found = reports.get((block.key, line))
@@ -660,10 +682,10 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
         cited = found.cited if found.cited is not None else library[found.matched]
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
-        edited = _edited_in_place(original, block, entry_type, fields)
+        edited = _edited_in_place(original, block, entry_type, fields, strings)
         return edited if edited is not None else newline.join(lines)
 
-    fixed, originals, rewritten = rewritten_entries(text, rewrite)
+    fixed, originals, rewritten = rewritten_entries(text, rewrite, strings)
     if rewritten:
         ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
     return fixed

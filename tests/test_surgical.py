@@ -118,13 +118,13 @@ def test_what_cannot_be_edited_safely_is_left_to_the_canonical_writer():
 def test_an_entry_is_checked_with_the_strings_it_uses_and_theirs():
     """A file may define thousands of @strings: an edit is checked with those its entry
     names, and those their definitions name, not all of them."""
-    from llm4anno_bib.bibfile import _strings_for
+    from llm4anno_bib.bibfile import strings_used_by
 
     strings = {"a": '@string{a = "A"}\n', "b": '@string{b = a # "x"}\n',
                "c": '@string{c = "C"}\n'}
-    assert _strings_for("@misc{k,\n  note = b,\n  year = 2020\n}", strings) == \
+    assert strings_used_by("@misc{k,\n  note = b,\n  year = 2020\n}", strings) == \
         strings["a"] + strings["b"]
-    assert _strings_for("@misc{k,\n  note = {plain}\n}", strings) == ""
+    assert strings_used_by("@misc{k,\n  note = {plain}\n}", strings) == ""
 
 
 def test_upgrade_writes_a_users_file_in_its_own_layout(server, tmp_path, needs_dblp):
@@ -274,6 +274,24 @@ def test_a_preprint_of_a_published_work_is_fixed_in_its_own_layout(server, tmp_p
     in the library's layout (tabs to spaces, its fields reordered); now both commands make
     the same minimal edit."""
     assert _fixed(how, server, tmp_path, ZOTERO_ACL_PREPRINT) == ZOTERO_ACL_PUBLISHED
+
+
+def test_verify_fix_edits_an_entry_that_uses_the_files_strings_in_place(tmp_path):
+    """An entry whose venue is an @string (``booktitle = procof # neurips``) could not be
+    checked after an edit without the file's @strings: verify --fix wrote it whole (its
+    bare year braced, its tabs as two spaces); upgrade read them already."""
+    path, out = tmp_path / "refs.bib", tmp_path / "out.bib"
+    path.write_text('@string{procof = "Proceedings of the "}\n@string{neurips = "Advances in '
+                    'Neural Information Processing Systems"}\n\n@inproceedings{wei2022chain,\n'
+                    '\ttitle = {Chain-of-Thought Prompting Elicits Reasoning in Large Language '
+                    'Models},\n\tauthor = {Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and '
+                    'Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed H. and Le, Quoc V.'
+                    ' and Zhou, Denny},\n\tbooktitle = procof # neurips,\n\tyear = 2023,\n}\n',
+                    encoding="utf-8")
+    report = llm4anno_bib.verify(path, llm4anno_bib.load(), fix_to=out)
+    assert [f.kind for f in report.entries[0].findings] == ["year-differs"]
+    assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8").replace(
+        "\tyear = 2023,", "\tyear = 2022,")
 
 
 def _fixed(how: str, server, tmp_path, text: str) -> str:
