@@ -128,7 +128,7 @@ def parse_list(text: str) -> ListDocument:
     ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
     """
     intro = _intro(text)
-    text = _papers_of_field_lists(atx_headings(_without_comments(text)))
+    text = _papers_of_field_lists(atx_headings(_blanks_collapsed(_without_comments(text))))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -497,6 +497,32 @@ def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
     return [] if link is None else \
         [(number, shortened(_clean_title(_LINK.sub(r"\1", _DOUBLE_LINK.sub(r"\1", line))),
                             120), link.group())]
+
+
+def _blanks_collapsed(text: str) -> str:
+    r"""``text`` with each run of blanks inside a line as one space, a line's indentation
+    past 64 columns as 64 and its trailing blanks past two as two, as Markdown renders
+    them (lines in code blocks kept as they are): a hostile list's line of 100,000 spaces
+    costs the patterns that read a line their length squared.
+
+    >>> _blanks_collapsed("- A   title  here.     \n```\na   b\n```")
+    '- A title  here.  \n```\na   b\n```'
+    """
+    if not _LONG_BLANKS.search(text):
+        return text
+    fenced = _fenced_lines(text)
+    return "\n".join(line if number in fenced else _LONG_BLANKS.sub(_blanks_kept, line)
+                     for number, line in enumerate(text.split("\n"), start=1))
+
+
+def _blanks_kept(run: re.Match[str]) -> str:
+    if run.start() == 0:  # indentation
+        return run.group()[:64] if run.end() < len(run.string) else ""
+    return "  " if run.end() == len(run.string) else " "
+
+
+# three blanks or more inside a line or after it, or an indentation past 64 columns
+_LONG_BLANKS = re.compile(r"(?<=\S)[^\S\n]{3,}|^[^\S\n]{65,}", re.M)
 
 
 def _fenced_lines(text: str) -> frozenset[int]:

@@ -222,6 +222,33 @@ def test_text_conversion_grows_linearly_10k_to_100k(construct):
         assert _seconds(call, large) / base < 30, name
 
 
+_PAPER = " [[pdf]](https://arxiv.org/abs/2201.11903)\n"
+LIST_BLANKS = {  # a list's line with a run of n blanks where lists have one
+    "in-a-title": lambda n: "## S\n- A title here" + " " * n + "x." + _PAPER,
+    "no-break-spaces": lambda n: "## S\n- A title here" + "\u00a0" * n + "x." + _PAPER,
+    "tabs": lambda n: "## S\n- A title here" + "\t" * n + "x." + _PAPER,
+    "indentation": lambda n: "## S\n" + " " * n + "- A Title Of Paper." + _PAPER,
+    "in-a-table-cell": lambda n: "## S\n| Title | Link |\n|---|---|\n| A Title" + " " * n
+                                 + "Here | [pdf](https://arxiv.org/abs/2201.11903) |\n",
+    "in-a-heading": lambda n: "## A" + " " * n + "B\n- A Title Of Paper." + _PAPER,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", LIST_BLANKS)
+def test_a_list_line_of_blanks_is_read_in_linear_time(shape):
+    """A bullet with 10,000 spaces in its title took 1.7 s, with 100,000 152 s (patterns
+    that read a line tried each start in the run): runs of blanks are read as Markdown
+    renders them, one space."""
+    from llm4anno_bib.listmd import parse_list
+
+    make = LIST_BLANKS[shape]
+    small = max(_seconds(parse_list, make(10_000)), 0.002)
+    assert _seconds(parse_list, make(100_000)) / small < 30
+    [item] = parse_list(make(100_000)).items  # the item read, its title as it renders
+    assert 3 <= len(item.title.split()) <= 4 and item.title == " ".join(item.title.split())
+
+
 def test_text_to_latex_in_pieces_is_pylatexenc_whole():
     """The encoding goes a piece at a time (pylatexenc's is quadratic): each rule replaces
     one character, so the pieces give exactly what the whole gives."""
