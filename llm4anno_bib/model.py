@@ -464,6 +464,39 @@ def derived_values(fields: Mapping[str, str], entry_type: str) -> dict[str, Any]
             "aliases": _aliases_of(fields)}
 
 
+# What a parent (a DBLP export's @proceedings) gives the papers that cross-reference it and
+# that a work's records are compared on; its DOI, pages and authors are its own, not theirs.
+_INHERITED = ("booktitle", "journal", "journaltitle", "year", "publisher", "series", "volume")
+
+
+def with_inherited(entries: Sequence[Entry]) -> list[Entry]:
+    """Each entry with the venue its ``crossref`` parent in the same entries gives it, as
+    BibTeX and Biber read it: the parent's fields the entry lacks, its title as the booktitle
+    (Biber's rule; BibTeX styles print the parent's booktitle).
+
+    >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "conf"})
+    >>> conf = Entry.from_fields("conf", "proceedings", {"title": "Proc. of ICML 2021",
+    ...                                                  "year": "2021", "doi": "10.1/x"})
+    >>> read = with_inherited([paper, conf])[0]
+    >>> read.fields["booktitle"], read.year, "doi" in read.fields
+    ('Proc. of ICML 2021', 2021, False)
+    """
+    by_key = {entry.key.lower(): entry for entry in reversed(entries)}  # the first wins
+    read = []
+    for entry in entries:
+        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
+        if parent is None or parent is entry:
+            read.append(entry)
+            continue
+        given = {name: parent.fields[name] for name in _INHERITED
+                 if parent.fields.get(name) and not entry.fields.get(name)}
+        if not any(given.get(n) or entry.fields.get(n) for n in _VENUES) and \
+                parent.fields.get("title"):
+            given["booktitle"] = parent.fields["title"]
+        read.append(entry.replace(**given) if given else entry)
+    return read
+
+
 _ACRONYMS = (
     ("Findings of the Association for Computational Linguistics", None),
     ("Empirical Methods in Natural Language Processing", "EMNLP"),

@@ -22,7 +22,7 @@ import functools
 import hashlib
 import json
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
 from llm4anno_bib.model import (
     Entry, Library, cites_preprint, in_entrys_vocabulary, unprinted_venue, venue_acronym,
+    with_inherited,
 )
 from llm4anno_bib.names import Name, signs_as_team, split_name
 from llm4anno_bib.venues import preprint_only
@@ -547,39 +548,6 @@ def verify_text(text: str, library: Library, path: str = "<string>", *,
         for index, result in zip(unheld, checked):
             verified[index] = _from_lookup(verified[index], result)
     return VerifyReport(path, tuple(verified), tuple(unreadable))
-
-
-# What a parent (a DBLP export's @proceedings) gives the papers that cross-reference it and
-# that a work's records are compared on; its DOI, pages and authors are its own, not theirs.
-_INHERITED = ("booktitle", "journal", "journaltitle", "year", "publisher", "series", "volume")
-
-
-def with_inherited(entries: Sequence[Entry]) -> list[Entry]:
-    """Each entry with the venue its ``crossref`` parent in the same entries gives it, as
-    BibTeX and Biber read it: the parent's fields the entry lacks, its title as the booktitle
-    (Biber's rule; BibTeX styles print the parent's booktitle).
-
-    >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "conf"})
-    >>> conf = Entry.from_fields("conf", "proceedings", {"title": "Proc. of ICML 2021",
-    ...                                                  "year": "2021", "doi": "10.1/x"})
-    >>> read = with_inherited([paper, conf])[0]
-    >>> read.fields["booktitle"], read.year, "doi" in read.fields
-    ('Proc. of ICML 2021', 2021, False)
-    """
-    by_key = {entry.key.lower(): entry for entry in reversed(entries)}  # the first wins
-    read = []
-    for entry in entries:
-        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
-        if parent is None or parent is entry:
-            read.append(entry)
-            continue
-        given = {name: parent.fields[name] for name in _INHERITED
-                 if parent.fields.get(name) and not entry.fields.get(name)}
-        if not any(given.get(n) or entry.fields.get(n) for n in VENUE_FIELDS) and \
-                parent.fields.get("title"):
-            given["booktitle"] = parent.fields["title"]
-        read.append(entry.replace(**given) if given else entry)
-    return read
 
 
 def _from_lookup(entry: VerifiedEntry, result: Checked) -> VerifiedEntry:

@@ -326,3 +326,44 @@ def test_a_biblatex_librarys_export_passes_biber_datamodel_validation(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line for line in done.stdout.splitlines() if "WARN" in line or "ERROR" in line] \
         == []
+
+
+DBLP_CROSSREF = """@inproceedings{DBLP:conf/nips/Wei0SBIXCLZ22,
+  author    = {Jason Wei and Xuezhi Wang},
+  title     = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  pages     = {24824--24837},
+  crossref  = {DBLP:conf/nips/2022},
+}
+
+@proceedings{DBLP:conf/nips/2022,
+  editor    = {Sanmi Koyejo and S. Mohamed},
+  title     = {Advances in Neural Information Processing Systems 35},
+  booktitle = {Advances in Neural Information Processing Systems 35},
+  publisher = {Curran Associates},
+  year      = {2022},
+}
+"""
+
+
+def test_a_paper_takes_its_crossref_parents_venue_and_year_in_formats_without_crossref(
+        tmp_path):
+    """DBLP's exports give a paper its venue and year through ``crossref``: BibTeX and
+    Biber copy them, but CSL-JSON has no crossref and pybtex's styles read none, so the
+    paper was exported with neither (and formatted as @misc, with a warning)."""
+    (tmp_path / "dblp.bib").write_text(DBLP_CROSSREF, encoding="utf-8")
+    library = llm4anno_bib.load(tmp_path / "dblp.bib")
+    paper = "DBLP:conf/nips/Wei0SBIXCLZ22"
+    item = next(i for i in json.loads(llm4anno_bib.export(library, "csl-json"))
+                if i["id"] == paper)
+    assert item["container-title"] == "Advances in Neural Information Processing Systems 35"
+    assert item["issued"] == {"date-parts": [[2022]]}
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "lacks a field", no @misc
+        refs = llm4anno_bib.export(library, "refs")
+    assert "models. In Advances in Neural Information Processing Systems 35, 24824–24837. " \
+           "Curran Associates, 2022." in refs
+    assert "[NeurIPS 2022] Chain-of-Thought" in llm4anno_bib.export(library, "markdown")
+    written = llm4anno_bib.export(library, "bibtex")  # the .bib keeps the crossref for BibTeX
+    assert "crossref = {DBLP:conf/nips/2022}" in written and written.count("year =") == 1

@@ -31,6 +31,10 @@ class Format:
     name: str
     renderer: str
     options: tuple[str, ...] = ()
+    # a format with no crossref of its own (CSL-JSON, formatted references: pybtex's styles
+    # read none): each paper is given what its crossref parent gives it, as BibTeX and
+    # Biber read it (``model.with_inherited``); the .bib formats keep the crossref
+    inherits: bool = True
 
     def load(self) -> Callable[..., str]:
         module, _, function = self.renderer.partition(":")
@@ -39,8 +43,8 @@ class Format:
 
 
 REGISTRY = {f.name: f for f in (
-    Format("bibtex", "llm4anno_bib.exports.bibtex:render_bibtex", ("texts",)),
-    Format("biblatex", "llm4anno_bib.exports.biblatex:render_biblatex"),
+    Format("bibtex", "llm4anno_bib.exports.bibtex:render_bibtex", ("texts",), inherits=False),
+    Format("biblatex", "llm4anno_bib.exports.biblatex:render_biblatex", inherits=False),
     Format("csl-json", "llm4anno_bib.exports.csljson:render_csljson"),
     Format("markdown", "llm4anno_bib.exports.markdown:render_markdown"),
     Format("refs", "llm4anno_bib.exports.references:render_references", ("style", "backend")),
@@ -72,6 +76,10 @@ def render(library: Library, format: str = "bibtex", style: str | None = None,
     if unused:
         raise UnknownFormat(f"{', '.join(unused)} is not an option of the {chosen.name} "
                             "format; leave it out.")
+    if chosen.inherits and any("crossref" in entry.fields for entry in library):
+        from llm4anno_bib.model import with_inherited
+
+        library = library.with_entries(with_inherited(list(library)))
     return chosen.load()(library, **options)
 
 
