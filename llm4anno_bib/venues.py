@@ -297,11 +297,41 @@ def _in_order(letters: str, word: str) -> bool:
     return all(letter in rest for letter in letters)
 
 
+class _Journals:
+    """The journals by squeezed full name or ISO 4 abbreviation: those of the conference
+    data (``given``) and the journal list's ``rows``, each row's ``Venue`` made when first
+    asked for (a run asks for a few of its 19,000: making them all was half the table's
+    cost). Of two rows with one key, a name with its acronym says the most, else the
+    first."""
+
+    def __init__(self, given: dict[str, Venue], rows: list[list[str]]) -> None:
+        self._given = given
+        self._rows = rows
+        self._row_of: dict[str, int] = {}
+        self._made: dict[int, Venue] = {}
+        for index, (written, _abbreviation, name_key, abbreviation_key) in enumerate(rows):
+            named = written.endswith(")") and _JOURNAL_ACRONYM.search(written) is not None
+            for key in (name_key, abbreviation_key):
+                if named or key not in self._row_of and key not in given:
+                    self._row_of[key] = index
+
+    def get(self, key: str) -> Venue | None:
+        index = self._row_of.get(key)
+        if index is None:
+            return self._given.get(key)
+        if index not in self._made:
+            written, abbreviation, *_keys = self._rows[index]
+            acronym, name = journal_name(written)
+            self._made[index] = Venue(acronym or abbreviation, name, "journal",
+                                      abbreviation=abbreviation)
+        return self._made[index]
+
+
 @dataclass(frozen=True)
 class _Table:
     acronyms: dict[str, Venue]  # acronym as written -> venue
     names: dict[str, Venue]  # squeezed full name -> conference
-    journals: dict[str, Venue]  # squeezed full name or ISO 4 abbreviation -> journal
+    journals: _Journals  # squeezed full name or ISO 4 abbreviation -> journal
     preprint: Venue
 
 
@@ -336,11 +366,5 @@ def _table() -> _Table:
     for stream, _name, key in data["proceedings"]:
         if stream in by_stream:
             names.setdefault(key, by_stream[stream])
-    for written, abbreviation, name_key, abbreviation_key in data["journals"]:
-        acronym, name = journal_name(written)
-        venue = Venue(acronym or abbreviation, name, "journal", abbreviation=abbreviation)
-        for key in (name_key, abbreviation_key):
-            if key not in journals or acronym:  # a name with its acronym says the most
-                journals[key] = venue
-    return _Table(acronyms, names, journals,
+    return _Table(acronyms, names, _Journals(journals, data["journals"]),
                   next(v for v in acronyms.values() if v.kind == "preprint"))
