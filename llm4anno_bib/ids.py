@@ -77,8 +77,9 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 
 
 # pages named by an arXiv id: Hugging Face's paper pages
-_PAPER_PAGE = re.compile(r"https?://(?:www\.)?huggingface\.co/papers/\d{4}\.\d{4,5}(?:v\d+)?/?$",
-                         re.I)
+# the pages of an arXiv paper by its id on sites that mirror or discuss arXiv
+_PAPER_PAGE = re.compile(r"https?://(?:www\.)?(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview)"
+                         r"|ar5iv\.org/(?:abs|html))/\d{4}\.\d{4,5}(?:v\d+)?/?$", re.I)
 
 
 def parse_arxiv_id(text: str) -> str | None:
@@ -89,6 +90,8 @@ def parse_arxiv_id(text: str) -> str | None:
     >>> parse_arxiv_id("2213.00001") is None   # there is no 13th month
     True
     >>> parse_arxiv_id("https://huggingface.co/papers/2401.01335")  # its arXiv paper's page
+    '2401.01335'
+    >>> parse_arxiv_id("https://www.alphaxiv.org/abs/2401.01335v2")
     '2401.01335'
     """
     stripped = text.strip()
@@ -422,6 +425,8 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
     '1308.3432'
     >>> arxiv_id_in({"journal": "CoRR", "volume": "abs/1308.3432"})
     '1308.3432'
+    >>> arxiv_id_in({"url": "https://huggingface.co/papers/2305.14387"})
+    '2305.14387'
     """
     eprint = fields.get("eprint", "").strip()
     if eprint:
@@ -435,7 +440,8 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
         return named[1]
     for name in _ARXIV_ID_FIELDS:
         value = fields.get(name, "")
-        found = parse_arxiv_id(value) if "arxiv" in value.lower() else None
+        found = parse_arxiv_id(value) if "arxiv" in value.lower() or \
+            _PAPER_PAGE.match(value.strip()) else None
         if found:
             return found
     volume = fields.get("volume", "").strip()

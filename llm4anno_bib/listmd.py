@@ -65,7 +65,7 @@ _PAPER_HOSTS = re.compile(
     r"psyarxiv\.com|osf\.io|ncbi\.nlm\.nih\.gov|europepmc\.org|hal\.science|"
     r"semanticscholar\.org|sciencedirect\.com|neurips\.cc|icml\.cc|iclr\.cc|ecva\.net|"
     r"isca-archive\.org|mlsys\.org|ceur-ws\.org|paperswithcode\.com/paper|"
-    r"researchgate\.net/publication)/"
+    r"researchgate\.net/publication|alphaxiv\.org|ar5iv\.org)/"
     r"|\.pdf(?:$|[?#])", re.I)
 
 

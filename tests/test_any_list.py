@@ -376,6 +376,24 @@ def test_a_label_in_bold_brackets_or_a_venue_emphasised_before_its_year(line):
         ("Rationale-Augmented Ensembles in Language Models", "arXiv 2022")]
 
 
+def test_a_paper_linked_by_an_arxiv_mirror_is_a_paper_with_its_arxiv_id(tmp_path):
+    """alphaXiv and ar5iv pages (``alphaxiv.org/abs/<id>``, ``ar5iv.org/abs/<id>``) were
+    left out as links to no paper; Hugging Face's paper pages were read already."""
+    listed = tmp_path / "list.md"
+    listed.write_text(
+        "# L\n\n## P\n- [Self-Instruct: Aligning Language Models with Self-Generated "
+        "Instructions](https://www.alphaxiv.org/abs/2212.10560)\n- [Large Language Models are "
+        "Zero-Shot Reasoners](https://ar5iv.org/abs/2205.11916)\n- [Chain-of-Thought Prompting"
+        " Elicits Reasoning in Large Language Models](https://huggingface.co/papers/2201.11903)"
+        "\n", encoding="utf-8")
+    assert len(parse_list(listed.read_text(encoding="utf-8")).items) == 3
+    llm4anno_bib.import_list(listed, tmp_path / "list.bib", offline=True,
+                             cache_dir=tmp_path / "cache")
+    library = llm4anno_bib.load(tmp_path / "list.bib")
+    assert sorted(entry.arxiv_id for entry in library if entry.arxiv_id) == [
+        "2201.11903", "2205.11916", "2212.10560"]
+
+
 def test_a_template_in_a_code_block_is_no_paper():
     """Lists show how to add a paper in a code block ("Contributing: ```- [Title](url) -
     Venue```"): an example, not a paper of the list, in any shape."""
