@@ -394,6 +394,17 @@ def test_a_paper_linked_by_an_arxiv_mirror_is_a_paper_with_its_arxiv_id(tmp_path
         "2201.11903", "2205.11916", "2212.10560"]
 
 
+def test_a_title_with_character_references_reads_as_github_shows_it():
+    """``Don&#39;t ... &amp; Tasks`` stayed in the title as written (and in a library entry
+    cited from the list alone); a reference to a control character is no character."""
+    document = parse_list("## P\n- [Don&#39;t Stop Pretraining: Adapt Language Models to "
+                          "Domains &amp; Tasks](https://arxiv.org/abs/2004.10964)\n- [A Title "
+                          "&#27;With An Escape](https://arxiv.org/abs/2201.11903)\n")
+    assert [i.title for i in document.items] == [
+        "Don't Stop Pretraining: Adapt Language Models to Domains & Tasks",
+        "A Title With An Escape"]
+
+
 def test_a_template_in_a_code_block_is_no_paper():
     """Lists show how to add a paper in a code block ("Contributing: ```- [Title](url) -
     Venue```"): an example, not a paper of the list, in any shape."""
