@@ -440,8 +440,8 @@ def arxiv_id_in(fields: Mapping[str, str]) -> str | None:
         return named[1]
     for name in _ARXIV_ID_FIELDS:
         value = fields.get(name, "")
-        found = parse_arxiv_id(value) if "arxiv" in value.lower() or \
-            _PAPER_PAGE.match(value.strip()) else None
+        found = parse_arxiv_id(value) if value and ("arxiv" in value.lower() or (
+            "://" in value and _PAPER_PAGE.match(value.strip()))) else None
         if found:
             return found
     volume = fields.get("volume", "").strip()
