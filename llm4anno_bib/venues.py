@@ -224,6 +224,8 @@ def _several_word_acronyms() -> re.Pattern[str]:
     """The acronyms of more than one word ("USENIX Security", "ACM MM"), longest first:
     a word alone of them may name another venue or none."""
     several = sorted((a for a in _table().acronyms if " " in a), key=len, reverse=True)
+    if not several:  # (an empty alternative would match everywhere)
+        return re.compile(r"(?!)")
     return re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, several)) + r")(?![\w/])")
 
 
