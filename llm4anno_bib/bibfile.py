@@ -1192,14 +1192,22 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
 def _reads_as(text: str, entry_type: str, fields: Mapping[str, str], strings: str = "") -> bool:
     """Whether the edited entry reads back as the one meant (names' spaces aside), its
     macros by ``strings``."""
+    read = entry_read_with(text, strings)
+    return read is not None and \
+        (read.entry_type, _names_spaced(read.fields)) == (entry_type, _names_spaced(fields))
+
+
+def entry_read_with(text: str, strings: str = "") -> Entry | None:
+    """The one entry ``text`` holds, its macros read by ``strings`` (``@string`` blocks),
+    or ``None`` where it holds another number or cannot be read so."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            (read,) = parse_entries(strings + "\n" + text if strings else text,
+            entries = parse_entries(strings + "\n" + text if strings else text,
                                     duplicates="all").entries
     except (Llm4AnnoBibError, ValueError):
-        return False
-    return (read.entry_type, _names_spaced(read.fields)) == (entry_type, _names_spaced(fields))
+        return None
+    return entries[0] if len(entries) == 1 else None
 
 
 _NAME_FIELDS = frozenset({"author", "editor"})

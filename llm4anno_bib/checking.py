@@ -569,8 +569,10 @@ def _url_rule(checked: _Checked) -> Iterator[_Finding]:
         value = checked.entry.fields.get(name, "")
         parts = value.split()  # (a field may list several URLs)
         problems = [problem for problem in map(_url_problem, parts) if problem is not None]
-        if len(parts) > 1 and len(problems) == len(parts):  # no URL in it: one value, said
-            problems = [_url_problem(" ".join(parts)) or ""]  # once ("<Go to ISI>://WOS:1")
+        whole = _url_problem(" ".join(parts)) if len(parts) > 1 and \
+            len(problems) == len(parts) else None
+        if whole is not None:  # no URL in it: one value, said once ("<Go to ISI>://WOS:1")
+            problems = [whole]
         for problem in problems:
             yield ("bad-url", f"'{name}' holds {problem}", name)
 

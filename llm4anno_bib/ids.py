@@ -76,7 +76,6 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
                 "september", "october", "november", "december")
 
 
-# pages named by an arXiv id: Hugging Face's paper pages
 # the pages of an arXiv paper by its id on sites that mirror or discuss arXiv
 _PAPER_PAGE = re.compile(r"https?://(?:www\.)?(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview)"
                          r"|ar5iv\.org/(?:abs|html))/\d{4}\.\d{4,5}(?:v\d+)?/?$", re.I)

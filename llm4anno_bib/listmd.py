@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard
 
-from llm4anno_bib._text import CONTROL_CHARS, latex_to_text, shortened
+from llm4anno_bib._text import latex_to_text, shortened, strip_controls
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 from llm4anno_bib.names import listed_names
@@ -1318,7 +1318,7 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
     """
     text = _HTML_TAG.sub(" ", text).replace("**", "").replace("__", "").replace("`", "")
     if "&" in text:  # HTML's character references, as Markdown renders them
-        text = _CONTROLS.sub(" ", html.unescape(text))
+        text = strip_controls(html.unescape(text))
     title = _MARKDOWN_ESCAPE.sub(r"\1", " ".join(text.split())).strip(" *_")
     title = _EDGE_PICTOGRAPHS.sub("", title)
     tag = _TAG.match(title) if drop_tag else None
@@ -1328,7 +1328,6 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
     return title[:-1].rstrip() if title.endswith(".") else title
 
 
-_CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
 _EDGE_PICTOGRAPHS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+|"
                                r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+$")

@@ -21,7 +21,6 @@ import collections
 import functools
 import hashlib
 import json
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +32,12 @@ from rapidfuzz import fuzz, process
 from llm4anno_bib._libcache import keep_beside, kept_beside
 from llm4anno_bib._text import TITLE_THRESHOLD, normalise_title
 from llm4anno_bib.bibfile import (
-    VENUE_FIELDS, edited_entry, enclose, line_ending, parse_entries, rewritten_entries,
-    strings_used_by, unenclosed,
+    VENUE_FIELDS, edited_entry, enclose, entry_read_with, line_ending, parse_entries,
+    rewritten_entries, strings_used_by, unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
-from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError
+from llm4anno_bib.errors import BibSyntaxError
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
@@ -609,7 +608,7 @@ def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
     be done safely."""
     used = strings_used_by(original, strings)
     raw = {f.key.lower(): str(f.value) for f in block.fields}
-    before = _read_with(used, original) if used else Entry.from_fields(
+    before = entry_read_with(original, used) if used else Entry.from_fields(
         block.key, block.entry_type, {n: unenclosed(v) for n, v in raw.items()})
     if before is None:
         return None
@@ -618,18 +617,6 @@ def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
         n: before.fields[n.lower()] if raw.get(n.lower()) == v and n.lower() in before.fields
         else unenclosed(v) for n, v in fields})
     return edited_entry(original, before, after, used)
-
-
-def _read_with(strings: str, original: str) -> Entry | None:
-    """The entry ``original`` says, its macros read by ``strings``; ``None`` where it cannot
-    be read so."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            entries = parse_entries(strings + "\n" + original, duplicates="all").entries
-    except Llm4AnnoBibError:
-        return None
-    return entries[0] if len(entries) == 1 else None
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,
