@@ -38,7 +38,7 @@ _LABEL = re.compile(r"\[(?P<label>[^\[\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
 _BOLD_LINK = re.compile(r"\[\*\*(?P<title>(?:[^\]*\\]|\\.)++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>(?:[^*]|\*(?![*\s]))++)\*\*(?P<rest>.*+)")  # "C*-algebra"
-_BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&-]{0,60}?[ \t]\d{4})[ \t.]*")
+_BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&@-]{0,60}?[ \t]\d{4})[ \t.]*")  # "DPFM@ICLR 2024"
 _EMPHASIS = re.compile(r"(?<![*\w])[*_](?P<text>[^*_\[\]()]{1,80}+)[*_](?![*\w])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ANCHOR_ONLY = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")
@@ -195,22 +195,42 @@ def _papers_of_field_lists(text: str) -> str:
     file's). A heading over fields that link no paper stays a section."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        title, indent = _field_list_title(line)
-        if title is None:
+        found = _paper_over_fields(lines, index)
+        if found is None:
             continue
-        fields, papers, end = _fields_under(lines, index, indent)
-        if indent < 0 and not fields and len(title.split()) >= 3:
-            # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"
-            fields, end = _links_under(lines, index)
-        paper = _LINK.search(fields.get("paper", ""))
-        if indent >= 0 and (papers != 1 or not _is_generic(paper.group("text") if paper else "")):
-            continue  # a date's bullet over papers of their own ("- Paper: [Title](url)")
-        bullet = _field_list_bullet(title, fields)
-        if bullet is not None and isinstance(_read_item(bullet, index + 1, ""), ListItem):
+        bullet, end = found
+        if isinstance(_read_item(bullet, index + 1, ""), ListItem):
             lines[index] = bullet + ("\r" if line.endswith("\r") else "")
             lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
                                     lines[index + 1:end]]
     return "\n".join(lines)
+
+
+def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
+    """The bullet standing for the paper whose title is line ``index`` and whose fields
+    follow it (see ``_papers_of_field_lists``), and the index of the first line after
+    them; ``None`` where the line is no such title."""
+    line = lines[index]
+    title, indent = _field_list_title(line)
+    linked = _LINKED_HEADING.fullmatch(line.strip()) if title is None and "](" in line \
+        else None
+    if linked is not None:  # "### [Title](url)" over "- Venue: ICLR 2023"
+        title, indent = _clean_title(linked.group("title")), -1
+    if title is None:
+        return None
+    fields, papers, end = _fields_under(lines, index, indent)
+    if linked is not None:
+        if papers or not fields:
+            return None  # a section's heading, or a paper's with nothing under it
+        fields["paper"] = f"[paper]({linked.group('url')})"
+    elif indent < 0 and not fields and len(title.split()) >= 3:
+        # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"
+        fields, end = _links_under(lines, index)
+    paper = _LINK.search(fields.get("paper", ""))
+    if indent >= 0 and (papers != 1 or not _is_generic(paper.group("text") if paper else "")):
+        return None  # a date's bullet over papers of their own ("- Paper: [Title](url)")
+    bullet = _field_list_bullet(title, fields)
+    return None if bullet is None else (bullet, end)
 
 
 def _fields_under(lines: list[str], index: int, indent: int
@@ -303,6 +323,8 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
 
 
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
+_LINKED_HEADING = re.compile(r"#{2,6}+[ \t]++\[(?P<title>[^\[\]]{8,300}+)\]"
+                             r"\((?P<url>https?://[^()\s]{1,2000}+)\)[ \t]*+")
 _SUMMARY_TITLE = re.compile(r"(?:<details(?:[ \t][^<>]{0,200})?>[ \t]*+)?"
                             r"<summary(?:[ \t][^<>]{0,200})?>(?P<title>[^\n]{8,300}?)</summary>",
                             re.I)
@@ -701,7 +723,32 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
-    body = _label_bracketed(body.strip())
+    body, said_last = _label_after_links(_label_bracketed(body.strip()))
+    read = _read_body(body, number, section)
+    if said_last and isinstance(read, ListItem) and not read.label:
+        return replace(read, label=said_last)
+    return read
+
+
+def _label_after_links(body: str) -> tuple[str, str | None]:
+    """A bullet's text without the venue and year it writes after its last link (``Title
+    [[paper]](url) - ICLR 2023``, ``... [paper](url) (ICLR 2023)``), and that label."""
+    after = _AFTER_LAST_LINK.search(body) if body.endswith((")", "]", ".")) or \
+        body[-1:].isdigit() else None
+    label = after.group("label").strip(" \t.") if after is not None else ""
+    if after is None or not _is_label(label):
+        return body, None
+    return body[:after.start() + 1], _full_year(_SPACED_AT.sub("@", label))
+
+
+# what follows a link's ")" to the end: a separator and words in brackets or none
+_AFTER_LAST_LINK = re.compile(r"\)[ \t]*+[-–—,|·]?[ \t]*+[(\[]?(?P<label>[^()\[\]]{2,40}+)[)\]]?"
+                              r"[ \t.]*+$")
+
+
+def _read_body(body: str, number: int, section: str
+               ) -> ListItem | tuple[int, str, str] | None:
+    """What a bullet's text lists, its label read (see ``_read_bullet``)."""
     fields = _INLINE_FIELD.split(body) if "**" in body or ":" in body else []
     if len(fields) >= 5:  # "**Title**: T **Venue**: V **Link**: [arXiv](url)"
         bullet = _inline_field_bullet(fields)
@@ -872,9 +919,9 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
     if not _PAPER_HOSTS.search(url) and not (names and label):
         return (number, title, url)  # a repository, a dataset page: a paper only when the
         # item says who wrote it and where it appeared, as for any paper
-    return ListItem(number, section, label.group("label") if label else None, title,
-                    (("pdf", url), *((k, u) for k, u in links if u != url and
-                                     k in ("code", "data", "html"))), names, et_al)
+    return ListItem(number, section, _SPACED_AT.sub("@", label.group("label")) if label else None,
+                    title, (("pdf", url), *((k, u) for k, u in links if u != url and
+                                            k in ("code", "data", "html"))), names, et_al)
 
 
 # "*Authors.*" or "_Authors._" after a bold title (underscores: lists that emphasise so)
@@ -937,10 +984,10 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     if "," in said and (after or not _YEAR.search(said)):  # "*Jason Wei, Xuezhi Wang*"
         year = _YEAR.search(plain[venue.end():])
         return (after or (year.group() if year else None), *listed_names(said))
-    year = _YEAR.search(plain)
-    label = " ".join(part for part in (venue.group("text").strip(" .,"),
-                                       year.group() if year else "") if part) or None
-    return (label, *listed_names(plain[:venue.start()]))
+    said = said.strip(" .,")
+    year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
+    label = " ".join(part for part in (said, year.group() if year else "") if part) or None
+    return (_full_year(label) if label else None, *listed_names(plain[:venue.start()]))
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -1020,11 +1067,15 @@ def _cell_title(cell: str) -> str:
 _BOLD_WORDS = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_]{8,300}+)(?P=mark)")
 
 
+# a workshop held at a conference as the field writes it, "DPFM@ICLR", "NewSum @ EMNLP":
+# before the conference's name, never read as that conference alone
+_HELD_AT = r"(?:[A-Za-z][A-Za-z0-9&*-]{1,20}+[ \t]?@[ \t]?)?"
 # "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
-_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[ \t]++(?P<year>"
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[ \t]++(?P<year>"
                          r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
-_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>(?:[A-Z]|arX)"
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>" + _HELD_AT +
+                             r"(?:[A-Z]|arX)"
                              r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
                              r"{0,3}?(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?[.,;]?"
                              r"[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis)
@@ -1040,7 +1091,11 @@ def venue_year(text: str) -> str | None:
     found = _VENUE_YEAR.search(text)
     if found is None:
         return None
-    return f"{found.group('venue')} {found.group('year') or _century(found.group('short'))}"
+    venue = _SPACED_AT.sub("@", found.group("venue"))
+    return f"{venue} {found.group('year') or _century(found.group('short'))}"
+
+
+_SPACED_AT = re.compile(r"[ \t]?@[ \t]?")
 
 
 def _century(short: str) -> str:
@@ -1217,12 +1272,18 @@ def _title_and_venue(text: str) -> tuple[str, str | None]:
     trailing = _TRAILING_VENUE.search(text)
     if trailing is None or not _clean_title(text[:trailing.start()]):
         return _clean_title(text), None
-    label = " ".join(re.sub(r"[*_,]", " ", trailing.group("label")).split())  # whole:
-    # "Findings of EMNLP 2023"
-    short = re.search(r"['’](\d\d)$", label)
-    if short:
-        label = f"{label[:short.start()]} {_century(short.group(1))}"
-    return _clean_title(text[:trailing.start()]), label
+    # whole ("Findings of EMNLP 2023"), its marks left out
+    label = _SPACED_AT.sub("@", " ".join(re.sub(r"[*_,]", " ", trailing.group("label")).split()))
+    return _clean_title(text[:trailing.start()]), _full_year(label)
+
+
+def _full_year(label: str) -> str:
+    """A label with a two-digit year at its end in full: ``ICLR'23`` as ``ICLR 2023``."""
+    short = _SHORT_YEAR.search(label)
+    return f"{label[:short.start()]} {_century(short.group(1))}" if short else label
+
+
+_SHORT_YEAR = re.compile(r"['’](\d\d)$")
 
 
 _YEAR_LABEL = re.compile(r"^\[?[A-Za-z][\w .&-]{0,40}?[ \t']\d{2,4}\]?[ \t:.-]*")
@@ -1516,6 +1577,6 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
     text = label.strip()
     year = int(text[-4:]) if text[-4:].isdigit() and text[-4:].isascii() else None
     venue = (text[:-4] if year is not None else text).rstrip() or None
-    if venue:
+    if venue and "@" not in venue:  # "Auto-RL@ICML" is one venue's name
         venue = venue.split("-")[0]
     return venue, year

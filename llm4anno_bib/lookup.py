@@ -451,6 +451,8 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
     shown = f"{published.acronym} {year or ''}".strip()
     if claimed is not None and claimed.kind == "workshop" and claimed.dblp is None and \
             claimed.acronym == "Workshop":
+        if published.kind == "workshop":  # its own name, which need not say where it was held
+            return []
         claimed = None  # a workshop of no venue the table knows: no venue known
     if claimed is not None and not claimed.same_as(published):
         return [Finding("venue", "venue-differs", written, shown, source,

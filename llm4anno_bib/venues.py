@@ -131,8 +131,8 @@ def venue_of(text: str) -> Venue | None:
 
     >>> venue_of("International Conference on Machine Learning, {ICML} 2022, Baltimore").dblp
     'conf/icml'
-    >>> venue_of("ICLR 2023 Workshop on Trustworthy ML").kind
-    'workshop'
+    >>> venue_of("ICLR 2023 Workshop on Trustworthy ML").kind, venue_of("DPFM@ICLR 2024").kind
+    ('workshop', 'workshop')
     >>> venue_of("arXiv preprint arXiv:1308.3432").kind, venue_of("Imaginary Clustering")
     ('preprint', None)
     """
@@ -147,6 +147,12 @@ def venue_of(text: str) -> Venue | None:
     journal = table.journals.get(squeezed(_without_numbers(plain)))
     if journal is not None:  # the whole text a journal's name (or its ISO 4 abbreviation)
         return journal
+    held_at = _HELD_AT.search(plain)
+    if held_at is not None:  # "DPFM@ICLR 2024": an event of its own, else a workshop there
+        event = _conference_in(held_at.group("event"), table)
+        host = _conference_in(plain[held_at.end():], table)
+        return event or Venue(f"{host.acronym} Workshop" if host else "Workshop",
+                              f"a workshop of {host.name}" if host else plain, "workshop", None)
     host = _conference_in(plain, table)
     if re.search(r"\bfindings\b", plain, re.I):
         return Venue(f"Findings{f' of {host.acronym}' if host else ''}",
@@ -157,6 +163,11 @@ def venue_of(text: str) -> Venue | None:
                      f"a workshop of {host.name}" if host else plain, "workshop",
                      None)
     return host
+
+
+# an event held at a conference, as DBLP and lists name workshops ("BlackboxNLP@EMNLP",
+# "NewSum @ EMNLP 2023"); an address's "@" stands between words, not before a capital
+_HELD_AT = re.compile(r"(?<![\w.@-])(?P<event>[A-Za-z][A-Za-z0-9&*-]{1,30}+)[ \t]?@[ \t]?(?=[A-Z])")
 
 
 def _conference_in(plain: str, table: _Table) -> Venue | None:

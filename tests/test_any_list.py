@@ -859,6 +859,28 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
      "| arXiv | 2019 | [Paper](https://arxiv.org/abs/1909.08593) |",
      "Fine-Tuning Language Models from Human Preferences", "2019", ("Daniel M. Ziegler",),
      True),
+    # a venue emphasised with its year: the year once
+    ("1. **Self-Consistency Improves Chain of Thought Reasoning**. Xuezhi Wang, Jason Wei. "
+     "*ICLR 2023*. [[Paper](https://arxiv.org/abs/2203.11171)]", "Self-Consistency Improves "
+     "Chain of Thought Reasoning", "ICLR 2023", ("Xuezhi Wang", "Jason Wei"), False),
+    ("- **Self-Consistency Improves Chain of Thought Reasoning**. *ICLR'23*. [[Paper]"
+     "(https://arxiv.org/abs/2203.11171)]", "Self-Consistency Improves Chain of Thought "
+     "Reasoning", "ICLR 2023", (), False),
+    # the venue after the links, after a dash or in parentheses
+    ("* Least-to-Most Prompting Enables Complex Reasoning [[paper]](https://arxiv.org/abs/"
+     "2205.10625) [[code]](https://github.com/a/b) - ICLR 2023", "Least-to-Most Prompting "
+     "Enables Complex Reasoning", "ICLR 2023", (), False),
+    ("* Least-to-Most Prompting Enables Complex Reasoning [paper](https://arxiv.org/abs/"
+     "2205.10625) (ICLR'23)", "Least-to-Most Prompting Enables Complex Reasoning", "ICLR 2023",
+     (), False),
+    # a workshop named by where it was held: never that conference's main track
+    ("- [**Augmenting Math Word Problems via Iterative Question Composing**](https://arxiv.org/"
+     "abs/2401.09003) *Haoxiong Liu, Yifan Zhang.* DPFM@ICLR 2024.", "Augmenting Math Word "
+     "Problems via Iterative Question Composing", "DPFM@ICLR 2024", ("Haoxiong Liu",
+                                                                    "Yifan Zhang"), False),
+    ("- [Is ChatGPT a Good NLG Evaluator? A Preliminary Study](https://arxiv.org/abs/2303.04048)"
+     " (NewSum @ EMNLP 2023)", "Is ChatGPT a Good NLG Evaluator? A Preliminary Study",
+     "NewSum@EMNLP 2023", (), False),
 ])
 def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
         line, title, label, authors, et_al):
@@ -968,3 +990,35 @@ def test_a_paper_written_as_a_heading_over_a_line_of_its_links_is_one_item():
         (19, "methods", "Rationale-Augmented Ensembles in Language Models", "arXiv 2022", (),
          "https://arxiv.org/abs/2207.00747", None)]
     assert document.unread == () and document.items[1].et_al
+
+
+def test_a_linked_paper_heading_over_its_fields_is_one_item_with_them():
+    """``### [Title](url)`` over ``- Authors: ...`` / ``- Venue: ...``: the fields were read
+    as bullets of no paper and lost; a linked heading over papers of its own stays a
+    section (one linking a paper is that paper, as ever)."""
+    document = parse_list(
+        "## Agents\n"
+        "### [ReAct: Synergizing Reasoning and Acting in Language Models](https://arxiv.org/abs/"
+        "2210.03629)\n- **Authors**: Shunyu Yao, Jeffrey Zhao\n- Venue: ICLR 2023\n"
+        "- **Code**: [GitHub](https://github.com/ysymyth/ReAct)\n\n"
+        "### [Tools, a Section Linking Its Page](https://example.org/tools)\n"
+        "- [Toolformer: Language Models Can Teach Themselves to Use Tools](https://arxiv.org/"
+        "abs/2302.04761)\n")
+    react, toolformer = document.items
+    assert (react.title, react.label, react.authors, react.paper_link, react.link("code")) == (
+        "ReAct: Synergizing Reasoning and Acting in Language Models", "ICLR 2023",
+        ("Shunyu Yao", "Jeffrey Zhao"), "https://arxiv.org/abs/2210.03629",
+        "https://github.com/ysymyth/ReAct")
+    assert toolformer.title.startswith("Toolformer") and \
+        toolformer.section == "tools-a-section-linking-its-page"
+
+
+def test_a_workshop_paper_cited_from_the_list_alone_names_its_workshop(tmp_path):
+    """"DPFM@ICLR 2024" was read as ICLR 2024: the entry said ``howpublished = {ICLR}``, a
+    main-track paper it is not."""
+    listed = tmp_path / "list.md"
+    listed.write_text("# L\n## Math\n- [**Augmenting Math Word Problems via Iterative "
+                      "Question Composing**](https://arxiv.org/abs/2401.09003) *Haoxiong Liu, "
+                      "Yifan Zhang.* DPFM@ICLR 2024.\n", encoding="utf-8")
+    (entry,) = _imported(listed, tmp_path, offline=True).library
+    assert (entry.fields.get("howpublished"), entry.year) == ("DPFM@ICLR", 2024)

@@ -169,6 +169,13 @@ def test_api_twin_renders_the_same(rendered):
     pytest.param("## S\n" + "<details><summary>" + "a " * 50_000 + "\n", id="summary-opening"),
     pytest.param("## S\n" + "<summary>A Paper Title Here</summary>\n" * 3_000,
                  id="summaries"),
+    pytest.param("## S\n- T [x](https://arxiv.org/abs/1)" + ") ab" + " " * 100_000 + "x.\n",
+                 id="words-after-the-last-link"),
+    pytest.param("## S\n- T " + ") ab  " * 20_000 + "ICLR 2023\n", id="closings-before-a-label"),
+    pytest.param("## S\n" + "### [A Paper Title Here](https://arxiv.org/abs/1)\n- Venue: x\n"
+                 * 5_000, id="linked-headings-over-fields"),
+    pytest.param("## S\n- " + "A@" * 30_000 + "ICLR 2023 [x](https://arxiv.org/abs/1)\n",
+                 id="held-at-marks"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""

@@ -362,3 +362,35 @@ def test_a_venue_in_the_records_own_words_is_no_claim_whatever_the_table_makes_o
     unknown = venue_claims("Proceedings of the Invented Conference on Interfaces", recorded,
                            2023, "Crossref")
     assert [f.kind for f in unknown] == ["venue-unknown"]
+
+
+@pytest.mark.parametrize("text", ["DPFM@ICLR 2024", "DPFM@ICLR", "NewSum @ EMNLP 2023",
+                                  "BlackboxNLP@EMNLP", "*SEM@NAACL"])
+def test_an_event_held_at_a_conference_is_a_workshop_there_not_the_conference(text):
+    """DBLP and the lists name a workshop by where it was held ("BlackboxNLP@EMNLP",
+    "DPFM@ICLR 2024"): the conference after the "@" is its host, never the venue."""
+    host = venue_of(text.rpartition("@")[2].strip())
+    venue = venue_of(text)
+    assert host is not None and host.kind == "conference"
+    assert venue is not None and venue.kind == "workshop" and not venue.same_as(host)
+    assert venue.acronym == f"{host.acronym} Workshop"
+
+
+def test_a_conference_held_at_another_is_itself_and_an_address_is_no_venue():
+    conll = venue_of("CoNLL")
+    assert conll is not None and venue_of("CoNLL@ACL 2019") == conll
+    assert venue_of("someone@example.org") is None
+
+
+def test_a_workshop_named_in_its_own_words_agrees_with_its_record_held_at_a_conference():
+    """A workshop paper cited by its workshop's full name against a DBLP record naming it
+    "BlackboxNLP@EMNLP": no claim to dispute; cited at the host conference, it differs."""
+    from llm4anno_bib.lookup import venue_claims
+
+    recorded = ("BlackboxNLP@EMNLP", "")
+    assert venue_claims("Proceedings of the Fourth BlackboxNLP Workshop on Analyzing and "
+                        "Interpreting Neural Networks for NLP", recorded, 2021, "DBLP") == []
+    assert venue_claims("EMNLP Workshop on Analyzing Neural Networks", recorded, 2021,
+                        "DBLP") == []
+    differs = venue_claims("Proceedings of EMNLP 2021", recorded, 2021, "DBLP")
+    assert [f.kind for f in differs] == ["venue-differs"]
