@@ -723,7 +723,7 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
-    body, said_last = _label_after_links(_label_bracketed(body.strip()))
+    body, said_last = _label_after_links(_label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip())))
     read = _read_body(body, number, section)
     if said_last and isinstance(read, ListItem) and not read.label:
         return replace(read, label=said_last)
@@ -1002,7 +1002,10 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
     listed = _Listed(_clean_title(paper[0]), None)
-    if _is_generic(listed.title):
+    # "Title [arXiv 2022](url)", "Title ([Ding et al., 2023](url))": the link says where
+    # or who, the title is outside it
+    link_says = _link_label(listed.title) or _Listed("", None)
+    if link_says.venue or _is_generic(listed.title):
         left = _LEFT_BY_LINKS.sub(" ", _YEAR_LABEL.sub("", between))
         left = _LEFT_BY_LINKS.sub(" ", left)  # ", code:" takes two passes
         listed = _listed_title(_STRAY_PUNCTUATION.sub(r"\1", " ".join(left.split())))
@@ -1012,11 +1015,30 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     words = _clean_title(between, drop_tag=False)  # a leading "(NeurIPS 2022)" is no tag here
     rest = words if title not in words else words.replace(title, "")
     year = _YEAR.search(rest)
-    label = listed.venue or venue_year(rest) or (year.group() if year else None)
-    authors, et_al = (listed.authors, listed.et_al) if listed.authors else _names_in(rest)
+    label = listed.venue or venue_year(rest) or link_says.venue or (year.group() if year else None)
+    named = listed if listed.authors else link_says
+    authors, et_al = (named.authors, named.et_al) if named.authors else _names_in(rest)
     # its links in every shape ("[[code](url)]" after the title: read as "[[code]](url)")
     return ListItem(number, section, label, title, _paper_first(paper[1], _written_links(body)),
                     authors, et_al)
+
+
+def _link_label(text: str) -> _Listed | None:
+    """What a link's text says when it is a label (``arXiv 2022``, ``ACL'23``) or a
+    citation (``Ding et al., 2023``) rather than a title: a ``_Listed`` with no title."""
+    if _is_label(text) and not _DATE_LABEL.fullmatch(text):
+        return _Listed("", _full_year(venue_year(text) or text))
+    cited = _CITATION_TEXT.fullmatch(text)
+    if cited is None:
+        return None
+    return _Listed("", cited.group("year"), (cited.group("first"),)
+                   + ((cited.group("second"),) if cited.group("second") else ()),
+                   cited.group("second") is None)
+
+
+_CITATION_TEXT = re.compile(r"(?P<first>[A-Z][\w'-]{1,30}+)(?:[ \t]+et[ \t]+al\.?|[ \t]+(?:and|&)[ \t]+"
+                            r"(?P<second>[A-Z][\w'-]{1,30}+))[ \t]*+,?[ \t]*+\(?(?P<year>(?:19|20)\d\d)"
+                            r"[a-z]?\)?")
 
 
 def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -1074,10 +1096,11 @@ _HELD_AT = r"(?:[A-Za-z][A-Za-z0-9&*-]{1,20}+[ \t]?@[ \t]?)?"
 _VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[ \t]++(?P<year>"
                          r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
-_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|[ \t]+(?=[(*_]))\(?[*_]{0,2}(?P<label>" + _HELD_AT +
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(*_`]))\(?[*_`]{0,2}(?P<label>"
+                             + _HELD_AT +
                              r"(?:[A-Z]|arX)"
                              r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
-                             r"{0,3}?(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_]{0,2}\)?[.,;]?"
+                             r"{0,3}?(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_`]{0,2}\)?[.,;]?"
                              r"[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis)
 
 
@@ -1104,7 +1127,7 @@ def _century(short: str) -> str:
 
 
 # what a bullet's links leave of its words: "( )", "[ ]", "code:" before a link, a separator
-_LEFT_BY_LINKS = re.compile(r"\([\s,;]*\)|\[\s*\]|\b(?:code|paper|pdf|data|project|github|"
+_LEFT_BY_LINKS = re.compile(r"\([\s,;]*\)|\\?\[\s*\\?\]|\b(?:code|paper|pdf|data|project|github|"
                             r"arxiv|link)[ \t]*+:|[,;:][ \t]*+(?=[,;:.]|$)", re.I)
 
 
@@ -1145,6 +1168,9 @@ def _listed_title(text: str) -> _Listed:
     if quoted:
         rest = quoted.group("rest")
         return _Listed(_clean_title(quoted.group("title")), venue_year(rest), *_names_in(rest))
+    cited = _after_its_authors(text)
+    if cited is not None:
+        return cited
     reference = _REFERENCE.match(text)
     if reference:
         named = re.match(r"[*_]?([A-Z][A-Za-z&-]{1,20})", reference.group("rest"))
@@ -1159,6 +1185,20 @@ def _listed_title(text: str) -> _Listed:
     title, venue = _title_and_venue(text)
     title, people, et_al = _title_and_names(title)
     return _Listed(title, venue, people, et_al)
+
+
+def _after_its_authors(text: str) -> _Listed | None:
+    """A title quoted after its authors, as IEEE and MLA references write it (``J. Wei,
+    X. Wang, et al., "Chain of Thought Prompting," in NeurIPS, 2022.``), else ``None``."""
+    quoted = _QUOTED_TITLE.search(text) if text[:1] not in "\"“”" else None
+    if quoted is None:
+        return None
+    people, et_al = listed_names(text[:quoted.start()].strip(" \t,.:;"))
+    if not people or not all(_reads_as_person(person) for person in people):
+        return None
+    rest = quoted.group("rest")
+    return _Listed(_clean_title(quoted.group("title").rstrip(" ,")), venue_year(rest), people,
+                   et_al)
 
 
 def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
@@ -1177,7 +1217,8 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
     for end in itertools.islice(ends, 40):
         people, et_al = listed_names(_EMPHASIS_MARKS.sub("", text[end.end():]))
         if (len(people) >= 2 or et_al) and all(_reads_as_person(p) for p in people):
-            title = _clean_title(text[:end.start()])
+            # a question's or exclamation's mark is the title's own
+            title = _clean_title(text[:end.start() + (text[end.start()] in "?!")])
             return (title, people, et_al) if len(title.split()) >= 2 else (text, (), False)
     return text, (), False
 
@@ -1185,7 +1226,7 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
 _AROUND_NAMES = re.compile(r"(?<![^\W\d_])[-–—]|[-–—](?![^\W\d_])|[()\[\]|]")
 # where a title may end and its authors begin: a full stop or comma (not an initial's, nor
 # an abbreviation's: "Dr.", "Mr.")
-_TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,][ \t]++(?=(?:\*{1,2}|_{1,2})?[^\W\d_])")
+_TITLE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.,?!][ \t]++(?=(?:\*{1,2}|_{1,2})?[^\W\d_])")
 _EMPHASIS_MARKS = re.compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")  # "*Jason Wei, Xuezhi Wang*."
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "di", "da", "dos", "du",
                         "del", "bin", "al", "el", "ten", "ter", "y"})
@@ -1273,7 +1314,7 @@ def _title_and_venue(text: str) -> tuple[str, str | None]:
     if trailing is None or not _clean_title(text[:trailing.start()]):
         return _clean_title(text), None
     # whole ("Findings of EMNLP 2023"), its marks left out
-    label = _SPACED_AT.sub("@", " ".join(re.sub(r"[*_,]", " ", trailing.group("label")).split()))
+    label = _SPACED_AT.sub("@", " ".join(re.sub(r"[*_,`]", " ", trailing.group("label")).split()))
     return _clean_title(text[:trailing.start()]), _full_year(label)
 
 
@@ -1389,6 +1430,7 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
     return title[:-1].rstrip() if title.endswith(".") else title
 
 
+_LEADING_PICTOGRAPHS = re.compile(r"^[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]++[ \t]*+")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
 _EDGE_PICTOGRAPHS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+|"
                                r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+$")

@@ -881,6 +881,24 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     ("- [Is ChatGPT a Good NLG Evaluator? A Preliminary Study](https://arxiv.org/abs/2303.04048)"
      " (NewSum @ EMNLP 2023)", "Is ChatGPT a Good NLG Evaluator? A Preliminary Study",
      "NewSum@EMNLP 2023", (), False),
+    # a link whose text is where or who, not the title
+    ("- Is GPT-3 a Good Data Annotator? [ACL'23](https://arxiv.org/abs/2212.10450)",
+     "Is GPT-3 a Good Data Annotator?", "ACL 2023", (), False),
+    ("- Is GPT-3 a Good Data Annotator? ([Ding et al., 2023](https://arxiv.org/abs/2212.10450))",
+     "Is GPT-3 a Good Data Annotator?", "2023", ("Ding",), True),
+    # a title that asks, its authors or its venue after the question mark
+    ("- Is GPT-3 a Good Data Annotator? Bosheng Ding, Chengwei Qin et al. ACL 2023. [arxiv:"
+     "2212.10450](https://arxiv.org/abs/2212.10450)", "Is GPT-3 a Good Data Annotator?",
+     "ACL 2023", ("Bosheng Ding", "Chengwei Qin"), True),
+    ("- 📝 **Is GPT-3 a Good Data Annotator?** `ACL 2023` [Paper](https://arxiv.org/abs/"
+     "2212.10450) | [Code](https://github.com/a/b)", "Is GPT-3 a Good Data Annotator?",
+     "ACL 2023", (), False),
+    ("- Is GPT-3 a Good Data Annotator? \\[[paper](https://arxiv.org/abs/2212.10450)\\]",
+     "Is GPT-3 a Good Data Annotator?", None, (), False),
+    # a reference in IEEE's style: its authors, then its title in quotes
+    ("- B. Ding, C. Qin, L. Liu, \"Is GPT-3 a Good Data Annotator?,\" in Proc. ACL 2023. "
+     "[paper](https://arxiv.org/abs/2212.10450)", "Is GPT-3 a Good Data Annotator?", "ACL 2023",
+     ("B. Ding", "C. Qin", "L. Liu"), False),
 ])
 def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
         line, title, label, authors, et_al):
