@@ -43,7 +43,7 @@ from llm4anno_bib.filetext import (
     block_values,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
-from llm4anno_bib.names import comma_listed, family_first, split_names
+from llm4anno_bib.names import comma_listed, family_first, in_order_of, split_names
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "comma_listed_names", "concatenated_parts", "decode_bib", "edited_entry",
@@ -1144,6 +1144,9 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
         return None
     type_end, close, spans = layout
     new = dict(entry.fields)
+    for name in _NAME_FIELDS & new.keys() & before.fields.keys():  # in the field's own order
+        if new[name] != before.fields[name]:                      # of family and given names
+            new[name] = in_order_of(before.fields[name], new[name])
     edits: list[tuple[int, int, str]] = []
     if entry.entry_type != before.entry_type:
         edits.append((1, type_end, _type_cased(entry.entry_type, text[1:type_end])))

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
 
-__all__ = ["Name", "PARTICLES", "Person", "comma_listed", "known_splits", "listed_names",
-           "name_parts", "pybtex_person", "split_name", "split_names", "with_known_splits"]
+__all__ = ["Name", "PARTICLES", "Person", "comma_listed", "given_first", "in_order_of",
+           "known_splits", "listed_names", "name_parts", "pybtex_person", "split_name",
+           "split_names", "with_known_splits"]
 
 PARTICLES = frozenset(
     "le la de da di du del della der den van von ter ten dos das".split())
@@ -423,6 +424,43 @@ def family_first(name: str) -> str:
     if _has_top_level_comma(name) or name.lower() == "others":
         return name
     return split_name(name).bibtex()
+
+
+def given_first(name: str) -> str:
+    """One name of a BibTeX list written ``Given Family`` where BibTeX reads that as the
+    same parts; else (a family name of several capitalised words, a ``Jr`` part) as it is.
+
+    >>> given_first("Manning, Christopher D."), given_first("Le Scao, Teven")
+    ('Christopher D. Manning', 'Le Scao, Teven')
+    """
+    if not _has_top_level_comma(name):
+        return name
+    parts = name_parts(name)
+    if parts.lineage or not parts.first:
+        return name
+    written = " ".join(parts.first + parts.middle + parts.prelast + parts.last)
+    return written if name_parts(written) == parts else name
+
+
+def in_order_of(model: str, names: str) -> str:
+    """The name list ``names`` written in the name order ``model`` uses throughout: each
+    ``Family, Given`` where ``model`` writes every name so, ``Given Family`` where it writes
+    none so (a name that would then read otherwise stays ``Family, Given``); as it is where
+    ``model`` mixes them.
+
+    >>> in_order_of("Wei, Jason and Wang, Xuezhi", "Jason Wei and Ludwig van Beethoven")
+    'Wei, Jason and van Beethoven, Ludwig'
+    >>> in_order_of("Jason Wei and others", "Wei, Jason and Le Scao, Teven")
+    'Jason Wei and Le Scao, Teven'
+    """
+    people = [name for name in split_names(model) if name.lower() != "others" and
+              not (name.startswith("{") and name.endswith("}"))]
+    by_family = [_has_top_level_comma(name) for name in people]
+    if not people or any(by_family) and not all(by_family):
+        return names
+    order = family_first if all(by_family) else given_first
+    written = [order(name) for name in split_names(names)]
+    return " and ".join(written)
 
 
 def with_known_splits(names: str, known: Mapping[str, Name]) -> str:

@@ -38,7 +38,7 @@ from llm4anno_bib.ids import anthology_id_in, arxiv_id_in, doi_in, names_version
 from llm4anno_bib.progress import Progress
 from llm4anno_bib.model import Entry, Library, cites_preprint, in_entrys_vocabulary
 from llm4anno_bib.venues import preprint_only
-from llm4anno_bib.names import Name
+from llm4anno_bib.names import Name, in_order_of
 from llm4anno_bib.resolution import LOOK_FOR_BOTH, Known, Resolution, resolve, source_label
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.arxiv import BATCH_SIZE
@@ -228,6 +228,9 @@ def _recheck(entry: Entry, preprint: ArxivRecord | None, sources: Sources,
         proposed["author"] = (stated["author"], source)
     if upgrading:
         proposed = in_entrys_vocabulary(entry.fields, proposed)
+        if "author" in proposed and entry.fields.get("author"):  # in the user's name order
+            value, source = proposed["author"]
+            proposed["author"] = (in_order_of(entry.fields["author"], value), source)
     fields, changes, kept = _applied(entry, proposed, keep_formatting=upgrading)
     if resolution.upgraded or upgrading and resolution.published is not None:
         changes += _preprint_values_dropped(entry, resolution, proposed, fields, upgrading)

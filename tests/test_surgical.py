@@ -413,3 +413,54 @@ def test_an_entry_on_one_line_stays_on_one_line(before, after):
     space; they now follow on its line, separated as its fields are."""
     old = _read(before)
     assert edited_entry(before, old, old.replace(pages="1--9")) == after
+
+
+def test_a_changed_author_list_is_written_in_the_fields_own_name_order():
+    """A list that changes (another order, a missing author) came in the record's order
+    of names ("Rafael Rafailov and ...") into a field written "Family, Given" throughout, as
+    Zotero and the ACL Anthology write it, and the reverse."""
+    family_first = _read("@online{k,\n  author = {Rafailov, Rafael and Ermon, Stefano},\n}")
+    edited = edited_entry("@online{k,\n  author = {Rafailov, Rafael and Ermon, Stefano},\n}",
+                          family_first, family_first.replace(
+                              author="Rafael Rafailov and Christopher D. Manning and "
+                                     "Ludwig van Beethoven and {OpenAI}"))
+    assert edited == ("@online{k,\n  author = {Rafailov, Rafael and Manning, Christopher D. and "
+                      "van Beethoven, Ludwig and {OpenAI}},\n}")
+    given_first = "@misc{k,\n  author = {Jason Wei and others},\n}"
+    edited = edited_entry(given_first, _read(given_first), _read(given_first).replace(
+        author="Wei, Jason and Le Scao, Teven and King, Jr., Martin"))
+    # a family name of two capitalised words, a Jr part: "Given Family" would read otherwise
+    assert edited == ("@misc{k,\n  author = {Jason Wei and Le Scao, Teven and King, Jr., "
+                      "Martin},\n}")
+    mixed = "@misc{k,\n  author = {Wei, Jason and Xuezhi Wang},\n}"
+    assert edited_entry(mixed, _read(mixed), _read(mixed).replace(
+        author="Jason Wei and Wang, Xuezhi")) == ("@misc{k,\n  author = {Jason Wei and Wang, "
+                                                  "Xuezhi},\n}")
+
+
+ZOTERO_ARXIV_ORDER = """@online{rafailovDirectPreferenceOptimization2023,
+  title = {Direct {{Preference Optimization}}: {{Your Language Model}} Is {{Secretly}} a {{Reward Model}}},
+  author = {Rafailov, Rafael and Sharma, Archit and Mitchell, Eric and Ermon, Stefano and Manning, Christopher D. and Finn, Chelsea},
+  date = {2023-05-29},
+  eprint = {2305.18290},
+  eprinttype = {arXiv},
+  pubstate = {prepublished}
+}
+"""
+
+
+@pytest.mark.parametrize("how", ["verify --fix", "upgrade"])
+def test_an_author_list_the_record_orders_otherwise_keeps_the_users_name_order(
+        server, tmp_path, needs_dblp, how):
+    """The NeurIPS record of DPO orders Manning before Ermon: the upgraded field says so in
+    Zotero's "Family, Given"; upgrade's report shows the value it writes."""
+    from conftest import upgraded
+
+    text = _fixed(how, server, tmp_path, ZOTERO_ARXIV_ORDER)
+    assert "\n  author = {Rafailov, Rafael and Sharma, Archit and Mitchell, Eric and Manning, " \
+           "Christopher D. and Ermon, Stefano and Finn, Chelsea},\n" in text
+    if how == "upgrade":
+        (tmp_path / "again").mkdir()
+        result, _out = upgraded(server, tmp_path / "again", ZOTERO_ARXIV_ORDER)
+        [shown] = [c.new for r in result.changed for c in r.changes if c.name == "author"]
+        assert f"  author = {{{shown}}},\n" in text
