@@ -283,7 +283,7 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
     from llm4anno_bib.model import venue_label
 
     rows = [(e.key, str(e.year or ""), venue_label(e)[:20], e.title)
-            for e in chosen]
+            for e in chosen.as_read()]  # a paper's year and venue: its proceedings' too
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
     for row in rows:
         _echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])

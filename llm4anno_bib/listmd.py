@@ -38,7 +38,8 @@ _LABEL = re.compile(r"\[(?P<label>[^\[\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
 _BOLD_LINK = re.compile(r"\[\*\*(?P<title>(?:[^\]*\\]|\\.)++)\*\*\]\((?P<url>[^)\s]++)\)(?P<rest>.*+)")
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>(?:[^*]|\*(?![*\s]))++)\*\*(?P<rest>.*+)")  # "C*-algebra"
-_BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&@-]{0,60}?[ \t]\d{4})[ \t.]*")  # "DPFM@ICLR 2024"
+# (a workshop's too: "DPFM@ICLR 2024")
+_BOLD_LABEL = re.compile(r"(?P<label>[A-Za-z][\w .&@-]{0,60}?[ \t]\d{4})[ \t.]*")
 _EMPHASIS = re.compile(r"(?<![*\w])[*_](?P<text>[^*_\[\]()]{1,80}+)[*_](?![*\w])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ANCHOR_ONLY = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")
@@ -723,7 +724,8 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
-    body, said_last = _label_after_links(_label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip())))
+    body = _label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip()))
+    body, said_last = _label_after_links(body)
     read = _read_body(body, number, section)
     if said_last and isinstance(read, ListItem) and not read.label:
         return replace(read, label=said_last)
@@ -742,8 +744,8 @@ def _label_after_links(body: str) -> tuple[str, str | None]:
 
 
 # what follows a link's ")" to the end: a separator and words in brackets or none
-_AFTER_LAST_LINK = re.compile(r"\)[ \t]*+[-–—,|·]?[ \t]*+[(\[]?(?P<label>[^()\[\]]{2,40}+)[)\]]?"
-                              r"[ \t.]*+$")
+_AFTER_LAST_LINK = re.compile(r"\)[ \t]*+[-–—,|·]?[ \t]*+[(\[]?(?P<label>[^()\[\]]{2,40}+)"
+                              r"[)\]]?[ \t.]*+$")
 
 
 def _read_body(body: str, number: int, section: str
@@ -1036,9 +1038,9 @@ def _link_label(text: str) -> _Listed | None:
                    cited.group("second") is None)
 
 
-_CITATION_TEXT = re.compile(r"(?P<first>[A-Z][\w'-]{1,30}+)(?:[ \t]+et[ \t]+al\.?|[ \t]+(?:and|&)[ \t]+"
-                            r"(?P<second>[A-Z][\w'-]{1,30}+))[ \t]*+,?[ \t]*+\(?(?P<year>(?:19|20)\d\d)"
-                            r"[a-z]?\)?")
+_CITATION_TEXT = re.compile(r"(?P<first>[A-Z][\w'-]{1,30}+)(?:[ \t]+et[ \t]+al\.?|"
+                            r"[ \t]+(?:and|&)[ \t]+(?P<second>[A-Z][\w'-]{1,30}+))[ \t]*+,?[ \t]*+"
+                            r"\(?(?P<year>(?:19|20)\d\d)[a-z]?\)?")
 
 
 def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -1093,14 +1095,13 @@ _BOLD_WORDS = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_]{8,300}+)(?P=mark)")
 # before the conference's name, never read as that conference alone
 _HELD_AT = r"(?:[A-Za-z][A-Za-z0-9&*-]{1,20}+[ \t]?@[ \t]?)?"
 # "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
-_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)(?:[ \t]++(?P<year>"
-                         r"(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)"
+                         r"(?:[ \t]++(?P<year>(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
-_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(*_`]))\(?[*_`]{0,2}(?P<label>"
-                             + _HELD_AT +
-                             r"(?:[A-Z]|arX)"
-                             r"[A-Za-z&-]{1,20}+(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+))"
-                             r"{0,3}?(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_`]{0,2}\)?[.,;]?"
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(*_`]))\(?[*_`]{0,2}"
+                             r"(?P<label>" + _HELD_AT + r"(?:[A-Z]|arX)[A-Za-z&-]{1,20}+"
+                             r"(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+)){0,3}?"
+                             r"(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_`]{0,2}\)?[.,;]?"
                              r"[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis)
 
 
@@ -1430,6 +1431,7 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
     return title[:-1].rstrip() if title.endswith(".") else title
 
 
+# a pictograph marking a bullet ("📝 **Title**"): before its shape is read
 _LEADING_PICTOGRAPHS = re.compile(r"^[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]++[ \t]*+")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
 _EDGE_PICTOGRAPHS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+|"

@@ -482,19 +482,20 @@ def with_inherited(entries: Sequence[Entry]) -> list[Entry]:
     ('Proc. of ICML 2021', 2021, False)
     """
     by_key = {entry.key.lower(): entry for entry in reversed(entries)}  # the first wins
-    read = []
-    for entry in entries:
-        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
-        if parent is None or parent is entry:
-            read.append(entry)
-            continue
-        given = {name: parent.fields[name] for name in _INHERITED
-                 if parent.fields.get(name) and not entry.fields.get(name)}
-        if not any(given.get(n) or entry.fields.get(n) for n in _VENUES) and \
-                parent.fields.get("title"):
-            given["booktitle"] = parent.fields["title"]
-        read.append(entry.replace(**given) if given else entry)
-    return read
+    return [inherited_from(entry, by_key.get(entry.fields.get("crossref", "").strip().lower()))
+            for entry in entries]
+
+
+def inherited_from(entry: Entry, parent: Entry | None) -> Entry:
+    """``entry`` with what its ``crossref`` ``parent`` gives it (see ``with_inherited``)."""
+    if parent is None or parent is entry:
+        return entry
+    given = {name: parent.fields[name] for name in _INHERITED
+             if parent.fields.get(name) and not entry.fields.get(name)}
+    if not any(given.get(n) or entry.fields.get(n) for n in _VENUES) and \
+            parent.fields.get("title"):
+        given["booktitle"] = parent.fields["title"]
+    return entry.replace(**given) if given else entry
 
 
 _ACRONYMS = (
@@ -1022,11 +1023,34 @@ class Library:
             if not isinstance(search, str):
                 raise TypeError(f"search takes a string of words, not {type(search).__name__}")
             tests.append(lambda e: e.matches(search=search))
-        # no filter: the same entries, none built to be tested (an export of them all)
-        chosen = [e for e in self._entries if all(test(e) for test in tests)] if tests else \
-            self._entries
+        # no filter: the same entries, none built to be tested (an export of them all); each
+        # tested as BibTeX reads it (a paper's year and venue may be its crossref parent's)
+        chosen = [e for e in self._entries if all(test(self._as_read(e)) for test in tests)] \
+            if tests else self._entries
         return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
                        self.intro, whole=self)
+
+    def as_read(self) -> Library:
+        """These works as BibTeX and Biber read them: a paper citing its proceedings by
+        ``crossref`` (DBLP's "with crossref" exports) with the year, venue and publisher
+        the proceedings give it. The same library where no entry has a ``crossref``.
+
+        >>> paper = Entry.from_fields("p", "inproceedings", {"title": "T", "crossref": "c"})
+        >>> proceedings = Entry.from_fields("c", "proceedings", {"title": "Proc. of ICML 2021",
+        ...                                                      "year": "2021"})
+        >>> Library([paper, proceedings]).filter(keys="p").as_read()["p"].year
+        2021
+        """
+        read = [self._as_read(entry) for entry in self._entries]
+        if all(new is old for new, old in zip(read, self._entries)):
+            return self
+        return Library(read, self._tree, self._corrections, self.survey_key, self.path,
+                       self.intro, whole=self)
+
+    def _as_read(self, entry: Entry) -> Entry:
+        """``entry`` with what its ``crossref`` parent in the whole library gives it."""
+        parent = entry.fields.get("crossref", "").strip()
+        return inherited_from(entry, self._whole.get(parent)) if parent else entry
 
     def _wanted_keys(self, category: str | Category | Iterable[str | Category] | None,
                      keys: str | Iterable[str] | None) -> set[str] | None:

@@ -77,6 +77,7 @@ def library_stats(library: Library) -> Stats:
     categories = library.categories()
     tops = tuple(c for c in categories if c.depth == 0)
     top_of = _top_of_each_work(library, categories)
+    library = library.as_read()  # a paper's year and venue may be its crossref parent's
     years = Counter(_year(e) for e in library)
     venues = Counter(venue_label(e) or "(no venue)" for e in library)
     per_year: dict[int | str, Counter[str]] = {}

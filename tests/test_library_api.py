@@ -394,3 +394,54 @@ def test_the_old_parameter_name_path_still_works_for_one_release(tmp_path):
         llm4anno_bib.verify(refs, path=refs)
     with pytest.raises(TypeError, match="needs file"):
         llm4anno_bib.upgrade()
+
+
+WITH_CROSSREF = """@inproceedings{DBLP:conf/nips/Wei0SBIXCLZ22,
+  author    = {Jason Wei and Xuezhi Wang},
+  title     = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  crossref  = {DBLP:conf/nips/2022},
+  pages     = {1--10}
+}
+
+@inproceedings{other2023,
+  author    = {Ann Other},
+  title     = {Another Paper on Things},
+  booktitle = {ICLR},
+  year      = {2023}
+}
+
+@proceedings{DBLP:conf/nips/2022,
+  editor    = {Sanmi Koyejo},
+  title     = {Advances in Neural Information Processing Systems 35: Annual Conference on
+               Neural Information Processing Systems 2022, NeurIPS 2022},
+  year      = {2022},
+  publisher = {Curran Associates}
+}
+"""
+
+
+def test_a_paper_citing_its_proceedings_by_crossref_is_queried_as_bibtex_reads_it(tmp_path):
+    """DBLP's "with crossref" exports give a paper's year and venue in its proceedings
+    alone: ``filter(year=2022)`` missed the paper, ``list`` showed it with no year or venue,
+    ``stats`` counted it under no year."""
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "dblp.bib"
+    path.write_text(WITH_CROSSREF, encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    paper = "DBLP:conf/nips/Wei0SBIXCLZ22"
+    assert [e.key for e in library.filter(year=2022)] == [paper, "DBLP:conf/nips/2022"]
+    assert [e.key for e in library.filter(venue="NeurIPS")][:1] == [paper]
+    assert library[paper].year is None  # the entry itself as written: saving keeps it so
+    read = library.filter(keys=paper).as_read()[paper]
+    assert (read.year, read.fields["publisher"], read.fields["pages"]) == (
+        2022, "Curran Associates", "1--10")
+    assert dict(library.stats().by_year) == {2022: 2, 2023: 1}
+    plain = llm4anno_bib.load(path).filter(keys="other2023")
+    assert plain.as_read() is plain  # nothing to inherit: the same library
+    listed = CliRunner().invoke(app, ["list", "--library", str(path), "--year", "2022"])
+    assert listed.exit_code == 0
+    [row] = [line for line in listed.stdout.splitlines() if line.startswith(paper)]
+    assert row.split()[1:3] == ["2022", "NeurIPS"]
