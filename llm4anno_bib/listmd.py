@@ -955,7 +955,9 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
 
 def _declared_kind(text: str, url: str) -> str:
     words = _EDGE_PICTOGRAPHS.sub("", text).strip(" *_").lower()
-    return _KIND_WORDS.get(words, words) if words else _kind_of_host(url.strip())
+    if not words or words not in _KIND_WORDS and _kind_of_host(url.strip()) == "paper":
+        return _kind_of_host(url.strip())  # "[[Semantic Scholar]](url)": a paper's page
+    return _KIND_WORDS.get(words, words)
 
 
 def _bold_title_item(title: str, rest: str, number: int, section: str
@@ -1399,8 +1401,13 @@ _FIELD_KINDS = {
 def _is_generic(text: str) -> bool:
     """Whether a link's text says what the link is ("PDF", "Code") or where it goes (an
     arXiv id, a DOI, the URL itself) rather than the paper's title."""
+    words = _WORD.findall(text.lower())
     return not text or text.lower().strip(" []") in _GENERIC or \
-        _IDENTIFIER_TEXT.fullmatch(text.strip()) is not None
+        _IDENTIFIER_TEXT.fullmatch(text.strip()) is not None or \
+        0 < len(words) <= 4 and all(word in _GENERIC for word in words)  # "OpenReview paper"
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 # a link's text that is an identifier or an address: "arXiv:2201.11903", "10.18653/v1/...",
@@ -1615,12 +1622,22 @@ def render_list(library: Library) -> str:
 
 
 def parse_label(label: str | None) -> tuple[str | None, int | None]:
-    """Split a list label into venue and year: ``'NAACL-HLT 2022' -> ('NAACL', 2022)``."""
+    """Split a list label into venue and year; a date names no venue.
+
+    >>> parse_label("NAACL-HLT 2022"), parse_label("2023/05"), parse_label("arXiv 2023.05")
+    (('NAACL', 2022), (None, 2023), ('arXiv', 2023))
+    """
     if not label:
         return None, None
     text = label.strip()
-    year = int(text[-4:]) if text[-4:].isdigit() and text[-4:].isascii() else None
-    venue = (text[:-4] if year is not None else text).rstrip() or None
+    dated = _DATE_AT_END.search(text)
+    if dated is None:
+        return text or None, None
+    venue, year = text[:dated.start()].rstrip() or None, int(dated.group("year"))
     if venue and "@" not in venue:  # "Auto-RL@ICML" is one venue's name
         venue = venue.split("-")[0]
     return venue, year
+
+
+# the year or date a label ends with ("ACL 2023", "2023/05", "2023.05.12"): the venue before it
+_DATE_AT_END = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)(?:[./-]\d{1,2}){0,2}$")

@@ -1040,3 +1040,37 @@ def test_a_workshop_paper_cited_from_the_list_alone_names_its_workshop(tmp_path)
                       "Yifan Zhang.* DPFM@ICLR 2024.\n", encoding="utf-8")
     (entry,) = _imported(listed, tmp_path, offline=True).library
     assert (entry.fields.get("howpublished"), entry.year) == ("DPFM@ICLR", 2024)
+
+
+@pytest.mark.parametrize("label", ["2023/05", "2023.05", "2023-05-12"])
+def test_a_date_label_gives_the_year_and_names_no_venue(tmp_path, label):
+    """``[2023/05] Title``, a date where other lists write a venue: it was written as the
+    work's venue (``howpublished = {2023/05}``), and "2023-05-12" as the venue "2023"."""
+    listed = tmp_path / "list.md"
+    listed.write_text(f"# L\n## Reasoning\n- [{label}] **Tree of Thoughts: Deliberate Problem "
+                      "Solving with Large Language Models** *Shunyu Yao, Dian Yu.* [[paper]]("
+                      "https://arxiv.org/abs/2305.10601)\n", encoding="utf-8")
+    (entry,) = _imported(listed, tmp_path, offline=True).library
+    assert entry.year == 2023 and entry.fields.get("eprint") == "2305.10601"
+    assert entry.fields.get("howpublished") == "arXiv preprint arXiv:2305.10601"
+
+
+def test_a_link_named_by_generic_words_or_a_paper_pages_site_is_the_paper_link():
+    """"[OpenReview paper](url)" before the title was taken for the title; the seed's shape
+    with "[[Semantic Scholar]](url)" kept the word as the link's kind, so the entry had no
+    link and its list line none either."""
+    document = parse_list(
+        "## S\n- [OpenReview paper](https://openreview.net/forum?id=yzkSU5zdwD) **Scaling "
+        "Instruction-Finetuned Language Models**, JMLR 2024\n"
+        "- Scaling Instruction-Finetuned Language Models [arXiv PDF](https://arxiv.org/pdf/"
+        "2210.11416)\n"
+        "- Scaling Laws for Neural Language Models [[Semantic Scholar]](https://www.semantic"
+        "scholar.org/paper/e6c561d02500b2596a230b341a8eb8b921ca5bf2)\n"
+        "- [ACL 2023] Some Paper Title Here [[Video]](https://www.youtube.com/watch?v=x) "
+        "[[pdf]](https://arxiv.org/abs/2210.11416)\n")
+    openreview, arxiv, scholar, video = document.items
+    assert (openreview.title, openreview.label) == (
+        "Scaling Instruction-Finetuned Language Models", "JMLR 2024")
+    assert arxiv.title == "Scaling Instruction-Finetuned Language Models"
+    assert scholar.paper_link and "semanticscholar.org" in scholar.paper_link
+    assert video.links[0][0] == "video" and video.paper_link == "https://arxiv.org/abs/2210.11416"
