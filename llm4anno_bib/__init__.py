@@ -218,7 +218,7 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
         offline: bool = False, lock_timeout: float = 300.0,
         on_wait: Callable[[str], None] | None = None,
         path: str | os.PathLike[str] | None = None) -> AddResult:
-    """Add a work (arXiv id or URL, ACL Anthology id, DOI) to the library file in
+    """Add a work (arXiv id or URL, ACL Anthology id, DOI, DBLP record) to the library file in
     ``category`` and write it atomically; a work already there gains the category instead.
 
     ``library`` (the file; ``path``, its old name, is deprecated) defaults to ``./library.bib``; ``sources`` to the real services through the

@@ -72,6 +72,8 @@ def _fetch(kind: str, value: str, sources: Sources) -> tuple[ArxivRecord | None,
         return records[value], None
     if kind == "acl":
         return None, sources.acl.fetch_bib(value)
+    if kind == "dblp":
+        return None, sources.dblp.fetch_bib(value)
     record = sources.acl.find_by_doi(value) or sources.dblp.find_by_doi(value) or \
         sources.crossref.work(value)
     if record is None:

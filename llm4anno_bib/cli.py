@@ -457,7 +457,7 @@ def _connect(cache_dir: Optional[Path], offline: bool) -> Sources:
 
 @command(cls=_Command)
 def add(identifier: Annotated[str, typer.Argument(
-            metavar="ID", help="arXiv id or URL, ACL Anthology id, or DOI.")],
+            metavar="ID", help="arXiv id or URL, ACL Anthology id, DOI, or DBLP record.")],
         category: Annotated[list[str], typer.Option(
             "--category", "-c", metavar="NAME", help="Category of the work (repeatable).")],
         library: WorkingLibraryOption = None, offline: OfflineOption = False,
@@ -474,8 +474,11 @@ def add(identifier: Annotated[str, typer.Argument(
         _echo(f"near miss (not applied): {line}", err=True)
     entry = result.entry
     if result.added:
-        _echo(f"added {entry.key}: {entry.title} ({entry.venue or entry.entry_type} "
-              f"{entry.year or ''})".rstrip(), err=True)
+        from llm4anno_bib.model import venue_label
+
+        where = " ".join(str(part) for part in (venue_label(entry) or entry.entry_type,
+                                                entry.year) if part)
+        _echo(f"added {entry.key}: {entry.title} ({where})", err=True)
     elif result.new_categories:
         _echo(f"already there as {entry.key} (same {result.matched_by}); added to "
               f"{', '.join(result.new_categories)}", err=True)

@@ -27,7 +27,7 @@ __all__ = ["ARXIV_DOI_PREFIX", "ARXIV_ID", "IDENTITY_LABELS", "MONTH_MACROS", "P
            "is_arxiv_doi", "is_arxiv_id", "is_bibtex_key", "is_dblp_key", "is_doi", "is_url",
            "month_name",
            "month_macro", "month_number", "normal_pages", "parse_anthology_id",
-           "parse_arxiv_id", "parse_doi", "parse_identifier", "project_url",
+           "parse_arxiv_id", "parse_dblp_key", "parse_doi", "parse_identifier", "project_url",
            "split_arxiv_version", "unescape_verbatim", "web_url"]
 
 # The kinds of identity two entries of one work can share, with what a message calls them.
@@ -344,8 +344,8 @@ def month_name(value: str) -> str | None:
 
 
 def parse_identifier(text: str) -> tuple[str, str]:
-    """What ``text`` names: ``("arxiv", id)``, ``("acl", id)`` or ``("doi", doi)``; a DOI
-    of an arXiv preprint or an Anthology paper names that.
+    """What ``text`` names: ``("arxiv", id)``, ``("acl", id)``, ``("doi", doi)`` or
+    ``("dblp", key)``; a DOI of an arXiv preprint or an Anthology paper names that.
 
     >>> parse_identifier("https://arxiv.org/abs/2201.11903v6")
     ('arxiv', '2201.11903')
@@ -368,10 +368,34 @@ def parse_identifier(text: str) -> tuple[str, str]:
     anthology_id = parse_anthology_id(value)
     if anthology_id:
         return "acl", anthology_id
+    dblp_key = parse_dblp_key(value)
+    if dblp_key:
+        return "dblp", dblp_key
     raise InvalidIdentifier(
         f"'{text}' is not an arXiv id or URL (2201.11903), an ACL Anthology id or URL "
-        "(2023.acl-long.304), a DOI (10.18653/v1/2023.acl-long.304) or a publisher's page "
-        "holding one (https://dl.acm.org/doi/10.1145/3560815).")
+        "(2023.acl-long.304), a DOI (10.18653/v1/2023.acl-long.304), a publisher's page "
+        "holding one (https://dl.acm.org/doi/10.1145/3560815) or a DBLP record "
+        "(https://dblp.org/rec/conf/nips/RafailovSMMEF23).")
+
+
+def parse_dblp_key(text: str) -> str | None:
+    """The DBLP key a record's page or BibTeX key names, or ``None``.
+
+    >>> parse_dblp_key("https://dblp.org/rec/conf/nips/RafailovSMMEF23.html")
+    'conf/nips/RafailovSMMEF23'
+    >>> parse_dblp_key("DBLP:journals/corr/abs-2305-18290"), parse_dblp_key("a/b")
+    ('journals/corr/abs-2305-18290', None)
+    """
+    found = _DBLP_PAGE.fullmatch(text.strip())
+    key = found.group("key") if found else None
+    return key if key is not None and is_dblp_key(key) else None
+
+
+# a record's page on DBLP or a mirror (".html", ".bib", ".xml", the old "/rec/bibtex/"), a
+# BibTeX key "DBLP:...", or a bare key of a publication's kind
+_DBLP_PAGE = re.compile(r"(?:https?://(?:www\.)?dblp(?:\.org|\.uni-trier\.de|\.dagstuhl\.de)"
+                        r"/rec/(?:bibtex/|bib[12]?/)?|DBLP:)?(?P<key>(?:conf|journals|books|series"
+                        r"|phd|reference|tr|ms)/[^\s?#]{1,200}?)(?:\.(?:html|bib|xml))?")
 
 
 def names_version_of_record(doi: str) -> bool:

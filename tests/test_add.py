@@ -38,6 +38,8 @@ def source_fields(entry) -> dict[str, str]:
     pytest.param("https://doi.org/10.18653/v1/2022.emnlp-main.801", "ye2022zerogen",
                  id="anthology-doi"),
     pytest.param("doi:10.1162/coli_a_00523", "lou2024large", id="journal-doi-in-the-anthology"),
+    pytest.param("https://dblp.org/rec/conf/iclr/SnellKSYL23.html", "snell2023offline",
+                 id="dblp-record-page"),
 ])
 @pytest.mark.slow
 def test_add_gives_the_entry_the_build_gives(server, tmp_path, library, needs_dblp,
@@ -104,6 +106,7 @@ def test_a_doi_dblp_knows_is_resolved_through_dblp(server, tmp_path, library, ne
     pytest.param("2099.acl-long.1", NotFound, "has no paper '2099.acl-long.1'",
                  id="anthology-id-unknown"),
     pytest.param("chain of thought", InvalidIdentifier, "is not an arXiv id", id="not-an-id"),
+    pytest.param("DBLP:conf/iclr/Nobody99", NotFound, "DBLP has no record", id="dblp-key-unknown"),
 ])
 def test_what_cannot_be_added_is_a_clear_error(server, tmp_path, library, identifier, error,
                                                message):
@@ -137,8 +140,14 @@ def test_parse_identifier_reads_the_forms_people_paste():
         ("acl", "2023.acl-long.304")
     assert parse_identifier("N19-1421") == ("acl", "N19-1421")
     assert parse_identifier(" 10.1162/coli_a_00523 ") == ("doi", "10.1162/coli_a_00523")
-    with pytest.raises(InvalidIdentifier):
-        parse_identifier("https://example.org/paper.pdf")
+    for written in ("https://dblp.org/rec/conf/nips/RafailovSMMEF23", "DBLP:conf/nips/"
+                    "RafailovSMMEF23", "conf/nips/RafailovSMMEF23.bib",
+                    "https://dblp.uni-trier.de/rec/bibtex/conf/nips/RafailovSMMEF23"):
+        assert parse_identifier(written) == ("dblp", "conf/nips/RafailovSMMEF23"), written
+    for not_an_id in ("https://example.org/paper.pdf", "homepages/w/JasonWei",
+                      "conf/nips/{x}", "https://dblp.org/pid/12/345.html"):
+        with pytest.raises(InvalidIdentifier):
+            parse_identifier(not_an_id)
 
 
 # -- writing through the API and the CLI --------------------------------------------------
@@ -170,7 +179,9 @@ def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dbl
     added = runner.invoke(app, ["add", "2201.11903", "-c", "chain-of-thought-prompting-cot",
                                 "--library", str(small_file)])
     assert added.exit_code == 0 and added.stdout == "wei2022chain\n"
-    assert "added wei2022chain" in added.stderr
+    # where and when, shortly: not the proceedings' long name with its year twice
+    assert "added wei2022chain: Chain-of-Thought Prompting Elicits Reasoning in Large Language " \
+        "Models (NeurIPS 2022)\n" in added.stderr
     again = runner.invoke(app, ["add", "2201.11903", "-c", "Surveys", "--library",
                                 str(small_file)])
     assert again.exit_code == 0 and "already there as wei2022chain" in again.stderr
