@@ -129,6 +129,7 @@ def parse_list(text: str) -> ListDocument:
     >>> item.title, item.label, item.paper_link
     ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
     """
+    text = _markdown_of(text)
     intro = _intro(text)
     text = _papers_of_field_lists(atx_headings(_blanks_collapsed(_without_comments(text))))
     sections: list[Category] = []
@@ -1514,6 +1515,49 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
                 opening = None
         position += len(line)
     return None
+
+
+def _markdown_of(text: str) -> str:
+    """A list's text as Markdown: a README.org (GitHub renders it too) as the Markdown it
+    stands for, any other as it is."""
+    return org_as_markdown(text) if _ORG_LINK.search(text) and "](" not in text else text
+
+
+def org_as_markdown(text: str) -> str:
+    """An Org-mode list as the Markdown it stands for, line for line (line numbers kept):
+    ``* Heading`` as ``## Heading`` (a level down: Org's title is ``#+TITLE:``, Markdown's
+    ``#``), its tags left out; ``[[url][text]]`` as ``[text](url)``; ``#+TITLE: T`` as ``# T``,
+    a source block as a fenced one, other ``#+`` settings as blank lines.
+
+    >>> print(org_as_markdown("#+TITLE: Papers\\n* Prompting  :llm:\\n- [[https://x.org/a][A]]"))
+    # Papers
+    ## Prompting
+    - [A](https://x.org/a)
+    """
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        heading = _ORG_HEADING.fullmatch(line.rstrip("\r"))
+        setting = _ORG_SETTING.match(line) if line.startswith("#+") else None
+        if heading is not None:
+            words = _ORG_TAGS.sub("", heading.group(2)).strip()
+            line = f"{'#' * min(len(heading.group(1)) + 1, 6)} {words}"
+        elif setting is not None:
+            name = setting.group(1).lower()
+            line = f"# {line[setting.end():].strip()}" if name == "title" else \
+                "```" if name in ("begin_src", "end_src", "begin_example", "end_example") \
+                else ""
+        lines[index] = _ORG_LINK.sub(_org_link, line)
+    return "\n".join(lines)
+
+
+_ORG_HEADING = re.compile(r"(\*{1,20}+)[ \t]++(.*+)")
+_ORG_TAGS = re.compile(r"(?<![ \t])[ \t]++(?::[\w@#%]{1,50}+){1,20}+:[ \t]*+$")  # ":llm:cot:"
+_ORG_SETTING = re.compile(r"#\+(\w{1,30}+):?")
+_ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\s]{1,2000}+)\](?:\[(?P<text>[^\[\]]{0,500}+)\])?\]")
+
+
+def _org_link(found: re.Match[str]) -> str:
+    return f"[{found.group('text') or found.group('url')}]({found.group('url')})"
 
 
 def atx_headings(text: str) -> str:

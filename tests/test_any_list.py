@@ -1074,3 +1074,39 @@ def test_a_link_named_by_generic_words_or_a_paper_pages_site_is_the_paper_link()
     assert arxiv.title == "Scaling Instruction-Finetuned Language Models"
     assert scholar.paper_link and "semanticscholar.org" in scholar.paper_link
     assert video.links[0][0] == "video" and video.paper_link == "https://arxiv.org/abs/2210.11416"
+
+
+ORG_LIST = """#+TITLE: Awesome Reasoning
+#+OPTIONS: toc:nil
+Papers on reasoning.
+* Prompting                                                   :llm:
+- [[https://arxiv.org/abs/2201.11903][Chain-of-Thought Prompting Elicits Reasoning in Large Language Models]] (NeurIPS 2022)
+** Self-Consistency
+- [[https://arxiv.org/abs/2203.11171][Self-Consistency Improves Chain of Thought Reasoning]], ICLR 2023
+  + [[https://github.com/a/b][code]]
+* Alignment
+- Direct Preference Optimization [[https://arxiv.org/abs/2305.18290][pdf]]
+#+BEGIN_SRC bibtex
+- [[https://arxiv.org/abs/2402.13446][A Citation Block, No Item]]
+#+END_SRC
+"""
+
+
+def test_an_org_mode_list_is_read_as_the_markdown_it_stands_for(tmp_path):
+    """A README.org read as nothing ("nothing in it reads as a list of papers", exit 1):
+    its ``*`` headings are the sections (their tags no part of the name), its
+    ``[[url][Title]]`` links the items', a source block none."""
+    document = parse_list(ORG_LIST)
+    assert [(c.slug, c.parent) for c in document.sections] == [
+        ("prompting", None), ("self-consistency", "prompting"), ("alignment", None)]
+    assert [(i.line, i.section, i.label, i.title, i.paper_link) for i in document.items] == [
+        (5, "prompting", "NeurIPS 2022", "Chain-of-Thought Prompting Elicits Reasoning in "
+         "Large Language Models", "https://arxiv.org/abs/2201.11903"),
+        (7, "self-consistency", "ICLR 2023", "Self-Consistency Improves Chain of Thought "
+         "Reasoning", "https://arxiv.org/abs/2203.11171"),
+        (10, "alignment", None, "Direct Preference Optimization",
+         "https://arxiv.org/abs/2305.18290")]
+    assert document.items[1].link("code") == "https://github.com/a/b"
+    listed = tmp_path / "README.org"
+    listed.write_text(ORG_LIST, encoding="utf-8")
+    assert len(_imported(listed, tmp_path, offline=True).library) == 3

@@ -183,6 +183,10 @@ def test_api_twin_renders_the_same(rendered):
                  id="questions"),
     pytest.param("## S\n- T [" + "Ab et al " * 10_000 + "2023](https://arxiv.org/abs/1)\n",
                  id="a-long-citation-link"),
+    pytest.param("* a" + " " * 100_000 + "b\n- [[https://arxiv.org/abs/1][T]]\n",
+                 id="org-heading-blanks"),
+    pytest.param("* " + " :a" * 30_000 + "b\n" + "[[https://x.org/a][" * 5_000 + "\n",
+                 id="org-tags-and-link-openings"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
