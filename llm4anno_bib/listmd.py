@@ -212,27 +212,39 @@ def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
     """The bullet standing for the paper whose title is line ``index`` and whose fields
     follow it (see ``_papers_of_field_lists``), and the index of the first line after
     them; ``None`` where the line is no such title."""
-    line = lines[index]
-    title, indent = _field_list_title(line)
-    linked = _LINKED_HEADING.fullmatch(line.strip()) if title is None and "](" in line \
-        else None
-    if linked is not None:  # "### [Title](url)" over "- Venue: ICLR 2023"
-        title, indent = _clean_title(linked.group("title")), -1
+    title, indent, linked = _title_over_fields(lines[index])
     if title is None:
         return None
+    title, said = _title_and_venue(title)  # "### Title (ICLR 2023)"
     fields, papers, end = _fields_under(lines, index, indent)
+    apart = indent < 0 and bool(fields) and not lines[index + 1].strip()  # after a blank line
     if linked is not None:
         if papers or not fields:
             return None  # a section's heading, or a paper's with nothing under it
-        fields["paper"] = f"[paper]({linked.group('url')})"
+        fields["paper"] = f"[paper]({linked})"
     elif indent < 0 and not fields and len(title.split()) >= 3:
         # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"
         fields, end = _links_under(lines, index)
     paper = _LINK.search(fields.get("paper", ""))
-    if indent >= 0 and (papers != 1 or not _is_generic(paper.group("text") if paper else "")):
+    if (indent >= 0 or apart) and (papers != 1 or not _is_generic(paper.group("text") if paper
+                                                                  else "")):
         return None  # a date's bullet over papers of their own ("- Paper: [Title](url)")
+    if said and "venue" not in fields and "year" not in fields:
+        fields["venue"] = said
     bullet = _field_list_bullet(title, fields)
     return None if bullet is None else (bullet, end)
+
+
+def _title_over_fields(line: str) -> tuple[str | None, int, str | None]:
+    """A paper's title on ``line`` over its fields (``_field_list_title``; a heading
+    linking it, ``### [Title](url)``, too), the indent of its bullet (-1 for a heading),
+    and the heading's link."""
+    title, indent = _field_list_title(line)
+    linked = _LINKED_HEADING.fullmatch(line.strip()) if title is None and "](" in line \
+        else None
+    if linked is None:
+        return title, indent, None
+    return _clean_title(linked.group("title")), -1, linked.group("url")
 
 
 def _fields_under(lines: list[str], index: int, indent: int
@@ -242,7 +254,13 @@ def _fields_under(lines: list[str], index: int, indent: int
     fields: dict[str, str] = {}
     papers = 0
     end = index + 1
-    while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip())) \
+    while indent < 0 and end < min(index + 3, len(lines)) and not lines[end].strip():
+        end += 1  # a blank line or two between a heading and its fields
+    if end > index + 1 and not (_FIELD_BULLET.fullmatch(lines[end].strip()) if end < len(lines)
+                                else None):
+        end = index + 1
+    while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip()) or (
+            _FIELD_LINE.fullmatch(lines[end].strip()) if indent < 0 else None)) \
             and len(lines[end]) - len(lines[end].lstrip()) > indent:
         name = field.group("name").strip().lower()
         kind = _FIELD_KINDS.get(name)
@@ -276,8 +294,8 @@ def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
         body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", bullet.group("body") if bullet
                                    else line)
         written = _written_links(body)
-        if not written and bullet is None:  # its authors' or venue's line
-            said.append(line)
+        if not written and bullet is None:  # its authors' or venue's line (quoted or not)
+            said.append(line.lstrip("> \t"))
             continue
         links = [(_link_kind(text, url), url) for text, url in written]
         left = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))).strip(" |·,;-–—")
@@ -336,6 +354,9 @@ _TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
 _FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
                            r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
+# the same on a line of its own under a paper's heading, its name in bold ("**Venue:** V")
+_FIELD_LINE = re.compile(r"(?:\*\*|__)(?P<name>[A-Za-z][A-Za-z ]{0,20}?)(?:\*\*|__)?[ \t]*+[:：]"
+                         r"[ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
 
 
 def _field_list_bullet(title: str, fields: Mapping[str, str]) -> str | None:

@@ -1110,3 +1110,38 @@ def test_an_org_mode_list_is_read_as_the_markdown_it_stands_for(tmp_path):
     listed = tmp_path / "README.org"
     listed.write_text(ORG_LIST, encoding="utf-8")
     assert len(_imported(listed, tmp_path, offline=True).library) == 3
+
+
+def test_a_paper_heading_over_quoted_or_bold_lines_or_fields_after_a_blank_is_one_item():
+    """Three shapes of a paper written as a heading: its authors and venue quoted (``> Jason
+    Wei, ...``: the quote's mark kept them from being read), its fields on bold lines of
+    their own (``**Venue:** ICLR 2023``: the heading became a section, its paper line an
+    item titled "Paper"), its venue after its title (``### Title (ICLR 2023)``); and
+    fields after a blank line. A section heading over papers of their own stays one."""
+    document = parse_list(
+        "## Reasoning\n"
+        "### Chain-of-Thought Prompting Elicits Reasoning in Large Language Models\n"
+        "> Jason Wei, Xuezhi Wang, Dale Schuurmans\n> NeurIPS 2022\n\n"
+        "[[Paper]](https://arxiv.org/abs/2201.11903) [[Code]](https://github.com/a/b)\n\n"
+        "### Self-Consistency Improves Chain of Thought Reasoning in Language Models\n"
+        "**Authors:** Xuezhi Wang, Jason Wei  \n**Venue:** ICLR 2023  \n"
+        "**Paper:** [arXiv](https://arxiv.org/abs/2203.11171)\n\n"
+        "#### ReAct: Synergizing Reasoning and Acting in Language Models (ICLR 2023)\n"
+        "[paper](https://arxiv.org/abs/2210.03629) | [code](https://github.com/ysymyth/ReAct)\n\n"
+        "### Toolformer: Language Models Can Teach Themselves to Use Tools\n\n"
+        "- **Authors**: Timo Schick, Jane Dwivedi-Yu\n"
+        "- **Paper**: [arXiv](https://arxiv.org/abs/2302.04761)\n\n"
+        "### Instruction Tuning Papers\n\n"
+        "- Paper: [Finetuned Language Models Are Zero-Shot Learners](https://arxiv.org/abs/"
+        "2109.01652)\n")
+    assert [(i.section, i.label, i.title, i.authors) for i in document.items] == [
+        ("reasoning", "NeurIPS 2022", "Chain-of-Thought Prompting Elicits Reasoning in Large "
+         "Language Models", ("Jason Wei", "Xuezhi Wang", "Dale Schuurmans")),
+        ("reasoning", "ICLR 2023", "Self-Consistency Improves Chain of Thought Reasoning in "
+         "Language Models", ("Xuezhi Wang", "Jason Wei")),
+        ("reasoning", "ICLR 2023", "ReAct: Synergizing Reasoning and Acting in Language Models",
+         ()),
+        ("reasoning", None, "Toolformer: Language Models Can Teach Themselves to Use Tools",
+         ("Timo Schick", "Jane Dwivedi-Yu")),
+        ("instruction-tuning-papers", None, "Finetuned Language Models Are Zero-Shot Learners",
+         ())]

@@ -187,6 +187,10 @@ def test_api_twin_renders_the_same(rendered):
                  id="org-heading-blanks"),
     pytest.param("* " + " :a" * 30_000 + "b\n" + "[[https://x.org/a][" * 5_000 + "\n",
                  id="org-tags-and-link-openings"),
+    pytest.param("## S\n### A Paper Title Here\n" + "**Venue:** x  \n" * 10_000,
+                 id="bold-field-lines"),
+    pytest.param("## S\n" + "### A Paper Title Here (ICLR 2023)\n\n- Code: x\n" * 5_000,
+                 id="headings-over-fields-after-blanks"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
