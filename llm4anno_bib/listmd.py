@@ -1638,7 +1638,8 @@ def item_label(entry: Entry) -> str | None:
     is not a paper (a project's own citation)."""
     acronym = venue_acronym(entry)
     said = entry.fields.get("howpublished", "")
-    if acronym == "arXiv" and said and "\\" not in said and not names_preprint(said):
+    if (acronym == "arXiv" or not acronym and entry.arxiv_id) and said and "\\" not in said \
+            and not names_preprint(said):
         # an item no source holds keeps the venue its list gave it (howpublished = {WWW})
         acronym = " ".join(latex_to_text(said).split())
     if not acronym or entry.year is None:

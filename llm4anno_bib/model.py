@@ -433,11 +433,12 @@ _ARTICLE_VENUES = ("journal", "journaltitle", "booktitle")
 def _venue_of(fields: Mapping[str, str], arxiv_id: str | None,
               entry_type: str) -> str | None:
     raw = venue_text(fields, entry_type)
-    if raw is None and arxiv_id:
-        return "arXiv"
     said = fields.get("howpublished", "").strip() if raw is None else ""
     if said and entry_type.lower() in _HOWPUBLISHED_TYPES and not _LINK_ONLY.fullmatch(said):
-        return "arXiv" if names_preprint(said) else latex_to_text(said)  # what BibTeX prints
+        # what BibTeX prints, before the arXiv id ("DPFM@ICLR" for a workshop's paper)
+        return "arXiv" if names_preprint(said) else latex_to_text(said)
+    if raw is None and arxiv_id:
+        return "arXiv"
     return latex_to_text(raw) if raw else None
 
 
@@ -1202,15 +1203,25 @@ def cites_preprint(entry: Entry) -> bool:
     ...     "article", booktitle="EMNLP", journal="ArXiv")
     (False, True)
     >>> cited("misc", howpublished="arXiv preprint arXiv:2201.11903"), cited(
-    ...     "misc", eprint="2201.11903")
-    (True, True)
+    ...     "misc", eprint="2201.11903"), cited("misc", howpublished="NeurIPS 2022",
+    ...                                          eprint="2201.11903")
+    (True, True, False)
     """
     fields = entry.fields
     printed = venue_text(fields, entry.entry_type)
     if printed is not None:
         return names_preprint(printed)
     said = " ".join(fields.get(n, "") for n in ("howpublished", "publisher"))
-    return names_preprint(said) or bool(arxiv_id_in(fields))
+    if names_preprint(said):
+        return True
+    # a @misc whose howpublished BibTeX prints names a meeting ("NeurIPS 2022") cites it,
+    # whatever arXiv id it keeps beside (a journal's name there is too often a word, as the
+    # journal lists' "Preprint" and "Technical Report", to be one)
+    known = venue_of(entry.venue) if entry.venue and entry.venue != "arXiv" else None
+    return (known is None or known.kind not in _MEETINGS) and bool(arxiv_id_in(fields))
+
+
+_MEETINGS = ("conference", "workshop", "findings")
 
 
 def unprinted_venue(entry: Entry) -> str:

@@ -81,3 +81,45 @@ def test_every_planted_venue_kind_is_found_and_no_valid_entry_flagged(server, tm
     assert flagged == []
     for kind in ("differs", "unknown"):
         assert found[kind] >= 0.95 * cases[kind], (kind, found[kind], cases[kind])
+
+
+HOWPUBLISHED = """@misc{cited_at_neurips,
+  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
+  howpublished = {NeurIPS 2022},
+  eprint = {2201.11903},
+  year = {2022}
+}
+
+@misc{cited_at_icml,
+  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
+  howpublished = {ICML 2022},
+  eprint = {2201.11903},
+  year = {2022}
+}
+
+@misc{a_preprint,
+  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
+  howpublished = {Preprint},
+  eprint = {2201.11903},
+  year = {2022}
+}
+"""
+
+
+def test_a_misc_entry_citing_a_venue_in_howpublished_cites_that_venue(server, tmp_path,
+                                                                      needs_dblp):
+    """BibTeX prints a @misc's howpublished: "NeurIPS 2022" beside an arXiv id was read as
+    a preprint ("cites the preprint", a false alarm), and a wrong venue written so as no
+    claim at all."""
+    path = tmp_path / "refs.bib"
+    path.write_text(HOWPUBLISHED, encoding="utf-8")
+    report = llm4anno_bib.verify(path, llm4anno_bib.Library([]), lookup=True,
+                                 sources=connect(server, tmp_path / "c"))
+    kinds = {e.key: sorted(f.kind for f in e.findings) for e in report.entries}
+    assert kinds == {"cited_at_neurips": [], "cited_at_icml": ["venue-differs"],
+                     "a_preprint": ["preprint-of-published"]}
+    library = llm4anno_bib.load(path)
+    assert [e.venue for e in library] == ["NeurIPS 2022", "ICML 2022", "Preprint"]
