@@ -83,30 +83,12 @@ def test_every_planted_venue_kind_is_found_and_no_valid_entry_flagged(server, tm
         assert found[kind] >= 0.95 * cases[kind], (kind, found[kind], cases[kind])
 
 
-HOWPUBLISHED = """@misc{cited_at_neurips,
-  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
-  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
-  howpublished = {NeurIPS 2022},
-  eprint = {2201.11903},
-  year = {2022}
-}
-
-@misc{cited_at_icml,
-  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
-  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
-  howpublished = {ICML 2022},
-  eprint = {2201.11903},
-  year = {2022}
-}
-
-@misc{a_preprint,
-  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
-  author = {Jason Wei and Xuezhi Wang and Dale Schuurmans and others},
-  howpublished = {Preprint},
-  eprint = {2201.11903},
-  year = {2022}
-}
-"""
+HOWPUBLISHED = "\n".join(
+    f"@misc{{{key},\n  title = {{Chain-of-Thought Prompting Elicits Reasoning in Large Language "
+    f"Models}},\n  author = {{Jason Wei and Xuezhi Wang and Dale Schuurmans and others}},\n"
+    f"  howpublished = {{{said}}},\n  eprint = {{2201.11903}},\n  year = {{2022}}\n}}\n"
+    for key, said in (("cited_at_neurips", "NeurIPS 2022"), ("cited_at_icml", "ICML 2022"),
+                      ("a_preprint", "Preprint")))
 
 
 def test_a_misc_entry_citing_a_venue_in_howpublished_cites_that_venue(server, tmp_path,
