@@ -417,6 +417,8 @@ def _venue_findings(entry: Entry, found: Found, preprint: Found | None,
     if claimed is not None and claimed.kind in _NO_CLAIM:
         return []  # a proceedings series (PMLR), a preprint server: no venue to compare
     if found.preprint:
+        if claimed is not None and claimed.kind == "workshop":
+            return []  # most workshops publish no proceedings: a preprint is all there is
         return _not_published(theirs or (claimed.acronym if claimed else written), found, asked,
                               acl=theirs in _ACL_VENUES)
     return venue_claims(written, (found.venue or "",

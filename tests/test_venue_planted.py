@@ -105,3 +105,22 @@ def test_a_misc_entry_citing_a_venue_in_howpublished_cites_that_venue(server, tm
                      "a_preprint": ["preprint-of-published"]}
     library = llm4anno_bib.load(path)
     assert [e.venue for e in library] == ["NeurIPS 2022", "ICML 2022", "Preprint"]
+
+
+def test_a_preprint_cited_at_a_workshop_is_no_claim_of_a_publication(server, tmp_path):
+    """Most workshops publish no proceedings (DBLP lists few of their papers): a work whose
+    only record is its preprint, cited at "ICLR 2023 Workshop on ..." or "TRL@ICLR 2023",
+    was "not-published"; cited at ICLR itself it still is."""
+    path = tmp_path / "refs.bib"
+    path.write_text("\n".join(
+        f"@inproceedings{{{key},\n  title = {{{{RAFT}}: Reward rAnked FineTuning for Generative "
+        f"Foundation Model Alignment}},\n  author = {{Hanze Dong and Wei Xiong and Deepanshu "
+        f"Goyal and others}},\n  booktitle = {{{venue}}},\n  year = {{2023}}\n}}\n"
+        for key, venue in (("at_a_workshop", "ICLR 2023 Workshop on Trustworthy and Reliable "
+                            "Large-Scale Machine Learning Models"),
+                           ("held_at", "TRL@ICLR 2023"), ("at_iclr", "ICLR 2023"))),
+        encoding="utf-8")
+    report = llm4anno_bib.verify(path, llm4anno_bib.Library([]), lookup=True,
+                                 sources=connect(server, tmp_path / "c"))
+    kinds = {e.key: [f.kind for f in e.findings] for e in report.entries}
+    assert kinds == {"at_a_workshop": [], "held_at": [], "at_iclr": ["not-published"]}
