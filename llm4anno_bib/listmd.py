@@ -943,7 +943,9 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
     if not _PAPER_HOSTS.search(url) and not (names and label):
         return (number, title, url)  # a repository, a dataset page: a paper only when the
         # item says who wrote it and where it appeared, as for any paper
-    return ListItem(number, section, _SPACED_AT.sub("@", label.group("label")) if label else None,
+    said = _with_workshop(_SPACED_AT.sub("@", label.group("label").rstrip(" \t.")), after,
+                          label.end("label")) if label else None
+    return ListItem(number, section, said,
                     title, (("pdf", url), *((k, u) for k, u in links if u != url and
                                             k in ("code", "data", "html"))), names, et_al)
 
@@ -1140,7 +1142,21 @@ def venue_year(text: str) -> str | None:
     if found is None:
         return None
     venue = _SPACED_AT.sub("@", found.group("venue"))
-    return f"{venue} {found.group('year') or _century(found.group('short'))}"
+    return _with_workshop(f"{venue} {found.group('year') or _century(found.group('short'))}",
+                          text, found.end())
+
+
+def _with_workshop(label: str, text: str, end: int) -> str:
+    """``label`` (``ICML 2023``), read at ``end`` of ``text``, as the workshop it is where
+    the text goes on to say so (``ICML 2023 Workshop``: ``ICML Workshop 2023``), never the
+    conference's main track."""
+    if "@" in label or not _WORKSHOP_AFTER.match(text, end):
+        return label
+    venue, _space, year = label.rpartition(" ")
+    return f"{venue} Workshop {year}"
+
+
+_WORKSHOP_AFTER = re.compile(r"[ \t]*+(?:[-–—:,][ \t]*+)?workshops?\b", re.I)
 
 
 _SPACED_AT = re.compile(r"[ \t]?@[ \t]?")
@@ -1692,13 +1708,19 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
 
     >>> parse_label("NAACL-HLT 2022"), parse_label("2023/05"), parse_label("arXiv 2023.05")
     (('NAACL', 2022), (None, 2023), ('arXiv', 2023))
+    >>> parse_label("NeurIPS 2023 Workshop on Robustness")
+    ('NeurIPS Workshop on Robustness', 2023)
     """
     if not label:
         return None, None
     text = label.strip()
     dated = _DATE_AT_END.search(text)
-    if dated is None:
-        return text or None, None
+    if dated is None:  # "NeurIPS 2023 Workshop on X": the venue with its year taken out
+        inside = _YEAR.search(text)
+        if inside is None:
+            return text or None, None
+        return " ".join((text[:inside.start()] + text[inside.end():]).split()), \
+            int(inside.group())
     venue, year = text[:dated.start()].rstrip() or None, int(dated.group("year"))
     if venue and "@" not in venue:  # "Auto-RL@ICML" is one venue's name
         venue = venue.split("-")[0]

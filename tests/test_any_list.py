@@ -881,6 +881,17 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     ("- [Is ChatGPT a Good NLG Evaluator? A Preliminary Study](https://arxiv.org/abs/2303.04048)"
      " (NewSum @ EMNLP 2023)", "Is ChatGPT a Good NLG Evaluator? A Preliminary Study",
      "NewSum@EMNLP 2023", (), False),
+    # a conference's workshop as the real lists write it ("ICML 2024 Workshop."): never the
+    # conference's main track
+    ("19. [**Associative Recurrent Memory Transformer.**](https://arxiv.org/abs/2407.04841) "
+     "_Ivan Rodkin, Yuri Kuratov._ ICML 2024 Workshop. [![GitHub Repo stars](https://img.shields"
+     ".io/github/stars/a/b)](https://github.com/a/b)", "Associative Recurrent Memory Transformer",
+     "ICML Workshop 2024", ("Ivan Rodkin", "Yuri Kuratov"), False),
+    ("- [Associative Recurrent Memory Transformer](https://arxiv.org/abs/2407.04841) (ICLR 2024 "
+     "Workshop)", "Associative Recurrent Memory Transformer", "ICLR Workshop 2024", (), False),
+    ("| [Associative Recurrent Memory Transformer](https://arxiv.org/abs/2407.04841) | ICML 2024 "
+     "Workshop on Memory |", "Associative Recurrent Memory Transformer", "ICML Workshop 2024", (),
+     False),
     # a link whose text is where or who, not the title
     ("- Is GPT-3 a Good Data Annotator? [ACL'23](https://arxiv.org/abs/2212.10450)",
      "Is GPT-3 a Good Data Annotator?", "ACL 2023", (), False),
@@ -1040,6 +1051,11 @@ def test_a_workshop_paper_cited_from_the_list_alone_names_its_workshop(tmp_path)
                       "Yifan Zhang.* DPFM@ICLR 2024.\n", encoding="utf-8")
     (entry,) = _imported(listed, tmp_path, offline=True).library
     assert (entry.fields.get("howpublished"), entry.year) == ("DPFM@ICLR", 2024)
+    listed.write_text("# L\n## Math\n- [NeurIPS 2023 Workshop on MATH-AI] Augmenting Math Word "
+                      "Problems via Iterative Question Composing. [[pdf]](https://arxiv.org/abs/"
+                      "2401.09003)\n", encoding="utf-8")
+    (entry,) = _imported(listed, tmp_path, offline=True).library
+    assert (entry.fields.get("howpublished"), entry.year) == ("NeurIPS Workshop on MATH-AI", 2023)
 
 
 @pytest.mark.parametrize("label", ["2023/05", "2023.05", "2023-05-12"])
