@@ -1142,21 +1142,28 @@ def venue_year(text: str) -> str | None:
     if found is None:
         return None
     venue = _SPACED_AT.sub("@", found.group("venue"))
+    if _FINDINGS_BEFORE.search(text[max(0, found.start() - 20):found.start()]):
+        venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
     return _with_workshop(f"{venue} {found.group('year') or _century(found.group('short'))}",
                           text, found.end())
 
 
 def _with_workshop(label: str, text: str, end: int) -> str:
-    """``label`` (``ICML 2023``), read at ``end`` of ``text``, as the workshop it is where
-    the text goes on to say so (``ICML 2023 Workshop``: ``ICML Workshop 2023``), never the
-    conference's main track."""
-    if "@" in label or not _WORKSHOP_AFTER.match(text, end):
+    """``label`` (``ICML 2023``), read at ``end`` of ``text``, as the workshop or Findings
+    it is where the text goes on to say so (``ICML 2023 Workshop``: ``ICML Workshop 2023``;
+    ``EMNLP 2023 (Findings)``: ``Findings of EMNLP 2023``), never the conference's main
+    track."""
+    track = _TRACK_AFTER.match(text, end) if "@" not in label else None
+    if track is None:
         return label
     venue, _space, year = label.rpartition(" ")
-    return f"{venue} Workshop {year}"
+    if track.group("track").lower().startswith("workshop"):
+        return f"{venue} Workshop {year}"
+    return label if venue.lower().startswith("findings") else f"Findings of {venue} {year}"
 
 
-_WORKSHOP_AFTER = re.compile(r"[ \t]*+(?:[-–—:,][ \t]*+)?workshops?\b", re.I)
+_FINDINGS_BEFORE = re.compile(r"\bfindings[ \t]++of[ \t]++(?:the[ \t]++)?$", re.I)
+_TRACK_AFTER = re.compile(r"[ \t]*+(?:[-–—:,(][ \t]*+)?(?P<track>workshops?|findings)\b", re.I)
 
 
 _SPACED_AT = re.compile(r"[ \t]?@[ \t]?")

@@ -892,6 +892,11 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     ("| [Associative Recurrent Memory Transformer](https://arxiv.org/abs/2407.04841) | ICML 2024 "
      "Workshop on Memory |", "Associative Recurrent Memory Transformer", "ICML Workshop 2024", (),
      False),
+    # a Findings paper, its volume before or after the conference: never the main track
+    ("- [Is GPT-3 a Good Data Annotator?](https://arxiv.org/abs/2212.10450) (EMNLP 2023 "
+     "Findings)", "Is GPT-3 a Good Data Annotator?", "Findings of EMNLP 2023", (), False),
+    ("| [Is GPT-3 a Good Data Annotator?](https://arxiv.org/abs/2212.10450) | Findings of the "
+     "ACL 2023 |", "Is GPT-3 a Good Data Annotator?", "Findings of ACL 2023", (), False),
     # a link whose text is where or who, not the title
     ("- Is GPT-3 a Good Data Annotator? [ACL'23](https://arxiv.org/abs/2212.10450)",
      "Is GPT-3 a Good Data Annotator?", "ACL 2023", (), False),
