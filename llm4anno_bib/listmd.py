@@ -943,11 +943,11 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
     if not _PAPER_HOSTS.search(url) and not (names and label):
         return (number, title, url)  # a repository, a dataset page: a paper only when the
         # item says who wrote it and where it appeared, as for any paper
-    said = _with_workshop(_SPACED_AT.sub("@", label.group("label").rstrip(" \t.")), after,
-                          label.end("label")) if label else None
-    return ListItem(number, section, said,
-                    title, (("pdf", url), *((k, u) for k, u in links if u != url and
-                                            k in ("code", "data", "html"))), names, et_al)
+    said = _with_track(_SPACED_AT.sub("@", label.group("label").rstrip(" \t.")), after,
+                       label.end("label")) if label else None
+    return ListItem(number, section, said, title,
+                    (("pdf", url), *((k, u) for k, u in links if u != url and
+                                     k in ("code", "data", "html"))), names, et_al)
 
 
 # "*Authors.*" or "_Authors._" after a bold title (underscores: lists that emphasise so)
@@ -1144,11 +1144,11 @@ def venue_year(text: str) -> str | None:
     venue = _SPACED_AT.sub("@", found.group("venue"))
     if _FINDINGS_BEFORE.search(text[max(0, found.start() - 20):found.start()]):
         venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
-    return _with_workshop(f"{venue} {found.group('year') or _century(found.group('short'))}",
-                          text, found.end())
+    return _with_track(f"{venue} {found.group('year') or _century(found.group('short'))}",
+                       text, found.end())
 
 
-def _with_workshop(label: str, text: str, end: int) -> str:
+def _with_track(label: str, text: str, end: int) -> str:
     """``label`` (``ICML 2023``), read at ``end`` of ``text``, as the workshop or Findings
     it is where the text goes on to say so (``ICML 2023 Workshop``: ``ICML Workshop 2023``;
     ``EMNLP 2023 (Findings)``: ``Findings of EMNLP 2023``), never the conference's main
