@@ -254,11 +254,11 @@ def _fields_under(lines: list[str], index: int, indent: int
     fields: dict[str, str] = {}
     papers = 0
     end = index + 1
-    while indent < 0 and end < min(index + 3, len(lines)) and not lines[end].strip():
-        end += 1  # a blank line or two between a heading and its fields
-    if end > index + 1 and not (_FIELD_BULLET.fullmatch(lines[end].strip()) if end < len(lines)
-                                else None):
-        end = index + 1
+    if indent < 0:  # a blank line or two between a heading and its field bullets
+        first = next((n for n in range(end, min(index + 4, len(lines))) if lines[n].strip()),
+                     None)
+        if first is not None and _FIELD_BULLET.fullmatch(lines[first].strip()):
+            end = first
     while end < len(lines) and (field := _FIELD_BULLET.fullmatch(lines[end].strip()) or (
             _FIELD_LINE.fullmatch(lines[end].strip()) if indent < 0 else None)) \
             and len(lines[end]) - len(lines[end].lstrip()) > indent:
@@ -833,7 +833,8 @@ def _is_label(text: str) -> bool:
 # "**ACL 2023**", "**[ACL 2023]**", "[**ACL 2023**]" (not "[**Title**](url)")
 _BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)\[?(?P<label>[^*_\[\]]{2,40}+)\]?"
                                r"(?:\*\*|__)(?(open)\](?!\())")
-_DATE_LABEL = re.compile(r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}")
+_DATE = r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}"  # "2023", "2023/05", "2023.05.12"
+_DATE_LABEL = re.compile(_DATE)
 # the field names of a bullet that lists its fields inline
 _INLINE_FIELD = re.compile(r"(?:^|(?<=[ \t]))(?:\*\*|__)(?P<name>title|authors?|venue|conference|"
                            r"year|link|paper|code|url)(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?",
@@ -979,9 +980,11 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
 
 def _declared_kind(text: str, url: str) -> str:
     words = _EDGE_PICTOGRAPHS.sub("", text).strip(" *_").lower()
-    if not words or words not in _KIND_WORDS and _kind_of_host(url.strip()) == "paper":
-        return _kind_of_host(url.strip())  # "[[Semantic Scholar]](url)": a paper's page
-    return _KIND_WORDS.get(words, words)
+    if words in _KIND_WORDS:
+        return _KIND_WORDS[words]
+    by_host = _kind_of_host(url.strip())
+    # a pictograph's kind is its host's; "[[Semantic Scholar]](url)" is a paper's page
+    return by_host if not words or by_host == "paper" else words
 
 
 def _bold_title_item(title: str, rest: str, number: int, section: str
@@ -1728,11 +1731,11 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
             return text or None, None
         return " ".join((text[:inside.start()] + text[inside.end():]).split()), \
             int(inside.group())
-    venue, year = text[:dated.start()].rstrip() or None, int(dated.group("year"))
+    venue, year = text[:dated.start()].rstrip() or None, int(dated.group()[:4])
     if venue and "@" not in venue:  # "Auto-RL@ICML" is one venue's name
         venue = venue.split("-")[0]
     return venue, year
 
 
 # the year or date a label ends with ("ACL 2023", "2023/05", "2023.05.12"): the venue before it
-_DATE_AT_END = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)(?:[./-]\d{1,2}){0,2}$")
+_DATE_AT_END = re.compile(r"(?<!\d)" + _DATE + "$")

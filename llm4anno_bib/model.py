@@ -1026,8 +1026,8 @@ class Library:
             tests.append(lambda e: e.matches(search=search))
         # no filter: the same entries, none built to be tested (an export of them all); each
         # tested as BibTeX reads it (a paper's year and venue may be its crossref parent's)
-        chosen = [e for e in self._entries if all(test(self._as_read(e)) for test in tests)] \
-            if tests else self._entries
+        chosen = [e for e, read in zip(self._entries, map(self._as_read, self._entries))
+                  if all(test(read) for test in tests)] if tests else self._entries
         return Library(chosen, self._tree, self._corrections, self.survey_key, self.path,
                        self.intro, whole=self)
 

@@ -176,9 +176,10 @@ def test_api_twin_renders_the_same(rendered):
                  * 5_000, id="linked-headings-over-fields"),
     pytest.param("## S\n- " + "A@" * 30_000 + "ICLR 2023 [x](https://arxiv.org/abs/1)\n",
                  id="held-at-marks"),
-    pytest.param("## S\n- " + "Ab Cd, " * 15_000 + '"A Title Of Words" [x](https://arxiv.org/abs/1)\n',
-                 id="names-before-a-quoted-title"),
-    pytest.param("## S\n- " + '"ab ' * 30_000 + "[x](https://arxiv.org/abs/1)\n", id="quote-openings"),
+    pytest.param("## S\n- " + "Ab Cd, " * 15_000 + '"A Title Of Words" [x](https://arxiv.org/'
+                 'abs/1)\n', id="names-before-a-quoted-title"),
+    pytest.param("## S\n- " + '"ab ' * 30_000 + "[x](https://arxiv.org/abs/1)\n",
+                 id="quote-openings"),
     pytest.param("## S\n- " + "Why? " * 20_000 + "ACL 2023 [x](https://arxiv.org/abs/1)\n",
                  id="questions"),
     pytest.param("## S\n- T [" + "Ab et al " * 10_000 + "2023](https://arxiv.org/abs/1)\n",
