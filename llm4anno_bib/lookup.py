@@ -43,7 +43,7 @@ from llm4anno_bib.model import (
     Entry, cites_preprint, unprinted_venue, venue_acronym, venue_key, venue_text,
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names
-from llm4anno_bib.venues import names_a_venue, squeezed, venue_of
+from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:
@@ -447,16 +447,17 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
     claimed = venue_of(written) if written else None
     if claimed is not None and claimed.kind in _NO_CLAIM:
         return []
-    published = next((v for v in map(venue_of, filter(None, recorded)) if v is not None), None)
+    published, joint = _recorded_venue(recorded)
     if published is None or published.kind in _NO_CLAIM:
         return []
-    shown = f"{published.acronym} {year or ''}".strip()
+    # a joint event by both its names ("LREC-COLING 2024"): either is the venue
+    shown = f"{'-'.join(v.acronym for v in joint) or published.acronym} {year or ''}".strip()
     if claimed is not None and claimed.kind == "workshop" and claimed.dblp is None and \
             claimed.acronym == "Workshop":
         if published.kind == "workshop":  # its own name, which need not say where it was held
             return []
         claimed = None  # a workshop of no venue the table knows: no venue known
-    if claimed is not None and not claimed.same_as(published):
+    if claimed is not None and not _one_venue(claimed, written, published, joint):
         return [Finding("venue", "venue-differs", written, shown, source,
                         f"the work appeared in {shown} ({published.name}), not "
                         f"{claimed.acronym} ({claimed.name})")]
@@ -468,6 +469,21 @@ def venue_claims(written: str, recorded: Sequence[str], year: int | None,
 
 
 _NO_CLAIM = ("series", "preprint")
+
+
+def _recorded_venue(recorded: Sequence[str]) -> tuple[Venue | None, tuple[Venue, ...]]:
+    """The venue of a record (the first of its texts the table knows) and, where the
+    record names a joint event, the venues it joins."""
+    published = next((v for v in map(venue_of, filter(None, recorded)) if v is not None), None)
+    return published, next((members for text in recorded if (members := joint_venues(text))),
+                           ())
+
+
+def _one_venue(claimed: Venue, written: str, published: Venue, joint: Sequence[Venue]) -> bool:
+    """Whether the venue claimed (as ``written``) is the one published, or one of a joint
+    event's (``joint``, the record's; or the claim's own: "LREC-COLING 2024")."""
+    return claimed.same_as(published) or any(claimed.same_as(v) for v in joint) or any(
+        member.same_as(published) for member in joint_venues(written))
 
 
 def _in_own_words(written: str, recorded: Sequence[str]) -> bool:

@@ -28,7 +28,8 @@ from typing import Any
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
-__all__ = ["VENUE_STYLES", "Venue", "names_a_venue", "names_preprint", "venue_of"]
+__all__ = ["VENUE_STYLES", "Venue", "joint_venues", "names_a_venue", "names_preprint",
+           "venue_of"]
 
 VENUE_STYLES = ("short", "full", "iso4")
 
@@ -165,6 +166,27 @@ def venue_of(text: str) -> Venue | None:
     return host
 
 
+def joint_venues(text: str) -> tuple[Venue, ...]:
+    """The conferences a joint event's name joins (``LREC-COLING 2024``, DBLP's
+    ``{LREC/COLING} 2024``, ``EMNLP-IJCNLP``), each of which it is; none for one venue.
+
+    >>> [v.acronym for v in joint_venues("Proceedings of LREC/COLING 2024, Torino")]
+    ['LREC', 'COLING']
+    """
+    if len(text) > MAX_VENUE_CHARS or not re.search(r"\w[-/]\w", text):
+        return ()
+    table = _table()
+    for joined in _JOINED.finditer(latex_to_text(text)):
+        members = [venue for part in re.split(r"[-/]", joined.group())
+                   if (venue := _acronym(part, table, False)) is not None]
+        if len(members) >= 2:
+            return tuple(members)
+    return ()
+
+
+_JOINED = re.compile(r"(?<![\w/-])[A-Za-z]{2,20}+(?:[-/][A-Za-z]{2,20}+){1,3}+(?![\w/-])")
+
+
 # an event held at a conference, as DBLP and lists name workshops ("BlackboxNLP@EMNLP",
 # "NewSum @ EMNLP 2023"); an address's "@" stands between words, not before a capital
 _HELD_AT = re.compile(r"(?<![\w.@-])(?P<event>[A-Za-z][A-Za-z0-9&*-]{1,30}+)[ \t]?@[ \t]?(?=[A-Z])")
@@ -214,13 +236,17 @@ def _acronym_in(plain: str, table: _Table, name_words: frozenset[str] = frozense
     organiser = None
     several = next((m for m in _several_word_acronyms().finditer(plain)
                     if not set(m.group().lower().split()) <= name_words), None)
-    for match in _WORD.finditer(plain):
+    words = list(_WORD.finditer(plain))
+    # a venue written as its acronym alone, in a reference manager's case ("Acl", "in
+    # Emnlp", "Naacl2016"): in other words, a capitalised word is a word
+    alone = sum(w.group().lower() not in _FILLER for w in words) == 1
+    for match in words:
         if several is not None and match.start() >= several.start():  # "USENIX Security"
             return table.acronyms[several.group()], organiser
         word = match.group()
         for part in (word, *word.split("-")):  # "EMNLP-IJCNLP": the first is the host
-            found = table.acronyms.get(part) or (table.acronyms.get(part.upper())
-                                                if sum(c.isupper() for c in part) >= 2 else None)
+            found = _acronym(part, table, alone) or _acronym(_GLUED_YEAR.sub("", part), table,
+                                                             alone)  # "EMNLP2014"
             if found is None or part.lower() in name_words:
                 continue
             if not _BEFORE_CONFERENCE.match(plain, match.end()):
@@ -228,6 +254,16 @@ def _acronym_in(plain: str, table: _Table, name_words: frozenset[str] = frozense
             organiser = organiser or found
             break
     return None, organiser
+
+
+def _acronym(word: str, table: _Table, alone: bool) -> Venue | None:
+    """The venue ``word`` is the acronym of, as written or in capitals where it has two
+    capitals at least (``NeurIPS``, not the word "Date") or stands ``alone``."""
+    return table.acronyms.get(word) or (table.acronyms.get(word.upper()) if alone or sum(
+        c.isupper() for c in word) >= 2 else None)
+
+
+_GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?:19|20)?\d\d$")
 
 
 @lru_cache(maxsize=1)
@@ -311,32 +347,51 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 class _Journals:
-    """The journals by squeezed full name or ISO 4 abbreviation: those of the conference
-    data (``given``) and the journal list's ``rows``, each row's ``Venue`` made when first
-    asked for (a run asks for a few of its 19,000: making them all was half the table's
-    cost). Of two rows with one key, a name with its acronym says the most, else the
-    first."""
+    """The journals by squeezed full name, ISO 4 abbreviation or acronym: those of the
+    conference data (``given``) and the journal list's ``rows``, each journal's ``Venue``
+    made when first asked for (a run asks for a few of its 19,000: making them all was half
+    the table's cost). A journal the list gives several rows (one per abbreviation) is one
+    ``Venue``, made of its row with an acronym (``... (JMLR)``), else its first; a journal
+    of the conference data (TACL, TMLR) keeps its acronym and stream, with the list's
+    abbreviation."""
 
     def __init__(self, given: dict[str, Venue], rows: list[list[str]]) -> None:
         self._given = given
         self._rows = rows
         self._row_of: dict[str, int] = {}
+        self._first: dict[str, int] = {}  # name key -> the row its Venue is made of
         self._made: dict[int, Venue] = {}
         for index, (written, _abbreviation, name_key, abbreviation_key) in enumerate(rows):
-            named = written.endswith(")") and _JOURNAL_ACRONYM.search(written) is not None
-            for key in (name_key, abbreviation_key):
-                if named or key not in self._row_of and key not in given:
+            acronym = _JOURNAL_ACRONYM.search(written) if written.endswith(")") else None
+            if acronym is not None or name_key not in self._first:
+                self._first[name_key] = index if acronym is not None else \
+                    self._first.get(name_key, index)
+            keys = [name_key, abbreviation_key]
+            if acronym is not None and acronym.group(1).isupper() and len(acronym.group(1)) > 2:
+                keys.append(acronym.group(1).lower())  # "JMLR" alone (a place is no acronym)
+            for key in keys:
+                if acronym is not None or key not in self._row_of and key not in given:
                     self._row_of[key] = index
 
     def get(self, key: str) -> Venue | None:
         index = self._row_of.get(key)
         if index is None:
-            return self._given.get(key)
+            given = self._given.get(key)
+            index = self._first.get(key) if given is not None and given.kind == "journal" \
+                else None
+            if index is None:
+                return given
+        return self._venue(self._first[self._rows[index][2]])
+
+    def _venue(self, index: int) -> Venue:
         if index not in self._made:
-            written, abbreviation, *_keys = self._rows[index]
+            written, abbreviation, name_key, _key = self._rows[index]
             acronym, name = journal_name(written)
-            self._made[index] = Venue(acronym or abbreviation, name, "journal",
-                                      abbreviation=abbreviation)
+            given = self._given.get(name_key)
+            self._made[index] = Venue(given.acronym, given.name, "journal", given.dblp,
+                                      abbreviation) if given is not None and \
+                given.kind == "journal" else Venue(acronym or abbreviation, name, "journal",
+                                                   abbreviation=abbreviation)
         return self._made[index]
 
 
@@ -356,10 +411,12 @@ def _table() -> _Table:
     names: dict[str, Venue] = {}
     journals: dict[str, Venue] = {}
     by_stream: dict[str, Venue] = {}
+    journal_streams: dict[str, Venue] = {}
     # each name comes with its key (``squeezed``), made by scripts/build_venues.py; the
     # exceptions first: a venue's newer name there ("The Web Conference") is the one written
     for acronym, name, kind, stream, key in data["exceptions"] + data["conferences"]:
-        known = by_stream.get(stream)  # (AsiaCCS and CCS share DBLP's conf/ccs)
+        # (AsiaCCS and CCS share DBLP's conf/ccs; PNAS has two names, one stream)
+        known = by_stream.get(stream) or journal_streams.get(stream)
         venue = known if known and known.acronym == acronym else Venue(acronym, name, kind,
                                                                         stream)
         if kind in ("conference", "workshop"):
@@ -370,6 +427,8 @@ def _table() -> _Table:
         else:
             acronyms.setdefault(acronym, venue)
             journals.setdefault(key, venue)
+            if stream:
+                journal_streams.setdefault(stream, venue)
     for stream, venue in by_stream.items():  # conf/kdd: "KDD" names SIGKDD, "NIPS" NeurIPS
         alias = stream.partition("/")[2].upper()
         # only a stream named by the acronym's letters, in order: conf/cloud is SoCC and
@@ -379,5 +438,12 @@ def _table() -> _Table:
     for stream, _name, key in data["proceedings"]:
         if stream in by_stream:
             names.setdefault(key, by_stream[stream])
-    return _Table(acronyms, names, _Journals(journals, data["journals"]),
+    listed = _Journals(journals, data["journals"])
+    # a journal of the exceptions by any of its names or its acronym ("TACL", PNAS's shorter
+    # name) as its full name is known: with the list's abbreviation
+    for spellings in (journals, acronyms):
+        for written, venue in spellings.items():
+            if venue.kind == "journal":
+                spellings[written] = listed.get(squeezed(venue.name)) or venue
+    return _Table(acronyms, names, listed,
                   next(v for v in acronyms.values() if v.kind == "preprint"))

@@ -43,6 +43,26 @@ EXCEPTIONS = [
      "conf/hcomp"),
     ("FAccT", "ACM Conference on Fairness, Accountability, and Transparency", "conference",
      "conf/fat"),
+    # venues of the ACL Anthology that NLP bibliographies cite, in neither data set
+    # (ccf-deadlines names LREC only in LREC-COLING, under COLING)
+    ("TACL", "Transactions of the Association for Computational Linguistics", "journal",
+     "journals/tacl"),
+    ("LREC", "International Conference on Language Resources and Evaluation", "conference",
+     "conf/lrec"),
+    ("WMT", "Conference on Machine Translation", "conference", "conf/wmt"),
+    ("SemEval", "International Workshop on Semantic Evaluation", "workshop", "conf/semeval"),
+    # general-science journals the field publishes in: JabRef lists PNAS only under its
+    # long name, which Crossref does not write, and Nature only as "Nature, London"
+    ("PNAS", "Proceedings of the National Academy of Sciences of the United States of America",
+     "journal", "journals/pnas"),
+    ("PNAS", "Proceedings of the National Academy of Sciences", "journal", "journals/pnas"),
+    ("Nature", "Nature", "journal", "journals/nature"),
+]
+# (full name, abbreviation): the abbreviations DBLP writes for journals JabRef's lists lack
+JOURNAL_SPELLINGS = [
+    ("Transactions of the Association for Computational Linguistics",
+     "Trans. Assoc. Comput. Linguistics"),
+    ("Transactions on Machine Learning Research", "Trans. Mach. Learn. Res."),
 ]
 ATTRIBUTION = (
     "Conferences: ccf-deadlines (https://github.com/ccfddl/ccf-deadlines, commit "
@@ -73,13 +93,19 @@ def conferences(folder: Path) -> list[list[str | None]]:
 
 
 def journals(folder: Path) -> list[list[str]]:
-    found = {}
+    """Each journal's name with each of its abbreviations, in the lists' order: the lists
+    give one journal several rows ("Proc. Nat. Acad. Sci. U.S.A.", DBLP's "Proc. Natl.
+    Acad. Sci. USA", "PNAS"), each a spelling to know it by; the first is how it is
+    written."""
+    found: dict[str, list[str]] = {name: [short] for name, short in JOURNAL_SPELLINGS}
     for path in sorted(folder.glob("journal_abbreviations_*.csv")):
         with path.open(encoding="utf-8", newline="") as stream:
             for row in csv.reader(stream):
                 if len(row) >= 2 and row[0].strip() and row[1].strip():
-                    found.setdefault(row[0].strip(), row[1].strip())
-    return [[name, abbreviation] for name, abbreviation in sorted(found.items())]
+                    shorts = found.setdefault(row[0].strip(), [])
+                    if row[1].strip() not in shorts:
+                        shorts.append(row[1].strip())
+    return [[name, short] for name in sorted(found) for short in found[name]]
 
 
 def proceedings(folder: Path) -> list[list[str]]:
