@@ -21,7 +21,7 @@ from llm4anno_bib._text import latex_to_text, shortened, strip_controls
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 from llm4anno_bib.names import listed_names
-from llm4anno_bib.venues import names_preprint
+from llm4anno_bib.venues import names_preprint, venue_of
 
 SURVEY_LINK = "<!-- llm4anno-bib: survey link -->"
 SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
@@ -908,9 +908,15 @@ _HTML_CELL_START = re.compile(r"<t[dh](?:\s[^<>]{0,300}+)?>", re.I)
 def _html_as_markdown(line: str) -> str:
     """An HTML line as the Markdown it stands for: links as ``[text](url)``, line breaks and
     other tags as spaces (``<td><a href="u">Title</a><br><img ...></td>``)."""
-    linked = _HTML_ANCHOR.sub(lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]"
-                                        f"({_href(m.group('url'))})", line)
-    return " ".join(_HTML_TAG.sub(" ", linked).split())
+    return " ".join(_HTML_TAG.sub(" ", _html_links_as_markdown(line)).split())
+
+
+def _html_links_as_markdown(text: str) -> str:
+    """``text`` with its HTML links as Markdown links (``[text](url)``), the rest as it is."""
+    if "<" not in text:
+        return text
+    return _HTML_ANCHOR.sub(lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]"
+                                      f"({_href(m.group('url'))})", text)
 
 
 def _href(value: str) -> str:
@@ -1075,7 +1081,8 @@ _CITATION_TEXT = re.compile(r"(?P<first>[A-Z][\w'-]{1,30}+)(?:[ \t]+et[ \t]+al\.
 def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
     """``| [Title](url) | 03-2025 |``: the paper link's text (or the row's longest plain
     cell) is the title, the first year in another cell the year."""
-    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    # a cell may link in HTML ("<a href="u">Title</a>"), as lists mixing both write it
+    cells = [_html_links_as_markdown(cell).strip() for cell in line.strip("|").split("|")]
     links: list[tuple[str, str]] = [link for cell in cells
                                     for link in _LINK.findall(_IMAGE.sub("", cell))]
     if not links:
@@ -1091,10 +1098,23 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if not title:
         return None
     others = [text for text in plain if text != title]
-    label = next(filter(None, map(venue_year, others)), None) or next(
-        (found.group() for text in others if (found := _YEAR.search(text))), None)
+    label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
     return ListItem(number, section, label, title, _paper_first(paper[1], links),
                     *_row_authors(cells, title, others))
+
+
+def _venue_and_year_cells(cells: list[str]) -> str | None:
+    """The label of a row that writes its venue and year in cells of their own (``| ACL |
+    2023 |``, ``| 2023.03 | ... | PNAS |``): a cell that is a venue's name alone (one the
+    venue table knows) and the first year; the year alone where no cell names a venue."""
+    year = next((found.group() for text in cells if (found := _YEAR.search(text))), None)
+    # (a table's columns are a few: each cell asked of the venue table is a scan of it)
+    venue = next((text for text in cells[:_VENUE_COLUMNS] if 1 < len(text) <= 40
+                  and not _YEAR.search(text) and venue_of(text) is not None), None)
+    return f"{venue} {year}" if venue and year else year
+
+
+_VENUE_COLUMNS = 12
 
 
 def _row_authors(cells: list[str], title: str, others: list[str]
@@ -1123,9 +1143,13 @@ _BOLD_WORDS = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_]{8,300}+)(?P=mark)")
 # a workshop held at a conference as the field writes it, "DPFM@ICLR", "NewSum @ EMNLP":
 # before the conference's name, never read as that conference alone
 _HELD_AT = r"(?:[A-Za-z][A-Za-z0-9&*-]{1,20}+[ \t]?@[ \t]?)?"
-# "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year
-_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)"
-                         r"(?:[ \t]++(?P<year>(?:19|20)\d\d)|['’](?P<short>\d\d))(?![\d'’])")
+# "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year; emphasised, the
+# year may follow in parentheses ("*Findings of EMNLP* (2021)", "*ICLR*, 2023"), the
+# Findings before it taken with it
+_VENUE_YEAR = re.compile(r"(?<![^\W_])(?<!-)(?P<findings>[*_]{0,2}+Findings[ \t]++of[ \t]++(?:the[ \t]++)?)?"
+                         r"(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)"
+                         r"(?:(?:[*_]{1,2}+,?[ \t]++\(?|[ \t]++)(?P<year>(?:19|20)\d\d)\)?|"
+                         r"['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
 _TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(*_`]))\(?[*_`]{0,2}"
                              r"(?P<label>" + _HELD_AT + r"(?:[A-Z]|arX)[A-Za-z&-]{1,20}+"
@@ -1145,7 +1169,11 @@ def venue_year(text: str) -> str | None:
     if found is None:
         return None
     venue = _SPACED_AT.sub("@", found.group("venue"))
-    if _FINDINGS_BEFORE.search(text[max(0, found.start() - 20):found.start()]):
+    host = _HOST_BEFORE.search(text, 0, found.start()) if venue.lower() == "findings" else None
+    if host is not None:  # "EMNLP Findings 2021"
+        venue = f"Findings of {host.group('host')}"
+    elif found.group("findings") or _FINDINGS_BEFORE.search(
+            text[max(0, found.start() - 20):found.start()]):
         venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
     return _with_track(f"{venue} {found.group('year') or _century(found.group('short'))}",
                        text, found.end())
@@ -1165,6 +1193,8 @@ def _with_track(label: str, text: str, end: int) -> str:
     return label if venue.lower().startswith("findings") else f"Findings of {venue} {year}"
 
 
+# the conference a "Findings" is of, written before it ("EMNLP Findings 2021")
+_HOST_BEFORE = re.compile(r"(?<![\w-])(?P<host>[A-Z][A-Za-z&-]{1,20}+)[ \t]++$")
 _FINDINGS_BEFORE = re.compile(r"\bfindings[ \t]++of[ \t]++(?:the[ \t]++)?$", re.I)
 _TRACK_AFTER = re.compile(r"[ \t]*+(?:[-–—:,(][ \t]*+)?(?P<track>workshops?|findings)\b", re.I)
 

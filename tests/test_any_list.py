@@ -855,9 +855,10 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
      "**Link**: [arXiv](https://arxiv.org/abs/1909.08593)", "Fine-Tuning Language Models from "
      "Human Preferences", "arXiv 2019", (), False),
     # a table row: the bold words of the cell are the title, its second line the authors
+    # (the venue and year in cells of their own)
     ("| **Fine-Tuning Language Models from Human Preferences** <br> Daniel M. Ziegler et al. "
      "| arXiv | 2019 | [Paper](https://arxiv.org/abs/1909.08593) |",
-     "Fine-Tuning Language Models from Human Preferences", "2019", ("Daniel M. Ziegler",),
+     "Fine-Tuning Language Models from Human Preferences", "arXiv 2019", ("Daniel M. Ziegler",),
      True),
     # a venue emphasised with its year: the year once
     ("1. **Self-Consistency Improves Chain of Thought Reasoning**. Xuezhi Wang, Jason Wei. "
@@ -915,6 +916,27 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
     ("- B. Ding, C. Qin, L. Liu, \"Is GPT-3 a Good Data Annotator?,\" in Proc. ACL 2023. "
      "[paper](https://arxiv.org/abs/2212.10450)", "Is GPT-3 a Good Data Annotator?", "ACL 2023",
      ("B. Ding", "C. Qin", "L. Liu"), False),
+    # a venue emphasised, its year in parentheses or after a comma, after the authors;
+    # Findings written after its conference ("Findings 2021" and "2021" before, the
+    # authors lost)
+    ("- [Want To Reduce Labeling Cost? GPT-3 Can Help](https://arxiv.org/abs/2108.13487) - "
+     "Shuohang Wang, Yang Liu, *Findings of EMNLP* (2021)",
+     "Want To Reduce Labeling Cost? GPT-3 Can Help", "Findings of EMNLP 2021",
+     ("Shuohang Wang", "Yang Liu"), False),
+    ("- *Want To Reduce Labeling Cost? GPT-3 Can Help*, EMNLP Findings 2021. "
+     "[[PDF](https://arxiv.org/abs/2108.13487)]", "Want To Reduce Labeling Cost? GPT-3 Can Help",
+     "Findings of EMNLP 2021", (), False),
+    ("- [Self-Instruct: Aligning Language Models with Self-Generated Instructions](https://"
+     "arxiv.org/abs/2212.10560) Yizhong Wang, Yeganeh Kordi et al. *ACL*, 2023",
+     "Self-Instruct: Aligning Language Models with Self-Generated Instructions", "ACL 2023",
+     ("Yizhong Wang", "Yeganeh Kordi"), True),
+    # a table giving the venue and the year cells of their own ("2023" before), a link in
+    # HTML in a Markdown table (the row unread before)
+    ("| Is GPT-3 a Good Data Annotator? | ACL | 2023 | [link](https://arxiv.org/abs/"
+     "2212.10450) |", "Is GPT-3 a Good Data Annotator?", "ACL 2023", (), False),
+    ("| 2023.03 | <a href=\"https://arxiv.org/abs/2303.15056\">ChatGPT Outperforms "
+     "Crowd-Workers for Text-Annotation Tasks</a> | PNAS |",
+     "ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks", "PNAS 2023", (), False),
 ])
 def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
         line, title, label, authors, et_al):

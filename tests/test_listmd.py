@@ -192,6 +192,12 @@ def test_api_twin_renders_the_same(rendered):
                  id="bold-field-lines"),
     pytest.param("## S\n" + "### A Paper Title Here (ICLR 2023)\n\n- Code: x\n" * 5_000,
                  id="headings-over-fields-after-blanks"),
+    pytest.param("## S\n- T [x](https://arxiv.org/abs/1) " + "*Findings of the " * 10_000 +
+                 "ACL* (2023)\n", id="findings-openings"),
+    pytest.param("## S\n- T [x](https://arxiv.org/abs/1) " + "Ab* (" * 20_000 + "2023\n",
+                 id="emphasis-closings-before-a-year"),
+    pytest.param("## S\n| T | " + "Ab | " * 20_000 + "2023 | [x](https://arxiv.org/abs/1) "
+                 "| <a href=\"" + "a" * 50_000 + "\n", id="venue-cells-and-an-open-anchor"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
