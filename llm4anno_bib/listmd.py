@@ -131,7 +131,8 @@ def parse_list(text: str) -> ListDocument:
     """
     text = _markdown_of(text)
     intro = _intro(text)
-    text = _papers_of_field_lists(atx_headings(_blanks_collapsed(_without_comments(text))))
+    text = _papers_of_field_lists(atx_headings(_blanks_collapsed(_inline_references(
+        _without_comments(text)))))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -1558,6 +1559,50 @@ def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:
     return text[:end], links[::-1]
 
 
+def _inline_references(text: str) -> str:
+    """``text`` with its reference-style links written inline, as CommonMark reads them:
+    ``[Title][ding2023]``, ``[Title][]`` and ``[ding2023]`` with ``[ding2023]: url "T"``
+    defined on a line of its own (labels without case or extra spaces; the first
+    definition wins) become ``[Title](url)``, each definition's line left blank (line
+    numbers kept). A bracket no definition names is left as it is (a ``[ACL 2023]`` label);
+    a definition in a code block is none."""
+    if "]:" not in text:
+        return text
+    lines = text.split("\n")
+    fenced = _fenced_lines(text)
+    defined: dict[str, str] = {}
+    for number, line in enumerate(lines):
+        found = _REFERENCE_DEFINITION.fullmatch(line) if number + 1 not in fenced else None
+        if found is not None:
+            defined.setdefault(_reference_label(found.group("label")), found.group("url"))
+            lines[number] = ""
+    if not defined:
+        return text
+
+    def inline(link: re.Match[str]) -> str:
+        label = link.group("label")
+        url = defined.get(_reference_label(label or link.group("text")))
+        if url is None:
+            return link.group()
+        # (parentheses written as they are escaped: an inline link's address ends at one)
+        return f"[{link.group('text')}]({url.replace('(', '%28').replace(')', '%29')})"
+
+    return "\n".join(line if number + 1 in fenced else _REFERENCE_LINK.sub(inline, line)
+                     for number, line in enumerate(lines))
+
+
+def _reference_label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?P<label>[^\[\]]{1,200}+)\]:[ \t]*+<?(?P<url>[^\s<>]{1,2000}+)>?"
+                                   r"(?:[ \t]++(?:\"[^\"]*+\"|'[^']*+'|\([^()]*+\)))?[ \t]*+")
+# "[text][label]", "[text][]", "[label]" (text holding one level of brackets: "[[paper]][1]");
+# never an inline link's text, nor an image's
+_REFERENCE_LINK = re.compile(r"(?<![\]\\!])\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*+\])++)\]"
+                             r"(?:\[(?P<label>[^\[\]\n]{0,200}+)\])?(?![(:\[])")
+
+
 def _without_comments(text: str) -> str:
     """``text`` with each HTML comment replaced by its line breaks (line numbers kept)."""
     out: list[str] = []
@@ -1597,7 +1642,12 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
 def _markdown_of(text: str) -> str:
     """A list's text as Markdown: a README.org (GitHub renders it too) as the Markdown it
     stands for, any other as it is."""
-    return org_as_markdown(text) if _ORG_LINK.search(text) and "](" not in text else text
+    markdown = "](" in text or _DEFINES_A_REFERENCE.search(text)  # "[1]: https://..."
+    return org_as_markdown(text) if _ORG_LINK.search(text) and not markdown else text
+
+
+_DEFINES_A_REFERENCE = re.compile(r"^ {0,3}\[[^\[\]\n]{1,200}+\]:[ \t]*+<?[A-Za-z][\w+.-]{0,20}+:",
+                                  re.M)
 
 
 def org_as_markdown(text: str) -> str:

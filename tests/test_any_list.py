@@ -1188,3 +1188,58 @@ def test_a_paper_heading_over_quoted_or_bold_lines_or_fields_after_a_blank_is_on
          ("Timo Schick", "Jane Dwivedi-Yu")),
         ("instruction-tuning-papers", None, "Finetuned Language Models Are Zero-Shot Learners",
          ())]
+
+
+def test_reference_style_links_are_the_links_they_name():
+    """``[Title][ding2023]`` with ``[ding2023]: url`` defined below (CommonMark's reference
+    links): the title was read as the label and "[ding2023]" as the title, with no link;
+    ``[[paper]][si]`` was read as Org-mode and its links refused."""
+    document = parse_list(
+        "## Papers\n\n"
+        "- [Is GPT-3 a Good Data Annotator?][Ding2023] (ACL 2023)\n"
+        "- [AnnoLLM: Making Large Language Models to Be Better Crowdsourced Annotators][] - "
+        "NAACL 2024\n"
+        "- **Self-Instruct: Aligning Language Models with Self-Generated Instructions** "
+        "[[paper]][si] [[code]][si code]\n"
+        "- [Want To Reduce Labeling Cost? GPT-3 Can Help] [ACL 2023]\n"
+        "- [Chain of Thought Prompting][wiki]\n"
+        "\n```\n[si]: https://example.org/not-a-definition\n```\n\n"
+        "[ding2023]: https://arxiv.org/abs/2212.10450\n"
+        "[annollm: making large language models to be better  crowdsourced annotators]: "
+        "<https://arxiv.org/abs/2303.16854> \"AnnoLLM\"\n"
+        "  [SI]: https://arxiv.org/abs/2212.10560 'Self-Instruct'\n"
+        "[si]: https://arxiv.org/abs/9999.99999\n"
+        "[si code]: https://github.com/yizhongw/self-instruct\n"
+        "[want to reduce labeling cost? gpt-3 can help]: https://arxiv.org/abs/2108.13487\n"
+        "[wiki]: https://arxiv.org/abs/2201.11903#a_(b)\n")
+    read = {item.title: (item.label, item.links, item.line) for item in document.items}
+    assert read == {
+        "Is GPT-3 a Good Data Annotator?": (
+            "ACL 2023", (("pdf", "https://arxiv.org/abs/2212.10450"),), 3),
+        "AnnoLLM: Making Large Language Models to Be Better Crowdsourced Annotators": (
+            "NAACL 2024", (("pdf", "https://arxiv.org/abs/2303.16854"),), 4),
+        # the first definition of a label wins; labels compare without case
+        "Self-Instruct: Aligning Language Models with Self-Generated Instructions": (
+            None, (("pdf", "https://arxiv.org/abs/2212.10560"),
+                   ("code", "https://github.com/yizhongw/self-instruct")), 5),
+        # a shortcut reference, then a bracket no definition names: a label
+        "Want To Reduce Labeling Cost? GPT-3 Can Help": (
+            "ACL 2023", (("pdf", "https://arxiv.org/abs/2108.13487"),), 6),
+        "Chain of Thought Prompting": (
+            None, (("pdf", "https://arxiv.org/abs/2201.11903#a_%28b%29"),), 7),
+    }
+    assert document.refused == ()
+
+
+def test_a_reference_definition_is_checked_as_every_link_is():
+    """A definition's address becomes the item's link only through the same grammar as an
+    inline one: braces, a backslash or another scheme refuse it."""
+    hostile = "https://arxiv.org/abs/2201.11903},note={\\input{/etc/hostname}}"
+    document = parse_list(f"## Papers\n- [On Things That Matter][1] [[code]][2]\n\n"
+                          f"[1]: {hostile}\n[2]: file:///etc/passwd\n")
+    assert document.items == ()
+    assert [(line, url) for line, url, _why in document.refused] == [
+        (2, hostile), (2, "file:///etc/passwd")]
+    inline = parse_list(f"## Papers\n- [On Things That Matter]({hostile}) "
+                        "[[code]](file:///etc/passwd)\n")
+    assert document.refused == inline.refused

@@ -198,6 +198,8 @@ def test_api_twin_renders_the_same(rendered):
                  id="emphasis-closings-before-a-year"),
     pytest.param("## S\n| T | " + "Ab | " * 20_000 + "2023 | [x](https://arxiv.org/abs/1) "
                  "| <a href=\"" + "a" * 50_000 + "\n", id="venue-cells-and-an-open-anchor"),
+    pytest.param("## S\n- [x" + "[a]" * 30_000 + "\n" + "[a]: https://arxiv.org/abs/1\n" * 3_000,
+                 id="reference-links-unclosed"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
