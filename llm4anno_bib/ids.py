@@ -197,12 +197,35 @@ def doi_of_link(url: str) -> str | None:
     '10.1002/asi.24750'
     >>> doi_of_link("https://www.frontiersin.org/articles/10.3389/frai.2023.01234/full")
     '10.3389/frai.2023.01234'
+    >>> doi_of_link("https://www.nature.com/articles/s41586-023-06291-2")
+    '10.1038/s41586-023-06291-2'
     >>> doi_of_link("https://arxiv.org/pdf/2305.08845.pdf") is None
     True
     """
     page = _DOI_PAGE.fullmatch(url.strip())
     found = page.group(1) if page else parse_doi(url) if _DOI_URL.match(url.strip()) else None
+    if page is None and found is None:
+        found = _doi_of_article_page(url.strip())
     return found if found is not None and is_doi(found) else None
+
+
+def _doi_of_article_page(url: str) -> str | None:
+    """The DOI of a page that names its article without a DOI's folder: Nature Portfolio's
+    article ids are the DOI's suffix under 10.1038 (``nature.com/articles/s41586-023-06291-2``
+    is ``10.1038/s41586-023-06291-2``); bioRxiv's and medRxiv's pages add the version
+    (``.../10.1101/2023.01.01.123456v1.full.pdf``) to a DOI that has none."""
+    nature = _NATURE_ARTICLE.fullmatch(url)
+    if nature is not None:
+        return f"10.1038/{nature.group(1)}"
+    preprint = _RXIV_PAGE.fullmatch(url)
+    return preprint.group(1) if preprint is not None else None
+
+
+_NATURE_ARTICLE = re.compile(r"https?://(?:www\.)?nature\.com/articles/([a-z][a-z0-9-]{4,60}+)"
+                             r"(?:\.pdf)?/?(?:[?#].*)?", re.I)
+_RXIV_PAGE = re.compile(r"https?://(?:www\.)?(?:bio|med)rxiv\.org/content/(?:early/[\d/]{10}/)?"
+                        r"(10\.1101/\d{4}\.\d\d\.\d\d\.\d{5,8}+)(?:v\d{1,3}+)?"
+                        r"(?:\.full|\.abstract|\.full\.pdf|\.full-text)?/?(?:[?#].*)?", re.I)
 
 
 def parse_anthology_id(text: str) -> str | None:

@@ -83,12 +83,21 @@ def test_identity_keys_are_normalised_and_labelled():
     ("doi:10.1145/3442188.3445922.", ("doi", "10.1145/3442188.3445922")),
     ("10.1145/ABC.Def", ("doi", "10.1145/ABC.Def")),  # sources are asked as it is written
     ("N19-1421", ("acl", "N19-1421")),
+    # pages naming their article without a "/doi/" folder (each was no identifier)
+    ("https://www.nature.com/articles/s41586-023-06291-2", ("doi", "10.1038/s41586-023-06291-2")),
+    ("https://www.nature.com/articles/nature14539.pdf", ("doi", "10.1038/nature14539")),
+    ("https://www.biorxiv.org/content/10.1101/2023.01.01.123456v1", ("doi",
+                                                                    "10.1101/2023.01.01.123456")),
+    ("https://www.medrxiv.org/content/10.1101/2020.04.27.20081737v2.full.pdf",
+     ("doi", "10.1101/2020.04.27.20081737")),
 ])
 def test_an_identifier_a_user_types_is_read(text, expected):
     assert parse_identifier(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "hello", "10.1000/a},note={x", "arXiv:2213.00001"])
+@pytest.mark.parametrize("text", ["", "hello", "10.1000/a},note={x", "arXiv:2213.00001",
+                                  "https://www.nature.com/subjects/machine-learning",
+                                  "https://www.nature.com/articles/s41586},x={"])
 def test_what_is_no_identifier_is_refused(text):
     with pytest.raises(InvalidIdentifier):
         parse_identifier(text)
