@@ -131,8 +131,8 @@ def parse_list(text: str) -> ListDocument:
     """
     text = _markdown_of(text)
     intro = _intro(text)
-    text = _papers_of_field_lists(atx_headings(_blanks_collapsed(_inline_references(
-        _without_comments(text)))))
+    text = _papers_of_field_lists(_sections_from_level_one(atx_headings(_blanks_collapsed(
+        _inline_references(_without_comments(text))))))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -143,17 +143,14 @@ def parse_list(text: str) -> ListDocument:
     untitled = _Unlinked()
     unread: list[tuple[int, str, str]] = []
     fenced = _fenced_lines(text)
+    grouping = _group_titles(text, fenced)
+    grouped: set[str] = set()  # the sections group titles opened
     for number, raw in _logical_lines(text):
         line = raw.strip()
-        heading = _heading(line)
-        markdown = _HEADING.fullmatch(line) if heading is not None and sections else None
-        paper = _paper_heading(markdown.group(1), number, sections[-1].slug) \
-            if markdown else None
-        if paper is not None:  # "### 12. [Title](https://arxiv.org/pdf/...)": an item
-            items.append(paper)
+        if number in grouping and sections:  # "**Evaluation**" over its papers
+            _open_group(grouping[number], sections, parents, taken, grouped)
             continue
-        if heading is not None:
-            sections.append(_opened_section(*heading, parents, taken))
+        if _heading_read(line, number, sections, items, parents, taken):
             continue
         if not sections or number in fenced:  # (a list's template in a code block: no paper)
             continue
@@ -176,6 +173,89 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused), _still_unread(unread, items))
+
+
+def _sections_from_level_one(text: str) -> str:
+    """``text`` with each heading a level down where the list's sections are ``#``
+    headings (a paper listed under one: ``# Papers``, ``# Datasets``), so that they are
+    the top of its tree as ``##`` headings are in most lists; else ``text`` as it is."""
+    fenced = _fenced_lines(text)
+    level = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number in fenced:
+            continue
+        heading = _ANY_HEADING.match(line)
+        if heading is not None:
+            level = len(heading.group("marks") or "") or int(heading.group("level"))
+        elif level == 1 and _LINKING_LINE.match(line):
+            break
+    else:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if index + 1 not in fenced and _ANY_HEADING.match(line):
+            lines[index] = _HTML_LEVEL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
+                                           line) if line.lstrip().startswith("<") else f"#{line}"
+    return "\n".join(lines)
+
+
+# a Markdown or HTML heading at a line's start, with its level
+_ANY_HEADING = re.compile(r"(?:(?P<marks>#{1,6}+)[ \t]|[ \t]*+<h(?P<level>[1-6])[\s>])", re.I)
+_HTML_LEVEL = re.compile(r"(</?h)([1-5])(?=[\s>])", re.I)
+# an item or table row linking something: a paper listed under the heading above it
+_LINKING_LINE = re.compile(r"[ \t]*+(?:[-*+|]|\d{1,4}[.)])[^\n]*?\]\(https?://")
+
+
+def _open_group(name: str, sections: list[Category], parents: list[str],
+                taken: dict[str, int], grouped: set[str]) -> None:
+    """Open the section a group title (``_group_titles``) stands for: a level below the
+    last heading's section, beside the group before it (those ``grouped`` opened), within
+    the tree's three levels; a ``<details>`` block repeating its heading's name is that
+    section."""
+    depth = sections[-1].depth + (sections[-1].slug not in grouped)
+    if depth <= 2 and name.casefold() != sections[-1].heading.casefold():
+        sections.append(_opened_section(depth, name, parents, taken))
+        grouped.add(sections[-1].slug)
+
+
+def _heading_read(line: str, number: int, sections: list[Category], items: list[ListItem],
+                  parents: list[str], taken: dict[str, int]) -> bool:
+    """Whether ``line`` is a heading: a paper's (``### 12. [Title](url)``, added to
+    ``items``) or a section's (opened)."""
+    heading = _heading(line)
+    if heading is None:
+        return False
+    markdown = _HEADING.fullmatch(line) if sections else None
+    paper = _paper_heading(markdown.group(1), number, sections[-1].slug) if markdown else None
+    if paper is not None:
+        items.append(paper)
+    else:
+        sections.append(_opened_section(*heading, parents, taken))
+    return True
+
+
+def _group_titles(text: str, fenced: frozenset[int]) -> dict[int, str]:
+    """The lines that title a group of papers without being a heading, by number: bold
+    words alone on a line (``**Evaluation**``) or a ``<details>`` block's ``<summary>``,
+    with an item or table row next (within a blank line or two)."""
+    lines = text.split("\n")
+    found: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if index + 1 in fenced or line[:1] not in "*_<" or "](" in line:
+            continue
+        stripped = line.strip()
+        title = _BOLD_LINE.fullmatch(stripped) or _SUMMARY_LINE.fullmatch(stripped)
+        after = next((later for later in lines[index + 1:index + 4] if later.strip()), "")
+        if title is not None and (_BULLET.match(after.strip()) or after.lstrip()[:1] == "|"):
+            name = plain_heading(_HTML_TAG.sub(" ", title.group("text")))
+            if name:
+                found[index + 1] = name
+    return found
+
+
+_SUMMARY_LINE = re.compile(r"(?:<details(?:[ \t][^<>]{0,200}+)?>[ \t]*+)?"
+                           r"<summary(?:[ \t][^<>]{0,200}+)?>(?P<text>[^\n]{1,300}?)</summary>",
+                           re.I)
 
 
 def _opened_section(depth: int, heading: str, parents: list[str], taken: dict[str, int]
@@ -333,6 +413,9 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
     summary = _SUMMARY_TITLE.fullmatch(line.strip()) if "<" in line else None
     if summary is not None:  # a <details> block titled by the paper, its links inside
         return _clean_title(summary.group("title")), -1
+    bold = _BOLD_LINE.fullmatch(line.strip()) if line[:1] in "*_" else None
+    if bold is not None and len(bold.group("text").split()) >= 3:  # "**Title**" alone
+        return _clean_title(bold.group("text")), -1
     bullet = _BULLET.fullmatch(line.strip())
     if bullet is None or "://" in line:
         return None, 0
@@ -343,6 +426,9 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
     return title, len(line) - len(line.lstrip())
 
 
+# a line that is bold words alone, as lists title a paper or a group of them ("**Title**",
+# "__Evaluation__:")
+_BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\n]{2,300}+)(?P=mark)[ \t]*+:?")
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
 _LINKED_HEADING = re.compile(r"#{2,6}+[ \t]++\[(?P<title>[^\[\]]{8,300}+)\]"
                              r"\((?P<url>https?://[^()\s]{1,2000}+)\)[ \t]*+")

@@ -1243,3 +1243,60 @@ def test_a_reference_definition_is_checked_as_every_link_is():
     inline = parse_list(f"## Papers\n- [On Things That Matter]({hostile}) "
                         "[[code]](file:///etc/passwd)\n")
     assert document.refused == inline.refused
+
+
+def test_a_list_whose_sections_are_level_one_headings_keeps_every_paper():
+    """``# Papers`` / ``# Datasets`` as a list's sections: the papers under them were left
+    out (only a ``##`` opened a section), and with one ``##`` below, all but its own."""
+    document = parse_list(
+        "# Awesome Annotation\n\nA list.\n\n# Papers\n- [Paper A Title](https://arxiv.org/abs/"
+        "2201.11903)\n# Datasets\n- [Paper B Title](https://arxiv.org/abs/2212.10450)\n"
+        "## Synthetic\n- [Paper C Title](https://arxiv.org/abs/2212.10560)\n"
+        "<h1>Tools</h1>\n\n- [Paper D Title](https://arxiv.org/abs/2303.15056)\n")
+    assert [(s.slug, s.depth, s.parent) for s in document.sections] == [
+        ("papers", 0, None), ("datasets", 0, None), ("synthetic", 1, "datasets"),
+        ("tools", 0, None)]
+    assert [(i.title, i.section) for i in document.items] == [
+        ("Paper A Title", "papers"), ("Paper B Title", "datasets"),
+        ("Paper C Title", "synthetic"), ("Paper D Title", "tools")]
+    # a title over "##" sections is no section of its own, as before
+    usual = parse_list("# Awesome\n\n## Papers\n- [Paper A Title](https://arxiv.org/abs/"
+                       "2201.11903)\n")
+    assert [s.slug for s in usual.sections] == ["papers"]
+
+
+def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
+    """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
+    group of papers: its papers were filed under the heading above, the groups lost."""
+    document = parse_list(
+        "## Papers\n\n**Annotation with LLMs**\n\n"
+        "- [Is GPT-3 a Good Data Annotator?](https://arxiv.org/abs/2212.10450) ACL 2023\n\n"
+        "__Synthetic data:__\n"
+        "- [Self-Instruct: Aligning Language Models](https://arxiv.org/abs/2212.10560)\n\n"
+        "<details><summary><b>Evaluation</b></summary>\n\n"
+        "- [ChatGPT Outperforms Crowd-Workers](https://arxiv.org/abs/2303.15056) PNAS 2023\n"
+        "\n</details>\n\n## Surveys\n\n<details><summary>Surveys</summary>\n\n"
+        "- [A Survey of Annotation](https://arxiv.org/abs/2402.13446)\n</details>\n")
+    assert [(s.slug, s.depth, s.parent) for s in document.sections] == [
+        ("papers", 0, None), ("annotation-with-llms", 1, "papers"),
+        ("synthetic-data", 1, "papers"), ("evaluation", 1, "papers"), ("surveys", 0, None)]
+    assert [i.section for i in document.items] == [
+        "annotation-with-llms", "synthetic-data", "evaluation", "surveys"]
+
+
+def test_a_bold_line_over_its_links_is_one_paper():
+    """``**Title**`` alone on a line over ``- Paper: url`` / ``- Code: url`` or a line of
+    its links: one paper (nothing was read)."""
+    document = parse_list(
+        "## Papers\n\n**Self-Instruct: Aligning Language Models with Self-Generated "
+        "Instructions**\n- Paper: https://arxiv.org/abs/2212.10560\n"
+        "- Code: https://github.com/yizhongw/self-instruct\n\n"
+        "**AnnoLLM: Making LLMs Better Annotators**\n\n- [Paper](https://arxiv.org/abs/"
+        "2303.16854)\n")
+    assert [(i.title, i.links, i.section) for i in document.items] == [
+        ("Self-Instruct: Aligning Language Models with Self-Generated Instructions",
+         (("pdf", "https://arxiv.org/abs/2212.10560"),
+          ("code", "https://github.com/yizhongw/self-instruct")), "papers"),
+        ("AnnoLLM: Making LLMs Better Annotators",
+         (("pdf", "https://arxiv.org/abs/2303.16854"),), "papers")]
+    assert [s.slug for s in document.sections] == ["papers"]

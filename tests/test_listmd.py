@@ -200,6 +200,11 @@ def test_api_twin_renders_the_same(rendered):
                  "| <a href=\"" + "a" * 50_000 + "\n", id="venue-cells-and-an-open-anchor"),
     pytest.param("## S\n- [x" + "[a]" * 30_000 + "\n" + "[a]: https://arxiv.org/abs/1\n" * 3_000,
                  id="reference-links-unclosed"),
+    pytest.param("# S\n" + "- " + "[a" * 20_000 + "](https://arxiv.org/abs/1)\n" +
+                 "**Group of papers**\n- [T](https://arxiv.org/abs/1)\n" * 2_000,
+                 id="level-one-sections-and-bold-groups"),
+    pytest.param("## S\n**" + "_" * 50_000 + "\n<summary>" + "<b>" * 20_000 + "\n- x\n",
+                 id="unclosed-bold-and-summary"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
