@@ -1233,7 +1233,8 @@ _HELD_AT = r"(?:[A-Za-z][A-Za-z0-9&*-]{1,20}+[ \t]?@[ \t]?)?"
 # "ICML 2021", "NeurIPS'22": a venue's name (capitalised) and its year; emphasised, the
 # year may follow in parentheses ("*Findings of EMNLP* (2021)", "*ICLR*, 2023"), the
 # Findings before it taken with it
-_VENUE_YEAR = re.compile(r"(?<![^\W_])(?<!-)(?P<findings>[*_]{0,2}+Findings[ \t]++of[ \t]++(?:the[ \t]++)?)?"
+_VENUE_YEAR = re.compile(r"(?<![^\W_])(?<!-)"
+                         r"(?P<findings>[*_]{0,2}+Findings[ \t]++of[ \t]++(?:the[ \t]++)?)?"
                          r"(?P<venue>" + _HELD_AT + r"[A-Z][A-Za-z&-]{1,20}+|arXiv)"
                          r"(?:(?:[*_]{1,2}+,?[ \t]++\(?|[ \t]++)(?P<year>(?:19|20)\d\d)\)?|"
                          r"['’](?P<short>\d\d))(?![\d'’])")
@@ -1681,7 +1682,8 @@ def _reference_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?P<label>[^\[\]]{1,200}+)\]:[ \t]*+<?(?P<url>[^\s<>]{1,2000}+)>?"
+_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?P<label>[^\[\]]{1,200}+)\]:[ \t]*+"
+                                   r"<?(?P<url>[^\s<>]{1,2000}+)>?"
                                    r"(?:[ \t]++(?:\"[^\"]*+\"|'[^']*+'|\([^()]*+\)))?[ \t]*+")
 # "[text][label]", "[text][]", "[label]" (text holding one level of brackets: "[[paper]][1]");
 # never an inline link's text, nor an image's

@@ -209,7 +209,8 @@ def _conference_in(plain: str, table: _Table) -> Venue | None:
     if held:
         return held[0]
     stripped = _without_organisers(words)
-    return organiser or (_names_without_organisers().get(stripped) if stripped else None)
+    return organiser or (_names_without_organisers().get(stripped) if stripped else None) or \
+        _abbreviated_name(plain)
 
 
 def _name_held(words: str, table: _Table) -> tuple[Venue, str] | None:
@@ -283,6 +284,50 @@ _BEFORE_CONFERENCE = re.compile(r"\s+(?:International\s+)?(?:Conference|Symposiu
 # 28th International Conference on Intelligent User Interfaces"). Journals keep them:
 # "Journal of Forecasting" and "International Journal of Forecasting" are two journals.
 _ORGANISER_WORDS = frozenset({"acm", "ieee", "cvf", "international"})
+
+
+def _abbreviated_name(plain: str) -> Venue | None:
+    """The one conference whose full name ``plain`` abbreviates word by word, as ISO 4 and
+    the styles built on it write names (``Adv. Neural Inf. Process. Syst.``, ``Proc. Int.
+    Conf. Mach. Learn.``, ``Proc. Int. Jt. Conf. Artif. Intell.``): each word an
+    abbreviation of the name's word in its place (``_abbreviates``), the small words,
+    organisers and editions aside."""
+    if plain.count(". ") + plain.endswith(".") < 2:
+        return None
+    words = _name_words(squeezed(_without_numbers(plain)))
+    if len(words) < 2:
+        return None
+    found = {venue for name, venue in _abbreviable_names().get(len(words), ())
+             if all(_abbreviates(short, full) for short, full in zip(words, name))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` is ``full`` or an abbreviation of it: its start, or its letters in
+    order from the same first letter (ISO 4's "Jt." for "Joint", "Natl." for "National")."""
+    return full.startswith(short) or short[:1] == full[:1] and len(short) < len(full) and \
+        _in_order(short, full)
+
+
+def _name_words(words: str) -> tuple[str, ...]:
+    return tuple(w for w in words.split() if w not in _ORGANISER_WORDS and w not in _SMALL_WORDS)
+
+
+# words ISO 4 leaves out of an abbreviation, and those names write or leave out ("Annu.",
+# "Int.": "annual" and "international" are left out of the names compared)
+_SMALL_WORDS = frozenset({"on", "and", "for", "in", "of", "the", "a", "an", "annu", "annual",
+                          "int", "intl"})
+
+
+@lru_cache(maxsize=1)
+def _abbreviable_names() -> dict[int, list[tuple[tuple[str, ...], Venue]]]:
+    """Each conference's full name as its words (``_name_words``), by their count."""
+    by_count: dict[int, list[tuple[tuple[str, ...], Venue]]] = {}
+    for name, venue in _table().names.items():
+        if venue.kind == "conference":
+            words = _name_words(name)
+            by_count.setdefault(len(words), []).append((words, venue))
+    return by_count
 
 
 def _without_organisers(words: str) -> str:
@@ -388,10 +433,14 @@ class _Journals:
             written, abbreviation, name_key, _key = self._rows[index]
             acronym, name = journal_name(written)
             given = self._given.get(name_key)
-            self._made[index] = Venue(given.acronym, given.name, "journal", given.dblp,
-                                      abbreviation) if given is not None and \
-                given.kind == "journal" else Venue(acronym or abbreviation, name, "journal",
-                                                   abbreviation=abbreviation)
+            if given is not None and given.kind != "journal":  # PMLR: a series, no journal
+                self._made[index] = given
+            elif given is not None:
+                self._made[index] = Venue(given.acronym, given.name, "journal", given.dblp,
+                                          abbreviation)
+            else:
+                self._made[index] = Venue(acronym or abbreviation, name, "journal",
+                                          abbreviation=abbreviation)
         return self._made[index]
 
 

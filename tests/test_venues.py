@@ -153,6 +153,37 @@ def test_an_acronym_in_a_reference_managers_case_or_glued_to_its_year_is_that_ve
     assert getattr(venue_of(text), "acronym", None) == acronym
 
 
+@pytest.mark.parametrize("text, acronym", [
+    ("Adv. Neural Inf. Process. Syst.", "NeurIPS"), ("Int. Conf. Mach. Learn.", "ICML"),
+    ("Proc. Int. Conf. Mach. Learn.", "ICML"), ("11th Int. Conf. Learn. Represent.", "ICLR"),
+    ("Proc. Annu. Meet. Assoc. Comput. Linguist.", "ACL"),
+    ("Proc. Conf. Empir. Methods Nat. Lang. Process.", "EMNLP"),
+    ("Proc. IEEE/CVF Conf. Comput. Vis. Pattern Recognit.", "CVPR"),
+    ("Proc. Int. Jt. Conf. Artif. Intell.", "IJCAI"),
+    ("Proc. Conf. Uncertain. Artif. Intell.", "UAI"),
+    ("Imaginary Conf. Fict. Stud.", None), ("A. B.", None),
+])
+def test_a_conference_name_abbreviated_as_iso_4_writes_it_is_that_conference(text, acronym):
+    """ISO 4 abbreviations of proceedings' names (what abbreviating styles and managers
+    write): each was unknown, so a NeurIPS paper cited at ICML that way agreed."""
+    assert getattr(venue_of(text), "acronym", None) == acronym
+
+
+def test_pmlr_in_any_spelling_is_a_series_and_claims_no_venue():
+    """JabRef lists PMLR as a journal: an ICML paper cited with ``journal = {Proceedings of
+    Machine Learning Research}`` (or its ISO 4 abbreviation) was "not ICML"."""
+    from llm4anno_bib.lookup import venue_claims
+
+    icml = ("International Conference on Machine Learning, {ICML} 2022, 17-23 July 2022, "
+            "Baltimore, Maryland, {USA}",)
+    for text in ("PMLR", "Proceedings of Machine Learning Research", "Proc. Mach. Learn. Res."):
+        found = venue_of(text)
+        assert (found.acronym, found.kind) == ("PMLR", "series"), text  # type: ignore[union-attr]
+        assert venue_claims(text, icml, 2022, "dblp") == [], text
+    (differs,) = venue_claims("Adv. Neural Inf. Process. Syst.", icml, 2022, "dblp")
+    assert (differs.kind, differs.found) == ("venue-differs", "ICML 2022")
+
+
 def test_a_joint_conference_is_either_of_its_venues_and_no_other():
     """LREC-COLING 2024, EMNLP-IJCNLP 2019: citing either name agrees with the record,
     another venue differs and is told by the joint name."""
