@@ -166,6 +166,7 @@ def venue_of(text: str) -> Venue | None:
     return host
 
 
+@lru_cache(maxsize=4096)  # a bibliography's records name a few proceedings many times
 def joint_venues(text: str) -> tuple[Venue, ...]:
     """The conferences a joint event's name joins (``LREC-COLING 2024``, DBLP's
     ``{LREC/COLING} 2024``, ``EMNLP-IJCNLP``), each of which it is; none for one venue.
