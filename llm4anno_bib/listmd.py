@@ -849,7 +849,7 @@ def _label_after_links(body: str) -> tuple[str, str | None]:
     label = after.group("label").strip(" \t.") if after is not None else ""
     if after is None or not _is_label(label):
         return body, None
-    return body[:after.start() + 1], _full_year(_SPACED_AT.sub("@", label))
+    return body[:after.start() + 1], venue_year(label) or _full_year(_SPACED_AT.sub("@", label))
 
 
 # what follows a link's ")" to the end: a separator and words in brackets or none
@@ -1064,8 +1064,8 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
     if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
             any(_PAPER_HOSTS.search(url) for _, url in links):
         year = _YEAR.search(title.replace(listed.title, " "))  # "(Christiano et al., 2017)"
-        label = labelled.group("label") if labelled else \
-            listed.venue or (year.group() if year else None)
+        label = labelled.group("label") if labelled else listed.venue or venue_year(
+            title.replace(listed.title, " ")) or (year.group() if year else None)
         return ListItem(number, section, label, listed.title, links, listed.authors,
                         listed.et_al)
     return (number, listed.title, links[0][1]) if links else None
@@ -1239,11 +1239,12 @@ _VENUE_YEAR = re.compile(r"(?<![^\W_])(?<!-)"
                          r"(?:(?:[*_]{1,2}+,?[ \t]++\(?|[ \t]++)(?P<year>(?:19|20)\d\d)\)?|"
                          r"['’](?P<short>\d\d))(?![\d'’])")
 # the same after a title's last full stop or comma, or in parentheses or emphasis at its end
-_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(*_`]))\(?[*_`]{0,2}"
+_TRAILING_VENUE = re.compile(r"(?:[.,;][ \t]+|(?<=[?!])[ \t]+|[ \t]+(?=[(\[*_`]))[(\[]?[*_`]{0,2}"
                              r"(?P<label>" + _HELD_AT + r"(?:[A-Z]|arX)[A-Za-z&-]{1,20}+"
                              r"(?:[ \t]+(?:of|on|in|the|[A-Z][A-Za-z&-]{1,20}+)){0,3}?"
-                             r"(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_`]{0,2}\)?[.,;]?"
-                             r"[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis)
+                             r"(?:(?:[*_]{1,2},?)?[ \t]+(?:19|20)\d\d|['’]\d\d))[*_`]{0,2}[)\]]?"
+                             r"[.,;]?[ \t]*$")  # ("*arXiv*, 2022": the year after the emphasis;
+# "Title [NeurIPS 2022]": in brackets)
 
 
 def venue_year(text: str) -> str | None:
@@ -1253,7 +1254,7 @@ def venue_year(text: str) -> str | None:
     >>> venue_year("(NeurIPS'22) and ICML 2023"), venue_year("in 2023")
     ('NeurIPS 2022', None)
     """
-    found = _VENUE_YEAR.search(text)
+    found = _VENUE_YEAR.search(text) or _known_venue_comma_year(text)
     if found is None:
         return None
     venue = _SPACED_AT.sub("@", found.group("venue"))
@@ -1265,6 +1266,18 @@ def venue_year(text: str) -> str | None:
         venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
     return _with_track(f"{venue} {found.group('year') or _century(found.group('short'))}",
                        text, found.end())
+
+
+def _known_venue_comma_year(text: str) -> re.Match[str] | None:
+    """A venue and its year with a comma between (``Findings of EMNLP, 2021``), where the
+    venue is one the venue table knows: "Wei, 2022" names an author."""
+    # (the first few: each asks the venue table, a scan of it)
+    return next((found for found in itertools.islice(_VENUE_COMMA_YEAR.finditer(text), 4)
+                 if venue_of(found.group("venue")) is not None), None)
+
+
+_VENUE_COMMA_YEAR = re.compile(r"(?<![^\W_])(?<!-)(?P<findings>)(?P<venue>[A-Z][A-Za-z&-]{1,20}+),"
+                               r"[ \t]++(?P<year>(?:19|20)\d\d)(?P<short>)(?![\d'’])")
 
 
 def _with_track(label: str, text: str, end: int) -> str:

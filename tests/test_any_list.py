@@ -930,6 +930,24 @@ def test_a_list_title_with_braces_or_at_signs_leaves_the_library_readable(tmp_pa
      "arxiv.org/abs/2212.10560) Yizhong Wang, Yeganeh Kordi et al. *ACL*, 2023",
      "Self-Instruct: Aligning Language Models with Self-Generated Instructions", "ACL 2023",
      ("Yizhong Wang", "Yeganeh Kordi"), True),
+    # a venue after the link with its emphasis ("*PNAS*, 2023" was the label), a known
+    # venue, a comma and its year ("2021" before; "Wei, 2022" is no venue), a label before
+    # the title ("2024" before) or in brackets after it (in the title before)
+    ("* [ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks](https://arxiv.org/abs/"
+     "2303.15056), *PNAS*, 2023", "ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks",
+     "PNAS 2023", (), False),
+    ("+ [Want To Reduce Labeling Cost? GPT-3 Can Help](https://arxiv.org/abs/2108.13487) "
+     "(Findings of EMNLP, 2021)", "Want To Reduce Labeling Cost? GPT-3 Can Help",
+     "Findings of EMNLP 2021", (), False),
+    ("- (NAACL 2024) AnnoLLM: Making Large Language Models to Be Better Crowdsourced "
+     "Annotators. [[pdf]](https://arxiv.org/abs/2303.16854)", "AnnoLLM: Making Large Language "
+     "Models to Be Better Crowdsourced Annotators", "NAACL 2024", (), False),
+    ("- Large Language Models are Zero-Shot Reasoners [NeurIPS 2022] [[paper](https://arxiv.org"
+     "/abs/2205.11916)]", "Large Language Models are Zero-Shot Reasoners", "NeurIPS 2022", (),
+     False),
+    ("- [Chain of Thought Prompting Elicits Reasoning](https://arxiv.org/abs/2201.11903) Jason "
+     "Wei, Xuezhi Wang, 2022", "Chain of Thought Prompting Elicits Reasoning", "2022",
+     ("Jason Wei", "Xuezhi Wang"), False),
     # a table giving the venue and the year cells of their own ("2023" before), a link in
     # HTML in a Markdown table (the row unread before)
     ("| Is GPT-3 a Good Data Annotator? | ACL | 2023 | [link](https://arxiv.org/abs/"

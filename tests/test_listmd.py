@@ -205,6 +205,8 @@ def test_api_twin_renders_the_same(rendered):
                  id="level-one-sections-and-bold-groups"),
     pytest.param("## S\n**" + "_" * 50_000 + "\n<summary>" + "<b>" * 20_000 + "\n- x\n",
                  id="unclosed-bold-and-summary"),
+    pytest.param("## S\n- [T](https://arxiv.org/abs/1) " + "".join(
+        f"W{n:05d}x, 2022 " for n in range(10_000)) + "\n", id="many-words-a-comma-and-a-year"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
