@@ -871,6 +871,13 @@ def _read_body(body: str, number: int, section: str
     bold = _BOLD_TITLE.match(body)
     if bold and not body.startswith("**["):
         return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
+    named = _NAMED_LINK.fullmatch(body)
+    if named and not _PAPER_HOSTS.search(named.group("url")) and \
+            _named_title(named.group("name"), named.group("rest")):
+        # the project's link kept as what its host says it is (GitHub: code)
+        return _bold_title_item(named.group("name"), f"{named.group('rest')} [["
+                                f"{_kind_of_host(named.group('url'))}]]({named.group('url')})",
+                                number, section)
     labelled = _LABEL.fullmatch(body)
     title, found = _trailing_links(labelled.group("rest") if labelled else body)
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
@@ -1085,6 +1092,7 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     """``**Title**. Authors. *Venue* (Year) [[Paper]](url)``: the venue is the first
     emphasised words after the title, the year the first year after it."""
     title = _clean_title(title)
+    title = _named_title(title, rest) or title  # "**AnnoLLM**: Making ... Annotators."
     links = _links_of(rest)
     paper = [url for kind, url in links if kind in ("pdf", "paper") or _PAPER_HOSTS.search(url)]
     if not title or not paper:
@@ -1092,6 +1100,35 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
     label, names, et_al = _label_and_authors(_DOUBLE_LINK.sub("", _LINK.sub("", rest)))
     return ListItem(number, section, label, title, tuple(ordered), names, et_al)
+
+
+def _named_title(name: str, rest: str) -> str | None:
+    """The title a list writes after a project's short name (``AnnoLLM``, ``Self-Instruct``)
+    in what follows it: ``: Making ... Annotators.`` (the name, then that), ``- GPT4All:
+    Training ...`` (what repeats the name), ``- [Stanford Alpaca: An ... Model](url)`` (a
+    link's words); ``None`` where it writes none of these (``- Jason Wei et al.``)."""
+    if len(name.split()) > 3 or not name:
+        return None
+    linked = _LINKED_AFTER_NAME.match(rest)
+    if linked is not None and not _is_generic(linked.group("text")) and \
+            _link_label(linked.group("text")) is None:
+        return _clean_title(linked.group("text"))
+    said = _AFTER_NAME.match(rest)
+    if said is None:
+        return None
+    words = _clean_title(said.group("words"))
+    if words.lower().startswith(name.lower()):
+        return words
+    return f"{name}: {words}" if said.group("mark") == ":" and len(words.split()) >= 3 else None
+
+
+# what follows a project's name: a colon or dash and words up to a full stop or a link
+_AFTER_NAME = re.compile(r"[ \t]*+(?P<mark>:|[-–—])[ \t]*+(?P<words>[^\[\]\n]{8,300}?)[ \t]*+"
+                         r"(?:\.(?=[ \t]|$)|(?=\[)|$)")
+_LINKED_AFTER_NAME = re.compile(r"[ \t]*+[:–—-][ \t]*+\[(?P<text>[^\[\]]{8,300}+)\]\(")
+# "[Self-Instruct](repo): Aligning ... [[paper]](url)": a project's link, then its paper's title
+_NAMED_LINK = re.compile(r"\[(?P<name>[^\[\]]{1,40}+)\]\((?P<url>[^()\[\]\s]{1,2000}+)\)"
+                         r"(?P<rest>[ \t]*+[:–—-].*+)")
 
 
 def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
@@ -1359,6 +1396,9 @@ def _listed_title(text: str) -> _Listed:
         return _Listed(_clean_title(reference.group("title")), venue_year(
             f"{named.group(1) if named else ''} {reference.group('year')}".strip()),
             *_names_in(reference.group("authors")))
+    dashed = _dashed_fields(text)
+    if dashed is not None:
+        return dashed
     after = _WHO_AND_WHERE.fullmatch(text)
     if after and ("et al" in after.group("inner") or venue_year(after.group("inner"))):
         inner = after.group("inner")
@@ -1367,6 +1407,31 @@ def _listed_title(text: str) -> _Listed:
     title, venue = _title_and_venue(text)
     title, people, et_al = _title_and_names(title)
     return _Listed(title, venue, people, et_al)
+
+
+def _dashed_fields(text: str) -> _Listed | None:
+    """A title with its authors and venue after it, each after a spaced dash (``Title -
+    Bosheng Ding et al. - ACL 2023``), else ``None``: every part after the title names
+    people or a venue and year (a title may hold a dash of its own)."""
+    parts = _SPACED_DASH.split(text) if " " in text else []
+    if not 2 <= len(parts) <= 4 or len(parts[0].split()) < 3:
+        return None
+    venue: str | None = None
+    people: tuple[str, ...] = ()
+    et_al = False
+    for part in parts[1:]:
+        said = venue_year(part)
+        names, more = listed_names(part) if said is None else ((), False)
+        # (people: two at least, or one and "et al.", as ``_names_in`` reads them)
+        if said is None and not (names and all(map(_reads_as_person, names)) and
+                                 (more or len(names) >= 2)):
+            return None
+        venue = venue or said
+        people, et_al = (people, et_al) if people else (names, more)
+    return _Listed(_clean_title(parts[0]), venue, people, et_al)
+
+
+_SPACED_DASH = re.compile(r"[ \t]++[-–—][ \t]++")
 
 
 def _after_its_authors(text: str) -> _Listed | None:

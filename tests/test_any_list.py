@@ -1318,3 +1318,57 @@ def test_a_bold_line_over_its_links_is_one_paper():
         ("AnnoLLM: Making LLMs Better Annotators",
          (("pdf", "https://arxiv.org/abs/2303.16854"),), "papers")]
     assert [s.slug for s in document.sections] == ["papers"]
+
+
+@pytest.mark.parametrize("line, title, label, links", [
+    # a project's link, then its paper's title after a colon (the item was left out)
+    ("- [Self-Instruct](https://github.com/yizhongw/self-instruct): Aligning Language Models "
+     "with Self-Generated Instructions [[paper]](https://arxiv.org/abs/2212.10560)",
+     "Self-Instruct: Aligning Language Models with Self-Generated Instructions", None,
+     (("pdf", "https://arxiv.org/abs/2212.10560"),
+      ("code", "https://github.com/yizhongw/self-instruct"))),
+    # a project's link, then a title that repeats its name (left out)
+    ("- [GPT4All](https://github.com/nomic-ai/gpt4all) - GPT4All: Training an Assistant-style "
+     "Chatbot with Large Scale Data Distillation from GPT-3.5-Turbo. [[report]](https://arxiv."
+     "org/abs/2304.00001)", "GPT4All: Training an Assistant-style Chatbot with Large Scale "
+     "Data Distillation from GPT-3.5-Turbo", None,
+     (("pdf", "https://arxiv.org/abs/2304.00001"),
+      ("code", "https://github.com/nomic-ai/gpt4all"))),
+    # a bold name, then its title after a colon (titled "AnnoLLM")
+    ("- **AnnoLLM**: Making Large Language Models to Be Better Crowdsourced Annotators. "
+     "NAACL 2024 [[arXiv]](https://arxiv.org/abs/2303.16854)",
+     "AnnoLLM: Making Large Language Models to Be Better Crowdsourced Annotators",
+     "NAACL 2024", (("pdf", "https://arxiv.org/abs/2303.16854"),)),
+    # a bold name, then a link whose words are the title (titled "Alpaca")
+    ("- **Alpaca** - [Stanford Alpaca: An Instruction-following LLaMA Model](https://arxiv.org/"
+     "abs/2303.00001) [[code]](https://github.com/tatsu-lab/stanford_alpaca)",
+     "Stanford Alpaca: An Instruction-following LLaMA Model", None,
+     (("pdf", "https://arxiv.org/abs/2303.00001"),
+      ("code", "https://github.com/tatsu-lab/stanford_alpaca"))),
+    # a bold title, then its authors after a dash: no title of the authors
+    ("- **Chain of Thought Prompting Elicits Reasoning** - Jason Wei, Xuezhi Wang et al. "
+     "NeurIPS 2022 [[paper]](https://arxiv.org/abs/2201.11903)",
+     "Chain of Thought Prompting Elicits Reasoning", "NeurIPS 2022",
+     (("pdf", "https://arxiv.org/abs/2201.11903"),)),
+])
+def test_a_projects_name_before_its_papers_title_is_part_of_it_or_none(line, title, label,
+                                                                      links):
+    (item,) = parse_list(f"## A\n{line}\n").items
+    assert (item.title, item.label, item.links) == (title, label, links)
+
+
+@pytest.mark.parametrize("text, title, label, authors", [
+    ("Is GPT-3 a Good Data Annotator? - Bosheng Ding, Chengwei Qin - ACL 2023",
+     "Is GPT-3 a Good Data Annotator?", "ACL 2023", ("Bosheng Ding", "Chengwei Qin")),
+    ("Visual Instruction Tuning - Haotian Liu et al.", "Visual Instruction Tuning", None,
+     ("Haotian Liu",)),
+    # a dash of the title's own: one name alone, or words that name no one, stay in it
+    ("Textbooks Are All You Need - Phi One", "Textbooks Are All You Need - Phi One", None, ()),
+    ("Toolformer - Language Models Can Teach Themselves to Use Tools",
+     "Toolformer - Language Models Can Teach Themselves to Use Tools", None, ()),
+])
+def test_fields_after_spaced_dashes_are_the_titles_authors_and_venue(text, title, label,
+                                                                    authors):
+    """``Title - Authors et al. - ACL 2023 - [📄](url)``: the title held them all."""
+    (item,) = parse_list(f"## A\n- {text} - [📄](https://arxiv.org/abs/2212.10450)\n").items
+    assert (item.title, item.label, item.authors) == (title, label, authors)

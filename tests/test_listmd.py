@@ -207,6 +207,9 @@ def test_api_twin_renders_the_same(rendered):
                  id="unclosed-bold-and-summary"),
     pytest.param("## S\n- [T](https://arxiv.org/abs/1) " + "".join(
         f"W{n:05d}x, 2022 " for n in range(10_000)) + "\n", id="many-words-a-comma-and-a-year"),
+    pytest.param("## S\n- [N](https://x.org/a): " + "ab " * 30_000 + "[[pdf]](https://arxiv.org/"
+                 "abs/1)\n- **N** - " + "[ab " * 20_000 + "\n- T" + " - Ab Cd" * 10_000 +
+                 " [x](https://arxiv.org/abs/1)\n", id="named-projects-and-dashes"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
