@@ -303,9 +303,11 @@ def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
         if papers or not fields:
             return None  # a section's heading, or a paper's with nothing under it
         fields["paper"] = f"[paper]({linked})"
-    elif indent < 0 and not fields and len(title.split()) >= 3:
-        # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"
-        fields, end = _links_under(lines, index)
+    elif not fields and len(title.split()) >= 3:
+        # "### Title" over "*Authors*" and "[[Paper]](url) [[Code]](url)"; a bullet's title
+        # over bullets of its authors, venue and links ("1. **Title**" / "   - A, B" / ...)
+        fields, end = _links_under(lines, index, indent)
+        papers = int("paper" in fields)
     paper = _LINK.search(fields.get("paper", ""))
     if (indent >= 0 or apart) and (papers != 1 or not _is_generic(paper.group("text") if paper
                                                                   else "")):
@@ -359,24 +361,27 @@ def _fields_under(lines: list[str], index: int, indent: int
     return fields, papers, end
 
 
-def _links_under(lines: list[str], index: int) -> tuple[dict[str, str], int]:
+def _links_under(lines: list[str], index: int, indent: int = -1
+                 ) -> tuple[dict[str, str], int]:
     """The fields of a paper written as a heading over a line of its links alone
     (``[[Paper]](url) [[Code]](url)``, bulleted or not), with its authors' and venue's lines
-    between, within a few lines and before the next heading; the index of the first line
-    after them. ``({}, index + 1)`` where no such line follows."""
+    between, within a few lines and before the next heading, or as a bullet (at ``indent``)
+    over bullets of its own, more indented, its authors' and venue's bulleted too; the index
+    of the first line after them. ``({}, index + 1)`` where no such line follows."""
     said: list[str] = []
     for end in range(index + 1, min(index + 8, len(lines))):
         line = lines[end].strip()
         if not line:
             continue
-        if _heading(line) is not None or _PAPER_TITLE_HEADING.fullmatch(line):
+        if _heading(line) is not None or _PAPER_TITLE_HEADING.fullmatch(line) or \
+                indent >= 0 and len(lines[end]) - len(lines[end].lstrip()) <= indent:
             break
         bullet = _BULLET.fullmatch(line)
         body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", bullet.group("body") if bullet
                                    else line)
         written = _written_links(body)
-        if not written and bullet is None:  # its authors' or venue's line (quoted or not)
-            said.append(line.lstrip("> \t"))
+        if not written and (bullet is None or indent >= 0):  # its authors' or venue's line
+            said.append(body.lstrip("> \t"))  # (quoted or not)
             continue
         links = [(_link_kind(text, url), url) for text, url in written]
         left = _clean_title(_LINK.sub(" ", _DOUBLE_LINK.sub(" ", body))).strip(" |·,;-–—")
@@ -713,11 +718,20 @@ def _heading(line: str) -> tuple[int, str] | None:
     """A section heading's depth (0 for ``##``) and plain name, or ``None``."""
     found = _HEADING.fullmatch(line)
     if found:
-        return len(line) - len(line.lstrip("#")) - 2, plain_heading(found.group(1))
+        return len(line) - len(line.lstrip("#")) - 2, _without_count(plain_heading(found.group(1)))
     html = _HTML_HEADING.fullmatch(line)
     if html:
-        return int(html.group("level")) - 2, plain_heading(html.group("text"))
+        return int(html.group("level")) - 2, _without_count(plain_heading(html.group("text")))
     return None
+
+
+def _without_count(heading: str) -> str:
+    """A heading without the count of its papers (``Papers (120)``): a section is the same
+    section when its count changes (a year, ``ICLR (2023)``, stays)."""
+    return _PAPER_COUNT.sub("", heading) or heading
+
+
+_PAPER_COUNT = re.compile(r"[ \t]*+[(\[](?!(?:19|20)\d\d[)\]])\d{1,5}+[)\]]$")
 
 
 def _unique_slug(heading: str, parent: str | None, taken: dict[str, int]) -> str:
@@ -1214,17 +1228,26 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
     if paper is None:
         return (number, _clean_title(links[0][0]), links[0][1])
-    title = _clean_title(paper[0])
     plain = [_cell_title(cell) for cell in cells]
-    if _is_generic(title):
-        title = max((text for text in plain if not _YEAR.search(text) or len(text) > 12),
-                    key=len, default="")
+    title = _row_title(_clean_title(paper[0]), plain, links)
     if not title:
         return None
     others = [text for text in plain if text != title]
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
     return ListItem(number, section, label, title, _paper_first(paper[1], links),
                     *_row_authors(cells, title, others))
+
+
+def _row_title(linked: str, plain: list[str], links: list[tuple[str, str]]) -> str:
+    """A table row's title: its paper link's words (``linked``), else, where they are
+    generic ("arXiv"), its longest plain cell, else the name it links (``| [AnnoLLM](repo)
+    | [arXiv](url) |``)."""
+    if not _is_generic(linked):
+        return linked
+    longest = max((text for text in plain if not _YEAR.search(text) or len(text) > 12),
+                  key=len, default="")
+    return longest or next((_clean_title(text) for text, _url in links if not _is_generic(
+        text) and _link_label(text) is None and _clean_title(text)), "")
 
 
 def _venue_and_year_cells(cells: list[str]) -> str | None:
@@ -1596,10 +1619,12 @@ def _written_links(text: str) -> list[tuple[str, str]]:
 
 def _link_kind(text: str, url: str) -> str:
     """A link's kind from its text, or, for a link with no words (a badge's, a pictograph's:
-    ``[💻](url)``), its host."""
+    ``[💻](url)``), its host; a name linking a repository (``[AnnoLLM](github)``) is code."""
     words = _EDGE_PICTOGRAPHS.sub("", text).strip()
-    return _kind_of(words) if words and not _IDENTIFIER_TEXT.fullmatch(words) else \
-        _kind_of_host(url)
+    if not words or _IDENTIFIER_TEXT.fullmatch(words):
+        return _kind_of_host(url)
+    said = words.strip(" *_[]【】").lower()
+    return "code" if said not in _KIND_WORDS and _kind_of_host(url) == "code" else _kind_of(words)
 
 
 def _kind_of_host(url: str) -> str:

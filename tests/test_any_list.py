@@ -1372,3 +1372,39 @@ def test_fields_after_spaced_dashes_are_the_titles_authors_and_venue(text, title
     """``Title - Authors et al. - ACL 2023 - [📄](url)``: the title held them all."""
     (item,) = parse_list(f"## A\n- {text} - [📄](https://arxiv.org/abs/2212.10450)\n").items
     assert (item.title, item.label, item.authors) == (title, label, authors)
+
+
+def test_a_sections_paper_count_is_no_part_of_its_name():
+    """``## 📚 Papers (120)``: the section was "papers-120", another section once the count
+    changes (a list kept in step would move every paper); a year stays."""
+    document = parse_list("## 📚 Papers (120)\n- [Paper A Title](https://arxiv.org/abs/"
+                          "2201.11903)\n## ICLR (2023)\n- [Paper B Title](https://arxiv.org/"
+                          "abs/2212.10450)\n## Notes [3]\n- [Paper C Title](https://arxiv.org/"
+                          "abs/2212.10560)\n")
+    assert [(s.slug, s.heading) for s in document.sections] == [
+        ("papers", "Papers"), ("iclr-2023", "ICLR (2023)"), ("notes", "Notes")]
+
+
+def test_a_table_row_titled_by_a_projects_name_and_its_repository_as_code():
+    """``| [AnnoLLM](repo) | [arXiv](url) | - | NAACL 2024 |``: the row was read as an item
+    titled "| | |", its repository a paper link."""
+    (item,) = parse_list("## A\n| Name | Paper | Code | Venue |\n|---|---|---|---|\n"
+                         "| [AnnoLLM](https://github.com/x/annollm) | [arXiv](https://arxiv.org/"
+                         "abs/2303.16854) | - | NAACL 2024 |\n").items
+    assert (item.title, item.label, item.links) == (
+        "AnnoLLM", "NAACL 2024", (("pdf", "https://arxiv.org/abs/2303.16854"),
+                                  ("code", "https://github.com/x/annollm")))
+
+
+def test_a_numbered_title_over_bullets_of_its_authors_venue_and_link_is_one_paper():
+    """``1. **Title**`` over ``- Authors`` / ``- Venue Year`` / ``- [paper](url)``: the paper
+    was unread."""
+    (item,) = parse_list("## 2023\n1. **Want To Reduce Labeling Cost? GPT-3 Can Help**\n"
+                         "   - Shuohang Wang, Yang Liu\n   - Findings of EMNLP 2021\n"
+                         "   - [paper](https://arxiv.org/abs/2108.13487)\n"
+                         "2. **Papers of another kind here**\n"
+                         "   - [Is GPT-3 a Good Data Annotator?](https://arxiv.org/abs/"
+                         "2212.10450)\n").items[:1]
+    assert (item.title, item.label, item.authors, item.links) == (
+        "Want To Reduce Labeling Cost? GPT-3 Can Help", "Findings of EMNLP 2021",
+        ("Shuohang Wang", "Yang Liu"), (("pdf", "https://arxiv.org/abs/2108.13487"),))
