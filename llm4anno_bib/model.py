@@ -541,8 +541,9 @@ def venue_label(entry: Entry) -> str:
         return acronym
     if names_preprint(venue):
         return "arXiv"
-    # (the table is read only for what reads as a venue's name: its first use costs a query)
-    known = venue_of(venue) if names_a_venue(venue) else None
+    # (the table is read only for what reads as a venue's name, in full or abbreviated
+    # word by word, "Adv. Neural Inf. Process. Syst.": its first use costs a query)
+    known = venue_of(venue) if names_a_venue(venue) or venue.count(". ") >= 2 else None
     return known.acronym if known is not None else venue
 
 

@@ -75,6 +75,23 @@ def test_a_users_file_is_counted_by_venue_as_the_venue_table_names_them(tmp_path
     assert library.filter(venue="arXiv").keys() == ["a", "b", "c"]
 
 
+def test_a_venue_abbreviated_word_by_word_is_counted_and_found_as_its_venue(tmp_path):
+    """``booktitle = {Adv. Neural Inf. Process. Syst.}`` (ISO 4, as abbreviating styles
+    write it) was shown, counted and searched as its text: ``--venue NeurIPS`` missed it."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@inproceedings{a,\n  title = {A},\n  booktitle = {Adv. Neural Inf. Process. Syst.},\n"
+        "  year = {2022}\n}\n@inproceedings{b,\n  title = {B},\n  booktitle = {Advances in "
+        "Neural Information Processing Systems},\n  year = {2022}\n}\n@inproceedings{c,\n"
+        "  title = {C},\n  booktitle = {Proc. Int. Conf. Mach. Learn.},\n  year = {2022}\n}\n",
+        encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    assert dict(library.stats().by_venue) == {"NeurIPS": 2, "ICML": 1}
+    assert library.filter(venue="NeurIPS").keys() == ["a", "b"]
+    shown = CliRunner().invoke(app, ["list", "--library", str(path), "--venue", "ICML"]).stdout
+    assert [line.split()[:3] for line in shown.splitlines()] == [["c", "2022", "ICML"]]
+
+
 @pytest.mark.parametrize(("written", "year"), [
     ("2020", 2020), ("{2020}", 2020), ("2020--2021", 2020), ("May 2020", 2020),
     ("2020a", 2020), ("99999", None), ("1", None), ("20x0", None), ("202", None)])
