@@ -62,6 +62,11 @@ SHAPES = [
     pytest.param("<tr><td><a href=\"https://arxiv.org/abs/2212.10560\">Paper O Title</a></td>"
                  "<td>ACL 2023</td><td><a href=\"https://x.org/},note={%s},y={\">code</a></td>"
                  "</tr>" % INPUT, "kept", id="html-row"),
+    pytest.param("- [Paper P Title Words][p]\n\n[p]: https://arxiv.org/abs/2201.1190},note={%s}\n"
+                 % INPUT, "refused", id="reference-link"),
+    pytest.param("- [Proj Q](https://x.org/},note={%s},y={): Paper Q Title Words "
+                 "[[paper]](https://arxiv.org/abs/2302.00001)" % INPUT, "kept",
+                 id="named-project"),
 ]
 
 
