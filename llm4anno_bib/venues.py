@@ -410,8 +410,7 @@ class _Journals:
         for index, (written, _abbreviation, name_key, abbreviation_key) in enumerate(rows):
             acronym = _JOURNAL_ACRONYM.search(written) if written.endswith(")") else None
             if acronym is not None or name_key not in self._first:
-                self._first[name_key] = index if acronym is not None else \
-                    self._first.get(name_key, index)
+                self._first[name_key] = index
             keys = [name_key, abbreviation_key]
             if acronym is not None and acronym.group(1).isupper() and len(acronym.group(1)) > 2:
                 keys.append(acronym.group(1).lower())  # "JMLR" alone (a place is no acronym)
