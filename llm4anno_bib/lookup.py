@@ -583,13 +583,13 @@ def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
         return Checked("not-checked", findings=tuple(findings),
                        reason="a proceedings volume no source found by its title (the "
                               "papers in it are checked)")
-    venue = venue_key(entry)
+    in_dblp, in_acl = _indexed_by(entry)
     covering = []
     if "arxiv" in asked and arxiv_id_in(entry.fields):  # a title search proves no absence
         covering.append("arXiv")
-    if venue and venue != "arXiv" and "dblp" in asked:
+    if in_dblp and "dblp" in asked:
         covering.append("DBLP")
-    if venue in _ACL_VENUES and "acl" in asked:
+    if in_acl and "acl" in asked:
         covering.append("the ACL Anthology")
     doi = doi_in(entry.fields)
     if doi and "crossref" in asked and not doi.startswith(_DATACITE):
@@ -605,6 +605,22 @@ def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
 
 
 _VOLUMES = frozenset({"proceedings", "mvproceedings", "collection", "mvcollection"})
+
+
+def _indexed_by(entry: Entry) -> tuple[bool, bool]:
+    """Whether DBLP, and whether the ACL Anthology, index every paper of the venue the
+    entry cites: one of the acronyms ``venue_key`` knows, or a conference or workshop the
+    venue table knows with a DBLP stream (``Proceedings of the Fifth Conference on Machine
+    Translation`` is WMT, in both). A journal the table knows but no such acronym names
+    (DBLP holds a few papers of PNAS) is no claim of either."""
+    venue = venue_key(entry)
+    if venue is None:
+        written = venue_text(entry.fields, entry.entry_type) or ""
+        known = venue_of(written) if written else None
+        if known is not None and known.dblp and known.kind in ("conference", "workshop",
+                                                               "findings"):
+            venue = known.acronym
+    return bool(venue) and venue != "arXiv", venue in _ACL_VENUES
 
 
 def look_up(entries: Sequence[Entry], sources: Sources, *, today: date | None = None,

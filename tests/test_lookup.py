@@ -400,3 +400,32 @@ def test_fix_edits_an_entry_with_a_macro_in_place_keeping_the_macro(server, tmp_
     report = _verify(server, tmp_path, path, fix_to=fixed)
     assert [f.kind for f in report.entries[0].findings] == ["year-differs"]
     assert fixed.read_text(encoding="utf-8") == text.replace("year = 2021", "year = 2022")
+
+
+def test_a_venue_dblp_or_the_anthology_index_makes_an_unfound_work_not_found(server,
+                                                                           tmp_path):
+    """A paper at a venue the sources index in full (WMT and LREC are in the Anthology and
+    DBLP, CVPR in DBLP) that no source holds is "not found" there, a sign of a wrong
+    citation; it was "not checked" (no source covers it) where the cited venue was none of
+    a short table's acronyms. A journal no such source indexes in full stays unchecked."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@inproceedings{wmt,\n  title = {An Unrecorded Shared Task Paper on Translation},\n"
+        "  author = {Ada Lovelace and Alan Turing},\n  booktitle = {Proceedings of the Fifth "
+        "Conference on Machine Translation},\n  year = {2020}\n}\n"
+        "@inproceedings{lrec,\n  title = {An Unrecorded Corpus of Annotated Dialogues},\n"
+        "  author = {Ada Lovelace and Alan Turing},\n  booktitle = {Proceedings of the Tenth "
+        "International Conference on Language Resources and Evaluation ({LREC}'16)},\n"
+        "  year = {2016}\n}\n"
+        "@inproceedings{cvpr,\n  title = {An Unrecorded Detector of Objects in Images},\n"
+        "  author = {Ada Lovelace and Alan Turing},\n  booktitle = {Proceedings of the IEEE/CVF "
+        "Conference on Computer Vision and Pattern Recognition},\n  year = {2019}\n}\n"
+        "@article{pnas,\n  title = {An Unrecorded Study of Annotators at Scale},\n"
+        "  author = {Ada Lovelace and Alan Turing},\n  journal = {Proceedings of the National "
+        "Academy of Sciences},\n  year = {2023}\n}\n", encoding="utf-8")
+    report = _verify(server, tmp_path, path)
+    got = {e.key: (e.status, e.reason) for e in report.entries}
+    assert got["wmt"] == ("not-found", "no work with this title in DBLP, the ACL Anthology")
+    assert got["lrec"] == ("not-found", "no work with this title in DBLP, the ACL Anthology")
+    assert got["cvpr"] == ("not-found", "no work with this title in DBLP")
+    assert got["pnas"][0] == "not-checked"
