@@ -131,8 +131,11 @@ def parse_list(text: str) -> ListDocument:
     """
     text = _markdown_of(text)
     intro = _intro(text)
+    text = _without_comments(text)
+    # (every step after keeps the line numbers and leaves code blocks as they are)
+    fenced = _fenced_lines(text)
     text = _papers_of_field_lists(_sections_from_level_one(atx_headings(_blanks_collapsed(
-        _inline_references(_without_comments(text))))))
+        _inline_references(text, fenced), fenced)), fenced))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -142,7 +145,6 @@ def parse_list(text: str) -> ListDocument:
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
     unread: list[tuple[int, str, str]] = []
-    fenced = _fenced_lines(text)
     grouping = _group_titles(text, fenced)
     grouped: set[str] = set()  # the sections group titles opened
     for number, raw in _logical_lines(text):
@@ -175,13 +177,14 @@ def parse_list(text: str) -> ListDocument:
                         tuple(left_out), tuple(refused), _still_unread(unread, items))
 
 
-def _sections_from_level_one(text: str) -> str:
+def _sections_from_level_one(text: str, fenced: frozenset[int]) -> str:
     """``text`` with each heading a level down where the list's sections are ``#``
     headings (a paper listed under one: ``# Papers``, ``# Datasets``), so that they are
-    the top of its tree as ``##`` headings are in most lists; else ``text`` as it is."""
-    fenced = _fenced_lines(text)
+    the top of its tree as ``##`` headings are in most lists; else ``text`` as it is.
+    ``fenced``: its lines in code blocks (``_fenced_lines``)."""
+    lines = text.split("\n")
     level = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if number in fenced:
             continue
         heading = _ANY_HEADING.match(line)
@@ -191,7 +194,6 @@ def _sections_from_level_one(text: str) -> str:
             break
     else:
         return text
-    lines = text.split("\n")
     for index, line in enumerate(lines):
         if index + 1 not in fenced and _ANY_HEADING.match(line):
             lines[index] = _HTML_LEVEL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
@@ -415,9 +417,9 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
     heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
     if heading is not None:
         return plain_heading(heading.group(1)), -1
-    summary = _SUMMARY_TITLE.fullmatch(line.strip()) if "<" in line else None
-    if summary is not None:  # a <details> block titled by the paper, its links inside
-        return _clean_title(summary.group("title")), -1
+    summary = _SUMMARY_LINE.fullmatch(line.strip()) if "<" in line else None
+    if summary is not None and len(summary.group("text")) >= 8:  # a <details> block titled
+        return _clean_title(summary.group("text")), -1  # by the paper, its links inside
     bold = _BOLD_LINE.fullmatch(line.strip()) if line[:1] in "*_" else None
     if bold is not None and len(bold.group("text").split()) >= 3:  # "**Title**" alone
         return _clean_title(bold.group("text")), -1
@@ -437,18 +439,15 @@ _BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\n]{2,300}+)(?P=mark)[ \
 _PAPER_TITLE_HEADING = re.compile(r"#{2,6}+[ \t]++(\S.{7,300}+)")
 _LINKED_HEADING = re.compile(r"#{2,6}+[ \t]++\[(?P<title>[^\[\]]{8,300}+)\]"
                              r"\((?P<url>https?://[^()\s]{1,2000}+)\)[ \t]*+")
-_SUMMARY_TITLE = re.compile(r"(?:<details(?:[ \t][^<>]{0,200})?>[ \t]*+)?"
-                            r"<summary(?:[ \t][^<>]{0,200})?>(?P<title>[^\n]{8,300}?)</summary>",
-                            re.I)
 # "**Title:** ", "Title: " before a paper's title on a bullet over its fields
 _TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+",
                           re.I)
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
-_FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?(?P<name>[A-Za-z][A-Za-z ]{0,20}?)"
-                           r"(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
+_NAMED_VALUE = (r"(?P<name>[A-Za-z][A-Za-z ]{0,20}?)(?:\*\*|__)?[ \t]*+[:：][ \t]*+"
+                r"(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
+_FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?" + _NAMED_VALUE)
 # the same on a line of its own under a paper's heading, its name in bold ("**Venue:** V")
-_FIELD_LINE = re.compile(r"(?:\*\*|__)(?P<name>[A-Za-z][A-Za-z ]{0,20}?)(?:\*\*|__)?[ \t]*+[:：]"
-                         r"[ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
+_FIELD_LINE = re.compile(r"(?:\*\*|__)" + _NAMED_VALUE)
 
 
 def _field_list_bullet(title: str, fields: Mapping[str, str]) -> str | None:
@@ -637,18 +636,19 @@ def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
                             120), link.group())]
 
 
-def _blanks_collapsed(text: str) -> str:
+def _blanks_collapsed(text: str, fenced: frozenset[int] | None = None) -> str:
     r"""``text`` with each run of blanks inside a line as one space, a line's indentation
     past 64 columns as 64 and its trailing blanks past two as two, as Markdown renders
-    them (lines in code blocks kept as they are): a hostile list's line of 100,000 spaces
-    costs the patterns that read a line their length squared.
+    them (lines in code blocks kept as they are; ``fenced``, where known: ``_fenced_lines``): a
+    hostile list's line of 100,000 spaces costs the patterns that read a line their length
+    squared.
 
     >>> _blanks_collapsed("- A   title  here.     \n```\na   b\n```")
     '- A title  here.  \n```\na   b\n```'
     """
     if not _LONG_BLANKS.search(text):
         return text
-    fenced = _fenced_lines(text)
+    fenced = _fenced_lines(text) if fenced is None else fenced
     return "\n".join(line if number in fenced else _LONG_BLANKS.sub(_blanks_kept, line)
                      for number, line in enumerate(text.split("\n"), start=1))
 
@@ -1623,8 +1623,8 @@ def _link_kind(text: str, url: str) -> str:
     words = _EDGE_PICTOGRAPHS.sub("", text).strip()
     if not words or _IDENTIFIER_TEXT.fullmatch(words):
         return _kind_of_host(url)
-    said = words.strip(" *_[]【】").lower()
-    return "code" if said not in _KIND_WORDS and _kind_of_host(url) == "code" else _kind_of(words)
+    said = _kind_word(words)
+    return said or ("code" if _kind_of_host(url) == "code" else "paper")
 
 
 def _kind_of_host(url: str) -> str:
@@ -1641,7 +1641,12 @@ def _kind_of(text: str) -> str:
     >>> _kind_of("GitHub"), _kind_of("[代码]"), _kind_of("Project Page"), _kind_of("Title")
     ('code', 'code', 'html', 'paper')
     """
-    return _KIND_WORDS.get(text.strip(" *_[]【】").lower(), "paper")
+    return _kind_word(text) or "paper"
+
+
+def _kind_word(text: str) -> str | None:
+    """The kind a link's words name (``GitHub``: code), or ``None`` for other words."""
+    return _KIND_WORDS.get(text.strip(" *_[]【】").lower())
 
 
 # what lists write on their links, in English and Chinese (the field's two languages)
@@ -1708,10 +1713,10 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
 
 
 # a pictograph marking a bullet ("📝 **Title**"): before its shape is read
-_LEADING_PICTOGRAPHS = re.compile(r"^[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]++[ \t]*+")
+_PICTOGRAPH = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"  # (and their modifiers)
+_LEADING_PICTOGRAPHS = re.compile(r"^[" + _PICTOGRAPH + r"]++[ \t]*+")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
-_EDGE_PICTOGRAPHS = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+|"
-                               r"[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+$")
+_EDGE_PICTOGRAPHS = re.compile(r"^[\s" + _PICTOGRAPH + r"]+|[\s" + _PICTOGRAPH + r"]+$")
 
 
 _MARKDOWN_LINK = re.compile(r"\[([^\[\]]*+)\]\([^()\[\]]*+\)")
@@ -1749,17 +1754,16 @@ def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:
     return text[:end], links[::-1]
 
 
-def _inline_references(text: str) -> str:
+def _inline_references(text: str, fenced: frozenset[int]) -> str:
     """``text`` with its reference-style links written inline, as CommonMark reads them:
     ``[Title][ding2023]``, ``[Title][]`` and ``[ding2023]`` with ``[ding2023]: url "T"``
     defined on a line of its own (labels without case or extra spaces; the first
     definition wins) become ``[Title](url)``, each definition's line left blank (line
     numbers kept). A bracket no definition names is left as it is (a ``[ACL 2023]`` label);
-    a definition in a code block is none."""
+    a definition in a code block (``fenced``: its lines, ``_fenced_lines``) is none."""
     if "]:" not in text:
         return text
     lines = text.split("\n")
-    fenced = _fenced_lines(text)
     defined: dict[str, str] = {}
     for number, line in enumerate(lines):
         found = _REFERENCE_DEFINITION.fullmatch(line) if number + 1 not in fenced else None
