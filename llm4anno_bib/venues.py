@@ -152,18 +152,21 @@ def venue_of(text: str) -> Venue | None:
     if held_at is not None:  # "DPFM@ICLR 2024": an event of its own, else a workshop there
         event = _conference_in(held_at.group("event"), table)
         host = _conference_in(plain[held_at.end():], table)
-        return event or Venue(f"{host.acronym} Workshop" if host else "Workshop",
-                              f"a workshop of {host.name}" if host else plain, "workshop", None)
+        return event or _workshop_at(host, plain)
     host = _conference_in(plain, table)
     if re.search(r"\bfindings\b", plain, re.I):
         return Venue(f"Findings{f' of {host.acronym}' if host else ''}",
                      "Findings of the Association for Computational Linguistics", "findings",
                      "conf/acl")
     if re.search(r"\bworkshops?\b", plain, re.I) and (host is None or host.kind != "workshop"):
-        return Venue(f"{host.acronym} Workshop" if host else "Workshop",
-                     f"a workshop of {host.name}" if host else plain, "workshop",
-                     None)
+        return _workshop_at(host, plain)
     return host
+
+
+def _workshop_at(host: Venue | None, plain: str) -> Venue:
+    """A workshop held at ``host`` (a conference), or of no venue known, named ``plain``."""
+    return Venue(f"{host.acronym} Workshop" if host else "Workshop",
+                 f"a workshop of {host.name}" if host else plain, "workshop", None)
 
 
 @lru_cache(maxsize=4096)  # a bibliography's records name a few proceedings many times
