@@ -163,3 +163,22 @@ def test_the_cache_keeps_the_last_anthology_indexes_and_libraries_not_every_one(
     assert caches.cache_info(tmp_path).index_files == tuple(left)
     assert caches.clear_cache(tmp_path).index_files == tuple(left)
     assert list(tmp_path.glob(caches.ACL_INDEX_GLOB)) == []
+
+
+def test_answers_are_stored_as_compact_json_that_requests_caches_own_json_reads(server,
+                                                                                 tmp_path):
+    # written without indentation (json's C encoder: cheaper to store), in requests-cache's
+    # own JSON format: its stock serializer reads every stored row back whole
+    from requests_cache.serializers.preconf import json_serializer
+
+    folder = tmp_path / "cache"
+    assert connect(server, folder).acl.fetch_bib("N19-1421").year == 2019
+    with sqlite3.connect(folder / CACHE_FILE) as db:
+        rows = [value for (value,) in db.execute("SELECT value FROM responses")]
+    assert rows
+    for row in rows:
+        text = row.decode() if isinstance(row, bytes) else row
+        assert "\n" not in text and ", " not in text[:200]
+        stored = json_serializer.loads(row)
+        assert stored.status_code == 200 and stored.url.startswith(server.acl_url)
+        assert b"N19-1421" in stored.content

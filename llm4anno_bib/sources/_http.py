@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import functools
 import hashlib
+import json
 import logging
 import math
 import os
@@ -36,6 +38,8 @@ import urllib3.exceptions
 import urllib3.util
 from requests_cache.backends.sqlite import SQLiteDict
 from requests_cache.policy import ExpirationPatterns
+from requests_cache.serializers.pipeline import SerializerPipeline, Stage
+from requests_cache.serializers.preconf import json_preconf_stage
 
 from llm4anno_bib._paths import default_cache_dir
 from llm4anno_bib.caches import HTTP_CACHE_FILE
@@ -56,6 +60,13 @@ EXPIRY: ExpirationPatterns = {
 
 
 CACHE_FILE = HTTP_CACHE_FILE
+
+# requests-cache's own JSON pipeline, written without its indent: json's C encoder then
+# writes each answer (the indented form goes through the pure-Python encoder, a sixth of
+# storing an answer). Both read alike: a cache written either way is read by either.
+_COMPACT_JSON = SerializerPipeline(
+    [json_preconf_stage, Stage(dumps=functools.partial(json.dumps, separators=(",", ":")),
+                               loads=json.loads)], name="json", is_binary=False)
 
 
 def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
@@ -141,7 +152,7 @@ def _open_cache(folder: Path, expire_after: timedelta | None) -> requests_cache.
     session = requests_cache.CachedSession(
         cache_name=str(folder / CACHE_FILE),
         backend="sqlite",
-        serializer="json",
+        serializer=_COMPACT_JSON,
         expire_after=expire_after if expire_after is not None else timedelta(days=30),
         urls_expire_after=EXPIRY if expire_after is None else None,
         allowable_codes=(200,),
