@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from llm4anno_bib.enrich import (
     arxiv_fields, judge, known_author_splits, stated_splits, written_alike,
@@ -156,10 +156,11 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
                 if arxiv_id in arxiv_errors:
                     raise _Unchecked(arxiv_errors[arxiv_id])
                 if arxiv_id and arxiv_id not in records:
-                    raise _Unchecked(f"arXiv has no paper {arxiv_id} (withdrawn, or a mistyped "
-                                     "eprint)")
-                new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources,
-                                             known, upgrading)
+                    new_entry, report = _without_its_preprint(entry, arxiv_id, sources, known,
+                                                              upgrading)
+                else:
+                    new_entry, report = _recheck(entry, records.get(arxiv_id or ""), sources,
+                                                 known, upgrading)
             except (_Unchecked, Llm4AnnoBibError) as problem:
                 # a source's failure is said once for all the entries it failed (no address)
                 said = problem.summary if isinstance(problem, SourceError) else str(problem)
@@ -170,6 +171,24 @@ def update_library(library: Library, sources: Sources, *, keys: Sequence[str] | 
             progress(UpdateProgress(done, len(chosen), entry.key))
     proposal = library.with_entries([replaced.get(e.key, e) for e in library])
     return UpdateResult(proposal, tuple(reports[e.key] for e in chosen), sources.real_requests)
+
+
+def _without_its_preprint(entry: Entry, arxiv_id: str, sources: Sources,
+                          known: Mapping[str, Name], upgrading: bool) -> tuple[Entry, EntryReport]:
+    """An entry whose eprint arXiv does not know: unchecked, unless ``upgrading`` finds its
+    published version from its title, authors and year (as verify's lookup finds it, which
+    says the same of the eprint): that upgrade is made, the unknown eprint reported."""
+    unknown = f"arXiv has no paper {arxiv_id} (withdrawn, or a mistyped eprint)"
+    if not upgrading:
+        raise _Unchecked(unknown)
+    try:
+        new_entry, report = _recheck(entry, None, sources, known, upgrading)
+    except _Unchecked:
+        raise _Unchecked(unknown) from None
+    if cites_preprint(new_entry):  # nothing published found: the eprint was all there was
+        raise _Unchecked(unknown)
+    said = f"{unknown}; the published version was found from the entry's title, authors and year"
+    return new_entry, replace(report, conflicts=(said, *report.conflicts))
 
 
 def _fetch_arxiv(ids: list[str], sources: Sources) -> tuple[dict[str, ArxivRecord], dict[str, str]]:

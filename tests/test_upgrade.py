@@ -172,6 +172,43 @@ def test_a_preprint_without_an_arxiv_id_is_upgraded_as_verify_finds_it(server, t
     assert published.fields["dblp"].startswith("conf/iclr/")
 
 
+TYPO_AND_UNKNOWN = """@misc{wei2022chain,
+  title={Chain-of-thought prompting elicits reasoning in large language models},
+  author={Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed and Le, Quoc and Zhou, Denny},
+  eprint={2201.11930},
+  archivePrefix={arXiv},
+  year={2022}
+}
+
+@misc{nobody2022paper,
+  title={A Paper No Source Holds About Annotation},
+  author={Nobody, Some},
+  eprint={2201.99999},
+  archivePrefix={arXiv},
+  year={2022}
+}
+"""
+
+
+def test_an_eprint_arxiv_does_not_know_is_upgraded_as_verify_finds_it(server, tmp_path,
+                                                                       needs_dblp):
+    """A mistyped eprint (2201.11930 for 2201.11903): verify's lookup finds the work by its
+    title and says the id is wrong; upgrade finds it the same way (issue 27: one engine,
+    no arXiv record needed first), writes the published entry with the right id and says
+    why. An unknown id whose title no source holds still fails, as before."""
+    result, out = upgraded(server, tmp_path, TYPO_AND_UNKNOWN)
+    assert [(r.key, r.status) for r in result.entries] == [("wei2022chain", "changed"),
+                                                           ("nobody2022paper", "failed")]
+    fixed = llm4anno_bib.load(out)["wei2022chain"]
+    assert fixed.entry_type == "inproceedings" and fixed.fields["eprint"] == "2201.11903"
+    assert "NeurIPS 2022" in fixed.fields["booktitle"]
+    assert any("arXiv has no paper 2201.11930" in said for said in result.entries[0].conflicts)
+    assert "arXiv has no paper 2201.99999" in result.entries[1].problem
+    assert result.exit_code == 1
+    assert _block(out.read_text(encoding="utf-8"), "nobody2022paper") == \
+        _block(TYPO_AND_UNKNOWN, "nobody2022paper")
+
+
 def test_a_file_in_another_encoding_is_upgraded_and_written_in_it(server, tmp_path,
                                                                   needs_dblp):
     """``--encoding`` as every reading command has it: the file is read in it, and the
