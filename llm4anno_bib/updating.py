@@ -183,7 +183,7 @@ def _without_its_preprint(entry: Entry, arxiv_id: str, sources: Sources,
         raise _Unchecked(unknown)
     try:
         new_entry, report = _recheck(entry, None, sources, known, upgrading)
-    except _Unchecked:
+    except (_Unchecked, Llm4AnnoBibError):  # what else failed: the eprint is the news
         raise _Unchecked(unknown) from None
     if cites_preprint(new_entry):  # nothing published found: the eprint was all there was
         raise _Unchecked(unknown)

@@ -187,6 +187,15 @@ TYPO_AND_UNKNOWN = """@misc{wei2022chain,
   archivePrefix={arXiv},
   year={2022}
 }
+
+@inproceedings{nobody2016acl,
+  title={Another Paper No Source Holds},
+  author={Nobody, Some},
+  eprint={1606.99999},
+  archivePrefix={arXiv},
+  url={https://aclanthology.org/P16-9999},
+  year={2016}
+}
 """
 
 
@@ -197,13 +206,15 @@ def test_an_eprint_arxiv_does_not_know_is_upgraded_as_verify_finds_it(server, tm
     no arXiv record needed first), writes the published entry with the right id and says
     why. An unknown id whose title no source holds still fails, as before."""
     result, out = upgraded(server, tmp_path, TYPO_AND_UNKNOWN)
-    assert [(r.key, r.status) for r in result.entries] == [("wei2022chain", "changed"),
-                                                           ("nobody2022paper", "failed")]
+    assert [(r.key, r.status) for r in result.entries] == [
+        ("wei2022chain", "changed"), ("nobody2022paper", "failed"), ("nobody2016acl", "failed")]
     fixed = llm4anno_bib.load(out)["wei2022chain"]
     assert fixed.entry_type == "inproceedings" and fixed.fields["eprint"] == "2201.11903"
     assert "NeurIPS 2022" in fixed.fields["booktitle"]
     assert any("arXiv has no paper 2201.11930" in said for said in result.entries[0].conflicts)
     assert "arXiv has no paper 2201.99999" in result.entries[1].problem
+    # what else the search met (an Anthology id the Anthology lacks) is not the news
+    assert "arXiv has no paper 1606.99999" in result.entries[2].problem
     assert result.exit_code == 1
     assert _block(out.read_text(encoding="utf-8"), "nobody2022paper") == \
         _block(TYPO_AND_UNKNOWN, "nobody2022paper")
