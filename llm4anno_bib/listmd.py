@@ -847,6 +847,7 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
+    body = _PICTOGRAPHS_BEFORE_LINK.sub("", body)  # "📄 [Paper](url) | 💻 [Code](url)"
     body = _label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip()))
     body, said_last = _label_after_links(body)
     read = _read_body(body, number, section)
@@ -882,7 +883,8 @@ def _read_body(body: str, number: int, section: str
     bold = _BOLD_LINK.fullmatch(body)
     if bold:
         return _bold_link_item(bold, number, section)
-    bold = _BOLD_TITLE.match(body)
+    named_bold = _NAME_BEFORE_BOLD.match(body)  # "<u>GPT-3</u>: **Title**": the model's name
+    bold = _BOLD_TITLE.match(body, named_bold.end() if named_bold else 0)
     if bold and not body.startswith("**["):
         return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
     named = _NAMED_LINK.fullmatch(body)
@@ -899,6 +901,12 @@ def _read_body(body: str, number: int, section: str
     return _linked_item(body, number, section)
 
 
+# a model's or project's short name (underlined, as RUCAIBox's survey list writes it) and a
+# colon or spaced dash before a bold title: "<u>GPT-3</u>: **Title**"
+_NAME_WORD = r"[^*\[\]<>:\s–—-][^*\[\]<>:\s]*+"  # (a dash alone is no word of it)
+_NAME_BEFORE_BOLD = re.compile(r"(?:<(?P<tag>u|b|i|em|code)>)?(?P<name>" + _NAME_WORD +
+                               r"(?:[ \t]" + _NAME_WORD + r"){0,2}+)(?:</(?P=tag)>)?"
+                               r"(?:[ \t]*+[:：]|[ \t]++[-–—])[ \t]*+(?=\*\*)")
 # "<https://...>" (Markdown's autolink) or a bare address (GitHub links it), without the
 # punctuation that follows it in a sentence
 _BARE_URL = re.compile(r"<(?P<angled>https?://[^\s<>]{1,2000}+)>|(?<![\w/=\"'])(?P<bare>https?://"
@@ -1156,13 +1164,17 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
         return venue_year(plain) or (year.group() if year else None), (), False
     after = venue_year(plain[venue.end():])
     said = venue.group("text")
-    if "," in said and (after or not _YEAR.search(said)):  # "*Jason Wei, Xuezhi Wang*"
+    # "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*"
+    if ("," in said or _ET_AL_END.search(said)) and (after or not _YEAR.search(said)):
         year = _YEAR.search(plain[venue.end():])
         return (after or (year.group() if year else None), *listed_names(said))
     said = said.strip(" .,")
     year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
     label = " ".join(part for part in (said, year.group() if year else "") if part) or None
     return (_full_year(label) if label else None, *listed_names(plain[:venue.start()]))
+
+
+_ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -1619,12 +1631,17 @@ def _written_links(text: str) -> list[tuple[str, str]]:
 
 def _link_kind(text: str, url: str) -> str:
     """A link's kind from its text, or, for a link with no words (a badge's, a pictograph's:
-    ``[💻](url)``), its host; a name linking a repository (``[AnnoLLM](github)``) is code."""
+    ``[💻](url)``), its host; a name linking a repository (``[AnnoLLM](github)``) is code;
+    a word no kind has, linking no paper's site (``[[Checkpoint]](huggingface)``), is kept
+    as said (as ``_declared_kind`` keeps it): never the paper."""
     words = _EDGE_PICTOGRAPHS.sub("", text).strip()
     if not words or _IDENTIFIER_TEXT.fullmatch(words):
         return _kind_of_host(url)
-    said = _kind_word(words)
-    return said or ("code" if _kind_of_host(url) == "code" else "paper")
+    said, host = _kind_word(words), _kind_of_host(url)
+    if said or host == "code":
+        return said or host
+    return words.lower() if host == "html" and " " not in words and not _is_generic(words) \
+        else "paper"
 
 
 def _kind_of_host(url: str) -> str:
@@ -1709,12 +1726,16 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
     if tag:
         title = title[tag.end():]
     title = title.strip(" :-–—")
-    return title[:-1].rstrip() if title.endswith(".") else title
+    title = title[:-1].rstrip() if title.endswith(".") else title
+    quoted = _QUOTED_TITLE.fullmatch(title)  # '**"Title"**': the quotes mark it, as bold does
+    return quoted.group("title").strip() if quoted and not quoted.group("rest") else title
 
 
 # a pictograph marking a bullet ("📝 **Title**"): before its shape is read
 _PICTOGRAPH = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"  # (and their modifiers)
 _LEADING_PICTOGRAPHS = re.compile(r"^[" + _PICTOGRAPH + r"]++[ \t]*+")
+# pictographs that mark the link after them: "📄 [Paper](url)"
+_PICTOGRAPHS_BEFORE_LINK = re.compile(r"[" + _PICTOGRAPH + r"]++[ \t]*+(?=\[)")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
 _EDGE_PICTOGRAPHS = re.compile(r"^[\s" + _PICTOGRAPH + r"]+|[\s" + _PICTOGRAPH + r"]+$")
 

@@ -1408,3 +1408,59 @@ def test_a_numbered_title_over_bullets_of_its_authors_venue_and_link_is_one_pape
     assert (item.title, item.label, item.authors, item.links) == (
         "Want To Reduce Labeling Cost? GPT-3 Can Help", "Findings of EMNLP 2021",
         ("Shuohang Wang", "Yang Liu"), (("pdf", "https://arxiv.org/abs/2108.13487"),))
+
+
+@pytest.mark.parametrize("line, title, label, authors, links", [
+    # RUCAIBox's LLMSurvey: a model's underlined name, the title bold in quotes, one author
+    # and "et al." in italics (read as the venue, the name and quotes kept in the title)
+    ('1. <u>GPT-3</u>: **"Language Models are Few-Shot Learners"**. *Tom B. Brown et al.* '
+     "NeurIPS 2020. [[Paper](https://arxiv.org/abs/2005.14165)]",
+     "Language Models are Few-Shot Learners", "NeurIPS 2020", ("Tom B. Brown",),
+     (("pdf", "https://arxiv.org/abs/2005.14165"),)),
+    ('2. **"Scaling Instruction-Finetuned Language Models"**. *Hyung Won Chung et al.* arXiv '
+     "2022. [[Paper](https://arxiv.org/abs/2210.11416)] [[Checkpoint](https://huggingface.co/"
+     "google/flan-t5-xxl)]", "Scaling Instruction-Finetuned Language Models", "arXiv 2022",
+     ("Hyung Won Chung",), (("pdf", "https://arxiv.org/abs/2210.11416"),
+                            # (a word no kind has: kept as said, never the paper)
+                            ("checkpoint", "https://huggingface.co/google/flan-t5-xxl"))),
+    ("- T0 - **“Multitask Prompted Training Enables Zero-Shot Task Generalization”** "
+     "*Victor Sanh, Albert Webson* ICLR 2022 [[Paper](https://arxiv.org/abs/2110.08207)]",
+     "Multitask Prompted Training Enables Zero-Shot Task Generalization", "ICLR 2022",
+     ("Victor Sanh", "Albert Webson"), (("pdf", "https://arxiv.org/abs/2110.08207"),)),
+    # a checkpoint's page before the paper's: the paper's is the paper link
+    ('- <u>Flan-T5</u>: **"Scaling Instruction-Finetuned Language Models"**. *Hyung Won Chung '
+     "et al.* arXiv 2022. [[Checkpoint](https://huggingface.co/google/flan-t5-xxl)] [[Paper]("
+     "https://arxiv.org/abs/2210.11416)]", "Scaling Instruction-Finetuned Language Models",
+     "arXiv 2022", ("Hyung Won Chung",), (("pdf", "https://arxiv.org/abs/2210.11416"),
+                                          ("checkpoint", "https://huggingface.co/google/"
+                                           "flan-t5-xxl"))),
+    # pictographs marking each link, a bar between them: they were read into the title
+    # and the label before them lost
+    ("- Self-Instruct: Aligning Language Models with Self-Generated Instructions (ACL 2023) "
+     "📄 [Paper](https://arxiv.org/abs/2212.10560) | 💻 [Code](https://github.com/yizhongw/"
+     "self-instruct)", "Self-Instruct: Aligning Language Models with Self-Generated "
+     "Instructions", "ACL 2023", (), (("pdf", "https://arxiv.org/abs/2212.10560"),
+                                      ("code", "https://github.com/yizhongw/self-instruct"))),
+])
+def test_a_models_name_quoted_bold_titles_et_al_and_marked_links_are_read(line, title, label,
+                                                                          authors, links):
+    (item,) = parse_list(f"## Papers\n\n{line}\n").items
+    assert (item.title, item.label, item.authors, item.links) == (title, label, authors, links)
+    assert item.et_al == (len(authors) == 1)
+
+
+@pytest.mark.parametrize("line, title", [
+    # quotes that are the title's own stay: they open or close only a part of it
+    ('- **"Why Should I Trust You?": Explaining the Predictions of Any Classifier** '
+     "[[paper]](https://arxiv.org/abs/1602.04938)",
+     '"Why Should I Trust You?": Explaining the Predictions of Any Classifier'),
+    # a long name before the bold words is no model's name: the line is read as before
+    ("- A Survey Written By Many People: **Bold Words Here** [[paper]](https://arxiv.org/abs/"
+     "2402.13446)", None),
+])
+def test_quotes_and_names_that_are_the_titles_own_stay(line, title):
+    (item,) = parse_list(f"## Papers\n\n{line}\n").items
+    if title is not None:
+        assert item.title == title
+    else:
+        assert "A Survey Written By Many People" in item.title

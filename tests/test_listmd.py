@@ -210,6 +210,10 @@ def test_api_twin_renders_the_same(rendered):
     pytest.param("## S\n- [N](https://x.org/a): " + "ab " * 30_000 + "[[pdf]](https://arxiv.org/"
                  "abs/1)\n- **N** - " + "[ab " * 20_000 + "\n- T" + " - Ab Cd" * 10_000 +
                  " [x](https://arxiv.org/abs/1)\n", id="named-projects-and-dashes"),
+    pytest.param("## S\n- <u>" + "Ab " * 30_000 + ": **T** [x](https://arxiv.org/abs/1)\n"
+                 "- " + "📄 " * 30_000 + "x [x](https://arxiv.org/abs/1)\n- **\"" + "ab\" " *
+                 20_000 + "** *" + "A et al " * 5_000 + "* [x](https://arxiv.org/abs/1)\n",
+                 id="model-names-pictographs-quotes-and-et-al"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
