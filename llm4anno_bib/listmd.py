@@ -1093,8 +1093,11 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
     if labelled or any(kind in ("pdf", "paper", "html") for kind, _ in links) or \
             any(_PAPER_HOSTS.search(url) for _, url in links):
         year = _YEAR.search(title.replace(listed.title, " "))  # "(Christiano et al., 2017)"
-        label = labelled.group("label") if labelled else listed.venue or venue_year(
-            title.replace(listed.title, " ")) or (year.group() if year else None)
+        said = labelled.group("label") if labelled else None
+        # "[2023/05] **Title.** *Bosheng Ding et al. ACL 2023.*": the venue over a date
+        label = said if said and not (listed.venue and _DATE_LABEL.fullmatch(said.strip())) \
+            else listed.venue or venue_year(title.replace(listed.title, " ")) or (
+                year.group() if year else None)
         return ListItem(number, section, label, listed.title, links, listed.authors,
                         listed.et_al)
     return (number, listed.title, links[0][1]) if links else None

@@ -1464,3 +1464,19 @@ def test_quotes_and_names_that_are_the_titles_own_stay(line, title):
         assert item.title == title
     else:
         assert "A Survey Written By Many People" in item.title
+
+
+@pytest.mark.parametrize("line, label", [
+    # WooooDyy's agent list: a date first, the venue in the italics after the authors
+    ("- [2023/05] **Is GPT-3 a Good Data Annotator?** *Bosheng Ding et al. ACL 2023.* "
+     "[[paper](https://aclanthology.org/2023.acl-long.626/)]", "ACL 2023"),
+    # no venue said: the date stays the label (its year)
+    ("- [2023/03] **ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks.** *Fabrizio "
+     "Gilardi et al. arXiv.* [[paper](https://arxiv.org/abs/2303.15056)]", "2023/03"),
+    # a venue as the label is the label whatever follows
+    ("- [EMNLP 2023] **Is GPT-3 a Good Data Annotator?** *Bosheng Ding et al. ACL 2023.* "
+     "[[paper](https://aclanthology.org/2023.acl-long.626/)]", "EMNLP 2023"),
+])
+def test_a_venue_after_the_authors_is_the_label_over_a_leading_date(line, label):
+    (item,) = parse_list(f"## Papers\n\n{line}\n").items
+    assert item.label == label and item.et_al and len(item.authors) == 1
