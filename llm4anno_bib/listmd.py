@@ -1162,9 +1162,9 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     Venue Year`` (an emphasis listing people: a venue and year after it, or no year in
     it)."""
     venue = _EMPHASIS.search(plain)
-    if venue is None:
+    if venue is None:  # "**Title**  \n Kojima, Gu, Reid  \n NeurIPS 2022": plain names
         year = _YEAR.search(plain)
-        return venue_year(plain) or (year.group() if year else None), (), False
+        return (venue_year(plain) or (year.group() if year else None), *_names_in(plain))
     after = venue_year(plain[venue.end():])
     said = venue.group("text")
     # "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*"
@@ -1562,6 +1562,9 @@ def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     and "et al.": one name alone is too like a lab, an award or a note ("Oral")."""
     emphasis = _AUTHORS_EMPHASIS.search(text)
     candidates = [emphasis.group("names")] if emphasis else []
+    venue = _known_venue_comma_year(text)  # "Xuezhi Wang, Jason Wei, ICLR, 2023": no person
+    if venue is not None:
+        text = f"{text[:venue.start()]} {text[venue.end():]}"
     # without the links, venues, years and the brackets and dashes around them
     plain = _AROUND_NAMES.sub(" ", _YEAR.sub(" ", _VENUE_YEAR.sub(" ", _LINK.sub(" ", text))))
     pieces = re.split(r"(?<=\.)[ \t]++", " ".join(plain.split()))[:12]

@@ -1480,3 +1480,27 @@ def test_quotes_and_names_that_are_the_titles_own_stay(line, title):
 def test_a_venue_after_the_authors_is_the_label_over_a_leading_date(line, label):
     (item,) = parse_list(f"## Papers\n\n{line}\n").items
     assert item.label == label and item.et_al and len(item.authors) == 1
+
+
+@pytest.mark.parametrize("text, authors", [
+    # a bold title over lines of its authors and venue (Markdown's two-space line breaks)
+    ("- **Large Language Models are Zero-Shot Reasoners**  \n  Takeshi Kojima, Shixiang "
+     "Shane Gu, Machel Reid  \n  NeurIPS 2022 [[Paper](https://arxiv.org/abs/2205.11916)]",
+     ("Takeshi Kojima", "Shixiang Shane Gu", "Machel Reid")),
+    # the authors, then the venue and year with a comma between: the venue is no author
+    ("1. [Self-Consistency Improves Chain of Thought Reasoning in Language Models](https://"
+     "arxiv.org/abs/2203.11171), Xuezhi Wang, Jason Wei, Dale Schuurmans, ICLR, 2023.",
+     ("Xuezhi Wang", "Jason Wei", "Dale Schuurmans")),
+])
+def test_plain_authors_beside_a_venue_are_read(text, authors):
+    (item,) = parse_list(f"## Papers\n\n{text}\n").items
+    assert (item.authors, item.et_al) == (authors, False)
+    assert item.label in ("NeurIPS 2022", "ICLR 2023")
+
+
+def test_plain_words_after_a_bold_title_are_no_authors():
+    """Two capitalised phrases are not two people: the names rule holds (each reads as a
+    person, no kind or site words)."""
+    (item,) = parse_list("## Papers\n\n- **A Paper Title Of Words**. Code Release, Project "
+                         "Page. ICLR 2023 [[Paper](https://arxiv.org/abs/2205.11916)]\n").items
+    assert item.authors == () and item.label == "ICLR 2023"
