@@ -649,7 +649,8 @@ def upgrade(file: Annotated[Path, typer.Argument(
 
 @command("import-list", cls=_Command)
 def import_list(file: Annotated[Path, typer.Argument(
-                    metavar="LIST", help="A paper list README (markdown).")],
+                    metavar="LIST",
+                    help="A paper list README (Markdown, Org-mode or reStructuredText).")],
                 output: Annotated[Optional[Path], typer.Option(
                     "--output", "-o", metavar="OUT", help="Write the library here.")] = None,
                 into: Annotated[Optional[Path], typer.Option(

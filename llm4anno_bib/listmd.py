@@ -1862,10 +1862,40 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
 
 
 def _markdown_of(text: str) -> str:
-    """A list's text as Markdown: a README.org (GitHub renders it too) as the Markdown it
-    stands for, any other as it is."""
+    """A list's text as Markdown: a README.org or a README.rst (GitHub renders both) as the
+    Markdown it stands for, any other as it is."""
     markdown = "](" in text or _DEFINES_A_REFERENCE.search(text)  # "[1]: https://..."
-    return org_as_markdown(text) if _ORG_LINK.search(text) and not markdown else text
+    if markdown:
+        return text
+    if _ORG_LINK.search(text):
+        return org_as_markdown(text)
+    return rst_as_markdown(text) if _RST_LINK.search(text) else text
+
+
+def rst_as_markdown(text: str) -> str:
+    """A reStructuredText list's links as the Markdown ones they stand for, line for line:
+    ```Title <url>`_`` (or ``__``) as ``[Title](url)``; a named reference (```Title`_``
+    over ``.. _Title: url``) as a reference link with its definition. Its underlined
+    headings are Markdown's too (``atx_headings``).
+
+    >>> print(rst_as_markdown("- `Some Title <https://x.org/a>`_ (ACL 2023)\\n"
+    ...                       "- `Other`_\\n\\n.. _Other: https://x.org/b"))
+    - [Some Title](https://x.org/a) (ACL 2023)
+    - [Other][]
+    <BLANKLINE>
+    [Other]: https://x.org/b
+    """
+    text = _RST_LINK.sub(lambda found: f"[{found.group('text')}]({found.group('url')})", text)
+    text = _RST_TARGET.sub(lambda found: f"[{found.group('name')}]: {found.group('url')}", text)
+    return _RST_REFERENCE.sub(lambda found: f"[{found.group('name')}][]", text)
+
+
+# `Title <https://...>`_ (a named link) or `Title <https://...>`__ (an anonymous one)
+_RST_LINK = re.compile(r"`(?P<text>[^`<>\n]{1,500}?)[ \t]*+<(?P<url>[A-Za-z][\w+.-]{0,20}+:"
+                       r"[^\s<>`]{1,2000}+)>`__?+(?!\w)")
+_RST_TARGET = re.compile(r"^\.\.[ \t]++_(?P<name>[^:\n`]{1,200}+|`[^`\n]{1,200}+`):[ \t]++"
+                         r"(?P<url>\S{1,2000}+)[ \t]*+$", re.M)
+_RST_REFERENCE = re.compile(r"`(?P<name>[^`<>\n]{1,200}+)`_(?!_)(?!\w)")
 
 
 _DEFINES_A_REFERENCE = re.compile(r"^ {0,3}\[[^\[\]\n]{1,200}+\]:[ \t]*+<?[A-Za-z][\w+.-]{0,20}+:",

@@ -1504,3 +1504,50 @@ def test_plain_words_after_a_bold_title_are_no_authors():
     (item,) = parse_list("## Papers\n\n- **A Paper Title Of Words**. Code Release, Project "
                          "Page. ICLR 2023 [[Paper](https://arxiv.org/abs/2205.11916)]\n").items
     assert item.authors == () and item.label == "ICLR 2023"
+
+
+RST_LIST = """Awesome RST List
+================
+
+Annotation
+----------
+
+- `ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks <https://arxiv.org/abs/2303.15056>`_ (PNAS 2023)
+- `Is GPT-3 a Good Data Annotator? <https://aclanthology.org/2023.acl-long.626/>`__ - ACL 2023
+
+Synthesis
+---------
+
+* Self-Instruct: Aligning Language Models with Self-Generated Instructions. ACL 2023. `[paper] <https://arxiv.org/abs/2212.10560>`_ `[code] <https://github.com/yizhongw/self-instruct>`_
+* `Direct Preference Optimization`_ (NeurIPS 2023)
+
+.. _Direct Preference Optimization: https://arxiv.org/abs/2305.18290
+"""
+
+
+def test_a_restructuredtext_list_is_read_as_the_markdown_it_stands_for(tmp_path):
+    """A README.rst: its ```Title <url>`_`` links were read as bare addresses ("[paper]" and
+    the venue left in the title), its named references not at all."""
+    document = parse_list(RST_LIST)
+    assert [c.slug for c in document.sections] == ["annotation", "synthesis"]
+    assert [(i.line, i.section, i.label, i.title, i.paper_link) for i in document.items] == [
+        (7, "annotation", "PNAS 2023", "ChatGPT Outperforms Crowd-Workers for "
+         "Text-Annotation Tasks", "https://arxiv.org/abs/2303.15056"),
+        (8, "annotation", "ACL 2023", "Is GPT-3 a Good Data Annotator?",
+         "https://aclanthology.org/2023.acl-long.626/"),
+        (13, "synthesis", "ACL 2023", "Self-Instruct: Aligning Language Models with "
+         "Self-Generated Instructions", "https://arxiv.org/abs/2212.10560"),
+        (14, "synthesis", "NeurIPS 2023", "Direct Preference Optimization",
+         "https://arxiv.org/abs/2305.18290")]
+    assert document.items[2].link("code") == "https://github.com/yizhongw/self-instruct"
+    listed = tmp_path / "README.rst"
+    listed.write_text(RST_LIST, encoding="utf-8")
+    assert len(_imported(listed, tmp_path, offline=True).library) == 4
+
+
+def test_a_restructuredtext_link_is_checked_as_every_link_is():
+    hostile = "https://arxiv.org/abs/2201.11903},note={\\input{/etc/hostname}}"
+    document = parse_list(f"Papers\n------\n\n- `On Things That Matter <{hostile}>`_ "
+                          "`[code] <file:///etc/passwd>`_\n")
+    assert document.items == ()
+    assert [url for _line, url, _why in document.refused] == [hostile, "file:///etc/passwd"]

@@ -214,6 +214,8 @@ def test_api_twin_renders_the_same(rendered):
                  "- " + "📄 " * 30_000 + "x [x](https://arxiv.org/abs/1)\n- **\"" + "ab\" " *
                  20_000 + "** *" + "A et al " * 5_000 + "* [x](https://arxiv.org/abs/1)\n",
                  id="model-names-pictographs-quotes-and-et-al"),
+    pytest.param("S\n-\n\n- " + "`ab <" * 20_000 + "https://x.org/a>`_\n- " + "`a`" * 20_000 +
+                 "_\n" + ".. _a: b\n" * 5_000, id="restructuredtext-links-and-targets"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
