@@ -30,6 +30,14 @@ def _imported(path, tmp_path, **options):
                                     **options)
 
 
+def _entries_imported(text: str, name: str, tmp_path) -> int:
+    """How many entries ``import-list`` (offline) writes of a list file ``name`` holding
+    ``text``."""
+    listed = tmp_path / name
+    listed.write_text(text, encoding="utf-8")
+    return len(_imported(listed, tmp_path, offline=True).library)
+
+
 def _a_word_twice(key: str) -> bool:
     words = re.findall(r"[a-z]+", key)
     return len(words) != len(set(words))
@@ -1168,9 +1176,7 @@ def test_an_org_mode_list_is_read_as_the_markdown_it_stands_for(tmp_path):
         (10, "alignment", None, "Direct Preference Optimization",
          "https://arxiv.org/abs/2305.18290")]
     assert document.items[1].link("code") == "https://github.com/a/b"
-    listed = tmp_path / "README.org"
-    listed.write_text(ORG_LIST, encoding="utf-8")
-    assert len(_imported(listed, tmp_path, offline=True).library) == 3
+    assert _entries_imported(ORG_LIST, "README.org", tmp_path) == 3
 
 
 def test_a_paper_heading_over_quoted_or_bold_lines_or_fields_after_a_blank_is_one_item():
@@ -1540,9 +1546,7 @@ def test_a_restructuredtext_list_is_read_as_the_markdown_it_stands_for(tmp_path)
         (14, "synthesis", "NeurIPS 2023", "Direct Preference Optimization",
          "https://arxiv.org/abs/2305.18290")]
     assert document.items[2].link("code") == "https://github.com/yizhongw/self-instruct"
-    listed = tmp_path / "README.rst"
-    listed.write_text(RST_LIST, encoding="utf-8")
-    assert len(_imported(listed, tmp_path, offline=True).library) == 4
+    assert _entries_imported(RST_LIST, "README.rst", tmp_path) == 4
 
 
 def test_a_restructuredtext_link_is_checked_as_every_link_is():
