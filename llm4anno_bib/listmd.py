@@ -32,7 +32,8 @@ SURVEY_CITATION = "<!-- llm4anno-bib: survey citation -->"
 _HEADING = re.compile(r"#{2,4}+[ \t]++(\S.*+)")
 _HTML_HEADING = re.compile(r"<h(?P<level>[2-4])(?:[ \t][^>]*+)?>(?P<text>.*?)</h(?P=level)>",
                            re.I)
-_BULLET = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++(?P<body>.*+)")
+# (a task list's box after the marker, "- [x] Title", is no part of the item)
+_BULLET = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++(?:\[[ xX]\][ \t]++)?+(?P<body>.*+)")
 _LABEL = re.compile(r"\[(?P<label>[^\[\]]++)\](?!\()[ \t]*+(?P<rest>.*+)")
 # The other common shapes: "[**Title.**](url) *Authors.* Venue Year." and
 # "**Title**. Doe, Jane, Roe, Richard. *Venue* (Year) [[Paper]](url)"
@@ -848,6 +849,7 @@ def _read_bullet(text: str, number: int, section: str
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
     body = _PICTOGRAPHS_BEFORE_LINK.sub("", body)  # "📄 [Paper](url) | 💻 [Code](url)"
+    body = _FOOTNOTE_MARK.sub("", body)  # "Title[^1]": GitHub's footnote, no word of it
     body = _label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip()))
     body, said_last = _label_after_links(body)
     read = _read_body(body, number, section)
@@ -1740,6 +1742,7 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
 # a pictograph marking a bullet ("📝 **Title**"): before its shape is read
 _PICTOGRAPH = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"  # (and their modifiers)
 _LEADING_PICTOGRAPHS = re.compile(r"^[" + _PICTOGRAPH + r"]++[ \t]*+")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,40}+\]")
 # pictographs that mark the link after them: "📄 [Paper](url)"
 _PICTOGRAPHS_BEFORE_LINK = re.compile(r"[" + _PICTOGRAPH + r"]++[ \t]*+(?=\[)")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words

@@ -1555,3 +1555,19 @@ def test_a_restructuredtext_link_is_checked_as_every_link_is():
                           "`[code] <file:///etc/passwd>`_\n")
     assert document.items == ()
     assert [url for _line, url, _why in document.refused] == [hostile, "file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("line, title, label", [
+    # a task list's box ("- [x] ...", GitHub renders it a checkbox) was read as the label "x"
+    ("- [x] Chain-of-Thought Prompting Elicits Reasoning in Large Language Models "
+     "[[paper]](https://arxiv.org/abs/2201.11903)", "Chain-of-Thought Prompting Elicits "
+     "Reasoning in Large Language Models", None),
+    ("- [ ] Is GPT-3 a Good Data Annotator? (ACL 2023) [paper](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "ACL 2023"),
+    # a footnote's mark ("Title[^1]", a superscript on GitHub) was kept in the title
+    ("2. Large Language Models are Zero-Shot Reasoners[^1]. [[paper]](https://arxiv.org/abs/"
+     "2205.11916)", "Large Language Models are Zero-Shot Reasoners", None),
+])
+def test_a_task_box_and_a_footnote_mark_are_no_part_of_the_item(line, title, label):
+    (item,) = parse_list(f"## Papers\n\n{line}\n\n[^1]: Kojima et al., NeurIPS 2022.\n").items
+    assert (item.title, item.label) == (title, label)
