@@ -886,8 +886,9 @@ def _read_body(body: str, number: int, section: str
     if bold:
         return _bold_link_item(bold, number, section)
     named_bold = _NAME_BEFORE_BOLD.match(body)  # "<u>GPT-3</u>: **Title**": the model's name
-    bold = _BOLD_TITLE.match(body, named_bold.end() if named_bold else 0)
-    if bold and not body.startswith("**["):
+    start = named_bold.end() if named_bold else 0
+    bold = _BOLD_TITLE.match(body, start)
+    if bold and not body.startswith("**[", start):
         return _bold_title_item(bold.group("title"), bold.group("rest"), number, section)
     named = _NAMED_LINK.fullmatch(body)
     if named and not _PAPER_HOSTS.search(named.group("url")) and \
@@ -1521,7 +1522,7 @@ _PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "di", "da"
 
 # the commonest words of the field's titles that are no one's name ("Large Language Models,
 # Neural Networks" is no list of people); words that are also names ("Deep", "Long") are not
-_TITLE_WORDS = frozenset("""
+_NOT_NAME_WORDS = frozenset("""
     models model learning language languages networks network neural data systems system
     training generation reasoning survey benchmark benchmarks evaluation prompting prompts
     agents agent transformers transformer attention knowledge text vision tasks task
@@ -1529,7 +1530,13 @@ _TITLE_WORDS = frozenset("""
     alignment inference optimization detection classification representations understanding
     generative pretrained supervised efficient scaling adaptation dataset datasets graph
     graphs multimodal contrastive questions answering chain thought towards via using
-    """.split())
+    """.split()) | frozenset("""
+    university universität université institute institut research lab labs laboratory
+    laboratories inc corp corporation company group team academy college school center
+    centre department ai google deepmind microsoft openai facebook meta amazon nvidia ibm
+    anthropic alibaba tencent baidu huawei bytedance salesforce
+    oral spotlight poster award best paper online virtual event workshop
+    """.split())  # an organisation's words and a talk's, as lists write them beside titles
 
 
 def _reads_as_person(name: str) -> bool:
@@ -1541,7 +1548,7 @@ def _reads_as_person(name: str) -> bool:
 
 def _reads_as_name_word(word: str) -> bool:
     """One word of a person's name as lists write it (see ``_reads_as_person``)."""
-    if word.lower() in _TITLE_WORDS:
+    if word.lower() in _NOT_NAME_WORDS:
         return False
     if word in _PARTICLES or _INITIALS.fullmatch(word):
         return True

@@ -1433,6 +1433,10 @@ def test_a_numbered_title_over_bullets_of_its_authors_venue_and_link_is_one_pape
      "*Victor Sanh, Albert Webson* ICLR 2022 [[Paper](https://arxiv.org/abs/2110.08207)]",
      "Multitask Prompted Training Enables Zero-Shot Task Generalization", "ICLR 2022",
      ("Victor Sanh", "Albert Webson"), (("pdf", "https://arxiv.org/abs/2110.08207"),)),
+    # a name before a bold linked title: read as the bold link it is
+    ("1. GPT-3: **[Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165)**. "
+     "*Tom B. Brown et al.* NeurIPS 2020.", "Language Models are Few-Shot Learners",
+     "NeurIPS 2020", ("Tom B. Brown",), (("pdf", "https://arxiv.org/abs/2005.14165"),)),
     # a checkpoint's page before the paper's: the paper's is the paper link
     ('- <u>Flan-T5</u>: **"Scaling Instruction-Finetuned Language Models"**. *Hyung Won Chung '
      "et al.* arXiv 2022. [[Checkpoint](https://huggingface.co/google/flan-t5-xxl)] [[Paper]("
@@ -1571,3 +1575,20 @@ def test_a_restructuredtext_link_is_checked_as_every_link_is():
 def test_a_task_box_and_a_footnote_mark_are_no_part_of_the_item(line, title, label):
     (item,) = parse_list(f"## Papers\n\n{line}\n\n[^1]: Kojima et al., NeurIPS 2022.\n").items
     assert (item.title, item.label) == (title, label)
+
+
+@pytest.mark.parametrize("line", [
+    "- [A Title of Some Paper Here](https://arxiv.org/abs/2205.11916) Google Research, "
+    "DeepMind. ICLR 2023",
+    "- [A Title of Some Paper Here](https://arxiv.org/abs/2205.11916), Stanford University, "
+    "Microsoft Research, ICLR, 2023",
+    "- **A Title of Some Paper Here** Spotlight. Virtual Event, Online. ICLR 2023 [[paper]]("
+    "https://arxiv.org/abs/2205.11916)",
+    "- **A Title of Some Paper Here** Oral Presentation, Best Paper Award. ICLR 2023 [[paper]]("
+    "https://arxiv.org/abs/2205.11916)",
+])
+def test_organisations_and_a_talks_words_beside_a_title_are_no_authors(line):
+    """Affiliations ("Google Research, DeepMind") were read as two authors."""
+    (item,) = parse_list(f"## Papers\n\n{line}\n").items
+    assert (item.title, item.label, item.authors) == ("A Title of Some Paper Here", "ICLR 2023",
+                                                      ())
