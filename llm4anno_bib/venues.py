@@ -214,7 +214,7 @@ def _conference_in(plain: str, table: _Table) -> Venue | None:
         return held[0]
     stripped = _without_organisers(words)
     return organiser or (_names_without_organisers().get(stripped) if stripped else None) or \
-        _abbreviated_name(plain)
+        _conference_cores().get(_core(stripped)) or _abbreviated_name(plain)
 
 
 def _name_held(words: str, table: _Table) -> tuple[Venue, str] | None:
@@ -336,6 +336,29 @@ def _abbreviable_names() -> dict[int, list[tuple[tuple[str, ...], Venue]]]:
 
 def _without_organisers(words: str) -> str:
     return " ".join(w for w in words.split() if w not in _ORGANISER_WORDS)
+
+
+def _core(words: str) -> str:
+    """A conference's name (squeezed, organisers aside) without the words that say it is
+    one: "conference on neural information processing systems" is "neural information
+    processing systems", as Semantic Scholar writes it."""
+    return " ".join(w for w in words.split() if w not in _EVENT_WORDS)
+
+
+_EVENT_WORDS = frozenset({"proceedings", "annual", "conference", "on", "of", "the"})
+
+
+@lru_cache(maxsize=1)
+def _conference_cores() -> dict[str, Venue | None]:
+    """Each conference's name core (``_core``) of three words or more (a shorter one,
+    "computer vision", "data mining", names a field, not a venue); a core two venues share
+    names neither (``None``)."""
+    found: dict[str, Venue | None] = {}
+    for name, venue in _table().names.items():
+        core = _core(_without_organisers(name))
+        if venue.kind == "conference" and len(core.split()) >= 3:
+            found[core] = venue if found.get(core, venue) == venue else None
+    return found
 
 
 @lru_cache(maxsize=1)

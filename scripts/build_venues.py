@@ -50,6 +50,9 @@ EXCEPTIONS = [
     ("LREC", "International Conference on Language Resources and Evaluation", "conference",
      "conf/lrec"),
     ("WMT", "Conference on Machine Translation", "conference", "conf/wmt"),
+    # ccf-deadlines misspells COLING's name ("INTERNATIONNAL CONFERENCE ON ..."): its name
+    ("COLING", "International Conference on Computational Linguistics", "conference",
+     "conf/coling"),
     ("SemEval", "International Workshop on Semantic Evaluation", "workshop", "conf/semeval"),
     # general-science journals the field publishes in: JabRef lists PNAS only under its
     # long name, which Crossref does not write, and Nature only as "Nature, London"

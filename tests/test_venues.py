@@ -224,6 +224,33 @@ def test_a_conference_named_without_its_organiser_or_international_is_that_confe
         assert venue_of(text) is None, text
 
 
+@pytest.mark.parametrize("text, acronym", [
+    # Semantic Scholar's names: a conference's name without the words saying it is one
+    ("Neural Information Processing Systems", "NeurIPS"),
+    ("North American Chapter of the Association for Computational Linguistics", "NAACL"),
+    ("Computer Vision and Pattern Recognition", "CVPR"),
+    ("Web Search and Data Mining", "WSDM"),
+    ("Proceedings of Neural Information Processing Systems", "NeurIPS"),
+    ("Proceedings of the 12th Language Resources and Evaluation Conference", "LREC"),
+    # COLING by its name (ccf-deadlines misspells it)
+    ("International Conference on Computational Linguistics", "COLING"),
+    ("Proceedings of the 29th International Conference on Computational Linguistics",
+     "COLING"),
+])
+def test_a_conference_by_its_name_without_conference_is_that_conference(text, acronym):
+    venue = venue_of(text)
+    assert venue is not None and (venue.acronym, venue.kind) == (acronym, "conference")
+
+
+@pytest.mark.parametrize("text", [
+    "Computer Vision", "Data Mining", "Neural Information Processing",
+    "Neural Information Processing Systems and Robots", "Imaginary Clustering Systems"])
+def test_a_fields_name_or_a_name_with_more_is_no_conference(text):
+    """A core of two words names a field, not a venue; words beyond a core are another."""
+    venue = venue_of(text)
+    assert venue is None or venue.acronym not in ("ICCV", "ICDM", "NeurIPS"), (text, venue)
+
+
 def test_every_conference_of_the_table_is_read_as_itself_never_as_another():
     """Each conference's full name, alone and as its proceedings write it, names that
     conference or none; never another one (a false "venue-differs"). Words of a name were
