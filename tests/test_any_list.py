@@ -1444,6 +1444,13 @@ def test_a_numbered_title_over_bullets_of_its_authors_venue_and_link_is_one_pape
      "arXiv 2022", ("Hyung Won Chung",), (("pdf", "https://arxiv.org/abs/2210.11416"),
                                           ("checkpoint", "https://huggingface.co/google/"
                                            "flan-t5-xxl"))),
+    # a talk's video and a project's page before the paper: the paper's is the paper link
+    ("- **Toolformer: Language Models Can Teach Themselves to Use Tools** [Video](https://"
+     "youtube.com/watch?v=1) [Toolformer](https://toolformer.github.io) [arXiv](https://"
+     "arxiv.org/abs/2302.04761) *Timo Schick et al.* NeurIPS 2023", "Toolformer: Language "
+     "Models Can Teach Themselves to Use Tools", "NeurIPS 2023", ("Timo Schick",),
+     (("pdf", "https://arxiv.org/abs/2302.04761"), ("video", "https://youtube.com/watch?v=1"),
+      ("toolformer", "https://toolformer.github.io"))),
     # pictographs marking each link, a bar between them: they were read into the title
     # and the label before them lost
     ("- Self-Instruct: Aligning Language Models with Self-Generated Instructions (ACL 2023) "
