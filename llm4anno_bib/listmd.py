@@ -931,9 +931,11 @@ def _arxiv_link(found: re.Match[str]) -> str:
 def _label_bracketed(body: str) -> str:
     """A bullet's text with the label it opens with written as ``[label]``, however the list
     marks it: full-width brackets (``【NeurIPS 2022】Title``), a code span (`` `ICLR'23`
-    Title``), bold words that are a venue and year (``**ACL 2023** - Title``)."""
+    Title``), bold words that are a venue and year (``**ACL 2023** - Title``), or plain ones
+    before a colon or a spaced dash (``ACL 2023: **Title**``)."""
     body = _WIDE_LABEL.sub(r"[\g<label>] ", body)
-    marked = _CODE_LABEL.match(body) or _BOLD_LABEL_FIRST.match(body)
+    marked = _CODE_LABEL.match(body) or _BOLD_LABEL_FIRST.match(body) or \
+        _PLAIN_LABEL_FIRST.match(body)
     if marked and _is_label(marked.group("label")):
         rest = body[marked.end():].lstrip(" \t-–—:|")
         if len(rest.split()) >= 2:
@@ -952,6 +954,9 @@ def _is_label(text: str) -> bool:
 # "**ACL 2023**", "**[ACL 2023]**", "[**ACL 2023**]" (not "[**Title**](url)")
 _BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)\[?(?P<label>[^*_\[\]]{2,40}+)\]?"
                                r"(?:\*\*|__)(?(open)\](?!\())")
+# "ACL 2023: Title", "2023.05 - Title" (whether the words are a label is asked after)
+_PLAIN_LABEL_FIRST = re.compile(r"(?P<label>[A-Za-z0-9][\w .'’&@-]{1,38}?)"
+                                r"(?:[ \t]*+[:：]|[ \t]++[-–—])[ \t]++")
 _DATE = r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}"  # "2023", "2023/05", "2023.05.12"
 _DATE_LABEL = re.compile(_DATE)
 # the field names of a bullet that lists its fields inline

@@ -1599,3 +1599,25 @@ def test_organisations_and_a_talks_words_beside_a_title_are_no_authors(line):
     (item,) = parse_list(f"## Papers\n\n{line}\n").items
     assert (item.title, item.label, item.authors) == ("A Title of Some Paper Here", "ICLR 2023",
                                                       ())
+
+
+@pytest.mark.parametrize("line, title, label", [
+    # a label before a colon or a spaced dash: the label (the model-name rule had lost it,
+    # and before that it was part of the title)
+    ("- ACL 2023: **Is GPT-3 a Good Data Annotator?** [[paper]](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "ACL 2023"),
+    ("- NeurIPS 2022 - **Chain-of-Thought Prompting Elicits Reasoning in Large Language "
+     "Models** [[paper]](https://arxiv.org/abs/2201.11903)", "Chain-of-Thought Prompting "
+     "Elicits Reasoning in Large Language Models", "NeurIPS 2022"),
+    ("- 2023.05: **Some Title Of A Paper Here** [[paper]](https://arxiv.org/abs/2303.15056)",
+     "Some Title Of A Paper Here", "2023.05"),
+    ("- ACL 2023: Is GPT-3 a Good Data Annotator? [[paper]](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "ACL 2023"),
+    # words before a colon that are no label stay the title's
+    ("- BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding "
+     "[[paper]](https://arxiv.org/abs/1810.04805)", "BERT: Pre-training of Deep Bidirectional "
+     "Transformers for Language Understanding", None),
+])
+def test_a_plain_label_before_the_title_is_the_label(line, title, label):
+    (item,) = parse_list(f"## Papers\n\n{line}\n").items
+    assert (item.title, item.label) == (title, label)
