@@ -1127,7 +1127,11 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     title = _clean_title(title)
     title = _named_title(title, rest) or title  # "**AnnoLLM**: Making ... Annotators."
     links = _links_of(rest)
-    paper = [url for kind, url in links if kind in ("pdf", "paper") or _PAPER_HOSTS.search(url)]
+    # a declared pdf or a paper's site before another "paper" link (a project's name:
+    # "[Toolformer](toolformer.github.io) [arXiv](url)")
+    paper = sorted((url for kind, url in links if kind in ("pdf", "paper") or
+                    _PAPER_HOSTS.search(url)),
+                   key=lambda url: not (_PAPER_HOSTS.search(url) or ("pdf", url) in links))
     if not title or not paper:
         return (number, title, links[0][1]) if title and links else None
     ordered = [("pdf", paper[0])] + [(k, u) for k, u in links if u != paper[0]]
@@ -1652,16 +1656,21 @@ def _written_links(text: str) -> list[tuple[str, str]]:
 def _link_kind(text: str, url: str) -> str:
     """A link's kind from its text, or, for a link with no words (a badge's, a pictograph's:
     ``[💻](url)``), its host; a name linking a repository (``[AnnoLLM](github)``) is code;
-    a word no kind has, linking no paper's site (``[[Checkpoint]](huggingface)``), is kept
-    as said (as ``_declared_kind`` keeps it): never the paper."""
+    a page about the work at no paper's site (``[[Checkpoint]](huggingface)``, ``[Video]``)
+    is kept as said (as ``_declared_kind`` keeps it): never the paper."""
     words = _EDGE_PICTOGRAPHS.sub("", text).strip()
     if not words or _IDENTIFIER_TEXT.fullmatch(words):
         return _kind_of_host(url)
     said, host = _kind_word(words), _kind_of_host(url)
     if said or host == "code":
         return said or host
-    return words.lower() if host == "html" and " " not in words and not _is_generic(words) \
-        else "paper"
+    return words.lower() if words.lower() in _ABOUT_THE_WORK and host == "html" else "paper"
+
+
+# what lists link beside a paper that is no paper: its model, a demo, a talk
+_ABOUT_THE_WORK = frozenset({"checkpoint", "checkpoints", "model", "models", "weights", "demo",
+                             "video", "talk", "slides", "poster", "colab", "leaderboard",
+                             "模型", "演示", "视频"})
 
 
 def _kind_of_host(url: str) -> str:

@@ -1450,7 +1450,7 @@ def test_a_numbered_title_over_bullets_of_its_authors_venue_and_link_is_one_pape
      "arxiv.org/abs/2302.04761) *Timo Schick et al.* NeurIPS 2023", "Toolformer: Language "
      "Models Can Teach Themselves to Use Tools", "NeurIPS 2023", ("Timo Schick",),
      (("pdf", "https://arxiv.org/abs/2302.04761"), ("video", "https://youtube.com/watch?v=1"),
-      ("toolformer", "https://toolformer.github.io"))),
+      ("paper", "https://toolformer.github.io"))),
     # pictographs marking each link, a bar between them: they were read into the title
     # and the label before them lost
     ("- Self-Instruct: Aligning Language Models with Self-Generated Instructions (ACL 2023) "
@@ -1621,3 +1621,16 @@ def test_organisations_and_a_talks_words_beside_a_title_are_no_authors(line):
 def test_a_plain_label_before_the_title_is_the_label(line, title, label):
     (item,) = parse_list(f"## Papers\n\n{line}\n").items
     assert (item.title, item.label) == (title, label)
+
+
+def test_a_one_word_link_to_a_page_of_no_paper_site_is_still_the_paper_link():
+    """"[Download](a university's page)", "[Preprint](...)": the paper's own link where no
+    other is (read as no paper at all, the item left out, when every unknown word was kept)."""
+    document = parse_list("## Papers\n\n- **A Title of Some Paper Here** *Jane Doe, John Roe* "
+                          "ICLR 2023 [Download](https://people.cs.example.edu/~jd/paper.html)\n"
+                          "- **Another Title of Some Paper** *Jane Doe, John Roe* ICLR 2023 "
+                          "[Preprint](https://people.cs.example.edu/~jd/p2) [Video](https://"
+                          "youtube.com/watch?v=1)\n")
+    assert [item.paper_link for item in document.items] == [
+        "https://people.cs.example.edu/~jd/paper.html", "https://people.cs.example.edu/~jd/p2"]
+    assert document.left_out == ()
