@@ -159,6 +159,17 @@ def judge(titles: Iterable[str], authors: Sequence[str], preprint_year: int | No
                    score, "; ".join(problems) or "title, authors and year agree")
 
 
+def same_people(authors: Sequence[str], candidate_authors: Sequence[str]) -> bool:
+    """Whether two author lists are one work's by the matching rule's author part: the same
+    first author and at least half the family names shared (either list empty: they may be).
+
+    >>> same_people(["Zhen Tan", "Song Wang", "Huan Liu"], ["Tan, Zhen", "Li, Dawei",
+    ...             "Wang, Song", "Liu, Huan"]), same_people(["Zhen Tan"], ["Song Wang"])
+    (True, False)
+    """
+    return not _author_problems(authors, candidate_authors)
+
+
 def _author_problems(authors: Sequence[str], candidate_authors: Sequence[str]) -> list[str]:
     if not authors or not candidate_authors:
         return []

@@ -30,10 +30,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import (
-    TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
+    NEAR_MISS, TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
 )
 from llm4anno_bib.enrich import (
-    arxiv_fields, best_title_score, eprint_fields, published_fields, surname_token,
+    arxiv_fields, best_title_score, eprint_fields, published_fields, same_people,
+    surname_token,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
@@ -179,7 +180,16 @@ def _from_bib(record: BibRecord) -> Found:
 
 
 def _same_work(entry: Entry, found: Found) -> bool:
-    return _same_title_and_people(entry, found.title, found.authors)
+    """Whether the record an identifier of the entry names is its work: by title and people
+    (``_same_title_and_people``), or renamed since the version cited (arXiv titles change
+    between versions: "... for Data Annotation: A Survey" became "... for Data Annotation
+    and Synthesis: A Survey"), where the title is still near and the people are the same
+    (the first author, and half the others at least)."""
+    if _same_title_and_people(entry, found.title, found.authors):
+        return True
+    people = [a for a in entry.bib_authors if a.lower() != "others"]
+    return len(people) >= 2 and same_people(people, found.authors) and \
+        best_title_score([entry.title], [found.title]) >= NEAR_MISS
 
 
 def _same_title_and_people(entry: Entry, title: str, authors: Sequence[str]) -> bool:

@@ -429,3 +429,31 @@ def test_a_venue_dblp_or_the_anthology_index_makes_an_unfound_work_not_found(ser
     assert got["lrec"] == ("not-found", "no work with this title in DBLP, the ACL Anthology")
     assert got["cvpr"] == ("not-found", "no work with this title in DBLP")
     assert got["pnas"][0] == "not-checked"
+
+
+RENAMED = """@article{{tan2024large,
+  title={{Large language models for data annotation: A survey}},
+  author={{{authors}}},
+  journal={{arXiv preprint arXiv:2402.13446}},
+  year={{2024}}
+}}
+"""
+
+
+@pytest.mark.parametrize("authors, kinds", [
+    # the survey's first version, as Google Scholar cites it: renamed since ("... and
+    # Synthesis: A Survey") and its authors changed; its own arXiv id was "of another work"
+    ("Tan, Zhen and Beigi, Alimohammad and Wang, Song and Guo, Ruocheng and Bhattacharjee, "
+     "Amrita and Jiang, Bohan and Karami, Mansooreh and Li, Jundong and Cheng, Lu and Liu, Huan",
+     {"title-differs", "authors-differ", "preprint-of-published"}),
+    # the same title and id by other people: the id is still another work's
+    ("Smith, John and Doe, Jane", {"arxiv-id-of-another-work"}),
+])
+def test_a_work_renamed_on_arxiv_since_the_version_cited_is_its_own_id(server, tmp_path,
+                                                                       authors, kinds):
+    path = tmp_path / "refs.bib"
+    path.write_text(RENAMED.format(authors=authors), encoding="utf-8")
+    (entry,) = _verify(server, tmp_path, path).entries
+    assert {f.kind for f in entry.findings} >= kinds
+    assert ("arxiv-id-of-another-work" in {f.kind for f in entry.findings}) == \
+        ("arxiv-id-of-another-work" in kinds)
