@@ -901,7 +901,7 @@ def _read_body(body: str, number: int, section: str
     title, found = _trailing_links(labelled.group("rest") if labelled else body)
     if found and not _LINK.search(title) or labelled and not _LINK.search(title):
         return _declared_links_item(title, found, labelled, number, section)
-    return _linked_item(body, number, section)
+    return _labelled_linked_item(body, labelled, number, section)
 
 
 # a model's or project's short name (underlined, as RUCAIBox's survey list writes it) and a
@@ -951,9 +951,9 @@ def _is_label(text: str) -> bool:
         venue_year(text) is not None and not _clean_title(_VENUE_YEAR.sub("", text))
 
 
-# "**ACL 2023**", "**[ACL 2023]**", "[**ACL 2023**]" (not "[**Title**](url)")
-_BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)\[?(?P<label>[^*_\[\]]{2,40}+)\]?"
-                               r"(?:\*\*|__)(?(open)\](?!\())")
+# "**ACL 2023**", "**[ACL 2023]**", "**(ACL 2023)**", "[**ACL 2023**]" (not "[**Title**](url)")
+_BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)[\[(]?(?P<label>[^*_\[\]()]{2,40}+)"
+                               r"[\])]?(?:\*\*|__)(?(open)\](?!\())")
 # "ACL 2023: Title", "2023.05 - Title" (whether the words are a label is asked after)
 _PLAIN_LABEL_FIRST = re.compile(r"(?P<label>[A-Za-z0-9][\w .'’&@-]{1,38}?)"
                                 r"(?:[ \t]*+[:：]|[ \t]++[-–—])[ \t]++")
@@ -1190,6 +1190,18 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
 
 
 _ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
+
+
+def _labelled_linked_item(body: str, labelled: re.Match[str] | None, number: int,
+                          section: str) -> ListItem | tuple[int, str, str] | None:
+    """``_linked_item`` of a bullet, the label a bracketed label before it names (``[2023]
+    Title [paper](url)``; ``labelled`` is ``_LABEL``'s match of it) its label, its words no
+    part of the title."""
+    if labelled is not None and _is_label(labelled.group("label")):
+        read = _linked_item(labelled.group("rest"), number, section)
+        if isinstance(read, ListItem):
+            return read if read.label else replace(read, label=labelled.group("label"))
+    return _linked_item(body, number, section)
 
 
 def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:

@@ -1613,6 +1613,14 @@ def test_organisations_and_a_talks_words_beside_a_title_are_no_authors(line):
      "Some Title Of A Paper Here", "2023.05"),
     ("- ACL 2023: Is GPT-3 a Good Data Annotator? [[paper]](https://aclanthology.org/"
      "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "ACL 2023"),
+    # a bold label in parentheses was the title ("(ACL 2023)")
+    ("1. **(ACL 2023)** Is GPT-3 a Good Data Annotator? [[paper]](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "ACL 2023"),
+    # a year label before a title linked by a plain [paper](url): kept in the title
+    ("- [2023] Is GPT-3 a Good Data Annotator? [paper](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "2023"),
+    ("- `2023` Is GPT-3 a Good Data Annotator? [paper](https://aclanthology.org/"
+     "2023.acl-long.626/)", "Is GPT-3 a Good Data Annotator?", "2023"),
     # words before a colon that are no label stay the title's
     ("- BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding "
      "[[paper]](https://arxiv.org/abs/1810.04805)", "BERT: Pre-training of Deep Bidirectional "
@@ -1621,6 +1629,7 @@ def test_organisations_and_a_talks_words_beside_a_title_are_no_authors(line):
 def test_a_plain_label_before_the_title_is_the_label(line, title, label):
     (item,) = parse_list(f"## Papers\n\n{line}\n").items
     assert (item.title, item.label) == (title, label)
+    assert item.paper_link is not None and "](" not in item.title
 
 
 def test_a_one_word_link_to_a_page_of_no_paper_site_is_still_the_paper_link():
@@ -1634,3 +1643,4 @@ def test_a_one_word_link_to_a_page_of_no_paper_site_is_still_the_paper_link():
     assert [item.paper_link for item in document.items] == [
         "https://people.cs.example.edu/~jd/paper.html", "https://people.cs.example.edu/~jd/p2"]
     assert document.left_out == ()
+
