@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -351,24 +352,23 @@ _EVENT_WORDS = frozenset({"proceedings", "annual", "conference", "on", "of", "th
 @lru_cache(maxsize=1)
 def _conference_cores() -> dict[str, Venue | None]:
     """Each conference's name core (``_core``) of three words or more (a shorter one,
-    "computer vision", "data mining", names a field, not a venue); a core two venues share
-    names neither (``None``)."""
-    found: dict[str, Venue | None] = {}
-    for name, venue in _table().names.items():
-        core = _core(_without_organisers(name))
-        if venue.kind == "conference" and len(core.split()) >= 3:
-            found[core] = venue if found.get(core, venue) == venue else None
-    return found
+    "computer vision", "data mining", names a field, not a venue)."""
+    return _conferences_by(lambda name: _core(_without_organisers(name)), min_words=3)
 
 
 @lru_cache(maxsize=1)
 def _names_without_organisers() -> dict[str, Venue | None]:
-    """Each conference's full name without the organiser's words; a name two venues share
-    that way names neither (``None``)."""
+    """Each conference's full name without the organiser's words."""
+    return _conferences_by(_without_organisers)
+
+
+def _conferences_by(key_of: Callable[[str], str], min_words: int = 1
+                    ) -> dict[str, Venue | None]:
+    """Each conference by ``key_of`` its full name (a key of ``min_words`` words or more);
+    a key two venues share names neither (``None``)."""
     found: dict[str, Venue | None] = {}
     for name, venue in _table().names.items():
-        if venue.kind == "conference":
-            key = _without_organisers(name)
+        if venue.kind == "conference" and len((key := key_of(name)).split()) >= min_words:
             found[key] = venue if found.get(key, venue) == venue else None
     return found
 
