@@ -907,9 +907,11 @@ def _read_body(body: str, number: int, section: str
 # a model's or project's short name (underlined, as RUCAIBox's survey list writes it) and a
 # colon or spaced dash before a bold title: "<u>GPT-3</u>: **Title**"
 _NAME_WORD = r"[^*\[\]<>:\s–—-][^*\[\]<>:\s]*+"  # (a dash alone is no word of it)
+# what ends a name or a label written before a title: a colon, or a dash with a space before
+_BEFORE_TITLE = r"(?:[ \t]*+[:：]|[ \t]++[-–—])"
 _NAME_BEFORE_BOLD = re.compile(r"(?:<(?P<tag>u|b|i|em|code)>)?(?P<name>" + _NAME_WORD +
-                               r"(?:[ \t]" + _NAME_WORD + r"){0,2}+)(?:</(?P=tag)>)?"
-                               r"(?:[ \t]*+[:：]|[ \t]++[-–—])[ \t]*+(?=\*\*)")
+                               r"(?:[ \t]" + _NAME_WORD + r"){0,2}+)(?:</(?P=tag)>)?" +
+                               _BEFORE_TITLE + r"[ \t]*+(?=\*\*)")
 # "<https://...>" (Markdown's autolink) or a bare address (GitHub links it), without the
 # punctuation that follows it in a sentence
 _BARE_URL = re.compile(r"<(?P<angled>https?://[^\s<>]{1,2000}+)>|(?<![\w/=\"'])(?P<bare>https?://"
@@ -955,8 +957,8 @@ def _is_label(text: str) -> bool:
 _BOLD_LABEL_FIRST = re.compile(r"(?P<open>\[)?(?:\*\*|__)[\[(]?(?P<label>[^*_\[\]()]{2,40}+)"
                                r"[\])]?(?:\*\*|__)(?(open)\](?!\())")
 # "ACL 2023: Title", "2023.05 - Title" (whether the words are a label is asked after)
-_PLAIN_LABEL_FIRST = re.compile(r"(?P<label>[A-Za-z0-9][\w .'’&@-]{1,38}?)"
-                                r"(?:[ \t]*+[:：]|[ \t]++[-–—])[ \t]++")
+_PLAIN_LABEL_FIRST = re.compile(r"(?P<label>[A-Za-z0-9][\w .'’&@-]{1,38}?)" + _BEFORE_TITLE +
+                                r"[ \t]++")
 _DATE = r"(?:19|20)\d\d(?:[./-]\d{1,2}){0,2}"  # "2023", "2023/05", "2023.05.12"
 _DATE_LABEL = re.compile(_DATE)
 # the field names of a bullet that lists its fields inline
