@@ -216,7 +216,7 @@ def find_published(titles: Sequence[str], authors: Sequence[str], year: int | No
             if accept([record.title], record.authors, record.year, f"ACL {record.ident}"):
                 return record, near_misses
     for title in titles:
-        for hit in sources.dblp.search(title):
+        for hit in sources.dblp.search_title(title):
             if hit.preprint:
                 continue
             if accept([hit.title], hit.authors, hit.year, f"DBLP {hit.key}"):

@@ -22,7 +22,6 @@ source could not be asked, or no source covers the claim: a book, a thesis, a we
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -45,6 +44,7 @@ from llm4anno_bib.model import (
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names
 from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
+from llm4anno_bib.sources.dblp import query_words
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 
 if TYPE_CHECKING:
@@ -64,16 +64,12 @@ FINDING_KINDS = (
 _ACL_VENUES = frozenset({"ACL", "EMNLP", "NAACL", "EACL", "TACL", "CL", "COLING", "AACL",
                          "Findings", "CoNLL", "LREC", "SemEval", "WMT"})
 _PLACEHOLDERS = frozenset({"anonymous", "et al", "et al.", "others", "unknown", "n/a"})
-_STOPWORDS = frozenset("a an and are as at be by can do does for from how in is it its of on "
-                       "or the their to via what when where which with without".split())
 # DOIs DataCite registers (data and software repositories, preprint servers): Crossref does
 # not know them, which says nothing of whether they exist
 _DATACITE = ("10.5281/", "10.6084/", "10.5061/", "10.7910/", "10.17605/", "10.13140/",
              ARXIV_DOI_PREFIX)
-_QUERY_WORDS = 6
-_QUERY_HITS, _SHORT_QUERY_HITS = 10, 100  # DBLP's search: hits asked for a query
 # Titles are compared pairwise (rapidfuzz) and scanned for formulas: a longer one is no title
-MAX_TITLE = 1000  # DBLP: enough words to single a paper out, few enough to forgive a typo
+MAX_TITLE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,26 +199,6 @@ def _same_title_and_people(entry: Entry, title: str, authors: Sequence[str]) -> 
     return not mine or bool(mine & set(_families(authors)))
 
 
-def query_words(title: str) -> str:
-    """The words of a title that find it in a search that needs every word: math and
-    entities left out, the longest significant words kept in their order.
-
-    >>> query_words("The $\\\\epsilon$-Greedy Trick: A Study of Bandits &amp; Regret")
-    'trick study bandits regret'
-    >>> query_words("{\\\\(\\\\pi\\\\)}2vec: Policy Representation with Successor Features")
-    'policy representation successor features'
-    """
-    # a formula (and the word it is glued to: "$\\pi$2vec") is written too many ways to
-    # be searched for
-    plain = re.sub(r"\S*(?:\$[^$]*\$|\\\(.*?\\\))\S*|&[a-z]+;|&#\d+;", " ", title)
-    # symbols (an emoji before "ProcTHOR") would be spelled out as words no title has
-    text = "".join(c for c in latex_to_text(plain) if not unicodedata.category(c)[0] in "SC")
-    words = [w for w in normalise_title(text).split()
-             if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())]
-    longest = set(sorted(words, key=len, reverse=True)[:_QUERY_WORDS])
-    return " ".join(w for w in words if w in longest)
-
-
 class _Asker:
     """Asks the sources for one entry, each at most one search and one record."""
 
@@ -302,14 +278,10 @@ class _Asker:
         return found
 
     def _dblp(self, entry: Entry) -> list[Found]:  # one search, one record
-        words = query_words(entry.title)
-        if not words:
+        if not query_words(entry.title):
             return []
         self.asked.add("dblp")
-        # DBLP ranks every title holding the words: a short query matches many ("Consistency
-        # Models": 20 in the recordings, the exact one 11th), so it asks for more hits
-        many = _SHORT_QUERY_HITS if len(words.split()) <= 3 else _QUERY_HITS
-        hits = [h for h in self.sources.dblp.search(words, hits=many)
+        hits = [h for h in self.sources.dblp.search_title(entry.title)
                 if _same_title_and_people(entry, h.title, h.authors)]
         # DBLP's own copies of arXiv preprints only if nothing published is there; every
         # published record is kept (a conference paper and its journal version, a workshop

@@ -353,6 +353,24 @@ def test_an_item_linking_a_proceedings_page_is_found_by_its_title(server, tmp_pa
                for miss in result.near_misses)
 
 
+
+def test_a_short_title_many_dblp_titles_hold_is_found_as_verify_finds_it(server, tmp_path,
+                                                                        needs_dblp):
+    """"Consistency Models": twenty DBLP titles hold both words and the paper ranks
+    eleventh. verify --lookup asked DBLP for more hits than ten and found it; the import
+    asked for ten and cited the item from the list alone (one way of asking DBLP for a
+    title, whoever asks). The item's arXiv id is one the stand-in arXiv lacks."""
+    path = tmp_path / "README.md"
+    path.write_text("# L\n## Training\n- [Consistency Models](https://arxiv.org/abs/"
+                    "2303.01469) - Song et al., ICML 2023\n", encoding="utf-8")
+    result = llm4anno_bib.import_list(path, sources=connect(server, tmp_path / "c"))
+    (entry,) = list(result.library)
+    assert entry.fields.get("dblp") == "conf/icml/SongD0S23"
+    assert entry.authors[:2] == ("Yang Song", "Prafulla Dhariwal")
+    assert entry.fields["pages"] == "32211--32252"
+    assert not result.library.corrections(key=entry.key)
+
+
 @pytest.mark.slow
 def test_a_source_going_down_mid_import_loses_nothing_and_a_rerun_completes(
         server, tmp_path, needs_dblp):

@@ -172,6 +172,25 @@ def test_a_preprint_without_an_arxiv_id_is_upgraded_as_verify_finds_it(server, t
     assert published.fields["dblp"].startswith("conf/iclr/")
 
 
+
+def test_a_short_title_many_dblp_titles_hold_is_upgraded_as_verify_finds_it(server, tmp_path,
+                                                                           needs_dblp):
+    """"Consistency Models": twenty DBLP titles hold both words, the paper eleventh; verify
+    --lookup finds it (more hits asked for a short title), and so does upgrade now (it
+    asked for ten and left the entry a preprint)."""
+    text = ("@article{song2023consistency,\n  title = {Consistency Models},\n  author = "
+            "{Song, Yang and Dhariwal, Prafulla and Chen, Mark and Sutskever, Ilya},\n"
+            "  journal = {arXiv preprint},\n  year = {2023},\n}\n")
+    result, out = upgraded(server, tmp_path, text)
+    assert [r.key for r in result.changed] == ["song2023consistency"]
+    published = llm4anno_bib.load(out)["song2023consistency"]
+    assert published.fields["dblp"] == "conf/icml/SongD0S23"
+    assert published.entry_type == "inproceedings" and "ICML" in published.fields["booktitle"]
+    checked = llm4anno_bib.verify(tmp_path / "refs.bib", llm4anno_bib.Library([]),
+                                  lookup=True, sources=connect(server, tmp_path / "v"))
+    assert [e.matched for e in checked.entries] == ["DBLP conf/icml/SongD0S23"]
+
+
 TYPO_AND_UNKNOWN = """@misc{wei2022chain,
   title={Chain-of-thought prompting elicits reasoning in large language models},
   author={Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed and Le, Quoc and Zhou, Denny},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping
 
@@ -10,7 +11,7 @@ import requests
 from typing import Any
 
 from llm4anno_bib._json import loads
-from llm4anno_bib._text import collapse_spaces, normalise_title
+from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, SourceWarning
 from llm4anno_bib.ids import is_dblp_key, is_doi, is_url
 from llm4anno_bib.inert import strip_controls
@@ -25,6 +26,34 @@ URL_ENV = "LLM4ANNO_BIB_DBLP_URL"
 POLITENESS = Politeness(delay=1.0, retries=3, backoff=2.0, timeout=30.0)
 # DBLP tells namesakes apart with a number after the name ("Hao Liu 0055").
 _HOMONYM = re.compile(r"\s+\d{4}$")
+# DBLP's search needs every word asked: a title is asked by its longest significant words,
+# enough to single a paper out, few enough to forgive a typo
+_QUERY_WORDS = 6
+_STOPWORDS = frozenset("a an and are as at be by can do does for from how in is it its of on "
+                       "or the their to via what when where which with without".split())
+# DBLP ranks every title holding the words: a short query matches many ("Consistency
+# Models": 20 titles in the recordings, the paper itself 11th), so it asks for more hits
+_QUERY_HITS, _SHORT_QUERY_HITS = 10, 100
+
+
+def query_words(title: str) -> str:
+    """The words of a title that find it in a search that needs every word: math and
+    entities left out, the longest significant words kept in their order.
+
+    >>> query_words("The $\\\\epsilon$-Greedy Trick: A Study of Bandits &amp; Regret")
+    'trick study bandits regret'
+    >>> query_words("{\\\\(\\\\pi\\\\)}2vec: Policy Representation with Successor Features")
+    'policy representation successor features'
+    """
+    # a formula (and the word it is glued to: "$\\pi$2vec") is written too many ways to
+    # be searched for
+    plain = re.sub(r"\S*(?:\$[^$]*\$|\\\(.*?\\\))\S*|&[a-z]+;|&#\d+;", " ", title)
+    # symbols (an emoji before "ProcTHOR") would be spelled out as words no title has
+    text = "".join(c for c in latex_to_text(plain) if not unicodedata.category(c)[0] in "SC")
+    words = [w for w in normalise_title(text).split()
+             if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())]
+    longest = set(sorted(words, key=len, reverse=True)[:_QUERY_WORDS])
+    return " ".join(w for w in words if w in longest)
 
 
 def dblp_key_of(key: str, fields: Mapping[str, str]) -> str | None:
@@ -51,6 +80,16 @@ class DblpClient:
     def search(self, title: str, hits: int = 10) -> list[DblpHit]:
         """Publications whose title matches ``title`` (DBLP's own word search)."""
         return self._search(normalise_title(title), hits)
+
+    def search_title(self, title: str) -> list[DblpHit]:
+        """The publications DBLP finds for a paper's ``title``: asked by its
+        ``query_words``, for more hits where they are few. Every caller that looks a title
+        up asks this way; which hit is the paper, the caller's matching rule decides."""
+        words = query_words(title)
+        if not words:
+            return []
+        return self._search(words, _SHORT_QUERY_HITS if len(words.split()) <= 3
+                            else _QUERY_HITS)
 
     def find_by_doi(self, doi: str) -> BibRecord | None:
         """The record whose DOI is exactly ``doi`` (any case), or ``None``.
