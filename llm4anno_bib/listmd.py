@@ -481,6 +481,8 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
             while index + joined < len(lines) and joined <= _CONTINUED_AT_MOST and \
                     _continues(lines[index + joined]):
                 joined += 1
+            joined += _paragraph_after_blank(lines, index + joined, _content_column(raw),
+                                             _CONTINUED_AT_MOST + 1 - joined)
         elif _ROW_START.match(raw) and not _ROW_END.search(raw):  # an HTML row over lines
             end = next((k for k in range(1, _ROW_LINES_AT_MOST + 1) if index + k < len(lines)
                         and _ROW_END.search(lines[index + k])), None)
@@ -498,6 +500,36 @@ _CONTINUED_AT_MOST = 4  # lines under a bullet read as its own (an abstract is n
 _ROW_START = re.compile(r"[ \t]*+<tr\b", re.I)
 _ROW_END = re.compile(r"</tr\s*+>", re.I)
 _ROW_LINES_AT_MOST = 30
+
+
+def _content_column(bullet: str) -> int:
+    """Where a bullet's text starts (``1. **Title**``: 3): a line indented that far
+    belongs to the item (CommonMark's rule)."""
+    stripped = bullet.lstrip()
+    found = _BULLET.match(stripped)
+    return len(bullet) - len(stripped) + (found.start("body") if found else 0)
+
+
+def _paragraph_after_blank(lines: list[str], at: int, column: int, most: int) -> int:
+    """The lines (the blank one before them included) of a paragraph that continues a
+    bullet after one blank line: indented to the bullet's text and opening as its authors
+    or links do (``*Jason Wei, ...* NeurIPS 2022.``, ``[[Paper]](url)``), at most ``most``
+    lines; 0 where there is none (a description or an abstract is no part of the item)."""
+    if at + 1 >= len(lines) or lines[at].strip() or most < 1:
+        return 0
+    first = lines[at + 1]
+    indent = len(first) - len(first.lstrip(" \t"))
+    if indent < column or not _continues(first) or not _AUTHORS_OR_LINKS.match(first):
+        return 0
+    taken = 1
+    while taken < most and at + 1 + taken < len(lines) and \
+            _continues(lines[at + 1 + taken]):
+        taken += 1
+    return 1 + taken
+
+
+# what opens a line of an item's authors or links: emphasis (not a bullet) or a bracket
+_AUTHORS_OR_LINKS = re.compile(r"[ \t]*+(?:[*_](?![*_\s])|\[)")
 
 
 def _continues(line: str) -> bool:

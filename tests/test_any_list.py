@@ -585,6 +585,32 @@ def test_the_indented_lines_under_a_bullet_are_the_same_item():
         ("code", "https://github.com/a/c")))
 
 
+
+def test_an_items_authors_after_a_blank_line_under_it_are_its_own():
+    """Awesome-LLM-Reasoning's shape: a numbered bold title with its link, a blank line,
+    then the authors in italics and the venue, indented to the title (Markdown's same item,
+    a loose list): the authors and the venue were lost. A description after a blank line
+    stays no part of the item, as does a paragraph not indented to the item's text."""
+    document = parse_list(
+        "## P\n\n1. **Chain-of-Thought Prompting Elicits Reasoning in Large Language Models.**"
+        " [[Paper](https://arxiv.org/abs/2201.11903)]\n\n   *Jason Wei, Xuezhi Wang, Denny "
+        "Zhou.* NeurIPS 2022.\n\n2. **Self-Consistency Improves Chain of Thought Reasoning in "
+        "Language Models.** [[Paper](https://arxiv.org/abs/2203.11171)] [[Code](https://"
+        "github.com/x/y)]\n\n   *Xuezhi Wang, Jason Wei.* ICLR 2023.\n\n"
+        "- [Tree of Thoughts: Deliberate Problem Solving](https://arxiv.org/abs/2305.10601)\n\n"
+        "  A method reaching ACL 2020 results, by Jane Doe.\n\n"
+        "- [Training Language Models to Follow Instructions](https://arxiv.org/abs/2203.02155)"
+        "\n\n*Long Ouyang.* EMNLP 2021.\n")
+    first, second, described, unindented = document.items
+    assert (first.line, first.authors, first.label) == (
+        3, ("Jason Wei", "Xuezhi Wang", "Denny Zhou"), "NeurIPS 2022")
+    assert (second.line, second.authors, second.label) == (
+        7, ("Xuezhi Wang", "Jason Wei"), "ICLR 2023")
+    assert second.links[-1] == ("code", "https://github.com/x/y")
+    assert (described.authors, described.label) == ((), None)
+    assert (unindented.authors, unindented.label) == ((), None)
+
+
 def test_a_list_written_in_chinese_gives_labels_titles_and_link_kinds():
     """Chinese lists write the label in full-width brackets and the links as 论文 (paper) and
     代码 (code): the label stayed in the title, "论文" became a title, the code link was lost."""
