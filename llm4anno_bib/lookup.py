@@ -170,9 +170,19 @@ def _from_bib(record: BibRecord) -> Found:
     doi = record.fields.get("doi")
     url = record.fields.get("url") or (f"https://doi.org/{doi}" if doi else None)
     return Found(source_label(record), url, record.title, record.authors, record.year,
-                 "arXiv" if preprint else (venue_acronym(entry) or entry.venue),
+                 "arXiv" if preprint else _venue_named(entry),
                  preprint, doi, arxiv_id_in(record.fields), record.fields.get("pages"),
                  entry_type=record.entry_type, fields=published_fields(record))
+
+
+def _venue_named(entry: Entry) -> str | None:
+    """A record's venue by its short name: a Findings volume as the venue table names it
+    ("Findings of ACL"; ``venue_acronym`` names it after its conference, as a list shows it,
+    which would make a paper of Findings one of the main conference)."""
+    known = venue_of(entry.venue) if entry.venue else None
+    if known is not None and known.kind == "findings":
+        return known.acronym
+    return venue_acronym(entry) or entry.venue
 
 
 def _same_work(entry: Entry, found: Found) -> bool:
@@ -292,7 +302,8 @@ class _Asker:
 
     def _dblp_found(self, hit: DblpHit) -> Found:
         dblp = self.sources.dblp
-        venue = re.sub(r"\s*\(.*\)$", "", hit.venue)  # "ACL (1)": the first volume of ACL
+        # "ACL (1)": the first volume of ACL; "ACL (Findings)" is Findings, no volume of ACL
+        venue = re.sub(r"\s*\((?!Findings\)).*\)$", "", hit.venue)
         return Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
                                                    else None), hit.title, hit.authors,
                      hit.year, "arXiv" if hit.preprint else venue, hit.preprint, hit.doi, None,

@@ -170,9 +170,10 @@ class Recordings:
                 "authors": {"author": [{"text": a} for a in authors] if len(authors) != 1
                             else {"text": authors[0]}},
                 "title": title + ".",
-                # DBLP's venue: a journal's ISO 4 name, a conference's acronym
-                "venue": fields["journal"] if kind == "article" else "ICLR" if "/iclr/" in key
-                else "ICML" if "/icml/" in key else "NeurIPS",
+                # DBLP's venue: a journal's ISO 4 name, a conference's acronym ("ACL
+                # (Findings)" for a paper of the Findings volume of its stream)
+                "venue": fields["journal"] if kind == "article" else
+                _conference_venue(key, fields.get("booktitle", "")),
                 "year": fields.get("year", ""),
                 "type": "Journal Articles" if kind == "article" else
                 "Conference and Workshop Papers",
@@ -184,6 +185,15 @@ class Recordings:
             if "url" in fields:
                 info["ee"] = fields["url"]
             self.dblp_hits.append((set(_words(title)), info))
+
+
+_STREAMS = {"iclr": "ICLR", "icml": "ICML", "acl": "ACL", "emnlp": "EMNLP",
+            "naacl": "NAACL-HLT"}
+
+
+def _conference_venue(key: str, booktitle: str) -> str:
+    name = _STREAMS.get(key.split("/")[1] if key.count("/") >= 2 else "", "NeurIPS")
+    return f"{name} (Findings)" if booktitle.startswith("Findings") else name
 
 
 class SourceServer:

@@ -461,6 +461,51 @@ def test_a_work_with_two_records_agrees_with_either_and_differs_from_neither(tmp
     assert [f.kind for f in status["elsewhere"].findings] == ["venue-differs"]
 
 
+
+_FINDINGS_PAPER = """@inproceedings{DBLP:conf/acl/DoeZ23,
+  author       = {Jane Doe and
+                  Rui Zhang},
+  title        = {Dense Annotators Disagree on Sparse Labels},
+  booktitle    = {Findings of the Association for Computational Linguistics: {ACL} 2023},
+  pages        = {1--12},
+  year         = {2023}
+}
+"""
+
+
+def test_a_findings_paper_cited_at_its_main_conference_differs(tmp_path):
+    """Findings of ACL is no volume of ACL (issue 27). A paper of it cited at ACL's main
+    volume agreed when the lookup found its record (the Anthology's, or DBLP's "ACL
+    (Findings)"): the record's venue was shortened to its conference's name."""
+    from source_server import Recordings, SourceServer
+
+    streams = tmp_path / "dblp"
+    streams.mkdir()
+    (streams / "acl.bib").write_text(_FINDINGS_PAPER, encoding="utf-8")
+    main = ("Proceedings of the 61st Annual Meeting of the Association for Computational "
+            "Linguistics (Volume 1: Long Papers)")
+    cited = tmp_path / "cited.bib"
+    cited.write_text("\n".join(
+        f"@inproceedings{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n"
+        f"  booktitle = {{{venue}}},\n  year = {{2023}}\n}}" for key, authors, title, venue in [
+            ("dblp_main", "Doe, Jane and Zhang, Rui", "Dense Annotators Disagree on Sparse "
+             "Labels", "ACL 2023"),
+            ("dblp_findings", "Doe, Jane and Zhang, Rui", "Dense Annotators Disagree on Sparse "
+             "Labels", "Findings of ACL 2023"),
+            ("anthology_main", "Dai, Damai and Sun, Yutao and Dong, Li and Hao, Yaru and Ma, "
+             "Shuming and Sui, Zhifang and Wei, Furu", "Why Can {GPT} Learn In-Context? "
+             "Language Models Secretly Perform Gradient Descent as Meta-Optimizers", main)]),
+        encoding="utf-8")
+    with SourceServer(Recordings(dblp_dir=streams)) as own:
+        report = llm4anno_bib.verify(cited, llm4anno_bib.Library([]), lookup=True,
+                                     sources=connect(own, tmp_path / "cache"))
+    status = {e.key: e for e in report.entries}
+    assert status["dblp_findings"].status == "agrees", status["dblp_findings"].findings
+    for key in ("dblp_main", "anthology_main"):
+        (finding,) = status[key].findings
+        assert (finding.kind, finding.found) == ("venue-differs", "Findings of ACL 2023"), key
+
+
 def test_reading_a_venue_grows_linearly_and_a_text_past_any_name_is_none():
     """A growth test, not a speed target: the edition words were found by a pattern that
     tried every split of a long word (its length squared: a 20 KB journal took 8 s to
