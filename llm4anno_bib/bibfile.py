@@ -1151,14 +1151,17 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
     if entry.entry_type != before.entry_type:
         edits.append((1, type_end, _type_cased(entry.entry_type, text[1:type_end])))
     ordered = _in_name_order(spans, new)  # BibDesk's order: each new field in its place
-    field_edits, spanned = _field_edits(text, spans, before, new, move_venues=not ordered)
+    field_edits, spanned, removed = _field_edits(text, spans, before, new,
+                                                 move_venues=not ordered)
     edits += field_edits
     added = [(name, new[name]) for name in new if name not in spanned]
     if added and ordered:
         placed, added = _fields_placed(text, spans, added)
         edits += placed
-    if added:
-        edits.append(_fields_added(text, close, spans, added))
+    if added:  # after the last field that stays (a removed last field's line goes whole)
+        kept = [span for span in spans if span[0].lower() not in removed]
+        edits.append(_fields_added(text, close, kept, added,
+                                   trailing_comma=_comma_after(text, spans[-1][3])))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text if _reads_as(text, entry.entry_type, new, strings) else None
@@ -1166,9 +1169,11 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
 
 def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entry,
                  new: Mapping[str, str], move_venues: bool = True,
-                 ) -> tuple[list[tuple[int, int, str]], set[str]]:
-    """The edits of the fields ``text`` has, and the names (lowercase) written by them."""
+                 ) -> tuple[list[tuple[int, int, str]], set[str], set[str]]:
+    """The edits of the fields ``text`` has, the names (lowercase) written by them, and
+    the names of the fields they remove."""
     edits = []
+    removed = set()
     spanned = {n.lower() for n, *_rest in spans}
     # a venue that moves (a preprint's journal, a wrong journal for proceedings) is
     # rewritten where the old one stood, not removed there and added at the end (in an
@@ -1186,10 +1191,11 @@ def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entr
             edits.append((start, value_end, renamed + _delimited(written, moved, new[moved])))
         elif lower not in new:
             edits.append(_field_removal(text, start, value_end))
+            removed.add(lower)
         elif new[lower] != before.fields.get(lower):
             laid_out = _names_laid_out(written, lower, new[lower])
             edits.append((value_start, value_end, _delimited(written, lower, laid_out)))
-    return edits, spanned
+    return edits, spanned, removed
 
 
 def _reads_as(text: str, entry_type: str, fields: Mapping[str, str], strings: str = "") -> bool:
@@ -1368,10 +1374,20 @@ def _field_removal(text: str, start: int, value_end: int) -> tuple[int, int, str
     return line_start, end, ""
 
 
+def _comma_after(text: str, value_end: int) -> bool:
+    """Whether a comma follows a field's value (spaces aside)."""
+    after = value_end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return after < len(text) and text[after] == ","
+
+
 def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
-                  fields: list[tuple[str, str]]) -> tuple[int, int, str]:
-    """New fields after the last one, on lines like it (its indentation, the column of its
-    '=', its spacing and its trailing comma)."""
+                  fields: list[tuple[str, str]], trailing_comma: bool | None = None
+                  ) -> tuple[int, int, str]:
+    """New fields after the last of ``spans``, on lines like it (its indentation, the column
+    of its '=', its spacing and, unless ``trailing_comma`` says how the entry ends, its
+    trailing comma)."""
     newline = "\r\n" if "\r\n" in text else "\n"
     if not spans:
         alone = "".join(f"{newline}  {name} = {enclose(name, value)}," for name, value in fields)
@@ -1380,15 +1396,13 @@ def _fields_added(text: str, close: int, spans: list[tuple[str, int, int, int]],
     if "\n" not in text[:close]:  # an entry on one line stays on one line
         return _fields_inline(text, spans, fields)
     lines = _lines_like(text, spans, fields)
-    after = value_end
-    while after < len(text) and text[after] in " \t":
-        after += 1
-    comma = after < len(text) and text[after] == ","
-    ending = "," if comma else ""
+    comma = _comma_after(text, value_end)
+    ending = "," if (comma if trailing_comma is None else trailing_comma) else ""
+    written = "".join(newline + line + "," for line in lines[:-1]) + newline + lines[-1] + ending
     if comma:
-        return after + 1, after + 1, "".join(newline + line + "," for line in lines)
-    return value_end, value_end, "," + "".join(newline + line + "," for line in lines[:-1]) + \
-        newline + lines[-1] + ending
+        after = text.index(",", value_end) + 1
+        return after, after, written
+    return value_end, value_end, "," + written
 
 
 def _in_name_order(spans: list[tuple[str, int, int, int]], kept: Mapping[str, str]) -> bool:

@@ -80,6 +80,37 @@ JABREF_QUOTED_UPGRADED = """@InProceedings{k,
   year    = 2022,
 }"""
 
+# the last field removed (a preprint's month) while fields are added: they follow the last
+# field that stays, with no blank line left where the removed one was, and the entry ends
+# as it did (here without a comma after its last field)
+BIBDESK_TABS = """@Article{Wei2022,
+\tAuthor = "Wei, J. and Wang, X.",
+\tTitle = "{Chain-of-Thought} Prompting",
+\tJournal = "arXiv preprint arXiv:2201.11903",
+\tYear = 2022,
+\tMonth = jan
+}"""
+BIBDESK_TABS_UPGRADED = """@InProceedings{Wei2022,
+\tAuthor = "Wei, J. and Wang, X.",
+\tTitle = "{Chain-of-Thought} Prompting",
+\tBooktitle = "NeurIPS",
+\tYear = 2022,
+\tPages = "24824--24837",
+\tEprint = "2201.11903"
+}"""
+LAST_TWO_REMOVED = """@misc{k,
+  title = {On Things},
+  year = {2021},
+  howpublished = {arXiv:2101.00001},
+  month = {jan},
+}"""
+LAST_TWO_REMOVED_UPGRADED = """@inproceedings{k,
+  title = {On Things},
+  year = {2022},
+  booktitle = {ACL},
+  pages = {1--9},
+}"""
+
 
 def _read(text: str) -> Entry:
     from llm4anno_bib.bibfile import parse_entries
@@ -92,7 +123,9 @@ def _read(text: str) -> Entry:
     (GOOGLE_SCHOLAR, GOOGLE_SCHOLAR_UPGRADED), (BETTER_BIBTEX, BETTER_BIBTEX_UPGRADED),
     (DBLP, DBLP_UPGRADED), (JABREF_QUOTED, JABREF_QUOTED_UPGRADED),
     (GOOGLE_SCHOLAR.replace("\n", "\r\n"), GOOGLE_SCHOLAR_UPGRADED.replace("\n", "\r\n")),
-], ids=["google-scholar", "better-bibtex", "dblp", "jabref-quoted", "crlf"])
+    (BIBDESK_TABS, BIBDESK_TABS_UPGRADED), (LAST_TWO_REMOVED, LAST_TWO_REMOVED_UPGRADED),
+], ids=["google-scholar", "better-bibtex", "dblp", "jabref-quoted", "crlf",
+        "last-field-removed", "last-two-removed"])
 def test_each_layout_is_edited_minimally(before, after):
     old, new = _read(before), _read(after)
     assert edited_entry(before, old, new) == after
