@@ -1140,7 +1140,8 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
     from llm4anno_bib._fastsplit import entry_layout
 
     layout = entry_layout(text)
-    if layout is None or before is None or before.key != entry.key:
+    if layout is None or before is None or before.key != entry.key or \
+            _comma_first(text, layout[2]):
         return None
     type_end, close, spans = layout
     new = dict(entry.fields)
@@ -1158,13 +1159,27 @@ def edited_entry(text: str, before: Entry | None, entry: Entry,
     if added and ordered:
         placed, added = _fields_placed(text, spans, added)
         edits += placed
-    if added:  # after the last field that stays (a removed last field's line goes whole)
-        kept = [span for span in spans if span[0].lower() not in removed]
-        edits.append(_fields_added(text, close, kept, added,
-                                   trailing_comma=_comma_after(text, spans[-1][3])))
+    edits += _ending_edits(text, close, spans, removed, added, edits)
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text if _reads_as(text, entry.entry_type, new, strings) else None
+
+
+def _ending_edits(text: str, close: int, spans: list[tuple[str, int, int, int]],
+                  removed: set[str], added: list[tuple[str, str]],
+                  edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The ``added`` fields, after the last field that stays (a removed last field's line
+    goes whole), and the entry's end as it was: no comma after its last field where it had
+    none (``edits`` are those made so far)."""
+    kept = [span for span in spans if span[0].lower() not in removed]
+    ends_bare = bool(spans) and not _comma_after(text, spans[-1][3])
+    if added:
+        return [_fields_added(text, close, kept, added, trailing_comma=not ends_bare)]
+    if not kept or kept[-1] is spans[-1] or not ends_bare or not _comma_after(text, kept[-1][3]):
+        return []
+    comma = text.index(",", kept[-1][3])  # the entry's last field again without one
+    return [] if any(start <= comma < end for start, end, _text in edits) else \
+        [(comma, comma + 1, "")]  # (unless it went with the field removed after it)
 
 
 def _field_edits(text: str, spans: list[tuple[str, int, int, int]], before: Entry,
@@ -1360,10 +1375,13 @@ def _field_removal(text: str, start: int, value_end: int) -> tuple[int, int, str
     end = value_end
     while end < len(text) and text[end] in " \t":
         end += 1
-    if end < len(text) and text[end] == ",":
-        end += 1
+    comma = end < len(text) and text[end] == ","
+    end += comma
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():  # fields side by side on one line: only this one
+    if text[line_start:start].strip():  # fields side by side on one line: only this one,
+        before = len(text[line_start:start].rstrip(" \t"))  # the last with the comma before it
+        if not comma and text[line_start + before - 1:line_start + before] == ",":
+            return line_start + before - 1, value_end, ""
         return start, end, ""
     while end < len(text) and text[end] in " \t":
         end += 1
@@ -1372,6 +1390,13 @@ def _field_removal(text: str, start: int, value_end: int) -> tuple[int, int, str
     elif text.startswith("\n", end):
         end += 1
     return line_start, end, ""
+
+
+def _comma_first(text: str, spans: list[tuple[str, int, int, int]]) -> bool:
+    """Whether an entry is written with each comma before its field (``  , year = 2022``):
+    a layout left to the canonical writer."""
+    return any(text[text.rfind("\n", 0, start) + 1:start].strip() == ","
+               for _name, start, _v, _e in spans[1:])
 
 
 def _comma_after(text: str, value_end: int) -> bool:

@@ -111,6 +111,13 @@ LAST_TWO_REMOVED_UPGRADED = """@inproceedings{k,
   pages = {1--9},
 }"""
 
+# the last field removed and none added: the entry still ends as it did, on its own lines or
+# on one line (the comma that led to the removed field goes with it)
+ENDS_BARE = "@article{k,\n  title = {On Things},\n  year = {2021},\n  month = {jan}\n}"
+ENDS_BARE_EDITED = "@article{k,\n  title = {On Things},\n  year = {2022}\n}"
+ONE_LINE = "@misc{k, title={On Things}, year={2021}, month=jan}"
+ONE_LINE_EDITED = "@misc{k, title={On Things}, year={2022}}"
+
 
 def _read(text: str) -> Entry:
     from llm4anno_bib.bibfile import parse_entries
@@ -124,11 +131,23 @@ def _read(text: str) -> Entry:
     (DBLP, DBLP_UPGRADED), (JABREF_QUOTED, JABREF_QUOTED_UPGRADED),
     (GOOGLE_SCHOLAR.replace("\n", "\r\n"), GOOGLE_SCHOLAR_UPGRADED.replace("\n", "\r\n")),
     (BIBDESK_TABS, BIBDESK_TABS_UPGRADED), (LAST_TWO_REMOVED, LAST_TWO_REMOVED_UPGRADED),
+    (ENDS_BARE, ENDS_BARE_EDITED), (ONE_LINE, ONE_LINE_EDITED),
 ], ids=["google-scholar", "better-bibtex", "dblp", "jabref-quoted", "crlf",
-        "last-field-removed", "last-two-removed"])
+        "last-field-removed", "last-two-removed", "ends-bare", "one-line"])
 def test_each_layout_is_edited_minimally(before, after):
     old, new = _read(before), _read(after)
     assert edited_entry(before, old, new) == after
+
+
+def test_an_entry_written_comma_first_is_left_to_the_canonical_writer():
+    """``  , year = {2022}``: each comma opens its field's line. An edit in that layout
+    added lines in the usual one and left a lone comma where a field was removed."""
+    text = ("@article{k\n  , title = {On Things}\n  , journal = {arXiv preprint}\n"
+            "  , year = {2021}\n  , month = {jan}\n  }")
+    before = _read(text)
+    after = before.replace(entry_type="inproceedings", journal=None, booktitle="ACL",
+                           month=None, pages="1--9")
+    assert edited_entry(text, before, after) is None
 
 
 def test_what_cannot_be_edited_safely_is_left_to_the_canonical_writer():
