@@ -591,7 +591,7 @@ def _venue_corrections(key: str, item: ListItem, entry: Entry, work: Work) -> li
     named = label_venue.lower() == acronym.lower() or \
         (entry.venue or "").lower().startswith(label_venue.lower() + " ") or \
         _one_venue(label_venue, entry.venue)  # "Findings of ACL" for ACL's Findings
-    if named and label_year == entry.year:
+    if named and label_year in (None, entry.year):  # ("[ACL]" says no year to be wrong)
         return []
     kind = "venue" if label_venue.lower() != "arxiv" else "published"
     return [Correction(key, kind, f"line {item.line}: [{item.label}]",

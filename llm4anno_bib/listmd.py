@@ -877,6 +877,8 @@ def _read_bullet(text: str, number: int, section: str
         return _read_broken(text, number, section)
     if "href" in text and _HTML_ANCHOR.search(text):  # "- <a href=url>Title</a> (ACL 2023)"
         text = _html_as_markdown(text)
+    if "<" in text:  # "Title <sup>[NeurIPS 2022]</sup>": what the tags hold, as if unmarked
+        text = _INLINE_TAG.sub("", text)
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
@@ -888,6 +890,12 @@ def _read_bullet(text: str, number: int, section: str
     if said_last and isinstance(read, ListItem) and not read.label:
         return replace(read, label=said_last)
     return read
+
+
+# HTML that only styles its words (a model's name underlined before a title is read with
+# its tags, "<u>GPT-3</u>: **Title**", and is kept)
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|small|big|strong|em|b|i|font|span|mark|kbd)"
+                         r"(?:[ \t][^<>]{0,200}+)?>", re.I)
 
 
 def _label_after_links(body: str) -> tuple[str, str | None]:
@@ -970,11 +978,23 @@ def _label_bracketed(body: str) -> str:
     body = _WIDE_LABEL.sub(r"[\g<label>] ", body)
     marked = _CODE_LABEL.match(body) or _BOLD_LABEL_FIRST.match(body) or \
         _PLAIN_LABEL_FIRST.match(body)
-    if marked and _is_label(marked.group("label")):
+    if marked and (_is_label(marked.group("label")) or marked.re is not _PLAIN_LABEL_FIRST
+                   and _names_venue_alone(marked.group("label"))):
         rest = body[marked.end():].lstrip(" \t-–—:|")
         if len(rest.split()) >= 2:
             return f"[{marked.group('label')}] {rest}"
     return body
+
+
+def _names_venue_alone(text: str) -> bool:
+    """Whether a marked word before a title is a venue's name alone (`` `EMNLP` Title``,
+    ``**ACL** Title``, under a heading of the year): one word the venue table knows, not a
+    proceedings series."""
+    word = text.strip()
+    if not word or " " in word:
+        return False
+    known = venue_of(word)
+    return known is not None and known.kind != "series"
 
 
 def _is_label(text: str) -> bool:
@@ -1231,7 +1251,8 @@ def _labelled_linked_item(body: str, labelled: re.Match[str] | None, number: int
     """``_linked_item`` of a bullet, the label a bracketed label before it names (``[2023]
     Title [paper](url)``; ``labelled`` is ``_LABEL``'s match of it) its label, its words no
     part of the title."""
-    if labelled is not None and _is_label(labelled.group("label")):
+    if labelled is not None and (_is_label(labelled.group("label")) or
+                                 _names_venue_alone(labelled.group("label"))):
         read = _linked_item(labelled.group("rest"), number, section)
         if isinstance(read, ListItem):
             return read if read.label else replace(read, label=labelled.group("label"))
@@ -2120,12 +2141,12 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
 
     >>> parse_label("NAACL-HLT 2022"), parse_label("2023/05"), parse_label("arXiv 2023.05")
     (('NAACL', 2022), (None, 2023), ('arXiv', 2023))
-    >>> parse_label("NeurIPS 2023 Workshop on Robustness")
-    ('NeurIPS Workshop on Robustness', 2023)
+    >>> parse_label("NeurIPS 2023 Workshop on Robustness"), parse_label("ICLR'23")
+    (('NeurIPS Workshop on Robustness', 2023), ('ICLR', 2023))
     """
     if not label:
         return None, None
-    text = label.strip()
+    text = _full_year(label.strip())  # "ICLR'23" is ICLR 2023
     dated = _DATE_AT_END.search(text)
     if dated is None:  # "NeurIPS 2023 Workshop on X": the venue with its year taken out
         inside = _YEAR.search(text)

@@ -11,7 +11,7 @@ import pytest
 import llm4anno_bib
 from llm4anno_bib.build import BuildReport, build_library
 from llm4anno_bib.keys import base_key
-from llm4anno_bib.listmd import parse_list
+from llm4anno_bib.listmd import parse_label, parse_list
 from llm4anno_bib.names import listed_names
 
 from conftest import SHARED, connect
@@ -609,6 +609,45 @@ def test_an_items_authors_after_a_blank_line_under_it_are_its_own():
     assert second.links[-1] == ("code", "https://github.com/x/y")
     assert (described.authors, described.label) == ((), None)
     assert (unindented.authors, unindented.label) == ((), None)
+
+
+
+@pytest.mark.parametrize("line, title, label", [
+    # a label in tags that only style it: the tags kept it at the title's end, in the title
+    ("Chain-of-Thought Prompting Elicits Reasoning <sup>[NeurIPS 2022]</sup> "
+     "[[paper](https://arxiv.org/abs/2201.11903)]", "Chain-of-Thought Prompting Elicits "
+     "Reasoning", "NeurIPS 2022"),
+    ("<b>Attention Is All You Need</b> [paper](https://arxiv.org/abs/1706.03762) "
+     "<i>NeurIPS 2017</i>", "Attention Is All You Need", "NeurIPS 2017"),
+    # a venue's name alone, marked before the title (the year in the heading above): the
+    # bold name was read as the title, the code span's as its first word
+    ("**ACL** Unnatural Instructions: Tuning Language Models with (Almost) No Human Labor "
+     "[paper](https://aclanthology.org/2023.acl-long.806)", "Unnatural Instructions: Tuning "
+     "Language Models with (Almost) No Human Labor", "ACL"),
+    ("`EMNLP` ZeroGen: Efficient Zero-shot Learning via Dataset Generation "
+     "[paper](https://arxiv.org/abs/2202.07922)", "ZeroGen: Efficient Zero-shot Learning via "
+     "Dataset Generation", "EMNLP"),
+    ("**Nature** Highly accurate protein structure prediction with AlphaFold "
+     "[paper](https://www.nature.com/articles/s41586-021-03819-2)", "Highly accurate protein "
+     "structure prediction with AlphaFold", "Nature"),
+    # a model's name, bold or in code, is no venue: it stays the title's
+    ("**BERT**: Pre-training of Deep Bidirectional Transformers for Language Understanding "
+     "[paper](https://arxiv.org/abs/1810.04805)", "BERT: Pre-training of Deep Bidirectional "
+     "Transformers for Language Understanding", None),
+])
+def test_a_label_in_styling_tags_or_a_marked_venue_name_before_a_title_is_the_label(
+        line, title, label):
+    (item,) = parse_list(f"## 2023\n- {line}\n").items
+    assert (item.title, item.label) == (title, label)
+
+
+def test_a_labels_year_after_an_apostrophe_is_its_year():
+    """``[ICLR'23]``: the label was kept, its year not read (a year-less label, so the build
+    could not check the year of the work against it)."""
+    (item,) = parse_list("## P\n- [ICLR'23] Self-Consistency Improves Chain of Thought "
+                         "Reasoning [[paper](https://arxiv.org/abs/2203.11171)]\n").items
+    assert parse_label(item.label) == ("ICLR", 2023)
+    assert parse_label("EMNLP’22") == ("EMNLP", 2022)
 
 
 def test_a_list_written_in_chinese_gives_labels_titles_and_link_kinds():

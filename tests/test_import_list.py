@@ -371,6 +371,25 @@ def test_a_short_title_many_dblp_titles_hold_is_found_as_verify_finds_it(server,
     assert not result.library.corrections(key=entry.key)
 
 
+
+def test_a_label_naming_the_venue_without_a_year_is_no_mistake_of_the_list(server, tmp_path):
+    """Under a heading of the year, ``**ACL** Title``: the label names the venue the work
+    appeared at and no year; the import noted "[ACL]" as a venue the list got wrong."""
+    path = tmp_path / "README.md"
+    path.write_text("# L\n## 2023\n- **ACL** Unnatural Instructions: Tuning Language Models "
+                    "with (Almost) No Human Labor [paper](https://aclanthology.org/"
+                    "2023.acl-long.806)\n- **EMNLP** SCOTT: Self-Consistent Chain-of-Thought "
+                    "Distillation [paper](https://aclanthology.org/2023.acl-long.304)\n",
+                    encoding="utf-8")
+    result = llm4anno_bib.import_list(path, sources=connect(server, tmp_path / "c"))
+    right, wrong = list(result.library)
+    assert right.fields["anthology"] == "2023.acl-long.806"
+    assert not result.library.corrections(key=right.key)
+    # another venue is still the list's mistake
+    assert [(c.kind, c.said) for c in result.library.corrections(key=wrong.key)] == [
+        ("venue", "line 4: [EMNLP]")]
+
+
 @pytest.mark.slow
 def test_a_source_going_down_mid_import_loses_nothing_and_a_rerun_completes(
         server, tmp_path, needs_dblp):
