@@ -277,8 +277,8 @@ class _Matcher:
         near one whose first author agrees (``_agrees``). The near titles are
         searched among those whose first author agrees first: the whole library is asked
         only to rule out a better title of another author, where one of theirs is near."""
-        wanted = normalise_title(theirs.title)
-        if not wanted:
+        wanted = normalise_title(theirs.title) if self.titles else ""
+        if not wanted:  # (an empty library, as verify --lookup alone has, holds no title)
             return None
         if wanted in self.exact:
             return self.library[self.exact[wanted]]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Mapping
+from functools import lru_cache
 
 import requests
 from typing import Any
@@ -36,6 +37,7 @@ _STOPWORDS = frozenset("a an and are as at be by can do does for from how in is 
 _QUERY_HITS, _SHORT_QUERY_HITS = 10, 100
 
 
+@lru_cache(maxsize=256)  # asked of a title by its caller, then by ``search_title``
 def query_words(title: str) -> str:
     """The words of a title that find it in a search that needs every word: math and
     entities left out, the longest significant words kept in their order.
