@@ -513,13 +513,15 @@ def _content_column(bullet: str) -> int:
 def _paragraph_after_blank(lines: list[str], at: int, column: int, most: int) -> int:
     """The lines (the blank one before them included) of a paragraph that continues a
     bullet after one blank line: indented to the bullet's text and opening as its authors
-    or links do (``*Jason Wei, ...* NeurIPS 2022.``, ``[[Paper]](url)``), at most ``most``
-    lines; 0 where there is none (a description or an abstract is no part of the item)."""
+    or links do (``*Jason Wei, ...* NeurIPS 2022.``, ``[[Paper]](url)``, ``Jason Wei, Xuezhi
+    Wang. Preprint 2022.``), at most ``most`` lines; 0 where there is none (a description
+    or an abstract is no part of the item)."""
     if at + 1 >= len(lines) or lines[at].strip() or most < 1:
         return 0
     first = lines[at + 1]
     indent = len(first) - len(first.lstrip(" \t"))
-    if indent < column or not _continues(first) or not _AUTHORS_OR_LINKS.match(first):
+    if indent < column or not _continues(first) or not (
+            _AUTHORS_OR_LINKS.match(first) or _names_in(first)[0]):
         return 0
     taken = 1
     while taken < most and at + 1 + taken < len(lines) and \
@@ -840,8 +842,9 @@ def _with_web_links(item: ListItem, refused: list[tuple[int, str, str]]) -> List
 def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
     """The paper a line lists, or what it links instead (``(line, text, link)``, left out),
     or ``None`` for a line that is no item (prose, an empty bullet)."""
-    if line.startswith("|"):
-        return _table_row(line, number, section)
+    if line.startswith("|"):  # ("[[pdf]](url)" and "[[pdf](url)]" in a cell: "[pdf](url)")
+        return _table_row(_DOUBLE_LINK.sub(r"[\g<text>](\g<url>)", _BRACKETED_LINK.sub(
+            r"[[\g<text>]](\g<url>)", line)), number, section)
     cells = _html_cells(line) if line.startswith("<") else []
     if len(cells) >= 2:  # an HTML table's row: read as the Markdown row it stands for
         return _table_row("| " + " | ".join(cells) + " |", number, section)
@@ -882,7 +885,7 @@ def _read_bullet(text: str, number: int, section: str
     body = _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", _IMAGE.sub("", text))
     if "](" not in body:  # a bullet linking by a bare address or arXiv id, as GitHub shows it
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
-    body = _PICTOGRAPHS_BEFORE_LINK.sub("", body)  # "📄 [Paper](url) | 💻 [Code](url)"
+    body = _PICTOGRAPHS_BEFORE_LINK.sub("", _named_before_title(body))  # "📄 [Paper](url)"
     body = _FOOTNOTE_MARK.sub("", body)  # "Title[^1]": GitHub's footnote, no word of it
     body = _label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip()))
     body, said_last = _label_after_links(body)
@@ -896,6 +899,18 @@ def _read_bullet(text: str, number: int, section: str
 # its tags, "<u>GPT-3</u>: **Title**", and is kept)
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|small|big|strong|em|b|i|font|span|mark|kbd)"
                          r"(?:[ \t][^<>]{0,200}+)?>", re.I)
+
+
+def _named_before_title(text: str) -> str:
+    """``[**FlashAttention**] Fast and Memory-Efficient ...``: a paper's short name in
+    bracketed bold before the rest of its title, as Awesome-LLM-Inference writes "Name:
+    Rest", read as that title (a venue and year so marked stay a label)."""
+    found = _BRACKETED_NAME.match(text)
+    if found is None or _is_label(found.group("name")) or \
+            _names_venue_alone(found.group("name")):
+        return text
+    return f"{found.group('lead')}{found.group('name').strip()}: {text[found.end():]}"
+
 
 
 def _label_after_links(body: str) -> tuple[str, str | None]:
@@ -1314,7 +1329,8 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     """``| [Title](url) | 03-2025 |``: the paper link's text (or the row's longest plain
     cell) is the title, the first year in another cell the year."""
     # a cell may link in HTML ("<a href="u">Title</a>"), as lists mixing both write it
-    cells = [_html_links_as_markdown(cell).strip() for cell in line.strip("|").split("|")]
+    cells = [_named_before_title(_html_links_as_markdown(cell).strip())
+             for cell in line.strip("|").split("|")]
     links: list[tuple[str, str]] = [link for cell in cells
                                     for link in _LINK.findall(_IMAGE.sub("", cell))]
     if not links:
@@ -1830,6 +1846,9 @@ def _clean_title(text: str, drop_tag: bool = True) -> str:
 # a pictograph marking a bullet ("📝 **Title**"): before its shape is read
 _PICTOGRAPH = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"  # (and their modifiers)
 _LEADING_PICTOGRAPHS = re.compile(r"^[" + _PICTOGRAPH + r"]++[ \t]*+")
+# a paper's short name in bracketed bold before the rest of its title (``_named_before_title``)
+_BRACKETED_NAME = re.compile(r"(?P<lead>[" + _PICTOGRAPH + r"\s]*+)\[\*\*(?P<name>[^*\[\]]"
+                             r"{1,40}+)\*\*\](?!\()[ \t]*+(?=[A-Za-z])")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,40}+\]")
 # pictographs that mark the link after them: "📄 [Paper](url)"
 _PICTOGRAPHS_BEFORE_LINK = re.compile(r"[" + _PICTOGRAPH + r"]++[ \t]*+(?=\[)")

@@ -641,6 +641,48 @@ def test_a_label_in_styling_tags_or_a_marked_venue_name_before_a_title_is_the_la
     assert (item.title, item.label) == (title, label)
 
 
+
+def test_a_papers_short_name_in_bracketed_bold_is_the_start_of_its_title():
+    """Awesome-LLM-Inference's tables: ``🔥[**FlashAttention**] Fast and Memory-Efficient
+    ...`` in the title cell and ``[[pdf]](url)`` in the next: no row was read (a link in
+    double brackets was none in a cell), and in a bullet the name was the label. The name is
+    the title's start ("FlashAttention: Fast and ..."); a venue and year so marked stays a
+    label."""
+    document = parse_list(
+        "## Inference\n\n|Date|Title|Paper|Code|Recom|\n|:---:|:---:|:---:|:---:|:---:|\n"
+        "|2022.05|🔥[**FlashAttention**] Fast and Memory-Efficient Exact Attention with "
+        "IO-Awareness|[[pdf]](https://arxiv.org/pdf/2205.14135.pdf)|[[flash-attention]]"
+        "(https://github.com/Dao-AILab/flash-attention) ![](https://img.shields.io/github/"
+        "stars/Dao-AILab/flash-attention.svg?style=social)|⭐️⭐️ |\n\n## Bullets\n\n"
+        "- [**FlashAttention-2**] Faster Attention with Better Parallelism and Work "
+        "Partitioning [[pdf]](https://arxiv.org/pdf/2307.08691.pdf)\n"
+        "- [**ACL 2023**] SCOTT: Self-Consistent Chain-of-Thought Distillation "
+        "[[pdf]](https://aclanthology.org/2023.acl-long.304.pdf)\n")
+    row, bullet, labelled = document.items
+    assert (row.title, row.label, row.links) == (
+        "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness", "2022",
+        (("pdf", "https://arxiv.org/pdf/2205.14135.pdf"),
+         ("code", "https://github.com/Dao-AILab/flash-attention")))
+    assert (bullet.title, bullet.label) == (
+        "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning", None)
+    assert (labelled.title, labelled.label) == (
+        "SCOTT: Self-Consistent Chain-of-Thought Distillation", "ACL 2023")
+
+
+def test_plain_authors_after_a_blank_line_under_an_item_are_its_own():
+    """Chain-of-ThoughtsPapers' shape: the authors, plain, and the venue in a paragraph
+    under the linked title; a paragraph of prose there is still no part of the item."""
+    document = parse_list(
+        "## CoT\n\n1. [Large Language Models are Zero-Shot Reasoners.](https://arxiv.org/abs/"
+        "2205.11916)\n\n   Takeshi Kojima, Shixiang Shane Gu, Machel Reid. NeurIPS 2022.\n\n"
+        "2. [Tree of Thoughts: Deliberate Problem Solving](https://arxiv.org/abs/2305.10601)\n\n"
+        "   Jane Doe and John Roe propose a search over thoughts. It works, at ACL 2020.\n")
+    listed, described = document.items
+    assert (listed.authors, listed.label) == (
+        ("Takeshi Kojima", "Shixiang Shane Gu", "Machel Reid"), "NeurIPS 2022")
+    assert (described.authors, described.label) == ((), None)
+
+
 def test_a_labels_year_after_an_apostrophe_is_its_year():
     """``[ICLR'23]``: the label was kept, its year not read (a year-less label, so the build
     could not check the year of the work against it)."""
