@@ -354,6 +354,50 @@ def test_a_short_title_many_records_share_words_with_is_found(server, tmp_path, 
     assert server.count("/dblp/search") == 1  # still one search
 
 
+
+def test_a_longer_title_ranked_after_a_page_of_namesakes_is_asked_for_again(tmp_path):
+    """"Attention Is All You Need": four query words, so ten hits, and DBLP holds scores of
+    titles with them ("... is all you need"). Where the page is full without the title
+    itself, DBLP is asked once more for more hits: the paper, twelfth, was not found (its
+    preprint cited, no published version); upgrade asks DBLP the same way. A title on the
+    first page asks once."""
+    from source_server import Recordings, SourceServer
+
+    streams = tmp_path / "dblp"
+    streams.mkdir()
+    names = "Alder Birch Cedar Dogwood Elm Fir Ginkgo Hazel Ivy Juniper Kapok".split()
+    decoys = "".join(
+        f"@inproceedings{{DBLP:conf/nips/{name}17,\n  author = {{Jane {name} and Rui Roe}},\n"
+        f"  title = {{{name} Attention Is All You Need}},\n  booktitle = {{NeurIPS}},"
+        f"\n  year = {{2017}}\n}}\n\n" for name in names)
+    (streams / "nips2017.bib").write_text(
+        decoys + "@inproceedings{DBLP:conf/nips/VaswaniSPUJGKP17,\n  author = {Ashish Vaswani "
+        "and Noam Shazeer},\n  title = {Attention is All you Need},\n  booktitle = {Advances "
+        "in Neural Information Processing Systems 30: Annual Conference on Neural Information "
+        "Processing Systems 2017},\n  pages = {5998--6008},\n  year = {2017}\n}\n",
+        encoding="utf-8")
+    cited = tmp_path / "refs.bib"
+    cited.write_text("@misc{vaswani2017attention,\n  title = {Attention is all you need},\n"
+                     "  author = {Vaswani, Ashish and Shazeer, Noam},\n  howpublished = {arXiv "
+                     "preprint},\n  year = {2017}\n}\n\n@inproceedings{cedar2017attention,\n"
+                     "  title = {Cedar Attention Is All You Need},\n  author = {Cedar, Jane and "
+                     "Roe, Rui},\n  booktitle = {NeurIPS},\n  year = {2017}\n}\n",
+                     encoding="utf-8")
+    with SourceServer(Recordings(dblp_dir=streams)) as own:
+        report = llm4anno_bib.verify(cited, llm4anno_bib.Library([]), lookup=True,
+                                     sources=connect(own, tmp_path / "cache"))
+        searches = own.count("/dblp/search")
+        upgraded = llm4anno_bib.upgrade(cited, tmp_path / "out.bib",
+                                        sources=connect(own, tmp_path / "cache-up"))
+    paper, decoy = report.entries
+    assert paper.matched == "DBLP conf/nips/VaswaniSPUJGKP17"
+    assert [f.kind for f in paper.findings] == ["preprint-of-published"]
+    assert (decoy.matched, decoy.status) == ("DBLP conf/nips/Cedar17", "agrees")
+    assert searches == 3  # the paper's twice, the decoy's (on the first page) once
+    assert [r.key for r in upgraded.changed] == ["vaswani2017attention"]
+    assert "5998--6008" in (tmp_path / "out.bib").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("spelled", ["Nyström", "Nystr{\\\"o}m", "Nystr{\\\"{o}}m", "Nystrom"])
 def test_a_title_with_a_non_ascii_letter_is_found_however_it_is_spelled(server, tmp_path,
                                                                        needs_dblp, spelled):

@@ -33,7 +33,8 @@ _QUERY_WORDS = 6
 _STOPWORDS = frozenset("a an and are as at be by can do does for from how in is it its of on "
                        "or the their to via what when where which with without".split())
 # DBLP ranks every title holding the words: a short query matches many ("Consistency
-# Models": 20 titles in the recordings, the paper itself 11th), so it asks for more hits
+# Models": 20 titles in the recordings, the paper itself 11th), so it asks for more hits,
+# as a longer one does again where its first hits fill the page without the title itself
 _QUERY_HITS, _SHORT_QUERY_HITS = 10, 100
 
 
@@ -90,8 +91,15 @@ class DblpClient:
         words = query_words(title)
         if not words:
             return []
-        return self._search(words, _SHORT_QUERY_HITS if len(words.split()) <= 3
-                            else _QUERY_HITS)
+        many = _SHORT_QUERY_HITS if len(words.split()) <= 3 else _QUERY_HITS
+        hits = self._search(words, many)
+        if len(hits) >= many < _SHORT_QUERY_HITS:
+            # as many hits as asked and the title itself not among them: DBLP ranks every
+            # title holding the words ("X is all you need"), so ask once for more
+            wanted = normalise_title(latex_to_text(title))
+            if not any(normalise_title(hit.title) == wanted for hit in hits):
+                hits = self._search(words, _SHORT_QUERY_HITS)
+        return hits
 
     def find_by_doi(self, doi: str) -> BibRecord | None:
         """The record whose DOI is exactly ``doi`` (any case), or ``None``.
