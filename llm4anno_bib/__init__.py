@@ -493,7 +493,8 @@ def verify(file: str | os.PathLike[str] | None = None,
            sources: Sources | None = None, offline: bool = False,
            cache_dir: str | os.PathLike[str] | None = None,
            progress: Callable[[Progress], None] | None = None,
-           path: str | os.PathLike[str] | None = None) -> VerifyReport:
+           path: str | os.PathLike[str] | None = None,
+           strings_from: Sequence[str | os.PathLike[str]] = ()) -> VerifyReport:
     """Check every entry of the .bib ``file`` (``path`` is its deprecated old name) against
     ``library`` (a ``Library`` or its file; default: the shipped one): disagreeing fields, preprints of published works, arXiv ids of other papers.
     Entries the library does not have are "not checked", or, with ``lookup``, looked up in
@@ -507,23 +508,27 @@ def verify(file: str | os.PathLike[str] | None = None,
     every other byte kept; ``file`` itself is never changed). Raises
     ``BibSyntaxError``/``Llm4AnnoBibError`` for a file that cannot be read (with ``fix_to``,
     for any block that cannot), ``WriteError`` when ``fix_to`` is ``file`` or cannot be
-    written.
+    written. ``strings_from``: .bib files read before ``file`` (as
+    ``\\bibliography{IEEEabrv,refs}`` reads IEEEabrv.bib first), whose ``@string`` macros
+    its entries use.
     """
-    from llm4anno_bib.bibfile import read_bib_bytes
+    from llm4anno_bib.bibfile import macros_of, read_bib_bytes
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
     source = _required("verify", path, file, "file")
+    macros = macros_of(strings_from, encoding)
     text = read_bib_bytes(source, encoding)
     with using_cache_dir(cache_dir):
         chosen = library if isinstance(library, Library) else load(library)
         report = verify_text(text, chosen, str(source),
                              sources=_sources(sources, offline, cache_dir) if lookup else None,
-                             progress=reporter(progress), keep_going=fix_to is None)
+                             progress=reporter(progress), keep_going=fix_to is None,
+                             strings=macros.values)
     if fix_to is not None:
         from llm4anno_bib.files import refuse_same, write_file
 
-        refuse_same(fix_to, [source])
-        fixed = fix_bibliography(text, report, chosen, str(fix_to))
+        refuse_same(fix_to, [source, *strings_from])
+        fixed = fix_bibliography(text, report, chosen, str(fix_to), macros.blocks)
         write_file(fix_to, fixed.encode(encoding or "utf-8"),
                    inputs=[p for p in (source, chosen.path) if p], on_wait=on_wait)
     return report

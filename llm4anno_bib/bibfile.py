@@ -154,12 +154,12 @@ def _too_long(what: str, path: str, line: int | None, key: str | None = None) ->
                           "changed. Shorten it.", path=path, line=line, key=key)
 
 
-def expanded_strings(blocks: Iterable[btp.String], path: str, lines: Callable[[Any], int]
-                     ) -> dict[str, str]:
+def expanded_strings(blocks: Iterable[btp.String], path: str, lines: Callable[[Any], int],
+                     known: Mapping[str, str] | None = None) -> dict[str, str]:
     """The value of each ``@string`` (names lowercase), in file order, each built from
-    those before it. Raises ``BibSyntaxError`` with the line for one past
-    ``MAX_VALUE_CHARS``."""
-    strings: dict[str, str] = {}
+    those before it (and the ``known`` ones, of files read before). Raises
+    ``BibSyntaxError`` with the line for one past ``MAX_VALUE_CHARS``."""
+    strings: dict[str, str] = dict(known or {})
     for block in blocks:
         try:
             strings[block.key.lower()] = _resolve(str(block.value), strings, [])
@@ -316,7 +316,8 @@ class ParsedBib:
 
 
 def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refuse",
-                  unreadable: list[BibSyntaxError] | None = None) -> ParsedBib:
+                  unreadable: list[BibSyntaxError] | None = None,
+                  strings: Mapping[str, str] | None = None) -> ParsedBib:
     """Parse BibTeX text strictly: what would lose or change data raises ``BibSyntaxError``
     with the line (see ``read_library``); valid but unusual input warns (``BibWarning``).
     ``duplicates`` says what a key used twice does: ``"refuse"`` (a file that will be
@@ -325,6 +326,7 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
     and Biber do; ``repeated`` lists them), ``"all"`` (every entry, in file order).
     Given an ``unreadable`` list (a file that is only read and reported on), a block that
     cannot be read is left out and its error added there, as BibTeX goes on past it.
+    ``strings``: the macros of files read before this one (``macros_of``).
 
     Plain files are cut by ``_fastsplit`` and converted block by block (a large file is
     never held twice as objects); anything else, and any error, is read by bibtexparser's
@@ -335,18 +337,44 @@ def parse_entries(text: str, path: str = "<string>", *, duplicates: str = "refus
     given: list[BibWarning] = []
     original, text = text, reading_text(text)
     try:
-        parsed = _convert(_fastsplit.scan(text), {}, path, duplicates, given, text)
+        parsed = _convert(_fastsplit.scan(text), strings or {}, path, duplicates, given, text)
     except (_fastsplit.OutsidePlain, BibSyntaxError):
         given.clear()
         library = bibtexparser.parse_string(text, parse_stack=[])
         lines = BlockLines(text, library.blocks)
         _raise_failed(library, path, lines, duplicates != "refuse", unreadable)
-        strings = expanded_strings(library.strings, path, lines)
-        parsed = _convert(_blocks_of(text, library, lines), strings, path, duplicates, given,
-                          text)
+        parsed = _convert(_blocks_of(text, library, lines),
+                          expanded_strings(library.strings, path, lines, strings), path,
+                          duplicates, given, text)
     for warning in file_warnings(original, path) + given:
         warnings.warn(warning, stacklevel=3)
     return parsed
+
+
+class Macros(NamedTuple):
+    """The ``@string`` macros of .bib files read before another: each one's value, and its
+    block as written (what an entry using it is checked with when it is edited)."""
+
+    values: dict[str, str]
+    blocks: dict[str, str]
+
+
+def macros_of(paths: Iterable[str | os.PathLike[str]], encoding: str | None = None) -> Macros:
+    """The ``@string`` macros the .bib files ``paths`` define, read in order as BibTeX reads
+    ``\\bibliography{IEEEabrv,refs}`` (each file's may use those before it): what a file
+    read after them means by its macros. A block that cannot be read is left out, as BibTeX
+    goes on past it (the file's own check names it); a file that cannot be read at all, or a
+    macro past ``MAX_VALUE_CHARS``, raises the error its reading does."""
+    values: dict[str, str] = {}
+    blocks: dict[str, str] = {}
+    for path in paths:
+        text = reading_text(read_bib_bytes(path, encoding).removeprefix("\ufeff"))
+        parsed = bibtexparser.parse_string(text, parse_stack=[])
+        lines = BlockLines(text, parsed.blocks)
+        values = expanded_strings(parsed.strings, str(path), lines, values)
+        blocks.update((block.key.lower(), block.raw) for block in parsed.strings
+                      if block.raw is not None)
+    return Macros(values, blocks)
 
 
 def file_warnings(text: str, path: str) -> list[BibWarning]:

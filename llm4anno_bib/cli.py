@@ -851,7 +851,9 @@ def verify(files: Annotated[list[Path], typer.Argument(
     Exit 0 when every entry agrees (or is no work a source covers), 1 when any disagrees
     or is not found, else 2 when a file or a block could not be read (the block left out,
     the rest checked), 3 when a source could not be asked and entries were left unchecked;
-    --fix -o FILE writes a corrected copy of one file.
+    --fix -o FILE writes a corrected copy of one file. The files are read in order, as
+    BibTeX reads a paper's: the @string macros of one (IEEEabrv.bib's) are known in those
+    after it.
     """
     from llm4anno_bib.errors import choose
 
@@ -866,12 +868,15 @@ def verify(files: Annotated[list[Path], typer.Argument(
     against = _load(library)  # once, whatever the number of files
     codes = []
     reports: list[dict[str, object]] = []  # several files' JSON: one document, a list
-    for file in files:  # a file that cannot be read is that file's problem: on to the next
-        try:
+    read: list[Path] = []  # as BibTeX reads \bibliography{IEEEabrv,refs}: the macros of the
+    for file in files:     # files read so far are known in the next
+        try:  # one that cannot be read is its own problem
             codes.append(_verify_one(file, format, fix_to=output if fix else None,
                                      encoding=encoding, library=against, lookup=lookup,
                                      offline=offline, cache_dir=cache_dir,
-                                     several=reports if len(files) > 1 else None))
+                                     several=reports if len(files) > 1 else None,
+                                     strings_from=list(read)))
+            read.append(file)
         except typer.Exit as stopped:
             codes.append(stopped.exit_code)
     if format == "json" and len(files) > 1:
@@ -885,7 +890,7 @@ def verify(files: Annotated[list[Path], typer.Argument(
 
 def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str | None,
                 library: Library, lookup: bool, offline: bool, cache_dir: Path | None,
-                several: list[dict[str, object]] | None) -> int:
+                several: list[dict[str, object]] | None, strings_from: list[Path]) -> int:
     """Verify one file and print its report (one of ``several`` files: its JSON is added
     there, to be printed with theirs); its exit code."""
     with _reported():
@@ -894,7 +899,8 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
             report = llm4anno_bib.verify(
                 file, library, encoding=encoding, fix_to=fix_to,
                 on_wait=_say_waiting, lookup=lookup, offline=offline, cache_dir=cache_dir,
-                progress=_lookup_progress(screen) if sys.stderr.isatty() else None)
+                progress=_lookup_progress(screen) if sys.stderr.isatty() else None,
+                strings_from=strings_from)
         finally:
             screen.finish()
     if format == "json" and several is not None:

@@ -527,15 +527,17 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
 def verify_text(text: str, library: Library, path: str = "<string>", *,
                 sources: Sources | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
-                keep_going: bool = True) -> VerifyReport:
+                keep_going: bool = True,
+                strings: Mapping[str, str] | None = None) -> VerifyReport:
     """Verify the BibTeX ``text`` against ``library``; ``path`` names it in the report. With
     ``sources``, the entries the library does not hold are looked up there
     (``lookup.look_up``); ``progress(done, total, key)`` follows the lookups. A block that
     cannot be read is left out and listed in ``unreadable`` (``keep_going=False``: raises
-    its ``BibSyntaxError``, for a file to be rewritten)."""
+    its ``BibSyntaxError``, for a file to be rewritten). ``strings``: the macros of files
+    read before it (``bibfile.macros_of``)."""
     unreadable: list[BibSyntaxError] = []
     parsed = parse_entries(text, path, duplicates="all",
-                           unreadable=unreadable if keep_going else None)
+                           unreadable=unreadable if keep_going else None, strings=strings)
     entries = with_inherited(parsed.entries)
     matcher = _Matcher(library)
     known = matcher.known
@@ -620,15 +622,17 @@ def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,
-                     path: str = "<fixed>") -> str:
+                     path: str = "<fixed>", strings: Mapping[str, str] | None = None) -> str:
     """``text`` with each disagreeing entry rewritten from the library or, for an entry
     looked up, its source record (its key kept, the user's other fields kept as written);
     every other byte as it was. Raises ``UnsafeOutput`` (``checking.ensure_inert_text``)
     when a rewritten entry would hold markup its original did not; ``path`` names the
-    file to be written in that message."""
+    file to be written in that message. ``strings``: the ``@string`` blocks of files read
+    before it, by macro (``bibfile.macros_of``)."""
     reports = {(r.key, r.line): r for r in report.disagreeing}
     newline = line_ending(text)
-    strings: dict[str, str] = {}  # (filled by rewritten_entries before the first rewrite)
+    # (the file's own added by rewritten_entries before the first rewrite)
+    blocks: dict[str, str] = dict(strings or {})
 
     def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
         found = reports.get((block.key, line))
@@ -637,10 +641,10 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
         cited = found.cited if found.cited is not None else library[found.matched]
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
-        edited = _edited_in_place(original, block, entry_type, fields, strings)
+        edited = _edited_in_place(original, block, entry_type, fields, blocks)
         return edited if edited is not None else newline.join(lines)
 
-    fixed, originals, rewritten = rewritten_entries(text, rewrite, strings)
+    fixed, originals, rewritten = rewritten_entries(text, rewrite, blocks)
     if rewritten:
         ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
     return fixed

@@ -599,3 +599,50 @@ def test_a_long_author_list_is_shown_by_its_first_names_and_kept_whole_in_json(l
     as_json = json.loads(runner.invoke(app, ["verify", str(refs), "--format", "json"]).stdout)
     (finding,) = as_json["entries"][0]["findings"]
     assert finding["found"] == entry.fields["author"]
+
+
+MACROS = ('@string{proc_b = "Proceedings of the 61st Annual Meeting of the Association for '
+          'Computational Linguistics"}\n')
+USING_MACROS = """@inproceedings{wei2022chain,
+  title = {Chain-of-Thought Prompting Elicits Reasoning in Large Language Models},
+  author = {Wei, Jason and Wang, Xuezhi and Schuurmans, Dale and Bosma, Maarten and Ichter, Brian and Xia, Fei and Chi, Ed H. and Le, Quoc V. and Zhou, Denny},
+  booktitle = proc_b,
+  year = {2022}
+}
+
+@inproceedings{wang2023self,
+  title = {Self-Instruct: Aligning Language Models with Self-Generated Instructions},
+  author = {Wang, Yizhong and Kordi, Yeganeh and Mishra, Swaroop and Liu, Alisa and Smith, Noah A. and Khashabi, Daniel and Hajishirzi, Hannaneh},
+  booktitle = proc_b,
+  year = {2023}
+}
+"""
+
+
+def test_macros_of_a_file_read_before_are_known_as_bibtex_knows_them(tmp_path, library):
+    """``\\bibliography{abbrev,refs}``: IEEE's and many papers' refs.bib use @string macros
+    defined in another file. Read alone, each was "defined nowhere" and its name the venue
+    (here no venue: an NeurIPS paper cited at ACL went unseen); read after the file that
+    defines them (``strings_from``, or the files in order on the command line), the macro
+    means its text, and --fix keeps it where the entry agrees."""
+    abbrev, refs, fixed = tmp_path / "abbrev.bib", tmp_path / "refs.bib", tmp_path / "fixed.bib"
+    abbrev.write_text(MACROS, encoding="utf-8")
+    refs.write_text(USING_MACROS, encoding="utf-8")
+    with pytest.warns(llm4anno_bib.BibWarning, match="defined nowhere"):
+        alone = llm4anno_bib.verify(refs, library)
+    assert [e.status for e in alone.entries] == ["agrees", "agrees"]
+    report = llm4anno_bib.verify(refs, library, strings_from=[abbrev], fix_to=fixed)
+    assert [e.status for e in report.entries] == ["disagrees", "agrees"]
+    (finding,) = report.entries[0].findings
+    assert finding.kind == "venue-differs" and finding.theirs.startswith("Proceedings of the 61st")
+    text = fixed.read_text(encoding="utf-8")
+    assert "NeurIPS 2022" in text.split("@inproceedings{wang2023self")[0]
+    assert "  booktitle = proc_b,\n  year = {2023}" in text  # the agreeing entry's macro kept
+    with pytest.raises(llm4anno_bib.Llm4AnnoBibError):  # a file read is never written
+        llm4anno_bib.verify(refs, library, strings_from=[abbrev], fix_to=abbrev)
+    assert abbrev.read_text(encoding="utf-8") == MACROS
+
+    result = CliRunner().invoke(app, ["verify", str(abbrev), str(refs)])
+    assert result.exit_code == 1, result.output
+    assert "defined nowhere" not in result.output
+    assert "venue-differs" in result.output
