@@ -868,9 +868,11 @@ def verify(files: Annotated[list[Path], typer.Argument(
     against = _load(library)  # once, whatever the number of files
     codes = []
     reports: list[dict[str, object]] = []  # several files' JSON: one document, a list
-    read: list[Path] = []  # as BibTeX reads \bibliography{IEEEabrv,refs}: the macros of the
-    for file in files:     # files read so far are known in the next
-        try:  # one that cannot be read is its own problem
+    # as BibTeX reads \bibliography{IEEEabrv,refs}: the macros of the files read so far are
+    # known in the next; one that cannot be read is its own problem, the others go on
+    read: list[Path] = []
+    for file in files:
+        try:
             codes.append(_verify_one(file, format, fix_to=output if fix else None,
                                      encoding=encoding, library=against, lookup=lookup,
                                      offline=offline, cache_dir=cache_dir,

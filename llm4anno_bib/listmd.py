@@ -912,7 +912,6 @@ def _named_before_title(text: str) -> str:
     return f"{found.group('lead')}{found.group('name').strip()}: {text[found.end():]}"
 
 
-
 def _label_after_links(body: str) -> tuple[str, str | None]:
     """A bullet's text without the venue and year it writes after its last link (``Title
     [[paper]](url) - ICLR 2023``, ``... [paper](url) (ICLR 2023)``), and that label."""

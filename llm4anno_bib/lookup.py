@@ -43,9 +43,9 @@ from llm4anno_bib.model import (
     Entry, cites_preprint, unprinted_venue, venue_acronym, venue_key, venue_text,
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names
-from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
 from llm4anno_bib.sources.dblp import query_words
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
+from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
 
 if TYPE_CHECKING:
     from llm4anno_bib.sources import Sources
