@@ -369,12 +369,41 @@ def macros_of(paths: Iterable[str | os.PathLike[str]], encoding: str | None = No
     blocks: dict[str, str] = {}
     for path in paths:
         text = reading_text(read_bib_bytes(path, encoding).removeprefix("\ufeff"))
-        parsed = bibtexparser.parse_string(text, parse_stack=[])
-        lines = BlockLines(text, parsed.blocks)
-        values = expanded_strings(parsed.strings, str(path), lines, values)
-        blocks.update((block.key.lower(), block.raw) for block in parsed.strings
+        defined, lines = _string_blocks_read(text)
+        values = expanded_strings(defined, str(path), lines, values)
+        blocks.update((block.key.lower(), block.raw) for block in defined
                       if block.raw is not None)
     return Macros(values, blocks)
+
+
+def strings_in(text: str, path: str, known: Mapping[str, str] | None = None
+               ) -> dict[str, str]:
+    """The ``@string`` macros of a file's ``text`` with the ``known`` ones (of the files
+    read before it), each built from those before it. Raises ``BibSyntaxError`` for one
+    past ``MAX_VALUE_CHARS``."""
+    if not _STRING_BLOCK.search(text):
+        return dict(known or {})
+    defined, lines = _string_blocks_read(text)
+    return expanded_strings(defined, path, lines, known)
+
+
+def _string_blocks_read(text: str) -> tuple[list[btp.String], BlockLines]:
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    return list(parsed.strings), BlockLines(text, parsed.blocks)
+
+
+_STRING_BLOCK = re.compile(r"@[ \t]*+string[ \t]*+[{(]", re.I)
+
+
+def undefined_macros(raw: str, strings: Mapping[str, str]) -> list[str]:
+    """The macros a field's raw value (as written: ``iclr``, ``"Proc. of " # acl``) uses that
+    neither ``strings`` nor BibTeX's month macros define: BibTeX prints the field empty."""
+    unknown: list[str] = []
+    try:
+        _resolve(raw, strings, unknown)
+    except _TooLong:  # (a problem of its own, said where the value is read)
+        pass
+    return unknown
 
 
 def file_warnings(text: str, path: str) -> list[BibWarning]:

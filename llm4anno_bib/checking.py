@@ -24,8 +24,8 @@ from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, prot
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, field_name_problem, format_entries,
-    parse_library_blocks, reading_text, rewritten_entries, syntax_failure, text_encoding,
-    unenclosed, unjoined_values,
+    parse_library_blocks, reading_text, rewritten_entries, strings_in, syntax_failure,
+    text_encoding, undefined_macros, unenclosed, unjoined_values,
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
@@ -151,7 +151,8 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
     # (the one codec, asked of Python once, before any file is read or fixed)
     codec = text_encoding(encoding, str(paths[0])) if encoding and paths else "utf-8"
     unreadable: list[Llm4AnnoBibError] = []
-    for path in paths:
+    known: dict[str, str] = {}  # the macros of the files checked so far, as BibTeX reads
+    for path in paths:          # \bibliography{IEEEabrv,refs}: known in the next
         try:
             raw = read_regular(path)
             if fix:
@@ -162,7 +163,8 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
                 raise
             unreadable.append(error)
             continue
-        problems += check_bytes(raw, str(path), encoding=codec)
+        problems += check_bytes(raw, str(path), encoding=codec, strings=known)
+        known = _strings_after(raw, str(path), codec, known)
     return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed, tuple(unreadable))
 
 
@@ -211,10 +213,21 @@ def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
     return fixed, len(rewritten)
 
 
+def _strings_after(raw: bytes, path: str, encoding: str, known: dict[str, str]
+                   ) -> dict[str, str]:
+    """The macros known after a file (``known`` and its own): a file whose @strings cannot
+    be read adds none (its own problems say why)."""
+    try:
+        return strings_in(reading_text(raw.decode(encoding, errors="replace")), path, known)
+    except BibSyntaxError:
+        return known
+
+
 def check_bytes(raw: bytes, path: str, *, fast: bool = True,
-                encoding: str = "utf-8") -> list[Problem]:
+                encoding: str = "utf-8", strings: Mapping[str, str] | None = None
+                ) -> list[Problem]:
     """The problems of one file's bytes, read in ``encoding`` (a text encoding: see
-    ``bibfile.text_encoding``; ``fast``: see ``check_text``)."""
+    ``bibfile.text_encoding``; ``fast``, ``strings``: see ``check_text``)."""
     problems = []
     try:
         text = raw.decode(encoding)
@@ -235,14 +248,17 @@ def check_bytes(raw: bytes, path: str, *, fast: bool = True,
                                     "as UTF-8" if utf16 else "a binary or damaged file")
                                 + " (BibTeX and every other command refuse it)"))
         text = text.replace("\x00", "")
-    return problems + check_text(text.removeprefix("\ufeff"), path, fast=fast)
+    return problems + check_text(text.removeprefix("\ufeff"), path, fast=fast,
+                                 strings=strings)
 
 
-def check_text(text: str, path: str = "<string>", *, fast: bool = True) -> list[Problem]:
+def check_text(text: str, path: str = "<string>", *, fast: bool = True,
+               strings: Mapping[str, str] | None = None) -> list[Problem]:
     """The problems of BibTeX ``text``; ``path`` names it in the messages. Plain text (what
     ``_fastsplit`` cuts) is checked straight from its cut blocks, other text through
     bibtexparser's; ``fast=False`` takes bibtexparser's for any text (the same problems:
-    tests/test_check.py holds every real file to that)."""
+    tests/test_check.py holds every real file to that). ``strings``: the macros of the
+    files read before it (IEEEabrv.bib's), which its entries may use."""
     text = reading_text(text)
     problems: list[Problem] = []
     scanned = _scanned(text) if fast else None
@@ -273,11 +289,47 @@ def check_text(text: str, path: str = "<string>", *, fast: bool = True) -> list[
                                         f"crossref '{entry.fields['crossref']}' names no entry "
                                         "of this file"))
         problems += _entry_problems(block, entry, path, parent, lines)
+    problems += _undefined_macro_problems(text, entries, path, lines, strings)
     problems += _duplicates(entries, path, lines)
     if parsed is not None and any(c.comment.partition("\n")[0].strip() in LIBRARY_BLOCKS
                                   for c in parsed.comments):
         problems += _library_problems(parsed, entries, path, lines)
     return sorted(problems, key=lambda p: (p.line or 0, p.code))
+
+
+def _undefined_macro_problems(text: str, entries: Sequence[tuple[_Cut, Entry]], path: str,
+                              lines: Callable[[Any], int],
+                              known: Mapping[str, str] | None) -> list[Problem]:
+    """A field using a macro no @string defines (this file's, or those of the files
+    checked before it), as BibTeX warns it: the field is printed empty."""
+    try:
+        strings = strings_in(text, path, known)
+    except BibSyntaxError:  # (a macro too long: said as its own problem)
+        return []
+    problems = []
+    for block, entry in entries:
+        raw = block.raw or ""
+        if not _BARE_VALUE.search(raw):  # most entries: every value braced, quoted or a number
+            continue
+        layout = _fastsplit.entry_layout(raw)
+        for name, _start, value_start, value_end in layout[2] if layout else ():
+            macros = list(dict.fromkeys(undefined_macros(raw[value_start:value_end], strings)))
+            if not macros:
+                continue
+            named = ", ".join(f"'{m}'" for m in macros[:3]) + (
+                f" and {len(macros) - 3} more" if len(macros) > 3 else "")
+            problems.append(Problem(
+                path, _line_of(lines, block, name), entry.key, "undefined-macro",
+                f"'{name.lower()}' uses the macro{'s' if len(macros) > 1 else ''} {named}, "
+                f"which no @string of this file{' or of those before it' if known else ''} "
+                "defines: BibTeX and Biber print the field empty. Define it, or check the "
+                "file that does first (check IEEEabrv.bib refs.bib)", "warning"))
+    return problems
+
+
+# a value, or a part of one joined by '#', that starts as a macro's name does (not a brace,
+# a quote or a digit)
+_BARE_VALUE = re.compile(r"[=#][ \t\r\n]*+[A-Za-z_]")
 
 
 def ensure_inert(entries: Iterable[tuple[Entry, Entry | None]], path: str) -> None:

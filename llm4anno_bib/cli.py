@@ -768,7 +768,8 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
     """Lint .bib files: every problem, with its line.
 
     Exit 0 clean (warnings allowed), 1 problems, 2 a file that cannot be read (the other
-    files are checked).
+    files are checked). The files are read in order, as BibTeX reads a paper's: the
+    @string macros of one (IEEEabrv.bib's) are known in those after it.
     """
     from llm4anno_bib.errors import choose
 

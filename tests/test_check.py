@@ -347,3 +347,51 @@ def test_check_as_a_real_process_in_a_library_folder(tmp_path, shipped_copy):
     done = subprocess.run([sys.executable, "-m", "llm4anno_bib", "check"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "0 errors" in done.stderr
+
+
+UNDEFINED = """@string{acl = "Annual Meeting of the ACL"}
+
+@inproceedings{a,
+  title = {A},
+  author = {Doe, Jane},
+  booktitle = iclr,
+  year = 2023,
+  month = may
+}
+
+@inproceedings{b,
+  title = {B},
+  author = {Doe, Jane},
+  booktitle = "Proc. of " # acl # " and " # naacl,
+  year = {2023}
+}
+"""
+
+
+def test_a_macro_no_string_defines_is_said_as_bibtex_warns_it(tmp_path):
+    """``booktitle = iclr`` with no ``@string{iclr = ...}``: BibTeX warns and prints the
+    field empty; check said nothing. A macro of the file itself, a month, or one a file
+    checked before it defines (``check IEEEabrv.bib refs.bib``, the order BibTeX reads
+    them in) is no problem; the fast and the full reading say the same."""
+    from llm4anno_bib.checking import check_text
+
+    refs, abbrev = tmp_path / "refs.bib", tmp_path / "abbrev.bib"
+    refs.write_text(UNDEFINED, encoding="utf-8")
+    abbrev.write_text('@string{iclr = "ICLR"}\n@string{naacl = "NAACL"}\n', encoding="utf-8")
+    alone = check([refs])
+    assert [(p.line, p.key, p.code, p.severity) for p in alone.problems] == [
+        (6, "a", "undefined-macro", "warning"), (14, "b", "undefined-macro", "warning")]
+    assert "'iclr'" in alone.problems[0].message and "'naacl'" in alone.problems[1].message
+    assert alone.exit_code == 0  # a warning, as BibTeX's is
+    assert check([abbrev, refs]).problems == ()
+    assert check([refs, abbrev]).problems == alone.problems  # read after: not yet defined
+    plain = UNDEFINED.split("\n\n", 1)[1].replace(' # acl # " and " # naacl', "")
+    assert [p.code for p in check_text(plain, fast=True)] == \
+        [p.code for p in check_text(plain, fast=False)] == ["undefined-macro"]
+    result = CliRunner().invoke(app, ["check", str(abbrev), str(refs)])
+    assert result.exit_code == 0 and "undefined-macro" not in result.output
+    # a field joining thousands of them is one problem (each said apart, and its line
+    # sought for each, grew with their number squared: 20,000 took 25 s)
+    joined = " # ".join(f"m{n}" for n in range(20_000))
+    (many,) = check_text(f"@misc{{k, title = {{T}}, note = {joined}}}\n")
+    assert many.code == "undefined-macro" and "'m0', 'm1', 'm2' and 19997 more" in many.message
