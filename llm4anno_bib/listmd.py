@@ -1885,9 +1885,13 @@ def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:
             break
         links.append((kind, url))
         end = opening
-        while end and text[end - 1].isspace():
+        # what lists write between links ("[[arXiv]](u), [[GitHub]](u)", "... | ...")
+        while end and (text[end - 1].isspace() or text[end - 1] in _BETWEEN_LINKS):
             end -= 1
     return text[:end], links[::-1]
+
+
+_BETWEEN_LINKS = frozenset(",;|·•")
 
 
 def _inline_references(text: str, fenced: frozenset[int]) -> str:

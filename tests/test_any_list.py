@@ -683,6 +683,20 @@ def test_plain_authors_after_a_blank_line_under_an_item_are_its_own():
     assert (described.authors, described.label) == ((), None)
 
 
+
+@pytest.mark.parametrize("between", [", ", " | ", " · ", "; "])
+def test_links_separated_by_commas_or_bars_after_a_title_are_its_links(between):
+    """``*Title*, [[arXiv](url)], [[GitHub](url)]``: with commas between the links the
+    item was left out as a repository's bullet (its last link), the paper lost."""
+    (item,) = parse_list(
+        f"## P\n1. *Chain-of-Thought Prompting Elicits Reasoning in Large Language Models*"
+        f"{between}[[arXiv](https://arxiv.org/abs/2201.11903)]{between}"
+        f"[[GitHub](https://github.com/x/y)]\n").items
+    assert item.title == "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"
+    assert [url for _kind, url in item.links] == ["https://arxiv.org/abs/2201.11903",
+                                                  "https://github.com/x/y"]
+
+
 def test_a_labels_year_after_an_apostrophe_is_its_year():
     """``[ICLR'23]``: the label was kept, its year not read (a year-less label, so the build
     could not check the year of the work against it)."""
