@@ -1193,7 +1193,11 @@ def _bold_title_item(title: str, rest: str, number: int, section: str
     """``**Title**. Authors. *Venue* (Year) [[Paper]](url)``: the venue is the first
     emphasised words after the title, the year the first year after it."""
     title = _clean_title(title)
-    title = _named_title(title, rest) or title  # "**AnnoLLM**: Making ... Annotators."
+    named = _named_title(title, rest)  # "**AnnoLLM**: Making ... Annotators."
+    said = _AFTER_NAME.match(rest) if named else None
+    if named and said is not None and _clean_title(said.group("words")) in named:
+        rest = rest[said.end():]  # the title's words are no authors' ("**ReAct**: Synergizing
+    title = named or title        # Reasoning and Acting ...": two people, they were)
     links = _links_of(rest)
     # a declared pdf or a paper's site before another "paper" link (a project's name:
     # "[Toolformer](toolformer.github.io) [arXiv](url)")

@@ -697,6 +697,22 @@ def test_links_separated_by_commas_or_bars_after_a_title_are_its_links(between):
                                                   "https://github.com/x/y"]
 
 
+
+def test_the_words_after_a_bold_name_that_make_the_title_are_no_authors():
+    """``**ReAct**: Synergizing Reasoning and Acting in Language Models. [[pdf](url)]
+    *ICLR 2023*``: the title was read whole, and its words after the name again as two
+    people ("Synergizing Reasoning", "Acting in Language Models"). Authors written after
+    such a title are still read."""
+    react, annollm = parse_list(
+        "## P\n- **ReAct**: Synergizing Reasoning and Acting in Language Models. "
+        "[[pdf](https://arxiv.org/pdf/2210.03629)] *ICLR 2023*\n- **AnnoLLM**: Making Large "
+        "Language Models to Be Better Crowdsourced Annotators. Xingwei He, Zhenghao Lin. "
+        "NAACL 2024. [[paper]](https://arxiv.org/abs/2303.16854)\n").items
+    assert (react.title, react.authors, react.label) == (
+        "ReAct: Synergizing Reasoning and Acting in Language Models", (), "ICLR 2023")
+    assert annollm.authors == ("Xingwei He", "Zhenghao Lin")
+
+
 def test_a_labels_year_after_an_apostrophe_is_its_year():
     """``[ICLR'23]``: the label was kept, its year not read (a year-less label, so the build
     could not check the year of the work against it)."""
