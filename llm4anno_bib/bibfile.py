@@ -369,6 +369,8 @@ def macros_of(paths: Iterable[str | os.PathLike[str]], encoding: str | None = No
     blocks: dict[str, str] = {}
     for path in paths:
         text = reading_text(read_bib_bytes(path, encoding).removeprefix("\ufeff"))
+        if not _STRING_BLOCK.search(text):  # (most of a paper's files: no parse for none)
+            continue
         defined, lines = _string_blocks_read(text)
         values = expanded_strings(defined, str(path), lines, values)
         blocks.update((block.key.lower(), block.raw) for block in defined

@@ -152,7 +152,7 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
     codec = text_encoding(encoding, str(paths[0])) if encoding and paths else "utf-8"
     unreadable: list[Llm4AnnoBibError] = []
     known: dict[str, str] = {}  # the macros of the files checked so far, as BibTeX reads
-    for path in paths:          # \bibliography{IEEEabrv,refs}: known in the next
+    for number, path in enumerate(paths, start=1):  # \bibliography{IEEEabrv,refs}
         try:
             raw = read_regular(path)
             if fix:
@@ -164,7 +164,8 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
             unreadable.append(error)
             continue
         problems += check_bytes(raw, str(path), encoding=codec, strings=known)
-        known = _strings_after(raw, str(path), codec, known)
+        if number < len(paths):  # (known in the next file: none after the last)
+            known = _strings_after(raw, str(path), codec, known)
     return CheckReport(tuple(str(p) for p in paths), tuple(problems), fixed, tuple(unreadable))
 
 
@@ -302,15 +303,17 @@ def _undefined_macro_problems(text: str, entries: Sequence[tuple[_Cut, Entry]], 
                               known: Mapping[str, str] | None) -> list[Problem]:
     """A field using a macro no @string defines (this file's, or those of the files
     checked before it), as BibTeX warns it: the field is printed empty."""
+    # (most entries use none: every value braced, quoted or a number)
+    using = [(block, entry) for block, entry in entries if _BARE_VALUE.search(block.raw or "")]
+    if not using:
+        return []
     try:
         strings = strings_in(text, path, known)
     except BibSyntaxError:  # (a macro too long: said as its own problem)
         return []
     problems = []
-    for block, entry in entries:
+    for block, entry in using:
         raw = block.raw or ""
-        if not _BARE_VALUE.search(raw):  # most entries: every value braced, quoted or a number
-            continue
         layout = _fastsplit.entry_layout(raw)
         for name, _start, value_start, value_end in layout[2] if layout else ():
             macros = list(dict.fromkeys(undefined_macros(raw[value_start:value_end], strings)))
