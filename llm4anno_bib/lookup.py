@@ -40,7 +40,7 @@ from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import (
-    Entry, cites_preprint, unprinted_venue, venue_acronym, venue_key, venue_text,
+    Entry, cites_preprint, short_venue, unprinted_venue, venue_key, venue_text,
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names
 from llm4anno_bib.sources.dblp import query_words
@@ -170,19 +170,9 @@ def _from_bib(record: BibRecord) -> Found:
     doi = record.fields.get("doi")
     url = record.fields.get("url") or (f"https://doi.org/{doi}" if doi else None)
     return Found(source_label(record), url, record.title, record.authors, record.year,
-                 "arXiv" if preprint else _venue_named(entry),
+                 "arXiv" if preprint else short_venue(entry),
                  preprint, doi, arxiv_id_in(record.fields), record.fields.get("pages"),
                  entry_type=record.entry_type, fields=published_fields(record))
-
-
-def _venue_named(entry: Entry) -> str | None:
-    """A record's venue by its short name: a Findings volume as the venue table names it
-    ("Findings of ACL"; ``venue_acronym`` names it after its conference, as a list shows it,
-    which would make a paper of Findings one of the main conference)."""
-    known = venue_of(entry.venue) if entry.venue else None
-    if known is not None and known.kind == "findings":
-        return known.acronym
-    return venue_acronym(entry) or entry.venue
 
 
 def _same_work(entry: Entry, found: Found) -> bool:

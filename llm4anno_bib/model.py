@@ -531,6 +531,17 @@ def venue_acronym(entry: Entry) -> str:
     return venue if venue == "arXiv" else ""
 
 
+def short_venue(entry: Entry) -> str | None:
+    """An entry's venue by its short name, as a finding names it: a Findings volume kept
+    apart from its conference ("Findings of ACL", where ``venue_acronym`` names it after its
+    conference, as a list shows it, which would make a paper of Findings one of the main
+    conference); else its acronym or its text."""
+    known = venue_of(entry.venue) if entry.venue else None
+    if known is not None and known.kind == "findings":
+        return known.acronym
+    return venue_acronym(entry) or entry.venue
+
+
 def venue_label(entry: Entry) -> str:
     """An entry's venue as a table of works shows it: its acronym (``venue_acronym``), else
     the short name the venue table gives ("arXiv e-prints" is arXiv, "Proceedings of the 28th

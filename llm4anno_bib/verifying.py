@@ -42,7 +42,7 @@ from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
     Checked, Finding, authors_difference, look_up, plain_pages, venue_claims)
 from llm4anno_bib.model import (
-    Entry, Library, cites_preprint, in_entrys_vocabulary, unprinted_venue, venue_acronym,
+    Entry, Library, cites_preprint, in_entrys_vocabulary, short_venue, unprinted_venue,
     with_inherited,
 )
 from llm4anno_bib.names import Name, signs_as_team, split_name
@@ -440,7 +440,7 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
     if preprint_of_published:
         findings.append(Finding("published", "preprint-of-published",
                                 f"arXiv preprint ({theirs.year})",
-                                f"{venue_acronym(ours) or ours.venue} {ours.year}", "library",
+                                f"{short_venue(ours)} {ours.year}", "library",
                                 f"cites the preprint{unprinted_venue(theirs)}; the library "
                                 f"has the published version ({ours.key}, {ours.venue})"))
     findings += _author_findings(theirs, ours, matcher, known)

@@ -646,3 +646,18 @@ def test_macros_of_a_file_read_before_are_known_as_bibtex_knows_them(tmp_path, l
     assert result.exit_code == 1, result.output
     assert "defined nowhere" not in result.output
     assert "venue-differs" in result.output
+
+
+def test_a_preprint_of_a_findings_paper_names_findings_not_the_main_conference(library):
+    """Semantic Scholar's export: an @article whose journal is "ArXiv" prints as the preprint;
+    the library's version is in Findings of ACL 2024, and the finding says so (it said "ACL
+    2024", the main conference, where the paper is not)."""
+    ours = next(e for e in library
+                if (e.venue or "").startswith("Findings of the Association for Computational "
+                                              "Linguistics: ACL"))
+    cited = (f"@Article{{s2,\n author = {{{ours.fields['author']}}},\n booktitle = "
+             f"{{{ours.venue}}},\n journal = {{ArXiv}},\n title = {{{ours.title}}},\n "
+             f"volume = {{abs/{ours.arxiv_id}}},\n year = {{{ours.year}}}\n}}\n")
+    finding, = verify_text(cited, library).entries[0].findings
+    assert finding.kind == "preprint-of-published"
+    assert finding.found == f"Findings of ACL {ours.year}"
