@@ -878,6 +878,8 @@ def _read_bullet(text: str, number: int, section: str
     """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
     if "<" in text and _LINE_BREAK.search(text):
         return _read_broken(text, number, section)
+    if "<" in text:  # "<b>Title</b>. Authors.": bold as Markdown writes it, the title's mark
+        text = _BOLD_TAG.sub("**", text)
     if "href" in text and _HTML_ANCHOR.search(text):  # "- <a href=url>Title</a> (ACL 2023)"
         text = _html_as_markdown(text)
     if "<" in text:  # "Title <sup>[NeurIPS 2022]</sup>": what the tags hold, as if unmarked
@@ -899,6 +901,7 @@ def _read_bullet(text: str, number: int, section: str
 # its tags, "<u>GPT-3</u>: **Title**", and is kept)
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|small|big|strong|em|b|i|font|span|mark|kbd)"
                          r"(?:[ \t][^<>]{0,200}+)?>", re.I)
+_BOLD_TAG = re.compile(r"</?(?:strong|b)(?:[ \t][^<>]{0,200}+)?>", re.I)
 
 
 def _named_before_title(text: str) -> str:
@@ -1098,9 +1101,10 @@ _HTML_CELL_START = re.compile(r"<t[dh](?:\s[^<>]{0,300}+)?>", re.I)
 
 
 def _html_as_markdown(line: str) -> str:
-    """An HTML line as the Markdown it stands for: links as ``[text](url)``, line breaks and
+    """An HTML line as the Markdown it stands for: links as ``[text](url)``, tags that only
+    style their words gone (``<i>NeurIPS</i>, 2022`` is "NeurIPS, 2022"), line breaks and
     other tags as spaces (``<td><a href="u">Title</a><br><img ...></td>``)."""
-    return " ".join(_HTML_TAG.sub(" ", _html_links_as_markdown(line)).split())
+    return " ".join(_HTML_TAG.sub(" ", _INLINE_TAG.sub("", _html_links_as_markdown(line))).split())
 
 
 def _html_links_as_markdown(text: str) -> str:

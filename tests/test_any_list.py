@@ -1781,3 +1781,24 @@ def test_a_one_word_link_to_a_page_of_no_paper_site_is_still_the_paper_link():
         "https://people.cs.example.edu/~jd/paper.html", "https://people.cs.example.edu/~jd/p2"]
     assert document.left_out == ()
 
+
+
+@pytest.mark.parametrize("line", [
+    # lists written in HTML: italic venues and bold titles, as a list generator writes them
+    '1. <a href="https://arxiv.org/abs/2205.11916">Large Language Models are Zero-Shot '
+    'Reasoners</a>. Takeshi Kojima, Shixiang Shane Gu. <i>NeurIPS</i>, 2022.',
+    '- <b>Large Language Models are Zero-Shot Reasoners</b>. Takeshi Kojima, Shixiang Shane '
+    'Gu. <i>NeurIPS 2022</i>. <a href="https://arxiv.org/abs/2205.11916">[pdf]</a>',
+    '<li><strong>Large Language Models are Zero-Shot Reasoners</strong>. Takeshi Kojima, '
+    'Shixiang Shane Gu. <em>NeurIPS 2022</em>. [<a href="https://arxiv.org/abs/2205.11916">'
+    'paper</a>]</li>',
+])
+def test_styling_tags_read_as_the_markdown_they_stand_for(line):
+    """``<i>NeurIPS</i>, 2022`` is "NeurIPS, 2022" (the tag was a space: "NeurIPS , 2022",
+    and the venue was lost) and ``<b>Title</b>`` is a bold title (the title ran on through
+    the authors and venue)."""
+    item, = parse_list(f"# L\n\n## Papers\n\n{line}\n").items
+    assert item.title == "Large Language Models are Zero-Shot Reasoners"
+    assert item.label == "NeurIPS 2022"
+    assert item.authors == ("Takeshi Kojima", "Shixiang Shane Gu")
+    assert dict(item.links).popitem()[1] == "https://arxiv.org/abs/2205.11916"
