@@ -327,10 +327,12 @@ def import_list(file: str | os.PathLike[str] | None = None,
                 progress: Callable[[Progress], None] | None = None,
                 lock_timeout: float = 300.0,
                 on_wait: Callable[[str], None] | None = None,
-                path: str | os.PathLike[str] | None = None) -> ImportResult:
+                path: str | os.PathLike[str] | None = None,
+                prune: bool = False) -> ImportResult:
     """Turn the paper list README ``file`` (``path`` is its deprecated old name) into a library (``llm4anno_bib.importing``)
     and write it to ``to``, or onto the library ``into`` (its keys, curated entries and
-    corrections kept; locked for the run); neither: the result only. ``survey`` is the
+    corrections kept; locked for the run; its works the list no longer holds kept, or with
+    ``prune`` removed: the library in step with the list); neither: the result only. ``survey`` is the
     arXiv id of the list's own paper (default: from its citation block); ``curated_dir``
     holds ``.bib`` citations of works that are not papers; ``progress(Progress(done, total,
     stage))`` follows the build's stages. Every answer is cached as it comes: an import that was
@@ -351,6 +353,8 @@ def import_list(file: str | os.PathLike[str] | None = None,
     source = _required("import_list", path, file, "file")
     if to is not None and into is not None:
         raise WriteError("give either a file to write (to) or a library to import into.")
+    if prune and into is None:
+        raise WriteError("prune removes from a library imported into: give into.")
     target = into if into is not None else to
     if target is not None:
         refuse_same(target, [source])  # the list itself is never the library written
@@ -361,7 +365,8 @@ def import_list(file: str | os.PathLike[str] | None = None,
         existing = _load_for_writing(into) if into is not None else None
         result = import_list_text(text, _sources(sources, offline, cache_dir),
                                   curated=curated, existing=existing, survey=survey,
-                                  progress=reporter(progress), origin=str(source))
+                                  progress=reporter(progress), origin=str(source),
+                                  prune=prune)
         if target is not None:  # (a file that holds the result already is left alone)
             result = replace(result, written=save_library(result.library, target))
     return result

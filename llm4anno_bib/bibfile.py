@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -1075,10 +1075,12 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
     out: list[str] = []
     placed: set[str] = set()
     strings = _string_blocks(source)
+    spacing = _Spacing(out)
     for text, key, name in source.segments:
         if key is not None:
             entry = current.get(key)
             if entry is None or key in placed:
+                spacing.removed()
                 continue
             placed.add(key)
             before = source.entries.get(key)
@@ -1089,22 +1091,62 @@ def _render_over(library: Library, source: SourceText, blocks: Mapping[str, str]
         elif name is not None:
             placed.add("@" + name)
             if name not in blocks:
+                spacing.removed()
                 continue
             same = source.blocks.get(name) == now.get(name)
             out.append(text if same else _write_blocks([btp.ExplicitComment(blocks[name])])
                        .rstrip("\n").replace("\n", newline))
         else:
-            out.append(text)
+            spacing.between(text)
     extra = [_write_blocks([btp.ExplicitComment(t)]) for n, t in blocks.items()
              if "@" + n not in placed]
     extra += [format_entry(e) for e in library if e.key not in placed]
     text = "".join(out)
+    if spacing.any_removed and source.segments:
+        text = spacing.ended_as(text, source.segments[-1][0])
+    return _appended(text, extra, newline)
+
+
+def _appended(text: str, extra: Sequence[str], newline: str) -> str:
+    """A file's ``text`` with the blocks ``extra`` after it, a blank line before each."""
     if extra:
         if text and not text.endswith(("\n", "\r")):
             text += newline
         text += (newline if text.strip() else "") + newline.join(
             t.rstrip("\n").replace("\n", newline) + newline for t in extra)
     return text
+
+
+class _Spacing:
+    """The text between blocks, as a block is removed: the blank lines that set it apart go
+    with it (the ones before it, or after it where it opened the file), so that removing
+    entries leaves the file spaced as it was, not a run of blank lines; comments stay."""
+
+    def __init__(self, out: list[str]) -> None:
+        self._out = out  # (a blank piece of it can only be text between blocks)
+        self._drop_next = False
+        self.any_removed = False
+
+    def removed(self) -> None:
+        if self._out and not self._out[-1].strip():
+            self._out.pop()
+        self._drop_next = not self._out
+        self.any_removed = True
+
+    def between(self, text: str) -> None:
+        if self._drop_next:
+            text = text.lstrip("\r\n")
+        if text:
+            self._out.append(text)
+        self._drop_next = False
+
+    @staticmethod
+    def ended_as(text: str, source_text: str) -> str:
+        """``text`` ending in as many line breaks as the file did (a removed last entry
+        leaves the comment above it followed by its own and the file's)."""
+        kept = len(source_text) - len(source_text.rstrip("\r\n"))
+        body = text.rstrip("\r\n")
+        return body + text[len(body):][:kept] if body else text
 
 
 def _string_blocks(source: SourceText) -> dict[str, str]:

@@ -689,12 +689,18 @@ def _kept_corrections(existing: Library | None, entries: Sequence[Entry],
 
 
 def _unlined(correction: Correction) -> Correction:
-    """A correction without the list line it names (``line 12: ...``): the same mistake
-    where an edit of the list moved it."""
-    return replace(correction, said=_LINE_PREFIX.sub("", correction.said, count=1))
+    """A correction without the list lines it names (``line 12: ...``, "first on line 10",
+    "the item on line 9"): the same mistake where an edit of the list moved it."""
+    return replace(correction, said=_unlined_text(_LINE_PREFIX.sub("", correction.said, count=1)),
+                   truth=_unlined_text(correction.truth), source=_unlined_text(correction.source))
+
+
+def _unlined_text(text: str) -> str:
+    return _LINE_NUMBER.sub("line", text) if "line " in text else text
 
 
 _LINE_PREFIX = re.compile(r"^line \d+: ")
+_LINE_NUMBER = re.compile(r"\bline \d+\b")
 
 
 def _existing_keys(existing: Library | None) -> dict[str, str]:

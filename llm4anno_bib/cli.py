@@ -657,6 +657,9 @@ def import_list(file: Annotated[Path, typer.Argument(
                     "--into", metavar="LIBRARY",
                     help="Import onto this library: its keys and curated entries kept.")
                 ] = None,
+                prune: Annotated[bool, typer.Option(
+                    "--prune", help="With --into: remove the works the list no longer holds "
+                                    "(kept otherwise).")] = False,
                 survey: Annotated[Optional[str], typer.Option(
                     "--survey", metavar="ID",
                     help="The arXiv id of the list's own paper (default: from its "
@@ -681,6 +684,8 @@ def import_list(file: Annotated[Path, typer.Argument(
     """
     if (output is None) == (into is None):
         raise _usage("give -o OUT (a new library) or --into LIBRARY (import onto it).")
+    if prune and into is None:
+        raise _usage("--prune removes from a library imported into: give --into LIBRARY.")
     screen = _Screen()
 
     def progress(step: llm4anno_bib.Progress) -> None:
@@ -695,7 +700,7 @@ def import_list(file: Annotated[Path, typer.Argument(
             result = llm4anno_bib.import_list(
                 file, output, into=into, survey=survey, curated_dir=curated, offline=offline,
                 cache_dir=cache_dir, lock_timeout=lock_timeout, on_wait=_say_waiting,
-                progress=progress if sys.stderr.isatty() else None)
+                progress=progress if sys.stderr.isatty() else None, prune=prune)
     except KeyboardInterrupt:
         screen.finish()
         _echo(f"\nllm4anno-bib: interrupted; {output or into} was not written. What was "
@@ -704,18 +709,8 @@ def import_list(file: Annotated[Path, typer.Argument(
     finally:
         screen.finish()
     details = result.details()
-    for line in details:
-        if line.startswith(("refused: ", "unread: ")):  # a link refused or a paper not
-            # read is always said, on stderr
-            _echo(line, err=True)
-        elif verbose:
-            _echo(line)
-    if report is not None:
-        from llm4anno_bib.files import write_file
-
-        with _reported():  # as every file is written: never an input, locked, atomic
-            write_file(report, "".join(f"{line}\n" for line in details).encode("utf-8"),
-                       inputs=[file, *(p for p in (output, into) if p is not None)])
+    _import_details(details, verbose, report,
+                    inputs=[file, *(p for p in (output, into) if p is not None)])
     for line in result.summary():
         _echo(line, err=True)
     hint = "" if verbose or not details else \
@@ -725,6 +720,23 @@ def import_list(file: Annotated[Path, typer.Argument(
            f"{output or into} left unchanged: it holds these {entries} already")
           + (f"; {result.unverified} cited from the list alone (unverified)"
              if result.unverified else "") + hint, err=True)
+
+
+def _import_details(details: list[str], verbose: bool, report: Path | None,
+                    inputs: list[Path]) -> None:
+    """The lines behind an import's summary: printed with --verbose (a link refused or a
+    paper not read always, on stderr), written to --report FILE."""
+    for line in details:
+        if line.startswith(("refused: ", "unread: ")):
+            _echo(line, err=True)
+        elif verbose:
+            _echo(line)
+    if report is not None:
+        from llm4anno_bib.files import write_file
+
+        with _reported():  # as every file is written: never an input, locked, atomic
+            write_file(report, "".join(f"{line}\n" for line in details).encode("utf-8"),
+                       inputs=inputs)
 
 
 @command("render-list", cls=_Command)

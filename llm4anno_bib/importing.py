@@ -38,6 +38,7 @@ class ImportResult:
     written: bool = False
     left_out: tuple[str, ...] = ()  # bullets that link no paper (a repository, a blog)
     no_longer_listed: tuple[str, ...] = ()  # keys of ``existing`` the list no longer has
+    pruned: bool = False  # whether those were removed (``prune``), not kept
     refused: tuple[str, ...] = ()  # links that are no web address, never written
     unread: tuple[str, ...] = ()  # lines that link a paper in no shape an item is read in
 
@@ -68,6 +69,9 @@ class ImportResult:
             f"{counts['unverified']} cited from the list alone (unverified)"
             if counts["unverified"] else "") if part])]
         lines += self._left_behind()
+        if self.no_longer_listed:  # (said, as a maintainer would want to know either way)
+            lines.append(f"no longer in the list: {len(self.no_longer_listed)} "
+                         f"{'removed' if self.pruned else 'kept'}")
         if self.unresolved:
             reasons = Counter(_reason_of(line) for line in self.unresolved)
             lines.append(f"unresolved lookups: {len(self.unresolved)} (" + "; ".join(
@@ -96,8 +100,8 @@ class ImportResult:
                 + [f"left out: {line}" for line in self.left_out]
                 + [f"refused: {line}" for line in self.refused]
                 + [f"unread: {line}" for line in self.unread]
-                + ([f"no longer in the list (kept): {' '.join(self.no_longer_listed)}"]
-                   if self.no_longer_listed else []))
+                + ([f"no longer in the list ({'removed' if self.pruned else 'kept'}): "
+                    f"{' '.join(self.no_longer_listed)}"] if self.no_longer_listed else []))
 
 
 _SOURCES = ("the ACL Anthology", "DBLP", "Crossref", "arXiv")
@@ -159,11 +163,12 @@ _REPOSITORY = re.compile(r"img\.shields\.io/github/[\w-]{1,40}/([A-Za-z0-9-]{1,3
 def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibRecord] = (),
                      existing: Library | None = None, survey: str | None = None,
                      progress: Callable[[int, int, str], None] | None = None,
-                     origin: str | None = None) -> ImportResult:
-    """The library of the list ``list_text`` (``existing``'s keys and corrections kept;
-    ``survey`` the arXiv id of the list's own paper, default: from its citation block;
-    ``progress(done, total, stage)`` follows each stage of the build; ``origin`` the file
-    it was read from, named in the library's header).
+                     origin: str | None = None, prune: bool = False) -> ImportResult:
+    """The library of the list ``list_text`` (``existing``'s keys and corrections kept, and
+    its works the list no longer holds, unless ``prune``; ``survey`` the arXiv id of the
+    list's own paper, default: from its citation block; ``progress(done, total, stage)``
+    follows each stage of the build; ``origin`` the file it was read from, named in the
+    library's header).
     Raises ``NotFound`` when nothing in the text reads as a list item."""
     # one line ending in what is written, whatever the README used (its intro is kept)
     list_text = list_text.replace("\r\n", "\n").replace("\r", "\n")
@@ -184,26 +189,28 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     unread = tuple(f"line {line}: {text} ({url}): it links a paper, but no title could be "
                    "read from it; write it as a bullet, '- [Title](link)'"
                    for line, text, url in document.unread)
-    library, gone = _keeping(library, existing)
+    library, gone = _keeping(library, existing, prune)
     library.header = list_header(list_text, origin)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
                         report.unverified, left_out=left_out, no_longer_listed=gone,
-                        refused=refused, unread=unread)
+                        pruned=prune and bool(gone), refused=refused, unread=unread)
 
 
-def _keeping(library: Library, existing: Library | None) -> tuple[Library, tuple[str, ...]]:
+def _keeping(library: Library, existing: Library | None,
+             prune: bool = False) -> tuple[Library, tuple[str, ...]]:
     """``library`` with the entries of ``existing`` that the list no longer holds kept
-    (an import never deletes: a maintainer decides), in their categories (a section the
-    list dropped with them is kept too, after the list's own); and their keys. It is
-    written over ``existing``'s file (its comments, ``@string``s and unchanged entries byte
-    for byte, as ``add`` writes)."""
+    (an import deletes only when asked, ``prune``: a maintainer decides), in their
+    categories (a section the list dropped with them is kept too, after the list's own);
+    and their keys. It is written over ``existing``'s file (its comments, ``@string``s and
+    unchanged entries byte for byte, as ``add`` writes)."""
     if existing is None:
         return library, ()
     held = {entry.key for entry in library}
     gone = [entry for entry in existing if entry.key not in held]
-    if not gone:
+    if not gone or prune:
         return Library(list(library), library.tree, library.corrections(), library.survey_key,
-                       existing.path, library.intro, source=existing.source), ()
+                       existing.path, library.intro, source=existing.source), \
+            tuple(entry.key for entry in gone)
     kept_corrections = [c for c in existing.corrections() if c.key in {e.key for e in gone}]
     return (Library([*library, *gone], _tree_keeping(library, existing, gone),
                     [*library.corrections(), *kept_corrections], library.survey_key,

@@ -475,3 +475,73 @@ def test_the_header_names_the_lists_repository_from_its_badges_not_an_items():
     assert "(https://github.com/" not in list_header(f"# Awesome\n\n## A\n{items}")
     own = "[![f](https://img.shields.io/github/forks/me/awesome)](https://github.com/me/awesome)\n"
     assert "(https://github.com/me/awesome)," in list_header(f"# Awesome\n{own}\n## A\n{items}")
+
+
+_THREE = ("# L\n\n## A\n- [Blog 2023] Notes From Nowhere About Models. [[pdf]]"
+          "(https://example.org/notes.pdf)\n- [Blog 2023] A Post on Other Things Entirely. "
+          "[[pdf]](https://example.org/post.pdf)\n\n## B\n- [Blog 2024] Thoughts Nobody "
+          "Recorded Anywhere. [[pdf]](https://example.org/thoughts.pdf)\n")
+
+
+def test_a_mistake_naming_other_lines_is_one_note_where_the_list_moved_it(server, tmp_path):
+    """A note naming other lines of the list ("listed again ... (first on line 5)") was kept
+    from the last import beside the same note under the new lines: each edit above it added
+    one more."""
+    path = tmp_path / "README.md"
+    cot = "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"
+    path.write_text(_THREE + f"- [arXiv 2022] {cot}. [[pdf]](https://arxiv.org/pdf/2201.11903)\n"
+                    f"- [NeurIPS 2022] {cot}. [[pdf]](https://arxiv.org/abs/2201.11903)\n",
+                    encoding="utf-8")
+    out = tmp_path / "lib.bib"
+    offline = connect(server, tmp_path / "c", offline=True)
+    llm4anno_bib.import_list(path, out, sources=offline)
+    path.write_text("# L\n\n## New\n- [Blog 2025] Something Added Above Them All. [[pdf]]"
+                    "(https://example.org/new.pdf)\n" + path.read_text(encoding="utf-8")[5:],
+                    encoding="utf-8")
+    llm4anno_bib.import_list(path, into=out, sources=offline)
+    duplicates = [c for c in llm4anno_bib.load(out).corrections() if c.kind == "duplicate"]
+    assert [c.said for c in duplicates] == ["line 12: listed again in 'B' (first on line 11)"]
+
+
+def test_prune_keeps_a_library_in_step_with_its_list(server, tmp_path):
+    """``prune``: the works the list dropped leave the library (kept otherwise), spaced as
+    the rest (a removed entry left its blank lines), the same file a new import of the list
+    writes; the summary says what went either way."""
+    path, out, fresh = tmp_path / "README.md", tmp_path / "lib.bib", tmp_path / "fresh.bib"
+    path.write_text(_THREE, encoding="utf-8")
+    offline = connect(server, tmp_path / "c", offline=True)
+    before = llm4anno_bib.import_list(path, out, sources=offline).library
+    gone = [e.key for e in before if e.title.startswith(("Notes", "A Post"))]
+    path.write_text(_THREE.split("- [Blog 2023] Notes")[0] + "## B" + _THREE.split("## B")[1],
+                    encoding="utf-8")
+    result = llm4anno_bib.import_list(path, into=out, sources=offline, prune=True)
+    assert result.no_longer_listed == tuple(gone) and result.pruned
+    assert "no longer in the list: 2 removed" in result.summary()
+    llm4anno_bib.import_list(path, fresh, sources=offline)
+    assert out.read_bytes() == fresh.read_bytes()
+    assert "\n\n\n" not in out.read_text(encoding="utf-8")
+    with pytest.raises(llm4anno_bib.Llm4AnnoBibError, match="into"):
+        llm4anno_bib.import_list(path, tmp_path / "x.bib", sources=offline, prune=True)
+
+
+def test_prune_through_the_cli_and_a_real_process(server, tmp_path):
+    path, out = tmp_path / "README.md", tmp_path / "lib.bib"
+    path.write_text(_THREE, encoding="utf-8")
+    env = server.environment(tmp_path / "c")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import-list", str(path), "-o", str(out), "--offline"],
+                         env=env).exit_code == 0
+    path.write_text(_THREE.split("\n\n## B")[0] + "\n", encoding="utf-8")
+    kept = runner.invoke(app, ["import-list", str(path), "--into", str(out), "--offline"],
+                         env=env)
+    assert kept.exit_code == 0 and "no longer in the list: 1 kept" in kept.stderr
+    assert len(llm4anno_bib.load(out)) == 3
+    usage = runner.invoke(app, ["import-list", str(path), "-o", str(tmp_path / "n.bib"),
+                                "--prune"], env=env)
+    assert usage.exit_code == 2 and "--into" in usage.stderr
+    assert not (tmp_path / "n.bib").exists()
+    done = run_cli(server, tmp_path, "import-list", str(path), "--into", str(out), "--prune",
+                   "--offline", "--cache-dir", str(tmp_path / "c"))
+    assert done.returncode == 0 and "no longer in the list: 1 removed" in done.stderr
+    assert [e.title for e in llm4anno_bib.load(out) if "Thoughts" in e.title] == []
+    assert len(llm4anno_bib.load(out)) == 2

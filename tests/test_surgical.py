@@ -516,3 +516,26 @@ def test_an_author_list_the_record_orders_otherwise_keeps_the_users_name_order(
         result, _out = upgraded(server, tmp_path / "again", ZOTERO_ARXIV_ORDER)
         [shown] = [c.new for r in result.changed for c in r.changes if c.name == "author"]
         assert f"  author = {{{shown}}},\n" in text
+
+
+@pytest.mark.parametrize("removed, expected", [
+    ({"a"}, "@misc{b, title = {B}}\n\n% about c\n@misc{c, title = {C}}\n"),
+    ({"b"}, "% my refs\n@misc{a, title = {A}}\n\n% about c\n@misc{c, title = {C}}\n"),
+    ({"a", "b"}, "% about c\n@misc{c, title = {C}}\n"),
+    ({"c"}, "% my refs\n@misc{a, title = {A}}\n\n@misc{b, title = {B}}\n\n% about c\n"),
+])
+def test_a_removed_entry_takes_its_blank_lines_and_leaves_the_comments(tmp_path, removed,
+                                                                       expected):
+    """Entries a library no longer holds (``import-list --prune``) go with the blank lines
+    that set them apart (each left a run of blank lines); comments stay (one above a
+    removed entry may head a part of the file: a person decides); nothing else changes."""
+    path = tmp_path / "refs.bib"
+    path.write_text("% my refs\n@misc{a, title = {A}}\n\n@misc{b, title = {B}}\n\n% about c\n"
+                    "@misc{c, title = {C}}\n", encoding="utf-8")
+    if removed == {"a"} or removed == {"a", "b"}:  # the file opens with the first entry
+        path.write_text(path.read_text(encoding="utf-8").removeprefix("% my refs\n"),
+                        encoding="utf-8")
+    library = llm4anno_bib.load(path)
+    llm4anno_bib.Library([e for e in library if e.key not in removed],
+                         source=library.source).save(path)
+    assert path.read_text(encoding="utf-8") == expected
