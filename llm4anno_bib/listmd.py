@@ -1752,6 +1752,8 @@ def _link_kind(text: str, url: str) -> str:
     if not words or _IDENTIFIER_TEXT.fullmatch(words):
         return _kind_of_host(url)
     said, host = _kind_word(words), _kind_of_host(url)
+    if said == "html" and host == "code":  # "[project](github.com/...)": a repository
+        return host
     if said or host == "code":
         return said or host
     return words.lower() if words.lower() in _ABOUT_THE_WORK and host == "html" else "paper"

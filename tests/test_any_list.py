@@ -1802,3 +1802,18 @@ def test_styling_tags_read_as_the_markdown_they_stand_for(line):
     assert item.label == "NeurIPS 2022"
     assert item.authors == ("Takeshi Kojima", "Shixiang Shane Gu")
     assert dict(item.links).popitem()[1] == "https://arxiv.org/abs/2205.11916"
+
+
+@pytest.mark.parametrize("text, url, kind", [
+    ("project", "https://github.com/kojima-takeshi188/zero_shot_cot", "code"),
+    ("Website", "https://gitlab.com/someone/tool", "code"),
+    ("project", "https://kojima-takeshi188.github.io/zero_shot_cot/", "html"),
+    ("code", "https://github.com/kojima-takeshi188/zero_shot_cot", "code"),
+])
+def test_a_repository_is_code_whatever_its_link_calls_it(text, url, kind):
+    """``[[project](github.com/...)]`` links the paper's repository: its code (it was kept
+    as a web page); a project page at github.io stays a page."""
+    item, = parse_list("# L\n\n## P\n\n1. **Large Language Models are Zero-Shot Reasoners**. "
+                       "NeurIPS 2022. [[pdf](https://arxiv.org/abs/2205.11916)] "
+                       f"[[{text}]({url})]\n").items
+    assert dict(item.links).get(kind) == url
