@@ -20,7 +20,7 @@ longer one, but fails a rule is a near miss: reported, never applied.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -106,8 +106,43 @@ def best_title_score(titles: Iterable[str], candidates: Iterable[str]) -> float:
 @lru_cache(maxsize=65536)  # the same people recur in every bibliography
 def surname_token(author: str) -> str:
     """The last word of an author's family name, folded: ``'Le Scao, Teven' -> 'scao'``."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(family_name(author))).lower())
+    return _last_word(latex_to_text(family_name(author)))
+
+
+def _last_word(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
     return words[-1] if words else ""
+
+
+def german_spellings(authors: Iterable[str],
+                     family_of: Callable[[str], str] = family_name) -> dict[str, str]:
+    """The token of each umlauted family name among ``authors`` as German writes it without
+    umlauts, to the token of the name (``surname_token``'s): "Schuetze" is "Schütze", as
+    "Schutze" is. Asked of one list to read the other's names (never a rule for all
+    names: "Xue" and "Xu" are two people).
+
+    >>> german_spellings(["Hinrich Schütze", "Tim Rocktäschel", "Wei Xu"])
+    {'schuetze': 'schutze', 'rocktaeschel': 'rocktaschel'}
+    """
+    spellings = {}
+    for author in authors:
+        family = latex_to_text(family_of(author))
+        if _UMLAUT.search(family):
+            spellings[_last_word(_UMLAUT.sub(lambda m: _UMLAUTS[m.group()], family))] = \
+                _last_word(family)
+    return spellings
+
+
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+_UMLAUT = re.compile("[äöüÄÖÜ]")
+
+
+def surname_tokens(authors: Sequence[str], others: Sequence[str]) -> list[str]:
+    """``surname_token`` of each of ``authors``, one spelling an umlauted name of
+    ``others`` as German writes it without umlauts read as that name."""
+    spellings = german_spellings(others)
+    tokens = [surname_token(a) for a in authors]
+    return [spellings.get(t, t) for t in tokens] if spellings else tokens
 
 
 def _initial(author: str) -> str:
@@ -174,16 +209,16 @@ def _author_problems(authors: Sequence[str], candidate_authors: Sequence[str]) -
     if not authors or not candidate_authors:
         return []
     first, other = authors[0], candidate_authors[0]
+    families = surname_tokens(authors, candidate_authors)
+    candidate_families = surname_tokens(candidate_authors, authors)
     # a first author known by another given name ("Tongshuang" / "Sherry" Wu) is the same
     # person when at least three authors' family names agree one by one
-    same_list = len(authors) >= 3 and [surname_token(a) for a in authors] == \
-        [surname_token(a) for a in candidate_authors]
-    if surname_token(first) != surname_token(other) or (
+    same_list = len(authors) >= 3 and families == candidate_families
+    if families[0] != candidate_families[0] or (
             "" != _initial(first) != _initial(other) != "" and not same_list):
         return [f"first author {other!r} is not {first!r}"]
     if min(len(authors), len(candidate_authors)) >= 2:
-        ours = {surname_token(a) for a in authors}
-        theirs = {surname_token(a) for a in candidate_authors}
+        ours, theirs = set(families), set(candidate_families)
         shared = len(ours & theirs)
         needed = (min(len(ours), len(theirs)) + 1) // 2
         if shared < needed:

@@ -22,7 +22,7 @@ source could not be asked, or no source covers the claim: a book, a thesis, a we
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -33,7 +33,7 @@ from llm4anno_bib._text import (
 )
 from llm4anno_bib.enrich import (
     arxiv_fields, best_title_score, eprint_fields, published_fields, same_people,
-    surname_token,
+    surname_tokens,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
@@ -195,8 +195,9 @@ def _same_title_and_people(entry: Entry, title: str, authors: Sequence[str]) -> 
         return True
     if best_title_score([entry.title], [title]) < TITLE_THRESHOLD:
         return False
-    mine = set(_families(a for a in entry.bib_authors if a.lower() != "others"))
-    return not mine or bool(mine & set(_families(authors)))
+    named = [a for a in entry.bib_authors if a.lower() != "others"]
+    mine = set(surname_tokens(named, authors))
+    return not mine or bool(mine & set(surname_tokens(authors, named)))
 
 
 class _Asker:
@@ -307,10 +308,6 @@ _OF_ANOTHER_WORK = {"eprint": "arxiv-id-of-another-work", "doi": "doi-of-another
                     "anthology": "anthology-id-of-another-work"}
 
 
-def _families(authors: Iterable[str]) -> list[str]:
-    return [surname_token(a) for a in authors]
-
-
 def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     theirs = list(entry.bib_authors)
     if not theirs or not found.authors:
@@ -320,7 +317,7 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
     placeholders = [a for a in theirs if latex_to_text(a).strip().lower() in _PLACEHOLDERS
                     and not (a == theirs[-1] and a.lower() == "others")]
     named = [a for a in theirs if a.lower() != "others"]
-    mine, recorded = _families(named), _families(found.authors)
+    mine, recorded = surname_tokens(named, found.authors), surname_tokens(found.authors, named)
     et_al = theirs[-1].lower() == "others"  # "and others" is BibTeX's et al.
     ours = recorded[: len(mine)] if et_al else recorded
     shown = ", ".join(found.authors)

@@ -36,7 +36,9 @@ from llm4anno_bib.bibfile import (
     rewritten_entries, strings_used_by, unenclosed,
 )
 from llm4anno_bib.checking import ensure_inert_text
-from llm4anno_bib.enrich import normalised_title_score, title_score, written_alike
+from llm4anno_bib.enrich import (
+    german_spellings, normalised_title_score, title_score, written_alike,
+)
 from llm4anno_bib.errors import BibSyntaxError
 from llm4anno_bib.ids import bare_doi
 from llm4anno_bib.lookup import (
@@ -491,6 +493,10 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
         return []
     their_families = _families(theirs, known, matcher.families)
     recorded = _families(ours, known, matcher.families)
+    family_of = lambda name: split_name(name, known).family  # noqa: E731 (as _families splits)
+    for families, other in ((their_families, ours), (recorded, theirs)):
+        if spellings := german_spellings(other.bib_authors, family_of):  # "Schuetze": Schütze
+            families[:] = [spellings.get(f, f) for f in families]
     et_al = bool(their_families) and their_families[-1] == "others"
     our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
     if not their_families or their_families == our_families:

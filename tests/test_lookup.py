@@ -501,3 +501,19 @@ def test_a_work_renamed_on_arxiv_since_the_version_cited_is_its_own_id(server, t
     assert {f.kind for f in entry.findings} >= kinds
     assert ("arxiv-id-of-another-work" in {f.kind for f in entry.findings}) == \
         ("arxiv-id-of-another-work" in kinds)
+
+
+@pytest.mark.parametrize("written, agrees", [
+    ("Mueller, Mathias", True),  # German without umlauts (DBLP: M{\"{u}}ller)
+    ("M{\\\"u}ller, Mathias", True), ("Muller, Mathias", True), ("Miller, Mathias", False)])
+def test_an_umlaut_written_the_german_way_is_the_same_name(server, tmp_path, needs_dblp,
+                                                           written, agrees):
+    """"Mueller" is how German writes "Müller" without the umlaut: the same author (it was
+    "authors-differ"); another name still differs."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{zhang2023sltunet,\n  title = {{SLTUNET}: A Simple Unified "
+                    "Model for Sign Language Translation},\n  author = {Zhang, Biao and "
+                    f"{written} and Sennrich, Rico}},\n  booktitle = {{ICLR}},\n  year = {{2023}},"
+                    "\n}\n", encoding="utf-8")
+    entry, = _verify(server, tmp_path, path).entries
+    assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings

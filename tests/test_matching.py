@@ -127,3 +127,13 @@ def test_formatting_is_never_a_different_title(written, same):
     from llm4anno_bib._text import normalise_title
 
     assert normalise_title(written) == normalise_title(same)
+
+
+def test_a_first_author_written_the_german_way_is_the_same_person():
+    """A preprint by "Mathias Mueller" is the published paper of "Mathias Müller" (the
+    matching rule's first author); "Xue" is still not "Xu"."""
+    from llm4anno_bib.enrich import same_people
+
+    assert same_people(["Mathias Mueller", "Rico Sennrich"], ["Mathias Müller", "Rico Sennrich"])
+    assert same_people(["Mathias M{\\\"u}ller"], ["Mathias Mueller"])
+    assert not same_people(["Wei Xue", "Rico Sennrich"], ["Wei Xu", "Rico Sennrich"])

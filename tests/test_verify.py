@@ -661,3 +661,16 @@ def test_a_preprint_of_a_findings_paper_names_findings_not_the_main_conference(l
     finding, = verify_text(cited, library).entries[0].findings
     assert finding.kind == "preprint-of-published"
     assert finding.found == f"Findings of ACL {ours.year}"
+
+
+@pytest.mark.parametrize("written, agrees", [
+    ("Rocktaeschel", True), ("Rocktäschel", True), ("Rocktaschel", True),
+    ("Rockteschel", False)])
+def test_an_umlaut_written_the_german_way_agrees_with_the_library(library, written, agrees):
+    """The library's "Rockt{\\"a}schel" cited as "Rocktaeschel" (German without umlauts) is
+    the same author, as "Rocktaschel" was."""
+    ours = library["petroni2019language"]
+    cited = ours.bibtex.replace('Rockt{\\"a}schel', written)
+    assert written in cited
+    entry, = verify_text(cited, library).entries
+    assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
