@@ -43,7 +43,9 @@ from llm4anno_bib.filetext import (
     block_values,
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
-from llm4anno_bib.names import comma_listed, family_first, in_order_of, split_names
+from llm4anno_bib.names import (
+    comma_listed, et_al_written, family_first, in_order_of, split_names,
+)
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
            "comma_listed_names", "concatenated_parts", "decode_bib", "edited_entry",
@@ -268,16 +270,22 @@ def _quotes_enclose(value: str) -> bool:
     return True
 
 
-def comma_listed_names(fields: Mapping[str, str]) -> list[str]:
-    """What to say of each ``author``/``editor`` value with a name of more than two commas
-    (names listed with commas, not ``and``), read as BibTeX reads it."""
+def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What to say of each ``author``/``editor`` value that BibTeX reads as other people
+    than it lists, as ``(code, message)``: a name of more than two commas (names listed
+    with commas, not ``and``; read as BibTeX reads it), "et al." written into a name."""
     said = []
     for role in ("author", "editor"):
         listed = comma_listed(fields.get(role, ""))
         if listed is not None:
-            said.append(f"the {role} '{shortened(listed, 80)}' has more than two commas, so "
-                        "BibTeX reads it as one person (names are separated by 'and'); it is "
-                        "read so.")
+            said.append(("comma-names", f"the {role} '{shortened(listed, 80)}' has more than "
+                         "two commas, so BibTeX reads it as one person (names are separated "
+                         "by 'and'); it is read so."))
+        cut_short = et_al_written(fields.get(role, ""))
+        if cut_short is not None:
+            said.append(("et-al-name", f"the {role}'s last name '{shortened(cut_short, 80)}' "
+                         "holds 'et al.': BibTeX reads it as a person's name (family name "
+                         "'al.'); write '... and others'."))
     return said
 
 
@@ -650,7 +658,7 @@ def _convert(blocks: Iterable[tuple[Any, ...]], strings: Mapping[str, str], path
             given.append(BibWarning(f"entry '{key}' uses the macro '{macro}', defined "
                                     "nowhere in this file (kept as its name).", path, line))
         given += [BibWarning(f"entry '{key}': {said}", path, line)
-                  for said in comma_listed_names(fields)]
+                  for _code, said in comma_listed_names(fields)]
         earlier = seen.get(key.lower())
         if earlier is not None and earlier[0] != key:
             given.append(BibWarning(f"the keys '{earlier[0]}' (line {earlier[1]}) and "

@@ -515,7 +515,7 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
 
 
 # what BibTeX itself reads, with a warning; a title a style would lowercase
-_WARNING_CODES = frozenset({"comma-names", "title-case"})
+_WARNING_CODES = frozenset({"comma-names", "et-al-name", "title-case"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -647,8 +647,8 @@ def _url_problem(url: str) -> str | None:
 
 
 def _names_rule(checked: _Checked) -> Iterator[_Finding]:
-    for said in comma_listed_names(checked.entry.fields):
-        yield "comma-names", said, "author" if said.startswith("the author") else "editor"
+    for code, said in comma_listed_names(checked.entry.fields):
+        yield code, said, "author" if said.startswith("the author") else "editor"
 
 
 def _special_rule(checked: _Checked) -> Iterator[_Finding]:

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from llm4anno_bib.names import name_parts
+from llm4anno_bib.names import person_parts
 
 from llm4anno_bib._text import ascii_fold, latex_to_text
 
@@ -35,7 +35,7 @@ def family_name(author: str) -> str:
     >>> family_name("Le Scao, Teven"), family_name("Jason Wei"), family_name("OpenAI")
     ('Le Scao', 'Wei', 'OpenAI')
     """
-    person = name_parts(author)
+    person = person_parts(author)  # (of "Hal Daum{\'e} III", Daumé)
     return " ".join(person.prelast + person.last) or author
 
 

@@ -42,7 +42,7 @@ from llm4anno_bib.ids import (
 from llm4anno_bib.model import (
     Entry, cites_preprint, short_venue, unprinted_venue, venue_key, venue_text,
 )
-from llm4anno_bib.names import signs_as_team, split_name, split_names
+from llm4anno_bib.names import signs_as_team, split_name, split_names, with_et_al_read
 from llm4anno_bib.sources.dblp import query_words
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
@@ -309,7 +309,7 @@ _OF_ANOTHER_WORK = {"eprint": "arxiv-id-of-another-work", "doi": "doi-of-another
 
 
 def _author_findings(entry: Entry, found: Found) -> list[Finding]:
-    theirs = list(entry.bib_authors)
+    theirs = with_et_al_read(entry.bib_authors)  # "Jason Wei et al.": Jason Wei and others
     if not theirs or not found.authors:
         return []
     if signs_as_team(theirs, found.authors):

@@ -272,6 +272,29 @@ def _is_von(word: str) -> bool:
                                      False)
 
 
+def person_parts(name: str) -> NameParts:
+    """``name_parts``, with a generational suffix written last read apart from the family
+    name, as a person reads the name (BibTeX takes "III" for the family name of "Hal
+    Daum{\\'e} III", as DBLP writes it, and "Daum{\\'e} III" for that of "Daum{\\'e} III,
+    Hal", as Google Scholar does).
+
+    >>> person_parts("Marcelo H. Ang Jr.").last, person_parts("Ang Jr., Marcelo H.").lineage
+    (['Ang'], ['Jr.'])
+    """
+    parts = name_parts(name)
+    if parts.lineage or not parts.last or parts.last[-1] not in _LINEAGE:
+        return parts
+    if len(parts.last) > 1:  # "Daum{\'e} III, Hal", "Ludwig van Beethoven III"
+        return parts._replace(last=parts.last[:-1], lineage=parts.last[-1:])
+    given = parts.first + parts.middle
+    if len(given) > 1 and not parts.prelast:  # "Hal Daum{\'e} III"
+        return NameParts(given[:1], given[1:-1], [], given[-1:], parts.last)
+    return parts
+
+
+_LINEAGE = frozenset({"Jr", "Jr.", "JR", "JR.", "Sr", "Sr.", "II", "III", "IV"})
+
+
 def _first_middle(parts: NameParts, words: list[str]) -> None:
     parts.first.extend(words[:1])
     parts.middle.extend(words[1:])
@@ -301,6 +324,37 @@ def comma_listed(value: str) -> str | None:
         return None  # nearly every value: no name could have three commas
     return next((name for name in split_names(value) if len(split_tex(name, _COMMA)) > 3),
                 None)
+
+
+def et_al_written(value: str) -> str | None:
+    """The last name of an ``author``/``editor`` value when "et al." is written into it
+    (``Jason Wei et al.``: BibTeX reads one person, family name "al."), else ``None``.
+
+    >>> et_al_written("Jason Wei et al."), et_al_written("Wei, Jason and others") is None
+    ('Jason Wei et al.', True)
+    """
+    if _ET_AL.search(value.rstrip()) is None:  # nearly every value (a test of its end)
+        return None
+    names = split_names(value)
+    return names[-1] if names and _ET_AL.search(names[-1]) else None
+
+
+def with_et_al_read(authors: Sequence[str]) -> list[str]:
+    """``authors`` with "et al." written into the last name read as BibTeX's ``others``:
+    the people named are the ones cited, the list cut short (``check`` says how to write
+    it).
+
+    >>> with_et_al_read(["Jason Wei et al."]), with_et_al_read(["Wei, Jason", "et al."])
+    (['Jason Wei', 'others'], ['Wei, Jason', 'others'])
+    """
+    found = _ET_AL.search(authors[-1]) if authors else None
+    if found is None:
+        return list(authors)
+    rest = authors[-1][:found.start()].strip(" ,~")
+    return [*authors[:-1], *([rest] if rest else []), "others"]
+
+
+_ET_AL = re.compile(r"(?:^|[\s,~])et\.?[\s~]*al(?:\.|ii|ia)?$", re.I)
 
 
 def listed_names(text: str) -> tuple[tuple[str, ...], bool]:
@@ -359,7 +413,7 @@ def split_name(name: str, known: Mapping[str, Name] | None = None) -> Name:
     True
     """
     name = " ".join(name.split())
-    person = name_parts(name)
+    person = person_parts(name)
     given = " ".join(person.first + person.middle)
     jr = " ".join(person.lineage)
     if _has_top_level_comma(name):

@@ -21,7 +21,7 @@ import collections
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +47,7 @@ from llm4anno_bib.model import (
     Entry, Library, cites_preprint, in_entrys_vocabulary, short_venue, unprinted_venue,
     with_inherited,
 )
-from llm4anno_bib.names import Name, signs_as_team, split_name
+from llm4anno_bib.names import Name, signs_as_team, split_name, with_et_al_read
 from llm4anno_bib.venues import preprint_only
 
 if TYPE_CHECKING:
@@ -188,12 +188,13 @@ def _ids(entry: Entry) -> dict[str, str]:
     return found
 
 
-def _families(entry: Entry, known: Mapping[str, Name], memo: dict[str, str],
+def _families(entry: Entry | Sequence[str], known: Mapping[str, Name], memo: dict[str, str],
               first_only: bool = False) -> list[str]:
-    """The last word of each author's family name, folded (``others`` as itself);
-    ``first_only``: the first author's alone."""
+    """The last word of each author's family name (of an entry, or of names), folded
+    (``others`` as itself); ``first_only``: the first author's alone."""
     families = []
-    for name in entry.bib_authors[:1] if first_only else entry.bib_authors:
+    authors = entry.bib_authors if isinstance(entry, Entry) else entry
+    for name in authors[:1] if first_only else authors:
         if name.lower() == "others":
             families.append("others")
             continue
@@ -491,7 +492,8 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
                      known: Mapping[str, Name]) -> list[Finding]:
     if signs_as_team(theirs.bib_authors, ours.bib_authors):
         return []
-    their_families = _families(theirs, known, matcher.families)
+    cited = with_et_al_read(theirs.bib_authors)  # "Jason Wei et al.": Jason Wei and others
+    their_families = _families(cited, known, matcher.families)
     recorded = _families(ours, known, matcher.families)
     family_of = lambda name: split_name(name, known).family  # noqa: E731 (as _families splits)
     for families, other in ((their_families, ours), (recorded, theirs)):
@@ -505,7 +507,7 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
         kind, said = "author-order", "the authors' order differs"
     else:
         kind, said = "authors-differ", "the authors differ ({})".format(authors_difference(
-            [a for a in theirs.bib_authors if a.lower() != "others"],
+            [a for a in cited if a.lower() != "others"],
             [f for f in their_families if f != "others"],
             [a for a in ours.bib_authors if a.lower() != "others"],
             [f for f in recorded if f != "others"], et_al))

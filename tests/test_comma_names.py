@@ -73,3 +73,52 @@ def test_verify_of_it_as_a_real_process(commas):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr  # 1: 'two' disagrees
     assert "warning:" in done.stderr and "more than two commas" in done.stderr
+
+
+@pytest.mark.parametrize("name, family, written, key", [
+    ("Hal Daum{\\'e} III", "Daum{\\'e}", "Daum{\\'e}, III, Hal", "daume"),  # as DBLP writes it
+    ("Marcelo H. Ang Jr.", "Ang", "Ang, Jr., Marcelo H.", "ang"),
+    ("Daum{\\'e} III, Hal", "Daum{\\'e}", "Daum{\\'e}, III, Hal", "daume"),  # Google Scholar's
+    ("Ludwig van Beethoven III", "Beethoven", "van Beethoven, III, Ludwig", "vanbeethoven"),
+    ("Hal III", "III", "III, Hal", "iii"),  # a single given name: nothing to read otherwise
+])
+def test_a_generational_suffix_is_read_apart_from_the_family_name(name, family, written, key):
+    """BibTeX takes "III" for the family name of "Hal Daum{\\'e} III": a key made of it was
+    "iii2022framework", and the name written family first "III, Hal Daum{\\'e}"."""
+    from llm4anno_bib.keys import base_key
+
+    assert split_name(name).family == family
+    assert split_name(name).bibtex() == written
+    assert base_key([name], 2022, "A Framework for Learning") == f"{key}2022framework"
+
+
+@pytest.mark.parametrize("written, agrees", [
+    ("Jason Wei et al.", True), ("Wei, Jason et al.", True), ("Wei, Jason and et al.", True),
+    ("Wei, Jason and Wang, Xuezhi et al", True),
+    ("Wang, Xuezhi et al.", False)])  # the first author left out: still said
+def test_et_al_written_into_a_name_is_read_as_others_and_checked(tmp_path, written, agrees):
+    """"Jason Wei et al." (BibTeX: one person, family name "al.") was "the authors differ
+    (missing Jason Wei, ...; not authors: Jason Wei et al.)": verify reads the people it
+    names, cut short; check warns how to write it, with the line."""
+    library = llm4anno_bib.load()
+    cot = library["wei2022chain"]
+    path = tmp_path / "refs.bib"
+    path.write_text(f"@inproceedings{{cot,\n  title = {{{cot.title}}},\n  author = "
+                    f"{{{written}}},\n  booktitle = {{{cot.venue}}},\n  year = {{{cot.year}}},"
+                    "\n}\n", encoding="utf-8")
+    with pytest.warns(BibWarning, match="et al"):
+        entry, = llm4anno_bib.verify(path, library).entries
+    assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
+    problem, = llm4anno_bib.check(path).problems
+    assert (problem.code, problem.severity, problem.line) == ("et-al-name", "warning", 3)
+    assert "and others" in problem.message
+    said = CliRunner().invoke(app, ["check", str(path)])
+    assert said.exit_code == 0 and "[et-al-name]" in said.output
+
+
+def test_et_al_is_no_name_only_at_the_end_of_a_real_name():
+    from llm4anno_bib.names import et_al_written
+
+    assert et_al_written("Wei, Jason and Metal, Anna") is None
+    assert et_al_written("Wei, Jason and Petal") is None
+    assert et_al_written("Wei, Jason and Jet Al") == "Jet Al"  # as BibTeX reads it: no name

@@ -517,3 +517,22 @@ def test_an_umlaut_written_the_german_way_is_the_same_name(server, tmp_path, nee
                     "\n}\n", encoding="utf-8")
     entry, = _verify(server, tmp_path, path).entries
     assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
+
+
+@pytest.mark.parametrize("written, agrees", [
+    ("Daum{\\'e}, III, Hal", True),  # BibTeX's own form of a generational suffix
+    ("Hal Daum{\\'e} III", True), ("Daum{\\'e} III, Hal", True),  # DBLP's, Google Scholar's
+    ("Hal Daum{\\'e}", True), ("Hal Daumer", False)])
+def test_a_generational_suffix_is_no_family_name(server, tmp_path, needs_dblp, written,
+                                                 agrees):
+    """DBLP writes "Hal Daum{\\'{e}} III", which BibTeX splits as the family name "III":
+    cited as BibTeX's "Daum{\\'e}, III, Hal" it was "authors-differ (missing Hal Daumé III;
+    not authors: Hal Daumé III)"."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{nguyen2022framework,\n  title={A framework for learning to "
+                    "request rich and contextually useful information from humans},\n  author="
+                    f"{{Nguyen, Khanh X and Bisk, Yonatan and {written}}},\n  booktitle="
+                    "{International Conference on Machine Learning},\n  pages={16553--16568},\n"
+                    "  year={2022},\n}\n", encoding="utf-8")
+    entry, = _verify(server, tmp_path, path).entries
+    assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
