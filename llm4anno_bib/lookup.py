@@ -29,7 +29,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import (
-    NEAR_MISS, TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
+    NEAR_MISS, TITLE_THRESHOLD, ascii_fold, collapse_spaces, latex_to_text, normalise_title,
+    shortened,
 )
 from llm4anno_bib.enrich import (
     arxiv_fields, best_title_score, eprint_fields, published_fields, same_people,
@@ -325,7 +326,7 @@ def _author_findings(entry: Entry, found: Found) -> list[Finding]:
         kind, said = "authors-differ", f"placeholder author {placeholders[0]!r} instead of a name"
     elif mine == ours:
         return []
-    elif not set(mine) & set(ours):
+    elif not set(mine) & set(ours) and not _family_first_without_comma(named, found.authors):
         kind, said = "merged", (f"the title is of '{found.title}' by {shown}, but none of "
                                 "these authors wrote it")
     elif sorted(mine) == sorted(ours):
@@ -353,9 +354,37 @@ def authors_difference(theirs: Sequence[str], their_families: Sequence[str],
     missing = [name for name, family in zip(ours[:listed], our_families[:listed])
                if family not in cited]
     extra = [name for name, family in zip(theirs, their_families) if family not in recorded]
-    said = "; ".join(f"{label} {_listed(names)}" for label, names in (
-        ("missing", missing), ("not authors:", extra)) if names)
+    reversed_names = _family_first_without_comma(extra, missing)
+    for written, person in reversed_names:
+        extra.remove(written)
+        missing.remove(person)
+    said = "; ".join([f"{label} {_listed(names)}" for label, names in (
+        ("missing", missing), ("not authors:", extra)) if names] + [
+        f"'{written}' reads as family name '{split_name(written).family}': family first "
+        f"needs a comma, '{split_name(person).bibtex()}'" for written, person in reversed_names])
     return said or "in number"
+
+
+def _family_first_without_comma(extra: Sequence[str],
+                                missing: Sequence[str]) -> list[tuple[str, str]]:
+    """The cited names that are a missing person's written family name first without a
+    comma ("Wang Xuezhi" for Xuezhi Wang: BibTeX reads family name "Xuezhi"), each with
+    that person."""
+    found: list[tuple[str, str]] = []
+    for written in extra:
+        words = _folded_words(written)
+        if "," in written or len(words) < 2:
+            continue
+        person = next((m for m in missing if m not in (p for _w, p in found)
+                       and _folded_words(split_name(m).family) == words[:1]
+                       and _folded_words(split_name(m).given) == words[1:]), None)
+        if person is not None:
+            found.append((written, person))
+    return found
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(text)).lower())
 
 
 def _listed(names: Sequence[str]) -> str:

@@ -536,3 +536,19 @@ def test_a_generational_suffix_is_no_family_name(server, tmp_path, needs_dblp, w
                     "  year={2022},\n}\n", encoding="utf-8")
     entry, = _verify(server, tmp_path, path).entries
     assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
+
+
+def test_names_written_family_first_without_commas_are_no_other_authors(server, tmp_path,
+                                                                         needs_dblp):
+    """Every name written "Family Given" without a comma shares no family name with the
+    record as BibTeX reads it: that was "merged" (none of these authors wrote it), a claim
+    of another work's authors; it is the same people, each name said with its fix."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{zhang2023sltunet,\n  title = {{SLTUNET}: A Simple Unified "
+                    "Model for Sign Language Translation},\n  author = {Zhang Biao and "
+                    "Sennrich Rico},\n  booktitle = {ICLR},\n  year = {2023},\n}\n",
+                    encoding="utf-8")
+    finding, = _verify(server, tmp_path, path).entries[0].findings
+    assert finding.kind == "authors-differ"
+    assert "'Zhang Biao' reads as family name 'Biao': family first needs a comma, 'Zhang, " \
+           "Biao'" in finding.message and "missing Mathias" in finding.message

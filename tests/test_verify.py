@@ -674,3 +674,17 @@ def test_an_umlaut_written_the_german_way_agrees_with_the_library(library, writt
     assert written in cited
     entry, = verify_text(cited, library).entries
     assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
+
+
+def test_a_name_written_family_first_without_a_comma_is_said_so(library):
+    """"Wang Xuezhi" (BibTeX: family name "Xuezhi") was "missing Xuezhi Wang; not authors:
+    Wang Xuezhi"; the message says how BibTeX reads it and how to write it. Another person
+    is still named as one."""
+    ours = library["wei2022chain"]
+    cited = ours.bibtex.replace(ours.fields["author"],
+                                "Jason Wei and Wang Xuezhi and Doe Jane and others")
+    finding, = verify_text(cited, library).entries[0].findings
+    assert finding.kind == "authors-differ"
+    assert finding.message == (
+        "the authors differ (missing Dale Schuurmans; not authors: Doe Jane; 'Wang Xuezhi' "
+        "reads as family name 'Xuezhi': family first needs a comma, 'Wang, Xuezhi')")
