@@ -380,7 +380,8 @@ def check(*paths: str | os.PathLike[str], fix: bool = False,
     ``Llm4AnnoBibError``, or with ``keep_going`` is left out and listed in
     ``report.unreadable`` (exit code 2 unless there are errors) while the other files are
     checked. ``fix`` first fixes in the files what can be fixed (titles a style
-    would lowercase: ``title-case``), each entry edited in place; ``report.fixed`` counts them.
+    would lowercase: ``title-case``; "et al." in a name list: ``et-al-name``), each entry
+    edited in place; ``report.fixed`` counts them.
     ``encoding`` is the files' (default UTF-8): what is not in it is a problem.
 
     >>> import llm4anno_bib

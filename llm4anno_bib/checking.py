@@ -33,6 +33,7 @@ from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry
+from llm4anno_bib.names import et_al_written, split_names, with_et_al_read
 
 __all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
            "ensure_inert_text", "missing_required"]
@@ -139,7 +140,7 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
     ``keep_going``: a file that cannot be read (or, with ``fix``, written) is that file's
     problem: left out, its error in ``report.unreadable``, and the next file checked, as
     linters do. ``fix``: what can be fixed is, first, in the file itself
-    (``fix_title_case``), written atomically in its encoding; the report is of the fixed
+    (``fix_entries``), written atomically in its encoding; the report is of the fixed
     file and says how many entries were fixed.
 
     >>> import llm4anno_bib
@@ -171,7 +172,7 @@ def check(paths: Sequence[str | os.PathLike[str]], *, fix: bool = False,
 
 def _fixed_file(path: str | os.PathLike[str], raw: bytes,
                 encoding: str = "utf-8") -> tuple[bytes, int]:
-    """The file's bytes after ``fix_title_case`` (written, in ``encoding``, when anything
+    """The file's bytes after ``fix_entries`` (written, in ``encoding``, when anything
     changed)."""
     from llm4anno_bib.files import write_file
 
@@ -179,7 +180,7 @@ def _fixed_file(path: str | os.PathLike[str], raw: bytes,
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         return raw, 0  # reported as it is; nothing is rewritten in a guessed encoding
-    fixed, count = fix_title_case(text, str(path))
+    fixed, count = fix_entries(text, str(path))
     if count:
         raw = fixed.encode(encoding)
         write_file(path, raw)
@@ -194,19 +195,54 @@ def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
     >>> fix_title_case("@misc{k,\n\ttitle = \"On {BERT} and GPT-4\",\n}\n")
     ('@misc{k,\n\ttitle = "On {BERT} and {GPT-4}",\n}\n', 1)
     """
+    return _fixed_fields(text, path, _protected_title)
+
+
+def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
+    r"""``text`` with what ``check --fix`` fixes fixed in each entry, edited in place: a
+    title a style would lowercase (``fix_title_case``), "et al." written into the author
+    or editor list (``... and others``, as BibTeX reads a list cut short); and how many
+    entries changed.
+
+    >>> fix_entries("@misc{k,\n  author = {Jason Wei et al.},\n}\n")
+    ('@misc{k,\n  author = {Jason Wei and others},\n}\n', 1)
+    """
+    return _fixed_fields(text, path, _protected_title, _et_al_as_others)
+
+
+def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
+    title = values.get("title")
+    protected = protect_case(title) if title is not None else None
+    return {"title": protected} if protected is not None and protected != title else {}
+
+
+def _et_al_as_others(values: Mapping[str, str]) -> dict[str, str]:
+    changes = {}
+    for role in ("author", "editor"):
+        value = values.get(role)
+        if value is not None and et_al_written(value) is not None:
+            changes[role] = " and ".join(with_et_al_read(split_names(value)))
+    return changes
+
+
+def _fixed_fields(text: str, path: str,
+                  *fixes: Callable[[Mapping[str, str]], dict[str, str]]) -> tuple[str, int]:
+    """``text`` with the field values ``fixes`` give each entry (from its braced or quoted
+    values: one given by a macro or concatenation is left for the user) written in place."""
 
     def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
         values = {f.key: str(f.value) for f in block.fields}
-        title = next((v for k, v in values.items() if k.lower() == "title"), None)
-        value = unenclosed(title) if title is not None else None
-        if value is None or value == title:  # none, or a macro: left for the user
-            return None
-        protected = protect_case(value)
-        if protected == value:
+        plain = {}
+        for name, raw in values.items():
+            value = unenclosed(raw)
+            if value is not None and value != raw:  # braced or quoted: a macro is left
+                plain[name.lower()] = value
+        changes = {name: value for fix in fixes for name, value in fix(plain).items()}
+        if not changes:
             return None
         before = Entry.from_fields(block.key, block.entry_type,
                                    {k: unenclosed(v) for k, v in values.items()})
-        return edited_entry(original, before, before.replace(title=protected))
+        return edited_entry(original, before, before.replace(**changes))
 
     fixed, originals, rewritten = rewritten_entries(text, rewrite)
     if rewritten:

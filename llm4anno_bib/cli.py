@@ -773,7 +773,8 @@ def check(files: Annotated[Optional[list[Path]], typer.Argument(
           format: ReportFormat = "text",
           fix: Annotated[bool, typer.Option(
               "--fix", help="Fix in the files what can be fixed (titles a style would "
-                            "lowercase), each entry edited in place.")] = False,
+                            "lowercase, 'et al.' in a name list), each entry edited in "
+                            "place.")] = False,
           encoding: Annotated[Optional[str], typer.Option(
               "--encoding", metavar="CODEC", help="The files' encoding (default UTF-8); "
                                                   "--fix writes in it.")] = None) -> None:

@@ -122,3 +122,22 @@ def test_et_al_is_no_name_only_at_the_end_of_a_real_name():
     assert et_al_written("Wei, Jason and Metal, Anna") is None
     assert et_al_written("Wei, Jason and Petal") is None
     assert et_al_written("Wei, Jason and Jet Al") == "Jet Al"  # as BibTeX reads it: no name
+
+
+def test_check_fix_writes_et_al_as_others_in_the_entrys_own_layout(tmp_path):
+    """``check --fix``: "et al." in a name becomes BibTeX's "and others", each list in its
+    own layout (a name a line stays so); a list given by a macro is left for the user."""
+    path = tmp_path / "refs.bib"
+    path.write_text('@misc{a,\n  author = {Jason Wei et al.},\n  title = {A},\n}\n\n'
+                    '@misc{b,\n  author = "Wang, Xuezhi and\n            Wei, Jason and et al.",\n'
+                    '  title = "B",\n}\n\n@string{etal = "Jason Wei et al."}\n'
+                    '@misc{c, author = etal, title = {C}}\n', encoding="utf-8")
+    said = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert said.exit_code == 0 and "fixed 2 entries" in said.output
+    assert path.read_text(encoding="utf-8") == (
+        '@misc{a,\n  author = {Jason Wei and others},\n  title = {A},\n}\n\n'
+        '@misc{b,\n  author = "Wang, Xuezhi and\n            Wei, Jason and\n            others",\n'
+        '  title = "B",\n}\n\n@string{etal = "Jason Wei et al."}\n'
+        '@misc{c, author = etal, title = {C}}\n')
+    left, = llm4anno_bib.check(path).problems
+    assert (left.key, left.code) == ("c", "et-al-name")
