@@ -843,8 +843,9 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     """The paper a line lists, or what it links instead (``(line, text, link)``, left out),
     or ``None`` for a line that is no item (prose, an empty bullet)."""
     if line.startswith("|"):  # ("[[pdf]](url)" and "[[pdf](url)]" in a cell: "[pdf](url)")
-        return _table_row(_DOUBLE_LINK.sub(r"[\g<text>](\g<url>)", _BRACKETED_LINK.sub(
-            r"[[\g<text>]](\g<url>)", line)), number, section)
+        cells_marked = _DOUBLE_LINK.sub(r"[\g<text>](\g<url>)",
+                                        _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", line))
+        return _badge_labelled(_table_row(cells_marked, number, section), line)
     cells = _html_cells(line) if line.startswith("<") else []
     if len(cells) >= 2:  # an HTML table's row: read as the Markdown row it stands for
         return _table_row("| " + " | ".join(cells) + " |", number, section)
@@ -858,17 +859,26 @@ def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if isinstance(read, ListItem) and " | " in read.title:  # "- 2022.09 | Title | [paper](url)"
         row = _table_row(f"| {bullet.group('body')} |", number, section)
         read = row if isinstance(row, ListItem) else read
+    return _badge_labelled(read, line)
+
+
+def _badge_labelled(read: ListItem | tuple[int, str, str] | None,
+                    line: str) -> ListItem | tuple[int, str, str] | None:
+    """An item with no label given the venue and year a badge on its line names."""
     if not isinstance(read, ListItem) or read.label:
         return read
     badge = _VENUE_BADGE.search(line)
     if badge and badge.group("venue").lower() not in _NOT_VENUES:
-        return replace(read, label=f"{badge.group('venue')} {badge.group('year')}")
+        year = badge.group("year") or f"20{badge.group('short')}"
+        return replace(read, label=f"{badge.group('venue')} {year}")
     return read
 
 
-# a shields.io badge naming where a paper appeared: ![](https://img.shields.io/badge/ACL-2023-blue)
-_VENUE_BADGE = re.compile(r"img\.shields\.io/badge/(?P<venue>[A-Za-z][A-Za-z&]{1,20}+)"
-                          r"(?:-|%20|_)(?P<year>(?:19|20)\d\d)-", re.I)
+# a shields.io badge naming where a paper appeared: ![](https://img.shields.io/badge/ACL-2023-blue),
+# .../badge/Conference-ICML'23-blue (its label a word for what the message is)
+_VENUE_BADGE = re.compile(r"img\.shields\.io/badge/(?:(?:Conference|Journal|Venue|Publish(?:ed)?"
+                          r"|Accepted)-)?(?P<venue>[A-Za-z][A-Za-z&]{1,20}+)(?:(?:-|%20|_)"
+                          r"(?P<year>(?:19|20)\d\d)|(?:'|%27|’)(?P<short>\d\d))-", re.I)
 _NOT_VENUES = frozenset({"arxiv", "code", "github", "paper", "stars", "license", "year",
                          "published", "preprint", "updated", "last"})
 
@@ -876,6 +886,10 @@ _NOT_VENUES = frozenset({"arxiv", "code", "github", "paper", "stars", "license",
 def _read_bullet(text: str, number: int, section: str
                  ) -> ListItem | tuple[int, str, str] | None:
     """What a bullet's text (its marker taken off) lists: see ``_read_item``."""
+    if "\\[" in text:  # "**\\[NeurIPS 2023\\]** Title": a label bracketed, escaped as Markdown
+        text = _ESCAPED_BRACKETS.sub(
+            lambda m: f"[{m.group('label')}]" if _is_label(m.group("label")) else m.group(0),
+            text)
     if "<" in text and _LINE_BREAK.search(text):
         return _read_broken(text, number, section)
     if "<" in text:  # "<b>Title</b>. Authors.": bold as Markdown writes it, the title's mark
@@ -897,6 +911,7 @@ def _read_bullet(text: str, number: int, section: str
     return read
 
 
+_ESCAPED_BRACKETS = re.compile(r"\\\[(?P<label>[^\[\]\\]{1,40}+)\\\]")
 # HTML that only styles its words (a model's name underlined before a title is read with
 # its tags, "<u>GPT-3</u>: **Title**", and is kept)
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|small|big|strong|em|b|i|font|span|mark|kbd)"

@@ -1817,3 +1817,23 @@ def test_a_repository_is_code_whatever_its_link_calls_it(text, url, kind):
                        "NeurIPS 2022. [[pdf](https://arxiv.org/abs/2205.11916)] "
                        f"[[{text}]({url})]\n").items
     assert dict(item.links).get(kind) == url
+
+
+@pytest.mark.parametrize("line, title, label", [
+    # a label's brackets escaped as Markdown escapes them (the title was "[NeurIPS 2023]")
+    ("- **\\[NeurIPS 2023\\]** Shifting Attention to Relevance. [[paper]]"
+     "(https://arxiv.org/abs/2307.01379)", "Shifting Attention to Relevance", "NeurIPS 2023"),
+    ("- \\[ACL 2023\\] Shifting Attention to Relevance. [[paper]]"
+     "(https://arxiv.org/abs/2307.01379)", "Shifting Attention to Relevance", "ACL 2023"),
+    # a venue badge whose label names its kind, the year as Awesome-Efficient-LLM writes it
+    ("|[![Publish](https://img.shields.io/badge/Conference-ICML'23-blue)]()<br>[SparseGPT: "
+     "Massive Language Models Can Be Accurately Pruned in One-Shot](https://arxiv.org/abs/"
+     "2301.00774) <br> Elias Frantar, Dan Alistarh| <img src=\"f.png\"> |[Paper](https://"
+     "arxiv.org/abs/2301.00774)|",
+     "SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot", "ICML 2023"),
+])
+def test_escaped_label_brackets_and_a_badge_naming_its_kind_give_the_label(line, title, label):
+    head = "| Title & Authors | Introduction | Links |\n|:--|:--:|:--:|\n" \
+        if line.startswith("|") else ""
+    item, = parse_list(f"# L\n\n## P\n\n{head}{line}\n").items
+    assert (item.title, item.label) == (title, label)
