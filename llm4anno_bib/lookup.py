@@ -549,6 +549,19 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
     return checked
 
 
+def _of_a_version(entry: Entry, chosen: Found, preprint: Found | None,
+                  compare: Callable[[Entry, Found], list[Finding]]) -> list[Finding]:
+    """``compare``'s findings of the entry against the record chosen, none where the entry
+    cites the preprint and agrees with it: a preprint's title and authors are its own
+    ("Learning to summarize from human feedback" on arXiv, "with" at NeurIPS), and the
+    version cited is the one to agree with."""
+    findings = compare(entry, chosen)
+    if findings and preprint is not None and preprint is not chosen and \
+            cites_preprint(entry) and not compare(entry, preprint):
+        return []
+    return findings
+
+
 def _cited_record(entry: Entry, found: list[Found]) -> Found | None:
     """The published record the entry cites: of a work with several (a conference paper
     and its journal version), the one at the venue the entry names, else the first."""
@@ -577,8 +590,8 @@ def _compared(entry: Entry, found: list[Found], findings: list[Finding], asked: 
             (doi_in(entry.fields) or "").lower():
         # a DOI Crossref does not know is wrong only where the work's own DOI is known
         findings = [f for f in findings if f.kind != "doi-unknown"]
-    findings += _title_findings(entry, chosen)
-    findings += _author_findings(entry, chosen)
+    findings += _of_a_version(entry, chosen, preprint, _title_findings)
+    findings += _of_a_version(entry, chosen, preprint, _author_findings)
     findings += _year_findings(entry, chosen, today) if not (
         published and cites_preprint(entry)) else []
     findings += _venue_findings(entry, chosen, preprint, asked)

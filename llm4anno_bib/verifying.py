@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.checking import ensure_inert_text
 from llm4anno_bib.enrich import (
-    german_spellings, normalised_title_score, title_score, written_alike,
+    german_spellings, normalised_title_score, same_people, title_score, written_alike,
 )
 from llm4anno_bib.errors import BibSyntaxError
 from llm4anno_bib.ids import bare_doi
@@ -446,8 +447,14 @@ def verify_entry(theirs: Entry, line: int, matcher: _Matcher,
                                 f"{short_venue(ours)} {ours.year}", "library",
                                 f"cites the preprint{unprinted_venue(theirs)}; the library "
                                 f"has the published version ({ours.key}, {ours.venue})"))
-    findings += _author_findings(theirs, ours, matcher, known)
-    if normalise_title(theirs.title) != normalise_title(ours.title):
+    # a preprint's title and authors may be its own (arXiv's "from human feedback",
+    # NeurIPS's "with"; an author added for the conference), and the library holds the
+    # published version's: what may be another version's is no disagreement
+    if not (preprint_of_published and same_people(with_et_al_read(theirs.bib_authors),
+                                                  ours.bib_authors)):
+        findings += _author_findings(theirs, ours, matcher, known)
+    if normalise_title(theirs.title) != normalise_title(ours.title) and not (
+            preprint_of_published and title_score(theirs.title, ours.title) >= TITLE_THRESHOLD):
         findings.append(Finding("title", "title-differs", theirs.title, ours.title, "library",
                                 "the title differs"))
     if not preprint_of_published:  # a preprint's year, venue and pages are its own
@@ -517,7 +524,8 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
 
 def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
     findings = []
-    if theirs.year is not None and ours.year is not None and theirs.year != ours.year:
+    if theirs.year is not None and ours.year is not None and theirs.year != ours.year and \
+            not _a_later_version(theirs, ours):
         findings.append(Finding("year", "year-differs", str(theirs.year), str(ours.year),
                                 "library", "the year differs"))
     # the same text is the same venue (no table asked); a library's preprint may have been
@@ -530,6 +538,15 @@ def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
             findings.append(Finding(name, f"{name}-differ" + ("s" if name == "doi" else ""),
                                     theirs_value, ours_value, "library", f"the {name} differ"))
     return findings
+
+
+def _a_later_version(theirs: Entry, ours: Entry) -> bool:
+    """Whether ``theirs`` cites the library's preprint by the year of a later version:
+    arXiv's own export gives the latest version's year (the library keeps the first's, and
+    no source is asked here to tell which versions there are)."""
+    return theirs.year is not None and ours.year is not None and \
+        cites_preprint(theirs) and cites_preprint(ours) and \
+        ours.year < theirs.year <= date.today().year
 
 
 def verify_text(text: str, library: Library, path: str = "<string>", *,

@@ -552,3 +552,23 @@ def test_names_written_family_first_without_commas_are_no_other_authors(server, 
     assert finding.kind == "authors-differ"
     assert "'Zhang Biao' reads as family name 'Biao': family first needs a comma, 'Zhang, " \
            "Biao'" in finding.message and "missing Mathias" in finding.message
+
+
+@pytest.mark.parametrize("title, kinds", [
+    ("Learning to summarize from human feedback", ["preprint-of-published"]),  # arXiv's
+    ("Learning to summarize with human feedback", ["preprint-of-published"]),  # NeurIPS's
+    ("Learning to summarise from human preferences", ["title-differs"]),
+])
+def test_a_preprint_cited_is_compared_with_its_own_version(server, tmp_path, needs_dblp,
+                                                           title, kinds):
+    """arXiv's export of a preprint (its title "from", the NeurIPS paper's "with") was
+    "title-differs" against the published record: the version cited agrees; a title of
+    neither version still differs."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@misc{stiennon2022learning,\n      title={" + title + "},\n      author="
+                    "{Nisan Stiennon and Long Ouyang and Jeff Wu and Daniel M. Ziegler and Ryan "
+                    "Lowe and Chelsea Voss and Alec Radford and Dario Amodei and Paul "
+                    "Christiano},\n      year={2022},\n      eprint={2009.01325},\n      "
+                    "archivePrefix={arXiv},\n      primaryClass={cs.CL},\n}\n", encoding="utf-8")
+    entry, = _verify(server, tmp_path, path).entries
+    assert sorted(f.kind for f in entry.findings) == sorted(kinds)

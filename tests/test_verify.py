@@ -688,3 +688,36 @@ def test_a_name_written_family_first_without_a_comma_is_said_so(library):
     assert finding.message == (
         "the authors differ (missing Dale Schuurmans; not authors: Doe Jane; 'Wang Xuezhi' "
         "reads as family name 'Xuezhi': family first needs a comma, 'Wang, Xuezhi')")
+
+
+def _arxiv_export(entry, title=None, authors=None, year=None) -> str:
+    """A preprint as arXiv's own "Export BibTeX Citation" writes it (its latest version's
+    year)."""
+    return (f"@misc{{exported,\n      title={{{title or entry.title}}}, \n      author={{"
+            f"{authors or entry.fields['author']}}},\n      year={{{year or entry.year}}},\n"
+            f"      eprint={{{entry.arxiv_id}}},\n      archivePrefix={{arXiv}},\n"
+            "      primaryClass={cs.CL},\n}\n")
+
+
+@pytest.mark.parametrize("year, agrees", [(2020, True), (2019, True), (2018, False)])
+def test_a_preprint_cited_by_a_later_versions_year_agrees(library, year, agrees):
+    """arXiv's export gives the latest version's year (2020 for a paper first posted in
+    2019): that was "year-differs"; a year before the first version still differs."""
+    ours = library["ziegler2019fine"]
+    entry, = verify_text(_arxiv_export(ours, year=year), library).entries
+    assert entry.status == ("agrees" if agrees else "disagrees"), entry.findings
+
+
+def test_a_preprint_of_a_published_work_may_have_its_own_title_and_authors(library):
+    """Cited as arXiv has it ("Learning to summarize from human feedback", NeurIPS's "with";
+    its authors in another order): only "preprint-of-published" (title-differs and
+    author-order were said too); other people than the work's are still said."""
+    ours = library["stiennon2020learning"]
+    people = ours.fields["author"].split(" and ")
+    own_version = _arxiv_export(ours, title="Learning to summarize from human feedback",
+                                authors=" and ".join([people[0], *reversed(people[1:])]))
+    entry, = verify_text(own_version, library).entries
+    assert [f.kind for f in entry.findings] == ["preprint-of-published"]
+    others = _arxiv_export(ours, authors="Jane Doe and Richard Roe")
+    entry, = verify_text(others, library).entries
+    assert sorted(f.kind for f in entry.findings) == ["authors-differ", "preprint-of-published"]
