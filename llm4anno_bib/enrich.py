@@ -126,6 +126,8 @@ def german_spellings(authors: Iterable[str],
     """
     spellings = {}
     for author in authors:
+        if author.isascii() and '\\"' not in author:  # nearly every name: no umlaut in it
+            continue
         family = latex_to_text(family_of(author))
         if _UMLAUT.search(family):
             spellings[_last_word(_UMLAUT.sub(lambda m: _UMLAUTS[m.group()], family))] = \

@@ -333,10 +333,10 @@ def et_al_written(value: str) -> str | None:
     >>> et_al_written("Jason Wei et al."), et_al_written("Wei, Jason and others") is None
     ('Jason Wei et al.', True)
     """
-    if _ET_AL.search(value.rstrip()) is None:  # nearly every value (a test of its end)
+    if not _may_end_in_et_al(value) or _ET_AL_NAME.search(value.rstrip()) is None:
         return None
     names = split_names(value)
-    return names[-1] if names and _ET_AL.search(names[-1]) else None
+    return names[-1] if names and _ET_AL_NAME.search(names[-1]) else None
 
 
 def with_et_al_read(authors: Sequence[str]) -> list[str]:
@@ -347,14 +347,19 @@ def with_et_al_read(authors: Sequence[str]) -> list[str]:
     >>> with_et_al_read(["Jason Wei et al."]), with_et_al_read(["Wei, Jason", "et al."])
     (['Jason Wei', 'others'], ['Wei, Jason', 'others'])
     """
-    found = _ET_AL.search(authors[-1]) if authors else None
+    found = _ET_AL_NAME.search(authors[-1]) \
+        if authors and _may_end_in_et_al(authors[-1]) else None
     if found is None:
         return list(authors)
     rest = authors[-1][:found.start()].strip(" ,~")
     return [*authors[:-1], *([rest] if rest else []), "others"]
 
 
-_ET_AL = re.compile(r"(?:^|[\s,~])et\.?[\s~]*al(?:\.|ii|ia)?$", re.I)
+def _may_end_in_et_al(text: str) -> bool:
+    return "al" in text[-12:].rstrip()[-6:].lower()  # (nearly every list: it does not)
+
+
+_ET_AL_NAME = re.compile(r"(?:^|[\s,~])et\.?[\s~]*al(?:\.|ii|ia)?$", re.I)
 
 
 def listed_names(text: str) -> tuple[tuple[str, ...], bool]:

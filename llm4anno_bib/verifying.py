@@ -502,13 +502,16 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
     cited = with_et_al_read(theirs.bib_authors)  # "Jason Wei et al.": Jason Wei and others
     their_families = _families(cited, known, matcher.families)
     recorded = _families(ours, known, matcher.families)
+    et_al = bool(their_families) and their_families[-1] == "others"
+    our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
+    if not their_families or their_families == our_families:
+        return []
     family_of = lambda name: split_name(name, known).family  # noqa: E731 (as _families splits)
     for families, other in ((their_families, ours), (recorded, theirs)):
         if spellings := german_spellings(other.bib_authors, family_of):  # "Schuetze": Schütze
             families[:] = [spellings.get(f, f) for f in families]
-    et_al = bool(their_families) and their_families[-1] == "others"
     our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
-    if not their_families or their_families == our_families:
+    if their_families == our_families:
         return []
     if sorted(their_families) == sorted(our_families):
         kind, said = "author-order", "the authors' order differs"

@@ -121,7 +121,9 @@ def test_et_al_is_no_name_only_at_the_end_of_a_real_name():
 
     assert et_al_written("Wei, Jason and Metal, Anna") is None
     assert et_al_written("Wei, Jason and Petal") is None
-    assert et_al_written("Wei, Jason and Jet Al") == "Jet Al"  # as BibTeX reads it: no name
+    assert et_al_written("Wei, Jason and Jet Al") is None  # a name ending in "et Al"
+    assert et_al_written("Wei, Jason and Wang, Xuezhi, et al") == "Wang, Xuezhi, et al"
+    assert et_al_written("Wei, Jason etc.") is None  # (the list reader's "etc." is no name)
 
 
 def test_check_fix_writes_et_al_as_others_in_the_entrys_own_layout(tmp_path):
