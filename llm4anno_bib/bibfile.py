@@ -833,12 +833,19 @@ def syntax_failure(block: btp.Block, line: int) -> tuple[int, str]:
     if "after entry key, but found `,`" in reason:  # (bibtexparser's "entry key": a field's)
         return at, "two commas in a row: a field is missing between them, or a comma too many"
     if reason.startswith("Expected comma after entry key"):  # (here: the citation key)
+        key = _KEY_WRITTEN.match(raw)
+        if key is not None and ("{" in key.group(1) or "\\" in key.group(1)):
+            return line, ("the entry's key holds a brace or a backslash (LaTeX): write it in "
+                          "plain letters, as it is cited")
         return at, "a comma is missing after the entry's key"
     if not reason or "block start" in reason or "end of file" in reason:
         unclosed = "braces" if raw.count("{") != raw.count("}") else "braces or quotes"
         where = "the next block" if "block start" in reason else "the end of the file"
         return line, f"unbalanced {unclosed}: the entry runs on into {where}"
     return at, reason.replace("`", "'")
+
+
+_KEY_WRITTEN = re.compile(r"@\w+\s*[{(]\s*([^\s,]{1,200})")
 
 
 def _source_of(text: str, spans: list[tuple[int, int, str | None, str | None]],

@@ -88,6 +88,9 @@ CATALOGUE = [
 @pytest.mark.parametrize(("text", "line", "said"), [
     (b"@misc{a,\n  title = {T},,\n  year = 2020\n}\n", 2, "two commas in a row"),
     (b"@misc{a\n  title = {T},\n}\n", 2, "a comma is missing after the entry's key"),
+    # a key written in LaTeX (BibTeX reads it; it was "a comma is missing after the key")
+    (b'@article{v{\\"o}r{\\"o}s2023web,\n  title = {T},\n}\n', 1,
+     "the entry's key holds a brace or a backslash"),
     (b"@misc{a,\n  title = {T{},\n  year = 2020\n}\n@misc{b,\n  title = {X},\n}\n", 1,
      "unbalanced braces: the entry runs on into the next block"),
     (b'@misc{a,\n  title = "T,\n  year = 2020\n}\n', 1,
