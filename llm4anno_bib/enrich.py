@@ -110,8 +110,14 @@ def surname_token(author: str) -> str:
 
 
 def _last_word(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    words = folded_words(text)
     return words[-1] if words else ""
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of plain ``text``, folded to ASCII lowercase: ``'Kıcıman, E.' -> ['kiciman',
+    'e']``."""
+    return re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
 
 
 def german_spellings(authors: Iterable[str],

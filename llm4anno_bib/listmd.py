@@ -869,7 +869,7 @@ def _badge_labelled(read: ListItem | tuple[int, str, str] | None,
         return read
     badge = _VENUE_BADGE.search(line)
     if badge and badge.group("venue").lower() not in _NOT_VENUES:
-        year = badge.group("year") or f"20{badge.group('short')}"
+        year = badge.group("year") or _century(badge.group("short"))
         return replace(read, label=f"{badge.group('venue')} {year}")
     return read
 

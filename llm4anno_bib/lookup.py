@@ -29,12 +29,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import (
-    NEAR_MISS, TITLE_THRESHOLD, ascii_fold, collapse_spaces, latex_to_text, normalise_title,
-    shortened,
+    NEAR_MISS, TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
 )
 from llm4anno_bib.enrich import (
-    arxiv_fields, best_title_score, eprint_fields, published_fields, same_people,
-    surname_tokens,
+    arxiv_fields, best_title_score, eprint_fields, folded_words, published_fields,
+    same_people, surname_tokens,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (
@@ -372,19 +371,23 @@ def _family_first_without_comma(extra: Sequence[str],
     that person."""
     found: list[tuple[str, str]] = []
     for written in extra:
-        words = _folded_words(written)
+        words = _words_of(written)
         if "," in written or len(words) < 2:
             continue
         person = next((m for m in missing if m not in (p for _w, p in found)
-                       and _folded_words(split_name(m).family) == words[:1]
-                       and _folded_words(split_name(m).given) == words[1:]), None)
+                       and _family_and_given(m) == (words[:1], words[1:])), None)
         if person is not None:
             found.append((written, person))
     return found
 
 
-def _folded_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(text)).lower())
+def _family_and_given(name: str) -> tuple[list[str], list[str]]:
+    split = split_name(name)
+    return _words_of(split.family), _words_of(split.given)
+
+
+def _words_of(text: str) -> list[str]:
+    return folded_words(latex_to_text(text))
 
 
 def _listed(names: Sequence[str]) -> str:

@@ -189,12 +189,11 @@ def _ids(entry: Entry) -> dict[str, str]:
     return found
 
 
-def _families(entry: Entry | Sequence[str], known: Mapping[str, Name], memo: dict[str, str],
+def _families(authors: Sequence[str], known: Mapping[str, Name], memo: dict[str, str],
               first_only: bool = False) -> list[str]:
-    """The last word of each author's family name (of an entry, or of names), folded
-    (``others`` as itself); ``first_only``: the first author's alone."""
+    """The last word of each author's family name, folded (``others`` as itself);
+    ``first_only``: the first author's alone."""
     families = []
-    authors = entry.bib_authors if isinstance(entry, Entry) else entry
     for name in authors[:1] if first_only else authors:
         if name.lower() == "others":
             families.append("others")
@@ -286,7 +285,7 @@ class _Matcher:
             return None
         if wanted in self.exact:
             return self.library[self.exact[wanted]]
-        families = _families(theirs, known, self.families, first_only=True)
+        families = _families(theirs.bib_authors, known, self.families, first_only=True)
         first, year = (families[0] if families else ""), theirs.year
         agreeing = self._agreeing(first, year)
         if agreeing is None:  # no narrower set to ask: what by_title gives, if it agrees
@@ -393,7 +392,7 @@ def _tables(library: Library) -> dict[str, Any]:
             # each title's rarest word in the library (the first in order of equals)
             "rarest": [min(held, key=lambda w: (counts[w], w)) if held else ""
                        for held in words],
-            "first": [next(iter(_families(e, known, memo, first_only=True)), "")
+            "first": [next(iter(_families(e.bib_authors, known, memo, first_only=True)), "")
                       for e in library],
             "years": [e.year for e in library],
             "splits": [[person, n.family, n.given, n.particle, n.literal, n.jr]
@@ -501,7 +500,7 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
         return []
     cited = with_et_al_read(theirs.bib_authors)  # "Jason Wei et al.": Jason Wei and others
     their_families = _families(cited, known, matcher.families)
-    recorded = _families(ours, known, matcher.families)
+    recorded = _families(ours.bib_authors, known, matcher.families)
     et_al = bool(their_families) and their_families[-1] == "others"
     our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
     if not their_families or their_families == our_families:

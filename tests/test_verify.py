@@ -293,7 +293,8 @@ def _reference_title_match(matcher, theirs, known):
     from llm4anno_bib.verifying import _families
 
     def first_authors_agree(ours):
-        their_families, our_families = _families(theirs, known, {}), _families(ours, known, {})
+        their_families, our_families = _families(theirs.bib_authors, known, {}), \
+            _families(ours.bib_authors, known, {})
         if their_families and our_families:
             return their_families[0] == our_families[0]
         return theirs.year is None or ours.year is None or theirs.year == ours.year
