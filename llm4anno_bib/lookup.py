@@ -298,7 +298,7 @@ class _Asker:
         return Found(f"DBLP {hit.key}", hit.url or (f"https://doi.org/{hit.doi}" if hit.doi
                                                    else None), hit.title, hit.authors,
                      hit.year, "arXiv" if hit.preprint else venue, hit.preprint, hit.doi, None,
-                     None, fetch=lambda: _from_bib(dblp.fetch_bib(hit.key)))
+                     hit.pages, fetch=lambda: _from_bib(dblp.fetch_bib(hit.key)))
 
 
 _RECORDS_KEPT = 4  # of one work on DBLP: its versions, never a list of namesakes
@@ -529,8 +529,9 @@ def _title_findings(entry: Entry, found: Found) -> list[Finding]:
 
 def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
     """What the sources say of ``entry`` (see the module's rules). A DBLP search hit is
-    compared as it is; its full record is fetched only when the entry states pages or
-    disagrees (a fix then has the record's fields): one request for most entries."""
+    compared as it is, its pages too where DBLP states them; its full record is fetched
+    only when the entry disagrees (a fix then has the record's fields) or states pages the
+    hit does not: one request for most entries."""
     if len(entry.title) > MAX_TITLE:  # a hostile file's "title": never compared or sent
         return Checked("not-checked", reason=f"a title of {len(entry.title):,} characters is "
                        f"no title (at most {MAX_TITLE:,} are looked up)")
@@ -541,7 +542,7 @@ def check_entry(entry: Entry, asker: _Asker, today: date) -> Checked:
         checked = _compared(entry, found, list(id_findings), asker.asked, today)
         hit = checked.found
         if hit is not None and hit.fetch is not None and (
-                checked.findings or entry.fields.get("pages")):
+                checked.findings or (entry.fields.get("pages") and hit.pages is None)):
             found = [f.fetch() if f.fetch is not None and f.label == hit.label else f
                      for f in found]
             checked = _compared(entry, found, list(id_findings), asker.asked, today)

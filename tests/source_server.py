@@ -180,6 +180,8 @@ class Recordings:
                 "key": key,
                 "url": f"https://dblp.org/rec/{key}",
             }
+            if "pages" in fields:  # as DBLP's JSON states them: "5998-6008"
+                info["pages"] = fields["pages"].replace("--", "-")
             if "doi" in fields:
                 info["doi"] = fields["doi"]
             if "url" in fields:

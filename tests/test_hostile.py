@@ -258,7 +258,8 @@ def test_dblp_hits_of_any_json_shape_are_read_or_left_out(server, tmp_path):
                       "authors": stranger, "venue": stranger, "type": stranger}}
             for stranger in strangers]
     hits += [{"info": {"key": "conf/iclr/Doe24", "title": stranger, "year": stranger,
-                       "doi": stranger, "ee": stranger}} for stranger in strangers]
+                       "doi": stranger, "ee": stranger, "pages": stranger}}
+             for stranger in strangers]
     hits += [{"info": {"key": stranger}} for stranger in strangers] + [{"info": True}, 5]
     body = json.dumps({"result": {"hits": {"hit": hits}}}).encode()
     server.fail_next("/dblp", Fault(status=200, body=body, content_type="application/json"))
@@ -270,3 +271,6 @@ def test_dblp_hits_of_any_json_shape_are_read_or_left_out(server, tmp_path):
     assert all(isinstance(hit.title, str) and all(isinstance(a, str) for a in hit.authors)
                for hit in found)
     assert found[0].authors == () and found[0].venue == ""  # True is no author nor venue
+    # a number or a word may be a page ("42", "xii"); lists, objects, booleans are none
+    assert all(hit.pages is None or re.fullmatch(r"[A-Za-z0-9:.,\- ]+", hit.pages)
+               for hit in found) and found[len(strangers)].pages is None  # True

@@ -121,6 +121,44 @@ def test_pages_agree_as_a_range_or_its_first_page(server, tmp_path, needs_dblp, 
     assert [f.kind for f in entry.findings] == kinds, entry.findings
 
 
+_SPATIAL_CHANNEL = ("@inproceedings{k,\n  author = {Yanxi Li and Xinghao Chen and Minjing Dong"
+                    " and Yehui Tang and Yunhe Wang and Chang Xu},\n  title = {Spatial-Channel "
+                    "Token Distillation for Vision MLPs},\n  booktitle = {ICML},\n  year = "
+                    "{2022},\n  pages = {PAGES},\n}\n")
+
+
+@pytest.mark.parametrize(("pages", "fetched"), [("12685--12695", 0), ("12686--12695", 1)])
+def test_pages_a_search_hit_states_are_compared_without_fetching_the_record(
+        server, tmp_path, needs_dblp, pages, fetched):
+    # DBLP's search states the pages of most hits: a record is fetched only for a fix
+    path = tmp_path / "one.bib"
+    path.write_text(_SPATIAL_CHANNEL.replace("PAGES", pages), encoding="utf-8")
+    entry = _verify(server, tmp_path, path).entries[0]
+    assert server.count("/dblp/rec") == fetched
+    assert server.count("/dblp/search") >= 1
+    if fetched:  # the fix cites the whole record
+        assert [f.kind for f in entry.findings] == ["pages-differ"]
+        assert entry.cited.fields["pages"] == "12685--12695"
+        assert entry.cited.fields["booktitle"].startswith("International Conference on Machine")
+
+
+def test_a_hit_without_pages_is_fetched_for_an_entry_that_states_them(server, tmp_path,
+                                                                       needs_dblp):
+    hit = {"info": {"authors": {"author": [{"text": n} for n in (
+        "Yanxi Li", "Xinghao Chen", "Minjing Dong", "Yehui Tang", "Yunhe Wang", "Chang Xu")]},
+        "title": "Spatial-Channel Token Distillation for Vision MLPs.", "venue": "ICML",
+        "year": "2022", "type": "Conference and Workshop Papers", "key": "conf/icml/00010DT0022",
+        "url": "https://dblp.org/rec/conf/icml/00010DT0022"}}
+    body = json.dumps({"result": {"hits": {"@total": "1", "hit": [hit]}}}).encode()
+    server.fail_next("/dblp/search", Fault(status=200, body=body,
+                                           content_type="application/json"))
+    path = tmp_path / "one.bib"
+    path.write_text(_SPATIAL_CHANNEL.replace("PAGES", "12686--12695"), encoding="utf-8")
+    entry = _verify(server, tmp_path, path).entries[0]
+    assert server.count("/dblp/rec") == 1
+    assert [f.kind for f in entry.findings] == ["pages-differ"]
+
+
 _ALIZADEH = """@article{a,
   title = {Open-source {LLMs} for text annotation: a practical guide for model setting and
            fine-tuning},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -253,3 +254,16 @@ def test_a_query_is_sent_and_stored_under_the_url_requests_builds(base, params):
     prepared = requests.PreparedRequest()
     prepared.prepare_url(base, dict(params))
     assert _full_url(base, params) == prepared.url
+
+
+@pytest.mark.parametrize(("stated", "read"), [
+    ("12685-12695", "12685--12695"), ("e1234", "e1234"), ("1:1-1:20", "1:1--1:20"),
+    ("1-2}, note = {\\input{/etc/hostname}", None), ("12685-12695 \\write18{x}", None),
+    ("", None)])
+def test_dblp_hit_pages_are_a_page_range_or_nothing(server, session, stated, read):
+    body = json.dumps({"result": {"hits": {"hit": [{"info": {
+        "key": "conf/icml/Doe22", "title": "A Paper.", "year": "2022", "pages": stated}}]}}})
+    server.fail_next("/dblp", Fault(status=200, body=body.encode(),
+                                    content_type="application/json"))
+    hits = DblpClient(session, server.dblp_url, politeness=FAST).search("A Paper")
+    assert [hit.pages for hit in hits] == [read]

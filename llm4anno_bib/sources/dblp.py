@@ -14,7 +14,7 @@ from typing import Any
 from llm4anno_bib._json import loads
 from llm4anno_bib._text import collapse_spaces, latex_to_text, normalise_title
 from llm4anno_bib.errors import InvalidIdentifier, NotFound, SourceError, SourceWarning
-from llm4anno_bib.ids import is_dblp_key, is_doi, is_url
+from llm4anno_bib.ids import is_dblp_key, is_doi, is_url, normal_pages
 from llm4anno_bib.inert import strip_controls
 from llm4anno_bib.sources._bibtex import parse_records
 from llm4anno_bib.sources._http import (
@@ -194,4 +194,7 @@ def _to_hit(info: dict[str, Any]) -> DblpHit | None:
         # "Informal Publications" (or "Informal and Other Publications"): DBLP's copies of
         # arXiv preprints, in its CoRR journal
         preprint=kind.startswith("Informal") or venue == "CoRR",
+        # DBLP states the pages of most hits ("5998-6008"): a lookup compares them without
+        # fetching the whole record
+        pages=normal_pages(_text(info.get("pages"))),
     )

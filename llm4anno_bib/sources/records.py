@@ -59,3 +59,4 @@ class DblpHit:
     doi: str | None = None
     url: str | None = None
     preprint: bool = False  # DBLP's own copy of an arXiv preprint (CoRR), not a publication
+    pages: str | None = None  # with BibTeX's "--" ("5998--6008"), where DBLP states them
