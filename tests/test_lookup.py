@@ -142,6 +142,21 @@ def test_pages_a_search_hit_states_are_compared_without_fetching_the_record(
         assert entry.cited.fields["booktitle"].startswith("International Conference on Machine")
 
 
+def test_a_fix_of_pages_a_hit_disagrees_with_writes_the_record_s_pages(server, tmp_path,
+                                                                    cli_env, needs_dblp,
+                                                                    monkeypatch):
+    # the hit said the pages differ; the fix is made from the record it then fetched
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")
+    path, fixed = tmp_path / "one.bib", tmp_path / "fixed.bib"
+    path.write_text(_SPATIAL_CHANNEL.replace("PAGES", "12686--12695"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(path), "--lookup", "--fix", "-o",
+                                      str(fixed), "--library", str(_empty_library(tmp_path))])
+    assert result.exit_code == 1, result.output
+    assert "pages" in result.output and server.count("/dblp/rec") == 1
+    assert fixed.read_text(encoding="utf-8") == _SPATIAL_CHANNEL.replace("PAGES",
+                                                                         "12685--12695")
+
+
 def test_a_hit_without_pages_is_fetched_for_an_entry_that_states_them(server, tmp_path,
                                                                        needs_dblp):
     hit = {"info": {"authors": {"author": [{"text": n} for n in (
