@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from llm4anno_bib.errors import NotFound, SourceError
 from llm4anno_bib.sources._http import Politeness, make_session
@@ -247,6 +248,25 @@ def test_expired_answers_are_asked_again_except_offline(server, tmp_path):
 def test_a_query_is_sent_and_stored_under_the_url_requests_builds(base, params):
     """The query is encoded here as requests encodes it: the same URL, so the same cache
     key as answers stored before."""
+    import requests
+
+    from llm4anno_bib.sources._http import _full_url
+
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(base, dict(params))
+    assert _full_url(base, params) == prepared.url
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.sampled_from([
+    "https://export.arxiv.org/api/query", "http://127.0.0.1:8080/dblp/search/publ/api",
+    "http://Example.ORG/Api", "https://host", "http://h/ä/x", "http://h/%7euser/a b",
+    "http://h/a?x=1", "http://h/a#top", "https://api.crossref.org/works/10.1000/a%20b"]),
+    params=st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=20), max_size=3))
+def test_every_query_joined_without_requests_is_the_url_requests_builds(base, params):
+    """Joined to a base URL requests leaves as it is, the query gives requests' own text; a
+    base it changes (a host's case, a path's space or accent, a query of its own) goes
+    through requests."""
     import requests
 
     from llm4anno_bib.sources._http import _full_url
