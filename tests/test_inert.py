@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from llm4anno_bib import ids
 from llm4anno_bib._text import braces_balance
 from llm4anno_bib.checking import check_bytes
-from llm4anno_bib.inert import inert_fields, inert_latex, latex_hazards, strip_controls
+from llm4anno_bib.inert import (inert_fields, inert_latex, latex_hazards, strip_controls,
+                                 tokens_hazards)
 
 # What must never run, read a file or build a name: each as a source could send it.
 PAYLOADS = [
@@ -81,6 +82,16 @@ def test_any_text_is_rebuilt_inert_balanced_and_stable(text):
     assert braces_balance(rebuilt)
     assert inert_latex(rebuilt) == rebuilt
     assert not set(rebuilt) & {"\x1b", "\u202e"}
+
+
+@given(st.lists(st.sampled_from(["\\'", '\\"', "\\`", "\\^", "\\~", "\\=", "\\.", "\\",
+                                 "{", "}", "e", "ab", "\\i", "$", "^", "^^", " ", "\u202e",
+                                 "\x1b", "input", "\\\\", "5c"]), max_size=20))
+@settings(max_examples=600, deadline=None)
+def test_the_accents_fast_path_finds_what_reading_every_token_finds(parts):
+    # values of accents alone skip the tokeniser: never a hazard the tokens would show
+    value = "".join(parts)
+    assert latex_hazards(value) == tokens_hazards(value)
 
 
 @given(st.lists(st.sampled_from([r"\write", r"\UseName", "{", "}", "$", r"\(", r"\)", "^",
