@@ -502,14 +502,13 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
     their_families = _families(cited, known, matcher.families)
     recorded = _families(ours.bib_authors, known, matcher.families)
     et_al = bool(their_families) and their_families[-1] == "others"
-    our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
-    if not their_families or their_families == our_families:
+    if not their_families or their_families == _as_cited(recorded, their_families):
         return []
     family_of = lambda name: split_name(name, known).family  # noqa: E731 (as _families splits)
     for families, other in ((their_families, ours), (recorded, theirs)):
         if spellings := german_spellings(other.bib_authors, family_of):  # "Schuetze": Schütze
             families[:] = [spellings.get(f, f) for f in families]
-    our_families = recorded[: len(their_families) - 1] + ["others"] if et_al else recorded
+    our_families = _as_cited(recorded, their_families)
     if their_families == our_families:
         return []
     if sorted(their_families) == sorted(our_families):
@@ -522,6 +521,14 @@ def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
             [f for f in recorded if f != "others"], et_al))
     return [Finding("author", kind, theirs.fields.get("author"), ours.fields.get("author"),
                     "library", said)]
+
+
+def _as_cited(recorded: list[str], cited: list[str]) -> list[str]:
+    """The recorded families as a citation of ``cited`` lists them: cut to as many as it
+    names, then ``others``, where it ends in ``others`` (BibTeX's et al.)."""
+    if cited and cited[-1] == "others":
+        return recorded[: len(cited) - 1] + ["others"]
+    return recorded
 
 
 def _edition_findings(theirs: Entry, ours: Entry) -> list[Finding]:
