@@ -43,7 +43,6 @@ from llm4anno_bib.model import (
     Entry, cites_preprint, short_venue, unprinted_venue, venue_key, venue_text,
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names, with_et_al_read
-from llm4anno_bib.sources.dblp import query_words
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
 from llm4anno_bib.venues import Venue, joint_venues, names_a_venue, squeezed, venue_of
 
@@ -279,6 +278,8 @@ class _Asker:
         return found
 
     def _dblp(self, entry: Entry) -> list[Found]:  # one search, one record
+        # imported here: verify without --lookup never loads requests and requests-cache
+        from llm4anno_bib.sources.dblp import query_words
         if not query_words(entry.title):
             return []
         self.asked.add("dblp")

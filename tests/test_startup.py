@@ -54,6 +54,34 @@ def test_import_and_query_commands_load_no_heavy_module(tmp_path):
     assert _imported(export, cache) == set()  # an unchanged library: its texts from the cache
 
 
+@pytest.mark.slow
+def test_verify_without_lookup_loads_no_http_stack(tmp_path):
+    """Checking a file against the library asks no source: requests and requests-cache
+    (a tenth of a warm verify's time) are loaded only by a lookup, through the API and
+    the CLI alike."""
+    cache = tmp_path / "cache"
+    mine = tmp_path / "refs.bib"
+    mine.write_text("@article{a,\n  title = {Chain-of-Thought Prompting Elicits Reasoning in "
+                    "Large Language Models},\n  author = {Wei, Jason},\n  year = {2022},\n}\n",
+                    encoding="utf-8")
+    http = {"requests", "requests_cache", "urllib3"}
+    probe = PROBE.replace("{heavy!r}", repr(tuple(http)))
+    api = f"import llm4anno_bib\nr = llm4anno_bib.verify({str(mine)!r}, llm4anno_bib.load())\n" \
+        "assert r.entries[0].status in ('agrees', 'disagrees'), r.entries"
+    cli = ("from llm4anno_bib.cli import main\n"
+           f"sys.argv = ['llm4anno-bib', 'verify', {str(mine)!r}]\n"
+           "try:\n    main()\nexcept SystemExit as done:\n    assert done.code in (0, 1), done")
+    lookup = api.replace("llm4anno_bib.load())", "llm4anno_bib.load(), lookup=True, offline=True)")
+    for body, loaded in ((api, set()), (cli, set()), (lookup, {"requests", "requests_cache"})):
+        done = subprocess.run([sys.executable, "-c", probe.format(body=body)],
+                              capture_output=True, text=True, timeout=120,
+                              env=os.environ | {"LLM4ANNO_BIB_CACHE_DIR": str(cache)})
+        assert done.returncode == 0, done.stderr
+        modules = set(done.stdout.splitlines()[-1].removeprefix("MODULES:").split())
+        # (the lookup, offline, loads them: proof that the probe sees them at all)
+        assert (modules >= loaded) if loaded else (modules & http == set()), body
+
+
 def test_a_second_load_comes_from_the_cache_and_equals_a_parse(tmp_path, monkeypatch, shipped_copy):
     monkeypatch.setenv("LLM4ANNO_BIB_CACHE_DIR", str(tmp_path / "cache"))  # an empty cache
     path = shipped_copy
