@@ -225,40 +225,69 @@ class _Matcher:
         # near titles among those whose first author agrees (``title_match``)
         self.first: list[str] = tables["first"]
         self.years: list[int | None] = tables["years"]
-        self.by_first: dict[str, list[int]] = {}
-        self.by_year: dict[int | None, list[int]] = {}
-        self.authorless: list[int] = []
-        for position, (family, year) in enumerate(zip(self.first, self.years)):
-            if family:
-                self.by_first.setdefault(family, []).append(position)
-            else:
-                self.authorless.append(position)
-            self.by_year.setdefault(year, []).append(position)
+        self.rarest: list[str] = tables["rarest"]
         self.known: dict[str, Name] = {person: Name(*parts) for person, *parts
                                        in tables["splits"]}
         self.families: dict[str, str] = {}  # author as written -> folded family name
         self.exact: dict[str, int] = {}  # normalised title -> position: most lookups end here
-        # for the near titles, the titles by length: a ratio of TITLE_THRESHOLD needs
-        # lengths within a window, and rapidfuzz's cost is per title offered to it
-        self.by_length: dict[int, tuple[list[str], list[int]]] = {}
         for position, title in enumerate(self.titles):
             self.exact.setdefault(title, position)
-            titles, positions = self.by_length.setdefault(len(title), ([], []))
-            titles.append(title)
-            positions.append(position)
         self.by_id: dict[tuple[str, str], int] = {}
         for kind, value, position in tables["ids"]:
             self.by_id.setdefault((kind, value), position)
-        # for the scan of titles within longer ones: the titles holding each word, and each
-        # title under its rarest word (a title within another has all its words there)
-        self.by_word: dict[str, list[int]] = {}
+
+    # The indexes of near titles are made at the first title the library does not hold as
+    # it is: a file whose every entry the library holds (the common check) never needs them.
+
+    @functools.cached_property
+    def by_first(self) -> dict[str, list[int]]:
+        """The positions of the titles by their first author's folded family name."""
+        found: dict[str, list[int]] = {}
+        for position, family in enumerate(self.first):
+            if family:
+                found.setdefault(family, []).append(position)
+        return found
+
+    @functools.cached_property
+    def authorless(self) -> list[int]:
+        return [position for position, family in enumerate(self.first) if not family]
+
+    @functools.cached_property
+    def by_year(self) -> dict[int | None, list[int]]:
+        found: dict[int | None, list[int]] = {}
+        for position, year in enumerate(self.years):
+            found.setdefault(year, []).append(position)
+        return found
+
+    @functools.cached_property
+    def by_length(self) -> dict[int, tuple[list[str], list[int]]]:
+        """The titles (and their positions) by length: a ratio of TITLE_THRESHOLD needs
+        lengths within a window, and rapidfuzz's cost is per title offered to it."""
+        found: dict[int, tuple[list[str], list[int]]] = {}
+        for position, title in enumerate(self.titles):
+            titles, positions = found.setdefault(len(title), ([], []))
+            titles.append(title)
+            positions.append(position)
+        return found
+
+    @functools.cached_property
+    def by_word(self) -> dict[str, list[int]]:
+        """For the scan of titles within longer ones: the titles holding each word."""
+        found: dict[str, list[int]] = {}
         for position, title in enumerate(self.titles):
             for word in set(title.split()):
-                self.by_word.setdefault(word, []).append(position)
-        self.by_rarest: dict[str, list[int]] = {}
-        for position, rarest in enumerate(tables["rarest"]):
+                found.setdefault(word, []).append(position)
+        return found
+
+    @functools.cached_property
+    def by_rarest(self) -> dict[str, list[int]]:
+        """Each title under its rarest word (a title within another has all its words
+        there)."""
+        found: dict[str, list[int]] = {}
+        for position, rarest in enumerate(self.rarest):
             if rarest:
-                self.by_rarest.setdefault(rarest, []).append(position)
+                found.setdefault(rarest, []).append(position)
+        return found
 
     def by_title(self, title: str) -> Entry | None:
         """The library's entry of this title: the same once normalised, else the nearest
@@ -496,7 +525,10 @@ def _eprint_findings(theirs: Entry, ours: Entry, matcher: _Matcher) -> list[Find
 
 def _author_findings(theirs: Entry, ours: Entry, matcher: _Matcher,
                      known: Mapping[str, Name]) -> list[Finding]:
-    if signs_as_team(theirs.bib_authors, ours.bib_authors):
+    # the same names as written are no disagreement, however they split (most entries of a
+    # file checked against the library it was copied from: nothing to split)
+    if theirs.bib_authors == ours.bib_authors or \
+            signs_as_team(theirs.bib_authors, ours.bib_authors):
         return []
     cited = with_et_al_read(theirs.bib_authors)  # "Jason Wei et al.": Jason Wei and others
     their_families = _families(cited, known, matcher.families)

@@ -722,3 +722,25 @@ def test_a_preprint_of_a_published_work_may_have_its_own_title_and_authors(libra
     others = _arxiv_export(ours, authors="Jane Doe and Richard Roe")
     entry, = verify_text(others, library).entries
     assert sorted(f.kind for f in entry.findings) == ["authors-differ", "preprint-of-published"]
+
+
+AUTHOR_LISTS = ["Jason Wei et al.", "Jason Wei and Denny Zhou et al", "{Wei} et al.",
+                "Wei, Jason and others", "{OpenAI}", "Wei, Jason and Zhou, Denny"]
+
+
+@pytest.mark.parametrize("author", AUTHOR_LISTS)
+def test_an_entry_checked_against_its_very_text_agrees_whatever_its_authors_say(author):
+    """The library's own author list is no disagreement, however it splits: "Jason Wei et
+    al." was read as Jason Wei and others on the user's side and as one person named "Wei
+    et al." on the library's, and the two differed."""
+    from llm4anno_bib.bibfile import parse_entries
+    from llm4anno_bib.model import Library
+
+    text = ("@article{k,\n  title = {Chain of Thought Prompting},\n  author = {" + author
+            + "},\n  journal = {Journal of Things},\n  year = {2022},\n}\n")
+    library = Library(parse_entries(text, "library.bib").entries)
+    checked = verify_text(text, library).entries[0]
+    assert (checked.status, checked.findings) == ("agrees", ())
+    # and a list that does differ from it still does
+    other = verify_text(text.replace(author, "Roe, Rick and Doe, Jane"), library).entries[0]
+    assert other.status == "disagrees" and [f.kind for f in other.findings] == ["authors-differ"]
