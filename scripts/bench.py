@@ -644,7 +644,8 @@ result['problems'] = len(llm4anno_bib.check({str(path)!r}).problems)
     ours, parse = measured["ours"], measured["parse"]
     report(f"check {path.name}", f"{ours['seconds']:.2f} s ({ours['problems']} problems) = "
            f"{ours['seconds'] / parse['seconds']:.2f}x a bibtexparser parse of the same file "
-           f"({parse['seconds']:.2f} s)", ours["seconds"] <= 1.2 * parse["seconds"])
+           f"({parse['seconds']:.2f} s); peak {ours['peak_mb']:.0f} MB against the parse's "
+           f"{parse['peak_mb']:.0f} MB", ours["seconds"] <= 1.2 * parse["seconds"])
 
 
 def bench_matching_with_misses(path: Path, work: Path, env: dict, repeats: int) -> None:
