@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import llm4anno_bib
@@ -398,3 +400,35 @@ def test_a_macro_no_string_defines_is_said_as_bibtex_warns_it(tmp_path):
     joined = " # ".join(f"m{n}" for n in range(20_000))
     (many,) = check_text(f"@misc{{k, title = {{T}}, note = {joined}}}\n")
     assert many.code == "undefined-macro" and "'m0', 'm1', 'm2' and 19997 more" in many.message
+
+
+_FIELD_NAMES = st.sampled_from(["title", "journal", "url", "bdsk-url-1", "x:y", "note", "a.b",
+                                "month", "booktitle"])
+_VALUES = st.one_of(
+    st.sampled_from(["{https://openreview.net/forum?id=abc}", "{a=b}", '"E=mc"', "2020",
+                     "jan", "iclr", "{T} # iclr", "iclr # {, 2020}", '"x" #acl',
+                     "{https://x.org/a,b=c&d=e#frag}", "{\\url{a?b=c}}", "{E = mc}"]),
+    st.text(alphabet="ab=#{} ,\"?&/\n\t", max_size=12).map(lambda t: "{" + t.replace(
+        "{", "").replace("}", "") + "}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_FIELD_NAMES, _VALUES, st.sampled_from([" = ", "=", " =\n  "])),
+                min_size=1, max_size=5, unique_by=lambda f: f[0]))
+def test_the_macro_gate_lets_every_entry_with_a_bare_value_through(fields):
+    """``_may_use_a_macro`` only spares entries their layout (a URL's ``?id=`` is no field's
+    '='): whatever the fields, the problems are those of a check that lays out every
+    entry."""
+    from llm4anno_bib import checking
+    from llm4anno_bib.checking import check_text
+
+    text = "@misc{k,\n" + "".join(f"  {name}{eq}{value},\n"
+                                  for name, value, eq in fields) + "}\n"
+    gated = [(p.line, p.code, p.message) for p in check_text(text)]
+    real = checking._may_use_a_macro
+    checking._may_use_a_macro = lambda raw: True
+    try:
+        every = [(p.line, p.code, p.message) for p in check_text(text)]
+    finally:
+        checking._may_use_a_macro = real
+    assert gated == every
