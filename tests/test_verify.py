@@ -733,14 +733,21 @@ def test_an_entry_checked_against_its_very_text_agrees_whatever_its_authors_say(
     """The library's own author list is no disagreement, however it splits: "Jason Wei et
     al." was read as Jason Wei and others on the user's side and as one person named "Wei
     et al." on the library's, and the two differed."""
-    from llm4anno_bib.bibfile import parse_entries
+    import warnings
+
+    from llm4anno_bib.bibfile import BibWarning, parse_entries
     from llm4anno_bib.model import Library
 
     text = ("@article{k,\n  title = {Chain of Thought Prompting},\n  author = {" + author
             + "},\n  journal = {Journal of Things},\n  year = {2022},\n}\n")
-    library = Library(parse_entries(text, "library.bib").entries)
-    checked = verify_text(text, library).entries[0]
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        library = Library(parse_entries(text, "library.bib").entries)
+        checked = verify_text(text, library).entries[0]
     assert (checked.status, checked.findings) == ("agrees", ())
+    # (the reading still says what BibTeX makes of an 'et al.' in a name)
+    assert any(issubclass(w.category, BibWarning) and "et al." in str(w.message)
+               for w in said) == ("et al" in author)
     # and a list that does differ from it still does
     other = verify_text(text.replace(author, "Roe, Rick and Doe, Jane"), library).entries[0]
     assert other.status == "disagrees" and [f.kind for f in other.findings] == ["authors-differ"]
