@@ -313,6 +313,12 @@ def ascii_fold(text: str) -> str:
     return anyascii(text)
 
 
+def folded_words(text: str) -> list[str]:
+    """The words of plain ``text``, folded to ASCII lowercase: ``'Kıcıman, E.' -> ['kiciman',
+    'e']`` (what keys, slugs and name comparisons are made of)."""
+    return re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+
+
 # The title rule's numbers (enrich.title_score applies the rule; every matcher asks it or
 # these): two normalised titles are one at a rapidfuzz ratio of TITLE_THRESHOLD; from
 # NEAR_MISS a candidate failing the rule is a near miss, reported and never applied.

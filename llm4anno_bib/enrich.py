@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from llm4anno_bib._text import (
-    NEAR_MISS, TITLE_THRESHOLD, ascii_fold, escape_non_ascii, latex_to_text, normalise_title,
-    protect_case, text_to_latex,
+    NEAR_MISS, TITLE_THRESHOLD, ascii_fold, escape_non_ascii, folded_words, latex_to_text,
+    normalise_title, protect_case, text_to_latex,
 )
 from llm4anno_bib.ids import MONTH_MACROS, month_macro
 from llm4anno_bib.keys import family_name
@@ -112,12 +112,6 @@ def surname_token(author: str) -> str:
 def _last_word(text: str) -> str:
     words = folded_words(text)
     return words[-1] if words else ""
-
-
-def folded_words(text: str) -> list[str]:
-    """The words of plain ``text``, folded to ASCII lowercase: ``'Kıcıman, E.' -> ['kiciman',
-    'e']``."""
-    return re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
 
 
 def german_spellings(authors: Iterable[str],

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from llm4anno_bib.names import person_parts
 
-from llm4anno_bib._text import ascii_fold, latex_to_text
+from llm4anno_bib._text import ascii_fold, folded_words, latex_to_text
 
 STOPWORDS = frozenset(
     "a an the of on in for to and or with via from by at is are can do does how what why when "
@@ -25,7 +25,7 @@ STOPWORDS = frozenset(
 
 
 def _clean(text: str) -> str:
-    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(text)).lower()))
+    return "".join(folded_words(latex_to_text(text)))
 
 
 def family_name(author: str) -> str:

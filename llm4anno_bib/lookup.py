@@ -29,11 +29,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from llm4anno_bib._text import (
-    NEAR_MISS, TITLE_THRESHOLD, collapse_spaces, latex_to_text, normalise_title, shortened,
+    NEAR_MISS, TITLE_THRESHOLD, collapse_spaces, folded_words, latex_to_text, normalise_title,
+    shortened,
 )
 from llm4anno_bib.enrich import (
-    arxiv_fields, best_title_score, eprint_fields, folded_words, published_fields,
-    same_people, surname_tokens,
+    arxiv_fields, best_title_score, eprint_fields, published_fields, same_people,
+    surname_tokens,
 )
 from llm4anno_bib.errors import Llm4AnnoBibError, NotFound, SourceError
 from llm4anno_bib.ids import (

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from llm4anno_bib._text import ascii_fold, latex_to_text, normalise_title, shortened
+from llm4anno_bib._text import folded_words, latex_to_text, normalise_title, shortened
 from llm4anno_bib.errors import Llm4AnnoBibError, UnknownCategory, UnknownKey, closest
 from llm4anno_bib.ids import arxiv_id_in, identities, month_number
 from llm4anno_bib.names import Name, Person, known_splits, split_name, split_names
@@ -42,7 +42,7 @@ def slugify(heading: str) -> str:
     >>> slugify("Chain-of-Thought Prompting (CoT)")
     'chain-of-thought-prompting-cot'
     """
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_fold(heading).lower()))
+    return "-".join(folded_words(heading))
 
 
 class Fields(dict[str, str]):

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 from dataclasses import dataclass
 
-from llm4anno_bib._text import ascii_fold, collapse_spaces, latex_to_text
+from llm4anno_bib._text import collapse_spaces, folded_words, latex_to_text
 
 __all__ = ["Name", "PARTICLES", "Person", "comma_listed", "given_first", "in_order_of",
            "known_splits", "listed_names", "name_parts", "pybtex_person", "split_name",
@@ -99,7 +99,7 @@ class Name:
 
 
 def _person_key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(latex_to_text(text)).lower()))
+    return " ".join(folded_words(latex_to_text(text)))
 
 
 def _has_top_level_comma(name: str) -> bool:
