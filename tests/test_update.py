@@ -8,6 +8,8 @@ import pty
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from typer.testing import CliRunner
@@ -306,6 +308,21 @@ def test_cli_offline_with_a_cold_cache_reports_every_entry(server, tmp_path, lib
     assert "--offline" in result.stdout and server.requests == []
 
 
+@contextmanager
+def _sigint_not_ignored() -> Iterator[None]:
+    """Let a child started within get Python's Ctrl-C. A suite run as a background job of a
+    non-interactive shell (``pytest &``) ignores SIGINT, as POSIX asks; an ignored signal stays
+    ignored through ``exec`` and Python then installs no handler, so the child would never see
+    the test's Ctrl-C (it hung here for a whole minute). A caught signal is reset at ``exec``."""
+    before = signal.getsignal(signal.SIGINT)
+    if before == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.slow
 def test_ctrl_c_leaves_the_library_as_it_was_and_the_rerun_resumes(server, tmp_path, lib_file,
                                                                     needs_dblp):
@@ -315,12 +332,17 @@ def test_ctrl_c_leaves_the_library_as_it_was_and_the_rerun_resumes(server, tmp_p
     # one category keeps the run short: the CLI waits the real politeness gaps (1 s, 3 s)
     command = [sys.executable, "-m", "llm4anno_bib", "update", "--yes", "--category",
                "Data Selection via Active Learning"]
-    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    with _sigint_not_ignored():
+        proc = subprocess.Popen(command, cwd=tmp_path, env=env | {"PYTHONFAULTHANDLER": "1"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert server.wait_for_held(), "no second Anthology request within 60 s"
         proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=60)
+        try:
+            _out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # say where it hung: every thread's stack
+            proc.send_signal(signal.SIGABRT)
+            raise AssertionError("no exit 60 s after Ctrl-C:\n" + proc.communicate()[1]) from None
     finally:
         server.release()
     assert proc.returncode == 130 and "interrupted" in err and "was not changed" in err
