@@ -456,7 +456,8 @@ def _absorb(target: Work, work: Work) -> None:
     first = target.items[0] if target.items else None  # (the survey is in no section)
     again = work.items[0] if work.items else None
     if first is not None and again is not None and target.arxiv is None and \
-            target.published is None and title_score(first.title, again.title) < TITLE_THRESHOLD:
+            target.published is None and title_score(first.title, again.title) < TITLE_THRESHOLD \
+            and not _name_and_title(first.title, again.title):
         # one link under two titles, and no source to say which is the paper's
         target.notes.append((
             "duplicate", f"line {again.line}: listed again as '{again.title}'",
@@ -469,6 +470,24 @@ def _absorb(target: Work, work: Work) -> None:
     target.published = target.published or work.published
 
 
+def _name_and_title(one: str, other: str) -> bool:
+    """Whether one title is the other's name before its colon: "MiniLLM" and "MiniLLM:
+    Knowledge Distillation of Large Language Models" are one paper, written short in a
+    list's reading guide and whole in its table."""
+    short, full = sorted((one, other), key=len)
+    name, colon, _rest = full.partition(":")
+    return bool(colon) and normalise_title(name) == normalise_title(short) != ""
+
+
+def _fullest(items: Sequence[ListItem]) -> ListItem:
+    """The item that says most of a work no source knows: the first, unless a later one
+    gives a longer title of four words or more, as a title has (a list names a paper "GKD"
+    in its reading guide and by its whole title in its table; of two short names, or two
+    titles as long, the first stays, as the list's ``duplicate`` note says)."""
+    longest = max(items, key=lambda item: len(item.title.split()))  # (the first of equals)
+    return longest if len(longest.title.split()) >= 4 else items[0]
+
+
 _LINK_FIELDS = {"code": "code", "repo": "code", "data": "data", "html": "webpage"}
 
 
@@ -479,7 +498,7 @@ def _entry_fields(work: Work) -> dict[str, str]:
         if fields.get("title"):
             fields["title"] = protect_case(fields["title"])
     elif _unresolved(work):
-        fields = _list_facts(work.items[0])
+        fields = _list_facts(_fullest(work.items))
     else:
         fields = Resolution(work.arxiv, work.published).fields()
     wrong_links = {n[1].split(" links ")[-1] for n in work.notes if n[0] == "wrong-link"}
@@ -556,7 +575,7 @@ def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
     if work.is_survey:
         found += _survey_corrections(key, entry, document, work)
     if _unresolved(work) and work.items:
-        item = work.items[0]
+        item = _fullest(work.items)  # (the item whose facts the entry holds)
         found.append(Correction(key, "unverified", f"line {item.line}: {item.title}",
                                 "cited from the list's own title, year and link: no source "
                                 "holds this item", "the list itself"))

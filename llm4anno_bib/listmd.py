@@ -162,10 +162,11 @@ def parse_list(text: str) -> ListDocument:
             continue
         if not _authors_of_last(line, number, items) and \
                 not _links_of_last(raw, line, number, items):
-            read = untitled.read(raw, line, number, sections[-1].slug)
-            _take_item(read, items, left_out, refused)
-            if read is None and "://" in line:
-                unread += _paper_unread(line, number)
+            for bullet in _works_apart(line):
+                read = untitled.read(raw, bullet, number, sections[-1].slug)
+                _take_item(read, items, left_out, refused)
+                if read is None and "://" in bullet:
+                    unread += _paper_unread(bullet, number)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -176,6 +177,59 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused), _still_unread(unread, items))
+
+
+def _works_apart(line: str) -> list[str]:
+    """A bullet that names several papers by their links after a label or nothing else
+    (``**"If you only read 3 papers":** [GKD](url) (Foundation) + [MiniLLM](url)``,
+    ``Follow the trajectory: [OPSD](url) → [RLKD](url)``, ``[LLaMA](url), [LLaMA 2](url)``)
+    as one bullet per paper, each titled by its link's text; any other line as it is. Read
+    whole, the label would be the first paper's title and the other papers' links its own.
+
+    >>> _works_apart("- Related: [Paper One](https://arxiv.org/abs/2306.13649), "
+    ...              "[Paper Two](https://arxiv.org/abs/2306.08543)")
+    ['- [Paper One](https://arxiv.org/abs/2306.13649)', '- [Paper Two](https://arxiv.org/abs/2306.08543)']
+    """
+    bullet = _BULLET.fullmatch(line) if "](" in line else None
+    if bullet is None:
+        return [line]
+    body = bullet.group("body")
+    named = [link for link in _LINK.finditer(body) if _names_a_paper(link, body)]
+    if len(named) < 2 or len({_work_named(link) for link in named}) < len(named):
+        return [line]
+    lead = _LEAD_MARKS.sub("", body[:named[0].start()])
+    if lead and not lead.endswith((":", "：")):
+        return [line]  # "Title [Name](url) [Other](url)": a title, and links of its own
+    if not all(_SEPARATOR.fullmatch(_NOTE.sub("", body[before.end():after.start()]))
+               for before, after in zip(named, named[1:])):
+        return [line]  # "[Title](url) ([Journal version](url))": one paper's two links
+    return [f"- [{link.group('text')}]({link.group('url')})" for link in named]
+
+
+def _names_a_paper(link: re.Match[str], body: str) -> bool:
+    """Whether a link goes to a paper host under words that name the paper (not "PDF", a
+    venue and year, a citation or an image's text)."""
+    text = link.group("text").strip()
+    return body[link.start() - 1:link.start()] not in ("!", "[") and \
+        _PAPER_HOSTS.search(link.group("url")) is not None and \
+        not _is_generic(text) and not _is_label(text) and _link_label(text) is None
+
+
+def _work_named(link: re.Match[str]) -> tuple[str, str]:
+    """What tells two links' papers apart: both the words and the paper (an arXiv id, the
+    same for its abstract and its PDF, else the address)."""
+    url = link.group("url")
+    return (_clean_title(link.group("text")).lower(),
+            parse_arxiv_id(url) or url.lower().removesuffix("/"))
+
+
+# the marks around a label before a bullet's links: emphasis, quotes, code, pictographs
+_LEAD_MARKS = re.compile(r"[\s*_`\"“”‘’'\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]++")
+# a note after a paper's link, "(Foundation)"
+_NOTE = re.compile(r"\([^()\[\]]{0,200}+\)")
+# what stands between the papers of one bullet: punctuation, arrows, "and", "then"
+_SEPS = r"[\s,;+/|&→⇒➜➔⟶>、，；·•–—.-]*+"
+_SEPARATOR = re.compile(_SEPS + r"(?:(?:and|or|then|vs\.?)" + _SEPS + r")?", re.I)
 
 
 def _sections_from_level_one(text: str, fenced: frozenset[int]) -> str:

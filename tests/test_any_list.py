@@ -1837,3 +1837,76 @@ def test_escaped_label_brackets_and_a_badge_naming_its_kind_give_the_label(line,
         if line.startswith("|") else ""
     item, = parse_list(f"# L\n\n## P\n\n{head}{line}\n").items
     assert (item.title, item.label) == (title, label)
+
+
+_GKD, _MINILLM, _OPD = ("https://arxiv.org/abs/2306.13649", "https://arxiv.org/abs/2306.08543",
+                        "https://arxiv.org/abs/2604.13016")
+
+
+@pytest.mark.parametrize("line", [
+    # a reading guide (Awesome-LLM-On-Policy-Distillation's quick start)
+    f'- **"If you only read 3 papers":** [GKD]({_GKD}) (Foundation) + [MiniLLM]({_MINILLM}) '
+    f"(Reverse-KL default) + [Rethinking OPD]({_OPD}) (Field guide / failure modes).",
+    f'- **"If you work on math reasoning":** Follow the trajectory: [GKD]({_GKD}) → '
+    f"[MiniLLM]({_MINILLM}) → [Rethinking OPD]({_OPD}).",
+    f"- Related: [GKD]({_GKD}), [MiniLLM]({_MINILLM}) and [Rethinking OPD]({_OPD})",
+    f"- [GKD]({_GKD}) / [MiniLLM]({_MINILLM}) / [Rethinking OPD](https://arxiv.org/pdf/2604.13016v2.pdf)",
+])
+def test_a_bullet_naming_several_papers_by_their_links_lists_each(line):
+    """Read whole, such a bullet was one item titled by its label ("If you only read 3
+    papers") with the other papers' links as its own."""
+    items = parse_list(f"## Guide\n{line}\n").items
+    assert [item.title for item in items] == ["GKD", "MiniLLM", "Rethinking OPD"]
+    assert [[url for _kind, url in item.links] for item in items] == \
+        [[item.paper_link] for item in items]
+    assert [_ARXIV.search(item.paper_link).group(1) for item in items] == \
+        ["2306.13649", "2306.08543", "2604.13016"]
+
+
+@pytest.mark.parametrize("line, title, links", [
+    (f"- [A Paper Title Here]({_GKD}) ([Journal version](https://doi.org/10.1145/3560815))",
+     "A Paper Title Here", [_GKD, "https://doi.org/10.1145/3560815"]),
+    (f"- [A Paper Title Here]({_GKD}) [A Paper Title Here](https://arxiv.org/pdf/2306.13649v2)",
+     "A Paper Title Here", [_GKD, "https://arxiv.org/pdf/2306.13649v2"]),
+    (f"- **A Paper Title Here**: [[pdf]]({_GKD}) [code](https://github.com/x/y)",
+     "A Paper Title Here", [_GKD, "https://github.com/x/y"]),
+    (f"- A Paper Title Here [NeurIPS 2022](https://proceedings.neurips.cc/paper/1) [arXiv]({_GKD})",
+     "A Paper Title Here", ["https://proceedings.neurips.cc/paper/1", _GKD]),
+    (f"- **AnnoLLM**: [Making Large Language Models to Be Better Annotators]({_GKD})",
+     "Making Large Language Models to Be Better Annotators", [_GKD]),
+])
+def test_the_links_of_one_paper_stay_one_item(line, title, links):
+    (item,) = parse_list(f"## Papers\n{line}\n").items
+    assert item.title == title and [url for _kind, url in item.links] == links
+
+
+def test_a_paper_named_short_in_a_guide_is_cited_by_its_whole_title_offline(tmp_path):
+    """The guide comes first: its short names must neither title the entries nor read as the
+    list giving one paper two titles."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# A List\n\n## Quick Start\n\n"
+        f'- **"If you only read 2 papers":** [GKD]({_GKD}) (Foundation) + [MiniLLM]({_MINILLM})\n'
+        "\n## Methods\n\n| Paper | Date |\n|---|---|\n"
+        f"| [On-Policy Distillation of Language Models: Learning from Self-Generated "
+        f"Mistakes]({_GKD}) | 2023 |\n"
+        f"| [MiniLLM: Knowledge Distillation of Large Language Models]({_MINILLM}) | 2023 |\n",
+        encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    titles = {e.fields["eprint"]: e.title for e in library}
+    assert titles == {
+        "2306.13649": "On-Policy Distillation of Language Models: Learning from "
+                      "Self-Generated Mistakes",
+        "2306.08543": "MiniLLM: Knowledge Distillation of Large Language Models"}
+    for entry in library:
+        assert entry.categories == ("quick-start", "methods")
+        assert entry.fields["pdf"] == f"https://arxiv.org/abs/{entry.fields['eprint']}"
+    duplicates = [(c.key, c.said) for c in library.corrections() if c.kind == "duplicate"]
+    # "GKD" is no name the whole title holds: one link under two titles, said; "MiniLLM" is
+    assert [said for _key, said in duplicates] == [
+        "line 11: listed again as 'On-Policy Distillation of Language Models: Learning from "
+        "Self-Generated Mistakes'"]
+    unverified = sorted(c.said for c in library.corrections() if c.kind == "unverified")
+    assert unverified == ["line 11: On-Policy Distillation of Language Models: Learning from "
+                          "Self-Generated Mistakes",
+                          "line 12: MiniLLM: Knowledge Distillation of Large Language Models"]
