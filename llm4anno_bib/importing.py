@@ -41,6 +41,7 @@ class ImportResult:
     pruned: bool = False  # whether those were removed (``prune``), not kept
     refused: tuple[str, ...] = ()  # links that are no web address, never written
     unread: tuple[str, ...] = ()  # lines that link a paper in no shape an item is read in
+    unlinked: tuple[str, ...] = ()  # bullets of a title alone, linking nothing: no entry
 
     def __repr__(self) -> str:
         return (f"<ImportResult: {len(self.library)} entries, {self.unverified} unverified, "
@@ -53,7 +54,8 @@ class ImportResult:
     def summary(self) -> list[str]:
         """What a person reads first: the entries by who vouches for them, what was left
         out or refused, the lookups that failed grouped by reason (the details are in
-        ``near_misses``, ``unresolved``, ``left_out``, ``refused`` and ``unread``).
+        ``near_misses``, ``unresolved``, ``left_out``, ``refused``, ``unread`` and
+        ``unlinked``).
 
         >>> ImportResult(Library([]), unresolved=("line 3: x: HTTP 503 (https://a)",)).summary()
         ['0 entries', 'unresolved lookups: 1 (1 x HTTP 503)']
@@ -90,7 +92,10 @@ class ImportResult:
                     ("refused", self.refused, "link that is no web address",
                      "links that are no web address"),
                     ("unread", self.unread, "line that links a paper but reads as no item",
-                     "lines that link a paper but read as no item")) if found]
+                     "lines that link a paper but read as no item"),
+                    ("unlinked", self.unlinked, "bullet that names a title but links nothing "
+                     "(no entry)", "bullets that name a title but link nothing (no entry)"))
+                if found]
 
     def details(self) -> list[str]:
         """Every line behind the summary: near misses, unresolved lookups, items left out,
@@ -100,6 +105,7 @@ class ImportResult:
                 + [f"left out: {line}" for line in self.left_out]
                 + [f"refused: {line}" for line in self.refused]
                 + [f"unread: {line}" for line in self.unread]
+                + [f"unlinked: {line}" for line in self.unlinked]
                 + ([f"no longer in the list ({'removed' if self.pruned else 'kept'}): "
                     f"{' '.join(self.no_longer_listed)}"] if self.no_longer_listed else []))
 
@@ -189,11 +195,14 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     unread = tuple(f"line {line}: {text} ({url}): it links a paper, but no title could be "
                    "read from it; write it as a bullet, '- [Title](link)'"
                    for line, text, url in document.unread)
+    unlinked = tuple(f"line {line}: {title}: a title alone; link the paper ('- [Title](link)') "
+                     "for it to be an entry" for line, title in document.unlinked)
     library, gone = _keeping(library, existing, prune)
     library.header = list_header(list_text, origin)
     return ImportResult(library, tuple(report.near_misses), tuple(report.unresolved),
                         report.unverified, left_out=left_out, no_longer_listed=gone,
-                        pruned=prune and bool(gone), refused=refused, unread=unread)
+                        pruned=prune and bool(gone), refused=refused, unread=unread,
+                        unlinked=unlinked)
 
 
 def _keeping(library: Library, existing: Library | None,

@@ -110,6 +110,9 @@ class ListDocument:
     refused: tuple[tuple[int, str, str], ...] = ()
     # (line, text, link) of lines that link a paper but read as no item in any shape
     unread: tuple[tuple[int, str, str], ...] = ()
+    # (line, text) of bullets that name what reads as a paper's title but link nothing
+    # (``- A Survey on Data Selection for Language Models``): no item, said
+    unlinked: tuple[tuple[int, str], ...] = ()
 
 
 def parse_list(text: str) -> ListDocument:
@@ -146,6 +149,7 @@ def parse_list(text: str) -> ListDocument:
     contents: set[str] = set()  # sections with a contents block of #anchor links
     untitled = _Unlinked()
     unread: list[tuple[int, str, str]] = []
+    unlinked: list[tuple[int, str]] = []
     grouping = _group_titles(text, fenced)
     grouped: set[str] = set()  # the sections group titles opened
     for number, raw in _logical_lines(text):
@@ -167,6 +171,8 @@ def parse_list(text: str) -> ListDocument:
                 _take_item(read, items, left_out, refused)
                 if read is None and "://" in bullet:
                     unread += _paper_unread(bullet, number)
+                elif read is None and not _BOILERPLATE.search(sections[-1].heading):
+                    unlinked += _title_alone(bullet, number)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -176,7 +182,33 @@ def parse_list(text: str) -> ListDocument:
     return ListDocument(_holding_papers(sections, items, contents), tuple(items),
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
-                        tuple(left_out), tuple(refused), _still_unread(unread, items))
+                        tuple(left_out), tuple(refused), _still_unread(unread, items),
+                        _still_unlinked(unlinked, items))
+
+
+def _title_alone(line: str, number: int) -> list[tuple[int, str]]:
+    """``[(number, title)]`` where ``line`` is a bullet that names what reads as a paper's
+    title (four words or more, a letter first) and links nothing, else ``[]``."""
+    bullet = _BULLET.fullmatch(line)
+    if bullet is None or "](" in line or "://" in line:
+        return []
+    title = _clean_title(bullet.group("body"))
+    return [(number, shortened(title))] if title[:1].isalpha() and \
+        len(title.split()) >= 4 and not title.endswith((":", "：")) else []
+
+
+# the sections every list has around its papers, whose bullets say how to take part
+# ("- Paper title, arXiv link, and date"), never what a paper is called
+_BOILERPLATE = re.compile(r"contribut|citation|\bcit(?:e|ing)\b|licen[cs]e|acknowledg|contact|"
+                          r"star[ -]history|\bto[ -]?do\b|\bfaq\b|changelog", re.I)
+
+
+def _still_unlinked(unlinked: list[tuple[int, str]], items: list[ListItem]
+                    ) -> tuple[tuple[int, str], ...]:
+    """The bullets of titles alone that no line under them linked (an item of them both
+    has the title's line)."""
+    lines = {item.line for item in items}
+    return tuple(line for line in unlinked if line[0] not in lines)
 
 
 def _works_apart(line: str) -> list[str]:

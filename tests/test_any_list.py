@@ -1910,3 +1910,62 @@ def test_a_paper_named_short_in_a_guide_is_cited_by_its_whole_title_offline(tmp_
     assert unverified == ["line 11: On-Policy Distillation of Language Models: Learning from "
                           "Self-Generated Mistakes",
                           "line 12: MiniLLM: Knowledge Distillation of Large Language Models"]
+
+
+TITLES_ALONE = """# A List
+
+## Surveys
+
+- A Survey on Data Selection for Language Models
+- [**Large Language Models for Data Annotation: A Survey**](https://arxiv.org/abs/2402.13446) *Zhen Tan.* Arxiv 2024.
+- surface-level heuristics
+- MT
+- Training compute-optimal large language models
+1. **Chain-of-Thought Prompting Elicits Reasoning in Large Language Models** (NeurIPS 2022)
+   - [[Paper]](https://arxiv.org/abs/2201.11903)
+
+## Contributing
+
+- Paper title, arXiv link, and date
+"""
+
+
+def test_a_bullet_naming_a_title_alone_is_said_not_dropped_in_silence(tmp_path):
+    """A work in progress lists some papers by their titles alone: no entry can be made of
+    them offline, and the user is told which, instead of finding them missing."""
+    document = parse_list(TITLES_ALONE)
+    assert [item.title for item in document.items] == [
+        "Large Language Models for Data Annotation: A Survey",
+        "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"]
+    # notes of two words, a title joined with the link under it and the contributing
+    # section's template are no title alone
+    assert document.unlinked == ((5, "A Survey on Data Selection for Language Models"),
+                                 (9, "Training compute-optimal large language models"))
+    path = tmp_path / "README.md"
+    path.write_text(TITLES_ALONE, encoding="utf-8")
+    result = _imported(path, tmp_path, offline=True)
+    assert len(result.library) == 2
+    assert "unlinked: 2 bullets that name a title but link nothing (no entry)" in \
+        result.summary()
+    assert [line for line in result.details() if line.startswith("unlinked:")] == [
+        "unlinked: line 5: A Survey on Data Selection for Language Models: a title alone; link "
+        "the paper ('- [Title](link)') for it to be an entry",
+        "unlinked: line 9: Training compute-optimal large language models: a title alone; "
+        "link the paper ('- [Title](link)') for it to be an entry"]
+
+
+def test_the_cli_says_the_titles_alone_and_lists_them_on_request(tmp_path):
+    from typer.testing import CliRunner
+
+    from llm4anno_bib.cli import app
+
+    path = tmp_path / "README.md"
+    path.write_text(TITLES_ALONE, encoding="utf-8")
+    common = ["import-list", str(path), "--offline", "--cache-dir", str(tmp_path / "c")]
+    quiet = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "a.bib")])
+    assert quiet.exit_code == 0, quiet.output
+    assert "unlinked: 2 bullets that name a title but link nothing (no entry)" in quiet.stderr
+    assert "unlinked: line" not in quiet.output
+    loud = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "b.bib"), "--verbose"])
+    assert "unlinked: line 5: A Survey on Data Selection for Language Models: a title " \
+        "alone" in loud.stdout
