@@ -1236,7 +1236,8 @@ _HTML_ANCHOR = re.compile(r"<a\s[^<>]{0,300}?href=[\"'](?P<url>[^\"'<>]{1,2000})
 def _bold_link_item(bold: re.Match[str], number: int, section: str
                     ) -> ListItem | tuple[int, str, str]:
     """``[**Title**](url) *Authors* [Label]``: a paper when the link is a paper host's."""
-    title, url = _clean_title(bold.group("title")), bold.group("url")
+    (title, in_title), url = _title_and_its_label(_clean_title(bold.group("title"))), \
+        bold.group("url")
     rest = bold.group("rest")
     links = _links_of(_IMAGE.sub("", rest))  # a code link, a badge's target
     plain = _BADGE_LINK.sub(" ", _DOUBLE_LINK.sub(" ", _LINK.sub(" ", _IMAGE.sub("", rest))))
@@ -1248,7 +1249,7 @@ def _bold_link_item(bold: re.Match[str], number: int, section: str
         return (number, title, url)  # a repository, a dataset page: a paper only when the
         # item says who wrote it and where it appeared, as for any paper
     said = _with_track(_SPACED_AT.sub("@", label.group("label").rstrip(" \t.")), after,
-                       label.end("label")) if label else None
+                       label.end("label")) if label else in_title
     return ListItem(number, section, said, title,
                     (("pdf", url), *((k, u) for k, u in links if u != url and
                                      k in ("code", "data", "html"))), names, et_al)
@@ -1393,7 +1394,7 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
-    listed = _Listed(_clean_title(paper[0]), None)
+    listed = _Listed(*_title_and_its_label(_clean_title(paper[0])))
     # "Title [arXiv 2022](url)", "Title ([Ding et al., 2023](url))": the link says where
     # or who, the title is outside it
     link_says = _link_label(listed.title) or _Listed("", None)
@@ -1413,6 +1414,29 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     # its links in every shape ("[[code](url)]" after the title: read as "[[code]](url)")
     return ListItem(number, section, label, title, _paper_first(paper[1], _written_links(body)),
                     authors, et_al)
+
+
+def _title_and_its_label(text: str) -> tuple[str, str | None]:
+    """A link's words without the venue and year they end with in brackets, and that label:
+    ``Title (ACL 2023)``, ``Title (Published in Findings of EMNLP 2024)``; words in brackets
+    that are no label stay (``A Report (Extended Version)``, ``Segment Anything (SAM)``).
+
+    >>> _title_and_its_label("Augmenting Models with Textbooks (Published in Findings of EMNLP 2024)")
+    ('Augmenting Models with Textbooks', 'Findings of EMNLP 2024')
+    """
+    found = _TRAILING_LABEL.search(text) if text.endswith(")") else None
+    if found is None or not text[:found.start()].strip():
+        return text, None
+    label = _LABEL_LEAD.sub("", found.group("label")).strip()
+    if not _is_label(label):
+        return text, None
+    return text[:found.start()], venue_year(label) or _full_year(_SPACED_AT.sub("@", label))
+
+
+_TRAILING_LABEL = re.compile(r"[ \t]*+\((?P<label>[^()]{2,60}+)\)$")
+# what a list writes before the venue in such brackets: "Published in", "Accepted at"
+_LABEL_LEAD = re.compile(r"^(?:(?:published|accepted|to[ \t]+appear|appeared|presented)"
+                         r"(?:[ \t]+(?:at|by|to|in|as))?|in)[ \t]++", re.I)
 
 
 def _link_label(text: str) -> _Listed | None:

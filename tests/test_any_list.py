@@ -1969,3 +1969,30 @@ def test_the_cli_says_the_titles_alone_and_lists_them_on_request(tmp_path):
     loud = CliRunner().invoke(app, [*common, "-o", str(tmp_path / "b.bib"), "--verbose"])
     assert "unlinked: line 5: A Survey on Data Selection for Language Models: a title " \
         "alone" in loud.stdout
+
+
+@pytest.mark.parametrize("line, title, label", [
+    ("- [Augmenting Black-box LLMs with Medical Textbooks (Published in Findings of EMNLP "
+     "2024)](https://arxiv.org/pdf/2309.02233)", "Augmenting Black-box LLMs with Medical "
+     "Textbooks", "Findings of EMNLP 2024"),
+    ("- [Chain-of-Thought Prompting Elicits Reasoning (NeurIPS 2022)](https://arxiv.org/abs/"
+     "2201.11903)", "Chain-of-Thought Prompting Elicits Reasoning", "NeurIPS 2022"),
+    ("- [Self-Consistency Improves Chain of Thought (Accepted at ICLR 2023)](https://arxiv.org/"
+     "abs/2203.11171)", "Self-Consistency Improves Chain of Thought", "ICLR 2023"),
+    ("- [GPT-4 Technical Report (2023)](https://arxiv.org/abs/2303.08774)",
+     "GPT-4 Technical Report", "2023"),
+    ("- [**Training Verifiers to Solve Math Word Problems (ICLR 2024)**](https://arxiv.org/abs/"
+     "2110.14168) *Karl Cobbe.*", "Training Verifiers to Solve Math Word Problems", "ICLR 2024"),
+    # (Awesome-LLM-Model-Editing's daily updates: a numbered heading per paper)
+    ("### 20. [Augmenting Black-box LLMs with Medical Textbooks (Published in Findings of "
+     "EMNLP 2024)](https://arxiv.org/pdf/2309.02233)", "Augmenting Black-box LLMs with "
+     "Medical Textbooks", "Findings of EMNLP 2024"),
+    # words in brackets that are no venue are the title's
+    ("- [A Technical Report (Extended Version)](https://arxiv.org/abs/2303.08774)",
+     "A Technical Report (Extended Version)", None),
+    ("- [Segment Anything (SAM)](https://arxiv.org/abs/2304.02643)", "Segment Anything (SAM)",
+     None),
+])
+def test_a_venue_in_brackets_at_the_end_of_a_links_words_is_its_label(line, title, label):
+    (item,) = parse_list(f"## Papers\n\n### 2024-10-09\n\n{line}\n").items
+    assert (item.title, item.label) == (title, label)
