@@ -13,6 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard
@@ -177,6 +178,7 @@ def parse_list(text: str) -> ListDocument:
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
         refused += [line for line in loose if line not in refused]
+    items = _without_the_lists_notes(items)
     block = _citation_block(text)
     survey = re.search(r"^\[\[([^\]]+)\]\]\(([^)]*)\)", text, re.M)
     return ListDocument(_holding_papers(sections, items, contents), tuple(items),
@@ -209,6 +211,27 @@ def _still_unlinked(unlinked: list[tuple[int, str]], items: list[ListItem]
     has the title's line)."""
     lines = {item.line for item in items}
     return tuple(line for line in unlinked if line[0] not in lines)
+
+
+def _without_the_lists_notes(items: list[ListItem]) -> list[ListItem]:
+    """``items`` without the links to a document file in a repository that three items or
+    more share: the list's own notes on its tags (every row of Awesome-LLMs-Pruning links
+    ``.../blob/main/concepts/types.md`` from a badge), no paper's code. A document one item
+    links (a monorepo's project README) stays its code."""
+    shared = Counter(url for item in items for url in {url for _kind, url in item.links
+                                                       if _REPOSITORY_DOCUMENT.match(url)})
+    notes = {url for url, count in shared.items() if count >= 3}
+    if not notes:
+        return items
+    return [replace(item, links=tuple(link for link in item.links if link[1] not in notes))
+            if any(url in notes for _kind, url in item.links) else item for item in items]
+
+
+# a file in a repository that is a document, not the repository (its root README is)
+_REPOSITORY_DOCUMENT = re.compile(
+    r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/?#]++/[^/?#]++/(?:-/)?(?:blob|raw)/"
+    r"[^/?#]++/(?!readme\.\w++(?:[?#]|$))[^?#]*?\.(?:md|markdown|rst|txt|html?|png|jpe?g|gif|svg)"
+    r"(?:[?#]|$)", re.I)
 
 
 def _works_apart(line: str) -> list[str]:

@@ -1996,3 +1996,44 @@ def test_the_cli_says_the_titles_alone_and_lists_them_on_request(tmp_path):
 def test_a_venue_in_brackets_at_the_end_of_a_links_words_is_its_label(line, title, label):
     (item,) = parse_list(f"## Papers\n\n### 2024-10-09\n\n{line}\n").items
     assert (item.title, item.label) == (title, label)
+
+
+_NOTES = "https://github.com/lists-owner/Pruning-List/blob/main/concepts"
+
+
+def _pruning_row(star: str, venue: str, title: str, arxiv_id: str) -> str:
+    """A row as Awesome-LLMs-Pruning writes it: badges, the title, a take-away that links
+    other papers, tag badges linking the list's notes, notes, the code."""
+    return (f"| [![Star](https://img.shields.io/github/stars/{star}.svg?style=social&label=Star)]"
+            f"(https://github.com/{star}) [![Publish](https://img.shields.io/badge/Conference-"
+            f"{venue}-blue)]() <br> [{title}](https://arxiv.org/abs/{arxiv_id}) <br> A take-away "
+            "drawn from [Sparse Transformer](https://arxiv.org/abs/1904.10509). | "
+            f"[![Type](https://img.shields.io/badge/Type-Other-blue)]({_NOTES}/types.md) <br> "
+            f"[![Type](https://img.shields.io/badge/Weight-Frozen-orange)]({_NOTES}/weight.md) | "
+            f"[Blog](https://medium.com/@someone/{arxiv_id}) | [PyTorch](https://github.com/{star}) |")
+
+
+def test_the_lists_notes_every_row_links_are_no_papers_code(tmp_path):
+    rows = [_pruning_row("d-matrix-ai/keyformer-llm", "MLSys'24", "Keyformer: KV Cache Reduction "
+                         "through Attention Sparsification", "2403.09054"),
+            _pruning_row("locuslab/wanda", "ICLR'24", "A Simple and Effective Pruning Approach "
+                         "for Large Language Models", "2306.11695"),
+            _pruning_row("IST-DASLab/sparsegpt", "ICML'23", "SparseGPT: Massive Language Models "
+                         "Can Be Accurately Pruned in One-Shot", "2301.00774")]
+    path = tmp_path / "README.md"
+    path.write_text("# Pruning\n\n## 2024\n\n| Title & Take-away | Tags | Note | Code |\n"
+                    "|:---|:---:|:---:|:---:|\n" + "\n".join(rows) + "\n\n## Code in a monorepo"
+                    "\n\n- [**LongVILA: Scaling Long-Context Visual Language Models for Long "
+                    "Videos.**](https://arxiv.org/abs/2408.10188) _Fuzhao Xue._ Arxiv 2024. "
+                    "[![GitHub Repo stars](https://img.shields.io/github/stars/NVlabs/VILA)]"
+                    "(https://github.com/NVlabs/VILA/blob/main/LongVILA.md)\n", encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    code = {entry.fields["eprint"]: entry.fields.get("code") for entry in library}
+    assert code == {"2403.09054": "https://github.com/d-matrix-ai/keyformer-llm",
+                    "2306.11695": "https://github.com/locuslab/wanda",
+                    "2301.00774": "https://github.com/IST-DASLab/sparsegpt",
+                    # a document one item links is its code (a project in a monorepo)
+                    "2408.10188": "https://github.com/NVlabs/VILA/blob/main/LongVILA.md"}
+    assert {entry.fields["eprint"]: entry.fields.get("howpublished") for entry in library
+            if entry.fields["eprint"] != "2408.10188"} == {
+        "2403.09054": "MLSys", "2306.11695": "ICLR", "2301.00774": "ICML"}
