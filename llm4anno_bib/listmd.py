@@ -1373,7 +1373,11 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     """The label and authors of what follows a bold title: ``Authors. *Venue* (Year)``
     (the first emphasis is the venue, the authors stand before it), or ``*Authors*
     Venue Year`` (an emphasis listing people: a venue and year after it, or no year in
-    it)."""
+    it). What follows a field name in emphasis (``_Why it matters:_``, ``**TL;DR**:``) is a
+    note on the paper, no part of either."""
+    note = next((found for found in _COMMENTARY.finditer(plain)
+                 if venue_year(found.group("name")) is None), None)  # ("_NeurIPS 2022_: Oral")
+    plain = plain[:note.start()] if note is not None else plain
     venue = _EMPHASIS.search(plain)
     if venue is None:  # "**Title**  \n Kojima, Gu, Reid  \n NeurIPS 2022": plain names
         year = _YEAR.search(plain)
@@ -1391,6 +1395,9 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
 
 
 _ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
+# a note's field name in emphasis, its colon inside or after: "_Why it matters:_", "**TL;DR**:"
+_COMMENTARY = re.compile(r"(?<![*\w])(?:\*\*|__|\*|_)(?P<name>[A-Za-z][^*_\[\]()\n]{0,40}?)"
+                         r"(?::(?:\*\*|__|\*|_)|(?:\*\*|__|\*|_)[ \t]*+:)")
 
 
 def _labelled_linked_item(body: str, labelled: re.Match[str] | None, number: int,

@@ -2037,3 +2037,27 @@ def test_the_lists_notes_every_row_links_are_no_papers_code(tmp_path):
     assert {entry.fields["eprint"]: entry.fields.get("howpublished") for entry in library
             if entry.fields["eprint"] != "2408.10188"} == {
         "2403.09054": "MLSys", "2306.11695": "ICLR", "2301.00774": "ICML"}
+
+
+@pytest.mark.parametrize("line, label, authors, et_al", [
+    # awesome-llm-reasoning-foundations: authors and (year, venue) after a dash, a note after
+    ("- **A Little Depth Goes a Long Way: The Expressive Power of Log-Depth Transformers** — "
+     "William Merrill, Ashish Sabharwal (2025, NeurIPS 2025). [paper](https://arxiv.org/abs/"
+     "2503.03961). _Why it matters:_ Proves that *uniform* depth suffices, as *ICML 2020* "
+     "could not.", "NeurIPS 2025", ("William Merrill", "Ashish Sabharwal"), False),
+    ("- **Tracr: Compiled Transformers as a Laboratory for Interpretability** — David Lindner "
+     "et al. (2023, NeurIPS 2023 (Spotlight)). [paper](https://arxiv.org/abs/2301.05062). "
+     "_Why it matters:_ Implements a compiler.", "NeurIPS 2023", ("David Lindner",), True),
+    ("- **Chain-of-Thought Prompting Elicits Reasoning** Jason Wei, Xuezhi Wang. *NeurIPS* "
+     "(2022) [[Paper]](https://arxiv.org/abs/2201.11903) **TL;DR**: a *prompt* helps.",
+     "NeurIPS 2022", ("Jason Wei", "Xuezhi Wang"), False),
+    # a venue in emphasis before a colon stays the venue
+    ("- **Chain-of-Thought Prompting Elicits Reasoning**. Jason Wei, Xuezhi Wang. _NeurIPS "
+     "2022_: Oral. [[Paper]](https://arxiv.org/abs/2201.11903)", "NeurIPS 2022",
+     ("Jason Wei", "Xuezhi Wang"), False),
+])
+def test_a_note_after_a_bold_title_names_no_venue_and_no_author(line, label, authors, et_al):
+    """``_Why it matters:_ ...`` after the links was read as the venue ("Why it matters:
+    2025"), and the authors before it were lost."""
+    (item,) = parse_list(f"## Papers\n{line}\n").items
+    assert (item.label, item.authors, item.et_al) == (label, authors, et_al)
