@@ -930,22 +930,30 @@ def _with_web_links(item: ListItem, refused: list[tuple[int, str, str]]) -> List
     none of the characters TeX or BibTeX read as markup): a link is written into a field
     verbatim, so ``https://x},note={\\input{...}}`` would become a field of its own. The
     others go to ``refused``; an item whose paper link is refused is refused whole (its
-    title alone would be a work cited from nothing)."""
+    title alone would be a work cited from nothing). A path in the list's own repository
+    (``[Note](content/papers/x/index.md)`` on every row) is the list's page, no paper's:
+    dropped, with nothing to refuse, unless it is the paper's link."""
     links = tuple((kind, _MARKDOWN_ESCAPE.sub(r"\1", url)) for kind, url in item.links)
-    if links != item.links:
-        item = replace(item, links=links)
-    kept = tuple((kind, url) for kind, url in item.links if is_url(url))
-    if len(kept) == len(item.links):
+    web = tuple((kind, url) for kind, url in links if is_url(url))
+    if web == item.links:
         return item
-    paper = item.paper_link
+    paper = item.paper_link if links == item.links else replace(item, links=links).paper_link
     whole = paper is not None and not is_url(paper)
-    refused += [(item.line, url, ("it holds characters a URL cannot have (braces, "
-                                  "backslashes, quotes, spaces, controls)"
-                                  if url.lower().startswith(("http://", "https://"))
-                                  else "it is no http(s) address")
-                 + ("; the item is left out" if whole and url == paper else ""))
-                for kind, url in item.links if (kind, url) not in kept]
-    return None if whole else replace(item, links=kept)
+    refused += [(item.line, url, _why_refused(url) + ("; the item is left out"
+                                                      if whole and url == paper else ""))
+                for _kind, url in links
+                if not is_url(url) and (url == paper or not _RELATIVE.match(url))]
+    return None if whole else replace(item, links=web)
+
+
+def _why_refused(url: str) -> str:
+    return ("it holds characters a URL cannot have (braces, backslashes, quotes, spaces, "
+            "controls)" if url.lower().startswith(("http://", "https://"))
+            else "it is no http(s) address")
+
+
+# a relative reference: no scheme, no host ("docs/x.md", "#anchor", "../a.pdf")
+_RELATIVE = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]{0,30}+:)(?!//)(?![ \t])")
 
 
 def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
@@ -1424,7 +1432,7 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     if paper is None:
         said = shortened(_clean_title(_LINK.sub(r"\1", body))) or "(an image or badge)"
         return (number, said, links[0][1])
-    listed = _Listed(*_title_and_its_label(_clean_title(paper[0])))
+    listed = _Listed(*_title_and_its_label(_clean_title(_name_then_title(paper[0]))))
     # "Title [arXiv 2022](url)", "Title ([Ding et al., 2023](url))": the link says where
     # or who, the title is outside it
     link_says = _link_label(listed.title) or _Listed("", None)
@@ -1444,6 +1452,19 @@ def _linked_item(body: str, number: int, section: str) -> ListItem | tuple[int, 
     # its links in every shape ("[[code](url)]" after the title: read as "[[code]](url)")
     return ListItem(number, section, label, title, _paper_first(paper[1], _written_links(body)),
                     authors, et_al)
+
+
+def _name_then_title(text: str) -> str:
+    """A link's words that give a paper's short name in bold, a dash and its title
+    (``**AEL** — Algorithm Evolution Using ...``, as Awesome-LLM4AAD's table writes them):
+    the title alone, as the paper has it (a name written with a colon, ``**AnnoLLM**:
+    Making ...``, is part of its title and stays)."""
+    found = _BOLD_NAME_DASH.fullmatch(text)
+    return found.group("rest").strip() if found is not None else text
+
+
+_BOLD_NAME_DASH = re.compile(r"(?:\*\*|__)(?P<name>[^*_\[\]]{1,40}+)(?:\*\*|__)[ \t]*+[—–-]"
+                             r"[ \t]*+(?P<rest>\S.*+)")
 
 
 def _title_and_its_label(text: str) -> tuple[str, str | None]:
@@ -1501,7 +1522,7 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if paper is None:
         return (number, _clean_title(links[0][0]), links[0][1])
     plain = [_cell_title(cell) for cell in cells]
-    title = _row_title(_clean_title(paper[0]), plain, links)
+    title = _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
     if not title:
         return None
     others = [text for text in plain if text != title]

@@ -2061,3 +2061,40 @@ def test_a_note_after_a_bold_title_names_no_venue_and_no_author(line, label, aut
     2025"), and the authors before it were lost."""
     (item,) = parse_list(f"## Papers\n{line}\n").items
     assert (item.label, item.authors, item.et_al) == (label, authors, et_al)
+
+
+AAD_ROWS = """# Awesome LLM4AAD
+
+## Papers
+
+| Month | Paper | Venue | Problems | Focus | Resources |
+|:---:|---|:---:|---|:---:|:---:|
+| 2023.11 | [**AEL** — Algorithm Evolution Using Large Language Model](https://arxiv.org/pdf/2311.15249) | arXiv 2023 | `TSP` | Design object | [Note](content/papers/ael/index.md) |
+| 2024.02 | [**ReEvo** — ReEvo: Large Language Models as Hyper-Heuristics with Reflective Evolution](https://arxiv.org/pdf/2402.01145) | NeurIPS 2024 | `TSP`, +2 | Feedback | [Note](content/papers/reevo/index.md) · [Code](https://github.com/ai4co/reevo) |
+| 2025.09 | [**PartEvo** — Partition to Evolve: Niching-enhanced Evolution with LLMs for Automated Algorithm Discovery](https://openreview.net/pdf?id=OEawM2coNT) | NeurIPS 2025 | `CO` | Search | [Note](../content/papers/partevo/index.md) |
+
+## Elsewhere
+
+- [**AnnoLLM**: Making Large Language Models to Be Better Crowdsourced Annotators](https://arxiv.org/abs/2303.16854)
+- [**A Paper Kept in the List's Folder**](papers/kept.pdf) *Ann Lee, Bo Li.* NeurIPS 2022.
+"""
+
+
+def test_a_bold_name_and_a_dash_before_a_title_and_the_lists_own_pages():
+    """Awesome-LLM4AAD: "[**AEL** — Title](url)" was titled "AEL — Title", and every row's
+    "[Note](content/papers/...)" was refused as a link that is no web address."""
+    document = parse_list(AAD_ROWS)
+    assert [(item.title, item.label) for item in document.items] == [
+        ("Algorithm Evolution Using Large Language Model", "arXiv 2023"),
+        ("ReEvo: Large Language Models as Hyper-Heuristics with Reflective Evolution",
+         "NeurIPS 2024"),
+        ("Partition to Evolve: Niching-enhanced Evolution with LLMs for Automated Algorithm "
+         "Discovery", "NeurIPS 2025"),
+        ("AnnoLLM: Making Large Language Models to Be Better Crowdsourced Annotators", None)]
+    assert [[url for _kind, url in item.links] for item in document.items] == [
+        ["https://arxiv.org/pdf/2311.15249"],
+        ["https://arxiv.org/pdf/2402.01145", "https://github.com/ai4co/reevo"],
+        ["https://openreview.net/pdf?id=OEawM2coNT"], ["https://arxiv.org/abs/2303.16854"]]
+    # a paper linked by a path of the list's own folder is still refused, and said
+    assert document.refused == ((14, "papers/kept.pdf",
+                                 "it is no http(s) address; the item is left out"),)
