@@ -657,6 +657,17 @@ class _Unlinked:
     def __init__(self) -> None:
         self.last: tuple[int, str] | None = None  # the bullet without a link: line, text
         self.blanks = 0  # blank lines since it (a line joined into it reads as one)
+        self.header: tuple[str, ...] = ()  # the column names of the table being read
+        self._above = ""  # the line before (a table's header, when a rule row follows)
+
+    def see(self, line: str) -> None:
+        """Keep the column names of a Markdown table: the row above its rule row."""
+        if line.startswith("|") and _RULE_ROW.fullmatch(line) and self._above.startswith("|"):
+            self.header = tuple(_clean_title(cell).lower()
+                                for cell in self._above.strip().strip("|").split("|"))
+        elif not line.startswith("|"):
+            self.header = ()
+        self._above = line
 
     def read(self, raw: str, line: str, number: int, section: str
              ) -> ListItem | tuple[int, str, str] | None:
@@ -664,7 +675,8 @@ class _Unlinked:
             self.blanks += 1
             return None
         last, self.last = (self.last if self.blanks <= 4 else None), None
-        read = _read_item(line, number, section)
+        self.see(line)
+        read = _read_item(line, number, section, self.header)
         if read is None and "](" in line and not _BULLET.fullmatch(line):
             # a paragraph or quoted line of its own that links a paper (a list written
             # without bullets): an item, where a bullet's shape reads it as one
@@ -956,13 +968,17 @@ def _why_refused(url: str) -> str:
 _RELATIVE = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]{0,30}+:)(?!//)(?![ \t])")
 
 
-def _read_item(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
+def _read_item(line: str, number: int, section: str, header: tuple[str, ...] = ()
+               ) -> ListItem | tuple[int, str, str] | None:
     """The paper a line lists, or what it links instead (``(line, text, link)``, left out),
-    or ``None`` for a line that is no item (prose, an empty bullet)."""
+    or ``None`` for a line that is no item (prose, an empty bullet). ``header``: the column
+    names of the table a row is in."""
     if line.startswith("|"):  # ("[[pdf]](url)" and "[[pdf](url)]" in a cell: "[pdf](url)")
         cells_marked = _DOUBLE_LINK.sub(r"[\g<text>](\g<url>)",
                                         _BRACKETED_LINK.sub(r"[[\g<text>]](\g<url>)", line))
-        return _badge_labelled(_table_row(cells_marked, number, section), line)
+        if "](" not in cells_marked:  # "| GLM-5 | ... | https://arxiv.org/pdf/2602.15763 |"
+            cells_marked = _BARE_URL.sub(_as_link, cells_marked)
+        return _badge_labelled(_table_row(cells_marked, number, section, header), line)
     cells = _html_cells(line) if line.startswith("<") else []
     if len(cells) >= 2:  # an HTML table's row: read as the Markdown row it stands for
         return _table_row("| " + " | ".join(cells) + " |", number, section)
@@ -1508,9 +1524,11 @@ _CITATION_TEXT = re.compile(r"(?P<first>[A-Z][\w'-]{1,30}+)(?:[ \t]+et[ \t]+al\.
                             r"\(?(?P<year>(?:19|20)\d\d)[a-z]?\)?")
 
 
-def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, str, str] | None:
-    """``| [Title](url) | 03-2025 |``: the paper link's text (or the row's longest plain
-    cell) is the title, the first year in another cell the year."""
+def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = ()
+               ) -> ListItem | tuple[int, str, str] | None:
+    """``| [Title](url) | 03-2025 |``: the paper link's text (or the cell of the column
+    ``header`` names the title's, or the row's longest plain cell) is the title, the first
+    year in another cell the year."""
     # a cell may link in HTML ("<a href="u">Title</a>"), as lists mixing both write it
     cells = [_named_before_title(_html_links_as_markdown(cell).strip())
              for cell in line.strip("|").split("|")]
@@ -1519,16 +1537,35 @@ def _table_row(line: str, number: int, section: str) -> ListItem | tuple[int, st
     if not links:
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
-    if paper is None:
-        return (number, _clean_title(links[0][0]), links[0][1])
     plain = [_cell_title(cell) for cell in cells]
-    title = _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
+    if paper is None:
+        said = _clean_title(links[0][0])
+        return (number, (_titled_column(header, plain) if _is_generic(said) else None) or said,
+                links[0][1])
+    named = _titled_column(header, plain) if _is_generic(paper[0]) else None
+    title = named or _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
     if not title:
         return None
     others = [text for text in plain if text != title]
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
     return ListItem(number, section, label, title, _paper_first(paper[1], links),
                     *_row_authors(cells, title, others))
+
+
+def _titled_column(header: tuple[str, ...], plain: list[str]) -> str | None:
+    """The row's words in the column its table's header names for a title ("Title",
+    "Paper", then "Name", "Model"), where it has one and the row words there."""
+    if len(header) != len(plain):
+        return None
+    return next((plain[index] for names in _TITLE_COLUMNS
+                 for index, name in enumerate(header)
+                 if name in names and plain[index] and not _is_generic(plain[index])), None)
+
+
+_TITLE_COLUMNS = ({"title", "paper", "paper title", "papers", "论文", "标题", "题目"},
+                  {"name", "model", "method", "work", "report", "模型", "方法"})
+# a Markdown table's rule row, under its header: "| --- | :---: |"
+_RULE_ROW = re.compile(r"\|?(?:[ \t]*+:?-{2,}+:?[ \t]*+\|)++(?:[ \t]*+:?-{2,}+:?[ \t]*+)?")
 
 
 def _row_title(linked: str, plain: list[str], links: list[tuple[str, str]]) -> str:

@@ -2098,3 +2098,30 @@ def test_a_bold_name_and_a_dash_before_a_title_and_the_lists_own_pages():
     # a paper linked by a path of the list's own folder is still refused, and said
     assert document.refused == ((14, "papers/kept.pdf",
                                  "it is no http(s) address; the item is left out"),)
+
+
+def test_a_tables_bare_links_and_its_header_naming_the_title_column():
+    """awesome-llm-tech-reports: each row names its model in a "Model" column and links
+    its report by a bare address; the rows were no items at all (one said as unread)."""
+    document = parse_list(
+        "# Reports\n\n## 2026\n\n"
+        "| Release Date | Organization | Model | Core Highlights (from PDF) | Official Link | "
+        "Local File |\n| --- | --- | --- | --- | --- | --- |\n"
+        "| 2026-02 | Zhipu AI | GLM-5 | Next-generation foundation model designed for agentic "
+        "engineering; adopts DSA on top of MoE 744B/40B. | https://arxiv.org/pdf/2602.15763 | "
+        "2026/zhipu/2026-02_glm-5.pdf |\n"
+        "| 2026-02 | Alibaba | Qwen 3.5 | Native vision-language model (397B-A17B) for "
+        "multi-agent workflows. | https://qwen.ai/blog?id=qwen3.5 | 2026/qwen-3.5.pdf |\n\n"
+        "## Classics\n\n| Paper | Title | Venue |\n|:---:|---|:---:|\n"
+        "| [arXiv](https://arxiv.org/abs/2201.11903) | Chain-of-Thought Prompting Elicits "
+        "Reasoning in Large Language Models | NeurIPS 2022 |\n"
+        "| [Self-Consistency Improves Chain of Thought Reasoning](https://arxiv.org/abs/"
+        "2203.11171) | | ICLR 2023 |\n")
+    assert [(item.title, item.label, item.paper_link) for item in document.items] == [
+        ("GLM-5", "2026", "https://arxiv.org/pdf/2602.15763"),
+        ("Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+         "NeurIPS 2022", "https://arxiv.org/abs/2201.11903"),
+        ("Self-Consistency Improves Chain of Thought Reasoning", "ICLR 2023",
+         "https://arxiv.org/abs/2203.11171")]
+    assert document.left_out == ((8, "Qwen 3.5", "https://qwen.ai/blog?id=qwen3.5"),)
+    assert document.unread == ()
