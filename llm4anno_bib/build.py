@@ -264,7 +264,7 @@ def _published_of_preprint(work: Work, clients: Sources, report: BuildReport) ->
 
 
 def _preprint_of_other_link(work: Work, clients: Sources, report: BuildReport) -> None:
-    if work.arxiv is None and work.curated is None:
+    if work.arxiv is None and work.curated is None and not work.items[0].short_name:
         _asked(report, f"line {work.items[0].line}",
                lambda: _find_preprint(work, clients, report))
 
@@ -301,9 +301,10 @@ _STAGES = (
 
 
 def _identify(item: ListItem, curated: Sequence[BibRecord]) -> Work:
-    work = Work(items=[item], titles=[item.title])
+    work = Work(items=[item], titles=[] if item.short_name else [item.title])
     link = item.paper_link or ""
-    if not parse_arxiv_id(link) and not anthology_id_in({"url": link}):
+    if not item.short_name and not parse_arxiv_id(link) and \
+            not anthology_id_in({"url": link}):
         for record in curated:
             if title_score(item.title, record.title) >= TITLE_THRESHOLD:
                 work.curated = record
@@ -344,7 +345,7 @@ def _written_around(listed: str, recorded: Sequence[str]) -> bool:
 def _settle_disagreements(works: list[Work], clients: Sources, report: BuildReport) -> None:
     for work in works:
         item = work.items[0]
-        if work.arxiv is None or _titles_agree(item.title, work):
+        if work.arxiv is None or item.short_name or _titles_agree(item.title, work):
             continue
         recorded = work.arxiv.title
         link = item.paper_link or ""
@@ -428,7 +429,8 @@ def _merge(works: list[Work]) -> list[Work]:
             continue
         keys = work.keys
         target = next((merged[key] for key in keys if key in merged), None)
-        titled = identity("title", work.items[0].title) if unknown and work.items else \
+        titled = identity("title", work.items[0].title) if unknown and work.items and \
+            not work.items[0].short_name else \
             identity("title", work.titles[0]) if work.named and work.titles else None
         if target is None and titled is not None and titled in by_title:
             target = by_title[titled]
@@ -456,8 +458,9 @@ def _absorb(target: Work, work: Work) -> None:
     first = target.items[0] if target.items else None  # (the survey is in no section)
     again = work.items[0] if work.items else None
     if first is not None and again is not None and target.arxiv is None and \
-            target.published is None and title_score(first.title, again.title) < TITLE_THRESHOLD \
-            and not _name_and_title(first.title, again.title):
+            target.published is None and not first.short_name and not again.short_name and \
+            title_score(first.title, again.title) < TITLE_THRESHOLD and \
+            not _name_and_title(first.title, again.title):
         # one link under two titles, and no source to say which is the paper's
         target.notes.append((
             "duplicate", f"line {again.line}: listed again as '{again.title}'",
@@ -480,12 +483,14 @@ def _name_and_title(one: str, other: str) -> bool:
 
 
 def _fullest(items: Sequence[ListItem]) -> ListItem:
-    """The item that says most of a work no source knows: the first, unless a later one
-    gives a longer title of four words or more, as a title has (a list names a paper "GKD"
-    in its reading guide and by its whole title in its table; of two short names, or two
-    titles as long, the first stays, as the list's ``duplicate`` note says)."""
-    longest = max(items, key=lambda item: len(item.title.split()))  # (the first of equals)
-    return longest if len(longest.title.split()) >= 4 else items[0]
+    """The item that says most of a work no source knows: of the items that give a title
+    (not a reading guide's short name, ``ListItem.short_name``), the first, unless a later
+    one gives a longer title of four words or more, as a title has (a list names a paper
+    "GKD" in its guide and by its whole title in its table; of two short titles, or two as
+    long, the first stays, as the list's ``duplicate`` note says)."""
+    titled = [item for item in items if not item.short_name] or list(items)
+    longest = max(titled, key=lambda item: len(item.title.split()))  # (the first of equals)
+    return longest if len(longest.title.split()) >= 4 else titled[0]
 
 
 _LINK_FIELDS = {"code": "code", "repo": "code", "data": "data", "html": "webpage"}

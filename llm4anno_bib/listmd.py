@@ -84,6 +84,9 @@ class ListItem:
     links: tuple[tuple[str, str], ...]
     authors: tuple[str, ...] = ()  # BibTeX names, where the item names its authors
     et_al: bool = False  # the item names only the first authors ("et al.")
+    # named by what a reading guide calls the paper ("[GKD](url) + [MiniLLM](url)"), not its
+    # title: its link decides the work, and its words are no title to check or search for
+    short_name: bool = False
 
     @property
     def first_author(self) -> str | None:
@@ -167,13 +170,10 @@ def parse_list(text: str) -> ListDocument:
             continue
         if not _authors_of_last(line, number, items) and \
                 not _links_of_last(raw, line, number, items):
-            for bullet in _works_apart(line):
-                read = untitled.read(raw, bullet, number, sections[-1].slug)
+            for bullet, read in _read_works(untitled, raw, line, number, sections[-1].slug):
                 _take_item(read, items, left_out, refused)
-                if read is None and "://" in bullet:
-                    unread += _paper_unread(bullet, number)
-                elif read is None and not _BOILERPLATE.search(sections[-1].heading):
-                    unlinked += _title_alone(bullet, number)
+                if read is None:
+                    _say_unread(bullet, number, sections[-1].heading, unread, unlinked)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -186,6 +186,28 @@ def parse_list(text: str) -> ListDocument:
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused), _still_unread(unread, items),
                         _still_unlinked(unlinked, items))
+
+
+def _read_works(untitled: _Unlinked, raw: str, line: str, number: int, section: str
+                ) -> list[tuple[str, ListItem | tuple[int, str, str] | None]]:
+    """Each bullet a line stands for (``_works_apart``) and what it reads as; the items of a
+    line naming several papers are named short (``ListItem.short_name``)."""
+    bullets = _works_apart(line)
+    reads = [untitled.read(raw, bullet, number, section) for bullet in bullets]
+    if len(bullets) > 1:
+        reads = [replace(read, short_name=True) if isinstance(read, ListItem) else read
+                 for read in reads]
+    return list(zip(bullets, reads))
+
+
+def _say_unread(bullet: str, number: int, heading: str, unread: list[tuple[int, str, str]],
+                unlinked: list[tuple[int, str]]) -> None:
+    """A bullet that read as no item, kept to be said: one that links a paper in no shape
+    (``unread``), or one naming a title alone outside the sections of how to take part."""
+    if "://" in bullet:
+        unread += _paper_unread(bullet, number)
+    elif not _BOILERPLATE.search(heading):
+        unlinked += _title_alone(bullet, number)
 
 
 def _title_alone(line: str, number: int) -> list[tuple[int, str]]:
