@@ -986,8 +986,10 @@ def _why_refused(url: str) -> str:
             else "it is no http(s) address")
 
 
-# a relative reference: no scheme, no host ("docs/x.md", "#anchor", "../a.pdf")
-_RELATIVE = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]{0,30}+:)(?!//)(?![ \t])")
+# a relative reference: no scheme, no host ("docs/x.md", "#anchor", "../a.pdf"); not a web
+# address written without its scheme ("www.x.org/a", "arxiv.org/abs/..."), which is said
+_RELATIVE = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]{0,30}+:)(?!//)(?![ \t])(?!www\.)"
+                       r"(?![\w-]{1,63}+(?:\.[\w-]{1,63}+)++/)")
 
 
 def _read_item(line: str, number: int, section: str, header: tuple[str, ...] = ()

@@ -2149,3 +2149,15 @@ def test_a_guides_short_names_are_no_renamed_or_misplaced_papers_online(server, 
     assert {entry.title.partition(":")[0]: entry.categories for entry in library} == {
         "RAFT": ("quick-start", "methods"), "ZeroGen": ("quick-start",),
         "Learning To Retrieve Prompts for In-Context Learning": ("quick-start",)}
+
+
+def test_a_web_address_without_its_scheme_is_still_refused_and_said():
+    """A row's relative link is the list's own page, dropped quietly; an address written
+    without its scheme is no such page: refused, and said."""
+    document = parse_list("## P\n- [A Paper Title in Words](https://arxiv.org/abs/2201.11903) "
+                          "[code](www.github.com/x/y) [notes](docs/notes.md) "
+                          "[mirror](arxiv.org/abs/2201.11903)\n")
+    assert [url for _kind, url in document.items[0].links] == [
+        "https://arxiv.org/abs/2201.11903"]
+    assert document.refused == ((2, "www.github.com/x/y", "it is no http(s) address"),
+                                (2, "arxiv.org/abs/2201.11903", "it is no http(s) address"))
