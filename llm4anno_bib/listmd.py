@@ -173,7 +173,7 @@ def parse_list(text: str) -> ListDocument:
             for bullet, read in _read_works(untitled, raw, line, number, sections[-1].slug):
                 _take_item(read, items, left_out, refused)
                 if read is None:
-                    _say_unread(bullet, number, sections[-1].heading, unread, unlinked)
+                    _say_unread(raw, bullet, number, sections[-1].heading, unread, unlinked)
     if not items:  # no shape known: every line that links a paper, under one section
         loose: list[tuple[int, str, str]] = []
         sections, items, left_out = _read_loosely(text, loose)
@@ -200,13 +200,14 @@ def _read_works(untitled: _Unlinked, raw: str, line: str, number: int, section: 
     return list(zip(bullets, reads))
 
 
-def _say_unread(bullet: str, number: int, heading: str, unread: list[tuple[int, str, str]],
-                unlinked: list[tuple[int, str]]) -> None:
+def _say_unread(raw: str, bullet: str, number: int, heading: str,
+                unread: list[tuple[int, str, str]], unlinked: list[tuple[int, str]]) -> None:
     """A bullet that read as no item, kept to be said: one that links a paper in no shape
-    (``unread``), or one naming a title alone outside the sections of how to take part."""
+    (``unread``), or one naming a title alone outside the sections of how to take part and
+    not indented (a note under an item, "  - This paper proposes ...", is none)."""
     if "://" in bullet:
         unread += _paper_unread(bullet, number)
-    elif not _BOILERPLATE.search(heading):
+    elif not raw[:1].isspace() and not _BOILERPLATE.search(heading):
         unlinked += _title_alone(bullet, number)
 
 

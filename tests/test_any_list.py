@@ -1918,6 +1918,7 @@ TITLES_ALONE = """# A List
 
 - A Survey on Data Selection for Language Models
 - [**Large Language Models for Data Annotation: A Survey**](https://arxiv.org/abs/2402.13446) *Zhen Tan.* Arxiv 2024.
+  - This survey reviews how models annotate data
 - surface-level heuristics
 - MT
 - Training compute-optimal large language models
@@ -1937,10 +1938,10 @@ def test_a_bullet_naming_a_title_alone_is_said_not_dropped_in_silence(tmp_path):
     assert [item.title for item in document.items] == [
         "Large Language Models for Data Annotation: A Survey",
         "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"]
-    # notes of two words, a title joined with the link under it and the contributing
-    # section's template are no title alone
+    # notes of two words, a note indented under an item, a title joined with the link under
+    # it and the contributing section's template are no title alone
     assert document.unlinked == ((5, "A Survey on Data Selection for Language Models"),
-                                 (9, "Training compute-optimal large language models"))
+                                 (10, "Training compute-optimal large language models"))
     path = tmp_path / "README.md"
     path.write_text(TITLES_ALONE, encoding="utf-8")
     result = _imported(path, tmp_path, offline=True)
@@ -1950,7 +1951,7 @@ def test_a_bullet_naming_a_title_alone_is_said_not_dropped_in_silence(tmp_path):
     assert [line for line in result.details() if line.startswith("unlinked:")] == [
         "unlinked: line 5: A Survey on Data Selection for Language Models: a title alone; link "
         "the paper ('- [Title](link)') for it to be an entry",
-        "unlinked: line 9: Training compute-optimal large language models: a title alone; "
+        "unlinked: line 10: Training compute-optimal large language models: a title alone; "
         "link the paper ('- [Title](link)') for it to be an entry"]
 
 
