@@ -268,11 +268,14 @@ def _works_apart(line: str) -> list[str]:
     ...              "[Paper Two](https://arxiv.org/abs/2306.08543)")
     ['- [Paper One](https://arxiv.org/abs/2306.13649)', '- [Paper Two](https://arxiv.org/abs/2306.08543)']
     """
-    bullet = _BULLET.fullmatch(line) if "](" in line else None
-    if bullet is None:
+    bullet = _BULLET.fullmatch(line) if line.count("](") >= 2 else None
+    if bullet is None:  # (most lines: one link, or none)
         return [line]
     body = bullet.group("body")
-    named = [link for link in _LINK.finditer(body) if _names_a_paper(link, body)]
+    papers = [link for link in _LINK.finditer(body) if _PAPER_HOSTS.search(link.group("url"))]
+    if len(papers) < 2:  # (a paper and its code: their words are never read here)
+        return [line]
+    named = [link for link in papers if _names_a_paper(link, body)]
     if len(named) < 2 or len({_work_named(link) for link in named}) < len(named):
         return [line]
     lead = _LEAD_MARKS.sub("", body[:named[0].start()])
@@ -285,11 +288,10 @@ def _works_apart(line: str) -> list[str]:
 
 
 def _names_a_paper(link: re.Match[str], body: str) -> bool:
-    """Whether a link goes to a paper host under words that name the paper (not "PDF", a
+    """Whether a link to a paper host is under words that name the paper (not "PDF", a
     venue and year, a citation or an image's text)."""
     text = link.group("text").strip()
     return body[link.start() - 1:link.start()] not in ("!", "[") and \
-        _PAPER_HOSTS.search(link.group("url")) is not None and \
         not _is_generic(text) and not _is_label(text) and _link_label(text) is None
 
 
