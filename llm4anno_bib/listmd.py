@@ -303,8 +303,6 @@ def _work_named(link: re.Match[str]) -> tuple[str, str]:
             parse_arxiv_id(url) or url.lower().removesuffix("/"))
 
 
-# the marks around a label before a bullet's links: emphasis, quotes, code, pictographs
-_LEAD_MARKS = re.compile(r"[\s*_`\"“”‘’'\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]++")
 # a note after a paper's link, "(Foundation)"
 _NOTE = re.compile(r"\([^()\[\]]{0,200}+\)")
 # what stands between the papers of one bullet: punctuation, arrows, "and", "then"
@@ -2103,6 +2101,9 @@ _FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,40}+\]")
 _PICTOGRAPHS_BEFORE_LINK = re.compile(r"[" + _PICTOGRAPH + r"]++[ \t]*+(?=\[)")
 # pictographs and their modifiers (🟢, ✨, ⭐️) at either end of a title: markers, not words
 _EDGE_PICTOGRAPHS = re.compile(r"^[\s" + _PICTOGRAPH + r"]+|[\s" + _PICTOGRAPH + r"]+$")
+# the marks around a label before a bullet's links (``_works_apart``): emphasis, quotes,
+# code, pictographs
+_LEAD_MARKS = re.compile(r"[\s*_`\"“”‘’'" + _PICTOGRAPH + r"]++")
 
 
 _MARKDOWN_LINK = re.compile(r"\[([^\[\]]*+)\]\([^()\[\]]*+\)")

@@ -147,6 +147,9 @@ def _entries(draw) -> Entry:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entries(), min_size=1, max_size=4, unique_by=lambda e: e.key.lower()))
 @pytest.mark.slow
+# (a drawn name may end in "et al.", which the reading warns of, as BibTeX does: a stray
+# warning in the suite's summary whenever hypothesis draws one; the round trip is the point)
+@pytest.mark.filterwarnings("ignore::llm4anno_bib.errors.BibWarning")
 def test_parse_write_parse_is_stable(entries):
     from llm4anno_bib.bibfile import format_entries
 
