@@ -213,9 +213,10 @@ def _say_unread(raw: str, bullet: str, number: int, heading: str,
 
 def _title_alone(line: str, number: int) -> list[tuple[int, str]]:
     """``[(number, title)]`` where ``line`` is a bullet that names what reads as a paper's
-    title (four words or more, a letter first) and links nothing, else ``[]``."""
+    title (four words or more, a letter first) and links nothing, else ``[]``; a bullet
+    opening with code (`` `data/papers.csv`: the seed list``) names a file or a command."""
     bullet = _BULLET.fullmatch(line)
-    if bullet is None or "](" in line or "://" in line:
+    if bullet is None or "](" in line or "://" in line or bullet.group("body").startswith("`"):
         return []
     title = _clean_title(bullet.group("body"))
     return [(number, shortened(title))] if title[:1].isalpha() and \

@@ -1925,6 +1925,10 @@ TITLES_ALONE = """# A List
 1. **Chain-of-Thought Prompting Elicits Reasoning in Large Language Models** (NeurIPS 2022)
    - [[Paper]](https://arxiv.org/abs/2201.11903)
 
+## Data
+
+- `data/raw/core_seed_papers.csv`: the seed list, restricted to the five focus areas.
+
 ## Contributing
 
 - Paper title, arXiv link, and date
@@ -1939,7 +1943,7 @@ def test_a_bullet_naming_a_title_alone_is_said_not_dropped_in_silence(tmp_path):
         "Large Language Models for Data Annotation: A Survey",
         "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"]
     # notes of two words, a note indented under an item, a title joined with the link under
-    # it and the contributing section's template are no title alone
+    # it, a file's note and the contributing section's template are no title alone
     assert document.unlinked == ((5, "A Survey on Data Selection for Language Models"),
                                  (10, "Training compute-optimal large language models"))
     path = tmp_path / "README.md"
