@@ -1990,6 +1990,8 @@ def _link_kind(text: str, url: str) -> str:
     words = _EDGE_PICTOGRAPHS.sub("", text).strip()
     if not words or _IDENTIFIER_TEXT.fullmatch(words):
         return _kind_of_host(url)
+    if _UNOFFICIAL.search(words):  # someone else's reimplementation: no paper's own code
+        return "unofficial"
     said, host = _kind_word(words), _kind_of_host(url)
     if said == "html" and host == "code":  # "[project](github.com/...)": a repository
         return host
@@ -1998,6 +2000,10 @@ def _link_kind(text: str, url: str) -> str:
     return words.lower() if words.lower() in _ABOUT_THE_WORK and host == "html" else "paper"
 
 
+# the words of a link to a reimplementation by others ("[Unofficial](github)"), kept out of
+# the paper's code
+_UNOFFICIAL = re.compile(r"\bunofficial\b|\bre-?implementation|\bthird[- ]party\b|非官方|复现",
+                         re.I)
 # what lists link beside a paper that is no paper: its model, a demo, a talk
 _ABOUT_THE_WORK = frozenset({"checkpoint", "checkpoints", "model", "models", "weights", "demo",
                              "video", "talk", "slides", "poster", "colab", "leaderboard",

@@ -2166,3 +2166,24 @@ def test_a_web_address_without_its_scheme_is_still_refused_and_said():
         "https://arxiv.org/abs/2201.11903"]
     assert document.refused == ((2, "www.github.com/x/y", "it is no http(s) address"),
                                 (2, "arxiv.org/abs/2201.11903", "it is no http(s) address"))
+
+
+def test_a_reimplementation_by_others_is_no_papers_code(tmp_path):
+    """awesome-llm-reasoning-roadmap links its author's "Unofficial" reimplementations beside
+    the official code: they were written into each paper's code field."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# Roadmap\n\n## Reasoning RL\n\n| Year | Paper | Track | Code |\n|---:|---|---|---|\n"
+        "| 2025 | [DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement "
+        "Learning](https://arxiv.org/abs/2501.12948) | RL | [Official](https://github.com/"
+        "deepseek-ai/DeepSeek-R1) / [Unofficial](https://github.com/someone/R1-Unofficial) |\n"
+        "| 2025 | [Kimi k1.5: Scaling Reinforcement Learning with LLMs](https://arxiv.org/abs/"
+        "2501.12599) | RL | [Unofficial](https://github.com/someone/Kimi-Unofficial) |\n\n"
+        "## Bullets\n\n- [Self-Refine: Iterative Refinement with Self-Feedback](https://arxiv.org/"
+        "abs/2303.17651) [[Code]](https://github.com/madaan/self-refine) [[Third-party "
+        "reimplementation]](https://github.com/someone/self-refine-pytorch)\n",
+        encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    assert {entry.fields["eprint"]: entry.fields.get("code") for entry in library} == {
+        "2501.12948": "https://github.com/deepseek-ai/DeepSeek-R1", "2501.12599": None,
+        "2303.17651": "https://github.com/madaan/self-refine"}
