@@ -1425,9 +1425,11 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     Venue Year`` (an emphasis listing people: a venue and year after it, or no year in
     it). What follows a field name in emphasis (``_Why it matters:_``, ``**TL;DR**:``) is a
     note on the paper, no part of either."""
-    note = next((found for found in _COMMENTARY.finditer(plain)
-                 if venue_year(found.group("name")) is None), None)  # ("_NeurIPS 2022_: Oral")
-    plain = plain[:note.start()] if note is not None else plain
+    plain = _before_note(plain)
+    coded = _CODE_LABEL_AFTER.match(plain)  # "**Title.** `TMLR 2022` *Authors.*": the label
+    label = venue_year(coded.group("label")) if coded is not None else None
+    if coded is not None and label is not None:
+        return (label, *_label_and_authors(plain[coded.end():])[1:])
     venue = _EMPHASIS.search(plain)
     if venue is None:  # "**Title**  \n Kojima, Gu, Reid  \n NeurIPS 2022": plain names
         year = _YEAR.search(plain)
@@ -1445,6 +1447,17 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
 
 
 _ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
+
+
+def _before_note(plain: str) -> str:
+    """What follows a bold title up to a note's field name in emphasis (``_Why it
+    matters:_``), which names no venue and no author (``_NeurIPS 2022_: Oral`` is a venue)."""
+    note = next((found for found in _COMMENTARY.finditer(plain)
+                 if venue_year(found.group("name")) is None), None)
+    return plain[:note.start()] if note is not None else plain
+
+# a venue in a code span right after a bold title, as Awesome-LLM-Reasoning writes it
+_CODE_LABEL_AFTER = re.compile(r"[ \t.,:;-]*+`(?P<label>[^`\[\]]{2,60}+)`")
 # a note's field name in emphasis, its colon inside or after: "_Why it matters:_", "**TL;DR**:"
 _COMMENTARY = re.compile(r"(?<![*\w])(?:\*\*|__|\*|_)(?P<name>[A-Za-z][^*_\[\]()\n]{0,40}?)"
                          r"(?::(?:\*\*|__|\*|_)|(?:\*\*|__|\*|_)[ \t]*+:)")
@@ -1674,8 +1687,11 @@ def venue_year(text: str) -> str | None:
     if found is None:
         return None
     venue = _SPACED_AT.sub("@", found.group("venue"))
-    host = _HOST_BEFORE.search(text, 0, found.start()) if venue.lower() == "findings" else None
-    if host is not None:  # "EMNLP Findings 2021"
+    host = _HOST_BEFORE.search(text, 0, found.start()) \
+        if venue.lower() in ("findings", "workshop") else None
+    if host is not None and venue.lower() == "workshop":  # "NeurIPS Workshop 2023"
+        venue = f"{host.group('host')} Workshop"
+    elif host is not None:  # "EMNLP Findings 2021"
         venue = f"Findings of {host.group('host')}"
     elif found.group("findings") or _FINDINGS_BEFORE.search(
             text[max(0, found.start() - 20):found.start()]):

@@ -2187,3 +2187,18 @@ def test_a_reimplementation_by_others_is_no_papers_code(tmp_path):
     assert {entry.fields["eprint"]: entry.fields.get("code") for entry in library} == {
         "2501.12948": "https://github.com/deepseek-ai/DeepSeek-R1", "2501.12599": None,
         "2303.17651": "https://github.com/madaan/self-refine"}
+
+
+@pytest.mark.parametrize("venue, label", [
+    ("TMLR 2022", "TMLR 2022"), ("ACL 2023 Findings", "Findings of ACL 2023"),
+    ("ICBINB NeurIPS Workshop 2023", "NeurIPS Workshop 2023"), ("Preprint", "2023.7")])
+def test_a_venue_in_code_after_a_bold_title_is_its_label_over_the_date_after_its_links(
+        venue, label):
+    """Awesome-LLM-Reasoning: "1. **Title.** `TMLR 2022`", its authors and links indented
+    under it, then the arXiv month ("], 2022.6"): that month was the label (the first item
+    alone had its venue); a code span that names no venue ("`Preprint`") leaves it."""
+    (item,) = parse_list(
+        f"## Analysis\n\n1. **Emergent Abilities of Large Language Models.** `{venue}`\n\n"
+        "    *Jason Wei, Yi Tay, Rishi Bommasani.* [[Paper](https://arxiv.org/abs/2206.07682)] "
+        "[[Blog](https://ai.googleblog.com/2022/11/emergent.html)], 2023.7\n").items
+    assert (item.label, item.authors) == (label, ("Jason Wei", "Yi Tay", "Rishi Bommasani"))
