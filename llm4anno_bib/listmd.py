@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import NamedTuple, TypeGuard
+from typing import NamedTuple, TypeGuard, TypeVar
 
 from llm4anno_bib._text import latex_to_text, shortened, strip_controls
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
@@ -185,7 +185,7 @@ def parse_list(text: str) -> ListDocument:
                         block[2] if block else None,
                         (survey.group(1), survey.group(2)) if survey else None, intro,
                         tuple(left_out), tuple(refused), _still_unread(unread, items),
-                        _still_unlinked(unlinked, items))
+                        _still_unread(unlinked, items))
 
 
 def _read_works(untitled: _Unlinked, raw: str, line: str, number: int, section: str
@@ -227,14 +227,6 @@ def _title_alone(line: str, number: int) -> list[tuple[int, str]]:
 # ("- Paper title, arXiv link, and date"), never what a paper is called
 _BOILERPLATE = re.compile(r"contribut|citation|\bcit(?:e|ing)\b|licen[cs]e|acknowledg|contact|"
                           r"star[ -]history|\bto[ -]?do\b|\bfaq\b|changelog", re.I)
-
-
-def _still_unlinked(unlinked: list[tuple[int, str]], items: list[ListItem]
-                    ) -> tuple[tuple[int, str], ...]:
-    """The bullets of titles alone that no line under them linked (an item of them both
-    has the title's line)."""
-    lines = {item.line for item in items}
-    return tuple(line for line in unlinked if line[0] not in lines)
 
 
 def _without_the_lists_notes(items: list[ListItem]) -> list[ListItem]:
@@ -794,11 +786,14 @@ def _links_a_paper(read: ListItem | tuple[int, str, str] | None) -> TypeGuard[Li
         _PAPER_HOSTS.search(read.paper_link) is not None
 
 
-def _still_unread(unread: list[tuple[int, str, str]], items: list[ListItem]
-                  ) -> tuple[tuple[int, str, str], ...]:
-    """The unread lines no later line made an item of (a title's bullet and its links)."""
+_Said = TypeVar("_Said", tuple[int, str], tuple[int, str, str])
+
+
+def _still_unread(said: list[_Said], items: list[ListItem]) -> tuple[_Said, ...]:
+    """The lines said as unread (or as titles alone) that no later line made an item of (a
+    title's bullet and the links under it: the item has the title's line)."""
     lines = {item.line for item in items}
-    return tuple(line for line in unread if line[0] not in lines)
+    return tuple(line for line in said if line[0] not in lines)
 
 
 def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
@@ -1097,7 +1092,13 @@ def _label_after_links(body: str) -> tuple[str, str | None]:
     label = after.group("label").strip(" \t.") if after is not None else ""
     if after is None or not _is_label(label):
         return body, None
-    return body[:after.start() + 1], venue_year(label) or _full_year(_SPACED_AT.sub("@", label))
+    return body[:after.start() + 1], _label_as_written(label)
+
+
+def _label_as_written(label: str) -> str:
+    """A label (``_is_label``) as the library keeps it: its venue and full year
+    (``NeurIPS'22`` as ``NeurIPS 2022``), or the date it is (``2023.05``)."""
+    return venue_year(label) or _full_year(_SPACED_AT.sub("@", label))
 
 
 # what follows a link's ")" to the end: a separator and words in brackets or none
@@ -1456,6 +1457,7 @@ def _before_note(plain: str) -> str:
                  if venue_year(found.group("name")) is None), None)
     return plain[:note.start()] if note is not None else plain
 
+
 # a venue in a code span right after a bold title, as Awesome-LLM-Reasoning writes it
 _CODE_LABEL_AFTER = re.compile(r"[ \t.,:;-]*+`(?P<label>[^`\[\]]{2,60}+)`")
 # a note's field name in emphasis, its colon inside or after: "_Why it matters:_", "**TL;DR**:"
@@ -1536,7 +1538,7 @@ def _title_and_its_label(text: str) -> tuple[str, str | None]:
     label = _LABEL_LEAD.sub("", found.group("label")).strip()
     if not _is_label(label):
         return text, None
-    return text[:found.start()], venue_year(label) or _full_year(_SPACED_AT.sub("@", label))
+    return text[:found.start()], _label_as_written(label)
 
 
 _TRAILING_LABEL = re.compile(r"[ \t]*+\((?P<label>[^()]{2,60}+)\)$")
