@@ -80,43 +80,86 @@ _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u
             "c": "\u0327", "k": "\u0328", "r": "\u030a"}
 _LETTERS = {"i": "ı", "j": "ȷ", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "aa": "å",
             "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ"}
+# Math pylatexenc keeps as written (math_mode="verbatim"), where it ends is beyond
+# doubt: no "$", comment or "\\(" inside, groups two deep, and only macros whose arguments
+# are known (a macro that takes one, written without it, would take the closing "$").
+# tests/test_quick_paths.py holds these names to pylatexenc's own table of macros.
+MATH_SYMBOLS = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    "nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma "
+    "Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell infty partial nabla cdot cdots "
+    "ldots times pm mp leq geq le ge neq approx sim in vert ast star circ surd to rightarrow "
+    "leftarrow mid top bot prime emptyset forall exists log exp min max sum prod int".split())
+MATH_STYLES = frozenset(  # each takes one braced argument
+    "mathrm mathbf mathcal mathscr mathbb mathit mathsf mathtt mathfrak mbox text "
+    "hat bar tilde vec dot widehat widetilde overline underline".split())
+_MATH_ATOM = (r"[^$\\{}%]|\\[,;:!|$%&#_{}]"
+              rf"|\\(?:{'|'.join(sorted(MATH_SYMBOLS))})(?![A-Za-z])")
+_MATH_GROUP_1 = rf"\{{(?>{_MATH_ATOM})*+\}}"
+_MATH_STYLE = rf"\\(?:{'|'.join(sorted(MATH_STYLES))})"
+_MATH_GROUP_2 = rf"\{{(?>{_MATH_ATOM}|{_MATH_STYLE}{_MATH_GROUP_1}|{_MATH_GROUP_1})*+\}}"
+_MATH_PART = rf"(?>{_MATH_ATOM}|{_MATH_STYLE}{_MATH_GROUP_2}|{_MATH_GROUP_2})"
+# spaces with at most one line break (a blank line is a paragraph: pylatexenc keeps it);
+# a dotless letter's macro eats the spaces after it as any macro does
+_SPACE = r"[ \t]*(?:\n[ \t]*)?"
+_ACCENTED = rf"(\\[ij](?![A-Za-z]){_SPACE}|[A-Za-z])"
 _QUICK_TOKEN = re.compile(
-    r"\\([\"'`^~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))"   # \"{a} \'e
-    r"|\\([uvHckr])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|\s(\\[ij]|[A-Za-z]))"   # \v{c} \c c
-    r"|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z])\s*(?:\{\})?"
+    rf"\\([\"'`^~=.]){_SPACE}(?:\{{{_SPACE}{_ACCENTED}{_SPACE}\}}|{_ACCENTED})"  # \"{a} \'e
+    rf"|\\([uvHckr]){_SPACE}(?:\{{{_SPACE}{_ACCENTED}{_SPACE}\}}|(?<=\s){_ACCENTED})"  # \v{c}
+    rf"|\\(ss|aa|AA|ae|AE|oe|OE|[ijoOlL])(?![A-Za-z]){_SPACE}(?:\{{\}})?"
     r"|\\([&%$#_{}])"
     r"|([{}])"
-    r"|\\(textquoteright|textquoteleft|textendash|textemdash|textbraceleft|textbraceright)"
-    r"(?![A-Za-z])\s*(?:\{\})?")
+    r"|\\(textquoteright|textquoteleft|textendash|textemdash|textbraceleft|textbraceright"
+    rf"|textdollar|textbackslash|textdegree)(?![A-Za-z]){_SPACE}(?:\{{\}})?")
+# the same with math and typography: twice the time a value, so only for values that hold them
+_QUICK_TOKEN_ALL = re.compile(
+    rf"{_QUICK_TOKEN.pattern}"
+    rf"|(\$(?<!\$\$)(?!\$){_MATH_PART}++\$(?!\$)|\\\({_MATH_PART}*+\\\))"
+    r"|(---?|~|``|'')")
+_NEEDS_ALL = re.compile(r"[$~]|\\\(|--|``|''")
 _TEXT_MACROS = {"textquoteright": "\u2019", "textquoteleft": "\u2018", "textendash": "\u2013",
-                "textemdash": "\u2014", "textbraceleft": "\ue000", "textbraceright": "\ue001"}
-# (literal braces stand in private-use characters until the check for unread braces is done)
-_LITERAL_BRACES = str.maketrans({"\ue000": "{", "\ue001": "}"})
+                "textemdash": "\u2014", "textdegree": "\u00b0", "textbraceleft": "{",
+                "textbraceright": "}", "textdollar": "$", "textbackslash": "\\"}
+_TYPOGRAPHY = {"--": "\u2013", "---": "\u2014", "~": "\u00a0", "``": "\u201c", "''": "\u201d"}
+# What a literal character, or math as written, holds of LaTeX's own marks stands in
+# private-use characters until the check for unread LaTeX is done (the value has none).
+_LATEX_MARKS_HELD = "\\$~{}-'`"
+_HOLD = str.maketrans({c: chr(0xF0000 + ord(c)) for c in _LATEX_MARKS_HELD})
+_RELEASE = str.maketrans({chr(0xF0000 + ord(c)): c for c in _LATEX_MARKS_HELD})
+_HELD = re.compile("[\U000F0000-\U000F007F]")
 
 
 def _quick_token(match: re.Match[str]) -> str:
     accent, letter = match.group(1) or match.group(4), next(
         (g for g in (match.group(2), match.group(3), match.group(5), match.group(6)) if g), None)
     if accent:
-        base = (letter or "").lstrip("\\")  # an accent on a dotless i is an accented i
+        base = (letter or "").lstrip("\\").rstrip()  # an accented dotless i is an accented i
         return unicodedata.normalize("NFC", base + _ACCENTS[accent])
     if match.group(7):
         return _LETTERS[match.group(7)]
     if match.group(8):
-        return match.group(8)
+        return match.group(8).translate(_HOLD)
     if match.group(10):
-        return _TEXT_MACROS[match.group(10)]
-    return ""
+        return _TEXT_MACROS[match.group(10)].translate(_HOLD)
+    if match.lastindex == 11:  # math, kept as written (pylatexenc's math_mode="verbatim")
+        return match.group(11).translate(_HOLD)
+    if match.lastindex == 12:
+        return _TYPOGRAPHY[match.group(12)]
+    return ""  # a brace
 
 
 def _quick_latex_to_text(value: str) -> str | None:
-    """``value`` as text when it holds only braces, accents and escaped specials, else
-    ``None``."""
-    converted = _QUICK_TOKEN.sub(_quick_token, value)
+    """``value`` as text when it holds only braces, accents, escaped specials, the text
+    macros of literal characters, dashes, quotes and ties, and math with no comment or
+    nested group (kept as written), else ``None``."""
+    if not value.isascii() and _HELD.search(value):
+        return None
+    tokens = _QUICK_TOKEN_ALL if _NEEDS_ALL.search(value) else _QUICK_TOKEN
+    converted = tokens.sub(_quick_token, value)
     if "\\" in converted or "$" in converted or "~" in converted or "{" in converted \
             or "}" in converted or "--" in converted or "``" in converted or "''" in converted:
         return None
-    return collapse_spaces(converted.translate(_LITERAL_BRACES))
+    return collapse_spaces(converted if converted.isascii() else converted.translate(_RELEASE))
 
 
 _UNICODE_MACRO = re.compile(r"\\unicode(?:\{(\d{1,7})\}|(\d{1,7}))")  # braced or not

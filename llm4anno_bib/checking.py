@@ -32,7 +32,7 @@ from llm4anno_bib.inputs import read_regular
 from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
-from llm4anno_bib.model import Entry
+from llm4anno_bib.model import Entry, Fields, work_identifiers
 from llm4anno_bib.names import et_al_written, split_names, with_et_al_read
 
 __all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
@@ -520,8 +520,9 @@ def _scanned(text: str) -> tuple[list[tuple[_Cut, Entry]], list[_ScannedBlock]] 
                 repeated.append(scanned)
                 continue
             seen.add(key)
-            entries.append((scanned, Entry.from_fields(
-                key, entry_type, {name: unenclosed(value) for name, value, _at in fields})))
+            # (Fields of lowercase names: the entry takes them as they are, not a copy)
+            entries.append((scanned, Entry(key, entry_type, Fields(
+                (name.lower(), unenclosed(value)) for name, value, _at in fields))))
     except _fastsplit.OutsidePlain:
         return None
     return entries, repeated
@@ -820,7 +821,7 @@ def _duplicates(entries: Iterable[tuple[_Cut, Entry]], path: str,
     first_of: dict[str, tuple[_Cut, Entry]] = {}
     keys_folded: dict[str, _Cut] = {}
     for block, entry in entries:
-        for ident in entry.identifiers():
+        for ident in work_identifiers(entry.fields):
             earlier = first_of.get(ident)
             if earlier is not None and ident.startswith("title:") and \
                     not _same_edition(earlier[1], entry):

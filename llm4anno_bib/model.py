@@ -245,7 +245,7 @@ class Entry:
         >>> Entry.from_fields("k", "misc", {"title": "On {BERT}", "doi": "10.1/X"}).identifiers()
         ('doi:10.1/x', 'title:on bert')
         """
-        return self._value("identifiers", lambda: identities(self.fields, self.title))
+        return self._value("identifiers", lambda: work_identifiers(self.fields))
 
     @property
     def bibtex(self) -> str:
@@ -364,6 +364,12 @@ def _split_list(value: str) -> tuple[str, ...]:
 # each on first use; the parsed-library cache derives every entry's once, keeping none.
 def _title_of(fields: Mapping[str, str]) -> str:
     return latex_to_text(fields.get("title", ""))
+
+
+def work_identifiers(fields: Mapping[str, str]) -> tuple[str, ...]:
+    """``Entry.identifiers`` of an entry's fields, not kept: for a pass that reads each
+    entry's once (keeping a value hashes every field of its entry)."""
+    return identities(fields, _title_of(fields))
 
 
 def _bib_authors_of(fields: Mapping[str, str]) -> tuple[str, ...]:

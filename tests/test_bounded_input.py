@@ -185,6 +185,11 @@ CONSTRUCTS = {
     "accents": lambda n: "\\'e" * (n // 3),
     "braces": lambda n: "{a}" * (n // 3),
     "math": lambda n: "$x$ " * (n // 4),
+    "math-unclosed": lambda n: "$\\alpha" * (n // 7),
+    "math-groups-unclosed": lambda n: "$" + "{x" * (n // 2),
+    "dblp-math": lambda n: "{\\(\\epsilon\\)}-" * (n // 15),
+    "dblp-dollars": lambda n: "{\\textdollar}{\\textbackslash}ell{\\_}1{\\textdollar} " * (n // 50),
+    "dashes-and-quotes": lambda n: "--~``'' " * (n // 8),
     "macros": lambda n: "\\foo " * (n // 5),
     "non-ascii": lambda n: "Schütze Ωμέγα " * (n // 14),
 }
