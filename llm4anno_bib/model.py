@@ -664,16 +664,21 @@ class LazyEntries(Sequence[Entry]):
         return entry
 
     def __iter__(self) -> Iterator[Entry]:
-        for start in range(0, len(self), _BATCH):
-            self._build_all(start, min(start + _BATCH, len(self)))
+        start, batch = 0, _BATCH
+        while start < len(self):
+            stop = min(start + batch, len(self))
+            self._build_all(start, stop)
             # (all built now: the test only tells the type checker so)
-            yield from (entry for entry in self._built[start:start + _BATCH] if entry)
+            yield from (entry for entry in self._built[start:stop] if entry)
+            start, batch = stop, batch * 2
 
     def _build_all(self, start: int, stop: int) -> None:
         """Build the entries from ``start`` to ``stop`` with the cyclic collector paused: its
         passes over a heap of many entries made each cost more the larger the library (20
-        us at 1k, 30 us at 200k); a batch at a time, each costs the same at any size. No
-        code but the building runs while it is paused."""
+        us at 1k, 30 us at 200k). Batches double (``__iter__``), so a library of any size
+        pauses it a few times: between fixed batches of 1,000 its passes over every entry
+        built so far still took a third of a 200k library's build (17 us an entry, 11 at
+        1k; 13 us now). No code but the building runs while it is paused."""
         running = gc.isenabled()
         gc.disable()
         try:

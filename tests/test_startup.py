@@ -188,6 +188,28 @@ def test_building_every_entry_leaves_the_collector_as_it_was():
         gc.enable()
 
 
+def test_entries_are_built_in_doubling_batches_and_the_first_batch_alone_for_the_first():
+    """A caller reading every entry meets the collector paused a few times however large
+    the library (batches of 1,000, 2,000, 4,000...: the collector's passes between fixed
+    batches scanned every entry built so far); one reading only the first entry waits for
+    the first batch alone."""
+    from llm4anno_bib.model import Entry, LazyEntries
+
+    built: list[int] = []
+
+    def build(position: int) -> Entry:
+        built.append(position)
+        return Entry.from_fields(f"k{position}", "misc", {"title": f"T{position}"})
+
+    entries = LazyEntries(15_000, build, lambda: [(f"k{n}", ()) for n in range(15_000)])
+    first = next(iter(entries))
+    assert first.key == "k0" and len(built) == 1_000
+    built.clear()
+    entries = LazyEntries(15_000, build, lambda: [(f"k{n}", ()) for n in range(15_000)])
+    seen_built = sorted({len(built) for _entry in entries})
+    assert seen_built == [1_000, 3_000, 7_000, 15_000]
+
+
 def test_writing_the_cache_keeps_nothing_it_derived(tmp_path, monkeypatch):
     """The cache's rows derive plain titles and split names for every entry; a cold read
     does not keep them (the memory of a large file's parse), and they are there when read."""
