@@ -80,9 +80,9 @@ _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u
             "c": "\u0327", "k": "\u0328", "r": "\u030a"}
 _LETTERS = {"i": "ı", "j": "ȷ", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "aa": "å",
             "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ"}
-# Math pylatexenc keeps as written (math_mode="verbatim"), where it ends is beyond
-# doubt: no "$", comment or "\\(" inside, groups two deep, and only macros whose arguments
-# are known (a macro that takes one, written without it, would take the closing "$").
+# Math is kept as written, as pylatexenc's math_mode="verbatim" keeps it, wherever its end
+# is beyond doubt: no "$", comment or "\\(" inside, groups two deep, and only macros whose
+# arguments are known (a macro that takes one, written without it, takes the closing "$").
 # tests/test_quick_paths.py holds these names to pylatexenc's own table of macros.
 MATH_SYMBOLS = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
