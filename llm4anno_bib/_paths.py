@@ -4,6 +4,7 @@ and keeps every file in it)."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -66,3 +67,23 @@ def refuse_nul(path: str | os.PathLike[str], error: type[Llm4AnnoBibError], done
     if "\x00" in text:
         raise error(f"the path holds a NUL character, which no file name can; {done}.",
                     path=text.replace("\x00", "\\0"))
+
+
+def own_private_folder(folder: Path) -> bool:
+    """Make ``folder`` (for this user alone) unless it is there; whether it is a folder this
+    user owns and nobody else may write to. In a shared temporary folder anyone may make a
+    name first, and files made in another user's folder can be swapped for links to files of
+    ours (which a lock file's opening would then empty).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as parent:
+    ...     own_private_folder(Path(parent) / "mine")
+    True
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        status = os.lstat(folder)
+    except OSError:
+        return False
+    owner_is_us = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
+    return stat.S_ISDIR(status.st_mode) and owner_is_us and not status.st_mode & 0o022

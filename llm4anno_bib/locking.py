@@ -26,7 +26,7 @@ from pathlib import Path
 
 from typing import Any, TYPE_CHECKING
 
-from llm4anno_bib._paths import refuse_nul
+from llm4anno_bib._paths import own_private_folder, refuse_nul
 from llm4anno_bib.errors import LibraryLocked, Llm4AnnoBibError
 
 if TYPE_CHECKING:  # filelock loads when a lock is taken: a query command never needs it
@@ -57,11 +57,8 @@ def _lock_folder(configured: str | None) -> Path:
         warnings.simplefilter("ignore")
         runtime = Path(platformdirs.user_runtime_dir("llm4anno-bib"))
     for candidate in (runtime, Path(tempfile.gettempdir()) / f"llm4anno-bib-{_user()}-locks"):
-        try:
-            candidate.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if own_private_folder(candidate):
             return candidate
-        except OSError:
-            continue
     return Path(tempfile.gettempdir())
 
 

@@ -17,14 +17,30 @@ LIST_README = ROOT / "scripts" / "data" / "list-README.md"
 CURATED = ROOT / "scripts" / "data" / "curated"
 
 
+_MADE_CACHE_DIRS: list[str] = []
+
+
 def pytest_configure(config) -> None:
     """Keep every cache the tests make (parsed libraries, answers) out of the user's cache
-    folder; subprocesses inherit it. Build each typer app's click command once."""
+    folder, in a folder of the run's own that subprocesses and pytest-xdist's workers
+    inherit, removed at the end. Build each typer app's click command once."""
     import os
     import tempfile
 
-    os.environ.setdefault("LLM4ANNO_BIB_CACHE_DIR", tempfile.mkdtemp(prefix="llm4anno-bib-tests-"))
+    if not os.environ.get("LLM4ANNO_BIB_CACHE_DIR"):
+        os.environ["LLM4ANNO_BIB_CACHE_DIR"] = tempfile.mkdtemp(prefix="llm4anno-bib-tests-")
+        _MADE_CACHE_DIRS.append(os.environ["LLM4ANNO_BIB_CACHE_DIR"])
     _build_each_command_once()
+
+
+def pytest_unconfigure(config) -> None:
+    """Remove the cache folder this process made (each run made one, and they were left in
+    the temporary folder: hundreds over a few days of work, 664 MB here)."""
+    import shutil
+
+    for folder in _MADE_CACHE_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
+    _MADE_CACHE_DIRS.clear()
 
 
 def _build_each_command_once() -> None:

@@ -23,7 +23,6 @@ import gzip
 import hashlib
 import json
 import os
-import pickle
 import re
 import tempfile
 import threading
@@ -35,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from llm4anno_bib._paths import own_private_folder  # noqa: E402
 from llm4anno_bib._text import latex_to_text  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -82,6 +82,13 @@ class LoggedRequest:
     user_agent: str = ""
 
 
+def _private_folder() -> Path | None:
+    """This user's folder for what the test server keeps between runs, or None where a folder
+    of that name is not this user's alone (anyone may make names in the temporary folder)."""
+    folder = Path(tempfile.gettempdir()) / f"llm4anno-bib-tests-kept-{os.getuid()}"
+    return folder if own_private_folder(folder) else None
+
+
 class Recordings:
     """The recorded answers, loaded once."""
 
@@ -114,22 +121,47 @@ class Recordings:
         are any. Until then DBLP knows nothing, as where ../shared is absent."""
         if not self.dblp and self._dblp_dir is not None and self._dblp_dir.is_dir():
             paths = sorted(self._dblp_dir.glob("*.bib"))
+            texts = [path.read_text(encoding="utf-8") for path in paths]
             # what the reading gives, kept between runs of the quick loop (keyed on the
-            # files and this reader), so only the first run pays the three seconds
-            stamp = hashlib.sha256(repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                                         for p in paths] + [Path(__file__).read_bytes()])
-                                   .encode()).hexdigest()[:16]
-            kept = Path(tempfile.gettempdir()) / f"llm4anno-bib-tests-dblp-{stamp}.pickle"
-            try:
-                self.dblp, self.dblp_hits = pickle.loads(kept.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-                for path in paths:
-                    self._load_dblp(path.read_text(encoding="utf-8"))
-                temporary = kept.with_suffix(f".{os.getpid()}.tmp")
-                temporary.write_bytes(pickle.dumps((self.dblp, self.dblp_hits)))
-                os.replace(temporary, kept)
+            # files' content and this reader, so a fresh clone finds it), so only the first
+            # run pays the three seconds
+            stamp = hashlib.sha256("\0".join(texts + [Path(__file__).read_text(
+                encoding="utf-8")]).encode()).hexdigest()[:16]
+            if not self._read_kept_dblp(stamp):
+                for text in texts:
+                    self._load_dblp(text)
+                self._keep_dblp(stamp)
             self._title_words = None
         return bool(self.dblp)
+
+    def _read_kept_dblp(self, stamp: str) -> bool:
+        """Whether the kept reading of DBLP's recordings was there and is now loaded."""
+        folder = _private_folder()
+        try:
+            kept = json.loads((folder / f"dblp-{stamp}.json").read_bytes()) if folder else None
+        except (OSError, ValueError):
+            return False
+        try:
+            dblp, hits = kept["dblp"], [(set(words), info) for words, info in kept["hits"]]
+        except (TypeError, KeyError, ValueError):
+            return False
+        self.dblp, self.dblp_hits = dblp, hits
+        return True
+
+    def _keep_dblp(self, stamp: str) -> None:
+        """Keep this reading for the next run, in place of any older one (JSON, not pickle:
+        what is read back from a shared temporary folder must not be able to run)."""
+        folder = _private_folder()
+        if folder is None:
+            return
+        kept = folder / f"dblp-{stamp}.json"
+        temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"dblp": self.dblp, "hits": [
+            (sorted(words), info) for words, info in self.dblp_hits]}), encoding="utf-8")
+        os.replace(temporary, kept)
+        for older in folder.glob("dblp-*.json"):
+            if older != kept:
+                older.unlink(missing_ok=True)
 
     def dblp_titles_with(self, words: list[str]) -> list[dict]:
         """The hits whose title has, for every one of ``words``, a word starting with it

@@ -156,3 +156,48 @@ def test_a_lock_folder_where_no_lock_file_can_be_made_is_said_at_once(tmp_path, 
                          lock_timeout=30)
     assert time.monotonic() - started < 10 and target.read_bytes() == before
     assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize("planted", ["open to all", "another user's", "a link", "a file"])
+def test_a_lock_folder_planted_in_the_temporary_folder_is_not_used(tmp_path, monkeypatch,
+                                                                   planted):
+    """Without a runtime folder the locks go to a folder named for the user in the system's
+    temporary folder, where anyone may make that name first: a lock file made in someone
+    else's folder can be swapped for a link to one of our files, which opening the lock
+    empties. Such a folder is passed over; one the user owns alone is used."""
+    import os
+    import tempfile
+
+    import platformdirs
+
+    from llm4anno_bib import locking
+
+    monkeypatch.delenv("LLM4ANNO_BIB_LOCK_DIR", raising=False)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the runtime folder cannot be made under a file
+    monkeypatch.setattr(platformdirs, "user_runtime_dir", lambda *_a, **_k: str(blocked / "x"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shared = tmp_path / f"llm4anno-bib-{os.getuid()}-locks"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    if planted == "open to all":
+        shared.mkdir()
+        shared.chmod(0o777)
+    elif planted == "another user's":
+        if os.getuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        shared.mkdir(mode=0o700)
+        os.chown(shared, 65534, 65534)
+    elif planted == "a link":
+        shared.symlink_to(elsewhere)
+    else:
+        shared.write_text("")
+    locking._lock_folder.cache_clear()
+    try:
+        assert locking.lock_folder() not in (shared, elsewhere)
+        if planted == "open to all":  # made private by its owner, it is used again
+            shared.chmod(0o700)
+            locking._lock_folder.cache_clear()
+            assert locking.lock_folder() == shared
+    finally:
+        locking._lock_folder.cache_clear()
