@@ -639,7 +639,27 @@ def _required_rule(checked: _Checked) -> Iterator[_Finding]:
     for requirement in missing_required(entry.entry_type, inherited):
         options = requirement.split("|")
         yield ("missing-field", f"@{entry.entry_type} needs "
-               f"{' or '.join(repr(o) for o in options)}", None)
+               f"{' or '.join(repr(o) for o in options)}"
+               f"{_venue_in_another_field(entry.entry_type, options, inherited)}", None)
+
+
+# The venue field each kind of entry prints, and the kind that prints the other one: a
+# paper in proceedings given a 'journal' (as Google Scholar exports some) loses its venue.
+_VENUE_OF_ANOTHER_TYPE = {"booktitle": (("journal", "journaltitle"), "@article"),
+                          "journal": (("booktitle",), "@inproceedings")}
+
+
+def _venue_in_another_field(entry_type: str, options: list[str],
+                            fields: Mapping[str, str]) -> str:
+    """What to add to a missing venue's message when the entry names its venue in the field
+    of another type, which this type does not print."""
+    for option in options:
+        others, other_type = _VENUE_OF_ANOTHER_TYPE.get(option, ((), ""))
+        present = next((other for other in others if fields.get(other, "").strip()), None)
+        if present is not None:
+            return (f"; it has '{present}', which @{entry_type} does not print "
+                    f"({other_type} does)")
+    return ""
 
 
 def missing_required(entry_type: str, fields: Mapping[str, str]) -> list[str]:

@@ -118,6 +118,26 @@ def test_each_problem_is_found_with_its_line(text, code, line):
     assert str(found).startswith(f"refs.bib:{line}:")
 
 
+@pytest.mark.parametrize(("entry", "said"), [
+    ("@inproceedings{a,\n  title = {T},\n  author = {A},\n  journal = {arXiv preprint "
+     "arXiv:2306.09166},\n  year = {2023},\n}\n",
+     "@inproceedings needs 'booktitle'; it has 'journal', which @inproceedings does not print "
+     "(@article does)"),
+    ("@article{a,\n  title = {T},\n  author = {A},\n  booktitle = {Proc. of ACL},\n"
+     "  year = {2023},\n}\n",
+     "@article needs 'journal' or 'journaltitle'; it has 'booktitle', which @article does not "
+     "print (@inproceedings does)"),
+    ("@inproceedings{a,\n  title = {T},\n  author = {A},\n  year = {2023},\n}\n",
+     "@inproceedings needs 'booktitle'"),
+])
+def test_a_venue_in_the_field_of_another_type_is_named(entry, said):
+    """Google Scholar exports some papers as @inproceedings with a 'journal' (and the other
+    way round): the venue is there, but the style does not print it; the message says where
+    it is and which type prints it."""
+    [problem] = check_bytes(entry.encode(), "refs.bib")
+    assert problem.code == "missing-field" and problem.message == said
+
+
 def test_a_key_holding_quotes_is_a_bad_key_and_no_quoted_value():
     """Google Scholar's keys keep an author's accents (``v{\\"o}r{\\"o}s2023``, braces
     stripped to ``V\\"or\\"os2023``): the key's quotes were read as a value's and the line
