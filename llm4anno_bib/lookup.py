@@ -62,7 +62,7 @@ FINDING_KINDS = (
 )
 # Venues the Anthology holds; DBLP indexes these and every other venue with a known acronym.
 _ACL_VENUES = frozenset({"ACL", "EMNLP", "NAACL", "EACL", "TACL", "CL", "COLING", "AACL",
-                         "Findings", "CoNLL", "LREC", "SemEval", "WMT"})
+                         "Findings", "CoNLL", "LREC", "SemEval", "WMT", "SIGDIAL", "INLG"})
 _PLACEHOLDERS = frozenset({"anonymous", "et al", "et al.", "others", "unknown", "n/a"})
 # DOIs DataCite registers (data and software repositories, preprint servers): Crossref does
 # not know them, which says nothing of whether they exist

@@ -54,6 +54,13 @@ EXCEPTIONS = [
     ("COLING", "International Conference on Computational Linguistics", "conference",
      "conf/coling"),
     ("SemEval", "International Workshop on Semantic Evaluation", "workshop", "conf/semeval"),
+    # the Anthology's SIG conferences (dialogue, generation): their papers were "not
+    # checked" for want of a venue a source is known to index
+    ("SIGDIAL", "Annual Meeting of the Special Interest Group on Discourse and Dialogue",
+     "conference", "conf/sigdial"),
+    ("INLG", "International Natural Language Generation Conference", "conference",
+     "conf/inlg"),
+    ("AIES", "AAAI/ACM Conference on AI, Ethics, and Society", "conference", "conf/aies"),
     # general-science journals the field publishes in: JabRef lists PNAS only under its
     # long name, which Crossref does not write, and Nature only as "Nature, London"
     ("PNAS", "Proceedings of the National Academy of Sciences of the United States of America",

@@ -202,6 +202,24 @@ def test_a_proceedings_volume_no_source_finds_is_not_checked_a_paper_not_found(s
     assert "proceedings volume" in volume.reason and not volume.source_failed
 
 
+@pytest.mark.parametrize("booktitle", [
+    "Proceedings of the 21th Annual Meeting of the Special Interest Group on Discourse and "
+    "Dialogue (SIGDIAL)",
+    "Proceedings of the 16th International Natural Language Generation Conference",
+])
+def test_a_paper_of_an_anthology_sig_conference_no_source_holds_is_not_found(server, tmp_path,
+                                                                            booktitle):
+    """SIGDIAL and INLG, in neither venue data set, left a made-up paper "not checked" (no
+    source known to cover them), where DBLP and the Anthology index every paper of both."""
+    path = tmp_path / "refs.bib"
+    path.write_text(f"@inproceedings{{made-up,\n  title = {{An Unrecorded Paper on Imaginary "
+                    f"Dialogue}},\n  author = {{Doe, Jane}},\n  booktitle = {{{booktitle}}},\n"
+                    f"  year = {{2020}},\n}}\n", encoding="utf-8")
+    [paper] = _verify(server, tmp_path, path).entries
+    assert paper.status == "not-found"
+    assert "DBLP" in paper.reason and "the ACL Anthology" in paper.reason
+
+
 def test_accents_written_as_latex_or_unicode_agree(server, tmp_path):
     """An Anthology paper whose author has an accent (Maël Kubli in the Crossref record)."""
     for spelling in ("Ma{\\\"e}l Kubli", "Maël Kubli", "Kubli, Ma\\\"{e}l"):

@@ -123,6 +123,14 @@ def test_venues_of_annotation_work_the_data_sets_lack_or_name_the_old_way(acrony
                            "Proceedings of the Fourth Conference on Machine Translation "
                            "(Volume 2: Shared Task Papers, Day 1)"]),
     ("SemEval", "workshop", ["Proceedings of SemEval"]),
+    ("SIGDIAL", "conference", ["SIGDIAL", "SIGdial 2023", "Proceedings of the 21th Annual "
+                               "Meeting of the Special Interest Group on Discourse and "
+                               "Dialogue (SIGDIAL)", "Proceedings of the 24th Annual Meeting "
+                               "of the Special Interest Group on Discourse and Dialogue"]),
+    ("INLG", "conference", ["INLG", "Proceedings of the 16th International Natural Language "
+                            "Generation Conference"]),
+    ("AIES", "conference", ["AIES", "Proceedings of the 2023 AAAI/ACM Conference on AI, "
+                            "Ethics, and Society"]),
 ])
 def test_venues_nlp_bibliographies_cite_that_the_data_sets_lack_are_known(acronym, kind,
                                                                           spellings):
