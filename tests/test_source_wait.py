@@ -174,3 +174,21 @@ def test_without_a_network_verify_lookup_asks_each_source_once_and_says_so(tmp_p
     assert all(client.real_requests <= 1 for client in clients)  # never retried
     assert all("cannot connect (the connection was refused)" in e.reason
                for e in report.entries)
+
+
+def test_an_unreachable_source_is_said_unreachable_not_waited_on(tmp_path):
+    """The Anthology's index may take 900 s, beyond the run's 180 s bound on it: an
+    unreachable host (no network) failed at once and was said to have been "waited 180 s
+    on", though the command took a quarter of a second."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: refused at once
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/api/query"
+    client = ArxivClient(make_session(tmp_path / "c"), closed,
+                         politeness=replace(FAST, deadline=900.0, budget=180.0))
+    started = time.monotonic()
+    with pytest.raises(SourceError) as raised:
+        client.fetch_ids(["2201.11903"])
+    assert time.monotonic() - started < 5
+    assert "cannot connect" in str(raised.value) and "waited" not in str(raised.value)

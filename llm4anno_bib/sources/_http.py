@@ -417,10 +417,13 @@ def _asked(session: requests.Session, url: str, politeness: Politeness, gate: Re
             raise
         except _NoAnswer as exc:
             gate.done()
-            gate.waited += time.monotonic() - started
+            took = time.monotonic() - started
+            gate.waited += took
             if exc.in_time is False:  # too slow, or unreachable: asking again costs as much
-                raise _down(gate, spent if left < politeness.deadline else exc.problem, url,
-                            None, exc.__cause__)
+                # the bound is the reason only where its share, not the answer's own
+                # deadline, was spent (an unreachable host fails at once)
+                raise _down(gate, spent if left < politeness.deadline and took >= left
+                            else exc.problem, url, None, exc.__cause__)
             failure = _Failure(exc.problem, url, None, None, exc.__cause__)
         else:
             gate.done()
