@@ -820,9 +820,12 @@ def _lookup_progress(screen: _Screen) -> Callable[[llm4anno_bib.Progress], None]
 
 def _render_verify(report: VerifyReport, file: Path) -> None:
     for entry in report.entries:
-        if entry.status in ("disagrees", "not-found"):
-            where = f" = {entry.matched} (matched by {entry.matched_by})" if entry.matched \
-                else f": not found ({entry.reason})"
+        if entry.status in ("disagrees", "not-found") or entry.findings:
+            # (an entry left unchecked can still have a finding of its own: an identifier
+            # nobody has, said under it, not as though of the entry above)
+            where = (f" = {entry.matched} (matched by {entry.matched_by})" if entry.matched
+                     else f": not found ({entry.reason})" if entry.status == "not-found"
+                     else f": not checked ({entry.reason})")
             _echo(f"{file}:{entry.line}: {entry.key}{where}")
         for finding in entry.findings:
             theirs, found = finding.shown()

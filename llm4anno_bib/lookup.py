@@ -41,7 +41,7 @@ from llm4anno_bib.ids import (
     ARXIV_DOI_PREFIX, PAGE_DASH, anthology_id_in, arxiv_id_in, doi_in, names_version_of_record,
 )
 from llm4anno_bib.model import (
-    Entry, cites_preprint, short_venue, unprinted_venue, venue_key, venue_text,
+    KNOWN_VENUES, Entry, cites_preprint, short_venue, unprinted_venue, venue_key, venue_text,
 )
 from llm4anno_bib.names import signs_as_team, split_name, split_names, with_et_al_read
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord, DblpHit
@@ -617,7 +617,7 @@ def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
         covering.append("arXiv")
     if in_dblp and "dblp" in asked:
         covering.append("DBLP")
-    if in_acl and "acl" in asked:
+    if (in_acl or anthology_id_in(entry.fields)) and "acl" in asked:  # the registry of its ids
         covering.append("the ACL Anthology")
     doi = doi_in(entry.fields)
     if doi and "crossref" in asked and not doi.startswith(_DATACITE):
@@ -645,8 +645,11 @@ def _indexed_by(entry: Entry) -> tuple[bool, bool]:
     if venue is None:
         written = venue_text(entry.fields, entry.entry_type) or ""
         known = venue_of(written) if written else None
-        if known is not None and known.dblp and known.kind in ("conference", "workshop",
-                                                               "findings"):
+        # (a journal by a spelling of its own: DBLP's "Trans. Assoc. Comput. Linguistics"
+        # is TACL, which the acronym says)
+        if known is not None and (known.dblp and known.kind in ("conference", "workshop",
+                                                                "findings")
+                                  or known.acronym in KNOWN_VENUES):
             venue = known.acronym
     return bool(venue) and venue != "arXiv", venue in _ACL_VENUES
 

@@ -220,6 +220,67 @@ def test_a_paper_of_an_anthology_sig_conference_no_source_holds_is_not_found(ser
     assert "DBLP" in paper.reason and "the ACL Anthology" in paper.reason
 
 
+_MADE_UP_ANTHOLOGY_ID = (
+    "@inproceedings{taln,\n  title = {Un mod{\\`e}le imaginaire},\n  author = {Doe, Jane},\n"
+    "  booktitle = {Actes de la 28e Conf{\\'e}rence sur le Traitement Automatique des Langues "
+    "Naturelles},\n  year = {2021},\n  url = {https://aclanthology.org/2021.jeptalnrecital-"
+    "taln.999},\n}\n")
+
+
+def test_an_anthology_id_nobody_has_is_not_found_whatever_the_venue(server, tmp_path,
+                                                                    cli_env, monkeypatch):
+    """The Anthology is the registry of its ids: an id it does not know was said, but the
+    entry (at a venue the table does not know) was "not checked", and the text report
+    printed the finding under no entry's line, as though it were the entry above's."""
+    path = tmp_path / "refs.bib"
+    book = ("@book{b,\n  title = {A Book},\n  author = {Doe, J.},\n  publisher = {P},\n"
+            "  year = {2000},\n}\n\n")
+    path.write_text(book + _MADE_UP_ANTHOLOGY_ID, encoding="utf-8")
+    _book, entry = _verify(server, tmp_path, path).entries
+    assert entry.status == "not-found" and "the ACL Anthology" in entry.reason
+    assert [f.kind for f in entry.findings] == ["anthology-id-unknown"]
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")
+    result = CliRunner().invoke(app, ["verify", str(path), "--lookup", "--library",
+                                      str(_empty_library(tmp_path))])
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if "anthology-id-unknown" in line)
+    assert lines[at - 1].startswith(f"{path}:8: taln: not found"), result.stdout
+
+
+def test_a_finding_of_an_entry_left_unchecked_is_printed_under_that_entry(server, tmp_path,
+                                                                          cli_env,
+                                                                          monkeypatch):
+    """A proceedings volume no source finds is not checked, yet the Anthology id it states
+    is unknown: the finding was printed under no entry's line, as though of the entry
+    above."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@book{b,\n  title = {A Book},\n  author = {Doe, J.},\n  publisher = {P},"
+                    "\n  year = {2000},\n}\n\n@proceedings{volume,\n  title = {Proceedings of "
+                    "an Imaginary Workshop},\n  year = {2022},\n  url = {https://aclanthology."
+                    "org/2022.imaginary-1.999},\n}\n", encoding="utf-8")
+    monkeypatch.setenv("LLM4ANNO_BIB_DELAY", "0")
+    result = CliRunner().invoke(app, ["verify", str(path), "--lookup", "--library",
+                                      str(_empty_library(tmp_path))])
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if "anthology-id-unknown" in line)
+    assert lines[at - 1].startswith(f"{path}:8: volume: not checked (a proceedings volume"), \
+        result.stdout
+
+
+@pytest.mark.parametrize("journal", ["Trans. Assoc. Comput. Linguistics",
+                                     "Transactions on Machine Learning Research"])
+def test_a_made_up_paper_of_a_journal_by_its_long_or_iso_name_is_not_found(server, tmp_path,
+                                                                           journal):
+    """"TACL" and "TMLR" were venues DBLP indexes in full, but DBLP's own spelling of TACL
+    and TMLR's full name were not: a made-up paper there was "not checked"."""
+    path = tmp_path / "refs.bib"
+    path.write_text(f"@article{{made-up,\n  title = {{An Unrecorded Paper on Imaginary "
+                    f"Annotation}},\n  author = {{Doe, Jane}},\n  journal = {{{journal}}},\n"
+                    f"  year = {{2023}},\n}}\n", encoding="utf-8")
+    [paper] = _verify(server, tmp_path, path).entries
+    assert paper.status == "not-found" and "DBLP" in paper.reason
+
+
 def test_accents_written_as_latex_or_unicode_agree(server, tmp_path):
     """An Anthology paper whose author has an accent (Maël Kubli in the Crossref record)."""
     for spelling in ("Ma{\\\"e}l Kubli", "Maël Kubli", "Kubli, Ma\\\"{e}l"):
