@@ -282,9 +282,10 @@ def upgrade(file: str | os.PathLike[str] | None = None,
     """Upgrade the arXiv preprints any ``.bib`` cites to their published versions (see
     ``updating.upgrade_library``): keys kept, ``curated`` fields respected, every other
     entry byte for byte (``file``, read in ``encoding``, default UTF-8, and written in it;
-    ``path`` is its deprecated old name). Writes to ``to``,
-    or to ``file`` itself with ``in_place`` (locked
-    for the run, as ``update``), and only when something changed; neither: a proposal only.
+    ``path`` is its deprecated old name). Writes the copy ``to`` (byte for byte the file
+    where nothing changed, as ``verify --fix`` writes its copy: a build reading it never
+    reads a stale one), or ``file`` itself with ``in_place`` (locked for the run, as
+    ``update``) only when something changed; neither: a proposal only.
 
     >>> import llm4anno_bib
     >>> result = llm4anno_bib.upgrade(llm4anno_bib.shipped_library_path(), offline=True)
@@ -312,7 +313,7 @@ def upgrade(file: str | os.PathLike[str] | None = None,
         result = upgrade_library(library, _sources(sources, offline, cache_dir),
                                  progress=progress)
         target = source if in_place else to
-        if result.changed and target is not None:
+        if target is not None and (result.changed or not in_place):
             result.library.save(target)
             result = replace(result, written=True)
     return result

@@ -643,7 +643,8 @@ def upgrade(file: Annotated[Path, typer.Argument(
         _echo(f"no entry of {file} cites a preprint: nothing to do", err=True)
     if result.written:
         _echo(f"wrote {_count(len(result.changed), 'upgraded entry', 'upgraded entries')} "
-              f"to {output or file}", err=True)
+              f"to {output or file}" + ("" if result.changed else " (an unchanged copy)"),
+              err=True)
     raise typer.Exit(result.exit_code)
 
 

@@ -101,9 +101,13 @@ def test_preprints_become_their_published_versions_and_nothing_else_moves(
         assert _block(text, key) == _block(USER_BIB, key)  # byte for byte
     near = [m for r in result.entries for m in r.near_misses]
     assert any("conf/iclr/PatelLRCRC23" in m for m in near)  # reported, never applied
-    again = llm4anno_bib.upgrade(out, tmp_path / "twice.bib",
-                                 sources=connect(server, tmp_path / "c"))
-    assert again.changed == () and not again.written and not (tmp_path / "twice.bib").exists()
+    # upgraded again, nothing changes; the copy asked for is still written, byte for byte
+    # (as verify --fix writes its copy): a stale one from an earlier run is never left
+    twice = tmp_path / "twice.bib"
+    twice.write_text("@misc{stale,\n  title = {An Earlier Run's Output},\n}\n",
+                     encoding="utf-8")
+    again = llm4anno_bib.upgrade(out, twice, sources=connect(server, tmp_path / "c"))
+    assert again.changed == () and again.written and twice.read_bytes() == out.read_bytes()
 
 
 def test_the_cli_shows_the_diff_and_writes_only_when_told(server, tmp_path, user_bib,
@@ -123,6 +127,11 @@ def test_the_cli_shows_the_diff_and_writes_only_when_told(server, tmp_path, user
     done = runner.invoke(app, ["upgrade", str(user_bib), "--in-place"])
     assert done.exit_code == 0 and "wrote 3 upgraded entries" in done.stderr
     assert llm4anno_bib.load(user_bib)["wei2022chain"].entry_type == "inproceedings"
+    # nothing left to upgrade: the file stays, and the copy asked for is written unchanged
+    upgraded, copy = user_bib.read_bytes(), tmp_path / "copy.bib"
+    again = runner.invoke(app, ["upgrade", str(user_bib), "-o", str(copy)])
+    assert again.exit_code == 0 and "(an unchanged copy)" in again.stderr
+    assert copy.read_bytes() == upgraded == user_bib.read_bytes()
 
 
 @pytest.mark.slow
