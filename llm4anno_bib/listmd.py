@@ -1057,7 +1057,8 @@ def _read_bullet(text: str, number: int, section: str
         body = _BARE_ARXIV.sub(_arxiv_link, _BARE_URL.sub(_as_link, body))
     body = _PICTOGRAPHS_BEFORE_LINK.sub("", _named_before_title(body))  # "📄 [Paper](url)"
     body = _FOOTNOTE_MARK.sub("", body)  # "Title[^1]": GitHub's footnote, no word of it
-    body = _label_bracketed(_LEADING_PICTOGRAPHS.sub("", body.strip()))
+    body = _label_among_marks(_label_bracketed(_unwrapped(
+        _LEADING_PICTOGRAPHS.sub("", body.strip()))))
     body, said_last = _label_after_links(body)
     read = _read_body(body, number, section)
     if said_last and isinstance(read, ListItem) and not read.label:
@@ -1071,6 +1072,45 @@ _ESCAPED_BRACKETS = re.compile(r"\\\[(?P<label>[^\[\]\\]{1,40}+)\\\]")
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|small|big|strong|em|b|i|font|span|mark|kbd)"
                          r"(?:[ \t][^<>]{0,200}+)?>", re.I)
 _BOLD_TAG = re.compile(r"</?(?:strong|b)(?:[ \t][^<>]{0,200}+)?>", re.I)
+
+
+def _unwrapped(body: str) -> str:
+    """A bullet set in bold or italics as a whole, up to its last link (``**[arXiv 2024]
+    Title. [[pdf]](url)**``, or closed with one star where it opened with two), without the
+    marks: they wrap the label and the links with the title, and hide all three.
+
+    >>> _unwrapped("**[arXiv 2024] A Title. [[pdf]](https://arxiv.org/abs/2402.03358)*")
+    '[arXiv 2024] A Title. [[pdf]](https://arxiv.org/abs/2402.03358)'
+    """
+    wrapped = _WRAPPING_STARS.fullmatch(body)
+    return wrapped.group("inner") if wrapped else body
+
+
+# stars before a bracket and after a closing parenthesis, none between (a bold title inside,
+# "**[Title](url)** *Authors*", is read as it is)
+_WRAPPING_STARS = re.compile(r"\*{1,2}(?=\[)(?P<inner>[^*]*+(?<=\)))[ \t]*+\*{1,2}[ \t]*+")
+
+
+def _label_among_marks(body: str) -> str:
+    """A bullet opening with its label beside marks of the list's own (``[Ours][arXiv 2024]
+    Title``, ``[arXiv 2024][New] Title``) with the label alone: a mark is no part of the
+    title, nor a label.
+
+    >>> _label_among_marks("[Ours][arXiv 2024] A Survey on Graph Reduction")
+    '[arXiv 2024] A Survey on Graph Reduction'
+    """
+    found = _BRACKETS_FIRST.match(body)
+    if found is None:
+        return body
+    groups = re.findall(r"\[([^\[\]]++)\]", found.group(0))
+    labels = [group for group in groups if _is_label(group)]
+    if len(labels) != 1:
+        return body
+    return f"[{labels[0]}] {body[found.end():]}"
+
+
+# two or three bracketed words before a title, none a link's text ("[A][B](url)" is a link)
+_BRACKETS_FIRST = re.compile(r"(?:\[[^\[\]]{1,40}+\](?!\()[ \t]*+){2,3}+(?=[^\s\[(])")
 
 
 def _named_before_title(text: str) -> str:
@@ -2152,7 +2192,8 @@ def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:
     """``text`` split into what comes before its trailing ``[[kind]](url)`` links and the
     links, read from the end (a pattern would retry from every ``[[``)."""
     links: list[tuple[str, str]] = []
-    end = len(text.rstrip())
+    # (a sentence's period after the last link, or a stray emphasis mark: "... [[pdf]](url)*")
+    end = len(text.rstrip(" \t.*_"))
     while end and text[end - 1] == ")":
         middle = text.rfind("]](", 0, end)
         opening = text.rfind("[[", 0, middle) if middle > 0 else -1
