@@ -650,14 +650,34 @@ def _survey_corrections(key: str, entry: Entry, document: ListDocument,
             f"the README's citation block: {_a(kind.group(1) if kind else 'unnamed')} entry "
             f"with no {', no '.join(missing)}"
             + (f", titled '{titled.group(1)}'" if titled else ""),
-            f"{entry.entry_type} entry {key} with {len(entry.authors)} authors, "
-            f"{venue_acronym(entry)} {entry.year} ({entry.venue}), and eprint {entry.arxiv_id}", _source_name(work) +
-            f"; arXiv {entry.arxiv_id}"))
+            _citation_said(key, entry),
+            _source_name(work) + (f"; arXiv {entry.arxiv_id}" if entry.arxiv_id else "")))
     if document.survey_link is not None and document.survey_link[1] in ("https://", "http://", ""):
         found.append(Correction(key, "broken-link",
                                 f"the README's survey link '{document.survey_link[1]}'",
                                 entry.url or "", _source_name(work)))
     return found
+
+
+def _citation_said(key: str, entry: Entry) -> str:
+    """What the library cites the survey as, naming only what it has (a list whose survey
+    no source holds gave "0 authors, 2024 (None), and eprint None").
+
+    >>> _citation_said("k", Entry.from_fields("k", "misc", {"title": "T", "year": "2024"}))
+    'misc entry k with no authors, 2024'
+    """
+    count = len(entry.authors)
+    said = [f"{entry.entry_type} entry {key} with "
+            f"{'no' if not count else count} author{'' if count == 1 else 's'}"]
+    where = " ".join(str(part) for part in (venue_acronym(entry), entry.year) if part)
+    if entry.venue:
+        said.append(f"{where} ({entry.venue})".lstrip())
+    elif where:
+        said.append(where)
+    if entry.arxiv_id:
+        said.append(f"eprint {entry.arxiv_id}")
+    return ", ".join(said[:-1]) + (", and " if len(said) > 2 else ", ") + said[-1] \
+        if len(said) > 1 else said[0]
 
 
 def _assemble(document: ListDocument, works: list[Work], existing: Library | None) -> Library:

@@ -384,6 +384,41 @@ def test_a_label_in_bold_brackets_or_a_venue_emphasised_before_its_year(line):
         ("Rationale-Augmented Ensembles in Language Models", "arXiv 2022")]
 
 
+@pytest.mark.parametrize("line", [
+    # the seed list's first version: bold opened with two stars, closed with one
+    "- **[Ours][arXiv 2024] A Survey on Graph Reduction. [[pdf]](URL)*",
+    "- **[arXiv 2024] A Survey on Graph Reduction. [[pdf]](URL)**",
+    "- [Ours][arXiv 2024] A Survey on Graph Reduction. [[pdf]](URL)",
+    "- [arXiv 2024][New] A Survey on Graph Reduction. [[pdf]](URL)",
+    "- [arXiv 2024] A Survey on Graph Reduction. [[pdf]](URL).",
+    "- [arXiv 2024] A Survey on Graph Reduction. [[pdf]](URL) *",
+])
+def test_a_bullet_wrapped_in_emphasis_or_marked_beside_its_label_is_read(line):
+    """Three shapes a real list's first version has: a bullet in bold as a whole (its label
+    and links hidden: no item), a mark of the list's own beside the label ("[Ours]": the
+    label was read as the title's first words), and a stray mark or period after the last
+    link (the link was read as part of the title, and lost)."""
+    document = parse_list("## P\n" + line.replace("URL", "https://arxiv.org/abs/2402.03358")
+                          + "\n")
+    assert [(i.title, i.label, i.links) for i in document.items] == [
+        ("A Survey on Graph Reduction", "arXiv 2024",
+         (("pdf", "https://arxiv.org/abs/2402.03358"),))]
+
+
+def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
+    """The correction of an incomplete citation block named what the library cites as
+    "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
+    path = tmp_path / "L.md"
+    path.write_text("# L\n\n```\n@article{,\n  title={A Survey of Imaginary Annotation},\n"
+                    "  author={},\n  journal={},\n  year={2024}\n}\n```\n\n## P\n- [arXiv "
+                    "2024] A Paper. [[pdf]](https://arxiv.org/pdf/2401.00009.pdf)\n",
+                    encoding="utf-8")
+    library = _imported(path, tmp_path, offline=True).library
+    [said] = [c for c in library.corrections() if c.kind == "incomplete-citation"]
+    assert "None" not in f"{said.truth} {said.source}"
+    assert said.truth == f"misc entry {library.survey_key} with no authors, 2024"
+
+
 def test_a_paper_linked_by_an_arxiv_mirror_is_a_paper_with_its_arxiv_id(tmp_path):
     """alphaXiv and ar5iv pages (``alphaxiv.org/abs/<id>``, ``ar5iv.org/abs/<id>``) were
     left out as links to no paper; Hugging Face's paper pages were read already."""
