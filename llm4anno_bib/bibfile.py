@@ -119,6 +119,26 @@ def text_encoding(name: str, path: str) -> str:
     return name
 
 
+def marked_encoding(raw: bytes) -> str | None:
+    """The encoding a file's byte order mark names, where it is one BibTeX cannot read
+    (UTF-16 or UTF-32, as Windows programs save "Unicode" text), else ``None``.
+
+    >>> marked_encoding("@misc{a}".encode("utf-16")), marked_encoding(b"@misc{a}")
+    ('UTF-16', None)
+    """
+    import codecs
+
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    return "UTF-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+
+
+def marked_encoding_said(marked: str) -> str:
+    """What to say of a file in ``marked`` (``marked_encoding``)."""
+    return (f"the file is {marked} (its byte order mark says so), which BibTeX cannot read; "
+            f"save it as UTF-8, or pass --encoding {marked.lower()}")
+
+
 def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
     """``raw`` decoded (UTF-8 unless ``encoding`` says otherwise); ``BibSyntaxError`` with
     the line for a byte that is not in the encoding or a NUL byte."""
@@ -127,6 +147,10 @@ def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:
         text = raw.decode(name)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        marked = marked_encoding(raw) if encoding is None else None
+        if marked is not None:
+            raise BibSyntaxError(f"{marked_encoding_said(marked)}; nothing was changed.",
+                                 path=path, line=1) from exc
         raise BibSyntaxError(
             f"byte {exc.start} (0x{raw[exc.start]:02x}) is not {encoding or 'UTF-8'}; nothing "
             "was changed. "

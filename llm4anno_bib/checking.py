@@ -24,6 +24,7 @@ from llm4anno_bib._text import CONTROL_CHARS, braces_balance, protect_case, prot
 from llm4anno_bib.bibfile import (
     FOLDED_FIELD, LIBRARY_BLOCKS, BlockLines, comma_listed_names, concatenated_parts,
     edited_entry, enclose, expanded_strings, field_name_problem, format_entries,
+    marked_encoding, marked_encoding_said,
     parse_library_blocks, reading_text, rewritten_entries, strings_in, syntax_failure,
     text_encoding, undefined_macros, unenclosed, unjoined_values,
 )
@@ -266,6 +267,11 @@ def check_bytes(raw: bytes, path: str, *, fast: bool = True,
     """The problems of one file's bytes, read in ``encoding`` (a text encoding: see
     ``bibfile.text_encoding``; ``fast``, ``strings``: see ``check_text``)."""
     problems = []
+    marked = marked_encoding(raw) if encoding == "utf-8" else None
+    if marked is not None:  # the rest checked as what the mark says: no NUL bytes then
+        problems.append(Problem(path, 1, None, "encoding", f"{marked_encoding_said(marked)} "
+                                f"(the rest was checked as {marked})"))
+        encoding = marked.lower()
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:

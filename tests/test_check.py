@@ -273,6 +273,30 @@ def test_a_file_in_another_encoding_is_checked_and_fixed_in_it(tmp_path):
     assert result.exit_code == 0 and "0 errors, 0 warnings" in result.stderr
 
 
+@pytest.mark.parametrize("codec, named", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                           ("utf-32", "UTF-32")])
+def test_a_file_saved_as_utf16_is_said_to_be_so(tmp_path, codec, named):
+    """Windows programs save "Unicode" text as UTF-16 with a byte order mark, which BibTeX
+    cannot read: check said "byte 0 (0xff) is not UTF-8" and "UTF-16 without a byte order
+    mark", and reading commands the first. Now the mark is read: one problem naming the
+    encoding and the way out, the rest checked with its lines; --encoding reads it."""
+    text = GOOD + "@inproceedings{b,\n  title = {U},\n  author = {A. B},\n  year = {2020},\n}\n"
+    raw = text.encode(codec)
+    if codec == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    path = tmp_path / "refs.bib"
+    path.write_bytes(raw)
+    problems = check([path]).problems
+    assert [(p.code, p.line) for p in problems] == [("encoding", 1), ("missing-field", 7)]
+    assert problems[0].message.startswith(f"the file is {named} (its byte order mark says so)")
+    assert f"--encoding {named.lower()}" in problems[0].message
+    with pytest.raises(llm4anno_bib.Llm4AnnoBibError, match=f"the file is {named}"):
+        llm4anno_bib.load(path)
+    assert llm4anno_bib.load(path, encoding=named.lower()).keys() == ["a", "b"]
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2 and f"pass --encoding {named.lower()}" in result.stderr
+
+
 DBLP = SHARED / "recordings" / "dblp"
 
 
