@@ -344,7 +344,7 @@ def import_list(file: str | os.PathLike[str] | None = None,
     from dataclasses import replace
     from pathlib import Path
 
-    from llm4anno_bib.bibfile import read_bib_bytes
+    from llm4anno_bib.bibfile import read_list_text
     from llm4anno_bib.build import load_curated
     from llm4anno_bib.files import refuse_same
     from llm4anno_bib.importing import import_list_text
@@ -359,7 +359,7 @@ def import_list(file: str | os.PathLike[str] | None = None,
     target = into if into is not None else to
     if target is not None:
         refuse_same(target, [source])  # the list itself is never the library written
-    text = read_bib_bytes(source)  # UTF-8 checked, the place of a bad byte named
+    text = read_list_text(source)  # UTF-8 checked, the place of a bad byte named
     curated = load_curated(Path(curated_dir)) if curated_dir is not None else []
     with library_lock(into, lock_timeout, on_wait) if into is not None else nullcontext(), \
             using_cache_dir(cache_dir):

@@ -94,6 +94,15 @@ def read_bib_bytes(path: str | os.PathLike[str], encoding: str | None = None) ->
     return decode_bib(read_regular(path), str(path), encoding)
 
 
+def read_list_text(path: str | os.PathLike[str]) -> str:
+    """The text of a list README (no newline translation): UTF-8, or UTF-16 or UTF-32 where
+    a byte order mark says so (a list is no BibTeX file; Windows programs save "Unicode"
+    text so), without the mark. Errors as ``read_bib_bytes``."""
+    raw = read_regular(path)
+    marked = marked_encoding(raw)
+    return decode_bib(raw, str(path), marked.lower() if marked else None).removeprefix("\ufeff")
+
+
 def text_encoding(name: str, path: str) -> str:
     """``name`` when it is a text encoding Python knows, else ``BibSyntaxError``: base64,
     rot13 and zlib are codecs too, of bytes to bytes (``str.encode`` refuses them), and a

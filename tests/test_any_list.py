@@ -405,6 +405,22 @@ def test_a_bullet_wrapped_in_emphasis_or_marked_beside_its_label_is_read(line):
          (("pdf", "https://arxiv.org/abs/2402.03358"),))]
 
 
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-32"])
+def test_a_list_saved_with_a_byte_order_mark_imports_as_its_utf8_text(tmp_path, codec):
+    """A README saved by a Windows editor: UTF-8's mark was kept in the library's copy of
+    the list's introduction, and a UTF-16 list was refused as a .bib is ("BibTeX cannot
+    read", "pass --encoding", which import-list has not)."""
+    text = ("# A List\n\nPapers.\n\n## P\n- [arXiv 2024] A Paper on Imaginary Annotation. "
+            "[[pdf]](https://arxiv.org/pdf/2401.00009.pdf)\n")
+    plain, marked = tmp_path / "plain.md", tmp_path / "marked.md"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_text(text, encoding=codec)
+    expected = _imported(plain, tmp_path, offline=True).library
+    got = _imported(marked, tmp_path, offline=True).library
+    assert [(e.key, dict(e.fields)) for e in got] == [(e.key, dict(e.fields)) for e in expected]
+    assert got.intro == expected.intro and "\ufeff" not in got.intro
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
