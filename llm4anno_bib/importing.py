@@ -18,7 +18,9 @@ from llm4anno_bib._text import shortened, strip_controls
 from llm4anno_bib.build import build_library
 from llm4anno_bib.errors import InvalidIdentifier, NotFound
 from llm4anno_bib.ids import parse_arxiv_id
-from llm4anno_bib.listmd import atx_headings, parse_list, plain_heading, survey_of
+from llm4anno_bib.listmd import (
+    atx_headings, list_as_markdown, parse_list, plain_heading, survey_of,
+)
 from llm4anno_bib.model import CURATED_FIELD, Category, Entry, Library
 from llm4anno_bib.sources import Sources
 from llm4anno_bib.sources.records import BibRecord
@@ -144,6 +146,7 @@ def list_header(list_text: str, origin: str | None = None) -> str:
     ...             "(https://github.com/me/things)\\n", "README.md")[:94]
     'llm4anno-bib library: every paper of the list "Awesome Things" (https://github.com/me/things),'
     """
+    list_text = list_as_markdown(list_text)  # (an Org list's #+TITLE, an RST one's title)
     title = next((plain_heading(m.group(1) or m.group(2))
                   for m in _TITLE.finditer(atx_headings(list_text))), "") or "a paper list"
     # the list's own badges are in its head, before its first section: an item's badge

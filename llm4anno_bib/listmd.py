@@ -137,7 +137,7 @@ def parse_list(text: str) -> ListDocument:
     >>> item.title, item.label, item.paper_link
     ('Chain-of-Thought Prompting', 'NeurIPS 2022', 'https://arxiv.org/abs/2201.11903')
     """
-    text = _markdown_of(text)
+    text = list_as_markdown(text)
     intro = _intro(text)
     text = _without_comments(text)
     # (every step after keeps the line numbers and leaves code blocks as they are)
@@ -2291,7 +2291,7 @@ def _citation_block(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def _markdown_of(text: str) -> str:
+def list_as_markdown(text: str) -> str:
     """A list's text as Markdown: a README.org or a README.rst (GitHub renders both) as the
     Markdown it stands for, any other as it is."""
     markdown = "](" in text or _DEFINES_A_REFERENCE.search(text)  # "[1]: https://..."
@@ -2317,7 +2317,45 @@ def rst_as_markdown(text: str) -> str:
     """
     text = _RST_LINK.sub(lambda found: f"[{found.group('text')}]({found.group('url')})", text)
     text = _RST_TARGET.sub(lambda found: f"[{found.group('name')}]: {found.group('url')}", text)
-    return _RST_REFERENCE.sub(lambda found: f"[{found.group('name')}][]", text)
+    return _rst_sections(_RST_REFERENCE.sub(lambda found: f"[{found.group('name')}][]", text))
+
+
+def _rst_sections(text: str) -> str:
+    """reStructuredText's section titles as ATX headings, line for line: a title is
+    underlined (and maybe overlined) with one punctuation character repeated, and its level
+    is the order in which its style first appears (the document's title first, ``#``).
+    Markdown would read ``~~~`` as a code fence and leave every section after it unread.
+
+    >>> print(_rst_sections("Papers\\n======\\n\\nPrompting\\n~~~~~~~~~\\n- item"))
+    # Papers
+    <BLANKLINE>
+    <BLANKLINE>
+    ## Prompting
+    <BLANKLINE>
+    - item
+    """
+    lines = text.split("\n")
+    styles: list[tuple[str, bool]] = []
+    for index in range(len(lines) - 1):
+        title, under = lines[index].rstrip("\r"), _RST_UNDERLINE.fullmatch(lines[index + 1])
+        if under is None or not title.strip() or _RST_UNDERLINE.fullmatch(title) or \
+                title.startswith((" ", "\t")) or index and lines[index - 1].strip() and \
+                not _RST_UNDERLINE.fullmatch(lines[index - 1]):
+            continue
+        over = index > 0 and lines[index - 1].rstrip("\r") == lines[index + 1].rstrip("\r")
+        style = (under.group(1), over)
+        if style not in styles:
+            styles.append(style)
+        ending = "\r" if lines[index].endswith("\r") else ""
+        lines[index] = f"{'#' * min(styles.index(style) + 1, 6)} {title.strip()}{ending}"
+        lines[index + 1] = ending
+        if over:
+            lines[index - 1] = ending
+    return "\n".join(lines)
+
+
+# a section title's underline: one of the characters docutils allows, three or more times
+_RST_UNDERLINE = re.compile(r"([=\-~^\"'`#*+:._])\1{2,}+[ \t]*+\r?")
 
 
 # `Title <https://...>`_ (a named link) or `Title <https://...>`__ (an anonymous one)

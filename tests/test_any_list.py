@@ -1748,6 +1748,37 @@ def test_a_restructuredtext_list_is_read_as_the_markdown_it_stands_for(tmp_path)
     assert _entries_imported(RST_LIST, "README.rst", tmp_path) == 4
 
 
+def test_restructuredtext_sections_take_their_levels_in_the_order_their_styles_appear(
+        tmp_path):
+    """RST marks a section with any punctuation underline, its level the order its style
+    first appears: ``~~~`` (Markdown's code fence) left every section after it unread, and
+    the list fell back to one section of its links."""
+    text = ("=========================\nAwesome Annotation Papers\n=========================\n"
+            "\nPapers on annotating data.\n\nMethods\n-------\n\nPrompting\n~~~~~~~~~\n\n"
+            "- `Chain-of-Thought Prompting Elicits Reasoning in Large Language Models "
+            "<https://arxiv.org/abs/2201.11903>`_ (NeurIPS 2022)\n\nSurveys\n-------\n\n"
+            "* `A Survey of Large Language Models <https://arxiv.org/abs/2303.18223>`_\n")
+    document = parse_list(text)
+    assert [(c.slug, c.parent) for c in document.sections] == [
+        ("methods", None), ("prompting", "methods"), ("surveys", None)]
+    assert [(i.line, i.section) for i in document.items] == [(13, "prompting"), (18, "surveys")]
+    listed = tmp_path / "README.rst"
+    listed.write_text(text, encoding="utf-8")
+    _imported(listed, tmp_path, offline=True)
+    assert '"Awesome Annotation Papers"' in (tmp_path / "out.bib").read_text(encoding="utf-8")
+
+
+def test_an_org_lists_title_names_the_library(tmp_path):
+    """The library's opening comment named an Org list "a paper list": its ``#+TITLE`` is
+    its title, as the Markdown it stands for says."""
+    listed = tmp_path / "README.org"
+    listed.write_text(ORG_LIST, encoding="utf-8")
+    _imported(listed, tmp_path, offline=True)
+    title = next(line for line in ORG_LIST.splitlines() if line.startswith("#+TITLE:"))
+    assert f'"{title.split(":", 1)[1].strip()}"' in (tmp_path / "out.bib").read_text(
+        encoding="utf-8").splitlines()[0]
+
+
 def test_a_restructuredtext_link_is_checked_as_every_link_is():
     hostile = "https://arxiv.org/abs/2201.11903},note={\\input{/etc/hostname}}"
     document = parse_list(f"Papers\n------\n\n- `On Things That Matter <{hostile}>`_ "
