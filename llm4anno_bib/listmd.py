@@ -1620,17 +1620,39 @@ def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = (
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
     plain = [_cell_title(cell) for cell in cells]
     if paper is None:
-        said = _clean_title(links[0][0])
-        return (number, (_titled_column(header, plain) if _is_generic(said) else None) or said,
-                links[0][1])
+        paper = _in_paper_column(header, cells)
+        if paper is None:
+            said = _clean_title(links[0][0])
+            return (number, (_titled_column(header, plain) if _is_generic(said) else None)
+                    or said, links[0][1])
     named = _titled_column(header, plain) if _is_generic(paper[0]) else None
     title = named or _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
     if not title:
         return None
     others = [text for text in plain if text != title]
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
-    return ListItem(number, section, label, title, _paper_first(paper[1], links),
-                    *_row_authors(cells, title, others))
+    found = _paper_first(paper[1], links)
+    if not _PAPER_HOSTS.search(paper[1]):  # a page in the paper column: what its host is
+        found = ((_kind_of_host(paper[1]), paper[1]), *found[1:])
+    return ListItem(number, section, label, title, found, *_row_authors(cells, title, others))
+
+
+def _in_paper_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, str] | None:
+    """The link a row gives in the column its table's header names "Paper" or "Title",
+    where its words read as a title (three words or more): the paper's own page at a site
+    that is no paper host ("| [GPT-4 Technical Report](https://openai.com/research/gpt-4)
+    |", a project page, its repository), which the header says is the paper. Elsewhere such
+    a link is a project's, left out."""
+    if len(header) != len(cells):
+        return None
+    for index, name in enumerate(header):
+        if name in _TITLE_COLUMNS[0]:
+            found = _LINK.findall(_IMAGE.sub("", cells[index]))
+            if len(found) == 1 and not _is_generic(found[0][0]) and \
+                    len(_clean_title(found[0][0]).split()) >= 3:
+                text, url = found[0]
+                return str(text), str(url)
+    return None
 
 
 def _titled_column(header: tuple[str, ...], plain: list[str]) -> str | None:
@@ -2181,8 +2203,12 @@ def plain_heading(text: str) -> str:
 
     >>> plain_heading("🔥 **Instruction** [Tuning](#it) `(IT)` ✨")
     'Instruction Tuning (IT)'
+    >>> plain_heading("Awesome-LLM [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)")
+    'Awesome-LLM'
     """
-    text = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", text)).replace("**", "").replace("`", "")
+    # (a badge, an image in a link, is no word of the name)
+    text = _MARKDOWN_LINK.sub(r"\1", _IMAGE.sub("", _HTML_TAG.sub("", text)))
+    text = text.replace("**", "").replace("`", "")
     kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cf")
                    and not 0xFE00 <= ord(c) <= 0xFE0F)
     return " ".join(kept.split())

@@ -421,6 +421,45 @@ def test_a_list_saved_with_a_byte_order_mark_imports_as_its_utf8_text(tmp_path, 
     assert got.intro == expected.intro and "\ufeff" not in got.intro
 
 
+AWESOME_LLM_TABLE = """# Awesome-LLM [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)
+
+## Trending LLM Projects
+
+- [TinyZero](https://github.com/Jiayi-Pan/TinyZero) - Clean, minimal, accessible reproduction
+- [OpenAI o3-mini](https://openai.com/index/openai-o3-mini/) - Pushing the frontier of reasoning.
+
+## Milestone Papers
+
+|   Date  |  keywords  |  Institute  |  Paper  |
+|:-------:|:----------:|:-----------:|---------|
+| 2017-06 | Transformers | Google | [Attention Is All You Need](https://arxiv.org/pdf/1706.03762.pdf) |
+| 2021-12 | Retro | DeepMind | [Improving language models by retrieving from trillions of tokens](https://www.deepmind.com/publications/improving-language-models-by-retrieving-from-trillions-of-tokens) |
+| 2022-06 | BIG-bench | Google | [Beyond the Imitation Game: Quantifying and extrapolating the capabilities of language models](https://github.com/google/BIG-bench) |
+| 2023-03 | GPT 4 | OpenAI | [GPT-4 Technical Report](https://openai.com/research/gpt-4) |
+| 2023-10 | Mistral 7B | Mistral | [Mistral 7B](https://arxiv.org/pdf/2310.06825.pdf) |
+"""
+
+
+def test_a_link_in_a_tables_paper_column_is_the_paper_wherever_it_points(tmp_path):
+    """Awesome-LLM's milestone papers: four of them link their paper's page at DeepMind or
+    OpenAI, or its repository, and were left out as links to no paper, though the column
+    is headed "Paper" (GPT-4's report, Retro and PaLM-E are in arXiv and DBLP). A project
+    bullet linking the same kinds of site stays out, and the list's title loses its badge."""
+    document = parse_list(AWESOME_LLM_TABLE)
+    assert [(i.title, i.links[0][0], i.label) for i in document.items] == [
+        ("Attention Is All You Need", "pdf", "2017"),
+        ("Improving language models by retrieving from trillions of tokens", "html", "2021"),
+        ("Beyond the Imitation Game: Quantifying and extrapolating the capabilities of "
+         "language models", "code", "2022"),
+        ("GPT-4 Technical Report", "html", "2023"),
+        ("Mistral 7B", "pdf", "2023")]
+    assert [line for line, _title, _url in document.left_out] == [5, 6]
+    listed = tmp_path / "README.md"
+    listed.write_text(AWESOME_LLM_TABLE, encoding="utf-8")
+    _imported(listed, tmp_path, offline=True)
+    assert 'the list "Awesome-LLM",' in (tmp_path / "out.bib").read_text(encoding="utf-8")
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
