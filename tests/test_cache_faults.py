@@ -182,3 +182,32 @@ def test_answers_are_stored_as_compact_json_that_requests_caches_own_json_reads(
         stored = json_serializer.loads(row)
         assert stored.status_code == 200 and stored.url.startswith(server.acl_url)
         assert b"N19-1421" in stored.content
+
+
+@pytest.mark.slow
+def test_a_cache_another_program_holds_locked_is_not_taken_for_damaged(tmp_path):
+    """A healthy cache another program held locked past SQLite's five seconds (a database
+    browser, a backup) was "damaged": moved aside, every stored answer with it, and a new
+    one started under the holder. It is now used no further this run, said, and kept."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "c"
+    make_session(folder).close()
+    path = folder / CACHE_FILE
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         f"db = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "db.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        before = path.read_bytes()
+        with pytest.warns(CacheWarning, match="another program holds it"):
+            session = make_session(folder)
+        assert not isinstance(session, requests_cache.CachedSession)
+        assert sorted(p.name for p in folder.iterdir()) == [CACHE_FILE]
+        assert path.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()

@@ -112,9 +112,10 @@ class Sources:
         (``wait_override``, ``Politeness.budget``);
         ``mailto`` is the contact Crossref is given (default ``$LLM4ANNO_BIB_MAILTO``).
 
-        >>> sources = Sources.connect("/tmp/llm4anno-bib-doctest", offline=True)
-        >>> sources.arxiv.base_url.startswith("https://export.arxiv.org")
-        True
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     Sources.connect(folder, offline=True).arxiv.base_url
+        'https://export.arxiv.org/api/query'
         """
         from llm4anno_bib.sources import acl, arxiv, crossref, dblp
         from llm4anno_bib.sources._http import make_session

@@ -77,8 +77,9 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
     as ``http_cache.sqlite.damaged`` and a new one started, with a ``CacheWarning``; where
     no cache can be started (a full disk), the session keeps nothing, with a warning.
 
-    >>> session = make_session("/tmp/llm4anno-bib-doctest")
-    >>> session.settings.allowable_codes
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     make_session(folder).settings.allowable_codes
     (200,)
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -92,6 +93,10 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
         except sqlite3.OperationalError as exc:
             if "unable to open" in str(exc) or "readonly" in str(exc):
                 raise _unusable(folder, str(exc)) from exc
+            if "locked" in str(exc) or "busy" in str(exc):  # held by another program past
+                # SQLite's wait: no damage, and the holder's file is not to be moved
+                return _uncached(folder, f"{exc}: another program holds it", False,
+                                 "Close that program, or set --cache-dir.")
             if fresh or "full" in str(exc):  # no room to start one: no damage to set aside
                 return _uncached(folder, str(exc), fresh)
             damaged_by = exc
@@ -119,12 +124,13 @@ def make_session(cache_dir: str | os.PathLike[str] | None = None, *,
         raise _unusable(folder, os_reason(exc)) from exc
 
 
-def _uncached(folder: Path, reason: str, made_here: bool) -> requests.Session:
-    """A session that keeps nothing, for a cache folder with no room: the command goes on,
-    asking the sources (offline: nothing is cached to answer), and says so once."""
+def _uncached(folder: Path, reason: str, made_here: bool,
+              advice: str = "Free some space or set --cache-dir.") -> requests.Session:
+    """A session that keeps nothing, for a cache folder with no room (or a cache another
+    program holds locked): the command goes on, asking the sources (offline: nothing is
+    cached to answer), and says so once."""
     warnings.warn(CacheWarning(f"no cache could be started in {folder} ({reason}); nothing "
-                               "is kept this run. Free some space or set --cache-dir."),
-                  stacklevel=3)
+                               f"is kept this run. {advice}"), stacklevel=3)
     for leftover in (CACHE_FILE, CACHE_FILE + "-journal") if made_here else ():
         try:  # what this run began and could not finish: nothing of the user's
             (folder / leftover).unlink(missing_ok=True)
