@@ -1106,9 +1106,14 @@ def _label_among_marks(body: str) -> str:
     labels = [group for group in groups if _is_label(group)]
     if len(labels) != 1:
         return body
-    return f"[{labels[0]}] {body[found.end():]}"
+    # a year beside a venue's name alone is one label: "[2023] [NeurIPS]"
+    venue = next((group for group in groups if _names_venue_alone(group)), None)
+    label = f"{venue.strip()} {labels[0].strip()}" if venue and _YEAR_ONLY.fullmatch(
+        labels[0].strip()) else labels[0]
+    return f"[{label}] {body[found.end():]}"
 
 
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 # two or three bracketed words before a title, none a link's text ("[A][B](url)" is a link)
 _BRACKETS_FIRST = re.compile(r"(?:\[[^\[\]]{1,40}+\](?!\()[ \t]*+){2,3}+(?=[^\s\[(])")
 

@@ -460,6 +460,18 @@ def test_a_link_in_a_tables_paper_column_is_the_paper_wherever_it_points(tmp_pat
     assert 'the list "Awesome-LLM",' in (tmp_path / "out.bib").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("line", [
+    "- [2023] [NeurIPS] A Title of Some Paper [[pdf]](URL)",
+    "- [NeurIPS][2023] A Title of Some Paper [[pdf]](URL)",
+    "- [NeurIPS 2023] [Oral] A Title of Some Paper [[pdf]](URL)",
+])
+def test_a_year_and_a_venue_in_brackets_of_their_own_are_one_label(line):
+    document = parse_list("## P\n" + line.replace("URL", "https://arxiv.org/abs/2305.18290")
+                          + "\n")
+    assert [(i.title, i.label) for i in document.items] == [
+        ("A Title of Some Paper", "NeurIPS 2023")]
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
