@@ -1471,7 +1471,9 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     Venue Year`` (an emphasis listing people: a venue and year after it, or no year in
     it). What follows a field name in emphasis (``_Why it matters:_``, ``**TL;DR**:``) is a
     note on the paper, no part of either."""
-    plain = _before_note(plain)
+    # (an escaped star marks an equal contribution, "*Yi Sun\\*, Yu Zheng\\*, ...*": no
+    # end of the emphasis, no letter of a name)
+    plain = _before_note(plain).replace("\\*", "")
     coded = _CODE_LABEL_AFTER.match(plain)  # "**Title.** `TMLR 2022` *Authors.*": the label
     label = venue_year(coded.group("label")) if coded is not None else None
     if coded is not None and label is not None:
@@ -1484,8 +1486,12 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     said = venue.group("text")
     # "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*"
     if ("," in said or _ET_AL_END.search(said)) and (after or not _YEAR.search(said)):
+        # the venue may stand between the title and the people ("**Title.** ICML 2019.
+        # *Neil Houlsby, ...* [[pdf](url)], 2019.6", as PromptPapers writes it: the date
+        # after is the preprint's)
+        before = venue_year(plain[:venue.start()])
         year = _YEAR.search(plain[venue.end():])
-        return (after or (year.group() if year else None), *listed_names(said))
+        return (before or after or (year.group() if year else None), *listed_names(said))
     said = said.strip(" .,")
     year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
     label = " ".join(part for part in (said, year.group() if year else "") if part) or None

@@ -472,6 +472,34 @@ def test_a_year_and_a_venue_in_brackets_of_their_own_are_one_label(line):
         ("A Title of Some Paper", "NeurIPS 2023")]
 
 
+PROMPT_PAPERS = """## Pilot Work
+This section contains the pilot works.
+1. **Parameter-Efficient Transfer Learning for NLP.** ICML 2019. ![](https://img.shields.io/badge/Adapter-blue)
+
+   *Neil Houlsby, Andrei Giurgiu, Stanislaw Jastrzebski*.  [[pdf](http://proceedings.mlr.press/v97/houlsby19a/houlsby19a.pdf)], [[project](https://github.com/google-research/adapter-bert)],  2019.6
+
+2. **OpenPrompt: An Open-source Framework for Prompt-learning.** Preprint.
+
+   *Ning Ding, Shengding Hu, Weilin Zhao*  [[pdf](https://arxiv.org/pdf/2111.01998.pdf)] [[project](https://github.com/thunlp/OpenPrompt)], 2021.11
+
+16. **NSP-BERT: A Prompt-based Zero-Shot Learner Through an Original Pre-training Task** ![](https://img.shields.io/badge/NSPBERT-blue)
+
+    *Yi Sun\\*, Yu Zheng\\*, Chao Hao, Hangping Qiu*, [[pdf](https://arxiv.org/abs/2109.03564)], 2021.9
+"""
+
+
+def test_a_venue_between_a_bold_title_and_its_people_is_the_label(tmp_path):
+    """thunlp's PromptPapers: "**Title.** ICML 2019." over "*Authors* [[pdf](url)], 2019.6".
+    The venue was lost to the preprint's date after the links (ICML 2019 became "2019.6",
+    the paper an arXiv preprint), and escaped stars marking an equal contribution ended the
+    authors' emphasis: "Yi Sun\\" was read as the venue and nobody as an author."""
+    document = parse_list(PROMPT_PAPERS)
+    assert [(i.label, i.authors[:2]) for i in document.items] == [
+        ("ICML 2019", ("Neil Houlsby", "Andrei Giurgiu")),
+        ("2021.11", ("Ning Ding", "Shengding Hu")),
+        ("2021.9", ("Yi Sun", "Yu Zheng"))]
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
