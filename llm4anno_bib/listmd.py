@@ -1486,16 +1486,20 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     said = venue.group("text")
     # "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*"
     if ("," in said or _ET_AL_END.search(said)) and (after or not _YEAR.search(said)):
-        # the venue may stand between the title and the people ("**Title.** ICML 2019.
-        # *Neil Houlsby, ...* [[pdf](url)], 2019.6", as PromptPapers writes it: the date
-        # after is the preprint's)
-        before = venue_year(plain[:venue.start()])
-        year = _YEAR.search(plain[venue.end():])
-        return (before or after or (year.group() if year else None), *listed_names(said))
+        return (_label_around_people(plain, venue, after), *listed_names(said))
     said = said.strip(" .,")
     year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
     label = " ".join(part for part in (said, year.group() if year else "") if part) or None
     return (_full_year(label) if label else None, *listed_names(plain[:venue.start()]))
+
+
+def _label_around_people(plain: str, people: re.Match[str], after: str | None) -> str | None:
+    """The label of a bold title's line whose emphasis lists people: a venue and year
+    between the title and them ("**Title.** ICML 2019. *Neil Houlsby, ...* [[pdf](url)],
+    2019.6", as PromptPapers writes it: the date after is the preprint's), else the one
+    after them (``after``), else the first year after them."""
+    year = _YEAR.search(plain[people.end():])
+    return venue_year(plain[:people.start()]) or after or (year.group() if year else None)
 
 
 _ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
