@@ -156,12 +156,13 @@ def parse_list(text: str) -> ListDocument:
     unlinked: list[tuple[int, str]] = []
     grouping = _group_titles(text, fenced)
     grouped: set[str] = set()  # the sections group titles opened
+    opens_at = _headless_start(text, fenced)
     for number, raw in _logical_lines(text):
         line = raw.strip()
         if number in grouping and sections:  # "**Evaluation**" over its papers
             _open_group(grouping[number], sections, parents, taken, grouped)
             continue
-        if _heading_read(line, number, sections, items, parents, taken):
+        if _heading_read(line, number, sections, items, parents, taken, opens_at):
             continue
         if not sections or number in fenced:  # (a list's template in a code block: no paper)
             continue
@@ -346,12 +347,28 @@ def _open_group(name: str, sections: list[Category], parents: list[str],
         grouped.add(sections[-1].slug)
 
 
+def _headless_start(text: str, fenced: frozenset[int]) -> int | None:
+    """The line of the first bullet of a list with no section heading at all (a weekly
+    digest's "1. Description" over "  - https://arxiv.org/..."), where its one section
+    opens: its items are then read in every shape, not only as lines that link a paper
+    (``_read_loosely``). ``None`` for a list with headings."""
+    lines = text.split("\n")
+    if any(_heading(line.strip()) for line in lines):
+        return None
+    return next((number for number, line in enumerate(lines, 1)
+                 if number not in fenced and _BULLET.fullmatch(line.strip())), None)
+
+
 def _heading_read(line: str, number: int, sections: list[Category], items: list[ListItem],
-                  parents: list[str], taken: dict[str, int]) -> bool:
+                  parents: list[str], taken: dict[str, int], opens_at: int | None = None
+                  ) -> bool:
     """Whether ``line`` is a heading: a paper's (``### 12. [Title](url)``, added to
-    ``items``) or a section's (opened)."""
+    ``items``) or a section's (opened). At ``opens_at`` (``_headless_start``) the one
+    section of a list without headings opens, and the line is read as an item."""
     heading = _heading(line)
     if heading is None:
+        if number == opens_at:
+            sections.append(_opened_section(0, "Papers", parents, taken))
         return False
     markdown = _HEADING.fullmatch(line) if sections else None
     paper = _paper_heading(markdown.group(1), number, sections[-1].slug) if markdown else None
@@ -699,7 +716,9 @@ class _Unlinked:
             paragraph = _read_item("- " + _QUOTE_MARK.sub("", line), number, section)
             read = paragraph if _links_a_paper(paragraph) else None
         if last is not None and not isinstance(read, ListItem) and raw[:1].isspace() and \
-                "](" in line:  # the next line, indented: links with no title of their own
+                ("](" in line or "://" in line):  # the next line, indented: links (or a
+            # bare address, "  - https://arxiv.org/abs/..." as GitHub links it) with no
+            # title of their own
             bullet = _BULLET.fullmatch(line)
             joined = _read_item(f"{last[1]} {bullet.group('body') if bullet else line}",
                                 last[0], section)

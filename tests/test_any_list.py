@@ -500,6 +500,33 @@ def test_a_venue_between_a_bold_title_and_its_people_is_the_label(tmp_path):
         ("2021.9", ("Yi Sun", "Yu Zheng"))]
 
 
+WEEKLY_DIGEST = """# ML-Papers-of-the-Week
+Highlighting top ML papers of the week.
+**Top ML Papers of the Week (Jan 1-8):**
+1. GoogleAI introduces Muse, a text-to-image model based on masked generative transformers.
+  - Paper: https://arxiv.org/abs/2301.00704
+2. Microsoft introduces VALL-E, a text-to-audio model:
+  - https://valle-demo.github.io/
+3. A new paper shows the potential of enhancing LLMs by retrieving relevant knowledge.
+  - https://arxiv.org/abs/2301.00303
+4. A Succinct Summary of Reinforcement Learning. A nice little overview of ideas in RL.
+  - <https://arxiv.org/abs/2301.01379>
+"""
+
+
+def test_a_list_without_headings_reads_each_description_over_its_bare_link():
+    """dair-ai's first weekly digest: no section heading, each paper a description over an
+    indented bare address. Only the one written "Paper: url" was read (the list fell back
+    to its lines that link a paper); a demo page is still no paper."""
+    document = parse_list(WEEKLY_DIGEST)
+    assert [c.slug for c in document.sections] == ["papers"]
+    assert [(i.line, i.paper_link) for i in document.items] == [
+        (4, "https://arxiv.org/abs/2301.00704"), (8, "https://arxiv.org/abs/2301.00303"),
+        (10, "https://arxiv.org/abs/2301.01379")]
+    assert document.items[1].title.startswith("A new paper shows the potential")
+    assert [line for line, _text, _url in document.left_out] == [7]
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
