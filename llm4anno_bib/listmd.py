@@ -47,6 +47,8 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ANCHOR_ONLY = re.compile(r"(?:[-*+]|\d{1,4}[.)])[ \t]++\[[^\]]++\]\(#[^)\s]*+\)")
 _IMAGE = re.compile(r"!\[[^\[\]]*+\]\([^()\[\]\s]*+\)")
 _LINK = re.compile(r"\[(?P<text>[^\[\]]*+)\]\((?P<url>[^()\[\]\s]*+)\)")
+_SPACED_DESTINATION = re.compile(r"\]\([ \t]++(?P<url>[^()\[\]\s]++)[ \t]*+\)|"
+                                 r"\]\((?P<url2>[^()\[\]\s]++)[ \t]++\)")
 _DOUBLE_LINK = re.compile(r"\[\[(?P<text>[^\[\]]*+)\]\]\((?P<url>[^()\[\]\s]*+)\)")
 # a tag before the title, "(black-box) Title": no part of it
 _TAG = re.compile(r"\((?P<tag>(?:[^()]|\([^()]{0,40}+\)){1,60}+)\)[ \t]++(?=\S)")
@@ -139,7 +141,9 @@ def parse_list(text: str) -> ListDocument:
     """
     text = list_as_markdown(text)
     intro = _intro(text)
-    text = _without_comments(text)
+    # "[SingleOp]( https://doi.org/...)": CommonMark allows spaces around a destination
+    text = _SPACED_DESTINATION.sub(
+        lambda found: f"]({found.group('url') or found.group('url2')})", _without_comments(text))
     # (every step after keeps the line numbers and leaves code blocks as they are)
     fenced = _fenced_lines(text)
     text = _papers_of_field_lists(_sections_from_level_one(atx_headings(_blanks_collapsed(

@@ -527,6 +527,18 @@ def test_a_list_without_headings_reads_each_description_over_its_bare_link():
     assert [line for line, _text, _url in document.left_out] == [7]
 
 
+@pytest.mark.parametrize("link", ["[SingleOp]( https://doi.org/10.1162/tacl_a_00118)",
+                                  "[SingleOp](https://doi.org/10.1162/tacl_a_00118 )"])
+def test_a_link_with_spaces_around_its_address_is_a_link(link):
+    """zjunlp's reasoning list writes "[SingleOp]( https://doi.org/...)", which CommonMark
+    (and GitHub) read as a link: the dataset was neither an item nor left out."""
+    document = parse_list(f"## Tasks\n- **Arithmetic Reasoning**: [GSM8K](https://arxiv.org/"
+                          f"abs/2110.14168), {link}\n")
+    assert [(i.title, i.paper_link) for i in document.items] == [
+        ("GSM8K", "https://arxiv.org/abs/2110.14168"),
+        ("SingleOp", "https://doi.org/10.1162/tacl_a_00118")]
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""

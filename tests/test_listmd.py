@@ -216,6 +216,13 @@ def test_api_twin_renders_the_same(rendered):
                  id="model-names-pictographs-quotes-and-et-al"),
     pytest.param("S\n-\n\n- " + "`ab <" * 20_000 + "https://x.org/a>`_\n- " + "`a`" * 20_000 +
                  "_\n" + ".. _a: b\n" * 5_000, id="restructuredtext-links-and-targets"),
+    pytest.param("T\n" + "~~~\nT\n" * 20_000 + "- `a <https://x.org/a>`_\n",
+                 id="restructuredtext-underlines"),
+    pytest.param("## S\n- **" + "[a]" * 20_000 + " T [[pdf]](https://arxiv.org/abs/1)*\n- " +
+                 "[a][b] " * 10_000 + "T\n- [a](" + " " * 50_000 + "x\n- T " + "*." * 20_000 +
+                 "\n", id="wrapping-stars-marks-and-spaced-destinations"),
+    pytest.param("1. Title\n" + "  - https://" + "a" * 50_000 + "\n" + "2. T\n   x\n" * 5_000,
+                 id="a-list-without-headings"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
