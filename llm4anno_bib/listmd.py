@@ -356,7 +356,7 @@ def _headless_start(text: str, fenced: frozenset[int]) -> int | None:
     digest's "1. Description" over "  - https://arxiv.org/..."), where its one section
     opens: its items are then read in every shape, not only as lines that link a paper
     (``_read_loosely``). ``None`` for a list with headings."""
-    lines = text.split("\n")
+    lines = text.splitlines()  # (numbered as _logical_lines and _fenced_lines number them)
     if any(_heading(line.strip()) for line in lines):
         return None
     return next((number for number, line in enumerate(lines, 1)
