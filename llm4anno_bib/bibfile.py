@@ -145,7 +145,8 @@ def marked_encoding(raw: bytes) -> str | None:
 def marked_encoding_said(marked: str) -> str:
     """What to say of a file in ``marked`` (``marked_encoding``)."""
     return (f"the file is {marked} (its byte order mark says so), which BibTeX cannot read; "
-            f"save it as UTF-8, or pass --encoding {marked.lower()}")
+            f"save it as UTF-8, or pass --encoding {marked.lower()} (check, verify, upgrade "
+            "and export --into take it)")
 
 
 def decode_bib(raw: bytes, path: str, encoding: str | None = None) -> str:

@@ -351,6 +351,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
         return
     with _reported():
         text = llm4anno_bib.export(chosen, format, style=style, backend=backend, venues=venues)
+    if not len(chosen):  # (an empty export is valid output, but said: a typo is likelier)
+        _echo("llm4anno-bib: no work matches the filters; the export is empty", err=True)
     _emit(text, output, _count(len(chosen), "entry", "entries"), (chosen.path,))
 
 

@@ -289,7 +289,7 @@ def test_a_file_saved_as_utf16_is_said_to_be_so(tmp_path, codec, named):
     problems = check([path]).problems
     assert [(p.code, p.line) for p in problems] == [("encoding", 1), ("missing-field", 7)]
     assert problems[0].message.startswith(f"the file is {named} (its byte order mark says so)")
-    assert f"--encoding {named.lower()}" in problems[0].message
+    assert f"--encoding {named.lower()} (check, verify" in problems[0].message
     with pytest.raises(llm4anno_bib.Llm4AnnoBibError, match=f"the file is {named}"):
         llm4anno_bib.load(path)
     assert llm4anno_bib.load(path, encoding=named.lower()).keys() == ["a", "b"]

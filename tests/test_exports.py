@@ -243,6 +243,16 @@ def test_cli_export_formats(tmp_path, library):
     assert bad.exit_code == 2 and "unknown style 'apa'" in bad.stderr
 
 
+def test_an_export_no_work_matches_says_so(library):
+    """``export --year 1900`` printed nothing at all and exited 0, as a typo in a filter
+    would: the (valid, empty) export is now said to be empty; a match says nothing more."""
+    empty = runner.invoke(app, ["export", "--year", "1900"])
+    assert empty.exit_code == 0 and empty.stdout == ""
+    assert "no work matches the filters; the export is empty" in empty.stderr
+    found = runner.invoke(app, ["export", "--year", "2022"])
+    assert found.exit_code == 0 and found.stdout.startswith("@") and found.stderr == ""
+
+
 def test_alpha_labels_are_made_from_the_names_not_their_latex(library):
     """BibTeX's alpha.bst gives [PRR+19] for Petroni, Rocktäschel, Riedel et al.; a label
     made from the LaTeX source read [PRocktaschelR+19]."""
