@@ -466,6 +466,9 @@ def export(library: Library, format: str = "bibtex", *, style: str | None = None
     >>> llm4anno_bib.export(lib) == lib.export()
     True
     """
+    if not isinstance(library, Library):  # ("export('refs.bib')": a path is no library)
+        raise TypeError(f"export takes a Library (llm4anno_bib.load(path) reads one), not "
+                        f"{type(library).__name__}")
     return library.export(format, style, backend, venues=venues)
 
 

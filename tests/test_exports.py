@@ -221,6 +221,10 @@ def test_unknown_format_or_style_is_an_error(library):
     small = library.filter(keys="wei2022chain")
     assert small.export("BibTeX") == small.export("bibtex")
     assert small.export(" REFS ", style="Alpha") == small.export("refs", style="alpha")
+    # a path where the library goes is said to be one (it was "'str' object has no
+    # attribute 'export'")
+    with pytest.raises(TypeError, match=r"export takes a Library \(llm4anno_bib.load"):
+        llm4anno_bib.export("refs.bib", "bibtex")  # type: ignore[arg-type]
 
 
 def test_markdown_is_the_lists_line_per_work(library):
