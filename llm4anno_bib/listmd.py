@@ -1663,16 +1663,39 @@ def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = (
             said = _clean_title(links[0][0])
             return (number, (_titled_column(header, plain) if _is_generic(said) else None)
                     or said, links[0][1])
-    named = _titled_column(header, plain) if _is_generic(paper[0]) else None
+    named = (_titled_column(header, plain) or _title_beside(cells, paper)
+             if _is_generic(paper[0]) else None)
     title = named or _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
     if not title:
         return None
     others = [text for text in plain if text != title]
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
-    found = _paper_first(paper[1], links)
-    if not _PAPER_HOSTS.search(paper[1]):  # a page in the paper column: what its host is
-        found = ((_kind_of_host(paper[1]), paper[1]), *found[1:])
-    return ListItem(number, section, label, title, found, *_row_authors(cells, title, others))
+    return ListItem(number, section, label, title, _row_links(paper[1], links),
+                    *_row_authors(cells, title, others))
+
+
+def _row_links(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """A row's links as (kind, url), its paper's first (``_paper_first``); a paper column's
+    page at no paper host is what its host is, and the row's other links at no paper's site
+    (a checkpoint's, a demo's) are then no paper."""
+    found = _paper_first(paper, links)
+    if _PAPER_HOSTS.search(paper):
+        return found
+    return ((_kind_of_host(paper), paper),
+            *(link for link in found[1:] if link[0] != "paper" or _PAPER_HOSTS.search(link[1])))
+
+
+def _title_beside(cells: list[str], paper: tuple[str, str]) -> str | None:
+    """The title a cell gives its paper as another link's words, where the paper's own link
+    says only "Paper" ("[Cerebras-GPT: A Family of Open, ... Models](blog) ([Paper](arxiv))",
+    as open-llms writes it): three words or more."""
+    for cell in cells:
+        found = _LINK.findall(_IMAGE.sub("", cell))
+        if any(url == paper[1] for _text, url in found):
+            return next((_clean_title(text) for text, url in found if url != paper[1]
+                         and not _is_generic(text) and len(_clean_title(text).split()) >= 3),
+                        None)
+    return None
 
 
 def _in_paper_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, str] | None:
@@ -1684,7 +1707,9 @@ def _in_paper_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, st
     if len(header) != len(cells):
         return None
     for index, name in enumerate(header):
-        if name in _TITLE_COLUMNS[0]:
+        # ("Paper/Blog", "Paper or Blog": a column of papers and the pages standing for one)
+        if name in _TITLE_COLUMNS[0] or not _TITLE_COLUMNS[0].isdisjoint(
+                re.split(r"[ \t]*+(?:/|&|\bor\b)[ \t]*+", name)):
             found = _LINK.findall(_IMAGE.sub("", cells[index]))
             if len(found) == 1 and not _is_generic(found[0][0]) and \
                     len(_clean_title(found[0][0]).split()) >= 3:

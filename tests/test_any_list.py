@@ -539,6 +539,29 @@ def test_a_link_with_spaces_around_its_address_is_a_link(link):
         ("SingleOp", "https://doi.org/10.1162/tacl_a_00118")]
 
 
+OPEN_LLMS = """# Open LLMs
+
+| Language Model | Release Date | Checkpoints | Paper/Blog | Params (B) |
+| --- | --- | --- | --- | --- |
+| T5 | 2019/10 | [Flan-T5-xxl (HF)](https://huggingface.co/google/flan-t5-xxl) | [Exploring the Limits of Transfer Learning with a Unified Text-to-Text Transformer](https://github.com/google-research/text-to-text-transfer-transformer#released-model-checkpoints) | 0.06 - 11 |
+| Cerebras-GPT | 2023/03 | [Cerebras-GPT](https://huggingface.co/cerebras) | [Cerebras-GPT: A Family of Open, Compute-efficient, Large Language Models](https://www.cerebras.net/blog/cerebras-gpt-a-family-of-open-compute-efficient-large-language-models/) ([Paper](https://arxiv.org/abs/2304.03208)) | 0.111 - 13 |
+"""
+
+
+def test_a_paper_or_blog_column_gives_each_model_its_paper():
+    """eugeneyan's open-llms: a "Paper/Blog" column is the paper's column; T5's paper links
+    its repository (the row was left out, named after its checkpoint link), and Cerebras-GPT's
+    title is the blog link's words beside "[Paper](arxiv)" (the item was titled by the
+    model's name). A checkpoint's page is no paper."""
+    document = parse_list(OPEN_LLMS)
+    assert [(i.title, i.links[0][0], i.paper_link) for i in document.items] == [
+        ("Exploring the Limits of Transfer Learning with a Unified Text-to-Text Transformer",
+         "code", None),
+        ("Cerebras-GPT: A Family of Open, Compute-efficient, Large Language Models", "pdf",
+         "https://arxiv.org/abs/2304.03208")]
+    assert document.left_out == ()
+
+
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
     """The correction of an incomplete citation block named what the library cites as
     "0 authors,  2024 (None), and eprint None" and its source "arXiv None"."""
