@@ -522,6 +522,8 @@ def verify(file: str | os.PathLike[str] | None = None,
     ``\\bibliography{IEEEabrv,refs}`` reads IEEEabrv.bib first), whose ``@string`` macros
     its entries use.
     """
+    from dataclasses import replace
+
     from llm4anno_bib.bibfile import macros_of, read_bib_bytes
     from llm4anno_bib.verifying import fix_bibliography, verify_text
 
@@ -538,7 +540,9 @@ def verify(file: str | os.PathLike[str] | None = None,
         from llm4anno_bib.files import refuse_same, write_file
 
         refuse_same(fix_to, [source, *strings_from])
-        fixed = fix_bibliography(text, report, chosen, str(fix_to), macros.blocks)
+        corrected: list[str] = []
+        fixed = fix_bibliography(text, report, chosen, str(fix_to), macros.blocks, corrected)
         write_file(fix_to, fixed.encode(encoding or "utf-8"),
                    inputs=[p for p in (source, chosen.path) if p], on_wait=on_wait)
+        report = replace(report, corrected=tuple(corrected))
     return report

@@ -948,7 +948,7 @@ def _verify_one(file: Path, format: str, *, fix_to: Path | None, encoding: str |
              if report.unreadable else ""), err=True)
     if fix_to is not None:
         _echo(f"wrote the corrected copy to {fix_to} "
-              f"({_count(len(report.disagreeing), 'entry', 'entries')} corrected)", err=True)
+              f"({_count(len(report.corrected), 'entry', 'entries')} corrected)", err=True)
     return report.exit_code
 
 

@@ -95,6 +95,9 @@ class VerifyReport:
     entries: tuple[VerifiedEntry, ...]
     # the blocks that could not be read (left out, as BibTeX goes on past them), in order
     unreadable: tuple[BibSyntaxError, ...] = ()
+    # the keys of the entries a fix rewrote (``verify(fix_to=...)``): a disagreement with
+    # nothing to correct (an id nobody has, and no other found) leaves its entry as it is
+    corrected: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {status}" for status, n in self.summary.items() if n)
@@ -688,13 +691,15 @@ def _edited_in_place(original: str, block: btp.Entry, entry_type: str,
 
 
 def fix_bibliography(text: str, report: VerifyReport, library: Library,
-                     path: str = "<fixed>", strings: Mapping[str, str] | None = None) -> str:
+                     path: str = "<fixed>", strings: Mapping[str, str] | None = None,
+                     corrected: list[str] | None = None) -> str:
     """``text`` with each disagreeing entry rewritten from the library or, for an entry
     looked up, its source record (its key kept, the user's other fields kept as written);
     every other byte as it was. Raises ``UnsafeOutput`` (``checking.ensure_inert_text``)
     when a rewritten entry would hold markup its original did not; ``path`` names the
     file to be written in that message. ``strings``: the ``@string`` blocks of files read
-    before it, by macro (``bibfile.macros_of``)."""
+    before it, by macro (``bibfile.macros_of``). ``corrected`` is given the key of each
+    entry whose text changed."""
     reports = {(r.key, r.line): r for r in report.disagreeing}
     newline = line_ending(text)
     # (the file's own added by rewritten_entries before the first rewrite)
@@ -708,7 +713,10 @@ def fix_bibliography(text: str, report: VerifyReport, library: Library,
         entry_type, fields = _fixed_fields(block, found, cited)
         lines = [f"@{entry_type}{{{block.key},"] + [f"  {n} = {v}," for n, v in fields] + ["}"]
         edited = _edited_in_place(original, block, entry_type, fields, blocks)
-        return edited if edited is not None else newline.join(lines)
+        written = edited if edited is not None else newline.join(lines)
+        if corrected is not None and written != original:
+            corrected.append(block.key)
+        return written
 
     fixed, originals, rewritten = rewritten_entries(text, rewrite, blocks)
     if rewritten:

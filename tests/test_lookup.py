@@ -281,6 +281,23 @@ def test_a_made_up_paper_of_a_journal_by_its_long_or_iso_name_is_not_found(serve
     assert paper.status == "not-found" and "DBLP" in paper.reason
 
 
+def test_a_fix_counts_the_entries_it_changed_not_every_disagreement(server, tmp_path,
+                                                                    needs_dblp):
+    """An ICLR paper cited rightly but for an arXiv id arXiv does not have (the stand-in
+    holds no record of it): it disagrees, and a fix has nothing to correct in it. The copy
+    is the file byte for byte, and it was said to have corrected one entry."""
+    path, fixed = tmp_path / "refs.bib", tmp_path / "fixed.bib"
+    path.write_text("@inproceedings{selfrag,\n  author = {Asai, Akari and Wu, Zeqiu and Wang, "
+                    "Yizhong and Sil, Avirup and Hajishirzi, Hannaneh},\n  title = {{Self-RAG: "
+                    "Learning to Retrieve, Generate, and Critique through Self-Reflection}},\n"
+                    "  booktitle = {The Twelfth International Conference on Learning "
+                    "Representations},\n  year = {2024},\n  eprint = {2310.11511},\n"
+                    "  archiveprefix = {arXiv},\n}\n", encoding="utf-8")
+    report = _verify(server, tmp_path, path, fix_to=fixed)
+    assert [e.key for e in report.disagreeing] == ["selfrag"]
+    assert report.corrected == () and fixed.read_bytes() == path.read_bytes()
+
+
 def test_accents_written_as_latex_or_unicode_agree(server, tmp_path):
     """An Anthology paper whose author has an accent (Maël Kubli in the Crossref record)."""
     for spelling in ("Ma{\\\"e}l Kubli", "Maël Kubli", "Kubli, Ma\\\"{e}l"):
