@@ -220,6 +220,8 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
         path: str | os.PathLike[str] | None = None) -> AddResult:
     """Add a work (arXiv id or URL, ACL Anthology id, DOI, DBLP record) to the library file in
     ``category`` and write it atomically; a work already there gains the category instead.
+    A .bib of no list's (no categories) takes the work with no category, appended in the
+    file's own style (as ``export_into`` appends); a library of a list needs a category.
 
     ``library`` (the file; ``path``, its old name, is deprecated) defaults to ``./library.bib``; ``sources`` to the real services through the
     user cache (``Sources.connect``). Raises ``InvalidIdentifier`` (exit 2), ``NotFound``
@@ -232,9 +234,15 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
     target = working_library_path(_renamed("add", path, library, "library"))
     categories = [category] if isinstance(category, str) else list(category)
     with library_lock(target, lock_timeout, on_wait):
-        result = add_work(_load_for_writing(target), identifier, categories,
-                          _sources(sources, offline))
-        if result.added or result.new_categories:
+        loaded = _load_for_writing(target)
+        result = add_work(loaded, identifier, categories, _sources(sources, offline))
+        if result.added and not loaded.tree:
+            # a .bib of your own (no list's categories): the work appended in the file's
+            # style, as export --into appends (library.bib's own style is the library's)
+            from llm4anno_bib.merge import merge_into, write_merge
+
+            write_merge(merge_into(Library([result.entry]), target))
+        elif result.added or result.new_categories:
             result.library.save(target)
     return result
 

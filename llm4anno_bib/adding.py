@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from llm4anno_bib.enrich import known_author_splits, stated_splits
-from llm4anno_bib.errors import InvalidIdentifier, NotFound
+from llm4anno_bib.errors import InvalidIdentifier, NotFound, UnknownCategory
 from llm4anno_bib.keys import base_key, unique_key
 from llm4anno_bib.model import Entry, Library
 from llm4anno_bib.resolution import Known, resolve
@@ -91,6 +91,10 @@ def add_work(library: Library, identifier: str, categories: Sequence[str],
     the id), ``SourceError`` (a source could not be asked).
     """
     kind, value = parse_identifier(identifier)
+    if not categories and library.tree:  # (a file of no list's takes a work as it is)
+        raise UnknownCategory(
+            "the library files every work under a category: name one (-c NAME).",
+            category="", suggestions=[c.heading for c in library.tree[:5]])
     slugs = [library.resolve_category(name) for name in categories]
     known = _existing(library, [identity(kind, value)])
     if known is not None:  # no need to ask anyone

@@ -460,16 +460,18 @@ def _connect(cache_dir: Optional[Path], offline: bool) -> Sources:
 @command(cls=_Command)
 def add(identifier: Annotated[str, typer.Argument(
             metavar="ID", help="arXiv id or URL, ACL Anthology id, DOI, or DBLP record.")],
-        category: Annotated[list[str], typer.Option(
-            "--category", "-c", metavar="NAME", help="Category of the work (repeatable).")],
+        category: Annotated[Optional[list[str]], typer.Option(
+            "--category", "-c", metavar="NAME",
+            help="Category of the work (repeatable); needed in a library of a list.")] = None,
         library: WorkingLibraryOption = None, offline: OfflineOption = False,
         cache_dir: CacheDirOption = None, lock_timeout: LockTimeoutOption = 300.0) -> None:
     """Add a paper to the library, in categories.
 
-    A paper already in the library gains the categories instead.
+    A paper already in the library gains the categories instead. A .bib of your own (no
+    categories) takes it appended in the file's own style, as export --into appends.
     """
     with _reported():
-        result = llm4anno_bib.add(identifier, category, library=library,
+        result = llm4anno_bib.add(identifier, category or [], library=library,
                                   sources=_connect(cache_dir, offline),
                                   lock_timeout=lock_timeout, on_wait=_say_waiting)
     for line in result.near_misses:

@@ -171,6 +171,31 @@ def test_api_add_writes_the_file_and_a_repeat_changes_nothing(server, tmp_path, 
     assert small_file.read_bytes() == before and small_file.stat().st_mtime_ns == mtime
 
 
+def test_a_work_added_to_a_bib_of_your_own_takes_the_files_style(server, tmp_path):
+    """A JabRef file (CRLF, capitalised names aligned) has no categories: ``add`` needed
+    one it could not name ("no category is called ..."), and the API wrote the entry in the
+    library's own style. It is now appended as ``export --into`` appends, in the file's
+    style, every byte before it kept; a library of a list still needs a category."""
+    plain = tmp_path / "refs.bib"
+    plain.write_bytes(b"% This file was created with JabRef 2.10.\r\n\r\n@InProceedings{a,\r\n"
+                      b"  Title                    = {A Paper},\r\n  Author                   "
+                      b"= {Doe, Jane},\r\n  Year                     = {2020}\r\n}\r\n")
+    before = plain.read_bytes()
+    result = llm4anno_bib.add("10.1145/3581641.3584059", library=plain,
+                              sources=connect(server, tmp_path / "c"))
+    after = plain.read_bytes()
+    assert result.added and after.startswith(before)
+    added = after[len(before):].decode("utf-8")
+    assert added.startswith(f"\r\n@InProceedings{{{result.entry.key},\r\n  Title"
+                            "                    = {")
+    assert "\n" not in added.replace("\r\n", "")
+    runner_result = CliRunner().invoke(app, ["add", "10.1145/3581641.3584059", "--library",
+                                             str(plain), "--offline", "--cache-dir",
+                                             str(tmp_path / "c")])
+    assert runner_result.exit_code == 0 and "already there" in runner_result.stderr
+    assert plain.read_bytes() == after
+
+
 runner = CliRunner()
 
 
@@ -192,7 +217,7 @@ def test_cli_add_and_its_errors(server, tmp_path, small_file, cli_env, needs_dbl
         (["add", "not an id", "-c", "Surveys"], 2, "is not an arXiv id"),
         (["add", "2201.11903", "-c", "Toolkit reviews"], 1,
          "no category is called 'Toolkit reviews'"),
-        (["add", "2201.11903"], 2, "--category"),
+        (["add", "2201.11903"], 1, "every work under a category: name one (-c NAME)"),
     ):
         result = runner.invoke(app, args + ["--library", str(small_file)])
         assert result.exit_code == code and text in result.stderr, (args, result.stderr)
