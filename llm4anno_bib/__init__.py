@@ -241,7 +241,11 @@ def add(identifier: str, category: str | Sequence[str] = (), *,
             # style, as export --into appends (library.bib's own style is the library's)
             from llm4anno_bib.merge import merge_into, write_merge
 
-            write_merge(merge_into(Library([result.entry]), target))
+            merged = merge_into(Library([result.entry]), target)
+            if merged.added:
+                write_merge(merged)
+            else:  # (taken for one of the file's by a rule of --into's: added all the same)
+                result.library.save(target)
         elif result.added or result.new_categories:
             result.library.save(target)
     return result
