@@ -487,8 +487,9 @@ def add(identifier: Annotated[str, typer.Argument(
         _echo(f"already there as {entry.key} (same {result.matched_by}); added to "
               f"{', '.join(result.new_categories)}", err=True)
     else:
-        _echo(f"already there as {entry.key} (same {result.matched_by}), in every "
-              "category asked; nothing changed", err=True)
+        _echo(f"already there as {entry.key} (same {result.matched_by})"
+              + (", in every category asked" if category else "") + "; nothing changed",
+              err=True)
     _echo(entry.key)
 
 

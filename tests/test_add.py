@@ -192,7 +192,9 @@ def test_a_work_added_to_a_bib_of_your_own_takes_the_files_style(server, tmp_pat
     runner_result = CliRunner().invoke(app, ["add", "10.1145/3581641.3584059", "--library",
                                              str(plain), "--offline", "--cache-dir",
                                              str(tmp_path / "c")])
-    assert runner_result.exit_code == 0 and "already there" in runner_result.stderr
+    assert runner_result.exit_code == 0 and runner_result.stderr.startswith(
+        f"already there as {result.entry.key} (same doi:10.1145/3581641.3584059); nothing "
+        "changed")
     assert plain.read_bytes() == after
 
 
