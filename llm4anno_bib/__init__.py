@@ -485,7 +485,7 @@ def export(library: Library, format: str = "bibtex", *, style: str | None = None
 
 
 def export_into(target: str | os.PathLike[str], library: Library | None = None, *,
-                encoding: str | None = None, format: str = "bibtex",
+                encoding: str | None = None, format: str | None = None,
                 lock_timeout: float = 300.0,
                 on_wait: Callable[[str], None] | None = None,
                 venues: str | None = None) -> MergeResult:
@@ -496,7 +496,8 @@ def export_into(target: str | os.PathLike[str], library: Library | None = None, 
     ``result.skipped`` says which works were already there and under which key. Raises
     ``BibSyntaxError`` for a file that is not in ``encoding`` (default UTF-8) or has a block
     that cannot be parsed, ``WriteError`` for one that cannot be written: nothing is written.
-    ``venues`` writes the appended works' venues one way (``Library.export``).
+    ``venues`` writes the appended works' venues one way (``Library.export``). ``format``
+    (``bibtex`` or ``biblatex``) defaults to the file's own dialect (``merge.file_dialect``).
     """
     from llm4anno_bib.locking import library_lock
     from llm4anno_bib.merge import merge_into, write_merge

@@ -309,9 +309,10 @@ def export(category: CategoryOption = None, year: YearOption = None,
            key: Annotated[Optional[list[str]], typer.Option(
                "--key", metavar="KEY", autocompletion=_complete_keys,
                help="A key to export (repeatable).")] = None,
-           format: Annotated[str, typer.Option(
+           format: Annotated[Optional[str], typer.Option(
                "--format", "-f", metavar="FORMAT",
-               help="bibtex, biblatex, csl-json, markdown, refs or html (one page).")] = "bibtex",
+               help="bibtex (default), biblatex, csl-json, markdown, refs or html (one page); "
+                    "--into: the file's own, bibtex or biblatex.")] = None,
            style: Annotated[Optional[str], typer.Option(
                "--style", metavar="STYLE",
                help="refs only: plain (default), unsrt, alpha or unsrtalpha.")] = None,
@@ -338,7 +339,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
     chosen = whole.with_parents(_filtered(whole, category, year, venue, author, search, key))
     _case_only(chosen, key or [])
     if into is not None:
-        if output is not None or format.strip().lower() not in ("bibtex", "biblatex"):
+        if output is not None or (format or "bibtex").strip().lower() not in ("bibtex",
+                                                                              "biblatex"):
             raise _usage("--into appends BibTeX or BibLaTeX to a .bib file; it takes neither "
                          "--output nor another format.")
         with _reported():
@@ -350,7 +352,8 @@ def export(category: CategoryOption = None, year: YearOption = None,
               + (f": {' '.join(result.added)}" if result.added else ""), err=True)
         return
     with _reported():
-        text = llm4anno_bib.export(chosen, format, style=style, backend=backend, venues=venues)
+        text = llm4anno_bib.export(chosen, format or "bibtex", style=style, backend=backend,
+                                   venues=venues)
     if not len(chosen):  # (an empty export is valid output, but said: a typo is likelier)
         _echo("llm4anno-bib: no work matches the filters; the export is empty", err=True)
     _emit(text, output, _count(len(chosen), "entry", "entries"), (chosen.path,))

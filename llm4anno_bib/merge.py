@@ -10,6 +10,7 @@ file's own line endings and encoding; everything before stays as it was: comment
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,10 @@ class MergeResult:
 
 
 def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: str | None = None,
-               format: str = "bibtex", venues: str | None = None) -> MergeResult:
+               format: str | None = None, venues: str | None = None) -> MergeResult:
     """What appending ``library``'s works to the file ``target`` gives (nothing is written:
-    ``write_merge`` writes ``result.content``). A missing file is created.
+    ``write_merge`` writes ``result.content``). A missing file is created. ``format`` is
+    ``bibtex`` or ``biblatex``; by default the file's own (``file_dialect``).
 
     Raises ``BibSyntaxError`` (with the line) for bytes that are not in the encoding or a
     block that cannot be parsed (its entries could be duplicated otherwise).
@@ -66,8 +68,9 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
         warnings.warn(warning, stacklevel=3)
     added, skipped = _sorted_out(library, rows, path)
     newline = line_ending(text)
+    format = format or file_dialect(text)
     addition = library.with_entries(added).export(format, venues=venues) if added else ""
-    if addition and format == "bibtex":
+    if addition and format.strip().lower() in ("bibtex", "biblatex"):
         addition = _in_house_style(addition, text)
     if addition:
         ensure_inert_text(addition, str(path))
@@ -87,6 +90,23 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
                    about_entries + about_added)
     return MergeResult(str(path), tuple(e.key for e in added), tuple(skipped), raw + appended,
                        used, newline)
+
+
+def file_dialect(text: str) -> str:
+    """``biblatex`` where a file's entries write more of biblatex's own fields (``date``,
+    ``journaltitle``, ``eprinttype``) than of BibTeX's (``year``, ``journal``,
+    ``archiveprefix``), as Zotero's and JabRef's biblatex exports do; else ``bibtex``: what
+    is appended to it is written in its dialect.
+
+    >>> file_dialect("@article{a,\\n  date = {2023},\\n  journaltitle = {J},\\n}\\n")
+    'biblatex'
+    """
+    biblatex = len(_BIBLATEX_FIELD.findall(text))
+    return "biblatex" if biblatex > len(_BIBTEX_FIELD.findall(text)) else "bibtex"
+
+
+_BIBLATEX_FIELD = re.compile(r"^[ \t]*+(?:date|journaltitle|eprinttype)[ \t]*+=", re.M | re.I)
+_BIBTEX_FIELD = re.compile(r"^[ \t]*+(?:year|journal|archiveprefix)[ \t]*+=", re.M | re.I)
 
 
 def _in_house_style(addition: str, text: str) -> str:

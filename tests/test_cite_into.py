@@ -218,6 +218,33 @@ def test_into_writes_new_entries_in_the_files_own_style(tmp_path, library, file,
         assert all(("," in a) == family_first for a in theirs.bib_authors)
 
 
+ZOTERO_BIBLATEX = ("@article{tan2024large,\n\ttitle = {Large Language Models for Data "
+                   "Annotation},\n\tauthor = {Tan, Zhen and Li, Dawei},\n\tdate = {2024},\n"
+                   "\tjournaltitle = {arXiv},\n\teprinttype = {arxiv},\n\teprint = "
+                   "{2402.13446},\n}\n")
+
+
+def test_into_a_biblatex_file_writes_biblatex_in_its_style(tmp_path, library):
+    """A biblatex file (Zotero's export: date, journaltitle, eprinttype) took the works in
+    BibTeX's fields (year, archiveprefix) unless told --format biblatex: a colleague adding
+    to it writes its dialect. A BibTeX file still gets BibTeX; a format given still wins."""
+    target = tmp_path / "refs.bib"
+    target.write_text(ZOTERO_BIBLATEX, encoding="utf-8")
+    chosen = library.filter(keys=["wei2022chain"])
+    llm4anno_bib.export_into(target, chosen)
+    appended = target.read_text(encoding="utf-8")[len(ZOTERO_BIBLATEX):]
+    assert "\tdate = {2022}," in appended and "\teprinttype = {arxiv}," in appended
+    assert "year = " not in appended and "archiveprefix" not in appended
+    told = tmp_path / "told.bib"
+    told.write_text(ZOTERO_BIBLATEX, encoding="utf-8")
+    llm4anno_bib.export_into(told, chosen, format="bibtex")
+    assert "\tyear = {2022}," in told.read_text(encoding="utf-8")[len(ZOTERO_BIBLATEX):]
+    plain = tmp_path / "plain.bib"
+    plain.write_text(GOOGLE_SCHOLAR, encoding="utf-8")
+    llm4anno_bib.export_into(plain, chosen)
+    assert "year={2022}" in plain.read_text(encoding="utf-8")[len(GOOGLE_SCHOLAR):]
+
+
 def test_into_refuses_a_file_it_cannot_read_fully(tmp_path, library):
     target = tmp_path / "refs.bib"
     target.write_text("@article{a,\n  title = {Foo {bar},\n  year = 2020\n}\n"
