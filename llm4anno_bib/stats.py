@@ -48,7 +48,9 @@ class Stats:
         >>> print(llm4anno_bib.load().stats().table().splitlines()[0])
         Works: 76
         """
-        lines = [f"Works: {self.works}", "", "By category (sub-sections included):"]
+        lines = [f"Works: {self.works}"]
+        if self.by_category:  # (a .bib of your own has none: no empty table)
+            lines += ["", "By category (sub-sections included):"]
         width = max((2 * c.depth + len(c.heading) for c in self.by_category), default=0)
         for category in self.by_category:
             label = "  " * category.depth + category.heading

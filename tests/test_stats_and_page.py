@@ -135,6 +135,17 @@ def test_the_stats_table_names_every_category_year_and_venue():
     assert re.search(r"^  arXiv +\d+$", table, re.M)
 
 
+def test_the_stats_of_a_bib_of_your_own_have_no_empty_category_table(tmp_path):
+    """A .bib with no categories printed the heading of a category table with nothing
+    under it; its stats are its works, years and venues."""
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a,\n  title = {T},\n  author = {Doe, Jane},\n  journal = {J},"
+                    "\n  year = {2020},\n}\n", encoding="utf-8")
+    table = llm4anno_bib.load(path).stats().table()
+    assert "By category" not in table
+    assert table.startswith("Works: 1\n\nBy year:\n  2020     1\n")
+
+
 @pytest.mark.slow
 def test_stats_command_with_filters_and_plot(tmp_path):
     done = runner.invoke(app, ["stats", "--category", "Surveys"])
