@@ -967,6 +967,9 @@ class Library:
         if not isinstance(name, str):
             raise TypeError(f"a category is named by a string or a Category, not "
                             f"{type(name).__name__}")
+        if not self._tree:  # (a .bib of no list's: no "closest" to offer either)
+            raise UnknownCategory(f"no category is called '{name}': this library has no "
+                                  "categories (a .bib of no paper list's).", category=name)
         wanted = name.strip().lower()
         slug = slugify(name)
         for test in (lambda c: wanted in (c.slug, c.heading.lower()) or slug == c.slug,

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from pybtex.database import parse_file as pybtex_parse_file
 
 import llm4anno_bib
-from llm4anno_bib import BibSyntaxError, Entry, UnknownCategory, UnknownKey
+from llm4anno_bib import BibSyntaxError, Entry, Library, UnknownCategory, UnknownKey
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.listmd import parse_list
 from llm4anno_bib.ids import parse_arxiv_id
@@ -118,6 +118,11 @@ def test_unknown_category_and_key_name_the_closest(library):
     with pytest.raises(UnknownKey) as error:
         library["wei2022chian"]
     assert "wei2022chain" in error.value.suggestions
+    # a library with no categories at all (a .bib of your own) says so, not "no category
+    # is called 'Surveys'." with nothing closest
+    plain = Library([library["wei2022chain"]])
+    with pytest.raises(UnknownCategory, match="this library has no categories"):
+        plain.filter(category="Surveys")
 
 
 def test_filters_combine(library):
