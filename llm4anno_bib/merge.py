@@ -68,7 +68,7 @@ def merge_into(library: Library, target: str | os.PathLike[str], *, encoding: st
         warnings.warn(warning, stacklevel=3)
     added, skipped = _sorted_out(library, rows, path)
     newline = line_ending(text)
-    format = format or file_dialect(text)
+    format = format or (file_dialect(text) if added else "bibtex")
     addition = library.with_entries(added).export(format, venues=venues) if added else ""
     if addition and format.strip().lower() in ("bibtex", "biblatex"):
         addition = _in_house_style(addition, text)
@@ -101,8 +101,12 @@ def file_dialect(text: str) -> str:
     >>> file_dialect("@article{a,\\n  date = {2023},\\n  journaltitle = {J},\\n}\\n")
     'biblatex'
     """
-    biblatex = len(_BIBLATEX_FIELD.findall(text))
-    return "biblatex" if biblatex > len(_BIBTEX_FIELD.findall(text)) else "bibtex"
+    tail = text[-_DIALECT_SAMPLE:]  # (the entries nearest the appended ones, as the style)
+    biblatex = len(_BIBLATEX_FIELD.findall(tail))
+    return "biblatex" if biblatex > len(_BIBTEX_FIELD.findall(tail)) else "bibtex"
+
+
+_DIALECT_SAMPLE = 200_000  # characters: a few hundred entries, 2 ms wherever the file is 20 MB
 
 
 _BIBLATEX_FIELD = re.compile(r"^[ \t]*+(?:date|journaltitle|eprinttype)[ \t]*+=", re.M | re.I)
