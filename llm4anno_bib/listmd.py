@@ -1651,19 +1651,20 @@ def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = (
     # a cell may link in HTML ("<a href="u">Title</a>"), as lists mixing both write it
     cells = [_named_before_title(_html_links_as_markdown(cell).strip())
              for cell in line.strip("|").split("|")]
-    links: list[tuple[str, str]] = [link for cell in cells
-                                    for link in _LINK.findall(_IMAGE.sub("", cell))]
+    linked: list[list[tuple[str, str]]] = [_LINK.findall(_IMAGE.sub("", cell))
+                                           for cell in cells]
+    links = [link for found in linked for link in found]
     if not links:
         return None
     paper = next(((text, url) for text, url in links if _PAPER_HOSTS.search(url)), None)
     plain = [_cell_title(cell) for cell in cells]
     if paper is None:
-        paper = _in_paper_column(header, cells)
+        paper = _in_paper_column(header, linked)
         if paper is None:
             said = _clean_title(links[0][0])
             return (number, (_titled_column(header, plain) if _is_generic(said) else None)
                     or said, links[0][1])
-    named = (_titled_column(header, plain) or _title_beside(cells, paper)
+    named = (_titled_column(header, plain) or _title_beside(linked, paper)
              if _is_generic(paper[0]) else None)
     title = named or _row_title(_clean_title(_name_then_title(paper[0])), plain, links)
     if not title:
@@ -1685,12 +1686,11 @@ def _row_links(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str
             *(link for link in found[1:] if link[0] != "paper" or _PAPER_HOSTS.search(link[1])))
 
 
-def _title_beside(cells: list[str], paper: tuple[str, str]) -> str | None:
+def _title_beside(linked: list[list[tuple[str, str]]], paper: tuple[str, str]) -> str | None:
     """The title a cell gives its paper as another link's words, where the paper's own link
     says only "Paper" ("[Cerebras-GPT: A Family of Open, ... Models](blog) ([Paper](arxiv))",
-    as open-llms writes it): three words or more."""
-    for cell in cells:
-        found = _LINK.findall(_IMAGE.sub("", cell))
+    as open-llms writes it): three words or more. ``linked``: each cell's links."""
+    for found in linked:
         if any(url == paper[1] for _text, url in found):
             return next((_clean_title(text) for text, url in found if url != paper[1]
                          and not _is_generic(text) and len(_clean_title(text).split()) >= 3),
@@ -1698,19 +1698,19 @@ def _title_beside(cells: list[str], paper: tuple[str, str]) -> str | None:
     return None
 
 
-def _in_paper_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, str] | None:
+def _in_paper_column(header: tuple[str, ...], linked: list[list[tuple[str, str]]]
+                     ) -> tuple[str, str] | None:
     """The link a row gives in the column its table's header names "Paper" or "Title",
     where its words read as a title (three words or more): the paper's own page at a site
     that is no paper host ("| [GPT-4 Technical Report](https://openai.com/research/gpt-4)
     |", a project page, its repository), which the header says is the paper. Elsewhere such
-    a link is a project's, left out."""
-    if len(header) != len(cells):
+    a link is a project's, left out. ``linked``: each cell's links."""
+    if len(header) != len(linked):
         return None
-    for index, name in enumerate(header):
+    for name, found in zip(header, linked):
         # ("Paper/Blog", "Paper or Blog": a column of papers and the pages standing for one)
         if name in _TITLE_COLUMNS[0] or not _TITLE_COLUMNS[0].isdisjoint(
                 re.split(r"[ \t]*+(?:/|&|\bor\b)[ \t]*+", name)):
-            found = _LINK.findall(_IMAGE.sub("", cells[index]))
             if len(found) == 1 and not _is_generic(found[0][0]) and \
                     len(_clean_title(found[0][0]).split()) >= 3:
                 text, url = found[0]
