@@ -633,9 +633,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
             end = next((k for k in range(1, _ROW_LINES_AT_MOST + 1) if index + k < len(lines)
                         and _ROW_END.search(lines[index + k])), None)
             joined = end + 1 if end is not None else 1
-        if joined > 1:
+        if joined > 1:  # (a note quoted under the bullet is no part of it)
             raw = " ".join([raw.rstrip(), *(line.strip() for line in
-                                            lines[index + 1:index + joined])])
+                                            lines[index + 1:index + joined]
+                                            if not _INDENTED_QUOTE.match(line))])
         yield index + 1, raw
         yield from ((index + 1 + k, "") for k in range(1, joined))
         index += joined
@@ -664,6 +665,11 @@ def _paragraph_after_blank(lines: list[str], at: int, column: int, most: int) ->
     or an abstract is no part of the item)."""
     if at + 1 >= len(lines) or lines[at].strip() or most < 1:
         return 0
+    # a quoted note between (``> Named APPS``, as Awesome-Code-LLM writes it) and its blank
+    noted = _quoted_note(lines, at + 1, column)
+    at += noted
+    if at + 1 >= len(lines) or lines[at].strip():
+        return 0
     first = lines[at + 1]
     indent = len(first) - len(first.lstrip(" \t"))
     if indent < column or not _continues(first) or not (
@@ -673,7 +679,22 @@ def _paragraph_after_blank(lines: list[str], at: int, column: int, most: int) ->
     while taken < most and at + 1 + taken < len(lines) and \
             _continues(lines[at + 1 + taken]):
         taken += 1
-    return 1 + taken
+    return noted + 1 + taken
+
+
+def _quoted_note(lines: list[str], at: int, column: int) -> int:
+    """The lines of a quote indented under a bullet's text from ``at``, with the blank line
+    after it (0 where there is none): a note on the item, read as none of it."""
+    taken = 0
+    while at + taken < len(lines) and taken < _CONTINUED_AT_MOST and \
+            _INDENTED_QUOTE.match(lines[at + taken]) and \
+            len(lines[at + taken]) - len(lines[at + taken].lstrip(" \t")) >= column:
+        taken += 1
+    return taken + 1 if taken and at + taken < len(lines) and \
+        not lines[at + taken].strip() else 0
+
+
+_INDENTED_QUOTE = re.compile(r"[ \t]++>")
 
 
 # what opens a line of an item's authors or links: emphasis (not a bullet) or a bracket
@@ -1262,7 +1283,8 @@ def _is_label(text: str) -> bool:
     date (``2023``, ``2023.05``), nothing more."""
     text = text.strip()
     return bool(_DATE_LABEL.fullmatch(text)) or len(text.split()) <= 4 and \
-        venue_year(text) is not None and not _clean_title(_VENUE_YEAR.sub("", text))
+        venue_year(text) is not None and not _clean_title(_VENUE_YEAR.sub("", text)) or \
+        _glued_venue_year(text) is not None
 
 
 # "**ACL 2023**", "**[ACL 2023]**", "**(ACL 2023)**", "[**ACL 2023**]" (not "[**Title**](url)")
@@ -1812,7 +1834,7 @@ def venue_year(text: str) -> str | None:
     """
     found = _VENUE_YEAR.search(text) or _known_venue_comma_year(text)
     if found is None:
-        return None
+        return _glued_venue_year(text)
     venue = _SPACED_AT.sub("@", found.group("venue"))
     host = _HOST_BEFORE.search(text, 0, found.start()) \
         if venue.lower() in ("findings", "workshop") else None
@@ -1825,6 +1847,26 @@ def venue_year(text: str) -> str | None:
         venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
     return _with_track(f"{venue} {found.group('year') or _century(found.group('short'))}",
                        text, found.end())
+
+
+def _glued_venue_year(text: str) -> str | None:
+    """A label written as a venue's acronym glued to its year and nothing else (`` `ICLR23`
+    ``, ``[NeurIPS21]``, ``EMNLP2023``, as Awesome-Code-LLM writes them), where the venue
+    table knows the acronym ("GPT35" and "Llama2" name models).
+
+    >>> _glued_venue_year("ICLR23"), _glued_venue_year("GPT35")
+    ('ICLR 2023', None)
+    """
+    glued = _GLUED.fullmatch(text.strip())
+    if glued is None:
+        return None
+    known = venue_of(glued.group("venue"))
+    if known is None or known.kind in ("series", "preprint"):
+        return None
+    return f"{glued.group('venue')} {glued.group('year') or _century(glued.group('short'))}"
+
+
+_GLUED = re.compile(r"(?P<venue>[A-Za-z]{2,12}+)(?:(?P<year>(?:19|20)\d\d)|(?P<short>\d\d))")
 
 
 def _known_venue_comma_year(text: str) -> re.Match[str] | None:
@@ -2612,7 +2654,8 @@ def parse_label(label: str | None) -> tuple[str | None, int | None]:
     """
     if not label:
         return None, None
-    text = _full_year(label.strip())  # "ICLR'23" is ICLR 2023
+    text = _full_year(label.strip())  # "ICLR'23" is ICLR 2023, and so is "ICLR23"
+    text = _glued_venue_year(text) or text
     dated = _DATE_AT_END.search(text)
     if dated is None:  # "NeurIPS 2023 Workshop on X": the venue with its year taken out
         inside = _YEAR.search(text)

@@ -11,7 +11,7 @@ import pytest
 import llm4anno_bib
 from llm4anno_bib.build import BuildReport, build_library
 from llm4anno_bib.keys import base_key
-from llm4anno_bib.listmd import parse_label, parse_list
+from llm4anno_bib.listmd import parse_label, parse_list, venue_year
 from llm4anno_bib.names import listed_names
 
 from conftest import SHARED, connect
@@ -560,6 +560,36 @@ def test_a_paper_or_blog_column_gives_each_model_its_paper():
         ("Cerebras-GPT: A Family of Open, Compute-efficient, Large Language Models", "pdf",
          "https://arxiv.org/abs/2304.03208")]
     assert document.left_out == ()
+
+
+CODE_LLM = """## Evaluation & Benchmark
+
+1. **Measuring Coding Challenge Competence With APPS** `NeurIPS21`
+
+    > Named APPS
+  
+    [2021.05][[Paper](https://arxiv.org/abs/2108.07732)][[Repo](https://github.com/hendrycks/apps)] *Dan Hendrycks, Steven Basart, Saurav Kadavath*
+
+2. **CodeGen: An Open Large Language Model for Code with Multi-Turn Program Synthesis** `ICLR23`
+  
+    [2022.03][[Paper](https://arxiv.org/abs/2203.13474)] *Erik Nijkamp, Bo Pang*
+"""
+
+
+def test_a_quoted_note_under_an_item_and_a_venue_glued_to_its_year(tmp_path):
+    """Awesome-Code-LLM: a note quoted between a bold title and its links paragraph ("> Named
+    APPS") cut the item in two (its title "a title alone", its links "no title"), and a
+    label written `ICLR23` (a venue's acronym glued to a two-digit year) was no label; a
+    model's name so written ("GPT35", "Llama2") is still none."""
+    document = parse_list(CODE_LLM)
+    assert [(i.title, i.label, i.authors[:1], i.paper_link) for i in document.items] == [
+        ("Measuring Coding Challenge Competence With APPS", "NeurIPS 2021", ("Dan Hendrycks",),
+         "https://arxiv.org/abs/2108.07732"),
+        ("CodeGen: An Open Large Language Model for Code with Multi-Turn Program Synthesis",
+         "ICLR 2023", ("Erik Nijkamp",), "https://arxiv.org/abs/2203.13474")]
+    assert document.unread == () and document.unlinked == ()
+    assert parse_label("ICLR23") == ("ICLR", 2023) and parse_label("Llama2") == ("Llama2", None)
+    assert venue_year("GPT35") is None and venue_year("EMNLP2023") == "EMNLP 2023"
 
 
 def test_a_survey_no_source_holds_is_described_without_a_missing_value(tmp_path):
