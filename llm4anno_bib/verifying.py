@@ -144,11 +144,12 @@ class VerifyReport:
         """The report as plain data (what ``to_json`` writes): ``path``, ``entries`` (each
         ``key``, ``line``, ``status``, ``matched`` as ``source``/``id``/``url``,
         ``findings``, ``reason``, ``source_failed``), ``summary`` (a count per status),
-        ``unreadable`` (each block's ``line`` and ``message``),
-        ``unchecked_by_source_failure`` and ``exit_code``."""
+        ``unreadable`` (each block's ``line`` and ``message``), ``corrected`` (the keys a
+        fix rewrote; empty without one), ``unchecked_by_source_failure`` and ``exit_code``."""
         return {"path": self.path, "entries": [_entry_dict(e) for e in self.entries],
                 "summary": self.summary,
                 "unreadable": [{"line": e.line, "message": e.message} for e in self.unreadable],
+                "corrected": list(self.corrected),
                 "unchecked_by_source_failure": len(self.unchecked_by_failure),
                 "exit_code": self.exit_code}
 

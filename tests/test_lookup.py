@@ -314,9 +314,9 @@ def test_json_for_ci_has_the_documented_shape(server, tmp_path, cli_env, needs_d
                                       "--library", str(_empty_library(tmp_path))])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"path", "entries", "summary", "unreadable",
+    assert set(data) == {"path", "entries", "summary", "unreadable", "corrected",
                          "unchecked_by_source_failure", "exit_code"} and \
-        data["path"] == str(PLANTED) and data["unreadable"] == []
+        data["path"] == str(PLANTED) and data["unreadable"] == [] and data["corrected"] == []
     assert data["exit_code"] == 1 and data["unchecked_by_source_failure"] == 0
     assert set(data["summary"]) == set(STATUSES)
     entry = next(e for e in data["entries"] if e["key"] == "khan2022contrastive")

@@ -23,6 +23,13 @@ from conftest import SHARED
 runner = CliRunner()
 
 
+def _entry_text(text: str, key: str) -> str:
+    """The block of ``key`` in ``text``, up to the next entry."""
+    start = text.index("{" + key + ",")
+    following = text.find("\n@", start)
+    return text[start:following if following != -1 else len(text)]
+
+
 def _planted(library) -> tuple[str, dict[str, set[str]]]:
     """A .bib of library entries under the user's own keys, four with a planted error, and
     the findings each entry must get."""
@@ -130,6 +137,13 @@ def test_cli_verify_text_json_fix_and_exit_codes(tmp_path, library):
     fixed = tmp_path / "fixed.bib"
     wrote = runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(fixed)])
     assert wrote.exit_code == 1 and refs.read_bytes() == before
+    # the keys the fix rewrote are in the JSON report too (a CI job reads them there)
+    fixed_json = json.loads(runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(fixed),
+                                                "--format", "json"]).stdout)
+    rewritten = {key for key in statuses
+                 if _entry_text(text, key) != _entry_text(fixed.read_text(encoding="utf-8"), key)}
+    assert fixed_json["corrected"] and set(fixed_json["corrected"]) == rewritten
+    assert f"({len(rewritten)} entries corrected)" in wrote.stderr
     assert runner.invoke(app, ["verify", str(fixed)]).exit_code == 0
     same = runner.invoke(app, ["verify", str(refs), "--fix", "-o", str(refs)])
     assert same.exit_code == 2 and refs.read_bytes() == before
