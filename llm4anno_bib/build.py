@@ -20,6 +20,7 @@ from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
 from llm4anno_bib.bibfile import read_bib_bytes
 from llm4anno_bib.checking import missing_required
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
+from llm4anno_bib.inert import text_with_math_to_latex
 from llm4anno_bib.keys import KeyMaker, base_key
 from llm4anno_bib.listmd import ListDocument, ListItem, parse_label, parse_list, survey_of
 from llm4anno_bib.model import CURATED_FIELD, Category, Correction, Entry, Library, venue_acronym
@@ -524,10 +525,10 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     year (its label's, else its arXiv id's), its venue label, the arXiv
     id or DOI its link names, and the link (all inert: text rebuilt as LaTeX, identifiers
     read by their grammar, the link checked as a URL)."""
-    # LaTeX a list writes in a title ("$\\underline{U}$-Net") read as text, then rebuilt
-    title = latex_to_text(_MATH.sub(r"\1", item.title)) if _LATEX_MARKUP.search(item.title) \
-        else item.title
-    fields = {"title": protect_case(text_to_latex(title))}
+    # LaTeX a list writes in a title outside math ("\\textbf{X}") read as text; math
+    # ("FAC$^2$E") kept where it is on the allowlist, as arXiv's titles are
+    title = latex_to_text(item.title) if _LATEX_MACRO.search(item.title) else item.title
+    fields = {"title": protect_case(text_with_math_to_latex(title))}
     if item.authors:
         fields["author"] = " and ".join([text_to_latex(a) for a in item.authors]
                                         + (["others"] if item.et_al else []))
@@ -551,8 +552,7 @@ def _list_facts(item: ListItem) -> dict[str, str]:
     return fields
 
 
-_LATEX_MARKUP = re.compile(r"\$[^$]{1,200}\$|\\[A-Za-z]{2,30}\{")
-_MATH = re.compile(r"\$([^$]{1,200})\$")  # its content read as text: math is never kept
+_LATEX_MACRO = re.compile(r"\\[A-Za-z]{2,30}\{")
 
 
 def _repair_link(url: str) -> str:

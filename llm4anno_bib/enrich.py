@@ -32,6 +32,7 @@ from llm4anno_bib._text import (
     normalise_title, protect_case, text_to_latex,
 )
 from llm4anno_bib.ids import MONTH_MACROS, month_macro
+from llm4anno_bib.inert import text_with_math_to_latex
 from llm4anno_bib.keys import family_name
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
@@ -311,7 +312,7 @@ def title_parts(title: str) -> list[str]:
 def arxiv_fields(record: ArxivRecord) -> dict[str, str]:
     """Library fields of an arXiv preprint cited as such (``@misc``)."""
     return {
-        "title": protect_case(text_to_latex(record.title)),
+        "title": protect_case(text_with_math_to_latex(record.title)),
         "author": " and ".join(text_to_latex(a) for a in record.authors),
         "year": str(record.published.year),
         "month": MONTH_MACROS[record.published.month - 1],

@@ -29,11 +29,12 @@ from typing import NamedTuple
 
 from llm4anno_bib import ids
 from llm4anno_bib._text import (
-    ANY_CONTROL as _ANY_CONTROL, CONTROL_CHARS, strip_controls, unbraced_specials,
+    ANY_CONTROL as _ANY_CONTROL, CONTROL_CHARS, strip_controls, text_to_latex,
+    unbraced_specials,
 )
 
 __all__ = ["MATH_MACROS", "TEXT_MACROS", "Refused", "inert_fields", "inert_latex",
-           "latex_hazards", "strip_controls", "unescaped_specials"]
+           "latex_hazards", "text_with_math_to_latex", "strip_controls", "unescaped_specials"]
 
 # Outside math: accents, special letters, text styles and sizes, dashes, quotes, symbols,
 # logos. Each only typesets its argument (or nothing).
@@ -329,6 +330,45 @@ def inert_latex(value: str) -> str:
     # A kept macro is followed by what followed it in the input, which never starts with a
     # letter (a token of letters would have been part of its name): nothing glues on.
     return "".join(out)
+
+
+# a formula in a title as arXiv and lists write it, with the word glued to it on either side
+# (FAC$^2$E, $\infty$-Bench, $k$NN-Prompt): one group, so that no style changes its case.
+# No space inside either dollar, as GitHub reads math ("costs $5 and $10" is no formula); a
+# glued word starts only where a word starts, so a long run of letters is read once.
+_GLUED_FORMULA = re.compile(
+    r"(?<![A-Za-z0-9-])[A-Za-z0-9-]*+(?<![\\$])\$(?![$\s])[^$\n]{0,200}?(?<![\\\s])\$(?!\$)"
+    r"(?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*+")
+_HELD_FORMULA = "zqmathzq"  # letters: text_to_latex passes them on unchanged
+
+
+def text_with_math_to_latex(text: str) -> str:
+    """Plain text with TeX math between single dollars (titles as arXiv and paper lists
+    write them) as a BibTeX value: each formula on the allowlist is kept as math, braced
+    with the letters glued to it so that no style changes their case; the rest, formulas
+    off the allowlist included, is escaped as text (``text_to_latex``).
+
+    >>> print(text_with_math_to_latex(r"FAC$^2$E: Better $\\infty$-Bench & 50%"))
+    {FAC$^2$E}: Better {$\\infty$-Bench} {\\&} 50{\\%}
+    >>> print(text_with_math_to_latex(r"$\\input{/etc/passwd}$ Bench"))
+    {\\$}\\textbackslash{}input\\textbraceleft{}/etc/passwd\\textbraceright{}{\\$} Bench
+    """
+    if "$" not in text or _HELD_FORMULA in text.lower():
+        return text_to_latex(text)
+    kept: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        glued = match.group(0)
+        if inert_latex(glued) != glued:  # off the allowlist: text, dollars and all
+            return glued
+        kept.append("{" + glued + "}")
+        return f"{_HELD_FORMULA}{len(kept) - 1}{_HELD_FORMULA}"
+
+    held = _GLUED_FORMULA.sub(hold, text)
+    latex = text_to_latex(held)
+    for number, group in enumerate(kept):
+        latex = latex.replace(f"{_HELD_FORMULA}{number}{_HELD_FORMULA}", group, 1)
+    return latex
 
 
 def latex_hazards(value: str) -> list[str]:

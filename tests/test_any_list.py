@@ -657,12 +657,12 @@ def test_a_link_in_brackets_of_its_own_after_a_title_link_is_kept():
                        ("code", "https://github.com/example/sc")))]
 
 
-def test_latex_a_list_writes_in_a_title_is_read_and_never_kept_as_math(tmp_path):
+def test_math_a_list_writes_in_a_title_is_kept_as_math_and_a_price_is_text(tmp_path):
     path = tmp_path / "math.md"
     path.write_text("## P\n- [arXiv 2024] $\\underline{U}$-Net for under $100. [[pdf]](https://"
                     "arxiv.org/pdf/2401.00011.pdf)\n", encoding="utf-8")
     (entry,) = _imported(path, tmp_path, offline=True).library
-    assert entry.fields["title"] == "{U-Net} for under {\\$}100"
+    assert entry.fields["title"] == "{$\\underline{U}$-Net} for under {\\$}100"
 
 
 SETEXT_LIST = """Awesome Reasoning

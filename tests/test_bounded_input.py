@@ -186,6 +186,9 @@ CONSTRUCTS = {
     "braces": lambda n: "{a}" * (n // 3),
     "math": lambda n: "$x$ " * (n // 4),
     "math-unclosed": lambda n: "$\\alpha" * (n // 7),
+    "a-word-before-math": lambda n: "a" * n + " $x$",
+    "hyphened-word-before-math": lambda n: "a-" * (n // 2) + " $x$",
+    "math-glued-to-words": lambda n: "ab$x$cd-" * (n // 8),
     "math-groups-unclosed": lambda n: "$" + "{x" * (n // 2),
     "dblp-math": lambda n: "{\\(\\epsilon\\)}-" * (n // 15),
     "dblp-dollars": lambda n: "{\\textdollar}{\\textbackslash}ell{\\_}1{\\textdollar} " * (n // 50),
@@ -197,11 +200,12 @@ CONSTRUCTS = {
 
 def _conversions():
     from llm4anno_bib._text import escape_non_ascii, latex_to_text, normalise_title, text_to_latex
-    from llm4anno_bib.inert import inert_latex, latex_hazards
+    from llm4anno_bib.inert import inert_latex, latex_hazards, text_with_math_to_latex
 
     return {"latex_to_text": latex_to_text.__wrapped__, "text_to_latex": text_to_latex,
             "normalise_title": normalise_title.__wrapped__, "escape_non_ascii": escape_non_ascii,
-            "inert_latex": inert_latex, "latex_hazards": latex_hazards}
+            "inert_latex": inert_latex, "latex_hazards": latex_hazards,
+            "text_with_math_to_latex": text_with_math_to_latex}
 
 
 def _seconds(call, value: str) -> float:

@@ -20,6 +20,7 @@ from llm4anno_bib.enrich import arxiv_fields, published_fields
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
 
 from conftest import ROOT, SHARED_DBLP
+from test_hostile_flows import SECRET, _compile, _needs, _nothing_ran, secret  # noqa: F401
 
 # Read by hand in the shipped library's titles: the words whose case carries meaning
 # (names a sentence-casing style would lowercase), besides every word with a capital inside
@@ -68,6 +69,53 @@ def test_every_writer_protects_the_titles_it_writes():
                           {"title": "{Bayesian} Views of LLMs", "author": "Ann Lee",
                            "booktitle": "ICLR", "year": "2024"})
     assert published_fields(published)["title"] == "{Bayesian} Views of {LLMs}"
+
+
+# titles with math as arXiv sends them: the LLM field names its works so (FAC²E, ∞Bench)
+MATH_TITLES = {"FAC$^2$E: Better Understanding of LLM Capabilities":
+               "{FAC$^2$E}: Better Understanding of {LLM} Capabilities",
+               "$\\infty$Bench: Extending Long Context Evaluation":
+               "{$\\infty$Bench}: Extending Long Context Evaluation",
+               "Annotation with $k$NN-Prompt for under $100":
+               "Annotation with {$k$NN-Prompt} for under {\\$}100"}
+
+
+def _math_entries(secret: Path) -> list:
+    from datetime import date
+
+    from llm4anno_bib.model import Entry
+
+    hostile = f"$\\input{{{secret}}}$ and $\\immediate\\write18{{touch PWNED-math}}$ Annotation"
+    entries = []
+    for number, title in enumerate([*MATH_TITLES, hostile]):
+        record = ArxivRecord(f"2401.0000{number}", 1, title, ("Ann Lee",), date(2024, 1, 1),
+                             date(2024, 1, 1), "cs.CL")
+        entries.append(Entry.from_fields(f"lee2024math{number}", "misc", arxiv_fields(record)))
+    return entries
+
+
+def test_math_in_an_arxiv_title_is_kept_as_math_and_math_off_the_allowlist_is_text(secret):
+    """arXiv's titles write math as TeX ("FAC$^2$E"): it was escaped and printed with its
+    dollars and backslashes. A formula on the allowlist is kept, braced with the word it is
+    glued to; one off it (a hostile title) is text, dollars and all."""
+    *kept, hostile = _math_entries(secret)
+    assert [e.fields["title"] for e in kept] == list(MATH_TITLES.values())
+    assert "\\input{" not in hostile.fields["title"] and \
+        "\\write18" not in hostile.fields["title"].replace("\\textbackslash{}write18", "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["bibtex", "biber"])
+def test_titles_with_math_typeset_as_math_with_shell_escape_and_nothing_runs(tmp_path, secret,
+                                                                             backend):
+    _needs("pdflatex", backend, "pdftotext")
+    from llm4anno_bib.model import Library
+
+    text = _compile(tmp_path, Library(_math_entries(secret)).to_bibtex(), backend)
+    flat = " ".join(text.split())
+    assert "\u221eBench" in flat and "FAC2 E" in flat and "k NN-Prompt" in flat
+    assert "$\\infty" not in flat and "$^2$" not in flat  # typeset, not printed as written
+    _nothing_ran(tmp_path, text)
 
 
 UNPROTECTED = ("@misc{a,\n\ttitle = \"Aligning LLaMA with English Speakers\",\n"
