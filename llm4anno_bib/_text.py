@@ -387,6 +387,8 @@ def normalise_title(title: str) -> str:
         title = html.unescape(title)
     if title.isascii() and not _LATEX_MARKS.search(title):  # most titles: nothing to convert
         return collapse_spaces(_NOT_WORD.sub(" ", title.lower()))
+    if "$" in title:  # a formula as arXiv and users write it, read as DBLP's is below
+        title = _DOLLAR_FORMULA.sub(_formula_group, title)
     if "\\(" in title or "\\mbox" in title:
         title = _DBLP_MATH.sub("", title)
     plain = ascii_fold(latex_to_text(title)).lower()
@@ -397,6 +399,14 @@ _LATEX_MARKS = re.compile(r"[\\{$~]")
 # DBLP's TeX for a sub- or superscript, \({}^{\mbox{2}}\): its delimiters and markers go,
 # its text stays where it was written (DDM2)
 _DBLP_MATH = re.compile(r"\\[()]|\{\}[\^_]|\\mbox(?=\{)")
+# "$^2$" is DBLP's "\\({}^{\\mbox{2}}\\)", "$\\alpha$" its "{\\(\\alpha\\)}": a formula is a group
+# of its content, its sub- and superscript marks gone (DDM$^2$ is DDM2, L$_1$ is L1)
+_DOLLAR_FORMULA = re.compile(r"(?<!\\)\$([^$]{1,200})(?<!\\)\$")
+_SCRIPT_MARK = re.compile(r"(?<!\\)[\^_]")
+
+
+def _formula_group(match: re.Match[str]) -> str:
+    return "{" + _SCRIPT_MARK.sub("", match.group(1)) + "}"
 
 
 def protect_case(title: str) -> str:

@@ -721,3 +721,26 @@ def test_a_preprint_cited_is_compared_with_its_own_version(server, tmp_path, nee
                     "archivePrefix={arXiv},\n      primaryClass={cs.CL},\n}\n", encoding="utf-8")
     entry, = _verify(server, tmp_path, path).entries
     assert sorted(f.kind for f in entry.findings) == sorted(kinds)
+
+
+@pytest.mark.parametrize(("title", "authors", "year", "matched"), [
+    ("DDM$^2$: Self-Supervised Diffusion MRI Denoising with Generative Diffusion Models",
+     "Tiange Xiang and Mahmut Yurt and Ali B. Syed and Kawin Setsompop and Akshay Chaudhari",
+     2023, "conf/iclr/XiangYSSC23"),
+    ("PixArt-$\\alpha$: Fast Training of Diffusion Transformer for Photorealistic "
+     "Text-to-Image Synthesis", "Junsong Chen and Jincheng Yu and Chongjian Ge and Lewei Yao "
+     "and Enze Xie and Zhongdao Wang and James T. Kwok and Ping Luo and Huchuan Lu and "
+     "Zhenguo Li", 2024, "conf/iclr/ChenYGYXWK0LL24"),
+    ("Temporally-Extended {$\\epsilon$}-Greedy Exploration",
+     "Will Dabney and Georg Ostrovski and Andr{\\'{e}} Barreto", 2021, "conf/iclr/DabneyOB21"),
+])
+def test_math_written_with_dollars_agrees_with_dblps_tex(server, tmp_path, needs_dblp, title,
+                                                         authors, year, matched):
+    """A title's math as arXiv and users write it ("PixArt-$\\alpha$") against DBLP's
+    ("PixArt-{\\(\\alpha\\)}"): each of these valid entries was "the title differs"."""
+    path = tmp_path / "one.bib"
+    path.write_text(f"@inproceedings{{k,\n  title = {{{title}}},\n  author = {{{authors}}},\n"
+                    f"  booktitle = {{ICLR}},\n  year = {{{year}}},\n}}\n", encoding="utf-8")
+    entry = _verify(server, tmp_path, path).entries[0]
+    assert (entry.status, entry.findings) == ("agrees", ()), entry.findings
+    assert entry.matched == f"DBLP {matched}"

@@ -120,6 +120,16 @@ def test_add_keeps_a_preprint_apart_from_a_longer_titled_namesake(tmp_path, libr
     ("𝒩-Learning", "N-Learning"),
     (r"Nystr{\"o}m Approximation", "Nyström Approximation"),
     ("Demoir\\'eing Images", "Demoiréing Images"),
+    # math as arXiv and users write it against DBLP's TeX and Unicode (a false alarm on
+    # every such valid entry)
+    (r"DDM$^2$: Self-Supervised Diffusion MRI Denoising",
+     r"DDM\({}^{\mbox{2}}\): Self-Supervised Diffusion MRI Denoising"),
+    (r"PixArt-$\alpha$: Fast Training", r"PixArt-{\(\alpha\)}: Fast Training"),
+    (r"Temporally-Extended $\epsilon$-Greedy", r"Temporally-Extended {\(\epsilon\)}-Greedy"),
+    (r"$\infty$-Diff: Infinite Resolution", r"{\(\infty\)}-Diff: Infinite Resolution"),
+    (r"{$\infty$Bench}: Extending", "\u221eBench: Extending"),
+    (r"Sparse L$_1$ Regression", r"Sparse L\({}_{\mbox{1}}\) Regression"),
+    (r"PixArt-$\alpha$: Fast Training", "PixArt-\u03b1: Fast Training"),
 ])
 def test_formatting_is_never_a_different_title(written, same):
     """HTML entities, DBLP's TeX math and \\unicode, Unicode math letters, accents in LaTeX
