@@ -162,6 +162,48 @@ def _quick_latex_to_text(value: str) -> str | None:
     return collapse_spaces(converted if converted.isascii() else converted.translate(_RELEASE))
 
 
+def readable_math(text: str) -> str:
+    """``text`` (plain text, its formulas kept as written: ``latex_to_text``'s) with each
+    formula as the Unicode it prints, for a reader rather than for TeX: a page, CSL-JSON,
+    a terminal. A formula this cannot read stays as written.
+
+    >>> readable_math(r"FAC$^2$E and $\\infty$Bench")
+    'FAC²E and ∞Bench'
+    >>> readable_math(r"DDM\\({}^{\\mbox{2}}\\): Self-Supervised; PixArt-\\(\\alpha\\)")
+    'DDM²: Self-Supervised; PixArt-α'
+    """
+    if "$" not in text and "\\(" not in text:
+        return text
+    return _FORMULA_IN_TEXT.sub(_formula_as_unicode, text)
+
+
+_FORMULA_IN_TEXT = re.compile(r"(?<!\\)\$([^$]{1,200})(?<!\\)\$|\\\(((?:(?!\\\().){1,200}?)\\\)")
+_BOXED = re.compile(r"\\(?:mbox|text|textrm|mathrm)\{([^{}]*)\}")
+_SCRIPTED = re.compile(r"([\^_])(?:\{([^{}]*)\}|([A-Za-z0-9+\-]))")
+_MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
+_KNOWN_MATH_MACROS = MATH_SYMBOLS | MATH_STYLES | {"mbox", "text", "textrm"}
+_SUPERSCRIPT = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
+_SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
+
+
+def _formula_as_unicode(match: re.Match[str]) -> str:
+    formula = match.group(1) if match.group(1) is not None else match.group(2)
+    if not _KNOWN_MATH_MACROS.issuperset(_MACRO_NAME.findall(formula)):
+        return match.group(0)  # what this does not know is shown as written, never dropped
+    formula = _SCRIPTED.sub(_script, _BOXED.sub(r"\1", formula).replace("{}", ""))
+    text = latex_to_text(formula) if "\\" in formula or "{" in formula else formula
+    return match.group(0) if "\\" in text or "$" in text else text
+
+
+def _script(match: re.Match[str]) -> str:
+    """A sub- or superscript as Unicode's where it has every character, else as written."""
+    body = match.group(2) if match.group(2) is not None else match.group(3)
+    table = _SUPERSCRIPT if match.group(1) == "^" else _SUBSCRIPT
+    if body and all(c in table for c in body):
+        return "".join(table[c] for c in body)
+    return match.group(0)
+
+
 _UNICODE_MACRO = re.compile(r"\\unicode(?:\{(\d{1,7})\}|(\d{1,7}))")  # braced or not
 
 

@@ -280,9 +280,10 @@ def list_entries(category: CategoryOption = None, year: YearOption = None,
                  search: SearchOption = None, library: LibraryOption = None) -> None:
     """List works as a table: key, year, venue, title."""
     chosen = _filtered(_load(library), category, year, venue, author, search)
+    from llm4anno_bib._text import readable_math
     from llm4anno_bib.model import venue_label
 
-    rows = [(e.key, str(e.year or ""), venue_label(e)[:20], e.title)
+    rows = [(e.key, str(e.year or ""), venue_label(e)[:20], readable_math(e.title))
             for e in chosen.as_read()]  # a paper's year and venue: its proceedings' too
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
     for row in rows:

@@ -3,7 +3,9 @@ citeproc, pybtex's formatted references, Markdown; name splitting."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -381,3 +383,65 @@ def test_a_paper_takes_its_crossref_parents_venue_and_year_in_formats_without_cr
     assert "[NeurIPS 2022] Chain-of-Thought" in llm4anno_bib.export(library, "markdown")
     written = llm4anno_bib.export(library, "bibtex")  # the .bib keeps the crossref for BibTeX
     assert "crossref = {DBLP:conf/nips/2022}" in written and written.count("year =") == 1
+
+
+# -- math in titles, for readers -----------------------------------------------------------
+MATH_LIBRARY = """@inproceedings{xiang2023ddm,
+  title = {DDM\\({}^{\\mbox{2}}\\): Self-Supervised Diffusion {MRI} Denoising},
+  author = {Xiang, Tiange},
+  booktitle = {ICLR},
+  year = {2023},
+}
+@inproceedings{chen2024pixart,
+  title = {PixArt-{\\(\\alpha\\)}: Fast Training of Diffusion Transformer},
+  author = {Chen, Junsong},
+  booktitle = {ICLR},
+  year = {2024},
+}
+@misc{fac2024,
+  title = {{FAC$^2$E}: Better Understanding of {LLM} Capabilities},
+  author = {Wang, Xiaoqiang},
+  year = {2024},
+}
+@misc{hostile2024,
+  title = {{\\$}\\textbackslash{}input\\textbraceleft{}x\\textbraceright{}{\\$} Annotation},
+  author = {Doe, Jane},
+  year = {2024},
+}
+"""
+READABLE = {"xiang2023ddm": "DDM²: Self-Supervised Diffusion MRI Denoising",
+            "chen2024pixart": "PixArt-α: Fast Training of Diffusion Transformer",
+            "fac2024": "FAC²E: Better Understanding of LLM Capabilities",
+            "hostile2024": "$\\input{x}$ Annotation"}  # no formula: shown as it is
+
+
+def _math_library(tmp_path: Path):
+    path = tmp_path / "math.bib"
+    path.write_text(MATH_LIBRARY, encoding="utf-8")
+    return read_library(path)
+
+
+def test_titles_for_readers_show_math_as_it_prints(tmp_path):
+    """CSL-JSON, the HTML page and `list` are read by people and by citeproc, not by TeX:
+    DBLP's \\({}^{\\mbox{2}}\\) and arXiv's $^2$ were shown as written."""
+    library = _math_library(tmp_path)
+    items = {item["id"]: item["title"] for item in json.loads(library.export("csl-json"))}
+    assert items == READABLE
+    shown_titles = re.findall(r'<div class="title">([^<]*)</div>', library.export("html"))
+    assert set(shown_titles) == {html.escape(title) for title in READABLE.values()}
+    shown = runner.invoke(app, ["list", "--library", str(tmp_path / "math.bib")])
+    assert shown.exit_code == 0 and all(title in shown.stdout for title in READABLE.values())
+    # what TeX reads keeps the formulas as written
+    assert "DDM\\({}^{\\mbox{2}}\\)" in library.export("bibtex")
+
+
+def test_pandoc_prints_math_in_titles_as_it_reads(tmp_path):
+    _tool("pandoc")
+    (tmp_path / "refs.json").write_text(_math_library(tmp_path).export("csl-json"),
+                                        encoding="utf-8")
+    (tmp_path / "paper.md").write_text("---\nnocite: '@*'\n---\n\n# References\n",
+                                       encoding="utf-8")
+    done = _run(tmp_path, "pandoc", "--citeproc", "--bibliography", "refs.json", "-t", "plain",
+                "--wrap=none", "paper.md")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "DDM²" in done.stdout and "PixArt-α" in done.stdout and "FAC²E" in done.stdout

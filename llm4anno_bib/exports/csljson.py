@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm4anno_bib._text import latex_to_text
+from llm4anno_bib._text import latex_to_text, readable_math
 from llm4anno_bib.ids import PAGE_DASH, project_url
 from llm4anno_bib.model import Entry, Library, venue_text
 from llm4anno_bib.names import Name, split_name, split_names
@@ -31,7 +31,8 @@ def csl_type(entry: Entry) -> str:
 def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     """One entry as a CSL-JSON item."""
     values = entry.fields
-    item: dict[str, Any] = {"id": entry.key, "type": csl_type(entry), "title": entry.title}
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type(entry),
+                            "title": readable_math(entry.title)}
     for role in ("author", "editor"):
         if values.get(role):
             item[role] = [split_name(n, known).text() for n in split_names(values[role])]
@@ -41,7 +42,7 @@ def csl_item(entry: Entry, known: dict[str, Name]) -> dict[str, Any]:
     container = venue_text(values, entry.entry_type)
     project = project_url(values)
     if container and not project:
-        item["container-title"] = latex_to_text(container)
+        item["container-title"] = readable_math(latex_to_text(container))
     plain = {"volume": "volume", "number": "issue", "pages": "page", "publisher": "publisher",
              "address": "publisher-place", "location": "publisher-place",
              "series": "collection-title"}

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llm4anno_bib._text import latex_to_text, normalise_title
+from llm4anno_bib._text import latex_to_text, normalise_title, readable_math
 from llm4anno_bib.exports.bibtex import entry_texts
 from llm4anno_bib.ids import web_url
 from llm4anno_bib.model import Category, Entry, Library, venue_acronym
@@ -147,7 +147,7 @@ def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict[str, A
         links.insert(0, ("paper", paper))
     haystack = " ".join([entry.title, " ".join(authors), venue, entry.venue or "",
                          str(entry.year or "")])
-    return {"key": entry.key, "title": entry.title, "authors": shown, "venue": venue,
+    return {"key": entry.key, "title": readable_math(entry.title), "authors": shown, "venue": venue,
             "year": entry.year or "", "paper": paper, "links": links, "bibtex": bibtex,
             "categories": [headings.get(slug, slug) for slug in entry.categories],
             "search": normalise_title(haystack)}
