@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from llm4anno_bib.names import person_parts
 
-from llm4anno_bib._text import ascii_fold, folded_words, latex_to_text
+from llm4anno_bib._text import ascii_fold, folded_words, latex_to_text, readable_math
 
 STOPWORDS = frozenset(
     "a an the of on in for to and or with via from by at is are can do does how what why when "
@@ -47,7 +47,7 @@ def first_title_word(title: str) -> str:
     >>> first_title_word("The Chain-of-Thought Trick"), first_title_word("δ-mem: Memory")
     ('chain', 'deltamem')
     """
-    plain = _GREEK.sub(_greek_name, latex_to_text(title))
+    plain = _GREEK.sub(_greek_name, readable_math(latex_to_text(title)))  # FAC$^2$E: fac2e
     words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", ascii_fold(plain).lower())
     word = next((w for w in words if w.split("-")[0] not in STOPWORDS),
                 words[0] if words else "untitled")

@@ -2097,8 +2097,12 @@ def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     venue = _known_venue_comma_year(text)  # "Xuezhi Wang, Jason Wei, ICLR, 2023": no person
     if venue is not None:
         text = f"{text[:venue.start()]} {text[venue.end():]}"
-    # without the links, venues, years and the brackets and dashes around them
-    plain = _AROUND_NAMES.sub(" ", _YEAR.sub(" ", _VENUE_YEAR.sub(" ", _LINK.sub(" ", text))))
+    # without the links, venues, a bracketed year and what is left in it ("(2025, ICLR 2025
+    # (Oral))", "(2021, JMLR 22(75):1-35, 2021)": no name is in it), years and the brackets
+    # and dashes around them
+    plain = _VENUE_YEAR.sub(" ", _LINK.sub(" ", text))
+    plain = _DATED_BRACKETS.sub(" ", plain) if "(" in plain else plain
+    plain = _AROUND_NAMES.sub(" ", _YEAR.sub(" ", plain))
     pieces = re.split(r"(?<=\.)[ \t]++", " ".join(plain.split()))[:12]
     candidates += [" ".join(pieces[:n]) for n in range(len(pieces), 0, -1)]
     for candidate in candidates:
@@ -2111,6 +2115,9 @@ def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     return (), False
 
 
+# brackets holding a year, one bracket deep inside them
+_DATED_BRACKETS = re.compile(r"\((?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?(?<!\d)(?:19|20)\d\d(?!\d)"
+                             r"(?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?\)")
 _QUOTED_TITLE = re.compile(r"[\"“”](?P<title>[^\"“”]{8,300}+)[\"“”][ \t.,]*+(?P<rest>.*+)")
 # "*Title*, Menick et al., 2022.": an emphasised title with more words after it
 _EMPHASISED_TITLE = re.compile(r"(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{8,300}+)(?P=mark)(?![*\w])"

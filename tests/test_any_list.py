@@ -663,6 +663,7 @@ def test_math_a_list_writes_in_a_title_is_kept_as_math_and_a_price_is_text(tmp_p
                     "arxiv.org/pdf/2401.00011.pdf)\n", encoding="utf-8")
     (entry,) = _imported(path, tmp_path, offline=True).library
     assert entry.fields["title"] == "{$\\underline{U}$-Net} for under {\\$}100"
+    assert entry.key == "unet2024"  # the word the title prints, not the macro's name
 
 
 SETEXT_LIST = """Awesome Reasoning
@@ -2455,3 +2456,22 @@ def test_a_venue_in_code_after_a_bold_title_is_its_label_over_the_date_after_its
         "    *Jason Wei, Yi Tay, Rishi Bommasani.* [[Paper](https://arxiv.org/abs/2206.07682)] "
         "[[Blog](https://ai.googleblog.com/2022/11/emergent.html)], 2023.7\n").items
     assert (item.label, item.authors) == (label, ("Jason Wei", "Yi Tay", "Rishi Bommasani"))
+
+
+def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
+    """awesome-llm-reasoning-foundations writes ``— People (2025, ICLR 2025 (Oral))`` and
+    ``(2021, JMLR 22(75):1-35, 2021)``: the brackets inside the year's were read as part of
+    the names, and the people were lost."""
+    document = parse_list(
+        "## Theory\n- **Transformers Provably Solve Parity Efficiently with Chain of Thought** —"
+        " Juno Kim, Taiji Suzuki (2025, ICLR 2025 (Oral)). [paper](https://arxiv.org/abs/2410."
+        "08633). _Why it matters:_ Constructs a small transformer (RNN, LSTM).\n"
+        "- **Attention is Turing-Complete** — Jorge Pérez, Pablo Barceló, Javier Marinkovic "
+        "(2021, JMLR 22(75):1-35, 2021). [paper](https://jmlr.org/papers/v22/20-302.html).\n"
+        "- **Memorization Capacity of Multi-Head Attention in Transformers** — Sadegh Mahdavi, "
+        "Renjie Liao, Christos Thrampoulidis (2023, ICLR 2024). [paper](https://arxiv.org/abs/"
+        "2306.02010).\n")
+    assert [(i.label, i.authors) for i in document.items] == [
+        ("ICLR 2025", ("Juno Kim", "Taiji Suzuki")),
+        ("2021", ("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic")),
+        ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis"))]

@@ -223,6 +223,10 @@ def test_api_twin_renders_the_same(rendered):
                  "\n", id="wrapping-stars-marks-and-spaced-destinations"),
     pytest.param("1. Title\n" + "  - https://" + "a" * 50_000 + "\n" + "2. T\n   x\n" * 5_000,
                  id="a-list-without-headings"),
+    pytest.param("## S\n- **A Paper Title** — Ab Cd " + "(2020 (a) " * 10_000 +
+                 "[x](https://arxiv.org/abs/1)\n- **T** — "
+                 + "(" * 30_000 + "2020" + ")" * 30_000 + " [x](https://arxiv.org/abs/1)\n",
+                 id="dated-brackets-unclosed-and-nested"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
