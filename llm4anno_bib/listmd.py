@@ -1870,14 +1870,18 @@ _GLUED = re.compile(r"(?P<venue>[A-Za-z]{2,12}+)(?:(?P<year>(?:19|20)\d\d)|(?P<s
 
 
 def _known_venue_comma_year(text: str) -> re.Match[str] | None:
-    """A venue and its year with a comma between (``Findings of EMNLP, 2021``), where the
-    venue is one the venue table knows: "Wei, 2022" names an author."""
+    """A venue and its year with a comma between (``Findings of EMNLP, 2021``, a journal's
+    ``JMLR 22(75):1-35, 2021``), where the venue is one the venue table knows: "Wei, 2022"
+    names an author."""
     # (the first few: each asks the venue table, a scan of it)
     return next((found for found in itertools.islice(_VENUE_COMMA_YEAR.finditer(text), 4)
                  if venue_of(found.group("venue")) is not None), None)
 
 
-_VENUE_COMMA_YEAR = re.compile(r"(?<![^\W_])(?<!-)(?P<findings>)(?P<venue>[A-Z][A-Za-z&-]{1,20}+),"
+# (a journal's volume, issue and pages may stand before the comma: "JMLR 22(75):1-35, 2021")
+_VENUE_COMMA_YEAR = re.compile(r"(?<![^\W_])(?<!-)(?P<findings>)(?P<venue>[A-Z][A-Za-z&-]{1,20}+)"
+                               r"(?:[ \t]++\d{1,4}+(?:\(\d{1,4}+\))?+(?::[ \t]*+\d{1,6}+"
+                               r"(?:[-–]{1,2}+\d{1,6}+)?+)?+)?+,"
                                r"[ \t]++(?P<year>(?:19|20)\d\d)(?P<short>)(?![\d'’])")
 
 

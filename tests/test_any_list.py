@@ -2461,7 +2461,8 @@ def test_a_venue_in_code_after_a_bold_title_is_its_label_over_the_date_after_its
 def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
     """awesome-llm-reasoning-foundations writes ``— People (2025, ICLR 2025 (Oral))`` and
     ``(2021, JMLR 22(75):1-35, 2021)``: the brackets inside the year's were read as part of
-    the names, and the people were lost."""
+    the names, and the people were lost; a journal's volume, issue and pages between its
+    name and year hid the venue."""
     document = parse_list(
         "## Theory\n- **Transformers Provably Solve Parity Efficiently with Chain of Thought** —"
         " Juno Kim, Taiji Suzuki (2025, ICLR 2025 (Oral)). [paper](https://arxiv.org/abs/2410."
@@ -2473,5 +2474,5 @@ def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
         "2306.02010).\n")
     assert [(i.label, i.authors) for i in document.items] == [
         ("ICLR 2025", ("Juno Kim", "Taiji Suzuki")),
-        ("2021", ("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic")),
+        ("JMLR 2021", ("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic")),
         ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis"))]
