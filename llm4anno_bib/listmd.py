@@ -2097,6 +2097,11 @@ def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     else the longest run of its first sentences that does. Two people at least, or one
     and "et al.": one name alone is too like a lab, an award or a note ("Oral")."""
     emphasis = _AUTHORS_EMPHASIS.search(text)
+    alone = _ONE_DATED_NAME.match(text) if emphasis is None else None
+    if alone is not None:  # "— Dale Schuurmans (2023)": one author, as references write one
+        person, et_al = listed_names(alone.group("name"))
+        if len(person) == 1 and not et_al and _reads_as_person(person[0]):
+            return person, False
     candidates = [emphasis.group("names")] if emphasis else []
     venue = _known_venue_comma_year(text)  # "Xuezhi Wang, Jason Wei, ICLR, 2023": no person
     if venue is not None:
@@ -2119,6 +2124,9 @@ def _names_in(text: str) -> tuple[tuple[str, ...], bool]:
     return (), False
 
 
+# a name alone right after a title's dash, then a bracketed year: one author
+_ONE_DATED_NAME = re.compile(r"[ \t]*+[-–—][ \t]*+(?P<name>[^\W\d_][^\W\d_ .'-]*+(?:[ \t.'-]{1,2}+"
+                             r"[^\W\d_][^\W\d_ .'-]*+){1,3}+)[ \t]*+\((?:19|20)\d\d(?!\d)")
 # brackets holding a year, one bracket deep inside them
 _DATED_BRACKETS = re.compile(r"\((?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?(?<!\d)(?:19|20)\d\d(?!\d)"
                              r"(?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?\)")

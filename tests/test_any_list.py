@@ -2471,8 +2471,13 @@ def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
         "(2021, JMLR 22(75):1-35, 2021). [paper](https://jmlr.org/papers/v22/20-302.html).\n"
         "- **Memorization Capacity of Multi-Head Attention in Transformers** — Sadegh Mahdavi, "
         "Renjie Liao, Christos Thrampoulidis (2023, ICLR 2024). [paper](https://arxiv.org/abs/"
-        "2306.02010).\n")
+        "2306.02010).\n- **Memory Augmented Large Language Models are Computationally Universal**"
+        " — Dale Schuurmans (2023). [paper](https://arxiv.org/abs/2301.04589).\n"
+        "- **Gemini: A Family of Highly Capable Multimodal Models** — Google DeepMind (2023). "
+        "[paper](https://arxiv.org/abs/2312.11805).\n")
     assert [(i.label, i.authors) for i in document.items] == [
         ("ICLR 2025", ("Juno Kim", "Taiji Suzuki")),
         ("JMLR 2021", ("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic")),
-        ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis"))]
+        ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis")),
+        ("2023", ("Dale Schuurmans",)),  # one author alone before the year, as references do
+        ("2023", ())]  # a lab is no person
