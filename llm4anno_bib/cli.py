@@ -482,11 +482,12 @@ def add(identifier: Annotated[str, typer.Argument(
         _echo(f"near miss (not applied): {line}", err=True)
     entry = result.entry
     if result.added:
+        from llm4anno_bib._text import readable_math
         from llm4anno_bib.model import venue_label
 
         where = " ".join(str(part) for part in (venue_label(entry) or entry.entry_type,
                                                 entry.year) if part)
-        _echo(f"added {entry.key}: {entry.title} ({where})", err=True)
+        _echo(f"added {entry.key}: {readable_math(entry.title)} ({where})", err=True)
     elif result.new_categories:
         _echo(f"already there as {entry.key} (same {result.matched_by}); added to "
               f"{', '.join(result.new_categories)}", err=True)

@@ -236,3 +236,15 @@ def test_add_as_a_real_process(server, tmp_path, small_file, needs_dblp):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "wei2022chain"
     assert "wei2022chain" in read_library(small_file)
+
+
+def test_cli_add_says_the_title_it_added_as_it_prints(server, tmp_path, cli_env, needs_dblp):
+    """DBLP writes a title's math as TeX (DDM\\({}^{\\mbox{2}}\\)): the file keeps it for
+    TeX, the message says what it prints."""
+    mine = tmp_path / "refs.bib"
+    mine.write_text("@misc{x,\n  title = {X},\n  year = {2020},\n}\n", encoding="utf-8")
+    added = runner.invoke(app, ["add", "https://dblp.org/rec/conf/iclr/XiangYSSC23.html",
+                                "--library", str(mine)])
+    assert added.exit_code == 0, added.stderr
+    assert "added xiang2023ddm2: DDM²: Self-Supervised Diffusion MRI Denoising" in added.stderr
+    assert "DDM\\({}^{\\mbox{2}}\\)" in mine.read_text(encoding="utf-8")
