@@ -166,9 +166,11 @@ def parse_list(text: str) -> ListDocument:
         if number in grouping and sections:  # "**Evaluation**" over its papers
             _open_group(grouping[number], sections, parents, taken, grouped)
             continue
+        if number in fenced:  # a code block's lines: no heading, no paper (a list's template)
+            continue
         if _heading_read(line, number, sections, items, parents, taken, opens_at):
             continue
-        if not sections or number in fenced:  # (a list's template in a code block: no paper)
+        if not sections:
             continue
         if _ANCHOR_ONLY.fullmatch(line):
             contents.add(sections[-1].slug)
@@ -320,7 +322,10 @@ def _sections_from_level_one(text: str, fenced: frozenset[int]) -> str:
             continue
         heading = _ANY_HEADING.match(line)
         if heading is not None:
-            level = len(heading.group("marks") or "") or int(heading.group("level"))
+            deeper = len(heading.group("marks") or "") or int(heading.group("level"))
+            if level == 1 and deeper > 1 and _LINKED_HEADING.fullmatch(line.strip()):
+                break  # "# Datasets" over "## [(owner/name)|52K](repo)": each heading a work
+            level = deeper
         elif level == 1 and _LINKING_LINE.match(line):
             break
     else:
@@ -430,18 +435,19 @@ def _papers_of_field_lists(text: str) -> str:
         found = _paper_over_fields(lines, index)
         if found is None:
             continue
-        bullet, end = found
-        if isinstance(_read_item(bullet, index + 1, ""), ListItem):
+        bullet, end, project = found  # (a project's heading is no section, paper or not)
+        if project or isinstance(_read_item(bullet, index + 1, ""), ListItem):
             lines[index] = bullet + ("\r" if line.endswith("\r") else "")
             lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
                                     lines[index + 1:end]]
     return "\n".join(lines)
 
 
-def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
+def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int, bool] | None:
     """The bullet standing for the paper whose title is line ``index`` and whose fields
-    follow it (see ``_papers_of_field_lists``), and the index of the first line after
-    them; ``None`` where the line is no such title."""
+    follow it (see ``_papers_of_field_lists``), the index of the first line after them and
+    whether the line is a project's heading (``_project_over_its_paper``); ``None`` where
+    the line is no such title."""
     title, indent, linked = _title_over_fields(lines[index])
     if title is None:
         return None
@@ -449,6 +455,9 @@ def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
     fields, papers, end = _fields_under(lines, index, indent)
     apart = indent < 0 and bool(fields) and not lines[index + 1].strip()  # after a blank line
     if linked is not None:
+        project = _project_over_its_paper(title, linked, fields, papers)
+        if project is not None:
+            return project, end, True
         if papers or not fields:
             return None  # a section's heading, or a paper's with nothing under it
         fields["paper"] = f"[paper]({linked})"
@@ -464,7 +473,26 @@ def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int] | None:
     if said and "venue" not in fields and "year" not in fields:
         fields["venue"] = said
     bullet = _field_list_bullet(title, fields)
-    return None if bullet is None else (bullet, end)
+    return None if bullet is None else (bullet, end, False)
+
+
+def _project_over_its_paper(name: str, linked: str, fields: dict[str, str], papers: int
+                            ) -> str | None:
+    """The bullet a project's heading stands for where it links a repository or dataset
+    over fields that name its paper (``## [(tatsu-lab/Alpaca)|52K|EN](github)`` / ``-
+    paper: [Title](url)``, as awesome-instruction-dataset writes each dataset): the paper,
+    titled by its link, the heading's link its code or data; where the field names no
+    paper by title (``N/A``, ``[alpaca-blog](url)``), the project's own link (an item that
+    links no paper: left out and said). ``None`` for any other heading."""
+    kind = _kind_of_host(linked)
+    if papers != 1 or kind not in ("code", "data"):
+        return None
+    paper = _LINK.search(fields["paper"])
+    if paper is None or _is_generic(paper.group("text")) or \
+            len(paper.group("text").split()) < 3:
+        return f"- [{name}]({linked})"
+    return _field_list_bullet(_clean_title(paper.group("text")),
+                              fields | {kind: f"[{kind}]({linked})"})
 
 
 def _title_over_fields(line: str) -> tuple[str | None, int, str | None]:

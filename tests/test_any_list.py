@@ -2481,3 +2481,55 @@ def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
         ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis")),
         ("2023", ("Dale Schuurmans",)),  # one author alone before the year, as references do
         ("2023", ())]  # a lab is no person
+
+
+INSTRUCTION_DATASETS = """# Awesome Instruction Dataset
+
+# The template
+
+```markdown
+## [({owner}/{project-name)|Tags}]{https://github.com/link/to/project}
+
+- paper:
+```
+
+# The Instruction-following Dataset
+
+## [(gururise/Cleaned Alpaca)|52K|EN|MT|SI](https://github.com/gururise/AlpacaDataCleaned)
+
+ - Summary: A project that manually cleaned the Alpaca 52K Dataset
+ - paper: N/A
+
+ ## [(Hello-SimpleAI/HC3)|24K|EN|MT|MIX](https://huggingface.co/datasets/Hello-SimpleAI/HC3)
+
+ - Summary:The first human-ChatGPT comparison corpus
+ - paper: [How Close is ChatGPT to Human Experts? Comparison Corpus, Evaluation, and Detection](https://arxiv.org/abs/2301.07597)
+
+ ## [(allenai/natural-instructions)|1.6K|ML|MT|HG](https://github.com/allenai/natural-instructions)
+
+ - paper: [Super-NaturalInstructions: Generalization via Declarative Instructions on 1600+ NLP Tasks](https://arxiv.org/abs/2204.07705)
+"""
+
+
+def test_a_projects_heading_over_its_paper_field_is_that_paper_with_its_repository():
+    """awesome-instruction-dataset: each dataset a heading linking its repository or
+    dataset page over fields, ``paper:`` one of them. Each heading was a category of one
+    paper and the repository was lost; the list's ``#`` section is the category, the
+    heading's link the paper's code or data, a project naming no paper left out and said,
+    and the template's heading in its code block no category at all."""
+    document = parse_list(INSTRUCTION_DATASETS)
+    assert [s.slug for s in document.sections] == ["the-instruction-following-dataset"]
+    assert [(i.title[:26], i.section, i.links[1:]) for i in document.items] == [
+        ("How Close is ChatGPT to Hu", "the-instruction-following-dataset",
+         (("data", "https://huggingface.co/datasets/Hello-SimpleAI/HC3"),)),
+        ("Super-NaturalInstructions:", "the-instruction-following-dataset",
+         (("code", "https://github.com/allenai/natural-instructions"),))]
+    assert [line for line, _said, _url in document.left_out] == [13]
+
+
+def test_a_heading_in_a_code_block_is_no_heading():
+    document = parse_list("# L\n\n## Papers\n- [A Real Paper Title Here](https://arxiv.org/abs/"
+                          "2401.00001)\n\n## Contributing\n```markdown\n## Your Section\n- [Your "
+                          "Paper Title](https://arxiv.org/abs/2401.00003)\n```\n- [Another Real "
+                          "Paper Title](https://arxiv.org/abs/2401.00004)\n")
+    assert [(i.line, i.section) for i in document.items] == [(4, "papers"), (11, "contributing")]
