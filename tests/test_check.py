@@ -506,3 +506,34 @@ def test_an_escaped_quote_is_found_as_a_walk_of_every_character_finds_it(body):
 
     raw = "@misc{" + body + "}"
     assert _quote_ends_early(raw) == _quote_ends_early_by_definition(raw)
+
+
+COMMENTED_OUT = ("% My references\n%@article{old2020,\n%  title = {Old Paper},\n%  author = {Doe, "
+                 "Jane},\n%  year = {2020}\n%}\n@article{new2021,\n  title = {New Paper},\n  "
+                 "author = {Doe, Jane},\n  journal = {J},\n  year = {2021}\n}\n")
+
+
+def test_an_entry_commented_out_with_percent_signs_is_one_problem(tmp_path):
+    """BibTeX has no '%' comments in a .bib file: it reads a "commented-out" entry, its
+    fields broken. It was nine problems, one a line; it is one, naming what to do."""
+    problems = check_bytes(COMMENTED_OUT.encode(), "refs.bib")
+    assert [(p.line, p.key, p.code, p.severity) for p in problems] == [
+        (2, "old2020", "commented-out", "error")]
+    assert "@comment" in problems[0].message
+    path = tmp_path / "refs.bib"
+    path.write_text(COMMENTED_OUT, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1 and "[commented-out]" in result.stdout
+
+
+def test_bibtex_does_read_an_entry_commented_out_with_percent_signs(tmp_path):
+    """The claim the rule makes, held to BibTeX itself."""
+    import shutil
+
+    if shutil.which("bibtex") is None:
+        pytest.skip("bibtex not installed (.ci/run installs TeX Live)")
+    (tmp_path / "refs.bib").write_text(COMMENTED_OUT, encoding="utf-8")
+    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n",
+                                        encoding="utf-8")
+    subprocess.run(["bibtex", "paper"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert "\\bibitem{old2020}" in (tmp_path / "paper.bbl").read_text(encoding="utf-8")
