@@ -44,7 +44,7 @@ from llm4anno_bib.filetext import (
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
 from llm4anno_bib.names import (
-    comma_listed, et_al_written, family_first, in_order_of, split_names,
+    comma_listed, et_al_written, family_first, in_order_of, split_names, stray_and,
 )
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
@@ -307,7 +307,8 @@ def _quotes_enclose(value: str) -> bool:
 def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
     """What to say of each ``author``/``editor`` value that BibTeX reads as other people
     than it lists, as ``(code, message)``: a name of more than two commas (names listed
-    with commas, not ``and``; read as BibTeX reads it), "et al." written into a name."""
+    with commas, not ``and``; read as BibTeX reads it), an "and" with no name beside it,
+    "et al." written into a name."""
     said = []
     for role in ("author", "editor"):
         listed = comma_listed(fields.get(role, ""))
@@ -315,6 +316,11 @@ def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
             said.append(("comma-names", f"the {role} '{shortened(listed, 80)}' has more than "
                          "two commas, so BibTeX reads it as one person (names are separated "
                          "by 'and'); it is read so."))
+        stray = stray_and(fields.get(role, ""))
+        if stray is not None:
+            said.append(("empty-name", f"the {role} list has an 'and' with no name beside it, "
+                         f"so BibTeX reads '{shortened(stray, 80)}' as a name (or prints an "
+                         "empty one); take the 'and' out, as check --fix does."))
         cut_short = et_al_written(fields.get(role, ""))
         if cut_short is not None:
             said.append(("et-al-name", f"the {role}'s last name '{shortened(cut_short, 80)}' "

@@ -30,11 +30,13 @@ from llm4anno_bib.bibfile import (
 )
 from llm4anno_bib.errors import BibSyntaxError, Llm4AnnoBibError, UnsafeOutput
 from llm4anno_bib.inputs import read_regular
-from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url
+from llm4anno_bib.ids import arxiv_year, identity_label, is_arxiv_id, is_doi, is_url, parse_doi
 from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_specials
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry, Fields, work_identifiers
-from llm4anno_bib.names import et_al_written, split_names, with_et_al_read
+from llm4anno_bib.names import (
+    et_al_written, split_names, stray_and, with_et_al_read, without_stray_and,
+)
 
 __all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
            "ensure_inert_text", "missing_required"]
@@ -202,13 +204,16 @@ def fix_title_case(text: str, path: str = "<fixed>") -> tuple[str, int]:
 def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
     r"""``text`` with what ``check --fix`` fixes fixed in each entry, edited in place: a
     title a style would lowercase (``fix_title_case``), "et al." written into the author
-    or editor list (``... and others``, as BibTeX reads a list cut short); and how many
-    entries changed.
+    or editor list (``... and others``, as BibTeX reads a list cut short), an "and" with no
+    name beside it (``stray_and``) taken out, a DOI written as its doi.org address or with
+    ``doi:`` (styles print ``https://doi.org/`` before it) bared; and how many entries
+    changed.
 
     >>> fix_entries("@misc{k,\n  author = {Jason Wei et al.},\n}\n")
     ('@misc{k,\n  author = {Jason Wei and others},\n}\n', 1)
     """
-    return _fixed_fields(text, path, _protected_title, _et_al_as_others)
+    return _fixed_fields(text, path, _protected_title, _et_al_as_others, _stray_and_dropped,
+                         _doi_bared)
 
 
 def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
@@ -218,12 +223,31 @@ def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def _et_al_as_others(values: Mapping[str, str]) -> dict[str, str]:
+    return _names_rewritten(values, et_al_written, with_et_al_read)
+
+
+def _stray_and_dropped(values: Mapping[str, str]) -> dict[str, str]:
+    return _names_rewritten(values, stray_and, without_stray_and)
+
+
+def _names_rewritten(values: Mapping[str, str], found: Callable[[str], str | None],
+                     rewritten: Callable[[Sequence[str]], list[str]]) -> dict[str, str]:
+    """The ``author`` and ``editor`` values in which ``found`` finds a name to fix, their
+    names as ``rewritten`` gives them."""
     changes = {}
     for role in ("author", "editor"):
         value = values.get(role)
-        if value is not None and et_al_written(value) is not None:
-            changes[role] = " and ".join(with_et_al_read(split_names(value)))
+        if value is not None and found(value) is not None:
+            changes[role] = " and ".join(rewritten(split_names(value)))
     return changes
+
+
+
+
+def _doi_bared(values: Mapping[str, str]) -> dict[str, str]:
+    doi = values.get("doi", "").strip()
+    bared = parse_doi(doi) if doi and not is_doi(doi) else None
+    return {"doi": bared} if bared is not None else {}
 
 
 def _fixed_fields(text: str, path: str,
@@ -583,7 +607,7 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
 
 
 # what BibTeX itself reads, with a warning; a title a style would lowercase
-_WARNING_CODES = frozenset({"comma-names", "et-al-name", "title-case"})
+_WARNING_CODES = frozenset({"comma-names", "empty-name", "et-al-name", "title-case"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,7 +722,8 @@ def _identifier_rule(checked: _Checked) -> Iterator[_Finding]:
     # and BibTeX prints nothing for it
     doi = values.get("doi", "").strip() or None
     if doi is not None and not is_doi(doi):
-        yield ("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/)",
+        yield ("bad-doi", f"'{doi}' is not a DOI (10.prefix/suffix, without https://doi.org/"
+               + ("; check --fix bares it" if parse_doi(doi) else "") + ")",
                "doi")
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
     eprint = values.get("eprint", "").strip() or None

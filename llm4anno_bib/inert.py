@@ -340,6 +340,7 @@ _GLUED_FORMULA = re.compile(
     r"(?<![A-Za-z0-9-])[A-Za-z0-9-]*+(?<![\\$])\$(?![$\s])[^$\n]{0,200}?(?<![\\\s])\$(?!\$)"
     r"(?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*+")
 _HELD_FORMULA = "zqmathzq"  # letters: text_to_latex passes them on unchanged
+_HELD_PLACE = re.compile(f"{_HELD_FORMULA}(\\d+){_HELD_FORMULA}")
 
 
 def text_with_math_to_latex(text: str) -> str:
@@ -364,11 +365,8 @@ def text_with_math_to_latex(text: str) -> str:
         kept.append("{" + glued + "}")
         return f"{_HELD_FORMULA}{len(kept) - 1}{_HELD_FORMULA}"
 
-    held = _GLUED_FORMULA.sub(hold, text)
-    latex = text_to_latex(held)
-    for number, group in enumerate(kept):
-        latex = latex.replace(f"{_HELD_FORMULA}{number}{_HELD_FORMULA}", group, 1)
-    return latex
+    latex = text_to_latex(_GLUED_FORMULA.sub(hold, text))
+    return _HELD_PLACE.sub(lambda place: kept[int(place.group(1))], latex) if kept else latex
 
 
 def latex_hazards(value: str) -> list[str]:

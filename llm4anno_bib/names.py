@@ -355,6 +355,35 @@ def with_et_al_read(authors: Sequence[str]) -> list[str]:
     return [*authors[:-1], *([rest] if rest else []), "others"]
 
 
+def stray_and(value: str) -> str | None:
+    """The name of an ``author``/``editor`` value that holds an "and" with no name on one
+    side (``Doe, Jane and`` at the list's end, ``and Doe, Jane`` after ``and and`` or at
+    its start): BibTeX reads the word as part of that name ("Jane and Doe") or prints an
+    empty name; else ``None``.
+
+    >>> stray_and("Smith, John and Doe, Jane and"), stray_and("Smith, John and Doe, Jane")
+    ('Doe, Jane and', None)
+    """
+    if not _STRAY_AND_SOMEWHERE.search(value):
+        return None  # nearly every value: no "and" at an end or twice in a row
+    return next((name for name in split_names(value) if _STRAY_AND.search(name)), None)
+
+
+def without_stray_and(authors: Sequence[str]) -> list[str]:
+    """``authors`` with the stray "and" of ``stray_and`` taken out of each name, and a
+    name left empty dropped.
+
+    >>> without_stray_and(["Smith, John", "and Doe, Jane and"])
+    ['Smith, John', 'Doe, Jane']
+    """
+    names = (_STRAY_AND.sub("", name).strip() for name in authors)
+    return [name for name in names if name]
+
+
+_STRAY_AND = re.compile(r"^and(?:\s+|$)|\s+and$", re.I)
+_STRAY_AND_SOMEWHERE = re.compile(r"^\s*and\s|\sand\s*$|\sand\s+and\s", re.I)
+
+
 def _may_end_in_et_al(text: str) -> bool:
     return "al" in text[-12:].rstrip()[-6:].lower()  # (nearly every list: it does not)
 

@@ -151,3 +151,20 @@ def library():
     import llm4anno_bib
 
     return llm4anno_bib.load()
+
+
+def bibtex_bbl(folder: Path, bib: str, cited: str = "*") -> str:
+    """What BibTeX (style plain) writes of ``bib`` citing ``cited``: the oracle a check's
+    claim about BibTeX is held to; skips where BibTeX is not installed."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("bibtex") is None:
+        pytest.skip("bibtex not installed (.ci/run installs TeX Live)")
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    (folder / "paper.aux").write_text(f"\\citation{{{cited}}}\n\\bibstyle{{plain}}\n"
+                                      "\\bibdata{refs}\n", encoding="utf-8")
+    subprocess.run(["bibtex", "paper"], cwd=folder, capture_output=True, timeout=60)
+    return (folder / "paper.bbl").read_text(encoding="utf-8")

@@ -16,6 +16,8 @@ from llm4anno_bib.cli import app
 from llm4anno_bib.errors import BibWarning
 from llm4anno_bib.names import comma_listed, pybtex_person, split_name
 
+from conftest import bibtex_bbl
+
 COMMAS = "Ben Hamner, Jaison Morgan, lynnvandev, Mark Shermis, Tom Vander Ark"
 
 
@@ -143,3 +145,41 @@ def test_check_fix_writes_et_al_as_others_in_the_entrys_own_layout(tmp_path):
         '@misc{c, author = etal, title = {C}}\n')
     left, = llm4anno_bib.check(path).problems
     assert (left.key, left.code) == ("c", "et-al-name")
+
+
+STRAY_AND = ("@article{a,\n  author = {Smith, John and Doe, Jane and},\n  title = {A},\n"
+             "  journal = {J},\n  year = {2020},\n  doi = {https://doi.org/10.1145/3560815},\n}\n"
+             "@article{b,\n  author = \"Smith, John and\n             and Doe, Jane\",\n"
+             "  title = {B},\n  journal = {J},\n  year = {2021},\n  doi = {doi:10.1145/1.2},\n}\n"
+             "@article{c,\n  author = {{Barnes and Noble} and Doe, Jane},\n  title = {C},\n"
+             "  journal = {J},\n  year = {2021},\n}\n")
+
+
+def test_an_and_with_no_name_beside_it_is_said_and_fixed(tmp_path):
+    """A list ending in "and" (BibTeX: "Jane and Doe") or with "and and" (an empty name,
+    printed ", ,") was said nowhere; check warns with the line, check --fix takes the "and"
+    out and bares a DOI written as its address, each entry's layout kept."""
+    path = tmp_path / "refs.bib"
+    path.write_text(STRAY_AND, encoding="utf-8")
+    problems = llm4anno_bib.check(path).problems
+    assert [(p.key, p.line, p.code, p.severity) for p in problems] == [
+        ("a", 2, "empty-name", "warning"), ("a", 6, "bad-doi", "error"),
+        ("b", 9, "empty-name", "warning"), ("b", 14, "bad-doi", "error")]
+    assert "check --fix bares it" in problems[1].message
+    said = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert said.exit_code == 0 and "fixed 2 entries" in said.output
+    assert path.read_text(encoding="utf-8") == STRAY_AND.replace(
+        "Doe, Jane and}", "Doe, Jane}").replace(
+        "Smith, John and\n             and Doe, Jane", "Smith, John and\n             Doe, Jane"
+        ).replace("https://doi.org/10.1145/3560815", "10.1145/3560815").replace(
+        "doi:10.1145/1.2", "10.1145/1.2")
+    assert not llm4anno_bib.check(path).problems
+    again = tmp_path / "again.bib"
+    again.write_text(STRAY_AND, encoding="utf-8")
+    with pytest.warns(BibWarning, match="'and' with no name"):  # reading it says so too
+        llm4anno_bib.verify(again)
+
+
+def test_bibtex_reads_a_stray_and_as_the_check_says(tmp_path):
+    """The claim, held to BibTeX: the trailing "and" joins the last name."""
+    assert "Jane~and Doe" in bibtex_bbl(tmp_path, STRAY_AND, "a")
