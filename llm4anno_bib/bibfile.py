@@ -44,7 +44,8 @@ from llm4anno_bib.filetext import (
 )
 from llm4anno_bib.model import Category, Correction, Entry, Library
 from llm4anno_bib.names import (
-    comma_listed, et_al_written, family_first, in_order_of, split_names, stray_and,
+    comma_listed, et_al_written, family_first, in_order_of, others_misspelt, split_names,
+    stray_and,
 )
 
 __all__ = ["FIELD_ORDER", "FOLDED_FIELD", "LIBRARY_BLOCKS", "MAX_VALUE_CHARS", "BlockLines",
@@ -321,6 +322,11 @@ def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
             said.append(("empty-name", f"the {role} list has an 'and' with no name beside it, "
                          f"so BibTeX reads '{shortened(stray, 80)}' as a name (or prints an "
                          "empty one); take the 'and' out, as check --fix does."))
+        misspelt = others_misspelt(fields.get(role, ""))
+        if misspelt is not None:
+            said.append(("others-case", f"the {role} list ends in '{misspelt}', which BibTeX "
+                         "prints as a person's name: write 'others' (in lowercase) for "
+                         "\"et al.\", as check --fix does."))
         cut_short = et_al_written(fields.get(role, ""))
         if cut_short is not None:
             said.append(("et-al-name", f"the {role}'s last name '{shortened(cut_short, 80)}' "

@@ -35,7 +35,8 @@ from llm4anno_bib.inert import IDENTIFIER_FIELDS, latex_hazards, unescaped_speci
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.model import Entry, Fields, work_identifiers
 from llm4anno_bib.names import (
-    et_al_written, split_names, stray_and, with_et_al_read, without_stray_and,
+    et_al_written, others_misspelt, others_written_right, split_names, stray_and,
+    with_et_al_read, without_stray_and,
 )
 
 __all__ = ["UNSAFE_CODES", "CheckReport", "Problem", "check", "check_text", "ensure_inert",
@@ -205,7 +206,7 @@ def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
     r"""``text`` with what ``check --fix`` fixes fixed in each entry, edited in place: a
     title a style would lowercase (``fix_title_case``), "et al." written into the author
     or editor list (``... and others``, as BibTeX reads a list cut short), an "and" with no
-    name beside it (``stray_and``) taken out, a DOI written as its doi.org address or with
+    name beside it (``stray_and``) taken out, ``Others`` written ``others``, a DOI written as its doi.org address or with
     ``doi:`` (styles print ``https://doi.org/`` before it) bared; and how many entries
     changed.
 
@@ -213,7 +214,7 @@ def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
     ('@misc{k,\n  author = {Jason Wei and others},\n}\n', 1)
     """
     return _fixed_fields(text, path, _protected_title, _et_al_as_others, _stray_and_dropped,
-                         _doi_bared)
+                         _others_lowercased, _doi_bared)
 
 
 def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
@@ -228,6 +229,10 @@ def _et_al_as_others(values: Mapping[str, str]) -> dict[str, str]:
 
 def _stray_and_dropped(values: Mapping[str, str]) -> dict[str, str]:
     return _names_rewritten(values, stray_and, without_stray_and)
+
+
+def _others_lowercased(values: Mapping[str, str]) -> dict[str, str]:
+    return _names_rewritten(values, others_misspelt, others_written_right)
 
 
 def _names_rewritten(values: Mapping[str, str], found: Callable[[str], str | None],
@@ -607,7 +612,8 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
 
 
 # what BibTeX itself reads, with a warning; a title a style would lowercase
-_WARNING_CODES = frozenset({"comma-names", "empty-name", "et-al-name", "title-case"})
+_WARNING_CODES = frozenset({"comma-names", "empty-name", "et-al-name", "others-case",
+                            "title-case"})
 
 
 @dataclass(frozen=True, slots=True)

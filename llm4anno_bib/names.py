@@ -355,6 +355,26 @@ def with_et_al_read(authors: Sequence[str]) -> list[str]:
     return [*authors[:-1], *([rest] if rest else []), "others"]
 
 
+def others_misspelt(value: str) -> str | None:
+    """The last name of an ``author``/``editor`` value when it is BibTeX's "others" in
+    another case (``Others``: BibTeX prints a person named Others, not "et al."), else
+    ``None``.
+
+    >>> others_misspelt("Wei, Jason and Others"), others_misspelt("Wei, Jason and others")
+    ('Others', None)
+    """
+    if "thers" not in value[-8:].lower():
+        return None  # nearly every value: it does not end so
+    names = split_names(value)
+    last = names[-1].strip() if len(names) > 1 else ""
+    return last if last.lower() == "others" and last != "others" else None
+
+
+def others_written_right(authors: Sequence[str]) -> list[str]:
+    """``authors`` with a last name of ``others_misspelt`` written as BibTeX's ``others``."""
+    return [*authors[:-1], "others"]
+
+
 def stray_and(value: str) -> str | None:
     """The name of an ``author``/``editor`` value that holds an "and" with no name on one
     side (``Doe, Jane and`` at the list's end, ``and Doe, Jane`` after ``and and`` or at

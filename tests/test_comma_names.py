@@ -183,3 +183,28 @@ def test_an_and_with_no_name_beside_it_is_said_and_fixed(tmp_path):
 def test_bibtex_reads_a_stray_and_as_the_check_says(tmp_path):
     """The claim, held to BibTeX: the trailing "and" joins the last name."""
     assert "Jane~and Doe" in bibtex_bbl(tmp_path, STRAY_AND, "a")
+
+
+OTHERS = ("@article{a,\n  author = {Smith, John and Doe, Jane and Others},\n  title = {A},\n"
+          "  journal = {J},\n  year = {2020},\n}\n@article{b,\n  author = {Smith, John and "
+          "OTHERS},\n  title = {B},\n  journal = {J},\n  year = {2020},\n}\n")
+
+
+def test_others_in_another_case_is_said_and_written_in_lowercase(tmp_path):
+    """BibTeX's "et al." is "others" in lowercase: "Others" is a person it prints by name,
+    while every reader of ours took it for "et al."."""
+    path = tmp_path / "refs.bib"
+    path.write_text(OTHERS, encoding="utf-8")
+    problems = llm4anno_bib.check(path).problems
+    assert [(p.key, p.line, p.code, p.severity) for p in problems] == [
+        ("a", 2, "others-case", "warning"), ("b", 8, "others-case", "warning")]
+    said = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert said.exit_code == 0 and "fixed 2 entries" in said.output
+    assert path.read_text(encoding="utf-8") == OTHERS.replace("Others}", "others}").replace(
+        "OTHERS}", "others}")
+    assert not llm4anno_bib.check(path).problems
+
+
+def test_bibtex_prints_others_in_another_case_as_a_name(tmp_path):
+    bbl = bibtex_bbl(tmp_path, OTHERS)
+    assert "Jane Doe, and Others." in bbl and "John Smith and OTHERS." in bbl
