@@ -1989,7 +1989,8 @@ def _listed_title(text: str) -> _Listed:
     reference = _REFERENCE.match(text)
     if reference:
         named = re.match(r"[*_]?([A-Z][A-Za-z&-]{1,20})", reference.group("rest"))
-        return _Listed(_clean_title(reference.group("title")), venue_year(
+        return _Listed(_clean_title(reference.group("title")), _venue_leading(
+            reference.group("rest"), reference.group("year")) or venue_year(
             f"{named.group(1) if named else ''} {reference.group('year')}".strip()),
             *_names_in(reference.group("authors")))
     dashed = _dashed_fields(text)
@@ -2040,8 +2041,27 @@ def _after_its_authors(text: str) -> _Listed | None:
     if not people or not all(_reads_as_person(person) for person in people):
         return None
     rest = quoted.group("rest")
-    return _Listed(_clean_title(quoted.group("title").rstrip(" ,")), venue_year(rest), people,
-                   et_al)
+    year = _YEAR.search(rest)
+    return _Listed(_clean_title(quoted.group("title").rstrip(" ,")), venue_year(rest) or (
+        _venue_leading(rest, year.group()) if year else None), people, et_al)
+
+
+def _venue_leading(rest: str, year: str) -> str | None:
+    """The label of a reference whose venue, by its full name, leads what follows its title
+    (``*Advances in Neural Information Processing Systems*, 35`` or ``in Proceedings of the
+    National Academy of Sciences 120.30``) and ``year``: the venue's acronym and the year
+    (``NeurIPS 2022``), where the venue table knows the name; else ``None``."""
+    leading = _LEADING_VENUE.match(rest)
+    name = leading.group("name") or leading.group("name2") if leading else None
+    known = venue_of(name.strip(" .,")) if name else None
+    if known is None or known.kind not in ("conference", "journal", "workshop"):
+        return None
+    return f"{known.acronym} {year}"
+
+
+# what leads the words after a reference's title: its venue, in emphasis or up to a number
+_LEADING_VENUE = re.compile(r"[ \t.,]*+(?:in[ \t]++)?(?:(?P<mark>\*\*|__|\*|_)(?P<name>[^*_\n]{4,160}+)"
+                            r"(?P=mark)|(?P<name2>[A-Z][^,.(\[\d\n]{3,160}+))", re.I)
 
 
 def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:

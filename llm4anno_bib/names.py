@@ -420,6 +420,8 @@ def listed_names(text: str) -> tuple[tuple[str, ...], bool]:
     (('Ruibo Liu', 'Jerry Wei', 'Fangyu Liu'), False)
     >>> listed_names("Meng, Yu, Huang, Jiaxin, Zhang, Yu, and Han, Jiawei.")
     (('Meng, Yu', 'Huang, Jiaxin', 'Zhang, Yu', 'Han, Jiawei'), False)
+    >>> listed_names("Gilardi, Fabrizio, Meysam Alizadeh, and Maël Kubli.")  # MLA's
+    (('Gilardi, Fabrizio', 'Meysam Alizadeh', 'Maël Kubli'), False)
     >>> listed_names("_Lin Long, Rui Wang et al._"), listed_names("Doe, Jane and Roe, Richard")
     ((('Lin Long', 'Rui Wang'), True), (('Doe, Jane', 'Roe, Richard'), False))
     >>> listed_names("Accepted at ICLR 2024: see https://example.org")
@@ -440,11 +442,15 @@ def listed_names(text: str) -> tuple[tuple[str, ...], bool]:
 
 def _people_listed(names: str) -> list[str]:
     """The names of a list of people: BibTeX's ``Family, Given and ...``, family-given pairs
-    listed with commas (``Meng, Yu, Huang, Jiaxin``), or ``Given Family`` names."""
+    listed with commas (``Meng, Yu, Huang, Jiaxin``), MLA's first one so and then ``Given
+    Family`` ones, or ``Given Family`` names."""
     by_and = [part.strip(" ,") for part in re.split(r",?\s+(?:and|&)\s+", names)]
     if len(by_and) > 1 and all(part.count(",") == 1 for part in by_and):
         return by_and
     parts = [part.strip() for piece in by_and for part in piece.split(",") if part.strip()]
+    if len(parts) >= 3 and all(len(p.split()) == 1 for p in parts[:2]) and \
+            all(len(p.split()) >= 2 for p in parts[2:]):  # MLA: only the first is inverted
+        return [f"{parts[0]}, {parts[1]}", *parts[2:]]
     paired = len(parts) >= 2 and len(parts) % 2 == 0 and \
         all(len(p.split()) == 1 for p in parts[:2]) and all(len(p.split()) <= 3 for p in parts)
     return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)] if paired else parts

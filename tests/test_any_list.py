@@ -2533,3 +2533,21 @@ def test_a_heading_in_a_code_block_is_no_heading():
                           "Paper Title](https://arxiv.org/abs/2401.00003)\n```\n- [Another Real "
                           "Paper Title](https://arxiv.org/abs/2401.00004)\n")
     assert [(i.line, i.section) for i in document.items] == [(4, "papers"), (11, "contributing")]
+
+
+def test_a_reference_names_its_venue_in_full_and_mla_its_first_author_inverted():
+    """A reading list of references: APA's venue in full after the title (``*Advances in
+    Neural Information Processing Systems*, 35``: the label was "Advances 2022"), MLA's
+    (``*Proceedings of the National Academy of Sciences* 120.30 (2023)``: it was "2023")
+    and MLA's authors, the first one inverted (``Gilardi, Fabrizio, Meysam Alizadeh, and
+    Maël Kubli``: two people were read, "Meysam Alizadeh, Maël Kubli" one of them)."""
+    document = parse_list(
+        "## Papers\n1. Wei, J., Wang, X., Schuurmans, D., & Zhou, D. (2022). Chain-of-thought "
+        "prompting elicits reasoning in large language models. *Advances in Neural Information "
+        "Processing Systems*, 35, 24824–24837. [Paper](https://arxiv.org/abs/2201.11903)\n"
+        "2. Gilardi, Fabrizio, Meysam Alizadeh, and Maël Kubli. \"ChatGPT outperforms crowd "
+        "workers for text-annotation tasks.\" *Proceedings of the National Academy of Sciences* "
+        "120.30 (2023). https://arxiv.org/abs/2303.15056\n")
+    assert [(i.label, i.authors) for i in document.items] == [
+        ("NeurIPS 2022", ("Wei, J.", "Wang, X.", "Schuurmans, D.", "Zhou, D")),
+        ("PNAS 2023", ("Gilardi, Fabrizio", "Meysam Alizadeh", "Maël Kubli"))]
