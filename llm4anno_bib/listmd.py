@@ -2682,9 +2682,14 @@ def item_line(entry: Entry) -> str:
     links += [("code", url) for url in entry.fields.get("code", "").split()]
     links += [("data", url) for url in entry.fields.get("data", "").split()]
     links += [("html", url) for url in entry.fields.get("webpage", "").split()]
-    title = entry.title if entry.title.endswith((".", "?", "!")) else entry.title + "."
+    # a formula as GitHub renders it and this module reads it back: DBLP's \(...\) as $...$
+    title = _TEX_INLINE_MATH.sub(r"$\1$", entry.title) if "\\(" in entry.title else entry.title
+    title = title if title.endswith((".", "?", "!")) else title + "."
     shown = "".join(f" [[{kind}]]({url})" for kind, url in links if web_url(url))
     return f"- {f'[{label}] ' if label else ''}{title}{shown}"
+
+
+_TEX_INLINE_MATH = re.compile(r"\\\(((?:(?!\\[()]).){1,200}?)\\\)")
 
 
 def render_list(library: Library) -> str:

@@ -445,3 +445,22 @@ def test_pandoc_prints_math_in_titles_as_it_reads(tmp_path):
                 "--wrap=none", "paper.md")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "DDM²" in done.stdout and "PixArt-α" in done.stdout and "FAC²E" in done.stdout
+
+
+def test_the_markdown_line_writes_math_as_github_renders_it_and_reads_it_back(tmp_path):
+    """DBLP's \\(...\\) is no math to GitHub, and read back from a list it was escaped
+    (``\\textbackslash{}(``): the list's line writes $...$, which both read as math."""
+    library = _math_library(tmp_path)
+    lines = library.export("markdown").splitlines()
+    assert "- DDM${}^{\\mbox{2}}$: Self-Supervised Diffusion MRI Denoising." in lines
+    assert "- PixArt-$\\alpha$: Fast Training of Diffusion Transformer." in lines
+    listed = tmp_path / "list.md"
+    listed.write_text("## Papers\n" + "".join(
+        f"{line[:-1]} [[pdf]](https://arxiv.org/abs/2401.0000{n}).\n"
+        for n, line in enumerate(lines[:3])), encoding="utf-8")
+    imported = llm4anno_bib.import_list(listed, tmp_path / "again.bib", offline=True,
+                                        cache_dir=tmp_path / "cache").library
+    assert [e.fields["title"] for e in imported] == [
+        "{DDM${}^{\\mbox{2}}$}: Self-Supervised Diffusion {MRI} Denoising",
+        "{PixArt-$\\alpha$}: Fast Training of Diffusion Transformer",
+        "{FAC$^2$E}: Better Understanding of {LLM} Capabilities"]
