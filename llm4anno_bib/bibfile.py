@@ -312,22 +312,25 @@ def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
     "et al." written into a name."""
     said = []
     for role in ("author", "editor"):
-        listed = comma_listed(fields.get(role, ""))
+        value = fields.get(role)
+        if not value:
+            continue
+        listed = comma_listed(value)
         if listed is not None:
             said.append(("comma-names", f"the {role} '{shortened(listed, 80)}' has more than "
                          "two commas, so BibTeX reads it as one person (names are separated "
                          "by 'and'); it is read so."))
-        stray = stray_and(fields.get(role, ""))
+        stray = stray_and(value)
         if stray is not None:
             said.append(("empty-name", f"the {role} list has an 'and' with no name beside it, "
                          f"so BibTeX reads '{shortened(stray, 80)}' as a name (or prints an "
                          "empty one); take the 'and' out, as check --fix does."))
-        misspelt = others_misspelt(fields.get(role, ""))
+        misspelt = others_misspelt(value)
         if misspelt is not None:
             said.append(("others-case", f"the {role} list ends in '{misspelt}', which BibTeX "
                          "prints as a person's name: write 'others' (in lowercase) for "
                          "\"et al.\", as check --fix does."))
-        cut_short = et_al_written(fields.get(role, ""))
+        cut_short = et_al_written(value)
         if cut_short is not None:
             said.append(("et-al-name", f"the {role}'s last name '{shortened(cut_short, 80)}' "
                          "holds 'et al.': BibTeX reads it as a person's name (family name "

@@ -600,7 +600,8 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
                     lines: Callable[[Any], int]) -> list[Problem]:
     """Every rule of ``_ENTRY_RULES`` on one entry, in the table's order; an entry
     "commented out" line by line with '%' is one problem, not one a field."""
-    if entry.fields and all(name.startswith("%") for name in entry.fields):
+    if next(iter(entry.fields), "").startswith("%") and \
+            all(name.startswith("%") for name in entry.fields):
         return [Problem(path, _line_of(lines, block), entry.key, "commented-out",
                         f"'@{entry.entry_type}{{{entry.key},' and its lines are \"commented out\" "
                         "with '%', which BibTeX does not read as a comment: it reads the entry, "
