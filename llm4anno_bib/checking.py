@@ -206,15 +206,16 @@ def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
     r"""``text`` with what ``check --fix`` fixes fixed in each entry, edited in place: a
     title a style would lowercase (``fix_title_case``), "et al." written into the author
     or editor list (``... and others``, as BibTeX reads a list cut short), an "and" with no
-    name beside it (``stray_and``) taken out, ``Others`` written ``others``, a DOI written as its doi.org address or with
-    ``doi:`` (styles print ``https://doi.org/`` before it) bared; and how many entries
+    name beside it (``stray_and``) taken out, ``Others`` written ``others``, a DOI written
+    as its doi.org address or with ``doi:`` (styles print ``https://doi.org/`` before it)
+    bared, a URL's LaTeX escapes (Mendeley's ``{\_}``) undone; and how many entries
     changed.
 
     >>> fix_entries("@misc{k,\n  author = {Jason Wei et al.},\n}\n")
     ('@misc{k,\n  author = {Jason Wei and others},\n}\n', 1)
     """
     return _fixed_fields(text, path, _protected_title, _et_al_as_others, _stray_and_dropped,
-                         _others_lowercased, _doi_bared)
+                         _others_lowercased, _doi_bared, _urls_unescaped)
 
 
 def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
@@ -247,6 +248,27 @@ def _names_rewritten(values: Mapping[str, str], found: Callable[[str], str | Non
     return changes
 
 
+
+
+def _urls_unescaped(values: Mapping[str, str]) -> dict[str, str]:
+    changes = {}
+    for name in URL_FIELDS:
+        value = values.get(name)
+        if value is None or "\\" not in value:
+            continue
+        urls = [_url_unescaped(url) if "\\" in url else url for url in value.split()]
+        if all(is_url(url) for url in urls):  # each a URL once unescaped: else left as it is
+            changes[name] = " ".join(urls)
+    return changes
+
+
+def _url_unescaped(url: str) -> str:
+    """``url`` with the LaTeX escapes a reference manager writes in it (Mendeley's
+    ``{\\_}``, ``\\%``) as the characters they stand for: a URL is verbatim."""
+    return _URL_ESCAPE.sub(lambda found: found.group(1) or found.group(2), url)
+
+
+_URL_ESCAPE = re.compile(r"\{\\([_%&#$])\}|\\([_%&#$])")
 
 
 def _doi_bared(values: Mapping[str, str]) -> dict[str, str]:
@@ -759,7 +781,8 @@ def _url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https", "ftp") or not parts.netloc:
         return f"'{url}', which is not an http(s) URL"
     if "\\" in url:
-        return f"a LaTeX escape ('{url}'); URLs are verbatim: write '_' and '%' as they are"
+        return (f"a LaTeX escape ('{url}'); URLs are verbatim: write '_' and '%' as they are"
+                + (", as check --fix does" if is_url(_url_unescaped(url)) else ""))
     if parts.scheme in ("http", "https") and not is_url(url):
         return (f"'{url}', with characters a URL cannot have (braces, quotes, control "
                 "characters); percent-encode them")

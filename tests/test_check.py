@@ -529,3 +529,30 @@ def test_an_entry_commented_out_with_percent_signs_is_one_problem(tmp_path):
 def test_bibtex_does_read_an_entry_commented_out_with_percent_signs(tmp_path):
     """The claim the rule makes, held to BibTeX itself."""
     assert "\\bibitem{old2020}" in bibtex_bbl(tmp_path, COMMENTED_OUT)
+
+
+MENDELEY_URLS = (
+    "@inproceedings{Dinh2008,\nauthor = {Dinh, H. Quynh and Xu, Liefei},\nbooktitle = {Proc},\n"
+    "file = {:home/u/Mendeley Desktop/Dinh-Xu2008{\\_}Chapter.pdf:pdf},\n"
+    "title = {{Measuring the Similarity of Vector Fields}},\n"
+    "url = {http://link.springer.com/10.1007/978-3-540-89689-0{\\_}23},\nyear = {2008}\n}\n"
+    "@misc{b,\ntitle = {B},\nurl = {https://example.org/a\\%20b https://example.org/c},\n"
+    "year = {2020}\n}\n@misc{c,\ntitle = {C},\nurl = {https://example.org/\\textit{x}},\n"
+    "year = {2020}\n}\n")
+
+
+def test_check_fix_undoes_the_latex_escapes_a_reference_manager_writes_in_urls(tmp_path):
+    """Mendeley writes a URL's underscore as {\\_}: the URL printed is not the page's.
+    check --fix undoes such escapes in URL fields (each URL then one, else left for the
+    user), and leaves every other field (Mendeley's own file field) as it is."""
+    path = tmp_path / "refs.bib"
+    path.write_text(MENDELEY_URLS, encoding="utf-8")
+    said = [(p.key, p.code, p.message.endswith("as check --fix does"))
+            for p in check([path]).problems]
+    assert said == [("Dinh2008", "bad-url", True), ("b", "bad-url", True),
+                    ("c", "bad-url", False)]
+    result = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert result.exit_code == 1 and "fixed 2 entries" in result.output
+    assert path.read_text(encoding="utf-8") == MENDELEY_URLS.replace(
+        "89689-0{\\_}23", "89689-0_23").replace("a\\%20b", "a%20b")
+    assert [p.key for p in check([path]).problems] == ["c"]
