@@ -1993,6 +1993,9 @@ def _listed_title(text: str) -> _Listed:
             reference.group("rest"), reference.group("year")) or venue_year(
             f"{named.group(1) if named else ''} {reference.group('year')}".strip()),
             *_names_in(reference.group("authors")))
+    vancouver = _vancouver_reference(text)
+    if vancouver is not None:
+        return vancouver
     dashed = _dashed_fields(text)
     if dashed is not None:
         return dashed
@@ -2004,6 +2007,37 @@ def _listed_title(text: str) -> _Listed:
     title, venue = _title_and_venue(text)
     title, people, et_al = _title_and_names(title)
     return _Listed(title, venue, people, et_al)
+
+
+def _vancouver_reference(text: str) -> _Listed | None:
+    """A reference as medicine's journals write one (Vancouver, AMA): ``Singhal K, Azizi S,
+    Tu T, et al. Large language models encode clinical knowledge. Nature.
+    2023;620(7972):172-180.``, each author a family name and the initials after it; else
+    ``None``.
+
+    >>> _vancouver_reference("Ding B, Qin C, et al. Is GPT-3 a good data annotator? ACL 2023.")
+    _Listed(title='Is GPT-3 a good data annotator?', venue='ACL 2023', authors=('Ding, B.', 'Qin, C.'), et_al=True)
+    """
+    found = _VANCOUVER.match(text)
+    if found is None:
+        return None
+    names = [_VANCOUVER_NAME.fullmatch(name.strip()) for name in found.group("names").split(",")]
+    authors = tuple(f"{name.group('family')}, {'. '.join(name.group('initials'))}."
+                    for name in names if name is not None)
+    rest = found.group("rest")
+    year = _YEAR.search(rest)
+    venue = venue_year(rest) or (_venue_leading(rest, year.group()) if year else None) or (
+        year.group() if year else None)
+    return _Listed(_clean_title(found.group("title")), venue, authors,
+                   found.group("et_al") is not None)
+
+
+# "Singhal K, Azizi S, Mahdavi SS, et al. Title. Venue. 2023;620:172-180."
+_VANCOUVER_NAME = re.compile(r"(?P<family>[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,2}+) (?P<initials>[A-Z]{1,3}+)")
+_VANCOUVER = re.compile(
+    r"(?P<names>(?:[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,2}+ [A-Z]{1,3}+, ){1,40}+"
+    r"(?:[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,2}+ [A-Z]{1,3}+|(?P<et_al>et al)))\.[ \t]++"
+    r"(?P<title>[^.?!\n]{8,300}+[.?!])[ \t]*+(?P<rest>.*+)")
 
 
 def _dashed_fields(text: str) -> _Listed | None:

@@ -2551,3 +2551,18 @@ def test_a_reference_names_its_venue_in_full_and_mla_its_first_author_inverted()
     assert [(i.label, i.authors) for i in document.items] == [
         ("NeurIPS 2022", ("Wei, J.", "Wang, X.", "Schuurmans, D.", "Zhou, D")),
         ("PNAS 2023", ("Gilardi, Fabrizio", "Meysam Alizadeh", "Maël Kubli"))]
+
+
+def test_a_reference_in_medicines_style_is_read_apart():
+    """Vancouver and AMA, as lists of LLMs in medicine cite: the authors (family name, then
+    initials) were read as the title's start."""
+    document = parse_list(
+        "## Clinical\n1. Singhal K, Azizi S, Tu T, et al. Large language models encode clinical "
+        "knowledge. Nature. 2023;620(7972):172-180. https://arxiv.org/abs/2212.13138\n"
+        "2. Ding B, Qin C, Liu L. Is GPT-3 a good data annotator? ACL 2023. "
+        "https://aclanthology.org/2023.acl-long.626/\n")
+    assert [(i.title, i.label, i.authors, i.et_al) for i in document.items] == [
+        ("Large language models encode clinical knowledge", "Nature 2023",
+         ("Singhal, K.", "Azizi, S.", "Tu, T."), True),
+        ("Is GPT-3 a good data annotator?", "ACL 2023", ("Ding, B.", "Qin, C.", "Liu, L."),
+         False)]

@@ -227,6 +227,8 @@ def test_api_twin_renders_the_same(rendered):
                  "[x](https://arxiv.org/abs/1)\n- **T** — "
                  + "(" * 30_000 + "2020" + ")" * 30_000 + " [x](https://arxiv.org/abs/1)\n",
                  id="dated-brackets-unclosed-and-nested"),
+    pytest.param("## S\n1. " + "Ab C, " * 15_000 + "x. A Title Of Words. [x](https://arxiv.org/"
+                 "abs/1)\n2. " + "Ab Cd Ef GH, " * 8_000 + "\n", id="vancouver-names"),
 ])
 def test_reading_a_list_is_linear_on_100_kb_of_its_worst_input(text):
     """A README is anyone's text; a hang guard, not a speed target."""
