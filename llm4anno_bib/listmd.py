@@ -2143,8 +2143,8 @@ _NOT_NAME_WORDS = frozenset("""
     university universität université institute institut research lab labs laboratory
     laboratories inc corp corporation company group team academy college school center
     centre department ai google deepmind microsoft openai facebook meta amazon nvidia ibm
-    anthropic alibaba tencent baidu huawei bytedance salesforce
-    oral spotlight poster award best paper online virtual event workshop
+    anthropic alibaba tencent baidu huawei bytedance salesforce hugging huggingface mistral
+    cohere oral spotlight poster award best paper online virtual event workshop
     """.split())  # an organisation's words and a talk's, as lists write them beside titles
 
 

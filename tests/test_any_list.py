@@ -2474,13 +2474,14 @@ def test_people_before_a_bracketed_year_holding_more_brackets_are_read():
         "2306.02010).\n- **Memory Augmented Large Language Models are Computationally Universal**"
         " — Dale Schuurmans (2023). [paper](https://arxiv.org/abs/2301.04589).\n"
         "- **Gemini: A Family of Highly Capable Multimodal Models** — Google DeepMind (2023). "
-        "[paper](https://arxiv.org/abs/2312.11805).\n")
+        "[paper](https://arxiv.org/abs/2312.11805).\n- **Zephyr: Direct Distillation of LM "
+        "Alignment** — Hugging Face (2023). [paper](https://arxiv.org/abs/2310.16944).\n")
     assert [(i.label, i.authors) for i in document.items] == [
         ("ICLR 2025", ("Juno Kim", "Taiji Suzuki")),
         ("JMLR 2021", ("Jorge Pérez", "Pablo Barceló", "Javier Marinkovic")),
         ("ICLR 2024", ("Sadegh Mahdavi", "Renjie Liao", "Christos Thrampoulidis")),
         ("2023", ("Dale Schuurmans",)),  # one author alone before the year, as references do
-        ("2023", ())]  # a lab is no person
+        ("2023", ()), ("2023", ())]  # a lab is no person
 
 
 INSTRUCTION_DATASETS = """# Awesome Instruction Dataset
