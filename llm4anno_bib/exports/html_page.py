@@ -145,9 +145,10 @@ def _work(entry: Entry, bibtex: str, headings: Mapping[str, str]) -> dict[str, A
                 links.append((label, url))
     if paper:
         links.insert(0, ("paper", paper))
-    haystack = " ".join([entry.title, " ".join(authors), venue, entry.venue or "",
+    title = readable_math(entry.title)  # as it prints
+    haystack = " ".join([title, " ".join(authors), venue, entry.venue or "",
                          str(entry.year or "")])
-    return {"key": entry.key, "title": readable_math(entry.title), "authors": shown, "venue": venue,
+    return {"key": entry.key, "title": title, "authors": shown, "venue": venue,
             "year": entry.year or "", "paper": paper, "links": links, "bibtex": bibtex,
             "categories": [headings.get(slug, slug) for slug in entry.categories],
             "search": normalise_title(haystack)}
