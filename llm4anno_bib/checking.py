@@ -208,14 +208,14 @@ def fix_entries(text: str, path: str = "<fixed>") -> tuple[str, int]:
     or editor list (``... and others``, as BibTeX reads a list cut short), an "and" with no
     name beside it (``stray_and``) taken out, ``Others`` written ``others``, a DOI written
     as its doi.org address or with ``doi:`` (styles print ``https://doi.org/`` before it)
-    bared, a URL's LaTeX escapes (Mendeley's ``{\_}``) undone; and how many entries
-    changed.
+    bared, a URL's LaTeX escapes (Mendeley's ``{\_}``) undone, a month written as text
+    (``{oct}``) written as its macro; and how many entries changed.
 
     >>> fix_entries("@misc{k,\n  author = {Jason Wei et al.},\n}\n")
     ('@misc{k,\n  author = {Jason Wei and others},\n}\n', 1)
     """
     return _fixed_fields(text, path, _protected_title, _et_al_as_others, _stray_and_dropped,
-                         _others_lowercased, _doi_bared, _urls_unescaped)
+                         _others_lowercased, _doi_bared, _urls_unescaped, months=True)
 
 
 def _protected_title(values: Mapping[str, str]) -> dict[str, str]:
@@ -278,9 +278,11 @@ def _doi_bared(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def _fixed_fields(text: str, path: str,
-                  *fixes: Callable[[Mapping[str, str]], dict[str, str]]) -> tuple[str, int]:
+                  *fixes: Callable[[Mapping[str, str]], dict[str, str]],
+                  months: bool = False) -> tuple[str, int]:
     """``text`` with the field values ``fixes`` give each entry (from its braced or quoted
-    values: one given by a macro or concatenation is left for the user) written in place."""
+    values: one given by a macro or concatenation is left for the user) written in place;
+    with ``months``, a month written as text (``{oct}``) written as its macro (``oct``)."""
 
     def rewrite(block: btp.Entry, original: str, line: int) -> str | None:
         values = {f.key: str(f.value) for f in block.fields}
@@ -290,16 +292,38 @@ def _fixed_fields(text: str, path: str,
             if value is not None and value != raw:  # braced or quoted: a macro is left
                 plain[name.lower()] = value
         changes = {name: value for fix in fixes for name, value in fix(plain).items()}
-        if not changes:
-            return None
-        before = Entry.from_fields(block.key, block.entry_type,
-                                   {k: unenclosed(v) for k, v in values.items()})
-        return edited_entry(original, before, before.replace(**changes))
+        edited = original
+        if changes:
+            before = Entry.from_fields(block.key, block.entry_type,
+                                       {k: unenclosed(v) for k, v in values.items()})
+            edited = edited_entry(original, before, before.replace(**changes)) or original
+        month = next((raw for name, raw in values.items() if name.lower() == "month"), "")
+        macro = month_written_as_text(month) if months and month else None
+        if macro is not None:
+            edited = re.sub(rf"(?i)((?<![\w-])month[ \t]*=[ \t]*){re.escape(month)}",
+                            lambda found: found.group(1) + macro, edited, count=1)
+        return edited if edited != original else None
 
     fixed, originals, rewritten = rewritten_entries(text, rewrite)
     if rewritten:
         ensure_inert_text("\n\n".join(rewritten), path, "\n\n".join(originals))
     return fixed, len(rewritten)
+
+
+def month_written_as_text(raw: str) -> str | None:
+    """The macro of a month a field writes as text in braces or quotes (``{oct}``,
+    ``"Oct."``: BibTeX prints "oct"; its macro ``oct`` prints the month's name), else
+    ``None``.
+
+    >>> month_written_as_text("{oct}"), month_written_as_text("oct"), month_written_as_text("{10}")
+    ('oct', None, None)
+    """
+    found = _MONTH_AS_TEXT.fullmatch(raw.strip())
+    return found.group(1).lower() if found else None
+
+
+_MONTH_AS_TEXT = re.compile(r"[{\"][ \t]*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.?"
+                            r"[ \t]*[}\"]", re.I)
 
 
 def _strings_after(raw: bytes, path: str, encoding: str, known: dict[str, str]
@@ -635,8 +659,8 @@ def _entry_problems(block: _Cut, entry: Entry, path: str, parent: Entry | None,
 
 
 # what BibTeX itself reads, with a warning; a title a style would lowercase
-_WARNING_CODES = frozenset({"comma-names", "empty-name", "et-al-name", "others-case",
-                            "title-case"})
+_WARNING_CODES = frozenset({"comma-names", "empty-name", "et-al-name", "month-as-text",
+                            "others-case", "title-case"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -789,6 +813,23 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
+def _month_rule(checked: _Checked) -> Iterator[_Finding]:
+    """A month written as text (``{oct}``): BibTeX prints "oct", where its macro prints the
+    month's name in the style's words."""
+    month = checked.entry.fields.get("month", "")
+    written = _MONTH_FIELD.search(checked.raw) if 2 <= len(month) <= 4 else None
+    if written is None:
+        return
+    macro = month_written_as_text(written.group(1))
+    if macro is not None:
+        yield ("month-as-text", f"month = {written.group(1)} prints '{month}': write the macro "
+               f"{macro} (no braces), which styles print as the month's name, as check --fix "
+               "does", "month")
+
+
+_MONTH_FIELD = re.compile(r"(?i)(?<![\w-])month[ \t]*=[ \t]*([{\"][^{}\"\n]{0,12}[}\"])")
+
+
 def _names_rule(checked: _Checked) -> Iterator[_Finding]:
     for code, said in comma_listed_names(checked.entry.fields):
         yield code, said, "author" if said.startswith("the author") else "editor"
@@ -861,7 +902,7 @@ _SPACED_NUMBER = re.compile(r"\d+(?:\s+\d+)+")
 
 _ENTRY_RULES: tuple[Callable[[_Checked], Iterator[_Finding]], ...] = (
     _key_rule, _field_name_rule, _value_rules, _unjoined_rule, _required_rule, _quote_rule,
-    _identifier_rule, _url_rule, _names_rule, _special_rule, _title_case_rule)
+    _identifier_rule, _url_rule, _names_rule, _special_rule, _title_case_rule, _month_rule)
 
 
 # what the checks of a value below need to find anything: a brace or quote (a folded field,

@@ -556,3 +556,29 @@ def test_check_fix_undoes_the_latex_escapes_a_reference_manager_writes_in_urls(t
     assert path.read_text(encoding="utf-8") == MENDELEY_URLS.replace(
         "89689-0{\\_}23", "89689-0_23").replace("a\\%20b", "a%20b")
     assert [p.key for p in check([path]).problems] == ["c"]
+
+
+MONTHS = ("@article{a,\n month={oct},\n author={Doe, Jane},\n title={A},\n journal={J},\n"
+          " year={2020}}\n@article{b,\n  author = {Doe, Jane},\n  title = {B},\n  journal = {J},\n"
+          "  month = \"Aug.\",\n  year = {2021},\n}\n@article{c,\n  author = {Doe, Jane},\n"
+          "  title = {C},\n  journal = {J},\n  month = sep,\n  year = {2022},\n}\n")
+
+
+def test_a_month_written_as_text_is_said_and_written_as_its_macro(tmp_path):
+    """Mendeley writes month = {oct}: BibTeX prints "oct" where the macro prints the
+    month's name. A warning, and check --fix writes the macro in the entry's own layout."""
+    path = tmp_path / "refs.bib"
+    path.write_text(MONTHS, encoding="utf-8")
+    problems = check([path]).problems
+    assert [(p.key, p.line, p.code, p.severity) for p in problems] == [
+        ("a", 2, "month-as-text", "warning"), ("b", 11, "month-as-text", "warning")]
+    result = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert result.exit_code == 0 and "fixed 2 entries" in result.output
+    assert path.read_text(encoding="utf-8") == MONTHS.replace(" month={oct},", " month=oct,"
+                                                              ).replace('"Aug."', "aug")
+    assert not check([path]).problems
+
+
+def test_bibtex_prints_a_month_written_as_text_as_written(tmp_path):
+    bbl = bibtex_bbl(tmp_path, MONTHS)
+    assert "oct 2020" in bbl and "Aug. 2021" in bbl and "September 2022" in bbl
