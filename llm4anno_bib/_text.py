@@ -177,7 +177,10 @@ def readable_math(text: str) -> str:
     return _FORMULA_IN_TEXT.sub(_formula_as_unicode, text)
 
 
-_FORMULA_IN_TEXT = re.compile(r"(?<!\\)\$([^$]{1,200})(?<!\\)\$|\\\(((?:(?!\\\().){1,200}?)\\\)")
+# a formula written with dollars, and TeX's inline one (DBLP's \(...\)): each its content
+DOLLAR_FORMULA = re.compile(r"(?<!\\)\$([^$]{1,200})(?<!\\)\$")
+TEX_INLINE_FORMULA = re.compile(r"\\\(((?:(?!\\\().){1,200}?)\\\)")
+_FORMULA_IN_TEXT = re.compile(f"{DOLLAR_FORMULA.pattern}|{TEX_INLINE_FORMULA.pattern}")
 _BOXED = re.compile(r"\\(?:mbox|text|textrm|mathrm)\{([^{}]*)\}")
 _SCRIPTED = re.compile(r"([\^_])(?:\{([^{}]*)\}|([A-Za-z0-9+\-]))")
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
@@ -430,7 +433,7 @@ def normalise_title(title: str) -> str:
     if title.isascii() and not _LATEX_MARKS.search(title):  # most titles: nothing to convert
         return collapse_spaces(_NOT_WORD.sub(" ", title.lower()))
     if "$" in title:  # a formula as arXiv and users write it, read as DBLP's is below
-        title = _DOLLAR_FORMULA.sub(_formula_group, title)
+        title = DOLLAR_FORMULA.sub(_formula_group, title)
     if "\\(" in title or "\\mbox" in title:
         title = _DBLP_MATH.sub("", title)
     plain = ascii_fold(latex_to_text(title)).lower()
@@ -443,7 +446,6 @@ _LATEX_MARKS = re.compile(r"[\\{$~]")
 _DBLP_MATH = re.compile(r"\\[()]|\{\}[\^_]|\\mbox(?=\{)")
 # "$^2$" is DBLP's "\\({}^{\\mbox{2}}\\)", "$\\alpha$" its "{\\(\\alpha\\)}": a formula is a group
 # of its content, its sub- and superscript marks gone (DDM$^2$ is DDM2, L$_1$ is L1)
-_DOLLAR_FORMULA = re.compile(r"(?<!\\)\$([^$]{1,200})(?<!\\)\$")
 _SCRIPT_MARK = re.compile(r"(?<!\\)[\^_]")
 
 

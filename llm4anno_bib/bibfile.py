@@ -315,27 +315,25 @@ def comma_listed_names(fields: Mapping[str, str]) -> list[tuple[str, str]]:
         value = fields.get(role)
         if not value:
             continue
-        listed = comma_listed(value)
-        if listed is not None:
-            said.append(("comma-names", f"the {role} '{shortened(listed, 80)}' has more than "
-                         "two commas, so BibTeX reads it as one person (names are separated "
-                         "by 'and'); it is read so."))
-        stray = stray_and(value)
-        if stray is not None:
-            said.append(("empty-name", f"the {role} list has an 'and' with no name beside it, "
-                         f"so BibTeX reads '{shortened(stray, 80)}' as a name (or prints an "
-                         "empty one); take the 'and' out, as check --fix does."))
-        misspelt = others_misspelt(value)
-        if misspelt is not None:
-            said.append(("others-case", f"the {role} list ends in '{misspelt}', which BibTeX "
-                         "prints as a person's name: write 'others' (in lowercase) for "
-                         "\"et al.\", as check --fix does."))
-        cut_short = et_al_written(value)
-        if cut_short is not None:
-            said.append(("et-al-name", f"the {role}'s last name '{shortened(cut_short, 80)}' "
-                         "holds 'et al.': BibTeX reads it as a person's name (family name "
-                         "'al.'); write '... and others'."))
+        for found_in, code, message in _NAME_LIST_PROBLEMS:
+            found = found_in(value)
+            if found is not None:
+                said.append((code, message.format(role=role, name=shortened(found, 80))))
     return said
+
+
+# each: what finds the name BibTeX reads otherwise, the problem's code, what to say of it
+_NAME_LIST_PROBLEMS: tuple[tuple[Callable[[str], str | None], str, str], ...] = (
+    (comma_listed, "comma-names", "the {role} '{name}' has more than two commas, so BibTeX "
+     "reads it as one person (names are separated by 'and'); it is read so."),
+    (stray_and, "empty-name", "the {role} list has an 'and' with no name beside it, so BibTeX "
+     "reads '{name}' as a name (or prints an empty one); take the 'and' out, as check --fix "
+     "does."),
+    (others_misspelt, "others-case", "the {role} list ends in '{name}', which BibTeX prints as "
+     "a person's name: write 'others' (in lowercase) for \"et al.\", as check --fix does."),
+    (et_al_written, "et-al-name", "the {role}'s last name '{name}' holds 'et al.': BibTeX reads "
+     "it as a person's name (family name 'al.'); write '... and others'."),
+)
 
 
 def _part_value(part: str, strings: Mapping[str, str], unknown: list[str]) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard, TypeVar
 
-from llm4anno_bib._text import latex_to_text, shortened, strip_controls
+from llm4anno_bib._text import TEX_INLINE_FORMULA, latex_to_text, shortened, strip_controls
 from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
 from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
 from llm4anno_bib.names import listed_names
@@ -2717,13 +2717,11 @@ def item_line(entry: Entry) -> str:
     links += [("data", url) for url in entry.fields.get("data", "").split()]
     links += [("html", url) for url in entry.fields.get("webpage", "").split()]
     # a formula as GitHub renders it and this module reads it back: DBLP's \(...\) as $...$
-    title = _TEX_INLINE_MATH.sub(r"$\1$", entry.title) if "\\(" in entry.title else entry.title
+    title = TEX_INLINE_FORMULA.sub(r"$\1$", entry.title) if "\\(" in entry.title else \
+        entry.title
     title = title if title.endswith((".", "?", "!")) else title + "."
     shown = "".join(f" [[{kind}]]({url})" for kind, url in links if web_url(url))
     return f"- {f'[{label}] ' if label else ''}{title}{shown}"
-
-
-_TEX_INLINE_MATH = re.compile(r"\\\(((?:(?!\\[()]).){1,200}?)\\\)")
 
 
 def render_list(library: Library) -> str:
