@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -63,14 +64,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def browser(site):
+def browser(site, tmp_path_factory):
+    # Chromium leaves its profile and singleton folders in TMPDIR after quitting: both go
+    # under pytest's own temporary folder, which pytest prunes, never loose in /tmp
+    scratch = tmp_path_factory.mktemp("chromium")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+                     "--disable-gpu", f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
+                     f"--user-data-dir={scratch / 'profile'}"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER),
-                              options=options)
+    service = webdriver.ChromeService(executable_path=DRIVER,
+                                      env={**os.environ, "TMPDIR": str(scratch)})
+    driver = webdriver.Chrome(service=service, options=options)
     try:
         driver.execute_cdp_cmd("Browser.grantPermissions", {
             "origin": site, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
