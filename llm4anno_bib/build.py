@@ -32,7 +32,7 @@ from llm4anno_bib._text import (
 )
 from llm4anno_bib.ids import (
     anthology_id_in, arxiv_year, doi_of_link, identities, identity, is_doi,
-    names_version_of_record, parse_arxiv_id, web_url,
+    names_version_of_record, parse_arxiv_id, same_page, web_url,
 )
 from llm4anno_bib.venues import names_preprint, venue_of
 from llm4anno_bib.sources.records import ArxivRecord, BibRecord
@@ -515,7 +515,7 @@ def _entry_fields(work: Work) -> dict[str, str]:
             elif kind in _LINK_FIELDS and url:
                 name = _LINK_FIELDS[kind]
                 urls = fields.get(name, "").split()
-                if url not in urls:
+                if not any(same_page(url, held) for held in urls):
                     fields[name] = " ".join(urls + [url])
     return fields
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from llm4anno_bib._text import normalise_title
 from llm4anno_bib.errors import InvalidIdentifier
@@ -294,6 +295,36 @@ def web_url(value: str | None) -> str | None:
     """
     stripped = (value or "").strip()
     return stripped if is_url(stripped) else None
+
+
+# hosts whose repository pages carry only the browser's view in their query and fragment
+# (``?tab=readme-ov-file``, ``#readme``) and read owner and name in any case
+_CODE_HOSTS = frozenset({"github.com", "gitlab.com", "huggingface.co", "bitbucket.org"})
+
+
+def same_page(first: str, second: str) -> bool:
+    """Whether two links open the same page: the scheme, a ``www.``, a trailing slash and a
+    fragment aside, and on a code host (GitHub, GitLab, Hugging Face) the view's query and
+    ``.git`` too, which a list copies from the browser's address bar.
+
+    >>> same_page("https://github.com/X/y", "http://www.github.com/x/y/?tab=readme-ov-file")
+    True
+    >>> same_page("https://x.org/a?id=1", "https://x.org/a?id=2")
+    False
+    """
+    return _page_of(first) == _page_of(second)
+
+
+def _page_of(url: str) -> tuple[str, str, str]:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unbalanced "[" of an IPv6 host: compared as written
+        return url, "", ""
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    if host in _CODE_HOSTS:
+        return host, path.removesuffix(".git").lower(), ""
+    return host, path, parts.query
 
 
 def project_url(fields: Mapping[str, str]) -> str | None:

@@ -1120,6 +1120,24 @@ def test_a_link_that_joined_by_its_title_brings_later_items_of_that_link(tmp_pat
     assert any(c.kind == "duplicate" for c in result.library.corrections())
 
 
+def test_one_repository_linked_twice_as_the_browser_shows_it_is_one_code_link(tmp_path):
+    """One paper in two sections, its code linked once plainly and once as copied from the
+    address bar (``?tab=readme-ov-file``, a slash, the name's case): one code link, the
+    first; another repository of the paper is kept beside it."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## A\n- (EMNLP 2024) **Open-RAG: Enhanced Retrieval** [[Paper]](https://aclanthology"
+        ".org/2024.findings-emnlp.831/) [[Code]](https://github.com/ShayekhBinIslam/openrag)\n"
+        "## B\n- (EMNLP 2024) **Open-RAG: Enhanced Retrieval** [[Paper]](https://aclanthology"
+        ".org/2024.findings-emnlp.831.pdf) [[Code]](https://github.com/shayekhbinislam/openrag"
+        "/?tab=readme-ov-file) [[Code]](https://github.com/other/openrag-eval)\n",
+        encoding="utf-8")
+    (entry,) = _imported(path, tmp_path, offline=True).library
+    assert entry.categories == ("a", "b")
+    assert entry.fields["code"] == ("https://github.com/ShayekhBinIslam/openrag "
+                                    "https://github.com/other/openrag-eval")
+
+
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
     """One item found by its arXiv link (arXiv record and published record), another by its
     title (the published record only, its own link broken): two entries of one paper, the
