@@ -312,29 +312,53 @@ _SEPARATOR = re.compile(_SEPS + r"(?:(?:and|or|then|vs\.?)" + _SEPS + r")?", re.
 
 def _sections_from_level_one(text: str, fenced: frozenset[int]) -> str:
     """``text`` with each heading a level down where the list's sections are ``#``
-    headings (a paper listed under one: ``# Papers``, ``# Datasets``), so that they are
+    headings (a paper listed under one: ``# Papers``, ``# Datasets``; or two or more over
+    ``##`` sections of papers: ``_groups_of_sections``), so that they are
     the top of its tree as ``##`` headings are in most lists; else ``text`` as it is.
     ``fenced``: its lines in code blocks (``_fenced_lines``)."""
     lines = text.split("\n")
     level = 0
-    for number, line in enumerate(lines, start=1):
-        if number in fenced:
-            continue
-        heading = _ANY_HEADING.match(line)
-        if heading is not None:
-            deeper = len(heading.group("marks") or "") or int(heading.group("level"))
+    for line, deeper in _lines_with_levels(lines, fenced):
+        if deeper:
             if level == 1 and deeper > 1 and _LINKED_HEADING.fullmatch(line.strip()):
                 break  # "# Datasets" over "## [(owner/name)|52K](repo)": each heading a work
             level = deeper
         elif level == 1 and _LINKING_LINE.match(line):
             break
     else:
-        return text
+        if not _groups_of_sections(lines, fenced):
+            return text
     for index, line in enumerate(lines):
         if index + 1 not in fenced and _ANY_HEADING.match(line):
             lines[index] = _HTML_LEVEL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
                                            line) if line.lstrip().startswith("<") else f"#{line}"
     return "\n".join(lines)
+
+
+def _groups_of_sections(lines: list[str], fenced: frozenset[int]) -> bool:
+    """Whether ``#`` headings after the list's title group its sections: two or more hold
+    papers under their ``##`` headings ("# Attacks" and "# Defenses", each over "##" and
+    "###" sections), and a level down the tree still has room for the deepest of them."""
+    holding: set[int] = set()  # the level-one headings (by their order) over a paper
+    groups, level, deepest = 0, 0, 0
+    for line, heading_level in _lines_with_levels(lines, fenced):
+        if heading_level:
+            level = heading_level
+            groups += level == 1
+        elif groups > 1 and _LINKING_LINE.match(line):  # (the first "#" is the title)
+            holding.add(groups)
+            deepest = max(deepest, level)
+    return len(holding) >= 2 and deepest <= 3
+
+
+def _lines_with_levels(lines: list[str], fenced: frozenset[int]) -> Iterator[tuple[str, int]]:
+    """Each line outside code blocks with its heading level (``#`` or ``<h1>`` is 1), 0 for
+    a line that is no heading."""
+    for number, line in enumerate(lines, start=1):
+        if number not in fenced:
+            heading = _ANY_HEADING.match(line)
+            yield line, 0 if heading is None else (
+                len(heading.group("marks") or "") or int(heading.group("level")))
 
 
 # a Markdown or HTML heading at a line's start, with its level
@@ -1720,9 +1744,20 @@ def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = (
     if not title:
         return None
     others = [text for text in plain if text != title]
+    return ListItem(number, section, _row_label(others, header, plain), title,
+                    _row_links(paper[1], links), *_row_authors(cells, title, others))
+
+
+def _row_label(others: list[str], header: tuple[str, ...], plain: list[str]) -> str | None:
+    """A table row's label from its cells but the title's (``others``): a venue and year
+    one cell names, else a venue's cell and a year's; a venue the table does not know
+    ("ACM AISec", "IEEE S&P") is still the list's word for it, in the column its header
+    names the venue's."""
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
-    return ListItem(number, section, label, title, _row_links(paper[1], links),
-                    *_row_authors(cells, title, others))
+    if label is None or parse_label(label)[0] is None:
+        venue = _venue_column(header, plain)
+        label = f"{venue} {label}" if venue and label else venue or label
+    return label
 
 
 def _row_links(paper: str, links: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -1778,6 +1813,21 @@ def _titled_column(header: tuple[str, ...], plain: list[str]) -> str | None:
                  if name in names and plain[index] and not _is_generic(plain[index])), None)
 
 
+def _venue_column(header: tuple[str, ...], plain: list[str]) -> str | None:
+    """The row's words in the column its table's header names for the venue ("Venue",
+    "Conference", "Published in"), where they name one: a few words, no year, no link."""
+    if len(header) != len(plain):
+        return None
+    return next((text for name, text in zip(header, plain) if name in _VENUE_COLUMN_NAMES
+                 and 1 < len(text) <= 60 and re.search(r"[^\W\d_]{2}", text)
+                 and not _YEAR.search(text) and not _is_generic(text)), None)
+
+
+# (not "Publisher", "Source" or "Published": an LLM table's maker, GitHub, a date)
+_VENUE_COLUMN_NAMES = frozenset({
+    "venue", "venues", "conference", "conf", "conf.", "journal", "journal/conference",
+    "conference/journal", "publication", "published in", "pub", "pub.", "booktitle",
+    "发表", "会议", "期刊", "出处"})
 _TITLE_COLUMNS = ({"title", "paper", "paper title", "papers", "论文", "标题", "题目"},
                   {"name", "model", "method", "work", "report", "模型", "方法"})
 # a Markdown table's rule row, under its header: "| --- | :---: |"
@@ -2411,13 +2461,24 @@ def plain_heading(text: str) -> str:
     'Instruction Tuning (IT)'
     >>> plain_heading("Awesome-LLM [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)")
     'Awesome-LLM'
+    >>> plain_heading("Query Rewriting ([To Top](#awesome-rag)) [⬆](#contents)")
+    'Query Rewriting'
     """
-    # (a badge, an image in a link, is no word of the name)
-    text = _MARKDOWN_LINK.sub(r"\1", _IMAGE.sub("", _HTML_TAG.sub("", text)))
+    # (a badge, an image in a link, is no word of the name; nor is a way back to the top)
+    text = _BACK_TO_TOP.sub("", _IMAGE.sub("", _HTML_TAG.sub("", text)))
+    text = _MARKDOWN_LINK.sub(r"\1", text)
     text = text.replace("**", "").replace("`", "")
     kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cf")
                    and not 0xFE00 <= ord(c) <= 0xFE0F)
     return " ".join(kept.split())
+
+
+# a link within the page back to its top or its contents, as a heading ends ("([To Top](#x))",
+# "[⬆ back to top](#contents)", "[🔝](#top)"), in brackets or not
+_BACK_TO_TOP = re.compile(
+    r"(?:[(\[][ \t]*+)?\[[^\w\]]{0,8}+(?:(?:(?:back|return|go|jump)[ \t]++)?(?:to[ \t]++)?"
+    r"(?:the[ \t]++)?(?:top|toc|contents|table[ \t]++of[ \t]++contents)|back|返回顶部|回到顶部|"
+    r"返回目录)?[^\w\]]{0,8}+\]\(#[^()\s]{0,200}+\)[ \t]*+[)\]]?", re.I)
 
 
 def _trailing_links(text: str) -> tuple[str, list[tuple[str, str]]]:

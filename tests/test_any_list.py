@@ -1138,6 +1138,26 @@ def test_one_repository_linked_twice_as_the_browser_shows_it_is_one_code_link(tm
                                     "https://github.com/other/openrag-eval")
 
 
+@pytest.mark.parametrize("venue, written", [
+    ("ACM AISec", "ACM AISec"), ("IEEE S&P", r"IEEE S{\&}P"),
+    ("CS and IT Conference Proceedings", "CS and IT Conference Proceedings")])
+def test_a_venue_column_names_the_venue_even_one_the_venue_table_lacks(venue, written,
+                                                                        tmp_path):
+    """A table whose header names a "Venue" column gives each row's venue there, known to
+    the venue table or not; a "Publisher" column (an LLM table's maker) names none."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## Attacks\n\n| Year | Title | Type | Venue | Paper |\n| -- | -- | -- | -- | -- |\n"
+        "| 2023 | [Not What You Signed Up For: Indirect Prompt Injection](https://arxiv.org/pdf/"
+        f"2302.12173) | Injection | {venue} | [Link](https://arxiv.org/pdf/2302.12173) |\n\n"
+        "## Models\n\n| Title | Publisher | Date |\n| -- | -- | -- |\n"
+        "| [QVQ: To See the World with Wisdom](https://arxiv.org/abs/2412.00001) | Qwen | "
+        "2024-12-25 |\n", encoding="utf-8")
+    attack, model = _imported(path, tmp_path, offline=True).library
+    assert (attack.fields["howpublished"], attack.year) == (written, 2023)
+    assert "howpublished" not in model.fields or "Qwen" not in model.fields["howpublished"]
+
+
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
     """One item found by its arXiv link (arXiv record and published record), another by its
     title (the published record only, its own link broken): two entries of one paper, the
@@ -1665,6 +1685,31 @@ def test_a_list_whose_sections_are_level_one_headings_keeps_every_paper():
     usual = parse_list("# Awesome\n\n## Papers\n- [Paper A Title](https://arxiv.org/abs/"
                        "2201.11903)\n")
     assert [s.slug for s in usual.sections] == ["papers"]
+
+
+def test_level_one_headings_grouping_sections_are_the_top_of_the_tree():
+    """``# Attacks`` and ``# Defenses``, each over ``##`` and ``###`` sections of papers,
+    after the list's ``#`` title and a ``#`` of prose: the groups were lost (a ``##`` was
+    the top); a heading's way back to the top ("([To Top](#x))") is no part of its name."""
+    document = parse_list(
+        "# Awesome RAG Security\n\nA list.\n\n# Interactive Taxonomy\n\nDiagrams.\n\n"
+        "# Attacks\n\n## Poisoning (S1)\n\n### Corpus Poisoning ([To Top](#awesome-rag))\n\n"
+        "- [Paper A Title Here](https://arxiv.org/abs/2201.11903)\n\n"
+        "# Defenses\n\n## Integrity (L1) [⬆ back to top](#contents)\n\n"
+        "- [Paper B Title Here](https://arxiv.org/abs/2212.10450)\n")
+    assert [(s.slug, s.heading, s.depth, s.parent) for s in document.sections] == [
+        ("attacks", "Attacks", 0, None), ("poisoning-s1", "Poisoning (S1)", 1, "attacks"),
+        ("corpus-poisoning", "Corpus Poisoning", 2, "poisoning-s1"),
+        ("defenses", "Defenses", 0, None), ("integrity-l1", "Integrity (L1)", 1, "defenses")]
+    assert [i.section for i in document.items] == ["corpus-poisoning", "integrity-l1"]
+    # one "#" over papers, or groups whose sections go four deep, leave "##" the top
+    one = parse_list("# Awesome\n\n# Papers\n\n## Methods\n\n- [Paper A Title Here]("
+                     "https://arxiv.org/abs/2201.11903)\n")
+    assert [s.slug for s in one.sections] == ["methods"]
+    deep = parse_list("# T\n# A\n## B\n### C\n#### D\n- [Paper A Title Here](https://"
+                      "arxiv.org/abs/2201.11903)\n# E\n## F\n- [Paper B Title Here](https://"
+                      "arxiv.org/abs/2212.10450)\n")
+    assert [s.slug for s in deep.sections if s.depth == 0] == ["b", "f"]
 
 
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
