@@ -515,7 +515,9 @@ def _entry_fields(work: Work) -> dict[str, str]:
             elif kind in _LINK_FIELDS and url:
                 name = _LINK_FIELDS[kind]
                 urls = fields.get(name, "").split()
-                if not any(same_page(url, held) for held in urls):
+                # (a web page that is the entry's own url is no second link of it)
+                held = urls + [fields.get("url", "")] * (name == "webpage")
+                if not any(same_page(url, page) for page in held):
                     fields[name] = " ".join(urls + [url])
     return fields
 

@@ -1158,6 +1158,21 @@ def test_a_venue_column_names_the_venue_even_one_the_venue_table_lacks(venue, wr
     assert "howpublished" not in model.fields or "Qwen" not in model.fields["howpublished"]
 
 
+def test_a_web_page_that_is_the_entrys_own_url_is_not_written_twice(tmp_path):
+    """A row linking its paper's page from the title and again as "[Link]" (a page at no
+    paper host): one ``url``, no ``webpage`` repeating it; another page of the work is kept."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## Provenance\n\n| Year | Title | Venue | Paper | Blog |\n| -- | -- | -- | -- | -- |\n"
+        "| 2025 | [D-RAG: A Privacy-Preserving Framework for Decentralized RAG](https://par.nsf"
+        ".gov/servlets/purl/10578004) | CS and IT Conference Proceedings | [Link](https://par"
+        ".nsf.gov/servlets/purl/10578004/) | [Blog](https://example.org/d-rag) |\n",
+        encoding="utf-8")
+    (entry,) = _imported(path, tmp_path, offline=True).library
+    assert entry.fields["url"] == "https://par.nsf.gov/servlets/purl/10578004"
+    assert entry.fields.get("webpage") == "https://example.org/d-rag"
+
+
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
     """One item found by its arXiv link (arXiv record and published record), another by its
     title (the published record only, its own link broken): two entries of one paper, the
