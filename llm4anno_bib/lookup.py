@@ -628,6 +628,11 @@ def _unfound(entry: Entry, asked: set[str], findings: list[Finding]) -> Checked:
     what = {"book": "a book", "phdthesis": "a thesis", "mastersthesis": "a thesis",
             "techreport": "a report", "manual": "a manual"}.get(entry.entry_type,
                                                                  "this kind of work")
+    written = venue_text(entry.fields, entry.entry_type)
+    known = venue_of(written) if written and what == "this kind of work" else None
+    if known is not None and known.kind != "preprint":  # (a journal DBLP holds a few of)
+        return Checked("not-checked", findings=tuple(findings),
+                       reason=f"no source is known to hold every paper of {known.name}")
     return Checked("not-checked", findings=tuple(findings),
                    reason=f"no source covers {what} without a known venue or identifier")
 
