@@ -511,7 +511,10 @@ def _entry_fields(work: Work) -> dict[str, str]:
     for item in work.items:
         for kind, url in item.links:
             if kind == "pdf" and url not in wrong_links:
-                fields.setdefault("pdf", _repair_link(url))
+                # (the paper's link, "pdf" in the list's words: an abstract page that is
+                # the entry's own url is no PDF of it)
+                if _PDF_LINK.search(url) or not same_page(url, fields.get("url", "")):
+                    fields.setdefault("pdf", _repair_link(url))
             elif kind in _LINK_FIELDS and url:
                 name = _LINK_FIELDS[kind]
                 urls = fields.get(name, "").split()
@@ -555,6 +558,10 @@ def _list_facts(item: ListItem) -> dict[str, str]:
 
 
 _LATEX_MACRO = re.compile(r"\\[A-Za-z]{2,30}\{")
+
+
+# a link to a PDF by its shape: "x.pdf", arXiv's and ACM's "/pdf/", OpenReview's "/pdf?id="
+_PDF_LINK = re.compile(r"\.pdff?(?:$|[?#])|/pdf(?:/|\?|$)|[?&]format=pdf\b", re.I)
 
 
 def _repair_link(url: str) -> str:

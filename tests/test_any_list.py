@@ -1173,6 +1173,22 @@ def test_a_web_page_that_is_the_entrys_own_url_is_not_written_twice(tmp_path):
     assert entry.fields.get("webpage") == "https://example.org/d-rag"
 
 
+def test_a_paper_link_that_is_no_pdf_and_the_entrys_url_is_no_pdf_field(tmp_path):
+    """A list's paper link is its ``pdf`` where it is a PDF (arXiv's ``/pdf/``, OpenReview's
+    ``/pdf?id=``, a ``.pdf``); an abstract page that is already the entry's ``url`` was
+    written again as its "pdf" (1,920 of 2,094 pdf fields of 30 real lists)."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## A\n- [ACL 2023] First Paper About Annotation. [[pdf]](https://arxiv.org/abs/"
+        "2301.00001)\n- [ICLR 2024] Second Paper About Annotation. [[pdf]](https://arxiv.org"
+        "/pdf/2301.00002)\n- [ICLR 2024] Third Paper About Annotation. [[pdf]](https://"
+        "openreview.net/pdf?id=AbCdEf123)\n", encoding="utf-8")
+    first, second, third = _imported(path, tmp_path, offline=True).library
+    assert first.url == "https://arxiv.org/abs/2301.00001" and "pdf" not in first.fields
+    assert second.fields["pdf"] == "https://arxiv.org/pdf/2301.00002"
+    assert third.fields["pdf"] == "https://openreview.net/pdf?id=AbCdEf123"
+
+
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
     """One item found by its arXiv link (arXiv record and published record), another by its
     title (the published record only, its own link broken): two entries of one paper, the
@@ -2234,7 +2250,7 @@ def test_a_paper_named_short_in_a_guide_is_cited_by_its_whole_title_offline(tmp_
         "2306.08543": "MiniLLM: Knowledge Distillation of Large Language Models"}
     for entry in library:
         assert entry.categories == ("quick-start", "methods")
-        assert entry.fields["pdf"] == f"https://arxiv.org/abs/{entry.fields['eprint']}"
+        assert entry.url == f"https://arxiv.org/abs/{entry.fields['eprint']}"
     # a guide's short name is no second title of the paper, whether the title holds it
     # ("MiniLLM") or not ("GKD"): no list mistake to correct
     assert [c.kind for c in library.corrections()] == ["unverified", "unverified"]
