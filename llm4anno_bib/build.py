@@ -573,9 +573,12 @@ def _corrections_of(work: Work, entry: Entry, sections: Mapping[str, Category],
     key = entry.key
     found = [Correction(key, kind, said, truth, source) for kind, said, truth, source in work.notes]
     seen: dict[str, ListItem] = {}
+    # (a line already noted as the paper listed again under another name is one mistake)
+    renamed = {said.split(":")[0] for kind, said, _truth, _source in work.notes
+               if kind == "duplicate"}
     for item in work.items:
         earlier = seen.get(item.section)
-        if earlier is not None:
+        if earlier is not None and f"line {item.line}" not in renamed:
             found.append(Correction(
                 key, "duplicate",
                 f"line {item.line}: listed again in '{sections[item.section].heading}' "

@@ -176,6 +176,9 @@ def test_each_shape_reads_clean_and_one_work_is_one_entry(tmp_path):
     said = [c.said for c in library.corrections() if c.kind == "duplicate"]
     assert "line 8: listed again as 'Renamed Earlier Title'" in said  # one id, two titles
     assert "line 10: listed again, linking https://arxiv.org/abs/2401.00006" in said
+    # one note a line: not "listed again in 'Section'" as well
+    assert [s.split(":")[0] for s in said if s.startswith(("line 8:", "line 10:"))] == [
+        "line 8", "line 10"]
     assert b"\r" not in (tmp_path / "out.bib").read_bytes()
 
 
