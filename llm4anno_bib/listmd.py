@@ -464,7 +464,23 @@ def _papers_of_field_lists(text: str) -> str:
             lines[index] = bullet + ("\r" if line.endswith("\r") else "")
             lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
                                     lines[index + 1:end]]
+            _own_headings_as_text(lines, end, len(line) - len(line.lstrip("#")))
     return "\n".join(lines)
+
+
+def _own_headings_as_text(lines: list[str], start: int, level: int) -> None:
+    """A paper's heading (``level`` ``#``s) made its bullet: the headings under it, to the
+    next of its level or higher, are its write-up's ("### Method", "### Results"), no
+    sections of the list; they stay as the text of their names. A paper's heading among
+    them (``_paper_over_fields``) is a paper of its own."""
+    if level < 1:
+        return
+    for index in range(start, len(lines)):
+        marks = len(lines[index]) - len(lines[index].lstrip("#"))
+        if marks and lines[index][marks:marks + 1] in (" ", "\t"):
+            if marks <= level or _paper_over_fields(lines, index) is not None:
+                return
+            lines[index] = lines[index][marks:].lstrip()
 
 
 def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int, bool] | None:
@@ -614,8 +630,8 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
     if "](" in line:
         return None, 0
     heading = _PAPER_TITLE_HEADING.fullmatch(line.strip())
-    if heading is not None:
-        return plain_heading(heading.group(1)), -1
+    if heading is not None:  # (a report's "## 1. Title" numbers its papers)
+        return _NUMBERED.sub("", plain_heading(heading.group(1)), count=1), -1
     summary = _SUMMARY_LINE.fullmatch(line.strip()) if "<" in line else None
     if summary is not None and len(summary.group("text")) >= 8:  # a <details> block titled
         return _clean_title(summary.group("text")), -1  # by the paper, its links inside
@@ -632,6 +648,7 @@ def _field_list_title(line: str) -> tuple[str | None, int]:
     return title, len(line) - len(line.lstrip())
 
 
+_NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|\[\d{1,3}\])[ \t]++")
 # a line that is bold words alone, as lists title a paper or a group of them ("**Title**",
 # "__Evaluation__:")
 _BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\n]{2,300}+)(?P=mark)[ \t]*+:?")
@@ -642,7 +659,8 @@ _LINKED_HEADING = re.compile(r"#{2,6}+[ \t]++\[(?P<title>[^\[\]]{8,300}+)\]"
 _TITLE_FIELD = re.compile(r"(?:\*\*|__)?title(?:\*\*|__)?[ \t]*+[:：][ \t]*+(?:\*\*|__)?[ \t]*+",
                           re.I)
 # "- **Paper**: [arXiv](url)", "* Venue: NeurIPS 2022", "- __Code__ : [GitHub](url)"
-_NAMED_VALUE = (r"(?P<name>[A-Za-z][A-Za-z ]{0,20}?)(?:\*\*|__)?[ \t]*+[:：][ \t]*+"
+_NAMED_VALUE = (r"(?P<name>[A-Za-z\u3400-\u9fff][A-Za-z\u3400-\u9fff ]{0,20}?)(?:\*\*|__)?"
+                r"[ \t]*+[:：][ \t]*+"
                 r"(?:\*\*|__)?[ \t]*+(?P<value>.*+)")
 _FIELD_BULLET = re.compile(r"[-*+][ \t]++(?:\*\*|__)?" + _NAMED_VALUE)
 # the same on a line of its own under a paper's heading, its name in bold ("**Venue:** V")
@@ -899,6 +917,8 @@ def _paper_unread(line: str, number: int) -> list[tuple[int, str, str]]:
     if line.startswith("<") and "href" in line:
         line = _LINK.sub(lambda link: link.group() if link.group("text").strip() else " ",
                          _html_as_markdown(line))
+    if line.startswith("!["):  # a figure ("![Zero-WAM](arxiv.org/html/.../fig.png)"), no link
+        line = _IMAGE.sub(" ", line)
     if not (_BULLET.fullmatch(line) or line.startswith("|") or "](" in line):
         return []
     link = _PAPER_LINK.search(line)
@@ -2380,14 +2400,18 @@ _KIND_WORDS = {
 }
 # the names of a paper's fields (see _papers_of_field_lists): the link words of _KIND_WORDS,
 # a PDF being the paper, and the facts
-_LINKS_FIELDS = frozenset({"links", "resources", "materials"})
+# (Chinese lists' too: 链接 links, 入口 entry points, 资源 resources; 发表 published, 会议
+# conference, 期刊 journal, 出处 source; 年份 year, 时间 and 日期 date; 作者 authors)
+_LINKS_FIELDS = frozenset({"links", "resources", "materials", "链接", "相关链接", "入口",
+                           "可靠入口", "资源"})
 _FIELD_KINDS = {
     **{word: "paper" if kind == "pdf" else kind for word, kind in _KIND_WORDS.items()},
     **dict.fromkeys(("link", "url", "paper link"), "paper"),
     **dict.fromkeys(("venue", "conference", "journal", "published", "published in",
-                     "publication", "where"), "venue"),
-    **dict.fromkeys(("year", "date"), "year"),
-    **dict.fromkeys(("authors", "author", "by"), "authors"),
+                     "publication", "where", "发表", "发表于", "会议", "期刊", "出处",
+                     "年份与发表", "发表信息"), "venue"),
+    **dict.fromkeys(("year", "date", "年份", "时间", "日期", "发表时间"), "year"),
+    **dict.fromkeys(("authors", "author", "by", "作者"), "authors"),
 }
 
 

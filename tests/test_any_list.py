@@ -1746,6 +1746,36 @@ def test_level_one_headings_grouping_sections_are_the_top_of_the_tree():
     assert [s.slug for s in deep.sections if s.depth == 0] == ["b", "f"]
 
 
+def test_a_reports_numbered_paper_headings_over_chinese_fields_are_its_papers():
+    """A report in Chinese writes each paper as ``## 1. Title`` over bullets of its fields
+    (作者 authors, 年份与发表 year and venue, 可靠入口 its links), then a write-up under
+    ``###`` headings and a figure: the two papers were one entry titled "可靠入口" (the
+    links' field name), and the figure a line "unread"."""
+    document = parse_list(
+        "# 具身 In-Context Learning 专题\n\n## 论文\n\n"
+        "## 1. Zero-WAM: In-Context World-Action Modeling from Human Videos\n\n"
+        "- **作者**：Jiaming Zhou, Qihang Zhang, Yinghao Xu\n"
+        "- **年份与发表**：2026，arXiv 预印本（v1：2026-08-26）\n- **arXiv ID**：2608.26103\n"
+        "- **可靠入口**：[论文](https://arxiv.org/abs/2608.26103) · [项目](https://zero-wam."
+        "github.io/)\n\n![Zero-WAM 代表图](https://arxiv.org/html/2608.26103v2/fig.png)\n\n"
+        "### 核心内容与 Insight\n\nZero-WAM 将具身 ICL 明确定义为……\n\n"
+        "## 2. RA-VLA: Retrieval-Augmented VLA for Test-Time Adaptation\n\n"
+        "- **作者**：Sanghwan Jang, Hwanjo Yu\n- **年份与发表**：2026，ICML 2026；arXiv v1\n"
+        "- **可靠入口**：[论文](https://arxiv.org/abs/2608.25585)\n\n### Pipeline\n\n"
+        "- **输入**：当前双视角 RGB、语言指令。\n")
+    assert [(i.title, i.authors, i.links[0]) for i in document.items] == [
+        ("Zero-WAM: In-Context World-Action Modeling from Human Videos",
+         ("Jiaming Zhou", "Qihang Zhang", "Yinghao Xu"),
+         ("pdf", "https://arxiv.org/abs/2608.26103")),
+        ("RA-VLA: Retrieval-Augmented VLA for Test-Time Adaptation",
+         ("Sanghwan Jang", "Hwanjo Yu"), ("pdf", "https://arxiv.org/abs/2608.25585"))]
+    assert ("html", "https://zero-wam.github.io/") in document.items[0].links
+    assert document.items[1].label == "ICML 2026"
+    # a paper's own write-up is no section of the list, and a figure no unread paper
+    assert [s.heading for s in document.sections] == ["论文"]
+    assert document.unread == ()
+
+
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
     """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
     group of papers: its papers were filed under the heading above, the groups lost."""
