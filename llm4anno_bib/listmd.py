@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard, TypeVar
 
 from llm4anno_bib._text import TEX_INLINE_FORMULA, latex_to_text, shortened, strip_controls
-from llm4anno_bib.ids import is_url, parse_arxiv_id, web_url
-from llm4anno_bib.model import Category, Entry, Library, slugify, venue_acronym
+from llm4anno_bib.ids import is_url, parse_arxiv_id, same_page, web_url
+from llm4anno_bib.model import (
+    CURATED_FIELD, Category, Entry, Library, slugify, venue_acronym, venue_label,
+)
 from llm4anno_bib.names import listed_names
 from llm4anno_bib.venues import names_preprint, venue_of
 
@@ -2777,17 +2779,19 @@ def _intro(text: str) -> str:
 
 
 def item_label(entry: Entry) -> str | None:
-    """The list label of an entry: ``EMNLP 2023``, ``arXiv 2023``; ``None`` for a work that
-    is not a paper (a project's own citation)."""
+    """The list label of an entry: ``EMNLP 2023``, ``arXiv 2023``, a venue the acronyms
+    lack by its short name or text, the year alone without a venue (so that the list read
+    back keeps it); ``None`` for a work that is not a paper (a project's own citation)."""
+    if CURATED_FIELD in entry.fields or entry.year is None:
+        return None
     acronym = venue_acronym(entry)
     said = entry.fields.get("howpublished", "")
-    if (acronym == "arXiv" or not acronym and entry.arxiv_id) and said and "\\" not in said \
-            and not names_preprint(said):
+    if acronym in ("arXiv", "") and said and "\\" not in said and not names_preprint(said):
         # an item no source holds keeps the venue its list gave it (howpublished = {WWW})
         acronym = " ".join(latex_to_text(said).split())
-    if not acronym or entry.year is None:
-        return None
-    return f"{acronym} {entry.year}"
+    elif not acronym:
+        acronym = venue_label(entry)
+    return f"{acronym} {entry.year}".lstrip()
 
 
 def item_line(entry: Entry) -> str:
@@ -2796,7 +2800,8 @@ def item_line(entry: Entry) -> str:
     links = []
     if entry.fields.get("pdf"):
         links.append(("pdf", entry.fields["pdf"]))
-    elif entry.url and not entry.fields.get("webpage"):
+    elif entry.url and not any(same_page(entry.url, page)
+                               for page in entry.fields.get("webpage", "").split()):
         links.append(("paper", entry.url))
     links += [("code", url) for url in entry.fields.get("code", "").split()]
     links += [("data", url) for url in entry.fields.get("data", "").split()]

@@ -452,8 +452,8 @@ def test_the_markdown_line_writes_math_as_github_renders_it_and_reads_it_back(tm
     (``\\textbackslash{}(``): the list's line writes $...$, which both read as math."""
     library = _math_library(tmp_path)
     lines = library.export("markdown").splitlines()
-    assert "- DDM${}^{\\mbox{2}}$: Self-Supervised Diffusion MRI Denoising." in lines
-    assert "- PixArt-$\\alpha$: Fast Training of Diffusion Transformer." in lines
+    assert "- [ICLR 2023] DDM${}^{\\mbox{2}}$: Self-Supervised Diffusion MRI Denoising." in lines
+    assert "- [ICLR 2024] PixArt-$\\alpha$: Fast Training of Diffusion Transformer." in lines
     listed = tmp_path / "list.md"
     listed.write_text("## Papers\n" + "".join(
         f"{line[:-1]} [[pdf]](https://arxiv.org/abs/2401.0000{n}).\n"

@@ -361,3 +361,35 @@ def test_an_item_no_source_holds_is_rendered_with_the_venue_its_list_gave_it(tmp
                                         cache_dir=tmp_path / "c").library
     assert entry.fields["howpublished"] == "WWW"
     assert item_line(entry).startswith("- [WWW 2023] Is ChatGPT better")
+
+
+def test_a_list_rendered_from_its_library_reads_back_to_the_same_entries(tmp_path):
+    """Import a list, render it, import the rendering: the same entries, years and links.
+    An item at a venue no acronym names and no arXiv id (``(AAAI 2025)`` over an AAAI page)
+    lost its label, and with it its year; one without a venue, its year; a paper whose
+    entry has a project page lost its own link."""
+    import llm4anno_bib
+
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## Retrieval\n"
+        "- (AAAI 2025) **MaFeRw: Query Rewriting with Multi-Aspect Feedbacks** [[Paper]](https:"
+        "//ojs.aaai.org/index.php/AAAI/article/view/34732) [[Code]](https://github.com/a/b)\n"
+        "- (2024) **Credible Plan-Driven RAG for Multi-Hop Questions** [[Paper]](https://example"
+        ".org/papers/credible)\n"
+        "- (arXiv 2026) **Zero-WAM: In-Context World-Action Modeling** [[paper]](https://arxiv"
+        ".org/abs/2608.26103) [[Project]](https://zero-wam.github.io/)\n", encoding="utf-8")
+    first = llm4anno_bib.import_list(path, tmp_path / "first.bib", offline=True,
+                                     cache_dir=tmp_path / "c").library
+    rendered = tmp_path / "RENDERED.md"
+    rendered.write_text(llm4anno_bib.render_list(library=tmp_path / "first.bib"),
+                        encoding="utf-8")
+    again = llm4anno_bib.import_list(rendered, tmp_path / "again.bib", offline=True,
+                                     cache_dir=tmp_path / "c").library
+
+    def facts(library):
+        return [(e.title, e.year, e.fields.get("howpublished"), e.url, e.fields.get("code"),
+                 e.fields.get("webpage"), e.categories) for e in library]
+
+    assert facts(again) == facts(first)
+    assert [e.year for e in first] == [2025, 2024, 2026]
