@@ -2762,20 +2762,41 @@ _NOT_A_PARAGRAPH = re.compile(r"\s*(?:[-*+](?:[ \t]|$)|[|#>=<]|\d{1,4}[.)])")
 
 
 def _intro(text: str) -> str:
-    """The text before the first section heading, with the survey's link line and citation
-    block replaced by their markers."""
+    """The text before the first section heading (one in a code block, a template's, is
+    none: the intro cut there left its block open over the whole list rendered after it),
+    with the survey's link line and citation block replaced by their markers. Where the
+    list's sections are ``#`` headings (``_sections_from_level_one``), the first of them
+    ends it: its title's heading, unless papers are listed right under it (open-llms' one
+    table under "# Open LLMs"); the intro had held every section and paper before a ``##``."""
     offset, head = 0, text
-    for line, read in zip(text.splitlines(keepends=True),
-                          atx_headings(text).splitlines(keepends=True)):
-        if _heading(read.strip()) is not None:
-            head = text[:offset]
-            break
-        offset += len(line)
+    fenced = _fenced_lines(text)
+    lines = text.split("\n")
+    level_one = _sections_from_level_one(text, fenced) != text
+    headings = 0
+    for number, (line, read) in enumerate(zip(lines, atx_headings(text).split("\n")), start=1):
+        if number not in fenced and (_heading(read.strip()) is not None or level_one and
+                                     _ANY_HEADING.match(read)):
+            headings += 1
+            if not level_one or headings > 1 or _papers_right_under(lines, number, fenced):
+                head = text[:offset]
+                break
+        offset += len(line) + 1
     block = _citation_block(head)
     if block is not None:
         head = head[:block[0]] + SURVEY_CITATION + head[block[1]:]
     head = re.sub(r"^\[\[[^\]]+\]\]\([^)]*\)[ \t]*$", SURVEY_LINK, head, count=1, flags=re.M)
     return head.strip("\n")
+
+
+def _papers_right_under(lines: list[str], number: int, fenced: frozenset[int]) -> bool:
+    """Whether a paper's line follows heading line ``number`` before the next heading."""
+    for line, level in _lines_with_levels(lines[number:], frozenset(
+            n - number for n in fenced if n > number)):
+        if level:
+            return False
+        if _LINKING_LINE.match(line):
+            return True
+    return False
 
 
 def item_label(entry: Entry) -> str | None:

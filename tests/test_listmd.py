@@ -393,3 +393,30 @@ def test_a_list_rendered_from_its_library_reads_back_to_the_same_entries(tmp_pat
 
     assert facts(again) == facts(first)
     assert [e.year for e in first] == [2025, 2024, 2026]
+
+
+def test_a_heading_in_the_intros_code_block_does_not_end_the_intro():
+    """awesome-instruction-dataset shows its item template in a code block before its
+    sections: the intro was cut at the template's heading, its block left open, and the
+    list rendered after it read as code (every category became "papers")."""
+    text = ("# Awesome Instruction Dataset\n\n# The template\n\n```markdown\n## [(owner/name)|"
+            "Tags](https://github.com/link/to/project)\n- paper:\n```\n\n## Datasets\n\n"
+            "- [arXiv 2023] How Close is ChatGPT to Human Experts. [[paper]](https://arxiv.org/"
+            "abs/2301.07597)\n")
+    document = parse_list(text)
+    assert document.intro.count("```") == 2 and document.intro.endswith("```")
+    assert [s.slug for s in document.sections] == ["datasets"]
+
+
+def test_a_list_of_level_one_sections_has_an_intro_of_its_title_alone():
+    """Where ``#`` headings are the sections, the intro (everything before the first
+    ``##``) held every section and paper, which render-list then wrote twice."""
+    grouped = parse_list(
+        "# Awesome Annotation\n\nA list.\n\n# Papers\n- [Paper A Title](https://arxiv.org/abs/"
+        "2201.11903)\n# Datasets\n- [Paper B Title](https://arxiv.org/abs/2212.10450)\n")
+    assert grouped.intro == "# Awesome Annotation\n\nA list."
+    # open-llms: one table right under the list's title, which is its one section
+    table = parse_list(
+        "# Open LLMs\n\nThese are open.\n\n| Model | Paper |\n| --- | --- |\n| T5 | [Exploring "
+        "the Limits of Transfer Learning](https://arxiv.org/abs/1910.10683) |\n")
+    assert table.intro == "" and [s.slug for s in table.sections] == ["open-llms"]
