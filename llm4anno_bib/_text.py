@@ -230,7 +230,26 @@ def latex_to_text(value: str) -> str:
     '\U0001f3d8 ProcTHOR'
     >>> latex_to_text(r"{\\noopsort{a}}Dai, Damai")  # sorted first, printed as written
     'Dai, Damai'
+    >>> print(latex_to_text("A ``Working Memory'' Test of $f''$"))  # TeX's quotes, printed
+    A “Working Memory” Test of $f''$
     """
+    text = _as_text(value)
+    return _printed_quotes(text) if "``" in text or "''" in text else text
+
+
+def _printed_quotes(text: str) -> str:
+    """TeX's quote ligatures (two backquotes, two apostrophes) outside math as the
+    quotation marks they print: a README shows the backquotes as code."""
+    kept, at = [], 0
+    for found in _FORMULA_IN_TEXT.finditer(text):
+        kept.append(text[at:found.start()].replace("``", "\u201c").replace("''", "\u201d"))
+        kept.append(found.group())
+        at = found.end()
+    kept.append(text[at:].replace("``", "\u201c").replace("''", "\u201d"))
+    return "".join(kept)
+
+
+def _as_text(value: str) -> str:
     if "\\unicode" in value:
         value = _UNICODE_MACRO.sub(_code_point, value)
     if "\\" in value and _SORT_ONLY.search(value):

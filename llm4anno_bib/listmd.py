@@ -2211,6 +2211,8 @@ _NOT_NAME_WORDS = frozenset("""
     alignment inference optimization detection classification representations understanding
     generative pretrained supervised efficient scaling adaptation dataset datasets graph
     graphs multimodal contrastive questions answering chain thought towards via using
+    study studies approach approaches analysis framework method methods comprehensive
+    empirical hybrid review overview perspective
     """.split()) | frozenset("""
     university universität université institute institut research lab labs laboratory
     laboratories inc corp corporation company group team academy college school center
@@ -2284,7 +2286,9 @@ _ONE_DATED_NAME = re.compile(r"[ \t]*+[-–—][ \t]*+(?P<name>[^\W\d_][^\W\d_ .
 # brackets holding a year, one bracket deep inside them
 _DATED_BRACKETS = re.compile(r"\((?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?(?<!\d)(?:19|20)\d\d(?!\d)"
                              r"(?:[^()\n]|\([^()\n]{0,40}+\)){0,80}?\)")
-_QUOTED_TITLE = re.compile(r"[\"“”](?P<title>[^\"“”]{8,300}+)[\"“”][ \t.,]*+(?P<rest>.*+)")
+# (a quote a colon follows is the title's first words: "“Well, Keep Thinking”: Enhancing ...")
+_QUOTED_TITLE = re.compile(r"[\"“”](?P<title>[^\"“”]{8,300}+)[\"“”](?![:：])[ \t.,]*+"
+                           r"(?P<rest>.*+)")
 # "*Title*, Menick et al., 2022.": an emphasised title with more words after it
 _EMPHASISED_TITLE = re.compile(r"(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{8,300}+)(?P=mark)(?![*\w])"
                                r"[ \t.,:;-]*+(?P<rest>\S.*+)")

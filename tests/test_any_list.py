@@ -165,7 +165,7 @@ def test_each_shape_reads_clean_and_one_work_is_one_entry(tmp_path):
     titles = {e.fields.get("eprint") or e.fields.get("doi"): e.title for e in library}
     assert titles == {
         "2401.00001": "Sub-Item Titles Are Read", "2401.00002": "Nested Tags Go",
-        "2401.00003": "A*-Search Escapes: ``Quoted'' Words", "2401.00004": "Renamed Later",
+        "2401.00003": "A*-Search Escapes: “Quoted” Words", "2401.00004": "Renamed Later",
         "2401.00005": "Same Title, Two Links", "10.1145/3560815": "A Journal Paper",
         "2401.00007": "Table Rows With Badges Are Clean"}
     escaped = next(e for e in library if e.fields.get("eprint") == "2401.00003")
@@ -1412,6 +1412,9 @@ def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
     "- Reading, Writing, and Arithmetic With Models [[pdf]](https://arxiv.org/abs/2201.11903)\n",
     "- Big Models. Large Language Models, Deep Neural Networks [[pdf]](https://arxiv.org/abs/"
     "2201.11903)\n",
+    # a subtitle after a question (render-list's line of a long-context list's paper)
+    "- [arXiv 2024] Retrieval Augmented Generation or Long-Context LLMs? A Comprehensive Study"
+    " and Hybrid Approach. [[paper]](https://arxiv.org/abs/2407.16833)\n",
 ])
 def test_words_that_merely_look_like_names_are_no_authors(text):
     """A lab, a note, a title's own commas or its capitalised phrases are no list of

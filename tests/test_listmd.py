@@ -420,3 +420,18 @@ def test_a_list_of_level_one_sections_has_an_intro_of_its_title_alone():
         "# Open LLMs\n\nThese are open.\n\n| Model | Paper |\n| --- | --- |\n| T5 | [Exploring "
         "the Limits of Transfer Learning](https://arxiv.org/abs/1910.10683) |\n")
     assert table.intro == "" and [s.slug for s in table.sections] == ["open-llms"]
+
+
+def test_a_title_opening_with_a_quoted_phrase_is_read_whole_and_tex_quotes_print():
+    """'“Well, Keep Thinking”: Enhancing ...' read as the title "Well, Keep Thinking" (a
+    reference's quoted title); TeX's ``quotes'' in a title were written to the README as
+    they are, which GitHub shows as code and reading back lost."""
+    from llm4anno_bib._text import latex_to_text
+
+    (item,) = parse_list("## A\n- [arXiv 2025] “Well, Keep Thinking”: Enhancing LLM Reasoning. "
+                         "[[paper]](https://arxiv.org/abs/2503.10167)\n").items
+    assert item.title == "“Well, Keep Thinking”: Enhancing LLM Reasoning"
+    (cited,) = parse_list('## A\n- "Learning Models From Supervision". A. Radford et al. ICML '
+                          '2021. [[pdf]](https://arxiv.org/abs/2103.00020)\n').items
+    assert (cited.title, cited.authors) == ("Learning Models From Supervision", ("A. Radford",))
+    assert latex_to_text("Need a ``Passage'' of $f''$") == "Need a “Passage” of $f''$"
