@@ -146,6 +146,8 @@ def parse_list(text: str) -> ListDocument:
     # "[SingleOp]( https://doi.org/...)": CommonMark allows spaces around a destination
     text = _SPACED_DESTINATION.sub(
         lambda found: f"]({found.group('url') or found.group('url2')})", _without_comments(text))
+    if "[[" in text:
+        text = _LABEL_IN_LINK.sub(r"[\g<label>] [\g<title>](\g<url>)", text)
     # (every step after keeps the line numbers and leaves code blocks as they are)
     fenced = _fenced_lines(text)
     text = _papers_of_field_lists(_sections_from_level_one(atx_headings(_blanks_collapsed(
@@ -1447,11 +1449,19 @@ def _html_as_markdown(line: str) -> str:
 
 
 def _html_links_as_markdown(text: str) -> str:
-    """``text`` with its HTML links as Markdown links (``[text](url)``), the rest as it is."""
+    """``text`` with its HTML links as Markdown links (``[text](url)``), the rest as it is;
+    a label in brackets leading a link's words (``<a href="u">[2018 ICLR] Mixup</a>``)
+    before the link it labels (``[2018 ICLR] [Mixup](u)``)."""
     if "<" not in text:
         return text
-    return _HTML_ANCHOR.sub(lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]"
-                                      f"({_href(m.group('url'))})", text)
+    return _LABEL_IN_LINK.sub(r"[\g<label>] [\g<title>](\g<url>)", _HTML_ANCHOR.sub(
+        lambda m: f"[{_HTML_TAG.sub(' ', m.group('text')).strip()}]({_href(m.group('url'))})",
+        text))
+
+
+# "[[2018 ICLR] Mixup: Beyond ...](url)": a label in brackets at the start of a link's words
+_LABEL_IN_LINK = re.compile(r"\[\[(?P<label>[^\[\]\n]{2,30}+)\][ \t]*+(?P<title>[^\[\]\n]{8,300}+)"
+                            r"\]\((?P<url>[^()\s]{1,2000}+)\)")
 
 
 def _href(value: str) -> str:
@@ -1931,10 +1941,12 @@ def venue_year(text: str) -> str | None:
 
     >>> venue_year("(NeurIPS'22) and ICML 2023"), venue_year("in 2023")
     ('NeurIPS 2022', None)
+    >>> venue_year("[2018 ICLR] Mixup")  # a bracketed label, its year first
+    'ICLR 2018'
     """
     found = _VENUE_YEAR.search(text) or _known_venue_comma_year(text)
     if found is None:
-        return _glued_venue_year(text)
+        return _glued_venue_year(text) or _year_first_label(text)
     venue = _SPACED_AT.sub("@", found.group("venue"))
     host = _HOST_BEFORE.search(text, 0, found.start()) \
         if venue.lower() in ("findings", "workshop") else None
@@ -1947,6 +1959,17 @@ def venue_year(text: str) -> str | None:
         venue = f"Findings of {venue}"  # "Findings of EMNLP 2023": never EMNLP's main track
     return _with_track(f"{venue} {found.group('year') or _century(found.group('short'))}",
                        text, found.end())
+
+
+def _year_first_label(text: str) -> str | None:
+    """The label a bracketed year and venue write (``[2018 ICLR]``, ``(2019 ICCV)``) as
+    ``ICLR 2018``, where the words are a venue's; else ``None``."""
+    found = _YEAR_FIRST.search(text) if "[" in text or "(" in text else None
+    return venue_year(f"{found.group('venue')} {found.group('year')}") if found else None
+
+
+_YEAR_FIRST = re.compile(r"[\[(](?P<year>(?:19|20)\d\d)[ \t]++(?P<venue>[A-Za-z][\w&@'-]{1,20}+"
+                         r"(?:[ \t][A-Za-z][\w&@'-]{1,20}+){0,2}+)[\])]")
 
 
 def _glued_venue_year(text: str) -> str | None:

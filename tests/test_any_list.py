@@ -1779,6 +1779,27 @@ def test_a_reports_numbered_paper_headings_over_chinese_fields_are_its_papers():
     assert document.unread == ()
 
 
+def test_a_label_in_brackets_leading_a_links_words_labels_its_paper():
+    """FedNoisy's HTML table (a cell a line, rowspans) links each paper as ``<a>[2018 ICLR]
+    Mixup: ...</a>``: no paper was read ("nothing in it reads as a list of papers"); the
+    Markdown ``[[2018 ICLR] Title](url)`` was unread, and ``[2018 ICLR]`` a year alone."""
+    document = parse_list(
+        "## Algorithms\n\n<table>\n<tbody>\n<tr>\n<td rowspan=\"2\"><strong>Federated "
+        "Algorithm</strong></td>\n<td rowspan=\"2\"><strong>Paper</strong></td>\n</tr>\n"
+        "<tr>\n<td rowspan=\"8\">FedAvg</td>\n<td>Mixup</td>\n<td><a href=\"https://arxiv.org/"
+        "abs/1710.09412\" target=\"_blank\">[2018 ICLR] Mixup: Beyond empirical risk "
+        "minimization</a></td>\n</tr>\n</tbody>\n</table>\n\n"
+        "- [[2019 ICCV] Symmetric Cross Entropy for Robust Learning](https://openaccess.thecvf"
+        ".com/content_ICCV_2019/papers/Wang_Symmetric.pdf)\n"
+        "- [2018 NeurIPS] [Co-teaching: Robust Training of Deep Networks](https://arxiv.org/abs/"
+        "1804.06872)\n")
+    assert [(i.title, i.label) for i in document.items] == [
+        ("Mixup: Beyond empirical risk minimization", "ICLR 2018"),
+        ("Symmetric Cross Entropy for Robust Learning", "ICCV 2019"),
+        ("Co-teaching: Robust Training of Deep Networks", "NeurIPS 2018")]
+    assert document.unread == ()
+
+
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
     """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
     group of papers: its papers were filed under the heading above, the groups lost."""
