@@ -150,8 +150,9 @@ def parse_list(text: str) -> ListDocument:
         text = _LABEL_IN_LINK.sub(r"[\g<label>] [\g<title>](\g<url>)", text)
     # (every step after keeps the line numbers and leaves code blocks as they are)
     fenced = _fenced_lines(text)
-    text = _papers_of_field_lists(_sections_from_level_one(atx_headings(_blanks_collapsed(
-        _inline_references(text, fenced), fenced)), fenced))
+    text = _papers_of_field_lists(_levels_skipped_closed(_sections_from_level_one(
+        atx_headings(_blanks_collapsed(_inline_references(text, fenced), fenced)), fenced),
+        fenced))
     sections: list[Category] = []
     items: list[ListItem] = []
     left_out: list[tuple[int, str, str]] = []
@@ -336,6 +337,26 @@ def _sections_from_level_one(text: str, fenced: frozenset[int]) -> str:
         if index + 1 not in fenced and _ANY_HEADING.match(line):
             lines[index] = _HTML_LEVEL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
                                            line) if line.lstrip().startswith("<") else f"#{line}"
+    return "\n".join(lines)
+
+
+def _levels_skipped_closed(text: str, fenced: frozenset[int]) -> str:
+    """``text`` with each ``##``-or-deeper heading one level below the heading it is
+    under, where the list skips a level (``## Resources`` over ``#### Models`` and
+    ``#### Corpora``, as LLMSurvey writes them): the second ``####`` was read as under the
+    first, and a ``#####`` below them as no section at all."""
+    lines = text.split("\n")
+    open_levels: list[int] = []  # the levels of the headings the current one is under
+    for index, line in enumerate(lines):
+        level = len(line) - len(line.lstrip("#"))
+        if level < 2 or index + 1 in fenced or line[level:level + 1] not in (" ", "\t"):
+            continue
+        while open_levels and open_levels[-1] >= level:
+            open_levels.pop()
+        wanted = 2 + len(open_levels)
+        open_levels.append(level)
+        if wanted != level:
+            lines[index] = "#" * wanted + line[level:]
     return "\n".join(lines)
 
 

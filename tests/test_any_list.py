@@ -1800,6 +1800,27 @@ def test_a_label_in_brackets_leading_a_links_words_labels_its_paper():
     assert document.unread == ()
 
 
+def test_headings_that_skip_a_level_are_siblings_and_the_deepest_a_section():
+    """LLMSurvey writes ``## Resources`` over ``#### Models`` and ``#### Corpora``, and
+    ``#####`` under ``####``: the second ``####`` was read as under the first, and each
+    ``#####`` as no section; a list of ``### 2024`` and ``### 2023`` alone nested 2023
+    under 2024."""
+    document = parse_list(
+        "# LLMSurvey\n\n## Resources\n\n#### Models\n\n1. **\"Paper One Title\"**. "
+        "[[Paper](https://arxiv.org/abs/2201.11903)]\n\n#### Corpora\n\n1. **\"Paper Two "
+        "Title\"**. [[Paper](https://arxiv.org/abs/2201.11904)]\n\n```\n## not a heading\n```\n"
+        "\n## Pre-training\n\n#### Architecture\n\n##### Analysis\n\n1. **\"Paper Three "
+        "Title\"**. [[Paper](https://arxiv.org/abs/2201.11905)]\n")
+    assert [(s.slug, s.depth, s.parent) for s in document.sections] == [
+        ("resources", 0, None), ("models", 1, "resources"), ("corpora", 1, "resources"),
+        ("pre-training", 0, None), ("architecture", 1, "pre-training"),
+        ("analysis", 2, "architecture")]
+    assert [i.section for i in document.items] == ["models", "corpora", "analysis"]
+    years = parse_list("# L\n### 2024\n- [Paper One Title](https://arxiv.org/abs/2401.00001)\n"
+                       "### 2023\n- [Paper Two Title](https://arxiv.org/abs/2301.00001)\n")
+    assert [(s.slug, s.parent) for s in years.sections] == [("2024", None), ("2023", None)]
+
+
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
     """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
     group of papers: its papers were filed under the heading above, the groups lost."""
