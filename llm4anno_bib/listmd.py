@@ -1628,19 +1628,36 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     label = venue_year(coded.group("label")) if coded is not None else None
     if coded is not None and label is not None:
         return (label, *_label_and_authors(plain[coded.end():])[1:])
+    plain = _EL_AL.sub(" et al", plain)  # "*Trieu H. Trinh el al.*": a typo of LLMSurvey's
     venue = _EMPHASIS.search(plain)
     if venue is None:  # "**Title**  \n Kojima, Gu, Reid  \n NeurIPS 2022": plain names
         year = _YEAR.search(plain)
         return (venue_year(plain) or (year.group() if year else None), *_names_in(plain))
-    after = venue_year(plain[venue.end():])
-    said = venue.group("text")
-    # "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*"
-    if ("," in said or _ET_AL_END.search(said)) and (after or not _YEAR.search(said)):
-        return (_label_around_people(plain, venue, after), *listed_names(said))
-    said = said.strip(" .,")
+    after = _venue_year_after(plain[venue.end():])
+    people = _emphasised_people(venue.group("text"), after)
+    if people is not None:
+        return (_label_around_people(plain, venue, after), *people)
+    if after:  # "*OpenAI*. arXiv 2023.": the venue and year are after the emphasis
+        return after, (), False
+    said = venue.group("text").strip(" .,")
     year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
     label = " ".join(part for part in (said, year.group() if year else "") if part) or None
     return (_full_year(label) if label else None, *listed_names(plain[:venue.start()]))
+
+
+def _emphasised_people(said: str, after: str | None) -> tuple[tuple[str, ...], bool] | None:
+    """The authors an emphasis after a bold title lists (``said``; ``after``: the venue and
+    year after it, if any): "*Jason Wei, Xuezhi Wang*", "*Tom B. Brown et al.*", one
+    person with a venue after ("*Noam Shazeer*. arXiv 2019."); none of an organisation's
+    name ("*Huawei Technologies Co., Ltd.*"); ``None`` where it names no authors (a
+    venue: "Authors. *Venue* (Year)")."""
+    if not ("," in said or _ET_AL_END.search(said) or after and len(said.split()) >= 2 and
+            _reads_as_person(said.strip(" .,"))) or not after and _YEAR.search(said):
+        return None
+    names, et_al = listed_names(said)
+    # (most read as people: a list's typo, "*ason Wei, Maarten Bosma, ...*", is one name)
+    return (names, et_al) if sum(map(_reads_as_person, names)) * 2 > len(names) else \
+        ((), False)
 
 
 def _label_around_people(plain: str, people: re.Match[str], after: str | None) -> str | None:
@@ -1653,6 +1670,26 @@ def _label_around_people(plain: str, people: re.Match[str], after: str | None) -
 
 
 _ET_AL_END = re.compile(r"[ \t]et[ \t]++al\.?+$")
+_EL_AL = re.compile(r"[ \t]el[ \t]++al(?=\.|[ \t]*+[*_])")
+
+
+def _venue_year_after(text: str) -> str | None:
+    """``venue_year`` of what follows a paper's authors, its venue whole where it is a
+    name of several capitalised words (``Frontiers of Data and Computing 2019``: the
+    venue was the last word alone)."""
+    said = venue_year(text)
+    phrase = _VENUE_PHRASE_YEAR.match(text) if said else None
+    if phrase is None or len(phrase.group("venue").split()) < 2 or \
+            said != f"{phrase.group('venue').split()[-1]} {phrase.group('year')}":
+        return said
+    return f"{phrase.group('venue')} {phrase.group('year')}"
+
+
+# "Frontiers of Data and Computing 2019": capitalised words (and "of", "and", "the", "for",
+# "on", "in", "&" between), then the year
+_VENUE_PHRASE_YEAR = re.compile(
+    r"[ \t.,:;]*+(?P<venue>[A-Z][\w&-]{0,30}+(?:[ \t]++(?:of|and|the|for|on|in|&|"
+    r"[A-Z][\w&-]{0,30}+)){1,8}+)[ \t,]++(?P<year>(?:19|20)\d\d)\b")
 
 
 def _before_note(plain: str) -> str:

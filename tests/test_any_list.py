@@ -1821,6 +1821,30 @@ def test_headings_that_skip_a_level_are_siblings_and_the_deepest_a_section():
     assert [(s.slug, s.parent) for s in years.sections] == [("2024", None), ("2023", None)]
 
 
+@pytest.mark.parametrize("after, authors, et_al, label", [
+    # one author, a venue and year after: the author was read as the venue ("Noam Shazeer")
+    ("*Noam Shazeer*. arXiv 2019.", ("Noam Shazeer",), False, "arXiv 2019"),
+    # an organisation, then the venue: no author, the venue after
+    ("*OpenAI*. arXiv 2023.", (), False, "arXiv 2023"),
+    ("*Huawei Technologies Co., Ltd.* Artificial Intelligence Technology 2022.", (), False,
+     "Artificial Intelligence Technology 2022"),
+    # "el al." for "et al.", a venue of several words (it was its last word)
+    ("*Trieu H. Trinh el al.* arXiv 2018.", ("Trieu H. Trinh",), True, "arXiv 2018"),
+    ("*Yanjun Ma et al.* Frontiers of Data and Computing 2019.", ("Yanjun Ma",), True,
+     "Frontiers of Data and Computing 2019"),
+    # a list's typo in one name keeps the others
+    ("*ason Wei, Maarten Bosma, Vincent Y. Zhao.* ICLR 2022.",
+     ("ason Wei", "Maarten Bosma", "Vincent Y. Zhao"), False, "ICLR 2022"),
+])
+def test_the_authors_emphasised_after_a_bold_title_and_the_venue_after_them(after, authors,
+                                                                              et_al, label):
+    """LLMSurvey's ``N. <u>Name</u>: **"Title"**. *Authors* Venue Year. [[Paper](url)]``."""
+    (item,) = parse_list(f'## Models\n1. <u>GLaM</u>: **"Efficient Scaling of Language '
+                         f'Models"**. {after} [[Paper](https://arxiv.org/abs/2112.06905)]\n').items
+    assert (item.title, item.authors, item.et_al, item.label) == (
+        "Efficient Scaling of Language Models", authors, et_al, label)
+
+
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
     """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
     group of papers: its papers were filed under the heading above, the groups lost."""
