@@ -143,11 +143,7 @@ def parse_list(text: str) -> ListDocument:
     """
     text = list_as_markdown(text)
     intro = _intro(text)
-    # "[SingleOp]( https://doi.org/...)": CommonMark allows spaces around a destination
-    text = _SPACED_DESTINATION.sub(
-        lambda found: f"]({found.group('url') or found.group('url2')})", _without_comments(text))
-    if "[[" in text:
-        text = _LABEL_IN_LINK.sub(r"[\g<label>] [\g<title>](\g<url>)", text)
+    text = _links_tidied(_without_comments(text))
     # (every step after keeps the line numbers and leaves code blocks as they are)
     fenced = _fenced_lines(text)
     text = _papers_of_field_lists(_levels_skipped_closed(_sections_from_level_one(
@@ -719,8 +715,9 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     while index < len(lines):
         raw, joined = lines[index], 1
         if _BULLET.fullmatch(raw.strip()):
-            while index + joined < len(lines) and joined <= _CONTINUED_AT_MOST and \
-                    _continues(lines[index + joined]):
+            while index + joined < len(lines) and joined <= _CONTINUED_AT_MOST and (
+                    _continues(lines[index + joined]) or _runs_on(
+                        lines[index:index + joined], lines[index + joined])):
                 joined += 1
             joined += _paragraph_after_blank(lines, index + joined, _content_column(raw),
                                              _CONTINUED_AT_MOST + 1 - joined)
@@ -794,6 +791,19 @@ _INDENTED_QUOTE = re.compile(r"[ \t]++>")
 
 # what opens a line of an item's authors or links: emphasis (not a bullet) or a bracket
 _AUTHORS_OR_LINKS = re.compile(r"[ \t]*+(?:[*_](?![*_\s])|\[)")
+
+
+def _runs_on(above: list[str], line: str) -> bool:
+    """Whether ``line``, not indented, is the rest of the bullet ``above`` (its lines so
+    far): the bullet stops inside its bold or emphasis, or a link's brackets (``- **SYNAPSE:
+    Leveraging Few-Shot Exemplars for`` / ``Human-Level Computer Control.** *Authors*``,
+    CommonMark's lazy continuation), and the line opens no block of its own."""
+    if not line.strip() or line[:1] in (" ", "\t") or _NOT_A_PARAGRAPH.match(line) or \
+            _FENCE.match(line):
+        return False
+    text = " ".join(above)
+    return text.count("**") % 2 == 1 or text.replace("**", "").count("*") % 2 == 1 or \
+        text.count("[") > text.count("]")
 
 
 def _continues(line: str) -> bool:
@@ -1480,6 +1490,9 @@ def _html_links_as_markdown(text: str) -> str:
         text))
 
 
+# a link with no address: "[[code]()]" and "[[code]]()" gone, "[Title]()" its words
+_EMPTY_LINK = re.compile(r"\[\[[^\[\]\n]{0,40}+\]\(\)\]|\[\[[^\[\]\n]{0,40}+\]\]\(\)|"
+                         r"(?<!!)\[(?P<text>[^\[\]\n]{0,300}+)\]\(\)")
 # "[[2018 ICLR] Mixup: Beyond ...](url)": a label in brackets at the start of a link's words
 _LABEL_IN_LINK = re.compile(r"\[\[(?P<label>[^\[\]\n]{2,30}+)\][ \t]*+(?P<title>[^\[\]\n]{8,300}+)"
                             r"\]\((?P<url>[^()\s]{1,2000}+)\)")
@@ -1547,11 +1560,20 @@ def _declared_links_item(title: str, found: list[tuple[str, str]],
         said = labelled.group("label") if labelled else None
         # "[2023/05] **Title.** *Bosheng Ding et al. ACL 2023.*": the venue over a date
         label = said if said and not (listed.venue and _DATE_LABEL.fullmatch(said.strip())) \
-            else listed.venue or venue_year(title.replace(listed.title, " ")) or (
-                year.group() if year else None)
+            else _dated(listed.venue, said) or venue_year(title.replace(listed.title, " ")) \
+            or (year.group() if year else None)
         return ListItem(number, section, label, listed.title, links, listed.authors,
                         listed.et_al)
     return (number, listed.title, links[0][1]) if links else None
+
+
+def _dated(venue: str | None, label: str | None) -> str | None:
+    """A venue said with no year ("arXiv", "IEEE(RAL)") with the year of the item's date
+    label ("[2023/07]"): the year was lost where the venue took the date's place."""
+    if venue and label and parse_label(venue)[1] is None and _DATE_LABEL.fullmatch(
+            label.strip()):
+        return f"{venue} {label.strip()[:4]}"
+    return venue
 
 
 def _declared_kind(text: str, url: str) -> str:
@@ -1629,20 +1651,35 @@ def _label_and_authors(plain: str) -> tuple[str | None, tuple[str, ...], bool]:
     if coded is not None and label is not None:
         return (label, *_label_and_authors(plain[coded.end():])[1:])
     plain = _EL_AL.sub(" et al", plain)  # "*Trieu H. Trinh el al.*": a typo of LLMSurvey's
+    plain = _AFFILIATION.sub("", plain) if "(" in plain else plain  # "*Shuyan Zhou (CMU)*"
     venue = _EMPHASIS.search(plain)
     if venue is None:  # "**Title**  \n Kojima, Gu, Reid  \n NeurIPS 2022": plain names
         year = _YEAR.search(plain)
         return (venue_year(plain) or (year.group() if year else None), *_names_in(plain))
     after = _venue_year_after(plain[venue.end():])
-    people = _emphasised_people(venue.group("text"), after)
+    people = _people_emphasised(plain, venue, after)
     if people is not None:
-        return (_label_around_people(plain, venue, after), *people)
-    if after:  # "*OpenAI*. arXiv 2023.": the venue and year are after the emphasis
-        return after, (), False
+        return people
     said = venue.group("text").strip(" .,")
     year = None if _YEAR.search(said) or _SHORT_YEAR.search(said) else _YEAR.search(plain)
     label = " ".join(part for part in (said, year.group() if year else "") if part) or None
     return (_full_year(label) if label else None, *listed_names(plain[:venue.start()]))
+
+
+def _people_emphasised(plain: str, emphasis: re.Match[str], after: str | None
+                       ) -> tuple[str | None, tuple[str, ...], bool] | None:
+    """``_label_and_authors`` of an ``emphasis`` that lists the authors (``after``: the
+    venue and year after it): "*Bosheng Ding et al. ACL 2023.*" and "*Sil Hamilton.
+    arXiv.*" (the venue inside), "*Jason Wei, Xuezhi Wang*" (``_emphasised_people``), or of
+    one that is no venue with the venue after it ("*OpenAI*. arXiv 2023."); else ``None``."""
+    said = emphasis.group("text")
+    inside = _people_and_venue(said) if "." in said else None
+    if inside is not None and inside[2]:
+        return venue_year(inside[2]) or inside[2], inside[0], inside[1]
+    people = _emphasised_people(said, after)
+    if people is not None:
+        return (_label_around_people(plain, emphasis, after), *people)
+    return (after, (), False) if after else None
 
 
 def _emphasised_people(said: str, after: str | None) -> tuple[tuple[str, ...], bool] | None:
@@ -1716,7 +1753,8 @@ def _labelled_linked_item(body: str, labelled: re.Match[str] | None, number: int
                                  _names_venue_alone(labelled.group("label"))):
         read = _linked_item(labelled.group("rest"), number, section)
         if isinstance(read, ListItem):
-            return read if read.label else replace(read, label=labelled.group("label"))
+            return replace(read, label=_dated(read.label, labelled.group("label"))) \
+                if read.label else replace(read, label=labelled.group("label"))
     return _linked_item(body, number, section)
 
 
@@ -2133,9 +2171,9 @@ def _listed_title(text: str) -> _Listed:
     """
     text = text.rstrip(" \t-–—|:")  # a separator before links it lost ("Title - [link]")
     quoted = _QUOTED_TITLE.match(text) or _EMPHASISED_TITLE.match(text)
-    if quoted:
-        rest = quoted.group("rest")
-        return _Listed(_clean_title(quoted.group("title")), venue_year(rest), *_names_in(rest))
+    if quoted:  # (its authors and venue after it as after any bold title)
+        return _Listed(_clean_title(quoted.group("title")),
+                       *_label_and_authors(quoted.group("rest")))
     cited = _after_its_authors(text)
     if cited is not None:
         return cited
@@ -2157,9 +2195,60 @@ def _listed_title(text: str) -> _Listed:
         inner = after.group("inner")
         return _Listed(_clean_title(after.group("title")), venue_year(inner),
                        *_names_in(inner.partition(",")[0] if "et al" in inner else ""))
+    emphasised = _title_then_people(text)
+    if emphasised is not None:
+        return emphasised
     title, venue = _title_and_venue(text)
     title, people, et_al = _title_and_names(title)
     return _Listed(title, venue, people, et_al)
+
+
+def _title_then_people(text: str) -> _Listed | None:
+    """A title in plain words, then its authors in emphasis with their venue inside or
+    after it (``Voyager: An Open-Ended Agent *Guanzhi Wang et al. Arxiv.*``, ``*Shuyan Zhou
+    (CMU) et al. arXiv.*``, ``*Sil Hamilton (McGill University). arXiv.*``, as
+    LLM-Agent-Paper-List writes each paper: an affiliation is no part of a name); else
+    ``None``.
+
+    >>> _title_then_people("Code as Policies *Jacky Liang (Google) et al. IEEE(ICRA).*")
+    _Listed(title='Code as Policies', venue='IEEE(ICRA)', authors=('Jacky Liang',), et_al=True)
+    """
+    found = _TITLE_THEN_PEOPLE.fullmatch(text)
+    if found is None or len(found.group("title").split()) < 2:
+        return None
+    said = _people_and_venue(found.group("said"))
+    if said is None:
+        return None
+    people, et_al, inside = said
+    venue = venue_year(inside) or venue_year(found.group("rest")) or inside or None
+    return _Listed(_clean_title(found.group("title")), venue, people, et_al)
+
+
+def _people_and_venue(said: str) -> tuple[tuple[str, ...], bool, str] | None:
+    """The authors an emphasis names, whether it ends them with "et al.", and the venue
+    it gives after them: "Corey Lynch et al. IEEE(RAL)", "Shuyan Zhou (CMU) et al. arXiv."
+    (an affiliation is no part of a name), "Sil Hamilton. arXiv."; ``None`` where most of
+    the names read as no person's, or one name stands alone."""
+    said = _AFFILIATION.sub("", said).strip()
+    end = _ET_AL_IN.search(said) or _NAMES_END.search(said)  # (a full stop, no initial's)
+    names, inside = (said[:end.start()], said[end.end():]) if end else (said, "")
+    people, et_al = listed_names(names)
+    et_al = et_al or bool(end and end.group().strip(" ,.").startswith("et"))
+    inside = inside.strip(" .,;")
+    if not people or sum(map(_reads_as_person, people)) * 2 <= len(people) or \
+            len(people) == 1 and not (et_al or inside) or len(inside) > 80:
+        return None
+    return people, et_al, inside
+
+
+# "Title *Authors ...*" and what follows the emphasis
+_TITLE_THEN_PEOPLE = re.compile(r"(?P<title>[^*_]{8,300}?)[ \t.,:;]*+(?P<mark>[*_])"
+                                r"(?P<said>[^*_\[\]\n]{2,2000}+)(?P=mark)(?![*\w])(?P<rest>[^*]*+)")
+# "Shuyan Zhou (CMU)": an affiliation in brackets after a name ("IEEE(RAL)" stays a venue)
+# (not "(2022)", a year's, nor anything holding a digit)
+_AFFILIATION = re.compile(r"[ \t]++\((?![^()]{0,120}\d)[^()]{1,120}+\)")
+_ET_AL_IN = re.compile(r"[ \t,]++et[ \t]++al\b\.?")
+_NAMES_END = re.compile(r"(?<![A-Z])\.(?:[ \t]++|$)")
 
 
 def _vancouver_reference(text: str) -> _Listed | None:
@@ -2844,6 +2933,20 @@ _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 # a line that cannot be a setext heading's text: an item, a heading, a table row, a quote,
 # HTML, or a rule itself
 _NOT_A_PARAGRAPH = re.compile(r"\s*(?:[-*+](?:[ \t]|$)|[|#>=<]|\d{1,4}[.)])")
+
+
+def _links_tidied(text: str) -> str:
+    """``text`` with its links as the items read them, line for line: spaces around an
+    address gone ("[SingleOp]( https://doi.org/...)": CommonMark allows them), a label
+    leading a link's words before it (``[[2018 ICLR] Mixup](url)``), a link to nothing
+    (``[[code]()]``) none (it made its item none)."""
+    text = _SPACED_DESTINATION.sub(
+        lambda found: f"]({found.group('url') or found.group('url2')})", text)
+    if "[[" in text:
+        text = _LABEL_IN_LINK.sub(r"[\g<label>] [\g<title>](\g<url>)", text)
+    if "]()" in text:
+        text = _EMPTY_LINK.sub(lambda found: found.group("text") or "", text)
+    return text
 
 
 def _intro(text: str) -> str:

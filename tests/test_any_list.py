@@ -1845,6 +1845,44 @@ def test_the_authors_emphasised_after_a_bold_title_and_the_venue_after_them(afte
         "Efficient Scaling of Language Models", authors, et_al, label)
 
 
+AGENTS_LIST = """## Agents
+
+#### Embodied Action
+- [2023/07] Interactive language: Talking to robots in real time *Corey Lynch et al. IEEE(RAL)* [[paper](https://arxiv.org/pdf/2210.06407.pdf)]
+- [2022/07] LM-Nav: Robotic Navigation with Large Pre-Trained Models *Dhruv Shah, Blazej Osinski. CoRL* [[paper](https://proceedings.mlr.press/v205/shah23b/shah23b.pdf)]
+
+#### Task-oriented Deployment
+- [2023/07] **WebArena: A Realistic Web Environment for Building Autonomous Agents.** *Shuyan Zhou (CMU) et al. arXiv.* [[paper](https://arxiv.org/abs/2307.13854)] [[code](https://webarena.dev/)]
+- [2023/06] **SYNAPSE: Leveraging Few-Shot Exemplars for
+Human-Level Computer Control.** *Longtao Zheng (Nanyang Technological University) et al. arXiv.* [[paper](https://arxiv.org/abs/2306.07863)]
+- [2023/01] **Blind Judgement: Agent-Based Supreme Court Modelling With GPT.** *Sil Hamilton (McGill University). arXiv.* [[paper](https://arxiv.org/abs/2301.05327)]
+- [2023/05] **Examining the Inter-Consistency of Large Language Models.** *Kai Xiong (Harbin Institute of Technology) et al. arXiv.* [[paper](https://arxiv.org/abs/2305.11595)] [[code]()]
+"""
+
+
+def test_llm_agent_paper_lists_shapes_read_their_authors_venue_and_year():
+    """LLM-Agent-Paper-List: ``[date] Title *Authors et al. Venue*`` (the title held the
+    authors and venue), the bold title's authors with an affiliation in brackets (none
+    read), a bold title broken over two lines (two items, neither the paper), a venue with
+    no year under a date (the year was lost), and an empty ``[[code]()]`` (the paper left
+    out as linking nothing)."""
+    document = parse_list(AGENTS_LIST)
+    assert [(i.title, i.authors, i.et_al, i.label) for i in document.items] == [
+        ("Interactive language: Talking to robots in real time", ("Corey Lynch",), True,
+         "IEEE(RAL) 2023"),
+        ("LM-Nav: Robotic Navigation with Large Pre-Trained Models",
+         ("Dhruv Shah", "Blazej Osinski"), False, "CoRL 2022"),
+        ("WebArena: A Realistic Web Environment for Building Autonomous Agents",
+         ("Shuyan Zhou",), True, "arXiv 2023"),
+        ("SYNAPSE: Leveraging Few-Shot Exemplars for Human-Level Computer Control",
+         ("Longtao Zheng",), True, "arXiv 2023"),
+        ("Blind Judgement: Agent-Based Supreme Court Modelling With GPT", ("Sil Hamilton",),
+         False, "arXiv 2023"),
+        ("Examining the Inter-Consistency of Large Language Models", ("Kai Xiong",), True,
+         "arXiv 2023")]
+    assert document.left_out == () and document.unread == ()
+
+
 def test_bold_lines_and_details_summaries_over_papers_are_their_groups():
     """``**Annotation with LLMs**`` or ``<details><summary>Evaluation</summary>`` over a
     group of papers: its papers were filed under the heading above, the groups lost."""
@@ -2043,9 +2081,12 @@ def test_quotes_and_names_that_are_the_titles_own_stay(line, title):
     # WooooDyy's agent list: a date first, the venue in the italics after the authors
     ("- [2023/05] **Is GPT-3 a Good Data Annotator?** *Bosheng Ding et al. ACL 2023.* "
      "[[paper](https://aclanthology.org/2023.acl-long.626/)]", "ACL 2023"),
+    # a venue said without a year: dated by the date ("arXiv" alone lost the year)
+    ("- [2023/03] **ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks.** *Fabrizio "
+     "Gilardi et al. arXiv.* [[paper](https://arxiv.org/abs/2303.15056)]", "arXiv 2023"),
     # no venue said: the date stays the label (its year)
     ("- [2023/03] **ChatGPT Outperforms Crowd-Workers for Text-Annotation Tasks.** *Fabrizio "
-     "Gilardi et al. arXiv.* [[paper](https://arxiv.org/abs/2303.15056)]", "2023/03"),
+     "Gilardi et al.* [[paper](https://arxiv.org/abs/2303.15056)]", "2023/03"),
     # a venue as the label is the label whatever follows
     ("- [EMNLP 2023] **Is GPT-3 a Good Data Annotator?** *Bosheng Ding et al. ACL 2023.* "
      "[[paper](https://aclanthology.org/2023.acl-long.626/)]", "EMNLP 2023"),
