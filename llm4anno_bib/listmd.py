@@ -2355,7 +2355,10 @@ def _title_and_names(text: str) -> tuple[str, tuple[str, ...], bool]:
     ends = _TITLE_END.finditer(text, max(0, len(text) - 2000))  # names: a few hundred
     for end in itertools.islice(ends, 40):
         people, et_al = listed_names(_EMPHASIS_MARKS.sub("", text[end.end():]))
-        if (len(people) >= 2 or et_al) and all(_reads_as_person(p) for p in people):
+        # (each a given name and a family name: "Mathematical Embedding, and Genomics" are
+        # a title's words)
+        if (len(people) >= 2 or et_al) and all(_reads_as_person(p) and len(p.split()) >= 2
+                                               for p in people):
             # a question's or exclamation's mark is the title's own
             title = _clean_title(text[:end.start() + (text[end.start()] in "?!")])
             return (title, people, et_al) if len(title.split()) >= 2 else (text, (), False)

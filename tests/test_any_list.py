@@ -1415,6 +1415,9 @@ def test_the_title_authors_and_venue_are_read_apart_in_every_common_shape(
     # a subtitle after a question (render-list's line of a long-context list's paper)
     "- [arXiv 2024] Retrieval Augmented Generation or Long-Context LLMs? A Comprehensive Study"
     " and Hybrid Approach. [[paper]](https://arxiv.org/abs/2407.16833)\n",
+    # a title's list of capitalised phrases, one a single word
+    "- [arXiv 2023] Math Agents: Computational Infrastructure, Mathematical Embedding, and "
+    "Genomics. [[paper]](https://doi.org/10.48550/arXiv.2307.02502)\n",
 ])
 def test_words_that_merely_look_like_names_are_no_authors(text):
     """A lab, a note, a title's own commas or its capitalised phrases are no list of
