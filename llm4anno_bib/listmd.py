@@ -1872,19 +1872,20 @@ def _table_row(line: str, number: int, section: str, header: tuple[str, ...] = (
     if not title:
         return None
     others = [text for text in plain if text != title]
-    return ListItem(number, section, _row_label(others, header, plain), title,
+    return ListItem(number, section, _row_label(others, header, cells), title,
                     _row_links(paper[1], links), *_row_authors(cells, title, others))
 
 
-def _row_label(others: list[str], header: tuple[str, ...], plain: list[str]) -> str | None:
-    """A table row's label from its cells but the title's (``others``): a venue and year
-    one cell names, else a venue's cell and a year's; a venue the table does not know
-    ("ACM AISec", "IEEE S&P") is still the list's word for it, in the column its header
-    names the venue's."""
+def _row_label(others: list[str], header: tuple[str, ...], cells: list[str]) -> str | None:
+    """A table row's label from its cells but the title's (``others``, their links gone):
+    a venue and year one cell names, else a venue's cell and a year's; else the column
+    its header names the venue's, its links' words read too (``[EMNLP’24](code)``), and a
+    venue the table does not know ("ACM AISec", "IEEE S&P") still the list's word for it."""
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
     if label is None or parse_label(label)[0] is None:
-        venue = _venue_column(header, plain)
-        label = f"{venue} {label}" if venue and label else venue or label
+        venue = _venue_column(header, cells)
+        said = venue_year(venue) if venue else None
+        label = said or (f"{venue} {label}" if venue and label else venue or label)
     return label
 
 
@@ -1941,14 +1942,20 @@ def _titled_column(header: tuple[str, ...], plain: list[str]) -> str | None:
                  if name in names and plain[index] and not _is_generic(plain[index])), None)
 
 
-def _venue_column(header: tuple[str, ...], plain: list[str]) -> str | None:
+def _venue_column(header: tuple[str, ...], cells: list[str]) -> str | None:
     """The row's words in the column its table's header names for the venue ("Venue",
-    "Conference", "Published in"), where they name one: a few words, no year, no link."""
-    if len(header) != len(plain):
+    "Conference", "Published in"), a link's as its words, a badge's none, where they name
+    one: a few words, a year only as a venue's (``EMNLP’24``)."""
+    if len(header) != len(cells):
         return None
-    return next((text for name, text in zip(header, plain) if name in _VENUE_COLUMN_NAMES
-                 and 1 < len(text) <= 60 and re.search(r"[^\W\d_]{2}", text)
-                 and not _YEAR.search(text) and not _is_generic(text)), None)
+    for name, cell in zip(header, cells):
+        if name in _VENUE_COLUMN_NAMES:
+            text = _clean_title(_LINK.sub(r"\g<text>", _IMAGE.sub("", cell)))
+            if 1 < len(text) <= 60 and re.search(r"[^\W\d_]{2}", text) and \
+                    not re.search(r"[\[\]()<>]|://", text) and not _is_generic(text) and \
+                    (not _YEAR.search(text) or venue_year(text)):
+                return text
+    return None
 
 
 # (not "Publisher", "Source" or "Published": an LLM table's maker, GitHub, a date)

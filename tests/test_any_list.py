@@ -1161,6 +1161,19 @@ def test_a_venue_column_names_the_venue_even_one_the_venue_table_lacks(venue, wr
     assert "howpublished" not in model.fields or "Qwen" not in model.fields["howpublished"]
 
 
+def test_a_venue_column_linking_its_code_gives_the_venue_and_year_of_its_words():
+    """Awesome-RAG-Reasoning's benchmark table links each venue to the code (``[EMNLP’24](
+    github) [![stars](badge)](github)``): the label was what the links left ("[!](url)")."""
+    (item,) = parse_list(
+        "## Benchmarks\n\n| Task | Benchmark | Venue | Size |\n| --- | --- | --- | --- |\n"
+        "| QA | [ADQA](https://aclanthology.org/2024.findings-emnlp.119.pdf) | [EMNLP’24]("
+        "https://github.com/David-Li0406/DALK) [![GitHub stars](https://img.shields.io/github/"
+        "stars/David-Li0406/DALK?style=social)](https://github.com/David-Li0406/DALK) | 446 |"
+        "\n").items
+    assert (item.title, item.label) == ("ADQA", "EMNLP 2024")
+    assert ("code", "https://github.com/David-Li0406/DALK") in item.links
+
+
 def test_a_web_page_that_is_the_entrys_own_url_is_not_written_twice(tmp_path):
     """A row linking its paper's page from the title and again as "[Link]" (a page at no
     paper host): one ``url``, no ``webpage`` repeating it; another page of the work is kept."""
