@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from llm4anno_bib.enrich import known_author_splits, stated_splits, title_score
-from llm4anno_bib.bibfile import read_bib_bytes
+from llm4anno_bib.bibfile import FIELD_ORDER, read_bib_bytes
 from llm4anno_bib.checking import missing_required
 from llm4anno_bib.errors import Llm4AnnoBibError, ReadError
 from llm4anno_bib.inert import text_with_math_to_latex
@@ -702,6 +702,7 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
     survey_key = None
     all_fields = [_entry_fields(work) for work in works]
     known = known_author_splits(all_fields)
+    held = {entry.key: entry for entry in existing} if existing is not None else {}
     for work, fields in zip(works, all_fields):
         stated_splits(fields, known)
         slugs = list(dict.fromkeys(item.section for item in work.items))
@@ -713,7 +714,7 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
         key = _old_key(draft, old_keys) or keys.unique(
             base_key(draft.bib_authors, draft.year, draft.title))
         keys.taken.add(key)
-        entry = Entry.from_fields(key, entry_type, fields)
+        entry = Entry.from_fields(key, entry_type, _with_users_fields(fields, held.get(key)))
         entries.append(entry)
         for item in work.items:
             members[item.section][key] = None  # (a dict: in order, each key once)
@@ -725,6 +726,16 @@ def _assemble(document: ListDocument, works: list[Work], existing: Library | Non
     published = {entry.key for entry, work in zip(entries, works) if work.published is not None}
     return Library(entries, tree, _kept_corrections(existing, entries, corrections, published),
                    survey_key, intro=document.intro)
+
+
+def _with_users_fields(fields: dict[str, str], held: Entry | None) -> dict[str, str]:
+    """``fields`` with the fields of the library's entry ``held`` that the library does not
+    make (a note, a file: the user's own, to keep); what it makes is the list's and the
+    sources' to update."""
+    if held is None:
+        return fields
+    return fields | {name: value for name, value in held.fields.items()
+                     if name not in FIELD_ORDER and name not in fields}
 
 
 def _kept_corrections(existing: Library | None, entries: Sequence[Entry],

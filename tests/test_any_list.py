@@ -1205,6 +1205,27 @@ def test_a_paper_link_that_is_no_pdf_and_the_entrys_url_is_no_pdf_field(tmp_path
     assert third.fields["pdf"] == "https://openreview.net/pdf?id=AbCdEf123"
 
 
+def test_an_import_into_a_library_keeps_the_users_own_fields_of_its_entries(tmp_path):
+    """A field the user added to an entry of an imported library (a note, a file) was
+    dropped by the next import into it; the list's own facts are the list's to update."""
+    path = tmp_path / "README.md"
+    path.write_text("## A\n- [ICLR 2025] KBLaM: Knowledge Base augmented Language Model. "
+                    "[[paper]](https://arxiv.org/abs/2410.10450)\n", encoding="utf-8")
+    library = tmp_path / "out.bib"
+    _imported(path, tmp_path, offline=True)
+    text = library.read_text(encoding="utf-8")
+    key = re.search(r"@misc\{(\w+),", text).group(1)
+    library.write_text(text.replace(f"@misc{{{key},\n", f"@misc{{{key},\n  note = {{Read "
+                                    f"this first}},\n  file = {{kblam.pdf}},\n"),
+                       encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("ICLR 2025", "ICML 2025"),
+                    encoding="utf-8")
+    (entry,) = llm4anno_bib.import_list(path, into=library, offline=True,
+                                        cache_dir=tmp_path / "c").library
+    assert (entry.fields["note"], entry.fields["file"]) == ("Read this first", "kblam.pdf")
+    assert entry.fields["howpublished"] == "ICML"  # the list's own fact, updated
+
+
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
     """One item found by its arXiv link (arXiv record and published record), another by its
     title (the published record only, its own link broken): two entries of one paper, the
