@@ -258,6 +258,41 @@ def test_a_list_line_of_blanks_is_read_in_linear_time(shape):
     assert 3 <= len(item.title.split()) <= 4 and item.title == " ".join(item.title.split())
 
 
+_FIELDS_PAPER = ("## 1. A Title Of A Paper\n- **作者**：Ann Lee, Bo Li\n- **可靠入口**：[论文]"
+                 "(https://arxiv.org/abs/2201.11903)\n### Notes\n")
+LIST_SHAPES = {  # the shapes the twenty-first session's readers took, repeated n/k times
+    "labels-in-links": lambda n: "## S\n- " + "[[2018 ICLR] Mixup Title" * (n // 24) + _PAPER,
+    "empty-links": lambda n: "## S\n- A Title Of Paper" + " [[code]()]" * (n // 11) + _PAPER,
+    "year-first-labels": lambda n: "## S\n- " + "[2018 ICLR] " * (n // 12) + "T." + _PAPER,
+    "emphasis-after-a-title": lambda n: "## S\n- A Title Of Paper *" + "Ann Lee, " * (n // 9)
+                                         + "et al. arXiv.*" + _PAPER,
+    "affiliations": lambda n: "## S\n- A Title Of Paper *Ann Lee" + " (CMU)" * (n // 6)
+                              + " et al. arXiv.*" + _PAPER,
+    "an-unclosed-bold": lambda n: "## S\n- **A Title" + " of" * (n // 3) + "\nmore.**" + _PAPER,
+    "back-to-top-in-a-heading": lambda n: "## A" + " ([To Top](#x))" * (n // 15) + "\n- T."
+                                          + _PAPER,
+    "skipped-heading-levels": lambda n: "## A\n" + "#### B\n- A Title Of Paper." * (n // 40)
+                                        + _PAPER,
+    "paper-headings-over-fields": lambda n: _FIELDS_PAPER * (n // len(_FIELDS_PAPER)),
+    "a-venue-column": lambda n: "## S\n| Title | Venue |\n|---|---|\n" + (
+        "| [A Title Of Paper](https://arxiv.org/abs/2201.11903) | [EMNLP’24](https://github.com"
+        "/a/b) [![s](https://img.shields.io/x)](https://github.com/a/b) |\n") * (n // 150),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", LIST_SHAPES)
+def test_the_list_shapes_read_in_linear_time(shape):
+    """Each shape the readers of labels in links, empty links, emphasised authors with
+    affiliations, lazy continuation, headings (back-to-top links, skipped levels, papers
+    over fields) and venue columns take, 10k against 100k characters."""
+    from llm4anno_bib.listmd import parse_list
+
+    make = LIST_SHAPES[shape]
+    small = max(_seconds(parse_list, make(10_000)), 0.002)
+    assert _seconds(parse_list, make(100_000)) / small < 30, shape
+
+
 def test_text_to_latex_in_pieces_is_pylatexenc_whole():
     """The encoding goes a piece at a time (pylatexenc's is quadratic): each rule replaces
     one character, so the pieces give exactly what the whole gives."""
