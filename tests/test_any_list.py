@@ -30,6 +30,14 @@ def _imported(path, tmp_path, **options):
                                     **options)
 
 
+def _the_one_entry(text: str, tmp_path):
+    """The one entry ``import-list`` (offline) makes of a README holding ``text``."""
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    (entry,) = _imported(path, tmp_path, offline=True).library
+    return entry
+
+
 def _entries_imported(text: str, name: str, tmp_path) -> int:
     """How many entries ``import-list`` (offline) writes of a list file ``name`` holding
     ``text``."""
@@ -1127,15 +1135,12 @@ def test_one_repository_linked_twice_as_the_browser_shows_it_is_one_code_link(tm
     """One paper in two sections, its code linked once plainly and once as copied from the
     address bar (``?tab=readme-ov-file``, a slash, the name's case): one code link, the
     first; another repository of the paper is kept beside it."""
-    path = tmp_path / "README.md"
-    path.write_text(
+    entry = _the_one_entry(
         "## A\n- (EMNLP 2024) **Open-RAG: Enhanced Retrieval** [[Paper]](https://aclanthology"
         ".org/2024.findings-emnlp.831/) [[Code]](https://github.com/ShayekhBinIslam/openrag)\n"
         "## B\n- (EMNLP 2024) **Open-RAG: Enhanced Retrieval** [[Paper]](https://aclanthology"
         ".org/2024.findings-emnlp.831.pdf) [[Code]](https://github.com/shayekhbinislam/openrag"
-        "/?tab=readme-ov-file) [[Code]](https://github.com/other/openrag-eval)\n",
-        encoding="utf-8")
-    (entry,) = _imported(path, tmp_path, offline=True).library
+        "/?tab=readme-ov-file) [[Code]](https://github.com/other/openrag-eval)\n", tmp_path)
     assert entry.categories == ("a", "b")
     assert entry.fields["code"] == ("https://github.com/ShayekhBinIslam/openrag "
                                     "https://github.com/other/openrag-eval")
@@ -1177,14 +1182,11 @@ def test_a_venue_column_linking_its_code_gives_the_venue_and_year_of_its_words()
 def test_a_web_page_that_is_the_entrys_own_url_is_not_written_twice(tmp_path):
     """A row linking its paper's page from the title and again as "[Link]" (a page at no
     paper host): one ``url``, no ``webpage`` repeating it; another page of the work is kept."""
-    path = tmp_path / "README.md"
-    path.write_text(
+    entry = _the_one_entry(
         "## Provenance\n\n| Year | Title | Venue | Paper | Blog |\n| -- | -- | -- | -- | -- |\n"
         "| 2025 | [D-RAG: A Privacy-Preserving Framework for Decentralized RAG](https://par.nsf"
         ".gov/servlets/purl/10578004) | CS and IT Conference Proceedings | [Link](https://par"
-        ".nsf.gov/servlets/purl/10578004/) | [Blog](https://example.org/d-rag) |\n",
-        encoding="utf-8")
-    (entry,) = _imported(path, tmp_path, offline=True).library
+        ".nsf.gov/servlets/purl/10578004/) | [Blog](https://example.org/d-rag) |\n", tmp_path)
     assert entry.fields["url"] == "https://par.nsf.gov/servlets/purl/10578004"
     assert entry.fields.get("webpage") == "https://example.org/d-rag"
 
