@@ -1881,11 +1881,13 @@ def _row_label(others: list[str], header: tuple[str, ...], cells: list[str]) -> 
     a venue and year one cell names, else a venue's cell and a year's; else the column
     its header names the venue's, its links' words read too (``[EMNLP’24](code)``), and a
     venue the table does not know ("ACM AISec", "IEEE S&P") still the list's word for it."""
+    venue = _venue_column(header, cells)
+    said = _venue_year_after(venue) if venue else None  # ("USENIX Security 2025" whole)
+    if said is not None:
+        return said
     label = next(filter(None, map(venue_year, others)), None) or _venue_and_year_cells(others)
     if label is None or parse_label(label)[0] is None:
-        venue = _venue_column(header, cells)
-        said = venue_year(venue) if venue else None
-        label = said or (f"{venue} {label}" if venue and label else venue or label)
+        label = f"{venue} {label}" if venue and label else venue or label
     return label
 
 
@@ -1949,7 +1951,9 @@ def _venue_column(header: tuple[str, ...], cells: list[str]) -> str | None:
     if len(header) != len(cells):
         return None
     for name, cell in zip(header, cells):
-        if name in _VENUE_COLUMN_NAMES:
+        # ("会议/年份", "Venue & Year": a venue's column with its year)
+        if name in _VENUE_COLUMN_NAMES or not _VENUE_COLUMN_NAMES.isdisjoint(
+                re.split(r"[ \t]*+(?:/|&|、|\band\b)[ \t]*+", name)):
             text = _clean_title(_LINK.sub(r"\g<text>", _IMAGE.sub("", cell)))
             if 1 < len(text) <= 60 and re.search(r"[^\W\d_]{2}", text) and \
                     not re.search(r"[\[\]()<>]|://", text) and not _is_generic(text) and \

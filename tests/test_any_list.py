@@ -1166,6 +1166,19 @@ def test_a_venue_column_names_the_venue_even_one_the_venue_table_lacks(venue, wr
     assert "howpublished" not in model.fields or "Qwen" not in model.fields["howpublished"]
 
 
+def test_a_venue_and_year_column_gives_a_venue_of_several_words_whole():
+    """llm-safety-papers' ``会议/年份`` column (a venue's and its year's): "USENIX Security
+    2025" was "Security 2025", "IEEE S&P 2024" "S&P 2024" (the word before the year)."""
+    document = parse_list(
+        "## S\n\n| # | 论文 | 会议/年份 | 核心思想 |\n|---|---|---|---|\n| 1 | [Crescendo: A "
+        "Multi-Turn Jailbreak Attack](https://arxiv.org/abs/2404.01833) | USENIX Security 2025 | "
+        "x |\n| 2 | [SafeGen: Mitigating Sexually Explicit Content](https://arxiv.org/abs/2404."
+        "06666) | IEEE S&P 2024 | y |\n| 3 | [AutoDAN: Generating Stealthy Jailbreak Prompts]("
+        "https://arxiv.org/abs/2310.04451) | NeurIPS 2024 | z |\n")
+    assert [i.label for i in document.items] == [
+        "USENIX Security 2025", "IEEE S&P 2024", "NeurIPS 2024"]
+
+
 def test_a_venue_column_linking_its_code_gives_the_venue_and_year_of_its_words():
     """Awesome-RAG-Reasoning's benchmark table links each venue to the code (``[EMNLP’24](
     github) [![stars](badge)](github)``): the label was what the links left ("[!](url)")."""
