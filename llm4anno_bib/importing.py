@@ -183,8 +183,13 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
     list_text = list_text.replace("\r\n", "\n").replace("\r", "\n")
     document = parse_list(list_text)
     if not document.items:
-        raise NotFound("nothing in it reads as a list of papers (bullets or table rows that "
-                       "link a paper, under '##' headings).")
+        relative = _RELATIVE_LINK.findall(list_text)
+        raise NotFound(
+            f"{origin + ': ' if origin else ''}nothing in it reads as a list of papers "
+            "(bullets or table rows that link a paper, under '##' headings)."
+            + (f" Its {len(relative)} link{'s' * (len(relative) > 1)} to pages of its own "
+               f"repository (such as '{shortened(strip_controls(relative[0]), 60)}') "
+               f"link{'s' * (len(relative) == 1)} no paper." if relative else ""))
     chosen = parse_arxiv_id(survey) if survey else survey_of(document.citation_block, list_text)
     if survey and chosen is None:
         raise InvalidIdentifier(f"the survey '{survey}' is not an arXiv id (2402.13446).")
@@ -206,6 +211,10 @@ def import_list_text(list_text: str, sources: Sources, *, curated: Sequence[BibR
                         report.unverified, left_out=left_out, no_longer_listed=gone,
                         pruned=prune and bool(gone), refused=refused, unread=unread,
                         unlinked=unlinked)
+
+
+# "[ASQA](dataset-cards/text-rag/asqa.md)": a link to the list's own repository
+_RELATIVE_LINK = re.compile(r"\]\((?![a-zA-Z][\w+.-]{0,20}:|#|/)([^()\s]{1,300})\)")
 
 
 def _keeping(library: Library, existing: Library | None,

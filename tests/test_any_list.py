@@ -10,6 +10,7 @@ import pytest
 
 import llm4anno_bib
 from llm4anno_bib.build import BuildReport, build_library
+from llm4anno_bib.errors import NotFound
 from llm4anno_bib.keys import base_key
 from llm4anno_bib.listmd import parse_label, parse_list, venue_year
 from llm4anno_bib.names import listed_names
@@ -1239,6 +1240,21 @@ def test_an_import_into_a_library_keeps_the_users_own_fields_of_its_entries(tmp_
                                         cache_dir=tmp_path / "c").library
     assert (entry.fields["note"], entry.fields["file"]) == ("Read this first", "kblam.pdf")
     assert entry.fields["howpublished"] == "ICML"  # the list's own fact, updated
+
+
+def test_a_list_of_its_own_pages_is_refused_naming_the_file_and_its_links(tmp_path):
+    """Awesome-RAG-Datasets links each dataset to a card of its own repository: "nothing in
+    it reads as a list of papers" named no file, nor why a list full of links held none."""
+    path = tmp_path / "README.md"
+    path.write_text("# Awesome RAG Datasets\n\n## Text RAG (27)\n\n| Dataset | Role |\n|---|---|"
+                    "\n| [ASQA](dataset-cards/text-rag/asqa.md) | `rag_convertible` |\n| [HotpotQA]("
+                    "dataset-cards/text-rag/hotpotqa.md) | `rag_native` |\n", encoding="utf-8")
+    with pytest.raises(NotFound) as raised:
+        _imported(path, tmp_path, offline=True)
+    assert str(raised.value).startswith(f"{path}: nothing in it reads as a list of papers")
+    assert "Its 2 links to pages of its own repository (such as 'dataset-cards/text-rag/" \
+           "asqa.md') link no paper." in str(raised.value)
+    assert not (tmp_path / "out.bib").exists()
 
 
 def test_two_items_whose_works_share_a_published_record_are_one_entry():
