@@ -248,8 +248,6 @@ def _names_rewritten(values: Mapping[str, str], found: Callable[[str], str | Non
     return changes
 
 
-
-
 def _urls_unescaped(values: Mapping[str, str]) -> dict[str, str]:
     changes = {}
     for name in URL_FIELDS:
@@ -297,11 +295,10 @@ def _fixed_fields(text: str, path: str,
             before = Entry.from_fields(block.key, block.entry_type,
                                        {k: unenclosed(v) for k, v in values.items()})
             edited = edited_entry(original, before, before.replace(**changes)) or original
-        month = next((raw for name, raw in values.items() if name.lower() == "month"), "")
-        macro = month_written_as_text(month) if months and month else None
-        if macro is not None:
-            edited = re.sub(rf"(?i)((?<![\w-])month[ \t]*=[ \t]*){re.escape(month)}",
-                            lambda found: found.group(1) + macro, edited, count=1)
+        written = _month_as_text_in(edited) if months else None
+        if written is not None:
+            found, macro = written
+            edited = edited[:found.start(1)] + macro + edited[found.end(1):]
         return edited if edited != original else None
 
     fixed, originals, rewritten = rewritten_entries(text, rewrite)
@@ -817,14 +814,20 @@ def _month_rule(checked: _Checked) -> Iterator[_Finding]:
     """A month written as text (``{oct}``): BibTeX prints "oct", where its macro prints the
     month's name in the style's words."""
     month = checked.entry.fields.get("month", "")
-    written = _MONTH_FIELD.search(checked.raw) if 2 <= len(month) <= 4 else None
-    if written is None:
-        return
-    macro = month_written_as_text(written.group(1))
-    if macro is not None:
-        yield ("month-as-text", f"month = {written.group(1)} prints '{month}': write the macro "
+    written = _month_as_text_in(checked.raw) if 2 <= len(month) <= 4 else None
+    if written is not None:
+        found, macro = written
+        yield ("month-as-text", f"month = {found.group(1)} prints '{month}': write the macro "
                f"{macro} (no braces), which styles print as the month's name, as check --fix "
                "does", "month")
+
+
+def _month_as_text_in(raw: str) -> tuple[re.Match[str], str] | None:
+    """The ``month`` field of an entry's text (``raw``) where its value is a month written
+    as text, and that month's macro: what the rule says and ``check --fix`` writes."""
+    found = _MONTH_FIELD.search(raw)
+    macro = month_written_as_text(found.group(1)) if found is not None else None
+    return (found, macro) if found is not None and macro is not None else None
 
 
 _MONTH_FIELD = re.compile(r"(?i)(?<![\w-])month[ \t]*=[ \t]*([{\"][^{}\"\n]{0,12}[}\"])")

@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple, TypeGuard, TypeVar
 
@@ -344,8 +344,8 @@ def _levels_skipped_closed(text: str, fenced: frozenset[int]) -> str:
     lines = text.split("\n")
     open_levels: list[int] = []  # the levels of the headings the current one is under
     for index, line in enumerate(lines):
-        level = len(line) - len(line.lstrip("#"))
-        if level < 2 or index + 1 in fenced or line[level:level + 1] not in (" ", "\t"):
+        level = _atx_level(line)
+        if level < 2 or index + 1 in fenced:
             continue
         while open_levels and open_levels[-1] >= level:
             open_levels.pop()
@@ -485,7 +485,7 @@ def _papers_of_field_lists(text: str) -> str:
             lines[index] = bullet + ("\r" if line.endswith("\r") else "")
             lines[index + 1:end] = ["\r" if old.endswith("\r") else "" for old in
                                     lines[index + 1:end]]
-            _own_headings_as_text(lines, end, len(line) - len(line.lstrip("#")))
+            _own_headings_as_text(lines, end, _atx_level(line))
     return "\n".join(lines)
 
 
@@ -497,11 +497,18 @@ def _own_headings_as_text(lines: list[str], start: int, level: int) -> None:
     if level < 1:
         return
     for index in range(start, len(lines)):
-        marks = len(lines[index]) - len(lines[index].lstrip("#"))
-        if marks and lines[index][marks:marks + 1] in (" ", "\t"):
+        marks = _atx_level(lines[index])
+        if marks:
             if marks <= level or _paper_over_fields(lines, index) is not None:
                 return
             lines[index] = lines[index][marks:].lstrip()
+
+
+def _atx_level(line: str) -> int:
+    """The number of ``#`` marks a Markdown heading opens ``line`` with (a space after
+    them), 0 for a line that is no such heading."""
+    marks = len(line) - len(line.lstrip("#"))
+    return marks if marks and line[marks:marks + 1] in (" ", "\t") else 0
 
 
 def _paper_over_fields(lines: list[str], index: int) -> tuple[str, int, bool] | None:
@@ -1692,9 +1699,7 @@ def _emphasised_people(said: str, after: str | None) -> tuple[tuple[str, ...], b
             _reads_as_person(said.strip(" .,"))) or not after and _YEAR.search(said):
         return None
     names, et_al = listed_names(said)
-    # (most read as people: a list's typo, "*ason Wei, Maarten Bosma, ...*", is one name)
-    return (names, et_al) if sum(map(_reads_as_person, names)) * 2 > len(names) else \
-        ((), False)
+    return (names, et_al) if _mostly_people(names) else ((), False)
 
 
 def _label_around_people(plain: str, people: re.Match[str], after: str | None) -> str | None:
@@ -2246,7 +2251,7 @@ def _people_and_venue(said: str) -> tuple[tuple[str, ...], bool, str] | None:
     people, et_al = listed_names(names)
     et_al = et_al or bool(end and end.group().strip(" ,.").startswith("et"))
     inside = inside.strip(" .,;")
-    if not people or sum(map(_reads_as_person, people)) * 2 <= len(people) or \
+    if not people or not _mostly_people(people) or \
             len(people) == 1 and not (et_al or inside) or len(inside) > 80:
         return None
     return people, et_al, inside
@@ -2411,6 +2416,13 @@ def _reads_as_person(name: str) -> bool:
     particle or a capitalised word with at most two capitals (``McCann``, not ``LLMs``)."""
     words = name.replace(",", " ").split()
     return 1 <= len(words) <= 5 and all(_reads_as_name_word(word) for word in words)
+
+
+def _mostly_people(names: Sequence[str]) -> bool:
+    """Whether most of ``names`` read as people's (``_reads_as_person``): a list's typo in
+    one ("*ason Wei, Maarten Bosma, ...*") is one name, an organisation's words ("Huawei
+    Technologies Co., Ltd.") no people."""
+    return sum(map(_reads_as_person, names)) * 2 > len(names)
 
 
 def _reads_as_name_word(word: str) -> bool:
